@@ -1,0 +1,381 @@
+/* Strict INI configuration on top of inih, with file:line for every entry.
+ * Debian's inih does not pass line numbers to the handler, so our reader
+ * counts lines (and rejects over-long ones instead of letting inih split
+ * them). */
+#include <ctype.h>
+#include <errno.h>
+#include <ini.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lmstab/config.h"
+
+typedef struct reader_state {
+    const char *text; /* remaining input */
+    int line;         /* number of the line last handed to inih */
+    int too_long;     /* line number of an over-long line, or 0 */
+    lms_config *c;
+    const char *origin;
+    char *err;
+    size_t errlen;
+    int failed;
+} reader_state;
+
+static char *xstrdup(const char *s) {
+    size_t n = strlen(s) + 1;
+    char *d = malloc(n);
+    if (d)
+        memcpy(d, s, n);
+    return d;
+}
+
+static char *trim(char *s) {
+    while (isspace((unsigned char)*s))
+        s++;
+    char *e = s + strlen(s);
+    while (e > s && isspace((unsigned char)e[-1]))
+        *--e = '\0';
+    return s;
+}
+
+/* Record a section header seen on this line (so empty sections count). */
+static int note_section(reader_state *rs, const char *line) {
+    char buf[LMS_CFG_MAX_LINE + 2];
+    snprintf(buf, sizeof buf, "%s", line);
+    char *s = trim(buf);
+    if (*s != '[')
+        return 0;
+    char *end = strchr(s, ']');
+    if (!end)
+        return 0; /* inih reports the syntax error */
+    *end = '\0';
+    char *name = trim(s + 1);
+    lms_config *c = rs->c;
+    for (size_t i = 0; i < c->nsec; i++)
+        if (strcmp(c->sections[i].name, name) == 0) {
+            snprintf(rs->err, rs->errlen,
+                     "%s:%d: [%s]: duplicate section (first at line %d)",
+                     rs->origin, rs->line, name, c->sections[i].line);
+            return -1;
+        }
+    if (c->nsec == c->capsec) {
+        size_t cap = c->capsec ? 2 * c->capsec : 16;
+        lms_cfg_section *ns = realloc(c->sections, cap * sizeof *ns);
+        if (!ns)
+            return -1;
+        c->sections = ns;
+        c->capsec = cap;
+    }
+    c->sections[c->nsec++] = (lms_cfg_section){xstrdup(name), rs->line, 0};
+    return 0;
+}
+
+static char *reader(char *str, int num, void *stream) {
+    reader_state *rs = stream;
+    if (rs->failed || !*rs->text)
+        return NULL;
+    const char *nl = strchr(rs->text, '\n');
+    size_t len = nl ? (size_t)(nl - rs->text) + 1 : strlen(rs->text);
+    rs->line++;
+    if (len > LMS_CFG_MAX_LINE || len >= (size_t)num) {
+        rs->too_long = rs->line;
+        rs->failed = 1;
+        return NULL;
+    }
+    memcpy(str, rs->text, len);
+    str[len] = '\0';
+    rs->text += len;
+    if (note_section(rs, str) != 0) {
+        rs->failed = 1;
+        return NULL;
+    }
+    return str;
+}
+
+static int add_entry(lms_config *c, const char *section, const char *key,
+                     const char *value, const char *origin, int line) {
+    if (c->n == c->cap) {
+        size_t cap = c->cap ? 2 * c->cap : 32;
+        lms_cfg_entry *ne = realloc(c->entries, cap * sizeof *ne);
+        if (!ne)
+            return -1;
+        c->entries = ne;
+        c->cap = cap;
+    }
+    lms_cfg_entry *e = &c->entries[c->n];
+    e->section = xstrdup(section);
+    e->key = xstrdup(key);
+    e->value = xstrdup(value);
+    e->origin = origin;
+    e->line = line;
+    e->used = 0;
+    if (!e->section || !e->key || !e->value)
+        return -1;
+    c->n++;
+    return 0;
+}
+
+static lms_cfg_entry *find_raw(lms_config *c, const char *section,
+                               const char *key) {
+    for (size_t i = 0; i < c->n; i++)
+        if (strcmp(c->entries[i].section, section) == 0 &&
+            strcmp(c->entries[i].key, key) == 0)
+            return &c->entries[i];
+    return NULL;
+}
+
+static int handler(void *user, const char *section, const char *name,
+                   const char *value) {
+    reader_state *rs = user;
+    if (!section[0]) {
+        snprintf(rs->err, rs->errlen,
+                 "%s:%d: %s: key outside of any [section]", rs->origin,
+                 rs->line, name);
+        return 0;
+    }
+    lms_cfg_entry *prev = find_raw(rs->c, section, name);
+    if (prev) {
+        snprintf(rs->err, rs->errlen,
+                 "%s:%d: [%s] %s: duplicate key (first at line %d)",
+                 rs->origin, rs->line, section, name, prev->line);
+        return 0;
+    }
+    if (add_entry(rs->c, section, name, value, rs->c->path, rs->line) != 0) {
+        snprintf(rs->err, rs->errlen, "%s: out of memory", rs->origin);
+        return 0;
+    }
+    return 1;
+}
+
+int lms_config_load_string(lms_config *c, const char *text, const char *origin,
+                           char *err, size_t errlen) {
+    memset(c, 0, sizeof *c);
+    c->path = xstrdup(origin);
+    c->text = xstrdup(text);
+    if (!c->path || !c->text) {
+        snprintf(err, errlen, "%s: out of memory", origin);
+        return -1;
+    }
+    err[0] = '\0';
+    ini_allow_multiline = false; /* a continuation line is a typo here */
+    ini_stop_on_first_error = true;
+    ini_allow_no_value = false;
+    reader_state rs = {c->text, 0, 0, c, c->path, err, errlen, 0};
+    int rc = ini_parse_stream(reader, &rs, handler, &rs);
+    if (rs.too_long) {
+        snprintf(err, errlen, "%s:%d: line longer than %d characters",
+                 c->path, rs.too_long, LMS_CFG_MAX_LINE);
+        return -1;
+    }
+    if (err[0])
+        return -1;
+    if (rc != 0) {
+        snprintf(err, errlen,
+                 "%s:%d: syntax error (expected [section], key = value, or "
+                 "a ; comment)",
+                 c->path, rc > 0 ? rc : rs.line);
+        return -1;
+    }
+    return 0;
+}
+
+int lms_config_load(lms_config *c, const char *path, char *err,
+                    size_t errlen) {
+    memset(c, 0, sizeof *c);
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+        return -1;
+    }
+    size_t cap = 4096, n = 0;
+    char *buf = malloc(cap);
+    size_t got;
+    while (buf && (got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
+        n += got;
+        if (n + 1 == cap) {
+            char *nb = cap > (64u << 20) ? NULL : realloc(buf, cap * 2);
+            if (!nb) {
+                free(buf);
+                buf = NULL;
+                break;
+            }
+            buf = nb;
+            cap *= 2;
+        }
+    }
+    int rerr = ferror(f);
+    fclose(f);
+    if (!buf || rerr) {
+        free(buf);
+        snprintf(err, errlen, "%s: cannot read (too large or I/O error)",
+                 path);
+        return -1;
+    }
+    buf[n] = '\0';
+    if (strlen(buf) != n) {
+        free(buf);
+        snprintf(err, errlen, "%s: contains a NUL byte (not a text file?)",
+                 path);
+        return -1;
+    }
+    int rc = lms_config_load_string(c, buf, path, err, errlen);
+    free(buf);
+    return rc;
+}
+
+void lms_config_free(lms_config *c) {
+    if (!c)
+        return;
+    for (size_t i = 0; i < c->n; i++) {
+        free(c->entries[i].section);
+        free(c->entries[i].key);
+        free(c->entries[i].value);
+    }
+    for (size_t i = 0; i < c->nsec; i++)
+        free(c->sections[i].name);
+    for (size_t i = 0; i < c->noverrides; i++)
+        free(c->overrides[i]);
+    free(c->overrides);
+    free(c->entries);
+    free(c->sections);
+    free(c->path);
+    free(c->text);
+    memset(c, 0, sizeof *c);
+}
+
+static int ensure_section(lms_config *c, const char *name, int line) {
+    for (size_t i = 0; i < c->nsec; i++)
+        if (strcmp(c->sections[i].name, name) == 0)
+            return 0;
+    if (c->nsec == c->capsec) {
+        size_t cap = c->capsec ? 2 * c->capsec : 16;
+        lms_cfg_section *ns = realloc(c->sections, cap * sizeof *ns);
+        if (!ns)
+            return -1;
+        c->sections = ns;
+        c->capsec = cap;
+    }
+    c->sections[c->nsec++] = (lms_cfg_section){xstrdup(name), line, 0};
+    return 0;
+}
+
+int lms_config_override(lms_config *c, const char *assign, char *err,
+                        size_t errlen) {
+    const char *eq = strchr(assign, '=');
+    const char *dot = NULL;
+    for (const char *p = assign; eq && p < eq; p++)
+        if (*p == '.')
+            dot = p;
+    if (!eq || !dot || dot == assign || dot + 1 == eq) {
+        snprintf(err, errlen,
+                 "--set %s: expected SECTION.KEY=VALUE (e.g. training.lr=0.01)",
+                 assign);
+        return -1;
+    }
+    char section[256], key[128];
+    size_t slen = (size_t)(dot - assign), klen = (size_t)(eq - dot - 1);
+    if (slen >= sizeof section || klen >= sizeof key) {
+        snprintf(err, errlen, "--set %s: section or key too long", assign);
+        return -1;
+    }
+    memcpy(section, assign, slen);
+    section[slen] = '\0';
+    memcpy(key, dot + 1, klen);
+    key[klen] = '\0';
+    char *value = xstrdup(eq + 1), *v = value ? trim(value) : NULL;
+    char **no = realloc(c->overrides, (c->noverrides + 1) * sizeof *no);
+    if (!v || !no) {
+        free(value);
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    c->overrides = no;
+    c->overrides[c->noverrides++] = xstrdup(assign);
+    int idx = (int)c->noverrides;
+    lms_cfg_entry *e = find_raw(c, section, key);
+    int rc = 0;
+    if (e) {
+        free(e->value);
+        e->value = xstrdup(v);
+        e->origin = "--set";
+        e->line = idx;
+    } else if (ensure_section(c, section, 0) != 0 ||
+               add_entry(c, section, key, v, "--set", idx) != 0) {
+        snprintf(err, errlen, "out of memory");
+        rc = -1;
+    }
+    free(value);
+    return rc;
+}
+
+static void mark_section(lms_config *c, const char *section) {
+    for (size_t i = 0; i < c->nsec; i++)
+        if (strcmp(c->sections[i].name, section) == 0)
+            c->sections[i].used = 1;
+}
+
+lms_cfg_entry *lms_config_find(lms_config *c, const char *section,
+                               const char *key) {
+    lms_cfg_entry *e = find_raw(c, section, key);
+    if (e) {
+        e->used = 1;
+        mark_section(c, section);
+    }
+    return e;
+}
+
+int lms_config_has_section(lms_config *c, const char *section) {
+    for (size_t i = 0; i < c->nsec; i++)
+        if (strcmp(c->sections[i].name, section) == 0) {
+            c->sections[i].used = 1;
+            return 1;
+        }
+    return 0;
+}
+
+void lms_config_errorf(const lms_cfg_entry *e, char *err, size_t errlen,
+                       const char *fmt, ...) {
+    int n;
+    if (strcmp(e->origin, "--set") == 0)
+        n = snprintf(err, errlen, "--set %s.%s: [%s] %s: ", e->section, e->key,
+                     e->section, e->key);
+    else
+        n = snprintf(err, errlen, "%s:%d: [%s] %s: ", e->origin, e->line,
+                     e->section, e->key);
+    if (n < 0 || (size_t)n >= errlen)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err + n, errlen - n, fmt, ap);
+    va_end(ap);
+}
+
+int lms_config_check_unused(lms_config *c, lms_cfg_accepted_fn accepted,
+                            void *user, char *err, size_t errlen) {
+    for (size_t i = 0; i < c->nsec; i++) {
+        lms_cfg_section *s = &c->sections[i];
+        if (s->used)
+            continue;
+        if (s->line > 0)
+            snprintf(err, errlen,
+                     "%s:%d: [%s]: unknown section (not used by the model, "
+                     "training or data)",
+                     c->path, s->line, s->name);
+        else
+            snprintf(err, errlen, "--set: [%s]: unknown section", s->name);
+        return -1;
+    }
+    for (size_t i = 0; i < c->n; i++) {
+        lms_cfg_entry *e = &c->entries[i];
+        if (e->used)
+            continue;
+        const char *acc = accepted ? accepted(user, e->section) : NULL;
+        lms_config_errorf(e, err, errlen, "unknown key%s%s",
+                          acc ? "; accepted: " : "", acc ? acc : "");
+        return -1;
+    }
+    return 0;
+}

@@ -1,0 +1,275 @@
+/* Training data: byte-level text (every byte one token, vocab 256) or an
+ * llm.c token file (.bin). First 90% of tokens train, last 10% validation.
+ *
+ * .bin files: 256 int32 header (magic 20240520, version 1, token count),
+ * then that many uint16 GPT-2 tokens. Their vocabulary is fixed at GPT-2's
+ * 50257 rather than max(token)+1, so that the model shape does not depend
+ * on which tokens a given file happens to contain; a token >= 50257 is an
+ * error. A file is read as tokens iff its name ends in ".bin". */
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "lmstab/data.h"
+
+#define LMS_BIN_MAGIC 20240520
+#define LMS_BIN_HEADER_INTS 256
+#define LMS_GPT2_VOCAB 50257
+#define LMS_CORPUS_NAME "tinyshakespeare.txt"
+#define LMS_CORPUS_URL                                                         \
+    "https://raw.githubusercontent.com/karpathy/char-rnn/master/data/"         \
+    "tinyshakespeare/input.txt"
+
+static int fail(char *err, size_t errlen, const char *fmt, ...) {
+    if (err && errlen) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(err, errlen, fmt, ap);
+        va_end(ap);
+    }
+    return -1;
+}
+
+/* Whole file into a malloc'ed buffer (*len bytes). */
+static int slurp(const char *path, unsigned char **buf, size_t *len, char *err,
+                 size_t errlen) {
+    FILE *fp = fopen(path, "rb");
+    if (!fp)
+        return fail(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+    struct stat st;
+    if (fstat(fileno(fp), &st) != 0 || !S_ISREG(st.st_mode)) {
+        fclose(fp);
+        return fail(err, errlen, "%s: not a regular file", path);
+    }
+    size_t n = (size_t)st.st_size;
+    *buf = malloc(n ? n : 1);
+    if (!*buf) {
+        fclose(fp);
+        return fail(err, errlen, "%s: out of memory (%zu bytes)", path, n);
+    }
+    size_t got = fread(*buf, 1, n, fp);
+    int bad = ferror(fp);
+    fclose(fp);
+    if (got != n || bad) {
+        free(*buf);
+        *buf = NULL;
+        return fail(err, errlen, "%s: read failed (%zu of %zu bytes)", path,
+                    got, n);
+    }
+    *len = n;
+    return 0;
+}
+
+static int ends_with(const char *s, const char *suffix) {
+    size_t n = strlen(s), k = strlen(suffix);
+    return n >= k && strcmp(s + n - k, suffix) == 0;
+}
+
+static int32_t read_i32(const unsigned char *p) {
+    return (int32_t)((uint32_t)p[0] | (uint32_t)p[1] << 8 |
+                     (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24);
+}
+
+/* llm.c token file -> d->tokens, d->n_tokens, d->vocab. */
+static int parse_bin(lms_data *d, const unsigned char *buf, size_t len,
+                     char *err, size_t errlen) {
+    const size_t hbytes = LMS_BIN_HEADER_INTS * 4;
+    if (len < hbytes)
+        return fail(err, errlen,
+                    "%s: %zu bytes, too short for the %zu-byte "
+                    "llm.c token header",
+                    d->path, len, hbytes);
+    int32_t magic = read_i32(buf), version = read_i32(buf + 4);
+    int32_t ntok = read_i32(buf + 8);
+    if (magic != LMS_BIN_MAGIC)
+        return fail(err, errlen,
+                    "%s: not an llm.c token file (magic %d, "
+                    "expected %d)",
+                    d->path, magic, LMS_BIN_MAGIC);
+    if (version != 1)
+        return fail(err, errlen,
+                    "%s: token file version %d is not supported "
+                    "(only version 1: uint16 GPT-2 tokens)",
+                    d->path, version);
+    if (ntok < 0 || (size_t)ntok != (len - hbytes) / 2 || (len - hbytes) % 2)
+        return fail(err, errlen,
+                    "%s: header says %d tokens but the file "
+                    "holds %zu bytes of token data",
+                    d->path, ntok, len - hbytes);
+    if (ntok == 0)
+        return fail(err, errlen, "%s: token file has no tokens", d->path);
+    d->tokens = malloc((size_t)ntok * sizeof *d->tokens);
+    if (!d->tokens)
+        return fail(err, errlen, "%s: out of memory", d->path);
+    for (size_t i = 0; i < (size_t)ntok; i++) {
+        const unsigned char *p = buf + hbytes + 2 * i;
+        d->tokens[i] = (int32_t)(p[0] | p[1] << 8);
+        if (d->tokens[i] >= LMS_GPT2_VOCAB)
+            return fail(err, errlen,
+                        "%s: token %d at position %zu is outside "
+                        "the GPT-2 vocabulary (%d)",
+                        d->path, d->tokens[i], i, LMS_GPT2_VOCAB);
+    }
+    d->n_tokens = (size_t)ntok;
+    d->vocab = LMS_GPT2_VOCAB;
+    return 0;
+}
+
+static int parse_bytes(lms_data *d, const unsigned char *buf, size_t len,
+                       char *err, size_t errlen) {
+    if (len == 0)
+        return fail(err, errlen, "%s: file is empty", d->path);
+    d->tokens = malloc(len * sizeof *d->tokens);
+    if (!d->tokens)
+        return fail(err, errlen, "%s: out of memory", d->path);
+    for (size_t i = 0; i < len; i++)
+        d->tokens[i] = buf[i];
+    d->n_tokens = len;
+    d->vocab = 256;
+    return 0;
+}
+
+/* Load path into d (d is overwritten; free with lms_data_free). Returns 0,
+ * or -1 with a message naming the path: unreadable, empty, malformed .bin,
+ * or a split shorter than context + 1 tokens. On failure d is left zeroed
+ * except for d->path. */
+int lms_data_load(lms_data *d, const char *path, int context, char *err,
+                  size_t errlen) {
+    memset(d, 0, sizeof *d);
+    snprintf(d->path, sizeof d->path, "%s", path);
+    if (context < 1)
+        return fail(err, errlen, "%s: context must be >= 1 (got %d)", path,
+                    context);
+    unsigned char *buf = NULL;
+    size_t len = 0;
+    if (slurp(path, &buf, &len, err, errlen) != 0)
+        return -1;
+    int rc = ends_with(path, ".bin") ? parse_bin(d, buf, len, err, errlen)
+                                     : parse_bytes(d, buf, len, err, errlen);
+    free(buf);
+    if (rc == 0) {
+        d->n_train = d->n_tokens / 10 * 9 + d->n_tokens % 10 * 9 / 10;
+        size_t need = (size_t)context + 1;
+        size_t n_val = d->n_tokens - d->n_train;
+        const char *which = d->n_train < need ? "training"
+                            : n_val < need    ? "validation"
+                                              : NULL;
+        if (which)
+            rc = fail(err, errlen,
+                      "%s: %s split has %zu tokens, needs at "
+                      "least context+1 = %zu; use a longer file or a smaller "
+                      "model.context",
+                      path, which, which[0] == 't' ? d->n_train : n_val, need);
+    }
+    if (rc != 0) {
+        free(d->tokens);
+        d->tokens = NULL;
+        d->n_tokens = d->n_train = 0;
+        d->vocab = 0;
+    }
+    return rc;
+}
+
+/* Free the tokens and zero d. Accepts NULL and a zeroed struct. */
+void lms_data_free(lms_data *d) {
+    if (!d)
+        return;
+    free(d->tokens);
+    memset(d, 0, sizeof *d);
+}
+
+/* x, y: (B, T). Window b starts at s = lms_rng_below(rng, n_train - T),
+ * i.e. uniform in [0, n_train - T - 1], so y (= x shifted by one) stays in
+ * the training split. Draws exactly B numbers from rng (rejections aside).
+ * Requires T + 1 <= n_train (true for T <= the context given to load). */
+void lms_data_train_batch(const lms_data *d, lms_rng *rng, int B, int T,
+                          int32_t *x, int32_t *y) {
+    for (int b = 0; b < B; b++) {
+        size_t s = (size_t)lms_rng_below(rng, d->n_train - (size_t)T);
+        memcpy(x + (size_t)b * T, d->tokens + s, (size_t)T * sizeof *x);
+        memcpy(y + (size_t)b * T, d->tokens + s + 1, (size_t)T * sizeof *y);
+    }
+}
+
+/* x, y: (B, T). Batch i of n_batches: window k = i*B + b of W = n_batches*B
+ * windows whose starts are spread evenly from the first to the last
+ * possible start in the validation split (integer arithmetic, so the same
+ * on every machine). Requires T + 1 <= the validation split length. */
+void lms_data_val_batch(const lms_data *d, int i, int n_batches, int B, int T,
+                        int32_t *x, int32_t *y) {
+    const size_t n_val = d->n_tokens - d->n_train;
+    const size_t range = n_val - (size_t)T - 1; /* last start - first */
+    const size_t w = (size_t)n_batches * (size_t)B;
+    for (int b = 0; b < B; b++) {
+        size_t k = (size_t)i * (size_t)B + (size_t)b, off = 0;
+        if (w > 1) /* k*range/(w-1) without overflowing k*range */
+            off = range / (w - 1) * k + range % (w - 1) * k / (w - 1);
+        size_t s = d->n_train + off;
+        memcpy(x + (size_t)b * T, d->tokens + s, (size_t)T * sizeof *x);
+        memcpy(y + (size_t)b * T, d->tokens + s + 1, (size_t)T * sizeof *y);
+    }
+}
+
+/* -sum p ln p over token frequencies in [0, n_train), in nats/token.
+ * 0 for an empty split. A model that beats this has learned context. */
+double lms_data_unigram_entropy(const lms_data *d) {
+    if (!d->tokens || d->n_train == 0 || d->vocab <= 0)
+        return 0.0;
+    size_t *count = calloc((size_t)d->vocab, sizeof *count);
+    if (!count)
+        return NAN;
+    for (size_t i = 0; i < d->n_train; i++)
+        count[d->tokens[i]]++;
+    double h = 0.0, n = (double)d->n_train;
+    for (int v = 0; v < d->vocab; v++)
+        if (count[v]) {
+            double p = (double)count[v] / n;
+            h -= p * log(p);
+        }
+    free(count);
+    return h;
+}
+
+static int is_file(const char *p) {
+    struct stat st;
+    return stat(p, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* Default corpus lookup, in order: user_path (if non-NULL and non-empty; it
+ * must then exist, there is no fallback), <repo_root>/data/<name>,
+ * <repo_root>/../shared/data/<name> (repo_root NULL means "."), with <name>
+ * = tinyshakespeare.txt. Writes the chosen path to out and returns 0; else
+ * -1 and a message listing where it looked and the download URL. */
+int lms_data_find_corpus(const char *user_path, const char *repo_root,
+                         char *out, size_t outlen, char *err, size_t errlen) {
+    if (user_path && user_path[0]) {
+        struct stat st;
+        if (stat(user_path, &st) != 0)
+            return fail(err, errlen, "%s: %s", user_path, strerror(errno));
+        if (!S_ISREG(st.st_mode))
+            return fail(err, errlen, "%s: not a regular file", user_path);
+        if (snprintf(out, outlen, "%s", user_path) >= (int)outlen)
+            return fail(err, errlen, "%s: path too long", user_path);
+        return 0;
+    }
+    const char *root = repo_root && repo_root[0] ? repo_root : ".";
+    char cand[2][4096];
+    snprintf(cand[0], sizeof cand[0], "%s/data/" LMS_CORPUS_NAME, root);
+    snprintf(cand[1], sizeof cand[1], "%s/../shared/data/" LMS_CORPUS_NAME,
+             root);
+    for (int i = 0; i < 2; i++)
+        if (is_file(cand[i])) {
+            if (snprintf(out, outlen, "%s", cand[i]) >= (int)outlen)
+                return fail(err, errlen, "%s: path too long", cand[i]);
+            return 0;
+        }
+    return fail(err, errlen,
+                "no training corpus found: looked for %s and %s; run "
+                "scripts/get_corpus.sh, or download " LMS_CORPUS_URL
+                " to %s, or pass a file",
+                cand[0], cand[1], cand[0]);
+}

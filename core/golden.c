@@ -1,0 +1,440 @@
+/* `lmstab golden`: the whole model against a PyTorch reference file. */
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lmstab/config.h"
+#include "lmstab/golden.h"
+#include "lmstab/model.h"
+#include "lmstab/optim.h"
+#include "lmstab/safetensors.h"
+
+typedef struct gold {
+    const lms_golden_opts *o;
+    lms_st_file *f;
+    lms_model m;
+    lms_config cfg;
+    lms_loader *ld;
+    lms_adamw opt;
+    float lr, clip;
+    int B, T;
+    FILE *out;
+    int failures;
+    char (*names)[160]; /* file name of each model tensor */
+} gold;
+
+static double meta_num(cJSON *cfg, const char *key, double def) {
+    cJSON *v = cJSON_GetObjectItemCaseSensitive(cfg, key);
+    return cJSON_IsNumber(v) ? v->valuedouble : def;
+}
+
+/* Dims and optimizer settings from __metadata__.config; dims become
+ * overrides of the INI so the model is built at the file's shape. */
+static int read_meta(gold *g, char *err, size_t errlen) {
+    const char *js = lms_st_meta(g->f, "config");
+    cJSON *cfg = js ? cJSON_Parse(js) : NULL;
+    if (!cfg || !cJSON_IsObject(cfg)) {
+        snprintf(err, errlen, "%s: __metadata__ has no valid JSON 'config'",
+                 g->o->golden_path);
+        cJSON_Delete(cfg);
+        return -1;
+    }
+    static const char *const keys[][2] = {
+        {"n_layer", "model.n_layer"}, {"d_model", "model.d_model"},
+        {"n_head", "model.n_head"},   {"seq_len", "model.context"},
+        {"vocab", "model.vocab_size"}};
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        cJSON *v = cJSON_GetObjectItemCaseSensitive(cfg, keys[i][0]);
+        if (!cJSON_IsNumber(v) || v->valuedouble < 1) {
+            snprintf(err, errlen, "%s: metadata config lacks a positive '%s'",
+                     g->o->golden_path, keys[i][0]);
+            cJSON_Delete(cfg);
+            return -1;
+        }
+        char assign[128];
+        snprintf(assign, sizeof assign, "%s=%d", keys[i][1], v->valueint);
+        if (lms_config_override(&g->cfg, assign, err, errlen) != 0) {
+            cJSON_Delete(cfg);
+            return -1;
+        }
+    }
+    cJSON *tied = cJSON_GetObjectItemCaseSensitive(cfg, "tied_head");
+    if (cJSON_IsBool(tied))
+        lms_config_override(&g->cfg, cJSON_IsTrue(tied) ? "model.tie_embeddings=true"
+                                                        : "model.tie_embeddings=false",
+                            err, errlen);
+    g->T = (int)meta_num(cfg, "seq_len", 0);
+    g->B = (int)meta_num(cfg, "batch", 0);
+    g->lr = (float)meta_num(cfg, "lr", 1e-2);
+    g->clip = (float)meta_num(cfg, "grad_clip", 1.0);
+    g->opt = (lms_adamw){(float)meta_num(cfg, "beta1", 0.9),
+                         (float)meta_num(cfg, "beta2", 0.95),
+                         (float)meta_num(cfg, "adam_eps", 1e-8),
+                         (float)meta_num(cfg, "weight_decay", 0.1)};
+    cJSON_Delete(cfg);
+    if (g->B < 1) {
+        snprintf(err, errlen, "%s: metadata config lacks 'batch'",
+                 g->o->golden_path);
+        return -1;
+    }
+    return 0;
+}
+
+/* Replace the first occurrence of `from` in s (as a dotted path piece). */
+static void rewrite(char *s, size_t cap, const char *from, const char *to) {
+    char *p = strstr(s, from);
+    if (!p)
+        return;
+    char tmp[160];
+    snprintf(tmp, sizeof tmp, "%.*s%s%s", (int)(p - s), s, to, p + strlen(from));
+    snprintf(s, cap, "%s", tmp);
+}
+
+static void map_name(const gold *g, const char *ours, char *out, size_t cap) {
+    snprintf(out, cap, "%s", ours);
+    for (int i = 0; i < g->o->nmaps; i++) {
+        char rule[160];
+        snprintf(rule, sizeof rule, "%s", g->o->maps[i]);
+        char *eq = strchr(rule, '=');
+        if (eq) {
+            *eq = '\0';
+            rewrite(out, cap, rule, eq + 1);
+        }
+    }
+    rewrite(out, cap, "attn.q_norm", "q_ln");
+    rewrite(out, cap, "attn.k_norm", "k_ln");
+}
+
+static const lms_st_tensor *need(gold *g, const char *name, size_t numel,
+                                 char *err, size_t errlen) {
+    const lms_st_tensor *t = lms_st_find(g->f, name);
+    if (!t)
+        snprintf(err, errlen, "%s: missing tensor '%s'", g->o->golden_path, name);
+    else if (t->dtype != LMS_DTYPE_F32 && t->dtype != LMS_DTYPE_I32)
+        snprintf(err, errlen, "%s: tensor '%s' is %s, expected F32 or I32",
+                 g->o->golden_path, name, lms_dtype_name(t->dtype));
+    else if (numel && t->numel != numel)
+        snprintf(err, errlen, "%s: tensor '%s' has %zu elements, the model "
+                 "expects %zu (wrong config for this file?)", g->o->golden_path,
+                 name, t->numel, numel);
+    else
+        return t;
+    return NULL;
+}
+
+/* Map every model tensor to its p0 tensor and check the file has no p0
+ * tensor the model lacks. */
+static int load_p0(gold *g, char *err, size_t errlen) {
+    g->names = calloc(g->m.n_tensors, sizeof *g->names);
+    if (!g->names)
+        return -1;
+    for (size_t i = 0; i < g->m.n_tensors; i++) {
+        lms_tensor *t = &g->m.tensors[i];
+        map_name(g, t->name, g->names[i], sizeof g->names[i]);
+        char key[200];
+        snprintf(key, sizeof key, "p0.%s", g->names[i]);
+        const lms_st_tensor *s = need(g, key, t->numel, err, errlen);
+        if (!s)
+            return -1;
+        memcpy(t->w, s->data, t->numel * sizeof(float));
+    }
+    for (size_t i = 0; i < lms_st_count(g->f); i++) {
+        const char *n = lms_st_at(g->f, i)->name;
+        if (strncmp(n, "p0.", 3) != 0)
+            continue;
+        int found = 0;
+        for (size_t j = 0; j < g->m.n_tensors && !found; j++)
+            found = strcmp(g->names[j], n + 3) == 0;
+        if (!found) {
+            snprintf(err, errlen, "%s: the file has '%s' but the model of %s "
+                     "has no such parameter (wrong config for this file?)",
+                     g->o->golden_path, n, g->o->config_path);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* Print and count one comparison: worst |a-b| against tol. */
+static void report(gold *g, const char *what, const float *a, const float *b,
+                   size_t n, double tol) {
+    double worst = 0.0;
+    size_t at = 0;
+    for (size_t i = 0; i < n; i++) {
+        double d = fabs((double)a[i] - (double)b[i]);
+        if (d > worst || isnan(d)) {
+            worst = isnan(d) ? INFINITY : d;
+            at = i;
+        }
+    }
+    int ok = worst <= tol;
+    g->failures += !ok;
+    if (!ok || g->o->verbose)
+        fprintf(g->out, "  %-4s %-34s worst %.3e (tol %.1e) at %zu\n",
+                ok ? "ok" : "FAIL", what, worst, tol, at);
+    else
+        fprintf(g->out, "  ok   %-34s worst %.3e (tol %.1e)\n", what, worst, tol);
+}
+
+static double max_abs(const float *a, size_t n) {
+    double m = 0.0;
+    for (size_t i = 0; i < n; i++)
+        m = fmax(m, fabs((double)a[i]));
+    return m;
+}
+
+/* Compare our gradients with the file's g<k>.*. */
+static int check_grads(gold *g, int k, char *err, size_t errlen) {
+    char key[200], what[200];
+    double sq = 0.0;
+    for (size_t i = 0; i < g->m.n_tensors; i++) {
+        lms_tensor *t = &g->m.tensors[i];
+        snprintf(key, sizeof key, "g%d.%s", k, g->names[i]);
+        const lms_st_tensor *s = need(g, key, t->numel, err, errlen);
+        if (!s)
+            return -1;
+        const float *ref = s->data;
+        snprintf(what, sizeof what, "%s", key);
+        report(g, what, t->dw, ref, t->numel, 1e-6 + 1e-3 * max_abs(ref, t->numel));
+        for (size_t j = 0; j < t->numel; j++)
+            sq += (double)t->dw[j] * t->dw[j];
+    }
+    snprintf(key, sizeof key, "grad_norm%d", k);
+    const lms_st_tensor *s = need(g, key, 1, err, errlen);
+    if (!s)
+        return -1;
+    float ours = (float)sqrt(sq);
+    report(g, key, &ours, s->data, 1, 1e-5 * fmax(1.0, fabs(*(const float *)s->data)));
+    return 0;
+}
+
+/* Clip grads[i] by their global norm, as torch.nn.utils.clip_grad_norm_. */
+static void step(gold *g, float *const *grads, int t) {
+    double sq = 0.0;
+    for (size_t i = 0; i < g->m.n_tensors; i++)
+        for (size_t j = 0; j < g->m.tensors[i].numel; j++)
+            sq += (double)grads[i][j] * grads[i][j];
+    float scale = 1.0f;
+    double norm = sqrt(sq);
+    if (g->clip > 0 && g->clip / (norm + 1e-6) < 1.0)
+        scale = (float)(g->clip / (norm + 1e-6));
+    (void)t;
+    for (size_t i = 0; i < g->m.n_tensors; i++)
+        for (size_t j = 0; j < g->m.tensors[i].numel; j++)
+            grads[i][j] *= scale;
+}
+
+static int compare_params(gold *g, int k, double tol, const char *tag,
+                          char *err, size_t errlen) {
+    char key[200], what[200];
+    for (size_t i = 0; i < g->m.n_tensors; i++) {
+        lms_tensor *t = &g->m.tensors[i];
+        snprintf(key, sizeof key, "p%d.%s", k, g->names[i]);
+        const lms_st_tensor *s = need(g, key, t->numel, err, errlen);
+        if (!s)
+            return -1;
+        snprintf(what, sizeof what, "%s%s", tag, key);
+        report(g, what, t->w, s->data, t->numel, tol);
+    }
+    return 0;
+}
+
+/* AdamW on its own: p0 + g0 -> p1, p1 + g1 -> p2 from the file's values. */
+static int check_optimizer(gold *g, float **m1, float **v1, char *err,
+                           size_t errlen) {
+    fprintf(g->out, "optimizer alone (file gradients):\n");
+    size_t nt = g->m.n_tensors;
+    float **gr = calloc(nt, sizeof *gr);
+    int rc = gr ? 0 : -1;
+    for (int k = 0; k < 2 && rc == 0; k++) {
+        char key[200];
+        for (size_t i = 0; i < nt && rc == 0; i++) {
+            lms_tensor *t = &g->m.tensors[i];
+            snprintf(key, sizeof key, "g%d.%s", k, g->names[i]);
+            const lms_st_tensor *s = need(g, key, t->numel, err, errlen);
+            if (!s || !(gr[i] = malloc(t->numel * sizeof(float)))) {
+                rc = -1;
+                break;
+            }
+            memcpy(gr[i], s->data, t->numel * sizeof(float));
+            if (k == 1) { /* continue from the file's p1, not ours */
+                snprintf(key, sizeof key, "p1.%s", g->names[i]);
+                const lms_st_tensor *p = need(g, key, t->numel, err, errlen);
+                if (!p) {
+                    rc = -1;
+                    break;
+                }
+                memcpy(t->w, p->data, t->numel * sizeof(float));
+            }
+        }
+        if (rc != 0)
+            break;
+        step(g, gr, k + 1);
+        for (size_t i = 0; i < nt; i++) {
+            lms_tensor *t = &g->m.tensors[i];
+            lms_adamw_update(&g->opt, t->w, gr[i], m1[i], v1[i], t->numel,
+                             g->lr, k + 1, t->decay);
+            free(gr[i]);
+            gr[i] = NULL;
+        }
+        rc = compare_params(g, k + 1, 1e-6, "adamw ", err, errlen);
+    }
+    if (gr)
+        for (size_t i = 0; i < nt; i++)
+            free(gr[i]);
+    free(gr);
+    return rc;
+}
+
+static float loss_at(gold *g, const char *key, char *err, size_t errlen,
+                     int *ok) {
+    const lms_st_tensor *s = need(g, key, 1, err, errlen);
+    *ok = s != NULL;
+    return s ? *(const float *)s->data : 0.0f;
+}
+
+/* Our forward/backward/AdamW for two steps against the file. */
+static int check_end_to_end(gold *g, const int32_t *x, const int32_t *y,
+                            float **mm, float **vv, char *err, size_t errlen) {
+    size_t nt = g->m.n_tensors;
+    float **gr = calloc(nt, sizeof *gr);
+    if (!gr)
+        return -1;
+    for (size_t i = 0; i < nt; i++)
+        gr[i] = g->m.tensors[i].dw;
+    int ok = 1;
+    char key[32];
+    for (int k = 0; k <= 2 && ok; k++) {
+        fprintf(g->out, "step %d (model):\n", k);
+        float loss = lms_model_forward(&g->m, x, y, g->B, g->T, 0);
+        snprintf(key, sizeof key, "loss%d", k);
+        float ref = loss_at(g, key, err, errlen, &ok);
+        if (!ok)
+            break;
+        report(g, key, &loss, &ref, 1, 1e-5);
+        if (k == 0) {
+            const lms_st_tensor *lg = need(g, "logits0",
+                (size_t)g->B * g->T * g->m.mi.vocab, err, errlen);
+            if (!lg) {
+                ok = 0;
+                break;
+            }
+            report(g, "logits0", g->m.mapped, lg->data, lg->numel, 1e-5);
+        }
+        if (k == 2)
+            break;
+        lms_model_zero_grad(&g->m);
+        lms_model_backward(&g->m);
+        if (check_grads(g, k, err, errlen) != 0) {
+            ok = 0;
+            break;
+        }
+        step(g, gr, k + 1);
+        for (size_t i = 0; i < nt; i++) {
+            lms_tensor *t = &g->m.tensors[i];
+            lms_adamw_update(&g->opt, t->w, t->dw, mm[i], vv[i], t->numel,
+                             g->lr, k + 1, t->decay);
+        }
+        if (compare_params(g, k + 1, 1e-3, "", err, errlen) != 0)
+            ok = 0;
+    }
+    free(gr);
+    return ok ? 0 : -1;
+}
+
+static void mark_rest_used(lms_config *c) {
+    for (size_t i = 0; i < c->n; i++)
+        if (!strcmp(c->entries[i].section, "training") ||
+            !strcmp(c->entries[i].section, "data"))
+            lms_config_find(c, c->entries[i].section, c->entries[i].key);
+    lms_config_has_section(c, "training");
+    lms_config_has_section(c, "data");
+}
+
+static int run(gold *g, char *err, size_t errlen) {
+    const lms_golden_opts *o = g->o;
+    if (!(g->f = lms_st_open(o->golden_path, err, errlen)) ||
+        lms_config_load(&g->cfg, o->config_path, err, errlen) != 0 ||
+        read_meta(g, err, errlen) != 0)
+        return -1;
+    for (int i = 0; i < o->nsets; i++)
+        if (lms_config_override(&g->cfg, o->sets[i], err, errlen) != 0)
+            return -1;
+    if (!(g->ld = lms_loader_new(o->plugin_dir))) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    if (lms_model_build(&g->m, &g->cfg, g->ld, g->B, err, errlen) != 0)
+        return -1;
+    mark_rest_used(&g->cfg);
+    if (lms_config_check_unused(&g->cfg, NULL, NULL, err, errlen) != 0)
+        return -1;
+    if (g->T > g->m.mi.context) {
+        snprintf(err, errlen, "seq_len %d exceeds the context", g->T);
+        return -1;
+    }
+    size_t BT = (size_t)g->B * g->T;
+    const lms_st_tensor *x = need(g, "x", BT, err, errlen);
+    const lms_st_tensor *y = x ? need(g, "y", BT, err, errlen) : NULL;
+    if (!x || !y || load_p0(g, err, errlen) != 0)
+        return -1;
+    if (x->dtype != LMS_DTYPE_I32 || y->dtype != LMS_DTYPE_I32) {
+        snprintf(err, errlen, "%s: x and y must be I32", o->golden_path);
+        return -1;
+    }
+    for (size_t i = 0; i < BT; i++) {
+        int32_t a = ((const int32_t *)x->data)[i], b = ((const int32_t *)y->data)[i];
+        if (a < 0 || a >= g->m.mi.vocab || b < 0 || b >= g->m.mi.vocab) {
+            snprintf(err, errlen, "%s: token out of range at %zu", o->golden_path, i);
+            return -1;
+        }
+    }
+    size_t nt = g->m.n_tensors, np = g->m.n_params;
+    float *state = calloc(2 * np, sizeof(float));
+    float **mm = calloc(nt, sizeof *mm), **vv = calloc(nt, sizeof *vv);
+    float *p0 = malloc(np * sizeof(float));
+    int rc = -1;
+    if (state && mm && vv && p0) {
+        for (size_t i = 0; i < nt; i++) {
+            size_t off = (size_t)(g->m.tensors[i].w - g->m.params);
+            mm[i] = state + off;
+            vv[i] = state + np + off;
+        }
+        memcpy(p0, g->m.params, np * sizeof(float));
+        rc = check_end_to_end(g, x->data, y->data, mm, vv, err, errlen);
+        if (rc == 0) {
+            memcpy(g->m.params, p0, np * sizeof(float));
+            memset(state, 0, 2 * np * sizeof(float));
+            rc = check_optimizer(g, mm, vv, err, errlen);
+        }
+    } else {
+        snprintf(err, errlen, "out of memory");
+    }
+    free(state);
+    free(mm);
+    free(vv);
+    free(p0);
+    return rc;
+}
+
+int lms_golden_run(const lms_golden_opts *o, FILE *out, char *err,
+                   size_t errlen) {
+    gold g;
+    memset(&g, 0, sizeof g);
+    g.o = o;
+    g.out = out;
+    err[0] = '\0';
+    int rc = run(&g, err, errlen);
+    if (rc == 0)
+        fprintf(out, "%s: %s against %s (%d failures)\n",
+                g.failures ? "MISMATCH" : "MATCH", o->config_path,
+                o->golden_path, g.failures);
+    lms_model_free(&g.m);
+    lms_loader_free(g.ld);
+    lms_config_free(&g.cfg);
+    lms_st_close(g.f);
+    free(g.names);
+    return rc != 0 ? -1 : (g.failures ? 1 : 0);
+}

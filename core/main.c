@@ -1,0 +1,86 @@
+/* lmstab: the command-line entry point. Only main() picks exit codes. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "lmstab/plugin.h"
+
+#ifndef LMS_VERSION
+#define LMS_VERSION "0.0.0"
+#endif
+
+static void usage(FILE *f) {
+    fprintf(f,
+            "usage: lmstab COMMAND [ARGS]\n"
+            "\n"
+            "Train small GPT models whose layers are plugins, to study training\n"
+            "stability.\n"
+            "\n"
+            "commands:\n"
+            "  train CONFIG [--set S.K=V]... [--out DIR] [--data FILE]\n"
+            "                        train the model of an INI file\n"
+            "  golden CONFIG FILE.safetensors [--set S.K=V]... [--map A=B]...\n"
+            "                        compare against a PyTorch reference file\n"
+            "  plugins [--keys NAME] list plugins with kind, version and keys\n"
+            "\n"
+            "common options: --plugin-dir DIR (searched before "
+            "$LMSTAB_PLUGIN_PATH)\n"
+            "  lmstab COMMAND --help   for a command's options\n"
+            "  lmstab --version\n");
+}
+
+int lms_cli_common_opt(lms_cli_common *c, int argc, char **argv, int i) {
+    const char *a = argv[i];
+    if (!strcmp(a, "--set") || !strcmp(a, "--plugin-dir")) {
+        if (i + 1 >= argc) {
+            fprintf(stderr, "lmstab: %s needs a value\n", a);
+            return -1;
+        }
+        if (a[2] == 's') {
+            if (c->nsets >= 256) {
+                fprintf(stderr, "lmstab: too many --set options\n");
+                return -1;
+            }
+            c->sets[c->nsets++] = argv[i + 1];
+        } else {
+            c->plugin_dir = argv[i + 1];
+        }
+        return 2;
+    }
+    if (!strncmp(a, "--set=", 6)) {
+        if (c->nsets >= 256)
+            return -1;
+        c->sets[c->nsets++] = a + 6;
+        return 1;
+    }
+    if (!strncmp(a, "--plugin-dir=", 13)) {
+        c->plugin_dir = a + 13;
+        return 1;
+    }
+    return 0;
+}
+
+int main(int argc, char **argv) {
+    if (argc < 2) {
+        usage(stderr);
+        return 2;
+    }
+    const char *cmd = argv[1];
+    if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
+        usage(stdout);
+        return 0;
+    }
+    if (!strcmp(cmd, "--version")) {
+        printf("lmstab %s (plugin ABI %d.%d)\n", LMS_VERSION, LMS_ABI_MAJOR,
+               LMS_ABI_MINOR);
+        return 0;
+    }
+    if (!strcmp(cmd, "train"))
+        return lms_cmd_train(argc - 1, argv + 1);
+    if (!strcmp(cmd, "golden"))
+        return lms_cmd_golden(argc - 1, argv + 1);
+    if (!strcmp(cmd, "plugins"))
+        return lms_cmd_plugins(argc - 1, argv + 1);
+    fprintf(stderr, "lmstab: unknown command '%s' (see lmstab --help)\n", cmd);
+    return 2;
+}

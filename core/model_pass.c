@@ -1,0 +1,193 @@
+/* Forward and backward passes of the model graph. Plugin layers do the
+ * per-op work; this file does embeddings, residual adds, the LM head, the
+ * softmax cross-entropy and the order of calls. */
+#include <cblas.h>
+#include <math.h>
+#include <string.h>
+
+#include "lmstab/model.h"
+
+/* resid buffer k: input of branch k (k = l*n_branches + b); the last one is
+ * the output of the final block. */
+static float *resid_at(lms_model *m, size_t k) {
+    return m->resid + k * (size_t)m->B * m->T * m->mi.d_model;
+}
+
+/* x: (B,T) tokens -> resid[0] = wte[x] + wpe[t] */
+static void embed_forward(lms_model *m, const int32_t *x) {
+    const int C = m->mi.d_model;
+    float *out = m->resid;
+    for (int b = 0; b < m->B; b++)
+        for (int t = 0; t < m->T; t++) {
+            const float *te = m->wte + (size_t)x[b * m->T + t] * C;
+            const float *pe = m->wpe + (size_t)t * C;
+            float *o = out + ((size_t)b * m->T + t) * C;
+            for (int c = 0; c < C; c++)
+                o[c] = te[c] + pe[c];
+        }
+}
+
+static void embed_backward(lms_model *m) {
+    const int C = m->mi.d_model;
+    for (int b = 0; b < m->B; b++)
+        for (int t = 0; t < m->T; t++) {
+            const float *d = m->dresid + ((size_t)b * m->T + t) * C;
+            float *dte = m->dwte + (size_t)m->x[b * m->T + t] * C;
+            float *dpe = m->dwpe + (size_t)t * C;
+            for (int c = 0; c < C; c++) {
+                dte[c] += d[c];
+                dpe[c] += d[c];
+            }
+        }
+}
+
+/* probs = softmax(logits) row-wise; losses[i] = logsumexp - logit[y] */
+static void softmax_ce(lms_model *m, const int32_t *y, size_t rows) {
+    const int V = m->mi.vocab;
+    for (size_t r = 0; r < rows; r++) {
+        const float *z = m->mapped + r * V;
+        float *p = m->probs + r * V;
+        float mx = z[0];
+        for (int v = 1; v < V; v++)
+            mx = z[v] > mx ? z[v] : mx;
+        double sum = 0.0;
+        for (int v = 0; v < V; v++) {
+            p[v] = expf(z[v] - mx);
+            sum += p[v];
+        }
+        float inv = (float)(1.0 / sum);
+        for (int v = 0; v < V; v++)
+            p[v] *= inv;
+        m->losses[r] = y ? (float)(log(sum) + mx - z[y[r]]) : 0.0f;
+    }
+}
+
+float lms_model_forward(lms_model *m, const int32_t *x, const int32_t *y,
+                        int B, int T, int instrument) {
+    m->B = B;
+    m->T = T;
+    const int C = m->mi.d_model, V = m->mi.vocab;
+    const size_t rows = (size_t)B * T;
+    memcpy(m->x, x, rows * sizeof *x);
+    if (y)
+        memcpy(m->y, y, rows * sizeof *y);
+    embed_forward(m, x);
+    size_t k = 0;
+    for (int l = 0; l < m->mi.n_layer; l++)
+        for (int b = 0; b < m->n_branches; b++, k++) {
+            lms_branch *br = &m->blocks[l].br[b];
+            const float *in = resid_at(m, k);
+            for (int i = 0; i < br->n_ops; i++) {
+                lms_op *op = &br->ops[i];
+                lms_layer_forward(op->layer, op->out, in, rows, B, T,
+                                  instrument ? op->stats : NULL);
+                in = op->out;
+            }
+            float *next = resid_at(m, k + 1);
+            const float *res = resid_at(m, k);
+            for (size_t j = 0; j < rows * C; j++)
+                next[j] = res[j] + in[j];
+        }
+    const float *h = resid_at(m, k);
+    if (m->final_norm) {
+        lms_layer_forward(m->final_norm, m->normed, h, rows, B, T, NULL);
+        h = m->normed;
+    }
+    /* logits (rows, V) = h (rows, C) @ head^T */
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)rows, V, C, 1.0f,
+                h, C, m->head, C, 0.0f, m->logits, V);
+    if (m->logit_map)
+        lms_layer_forward(m->logit_map, m->mapped, m->logits, rows, B, T, NULL);
+    softmax_ce(m, y, rows);
+    if (!y)
+        return 0.0f;
+    double loss = 0.0;
+    for (size_t r = 0; r < rows; r++)
+        loss += m->losses[r];
+    if (m->aux_loss) {
+        lms_layer_forward(m->aux_loss, m->aux_out, m->mapped, rows, B, T, NULL);
+        for (size_t r = 0; r < rows; r++)
+            loss += m->aux_out[r];
+    }
+    return (float)(loss / (double)rows);
+}
+
+double lms_model_last_ce(const lms_model *m) {
+    const size_t rows = (size_t)m->B * m->T;
+    double s = 0.0;
+    for (size_t r = 0; r < rows; r++)
+        s += m->losses[r];
+    return s / (double)rows;
+}
+
+void lms_model_zero_grad(lms_model *m) {
+    memset(m->grads, 0, m->n_params * sizeof(float));
+}
+
+/* Backward of one branch: dresid holds dL/d(branch output) on entry (the
+ * residual passes it through unchanged) and gets the branch's input
+ * gradient added. */
+static void branch_backward(lms_model *m, lms_branch *br, const float *in0,
+                            size_t rows) {
+    const int C = m->mi.d_model;
+    float *dy = m->dbuf[0], *dx = m->dbuf[1];
+    memcpy(dy, m->dresid, rows * C * sizeof(float));
+    for (int i = br->n_ops - 1; i >= 0; i--) {
+        lms_op *op = &br->ops[i];
+        const float *in = i > 0 ? br->ops[i - 1].out : in0;
+        float *target = i > 0 ? dx : m->dresid;
+        if (i > 0)
+            memset(dx, 0, rows * op->in_cols * sizeof(float));
+        lms_layer_backward(op->layer, target, dy, in, op->out, rows, m->B, m->T);
+        float *t = dy;
+        dy = dx;
+        dx = t;
+    }
+}
+
+void lms_model_backward(lms_model *m) {
+    const int C = m->mi.d_model, V = m->mi.vocab;
+    const size_t rows = (size_t)m->B * m->T;
+    const float inv = 1.0f / (float)rows;
+    /* dL/dmapped = (softmax - onehot) / rows, written over probs */
+    float *dmapped = m->probs;
+    for (size_t r = 0; r < rows; r++) {
+        float *p = dmapped + r * V;
+        p[m->y[r]] -= 1.0f;
+        for (int v = 0; v < V; v++)
+            p[v] *= inv;
+    }
+    if (m->aux_loss) {
+        float *daux = m->dnormed; /* free until the final-norm backward */
+        for (size_t r = 0; r < rows; r++)
+            daux[r] = inv;
+        lms_layer_backward(m->aux_loss, dmapped, daux, m->mapped,
+                           m->aux_out, rows, m->B, m->T);
+    }
+    float *dlogits = dmapped;
+    if (m->logit_map) {
+        memset(m->dlogits2, 0, rows * V * sizeof(float));
+        lms_layer_backward(m->logit_map, m->dlogits2, dmapped, m->logits,
+                           m->mapped, rows, m->B, m->T);
+        dlogits = m->dlogits2;
+    }
+    size_t nk = (size_t)m->mi.n_layer * m->n_branches;
+    const float *h = m->final_norm ? m->normed : resid_at(m, nk);
+    /* dhead += dlogits^T h ; dh = dlogits head */
+    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, V, C, (int)rows, 1.0f,
+                dlogits, V, h, C, 1.0f, m->dhead, C);
+    memset(m->dresid, 0, rows * C * sizeof(float));
+    float *dh = m->final_norm ? m->dnormed : m->dresid;
+    if (m->final_norm)
+        memset(dh, 0, rows * C * sizeof(float));
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)rows, C, V,
+                1.0f, dlogits, V, m->head, C, 1.0f, dh, C);
+    if (m->final_norm)
+        lms_layer_backward(m->final_norm, m->dresid, dh, resid_at(m, nk),
+                           m->normed, rows, m->B, m->T);
+    for (size_t k = nk; k-- > 0;) {
+        int l = (int)(k / m->n_branches), b = (int)(k % m->n_branches);
+        branch_backward(m, &m->blocks[l].br[b], resid_at(m, k), rows);
+    }
+    embed_backward(m);
+}

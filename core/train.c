@@ -1,0 +1,287 @@
+/* The training loop. Errors before the first step leave no output
+ * directory behind; summary.json (written atomically at the end) marks a
+ * finished run. */
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lmstab/data.h"
+#include "lmstab/fsutil.h"
+#include "lmstab/metrics.h"
+#include "lmstab/model.h"
+#include "lmstab/train.h"
+
+#ifndef LMS_SOURCE_DIR
+#define LMS_SOURCE_DIR "."
+#endif
+
+const char *lms_train_accepted_keys(void *user, const char *section);
+
+typedef struct job {
+    const lms_train_opts *o;
+    lms_config cfg;
+    lms_train_cfg tc;
+    lms_loader *ld;
+    lms_model m;
+    lms_data data;
+    float *mstate, *vstate;
+    int32_t *x, *y;
+    lms_metrics mt;
+    char data_path[4096];
+} job;
+
+static double now_s(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static int resolve_data(job *j, char *err, size_t errlen) {
+    const char *p = j->o->data_path ? j->o->data_path : j->tc.train_path;
+    if (p && strcmp(p, "tinyshakespeare.txt") != 0) {
+        snprintf(j->data_path, sizeof j->data_path, "%s", p);
+        return 0;
+    }
+    return lms_data_find_corpus(NULL, LMS_SOURCE_DIR, j->data_path,
+                                sizeof j->data_path, err, errlen);
+}
+
+/* Everything that can fail on bad input happens here, before any output. */
+static int setup(job *j, char *err, size_t errlen) {
+    const lms_train_opts *o = j->o;
+    if (lms_config_load(&j->cfg, o->config_path, err, errlen) != 0)
+        return -1;
+    for (int i = 0; i < o->nsets; i++)
+        if (lms_config_override(&j->cfg, o->sets[i], err, errlen) != 0)
+            return -1;
+    if (lms_train_cfg_read(&j->tc, &j->cfg, err, errlen) != 0)
+        return -1;
+    if (!(j->ld = lms_loader_new(o->plugin_dir))) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    if (lms_model_build(&j->m, &j->cfg, j->ld, (int)j->tc.batch_size, err,
+                        errlen) != 0)
+        return -1;
+    if (lms_config_check_unused(&j->cfg, lms_train_accepted_keys, NULL, err,
+                                errlen) != 0)
+        return -1;
+    if (resolve_data(j, err, errlen) != 0 ||
+        lms_data_load(&j->data, j->data_path, j->m.mi.context, err, errlen) != 0)
+        return -1;
+    if (j->data.vocab > j->m.mi.vocab) {
+        snprintf(err, errlen, "%s: tokens up to %d but model.vocab_size is %d",
+                 j->data_path, j->data.vocab - 1, j->m.mi.vocab);
+        return -1;
+    }
+    size_t BT = (size_t)j->tc.batch_size * j->m.mi.context;
+    j->mstate = calloc(j->m.n_params, sizeof(float));
+    j->vstate = calloc(j->m.n_params, sizeof(float));
+    j->x = calloc(BT, sizeof(int32_t));
+    j->y = calloc(BT, sizeof(int32_t));
+    if (!j->mstate || !j->vstate || !j->x || !j->y) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    return 0;
+}
+
+static double evaluate(job *j) {
+    int B = (int)j->tc.batch_size, T = j->m.mi.context;
+    double s = 0.0;
+    for (int i = 0; i < j->tc.eval_batches; i++) {
+        lms_data_val_batch(&j->data, i, (int)j->tc.eval_batches, B, T, j->x, j->y);
+        lms_model_forward(&j->m, j->x, j->y, B, T, 0);
+        s += lms_model_last_ce(&j->m);
+    }
+    return s / (double)j->tc.eval_batches;
+}
+
+static void optimizer_step(job *j, float lr, int t) {
+    lms_adamw o = {(float)j->tc.beta1, (float)j->tc.beta2, (float)j->tc.eps,
+                   (float)j->tc.weight_decay};
+    for (size_t i = 0; i < j->m.n_tensors; i++) {
+        lms_tensor *tt = &j->m.tensors[i];
+        size_t off = (size_t)(tt->w - j->m.params);
+        lms_adamw_update(&o, tt->w, tt->dw, j->mstate + off, j->vstate + off,
+                         tt->numel, lr, t, tt->decay);
+    }
+}
+
+static void progress(const job *j, long step, double loss, float lr,
+                     double tps, double elapsed, int final) {
+    if (!j->o->progress)
+        return;
+    double eta = step > 0 ? elapsed / step * (j->tc.max_steps - step) : 0.0;
+    fprintf(stderr, "\rstep %6ld/%ld  loss %.4f  lr %.3e  %8.0f tok/s  ETA %5.0fs%s",
+            step, j->tc.max_steps, loss, lr, tps, eta, final ? "\n" : "");
+    fflush(stderr);
+}
+
+static int write_summary(job *j, const lms_train_result *r, char *err,
+                         size_t errlen);
+
+/* One optimisation step; returns 0, or 1 when the run diverged. */
+static int train_step(job *j, long step, float lr, int instrument,
+                      double *loss, double *gnorm, lms_train_result *r) {
+    int B = (int)j->tc.batch_size, T = j->m.mi.context;
+    *loss = lms_model_forward(&j->m, j->x, j->y, B, T, instrument);
+    if (!isfinite(*loss)) {
+        snprintf(r->diverged_reason, sizeof r->diverged_reason,
+                 "non-finite training loss at step %ld", step);
+        return 1;
+    }
+    lms_model_zero_grad(&j->m);
+    lms_model_backward(&j->m);
+    *gnorm = lms_grad_norm(j->m.grads, j->m.n_params);
+    if (!isfinite(*gnorm)) {
+        snprintf(r->diverged_reason, sizeof r->diverged_reason,
+                 "non-finite gradient norm at step %ld", step);
+        return 1;
+    }
+    lms_clip_grads(j->m.grads, j->m.n_params, *gnorm, (float)j->tc.grad_clip);
+    optimizer_step(j, lr, (int)step + 1);
+    return 0;
+}
+
+static int train_loop(job *j, lms_train_result *r, char *err, size_t errlen) {
+    const lms_train_cfg *tc = &j->tc;
+    int B = (int)tc->batch_size, T = j->m.mi.context;
+    lms_schedule sch = {tc->schedule, (float)tc->lr, (int)tc->warmup_steps,
+                        (int)tc->max_steps, (float)tc->min_lr_ratio};
+    lms_rng rng;
+    lms_rng_seed(&rng, (uint64_t)tc->seed, 0xda7a);
+    lms_model_init(&j->m, (uint64_t)tc->seed);
+    int tty = isatty(2);
+    double t_start = now_s(), t_train = 0.0, recent[20];
+    long nrecent = 0, step;
+    double loss = 0.0, gnorm = 0.0;
+    for (step = 0; step < tc->max_steps; step++) {
+        float lr = lms_schedule_lr(&sch, (int)step);
+        lms_metrics_row row = {step, lr, 0, 0, 0, 0, 0, 0, 0};
+        if (tc->eval_every > 0 && step % tc->eval_every == 0) {
+            row.val_loss = evaluate(j);
+            row.has_val = 1;
+            if (step == 0)
+                r->init_loss = row.val_loss;
+        }
+        int log = step % tc->log_every == 0 || step == tc->max_steps - 1;
+        row.instrumented = log && tc->instrument_every > 0 &&
+                           step % tc->instrument_every == 0;
+        lms_data_train_batch(&j->data, &rng, B, T, j->x, j->y);
+        double t0 = now_s();
+        int div = train_step(j, step, lr, row.instrumented, &loss, &gnorm, r);
+        t_train += now_s() - t0;
+        r->steps = step + 1;
+        row.train_loss = loss;
+        row.grad_norm = gnorm;
+        row.tokens_per_sec = (double)(step + 1) * B * T / t_train;
+        row.elapsed = now_s() - t_start;
+        if (!div) /* final_train_loss: mean of the last 20 steps */
+            recent[nrecent++ % 20] = loss;
+        if (log || div)
+            lms_metrics_write(&j->mt, &row, &j->m);
+        if ((tty && log) || div || (!tty && step % (tc->log_every * 20) == 0))
+            progress(j, step + 1, loss, lr, row.tokens_per_sec, row.elapsed, !tty);
+        if (div) {
+            r->diverged = 1;
+            break;
+        }
+    }
+    r->tokens_per_sec = t_train > 0 ? (double)r->steps * B * T / t_train : 0;
+    double sum = 0.0;
+    long nr = nrecent < 20 ? nrecent : 20;
+    for (long i = 0; i < nr; i++)
+        sum += recent[i];
+    r->final_train_loss = r->diverged || nr == 0 ? NAN : sum / nr;
+    r->final_val_loss = r->diverged ? NAN : evaluate(j);
+    r->wall_seconds = now_s() - t_start;
+    if (j->o->progress) {
+        if (tty)
+            fputc('\n', stderr);
+        if (r->diverged)
+            fprintf(stderr, "diverged: %s\n", r->diverged_reason);
+        else
+            fprintf(stderr, "final validation loss %.4f nats/token (perplexity "
+                    "%.2f), %.0f tokens/s, %.1f s\n", r->final_val_loss,
+                    exp(r->final_val_loss), r->tokens_per_sec, r->wall_seconds);
+    }
+    return write_summary(j, r, err, errlen);
+}
+
+static int write_summary(job *j, const lms_train_result *r, char *err,
+                         size_t errlen) {
+    if (!j->o->out_dir)
+        return 0;
+    cJSON *o = cJSON_CreateObject(), *ov = cJSON_CreateArray();
+    cJSON_AddStringToObject(o, "config", j->o->config_path);
+    for (size_t i = 0; i < j->cfg.noverrides; i++)
+        cJSON_AddItemToArray(ov, cJSON_CreateString(j->cfg.overrides[i]));
+    cJSON_AddItemToObject(o, "overrides", ov);
+    cJSON_AddStringToObject(o, "data", j->data_path);
+    cJSON_AddNumberToObject(o, "steps", (double)r->steps);
+    cJSON_AddNumberToObject(o, "max_steps", (double)j->tc.max_steps);
+    cJSON_AddNumberToObject(o, "lr", j->tc.lr);
+    cJSON_AddNumberToObject(o, "seed", (double)j->tc.seed);
+    cJSON_AddNumberToObject(o, "n_params", (double)j->m.n_params);
+    cJSON_AddNumberToObject(o, "init_val_loss", r->init_loss);
+    cJSON_AddNumberToObject(o, "final_train_loss", r->final_train_loss);
+    cJSON_AddNumberToObject(o, "final_val_loss", r->final_val_loss);
+    cJSON_AddNumberToObject(o, "val_perplexity", exp(r->final_val_loss));
+    cJSON_AddNumberToObject(o, "unigram_entropy", lms_data_unigram_entropy(&j->data));
+    cJSON_AddBoolToObject(o, "diverged", r->diverged);
+    cJSON_AddStringToObject(o, "diverged_reason", r->diverged_reason);
+    cJSON_AddNumberToObject(o, "tokens_per_sec", r->tokens_per_sec);
+    cJSON_AddNumberToObject(o, "wall_seconds", r->wall_seconds);
+    cJSON_AddStringToObject(o, "config_text", j->cfg.text);
+    char *text = cJSON_Print(o);
+    cJSON_Delete(o);
+    if (!text) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    char path[4200];
+    snprintf(path, sizeof path, "%s/summary.json", j->o->out_dir);
+    size_t n = strlen(text);
+    text[n] = '\n';
+    int rc = lms_write_atomic(path, text, n + 1, err, errlen);
+    free(text);
+    return rc;
+}
+
+int lms_train_run(const lms_train_opts *o, lms_train_result *r, char *err,
+                  size_t errlen) {
+    job j;
+    memset(&j, 0, sizeof j);
+    memset(r, 0, sizeof *r);
+    j.o = o;
+    err[0] = '\0';
+    int rc = setup(&j, err, errlen);
+    if (rc == 0 && o->out_dir) {
+        char path[4200];
+        snprintf(path, sizeof path, "%s/summary.json", o->out_dir);
+        if (lms_mkdirs(o->out_dir, err, errlen) != 0)
+            rc = -1;
+        else {
+            unlink(path); /* a stale summary would mark this run finished */
+            snprintf(path, sizeof path, "%s/metrics.csv", o->out_dir);
+            rc = lms_metrics_open(&j.mt, path, &j.m, err, errlen);
+        }
+    }
+    if (rc == 0)
+        rc = train_loop(&j, r, err, errlen);
+    lms_metrics_close(&j.mt);
+    free(j.mstate);
+    free(j.vstate);
+    free(j.x);
+    free(j.y);
+    lms_data_free(&j.data);
+    lms_model_free(&j.m);
+    lms_loader_free(j.ld);
+    lms_config_free(&j.cfg);
+    return rc;
+}

@@ -1,0 +1,54 @@
+/*
+ * Training data: a byte-level text file (vocab 256) or an llm.c token file
+ * (.bin: 256 int32 header, magic 20240520, version 1 = uint16 tokens).
+ * The first 90% of tokens are the training split, the last 10% validation.
+ * Batches are random windows drawn from a seeded generator (train) or a
+ * fixed evenly spaced set of windows (validation), so runs are reproducible.
+ */
+#ifndef LMSTAB_DATA_H
+#define LMSTAB_DATA_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lmstab/rng.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct lms_data {
+    int32_t *tokens;   /* all tokens of the file */
+    size_t n_tokens;
+    size_t n_train;    /* tokens [0, n_train) train, [n_train, n) validation */
+    int vocab;         /* 256 for bytes; from the header for .bin */
+    char path[4096];
+} lms_data;
+
+/* Load `path`. Fails (message names the path) if unreadable, empty, or if
+ * either split is shorter than context + 1 tokens. */
+int lms_data_load(lms_data *d, const char *path, int context, char *err,
+                  size_t errlen);
+void lms_data_free(lms_data *d); /* accepts NULL / zeroed */
+
+/* Fill x, y (B, T) with B random training windows; y is x shifted by one. */
+void lms_data_train_batch(const lms_data *d, lms_rng *rng, int B, int T,
+                          int32_t *x, int32_t *y);
+/* Validation batch number i of n_batches: deterministic windows spread
+ * evenly over the validation split. */
+void lms_data_val_batch(const lms_data *d, int i, int n_batches, int B, int T,
+                        int32_t *x, int32_t *y);
+
+/* Unigram (byte-frequency) entropy of the training split in nats/token. */
+double lms_data_unigram_entropy(const lms_data *d);
+
+/* Resolve the default corpus: user path if given, else data/<name> in the
+ * repo, else ../shared/data/<name>; writes the chosen path. Non-zero if none
+ * exists (the message says where it looked and the download URL). */
+int lms_data_find_corpus(const char *user_path, const char *repo_root,
+                         char *out, size_t outlen, char *err, size_t errlen);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,38 @@
+/*
+ * metrics.csv: one row per logged step, header first. Fixed columns
+ * (step, lr, train_loss, val_loss, grad_norm, tokens_per_sec, elapsed_s)
+ * then per-layer instrumentation columns h<l>.<op>.<what>, filled on
+ * instrumented steps and empty otherwise:
+ *   out_norm  mean over tokens of the L2 norm of a linear op's output
+ *   w_norm    Frobenius norm of a linear op's weight
+ *   <stat>    scalars a plugin reports (attention: max_score, ...)
+ */
+#ifndef LMSTAB_METRICS_H
+#define LMSTAB_METRICS_H
+
+#include <stdio.h>
+
+#include "lmstab/model.h"
+
+typedef struct lms_metrics {
+    FILE *f;
+    int ncols_inst;
+} lms_metrics;
+
+typedef struct lms_metrics_row {
+    long step;
+    double lr, train_loss, val_loss, grad_norm, tokens_per_sec, elapsed;
+    int has_val, instrumented;
+} lms_metrics_row;
+
+int lms_metrics_open(lms_metrics *mt, const char *path, const lms_model *m,
+                     char *err, size_t errlen);
+/* Write one row; instrumentation is read from the model's last forward. */
+void lms_metrics_write(lms_metrics *mt, const lms_metrics_row *r,
+                       const lms_model *m);
+void lms_metrics_close(lms_metrics *mt); /* accepts zeroed */
+
+/* Mean over rows of the L2 norm of each row of x (rows, cols). */
+double lms_mean_row_norm(const float *x, size_t rows, int cols);
+
+#endif

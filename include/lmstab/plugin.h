@@ -1,0 +1,259 @@
+/*
+ * lmstab layer ABI — the only header a plugin needs.
+ *
+ * A plugin is a shared object `lms_<name>.so` that exports exactly one symbol,
+ * LMS_PLUGIN_ENTRY_SYMBOL ("lms_plugin_entry"). The core calls it with its ABI
+ * major version; the plugin returns a pointer to a static descriptor, or NULL
+ * if it cannot serve that major version.
+ *
+ * Life cycle of one layer instance (the core drives it, single-threaded):
+ *
+ *   create(host)          allocate the instance's private state (config only)
+ *   set(key, value)*      once per INI key, keys already checked against
+ *                         desc->keys; the plugin validates the value
+ *   plan(model, plan)     input shape in, output shape + parameter
+ *                         declarations + cache/scratch sizes + child shapes out
+ *   forward/backward*     many times, on core-owned buffers
+ *   destroy               free private state (accepts NULL)
+ *
+ * Buffers: the core owns every buffer (activations, parameters, gradients,
+ * caches, scratch) and sizes them from the plan. forward overwrites its output
+ * and its cache; backward ACCUMULATES into dx and every dparam (`+=`).
+ * forward/backward never allocate, print or do I/O, and return nothing: they
+ * cannot fail once plan succeeded.
+ *
+ * Versioning: structs only grow at the end (each carries its size or is
+ * created by the core); a minor bump adds fields or host functions, a major
+ * bump breaks. The core rejects a descriptor whose abi_major differs.
+ *
+ * Shapes: activations are row-major (rows, cols) with rows = B*T tokens,
+ * unless a parent plugin invokes a child with its own row layout.
+ */
+#ifndef LMSTAB_PLUGIN_H
+#define LMSTAB_PLUGIN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define LMS_ABI_MAJOR 1
+#define LMS_ABI_MINOR 0
+
+#define LMS_PLUGIN_ENTRY_SYMBOL "lms_plugin_entry"
+#define LMS_NAME_MAX 32      /* plugin, parameter and stat names incl. NUL */
+#define LMS_MAX_PARAMS 8     /* parameter tensors per layer */
+#define LMS_MAX_CHILDREN 4   /* child slots per layer */
+#define LMS_MAX_STATS 8      /* instrumentation scalars per layer */
+#define LMS_ERR_MAX 256      /* size of error buffers handed to plugins */
+
+#if defined(__GNUC__)
+#define LMS_EXPORT __attribute__((visibility("default")))
+#else
+#define LMS_EXPORT
+#endif
+
+/* What a plugin is for; the core checks that an INI slot gets the kind it
+ * expects (a block op may be any of the first four). */
+typedef enum lms_kind {
+    LMS_KIND_NORM = 1,       /* (rows, C) -> (rows, C) */
+    LMS_KIND_LINEAR = 2,     /* (rows, C) -> (rows, C_out) */
+    LMS_KIND_ACTIVATION = 3, /* elementwise (rows, C) -> (rows, C) */
+    LMS_KIND_ATTENTION = 4,  /* (rows, 3*d_model) fused qkv -> (rows, d_model) */
+    LMS_KIND_SCORE_MAP = 5,  /* elementwise map on attention scores or logits */
+    LMS_KIND_PROB_MAP = 6,   /* elementwise map on attention probabilities */
+    LMS_KIND_AUX_LOSS = 7    /* reserved: extra loss term on the logits */
+} lms_kind;
+
+/* Parameter initialisation, applied by the core with its seeded generator. */
+typedef enum lms_init {
+    LMS_INIT_ZEROS = 0,
+    LMS_INIT_ONES = 1,
+    LMS_INIT_NORMAL = 2,          /* N(0, std) */
+    LMS_INIT_NORMAL_RESIDUAL = 3, /* N(0, std / sqrt(2 * n_layer)) (GPT-2) */
+    LMS_INIT_CONSTANT = 4         /* every element = std */
+} lms_init;
+
+typedef enum lms_value_type {
+    LMS_VALUE_INT = 1,
+    LMS_VALUE_FLOAT = 2,
+    LMS_VALUE_BOOL = 3,
+    LMS_VALUE_STRING = 4
+} lms_value_type;
+
+/* An accepted INI key: listed by `lmstab plugins`, named in errors. */
+typedef struct lms_key {
+    const char *name;
+    lms_value_type type;
+    const char *default_value; /* as written in an INI file */
+    const char *help;          /* one line: meaning and valid range */
+} lms_key;
+
+/* A child slot, e.g. attention's "q_norm" (kind NORM) or "score_cap". */
+typedef struct lms_slot {
+    const char *name;
+    lms_kind kind;
+    const char *help;
+} lms_slot;
+
+/* Model-wide dimensions, given to plan. */
+typedef struct lms_model_info {
+    int d_model;
+    int n_head;
+    int n_layer;
+    int context; /* max T */
+    int batch;   /* max B */
+    int vocab;
+    int layer;   /* index of the block this instance belongs to, -1 outside */
+} lms_model_info;
+
+/* A parameter tensor the plugin asks the core to own. */
+typedef struct lms_param_decl {
+    char name[LMS_NAME_MAX]; /* "weight", "bias", ...; unique per layer */
+    int ndim;                /* 1 or 2; weight decay applies when ndim >= 2 */
+    int shape[2];
+    lms_init init;
+    float std;               /* for NORMAL / NORMAL_RESIDUAL / CONSTANT */
+} lms_param_decl;
+
+/*
+ * Filled by plan. The core sets in_rows, in_cols and child_present; the
+ * plugin sets everything else it uses (the core zeroes the struct first).
+ * Cache floats are saved from forward for backward, per call; scratch floats
+ * are temporary and may be reused by other layers between calls.
+ */
+typedef struct lms_plan {
+    /* in (core) */
+    size_t in_rows;
+    int in_cols;
+    int child_present[LMS_MAX_CHILDREN];
+    /* out (plugin) */
+    int out_cols;
+    int n_params;
+    lms_param_decl params[LMS_MAX_PARAMS];
+    size_t cache_floats;
+    size_t scratch_floats;
+    size_t child_rows[LMS_MAX_CHILDREN]; /* shape the child will be run at */
+    int child_cols[LMS_MAX_CHILDREN];
+    int n_stats;
+    char stat_names[LMS_MAX_STATS][LMS_NAME_MAX];
+} lms_plan;
+
+struct lms_child;
+
+/* Arguments of one forward call. Pointers are core-owned and valid for the
+ * call only. rows <= planned in_rows. */
+typedef struct lms_fwd {
+    float *y;              /* (rows, out_cols) output, overwritten */
+    const float *x;        /* (rows, in_cols) input */
+    float *const *w;       /* parameters in declaration order */
+    float *cache;          /* cache_floats */
+    float *scratch;        /* scratch_floats */
+    size_t rows;
+    int B, T;              /* rows == B*T for block ops */
+    const struct lms_child *children; /* [LMS_MAX_CHILDREN], absent: desc NULL */
+    float *stats;          /* [n_stats] to fill, or NULL when not wanted */
+} lms_fwd;
+
+/* Arguments of one backward call: accumulate into dx and dw. */
+typedef struct lms_bwd {
+    float *dx;             /* (rows, in_cols) += */
+    const float *dy;       /* (rows, out_cols) */
+    const float *x;        /* the forward input */
+    const float *y;        /* the forward output */
+    float *const *w;
+    float *const *dw;      /* gradients in declaration order, += */
+    float *cache;          /* as left by forward (may be reused as work) */
+    float *scratch;
+    size_t rows;
+    int B, T;
+    const struct lms_child *children;
+} lms_bwd;
+
+struct lms_descriptor;
+
+/* A planned child instance, handed to its parent in every call. */
+typedef struct lms_child {
+    const struct lms_descriptor *desc; /* NULL when the slot is empty */
+    void *self;
+    float *const *w;
+    float *const *dw;
+    float *cache;
+    float *scratch;
+} lms_child;
+
+/*
+ * Services of the core, passed at create (append-only; check size).
+ * sgemm is row-major: C = alpha * op(A) op(B) + beta * C, op(A) is MxK,
+ * op(B) is KxN, trans flags 0/1; lda/ldb/ldc are row strides.
+ */
+typedef struct lms_host {
+    size_t size;
+    int abi_major, abi_minor;
+    void (*sgemm)(int trans_a, int trans_b, int m, int n, int k, float alpha,
+                  const float *a, int lda, const float *b, int ldb, float beta,
+                  float *c, int ldc);
+    /* Printf-style diagnostics (level 0 info, 1 warning); plan time only. */
+    void (*log)(int level, const char *fmt, ...);
+} lms_host;
+
+/* Hook signatures. err/errlen: a human message ("what is wrong", the core
+ * adds the place) when the hook returns non-zero. */
+typedef void *(*lms_create_fn)(const lms_host *host, char *err, size_t errlen);
+typedef int (*lms_set_fn)(void *self, const char *key, const char *value,
+                          char *err, size_t errlen);
+typedef int (*lms_plan_fn)(void *self, const lms_model_info *model,
+                           lms_plan *plan, char *err, size_t errlen);
+typedef void (*lms_forward_fn)(void *self, const lms_fwd *a);
+typedef void (*lms_backward_fn)(void *self, const lms_bwd *a);
+typedef void (*lms_destroy_fn)(void *self);
+
+typedef struct lms_descriptor {
+    int abi_major, abi_minor;
+    size_t size;               /* sizeof(lms_descriptor) the plugin was built with */
+    const char *name;          /* equals the file stem: lms_<name>.so */
+    lms_kind kind;
+    const char *version;       /* the plugin's own version, e.g. "1.0.0" */
+    const char *summary;       /* one line */
+    const lms_key *keys;       /* terminated by {NULL} */
+    const lms_slot *slots;     /* terminated by {NULL}; may be NULL */
+    lms_create_fn create;
+    lms_set_fn set;
+    lms_plan_fn plan;
+    lms_forward_fn forward;
+    lms_backward_fn backward;
+    lms_destroy_fn destroy;
+} lms_descriptor;
+
+typedef const lms_descriptor *(*lms_entry_fn)(int core_abi_major);
+
+/* Declare the entry of a plugin: LMS_PLUGIN_ENTRY(&my_descriptor); */
+#define LMS_PLUGIN_ENTRY(desc_ptr)                                           \
+    LMS_EXPORT const lms_descriptor *lms_plugin_entry(int core_abi_major);  \
+    LMS_EXPORT const lms_descriptor *lms_plugin_entry(int core_abi_major) { \
+        return core_abi_major == LMS_ABI_MAJOR ? (desc_ptr) : NULL;          \
+    }
+
+/* Run a child over `rows` rows of its planned layout (parents call these). */
+static inline void lms_child_forward(const lms_child *c, float *y,
+                                     const float *x, size_t rows, int B,
+                                     int T) {
+    lms_fwd a = {y, x, c->w, c->cache, c->scratch, rows, B, T, NULL, NULL};
+    c->desc->forward(c->self, &a);
+}
+
+static inline void lms_child_backward(const lms_child *c, float *dx,
+                                      const float *dy, const float *x,
+                                      const float *y, size_t rows, int B,
+                                      int T) {
+    lms_bwd a = {dx, dy, x, y, c->w, c->dw, c->cache, c->scratch,
+                 rows, B, T, NULL};
+    c->desc->backward(c->self, &a);
+}
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* LMSTAB_PLUGIN_H */

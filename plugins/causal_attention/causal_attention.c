@@ -1,0 +1,549 @@
+/*
+ * causal_attention: multi-head causal self-attention on a fused QKV input
+ * (GPT-2), with optional child plugins:
+ *
+ *   q_norm, k_norm (NORM)   applied per head over head_dim (rows B*T*H)
+ *   score_cap (SCORE_MAP)   elementwise on the scaled scores, before the mask
+ *   prob_map (PROB_MAP)     elementwise on the probabilities (its output is
+ *                           used instead of them; masked entries stay 0)
+ *
+ * Shapes (C = d_model, H heads, hd = C/H, Tc = planned context, T <= Tc):
+ *   x: (B*T, 3C) = [q | k | v], head j uses features [j*hd, (j+1)*hd) of each
+ *   y: (B*T, C), heads concatenated
+ *   scores, probabilities: (B, H, T, Tc) -- rows of Tc floats of which the
+ *   first T are used, so that children planned at (B*H*Tc, Tc) see fixed
+ *   rows. Entries j > i (masked) and j >= T (padding) are kept at 0.
+ *
+ * Per (b, h): S = scale * Q K^T (scale 1/sqrt(hd)), Sc = cap(S),
+ * P = softmax_causal(Sc), Pf = map(P), Y = Pf V. Products are host sgemm
+ * calls over query blocks of ATT_BLOCK rows that skip most masked keys.
+ *
+ * Cache: [q_raw, q_n] (N, C) with q_norm; [k_raw, k_n] with k_norm;
+ * [S, Sc] with score_cap; P; [Pf] with prob_map. v and un-normed q, k are
+ * read back from the forward input in backward.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lmstab/plugin.h"
+
+enum { SLOT_QN = 0, SLOT_KN = 1, SLOT_CAP = 2, SLOT_PMAP = 3 };
+#define ATT_BLOCK 64
+
+typedef struct attn {
+    const lms_host *host;
+    int n_head_key; /* 0: the model's n_head */
+    /* planned */
+    int C, H, hd, Tc;
+    size_t rows;
+    int has[4];
+    size_t c_qraw, c_qn, c_kraw, c_kn, c_sraw, c_scap, c_p, c_pf; /* cache */
+    size_t s_w1, s_w2, s_dqn, s_dqraw, s_dkn, s_dkraw;            /* scratch */
+} attn;
+
+/* ---- vectorizable row kernels ------------------------------------------ */
+
+/*
+ * exp(x) in float: within 2 ulp of expf on [-87.3, 88.3], 0 below -87.3,
+ * +inf above 88.4, NaN for NaN. Branch-free (Cephes expf; 2^n from bits) so
+ * the softmax loop vectorizes (same function as in gelu.c).
+ */
+static inline float vexpf(float x) {
+    float xc = x < -87.3f ? -87.3f : x; /* comparisons keep NaN */
+    xc = xc > 89.0f ? 89.0f : xc;
+    float t = xc * 1.44269504088896341f + 12582912.0f; /* round to integer */
+    float n = t - 12582912.0f;
+    uint32_t tb;
+    memcpy(&tb, &t, sizeof tb);
+    int32_t ni = (int32_t)(tb - 0x4B400000u);
+    float r = xc - n * 0.693359375f;
+    r = r - n * -2.12194440e-4f;
+    float p = 1.9875691500e-4f;
+    p = p * r + 1.3981999507e-3f;
+    p = p * r + 8.3334519073e-3f;
+    p = p * r + 4.1665795894e-2f;
+    p = p * r + 1.6666665459e-1f;
+    p = p * r + 5.0000001201e-1f;
+    p = p * (r * r) + r + 1.0f;
+    uint32_t sb = (uint32_t)(ni + 127) << 23;
+    float scale;
+    memcpy(&scale, &sb, sizeof scale);
+    float e = p * scale;
+    return x < -87.3f ? 0.0f : e;
+}
+
+/* max of x[0..n), n >= 1, in 8 independent lanes */
+static float row_max(const float *x, int n) {
+    float m[8];
+    for (int k = 0; k < 8; k++)
+        m[k] = x[0];
+    int j = 0;
+    for (; j + 8 <= n; j += 8)
+        for (int k = 0; k < 8; k++)
+            m[k] = x[j + k] > m[k] ? x[j + k] : m[k];
+    for (; j < n; j++)
+        m[0] = x[j] > m[0] ? x[j] : m[0];
+    float r = m[0];
+    for (int k = 1; k < 8; k++)
+        r = m[k] > r ? m[k] : r;
+    return r;
+}
+
+/* sum of a[j] * (b ? b[j] : 1) over [0, n), 8 lanes in float */
+static float row_dot(const float *a, const float *b, int n) {
+    float s[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    int j = 0;
+    if (b) {
+        for (; j + 8 <= n; j += 8)
+            for (int k = 0; k < 8; k++)
+                s[k] += a[j + k] * b[j + k];
+        for (; j < n; j++)
+            s[0] += a[j] * b[j];
+    } else {
+        for (; j + 8 <= n; j += 8)
+            for (int k = 0; k < 8; k++)
+                s[k] += a[j + k];
+        for (; j < n; j++)
+            s[0] += a[j];
+    }
+    return ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]));
+}
+
+/* p[0..n) = softmax(p[0..n)) in place, p[n..Tc) = 0 */
+static void softmax_row(float *p, int n, int Tc) {
+    float m = row_max(p, n);
+    for (int j = 0; j < n; j++)
+        p[j] = vexpf(p[j] - m);
+    float inv = 1.0f / row_dot(p, NULL, n);
+    for (int j = 0; j < n; j++)
+        p[j] *= inv;
+    memset(p + n, 0, (size_t)(Tc - n) * sizeof *p);
+}
+
+/* d[0..n) = p * (d - sum(p * d)) in place (softmax backward), d[n..Tc) = 0 */
+static void softmax_row_backward(float *d, const float *p, int n, int Tc) {
+    float dot = row_dot(p, d, n);
+    for (int j = 0; j < n; j++)
+        d[j] = p[j] * (d[j] - dot);
+    memset(d + n, 0, (size_t)(Tc - n) * sizeof *d);
+}
+
+/* zero the masked (j > i) and padding (j >= T) entries of B*H*T rows */
+static void mask_rows(float *s, size_t nbh, int T, int Tc) {
+    for (size_t r = 0; r < nbh * (size_t)T; r++) {
+        int i = (int)(r % (size_t)T);
+        memset(s + r * Tc + i + 1, 0, (size_t)(Tc - i - 1) * sizeof *s);
+    }
+}
+
+/* ---- keys, plan ---------------------------------------------------------- */
+
+static void *at_create(const lms_host *host, char *err, size_t errlen) {
+    if (!host || host->size < offsetof(lms_host, sgemm) + sizeof host->sgemm ||
+        !host->sgemm) {
+        snprintf(err, errlen, "the host provides no sgemm");
+        return NULL;
+    }
+    attn *s = calloc(1, sizeof *s);
+    if (!s) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    s->host = host;
+    return s;
+}
+
+static void at_destroy(void *self) { free(self); }
+
+static int at_set(void *self, const char *key, const char *value, char *err,
+                  size_t errlen) {
+    attn *s = self;
+    if (strcmp(key, "n_head") != 0) {
+        snprintf(err, errlen, "unknown key '%s'", key);
+        return -1;
+    }
+    char *end;
+    errno = 0;
+    long v = strtol(value, &end, 10);
+    if (end == value || *end != '\0' || errno == ERANGE || v < 0 ||
+        v > 65536) {
+        snprintf(err, errlen,
+                 "must be an integer >= 0 (0 = the model's n_head) (got '%s')",
+                 value);
+        return -1;
+    }
+    s->n_head_key = (int)v;
+    return 0;
+}
+
+static size_t take(size_t *top, size_t n) {
+    size_t off = *top;
+    *top += n;
+    return off;
+}
+
+static int at_plan(void *self, const lms_model_info *model, lms_plan *plan,
+                   char *err, size_t errlen) {
+    attn *s = self;
+    int H = s->n_head_key > 0 ? s->n_head_key : model->n_head;
+    int in = plan->in_cols;
+    if (H <= 0) {
+        snprintf(err, errlen, "n_head must be >= 1 (model n_head = %d)",
+                 model->n_head);
+        return -1;
+    }
+    if (in % (3 * H) != 0) {
+        snprintf(err, errlen,
+                 "input width %d is not divisible by 3*n_head = %d (the input "
+                 "is the fused q|k|v of width 3*d_model, and d_model must be "
+                 "a multiple of n_head = %d)",
+                 in, 3 * H, H);
+        return -1;
+    }
+    if (model->context <= 0) {
+        snprintf(err, errlen, "model context must be >= 1 (got %d)",
+                 model->context);
+        return -1;
+    }
+    s->H = H;
+    s->C = in / 3;
+    s->hd = s->C / H;
+    s->Tc = model->context;
+    s->rows = plan->in_rows;
+    for (int i = 0; i < 4; i++)
+        s->has[i] = plan->child_present[i];
+
+    size_t NC = s->rows * (size_t)s->C;
+    size_t NS = s->rows * (size_t)H * (size_t)s->Tc; /* (B, H, T, Tc) */
+    size_t top = 0;
+    if (s->has[SLOT_QN]) {
+        s->c_qraw = take(&top, NC);
+        s->c_qn = take(&top, NC);
+    }
+    if (s->has[SLOT_KN]) {
+        s->c_kraw = take(&top, NC);
+        s->c_kn = take(&top, NC);
+    }
+    if (s->has[SLOT_CAP]) {
+        s->c_sraw = take(&top, NS);
+        s->c_scap = take(&top, NS);
+    }
+    s->c_p = take(&top, NS);
+    if (s->has[SLOT_PMAP])
+        s->c_pf = take(&top, NS);
+    plan->cache_floats = top;
+
+    top = 0;
+    s->s_w1 = take(&top, NS);
+    if (s->has[SLOT_CAP] || s->has[SLOT_PMAP])
+        s->s_w2 = take(&top, NS);
+    if (s->has[SLOT_QN]) {
+        s->s_dqn = take(&top, NC);
+        s->s_dqraw = take(&top, NC);
+    }
+    if (s->has[SLOT_KN]) {
+        s->s_dkn = take(&top, NC);
+        s->s_dkraw = take(&top, NC);
+    }
+    plan->scratch_floats = top;
+
+    plan->out_cols = s->C;
+    plan->n_params = 0;
+    for (int i = 0; i < 4; i++) {
+        plan->child_rows[i] = s->rows * (size_t)H;
+        plan->child_cols[i] = i <= SLOT_KN ? s->hd : s->Tc;
+    }
+    plan->n_stats = 3;
+    snprintf(plan->stat_names[0], LMS_NAME_MAX, "max_score");
+    snprintf(plan->stat_names[1], LMS_NAME_MAX, "max_score_capped");
+    snprintf(plan->stat_names[2], LMS_NAME_MAX, "entropy");
+    return 0;
+}
+
+/* ---- forward ------------------------------------------------------------ */
+
+/* dst: (N, C) <- columns [0, C) of src: (N, ld) */
+static void gather(float *dst, const float *src, size_t N, int C, int ld) {
+    for (size_t r = 0; r < N; r++)
+        memcpy(dst + r * C, src + r * ld, (size_t)C * sizeof *dst);
+}
+
+/* dst: (N, ld) columns [0, C) += src: (N, C) */
+static void scatter_add(float *dst, const float *src, size_t N, int C,
+                        int ld) {
+    for (size_t r = 0; r < N; r++)
+        for (int c = 0; c < C; c++)
+            dst[r * ld + c] += src[r * C + c];
+}
+
+/* Run a NORM child on q or k (columns [off, off+C) of x); returns the
+ * normed copy. raw, out: (N, C). */
+static const float *norm_forward(const attn *s, const lms_child *c,
+                                 float *raw, float *out, const lms_fwd *a,
+                                 int off) {
+    gather(raw, a->x + off, a->rows, s->C, 3 * s->C);
+    lms_child_forward(c, out, raw, a->rows * (size_t)s->H, a->B, a->T);
+    return out;
+}
+
+/* S: (B,H,T,Tc) = scale * Q K^T per (b, h), only blocks at or left of the
+ * diagonal are computed; masked entries left unspecified. */
+static void scores_forward(const attn *s, float *S, const float *q, int ldq,
+                           const float *k, int ldk, int B, int T) {
+    float scale = 1.0f / sqrtf((float)s->hd);
+    for (int b = 0; b < B; b++)
+        for (int h = 0; h < s->H; h++) {
+            float *Sbh = S + ((size_t)b * s->H + h) * T * s->Tc;
+            const float *qb = q + (size_t)b * T * ldq + h * s->hd;
+            const float *kb = k + (size_t)b * T * ldk + h * s->hd;
+            for (int i0 = 0; i0 < T; i0 += ATT_BLOCK) {
+                int i1 = i0 + ATT_BLOCK < T ? i0 + ATT_BLOCK : T;
+                s->host->sgemm(0, 1, i1 - i0, i1, s->hd, scale,
+                               qb + (size_t)i0 * ldq, ldq, kb, ldk, 0.0f,
+                               Sbh + (size_t)i0 * s->Tc, s->Tc);
+            }
+        }
+}
+
+/* max over unmasked entries of S: (B,H,T,Tc) */
+static float masked_max(const float *S, size_t nbh, int T, int Tc) {
+    float m = -INFINITY;
+    for (size_t r = 0; r < nbh * (size_t)T; r++) {
+        float v = row_max(S + r * Tc, (int)(r % (size_t)T) + 1);
+        m = (v > m || v != v) ? v : m;
+    }
+    return m;
+}
+
+/* mean over rows of -sum p log p */
+static float mean_entropy(const float *P, size_t nbh, int T, int Tc) {
+    double acc = 0;
+    size_t nr = nbh * (size_t)T;
+    for (size_t r = 0; r < nr; r++) {
+        const float *p = P + r * Tc;
+        double e = 0;
+        for (int j = 0; j <= (int)(r % (size_t)T); j++)
+            if (p[j] > 0)
+                e -= (double)p[j] * log((double)p[j]);
+        acc += e;
+    }
+    return (float)(acc / (double)(nr ? nr : 1));
+}
+
+static void at_forward(void *self, const lms_fwd *a) {
+    const attn *s = self;
+    const int C = s->C, H = s->H, hd = s->hd, Tc = s->Tc, B = a->B, T = a->T;
+    const size_t nbh = (size_t)B * H, NS = a->rows * (size_t)H;
+    const lms_child *ch = a->children;
+    float *cache = a->cache;
+    const float *q = a->x, *k = a->x + C, *v = a->x + 2 * C;
+    int ldq = 3 * C, ldk = 3 * C;
+    if (s->has[SLOT_QN]) {
+        q = norm_forward(s, &ch[SLOT_QN], cache + s->c_qraw, cache + s->c_qn,
+                         a, 0);
+        ldq = C;
+    }
+    if (s->has[SLOT_KN]) {
+        k = norm_forward(s, &ch[SLOT_KN], cache + s->c_kraw, cache + s->c_kn,
+                         a, C);
+        ldk = C;
+    }
+    float *P = cache + s->c_p;
+    float *S = s->has[SLOT_CAP] ? cache + s->c_sraw : P;
+    scores_forward(s, S, q, ldq, k, ldk, B, T);
+    float max_raw = 0, max_cap = 0;
+    if (s->has[SLOT_CAP]) {
+        float *Sc = cache + s->c_scap;
+        mask_rows(S, nbh, T, Tc); /* the child must see finite values */
+        lms_child_forward(&ch[SLOT_CAP], Sc, S, NS, B, T);
+        if (a->stats) {
+            max_raw = masked_max(S, nbh, T, Tc);
+            max_cap = masked_max(Sc, nbh, T, Tc);
+        }
+        memcpy(P, Sc, NS * Tc * sizeof *P);
+    } else if (a->stats) {
+        max_raw = max_cap = masked_max(S, nbh, T, Tc);
+    }
+    for (size_t r = 0; r < NS; r++)
+        softmax_row(P + r * Tc, (int)(r % (size_t)T) + 1, Tc);
+    const float *Pf = P;
+    if (s->has[SLOT_PMAP]) {
+        float *Pm = cache + s->c_pf;
+        lms_child_forward(&ch[SLOT_PMAP], Pm, P, NS, B, T);
+        mask_rows(Pm, nbh, T, Tc);
+        Pf = Pm;
+    }
+    /* Y[i0:i1] = Pf[i0:i1, 0:i1] V[0:i1] per (b, h) */
+    for (int b = 0; b < B; b++)
+        for (int h = 0; h < H; h++) {
+            const float *Pbh = Pf + ((size_t)b * H + h) * T * Tc;
+            const float *vb = v + (size_t)b * T * 3 * C + h * hd;
+            float *yb = a->y + (size_t)b * T * C + h * hd;
+            for (int i0 = 0; i0 < T; i0 += ATT_BLOCK) {
+                int i1 = i0 + ATT_BLOCK < T ? i0 + ATT_BLOCK : T;
+                s->host->sgemm(0, 0, i1 - i0, hd, i1, 1.0f,
+                               Pbh + (size_t)i0 * Tc, Tc, vb, 3 * C, 0.0f,
+                               yb + (size_t)i0 * C, C);
+            }
+        }
+    if (a->stats) {
+        a->stats[0] = max_raw;
+        a->stats[1] = max_cap;
+        a->stats[2] = mean_entropy(P, nbh, T, Tc);
+    }
+}
+
+/* ---- backward ----------------------------------------------------------- */
+
+/* dPf = dY V^T (blocks at or left of the diagonal) and dV += Pf^T dY */
+static void pv_backward(const attn *s, float *dPf, float *dx, const float *Pf,
+                        const float *dy, const float *v, int B, int T) {
+    const int C = s->C, H = s->H, hd = s->hd, Tc = s->Tc;
+    for (int b = 0; b < B; b++)
+        for (int h = 0; h < H; h++) {
+            size_t sb = ((size_t)b * H + h) * T * Tc;
+            const float *vb = v + (size_t)b * T * 3 * C + h * hd;
+            float *dvb = dx + (size_t)b * T * 3 * C + 2 * C + h * hd;
+            const float *dyb = dy + (size_t)b * T * C + h * hd;
+            for (int i0 = 0; i0 < T; i0 += ATT_BLOCK) {
+                int i1 = i0 + ATT_BLOCK < T ? i0 + ATT_BLOCK : T;
+                s->host->sgemm(0, 1, i1 - i0, i1, hd, 1.0f,
+                               dyb + (size_t)i0 * C, C, vb, 3 * C, 0.0f,
+                               dPf + sb + (size_t)i0 * Tc, Tc);
+                s->host->sgemm(1, 0, i1, hd, i1 - i0, 1.0f,
+                               Pf + sb + (size_t)i0 * Tc, Tc,
+                               dyb + (size_t)i0 * C, C, 1.0f, dvb, 3 * C);
+            }
+        }
+}
+
+/* dQ += scale dS K, dK += scale dS^T Q (dS masked entries are 0) */
+static void qk_backward(const attn *s, float *dq, int lddq, float *dk,
+                        int lddk, const float *dS, const float *q, int ldq,
+                        const float *k, int ldk, int B, int T) {
+    const int H = s->H, hd = s->hd, Tc = s->Tc;
+    float scale = 1.0f / sqrtf((float)hd);
+    for (int b = 0; b < B; b++)
+        for (int h = 0; h < H; h++) {
+            const float *dSbh = dS + ((size_t)b * H + h) * T * Tc;
+            size_t rq = (size_t)b * T, col = (size_t)h * hd;
+            for (int i0 = 0; i0 < T; i0 += ATT_BLOCK) {
+                int i1 = i0 + ATT_BLOCK < T ? i0 + ATT_BLOCK : T;
+                s->host->sgemm(0, 0, i1 - i0, hd, i1, scale,
+                               dSbh + (size_t)i0 * Tc, Tc,
+                               k + rq * ldk + col, ldk, 1.0f,
+                               dq + (rq + i0) * lddq + col, lddq);
+                s->host->sgemm(1, 0, i1, hd, i1 - i0, scale,
+                               dSbh + (size_t)i0 * Tc, Tc,
+                               q + (rq + i0) * ldq + col, ldq, 1.0f,
+                               dk + rq * lddk + col, lddk);
+            }
+        }
+}
+
+/* Backward through a NORM child: dx[:, off:off+C] += norm'(dn) */
+static void norm_backward(const attn *s, const lms_child *c, float *dn,
+                          float *draw, const float *raw, const float *out,
+                          const lms_bwd *a, int off) {
+    size_t NC = a->rows * (size_t)s->C;
+    memset(draw, 0, NC * sizeof *draw);
+    lms_child_backward(c, draw, dn, raw, out, a->rows * (size_t)s->H, a->B,
+                       a->T);
+    scatter_add(a->dx + off, draw, a->rows, s->C, 3 * s->C);
+}
+
+static void at_backward(void *self, const lms_bwd *a) {
+    const attn *s = self;
+    const int C = s->C, Tc = s->Tc, B = a->B, T = a->T;
+    const size_t nbh = (size_t)B * s->H, NS = a->rows * (size_t)s->H;
+    const size_t NC = a->rows * (size_t)C;
+    const lms_child *ch = a->children;
+    float *cache = a->cache, *scr = a->scratch;
+    const float *P = cache + s->c_p;
+    const float *Pf = s->has[SLOT_PMAP] ? cache + s->c_pf : P;
+    float *w1 = scr + s->s_w1, *w2 = scr + s->s_w2;
+
+    pv_backward(s, w1, a->dx, Pf, a->dy, a->x + 2 * C, B, T);
+    float *dP = w1;
+    if (s->has[SLOT_PMAP]) {
+        mask_rows(w1, nbh, T, Tc);
+        memset(w2, 0, NS * Tc * sizeof *w2);
+        lms_child_backward(&ch[SLOT_PMAP], w2, w1, P, Pf, NS, B, T);
+        dP = w2;
+    }
+    for (size_t r = 0; r < NS; r++)
+        softmax_row_backward(dP + r * Tc, P + r * Tc,
+                             (int)(r % (size_t)T) + 1, Tc);
+    float *dS = dP;
+    if (s->has[SLOT_CAP]) {
+        dS = dP == w1 ? w2 : w1;
+        memset(dS, 0, NS * Tc * sizeof *dS);
+        lms_child_backward(&ch[SLOT_CAP], dS, dP, cache + s->c_sraw,
+                           cache + s->c_scap, NS, B, T);
+        mask_rows(dS, nbh, T, Tc);
+    }
+
+    const float *q = a->x, *k = a->x + C;
+    int ldq = 3 * C, ldk = 3 * C, lddq = 3 * C, lddk = 3 * C;
+    float *dq = a->dx, *dk = a->dx + C;
+    if (s->has[SLOT_QN]) {
+        q = cache + s->c_qn;
+        dq = scr + s->s_dqn;
+        ldq = lddq = C;
+        memset(dq, 0, NC * sizeof *dq);
+    }
+    if (s->has[SLOT_KN]) {
+        k = cache + s->c_kn;
+        dk = scr + s->s_dkn;
+        ldk = lddk = C;
+        memset(dk, 0, NC * sizeof *dk);
+    }
+    qk_backward(s, dq, lddq, dk, lddk, dS, q, ldq, k, ldk, B, T);
+    if (s->has[SLOT_QN])
+        norm_backward(s, &ch[SLOT_QN], dq, scr + s->s_dqraw,
+                      cache + s->c_qraw, cache + s->c_qn, a, 0);
+    if (s->has[SLOT_KN])
+        norm_backward(s, &ch[SLOT_KN], dk, scr + s->s_dkraw,
+                      cache + s->c_kraw, cache + s->c_kn, a, C);
+}
+
+static const lms_key at_keys[] = {
+    {"n_head", LMS_VALUE_INT, "0",
+     "number of heads; 0 = the model's n_head; must divide d_model"},
+    {NULL, 0, NULL, NULL},
+};
+
+static const lms_slot at_slots[] = {
+    {"q_norm", LMS_KIND_NORM, "normalisation of q per head over head_dim"},
+    {"k_norm", LMS_KIND_NORM, "normalisation of k per head over head_dim"},
+    {"score_cap", LMS_KIND_SCORE_MAP,
+     "elementwise map of the scaled scores, before the causal mask"},
+    {"prob_map", LMS_KIND_PROB_MAP,
+     "elementwise map of the softmax probabilities (e.g. clipped softmax)"},
+    {NULL, 0, NULL},
+};
+
+static const lms_descriptor at_desc = {
+    .abi_major = LMS_ABI_MAJOR,
+    .abi_minor = LMS_ABI_MINOR,
+    .size = sizeof(lms_descriptor),
+    .name = "causal_attention",
+    .kind = LMS_KIND_ATTENTION,
+    .version = "1.0.0",
+    .summary = "multi-head causal self-attention on fused q|k|v (GPT-2) "
+               "with optional q/k norms, score cap and probability map",
+    .keys = at_keys,
+    .slots = at_slots,
+    .create = at_create,
+    .set = at_set,
+    .plan = at_plan,
+    .forward = at_forward,
+    .backward = at_backward,
+    .destroy = at_destroy,
+};
+
+LMS_PLUGIN_ENTRY(&at_desc)

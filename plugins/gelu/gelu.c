@@ -1,0 +1,140 @@
+/*
+ * gelu: the tanh approximation used by GPT-2 (PyTorch approximate='tanh'):
+ *
+ *   y = 0.5 x (1 + tanh(u)),  u = sqrt(2/pi) (x + 0.044715 x^3)
+ *
+ * computed as y = x * sigmoid(2u), the same function, so that the loops
+ * vectorize with a polynomial exp (libm's expf/tanhf do not vectorize without
+ * -ffast-math, which this project never uses). Backward recomputes from x.
+ * Shapes: x, y: (rows, C), elementwise; no parameters, no cache.
+ */
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lmstab/plugin.h"
+
+#define GELU_S 0.7978845608028654f /* sqrt(2/pi) */
+#define GELU_C 0.044715f
+
+typedef struct gelu {
+    int cols;
+} gelu;
+
+/*
+ * exp(x) in float: within 2 ulp of expf on [-87.3, 88.3], 0 below -87.3,
+ * +inf above 88.4 (expf overflows at 88.72), NaN for NaN. Branch-free (Cephes
+ * expf: range reduction by ln 2 in two parts, degree-6 polynomial, 2^n from
+ * bits; n = 128 gives the bits of +inf) so that loops calling it vectorize;
+ * the CMakeLists adds -fno-trapping-math, without which gcc will not
+ * if-convert the selects (NaN semantics are unchanged by that flag).
+ */
+static inline float vexpf(float x) {
+    float xc = x < -87.3f ? -87.3f : x; /* comparisons keep NaN */
+    xc = xc > 89.0f ? 89.0f : xc;
+    float t = xc * 1.44269504088896341f + 12582912.0f; /* round to integer */
+    float n = t - 12582912.0f;
+    uint32_t tb;
+    memcpy(&tb, &t, sizeof tb);
+    int32_t ni = (int32_t)(tb - 0x4B400000u);
+    float r = xc - n * 0.693359375f;
+    r = r - n * -2.12194440e-4f;
+    float p = 1.9875691500e-4f;
+    p = p * r + 1.3981999507e-3f;
+    p = p * r + 8.3334519073e-3f;
+    p = p * r + 4.1665795894e-2f;
+    p = p * r + 1.6666665459e-1f;
+    p = p * r + 5.0000001201e-1f;
+    p = p * (r * r) + r + 1.0f;
+    uint32_t sb = (uint32_t)(ni + 127) << 23;
+    float scale;
+    memcpy(&scale, &sb, sizeof scale);
+    float e = p * scale;
+    return x < -87.3f ? 0.0f : e;
+}
+
+/* y = gelu(x), n elements */
+static void gelu_forward(float *y, const float *x, size_t n) {
+    for (size_t i = 0; i < n; i++) {
+        float v = x[i];
+        float u = GELU_S * (v + GELU_C * v * v * v);
+        y[i] = v / (1.0f + vexpf(-2.0f * u));
+    }
+}
+
+/* dx += dy * gelu'(x), n elements */
+static void gelu_backward(float *dx, const float *dy, const float *x,
+                          size_t n) {
+    for (size_t i = 0; i < n; i++) {
+        float v = x[i];
+        float u = GELU_S * (v + GELU_C * v * v * v);
+        float sg = 1.0f / (1.0f + vexpf(-2.0f * u)); /* (1 + tanh u) / 2 */
+        float du = GELU_S * (1.0f + 3.0f * GELU_C * v * v);
+        /* d/dx [x sg] = sg + x * 2 sg (1 - sg) du */
+        float g = sg + v * 2.0f * sg * (1.0f - sg) * du;
+        dx[i] += dy[i] * g;
+    }
+}
+
+static void *ge_create(const lms_host *host, char *err, size_t errlen) {
+    (void)host;
+    gelu *s = calloc(1, sizeof *s);
+    if (!s)
+        snprintf(err, errlen, "out of memory");
+    return s;
+}
+
+static void ge_destroy(void *self) { free(self); }
+
+static int ge_set(void *self, const char *key, const char *value, char *err,
+                  size_t errlen) {
+    (void)self;
+    (void)value;
+    snprintf(err, errlen, "unknown key '%s' (gelu takes no keys)", key);
+    return -1;
+}
+
+static int ge_plan(void *self, const lms_model_info *model, lms_plan *plan,
+                   char *err, size_t errlen) {
+    gelu *s = self;
+    (void)model;
+    (void)err;
+    (void)errlen;
+    s->cols = plan->in_cols;
+    plan->out_cols = plan->in_cols;
+    return 0;
+}
+
+static void ge_forward(void *self, const lms_fwd *a) {
+    const gelu *s = self;
+    gelu_forward(a->y, a->x, a->rows * (size_t)s->cols);
+}
+
+static void ge_backward(void *self, const lms_bwd *a) {
+    const gelu *s = self;
+    gelu_backward(a->dx, a->dy, a->x, a->rows * (size_t)s->cols);
+}
+
+static const lms_key ge_keys[] = {{NULL, 0, NULL, NULL}};
+
+static const lms_descriptor ge_desc = {
+    .abi_major = LMS_ABI_MAJOR,
+    .abi_minor = LMS_ABI_MINOR,
+    .size = sizeof(lms_descriptor),
+    .name = "gelu",
+    .kind = LMS_KIND_ACTIVATION,
+    .version = "1.0.0",
+    .summary = "GELU, tanh approximation (GPT-2)",
+    .keys = ge_keys,
+    .slots = NULL,
+    .create = ge_create,
+    .set = ge_set,
+    .plan = ge_plan,
+    .forward = ge_forward,
+    .backward = ge_backward,
+    .destroy = ge_destroy,
+};
+
+LMS_PLUGIN_ENTRY(&ge_desc)

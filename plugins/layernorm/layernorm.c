@@ -1,0 +1,281 @@
+/*
+ * layernorm: PyTorch LayerNorm over each row, or over `groups` contiguous
+ * equal chunks of each row (e.g. groups = 3 normalises q, k, v of a fused QKV
+ * output separately), with a per-feature affine:
+ *
+ *   y = (x - mean) * rstd * weight + bias,  rstd = 1 / sqrt(var + eps)
+ *
+ * var is the biased variance. Statistics are accumulated in double; the mean
+ * is kept as a float pair (hi + lo) so that x - mean stays exact-ish when
+ * |mean| >> std (large activations are what this project studies).
+ * Shapes: x, y: (rows, C); weight, bias: (C);
+ *         cache mean_hi, mean_lo, rstd: (rows, G) each.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lmstab/plugin.h"
+
+typedef struct layernorm {
+    float eps;
+    int bias;
+    int groups;
+    /* planned */
+    int cols;
+    size_t rows;
+} layernorm;
+
+/* ---- key parsing ------------------------------------------------------- */
+
+static int parse_number(const char *s, double *out) {
+    char *end;
+    errno = 0;
+    double d = strtod(s, &end);
+    if (end == s || *end != '\0' || errno == ERANGE || !isfinite(d))
+        return -1;
+    *out = d;
+    return 0;
+}
+
+static int parse_int(const char *s, long lo, long hi, long *out) {
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (end == s || *end != '\0' || errno == ERANGE || v < lo || v > hi)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static int parse_bool(const char *s, int *out) {
+    if (!strcmp(s, "true") || !strcmp(s, "1"))
+        *out = 1;
+    else if (!strcmp(s, "false") || !strcmp(s, "0"))
+        *out = 0;
+    else
+        return -1;
+    return 0;
+}
+
+/* ---- hooks -------------------------------------------------------------- */
+
+static void *ln_create(const lms_host *host, char *err, size_t errlen) {
+    (void)host;
+    layernorm *s = calloc(1, sizeof *s);
+    if (!s) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    s->eps = 1e-5f;
+    s->bias = 1;
+    s->groups = 1;
+    return s;
+}
+
+static void ln_destroy(void *self) { free(self); }
+
+static int ln_set(void *self, const char *key, const char *value, char *err,
+                  size_t errlen) {
+    layernorm *s = self;
+    if (!strcmp(key, "eps")) {
+        double d;
+        if (parse_number(value, &d) != 0 || !(d > 0) || !((float)d > 0) ||
+            !isfinite((float)d)) {
+            snprintf(err, errlen, "must be a finite number > 0 (got '%s')",
+                     value);
+            return -1;
+        }
+        s->eps = (float)d;
+    } else if (!strcmp(key, "bias")) {
+        if (parse_bool(value, &s->bias) != 0) {
+            snprintf(err, errlen, "must be true or false (got '%s')", value);
+            return -1;
+        }
+    } else if (!strcmp(key, "groups")) {
+        long v;
+        if (parse_int(value, 1, 1 << 20, &v) != 0) {
+            snprintf(err, errlen, "must be an integer >= 1 (got '%s')", value);
+            return -1;
+        }
+        s->groups = (int)v;
+    } else {
+        snprintf(err, errlen, "unknown key '%s'", key);
+        return -1;
+    }
+    return 0;
+}
+
+static int ln_plan(void *self, const lms_model_info *model, lms_plan *plan,
+                   char *err, size_t errlen) {
+    layernorm *s = self;
+    (void)model;
+    int C = plan->in_cols;
+    if (C % s->groups != 0) {
+        snprintf(err, errlen,
+                 "groups = %d does not divide the %d input features; choose "
+                 "a divisor of %d",
+                 s->groups, C, C);
+        return -1;
+    }
+    s->cols = C;
+    s->rows = plan->in_rows;
+    plan->out_cols = C;
+    plan->n_params = s->bias ? 2 : 1;
+    plan->params[0] = (lms_param_decl){"weight", 1, {C, 0}, LMS_INIT_ONES, 0};
+    if (s->bias)
+        plan->params[1] = (lms_param_decl){"bias", 1, {C, 0}, LMS_INIT_ZEROS, 0};
+    plan->cache_floats = 3 * plan->in_rows * (size_t)s->groups;
+    return 0;
+}
+
+/* Sum and centred sum of squares of x[0..n) in double, four lanes. */
+static double sum_d(const float *x, int n) {
+    double a[4] = {0, 0, 0, 0};
+    int i = 0;
+    for (; i + 4 <= n; i += 4)
+        for (int k = 0; k < 4; k++)
+            a[k] += x[i + k];
+    for (; i < n; i++)
+        a[0] += x[i];
+    return (a[0] + a[1]) + (a[2] + a[3]);
+}
+
+static double sqdev_d(const float *x, int n, double m) {
+    double a[4] = {0, 0, 0, 0};
+    int i = 0;
+    for (; i + 4 <= n; i += 4)
+        for (int k = 0; k < 4; k++) {
+            double d = x[i + k] - m;
+            a[k] += d * d;
+        }
+    for (; i < n; i++) {
+        double d = x[i] - m;
+        a[0] += d * d;
+    }
+    return (a[0] + a[1]) + (a[2] + a[3]);
+}
+
+/* y: (rows, C), mean (hi, lo), rstd: (rows, G) <- x: (rows, C); w, b: (C)
+ * (b may be NULL). */
+static void layernorm_forward(float *y, float *mean, float *mlo, float *rstd,
+                              const float *x, const float *w, const float *b,
+                              size_t rows, int C, int G, float eps) {
+    int gs = C / G;
+    for (size_t r = 0; r < rows; r++) {
+        for (int g = 0; g < G; g++) {
+            size_t off = r * (size_t)C + (size_t)g * gs;
+            const float *xg = x + off;
+            float *yg = y + off;
+            const float *wg = w + g * gs;
+            double m = sum_d(xg, gs) / gs;
+            double var = sqdev_d(xg, gs, m) / gs;
+            float mf = (float)m, ml = (float)(m - mf);
+            float rs = (float)(1.0 / sqrt(var + eps));
+            if (b) {
+                const float *bg = b + g * gs;
+                for (int i = 0; i < gs; i++)
+                    yg[i] = ((xg[i] - mf) - ml) * rs * wg[i] + bg[i];
+            } else {
+                for (int i = 0; i < gs; i++)
+                    yg[i] = ((xg[i] - mf) - ml) * rs * wg[i];
+            }
+            mean[r * G + g] = mf;
+            mlo[r * G + g] = ml;
+            rstd[r * G + g] = rs;
+        }
+    }
+}
+
+/* dx += ..., dw += ..., db += ... (db may be NULL) <- dy, x: (rows, C);
+ * mean (hi, lo), rstd: (rows, G); w: (C). */
+static void layernorm_backward(float *dx, float *dw, float *db,
+                               const float *dy, const float *x,
+                               const float *mean, const float *mlo,
+                               const float *rstd,
+                               const float *w, size_t rows, int C, int G) {
+    int gs = C / G;
+    for (size_t r = 0; r < rows; r++) {
+        for (int g = 0; g < G; g++) {
+            size_t off = r * (size_t)C + (size_t)g * gs;
+            const float *xg = x + off, *dyg = dy + off, *wg = w + g * gs;
+            float *dxg = dx + off, *dwg = dw + g * gs;
+            float m = mean[r * G + g], ml = mlo[r * G + g];
+            float rs = rstd[r * G + g];
+            double a[4] = {0, 0, 0, 0}, c[4] = {0, 0, 0, 0};
+            int i = 0;
+            for (; i + 4 <= gs; i += 4)
+                for (int k = 0; k < 4; k++) {
+                    float dn = dyg[i + k] * wg[i + k];
+                    a[k] += dn;
+                    c[k] += dn * (((xg[i + k] - m) - ml) * rs);
+                }
+            for (; i < gs; i++) {
+                float dn = dyg[i] * wg[i];
+                a[0] += dn;
+                c[0] += dn * (((xg[i] - m) - ml) * rs);
+            }
+            float dmean = (float)(((a[0] + a[1]) + (a[2] + a[3])) / gs);
+            float dxhat = (float)(((c[0] + c[1]) + (c[2] + c[3])) / gs);
+            for (i = 0; i < gs; i++) {
+                float xhat = ((xg[i] - m) - ml) * rs;
+                float dn = dyg[i] * wg[i];
+                dwg[i] += xhat * dyg[i];
+                dxg[i] += (dn - dmean - xhat * dxhat) * rs;
+            }
+            if (db) {
+                float *dbg = db + g * gs;
+                for (i = 0; i < gs; i++)
+                    dbg[i] += dyg[i];
+            }
+        }
+    }
+}
+
+static void ln_forward(void *self, const lms_fwd *a) {
+    const layernorm *s = self;
+    size_t n = s->rows * (size_t)s->groups;
+    float *mean = a->cache, *mlo = a->cache + n, *rstd = a->cache + 2 * n;
+    layernorm_forward(a->y, mean, mlo, rstd, a->x, a->w[0], s->bias ? a->w[1] : NULL,
+                      a->rows, s->cols, s->groups, s->eps);
+}
+
+static void ln_backward(void *self, const lms_bwd *a) {
+    const layernorm *s = self;
+    size_t n = s->rows * (size_t)s->groups;
+    const float *mean = a->cache, *mlo = a->cache + n, *rstd = a->cache + 2 * n;
+    layernorm_backward(a->dx, a->dw[0], s->bias ? a->dw[1] : NULL, a->dy, a->x,
+                       mean, mlo, rstd, a->w[0], a->rows, s->cols, s->groups);
+}
+
+static const lms_key ln_keys[] = {
+    {"eps", LMS_VALUE_FLOAT, "1e-5", "added to the variance; finite > 0"},
+    {"bias", LMS_VALUE_BOOL, "true", "learn an additive bias (true/false)"},
+    {"groups", LMS_VALUE_INT, "1",
+     "normalise each of this many equal contiguous chunks of a row "
+     "separately; must divide the row width"},
+    {NULL, 0, NULL, NULL},
+};
+
+static const lms_descriptor ln_desc = {
+    .abi_major = LMS_ABI_MAJOR,
+    .abi_minor = LMS_ABI_MINOR,
+    .size = sizeof(lms_descriptor),
+    .name = "layernorm",
+    .kind = LMS_KIND_NORM,
+    .version = "1.0.0",
+    .summary = "LayerNorm (PyTorch semantics) with weight, optional bias and "
+               "optional per-group statistics",
+    .keys = ln_keys,
+    .slots = NULL,
+    .create = ln_create,
+    .set = ln_set,
+    .plan = ln_plan,
+    .forward = ln_forward,
+    .backward = ln_backward,
+    .destroy = ln_destroy,
+};
+
+LMS_PLUGIN_ENTRY(&ln_desc)

@@ -1,0 +1,209 @@
+/* INI parsing and typed access: every error with its exact message. */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lmstab/config.h"
+
+static char err[2048];
+static lms_config c;
+
+static int load(const char *text) {
+    lms_config_free(&c);
+    return lms_config_load_string(&c, text, "t.ini", err, sizeof err);
+}
+
+START_TEST(parses_sections_keys_comments) {
+    ck_assert_int_eq(load("; comment\n[model]\nd_model = 64 ; inline\n"
+                          "[block.attn.score_cap]\ncap = 50\n"),
+                     0);
+    lms_cfg_entry *e = lms_config_find(&c, "model", "d_model");
+    ck_assert_ptr_nonnull(e);
+    ck_assert_str_eq(e->value, "64");
+    ck_assert_int_eq(e->line, 3);
+    e = lms_config_find(&c, "block.attn.score_cap", "cap");
+    ck_assert_int_eq(e->line, 5);
+}
+END_TEST
+
+START_TEST(syntax_error) {
+    ck_assert_int_ne(load("[model]\nd_model 64\n"), 0);
+    ck_assert_str_eq(err, "t.ini:2: syntax error (expected [section], key = "
+                          "value, or a ; comment)");
+    ck_assert_int_ne(load("[model\nx = 1\n"), 0);
+    ck_assert_str_eq(err, "t.ini:1: syntax error (expected [section], key = "
+                          "value, or a ; comment)");
+}
+END_TEST
+
+START_TEST(duplicates) {
+    ck_assert_int_ne(load("[model]\nd_model = 1\nd_model = 2\n"), 0);
+    ck_assert_str_eq(
+        err, "t.ini:3: [model] d_model: duplicate key (first at line 2)");
+    ck_assert_int_ne(load("[model]\nx = 1\n[model]\n"), 0);
+    ck_assert_str_eq(err,
+                     "t.ini:3: [model]: duplicate section (first at line 1)");
+}
+END_TEST
+
+START_TEST(key_outside_section) {
+    ck_assert_int_ne(load("x = 1\n"), 0);
+    ck_assert_str_eq(err, "t.ini:1: x: key outside of any [section]");
+}
+END_TEST
+
+START_TEST(line_too_long) {
+    char *text = malloc(3000);
+    strcpy(text, "[model]\nname = ");
+    memset(text + strlen(text), 'a', 2000);
+    strcpy(text + 16 + 2000, "\n");
+    ck_assert_int_ne(load(text), 0);
+    ck_assert_str_eq(err, "t.ini:2: line longer than 1024 characters");
+    free(text);
+}
+END_TEST
+
+START_TEST(typed_values) {
+    ck_assert_int_eq(load("[training]\nmax_steps = abc\nlr = nan\nx = inf\n"
+                          "b = maybe\nn = 1.5\nok = 7\nbig = 1e999\n"),
+                     0);
+    long v;
+    double d;
+    int b;
+    ck_assert_int_ne(lms_config_int(&c, "training", "max_steps", 1, 1, 100, &v,
+                                    err, sizeof err),
+                     0);
+    ck_assert_str_eq(err, "t.ini:2: [training] max_steps: must be an integer "
+                          "in [1, 100] (got 'abc')");
+    ck_assert_int_ne(
+        lms_config_float(&c, "training", "lr", 1, 0, 10, &d, err, sizeof err),
+        0);
+    ck_assert_str_eq(err, "t.ini:3: [training] lr: must be a finite number in "
+                          "[0, 10] (got 'nan')");
+    ck_assert_int_ne(
+        lms_config_float(&c, "training", "x", 1, 0, 10, &d, err, sizeof err),
+        0);
+    ck_assert_str_eq(err, "t.ini:4: [training] x: must be a finite number in "
+                          "[0, 10] (got 'inf')");
+    ck_assert_int_ne(
+        lms_config_bool(&c, "training", "b", 1, &b, err, sizeof err), 0);
+    ck_assert_str_eq(
+        err, "t.ini:5: [training] b: must be true or false (got 'maybe')");
+    ck_assert_int_ne(
+        lms_config_int(&c, "training", "n", 1, 1, 100, &v, err, sizeof err), 0);
+    ck_assert_int_eq(
+        lms_config_int(&c, "training", "ok", 1, 1, 100, &v, err, sizeof err),
+        0);
+    ck_assert_int_eq(v, 7);
+    ck_assert_int_ne(
+        lms_config_int(&c, "training", "ok", 1, 8, 100, &v, err, sizeof err),
+        0);
+    ck_assert_str_eq(
+        err,
+        "t.ini:7: [training] ok: must be an integer in [8, 100] (got '7')");
+    ck_assert_int_ne(lms_config_float(&c, "training", "big", 1, 0, 1e300, &d,
+                                      err, sizeof err),
+                     0);
+    ck_assert_int_eq(lms_config_int(&c, "training", "absent", 42, 1, 100, &v,
+                                    err, sizeof err),
+                     0);
+    ck_assert_int_eq(v, 42);
+}
+END_TEST
+
+START_TEST(overrides) {
+    ck_assert_int_eq(load("[training]\nlr = 0.1\n"), 0);
+    ck_assert_int_eq(
+        lms_config_override(&c, "training.lr=0.5", err, sizeof err), 0);
+    ck_assert_int_eq(
+        lms_config_override(&c, "block.attn.score_cap.cap=30", err, sizeof err),
+        0);
+    lms_cfg_entry *e = lms_config_find(&c, "training", "lr");
+    ck_assert_str_eq(e->value, "0.5");
+    e = lms_config_find(&c, "block.attn.score_cap", "cap");
+    ck_assert_ptr_nonnull(e);
+    ck_assert_str_eq(e->value, "30");
+    ck_assert_int_eq(c.noverrides, 2);
+    double d;
+    ck_assert_int_eq(
+        lms_config_override(&c, "training.lr=oops", err, sizeof err), 0);
+    ck_assert_int_ne(
+        lms_config_float(&c, "training", "lr", 1, 0, 10, &d, err, sizeof err),
+        0);
+    ck_assert_str_eq(err, "--set training.lr: [training] lr: must be a finite "
+                          "number in [0, 10] (got 'oops')");
+    ck_assert_int_ne(lms_config_override(&c, "nodot=1", err, sizeof err), 0);
+    ck_assert_str_eq(
+        err,
+        "--set nodot=1: expected SECTION.KEY=VALUE (e.g. training.lr=0.01)");
+    ck_assert_int_ne(lms_config_override(&c, "training.lr", err, sizeof err),
+                     0);
+}
+END_TEST
+
+static const char *accepted(void *u, const char *s) {
+    (void)u;
+    return strcmp(s, "training") == 0 ? "lr, seed" : NULL;
+}
+
+START_TEST(unknown_keys_and_sections) {
+    ck_assert_int_eq(load("[training]\nlr = 1\nlrr = 2\n"), 0);
+    lms_config_find(&c, "training", "lr");
+    ck_assert_int_ne(
+        lms_config_check_unused(&c, accepted, NULL, err, sizeof err), 0);
+    ck_assert_str_eq(
+        err, "t.ini:3: [training] lrr: unknown key; accepted: lr, seed");
+    ck_assert_int_eq(load("[training]\nlr = 1\n[trainig]\n"), 0);
+    lms_config_find(&c, "training", "lr");
+    ck_assert_int_ne(
+        lms_config_check_unused(&c, accepted, NULL, err, sizeof err), 0);
+    ck_assert_str_eq(err, "t.ini:3: [trainig]: unknown section (not used by "
+                          "the model, training or data)");
+}
+END_TEST
+
+START_TEST(split_list) {
+    char a[] = " ln1, qkv ,attn,proj ", b[] = "a,,b", e[] = "", f[] = "x,";
+    char *items[8];
+    ck_assert_int_eq(lms_split_list(a, items, 8), 4);
+    ck_assert_str_eq(items[0], "ln1");
+    ck_assert_str_eq(items[1], "qkv");
+    ck_assert_str_eq(items[3], "proj");
+    ck_assert_int_eq(lms_split_list(b, items, 8), -1);
+    ck_assert_int_eq(lms_split_list(e, items, 8), 0);
+    ck_assert_int_eq(lms_split_list(f, items, 8), -1);
+    char g[] = "a,b,c";
+    ck_assert_int_eq(lms_split_list(g, items, 2), -1);
+}
+END_TEST
+
+START_TEST(missing_file) {
+    lms_config_free(&c);
+    ck_assert_int_ne(lms_config_load(&c, "/nonexistent/x.ini", err, sizeof err),
+                     0);
+    ck_assert_str_eq(
+        err, "/nonexistent/x.ini: cannot open: No such file or directory");
+}
+END_TEST
+
+int main(void) {
+    Suite *s = suite_create("config");
+    TCase *tc = tcase_create("core");
+    tcase_add_test(tc, parses_sections_keys_comments);
+    tcase_add_test(tc, syntax_error);
+    tcase_add_test(tc, duplicates);
+    tcase_add_test(tc, key_outside_section);
+    tcase_add_test(tc, line_too_long);
+    tcase_add_test(tc, typed_values);
+    tcase_add_test(tc, overrides);
+    tcase_add_test(tc, unknown_keys_and_sections);
+    tcase_add_test(tc, split_list);
+    tcase_add_test(tc, missing_file);
+    suite_add_tcase(s, tc);
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_ENV);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    lms_config_free(&c);
+    return failed ? 1 : 0;
+}

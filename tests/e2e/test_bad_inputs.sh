@@ -1,0 +1,28 @@
+# Bad inputs: one-line error naming the place, non-zero exit, no output dir.
+. "$(dirname "$0")/lib.sh"
+make_corpus "$TMP/corpus.txt"
+CFG="$SRC/configs/baseline.ini"
+run() { "$LMSTAB" train "$@" --plugin-dir "$PLUGINS" --data "$TMP/corpus.txt" --out "$TMP/out" --quiet; }
+printf '[model]\nd_model = 64\n[block\n' > "$TMP/malformed.ini"
+expect_error "$TMP/malformed.ini:3: syntax error" run "$TMP/malformed.ini"
+sed 's/^d_model = 128/d_model = 128\nwidth = 3/' "$CFG" > "$TMP/unknown_key.ini"
+expect_error "unknown_key.ini:7: [model] width: unknown key; accepted: vocab_size" run "$TMP/unknown_key.ini"
+sed 's/^plugin = gelu/plugin = no_such_act/' "$CFG" > "$TMP/unknown_plugin.ini"
+expect_error "[block.act] plugin: unknown plugin 'no_such_act': no lms_no_such_act.so in" run "$TMP/unknown_plugin.ini"
+sed 's/^plugin = gelu/plugin = ..\/gelu/' "$CFG" > "$TMP/path_plugin.ini"
+expect_error "[block.act] plugin: invalid plugin name '../gelu'" run "$TMP/path_plugin.ini"
+expect_error "--set training.lr: [training] lr: must be a finite number" run "$CFG" --set training.lr=abc
+expect_error "[model] n_head: d_model (128) must be divisible by n_head (3)" run "$CFG" --set model.n_head=3
+sed 's/^mlp  = ln2, fc1, act, fc2/mlp  = ln2, fc1, act, fc3/' "$CFG" > "$TMP/undefined_op.ini"
+expect_error "[block] mlp: op 'fc3' needs a [block.fc3] section" run "$TMP/undefined_op.ini"
+expect_error "[block] mlp: the branch ends with 256 features but must return to d_model = 128" run "$CFG" --set block.fc2.out_mult=2
+expect_error "[block.ln1] eps:" run "$CFG" --set block.ln1.eps=-1
+expect_error "[block.ln1] colour: unknown key for plugin 'layernorm'; accepted:" run "$CFG" --set block.ln1.colour=red
+expect_error "[blok]: unknown section" run "$CFG" --set blok.x=1
+head -c 100 "$TMP/corpus.txt" > "$TMP/short.txt"
+expect_error "short.txt" "$LMSTAB" train "$CFG" --plugin-dir "$PLUGINS" --data "$TMP/short.txt" --out "$TMP/out" --quiet
+: > "$TMP/empty.txt"
+expect_error "empty.txt" "$LMSTAB" train "$CFG" --plugin-dir "$PLUGINS" --data "$TMP/empty.txt" --out "$TMP/out" --quiet
+expect_error "/nonexistent/file.txt" "$LMSTAB" train "$CFG" --plugin-dir "$PLUGINS" --data /nonexistent/file.txt --out "$TMP/out" --quiet
+[ ! -e "$TMP/out" ] || fail "an output directory was left behind by a failed run"
+echo "ok"

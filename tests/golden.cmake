@@ -1,0 +1,22 @@
+# Whole-model golden checks against ../shared/golden (PyTorch reference).
+set(LMS_GOLDEN_DIR "${PROJECT_SOURCE_DIR}/../shared/golden" CACHE PATH
+    "Directory with the PyTorch golden .safetensors files")
+# variant -> extra arguments (the cap value the file was made with)
+set(golden_variants baseline)
+foreach(v qk_norm qk_fc_norm qkv_norm qk_norm_cap soft_cap)
+  if(EXISTS ${PROJECT_SOURCE_DIR}/configs/${v}.ini)
+    list(APPEND golden_variants ${v})
+  endif()
+endforeach()
+foreach(v ${golden_variants})
+  set(args)
+  if(v MATCHES "cap$")
+    set(args --set block.attn.score_cap.cap=1.0)
+  endif()
+  add_test(NAME golden_${v}
+    COMMAND lmstab golden ${PROJECT_SOURCE_DIR}/configs/${v}.ini
+            ${LMS_GOLDEN_DIR}/${v}.safetensors ${args}
+            --plugin-dir ${LMS_PLUGIN_OUTPUT_DIR})
+  set_tests_properties(golden_${v} PROPERTIES ENVIRONMENT "OPENBLAS_NUM_THREADS=1"
+    PASS_REGULAR_EXPRESSION "^.*MATCH: " FAIL_REGULAR_EXPRESSION "MISMATCH|error")
+endforeach()
