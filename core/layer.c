@@ -251,7 +251,7 @@ void lms_layer_visit_params(lms_layer *L, const char *prefix,
 void lms_layer_forward(lms_layer *L, float *y, const float *x, size_t rows,
                        int B, int T, float *stats) {
     lms_fwd a = {y, x, L->w, L->cache, L->scratch, rows, B, T, L->child_args,
-                 stats};
+                 stats, L->training};
     L->plugin->desc->forward(L->self, &a);
 }
 
@@ -261,4 +261,8 @@ void lms_layer_backward(lms_layer *L, float *dx, const float *dy,
     lms_bwd a = {dx, dy, x, y, L->w, L->dw, L->cache, L->scratch,
                  rows, B, T, L->child_args};
     L->plugin->desc->backward(L->self, &a);
+}
+
+void lms_layer_set_training(lms_layer *L, int training) {
+    L->training = training;
 }

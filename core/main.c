@@ -21,6 +21,8 @@ static void usage(FILE *f) {
             "                        train the model of an INI file\n"
             "  golden CONFIG FILE.safetensors [--set S.K=V]... [--map A=B]...\n"
             "                        compare against a PyTorch reference file\n"
+            "  sweep SWEEP.ini [--out DIR] [--jobs N]\n"
+            "                        learning-rate sweep over variants and seeds\n"
             "  plugins [--keys NAME] list plugins with kind, version and keys\n"
             "\n"
             "common options: --plugin-dir DIR (searched before "
@@ -79,6 +81,8 @@ int main(int argc, char **argv) {
         return lms_cmd_train(argc - 1, argv + 1);
     if (!strcmp(cmd, "golden"))
         return lms_cmd_golden(argc - 1, argv + 1);
+    if (!strcmp(cmd, "sweep"))
+        return lms_cmd_sweep(argc - 1, argv + 1);
     if (!strcmp(cmd, "plugins"))
         return lms_cmd_plugins(argc - 1, argv + 1);
     fprintf(stderr, "lmstab: unknown command '%s' (see lmstab --help)\n", cmd);

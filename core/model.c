@@ -315,7 +315,11 @@ static void add_tensor(lms_model *m, const char *name, float *w, float *dw,
 static void tensor_visit(void *user, const char *name, const lms_param_decl *d,
                          float *w, float *dw, size_t numel) {
     (void)numel;
-    add_tensor(user, name, w, dw, d->ndim, d->shape[0], d->ndim > 1 ? d->shape[1] : 1);
+    lms_model *m = user;
+    add_tensor(m, name, w, dw, d->ndim, d->shape[0], d->ndim > 1 ? d->shape[1] : 1);
+    m->tensors[m->n_tensors - 1].buffer = d->buffer;
+    if (d->buffer)
+        m->tensors[m->n_tensors - 1].decay = 0;
 }
 static void tensor_layer(lms_layer *L, const char *prefix, void *user) {
     lms_layer_visit_params(L, prefix, tensor_visit, user);
@@ -427,12 +431,6 @@ int lms_model_build(lms_model *m, lms_config *c, lms_loader *ld, int batch,
     return 0;
 }
 
-static void free_layer(lms_layer *L, const char *prefix, void *user) {
-    (void)prefix;
-    (void)user;
-    lms_layer_free(L);
-}
-
 void lms_model_free(lms_model *m) {
     if (!m)
         return;
@@ -445,7 +443,6 @@ void lms_model_free(lms_model *m) {
     lms_layer_free(m->final_norm);
     lms_layer_free(m->logit_map);
     lms_layer_free(m->aux_loss);
-    (void)free_layer;
     free(m->blocks);
     free(m->params);
     free(m->grads);
@@ -492,4 +489,17 @@ lms_op *lms_model_op(lms_model *m, int l, const char *name) {
             if (strcmp(m->blocks[l].br[b].ops[i].name, name) == 0)
                 return &m->blocks[l].br[b].ops[i];
     return NULL;
+}
+
+static void set_mode(lms_layer *L, const char *prefix, void *user) {
+    (void)prefix;
+    int t = *(int *)user;
+    lms_layer_set_training(L, t);
+    for (int i = 0; i < LMS_MAX_CHILDREN; i++)
+        if (L->children[i])
+            lms_layer_set_training(L->children[i], t);
+}
+
+void lms_model_set_training(lms_model *m, int training) {
+    for_each_layer(m, set_mode, &training);
 }

@@ -63,7 +63,13 @@ static void softmax_ce(lms_model *m, const int32_t *y, size_t rows) {
 }
 
 float lms_model_forward(lms_model *m, const int32_t *x, const int32_t *y,
-                        int B, int T, int instrument) {
+                        int B, int T, int flags) {
+    const int instrument = flags & LMS_FWD_INSTRUMENT;
+    const int training = (flags & LMS_FWD_TRAINING) != 0;
+    if (training != m->training) {
+        lms_model_set_training(m, training);
+        m->training = training;
+    }
     m->B = B;
     m->T = T;
     const int C = m->mi.d_model, V = m->mi.vocab;

@@ -106,6 +106,8 @@ static void optimizer_step(job *j, float lr, int t) {
                    (float)j->tc.weight_decay};
     for (size_t i = 0; i < j->m.n_tensors; i++) {
         lms_tensor *tt = &j->m.tensors[i];
+        if (tt->buffer)
+            continue;
         size_t off = (size_t)(tt->w - j->m.params);
         lms_adamw_update(&o, tt->w, tt->dw, j->mstate + off, j->vstate + off,
                          tt->numel, lr, t, tt->decay);
@@ -129,7 +131,8 @@ static int write_summary(job *j, const lms_train_result *r, char *err,
 static int train_step(job *j, long step, float lr, int instrument,
                       double *loss, double *gnorm, lms_train_result *r) {
     int B = (int)j->tc.batch_size, T = j->m.mi.context;
-    *loss = lms_model_forward(&j->m, j->x, j->y, B, T, instrument);
+    *loss = lms_model_forward(&j->m, j->x, j->y, B, T,
+                              LMS_FWD_TRAINING | (instrument ? LMS_FWD_INSTRUMENT : 0));
     if (!isfinite(*loss)) {
         snprintf(r->diverged_reason, sizeof r->diverged_reason,
                  "non-finite training loss at step %ld", step);
@@ -148,6 +151,24 @@ static int train_step(job *j, long step, float lr, int instrument,
     return 0;
 }
 
+/* Smoothed training loss against its value at init (the blow-up rule). */
+static void track_blowup(job *j, lms_train_result *r, long step, double loss,
+                         double *ema) {
+    const double a = j->tc.verdict_ema;
+    if (step == 0) {
+        r->init_train_loss = loss;
+        *ema = loss;
+        return;
+    }
+    *ema = a * *ema + (1.0 - a) * loss;
+    if (step < j->tc.warmup_steps)
+        return;
+    if (*ema > r->max_smoothed_loss)
+        r->max_smoothed_loss = *ema;
+    if (r->blew_up_step < 0 && *ema > j->tc.blowup_factor * r->init_train_loss)
+        r->blew_up_step = step;
+}
+
 static int train_loop(job *j, lms_train_result *r, char *err, size_t errlen) {
     const lms_train_cfg *tc = &j->tc;
     int B = (int)tc->batch_size, T = j->m.mi.context;
@@ -159,7 +180,9 @@ static int train_loop(job *j, lms_train_result *r, char *err, size_t errlen) {
     int tty = isatty(2);
     double t_start = now_s(), t_train = 0.0, recent[20];
     long nrecent = 0, step;
-    double loss = 0.0, gnorm = 0.0;
+    double loss = 0.0, gnorm = 0.0, ema = 0.0;
+    r->blew_up_step = -1;
+    r->max_smoothed_loss = 0.0;
     for (step = 0; step < tc->max_steps; step++) {
         float lr = lms_schedule_lr(&sch, (int)step);
         lms_metrics_row row = {step, lr, 0, 0, 0, 0, 0, 0, 0};
@@ -181,8 +204,10 @@ static int train_loop(job *j, lms_train_result *r, char *err, size_t errlen) {
         row.grad_norm = gnorm;
         row.tokens_per_sec = (double)(step + 1) * B * T / t_train;
         row.elapsed = now_s() - t_start;
-        if (!div) /* final_train_loss: mean of the last 20 steps */
+        if (!div) { /* final_train_loss: mean of the last 20 steps */
             recent[nrecent++ % 20] = loss;
+            track_blowup(j, r, step, loss, &ema);
+        }
         if (log || div)
             lms_metrics_write(&j->mt, &row, &j->m);
         if ((tty && log) || div || (!tty && step % (tc->log_every * 20) == 0))
@@ -199,12 +224,20 @@ static int train_loop(job *j, lms_train_result *r, char *err, size_t errlen) {
         sum += recent[i];
     r->final_train_loss = r->diverged || nr == 0 ? NAN : sum / nr;
     r->final_val_loss = r->diverged ? NAN : evaluate(j);
+    r->unigram_entropy = lms_data_unigram_entropy(&j->data);
+    r->verdict = r->diverged ? LMS_DIVERGED
+                 : r->final_val_loss >= r->unigram_entropy - tc->collapse_margin
+                     ? LMS_COLLAPSED
+                 : r->blew_up_step >= 0 ? LMS_BLEW_UP
+                                        : LMS_CONVERGED;
     r->wall_seconds = now_s() - t_start;
     if (j->o->progress) {
         if (tty)
             fputc('\n', stderr);
         if (r->diverged)
             fprintf(stderr, "diverged: %s\n", r->diverged_reason);
+        else if (r->verdict != LMS_CONVERGED)
+            fprintf(stderr, "verdict: %s\n", lms_verdict_name(r->verdict));
         else
             fprintf(stderr, "final validation loss %.4f nats/token (perplexity "
                     "%.2f), %.0f tokens/s, %.1f s\n", r->final_val_loss,
@@ -232,7 +265,11 @@ static int write_summary(job *j, const lms_train_result *r, char *err,
     cJSON_AddNumberToObject(o, "final_train_loss", r->final_train_loss);
     cJSON_AddNumberToObject(o, "final_val_loss", r->final_val_loss);
     cJSON_AddNumberToObject(o, "val_perplexity", exp(r->final_val_loss));
-    cJSON_AddNumberToObject(o, "unigram_entropy", lms_data_unigram_entropy(&j->data));
+    cJSON_AddNumberToObject(o, "unigram_entropy", r->unigram_entropy);
+    cJSON_AddNumberToObject(o, "init_train_loss", r->init_train_loss);
+    cJSON_AddNumberToObject(o, "max_smoothed_loss", r->max_smoothed_loss);
+    cJSON_AddNumberToObject(o, "blew_up_step", (double)r->blew_up_step);
+    cJSON_AddStringToObject(o, "verdict", lms_verdict_name(r->verdict));
     cJSON_AddBoolToObject(o, "diverged", r->diverged);
     cJSON_AddStringToObject(o, "diverged_reason", r->diverged_reason);
     cJSON_AddNumberToObject(o, "tokens_per_sec", r->tokens_per_sec);

@@ -33,6 +33,7 @@ typedef struct lms_layer {
     size_t param_numel[LMS_MAX_PARAMS];
     float *cache;
     float *scratch;
+    int training; /* passed to forward as lms_fwd.training (see set_training) */
 } lms_layer;
 
 /* Load `plugin` through ld and create an instance. Non-zero + message on
@@ -81,6 +82,9 @@ typedef void (*lms_param_visit_fn)(void *user, const char *name,
                                    float *dw, size_t numel);
 void lms_layer_visit_params(lms_layer *L, const char *prefix,
                             lms_param_visit_fn fn, void *user);
+
+/* Training (1) or evaluation (0) mode, like PyTorch's module.train(). */
+void lms_layer_set_training(lms_layer *L, int training);
 
 void lms_layer_forward(lms_layer *L, float *y, const float *x, size_t rows,
                        int B, int T, float *stats);

@@ -50,8 +50,13 @@ typedef struct lms_tensor {
     size_t numel;
     int ndim;
     int shape[2];
-    int decay; /* weight decay applies (ndim >= 2) */
+    int decay;  /* weight decay applies (ndim >= 2) */
+    int buffer; /* plugin-updated state: not trained, skipped by AdamW */
 } lms_tensor;
+
+/* lms_model_forward flags */
+#define LMS_FWD_INSTRUMENT 1 /* plugins fill their stats */
+#define LMS_FWD_TRAINING 2   /* training step (state updates allowed) */
 
 typedef struct lms_model {
     lms_model_info mi; /* d_model, n_head, n_layer, context, batch, vocab */
@@ -85,6 +90,7 @@ typedef struct lms_model {
     size_t max_cols;
     int32_t *x, *y;    /* last batch (B*T) */
     int B, T;          /* of the last forward */
+    int training;      /* mode the layers are in */
 } lms_model;
 
 /* Build the model described by the [model] and [block...] sections of c:
@@ -103,9 +109,12 @@ lms_tensor *lms_model_tensor(lms_model *m, const char *name);
 
 /* Forward pass on tokens x, targets y (B, T), B <= batch, T <= context.
  * Returns the mean loss (CE + aux) over B*T tokens; y may be NULL (then only
- * logits are computed and 0 is returned). instrument: ask plugins for stats. */
+ * logits are computed and 0 is returned). flags: LMS_FWD_*. */
 float lms_model_forward(lms_model *m, const int32_t *x, const int32_t *y,
-                        int B, int T, int instrument);
+                        int B, int T, int flags);
+/* Put every layer in training (1) or evaluation (0) mode. */
+void lms_model_set_training(lms_model *m, int training);
+
 /* Backward of the last forward (with targets): ACCUMULATES into m->grads. */
 void lms_model_backward(lms_model *m);
 void lms_model_zero_grad(lms_model *m);

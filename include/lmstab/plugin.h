@@ -116,6 +116,9 @@ typedef struct lms_param_decl {
     int shape[2];
     lms_init init;
     float std;               /* for NORMAL / NORMAL_RESIDUAL / CONSTANT */
+    int buffer;              /* 1: state the plugin updates itself (e.g. a
+                                power-iteration vector): saved in checkpoints,
+                                never trained, its gradient stays 0 */
 } lms_param_decl;
 
 /*
@@ -155,6 +158,8 @@ typedef struct lms_fwd {
     int B, T;              /* rows == B*T for block ops */
     const struct lms_child *children; /* [LMS_MAX_CHILDREN], absent: desc NULL */
     float *stats;          /* [n_stats] to fill, or NULL when not wanted */
+    int training;          /* 1 in a training step, 0 in evaluation/tests:
+                              state updates (power iteration) only when 1 */
 } lms_fwd;
 
 /* Arguments of one backward call: accumulate into dx and dw. */
@@ -236,11 +241,33 @@ typedef const lms_descriptor *(*lms_entry_fn)(int core_abi_major);
         return core_abi_major == LMS_ABI_MAJOR ? (desc_ptr) : NULL;          \
     }
 
+/* Declare a parameter in plan (returns its index, or -1 when the plan is
+ * full). Prefer this to struct literals: it keeps compiling when
+ * lms_param_decl grows. */
+static inline int lms_plan_add_param(lms_plan *p, const char *name, int ndim,
+                                     int s0, int s1, lms_init init,
+                                     float std) {
+    if (p->n_params >= LMS_MAX_PARAMS)
+        return -1;
+    lms_param_decl *d = &p->params[p->n_params];
+    size_t i = 0;
+    for (; name[i] && i + 1 < LMS_NAME_MAX; i++)
+        d->name[i] = name[i];
+    d->name[i] = '\0';
+    d->ndim = ndim;
+    d->shape[0] = s0;
+    d->shape[1] = ndim > 1 ? s1 : 1;
+    d->init = init;
+    d->std = std;
+    d->buffer = 0;
+    return p->n_params++;
+}
+
 /* Run a child over `rows` rows of its planned layout (parents call these). */
 static inline void lms_child_forward(const lms_child *c, float *y,
                                      const float *x, size_t rows, int B,
                                      int T) {
-    lms_fwd a = {y, x, c->w, c->cache, c->scratch, rows, B, T, NULL, NULL};
+    lms_fwd a = {y, x, c->w, c->cache, c->scratch, rows, B, T, NULL, NULL, 0};
     c->desc->forward(c->self, &a);
 }
 

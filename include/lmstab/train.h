@@ -22,7 +22,22 @@ typedef struct lms_train_cfg {
     long instrument_every; /* per-layer norms/stats every N steps (0 off) */
     lms_sched_kind schedule;
     const char *train_path; /* data.train as written (NULL: default corpus) */
+    /* [verdict]: how a finished run is classified (see lms_verdict) */
+    double verdict_ema;      /* smoothing of the train loss (0.9) */
+    double blowup_factor;    /* blew_up: smoothed loss > factor * init (1.0) */
+    double collapse_margin;  /* collapsed: val >= unigram entropy - margin */
 } lms_train_cfg;
+
+/* Outcome of a run, in order of precedence. */
+typedef enum lms_verdict {
+    LMS_CONVERGED = 0, /* none of the below */
+    LMS_BLEW_UP = 1,   /* smoothed train loss rose above its value at init
+                          after warmup (and then recovered) */
+    LMS_COLLAPSED = 2, /* final val loss >= unigram entropy of the data */
+    LMS_DIVERGED = 3   /* non-finite loss or gradient: stopped early */
+} lms_verdict;
+
+const char *lms_verdict_name(lms_verdict v);
 
 /* Read and validate [training] and [data]; marks entries used. */
 int lms_train_cfg_read(lms_train_cfg *t, lms_config *c, char *err,
@@ -41,6 +56,12 @@ typedef struct lms_train_opts {
 typedef struct lms_train_result {
     long steps;
     double final_train_loss, final_val_loss, init_loss;
+    double init_train_loss;   /* training loss at step 0 */
+    double max_smoothed_loss; /* after warmup */
+    long blew_up_step;        /* first step the smoothed loss passed the
+                                 blow-up threshold, -1 if never */
+    double unigram_entropy;
+    lms_verdict verdict;
     double tokens_per_sec, wall_seconds;
     int diverged;
     char diverged_reason[256];

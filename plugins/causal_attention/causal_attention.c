@@ -113,15 +113,36 @@ static float row_dot(const float *a, const float *b, int n) {
     return ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]));
 }
 
-/* p[0..n) = softmax(p[0..n)) in place, p[n..Tc) = 0 */
-static void softmax_row(float *p, int n, int Tc) {
+/* p[0..n) = softmax(p[0..n)) in place, p[n..Tc) = 0; returns the entropy
+ * -sum p log p = log z - sum(e d) / z (d = s - max, e = exp d), computed
+ * alongside at the cost of one multiply-add per entry, so the probabilities
+ * are bitwise the same whether or not stats are wanted. */
+static double softmax_row(float *p, int n, int Tc) {
     float m = row_max(p, n);
-    for (int j = 0; j < n; j++)
-        p[j] = vexpf(p[j] - m);
-    float inv = 1.0f / row_dot(p, NULL, n);
-    for (int j = 0; j < n; j++)
+    float z8[8] = {0, 0, 0, 0, 0, 0, 0, 0}, t8[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    int j = 0;
+    for (; j + 8 <= n; j += 8)
+        for (int k = 0; k < 8; k++) {
+            float d = p[j + k] - m, e = vexpf(d);
+            p[j + k] = e;
+            z8[k] += e;
+            t8[k] += e > 0.0f ? e * d : 0.0f;
+        }
+    for (; j < n; j++) {
+        float d = p[j] - m, e = vexpf(d);
+        p[j] = e;
+        z8[0] += e;
+        t8[0] += e > 0.0f ? e * d : 0.0f;
+    }
+    float z = ((z8[0] + z8[1]) + (z8[2] + z8[3])) +
+              ((z8[4] + z8[5]) + (z8[6] + z8[7]));
+    float t = ((t8[0] + t8[1]) + (t8[2] + t8[3])) +
+              ((t8[4] + t8[5]) + (t8[6] + t8[7]));
+    float inv = 1.0f / z;
+    for (j = 0; j < n; j++)
         p[j] *= inv;
     memset(p + n, 0, (size_t)(Tc - n) * sizeof *p);
+    return log((double)z) - (double)t / (double)z;
 }
 
 /* d[0..n) = p * (d - sum(p * d)) in place (softmax backward), d[n..Tc) = 0 */
@@ -319,21 +340,6 @@ static float masked_max(const float *S, size_t nbh, int T, int Tc) {
     return m;
 }
 
-/* mean over rows of -sum p log p */
-static float mean_entropy(const float *P, size_t nbh, int T, int Tc) {
-    double acc = 0;
-    size_t nr = nbh * (size_t)T;
-    for (size_t r = 0; r < nr; r++) {
-        const float *p = P + r * Tc;
-        double e = 0;
-        for (int j = 0; j <= (int)(r % (size_t)T); j++)
-            if (p[j] > 0)
-                e -= (double)p[j] * log((double)p[j]);
-        acc += e;
-    }
-    return (float)(acc / (double)(nr ? nr : 1));
-}
-
 static void at_forward(void *self, const lms_fwd *a) {
     const attn *s = self;
     const int C = s->C, H = s->H, hd = s->hd, Tc = s->Tc, B = a->B, T = a->T;
@@ -368,8 +374,9 @@ static void at_forward(void *self, const lms_fwd *a) {
     } else if (a->stats) {
         max_raw = max_cap = masked_max(S, nbh, T, Tc);
     }
+    double ent = 0;
     for (size_t r = 0; r < NS; r++)
-        softmax_row(P + r * Tc, (int)(r % (size_t)T) + 1, Tc);
+        ent += softmax_row(P + r * Tc, (int)(r % (size_t)T) + 1, Tc);
     const float *Pf = P;
     if (s->has[SLOT_PMAP]) {
         float *Pm = cache + s->c_pf;
@@ -393,7 +400,7 @@ static void at_forward(void *self, const lms_fwd *a) {
     if (a->stats) {
         a->stats[0] = max_raw;
         a->stats[1] = max_cap;
-        a->stats[2] = mean_entropy(P, nbh, T, Tc);
+        a->stats[2] = (float)(ent / (double)(NS ? NS : 1));
     }
 }
 

@@ -70,10 +70,12 @@ static void gelu_backward(float *dx, const float *dy, const float *x,
     for (size_t i = 0; i < n; i++) {
         float v = x[i];
         float u = GELU_S * (v + GELU_C * v * v * v);
-        float sg = 1.0f / (1.0f + vexpf(-2.0f * u)); /* (1 + tanh u) / 2 */
+        float e = vexpf(-2.0f * u);
+        float sg = 1.0f / (1.0f + e); /* (1 + tanh u) / 2 */
+        float omsg = e < 1.0f ? e * sg : 1.0f - sg; /* 1 - sg, no cancellation */
         float du = GELU_S * (1.0f + 3.0f * GELU_C * v * v);
         /* d/dx [x sg] = sg + x * 2 sg (1 - sg) du */
-        float g = sg + v * 2.0f * sg * (1.0f - sg) * du;
+        float g = sg + v * 2.0f * sg * omsg * du;
         dx[i] += dy[i] * g;
     }
 }

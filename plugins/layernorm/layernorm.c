@@ -124,9 +124,11 @@ static int ln_plan(void *self, const lms_model_info *model, lms_plan *plan,
     s->rows = plan->in_rows;
     plan->out_cols = C;
     plan->n_params = s->bias ? 2 : 1;
-    plan->params[0] = (lms_param_decl){"weight", 1, {C, 0}, LMS_INIT_ONES, 0};
+    plan->params[0] = (lms_param_decl){
+        .name = "weight", .ndim = 1, .shape = {C, 0}, .init = LMS_INIT_ONES};
     if (s->bias)
-        plan->params[1] = (lms_param_decl){"bias", 1, {C, 0}, LMS_INIT_ZEROS, 0};
+        plan->params[1] = (lms_param_decl){
+            .name = "bias", .ndim = 1, .shape = {C, 0}, .init = LMS_INIT_ZEROS};
     plan->cache_floats = 3 * plan->in_rows * (size_t)s->groups;
     return 0;
 }

@@ -140,12 +140,16 @@ static int lin_plan(void *self, const lms_model_info *model, lms_plan *plan,
     plan->out_cols = s->out_f;
     plan->n_params = s->bias ? 2 : 1;
     plan->params[0] = (lms_param_decl){
-        "weight", 2, {s->out_f, s->in_f},
-        s->residual_init ? LMS_INIT_NORMAL_RESIDUAL : LMS_INIT_NORMAL,
-        s->init_std};
+        .name = "weight",
+        .ndim = 2,
+        .shape = {s->out_f, s->in_f},
+        .init = s->residual_init ? LMS_INIT_NORMAL_RESIDUAL : LMS_INIT_NORMAL,
+        .std = s->init_std};
     if (s->bias)
-        plan->params[1] =
-            (lms_param_decl){"bias", 1, {s->out_f, 0}, LMS_INIT_ZEROS, 0};
+        plan->params[1] = (lms_param_decl){.name = "bias",
+                                           .ndim = 1,
+                                           .shape = {s->out_f, 0},
+                                           .init = LMS_INIT_ZEROS};
     return 0;
 }
 

@@ -245,8 +245,9 @@ static int mock_plan(void *self, const lms_model_info *mi, lms_plan *p,
     ((mock *)self)->cols = p->in_cols;
     p->out_cols = p->in_cols;
     p->n_params = 1;
-    p->params[0] = (lms_param_decl){"weight", 1, {p->in_cols, 0},
-                                    LMS_INIT_ONES, 0};
+    p->params[0] = (lms_param_decl){.name = "weight", .ndim = 1,
+                                    .shape = {p->in_cols, 0},
+                                    .init = LMS_INIT_ONES};
     return 0;
 }
 /* y = w * x + 0.1 x^3 */
@@ -280,9 +281,12 @@ static void mock_backward(void *self, const lms_bwd *a) {
 static const lms_key mock_keys[] = {{"bug", LMS_VALUE_INT, "0", "bug"},
                                     {NULL, 0, NULL, NULL}};
 static const lms_descriptor mock_desc = {
-    LMS_ABI_MAJOR, LMS_ABI_MINOR, sizeof(lms_descriptor), "mock",
-    LMS_KIND_ACTIVATION, "1.0.0", "mock", mock_keys, NULL, mock_create,
-    mock_set, mock_plan, mock_forward, mock_backward, mock_destroy};
+    .abi_major = LMS_ABI_MAJOR, .abi_minor = LMS_ABI_MINOR,
+    .size = sizeof(lms_descriptor), .name = "mock",
+    .kind = LMS_KIND_ACTIVATION, .version = "1.0.0", .summary = "mock",
+    .keys = mock_keys, .create = mock_create, .set = mock_set,
+    .plan = mock_plan, .forward = mock_forward, .backward = mock_backward,
+    .destroy = mock_destroy};
 
 static int run_mock(const char *bug, char *err, size_t errlen) {
     lms_layer *L;

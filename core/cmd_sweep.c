@@ -1,0 +1,98 @@
+/* lmstab sweep */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "lmstab/sweep.h"
+
+static void usage(FILE *f) {
+    fprintf(f,
+            "usage: lmstab sweep SWEEP.ini [--out DIR] [--jobs N] [--data FILE]\n"
+            "                    [--plugin-dir DIR] [--set S.K=V]... [--quiet]\n"
+            "       lmstab sweep --aggregate DIR\n"
+            "\n"
+            "Runs variants x learning rates x seeds (one `lmstab train` process\n"
+            "per run, one BLAS thread each, N at a time), skipping runs already\n"
+            "finished in DIR, adding seeds at each variant's boundary LRs, then\n"
+            "writes DIR/results.csv, cells.csv, variants.csv, table.md and prints\n"
+            "the table. --set adds overrides to every run.\n");
+}
+
+int lms_cmd_sweep(int argc, char **argv) {
+    const char *file = NULL, *out = NULL, *agg = NULL, *data = NULL;
+    long jobs = 0;
+    int quiet = 0;
+    lms_cli_common c = {0};
+    for (int i = 1; i < argc; i++) {
+        int n = lms_cli_common_opt(&c, argc, argv, i);
+        if (n < 0)
+            return 2;
+        if (n > 0) {
+            i += n - 1;
+        } else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            usage(stdout);
+            return 0;
+        } else if (!strcmp(argv[i], "--out") && i + 1 < argc) {
+            out = argv[++i];
+        } else if (!strcmp(argv[i], "--data") && i + 1 < argc) {
+            data = argv[++i];
+        } else if (!strcmp(argv[i], "--aggregate") && i + 1 < argc) {
+            agg = argv[++i];
+        } else if (!strcmp(argv[i], "--jobs") && i + 1 < argc) {
+            jobs = strtol(argv[++i], NULL, 10);
+        } else if (!strcmp(argv[i], "--quiet")) {
+            quiet = 1;
+        } else if (argv[i][0] != '-' && !file) {
+            file = argv[i];
+        } else {
+            fprintf(stderr, "lmstab sweep: unexpected argument '%s'\n", argv[i]);
+            return 2;
+        }
+    }
+    char err[4096];
+    if (agg) {
+        if (lms_sweep_aggregate(agg, 1, err, sizeof err) != 0) {
+            fprintf(stderr, "lmstab: error: %s\n", err);
+            return 1;
+        }
+        return 0;
+    }
+    if (!file) {
+        usage(stderr);
+        return 2;
+    }
+    static lms_sweep s;
+    if (lms_sweep_load(&s, file, err, sizeof err) != 0) {
+        fprintf(stderr, "lmstab: error: %s\n", err);
+        return 1;
+    }
+    if (out)
+        snprintf(s.out_dir, sizeof s.out_dir, "%s", out);
+    if (data)
+        snprintf(s.data_path, sizeof s.data_path, "%s", data);
+    if (jobs > 0)
+        s.jobs = (int)jobs;
+    if (c.plugin_dir)
+        snprintf(s.plugin_dir, sizeof s.plugin_dir, "%s", c.plugin_dir);
+    for (int i = 0; i < c.nsets && s.n_sets < LMS_SWEEP_MAX_SETS; i++)
+        snprintf(s.sets[s.n_sets++], sizeof s.sets[0], "%s", c.sets[i]);
+    char exe[4096];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0) {
+        fprintf(stderr, "lmstab: error: cannot find my own executable\n");
+        return 1;
+    }
+    exe[n] = '\0';
+    if (!quiet)
+        fprintf(stderr, "sweep: %d variants x %d learning rates, up to %d "
+                "seeds, %d at a time -> %s\n", s.n_variants, s.n_lrs,
+                s.n_seeds, s.jobs, s.out_dir);
+    if (lms_sweep_run(&s, exe, quiet, err, sizeof err) != 0 ||
+        lms_sweep_aggregate(s.out_dir, 1, err, sizeof err) != 0) {
+        fprintf(stderr, "lmstab: error: %s\n", err);
+        return 1;
+    }
+    return 0;
+}

@@ -1,0 +1,157 @@
+/* lmstab sweep: load a sweep file and run its grid as child processes. */
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <libgen.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lmstab/config.h"
+#include "lmstab/fsutil.h"
+#include "lmstab/sweep.h"
+
+static int read_list(lms_config *c, const char *key, char *buf, size_t n,
+                     char **items, int max, char *err, size_t errlen) {
+    lms_cfg_entry *e = lms_config_find(c, "sweep", key);
+    if (!e) {
+        snprintf(err, errlen, "%s: [sweep] %s: missing (a comma-separated "
+                 "list)", c->path, key);
+        return -1;
+    }
+    snprintf(buf, n, "%s", e->value);
+    int k = lms_split_list(buf, items, max);
+    if (k <= 0) {
+        lms_config_errorf(e, err, errlen, "must be a comma-separated list of "
+                          "1 to %d items (got '%s')", max, e->value);
+        return -1;
+    }
+    return k;
+}
+
+static int load_grid(lms_sweep *s, lms_config *c, char *err, size_t errlen) {
+    double lo, hi, ratio;
+    if (lms_config_float(c, "sweep", "lr_min", 1e-3, 1e-12, 1e3, &lo, err, errlen) ||
+        lms_config_float(c, "sweep", "lr_max", 1e-1, 1e-12, 1e3, &hi, err, errlen) ||
+        lms_config_float(c, "sweep", "lr_ratio", 1.5, 1.01, 100.0, &ratio, err, errlen))
+        return -1;
+    if (hi < lo) {
+        snprintf(err, errlen, "%s: [sweep] lr_max (%g) is below lr_min (%g)",
+                 c->path, hi, lo);
+        return -1;
+    }
+    s->n_lrs = 0;
+    for (double lr = lo; lr <= hi * (1.0 + 1e-9); lr *= ratio) {
+        if (s->n_lrs == LMS_SWEEP_MAX_LRS) {
+            snprintf(err, errlen, "%s: [sweep] the grid has more than %d "
+                     "learning rates", c->path, LMS_SWEEP_MAX_LRS);
+            return -1;
+        }
+        s->lrs[s->n_lrs++] = lr;
+    }
+    return 0;
+}
+
+/* Variant name -> config path: an existing path as given, else
+ * <configs_dir>/<name>.ini with configs_dir relative to the sweep file. */
+static int resolve_variant(lms_sweep *s, int i, const char *configs_dir,
+                           char *err, size_t errlen) {
+    const char *v = s->variants[i];
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s", s->path);
+    char *base = dirname(dir);
+    if (configs_dir[0] == '/')
+        snprintf(s->configs[i], sizeof s->configs[i], "%s/%s.ini", configs_dir, v);
+    else
+        snprintf(s->configs[i], sizeof s->configs[i], "%s/%s/%s.ini", base,
+                 configs_dir, v);
+    if (!lms_path_exists(s->configs[i])) {
+        snprintf(err, errlen, "%s: [sweep] variants: no config for '%s' (looked "
+                 "for %s)", s->path, v, s->configs[i]);
+        return -1;
+    }
+    return 0;
+}
+
+int lms_sweep_load(lms_sweep *s, const char *path, char *err, size_t errlen) {
+    memset(s, 0, sizeof *s);
+    snprintf(s->path, sizeof s->path, "%s", path);
+    lms_config c;
+    int rc = -1;
+    if (lms_config_load(&c, path, err, errlen) != 0)
+        goto out;
+    char buf[4096], *items[LMS_SWEEP_MAX_VARIANTS];
+    int n = read_list(&c, "variants", buf, sizeof buf, items,
+                      LMS_SWEEP_MAX_VARIANTS, err, errlen);
+    if (n < 0)
+        goto out;
+    s->n_variants = n;
+    const char *cdir = lms_config_str(&c, "sweep", "configs_dir", "..");
+    for (int i = 0; i < n; i++) {
+        snprintf(s->variants[i], sizeof s->variants[i], "%s", items[i]);
+        if (resolve_variant(s, i, cdir, err, errlen) != 0)
+            goto out;
+    }
+    char *sitems[LMS_SWEEP_MAX_SEEDS];
+    n = read_list(&c, "seeds", buf, sizeof buf, sitems, LMS_SWEEP_MAX_SEEDS,
+                  err, errlen);
+    if (n < 0)
+        goto out;
+    s->n_seeds = n;
+    for (int i = 0; i < n; i++)
+        if (lms_parse_long(sitems[i], &s->seeds[i]) != 0 || s->seeds[i] < 0) {
+            lms_config_errorf(lms_config_find(&c, "sweep", "seeds"), err, errlen,
+                              "seeds must be integers >= 0 (got '%s')", sitems[i]);
+            goto out;
+        }
+    long bs, jobs;
+    if (load_grid(s, &c, err, errlen) ||
+        lms_config_int(&c, "sweep", "boundary_seeds", s->n_seeds, 1, s->n_seeds, &bs, err, errlen) ||
+        lms_config_int(&c, "sweep", "jobs", 0, 0, 1024, &jobs, err, errlen))
+        goto out;
+    s->boundary_seeds = (int)bs;
+    s->jobs = jobs > 0 ? (int)jobs : (int)sysconf(_SC_NPROCESSORS_ONLN);
+    snprintf(s->out_dir, sizeof s->out_dir, "%s",
+             lms_config_str(&c, "sweep", "out", "runs/sweep"));
+    const char *ref = lms_config_str(&c, "sweep", "reference", s->variants[0]);
+    int found = 0;
+    for (int i = 0; i < s->n_variants; i++)
+        found |= !strcmp(ref, s->variants[i]);
+    if (!found) {
+        lms_config_errorf(lms_config_find(&c, "sweep", "reference"), err, errlen,
+                          "must be one of the variants (got '%s')", ref);
+        goto out;
+    }
+    snprintf(s->reference, sizeof s->reference, "%s", ref);
+    const char *data = lms_config_str(&c, "sweep", "data", "");
+    snprintf(s->data_path, sizeof s->data_path, "%s", data);
+    lms_config_has_section(&c, "overrides");
+    for (size_t i = 0; i < c.n; i++) {
+        lms_cfg_entry *e = &c.entries[i];
+        if (strcmp(e->section, "overrides") != 0)
+            continue;
+        if (s->n_sets == LMS_SWEEP_MAX_SETS || !strchr(e->key, '.')) {
+            lms_config_errorf(e, err, errlen, "override keys are SECTION.KEY "
+                              "(e.g. training.max_steps = 500)");
+            goto out;
+        }
+        e->used = 1;
+        snprintf(s->sets[s->n_sets++], sizeof s->sets[0], "%s=%s", e->key, e->value);
+    }
+    static const char *const accepted = "variants, configs_dir, lr_min, "
+        "lr_max, lr_ratio, seeds, boundary_seeds, jobs, out, data, reference";
+    if (lms_config_check_unused(&c, NULL, NULL, err, errlen) != 0) {
+        size_t len = strlen(err);
+        if (strstr(err, "unknown key") && len + 64 < errlen)
+            snprintf(err + len, errlen - len, "; accepted: %s", accepted);
+        goto out;
+    }
+    rc = 0;
+out:
+    lms_config_free(&c);
+    return rc;
+}

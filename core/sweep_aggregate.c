@@ -1,0 +1,255 @@
+/* Aggregating a sweep directory: per run, per cell (variant x LR, over
+ * seeds) and per variant (max stable LR, LR sensitivity), plus table.md. */
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lmstab/fsutil.h"
+#include "lmstab/sweep.h"
+#include "sweep_internal.h"
+
+typedef struct cell {
+    int n, n_conv, counts[4]; /* converged, blew_up, collapsed, diverged */
+    double val_mean, val_std, clipped_mean; /* clipped: min(val, init) */
+} cell;
+
+static int verdict_index(const char *v) {
+    static const char *const names[4] = {"converged", "blew_up", "collapsed",
+                                         "diverged"};
+    for (int i = 0; i < 4; i++)
+        if (!strcmp(v, names[i]))
+            return i;
+    return 3;
+}
+
+int lms_sweep_load_manifest(const char *dir, lms_sweep *s, char *err,
+                            size_t errlen);
+int lms_sweep_load_manifest(const char *dir, lms_sweep *s, char *err,
+                            size_t errlen) {
+    memset(s, 0, sizeof *s);
+    char path[4200];
+    snprintf(path, sizeof path, "%s/sweep.json", dir);
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        snprintf(err, errlen, "%s: not a sweep directory (no sweep.json)", dir);
+        return -1;
+    }
+    char *buf = malloc(1 << 20);
+    size_t n = buf ? fread(buf, 1, (1 << 20) - 1, f) : 0;
+    fclose(f);
+    if (!buf)
+        return -1;
+    buf[n] = '\0';
+    cJSON *o = cJSON_Parse(buf);
+    free(buf);
+    cJSON *v = cJSON_GetObjectItemCaseSensitive(o, "variants");
+    cJSON *c = cJSON_GetObjectItemCaseSensitive(o, "configs");
+    cJSON *l = cJSON_GetObjectItemCaseSensitive(o, "lrs");
+    cJSON *sd = cJSON_GetObjectItemCaseSensitive(o, "seeds");
+    cJSON *ref = cJSON_GetObjectItemCaseSensitive(o, "reference");
+    if (!cJSON_IsArray(v) || !cJSON_IsArray(l) || !cJSON_IsArray(sd)) {
+        snprintf(err, errlen, "%s: malformed sweep.json", path);
+        cJSON_Delete(o);
+        return -1;
+    }
+    snprintf(s->out_dir, sizeof s->out_dir, "%s", dir);
+    cJSON *it;
+    cJSON_ArrayForEach(it, v) if (s->n_variants < LMS_SWEEP_MAX_VARIANTS &&
+                                  cJSON_IsString(it))
+        snprintf(s->variants[s->n_variants++], 64, "%s", it->valuestring);
+    int ci = 0;
+    cJSON_ArrayForEach(it, c) if (ci < s->n_variants && cJSON_IsString(it))
+        snprintf(s->configs[ci++], 4096, "%s", it->valuestring);
+    cJSON_ArrayForEach(it, l) if (s->n_lrs < LMS_SWEEP_MAX_LRS)
+        s->lrs[s->n_lrs++] = it->valuedouble;
+    cJSON_ArrayForEach(it, sd) if (s->n_seeds < LMS_SWEEP_MAX_SEEDS)
+        s->seeds[s->n_seeds++] = (long)it->valuedouble;
+    snprintf(s->reference, sizeof s->reference, "%s",
+             cJSON_IsString(ref) ? ref->valuestring : s->variants[0]);
+    cJSON_Delete(o);
+    return 0;
+}
+
+static void fill_cell(const lms_sweep *s, int v, int k, cell *c, FILE *runs) {
+    memset(c, 0, sizeof *c);
+    double sum = 0, sq = 0, clip = 0;
+    int nval = 0;
+    char dir[4300];
+    lms_run_summary rs;
+    for (int si = 0; si < s->n_seeds; si++) {
+        lms_sweep_run_dir(s->out_dir, s->variants[v], s->lrs[k], s->seeds[si],
+                          dir, sizeof dir);
+        if (lms_sweep_read_summary(dir, &rs) != 0)
+            continue;
+        c->n++;
+        int vi = verdict_index(rs.verdict);
+        c->counts[vi]++;
+        c->n_conv += vi == 0;
+        double val = rs.final_val_loss;
+        if (isfinite(val)) {
+            sum += val;
+            sq += val * val;
+            nval++;
+        }
+        clip += isfinite(val) ? fmin(val, rs.init_val_loss) : rs.init_val_loss;
+        if (runs)
+            fprintf(runs, "%s,%.6g,%ld,%s,%.6f,%.6f,%.6f,%.6f,%.0f,%.1f,%.1f\n",
+                    s->variants[v], s->lrs[k], s->seeds[si], rs.verdict, val,
+                    rs.final_train_loss, rs.init_train_loss,
+                    rs.max_smoothed_loss, rs.steps, rs.tokens_per_sec,
+                    rs.wall_seconds);
+    }
+    c->val_mean = nval ? sum / nval : NAN;
+    c->val_std = nval > 1 ? sqrt(fmax(0, (sq - sum * sum / nval) / (nval - 1))) : 0;
+    c->clipped_mean = c->n ? clip / c->n : NAN;
+}
+
+/* Highest grid index k with every cell 0..k converged on all its seeds. */
+static int max_stable(const cell *cells, int n_lrs) {
+    int k = -1;
+    while (k + 1 < n_lrs && cells[k + 1].n > 0 &&
+           cells[k + 1].n_conv == cells[k + 1].n)
+        k++;
+    return k;
+}
+
+static const char *cell_mark(const cell *c, char *buf, size_t n) {
+    static const char letters[4] = {'c', 'B', 'C', 'D'};
+    if (c->n == 0)
+        return "";
+    size_t k = 0;
+    if (isfinite(c->val_mean))
+        k += snprintf(buf + k, n - k, "%.3f", c->val_mean);
+    else
+        k += snprintf(buf + k, n - k, "-");
+    if (c->n_conv != c->n || c->n > 1) {
+        k += snprintf(buf + k, n - k, " ");
+        for (int i = 0; i < 4 && k < n; i++)
+            for (int j = 0; j < c->counts[i] && k + 1 < n; j++)
+                buf[k++] = letters[i];
+        buf[k] = '\0';
+    }
+    return buf;
+}
+
+typedef struct vsum {
+    int kmax, best_k;
+    double best, sensitivity;
+} vsum;
+
+static vsum summarize(const lms_sweep *s, const cell *cells) {
+    vsum r = {max_stable(cells, s->n_lrs), -1, INFINITY, 0};
+    double total = 0;
+    int n = 0;
+    for (int k = 0; k < s->n_lrs; k++) {
+        if (!cells[k].n)
+            continue;
+        if (isfinite(cells[k].clipped_mean) && cells[k].clipped_mean < r.best) {
+            r.best = cells[k].clipped_mean;
+            r.best_k = k;
+        }
+        total += cells[k].clipped_mean;
+        n++;
+    }
+    r.sensitivity = n ? total / n - r.best : NAN;
+    return r;
+}
+
+static void write_table(FILE *f, const lms_sweep *s, const cell *cells,
+                        const vsum *vs) {
+    int ref = 0;
+    for (int v = 0; v < s->n_variants; v++)
+        if (!strcmp(s->variants[v], s->reference))
+            ref = v;
+    double ref_lr = vs[ref].kmax >= 0 ? s->lrs[vs[ref].kmax] : NAN;
+    fprintf(f, "| variant | max stable LR | vs %s | best val loss (at LR) | "
+            "LR sensitivity |\n|---|---|---|---|---|\n", s->reference);
+    for (int v = 0; v < s->n_variants; v++) {
+        const vsum *r = &vs[v];
+        char lr[32] = "< grid", ratio[32] = "-", best[64] = "-";
+        if (r->kmax >= 0) {
+            snprintf(lr, sizeof lr, "%.4g", s->lrs[r->kmax]);
+            if (isfinite(ref_lr))
+                snprintf(ratio, sizeof ratio, "%.2fx", s->lrs[r->kmax] / ref_lr);
+        }
+        if (r->best_k >= 0)
+            snprintf(best, sizeof best, "%.4f (%.4g)", r->best, s->lrs[r->best_k]);
+        fprintf(f, "| %s | %s | %s | %s | %.4f |\n", s->variants[v], lr, ratio,
+                best, r->sensitivity);
+    }
+    fprintf(f, "\nFinal validation loss per learning rate (mean over seeds; "
+            "letters = verdict per seed: c converged, B blew up, C collapsed, "
+            "D diverged):\n\n| variant |");
+    for (int k = 0; k < s->n_lrs; k++)
+        fprintf(f, " %.3g |", s->lrs[k]);
+    fprintf(f, "\n|---|");
+    for (int k = 0; k < s->n_lrs; k++)
+        fprintf(f, "---|");
+    fputc('\n', f);
+    char buf[64];
+    for (int v = 0; v < s->n_variants; v++) {
+        fprintf(f, "| %s |", s->variants[v]);
+        for (int k = 0; k < s->n_lrs; k++)
+            fprintf(f, " %s |", cell_mark(&cells[v * s->n_lrs + k], buf, sizeof buf));
+        fputc('\n', f);
+    }
+}
+
+int lms_sweep_aggregate(const char *dir, int print, char *err, size_t errlen) {
+    lms_sweep *s = malloc(sizeof *s);
+    if (!s || lms_sweep_load_manifest(dir, s, err, errlen) != 0) {
+        free(s);
+        return -1;
+    }
+    cell *cells = calloc((size_t)s->n_variants * s->n_lrs, sizeof *cells);
+    vsum *vs = calloc((size_t)s->n_variants, sizeof *vs);
+    char path[4300];
+    snprintf(path, sizeof path, "%s/results.csv", dir);
+    FILE *runs = fopen(path, "w");
+    snprintf(path, sizeof path, "%s/cells.csv", dir);
+    FILE *fc = fopen(path, "w");
+    snprintf(path, sizeof path, "%s/variants.csv", dir);
+    FILE *fv = fopen(path, "w");
+    snprintf(path, sizeof path, "%s/table.md", dir);
+    FILE *ft = fopen(path, "w");
+    int rc = -1;
+    if (!cells || !vs || !runs || !fc || !fv || !ft) {
+        snprintf(err, errlen, "%s: cannot write results", dir);
+        goto out;
+    }
+    fprintf(runs, "variant,lr,seed,verdict,final_val_loss,final_train_loss,"
+            "init_train_loss,max_smoothed_loss,steps,tokens_per_sec,wall_seconds\n");
+    fprintf(fc, "variant,lr,runs,converged,blew_up,collapsed,diverged,"
+            "val_loss_mean,val_loss_std,val_perplexity\n");
+    fprintf(fv, "variant,max_stable_lr,best_val_loss,best_lr,lr_sensitivity\n");
+    for (int v = 0; v < s->n_variants; v++) {
+        cell *row = &cells[v * s->n_lrs];
+        for (int k = 0; k < s->n_lrs; k++) {
+            fill_cell(s, v, k, &row[k], runs);
+            if (row[k].n)
+                fprintf(fc, "%s,%.6g,%d,%d,%d,%d,%d,%.6f,%.6f,%.4f\n",
+                        s->variants[v], s->lrs[k], row[k].n, row[k].counts[0],
+                        row[k].counts[1], row[k].counts[2], row[k].counts[3],
+                        row[k].val_mean, row[k].val_std, exp(row[k].val_mean));
+        }
+        vs[v] = summarize(s, row);
+        fprintf(fv, "%s,%.6g,%.6f,%.6g,%.6f\n", s->variants[v],
+                vs[v].kmax >= 0 ? s->lrs[vs[v].kmax] : 0.0, vs[v].best,
+                vs[v].best_k >= 0 ? s->lrs[vs[v].best_k] : 0.0, vs[v].sensitivity);
+    }
+    write_table(ft, s, cells, vs);
+    if (print)
+        write_table(stdout, s, cells, vs);
+    rc = 0;
+out:
+    if (runs) fclose(runs);
+    if (fc) fclose(fc);
+    if (fv) fclose(fv);
+    if (ft) fclose(ft);
+    free(cells);
+    free(vs);
+    free(s);
+    return rc;
+}

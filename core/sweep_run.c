@@ -1,0 +1,285 @@
+/* Running a sweep: a pool of `lmstab train` child processes, resumable, with
+ * extra seeds added at the boundary learning rates. */
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lmstab/fsutil.h"
+#include "lmstab/sweep.h"
+#include "sweep_internal.h"
+
+void lms_sweep_run_dir(const char *out, const char *variant, double lr,
+                       long seed, char *buf, size_t n) {
+    snprintf(buf, n, "%s/%s/lr_%.4g/seed_%ld", out, variant, lr, seed);
+}
+
+/* Verdict of a finished run ("converged", ...) or NULL if not finished. */
+int lms_sweep_read_summary(const char *run_dir, lms_run_summary *rs) {
+    char path[4300];
+    snprintf(path, sizeof path, "%s/summary.json", run_dir);
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return -1;
+    char buf[1 << 16];
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    cJSON *o = cJSON_Parse(buf);
+    if (!o)
+        return -1;
+    memset(rs, 0, sizeof *rs);
+    cJSON *v = cJSON_GetObjectItemCaseSensitive(o, "verdict");
+    snprintf(rs->verdict, sizeof rs->verdict, "%s",
+             cJSON_IsString(v) ? v->valuestring : "unknown");
+#define NUM(field, key)                                                     \
+    do {                                                                    \
+        cJSON *x = cJSON_GetObjectItemCaseSensitive(o, key);                \
+        rs->field = cJSON_IsNumber(x) ? x->valuedouble : NAN;               \
+    } while (0)
+    NUM(final_val_loss, "final_val_loss");
+    NUM(final_train_loss, "final_train_loss");
+    NUM(init_val_loss, "init_val_loss");
+    NUM(init_train_loss, "init_train_loss");
+    NUM(max_smoothed_loss, "max_smoothed_loss");
+    NUM(tokens_per_sec, "tokens_per_sec");
+    NUM(wall_seconds, "wall_seconds");
+    NUM(steps, "steps");
+    NUM(unigram_entropy, "unigram_entropy");
+#undef NUM
+    cJSON_Delete(o);
+    return 0;
+}
+
+typedef struct pending {
+    int v, k, s; /* variant, lr index, seed index */
+} pending;
+
+/* Runs still needed: seed 0 on the whole grid; once a variant's grid is
+ * known, `boundary_seeds` seeds on its last stable and first unstable LR
+ * (stable = every finished seed converged), repeated as the boundary moves. */
+static int needed_runs(const lms_sweep *s, pending *out, int max) {
+    int n = 0;
+    char dir[4300];
+    lms_run_summary rs;
+    for (int v = 0; v < s->n_variants; v++) {
+        int ok[LMS_SWEEP_MAX_LRS], missing = 0;
+        for (int k = 0; k < s->n_lrs; k++) {
+            ok[k] = 1;
+            for (int si = 0; si < s->n_seeds; si++) {
+                lms_sweep_run_dir(s->out_dir, s->variants[v], s->lrs[k],
+                                  s->seeds[si], dir, sizeof dir);
+                if (lms_sweep_read_summary(dir, &rs) == 0)
+                    ok[k] &= !strcmp(rs.verdict, "converged");
+                else if (si == 0) {
+                    missing = 1;
+                    if (n < max)
+                        out[n++] = (pending){v, k, 0};
+                }
+            }
+        }
+        if (missing || s->boundary_seeds <= 1)
+            continue;
+        int last = -1;
+        while (last + 1 < s->n_lrs && ok[last + 1])
+            last++;
+        int cells[2] = {last, last + 1 < s->n_lrs ? last + 1 : -1};
+        for (int c = 0; c < 2; c++) {
+            if (cells[c] < 0)
+                continue;
+            for (int si = 1; si < s->boundary_seeds; si++) {
+                lms_sweep_run_dir(s->out_dir, s->variants[v], s->lrs[cells[c]],
+                                  s->seeds[si], dir, sizeof dir);
+                if (lms_sweep_read_summary(dir, &rs) != 0 && n < max)
+                    out[n++] = (pending){v, cells[c], si};
+            }
+        }
+    }
+    return n;
+}
+
+static pid_t launch(const lms_sweep *s, const char *exe, const pending *p) {
+    char dir[4300], log[4400], lrset[64], seedset[64];
+    lms_sweep_run_dir(s->out_dir, s->variants[p->v], s->lrs[p->k],
+                      s->seeds[p->s], dir, sizeof dir);
+    char err[512];
+    if (lms_mkdirs(dir, err, sizeof err) != 0)
+        return -1;
+    snprintf(log, sizeof log, "%s/train.log", dir);
+    snprintf(lrset, sizeof lrset, "training.lr=%.9g", s->lrs[p->k]);
+    snprintf(seedset, sizeof seedset, "training.seed=%ld", s->seeds[p->s]);
+    const char *argv[16 + 2 * LMS_SWEEP_MAX_SETS];
+    int a = 0;
+    argv[a++] = exe;
+    argv[a++] = "train";
+    argv[a++] = s->configs[p->v];
+    for (int i = 0; i < s->n_sets; i++) {
+        argv[a++] = "--set";
+        argv[a++] = s->sets[i];
+    }
+    argv[a++] = "--set";
+    argv[a++] = lrset;
+    argv[a++] = "--set";
+    argv[a++] = seedset;
+    argv[a++] = "--out";
+    argv[a++] = dir;
+    argv[a++] = "--quiet";
+    if (s->plugin_dir[0]) {
+        argv[a++] = "--plugin-dir";
+        argv[a++] = s->plugin_dir;
+    }
+    if (s->data_path[0]) {
+        argv[a++] = "--data";
+        argv[a++] = s->data_path;
+    }
+    argv[a] = NULL;
+    pid_t pid = fork();
+    if (pid == 0) {
+        int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        if (fd >= 0) {
+            dup2(fd, 1);
+            dup2(fd, 2);
+            close(fd);
+        }
+        setenv("OPENBLAS_NUM_THREADS", "1", 1); /* one core per run */
+        execv(exe, (char *const *)argv);
+        fprintf(stderr, "exec %s: %s\n", exe, strerror(errno));
+        _exit(127);
+    }
+    return pid;
+}
+
+/* The manifest: what the grid is, so report/aggregate need no sweep file. */
+static int write_manifest(const lms_sweep *s, char *err, size_t errlen) {
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "sweep_file", s->path);
+    cJSON *v = cJSON_AddArrayToObject(o, "variants");
+    cJSON *c = cJSON_AddArrayToObject(o, "configs");
+    for (int i = 0; i < s->n_variants; i++) {
+        cJSON_AddItemToArray(v, cJSON_CreateString(s->variants[i]));
+        cJSON_AddItemToArray(c, cJSON_CreateString(s->configs[i]));
+    }
+    cJSON *l = cJSON_AddArrayToObject(o, "lrs");
+    for (int i = 0; i < s->n_lrs; i++)
+        cJSON_AddItemToArray(l, cJSON_CreateNumber(s->lrs[i]));
+    cJSON *sd = cJSON_AddArrayToObject(o, "seeds");
+    for (int i = 0; i < s->n_seeds; i++)
+        cJSON_AddItemToArray(sd, cJSON_CreateNumber((double)s->seeds[i]));
+    cJSON_AddNumberToObject(o, "boundary_seeds", s->boundary_seeds);
+    cJSON_AddStringToObject(o, "reference", s->reference);
+    cJSON *st = cJSON_AddArrayToObject(o, "overrides");
+    for (int i = 0; i < s->n_sets; i++)
+        cJSON_AddItemToArray(st, cJSON_CreateString(s->sets[i]));
+    char *text = cJSON_Print(o);
+    cJSON_Delete(o);
+    char path[4200];
+    snprintf(path, sizeof path, "%s/sweep.json", s->out_dir);
+    int rc = text ? lms_write_atomic(path, text, strlen(text), err, errlen) : -1;
+    free(text);
+    return rc;
+}
+
+typedef struct slot {
+    pid_t pid;
+    pending p;
+    double t0;
+} slot;
+
+static double now_s(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static int is_running(const slot *sl, int n, const pending *p) {
+    for (int i = 0; i < n; i++)
+        if (sl[i].pid > 0 && sl[i].p.v == p->v && sl[i].p.k == p->k &&
+            sl[i].p.s == p->s)
+            return 1;
+    return 0;
+}
+
+static void report_done(const lms_sweep *s, const slot *sl, int done,
+                        int quiet) {
+    if (quiet)
+        return;
+    char dir[4300];
+    lms_run_summary rs;
+    lms_sweep_run_dir(s->out_dir, s->variants[sl->p.v], s->lrs[sl->p.k],
+                      s->seeds[sl->p.s], dir, sizeof dir);
+    if (lms_sweep_read_summary(dir, &rs) != 0)
+        return;
+    fprintf(stderr, "[%3d] %-12s lr %-9.4g seed %-3ld %-9s val %.4f  (%.0f s)\n",
+            done, s->variants[sl->p.v], s->lrs[sl->p.k], s->seeds[sl->p.s],
+            rs.verdict, rs.final_val_loss, now_s() - sl->t0);
+}
+
+int lms_sweep_run(lms_sweep *s, const char *exe, int quiet, char *err,
+                  size_t errlen) {
+    if (lms_mkdirs(s->out_dir, err, errlen) != 0 ||
+        write_manifest(s, err, errlen) != 0)
+        return -1;
+    slot *sl = calloc((size_t)s->jobs, sizeof *sl);
+    pending *todo = malloc(sizeof(pending) * 4096);
+    if (!sl || !todo) {
+        free(sl);
+        free(todo);
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    int running = 0, done = 0, failed = 0;
+    for (;;) {
+        int n = failed ? 0 : needed_runs(s, todo, 4096);
+        for (int i = 0; i < n && running < s->jobs; i++) {
+            if (is_running(sl, s->jobs, &todo[i]))
+                continue;
+            int j = 0;
+            while (sl[j].pid > 0)
+                j++;
+            sl[j].p = todo[i];
+            sl[j].t0 = now_s();
+            sl[j].pid = launch(s, exe, &todo[i]);
+            if (sl[j].pid < 0) {
+                snprintf(err, errlen, "cannot start a run: %s", strerror(errno));
+                failed = 1;
+                sl[j].pid = 0;
+                break;
+            }
+            running++;
+        }
+        if (running == 0)
+            break;
+        int status;
+        pid_t pid = wait(&status);
+        if (pid < 0 && errno == EINTR)
+            continue;
+        for (int j = 0; j < s->jobs; j++) {
+            if (sl[j].pid != pid)
+                continue;
+            sl[j].pid = 0;
+            running--;
+            if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+                report_done(s, &sl[j], ++done, quiet);
+            } else if (!failed) {
+                char dir[4300];
+                lms_sweep_run_dir(s->out_dir, s->variants[sl[j].p.v],
+                                  s->lrs[sl[j].p.k], s->seeds[sl[j].p.s], dir,
+                                  sizeof dir);
+                snprintf(err, errlen, "run %s failed (%s %d); see %s/train.log",
+                         dir, WIFEXITED(status) ? "exit status" : "signal",
+                         WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status),
+                         dir);
+                failed = 1;
+            }
+        }
+    }
+    free(sl);
+    free(todo);
+    return failed ? -1 : 0;
+}

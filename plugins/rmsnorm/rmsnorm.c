@@ -1,0 +1,212 @@
+/*
+ * rmsnorm: RMSNorm (Zhang & Sennrich 2019) over each row, or over `groups`
+ * contiguous equal chunks of each row (same meaning as layernorm's groups),
+ * with a per-feature gain and no bias or centring:
+ *
+ *   y = x * rstd * weight,  rstd = 1 / sqrt(mean(x^2) + eps)
+ *
+ * mean(x^2) is accumulated in double, so rows of huge values (|x| ~ 1e19,
+ * whose squares overflow float) still normalise correctly.
+ * Shapes: x, y: (rows, C); weight: (C); cache rstd: (rows, G).
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lmstab/plugin.h"
+
+typedef struct rmsnorm {
+    float eps;
+    int groups;
+    /* planned */
+    int cols;
+} rmsnorm;
+
+/* ---- key parsing ------------------------------------------------------- */
+
+static int parse_number(const char *s, double *out) {
+    char *end;
+    errno = 0;
+    double d = strtod(s, &end);
+    if (end == s || *end != '\0' || errno == ERANGE || !isfinite(d))
+        return -1;
+    *out = d;
+    return 0;
+}
+
+static int parse_int(const char *s, long lo, long hi, long *out) {
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (end == s || *end != '\0' || errno == ERANGE || v < lo || v > hi)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+/* ---- hooks -------------------------------------------------------------- */
+
+static void *rms_create(const lms_host *host, char *err, size_t errlen) {
+    (void)host;
+    rmsnorm *s = calloc(1, sizeof *s);
+    if (!s) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    s->eps = 1e-5f;
+    s->groups = 1;
+    return s;
+}
+
+static void rms_destroy(void *self) { free(self); }
+
+static int rms_set(void *self, const char *key, const char *value, char *err,
+                   size_t errlen) {
+    rmsnorm *s = self;
+    if (!strcmp(key, "eps")) {
+        double d;
+        if (parse_number(value, &d) != 0 || !(d > 0) || !((float)d > 0) ||
+            !isfinite((float)d)) {
+            snprintf(err, errlen, "must be a finite number > 0 (got '%s')",
+                     value);
+            return -1;
+        }
+        s->eps = (float)d;
+    } else if (!strcmp(key, "groups")) {
+        long v;
+        if (parse_int(value, 1, 1 << 20, &v) != 0) {
+            snprintf(err, errlen, "must be an integer >= 1 (got '%s')", value);
+            return -1;
+        }
+        s->groups = (int)v;
+    } else {
+        snprintf(err, errlen, "unknown key '%s'", key);
+        return -1;
+    }
+    return 0;
+}
+
+static int rms_plan(void *self, const lms_model_info *model, lms_plan *plan,
+                    char *err, size_t errlen) {
+    rmsnorm *s = self;
+    (void)model;
+    int C = plan->in_cols;
+    if (C % s->groups != 0) {
+        snprintf(err, errlen,
+                 "groups = %d does not divide the %d input features; choose "
+                 "a divisor of %d",
+                 s->groups, C, C);
+        return -1;
+    }
+    s->cols = C;
+    plan->out_cols = C;
+    if (lms_plan_add_param(plan, "weight", 1, C, 0, LMS_INIT_ONES, 0.0f) < 0) {
+        snprintf(err, errlen, "too many parameters");
+        return -1;
+    }
+    plan->cache_floats = plan->in_rows * (size_t)s->groups;
+    return 0;
+}
+
+/* sum of x[i]^2 over [0, n) in double, four lanes */
+static double sumsq_d(const float *x, int n) {
+    double a[4] = {0, 0, 0, 0};
+    int i = 0;
+    for (; i + 4 <= n; i += 4)
+        for (int k = 0; k < 4; k++)
+            a[k] += (double)x[i + k] * x[i + k];
+    for (; i < n; i++)
+        a[0] += (double)x[i] * x[i];
+    return (a[0] + a[1]) + (a[2] + a[3]);
+}
+
+/* y: (rows, C), rstd: (rows, G) <- x: (rows, C); w: (C) */
+static void rmsnorm_forward(float *y, float *rstd, const float *x,
+                            const float *w, size_t rows, int C, int G,
+                            float eps) {
+    int gs = C / G;
+    for (size_t r = 0; r < rows; r++)
+        for (int g = 0; g < G; g++) {
+            size_t off = r * (size_t)C + (size_t)g * gs;
+            const float *xg = x + off, *wg = w + g * gs;
+            float *yg = y + off;
+            float rs = (float)(1.0 / sqrt(sumsq_d(xg, gs) / gs + eps));
+            for (int i = 0; i < gs; i++)
+                yg[i] = xg[i] * rs * wg[i];
+            rstd[r * G + g] = rs;
+        }
+}
+
+/*
+ * dx += rstd * (dy*w - xhat * mean(dy*w*xhat)), dw += dy * xhat,
+ * xhat = x * rstd <- dy, x: (rows, C); rstd: (rows, G); w: (C)
+ */
+static void rmsnorm_backward(float *dx, float *dw, const float *dy,
+                             const float *x, const float *rstd,
+                             const float *w, size_t rows, int C, int G) {
+    int gs = C / G;
+    for (size_t r = 0; r < rows; r++)
+        for (int g = 0; g < G; g++) {
+            size_t off = r * (size_t)C + (size_t)g * gs;
+            const float *xg = x + off, *dyg = dy + off, *wg = w + g * gs;
+            float *dxg = dx + off, *dwg = dw + g * gs;
+            float rs = rstd[r * G + g];
+            double c[4] = {0, 0, 0, 0};
+            int i = 0;
+            for (; i + 4 <= gs; i += 4)
+                for (int k = 0; k < 4; k++)
+                    c[k] += (double)(dyg[i + k] * wg[i + k]) *
+                            (xg[i + k] * rs);
+            for (; i < gs; i++)
+                c[0] += (double)(dyg[i] * wg[i]) * (xg[i] * rs);
+            float m = (float)(((c[0] + c[1]) + (c[2] + c[3])) / gs);
+            for (i = 0; i < gs; i++) {
+                float xhat = xg[i] * rs;
+                dwg[i] += xhat * dyg[i];
+                dxg[i] += (dyg[i] * wg[i] - xhat * m) * rs;
+            }
+        }
+}
+
+static void rms_forward(void *self, const lms_fwd *a) {
+    const rmsnorm *s = self;
+    rmsnorm_forward(a->y, a->cache, a->x, a->w[0], a->rows, s->cols,
+                    s->groups, s->eps);
+}
+
+static void rms_backward(void *self, const lms_bwd *a) {
+    const rmsnorm *s = self;
+    rmsnorm_backward(a->dx, a->dw[0], a->dy, a->x, a->cache, a->w[0], a->rows,
+                     s->cols, s->groups);
+}
+
+static const lms_key rms_keys[] = {
+    {"eps", LMS_VALUE_FLOAT, "1e-5", "added to the mean square; finite > 0"},
+    {"groups", LMS_VALUE_INT, "1",
+     "normalise each of this many equal contiguous chunks of a row "
+     "separately; must divide the row width"},
+    {NULL, 0, NULL, NULL},
+};
+
+static const lms_descriptor rms_desc = {
+    .abi_major = LMS_ABI_MAJOR,
+    .abi_minor = LMS_ABI_MINOR,
+    .size = sizeof(lms_descriptor),
+    .name = "rmsnorm",
+    .kind = LMS_KIND_NORM,
+    .version = "1.0.0",
+    .summary = "RMSNorm y = x / sqrt(mean(x^2) + eps) * weight, optionally "
+               "per group of features",
+    .keys = rms_keys,
+    .slots = NULL,
+    .create = rms_create,
+    .set = rms_set,
+    .plan = rms_plan,
+    .forward = rms_forward,
+    .backward = rms_backward,
+    .destroy = rms_destroy,
+};
+
+LMS_PLUGIN_ENTRY(&rms_desc)

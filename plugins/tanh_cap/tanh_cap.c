@@ -1,0 +1,188 @@
+/*
+ * tanh_cap: soft cap y = cap * tanh(x / cap), elementwise.
+ *
+ * As attention's score_cap it bounds the scaled scores to (-cap, cap)
+ * (Gemma 2, Grok-1; method 3 of Rybakov et al. 2024 with cap = 50); as the
+ * model's logit_cap it bounds the output logits (Gemma 2 uses cap = 30).
+ * Near 0 it is the identity (slope 1); |y| < cap for every finite x, and
+ * y = +-cap exactly once |x| / cap > ~9.
+ *
+ * Backward: dx += dy * (1 - (y / cap)^2), computed from the forward output.
+ * Shapes: x, y: (rows, cols), any layout (as a score map: (B,H,T,Tc)).
+ * No parameters, no cache.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lmstab/plugin.h"
+
+typedef struct tanh_cap {
+    float cap;
+    /* planned */
+    int cols;
+} tanh_cap;
+
+/* ---- vectorizable tanh --------------------------------------------------- */
+
+/*
+ * exp(x) in float: within 2 ulp of expf on [-87.3, 88.3], 0 below -87.3,
+ * +inf above 88.4, NaN for NaN. Branch-free (Cephes expf; 2^n from bits) so
+ * loops over it vectorize (the same function as in causal_attention.c).
+ */
+static inline float vexpf(float x) {
+    float xc = x < -87.3f ? -87.3f : x; /* comparisons keep NaN */
+    xc = xc > 89.0f ? 89.0f : xc;
+    float t = xc * 1.44269504088896341f + 12582912.0f; /* round to integer */
+    float n = t - 12582912.0f;
+    uint32_t tb;
+    memcpy(&tb, &t, sizeof tb);
+    int32_t ni = (int32_t)(tb - 0x4B400000u);
+    float r = xc - n * 0.693359375f;
+    r = r - n * -2.12194440e-4f;
+    float p = 1.9875691500e-4f;
+    p = p * r + 1.3981999507e-3f;
+    p = p * r + 8.3334519073e-3f;
+    p = p * r + 4.1665795894e-2f;
+    p = p * r + 1.6666665459e-1f;
+    p = p * r + 5.0000001201e-1f;
+    p = p * (r * r) + r + 1.0f;
+    uint32_t sb = (uint32_t)(ni + 127) << 23;
+    float scale;
+    memcpy(&scale, &sb, sizeof scale);
+    float e = p * scale;
+    return x < -87.3f ? 0.0f : e;
+}
+
+/*
+ * tanh(z) in float, branch-free (Cephes tanhf): an odd polynomial for
+ * |z| < 0.625, 1 - 2 / (exp(2|z|) + 1) with z's sign above; within a few
+ * ulp of tanh; +-1 for huge |z|, NaN for NaN.
+ */
+static inline float vtanhf(float z) {
+    float az = fabsf(z);
+    float z2 = z * z;
+    float p = -5.70498872745e-3f;
+    p = p * z2 + 2.06390887954e-2f;
+    p = p * z2 - 5.37397155531e-2f;
+    p = p * z2 + 1.33314422036e-1f;
+    p = p * z2 - 3.33332819422e-1f;
+    float small = p * z2 * z + z;
+    float big = 1.0f - 2.0f / (vexpf(2.0f * az) + 1.0f);
+    big = copysignf(big, z);
+    return az < 0.625f ? small : big;
+}
+
+/* ---- key parsing ------------------------------------------------------- */
+
+static int parse_number(const char *s, double *out) {
+    char *end;
+    errno = 0;
+    double d = strtod(s, &end);
+    if (end == s || *end != '\0' || errno == ERANGE || !isfinite(d))
+        return -1;
+    *out = d;
+    return 0;
+}
+
+/* ---- hooks -------------------------------------------------------------- */
+
+static void *tc_create(const lms_host *host, char *err, size_t errlen) {
+    (void)host;
+    tanh_cap *s = calloc(1, sizeof *s);
+    if (!s) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    s->cap = 50.0f;
+    return s;
+}
+
+static void tc_destroy(void *self) { free(self); }
+
+static int tc_set(void *self, const char *key, const char *value, char *err,
+                  size_t errlen) {
+    tanh_cap *s = self;
+    if (strcmp(key, "cap") != 0) {
+        snprintf(err, errlen, "unknown key '%s'", key);
+        return -1;
+    }
+    double d;
+    if (parse_number(value, &d) != 0 || !(d > 0) || !((float)d > 0) ||
+        !isfinite((float)d)) {
+        snprintf(err, errlen, "must be a finite number > 0 (got '%s')",
+                 value);
+        return -1;
+    }
+    s->cap = (float)d;
+    return 0;
+}
+
+static int tc_plan(void *self, const lms_model_info *model, lms_plan *plan,
+                   char *err, size_t errlen) {
+    tanh_cap *s = self;
+    (void)model;
+    (void)err;
+    (void)errlen;
+    s->cols = plan->in_cols;
+    plan->out_cols = plan->in_cols;
+    return 0;
+}
+
+/* y = cap * tanh(x / cap) <- x: (n) */
+static void tanh_cap_forward(float *y, const float *x, size_t n, float cap) {
+    float inv = 1.0f / cap;
+    for (size_t i = 0; i < n; i++)
+        y[i] = cap * vtanhf(x[i] * inv);
+}
+
+/* dx += dy * (1 - (y / cap)^2) <- dy, y: (n) */
+static void tanh_cap_backward(float *dx, const float *dy, const float *y,
+                              size_t n, float cap) {
+    float inv = 1.0f / cap;
+    for (size_t i = 0; i < n; i++) {
+        float t = y[i] * inv;
+        dx[i] += dy[i] * (1.0f - t * t);
+    }
+}
+
+static void tc_forward(void *self, const lms_fwd *a) {
+    const tanh_cap *s = self;
+    tanh_cap_forward(a->y, a->x, a->rows * (size_t)s->cols, s->cap);
+}
+
+static void tc_backward(void *self, const lms_bwd *a) {
+    const tanh_cap *s = self;
+    tanh_cap_backward(a->dx, a->dy, a->y, a->rows * (size_t)s->cols, s->cap);
+}
+
+static const lms_key tc_keys[] = {
+    {"cap", LMS_VALUE_FLOAT, "50",
+     "outputs stay within (-cap, cap); finite > 0 (50 for scores, 30 for "
+     "logits as in Gemma 2)"},
+    {NULL, 0, NULL, NULL},
+};
+
+static const lms_descriptor tc_desc = {
+    .abi_major = LMS_ABI_MAJOR,
+    .abi_minor = LMS_ABI_MINOR,
+    .size = sizeof(lms_descriptor),
+    .name = "tanh_cap",
+    .kind = LMS_KIND_SCORE_MAP,
+    .version = "1.0.0",
+    .summary = "soft cap y = cap * tanh(x / cap) for attention scores or "
+               "output logits",
+    .keys = tc_keys,
+    .slots = NULL,
+    .create = tc_create,
+    .set = tc_set,
+    .plan = tc_plan,
+    .forward = tc_forward,
+    .backward = tc_backward,
+    .destroy = tc_destroy,
+};
+
+LMS_PLUGIN_ENTRY(&tc_desc)
