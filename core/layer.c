@@ -205,7 +205,7 @@ void lms_layer_bind(lms_layer *L, float **params, float **grads,
         lms_layer_bind(c, params, grads, cache, child_scratch);
         child_scratch += lms_layer_scratch_floats(c);
         L->child_args[i] = (lms_child){c->plugin->desc, c->self, c->w, c->dw,
-                                       c->cache, c->scratch};
+                                       c->cache, c->scratch, L->training};
     }
 }
 
@@ -265,4 +265,9 @@ void lms_layer_backward(lms_layer *L, float *dx, const float *dy,
 
 void lms_layer_set_training(lms_layer *L, int training) {
     L->training = training;
+    for (int i = 0; i < LMS_MAX_CHILDREN; i++)
+        if (L->children[i]) {
+            lms_layer_set_training(L->children[i], training);
+            L->child_args[i].training = training;
+        }
 }

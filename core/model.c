@@ -493,11 +493,7 @@ lms_op *lms_model_op(lms_model *m, int l, const char *name) {
 
 static void set_mode(lms_layer *L, const char *prefix, void *user) {
     (void)prefix;
-    int t = *(int *)user;
-    lms_layer_set_training(L, t);
-    for (int i = 0; i < LMS_MAX_CHILDREN; i++)
-        if (L->children[i])
-            lms_layer_set_training(L->children[i], t);
+    lms_layer_set_training(L, *(int *)user);
 }
 
 void lms_model_set_training(lms_model *m, int training) {

@@ -187,6 +187,7 @@ typedef struct lms_child {
     float *const *dw;
     float *cache;
     float *scratch;
+    int training; /* the parent's mode, passed on by lms_child_forward */
 } lms_child;
 
 /*
@@ -267,7 +268,8 @@ static inline int lms_plan_add_param(lms_plan *p, const char *name, int ndim,
 static inline void lms_child_forward(const lms_child *c, float *y,
                                      const float *x, size_t rows, int B,
                                      int T) {
-    lms_fwd a = {y, x, c->w, c->cache, c->scratch, rows, B, T, NULL, NULL, 0};
+    lms_fwd a = {y, x, c->w, c->cache, c->scratch, rows, B, T, NULL, NULL,
+                 c->training};
     c->desc->forward(c->self, &a);
 }
 

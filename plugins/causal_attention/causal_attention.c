@@ -113,36 +113,28 @@ static float row_dot(const float *a, const float *b, int n) {
     return ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]));
 }
 
-/* p[0..n) = softmax(p[0..n)) in place, p[n..Tc) = 0; returns the entropy
- * -sum p log p = log z - sum(e d) / z (d = s - max, e = exp d), computed
- * alongside at the cost of one multiply-add per entry, so the probabilities
- * are bitwise the same whether or not stats are wanted. */
-static double softmax_row(float *p, int n, int Tc) {
+/* p[0..n) = softmax(p[0..n)) in place, p[n..Tc) = 0 */
+static void softmax_row(float *p, int n, int Tc) {
     float m = row_max(p, n);
-    float z8[8] = {0, 0, 0, 0, 0, 0, 0, 0}, t8[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-    int j = 0;
-    for (; j + 8 <= n; j += 8)
-        for (int k = 0; k < 8; k++) {
-            float d = p[j + k] - m, e = vexpf(d);
-            p[j + k] = e;
-            z8[k] += e;
-            t8[k] += e > 0.0f ? e * d : 0.0f;
-        }
-    for (; j < n; j++) {
-        float d = p[j] - m, e = vexpf(d);
-        p[j] = e;
-        z8[0] += e;
-        t8[0] += e > 0.0f ? e * d : 0.0f;
-    }
-    float z = ((z8[0] + z8[1]) + (z8[2] + z8[3])) +
-              ((z8[4] + z8[5]) + (z8[6] + z8[7]));
-    float t = ((t8[0] + t8[1]) + (t8[2] + t8[3])) +
-              ((t8[4] + t8[5]) + (t8[6] + t8[7]));
-    float inv = 1.0f / z;
-    for (j = 0; j < n; j++)
+    for (int j = 0; j < n; j++)
+        p[j] = vexpf(p[j] - m);
+    float inv = 1.0f / row_dot(p, NULL, n);
+    for (int j = 0; j < n; j++)
         p[j] *= inv;
     memset(p + n, 0, (size_t)(Tc - n) * sizeof *p);
-    return log((double)z) - (double)t / (double)z;
+}
+
+/* entropy -sum p log p of softmax(s[0..n)) as log z - sum(e d) / z with
+ * d = s - max, e = exp d: one log per row (stats only) */
+static double softmax_entropy(const float *s, int n) {
+    float m = row_max(s, n);
+    double z = 0, t = 0;
+    for (int j = 0; j < n; j++) {
+        float d = s[j] - m, e = vexpf(d);
+        z += e;
+        t += e > 0.0f ? (double)e * d : 0.0;
+    }
+    return log(z) - t / z;
 }
 
 /* d[0..n) = p * (d - sum(p * d)) in place (softmax backward), d[n..Tc) = 0 */
@@ -178,7 +170,9 @@ static void *at_create(const lms_host *host, char *err, size_t errlen) {
     return s;
 }
 
-static void at_destroy(void *self) { free(self); }
+static void at_destroy(void *self) {
+    free(self);
+}
 
 static int at_set(void *self, const char *key, const char *value, char *err,
                   size_t errlen) {
@@ -190,8 +184,7 @@ static int at_set(void *self, const char *key, const char *value, char *err,
     char *end;
     errno = 0;
     long v = strtol(value, &end, 10);
-    if (end == value || *end != '\0' || errno == ERANGE || v < 0 ||
-        v > 65536) {
+    if (end == value || *end != '\0' || errno == ERANGE || v < 0 || v > 65536) {
         snprintf(err, errlen,
                  "must be an integer >= 0 (0 = the model's n_head) (got '%s')",
                  value);
@@ -294,8 +287,7 @@ static void gather(float *dst, const float *src, size_t N, int C, int ld) {
 }
 
 /* dst: (N, ld) columns [0, C) += src: (N, C) */
-static void scatter_add(float *dst, const float *src, size_t N, int C,
-                        int ld) {
+static void scatter_add(float *dst, const float *src, size_t N, int C, int ld) {
     for (size_t r = 0; r < N; r++)
         for (int c = 0; c < C; c++)
             dst[r * ld + c] += src[r * C + c];
@@ -303,9 +295,8 @@ static void scatter_add(float *dst, const float *src, size_t N, int C,
 
 /* Run a NORM child on q or k (columns [off, off+C) of x); returns the
  * normed copy. raw, out: (N, C). */
-static const float *norm_forward(const attn *s, const lms_child *c,
-                                 float *raw, float *out, const lms_fwd *a,
-                                 int off) {
+static const float *norm_forward(const attn *s, const lms_child *c, float *raw,
+                                 float *out, const lms_fwd *a, int off) {
     gather(raw, a->x + off, a->rows, s->C, 3 * s->C);
     lms_child_forward(c, out, raw, a->rows * (size_t)s->H, a->B, a->T);
     return out;
@@ -349,13 +340,13 @@ static void at_forward(void *self, const lms_fwd *a) {
     const float *q = a->x, *k = a->x + C, *v = a->x + 2 * C;
     int ldq = 3 * C, ldk = 3 * C;
     if (s->has[SLOT_QN]) {
-        q = norm_forward(s, &ch[SLOT_QN], cache + s->c_qraw, cache + s->c_qn,
-                         a, 0);
+        q = norm_forward(s, &ch[SLOT_QN], cache + s->c_qraw, cache + s->c_qn, a,
+                         0);
         ldq = C;
     }
     if (s->has[SLOT_KN]) {
-        k = norm_forward(s, &ch[SLOT_KN], cache + s->c_kraw, cache + s->c_kn,
-                         a, C);
+        k = norm_forward(s, &ch[SLOT_KN], cache + s->c_kraw, cache + s->c_kn, a,
+                         C);
         ldk = C;
     }
     float *P = cache + s->c_p;
@@ -375,8 +366,10 @@ static void at_forward(void *self, const lms_fwd *a) {
         max_raw = max_cap = masked_max(S, nbh, T, Tc);
     }
     double ent = 0;
+    for (size_t r = 0; a->stats && r < NS; r++)
+        ent += softmax_entropy(P + r * Tc, (int)(r % (size_t)T) + 1);
     for (size_t r = 0; r < NS; r++)
-        ent += softmax_row(P + r * Tc, (int)(r % (size_t)T) + 1, Tc);
+        softmax_row(P + r * Tc, (int)(r % (size_t)T) + 1, Tc);
     const float *Pf = P;
     if (s->has[SLOT_PMAP]) {
         float *Pm = cache + s->c_pf;
@@ -429,8 +422,8 @@ static void pv_backward(const attn *s, float *dPf, float *dx, const float *Pf,
 }
 
 /* dQ += scale dS K, dK += scale dS^T Q (dS masked entries are 0) */
-static void qk_backward(const attn *s, float *dq, int lddq, float *dk,
-                        int lddk, const float *dS, const float *q, int ldq,
+static void qk_backward(const attn *s, float *dq, int lddq, float *dk, int lddk,
+                        const float *dS, const float *q, int ldq,
                         const float *k, int ldk, int B, int T) {
     const int H = s->H, hd = s->hd, Tc = s->Tc;
     float scale = 1.0f / sqrtf((float)hd);
@@ -441,9 +434,8 @@ static void qk_backward(const attn *s, float *dq, int lddq, float *dk,
             for (int i0 = 0; i0 < T; i0 += ATT_BLOCK) {
                 int i1 = i0 + ATT_BLOCK < T ? i0 + ATT_BLOCK : T;
                 s->host->sgemm(0, 0, i1 - i0, hd, i1, scale,
-                               dSbh + (size_t)i0 * Tc, Tc,
-                               k + rq * ldk + col, ldk, 1.0f,
-                               dq + (rq + i0) * lddq + col, lddq);
+                               dSbh + (size_t)i0 * Tc, Tc, k + rq * ldk + col,
+                               ldk, 1.0f, dq + (rq + i0) * lddq + col, lddq);
                 s->host->sgemm(1, 0, i1, hd, i1 - i0, scale,
                                dSbh + (size_t)i0 * Tc, Tc,
                                q + (rq + i0) * ldq + col, ldq, 1.0f,
@@ -483,8 +475,8 @@ static void at_backward(void *self, const lms_bwd *a) {
         dP = w2;
     }
     for (size_t r = 0; r < NS; r++)
-        softmax_row_backward(dP + r * Tc, P + r * Tc,
-                             (int)(r % (size_t)T) + 1, Tc);
+        softmax_row_backward(dP + r * Tc, P + r * Tc, (int)(r % (size_t)T) + 1,
+                             Tc);
     float *dS = dP;
     if (s->has[SLOT_CAP]) {
         dS = dP == w1 ? w2 : w1;
@@ -511,11 +503,11 @@ static void at_backward(void *self, const lms_bwd *a) {
     }
     qk_backward(s, dq, lddq, dk, lddk, dS, q, ldq, k, ldk, B, T);
     if (s->has[SLOT_QN])
-        norm_backward(s, &ch[SLOT_QN], dq, scr + s->s_dqraw,
-                      cache + s->c_qraw, cache + s->c_qn, a, 0);
+        norm_backward(s, &ch[SLOT_QN], dq, scr + s->s_dqraw, cache + s->c_qraw,
+                      cache + s->c_qn, a, 0);
     if (s->has[SLOT_KN])
-        norm_backward(s, &ch[SLOT_KN], dk, scr + s->s_dkraw,
-                      cache + s->c_kraw, cache + s->c_kn, a, C);
+        norm_backward(s, &ch[SLOT_KN], dk, scr + s->s_dkraw, cache + s->c_kraw,
+                      cache + s->c_kn, a, C);
 }
 
 static const lms_key at_keys[] = {

@@ -22,9 +22,12 @@ static void setup(void) {
     ld = lms_tk_loader(err, sizeof err);
     ck_assert_msg(ld, "%s", err);
 }
-static void teardown(void) { lms_loader_free(ld); }
+static void teardown(void) {
+    lms_loader_free(ld);
+}
 
-/* ---- mock children --------------------------------------------------------- */
+/* ---- mock children ---------------------------------------------------------
+ */
 
 typedef struct mock {
     int cols;
@@ -36,7 +39,9 @@ static void *mock_create(const lms_host *h, char *e, size_t n) {
     (void)n;
     return calloc(1, sizeof(mock));
 }
-static void mock_destroy(void *self) { free(self); }
+static void mock_destroy(void *self) {
+    free(self);
+}
 static int mock_set(void *self, const char *k, const char *v, char *e,
                     size_t n) {
     (void)self;
@@ -46,16 +51,19 @@ static int mock_set(void *self, const char *k, const char *v, char *e,
     (void)n;
     return -1;
 }
-static int cap_plan(void *self, const lms_model_info *mi, lms_plan *p,
-                    char *e, size_t n) {
+static int cap_plan(void *self, const lms_model_info *mi, lms_plan *p, char *e,
+                    size_t n) {
     (void)mi;
     (void)e;
     (void)n;
     ((mock *)self)->cols = p->in_cols;
     p->out_cols = p->in_cols;
     p->n_params = 1;
-    p->params[0] = (lms_param_decl){.name = "cap", .ndim = 1, .shape = {1, 0},
-                                    .init = LMS_INIT_CONSTANT, .std = 2.0f};
+    p->params[0] = (lms_param_decl){.name = "cap",
+                                    .ndim = 1,
+                                    .shape = {1, 0},
+                                    .init = LMS_INIT_CONSTANT,
+                                    .std = 2.0f};
     return 0;
 }
 static void cap_forward(void *self, const lms_fwd *a) {
@@ -76,24 +84,34 @@ static void cap_backward(void *self, const lms_bwd *a) {
     a->dw[0][0] += (float)dc;
 }
 static const lms_key no_keys[] = {{NULL, 0, NULL, NULL}};
-static const lms_descriptor cap_desc = {
-    .abi_major = LMS_ABI_MAJOR, .abi_minor = LMS_ABI_MINOR,
-    .size = sizeof(lms_descriptor), .name = "mock_cap",
-    .kind = LMS_KIND_SCORE_MAP, .version = "1.0.0", .summary = "test",
-    .keys = no_keys, .create = mock_create, .set = mock_set,
-    .plan = cap_plan, .forward = cap_forward, .backward = cap_backward,
-    .destroy = mock_destroy};
+static const lms_descriptor cap_desc = {.abi_major = LMS_ABI_MAJOR,
+                                        .abi_minor = LMS_ABI_MINOR,
+                                        .size = sizeof(lms_descriptor),
+                                        .name = "mock_cap",
+                                        .kind = LMS_KIND_SCORE_MAP,
+                                        .version = "1.0.0",
+                                        .summary = "test",
+                                        .keys = no_keys,
+                                        .create = mock_create,
+                                        .set = mock_set,
+                                        .plan = cap_plan,
+                                        .forward = cap_forward,
+                                        .backward = cap_backward,
+                                        .destroy = mock_destroy};
 
-static int pmap_plan(void *self, const lms_model_info *mi, lms_plan *p,
-                     char *e, size_t n) {
+static int pmap_plan(void *self, const lms_model_info *mi, lms_plan *p, char *e,
+                     size_t n) {
     (void)mi;
     (void)e;
     (void)n;
     ((mock *)self)->cols = p->in_cols;
     p->out_cols = p->in_cols;
     p->n_params = 1;
-    p->params[0] = (lms_param_decl){.name = "a", .ndim = 1, .shape = {1, 0},
-                                    .init = LMS_INIT_CONSTANT, .std = 1.25f};
+    p->params[0] = (lms_param_decl){.name = "a",
+                                    .ndim = 1,
+                                    .shape = {1, 0},
+                                    .init = LMS_INIT_CONSTANT,
+                                    .std = 1.25f};
     return 0;
 }
 static void pmap_forward(void *self, const lms_fwd *a) {
@@ -112,15 +130,23 @@ static void pmap_backward(void *self, const lms_bwd *a) {
     }
     a->dw[0][0] += (float)ds;
 }
-static const lms_descriptor pmap_desc = {
-    .abi_major = LMS_ABI_MAJOR, .abi_minor = LMS_ABI_MINOR,
-    .size = sizeof(lms_descriptor), .name = "mock_pmap",
-    .kind = LMS_KIND_PROB_MAP, .version = "1.0.0", .summary = "test",
-    .keys = no_keys, .create = mock_create, .set = mock_set,
-    .plan = pmap_plan, .forward = pmap_forward, .backward = pmap_backward,
-    .destroy = mock_destroy};
+static const lms_descriptor pmap_desc = {.abi_major = LMS_ABI_MAJOR,
+                                         .abi_minor = LMS_ABI_MINOR,
+                                         .size = sizeof(lms_descriptor),
+                                         .name = "mock_pmap",
+                                         .kind = LMS_KIND_PROB_MAP,
+                                         .version = "1.0.0",
+                                         .summary = "test",
+                                         .keys = no_keys,
+                                         .create = mock_create,
+                                         .set = mock_set,
+                                         .plan = pmap_plan,
+                                         .forward = pmap_forward,
+                                         .backward = pmap_backward,
+                                         .destroy = mock_destroy};
 
-/* ---- building ---------------------------------------------------------------- */
+/* ---- building
+ * ---------------------------------------------------------------- */
 
 enum { QKN = 1, CAP = 2, PMAP = 4 };
 
@@ -136,15 +162,12 @@ static lms_layer *make(const char *const *kvs, int flags) {
                   "%s", err);
     if (flags & CAP) {
         ck_assert(lms_tk_layer_from_desc(&c, &cap_desc, err, sizeof err) == 0);
-        ck_assert_msg(lms_layer_attach(L, "score_cap", c, err, sizeof err) ==
-                          0,
+        ck_assert_msg(lms_layer_attach(L, "score_cap", c, err, sizeof err) == 0,
                       "%s", err);
     }
     if (flags & PMAP) {
-        ck_assert(lms_tk_layer_from_desc(&c, &pmap_desc, err, sizeof err) ==
-                  0);
-        ck_assert_msg(lms_layer_attach(L, "prob_map", c, err, sizeof err) ==
-                          0,
+        ck_assert(lms_tk_layer_from_desc(&c, &pmap_desc, err, sizeof err) == 0);
+        ck_assert_msg(lms_layer_attach(L, "prob_map", c, err, sizeof err) == 0,
                       "%s", err);
     }
     return L;
@@ -153,8 +176,8 @@ static lms_layer *make(const char *const *kvs, int flags) {
 /* Plan under mi for B x T (T <= context) and bind; random params/input. */
 static void build(lms_tk *t, const char *const *kvs, int flags,
                   lms_model_info mi, int B, int T) {
-    ck_assert_msg(lms_tk_setup(t, make(kvs, flags), &mi, B, T,
-                               3 * mi.d_model, err, sizeof err) == 0,
+    ck_assert_msg(lms_tk_setup(t, make(kvs, flags), &mi, B, T, 3 * mi.d_model,
+                               err, sizeof err) == 0,
                   "%s", err);
     lms_tk_init_params(t, 21);
     lms_tk_fill_input(t, 22);
@@ -191,8 +214,8 @@ static void reference(double *y, double *stats, const lms_tk *t, int flags,
     }
     if (flags & CAP)
         c = t->L->children[2]->w[0][0];
-    double *q = malloc(sizeof(double) * T * hd), *k = malloc(sizeof(double) *
-                                                             T * hd);
+    double *q = malloc(sizeof(double) * T * hd),
+           *k = malloc(sizeof(double) * T * hd);
     double *s = malloc(sizeof(double) * T), *p = malloc(sizeof(double) * T);
     double mx = -INFINITY, mxc = -INFINITY, ent = 0;
     for (int b = 0; b < B; b++)
@@ -233,8 +256,9 @@ static void reference(double *y, double *stats, const lms_tk *t, int flags,
                 for (int d = 0; d < hd; d++) {
                     double acc = 0;
                     for (int j = 0; j <= i; j++)
-                        acc += p[j] *
-                               x[(size_t)(b * T + j) * 3 * C + 2 * C + h * hd + d];
+                        acc +=
+                            p[j] *
+                            x[(size_t)(b * T + j) * 3 * C + 2 * C + h * hd + d];
                     y[(size_t)(b * T + i) * C + h * hd + d] = acc;
                 }
             }
@@ -276,12 +300,13 @@ static void check_reference(const char *const *kvs, int flags,
     lms_tk_free(&t);
 }
 
-/* ---- tests ---------------------------------------------------------------------- */
+/* ---- tests
+ * ---------------------------------------------------------------------- */
 
 START_TEST(test_descriptor) {
     const lms_plugin *p;
-    ck_assert_msg(lms_loader_get(ld, "causal_attention", &p, err,
-                                 sizeof err) == 0,
+    ck_assert_msg(lms_loader_get(ld, "causal_attention", &p, err, sizeof err) ==
+                      0,
                   "%s", err);
     const lms_descriptor *d = p->desc;
     ck_assert_int_eq(d->abi_major, LMS_ABI_MAJOR);
@@ -376,10 +401,8 @@ START_TEST(test_forward_reference) {
         check_reference(NULL, f, mi, 2, 5, 2, 1.0f); /* T < context */
         check_reference(NULL, f, mi, 1, 1, 2, 1.0f);
     }
-    check_reference((const char *[]){"n_head=4", NULL}, QKN, mi, 2, 8, 4,
-                    1.0f);
-    check_reference((const char *[]){"n_head=1", NULL}, CAP, mi, 2, 7, 1,
-                    1.0f);
+    check_reference((const char *[]){"n_head=4", NULL}, QKN, mi, 2, 8, 4, 1.0f);
+    check_reference((const char *[]){"n_head=1", NULL}, CAP, mi, 2, 7, 1, 1.0f);
 }
 END_TEST
 
@@ -440,8 +463,8 @@ START_TEST(test_causality) {
     for (size_t r = 0; r < t.rows; r++)
         for (int i = 0; i < 3 * C; i++)
             if (r > 3)
-                ck_assert_msg(t.dx[r * 3 * C + i] == 0.0f,
-                              "dx[%zu][%d] = %g", r, i, t.dx[r * 3 * C + i]);
+                ck_assert_msg(t.dx[r * 3 * C + i] == 0.0f, "dx[%zu][%d] = %g",
+                              r, i, t.dx[r * 3 * C + i]);
     double s = 0;
     for (int i = 0; i < 4 * 3 * C; i++)
         s += fabs(t.dx[i]);
@@ -452,7 +475,7 @@ END_TEST
 
 START_TEST(test_huge_scores) {
     lms_model_info mi = lms_tk_model_small();
-    check_reference(NULL, 0, mi, 2, 8, 2, 40.0f);  /* scores ~ 1e3 */
+    check_reference(NULL, 0, mi, 2, 8, 2, 40.0f); /* scores ~ 1e3 */
     check_reference(NULL, CAP, mi, 2, 8, 2, 40.0f);
     lms_tk t;
     build(&t, NULL, 0, mi, 2, 8);

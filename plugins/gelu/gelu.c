@@ -72,7 +72,8 @@ static void gelu_backward(float *dx, const float *dy, const float *x,
         float u = GELU_S * (v + GELU_C * v * v * v);
         float e = vexpf(-2.0f * u);
         float sg = 1.0f / (1.0f + e); /* (1 + tanh u) / 2 */
-        float omsg = e < 1.0f ? e * sg : 1.0f - sg; /* 1 - sg, no cancellation */
+        float omsg =
+            e < 1.0f ? e * sg : 1.0f - sg; /* 1 - sg, no cancellation */
         float du = GELU_S * (1.0f + 3.0f * GELU_C * v * v);
         /* d/dx [x sg] = sg + x * 2 sg (1 - sg) du */
         float g = sg + v * 2.0f * sg * omsg * du;
@@ -88,7 +89,9 @@ static void *ge_create(const lms_host *host, char *err, size_t errlen) {
     return s;
 }
 
-static void ge_destroy(void *self) { free(self); }
+static void ge_destroy(void *self) {
+    free(self);
+}
 
 static int ge_set(void *self, const char *key, const char *value, char *err,
                   size_t errlen) {

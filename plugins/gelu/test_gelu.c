@@ -13,13 +13,15 @@ static void setup(void) {
     ld = lms_tk_loader(err, sizeof err);
     ck_assert_msg(ld, "%s", err);
 }
-static void teardown(void) { lms_loader_free(ld); }
+static void teardown(void) {
+    lms_loader_free(ld);
+}
 
 static void build(lms_tk *t, int B, int T, int cols) {
     lms_layer *L;
-    ck_assert_msg(lms_tk_layer_new(&L, ld, "gelu", NULL, NULL, err,
-                                   sizeof err) == 0,
-                  "%s", err);
+    ck_assert_msg(
+        lms_tk_layer_new(&L, ld, "gelu", NULL, NULL, err, sizeof err) == 0,
+        "%s", err);
     lms_model_info mi = lms_tk_model_small();
     ck_assert_msg(lms_tk_setup(t, L, &mi, B, T, cols, err, sizeof err) == 0,
                   "%s", err);
@@ -33,8 +35,8 @@ static double gelu_ref(double x) {
 static double dgelu_ref(double x) {
     double s = sqrt(2.0 / M_PI), u = s * (x + 0.044715 * x * x * x);
     double th = tanh(u);
-    return 0.5 * (1 + th) + 0.5 * x * (1 - th * th) * s *
-                                (1 + 3 * 0.044715 * x * x);
+    return 0.5 * (1 + th) +
+           0.5 * x * (1 - th * th) * s * (1 + 3 * 0.044715 * x * x);
 }
 
 START_TEST(test_descriptor) {
@@ -104,8 +106,8 @@ END_TEST
 START_TEST(test_extremes) {
     lms_tk t;
     build(&t, 1, 1, 10);
-    const float x[10] = {100, -100, 1e4f, -1e4f, 1e30f, -1e30f,
-                         0, -0.0f, NAN, 44};
+    const float x[10] = {100,    -100, 1e4f,  -1e4f, 1e30f,
+                         -1e30f, 0,    -0.0f, NAN,   44};
     memcpy(t.x, x, sizeof x);
     lms_tk_forward(&t);
     ck_assert_float_eq(t.y[0], 100);

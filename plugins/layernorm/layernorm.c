@@ -19,10 +19,13 @@
 
 #include "lmstab/plugin.h"
 
+#define GROUPS_PER_HEAD (-1)
+
 typedef struct layernorm {
     float eps;
     int bias;
     int groups;
+    int groups_heads; /* groups = heads: resolved from the model at plan */
     /* planned */
     int cols;
     size_t rows;
@@ -75,7 +78,9 @@ static void *ln_create(const lms_host *host, char *err, size_t errlen) {
     return s;
 }
 
-static void ln_destroy(void *self) { free(self); }
+static void ln_destroy(void *self) {
+    free(self);
+}
 
 static int ln_set(void *self, const char *key, const char *value, char *err,
                   size_t errlen) {
@@ -96,11 +101,16 @@ static int ln_set(void *self, const char *key, const char *value, char *err,
         }
     } else if (!strcmp(key, "groups")) {
         long v;
-        if (parse_int(value, 1, 1 << 20, &v) != 0) {
-            snprintf(err, errlen, "must be an integer >= 1 (got '%s')", value);
+        if (!strcmp(value, "heads")) {
+            s->groups = GROUPS_PER_HEAD;
+        } else if (parse_int(value, 1, 1 << 20, &v) == 0) {
+            s->groups = (int)v;
+            s->groups_heads = 0;
+        } else {
+            snprintf(err, errlen, "must be an integer >= 1 or 'heads' (got '%s')",
+                     value);
             return -1;
         }
-        s->groups = (int)v;
     } else {
         snprintf(err, errlen, "unknown key '%s'", key);
         return -1;
@@ -111,8 +121,18 @@ static int ln_set(void *self, const char *key, const char *value, char *err,
 static int ln_plan(void *self, const lms_model_info *model, lms_plan *plan,
                    char *err, size_t errlen) {
     layernorm *s = self;
-    (void)model;
     int C = plan->in_cols;
+    if (s->groups == GROUPS_PER_HEAD || s->groups_heads) {
+        /* one group per head_dim chunk: for a fused qkv that is 3*n_head */
+        int hd = model->n_head > 0 ? model->d_model / model->n_head : 0;
+        if (hd <= 0 || C % hd != 0) {
+            snprintf(err, errlen, "groups = heads needs the %d input features "
+                     "to be a multiple of head_dim = %d", C, hd);
+            return -1;
+        }
+        s->groups_heads = 1;
+        s->groups = C / hd;
+    }
     if (C % s->groups != 0) {
         snprintf(err, errlen,
                  "groups = %d does not divide the %d input features; choose "
@@ -193,10 +213,9 @@ static void layernorm_forward(float *y, float *mean, float *mlo, float *rstd,
 
 /* dx += ..., dw += ..., db += ... (db may be NULL) <- dy, x: (rows, C);
  * mean (hi, lo), rstd: (rows, G); w: (C). */
-static void layernorm_backward(float *dx, float *dw, float *db,
-                               const float *dy, const float *x,
-                               const float *mean, const float *mlo,
-                               const float *rstd,
+static void layernorm_backward(float *dx, float *dw, float *db, const float *dy,
+                               const float *x, const float *mean,
+                               const float *mlo, const float *rstd,
                                const float *w, size_t rows, int C, int G) {
     int gs = C / G;
     for (size_t r = 0; r < rows; r++) {
@@ -240,8 +259,9 @@ static void ln_forward(void *self, const lms_fwd *a) {
     const layernorm *s = self;
     size_t n = s->rows * (size_t)s->groups;
     float *mean = a->cache, *mlo = a->cache + n, *rstd = a->cache + 2 * n;
-    layernorm_forward(a->y, mean, mlo, rstd, a->x, a->w[0], s->bias ? a->w[1] : NULL,
-                      a->rows, s->cols, s->groups, s->eps);
+    layernorm_forward(a->y, mean, mlo, rstd, a->x, a->w[0],
+                      s->bias ? a->w[1] : NULL, a->rows, s->cols, s->groups,
+                      s->eps);
 }
 
 static void ln_backward(void *self, const lms_bwd *a) {
@@ -255,9 +275,10 @@ static void ln_backward(void *self, const lms_bwd *a) {
 static const lms_key ln_keys[] = {
     {"eps", LMS_VALUE_FLOAT, "1e-5", "added to the variance; finite > 0"},
     {"bias", LMS_VALUE_BOOL, "true", "learn an additive bias (true/false)"},
-    {"groups", LMS_VALUE_INT, "1",
+    {"groups", LMS_VALUE_STRING, "1",
      "normalise each of this many equal contiguous chunks of a row "
-     "separately; must divide the row width"},
+     "separately (must divide the row width; 3 = q/k/v of a fused qkv), or "
+     "'heads' = one chunk per head_dim"},
     {NULL, 0, NULL, NULL},
 };
 

@@ -13,27 +13,29 @@ static void setup(void) {
     ld = lms_tk_loader(err, sizeof err);
     ck_assert_msg(ld, "%s", err);
 }
-static void teardown(void) { lms_loader_free(ld); }
+static void teardown(void) {
+    lms_loader_free(ld);
+}
 
 static lms_layer *make(const char *const *kvs) {
     lms_layer *L;
-    ck_assert_msg(lms_tk_layer_new(&L, ld, "layernorm", kvs, NULL, err,
-                                   sizeof err) == 0,
-                  "%s", err);
+    ck_assert_msg(
+        lms_tk_layer_new(&L, ld, "layernorm", kvs, NULL, err, sizeof err) == 0,
+        "%s", err);
     return L;
 }
 
 /* Plan at (B*T, cols) of the small model and bind buffers. */
 static void build(lms_tk *t, const char *const *kvs, int B, int T, int cols) {
     lms_model_info mi = lms_tk_model_small();
-    ck_assert_msg(lms_tk_setup(t, make(kvs), &mi, B, T, cols, err,
-                               sizeof err) == 0,
-                  "%s", err);
+    ck_assert_msg(
+        lms_tk_setup(t, make(kvs), &mi, B, T, cols, err, sizeof err) == 0, "%s",
+        err);
 }
 
 /* double reference: y (rows, C) from x, w, b (b may be NULL) */
-static void reference(double *y, const float *x, const float *w,
-                      const float *b, size_t rows, int C, int G, double eps) {
+static void reference(double *y, const float *x, const float *w, const float *b,
+                      size_t rows, int C, int G, double eps) {
     int gs = C / G;
     for (size_t r = 0; r < rows; r++)
         for (int g = 0; g < G; g++) {
@@ -47,8 +49,8 @@ static void reference(double *y, const float *x, const float *w,
             v /= gs;
             for (int i = 0; i < gs; i++) {
                 int c = g * gs + i;
-                y[r * C + c] = (xg[i] - m) / sqrt(v + eps) * w[c] +
-                               (b ? b[c] : 0.0);
+                y[r * C + c] =
+                    (xg[i] - m) / sqrt(v + eps) * w[c] + (b ? b[c] : 0.0);
             }
         }
 }
@@ -74,7 +76,7 @@ START_TEST(test_descriptor) {
     ck_assert(d->summary && d->summary[0]);
     ck_assert(d->slots == NULL);
     const char *names[] = {"eps", "bias", "groups"};
-    const int types[] = {LMS_VALUE_FLOAT, LMS_VALUE_BOOL, LMS_VALUE_INT};
+    const int types[] = {LMS_VALUE_FLOAT, LMS_VALUE_BOOL, LMS_VALUE_STRING};
     const char *defs[] = {"1e-5", "true", "1"};
     for (int i = 0; i < 3; i++) {
         ck_assert_str_eq(d->keys[i].name, names[i]);
@@ -105,12 +107,12 @@ START_TEST(test_keys) {
     expect_bad("eps", "", "(got '')");
     expect_bad("eps", "1e-999", "(got '1e-999')");
     expect_bad("bias", "maybe", "must be true or false (got 'maybe')");
-    expect_bad("groups", "1.5", "must be an integer >= 1 (got '1.5')");
-    expect_bad("groups", "0", "must be an integer >= 1 (got '0')");
+    expect_bad("groups", "1.5", "must be an integer >= 1 or 'heads' (got '1.5')");
+    expect_bad("groups", "0", "must be an integer >= 1 or 'heads' (got '0')");
     expect_bad("groups", "-2", "(got '-2')");
     expect_bad("groups", "99999999999999999999", "(got '9999");
-    lms_layer *L = make((const char *[]){"eps=1e-6", "bias=false",
-                                         "groups=4", "bias=true", NULL});
+    lms_layer *L = make((const char *[]){"eps=1e-6", "bias=false", "groups=4",
+                                         "bias=true", NULL});
     ck_assert(lms_layer_set(L, "no_such", "1", err, sizeof err) != 0);
     ck_assert_msg(strstr(err, "accepted: eps, bias, groups"), "%s", err);
     lms_layer_free(L);
@@ -216,6 +218,28 @@ START_TEST(test_gradients) {
 }
 END_TEST
 
+/* groups = heads resolves to cols / head_dim: a fused qkv of the small model
+ * (d_model 32, 2 heads, head_dim 16) has 96 features -> 6 groups. */
+START_TEST(test_groups_heads) {
+    lms_tk a, b;
+    build(&a, (const char *[]){"groups=heads", NULL}, 2, 4, 96);
+    build(&b, (const char *[]){"groups=6", NULL}, 2, 4, 96);
+    lms_tk_fill_input(&a, 7);
+    memcpy(b.x, a.x, a.rows * 96 * sizeof(float));
+    lms_tk_forward(&a);
+    lms_tk_forward(&b);
+    ck_assert_double_eq(lms_tk_max_abs_diff(a.y, b.y, a.rows * 96), 0.0);
+    lms_tk_free(&a);
+    lms_tk_free(&b);
+    lms_layer *L = make((const char *[]){"groups=heads", NULL});
+    lms_model_info mi = lms_tk_model_small();
+    lms_tk t;
+    ck_assert_int_ne(lms_tk_setup(&t, L, &mi, 2, 4, 40, err, sizeof err), 0);
+    ck_assert_msg(strstr(err, "groups = heads needs the 40 input features to "
+                              "be a multiple of head_dim = 16"), "%s", err);
+}
+END_TEST
+
 START_TEST(test_constant_rows) {
     lms_tk t;
     build(&t, NULL, 2, 8, 32);
@@ -260,6 +284,7 @@ int main(void) {
     tcase_add_test(tc, test_forward_hand);
     tcase_add_test(tc, test_forward_reference);
     tcase_add_test(tc, test_gradients);
+    tcase_add_test(tc, test_groups_heads);
     tcase_add_test(tc, test_constant_rows);
     tcase_add_test(tc, test_nan_propagates);
     suite_add_tcase(s, tc);

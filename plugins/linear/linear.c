@@ -78,7 +78,9 @@ static void *lin_create(const lms_host *host, char *err, size_t errlen) {
     return s;
 }
 
-static void lin_destroy(void *self) { free(self); }
+static void lin_destroy(void *self) {
+    free(self);
+}
 
 static int lin_set(void *self, const char *key, const char *value, char *err,
                    size_t errlen) {
@@ -184,8 +186,7 @@ static void lin_backward(void *self, const lms_bwd *a) {
 static const lms_key lin_keys[] = {
     {"out_mult", LMS_VALUE_INT, "1",
      "output width = out_mult * d_model (integer >= 1), unless out is set"},
-    {"out", LMS_VALUE_INT, "0",
-     "absolute output width; 0 = use out_mult"},
+    {"out", LMS_VALUE_INT, "0", "absolute output width; 0 = use out_mult"},
     {"bias", LMS_VALUE_BOOL, "true", "add a learned bias (true/false)"},
     {"init_std", LMS_VALUE_FLOAT, "0.02",
      "weights start as N(0, init_std); finite > 0"},

@@ -13,21 +13,23 @@ static void setup(void) {
     ld = lms_tk_loader(err, sizeof err);
     ck_assert_msg(ld, "%s", err);
 }
-static void teardown(void) { lms_loader_free(ld); }
+static void teardown(void) {
+    lms_loader_free(ld);
+}
 
 static lms_layer *make(const char *const *kvs) {
     lms_layer *L;
-    ck_assert_msg(lms_tk_layer_new(&L, ld, "linear", kvs, NULL, err,
-                                   sizeof err) == 0,
-                  "%s", err);
+    ck_assert_msg(
+        lms_tk_layer_new(&L, ld, "linear", kvs, NULL, err, sizeof err) == 0,
+        "%s", err);
     return L;
 }
 
 static void build(lms_tk *t, const char *const *kvs, int B, int T, int cols) {
     lms_model_info mi = lms_tk_model_small();
-    ck_assert_msg(lms_tk_setup(t, make(kvs), &mi, B, T, cols, err,
-                               sizeof err) == 0,
-                  "%s", err);
+    ck_assert_msg(
+        lms_tk_setup(t, make(kvs), &mi, B, T, cols, err, sizeof err) == 0, "%s",
+        err);
 }
 
 START_TEST(test_descriptor) {
@@ -78,9 +80,9 @@ START_TEST(test_keys) {
     expect_bad("init_std", "-5", "must be a finite number > 0 (got '-5')");
     expect_bad("init_std", "nan", "(got 'nan')");
     expect_bad("init_std", "1e400", "(got '1e400')");
-    lms_layer *L = make((const char *[]){"out_mult=4", "out=7", "bias=false",
-                                         "init_std=0.5", "residual_init=true",
-                                         NULL});
+    lms_layer *L =
+        make((const char *[]){"out_mult=4", "out=7", "bias=false",
+                              "init_std=0.5", "residual_init=true", NULL});
     ck_assert(lms_layer_set(L, "width", "1", err, sizeof err) != 0);
     ck_assert_msg(strstr(err, "accepted: out_mult, out, bias, init_std, "
                               "residual_init"),
@@ -107,8 +109,9 @@ START_TEST(test_plan) {
     ck_assert_int_eq(p->params[1].init, LMS_INIT_ZEROS);
     lms_tk_free(&t);
 
-    build(&t, (const char *[]){"out=10", "out_mult=4", "bias=false",
-                               "residual_init=true", "init_std=0.1", NULL},
+    build(&t,
+          (const char *[]){"out=10", "out_mult=4", "bias=false",
+                           "residual_init=true", "init_std=0.1", NULL},
           2, 8, 128);
     p = &t.L->plan;
     ck_assert_int_eq(p->out_cols, 10);

@@ -1,7 +1,9 @@
 /*
  * rmsnorm: RMSNorm (Zhang & Sennrich 2019) over each row, or over `groups`
- * contiguous equal chunks of each row (same meaning as layernorm's groups),
- * with a per-feature gain and no bias or centring:
+ * contiguous equal chunks of each row (same meaning as layernorm's groups:
+ * an integer, or `heads` for one chunk per head_dim features, i.e. per head
+ * of q, k and v on a fused QKV output), with a per-feature gain and no bias
+ * or centring:
  *
  *   y = x * rstd * weight,  rstd = 1 / sqrt(mean(x^2) + eps)
  *
@@ -19,9 +21,10 @@
 
 typedef struct rmsnorm {
     float eps;
-    int groups;
+    int groups; /* as configured; 0 = one group per head */
     /* planned */
     int cols;
+    int G; /* groups per row */
 } rmsnorm;
 
 /* ---- key parsing ------------------------------------------------------- */
@@ -60,7 +63,9 @@ static void *rms_create(const lms_host *host, char *err, size_t errlen) {
     return s;
 }
 
-static void rms_destroy(void *self) { free(self); }
+static void rms_destroy(void *self) {
+    free(self);
+}
 
 static int rms_set(void *self, const char *key, const char *value, char *err,
                    size_t errlen) {
@@ -76,11 +81,15 @@ static int rms_set(void *self, const char *key, const char *value, char *err,
         s->eps = (float)d;
     } else if (!strcmp(key, "groups")) {
         long v;
-        if (parse_int(value, 1, 1 << 20, &v) != 0) {
-            snprintf(err, errlen, "must be an integer >= 1 (got '%s')", value);
+        if (!strcmp(value, "heads")) {
+            s->groups = 0;
+        } else if (parse_int(value, 1, 1 << 20, &v) == 0) {
+            s->groups = (int)v;
+        } else {
+            snprintf(err, errlen,
+                     "must be an integer >= 1 or 'heads' (got '%s')", value);
             return -1;
         }
-        s->groups = (int)v;
     } else {
         snprintf(err, errlen, "unknown key '%s'", key);
         return -1;
@@ -91,22 +100,34 @@ static int rms_set(void *self, const char *key, const char *value, char *err,
 static int rms_plan(void *self, const lms_model_info *model, lms_plan *plan,
                     char *err, size_t errlen) {
     rmsnorm *s = self;
-    (void)model;
     int C = plan->in_cols;
-    if (C % s->groups != 0) {
+    int G = s->groups;
+    if (G == 0) {
+        int hd = model->n_head > 0 ? model->d_model / model->n_head : 0;
+        if (hd <= 0 || C % hd != 0) {
+            snprintf(err, errlen,
+                     "groups = heads needs the %d input features to be a "
+                     "multiple of head_dim = %d",
+                     C, hd);
+            return -1;
+        }
+        G = C / hd;
+    }
+    if (C % G != 0) {
         snprintf(err, errlen,
                  "groups = %d does not divide the %d input features; choose "
                  "a divisor of %d",
-                 s->groups, C, C);
+                 G, C, C);
         return -1;
     }
     s->cols = C;
+    s->G = G;
     plan->out_cols = C;
     if (lms_plan_add_param(plan, "weight", 1, C, 0, LMS_INIT_ONES, 0.0f) < 0) {
         snprintf(err, errlen, "too many parameters");
         return -1;
     }
-    plan->cache_floats = plan->in_rows * (size_t)s->groups;
+    plan->cache_floats = plan->in_rows * (size_t)G;
     return 0;
 }
 
@@ -144,8 +165,8 @@ static void rmsnorm_forward(float *y, float *rstd, const float *x,
  * xhat = x * rstd <- dy, x: (rows, C); rstd: (rows, G); w: (C)
  */
 static void rmsnorm_backward(float *dx, float *dw, const float *dy,
-                             const float *x, const float *rstd,
-                             const float *w, size_t rows, int C, int G) {
+                             const float *x, const float *rstd, const float *w,
+                             size_t rows, int C, int G) {
     int gs = C / G;
     for (size_t r = 0; r < rows; r++)
         for (int g = 0; g < G; g++) {
@@ -157,8 +178,7 @@ static void rmsnorm_backward(float *dx, float *dw, const float *dy,
             int i = 0;
             for (; i + 4 <= gs; i += 4)
                 for (int k = 0; k < 4; k++)
-                    c[k] += (double)(dyg[i + k] * wg[i + k]) *
-                            (xg[i + k] * rs);
+                    c[k] += (double)(dyg[i + k] * wg[i + k]) * (xg[i + k] * rs);
             for (; i < gs; i++)
                 c[0] += (double)(dyg[i] * wg[i]) * (xg[i] * rs);
             float m = (float)(((c[0] + c[1]) + (c[2] + c[3])) / gs);
@@ -172,21 +192,22 @@ static void rmsnorm_backward(float *dx, float *dw, const float *dy,
 
 static void rms_forward(void *self, const lms_fwd *a) {
     const rmsnorm *s = self;
-    rmsnorm_forward(a->y, a->cache, a->x, a->w[0], a->rows, s->cols,
-                    s->groups, s->eps);
+    rmsnorm_forward(a->y, a->cache, a->x, a->w[0], a->rows, s->cols, s->G,
+                    s->eps);
 }
 
 static void rms_backward(void *self, const lms_bwd *a) {
     const rmsnorm *s = self;
     rmsnorm_backward(a->dx, a->dw[0], a->dy, a->x, a->cache, a->w[0], a->rows,
-                     s->cols, s->groups);
+                     s->cols, s->G);
 }
 
 static const lms_key rms_keys[] = {
     {"eps", LMS_VALUE_FLOAT, "1e-5", "added to the mean square; finite > 0"},
-    {"groups", LMS_VALUE_INT, "1",
+    {"groups", LMS_VALUE_STRING, "1",
      "normalise each of this many equal contiguous chunks of a row "
-     "separately; must divide the row width"},
+     "separately (must divide the row width), or 'heads': one per head_dim "
+     "features"},
     {NULL, 0, NULL, NULL},
 };
 

@@ -13,21 +13,23 @@ static void setup(void) {
     ld = lms_tk_loader(err, sizeof err);
     ck_assert_msg(ld, "%s", err);
 }
-static void teardown(void) { lms_loader_free(ld); }
+static void teardown(void) {
+    lms_loader_free(ld);
+}
 
 static lms_layer *make(const char *const *kvs) {
     lms_layer *L;
-    ck_assert_msg(lms_tk_layer_new(&L, ld, "rmsnorm", kvs, NULL, err,
-                                   sizeof err) == 0,
-                  "%s", err);
+    ck_assert_msg(
+        lms_tk_layer_new(&L, ld, "rmsnorm", kvs, NULL, err, sizeof err) == 0,
+        "%s", err);
     return L;
 }
 
 static void build(lms_tk *t, const char *const *kvs, int B, int T, int cols) {
     lms_model_info mi = lms_tk_model_small();
-    ck_assert_msg(lms_tk_setup(t, make(kvs), &mi, B, T, cols, err,
-                               sizeof err) == 0,
-                  "%s", err);
+    ck_assert_msg(
+        lms_tk_setup(t, make(kvs), &mi, B, T, cols, err, sizeof err) == 0, "%s",
+        err);
 }
 
 /* double reference: y (rows, C) from x, w */
@@ -57,8 +59,8 @@ static double max_rel_diff(const float *a, const double *b, size_t n) {
 
 START_TEST(test_descriptor) {
     const lms_plugin *p;
-    ck_assert_msg(lms_loader_get(ld, "rmsnorm", &p, err, sizeof err) == 0,
-                  "%s", err);
+    ck_assert_msg(lms_loader_get(ld, "rmsnorm", &p, err, sizeof err) == 0, "%s",
+                  err);
     const lms_descriptor *d = p->desc;
     ck_assert_int_eq(d->abi_major, LMS_ABI_MAJOR);
     ck_assert_int_eq(d->abi_minor, LMS_ABI_MINOR);
@@ -69,7 +71,7 @@ START_TEST(test_descriptor) {
     ck_assert(d->summary && d->summary[0]);
     ck_assert(d->slots == NULL);
     const char *names[] = {"eps", "groups"};
-    const int types[] = {LMS_VALUE_FLOAT, LMS_VALUE_INT};
+    const int types[] = {LMS_VALUE_FLOAT, LMS_VALUE_STRING}; /* int or heads */
     const char *defs[] = {"1e-5", "1"};
     for (int i = 0; i < 2; i++) {
         ck_assert_str_eq(d->keys[i].name, names[i]);
@@ -100,8 +102,10 @@ START_TEST(test_keys) {
     expect_bad("eps", "", "(got '')");
     expect_bad("eps", "1e-999", "(got '1e-999')");
     expect_bad("eps", "1e300", "(got '1e300')"); /* overflows float */
-    expect_bad("groups", "1.5", "must be an integer >= 1 (got '1.5')");
-    expect_bad("groups", "0", "must be an integer >= 1 (got '0')");
+    expect_bad("groups", "1.5",
+               "must be an integer >= 1 or 'heads' (got '1.5')");
+    expect_bad("groups", "0", "must be an integer >= 1 or 'heads' (got '0')");
+    expect_bad("groups", "head", "(got 'head')");
     expect_bad("groups", "-2", "(got '-2')");
     expect_bad("groups", "99999999999999999999", "(got '9999");
     lms_layer *L = make((const char *[]){"eps=1e-6", "groups=4", NULL});
@@ -134,6 +138,15 @@ START_TEST(test_plan) {
     lms_layer *L = make((const char *[]){"groups=3", NULL});
     ck_assert(lms_layer_plan(L, &mi, 16, 32, err, sizeof err) != 0);
     ck_assert_msg(strstr(err, "groups = 3") && strstr(err, "32"), "%s", err);
+    lms_layer_free(L);
+
+    /* heads: head_dim = 32 / 2 = 16, so a fused qkv (96) has 6 groups */
+    build(&t, (const char *[]){"groups=heads", NULL}, 2, 8, 96);
+    ck_assert_uint_eq(t.L->plan.cache_floats, 16 * 6);
+    lms_tk_free(&t);
+    L = make((const char *[]){"groups=heads", NULL});
+    ck_assert(lms_layer_plan(L, &mi, 16, 40, err, sizeof err) != 0);
+    ck_assert_msg(strstr(err, "multiple of head_dim = 16"), "%s", err);
     lms_layer_free(L);
 }
 END_TEST
@@ -180,6 +193,7 @@ START_TEST(test_forward_reference) {
     check_reference(NULL, 1, 3.0f, 0.0f);
     check_reference((const char *[]){"groups=3", NULL}, 3, 3.0f, 0.0f);
     check_reference((const char *[]){"groups=6", NULL}, 6, 3.0f, 0.0f);
+    check_reference((const char *[]){"groups=heads", NULL}, 3, 3.0f, 0.0f);
     check_reference(NULL, 1, 3.0f, 1000.0f); /* no centring: all ~ w */
     check_reference(NULL, 1, 1e-3f, 0.0f);   /* eps matters */
 }
@@ -200,6 +214,7 @@ static void gradcheck(const char *const *kvs, int B, int T, int cols) {
 START_TEST(test_gradients) {
     gradcheck(NULL, 2, 8, 32);
     gradcheck((const char *[]){"groups=4", NULL}, 2, 8, 32);
+    gradcheck((const char *[]){"groups=heads", NULL}, 2, 8, 96);
     gradcheck((const char *[]){"eps=1e-1", NULL}, 2, 8, 32);
     gradcheck(NULL, 2, 16, 16); /* as attention's q_norm: (B*T*H, hd) */
 }
@@ -208,10 +223,10 @@ END_TEST
 /* As q_norm and k_norm of causal_attention, through lms_child_* calls. */
 START_TEST(test_as_qk_norm) {
     lms_layer *L;
-    const lms_tk_child ch[] = {{"q_norm", "rmsnorm", NULL},
-                               {"k_norm", "rmsnorm",
-                                (const char *[]){"eps=1e-6", NULL}},
-                               {NULL, NULL, NULL}};
+    const lms_tk_child ch[] = {
+        {"q_norm", "rmsnorm", NULL},
+        {"k_norm", "rmsnorm", (const char *[]){"eps=1e-6", NULL}},
+        {NULL, NULL, NULL}};
     ck_assert_msg(lms_tk_layer_new(&L, ld, "causal_attention", NULL, ch, err,
                                    sizeof err) == 0,
                   "%s", err);

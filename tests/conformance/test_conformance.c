@@ -71,16 +71,15 @@ static int ident_ok(const char *s) {
 
 static void check_descriptor(const lms_descriptor *d, const char *name) {
     ck_assert_int_eq(d->abi_major, LMS_ABI_MAJOR);
-    ck_assert_msg(d->size >= sizeof(lms_descriptor) ||
-                      d->abi_minor < LMS_ABI_MINOR,
-                  "%s: descriptor size %zu < %zu", name, d->size,
-                  sizeof(lms_descriptor));
+    ck_assert_msg(
+        d->size >= sizeof(lms_descriptor) || d->abi_minor < LMS_ABI_MINOR,
+        "%s: descriptor size %zu < %zu", name, d->size, sizeof(lms_descriptor));
     ck_assert_str_eq(d->name, name);
     ck_assert_msg(d->kind >= LMS_KIND_NORM && d->kind <= LMS_KIND_AUX_LOSS,
                   "%s: bad kind %d", name, (int)d->kind);
     int a, b, c, n = 0;
-    ck_assert_msg(d->version && sscanf(d->version, "%d.%d.%d%n", &a, &b, &c,
-                                       &n) == 3 &&
+    ck_assert_msg(d->version &&
+                      sscanf(d->version, "%d.%d.%d%n", &a, &b, &c, &n) == 3 &&
                       d->version[n] == '\0',
                   "%s: version '%s' is not MAJOR.MINOR.PATCH", name,
                   d->version ? d->version : "(null)");
@@ -96,8 +95,8 @@ static void check_descriptor(const lms_descriptor *d, const char *name) {
         ck_assert_msg(k[i].type >= LMS_VALUE_INT &&
                           k[i].type <= LMS_VALUE_STRING,
                       "%s: key '%s' has a bad type", name, k[i].name);
-        ck_assert_msg(k[i].default_value, "%s: key '%s' has no default",
-                      name, k[i].name);
+        ck_assert_msg(k[i].default_value, "%s: key '%s' has no default", name,
+                      k[i].name);
         ck_assert_msg(k[i].help && k[i].help[0], "%s: key '%s' has no help",
                       name, k[i].name);
         for (int j = 0; j < i; j++)
@@ -116,16 +115,15 @@ static void check_descriptor(const lms_descriptor *d, const char *name) {
                       name, s[i].name);
         for (int j = 0; k[j].name; j++)
             ck_assert_msg(strcmp(k[j].name, s[i].name) != 0,
-                          "%s: '%s' is both a key and a slot", name,
-                          s[i].name);
+                          "%s: '%s' is both a key and a slot", name, s[i].name);
     }
 }
 
 static void check_keys(lms_loader *ld, const char *name) {
     char err[1024];
     lms_layer *L;
-    ck_assert_msg(lms_tk_layer_new(&L, ld, name, NULL, NULL, err,
-                                   sizeof err) == 0,
+    ck_assert_msg(lms_tk_layer_new(&L, ld, name, NULL, NULL, err, sizeof err) ==
+                      0,
                   "%s", err);
     const lms_key *k = L->plugin->desc->keys;
     for (int i = 0; k[i].name; i++) {
@@ -171,15 +169,14 @@ static void check_numerics(lms_loader *ld, const char *name,
     char err[1024];
     lms_model_info mi = lms_tk_model_small();
     lms_layer *L;
-    ck_assert_msg(lms_tk_layer_new(&L, ld, name, NULL, children, err,
-                                   sizeof err) == 0,
-                  "%s%s: %s", name, label, err);
+    ck_assert_msg(
+        lms_tk_layer_new(&L, ld, name, NULL, children, err, sizeof err) == 0,
+        "%s%s: %s", name, label, err);
     int kind = L->plugin->desc->kind, B, T, cols;
     shape_for(kind, &mi, &B, &T, &cols);
     lms_tk t;
     ck_assert_msg(lms_tk_setup(&t, L, &mi, B, T, cols, err, sizeof err) == 0,
-                  "%s%s: plan at (%d, %d): %s", name, label, B * T, cols,
-                  err);
+                  "%s%s: plan at (%d, %d): %s", name, label, B * T, cols, err);
     lms_tk_init_params(&t, 11);
     lms_tk_fill_input(&t, 12);
 
@@ -194,7 +191,8 @@ static void check_numerics(lms_loader *ld, const char *name,
         lms_layer_forward(t.L, t.y, t.x, (size_t)T, 1, T, NULL);
         double d = lms_tk_max_abs_diff(y2, t.y, n1);
         free(y2);
-        ck_assert_msg(d <= 1e-5, "%s%s: forward on %d rows differs from "
+        ck_assert_msg(d <= 1e-5,
+                      "%s%s: forward on %d rows differs from "
                       "the same rows of a %d-row call by %g",
                       name, label, T, B * T, d);
     }
@@ -214,7 +212,8 @@ static const char *plugin_of_kind(int kind) {
     return NULL;
 }
 
-/* ---- test kit self-test: a mock plugin with selectable bugs --------------- */
+/* ---- test kit self-test: a mock plugin with selectable bugs ---------------
+ */
 
 typedef struct mock {
     int bug; /* 0 none, 1 dx off by 2%, 2 dx overwritten, 3 y[0] unwritten */
@@ -228,9 +227,11 @@ static void *mock_create(const lms_host *h, char *err, size_t errlen) {
         snprintf(err, errlen, "out of memory");
     return m;
 }
-static void mock_destroy(void *self) { free(self); }
-static int mock_set(void *self, const char *key, const char *value,
-                    char *err, size_t errlen) {
+static void mock_destroy(void *self) {
+    free(self);
+}
+static int mock_set(void *self, const char *key, const char *value, char *err,
+                    size_t errlen) {
     (void)key;
     ((mock *)self)->bug = atoi(value);
     (void)err;
@@ -245,7 +246,8 @@ static int mock_plan(void *self, const lms_model_info *mi, lms_plan *p,
     ((mock *)self)->cols = p->in_cols;
     p->out_cols = p->in_cols;
     p->n_params = 1;
-    p->params[0] = (lms_param_decl){.name = "weight", .ndim = 1,
+    p->params[0] = (lms_param_decl){.name = "weight",
+                                    .ndim = 1,
                                     .shape = {p->in_cols, 0},
                                     .init = LMS_INIT_ONES};
     return 0;
@@ -280,13 +282,20 @@ static void mock_backward(void *self, const lms_bwd *a) {
 }
 static const lms_key mock_keys[] = {{"bug", LMS_VALUE_INT, "0", "bug"},
                                     {NULL, 0, NULL, NULL}};
-static const lms_descriptor mock_desc = {
-    .abi_major = LMS_ABI_MAJOR, .abi_minor = LMS_ABI_MINOR,
-    .size = sizeof(lms_descriptor), .name = "mock",
-    .kind = LMS_KIND_ACTIVATION, .version = "1.0.0", .summary = "mock",
-    .keys = mock_keys, .create = mock_create, .set = mock_set,
-    .plan = mock_plan, .forward = mock_forward, .backward = mock_backward,
-    .destroy = mock_destroy};
+static const lms_descriptor mock_desc = {.abi_major = LMS_ABI_MAJOR,
+                                         .abi_minor = LMS_ABI_MINOR,
+                                         .size = sizeof(lms_descriptor),
+                                         .name = "mock",
+                                         .kind = LMS_KIND_ACTIVATION,
+                                         .version = "1.0.0",
+                                         .summary = "mock",
+                                         .keys = mock_keys,
+                                         .create = mock_create,
+                                         .set = mock_set,
+                                         .plan = mock_plan,
+                                         .forward = mock_forward,
+                                         .backward = mock_backward,
+                                         .destroy = mock_destroy};
 
 static int run_mock(const char *bug, char *err, size_t errlen) {
     lms_layer *L;
@@ -318,8 +327,7 @@ END_TEST
 
 START_TEST(test_found_plugins) {
     ck_assert_msg(lms_tk_plugin_dir(), "LMS_TEST_PLUGIN_DIR is not set");
-    ck_assert_msg(g_nfound > 0, "no lms_*.so found in %s",
-                  lms_tk_plugin_dir());
+    ck_assert_msg(g_nfound > 0, "no lms_*.so found in %s", lms_tk_plugin_dir());
 }
 END_TEST
 

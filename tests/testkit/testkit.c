@@ -29,8 +29,9 @@ const char *lms_tk_plugin_dir(void) {
 lms_loader *lms_tk_loader(char *err, size_t errlen) {
     const char *dir = lms_tk_plugin_dir();
     if (!dir) {
-        snprintf(err, errlen, "LMS_TEST_PLUGIN_DIR is not set (run the tests "
-                              "through ctest)");
+        snprintf(err, errlen,
+                 "LMS_TEST_PLUGIN_DIR is not set (run the tests "
+                 "through ctest)");
         return NULL;
     }
     lms_loader *ld = lms_loader_new(dir);
@@ -72,8 +73,8 @@ int lms_tk_layer_new(lms_layer **out, lms_loader *ld, const char *plugin,
     }
     for (int i = 0; children && children[i].slot; i++) {
         lms_layer *c;
-        if (lms_tk_layer_new(&c, ld, children[i].plugin, children[i].kvs,
-                             NULL, err, errlen) != 0) {
+        if (lms_tk_layer_new(&c, ld, children[i].plugin, children[i].kvs, NULL,
+                             err, errlen) != 0) {
             lms_layer_free(L);
             return -1;
         }
@@ -87,8 +88,8 @@ int lms_tk_layer_new(lms_layer **out, lms_loader *ld, const char *plugin,
     return 0;
 }
 
-int lms_tk_layer_from_desc(lms_layer **out, const lms_descriptor *d,
-                           char *err, size_t errlen) {
+int lms_tk_layer_from_desc(lms_layer **out, const lms_descriptor *d, char *err,
+                           size_t errlen) {
     /* plugin records must outlive the layers: a small static pool */
     static lms_plugin pool[32];
     static int npool;
@@ -139,7 +140,9 @@ void lms_tk_free(lms_tk *t) {
     memset(t, 0, sizeof *t);
 }
 
-static float *zalloc(size_t n) { return calloc(n ? n : 1, sizeof(float)); }
+static float *zalloc(size_t n) {
+    return calloc(n ? n : 1, sizeof(float));
+}
 
 int lms_tk_setup(lms_tk *t, lms_layer *L, const lms_model_info *mi, int B,
                  int T, int in_cols, char *err, size_t errlen) {
@@ -291,9 +294,8 @@ typedef struct gc_list {
     float *grads;
 } gc_list;
 
-static void collect_visit(void *user, const char *name,
-                          const lms_param_decl *d, float *w, float *dw,
-                          size_t n) {
+static void collect_visit(void *user, const char *name, const lms_param_decl *d,
+                          float *w, float *dw, size_t n) {
     gc_list *l = user;
     if (l->n == GC_MAX_TENSORS || d->buffer)
         return; /* buffers are state the plugin updates, not trained */
@@ -355,14 +357,15 @@ static int check_forward(lms_tk *t, char *err, size_t errlen) {
     int rc = memcmp(y0, t->y, ny * sizeof *y0) != 0;
     free(y0);
     if (rc)
-        snprintf(err, errlen, "forward is not deterministic (two calls on "
-                              "the same input differ)");
+        snprintf(err, errlen,
+                 "forward is not deterministic (two calls on "
+                 "the same input differ)");
     return rc ? -1 : 0;
 }
 
 /* Backward on buffers pre-filled with `pre`: analytic = result - pre. */
-static int analytic_grads(lms_tk *t, const float *r, float *ana_x,
-                          float *ana_p, float pre, char *err, size_t errlen) {
+static int analytic_grads(lms_tk *t, const float *r, float *ana_x, float *ana_p,
+                          float pre, char *err, size_t errlen) {
     size_t nx = t->rows * (size_t)t->in_cols;
     size_t ny = t->rows * (size_t)t->out_cols;
     memcpy(t->dy, r, ny * sizeof *r);
@@ -385,8 +388,9 @@ static int analytic_grads(lms_tk *t, const float *r, float *ana_x,
         }
     for (size_t i = 0; i < t->n_params; i++)
         if (!isfinite(ana_p[i])) {
-            snprintf(err, errlen, "backward left a non-finite parameter "
-                                  "gradient");
+            snprintf(err, errlen,
+                     "backward left a non-finite parameter "
+                     "gradient");
             return -1;
         }
     return 0;
@@ -508,7 +512,8 @@ int lms_tk_gradcheck(lms_tk *t, const lms_tk_gc_opts *oin,
                           fmax(o.abs_floor * gmax, 1e-6));
         double e = fmax(0, fabs(p->ana - p->num) - p->noise) / den;
         double e1 = fmax(0, fmin(fabs(p->ana - p->fwd), fabs(p->ana - p->bwd)) -
-                               2 * p->noise) / den;
+                                2 * p->noise) /
+                    den;
         int kink = fabs(p->fwd - p->bwd) > 4 * o.tol * den + 4 * p->noise;
         if (e > o.tol && kink && e1 <= o.tol) {
             res->kinks++;

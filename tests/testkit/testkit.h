@@ -4,11 +4,9 @@
  * exactly as the model runs it.
  *
  * Typical use:
- *   lms_loader *ld = lms_tk_loader(err, sizeof err);     // $LMS_TEST_PLUGIN_DIR
- *   lms_layer *L;
- *   lms_tk_layer_new(&L, ld, "layernorm", (const char *[]){"eps=1e-6", NULL},
- *                    NULL, err, sizeof err);
- *   lms_tk t;
+ *   lms_loader *ld = lms_tk_loader(err, sizeof err);     //
+ * $LMS_TEST_PLUGIN_DIR lms_layer *L; lms_tk_layer_new(&L, ld, "layernorm",
+ * (const char *[]){"eps=1e-6", NULL}, NULL, err, sizeof err); lms_tk t;
  *   lms_model_info mi = lms_tk_model_small();
  *   lms_tk_setup(&t, L, &mi, 2, 8, 32, err, sizeof err); // takes L
  *   lms_tk_init_params(&t, 1); lms_tk_fill_input(&t, 2);
@@ -57,8 +55,8 @@ int lms_tk_layer_new(lms_layer **out, lms_loader *ld, const char *plugin,
 
 /* Wrap an in-process descriptor (a mock plugin defined in a test) as a layer
  * without dlopen; the descriptor must be static. */
-int lms_tk_layer_from_desc(lms_layer **out, const lms_descriptor *d,
-                           char *err, size_t errlen);
+int lms_tk_layer_from_desc(lms_layer **out, const lms_descriptor *d, char *err,
+                           size_t errlen);
 
 /* A planned layer with every buffer it needs. */
 typedef struct lms_tk {
@@ -105,10 +103,11 @@ void lms_tk_backward(lms_tk *t);
  * the input and every parameter (children included). Zero fields take the
  * defaults in brackets. */
 typedef struct lms_tk_gc_opts {
-    double h;         /* step, times max(1, |v|) [1e-2] */
-    double tol;       /* max accepted error [5e-3] */
-    double floor;     /* error denominator >= floor * max|g| of the tensor [1e-2] */
-    double abs_floor; /* ... and >= abs_floor * max|g| over all tensors [1e-3] */
+    double h;     /* step, times max(1, |v|) [1e-2] */
+    double tol;   /* max accepted error [5e-3] */
+    double floor; /* error denominator >= floor * max|g| of the tensor [1e-2] */
+    double
+        abs_floor; /* ... and >= abs_floor * max|g| over all tensors [1e-3] */
     size_t max_elems; /* elements checked per tensor (random subset) [256] */
     uint64_t seed;    /* [1234] */
     int skip_input;   /* do not check dx (e.g. integer-like inputs) */
@@ -116,9 +115,9 @@ typedef struct lms_tk_gc_opts {
 
 /* Result of a gradient check: worst error and where it occurred. */
 typedef struct lms_tk_gc_result {
-    double worst;      /* max error over all tensors */
-    double raw_worst;  /* the same without the rounding allowance */
-    char where[160];   /* "x[12]" or "q_norm.weight[3]" */
+    double worst;     /* max error over all tensors */
+    double raw_worst; /* the same without the rounding allowance */
+    char where[160];  /* "x[12]" or "q_norm.weight[3]" */
     double analytic, numeric;
     size_t checked, kinks; /* elements compared; skipped as non-smooth */
 } lms_tk_gc_result;

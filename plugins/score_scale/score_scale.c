@@ -1,0 +1,121 @@
+/*
+ * score_scale: y = beta * x, elementwise.
+ *
+ * The "soft temperature" baseline of Rybakov et al. 2024: as attention's
+ * score_cap it divides the scaled scores by a temperature 1/beta (beta < 1
+ * flattens the attention distribution and shrinks the score gradients by
+ * beta), without bounding them as tanh_cap does.
+ *
+ * Backward: dx += beta * dy.
+ * Shapes: x, y: (rows, cols), any layout. No parameters, no cache.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lmstab/plugin.h"
+
+typedef struct score_scale {
+    float beta;
+    /* planned */
+    int cols;
+} score_scale;
+
+static int parse_number(const char *s, double *out) {
+    char *end;
+    errno = 0;
+    double d = strtod(s, &end);
+    if (end == s || *end != '\0' || errno == ERANGE || !isfinite(d))
+        return -1;
+    *out = d;
+    return 0;
+}
+
+static void *ss_create(const lms_host *host, char *err, size_t errlen) {
+    (void)host;
+    score_scale *s = calloc(1, sizeof *s);
+    if (!s) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    s->beta = 0.5f;
+    return s;
+}
+
+static void ss_destroy(void *self) {
+    free(self);
+}
+
+static int ss_set(void *self, const char *key, const char *value, char *err,
+                  size_t errlen) {
+    score_scale *s = self;
+    if (strcmp(key, "beta") != 0) {
+        snprintf(err, errlen, "unknown key '%s'", key);
+        return -1;
+    }
+    double d;
+    if (parse_number(value, &d) != 0 || !(d > 0) || !((float)d > 0) ||
+        !isfinite((float)d)) {
+        snprintf(err, errlen, "must be a finite number > 0 (got '%s')", value);
+        return -1;
+    }
+    s->beta = (float)d;
+    return 0;
+}
+
+static int ss_plan(void *self, const lms_model_info *model, lms_plan *plan,
+                   char *err, size_t errlen) {
+    score_scale *s = self;
+    (void)model;
+    (void)err;
+    (void)errlen;
+    s->cols = plan->in_cols;
+    plan->out_cols = plan->in_cols;
+    return 0;
+}
+
+/* y: (rows, cols) = beta * x */
+static void ss_forward(void *self, const lms_fwd *a) {
+    const score_scale *s = self;
+    const size_t n = a->rows * (size_t)s->cols;
+    const float beta = s->beta;
+    for (size_t i = 0; i < n; i++)
+        a->y[i] = beta * a->x[i];
+}
+
+/* dx += beta * dy */
+static void ss_backward(void *self, const lms_bwd *a) {
+    const score_scale *s = self;
+    const size_t n = a->rows * (size_t)s->cols;
+    const float beta = s->beta;
+    for (size_t i = 0; i < n; i++)
+        a->dx[i] += beta * a->dy[i];
+}
+
+static const lms_key ss_keys[] = {
+    {"beta", LMS_VALUE_FLOAT, "0.5",
+     "multiplier of the scores (1/temperature); finite > 0"},
+    {NULL, 0, NULL, NULL},
+};
+
+static const lms_descriptor ss_desc = {
+    .abi_major = LMS_ABI_MAJOR,
+    .abi_minor = LMS_ABI_MINOR,
+    .size = sizeof(lms_descriptor),
+    .name = "score_scale",
+    .kind = LMS_KIND_SCORE_MAP,
+    .version = "1.0.0",
+    .summary = "soft temperature y = beta * x on attention scores or logits",
+    .keys = ss_keys,
+    .slots = NULL,
+    .create = ss_create,
+    .set = ss_set,
+    .plan = ss_plan,
+    .forward = ss_forward,
+    .backward = ss_backward,
+    .destroy = ss_destroy,
+};
+
+LMS_PLUGIN_ENTRY(&ss_desc)

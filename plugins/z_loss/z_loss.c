@@ -1,0 +1,228 @@
+/*
+ * z_loss: the auxiliary "z-loss" of PaLM (Chowdhery et al. 2022), studied
+ * for stability by Wortsman et al. 2023 ("Small-scale proxies for
+ * large-scale Transformer training instabilities"): per token,
+ *
+ *   y[r] = coeff * lse(x[r])^2,  lse(x) = log(sum_v exp(x[v]))
+ *
+ * added to the loss by the core (averaged over tokens like the cross
+ * entropy). It pulls the softmax normaliser log Z towards 0 and so keeps
+ * the output logits from drifting to large values.
+ *
+ * lse is computed stably (max subtracted) with the sum in double; the row
+ * max m and log of the shifted sum ls are cached so that backward rebuilds
+ * softmax = exp((x - m) - ls) without cancellation.
+ * Backward: dx[r, v] += dy[r] * coeff * 2 * lse[r] * softmax(x[r])[v].
+ * Shapes: x: (rows, V) logits; y: (rows, 1); cache m, ls: (rows) each.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lmstab/plugin.h"
+
+typedef struct z_loss {
+    float coeff;
+    /* planned */
+    int V;
+    size_t rows;
+} z_loss;
+
+/* ---- vectorizable exp ---------------------------------------------------- */
+
+/* bits of a float and back */
+static inline uint32_t f2u(float f) {
+    uint32_t u;
+    memcpy(&u, &f, sizeof u);
+    return u;
+}
+static inline float u2f(uint32_t u) {
+    float f;
+    memcpy(&f, &u, sizeof f);
+    return f;
+}
+
+/* c ? a : b as a bit blend: gcc 12 turns `?:` on floats next to trapping
+ * operations into branches, which stops the loops around from vectorizing. */
+static inline float fsel(int c, float a, float b) {
+    uint32_t m = 0u - (uint32_t)c;
+    return u2f((f2u(a) & m) | (f2u(b) & ~m));
+}
+
+/*
+ * exp(x) in float: within 2 ulp of expf on [-87.3, 88.3], 0 below -87.3,
+ * +inf above 88.4, NaN for NaN. Branch-free (Cephes expf; 2^n from bits).
+ */
+static inline float vexpf(float x) {
+    float xc = fsel(x < -87.3f, -87.3f, x); /* NaN stays NaN */
+    xc = fsel(xc > 89.0f, 89.0f, xc);
+    float t = xc * 1.44269504088896341f + 12582912.0f; /* round to integer */
+    float n = t - 12582912.0f;
+    int32_t ni = (int32_t)(f2u(t) - 0x4B400000u);
+    float r = xc - n * 0.693359375f;
+    r = r - n * -2.12194440e-4f;
+    float p = 1.9875691500e-4f;
+    p = p * r + 1.3981999507e-3f;
+    p = p * r + 8.3334519073e-3f;
+    p = p * r + 4.1665795894e-2f;
+    p = p * r + 1.6666665459e-1f;
+    p = p * r + 5.0000001201e-1f;
+    p = p * (r * r) + r + 1.0f;
+    float scale = u2f((uint32_t)(ni + 127) << 23);
+    return fsel(x < -87.3f, 0.0f, p * scale);
+}
+
+/* ---- key parsing ------------------------------------------------------- */
+
+static int parse_number(const char *s, double *out) {
+    char *end;
+    errno = 0;
+    double d = strtod(s, &end);
+    if (end == s || *end != '\0' || errno == ERANGE || !isfinite(d))
+        return -1;
+    *out = d;
+    return 0;
+}
+
+/* ---- hooks -------------------------------------------------------------- */
+
+static void *zl_create(const lms_host *host, char *err, size_t errlen) {
+    (void)host;
+    z_loss *s = calloc(1, sizeof *s);
+    if (!s) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    s->coeff = 1e-4f;
+    return s;
+}
+
+static void zl_destroy(void *self) {
+    free(self);
+}
+
+static int zl_set(void *self, const char *key, const char *value, char *err,
+                  size_t errlen) {
+    z_loss *s = self;
+    if (strcmp(key, "coeff") != 0) {
+        snprintf(err, errlen, "unknown key '%s'", key);
+        return -1;
+    }
+    double d;
+    if (parse_number(value, &d) != 0 || !(d >= 0) || !isfinite((float)d)) {
+        snprintf(err, errlen, "must be a finite number >= 0 (got '%s')", value);
+        return -1;
+    }
+    s->coeff = (float)d;
+    return 0;
+}
+
+static int zl_plan(void *self, const lms_model_info *model, lms_plan *plan,
+                   char *err, size_t errlen) {
+    z_loss *s = self;
+    (void)model;
+    if (plan->in_cols < 1) {
+        snprintf(err, errlen, "needs at least one logit per row (got %d)",
+                 plan->in_cols);
+        return -1;
+    }
+    s->V = plan->in_cols;
+    s->rows = plan->in_rows;
+    plan->out_cols = 1;
+    plan->cache_floats = 2 * plan->in_rows;
+    return 0;
+}
+
+/* max of x[0..n), n >= 1, in 8 lanes (a NaN may be skipped here: it
+ * reaches the sum of exponentials anyway) */
+static float row_max(const float *x, int n) {
+    float m[8];
+    for (int k = 0; k < 8; k++)
+        m[k] = x[0];
+    int j = 0;
+    for (; j + 8 <= n; j += 8)
+        for (int k = 0; k < 8; k++)
+            m[k] = x[j + k] > m[k] ? x[j + k] : m[k];
+    for (; j < n; j++)
+        m[0] = x[j] > m[0] ? x[j] : m[0];
+    float r = m[0];
+    for (int k = 1; k < 8; k++)
+        r = m[k] > r ? m[k] : r;
+    return r;
+}
+
+/* sum of exp(x[j] - m) over [0, n) in double, 8 lanes */
+static double row_sumexp(const float *x, int n, float m) {
+    double s[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    int j = 0;
+    for (; j + 8 <= n; j += 8)
+        for (int k = 0; k < 8; k++)
+            s[k] += vexpf(x[j + k] - m);
+    for (; j < n; j++)
+        s[0] += vexpf(x[j] - m);
+    return ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]));
+}
+
+/* y: (rows, 1), cache m, ls: (rows) <- x: (rows, V) */
+static void zl_forward(void *self, const lms_fwd *a) {
+    const z_loss *s = self;
+    const int V = s->V;
+    float *mc = a->cache, *lsc = a->cache + s->rows;
+    for (size_t r = 0; r < a->rows; r++) {
+        const float *x = a->x + r * V;
+        float m = row_max(x, V);
+        double ls = log(row_sumexp(x, V, m));
+        double lse = (double)m + ls;
+        mc[r] = m;
+        lsc[r] = (float)ls;
+        a->y[r] = (float)((double)s->coeff * lse * lse);
+    }
+}
+
+/* dx[r, :] += dy[r] * coeff * 2 * lse * exp((x - m) - ls) */
+static void zl_backward(void *self, const lms_bwd *a) {
+    const z_loss *s = self;
+    const int V = s->V;
+    const float *mc = a->cache, *lsc = a->cache + s->rows;
+    for (size_t r = 0; r < a->rows; r++) {
+        const float *x = a->x + r * V;
+        float *dx = a->dx + r * V;
+        const float m = mc[r], ls = lsc[r];
+        const float g =
+            (float)((double)a->dy[r] * s->coeff * 2.0 * ((double)m + ls));
+        if (g == 0.0f)
+            continue; /* coeff = 0 (or a zero upstream gradient) */
+        for (int v = 0; v < V; v++)
+            dx[v] += g * vexpf((x[v] - m) - ls);
+    }
+}
+
+static const lms_key zl_keys[] = {
+    {"coeff", LMS_VALUE_FLOAT, "1e-4",
+     "weight of lse^2 per token (PaLM: 1e-4); finite >= 0, 0 disables"},
+    {NULL, 0, NULL, NULL},
+};
+
+static const lms_descriptor zl_desc = {
+    .abi_major = LMS_ABI_MAJOR,
+    .abi_minor = LMS_ABI_MINOR,
+    .size = sizeof(lms_descriptor),
+    .name = "z_loss",
+    .kind = LMS_KIND_AUX_LOSS,
+    .version = "1.0.0",
+    .summary = "z-loss coeff * logsumexp(logits)^2 per token (PaLM, "
+               "Wortsman et al. 2023)",
+    .keys = zl_keys,
+    .slots = NULL,
+    .create = zl_create,
+    .set = zl_set,
+    .plan = zl_plan,
+    .forward = zl_forward,
+    .backward = zl_backward,
+    .destroy = zl_destroy,
+};
+
+LMS_PLUGIN_ENTRY(&zl_desc)
