@@ -9,6 +9,17 @@
 #define LMS_VERSION "0.0.0"
 #endif
 
+/* The subcommands: adding one is a cmd_<name>.c file and a line here. */
+static const struct {
+    const char *name;
+    int (*run)(int argc, char **argv);
+} commands[] = {
+    {"train", lms_cmd_train},
+    {"sweep", lms_cmd_sweep},
+    {"golden", lms_cmd_golden},
+    {"plugins", lms_cmd_plugins},
+};
+
 static void usage(FILE *f) {
     fprintf(f,
             "usage: lmstab COMMAND [ARGS]\n"
@@ -77,14 +88,9 @@ int main(int argc, char **argv) {
                LMS_ABI_MINOR);
         return 0;
     }
-    if (!strcmp(cmd, "train"))
-        return lms_cmd_train(argc - 1, argv + 1);
-    if (!strcmp(cmd, "golden"))
-        return lms_cmd_golden(argc - 1, argv + 1);
-    if (!strcmp(cmd, "sweep"))
-        return lms_cmd_sweep(argc - 1, argv + 1);
-    if (!strcmp(cmd, "plugins"))
-        return lms_cmd_plugins(argc - 1, argv + 1);
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (!strcmp(cmd, commands[i].name))
+            return commands[i].run(argc - 1, argv + 1);
     fprintf(stderr, "lmstab: unknown command '%s' (see lmstab --help)\n", cmd);
     return 2;
 }
