@@ -16,6 +16,7 @@ static const struct {
 } commands[] = {
     {"train", lms_cmd_train},
     {"sweep", lms_cmd_sweep},
+    {"report", lms_cmd_report},
     {"golden", lms_cmd_golden},
     {"plugins", lms_cmd_plugins},
 };
@@ -34,6 +35,7 @@ static void usage(FILE *f) {
             "                        compare against a PyTorch reference file\n"
             "  sweep SWEEP.ini [--out DIR] [--jobs N]\n"
             "                        learning-rate sweep over variants and seeds\n"
+            "  report SWEEP_DIR      Markdown/HTML report with gnuplot figures\n"
             "  plugins [--keys NAME] list plugins with kind, version and keys\n"
             "\n"
             "common options: --plugin-dir DIR (searched before "

@@ -135,10 +135,28 @@ static char *json_show(const cJSON *v) {
     return s ? s : strdup("?");
 }
 
-static int read_full(int fd, void *buf, size_t n, uint64_t off) {
+/* Where the bytes come from: a file descriptor, or a caller's buffer
+ * (lms_st_open_memory). size is the whole file's length. */
+typedef struct st_src {
+    int fd; /* -1 for memory */
+    const unsigned char *mem;
+    uint64_t size;
+} st_src;
+
+/* Read n bytes at off; -1 with errno set (0: unexpected end of file). */
+static int read_full(const st_src *s, void *buf, size_t n, uint64_t off) {
+    if (s->fd < 0) {
+        if (off > s->size || n > s->size - off) {
+            errno = 0;
+            return -1;
+        }
+        if (n)
+            memcpy(buf, s->mem + off, n);
+        return 0;
+    }
     unsigned char *p = buf;
     while (n > 0) {
-        ssize_t r = pread(fd, p, n, (off_t)off);
+        ssize_t r = pread(s->fd, p, n, (off_t)off);
         if (r < 0 && errno == EINTR)
             continue;
         if (r <= 0) {
@@ -421,7 +439,7 @@ static int parse_header(lms_st_file *f, const char *hdr, size_t hlen,
 }
 
 /* Copy each tensor's bytes from the file into its aligned slot. */
-static int load_data(lms_st_file *f, int fd, uint64_t data_start,
+static int load_data(lms_st_file *f, const st_src *src, uint64_t data_start,
                      const char *path, char *err, size_t errlen) {
     size_t total = ST_ALIGN;
     for (size_t i = 0; i < f->n; i++)
@@ -436,7 +454,7 @@ static int load_data(lms_st_file *f, int fd, uint64_t data_start,
     unsigned char *slot = f->block;
     for (size_t i = 0; i < f->n; i++) {
         lms_st_tensor *t = &f->t[i];
-        if (read_full(fd, slot, t->nbytes, data_start + f->ranges[i].begin))
+        if (read_full(src, slot, t->nbytes, data_start + f->ranges[i].begin))
             return fail(err, errlen, path,
                         "reading tensor '" ST_NAME_FMT "': %s", t->name,
                         read_error());
@@ -448,15 +466,16 @@ static int load_data(lms_st_file *f, int fd, uint64_t data_start,
 
 /* Reads the 8-byte length and the header text (NUL-terminated, caller
  * frees *hdr). Checks sizes and UTF-8. */
-static int read_header(int fd, uint64_t fsize, const char *path, char **hdr,
+static int read_header(const st_src *src, const char *path, char **hdr,
                        uint64_t *hlen, char *err, size_t errlen) {
+    const uint64_t fsize = src->size;
     unsigned char b[8];
     if (fsize < 8)
         return fail(err, errlen, path,
                     "file is %llu bytes, too short for "
                     "the 8-byte header length",
                     (unsigned long long)fsize);
-    if (read_full(fd, b, 8, 0))
+    if (read_full(src, b, 8, 0))
         return fail(err, errlen, path, "read failed: %s", read_error());
     uint64_t n = 0;
     for (int i = 7; i >= 0; i--)
@@ -479,7 +498,7 @@ static int read_header(int fd, uint64_t fsize, const char *path, char **hdr,
                     (unsigned long long)n);
     if (!(*hdr = malloc((size_t)n + 1)))
         return fail(err, errlen, path, "out of memory");
-    if (read_full(fd, *hdr, (size_t)n, 8))
+    if (read_full(src, *hdr, (size_t)n, 8))
         return fail(err, errlen, path, "read failed: %s", read_error());
     (*hdr)[n] = '\0';
     size_t bad = utf8_invalid_at((unsigned char *)*hdr, (size_t)n);
@@ -491,6 +510,29 @@ static int read_header(int fd, uint64_t fsize, const char *path, char **hdr,
     return 0;
 }
 
+/* Parse and load everything from src; NULL on error (message names path). */
+static lms_st_file *open_src(const st_src *src, const char *path, char *err,
+                             size_t errlen) {
+    lms_st_file *f = calloc(1, sizeof *f);
+    char *hdr = NULL;
+    uint64_t hlen = 0;
+    int rc = -1;
+    if (!f)
+        fail(err, errlen, path, "out of memory");
+    else if (read_header(src, path, &hdr, &hlen, err, errlen) == 0) {
+        uint64_t data_len = src->size - 8 - hlen;
+        rc = parse_header(f, hdr, (size_t)hlen, data_len, path, err, errlen);
+        if (rc == 0)
+            rc = load_data(f, src, 8 + hlen, path, err, errlen);
+    }
+    free(hdr);
+    if (rc != 0) {
+        lms_st_close(f);
+        return NULL;
+    }
+    return f;
+}
+
 /* Read and validate a whole file. NULL on error, with a message naming the
  * path and the problem; the caller owns the result (lms_st_close). */
 lms_st_file *lms_st_open(const char *path, char *err, size_t errlen) {
@@ -500,30 +542,25 @@ lms_st_file *lms_st_open(const char *path, char *err, size_t errlen) {
         return NULL;
     }
     struct stat st;
-    lms_st_file *f = calloc(1, sizeof *f);
-    char *hdr = NULL;
-    uint64_t hlen = 0;
-    int rc = -1;
-    if (!f)
-        fail(err, errlen, path, "out of memory");
-    else if (fstat(fd, &st) != 0)
+    lms_st_file *f = NULL;
+    if (fstat(fd, &st) != 0)
         fail(err, errlen, path, "cannot stat: %s", strerror(errno));
     else if (!S_ISREG(st.st_mode))
         fail(err, errlen, path, "not a regular file");
-    else if (read_header(fd, (uint64_t)st.st_size, path, &hdr, &hlen, err,
-                         errlen) == 0) {
-        uint64_t data_len = (uint64_t)st.st_size - 8 - hlen;
-        rc = parse_header(f, hdr, (size_t)hlen, data_len, path, err, errlen);
-        if (rc == 0)
-            rc = load_data(f, fd, 8 + hlen, path, err, errlen);
+    else {
+        st_src src = {fd, NULL, (uint64_t)st.st_size};
+        f = open_src(&src, path, err, errlen);
     }
-    free(hdr);
     close(fd);
-    if (rc != 0) {
-        lms_st_close(f);
-        return NULL;
-    }
     return f;
+}
+
+/* Same checks on the n bytes at buf (a whole file held in memory, e.g. by a
+ * fuzzer); name stands for the path in messages. buf is not kept. */
+lms_st_file *lms_st_open_memory(const void *buf, size_t n, const char *name,
+                                char *err, size_t errlen) {
+    st_src src = {-1, buf, (uint64_t)n};
+    return open_src(&src, name ? name : "(memory)", err, errlen);
 }
 
 /* Free f and all tensor data it owns. Accepts NULL. */

@@ -25,8 +25,6 @@ static int verdict_index(const char *v) {
 }
 
 int lms_sweep_load_manifest(const char *dir, lms_sweep *s, char *err,
-                            size_t errlen);
-int lms_sweep_load_manifest(const char *dir, lms_sweep *s, char *err,
                             size_t errlen) {
     memset(s, 0, sizeof *s);
     char path[4200];
@@ -68,6 +66,8 @@ int lms_sweep_load_manifest(const char *dir, lms_sweep *s, char *err,
         s->seeds[s->n_seeds++] = (long)it->valuedouble;
     snprintf(s->reference, sizeof s->reference, "%s",
              cJSON_IsString(ref) ? ref->valuestring : s->variants[0]);
+    cJSON *bs = cJSON_GetObjectItemCaseSensitive(o, "boundary_seeds");
+    s->boundary_seeds = cJSON_IsNumber(bs) ? bs->valueint : 1;
     cJSON_Delete(o);
     return 0;
 }

@@ -16,4 +16,9 @@ void lms_sweep_run_dir(const char *out, const char *variant, double lr,
 /* 0 and rs filled when run_dir/summary.json exists and parses. */
 int lms_sweep_read_summary(const char *run_dir, lms_run_summary *rs);
 
+/* Read DIR/sweep.json (the grid written when the sweep started). */
+struct lms_sweep;
+int lms_sweep_load_manifest(const char *dir, struct lms_sweep *s, char *err,
+                            size_t errlen);
+
 #endif

@@ -46,6 +46,10 @@ typedef struct lms_st_file lms_st_file;
  * path and the problem ("header length 9999 runs past end of file (812
  * bytes)"). */
 lms_st_file *lms_st_open(const char *path, char *err, size_t errlen);
+/* The same for a whole file already in memory (n bytes at buf, not kept);
+ * name replaces the path in messages. */
+lms_st_file *lms_st_open_memory(const void *buf, size_t n, const char *name,
+                                char *err, size_t errlen);
 void lms_st_close(lms_st_file *f); /* accepts NULL */
 
 size_t lms_st_count(const lms_st_file *f);

@@ -1,0 +1,257 @@
+/* The report's text: Markdown, and the same content as HTML. */
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lmstab/config.h"
+#include "lmstab/sweep.h"
+#include "sweep_internal.h"
+
+/* The first finished run's summary.json, parsed (NULL if none). */
+static cJSON *first_summary(const lms_sweep *s) {
+    char dir[4300], path[4400];
+    for (int v = 0; v < s->n_variants; v++)
+        for (int k = 0; k < s->n_lrs; k++) {
+            lms_sweep_run_dir(s->out_dir, s->variants[v], s->lrs[k], s->seeds[0],
+                              dir, sizeof dir);
+            snprintf(path, sizeof path, "%s/summary.json", dir);
+            FILE *f = fopen(path, "rb");
+            if (!f)
+                continue;
+            static char buf[1 << 18];
+            size_t n = fread(buf, 1, sizeof buf - 1, f);
+            fclose(f);
+            buf[n] = '\0';
+            cJSON *o = cJSON_Parse(buf);
+            if (o)
+                return o;
+        }
+    return NULL;
+}
+
+/* "d_model 128, 4 layers, ..." from the run's config text + overrides. */
+static void model_line(cJSON *sum, char *out, size_t n) {
+    snprintf(out, n, "(unknown)");
+    cJSON *text = cJSON_GetObjectItemCaseSensitive(sum, "config_text");
+    cJSON *ov = cJSON_GetObjectItemCaseSensitive(sum, "overrides");
+    if (!cJSON_IsString(text))
+        return;
+    lms_config c;
+    char err[512];
+    if (lms_config_load_string(&c, text->valuestring, "config", err, sizeof err) == 0) {
+        cJSON *it;
+        cJSON_ArrayForEach(it, ov) if (cJSON_IsString(it))
+            lms_config_override(&c, it->valuestring, err, sizeof err);
+        const char *k[] = {"d_model", "n_layer", "n_head", "context"};
+        const char *v[4];
+        for (int i = 0; i < 4; i++)
+            v[i] = lms_config_str(&c, "model", k[i], "?");
+        snprintf(out, n, "d_model %s, %s layers, %s heads, context %s, batch %s, "
+                 "%s steps (warmup %s, %s schedule), grad clip %s, weight decay %s",
+                 v[0], v[1], v[2], v[3],
+                 lms_config_str(&c, "training", "batch_size", "16"),
+                 lms_config_str(&c, "training", "max_steps", "1000"),
+                 lms_config_str(&c, "training", "warmup_steps", "100"),
+                 lms_config_str(&c, "training", "schedule", "cosine"),
+                 lms_config_str(&c, "training", "grad_clip", "1.0"),
+                 lms_config_str(&c, "training", "weight_decay", "0.1"));
+    }
+    lms_config_free(&c);
+}
+
+static void emit_setup(FILE *f, const lms_sweep *s, cJSON *sum) {
+    char model[512];
+    model_line(sum, model, sizeof model);
+    cJSON *data = cJSON_GetObjectItemCaseSensitive(sum, "data");
+    cJSON *uni = cJSON_GetObjectItemCaseSensitive(sum, "unigram_entropy");
+    cJSON *np = cJSON_GetObjectItemCaseSensitive(sum, "n_params");
+    fprintf(f, "## Setup\n\n");
+    fprintf(f, "- **Model:** %s; %.0f parameters (first variant).\n", model,
+            cJSON_IsNumber(np) ? np->valuedouble : NAN);
+    fprintf(f, "- **Data:** `%s`, byte-level, first 90%% train / last 10%% "
+            "validation; unigram entropy of the training split %.4f nats/byte.\n",
+            cJSON_IsString(data) ? data->valuestring : "?",
+            cJSON_IsNumber(uni) ? uni->valuedouble : NAN);
+    fprintf(f, "- **Variants:**");
+    for (int v = 0; v < s->n_variants; v++)
+        fprintf(f, " `%s`%s", s->variants[v], v + 1 < s->n_variants ? "," : ".\n");
+    fprintf(f, "- **Learning rates:**");
+    for (int k = 0; k < s->n_lrs; k++)
+        fprintf(f, " %.4g%s", s->lrs[k], k + 1 < s->n_lrs ? "," : "");
+    if (s->n_lrs > 1)
+        fprintf(f, " (geometric, ratio %.3g).\n", s->lrs[1] / s->lrs[0]);
+    else
+        fprintf(f, ".\n");
+    fprintf(f, "- **Seeds:**");
+    for (int i = 0; i < s->n_seeds; i++)
+        fprintf(f, " %ld%s", s->seeds[i], i + 1 < s->n_seeds ? "," : "");
+    fprintf(f, "; the first seed on every cell, all %d on each variant's last "
+            "stable and first unstable learning rate.\n", s->boundary_seeds);
+    fprintf(f, "- **Verdicts** (first rule that applies): *diverged* = non-finite "
+            "loss or gradient (the run stops); *collapsed* = final validation loss "
+            ">= the unigram entropy of the training data; *blew up* = after warmup "
+            "the smoothed training loss (EMA 0.9) rose above its value at step 0; "
+            "*converged* otherwise. **Max stable LR** = the highest grid LR that "
+            "converged on every seed run, with every lower LR also converged. "
+            "**LR sensitivity** (Wortsman et al. 2023) = mean over the grid of "
+            "min(val loss, val loss at init) minus the best of them.\n\n");
+}
+
+static void emit_figures(FILE *f, const lms_sweep *s, const int *stable,
+                         const int *bad, int plots_ok) {
+    fprintf(f, "## Figures\n\n");
+    if (!plots_ok) {
+        fprintf(f, "Plots were not drawn: gnuplot is missing or failed "
+                "(`apt-get install gnuplot-nox`, then run `lmstab report` again).\n\n");
+        return;
+    }
+    fprintf(f, "![final validation loss vs learning rate](plots/val_vs_lr.png)\n\n");
+    for (int v = 0; v < s->n_variants; v++)
+        if (stable[v] >= 0 && bad[v] >= 0)
+            fprintf(f, "![%s: linear-output norms, converging vs unstable]"
+                    "(plots/norms_%s.png)\n\n", s->variants[v], s->variants[v]);
+    for (int v = 0; v < s->n_variants; v++)
+        fprintf(f, "![%s: training loss curves](plots/loss_%s.png)\n\n",
+                s->variants[v], s->variants[v]);
+}
+
+/* Minimal Markdown -> HTML for what we emit: headings, lists, tables,
+ * images, paragraphs, **bold**, `code`. */
+static void inline_html(FILE *o, const char *t) {
+    int bold = 0, code = 0;
+    for (; *t; t++) {
+        if (t[0] == '*' && t[1] == '*') {
+            fputs(bold ? "</b>" : "<b>", o);
+            bold = !bold;
+            t++;
+        } else if (*t == '`') {
+            fputs(code ? "</code>" : "<code>", o);
+            code = !code;
+        } else if (*t == '<') {
+            fputs("&lt;", o);
+        } else if (*t == '>') {
+            fputs("&gt;", o);
+        } else if (*t == '&') {
+            fputs("&amp;", o);
+        } else {
+            fputc(*t, o);
+        }
+    }
+}
+
+static void md_to_html(FILE *in, FILE *o) {
+    fputs("<!DOCTYPE html>\n<html><head><meta charset='utf-8'><title>lmstab "
+          "report</title><style>body{font-family:sans-serif;max-width:1000px;"
+          "margin:auto}table{border-collapse:collapse}td,th{border:1px solid "
+          "#ccc;padding:3px 6px}img{max-width:100%}</style></head><body>\n", o);
+    char line[8192];
+    int in_list = 0, in_table = 0, row = 0;
+    while (fgets(line, sizeof line, in)) {
+        line[strcspn(line, "\n")] = '\0';
+        if (in_list && strncmp(line, "- ", 2)) {
+            fputs("</ul>\n", o);
+            in_list = 0;
+        }
+        if (in_table && line[0] != '|') {
+            fputs("</table>\n", o);
+            in_table = 0;
+        }
+        if (!strncmp(line, "# ", 2) || !strncmp(line, "## ", 3)) {
+            int h = line[1] == '#' ? 2 : 1;
+            fprintf(o, "<h%d>", h);
+            inline_html(o, line + h + 1);
+            fprintf(o, "</h%d>\n", h);
+        } else if (!strncmp(line, "- ", 2)) {
+            if (!in_list)
+                fputs("<ul>\n", o);
+            in_list = 1;
+            fputs("<li>", o);
+            inline_html(o, line + 2);
+            fputs("</li>\n", o);
+        } else if (line[0] == '|') {
+            if (!in_table) {
+                fputs("<table>\n", o);
+                row = 0;
+            }
+            in_table = 1;
+            if (strstr(line, "|---"))
+                continue;
+            fputs("<tr>", o);
+            char *p = line + 1, *bar;
+            while ((bar = strchr(p, '|'))) {
+                *bar = '\0';
+                fputs(row ? "<td>" : "<th>", o);
+                inline_html(o, p);
+                fputs(row ? "</td>" : "</th>", o);
+                p = bar + 1;
+            }
+            fputs("</tr>\n", o);
+            row++;
+        } else if (!strncmp(line, "![", 2)) {
+            char *mid = strstr(line, "](");
+            if (mid) {
+                *mid = '\0';
+                mid[strcspn(mid + 2, ")") + 2] = '\0';
+                fprintf(o, "<p><img src='%s' alt='", mid + 2);
+                inline_html(o, line + 2);
+                fputs("'></p>\n", o);
+            }
+        } else if (line[0]) {
+            fputs("<p>", o);
+            inline_html(o, line);
+            fputs("</p>\n", o);
+        }
+    }
+    if (in_list)
+        fputs("</ul>\n", o);
+    if (in_table)
+        fputs("</table>\n", o);
+    fputs("</body></html>\n", o);
+}
+
+int lms_report_page(const char *dir, const lms_sweep *s, const int *stable,
+                    const int *bad, int plots_ok, char *err, size_t errlen);
+int lms_report_page(const char *dir, const lms_sweep *s, const int *stable,
+                    const int *bad, int plots_ok, char *err, size_t errlen) {
+    char path[4300];
+    snprintf(path, sizeof path, "%s/report.md", dir);
+    FILE *f = fopen(path, "w");
+    if (!f) {
+        snprintf(err, errlen, "%s: cannot write", path);
+        return -1;
+    }
+    cJSON *sum = first_summary(s);
+    fprintf(f, "# lmstab sweep report\n\nGenerated by `lmstab report %s`.\n\n", dir);
+    emit_setup(f, s, sum);
+    cJSON_Delete(sum);
+    fprintf(f, "## Results\n\n");
+    snprintf(path, sizeof path, "%s/table.md", dir);
+    FILE *t = fopen(path, "r");
+    if (t) {
+        char line[8192];
+        while (fgets(line, sizeof line, t))
+            fputs(line, f);
+        fclose(t);
+    }
+    fputc('\n', f);
+    emit_figures(f, s, stable, bad, plots_ok);
+    fclose(f);
+    snprintf(path, sizeof path, "%s/report.md", dir);
+    FILE *in = fopen(path, "r");
+    snprintf(path, sizeof path, "%s/report.html", dir);
+    FILE *o = fopen(path, "w");
+    if (!in || !o) {
+        if (in)
+            fclose(in);
+        if (o)
+            fclose(o);
+        snprintf(err, errlen, "%s: cannot write", path);
+        return -1;
+    }
+    md_to_html(in, o);
+    fclose(in);
+    fclose(o);
+    return 0;
+}

@@ -1,0 +1,19 @@
+/*
+ * lmstab report DIR: DIR/report.md and DIR/report.html for a sweep
+ * directory, with figures DIR/plots/ (PNG) drawn by gnuplot:
+ *   val_vs_lr.png     final validation loss vs learning rate per variant
+ *   loss_<v>.png      training-loss curves of every learning rate
+ *   norms_<v>.png     linear-output norms (qkv, proj, fc1, fc2), max attention
+ *                     score and loss vs step for a converging and an unstable
+ *                     run of the same variant
+ */
+#ifndef LMSTAB_REPORT_H
+#define LMSTAB_REPORT_H
+
+#include <stddef.h>
+
+/* Returns 0 on success; plots are skipped with a note in the page when
+ * gnuplot is missing (then 1 is returned). */
+int lms_report_write(const char *dir, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,107 @@
+/* libFuzzer target: the INI model description. One input = one INI text.
+ * Exercises the strict reader (lms_config_load_string), --set overrides
+ * (each line of the form "@SECTION.KEY=VALUE" at the end of the input is
+ * also applied as an override), the typed getters, the [training]/[data]
+ * reader and, when LMS_FUZZ_PLUGIN_DIR names the built plugins and the
+ * dimensions are small, the whole model builder (op lists, slots, plugin
+ * keys, shapes), then the unknown-key check. Any crash, sanitizer report or
+ * leak is a bug; errors are the expected outcome for most inputs.
+ *
+ * Build and run: scripts/fuzz.sh (see docs/reliability.md). */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lmstab/config.h"
+#include "lmstab/loader.h"
+#include "lmstab/model.h"
+#include "lmstab/train.h"
+
+const char *lms_train_accepted_keys(void *user, const char *section);
+
+static lms_loader *loader(void) {
+    static lms_loader *ld;
+    static int tried;
+    if (!tried) {
+        tried = 1;
+        const char *dir = getenv("LMS_FUZZ_PLUGIN_DIR");
+        if (dir && *dir)
+            ld = lms_loader_new(dir);
+    }
+    return ld;
+}
+
+/* Build the model only when it is cheap: the fuzzer must not spend its
+ * time (or memory) on a 65536-wide model, which is valid input. */
+static int small_enough(lms_config *c) {
+    char err[512];
+    long v, lim[][2] = {{0, 512}, {0, 64}, {0, 64}, {0, 3}, {0, 16}};
+    const char *keys[] = {"vocab_size", "context", "d_model", "n_layer",
+                          "n_head"};
+    long defs[] = {256, 128, 128, 4, 4};
+    for (int i = 0; i < 5; i++) {
+        if (lms_config_int(c, "model", keys[i], defs[i], 1, 1L << 30, &v, err,
+                           sizeof err) != 0)
+            return 1; /* invalid: the builder reports it cheaply */
+        if (v > lim[i][1])
+            return 0;
+    }
+    return 1;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+    if (size > 65536)
+        return 0;
+    char *text = malloc(size + 1);
+    if (!text)
+        return 0;
+    memcpy(text, data, size);
+    text[size] = '\0';
+    /* Split off trailing "@override" lines. */
+    char *sets[8];
+    int nsets = 0;
+    char *at;
+    while (nsets < 8 && (at = strrchr(text, '@')) &&
+           (at == text || at[-1] == '\n')) {
+        sets[nsets++] = at + 1;
+        *at = '\0';
+        char *nl = strchr(sets[nsets - 1], '\n');
+        if (nl)
+            *nl = '\0';
+    }
+    char err[2048];
+    lms_config c;
+    if (lms_config_load_string(&c, text, "fuzz.ini", err, sizeof err) == 0) {
+        int ok = 1;
+        for (int i = 0; i < nsets && ok; i++)
+            ok = lms_config_override(&c, sets[i], err, sizeof err) == 0;
+        lms_train_cfg tc;
+        if (ok && lms_train_cfg_read(&tc, &c, err, sizeof err) == 0) {
+            long l;
+            double d;
+            int b;
+            (void)lms_config_int(&c, "model", "n_layer", 4, 1, 1024, &l, err,
+                                 sizeof err);
+            (void)lms_config_float(&c, "model", "init_std", 0.02, 0, 10, &d,
+                                   err, sizeof err);
+            (void)lms_config_bool(&c, "model", "tie_embeddings", 1, &b, err,
+                                  sizeof err);
+            (void)lms_config_str(&c, "data", "train", NULL);
+            lms_loader *ld = loader();
+            if (ld && small_enough(&c)) {
+                lms_model m;
+                if (lms_model_build(&m, &c, ld, 1, err, sizeof err) == 0) {
+                    (void)lms_config_check_unused(&c, lms_train_accepted_keys,
+                                                  NULL, err, sizeof err);
+                    lms_model_free(&m);
+                }
+            } else {
+                (void)lms_config_check_unused(&c, NULL, NULL, err, sizeof err);
+            }
+        }
+    }
+    lms_config_free(&c);
+    free(text);
+    return 0;
+}
