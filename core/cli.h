@@ -6,6 +6,7 @@ int lms_cmd_train(int argc, char **argv);
 int lms_cmd_golden(int argc, char **argv);
 int lms_cmd_plugins(int argc, char **argv);
 int lms_cmd_sweep(int argc, char **argv);
+int lms_cmd_bench(int argc, char **argv);
 int lms_cmd_report(int argc, char **argv);
 
 /* Shared option parsing: --set k=v (repeatable), --plugin-dir DIR. Returns

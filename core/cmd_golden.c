@@ -14,8 +14,13 @@ static void usage(FILE *f) {
             "its p0.* tensors and compares logits, losses, every gradient and two\n"
             "AdamW steps with the file (tolerances of ../shared/golden/README.md),\n"
             "printing the worst difference per tensor.\n"
+            "FILE needs x, y, p0.*, logits0, loss0, g0.*, grad_norm0, p1.*, loss1,\n"
+            "g1.*, grad_norm1, p2.*, loss2 (format: ../shared/golden/README.md;\n"
+            "writing one from PyTorch: docs/plugins.md).\n"
             "Names: ours equal the file's after 'attn.q_norm'->'q_ln' and\n"
-            "'attn.k_norm'->'k_ln'; --map adds rewrites of a dotted name part.\n"
+            "'attn.k_norm'->'k_ln'; --map OURS=THEIRS (repeatable) first rewrites\n"
+            "a dotted name part, e.g. --map attn.q_norm.g=q_scale.\n"
+            "  -v, --verbose     print every tensor, not only the worst\n"
             "Exit status: 0 match, 1 mismatch or error, 2 bad usage.\n");
 }
 

@@ -1,9 +1,41 @@
-/* lmstab plugins */
+/* lmstab plugins: list the plugins on the search path, or (--markdown) print
+ * the key reference of the core sections and of every plugin (docs/keys.md).
+ */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "lmstab/config.h"
 #include "lmstab/loader.h"
+#include "lmstab/train.h"
+
+/* core/train_cfg.c: the keys the strict parser accepts per fixed section. */
+const char *lms_train_accepted_keys(void *user, const char *section);
+
+static void usage(FILE *f) {
+    fprintf(f,
+            "usage: lmstab plugins [--keys NAME] [--plugin-dir DIR]\n"
+            "       lmstab plugins --markdown [--plugin-dir DIR]\n"
+            "\n"
+            "Lists every plugin on the search path with its kind, version,\n"
+            "summary, file, keys (with defaults and valid values) and child\n"
+            "slots. The search path, first hit per name wins: --plugin-dir,\n"
+            "the absolute entries of $LMSTAB_PLUGIN_PATH (colon separated),\n"
+            "the build tree, <dir of lmstab>/../lib/lmstab, the installed\n"
+            "plugin dir.\n"
+            "\n"
+            "  --keys NAME      only plugin NAME (exit 1 if it is not found)\n"
+            "  --markdown       the key reference of the INI sections [model],\n"
+            "                   [block], [training], [data], [verdict] and of\n"
+            "                   every plugin, as Markdown (docs/keys.md)\n"
+            "  --plugin-dir DIR search DIR first\n"
+            "\n"
+            "Exit status: 0 ok, 1 a plugin failed to load or NAME not found,\n"
+            "2 bad usage.\n");
+}
+
+/* ---- the listing -------------------------------------------------------- */
 
 typedef struct listing {
     const char *only; /* --keys NAME */
@@ -35,9 +67,295 @@ static void show(void *user, const lms_plugin *p, const char *path,
                s->help ? s->help : "");
 }
 
+/* ---- --markdown: the core sections ---------------------------------------- */
+
+/* Keys of the fixed sections. Names must equal lms_train_accepted_keys and
+ * the [training]/[verdict] defaults what lms_train_cfg_read uses (both
+ * checked by core_table_check); [model] defaults are those of core/model.c. */
+typedef struct core_key {
+    const char *section, *key, *type, *def, *help;
+} core_key;
+
+static const core_key core_keys[] = {
+    {"model", "vocab_size", "int", "256", "vocabulary size: 256 for bytes, 50257 for GPT-2 token `.bin` files; 2 to 2^20"},
+    {"model", "context", "int", "128", "maximum sequence length T (learned position embeddings); 1 to 65536"},
+    {"model", "d_model", "int", "128", "residual stream width; a multiple of n_head; 1 to 65536"},
+    {"model", "n_layer", "int", "4", "number of blocks; 1 to 1024"},
+    {"model", "n_head", "int", "4", "attention heads (head_dim = d_model / n_head); 1 to 1024"},
+    {"model", "tie_embeddings", "bool", "true", "the output head is the token embedding `wte` (GPT-2); false: a separate `lm_head.weight`"},
+    {"model", "init_std", "float", "0.02", "std of the N(0, std) init of the embeddings and the output head; 0 to 10"},
+    {"model", "final_norm", "plugin", "layernorm", "norm plugin before the output head (`ln_f`), or `none`; its keys in `[model.final_norm]`"},
+    {"model", "logit_cap", "plugin", "none", "score_map plugin on the output logits (e.g. `tanh_cap`, Gemma 2 uses cap 30); keys in `[model.logit_cap]`"},
+    {"model", "aux_loss", "plugin", "none", "aux_loss plugin adding a term to the loss from the logits (e.g. `z_loss`); keys in `[model.aux_loss]`"},
+    {"block", "attn", "op list", "(none)", "ops of the attention branch, `x = x + ops(x)`, e.g. `ln1, qkv, attn, proj`; each op `<op>` has a section `[block.<op>]`"},
+    {"block", "mlp", "op list", "(none)", "ops of the MLP branch, e.g. `ln2, fc1, act, fc2`; at least one of attn and mlp is needed"},
+    {"training", "lr", "float", "3e-3", "peak learning rate (after warmup); 0 to 1000"},
+    {"training", "max_steps", "int", "1000", "optimizer steps; 1 to 1e8"},
+    {"training", "batch_size", "int", "16", "sequences per step (B); 1 to 65536"},
+    {"training", "warmup_steps", "int", "100", "linear warmup: lr * (step + 1) / warmup_steps; 0 disables"},
+    {"training", "schedule", "string", "cosine", "after warmup: `cosine` or `linear` down to min_lr_ratio * lr at max_steps, or `constant`"},
+    {"training", "min_lr_ratio", "float", "0.1", "final learning rate / peak for cosine and linear; 0 to 1"},
+    {"training", "weight_decay", "float", "0.1", "AdamW decoupled decay `p -= lr * wd * p`, on parameters with ndim >= 2 only; 0 to 10"},
+    {"training", "beta1", "float", "0.9", "AdamW first-moment decay; 0 to 0.999999"},
+    {"training", "beta2", "float", "0.95", "AdamW second-moment decay; 0 to 0.999999"},
+    {"training", "eps", "float", "1e-8", "AdamW epsilon; 1e-30 to 1"},
+    {"training", "grad_clip", "float", "1.0", "clip the global gradient norm to this; 0 disables"},
+    {"training", "eval_every", "int", "100", "validation loss (fixed windows) every N steps, from step 0; 0 disables"},
+    {"training", "eval_batches", "int", "20", "batches per validation; 1 to 100000"},
+    {"training", "seed", "int", "1337", "seed of the init and the batch sampler (same seed, one thread: same run bit for bit)"},
+    {"training", "log_every", "int", "10", "a metrics.csv row and a progress line every N steps (and at the last step)"},
+    {"training", "instrument_every", "int", "10", "per-layer output norms and attention statistics on logged steps that are multiples of N; 0 disables"},
+    {"data", "train", "path", "(default corpus)", "a text file read as bytes, or an llm.c token file (`.bin`, GPT-2 tokens), relative to the working directory; first 90% train, last 10% validation. Absent or `tinyshakespeare.txt`: data/tinyshakespeare.txt of the source tree, then ../shared/data/. `--data FILE` overrides it"},
+    {"verdict", "ema", "float", "0.9", "smoothing of the train loss for the blow-up rule; 0 to 0.9999"},
+    {"verdict", "blowup_factor", "float", "1.0", "`blew_up` when, after warmup, the smoothed train loss exceeds this times its value at step 0; 0.1 to 100"},
+    {"verdict", "collapse_margin", "float", "0.0", "`collapsed` when the final validation loss >= the unigram entropy of the data minus this; -10 to 10"},
+};
+#define N_CORE_KEYS (sizeof core_keys / sizeof core_keys[0])
+
+static const struct {
+    const char *name, *intro;
+} core_sections[] = {
+    {"model", "Dimensions and model-level plugins."},
+    {"block", "The block, repeated n_layer times: `x = x + attn_ops(x); x = x + mlp_ops(x)`. "
+              "Each op `<op>` named in a list has a section `[block.<op>]` with `plugin = NAME`, "
+              "the keys of that plugin and its child slots (`q_norm = layernorm`); a child's keys "
+              "go in `[block.<op>.<slot>]`. A slot set to `none` is empty."},
+    {"training", "Optimizer (AdamW, PyTorch semantics), schedule, evaluation and logging."},
+    {"data", "The corpus."},
+    {"verdict", "How a finished run is classified: `diverged` (non-finite loss or gradient norm: "
+                "stops at once), then `collapsed`, then `blew_up`, else `converged`."},
+};
+#define N_CORE_SECTIONS (sizeof core_sections / sizeof core_sections[0])
+
+/* 1 if `key` is an item of the comma-separated list `list`. */
+static int in_list(const char *list, const char *key) {
+    size_t n = strlen(key);
+    for (const char *p = list; p && *p;) {
+        while (*p == ' ' || *p == ',')
+            p++;
+        size_t m = strcspn(p, ", ");
+        if (m == n && !strncmp(p, key, n))
+            return 1;
+        p += m;
+    }
+    return 0;
+}
+
+/* lms_train_cfg_read on one INI text; 0 ok. */
+static int read_train_cfg(const char *text, lms_train_cfg *t, char *err,
+                          size_t errlen) {
+    lms_config c;
+    int rc = lms_config_load_string(&c, text, "defaults", err, errlen);
+    if (rc == 0)
+        rc = lms_train_cfg_read(t, &c, err, errlen);
+    lms_config_free(&c);
+    t->train_path = NULL; /* points into c */
+    return rc;
+}
+
+/* The table above against the code: same key names as the parser accepts,
+ * same defaults as lms_train_cfg_read (setting a key to its documented
+ * default must change nothing). Non-zero + message when stale. */
+static int core_table_check(char *err, size_t errlen) {
+    for (size_t s = 0; s < N_CORE_SECTIONS; s++) {
+        const char *sec = core_sections[s].name;
+        const char *acc = lms_train_accepted_keys(NULL, sec);
+        size_t nacc = 0, ndoc = 0;
+        for (const char *p = acc; p && *p; p += strcspn(p, ","), p += *p == ',')
+            nacc++;
+        for (size_t i = 0; i < N_CORE_KEYS; i++) {
+            if (strcmp(core_keys[i].section, sec) != 0)
+                continue;
+            ndoc++;
+            if (!acc || !in_list(acc, core_keys[i].key)) {
+                snprintf(err, errlen, "[%s] %s is documented in "
+                         "core/cmd_plugins.c but not accepted by the parser",
+                         sec, core_keys[i].key);
+                return -1;
+            }
+        }
+        if (ndoc != nacc) {
+            snprintf(err, errlen, "[%s] accepts %zu keys (%s) but "
+                     "core/cmd_plugins.c documents %zu: add the new ones",
+                     sec, nacc, acc ? acc : "", ndoc);
+            return -1;
+        }
+    }
+    lms_train_cfg def, t;
+    if (read_train_cfg("", &def, err, errlen) != 0)
+        return -1;
+    for (size_t i = 0; i < N_CORE_KEYS; i++) {
+        const core_key *k = &core_keys[i];
+        if (strcmp(k->section, "training") && strcmp(k->section, "verdict"))
+            continue;
+        char text[256];
+        snprintf(text, sizeof text, "[%s]\n%s = %s\n", k->section, k->key,
+                 k->def);
+        if (read_train_cfg(text, &t, err, errlen) != 0)
+            return -1;
+        if (memcmp(&t, &def, sizeof t) != 0) {
+            snprintf(err, errlen, "[%s] %s: the default documented in "
+                     "core/cmd_plugins.c (%s) is not the parser's", k->section,
+                     k->key, k->def);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* Markdown table cell: '|' escaped, newlines as spaces. */
+static void md_cell(const char *s) {
+    for (; s && *s; s++) {
+        if (*s == '|')
+            fputs("\\|", stdout);
+        else
+            putchar(*s == '\n' ? ' ' : *s);
+    }
+}
+
+static void md_core(void) {
+    printf("## Core sections\n\n"
+           "Every key can be overridden on the command line with "
+           "`--set SECTION.KEY=VALUE` (KEY is the part after the last dot). "
+           "Unknown sections and keys, duplicates and out-of-range values "
+           "are errors.\n");
+    for (size_t s = 0; s < N_CORE_SECTIONS; s++) {
+        printf("\n### [%s]\n\n%s\n\n| key | type | default | meaning |\n"
+               "|---|---|---|---|\n",
+               core_sections[s].name, core_sections[s].intro);
+        for (size_t i = 0; i < N_CORE_KEYS; i++) {
+            const core_key *k = &core_keys[i];
+            if (strcmp(k->section, core_sections[s].name) != 0)
+                continue;
+            printf("| `%s` | %s | `%s` | ", k->key, k->type, k->def);
+            md_cell(k->help);
+            printf(" |\n");
+        }
+    }
+}
+
+/* ---- --markdown: the plugins ------------------------------------------- */
+
+typedef struct md_state {
+    const lms_plugin *p[256];
+    int n, failed;
+} md_state;
+
+static void md_collect(void *user, const lms_plugin *p, const char *path,
+                       const char *err) {
+    md_state *st = user;
+    if (!p) {
+        fprintf(stderr, "lmstab: cannot load plugin %s: %s\n", path, err);
+        st->failed++;
+    } else if (st->n < 256) {
+        st->p[st->n++] = p;
+    }
+}
+
+static const char *value_type_name(lms_value_type t) {
+    switch (t) {
+    case LMS_VALUE_INT: return "int";
+    case LMS_VALUE_FLOAT: return "float";
+    case LMS_VALUE_BOOL: return "bool";
+    case LMS_VALUE_STRING: return "string";
+    }
+    return "?";
+}
+
+/* Where a plugin of kind `kind` can go: block op, model keys, child slots of
+ * the plugins in st. */
+static void md_where(const md_state *st, int kind) {
+    int n = 0;
+    printf("Goes in: ");
+    if (kind == LMS_KIND_NORM || kind == LMS_KIND_LINEAR ||
+        kind == LMS_KIND_ACTIVATION || kind == LMS_KIND_ATTENTION)
+        printf("%sa block op (`[block.<op>]` `plugin = ...`)", n++ ? ", " : "");
+    static const struct {
+        int kind;
+        const char *key;
+    } model_keys[] = {{LMS_KIND_NORM, "final_norm"},
+                      {LMS_KIND_SCORE_MAP, "logit_cap"},
+                      {LMS_KIND_AUX_LOSS, "aux_loss"}};
+    for (size_t i = 0; i < sizeof model_keys / sizeof model_keys[0]; i++)
+        if (model_keys[i].kind == kind)
+            printf("%s`[model] %s`", n++ ? ", " : "", model_keys[i].key);
+    for (int i = 0; i < st->n; i++)
+        for (const lms_slot *s = st->p[i]->desc->slots; s && s->name; s++)
+            if ((int)s->kind == kind)
+                printf("%sslot `%s` of `%s`", n++ ? ", " : "", s->name,
+                       st->p[i]->desc->name);
+    printf("%s.\n", n ? "" : "a slot of its kind");
+}
+
+static void md_plugin(const md_state *st, const lms_descriptor *d) {
+    printf("\n### %s\n\n", d->name);
+    printf("Kind `%s`, version %s. ", lms_kind_name(d->kind), d->version);
+    md_cell(d->summary);
+    size_t len = strlen(d->summary);
+    printf("%s\n\n", len && d->summary[len - 1] == '.' ? "" : ".");
+    md_where(st, d->kind);
+    if (d->keys[0].name) {
+        printf("\n| key | type | default | meaning |\n|---|---|---|---|\n");
+        for (const lms_key *k = d->keys; k->name; k++) {
+            printf("| `%s` | %s | `%s` | ", k->name, value_type_name(k->type),
+                   k->default_value ? k->default_value : "");
+            md_cell(k->help);
+            printf(" |\n");
+        }
+    } else {
+        printf("\nNo keys.\n");
+    }
+    if (d->slots && d->slots[0].name) {
+        printf("\nChild slots (a key of this plugin's section naming a "
+               "plugin, or `none`; the child's keys go in "
+               "`[<section>.<slot>]`):\n\n| slot | kind | meaning |\n"
+               "|---|---|---|\n");
+        for (const lms_slot *s = d->slots; s->name; s++) {
+            printf("| `%s` | %s | ", s->name, lms_kind_name(s->kind));
+            md_cell(s->help);
+            printf(" |\n");
+        }
+    }
+}
+
+static int markdown(lms_loader *ld) {
+    char err[512];
+    if (core_table_check(err, sizeof err) != 0) {
+        fprintf(stderr, "lmstab: error: the key reference is stale: %s\n", err);
+        return 1;
+    }
+    static md_state st;
+    st.n = st.failed = 0;
+    lms_loader_scan(ld, md_collect, &st);
+    if (st.failed)
+        return 1;
+    printf("# Configuration keys\n\n"
+           "<!-- Generated by `lmstab plugins --markdown`; do not edit. "
+           "Regenerate: cmake --build build --target docs-keys -->\n\n"
+           "Every key of a model INI file, from the core's sections and from "
+           "the descriptor of every plugin shipped with lmstab. "
+           "`lmstab plugins --keys NAME` prints the same for any installed "
+           "plugin.\n\n## Contents\n\n- [Core sections](#core-sections):");
+    for (size_t s = 0; s < N_CORE_SECTIONS; s++)
+        printf(" [[%s]](#%s)", core_sections[s].name, core_sections[s].name);
+    printf("\n- [Plugins](#plugins):");
+    for (int i = 0; i < st.n; i++)
+        printf(" [%s](#%s)", st.p[i]->desc->name, st.p[i]->desc->name);
+    printf("\n\n");
+    md_core();
+    printf("\n## Plugins\n\n"
+           "A plugin's keys go in the section that names it: `[block.<op>]` "
+           "for a block op, `[model.<key>]` for `final_norm`, `logit_cap`, "
+           "`aux_loss`, `[block.<op>.<slot>]` for a child.\n");
+    for (int i = 0; i < st.n; i++)
+        md_plugin(&st, st.p[i]->desc);
+    return 0;
+}
+
 int lms_cmd_plugins(int argc, char **argv) {
     lms_cli_common c = {0};
     listing ls = {0};
+    int md = 0;
     for (int i = 1; i < argc; i++) {
         int n = lms_cli_common_opt(&c, argc, argv, i);
         if (n < 0)
@@ -46,20 +364,29 @@ int lms_cmd_plugins(int argc, char **argv) {
             i += n - 1;
         } else if (!strcmp(argv[i], "--keys") && i + 1 < argc) {
             ls.only = argv[++i];
+        } else if (!strcmp(argv[i], "--markdown")) {
+            md = 1;
         } else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-            printf("usage: lmstab plugins [--keys NAME] [--plugin-dir DIR]\n"
-                   "Lists the plugins on the search path (--plugin-dir, then\n"
-                   "$LMSTAB_PLUGIN_PATH, then the build/installed plugin dir)\n"
-                   "with kind, version, summary, keys and child slots.\n");
+            usage(stdout);
             return 0;
         } else {
             fprintf(stderr, "lmstab plugins: unexpected argument '%s'\n", argv[i]);
+            usage(stderr);
             return 2;
         }
+    }
+    if (c.nsets > 0) {
+        fprintf(stderr, "lmstab plugins: --set does not apply here\n");
+        return 2;
     }
     lms_loader *ld = lms_loader_new(c.plugin_dir);
     if (!ld)
         return 1;
+    if (md) {
+        int rc = markdown(ld);
+        lms_loader_free(ld);
+        return rc;
+    }
     printf("search path:");
     for (int i = 0; i < lms_loader_ndirs(ld); i++)
         printf(" %s", lms_loader_dir(ld, i));

@@ -17,7 +17,13 @@ static void usage(FILE *f) {
             "per run, one BLAS thread each, N at a time), skipping runs already\n"
             "finished in DIR, adding seeds at each variant's boundary LRs, then\n"
             "writes DIR/results.csv, cells.csv, variants.csv, table.md and prints\n"
-            "the table. --set adds overrides to every run.\n");
+            "the table. --set adds overrides to every run.\n"
+            "--aggregate DIR only rebuilds the tables from the runs in DIR.\n"
+            "\n"
+            "SWEEP.ini has a [sweep] section (variants, configs_dir, lr_min,\n"
+            "lr_max, lr_ratio, seeds, boundary_seeds, jobs, out, data, reference)\n"
+            "and an optional [overrides] section of SECTION.KEY = VALUE lines;\n"
+            "see docs/cli.md.\n");
 }
 
 int lms_cmd_sweep(int argc, char **argv) {

@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 
+#include "lmstab/bench.h"
 #include "lmstab/loader.h"
 
 static void host_sgemm(int trans_a, int trans_b, int m, int n, int k,
@@ -28,3 +29,9 @@ static const lms_host default_host = {
 };
 
 const lms_host *lms_host_default(void) { return &default_host; }
+
+void lms_set_threads(int n) {
+    openblas_set_num_threads(n < 1 ? 1 : n);
+}
+
+int lms_get_threads(void) { return openblas_get_num_threads(); }

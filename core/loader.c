@@ -15,6 +15,11 @@
 #ifndef LMS_PLUGIN_INSTALL_DIR
 #define LMS_PLUGIN_INSTALL_DIR "/usr/local/lib/lmstab"
 #endif
+/* The plugin dir relative to the installed executable's dir (set by CMake
+ * from the install layout: bindir -> libdir/lmstab). */
+#ifndef LMS_PLUGIN_REL_DIR
+#define LMS_PLUGIN_REL_DIR "../lib/lmstab"
+#endif
 
 #define LMS_MAX_LOADED 128
 
@@ -104,7 +109,7 @@ lms_loader *lms_loader_new(const char *plugin_dir) {
     }
     add_exe_relative(ld, "plugins");       /* build tree: build/lmstab */
     add_exe_relative(ld, "../plugins");    /* build tree: build/core/lmstab */
-    add_exe_relative(ld, "../lib/lmstab"); /* relocated install */
+    add_exe_relative(ld, LMS_PLUGIN_REL_DIR); /* relocated install */
     add_dir(ld, LMS_PLUGIN_INSTALL_DIR);
     return ld;
 }

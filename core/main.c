@@ -19,6 +19,7 @@ static const struct {
     {"report", lms_cmd_report},
     {"golden", lms_cmd_golden},
     {"plugins", lms_cmd_plugins},
+    {"bench", lms_cmd_bench},
 };
 
 static void usage(FILE *f) {
@@ -36,12 +37,21 @@ static void usage(FILE *f) {
             "  sweep SWEEP.ini [--out DIR] [--jobs N]\n"
             "                        learning-rate sweep over variants and seeds\n"
             "  report SWEEP_DIR      Markdown/HTML report with gnuplot figures\n"
-            "  plugins [--keys NAME] list plugins with kind, version and keys\n"
+            "  plugins [--keys NAME | --markdown]\n"
+            "                        list plugins with kind, version and keys\n"
+            "  bench CONFIG [--steps N] [--threads N] [--json FILE]\n"
+            "                        speed: sgemm roof, tokens/s, MFU, memory\n"
             "\n"
             "common options: --plugin-dir DIR (searched before "
             "$LMSTAB_PLUGIN_PATH)\n"
             "  lmstab COMMAND --help   for a command's options\n"
-            "  lmstab --version\n");
+            "  lmstab --version        version and plugin ABI\n"
+            "\n"
+            "environment:\n"
+            "  LMSTAB_PLUGIN_PATH    colon-separated absolute dirs searched for\n"
+            "                        plugins after --plugin-dir\n"
+            "  OPENBLAS_NUM_THREADS  BLAS threads (1: bit-for-bit reproducible)\n"
+            "Reference: docs/cli.md; every config key: docs/keys.md.\n");
 }
 
 int lms_cli_common_opt(lms_cli_common *c, int argc, char **argv, int i) {

@@ -4,8 +4,51 @@
 #include <cblas.h>
 #include <math.h>
 #include <string.h>
+#include <time.h>
 
+#include "lmstab/bench.h"
 #include "lmstab/model.h"
+
+/* ---- optional op-kind timing (see lmstab/bench.h) ----------------------- */
+
+static lms_op_timer *g_timer;
+
+void lms_pass_set_timer(lms_op_timer *t) { g_timer = t; }
+
+double lms_now(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+const char *lms_tkind_name(lms_tkind k) {
+    static const char *const names[LMS_TK_N] = {
+        "matmul", "attention", "norm", "activation", "loss", "other",
+        "optimizer"};
+    return (unsigned)k < LMS_TK_N ? names[k] : "?";
+}
+
+/* Start of a timed section (0 when timing is off). */
+static inline double lap_start(void) { return g_timer ? lms_now() : 0.0; }
+
+/* Charge the time since *t to kind and restart *t. */
+static inline void lap(double *t, lms_tkind kind) {
+    if (g_timer) {
+        double n = lms_now();
+        g_timer->sec[kind] += n - *t;
+        *t = n;
+    }
+}
+
+static lms_tkind layer_kind(const lms_layer *L) {
+    switch (L->plugin->desc->kind) {
+    case LMS_KIND_LINEAR: return LMS_TK_MATMUL;
+    case LMS_KIND_ATTENTION: return LMS_TK_ATTENTION;
+    case LMS_KIND_NORM: return LMS_TK_NORM;
+    case LMS_KIND_ACTIVATION: return LMS_TK_ACTIVATION;
+    default: return LMS_TK_OTHER;
+    }
+}
 
 /* resid buffer k: input of branch k (k = l*n_branches + b); the last one is
  * the output of the final block. */
@@ -70,6 +113,7 @@ float lms_model_forward(lms_model *m, const int32_t *x, const int32_t *y,
         lms_model_set_training(m, training);
         m->training = training;
     }
+    double t = lap_start();
     m->B = B;
     m->T = T;
     const int C = m->mi.d_model, V = m->mi.vocab;
@@ -78,6 +122,7 @@ float lms_model_forward(lms_model *m, const int32_t *x, const int32_t *y,
     if (y)
         memcpy(m->y, y, rows * sizeof *y);
     embed_forward(m, x);
+    lap(&t, LMS_TK_OTHER);
     size_t k = 0;
     for (int l = 0; l < m->mi.n_layer; l++)
         for (int b = 0; b < m->n_branches; b++, k++) {
@@ -87,26 +132,32 @@ float lms_model_forward(lms_model *m, const int32_t *x, const int32_t *y,
                 lms_op *op = &br->ops[i];
                 lms_layer_forward(op->layer, op->out, in, rows, B, T,
                                   instrument ? op->stats : NULL);
+                lap(&t, layer_kind(op->layer));
                 in = op->out;
             }
             float *next = resid_at(m, k + 1);
             const float *res = resid_at(m, k);
             for (size_t j = 0; j < rows * C; j++)
                 next[j] = res[j] + in[j];
+            lap(&t, LMS_TK_OTHER);
         }
     const float *h = resid_at(m, k);
     if (m->final_norm) {
         lms_layer_forward(m->final_norm, m->normed, h, rows, B, T, NULL);
         h = m->normed;
+        lap(&t, LMS_TK_NORM);
     }
     /* logits (rows, V) = h (rows, C) @ head^T */
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)rows, V, C, 1.0f,
                 h, C, m->head, C, 0.0f, m->logits, V);
+    lap(&t, LMS_TK_MATMUL);
     if (m->logit_map)
         lms_layer_forward(m->logit_map, m->mapped, m->logits, rows, B, T, NULL);
     softmax_ce(m, y, rows);
-    if (!y)
+    if (!y) {
+        lap(&t, LMS_TK_LOSS);
         return 0.0f;
+    }
     double loss = 0.0;
     for (size_t r = 0; r < rows; r++)
         loss += m->losses[r];
@@ -115,6 +166,7 @@ float lms_model_forward(lms_model *m, const int32_t *x, const int32_t *y,
         for (size_t r = 0; r < rows; r++)
             loss += m->aux_out[r];
     }
+    lap(&t, LMS_TK_LOSS);
     return (float)(loss / (double)rows);
 }
 
@@ -132,22 +184,25 @@ void lms_model_zero_grad(lms_model *m) {
 
 /* Backward of one branch: dresid holds dL/d(branch output) on entry (the
  * residual passes it through unchanged) and gets the branch's input
- * gradient added. */
+ * gradient added. The last op reads dresid directly; intermediate
+ * gradients alternate between dbuf[0] and dbuf[1]. */
 static void branch_backward(lms_model *m, lms_branch *br, const float *in0,
-                            size_t rows) {
-    const int C = m->mi.d_model;
-    float *dy = m->dbuf[0], *dx = m->dbuf[1];
-    memcpy(dy, m->dresid, rows * C * sizeof(float));
-    for (int i = br->n_ops - 1; i >= 0; i--) {
+                            size_t rows, double *t) {
+    const float *dy = m->dresid;
+    if (br->n_ops == 1) { /* the op would read and accumulate into dresid */
+        memcpy(m->dbuf[1], m->dresid, rows * m->mi.d_model * sizeof(float));
+        dy = m->dbuf[1];
+    }
+    for (int i = br->n_ops - 1, k = 0; i >= 0; i--, k ^= 1) {
         lms_op *op = &br->ops[i];
         const float *in = i > 0 ? br->ops[i - 1].out : in0;
-        float *target = i > 0 ? dx : m->dresid;
+        float *target = i > 0 ? m->dbuf[k] : m->dresid;
         if (i > 0)
-            memset(dx, 0, rows * op->in_cols * sizeof(float));
+            memset(target, 0, rows * op->in_cols * sizeof(float));
+        lap(t, LMS_TK_OTHER);
         lms_layer_backward(op->layer, target, dy, in, op->out, rows, m->B, m->T);
-        float *t = dy;
-        dy = dx;
-        dx = t;
+        lap(t, layer_kind(op->layer));
+        dy = target;
     }
 }
 
@@ -155,6 +210,7 @@ void lms_model_backward(lms_model *m) {
     const int C = m->mi.d_model, V = m->mi.vocab;
     const size_t rows = (size_t)m->B * m->T;
     const float inv = 1.0f / (float)rows;
+    double t = lap_start();
     /* dL/dmapped = (softmax - onehot) / rows, written over probs */
     float *dmapped = m->probs;
     for (size_t r = 0; r < rows; r++) {
@@ -177,23 +233,27 @@ void lms_model_backward(lms_model *m) {
                            m->mapped, rows, m->B, m->T);
         dlogits = m->dlogits2;
     }
+    lap(&t, LMS_TK_LOSS);
     size_t nk = (size_t)m->mi.n_layer * m->n_branches;
     const float *h = m->final_norm ? m->normed : resid_at(m, nk);
-    /* dhead += dlogits^T h ; dh = dlogits head */
+    float *dh = m->final_norm ? m->dnormed : m->dresid;
+    /* dhead += dlogits^T h ; dh = dlogits head (beta 0: no clear needed) */
     cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, V, C, (int)rows, 1.0f,
                 dlogits, V, h, C, 1.0f, m->dhead, C);
-    memset(m->dresid, 0, rows * C * sizeof(float));
-    float *dh = m->final_norm ? m->dnormed : m->dresid;
-    if (m->final_norm)
-        memset(dh, 0, rows * C * sizeof(float));
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)rows, C, V,
-                1.0f, dlogits, V, m->head, C, 1.0f, dh, C);
-    if (m->final_norm)
+                1.0f, dlogits, V, m->head, C, 0.0f, dh, C);
+    lap(&t, LMS_TK_MATMUL);
+    if (m->final_norm) {
+        memset(m->dresid, 0, rows * C * sizeof(float));
+        lap(&t, LMS_TK_OTHER);
         lms_layer_backward(m->final_norm, m->dresid, dh, resid_at(m, nk),
                            m->normed, rows, m->B, m->T);
+        lap(&t, LMS_TK_NORM);
+    }
     for (size_t k = nk; k-- > 0;) {
         int l = (int)(k / m->n_branches), b = (int)(k % m->n_branches);
-        branch_backward(m, &m->blocks[l].br[b], resid_at(m, k), rows);
+        branch_backward(m, &m->blocks[l].br[b], resid_at(m, k), rows, &t);
     }
     embed_backward(m);
+    lap(&t, LMS_TK_OTHER);
 }

@@ -1,7 +1,9 @@
 /* The training loop. Errors before the first step leave no output
  * directory behind; summary.json (written atomically at the end) marks a
- * finished run. */
+ * finished run; checkpoint.safetensors (optional, see checkpoint.h) lets a
+ * stopped run continue bit-exactly. */
 #include <cjson/cJSON.h>
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lmstab/checkpoint.h"
 #include "lmstab/data.h"
 #include "lmstab/fsutil.h"
 #include "lmstab/metrics.h"
@@ -31,7 +34,9 @@ typedef struct job {
     float *mstate, *vstate;
     int32_t *x, *y;
     lms_metrics mt;
+    lms_train_state st;
     char data_path[4096];
+    char ckpt_path[4200];
 } job;
 
 static double now_s(void) {
@@ -133,17 +138,20 @@ static int train_step(job *j, long step, float lr, int instrument,
     int B = (int)j->tc.batch_size, T = j->m.mi.context;
     *loss = lms_model_forward(&j->m, j->x, j->y, B, T,
                               LMS_FWD_TRAINING | (instrument ? LMS_FWD_INSTRUMENT : 0));
+    char where[300];
     if (!isfinite(*loss)) {
+        lms_model_find_nonfinite(&j->m, 0, where, sizeof where);
         snprintf(r->diverged_reason, sizeof r->diverged_reason,
-                 "non-finite training loss at step %ld", step);
+                 "non-finite training loss at step %ld: %s", step, where);
         return 1;
     }
     lms_model_zero_grad(&j->m);
     lms_model_backward(&j->m);
     *gnorm = lms_grad_norm(j->m.grads, j->m.n_params);
     if (!isfinite(*gnorm)) {
+        lms_model_find_nonfinite(&j->m, 1, where, sizeof where);
         snprintf(r->diverged_reason, sizeof r->diverged_reason,
-                 "non-finite gradient norm at step %ld", step);
+                 "non-finite gradient norm at step %ld: %s", step, where);
         return 1;
     }
     lms_clip_grads(j->m.grads, j->m.n_params, *gnorm, (float)j->tc.grad_clip);
@@ -152,62 +160,76 @@ static int train_step(job *j, long step, float lr, int instrument,
 }
 
 /* Smoothed training loss against its value at init (the blow-up rule). */
-static void track_blowup(job *j, lms_train_result *r, long step, double loss,
-                         double *ema) {
+static void track_blowup(job *j, long step, double loss) {
+    lms_train_state *st = &j->st;
     const double a = j->tc.verdict_ema;
+    st->recent[st->nrecent++ % LMS_CKPT_RECENT] = loss;
     if (step == 0) {
-        r->init_train_loss = loss;
-        *ema = loss;
+        st->init_train_loss = loss;
+        st->ema = loss;
         return;
     }
-    *ema = a * *ema + (1.0 - a) * loss;
+    st->ema = a * st->ema + (1.0 - a) * loss;
     if (step < j->tc.warmup_steps)
         return;
-    if (*ema > r->max_smoothed_loss)
-        r->max_smoothed_loss = *ema;
-    if (r->blew_up_step < 0 && *ema > j->tc.blowup_factor * r->init_train_loss)
-        r->blew_up_step = step;
+    if (st->ema > st->max_smoothed_loss)
+        st->max_smoothed_loss = st->ema;
+    if (st->blew_up_step < 0 && st->ema > j->tc.blowup_factor * st->init_train_loss)
+        st->blew_up_step = step;
 }
+
+static int save_checkpoint(job *j, char *err, size_t errlen) {
+    lms_data_id id = {j->data_path, j->data.n_tokens,
+                      lms_tokens_hash(j->data.tokens, j->data.n_tokens)};
+    return lms_ckpt_save(j->ckpt_path, &j->m, j->mstate, j->vstate, &j->st,
+                         &j->cfg, &id, err, errlen);
+}
+
+/* 1 when the caller asked the loop to stop after this step. */
+static int stop_requested(const job *j) {
+    if (j->o->stop && *j->o->stop)
+        return *j->o->stop;
+    if (j->o->stop_after > 0 && j->st.step >= j->o->stop_after)
+        return SIGINT;
+    return 0;
+}
+
+/* The final evaluation, verdict, message and summary. */
+static int finish(job *j, lms_train_result *r, double t_start, char *err,
+                  size_t errlen);
 
 static int train_loop(job *j, lms_train_result *r, char *err, size_t errlen) {
     const lms_train_cfg *tc = &j->tc;
+    lms_train_state *st = &j->st;
     int B = (int)tc->batch_size, T = j->m.mi.context;
     lms_schedule sch = {tc->schedule, (float)tc->lr, (int)tc->warmup_steps,
                         (int)tc->max_steps, (float)tc->min_lr_ratio};
-    lms_rng rng;
-    lms_rng_seed(&rng, (uint64_t)tc->seed, 0xda7a);
-    lms_model_init(&j->m, (uint64_t)tc->seed);
     int tty = isatty(2);
-    double t_start = now_s(), t_train = 0.0, recent[20];
-    long nrecent = 0, step;
-    double loss = 0.0, gnorm = 0.0, ema = 0.0;
-    r->blew_up_step = -1;
-    r->max_smoothed_loss = 0.0;
-    for (step = 0; step < tc->max_steps; step++) {
+    double t_start = now_s() - st->wall_seconds;
+    double loss = 0.0, gnorm = 0.0;
+    for (long step = st->step; step < tc->max_steps; step++) {
         float lr = lms_schedule_lr(&sch, (int)step);
         lms_metrics_row row = {step, lr, 0, 0, 0, 0, 0, 0, 0};
         if (tc->eval_every > 0 && step % tc->eval_every == 0) {
             row.val_loss = evaluate(j);
             row.has_val = 1;
             if (step == 0)
-                r->init_loss = row.val_loss;
+                st->init_loss = row.val_loss;
         }
         int log = step % tc->log_every == 0 || step == tc->max_steps - 1;
         row.instrumented = log && tc->instrument_every > 0 &&
                            step % tc->instrument_every == 0;
-        lms_data_train_batch(&j->data, &rng, B, T, j->x, j->y);
+        lms_data_train_batch(&j->data, &st->rng, B, T, j->x, j->y);
         double t0 = now_s();
         int div = train_step(j, step, lr, row.instrumented, &loss, &gnorm, r);
-        t_train += now_s() - t0;
+        st->train_seconds += now_s() - t0;
         r->steps = step + 1;
         row.train_loss = loss;
         row.grad_norm = gnorm;
-        row.tokens_per_sec = (double)(step + 1) * B * T / t_train;
+        row.tokens_per_sec = (double)(step + 1) * B * T / st->train_seconds;
         row.elapsed = now_s() - t_start;
-        if (!div) { /* final_train_loss: mean of the last 20 steps */
-            recent[nrecent++ % 20] = loss;
-            track_blowup(j, r, step, loss, &ema);
-        }
+        if (!div)
+            track_blowup(j, step, loss);
         if (log || div)
             lms_metrics_write(&j->mt, &row, &j->m);
         if ((tty && log) || div || (!tty && step % (tc->log_every * 20) == 0))
@@ -216,12 +238,47 @@ static int train_loop(job *j, lms_train_result *r, char *err, size_t errlen) {
             r->diverged = 1;
             break;
         }
+        st->step = step + 1;
+        st->wall_seconds = now_s() - t_start;
+        int stop = stop_requested(j);
+        int every = j->o->checkpoint_every > 0 &&
+                    st->step % j->o->checkpoint_every == 0;
+        if (j->o->out_dir && (stop || (every && st->step < tc->max_steps)) &&
+            save_checkpoint(j, err, errlen) != 0)
+            return -1;
+        if (stop && st->step < tc->max_steps) {
+            r->interrupted = stop;
+            r->checkpointed = j->o->out_dir != NULL;
+            if (tty && j->o->progress)
+                fputc('\n', stderr);
+            return 0;
+        }
     }
-    r->tokens_per_sec = t_train > 0 ? (double)r->steps * B * T / t_train : 0;
+    if (!r->diverged && j->o->out_dir && j->o->checkpoint_every > 0) {
+        st->wall_seconds = now_s() - t_start;
+        if (save_checkpoint(j, err, errlen) != 0)
+            return -1;
+    }
+    return finish(j, r, t_start, err, errlen);
+}
+
+static int finish(job *j, lms_train_result *r, double t_start, char *err,
+                  size_t errlen) {
+    const lms_train_cfg *tc = &j->tc;
+    const lms_train_state *st = &j->st;
+    int B = (int)tc->batch_size, T = j->m.mi.context;
+    r->init_loss = st->init_loss;
+    r->init_train_loss = st->init_train_loss;
+    r->max_smoothed_loss = st->max_smoothed_loss;
+    r->blew_up_step = st->blew_up_step;
+    if (r->steps < st->step)
+        r->steps = st->step; /* resumed at the end: no step ran */
+    r->tokens_per_sec = st->train_seconds > 0
+                            ? (double)r->steps * B * T / st->train_seconds : 0;
     double sum = 0.0;
-    long nr = nrecent < 20 ? nrecent : 20;
+    long nr = st->nrecent < LMS_CKPT_RECENT ? st->nrecent : LMS_CKPT_RECENT;
     for (long i = 0; i < nr; i++)
-        sum += recent[i];
+        sum += st->recent[i];
     r->final_train_loss = r->diverged || nr == 0 ? NAN : sum / nr;
     r->final_val_loss = r->diverged ? NAN : evaluate(j);
     r->unigram_entropy = lms_data_unigram_entropy(&j->data);
@@ -232,7 +289,7 @@ static int train_loop(job *j, lms_train_result *r, char *err, size_t errlen) {
                                         : LMS_CONVERGED;
     r->wall_seconds = now_s() - t_start;
     if (j->o->progress) {
-        if (tty)
+        if (isatty(2))
             fputc('\n', stderr);
         if (r->diverged)
             fprintf(stderr, "diverged: %s\n", r->diverged_reason);
@@ -290,6 +347,91 @@ static int write_summary(job *j, const lms_train_result *r, char *err,
     return rc;
 }
 
+/* Resume: everything in the checkpoint is checked before it is used. */
+static int load_checkpoint(job *j, lms_train_result *r, char *err,
+                           size_t errlen) {
+    const char *path = j->ckpt_path;
+    lms_st_file *f = lms_st_open(path, err, errlen);
+    if (!f)
+        return -1;
+    lms_data_id id = {j->data_path, j->data.n_tokens,
+                      lms_tokens_hash(j->data.tokens, j->data.n_tokens)};
+    int rc = lms_ckpt_read_state(f, &j->st, path, err, errlen);
+    if (rc == 0)
+        rc = lms_ckpt_check_run(f, &j->cfg, &id, path, err, errlen);
+    if (rc == 0 && j->st.step > j->tc.max_steps) {
+        snprintf(err, errlen, "%s: is at step %ld, past training.max_steps = "
+                 "%ld", path, j->st.step, j->tc.max_steps);
+        rc = -1;
+    }
+    if (rc == 0)
+        rc = lms_ckpt_load_params(&j->m, f, path, err, errlen);
+    if (rc == 0)
+        rc = lms_ckpt_load_moments(&j->m, f, j->mstate, j->vstate, path, err,
+                                   errlen);
+    lms_st_close(f);
+    r->resumed_from = j->st.step;
+    return rc;
+}
+
+/* Initial state: seeded init, then --init-from, or a checkpoint. */
+static int prepare(job *j, lms_train_result *r, char *err, size_t errlen) {
+    const lms_train_opts *o = j->o;
+    r->resumed_from = -1;
+    if (o->out_dir)
+        snprintf(j->ckpt_path, sizeof j->ckpt_path, "%s/" LMS_CKPT_FILE,
+                 o->out_dir);
+    if ((o->resume || o->checkpoint_every > 0) && !o->out_dir) {
+        snprintf(err, errlen, "checkpoints need an output directory (--out)");
+        return -1;
+    }
+    if (o->resume && o->init_from) {
+        snprintf(err, errlen, "--resume and --init-from exclude each other");
+        return -1;
+    }
+    memset(&j->st, 0, sizeof j->st);
+    j->st.blew_up_step = -1;
+    lms_rng_seed(&j->st.rng, (uint64_t)j->tc.seed, 0xda7a);
+    lms_model_init(&j->m, (uint64_t)j->tc.seed);
+    if (o->resume)
+        return load_checkpoint(j, r, err, errlen);
+    if (!o->init_from)
+        return 0;
+    lms_st_file *f = lms_st_open(o->init_from, err, errlen);
+    int rc = f ? lms_ckpt_load_params(&j->m, f, o->init_from, err, errlen) : -1;
+    lms_st_close(f);
+    return rc;
+}
+
+/* Output directory, stale summary removed, metrics.csv fresh or (resume)
+ * truncated to the checkpoint's step and appended to. */
+static int open_outputs(job *j, char *err, size_t errlen) {
+    const char *dir = j->o->out_dir;
+    char path[4200];
+    if (!dir)
+        return 0;
+    if (lms_mkdirs(dir, err, errlen) != 0)
+        return -1;
+    snprintf(path, sizeof path, "%s/summary.json", dir);
+    unlink(path); /* a stale summary would mark this run finished */
+    snprintf(path, sizeof path, "%s/metrics.csv", dir);
+    if (j->o->resume) {
+        int rc = lms_ckpt_truncate_metrics(path, j->st.step, err, errlen);
+        if (rc < 0)
+            return -1;
+        if (rc == 0) {
+            memset(&j->mt, 0, sizeof j->mt);
+            if (!(j->mt.f = fopen(path, "a"))) {
+                snprintf(err, errlen, "%s: cannot append: %s", path,
+                         strerror(errno));
+                return -1;
+            }
+            return 0;
+        }
+    }
+    return lms_metrics_open(&j->mt, path, &j->m, err, errlen);
+}
+
 int lms_train_run(const lms_train_opts *o, lms_train_result *r, char *err,
                   size_t errlen) {
     job j;
@@ -298,17 +440,10 @@ int lms_train_run(const lms_train_opts *o, lms_train_result *r, char *err,
     j.o = o;
     err[0] = '\0';
     int rc = setup(&j, err, errlen);
-    if (rc == 0 && o->out_dir) {
-        char path[4200];
-        snprintf(path, sizeof path, "%s/summary.json", o->out_dir);
-        if (lms_mkdirs(o->out_dir, err, errlen) != 0)
-            rc = -1;
-        else {
-            unlink(path); /* a stale summary would mark this run finished */
-            snprintf(path, sizeof path, "%s/metrics.csv", o->out_dir);
-            rc = lms_metrics_open(&j.mt, path, &j.m, err, errlen);
-        }
-    }
+    if (rc == 0)
+        rc = prepare(&j, r, err, errlen);
+    if (rc == 0)
+        rc = open_outputs(&j, err, errlen);
     if (rc == 0)
         rc = train_loop(&j, r, err, errlen);
     lms_metrics_close(&j.mt);

@@ -28,8 +28,9 @@ typedef struct lms_loader lms_loader;
 
 /* Search order: plugin_dir (may be NULL), each absolute entry of
  * $LMSTAB_PLUGIN_PATH (colon separated; relative entries are ignored),
- * the build tree (<exe dir>/plugins), the installed dir. Returns NULL only on
- * out-of-memory. */
+ * the build tree (<exe dir>/plugins), the install's plugin dir relative to
+ * the executable (<exe dir>/../lib/lmstab: relocated installs), the
+ * configure-time installed dir. Returns NULL only on out-of-memory. */
 lms_loader *lms_loader_new(const char *plugin_dir);
 void lms_loader_free(lms_loader *ld); /* accepts NULL; dlcloses all */
 

@@ -126,6 +126,19 @@ double lms_model_last_ce(const lms_model *m);
 /* The op of block l, branch b, named name (NULL if absent). */
 lms_op *lms_model_op(lms_model *m, int l, const char *name);
 
+/* Where did a NaN/inf come from? Call after a forward (check_grads 0) or a
+ * forward + backward (check_grads 1) of a step that produced a non-finite
+ * loss or gradient norm. Scans, in this order: the parameters; the last
+ * forward's stored activations in forward order (embeddings, every op's
+ * output, every residual sum, the final norm, the logits, the mapped
+ * logits); then, with check_grads, the gradient of each tensor in backward
+ * order. Writes the first hit into out, e.g. "non-finite output first in
+ * h.2.attn (causal_attention)" or "non-finite gradient first in
+ * h.3.fc2.weight", and returns 1; returns 0 (out: "no non-finite value
+ * found") when everything is finite. Reads only; cost: one pass. */
+int lms_model_find_nonfinite(const lms_model *m, int check_grads, char *out,
+                             size_t outlen);
+
 #ifdef __cplusplus
 }
 #endif

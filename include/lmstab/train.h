@@ -5,6 +5,7 @@
 #ifndef LMSTAB_TRAIN_H
 #define LMSTAB_TRAIN_H
 
+#include <signal.h>
 #include <stddef.h>
 
 #include "lmstab/config.h"
@@ -51,6 +52,19 @@ typedef struct lms_train_opts {
     const char *plugin_dir; /* NULL: default search path */
     const char *data_path;  /* overrides data.train when not NULL */
     int progress;           /* 1: live progress line on stderr */
+    /* Checkpoints (docs/reliability.md). All need out_dir. */
+    long checkpoint_every;  /* > 0: out_dir/checkpoint.safetensors after
+                               every N steps and at the end */
+    int resume;             /* 1: continue bit-exactly from the checkpoint
+                               in out_dir (same config, --set and data) */
+    const char *init_from;  /* safetensors file with every model tensor:
+                               replaces the seeded initialisation */
+    /* Set to a signal number (by the caller's SIGINT/SIGTERM handler): the
+       loop finishes its step, writes a checkpoint (when out_dir is set) and
+       returns with result.interrupted = that number. May be NULL. */
+    volatile sig_atomic_t *stop;
+    long stop_after;        /* > 0: act as if stopped after this many steps
+                               (tests; like a signal, but deterministic) */
 } lms_train_opts;
 
 typedef struct lms_train_result {
@@ -64,12 +78,19 @@ typedef struct lms_train_result {
     lms_verdict verdict;
     double tokens_per_sec, wall_seconds;
     int diverged;
-    char diverged_reason[256];
+    char diverged_reason[512];
+    int interrupted;      /* signal number that stopped the run (then no
+                             summary.json: the run is not finished), else 0 */
+    long resumed_from;    /* step the run resumed at, or -1 */
+    int checkpointed;     /* 1 if a checkpoint was written at the stop */
 } lms_train_result;
 
 /* Run a whole training job. Returns 0 when the run completed (diverged runs
- * included: that is a result, not an error), -1 on an error with the
- * message in err (config, plugin, data, I/O). */
+ * included: that is a result, not an error) or was stopped through
+ * o->stop (r->interrupted), -1 on an error with the message in err
+ * (config, plugin, data, checkpoint, I/O). Errors in the inputs (config,
+ * plugins, data, --resume and --init-from files) are found before anything
+ * is written. */
 int lms_train_run(const lms_train_opts *o, lms_train_result *r, char *err,
                   size_t errlen);
 

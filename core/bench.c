@@ -1,0 +1,389 @@
+/* `lmstab bench`: the sgemm roof, then a fixed number of training steps per
+ * thread setting, in one process. The training step is the one of
+ * core/train.c (forward, backward, global-norm clip, AdamW); the
+ * instrumented step adds what train.c does on a logged step (per-layer
+ * stats in the forward, norms written by lms_metrics_write to /dev/null). */
+#include <cblas.h>
+#include <cjson/cJSON.h>
+#include <malloc.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "bench_internal.h"
+#include "lmstab/bench.h"
+#include "lmstab/data.h"
+#include "lmstab/fsutil.h"
+#include "lmstab/metrics.h"
+#include "lmstab/train.h"
+
+#ifndef LMS_SOURCE_DIR
+#define LMS_SOURCE_DIR "."
+#endif
+
+const char *lms_train_accepted_keys(void *user, const char *section);
+
+typedef struct bjob {
+    lms_config cfg;
+    lms_train_cfg tc;
+    lms_loader *ld;
+    lms_model m;
+    lms_data data;
+    float *ms, *vs;
+    int32_t *x, *y;
+    lms_rng rng;
+    lms_metrics mt;
+    int B, T;
+    long step;
+} bjob;
+
+/* One thread setting's figures. */
+typedef struct brun {
+    int threads;
+    double tps, ms_step, gflops, loss0, loss1;
+    double split[LMS_TK_N], split_total;
+    double tps_off, tps_on; /* instrumentation check, interleaved blocks */
+} brun;
+
+static int setup(bjob *j, const lms_bench_opts *o, char *err, size_t errlen) {
+    if (lms_config_load(&j->cfg, o->config_path, err, errlen) != 0)
+        return -1;
+    for (int i = 0; i < o->nsets; i++)
+        if (lms_config_override(&j->cfg, o->sets[i], err, errlen) != 0)
+            return -1;
+    if (lms_train_cfg_read(&j->tc, &j->cfg, err, errlen) != 0)
+        return -1;
+    if (!(j->ld = lms_loader_new(o->plugin_dir))) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    if (lms_model_build(&j->m, &j->cfg, j->ld, (int)j->tc.batch_size, err,
+                        errlen) != 0 ||
+        lms_config_check_unused(&j->cfg, lms_train_accepted_keys, NULL, err,
+                                errlen) != 0)
+        return -1;
+    char path[4096];
+    const char *p = o->data_path ? o->data_path : j->tc.train_path;
+    if (p && strcmp(p, "tinyshakespeare.txt") != 0)
+        snprintf(path, sizeof path, "%s", p);
+    else if (lms_data_find_corpus(NULL, LMS_SOURCE_DIR, path, sizeof path, err,
+                                  errlen) != 0)
+        return -1;
+    if (lms_data_load(&j->data, path, j->m.mi.context, err, errlen) != 0)
+        return -1;
+    j->B = (int)j->tc.batch_size;
+    j->T = j->m.mi.context;
+    size_t BT = (size_t)j->B * j->T;
+    j->ms = calloc(j->m.n_params, sizeof(float));
+    j->vs = calloc(j->m.n_params, sizeof(float));
+    j->x = calloc(BT, sizeof(int32_t));
+    j->y = calloc(BT, sizeof(int32_t));
+    if (!j->ms || !j->vs || !j->x || !j->y) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    return lms_metrics_open(&j->mt, "/dev/null", &j->m, err, errlen);
+}
+
+static void teardown(bjob *j) {
+    lms_metrics_close(&j->mt);
+    free(j->ms);
+    free(j->vs);
+    free(j->x);
+    free(j->y);
+    lms_data_free(&j->data);
+    lms_model_free(&j->m);
+    lms_loader_free(j->ld);
+    lms_config_free(&j->cfg);
+}
+
+/* Fresh weights and optimizer state: every thread setting trains the same
+ * run from step 0. */
+static void reset(bjob *j) {
+    lms_model_init(&j->m, (uint64_t)j->tc.seed);
+    memset(j->ms, 0, j->m.n_params * sizeof(float));
+    memset(j->vs, 0, j->m.n_params * sizeof(float));
+    lms_rng_seed(&j->rng, (uint64_t)j->tc.seed, 0xda7a);
+    j->step = 0;
+}
+
+/* One training step as in train.c; timer (may be NULL) gets the optimizer
+ * time. instrument: a logged step with per-layer norms. Returns the loss. */
+static double step(bjob *j, int instrument, lms_op_timer *timer) {
+    lms_schedule sch = {j->tc.schedule, (float)j->tc.lr, (int)j->tc.warmup_steps,
+                        (int)j->tc.max_steps, (float)j->tc.min_lr_ratio};
+    float lr = lms_schedule_lr(&sch, (int)j->step);
+    lms_data_train_batch(&j->data, &j->rng, j->B, j->T, j->x, j->y);
+    double loss = lms_model_forward(
+        &j->m, j->x, j->y, j->B, j->T,
+        LMS_FWD_TRAINING | (instrument ? LMS_FWD_INSTRUMENT : 0));
+    lms_model_zero_grad(&j->m);
+    lms_model_backward(&j->m);
+    double t0 = lms_now();
+    double gn = lms_grad_norm(j->m.grads, j->m.n_params);
+    lms_clip_grads(j->m.grads, j->m.n_params, gn, (float)j->tc.grad_clip);
+    lms_adamw o = {(float)j->tc.beta1, (float)j->tc.beta2, (float)j->tc.eps,
+                   (float)j->tc.weight_decay};
+    for (size_t i = 0; i < j->m.n_tensors; i++) {
+        lms_tensor *t = &j->m.tensors[i];
+        if (t->buffer)
+            continue;
+        size_t off = (size_t)(t->w - j->m.params);
+        lms_adamw_update(&o, t->w, t->dw, j->ms + off, j->vs + off, t->numel,
+                         lr, (int)j->step + 1, t->decay);
+    }
+    if (timer)
+        timer->sec[LMS_TK_OPTIMIZER] += lms_now() - t0;
+    if (instrument) {
+        lms_metrics_row row = {j->step, lr, loss, 0, gn, 0, 0, 0, 1};
+        lms_metrics_write(&j->mt, &row, &j->m);
+    }
+    j->step++;
+    return loss;
+}
+
+/* Train with `threads` threads: warm-up, then `rounds` pairs of blocks of
+ * `block` steps, one without instrumentation (timed by op kind) and one
+ * instrumented every 10 steps, interleaved so that machine noise hits both
+ * alike. */
+static void run(bjob *j, const lms_bench_opts *o, int threads, brun *r) {
+    lms_set_threads(threads);
+    reset(j);
+    memset(r, 0, sizeof *r);
+    r->threads = threads;
+    for (int i = 0; i < o->warmup; i++)
+        r->loss0 = step(j, 0, NULL);
+    int rounds = o->steps >= 20 ? 5 : 1;
+    int block = o->steps / rounds > 0 ? o->steps / rounds : 1;
+    lms_op_timer split = {{0}}, other = {{0}};
+    double t_off = 0, t_on = 0;
+    long n_off = 0, n_on = 0;
+    for (int rd = 0; rd < rounds; rd++) {
+        for (int pass = 0; pass < 2; pass++) {
+            lms_op_timer *tm = pass == 0 ? &split : &other;
+            lms_pass_set_timer(tm);
+            double t0 = lms_now();
+            for (int i = 0; i < block; i++)
+                r->loss1 = step(j, pass == 1 && i % 10 == 0, tm);
+            double el = lms_now() - t0;
+            lms_pass_set_timer(NULL);
+            if (pass == 0) {
+                t_off += el;
+                n_off += block;
+            } else {
+                t_on += el;
+                n_on += block;
+            }
+        }
+    }
+    double tok = (double)j->B * j->T, fm, fa;
+    size_t P;
+    lms_bench_step_flops(&j->m, j->B, j->T, &fm, &fa, &P);
+    r->tps = r->tps_off = n_off * tok / t_off;
+    r->tps_on = n_on * tok / t_on;
+    r->ms_step = t_off / n_off * 1e3;
+    r->gflops = (fm + fa) * n_off / t_off * 1e-9;
+    for (int k = 0; k < LMS_TK_N; k++) {
+        r->split[k] = split.sec[k] / n_off * 1e3;
+        r->split_total += r->split[k];
+    }
+}
+
+static double rss_mib(void) {
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return ru.ru_maxrss / 1024.0; /* KiB on Linux */
+}
+
+/* Roof at the model's shapes (FLOP-weighted: the time the step's matmuls
+ * would take at the measured rates) and at a square size, for 1 thread and
+ * for `threads`. */
+typedef struct broof {
+    int n;
+    lms_gemm_shape sh[LMS_BENCH_MAX_SHAPES];
+    double model[2], square[2];
+} broof;
+
+static void measure_roof(const bjob *j, const lms_bench_opts *o, broof *rf) {
+    rf->n = lms_bench_model_shapes(&j->m, j->B, j->T, rf->sh,
+                                   LMS_BENCH_MAX_SHAPES);
+    int th[2] = {1, o->threads};
+    for (int t = 0; t < 2; t++) {
+        lms_set_threads(th[t]);
+        double fl = 0, sec = 0;
+        for (int i = 0; i < rf->n; i++) {
+            lms_gemm_shape *s = &rf->sh[i];
+            s->rate[t] = lms_bench_sgemm_rate(s->ta, s->tb, s->m, s->n, s->k,
+                                              0.1, 3);
+            double f = 2.0 * s->m * s->n * s->k * s->calls;
+            fl += f;
+            sec += s->rate[t] > 0 ? f / (s->rate[t] * 1e9) : 0;
+        }
+        rf->model[t] = sec > 0 ? fl / sec * 1e-9 : 0;
+        int q = o->square;
+        rf->square[t] = lms_bench_sgemm_rate(0, 0, q, q, q, 0.3, 3);
+    }
+}
+
+static void print_split(FILE *out, const brun *r) {
+    fprintf(out, "  time split (ms/step, %% of step):");
+    for (int k = 0; k < LMS_TK_N; k++)
+        fprintf(out, " %s %.2f (%.0f%%)%s", lms_tkind_name((lms_tkind)k),
+                r->split[k], 100.0 * r->split[k] / r->ms_step,
+                k + 1 < LMS_TK_N ? "," : "");
+    fprintf(out, "; untimed %.2f\n", r->ms_step - r->split_total);
+}
+
+static cJSON *json_report(const lms_bench_opts *o, const bjob *j,
+                          const broof *rf, const brun *runs, int nruns,
+                          double rss, double need, double acts) {
+    cJSON *root = cJSON_CreateObject();
+    cJSON_AddStringToObject(root, "config", o->config_path);
+    cJSON_AddNumberToObject(root, "batch", j->B);
+    cJSON_AddNumberToObject(root, "context", j->T);
+    cJSON_AddNumberToObject(root, "d_model", j->m.mi.d_model);
+    cJSON_AddNumberToObject(root, "n_layer", j->m.mi.n_layer);
+    cJSON_AddNumberToObject(root, "n_params", (double)j->m.n_params);
+    cJSON_AddNumberToObject(root, "steps", o->steps);
+    cJSON_AddNumberToObject(root, "warmup", o->warmup);
+    if (!o->no_roof) {
+        cJSON *r = cJSON_AddObjectToObject(root, "roof_gflops");
+        cJSON_AddNumberToObject(r, "model_shapes_1t", rf->model[0]);
+        cJSON_AddNumberToObject(r, "model_shapes_all", rf->model[1]);
+        cJSON_AddNumberToObject(r, "square_1t", rf->square[0]);
+        cJSON_AddNumberToObject(r, "square_all", rf->square[1]);
+        cJSON_AddNumberToObject(r, "square_size", o->square);
+        cJSON_AddNumberToObject(r, "threads_all", o->threads);
+    }
+    cJSON *ar = cJSON_AddArrayToObject(root, "runs");
+    for (int i = 0; i < nruns; i++) {
+        const brun *r = &runs[i];
+        cJSON *x = cJSON_CreateObject();
+        cJSON_AddNumberToObject(x, "threads", r->threads);
+        cJSON_AddNumberToObject(x, "tokens_per_sec", r->tps);
+        cJSON_AddNumberToObject(x, "ms_per_step", r->ms_step);
+        cJSON_AddNumberToObject(x, "model_gflops", r->gflops);
+        cJSON_AddNumberToObject(x, "tokens_per_sec_instrumented", r->tps_on);
+        cJSON_AddNumberToObject(x, "instrument_overhead", 1.0 - r->tps_on / r->tps_off);
+        cJSON_AddNumberToObject(x, "loss_after", r->loss1);
+        cJSON *sp = cJSON_AddObjectToObject(x, "split_ms");
+        for (int k = 0; k < LMS_TK_N; k++)
+            cJSON_AddNumberToObject(sp, lms_tkind_name((lms_tkind)k), r->split[k]);
+        cJSON_AddItemToArray(ar, x);
+    }
+    cJSON *mem = cJSON_AddObjectToObject(root, "memory_mib");
+    cJSON_AddNumberToObject(mem, "peak_rss", rss);
+    cJSON_AddNumberToObject(mem, "params_grads_adam_acts", need);
+    cJSON_AddNumberToObject(mem, "activations", acts);
+    return root;
+}
+
+int lms_bench_run(const lms_bench_opts *oin, FILE *out, char *err,
+                  size_t errlen) {
+    lms_bench_opts o = *oin;
+    if (o.steps <= 0)
+        o.steps = 30;
+    if (o.warmup <= 0)
+        o.warmup = 5;
+    if (o.threads <= 0)
+        o.threads = (int)sysconf(_SC_NPROCESSORS_ONLN);
+    if (o.threads <= 0)
+        o.threads = 1;
+    if (o.square <= 0)
+        o.square = 2048;
+    bjob j;
+    memset(&j, 0, sizeof j);
+    double rss_start = rss_mib();
+    if (setup(&j, &o, err, errlen) != 0) {
+        teardown(&j);
+        return -1;
+    }
+    double fm, fa;
+    size_t P;
+    lms_bench_step_flops(&j.m, j.B, j.T, &fm, &fa, &P);
+    fprintf(out, "lmstab bench %s: d_model %d, %d layers, %d heads, context "
+            "%d, batch %d; %zu params (%zu in matmuls)\n", o.config_path,
+            j.m.mi.d_model, j.m.mi.n_layer, j.m.mi.n_head, j.T, j.B,
+            j.m.n_params, P);
+    fprintf(out, "FLOPs/step = 6 x %zu x %d tokens + attention 6 x layers x T"
+            " x d_model x tokens (causal half) = %.3f + %.3f GFLOP\n", P,
+            j.B * j.T, fm * 1e-9, fa * 1e-9);
+    brun runs[2];
+    int nruns = 0;
+    int settings[2] = {1, o.threads};
+    for (int s = 0; s < 2; s++) {
+        if (s == 1 && o.threads == 1)
+            break;
+        if (o.only_threads > 0 && settings[s] != o.only_threads)
+            continue;
+        run(&j, &o, settings[s], &runs[nruns++]);
+    }
+    if (o.only_threads > 0 && nruns == 0)
+        run(&j, &o, o.only_threads, &runs[nruns++]);
+    double rss = rss_mib();
+    double need = 4.0 * j.m.n_params * sizeof(float) / 1048576.0;
+    double acts = malloc_usable_size(j.m.acts) / 1048576.0;
+    broof rf;
+    memset(&rf, 0, sizeof rf);
+    if (!o.no_roof)
+        measure_roof(&j, &o, &rf);
+    lms_set_threads(o.threads);
+
+    if (!o.no_roof) {
+        fprintf(out, "\nsgemm roof (GFLOP/s)        1 thread  %d threads\n",
+                o.threads);
+        fprintf(out, "  square %dx%dx%d       %8.1f  %9.1f\n", o.square,
+                o.square, o.square, rf.square[0], rf.square[1]);
+        fprintf(out, "  model shapes (weighted)  %8.1f  %9.1f\n", rf.model[0],
+                rf.model[1]);
+        for (int i = 0; i < rf.n; i++)
+            fprintf(out, "    %c%c m=%-5d n=%-5d k=%-5d x%-3.0f %8.1f  %9.1f\n",
+                    rf.sh[i].ta ? 'T' : 'N', rf.sh[i].tb ? 'T' : 'N',
+                    rf.sh[i].m, rf.sh[i].n, rf.sh[i].k, rf.sh[i].calls,
+                    rf.sh[i].rate[0], rf.sh[i].rate[1]);
+    }
+    fprintf(out, "\ntraining: %d warm-up + %d timed steps per setting\n",
+            o.warmup, o.steps);
+    for (int i = 0; i < nruns; i++) {
+        const brun *r = &runs[i];
+        int t = r->threads == 1 ? 0 : 1;
+        fprintf(out, "threads %d: %.0f tokens/s, %.2f ms/step, %.1f model "
+                "GFLOP/s", r->threads, r->tps, r->ms_step, r->gflops);
+        if (!o.no_roof && (r->threads == 1 || r->threads == o.threads))
+            fprintf(out, ", MFU %.1f%% of the model-shape roof, %.1f%% of "
+                    "the square roof", 100 * r->gflops / rf.model[t],
+                    100 * r->gflops / rf.square[t]);
+        fprintf(out, " (loss %.3f -> %.3f)\n", r->loss0, r->loss1);
+        print_split(out, r);
+        fprintf(out, "  instrumentation every 10 steps: %.0f vs %.0f "
+                "tokens/s, overhead %.1f%%\n", r->tps_on, r->tps_off,
+                100.0 * (1.0 - r->tps_on / r->tps_off));
+    }
+    if (nruns == 2)
+        fprintf(out, "speed-up %d threads / 1 thread: %.2fx\n", o.threads,
+                runs[1].tps / runs[0].tps);
+    fprintf(out, "\nmemory: peak RSS %.1f MiB (%.1f MiB before the model) vs "
+            "params+grads+Adam %.1f MiB + activation arena %.1f MiB = %.1f "
+            "MiB: ratio %.2f\n", rss, rss_start, need, acts, need + acts,
+            rss / (need + acts));
+    int rc = 0;
+    if (o.json_path) {
+        cJSON *js = json_report(&o, &j, &rf, runs, nruns, rss, need + acts, acts);
+        char *text = js ? cJSON_Print(js) : NULL;
+        cJSON_Delete(js);
+        if (!text) {
+            snprintf(err, errlen, "out of memory");
+            rc = -1;
+        } else {
+            size_t n = strlen(text);
+            text[n] = '\n';
+            rc = lms_write_atomic(o.json_path, text, n + 1, err, errlen);
+            free(text);
+        }
+    }
+    teardown(&j);
+    return rc;
+}

@@ -1,0 +1,100 @@
+/* The sgemm roof of `lmstab bench`: OpenBLAS GFLOP/s at the model's own
+ * matmul shapes and at a square size, and the model's FLOP count. */
+#include <cblas.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bench_internal.h"
+#include "lmstab/bench.h"
+
+static void add_shape(lms_gemm_shape *out, int *n, int max, int ta, int tb,
+                      int m, int nn, int k, double calls) {
+    for (int i = 0; i < *n; i++)
+        if (out[i].ta == ta && out[i].tb == tb && out[i].m == m &&
+            out[i].n == nn && out[i].k == k) {
+            out[i].calls += calls;
+            return;
+        }
+    if (*n == max)
+        return;
+    out[(*n)++] = (lms_gemm_shape){ta, tb, m, nn, k, calls, {0, 0}};
+}
+
+int lms_bench_model_shapes(const lms_model *m, int B, int T,
+                           lms_gemm_shape *out, int max) {
+    int n = 0, N = B * T, C = m->mi.d_model, V = m->mi.vocab;
+    for (int l = 0; l < m->mi.n_layer; l++)
+        for (int b = 0; b < m->n_branches; b++)
+            for (int i = 0; i < m->blocks[l].br[b].n_ops; i++) {
+                const lms_op *op = &m->blocks[l].br[b].ops[i];
+                if (op->layer->plugin->desc->kind != LMS_KIND_LINEAR)
+                    continue;
+                int fi = op->in_cols, fo = op->out_cols;
+                add_shape(out, &n, max, 0, 1, N, fo, fi, 1); /* y = x W^T */
+                add_shape(out, &n, max, 0, 0, N, fi, fo, 1); /* dx = dy W */
+                add_shape(out, &n, max, 1, 0, fo, fi, N, 1); /* dW = dy^T x */
+            }
+    add_shape(out, &n, max, 0, 1, N, V, C, 1); /* logits = h head^T */
+    add_shape(out, &n, max, 1, 0, V, C, N, 1); /* dhead = dlogits^T h */
+    add_shape(out, &n, max, 0, 0, N, C, V, 1); /* dh = dlogits head */
+    return n;
+}
+
+double lms_bench_sgemm_rate(int ta, int tb, int m, int n, int k,
+                            double min_sec, int trials) {
+    size_t na = (size_t)m * k, nb = (size_t)k * n, nc = (size_t)m * n;
+    float *a = malloc(na * sizeof *a), *b = malloc(nb * sizeof *b),
+          *c = calloc(nc, sizeof *c);
+    if (!a || !b || !c) {
+        free(a);
+        free(b);
+        free(c);
+        return 0.0;
+    }
+    for (size_t i = 0; i < na; i++)
+        a[i] = (float)((i * 7919) % 1000) * 1e-3f - 0.5f;
+    for (size_t i = 0; i < nb; i++)
+        b[i] = (float)((i * 104729) % 1000) * 1e-3f - 0.5f;
+    int lda = ta ? m : k, ldb = tb ? k : n;
+    CBLAS_TRANSPOSE TA = ta ? CblasTrans : CblasNoTrans;
+    CBLAS_TRANSPOSE TB = tb ? CblasTrans : CblasNoTrans;
+    double flops = 2.0 * m * n * k, best = 0.0;
+    cblas_sgemm(CblasRowMajor, TA, TB, m, n, k, 1.0f, a, lda, b, ldb, 0.0f, c,
+                n); /* warm caches, thread pool and buffers */
+    for (int t = 0; t < trials; t++) {
+        long reps = 0;
+        double t0 = lms_now(), el;
+        do {
+            cblas_sgemm(CblasRowMajor, TA, TB, m, n, k, 1.0f, a, lda, b, ldb,
+                        0.0f, c, n);
+            reps++;
+            el = lms_now() - t0;
+        } while (el < min_sec);
+        double r = flops * reps / el * 1e-9;
+        best = r > best ? r : best;
+    }
+    free(a);
+    free(b);
+    free(c);
+    return best;
+}
+
+void lms_bench_step_flops(const lms_model *m, int B, int T, double *matmul,
+                          double *attention, size_t *matmul_params) {
+    size_t P = (size_t)m->mi.vocab * m->mi.d_model; /* the LM head */
+    double att = 0;
+    for (int l = 0; l < m->mi.n_layer; l++)
+        for (int b = 0; b < m->n_branches; b++)
+            for (int i = 0; i < m->blocks[l].br[b].n_ops; i++) {
+                const lms_op *op = &m->blocks[l].br[b].ops[i];
+                lms_kind k = op->layer->plugin->desc->kind;
+                if (k == LMS_KIND_LINEAR)
+                    P += (size_t)op->in_cols * op->out_cols;
+                else if (k == LMS_KIND_ATTENTION)
+                    att += 6.0 * T * (op->in_cols / 3);
+            }
+    double tokens = (double)B * T;
+    *matmul = 6.0 * (double)P * tokens;
+    *attention = att * tokens;
+    *matmul_params = P;
+}

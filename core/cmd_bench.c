@@ -1,0 +1,92 @@
+/* lmstab bench */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "lmstab/bench.h"
+
+static void usage(FILE *f) {
+    fprintf(f,
+            "usage: lmstab bench CONFIG [--steps N] [--warmup N] [--threads N]\n"
+            "                    [--only-threads N] [--square N] [--no-roof]\n"
+            "                    [--json FILE] [--set S.K=V]... [--data FILE]\n"
+            "                    [--plugin-dir DIR]\n"
+            "\n"
+            "Speed of the model of CONFIG, in one process: the cblas_sgemm roof at\n"
+            "the model's own matmul shapes and at a square size (1 thread and\n"
+            "--threads, default all online CPUs), then warm-up + timed training\n"
+            "steps with 1 thread and with --threads: tokens/s, ms/step, model\n"
+            "GFLOP/s (6 x matmul params x tokens + causal attention), MFU against\n"
+            "the roof, the time split by op kind, the cost of logging per-layer\n"
+            "norms every 10 steps, and peak RSS against params + grads + Adam\n"
+            "state + activations. Defaults: --steps 30, --warmup 5, --square 2048.\n"
+            "Timings are wall-clock: run it on a quiet machine, or compare ratios.\n");
+}
+
+static int parse_pos(const char *s, int *out) {
+    char *end;
+    long v = strtol(s, &end, 10);
+    if (end == s || *end || v < 1 || v > 1000000)
+        return -1;
+    *out = (int)v;
+    return 0;
+}
+
+int lms_cmd_bench(int argc, char **argv) {
+    lms_cli_common c = {0};
+    lms_bench_opts o = {0};
+    for (int i = 1; i < argc; i++) {
+        int n = lms_cli_common_opt(&c, argc, argv, i);
+        if (n < 0)
+            return 2;
+        if (n > 0) {
+            i += n - 1;
+            continue;
+        }
+        const char *a = argv[i];
+        int *num = !strcmp(a, "--steps")          ? &o.steps
+                   : !strcmp(a, "--warmup")       ? &o.warmup
+                   : !strcmp(a, "--threads")      ? &o.threads
+                   : !strcmp(a, "--only-threads") ? &o.only_threads
+                   : !strcmp(a, "--square")       ? &o.square
+                                                  : NULL;
+        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            usage(stdout);
+            return 0;
+        } else if (num) {
+            if (i + 1 >= argc || parse_pos(argv[i + 1], num) != 0) {
+                fprintf(stderr, "lmstab bench: %s needs an integer >= 1\n", a);
+                return 2;
+            }
+            i++;
+        } else if (!strcmp(a, "--no-roof")) {
+            o.no_roof = 1;
+        } else if ((!strcmp(a, "--json") || !strcmp(a, "--data")) &&
+                   i + 1 < argc) {
+            if (a[2] == 'j')
+                o.json_path = argv[++i];
+            else
+                o.data_path = argv[++i];
+        } else if (a[0] == '-' || o.config_path) {
+            fprintf(stderr, "lmstab bench: unexpected argument '%s'\n", a);
+            usage(stderr);
+            return 2;
+        } else {
+            o.config_path = a;
+        }
+    }
+    if (!o.config_path) {
+        usage(stderr);
+        return 2;
+    }
+    o.sets = c.sets;
+    o.nsets = c.nsets;
+    o.plugin_dir = c.plugin_dir;
+    char err[2048];
+    if (lms_bench_run(&o, stdout, err, sizeof err) != 0) {
+        fprintf(stderr, "lmstab: error: %s\n", err);
+        return 1;
+    }
+    return 0;
+}

@@ -1,0 +1,204 @@
+/* Check tests of the scalenorm plugin, through the real lmstab loader and the
+ * installed test kit (<lmstab/testkit.h>). ctest sets LMS_TEST_PLUGIN_DIR to
+ * this build dir and LMSTAB_PLUGIN_PATH to the installed plugins (for
+ * causal_attention in test_as_qk_norm). */
+#include <check.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <lmstab/testkit.h>
+
+static lms_loader *ld;
+static char err[1024];
+
+static void setup(void) {
+    ld = lms_tk_loader(err, sizeof err);
+    ck_assert_msg(ld, "%s", err);
+}
+static void teardown(void) {
+    lms_loader_free(ld);
+}
+
+static lms_layer *make(const char *const *kvs) {
+    lms_layer *L;
+    ck_assert_msg(lms_tk_layer_new(&L, ld, "scalenorm", kvs, NULL, err,
+                                   sizeof err) == 0,
+                  "%s", err);
+    return L;
+}
+
+static void build(lms_tk *t, const char *const *kvs, int B, int T, int cols) {
+    lms_model_info mi = lms_tk_model_small();
+    ck_assert_msg(
+        lms_tk_setup(t, make(kvs), &mi, B, T, cols, err, sizeof err) == 0, "%s",
+        err);
+}
+
+START_TEST(test_descriptor) {
+    const lms_plugin *p;
+    ck_assert_msg(lms_loader_get(ld, "scalenorm", &p, err, sizeof err) == 0,
+                  "%s", err);
+    const lms_descriptor *d = p->desc;
+    ck_assert_int_eq(d->abi_major, LMS_ABI_MAJOR);
+    ck_assert_uint_eq(d->size, sizeof(lms_descriptor));
+    ck_assert_str_eq(d->name, "scalenorm");
+    ck_assert_int_eq(d->kind, LMS_KIND_NORM);
+    ck_assert(d->summary && d->summary[0]);
+    ck_assert(d->slots == NULL);
+    ck_assert_str_eq(d->keys[0].name, "eps");
+    ck_assert_str_eq(d->keys[0].default_value, "1e-5");
+    ck_assert_str_eq(d->keys[1].name, "g_init");
+    ck_assert_str_eq(d->keys[1].default_value, "sqrt_d");
+    ck_assert(d->keys[2].name == NULL);
+}
+END_TEST
+
+static void expect_bad(const char *key, const char *value, const char *msg) {
+    lms_layer *L = make(NULL);
+    err[0] = '\0';
+    ck_assert_msg(lms_layer_set(L, key, value, err, sizeof err) != 0,
+                  "%s = '%s' accepted", key, value);
+    ck_assert_msg(strstr(err, msg), "%s = '%s': got '%s'", key, value, err);
+    lms_layer_free(L);
+}
+
+START_TEST(test_keys) {
+    expect_bad("eps", "0", "must be a finite number > 0 (got '0')");
+    expect_bad("eps", "-1", "(got '-1')");
+    expect_bad("eps", "nan", "(got 'nan')");
+    expect_bad("eps", "1e-999", "(got '1e-999')");
+    expect_bad("eps", "1e300", "(got '1e300')");
+    expect_bad("g_init", "sqrt", "must be 'sqrt_d' or a finite number > 0");
+    expect_bad("g_init", "0", "(got '0')");
+    expect_bad("g_init", "inf", "(got 'inf')");
+    lms_layer *L = make((const char *[]){"eps=1e-6", "g_init=2.5", NULL});
+    ck_assert(lms_layer_set(L, "weight", "1", err, sizeof err) != 0);
+    ck_assert_msg(strstr(err, "accepted: eps, g_init"), "%s", err);
+    lms_layer_free(L);
+}
+END_TEST
+
+START_TEST(test_plan) {
+    lms_tk t;
+    build(&t, NULL, 2, 8, 16);
+    const lms_plan *p = &t.L->plan;
+    ck_assert_int_eq(p->out_cols, 16);
+    ck_assert_int_eq(p->n_params, 1);
+    ck_assert_str_eq(p->params[0].name, "g");
+    ck_assert_int_eq(p->params[0].ndim, 1); /* no weight decay */
+    ck_assert_int_eq(p->params[0].shape[0], 1);
+    ck_assert_int_eq(p->params[0].init, LMS_INIT_CONSTANT);
+    ck_assert_float_eq(p->params[0].std, 4.0f); /* sqrt(16) */
+    ck_assert_uint_eq(p->cache_floats, 16);
+    lms_tk_free(&t);
+    build(&t, (const char *[]){"g_init=2.5", NULL}, 2, 8, 16);
+    ck_assert_float_eq(t.L->plan.params[0].std, 2.5f);
+    lms_tk_free(&t);
+}
+END_TEST
+
+START_TEST(test_forward_hand) {
+    lms_tk t;
+    build(&t, NULL, 1, 2, 4);
+    const float x[8] = {3, 0, 4, 0, /* ||x|| = 5 */ 0, 0, 0, 0};
+    memcpy(t.x, x, sizeof x);
+    t.L->w[0][0] = 2.0f;
+    lms_tk_forward(&t);
+    const float want[4] = {1.2f, 0.0f, 1.6f, 0.0f}; /* 2 * x / 5 */
+    for (int i = 0; i < 4; i++)
+        ck_assert_double_eq_tol(t.y[i], want[i], 1e-7);
+    for (int i = 4; i < 8; i++) /* zero row: clamped, stays 0, no NaN */
+        ck_assert_float_eq(t.y[i], 0.0f);
+    lms_tk_free(&t);
+}
+END_TEST
+
+/* Every output row has norm g (unless clamped), whatever the input scale. */
+START_TEST(test_forward_norm) {
+    lms_tk t;
+    build(&t, NULL, 2, 8, 32);
+    lms_tk_init_params(&t, 5);
+    lms_tk_fill_input(&t, 6);
+    const float scale[4] = {1e-3f, 1.0f, 1e3f, 1e19f};
+    for (int s = 0; s < 4; s++) {
+        for (size_t i = 0; i < t.rows * 32; i++)
+            t.x[i] *= s ? scale[s] / scale[s - 1] : scale[0];
+        lms_tk_forward(&t);
+        double g = t.L->w[0][0];
+        for (size_t r = 0; r < t.rows; r++) {
+            double n = 0;
+            for (int i = 0; i < 32; i++)
+                n += (double)t.y[r * 32 + i] * t.y[r * 32 + i];
+            ck_assert_msg(fabs(sqrt(n) - g) < 1e-5 * g, "row %zu: %g vs g %g",
+                          r, sqrt(n), g);
+        }
+    }
+    lms_tk_free(&t);
+}
+END_TEST
+
+static void gradcheck(const char *const *kvs, int B, int T, int cols,
+                      float xscale) {
+    lms_tk t;
+    build(&t, kvs, B, T, cols);
+    lms_tk_init_params(&t, 7);
+    lms_tk_fill_input(&t, 8);
+    for (size_t i = 0; i < t.rows * (size_t)cols; i++)
+        t.x[i] *= xscale;
+    lms_tk_gc_result r;
+    int rc = lms_tk_gradcheck(&t, NULL, &r, err, sizeof err);
+    ck_assert_msg(rc == 0, "%s", err);
+    ck_assert_uint_gt(r.checked, 0);
+    lms_tk_free(&t);
+}
+
+START_TEST(test_gradients) {
+    gradcheck(NULL, 2, 8, 32, 1.0f);
+    gradcheck(NULL, 2, 16, 16, 1.0f); /* as a q/k norm: (B*T*H, head_dim) */
+    gradcheck((const char *[]){"g_init=1", NULL}, 2, 8, 8, 1.0f);
+    /* every row shorter than eps: the clamped branch y = g x / eps */
+    gradcheck((const char *[]){"eps=10", NULL}, 2, 4, 8, 0.1f);
+}
+END_TEST
+
+/* As q_norm and k_norm of the installed causal_attention plugin. */
+START_TEST(test_as_qk_norm) {
+    lms_layer *L;
+    const lms_tk_child ch[] = {{"q_norm", "scalenorm", NULL},
+                               {"k_norm", "scalenorm", NULL},
+                               {NULL, NULL, NULL}};
+    ck_assert_msg(lms_tk_layer_new(&L, ld, "causal_attention", NULL, ch, err,
+                                   sizeof err) == 0,
+                  "%s", err);
+    lms_model_info mi = lms_tk_model_small();
+    lms_tk t;
+    ck_assert_msg(lms_tk_setup(&t, L, &mi, 2, 8, 96, err, sizeof err) == 0,
+                  "%s", err);
+    ck_assert_int_eq(L->children[0]->plan.in_cols, 16); /* head_dim */
+    lms_tk_init_params(&t, 3);
+    lms_tk_fill_input(&t, 4);
+    ck_assert_msg(lms_tk_gradcheck(&t, NULL, NULL, err, sizeof err) == 0, "%s",
+                  err);
+    lms_tk_free(&t);
+}
+END_TEST
+
+int main(void) {
+    Suite *s = suite_create("scalenorm");
+    TCase *tc = tcase_create("core");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, test_descriptor);
+    tcase_add_test(tc, test_keys);
+    tcase_add_test(tc, test_plan);
+    tcase_add_test(tc, test_forward_hand);
+    tcase_add_test(tc, test_forward_norm);
+    tcase_add_test(tc, test_gradients);
+    tcase_add_test(tc, test_as_qk_norm);
+    suite_add_tcase(s, tc);
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_ENV);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -1,0 +1,103 @@
+/* Sweep aggregation on hand-made run summaries: max stable LR, LR
+ * sensitivity and the per-cell verdict counts follow their definitions. */
+#include <check.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lmstab/fsutil.h"
+#include "lmstab/sweep.h"
+
+static char dir[64];
+
+static void put_run(const char *v, const char *lr, int seed, const char *verdict,
+                    double val, double init_val) {
+    char path[512], err[256];
+    snprintf(path, sizeof path, "%s/%s/lr_%s/seed_%d", dir, v, lr, seed);
+    ck_assert_int_eq(lms_mkdirs(path, err, sizeof err), 0);
+    strcat(path, "/summary.json");
+    FILE *f = fopen(path, "w");
+    if (isfinite(val))
+        fprintf(f, "{\"verdict\": \"%s\", \"final_val_loss\": %g, "
+                "\"init_val_loss\": %g, \"steps\": 10}\n", verdict, val, init_val);
+    else
+        fprintf(f, "{\"verdict\": \"%s\", \"final_val_loss\": null, "
+                "\"init_val_loss\": %g, \"steps\": 3}\n", verdict, init_val);
+    fclose(f);
+}
+
+static void setup(void) {
+    strcpy(dir, "/tmp/lmssweepXXXXXX");
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    char path[256];
+    snprintf(path, sizeof path, "%s/sweep.json", dir);
+    FILE *f = fopen(path, "w");
+    fprintf(f, "{\"variants\": [\"a\", \"b\"], \"configs\": [\"a.ini\", \"b.ini\"],"
+            " \"lrs\": [0.1, 0.15, 0.225, 0.3375], \"seeds\": [1, 2],"
+            " \"boundary_seeds\": 2, \"reference\": \"a\"}\n");
+    fclose(f);
+}
+
+static char *slurp(const char *name) {
+    char path[256];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "r");
+    ck_assert_ptr_nonnull(f);
+    static char buf[8192];
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    buf[n] = '\0';
+    fclose(f);
+    return buf;
+}
+
+START_TEST(max_stable_and_sensitivity) {
+    /* a: converges up to 0.15; 0.225 splits over seeds; 0.3375 diverges */
+    put_run("a", "0.1", 1, "converged", 2.0, 5.5);
+    put_run("a", "0.15", 1, "converged", 1.9, 5.5);
+    put_run("a", "0.15", 2, "converged", 1.95, 5.5);
+    put_run("a", "0.225", 1, "converged", 2.2, 5.5);
+    put_run("a", "0.225", 2, "blew_up", 3.0, 5.5);
+    put_run("a", "0.3375", 1, "diverged", NAN, 5.5);
+    /* b: a non-converged cell below converged ones caps the max stable LR */
+    put_run("b", "0.1", 1, "converged", 2.1, 5.5);
+    put_run("b", "0.15", 1, "collapsed", 3.4, 5.5);
+    put_run("b", "0.225", 1, "converged", 2.0, 5.5);
+    put_run("b", "0.3375", 1, "converged", 2.0, 5.5);
+    char err[512];
+    ck_assert_msg(lms_sweep_aggregate(dir, 0, err, sizeof err) == 0, "%s", err);
+    const char *v = slurp("variants.csv");
+    /* a: cells 2.0, 1.925, 2.6, 5.5 -> best 1.925, mean 3.00625 */
+    ck_assert_msg(strstr(v, "a,0.15,1.925000,0.15,1.081250"), "%s", v);
+    /* b: max stable LR 0.1; cells 2.1, 3.4, 2.0, 2.0 -> best 2, mean 2.375 */
+    ck_assert_msg(strstr(v, "b,0.1,2.000000,0.225,0.375000"), "%s", v);
+    const char *c = slurp("cells.csv");
+    ck_assert_msg(strstr(c, "a,0.225,2,1,1,0,0,2.600000"), "%s", c);
+    ck_assert_msg(strstr(c, "a,0.3375,1,0,0,0,1,"), "%s", c);
+    const char *t = slurp("table.md");
+    ck_assert_msg(strstr(t, "| a | 0.15 | 1.00x |"), "%s", t);
+    ck_assert_msg(strstr(t, "| b | 0.1 | 0.67x |"), "%s", t);
+    ck_assert_msg(strstr(t, "2.600 cB"), "%s", t);
+}
+END_TEST
+
+START_TEST(not_a_sweep_dir) {
+    char err[512];
+    ck_assert_int_ne(lms_sweep_aggregate("/nonexistent", 0, err, sizeof err), 0);
+    ck_assert_str_eq(err, "/nonexistent: not a sweep directory (no sweep.json)");
+}
+END_TEST
+
+int main(void) {
+    Suite *s = suite_create("sweep");
+    TCase *tc = tcase_create("aggregate");
+    tcase_add_checked_fixture(tc, setup, NULL);
+    tcase_add_test(tc, max_stable_and_sensitivity);
+    tcase_add_test(tc, not_a_sweep_dir);
+    suite_add_tcase(s, tc);
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_ENV);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? 1 : 0;
+}

@@ -1,0 +1,53 @@
+# A tiny real sweep: runs, aggregates, resumes without rerunning, reports.
+. "$(dirname "$0")/lib.sh"
+make_corpus "$TMP/corpus.txt"
+cat > "$TMP/s.ini" <<EOT
+[sweep]
+variants = baseline, qk_norm
+configs_dir = $SRC/configs
+lr_min = 0.01
+lr_max = 0.03
+lr_ratio = 3
+seeds = 1, 2
+boundary_seeds = 2
+jobs = 2
+out = $TMP/out
+reference = qk_norm
+
+[overrides]
+model.d_model = 32
+model.n_layer = 2
+model.n_head = 2
+model.context = 32
+training.batch_size = 4
+training.max_steps = 12
+training.warmup_steps = 2
+training.eval_every = 6
+training.eval_batches = 2
+EOT
+"$LMSTAB" sweep "$TMP/s.ini" --plugin-dir "$PLUGINS" --data "$TMP/corpus.txt" > "$TMP/table1" 2> "$TMP/log1" || { cat "$TMP/log1"; fail "sweep failed"; }
+grep -q '| variant | max stable LR | vs qk_norm |' "$TMP/table1" || fail "no table"
+for f in results.csv cells.csv variants.csv table.md sweep.json; do [ -s "$TMP/out/$f" ] || fail "missing $f"; done
+for v in baseline qk_norm; do for lr in 0.01 0.03; do
+    [ -s "$TMP/out/$v/lr_$lr/seed_1/summary.json" ] || fail "missing run $v $lr"
+done; done
+runs1=$(($(wc -l < "$TMP/out/results.csv") - 1))
+[ "$runs1" -ge 4 ] || fail "expected at least 4 runs, got $runs1"
+# Resume: a second invocation starts no run and prints the same table.
+"$LMSTAB" sweep "$TMP/s.ini" --plugin-dir "$PLUGINS" --data "$TMP/corpus.txt" > "$TMP/table2" 2> "$TMP/log2" || fail "resume failed"
+grep -q '^\[' "$TMP/log2" && { cat "$TMP/log2"; fail "resumed sweep re-ran runs"; }
+cmp -s "$TMP/table1" "$TMP/table2" || fail "table changed on resume"
+# A lost run is redone.
+rm "$TMP/out/qk_norm/lr_0.03/seed_1/summary.json"
+"$LMSTAB" sweep "$TMP/s.ini" --plugin-dir "$PLUGINS" --data "$TMP/corpus.txt" > /dev/null 2> "$TMP/log3" || fail "resume 2 failed"
+[ "$(grep -c '^\[' "$TMP/log3")" -eq 1 ] || { cat "$TMP/log3"; fail "expected exactly one rerun"; }
+"$LMSTAB" report "$TMP/out" > /dev/null 2>&1 || fail "report failed"
+[ -s "$TMP/out/report.md" ] && [ -s "$TMP/out/report.html" ] || fail "no report"
+grep -q '## Results' "$TMP/out/report.md" || fail "report lacks results"
+if command -v gnuplot > /dev/null; then
+    [ -s "$TMP/out/plots/val_vs_lr.png" ] || fail "no plot"
+fi
+# A bad sweep file gives a located error.
+printf '[sweep]\nvariants = nope\nseeds = 1\n' > "$TMP/bad.ini"
+expect_error "[sweep] variants: no config for 'nope'" "$LMSTAB" sweep "$TMP/bad.ini"
+echo ok

@@ -1,0 +1,99 @@
+#!/bin/sh
+# Install lmstab into a temporary prefix and use it as a plugin author would.
+# usage: test_install.sh CMAKE CTEST BUILD_DIR SOURCE_DIR BINDIR LIBDIR
+set -u
+CMAKE="$1"; CTEST="$2"; BUILD="$3"; SRC="$4"; BINDIR="$5"; LIBDIR="$6"
+TMP="$(mktemp -d)"
+trap 'rm -rf "$TMP"' EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+step() { echo "== $*"; }
+# No environment may point at plugins: the install must find its own.
+unset LMSTAB_PLUGIN_PATH LMS_TEST_PLUGIN_DIR PKG_CONFIG_PATH CMAKE_PREFIX_PATH
+P="$TMP/prefix"
+
+step "cmake --install into $P"
+"$CMAKE" --install "$BUILD" --prefix "$P" >"$TMP/install.log" 2>&1 ||
+    { cat "$TMP/install.log"; fail "cmake --install"; }
+for f in "$BINDIR/lmstab" include/lmstab/plugin.h include/lmstab/layer.h \
+         include/lmstab/loader.h include/lmstab/testkit.h \
+         "$LIBDIR/lmstab/lms_layernorm.so" "$LIBDIR/lmstab/lms_causal_attention.so" \
+         "$LIBDIR/liblmstab_core.a" "$LIBDIR/liblms_testkit.a" \
+         "$LIBDIR/pkgconfig/lmstab.pc" "$LIBDIR/pkgconfig/lmstab-testkit.pc" \
+         "$LIBDIR/cmake/lmstab/lmstabConfig.cmake" \
+         "$LIBDIR/cmake/lmstab/lmstabConfigVersion.cmake"; do
+    [ -e "$P/$f" ] || fail "not installed: $f"
+done
+(cd "$P" && find . -type f | sort)
+LMSTAB="$P/$BINDIR/lmstab"
+"$LMSTAB" --version | grep -q '^lmstab [0-9]' || fail "lmstab --version"
+
+# Every plugin listed must come from the prefix, found with no variable.
+check_own_plugins() { # $1 = prefix
+    "$1/$BINDIR/lmstab" plugins >"$TMP/plugins.txt" 2>&1 || { cat "$TMP/plugins.txt"; fail "lmstab plugins ($1)"; }
+    n=$(grep -c '^    /.*/lms_.*\.so$' "$TMP/plugins.txt")
+    own=$(grep -c "^    $1/$LIBDIR/lmstab/lms_.*\.so\$" "$TMP/plugins.txt")
+    [ "$n" -gt 0 ] && [ "$n" -eq "$own" ] || { cat "$TMP/plugins.txt"; fail "plugins not all from $1/$LIBDIR/lmstab ($own of $n)"; }
+    echo "ok: $own plugins found in $1/$LIBDIR/lmstab"
+}
+step "the installed lmstab finds its installed plugins"
+check_own_plugins "$P"
+
+# Corpus: the head of the default corpus if present, else generated text.
+src="$SRC/../shared/data/tinyshakespeare.txt"
+[ -r "$SRC/data/tinyshakespeare.txt" ] && src="$SRC/data/tinyshakespeare.txt"
+if [ -r "$src" ]; then head -c 200000 "$src" >"$TMP/corpus.txt"
+else i=0; while [ $i -lt 4000 ]; do echo "line $i of some text to learn from."; i=$((i+1)); done >"$TMP/corpus.txt"; fi
+TINY="--set model.d_model=32 --set model.n_layer=2 --set model.n_head=2 --set model.context=32
+ --set training.batch_size=4 --set training.max_steps=12 --set training.eval_every=6
+ --set training.eval_batches=2 --set training.log_every=3 --set training.warmup_steps=3"
+step "train the baseline with the installed lmstab, no --plugin-dir"
+"$LMSTAB" train "$SRC/configs/baseline.ini" $TINY --data "$TMP/corpus.txt" \
+    --out "$TMP/run_base" --quiet || fail "train baseline"
+[ -s "$TMP/run_base/summary.json" ] || fail "no summary.json"
+
+# The out-of-tree plugin, once per way of finding lmstab.
+build_example() { # $1 = build dir, $2... = extra configure args
+    b="$1"; shift
+    "$CMAKE" -S "$SRC/examples/my_norm" -B "$b" "$@" >"$TMP/cfg.log" 2>&1 ||
+        { cat "$TMP/cfg.log"; fail "configure examples/my_norm $*"; }
+    grep -q "test_scalenorm skipped" "$TMP/cfg.log" && { cat "$TMP/cfg.log"; fail "test kit not found ($*)"; }
+    "$CMAKE" --build "$b" >"$TMP/build.log" 2>&1 ||
+        { cat "$TMP/build.log"; fail "build examples/my_norm $*"; }
+    grep -i "warning" "$TMP/build.log" && fail "warnings building examples/my_norm"
+    (cd "$b" && "$CTEST" --output-on-failure) || fail "Check test of examples/my_norm ($*)"
+    [ -f "$b/lms_scalenorm.so" ] || fail "no $b/lms_scalenorm.so"
+    nm -D --defined-only "$b/lms_scalenorm.so" | grep ' T ' | grep -v ' lms_plugin_entry$' &&
+        fail "lms_scalenorm.so exports more than lms_plugin_entry"
+    return 0
+}
+step "examples/my_norm with find_package(lmstab)"
+build_example "$TMP/ex_cmake" -DCMAKE_PREFIX_PATH="$P"
+step "examples/my_norm with pkg-config"
+PKG_CONFIG_PATH="$P/$LIBDIR/pkgconfig" build_example "$TMP/ex_pc" -DMY_NORM_USE_PKGCONFIG=ON
+[ "$(PKG_CONFIG_PATH="$P/$LIBDIR/pkgconfig" pkg-config --variable=plugindir lmstab)" -ef "$P/$LIBDIR/lmstab" ] ||
+    fail "pkg-config --variable=plugindir lmstab is not $P/$LIBDIR/lmstab"
+
+CFG="$SRC/examples/my_norm/scalenorm_qk.ini"
+step "without --plugin-dir the installed lmstab does not know scalenorm"
+if "$LMSTAB" train "$CFG" $TINY --data "$TMP/corpus.txt" --quiet 2>"$TMP/err"; then
+    fail "scalenorm found although not installed"
+fi
+grep -q "unknown plugin 'scalenorm'" "$TMP/err" || { cat "$TMP/err"; fail "expected an unknown-plugin error"; }
+step "train scalenorm_qk.ini through --plugin-dir"
+"$LMSTAB" train "$CFG" $TINY --data "$TMP/corpus.txt" --plugin-dir "$TMP/ex_cmake" \
+    --out "$TMP/run_sn" --quiet || fail "train scalenorm_qk.ini"
+grep -q '"steps":[[:space:]]*12' "$TMP/run_sn/summary.json" || fail "scalenorm run did not finish 12 steps"
+grep -q '"diverged":[[:space:]]*false' "$TMP/run_sn/summary.json" || fail "scalenorm run diverged"
+"$LMSTAB" plugins --plugin-dir "$TMP/ex_pc" --keys scalenorm | grep -q "$TMP/ex_pc/lms_scalenorm.so" ||
+    fail "the pkg-config build of scalenorm does not load"
+
+step "cmake --install the example: then found with no --plugin-dir"
+"$CMAKE" --install "$TMP/ex_cmake" >/dev/null || fail "install examples/my_norm"
+"$LMSTAB" train "$CFG" $TINY --data "$TMP/corpus.txt" --quiet || fail "installed scalenorm not found"
+
+step "a moved install still finds its own plugins"
+mv "$P" "$TMP/moved" || fail "mv"
+check_own_plugins "$TMP/moved"
+[ -n "$(PKG_CONFIG_PATH="$TMP/moved/$LIBDIR/pkgconfig" pkg-config --cflags lmstab | grep "$TMP/moved")" ] ||
+    fail "lmstab.pc is not relocatable"
+echo "ok"
