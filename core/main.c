@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "lmstab/dist.h"
 #include "lmstab/plugin.h"
 
 #ifndef LMS_VERSION
@@ -85,7 +86,16 @@ int lms_cli_common_opt(lms_cli_common *c, int argc, char **argv, int i) {
     return 0;
 }
 
+static int dispatch(int argc, char **argv);
+
 int main(int argc, char **argv) {
+    lms_dist_init(&argc, &argv);
+    int rc = dispatch(argc, argv);
+    lms_dist_finalize();
+    return rc;
+}
+
+static int dispatch(int argc, char **argv) {
     if (argc < 2) {
         usage(stderr);
         return 2;
@@ -96,8 +106,8 @@ int main(int argc, char **argv) {
         return 0;
     }
     if (!strcmp(cmd, "--version")) {
-        printf("lmstab %s (plugin ABI %d.%d)\n", LMS_VERSION, LMS_ABI_MAJOR,
-               LMS_ABI_MINOR);
+        printf("lmstab %s (plugin ABI %d.%d, MPI: %s)\n", LMS_VERSION,
+               LMS_ABI_MAJOR, LMS_ABI_MINOR, lms_dist_feature());
         return 0;
     }
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)

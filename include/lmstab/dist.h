@@ -1,0 +1,36 @@
+/*
+ * Data-parallel and multi-process support on MPI (Open MPI). Optional: a
+ * build without MPI has one rank and every call is a no-op. MPI is only
+ * initialised when the process was started by an MPI launcher (mpirun sets
+ * OMPI_COMM_WORLD_SIZE / PMI_SIZE), so a plain `lmstab train` never touches
+ * MPI even in an MPI build.
+ */
+#ifndef LMSTAB_DIST_H
+#define LMSTAB_DIST_H
+
+#include <stddef.h>
+
+typedef struct lms_dist {
+    int rank, size;
+    int active; /* MPI initialised by us */
+} lms_dist;
+
+/* Initialise from the launcher environment; returns the world (size 1 when
+ * not under an MPI launcher or without MPI support). */
+const lms_dist *lms_dist_init(int *argc, char ***argv);
+const lms_dist *lms_dist_world(void);
+void lms_dist_finalize(void);
+
+/* In-place sums over ranks (no-ops with one rank). */
+void lms_dist_sum_floats(float *buf, size_t n);
+void lms_dist_sum_doubles(double *buf, size_t n);
+/* Every rank gets rank 0's value. */
+void lms_dist_bcast_floats(float *buf, size_t n);
+void lms_dist_barrier(void);
+/* Abort every rank (after a fatal error on one): never returns. */
+void lms_dist_abort(int code);
+
+/* "Open MPI 4.1.4" style description, or "no" when built without MPI. */
+const char *lms_dist_feature(void);
+
+#endif
