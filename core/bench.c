@@ -151,6 +151,10 @@ static double step(bjob *j, int instrument, lms_op_timer *timer) {
  * alike. */
 static void run(bjob *j, const lms_bench_opts *o, int threads, brun *r) {
     lms_set_threads(threads);
+    if (o->blas_threading) { /* OpenBLAS's own threads, our loops serial */
+        lms_set_threads(1);
+        openblas_set_num_threads(threads);
+    }
     reset(j);
     memset(r, 0, sizeof *r);
     r->threads = threads;
@@ -212,7 +216,8 @@ static void measure_roof(const bjob *j, const lms_bench_opts *o, broof *rf) {
                                    LMS_BENCH_MAX_SHAPES);
     int th[2] = {1, o->threads};
     for (int t = 0; t < 2; t++) {
-        lms_set_threads(th[t]);
+        lms_set_threads(1); /* the roof is OpenBLAS's own threading */
+        openblas_set_num_threads(th[t]);
         double fl = 0, sec = 0;
         for (int i = 0; i < rf->n; i++) {
             lms_gemm_shape *s = &rf->sh[i];

@@ -3,6 +3,7 @@
 #define LMSTAB_CLI_H
 
 int lms_cmd_train(int argc, char **argv);
+int lms_cmd_sample(int argc, char **argv);
 int lms_cmd_golden(int argc, char **argv);
 int lms_cmd_plugins(int argc, char **argv);
 int lms_cmd_sweep(int argc, char **argv);

@@ -10,6 +10,7 @@ static void usage(FILE *f) {
     fprintf(f,
             "usage: lmstab bench CONFIG [--steps N] [--warmup N] [--threads N]\n"
             "                    [--only-threads N] [--square N] [--no-roof]\n"
+            "                    [--blas-threads]\n"
             "                    [--json FILE] [--set S.K=V]... [--data FILE]\n"
             "                    [--plugin-dir DIR]\n"
             "\n"
@@ -21,6 +22,8 @@ static void usage(FILE *f) {
             "the roof, the time split by op kind, the cost of logging per-layer\n"
             "norms every 10 steps, and peak RSS against params + grads + Adam\n"
             "state + activations. Defaults: --steps 30, --warmup 5, --square 2048.\n"
+            "Threads: lms_set_threads (OpenMP loops + split sgemm, OpenBLAS at 1\n"
+            "thread); --blas-threads uses OpenBLAS's own threading instead.\n"
             "Timings are wall-clock: run it on a quiet machine, or compare ratios.\n");
 }
 
@@ -62,6 +65,8 @@ int lms_cmd_bench(int argc, char **argv) {
             i++;
         } else if (!strcmp(a, "--no-roof")) {
             o.no_roof = 1;
+        } else if (!strcmp(a, "--blas-threads")) {
+            o.blas_threading = 1;
         } else if ((!strcmp(a, "--json") || !strcmp(a, "--data")) &&
                    i + 1 < argc) {
             if (a[2] == 'j')

@@ -16,6 +16,7 @@ static const struct {
     int (*run)(int argc, char **argv);
 } commands[] = {
     {"train", lms_cmd_train},
+    {"sample", lms_cmd_sample},
     {"sweep", lms_cmd_sweep},
     {"report", lms_cmd_report},
     {"golden", lms_cmd_golden},
@@ -33,6 +34,8 @@ static void usage(FILE *f) {
             "commands:\n"
             "  train CONFIG [--set S.K=V]... [--out DIR] [--data FILE]\n"
             "                        train the model of an INI file\n"
+            "  sample CHECKPOINT [--prompt TEXT] [--tokens N] [--temperature T]\n"
+            "                        generate text from a training checkpoint\n"
             "  golden CONFIG FILE.safetensors [--set S.K=V]... [--map A=B]...\n"
             "                        compare against a PyTorch reference file\n"
             "  sweep SWEEP.ini [--out DIR] [--jobs N]\n"

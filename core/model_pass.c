@@ -1,7 +1,6 @@
 /* Forward and backward passes of the model graph. Plugin layers do the
  * per-op work; this file does embeddings, residual adds, the LM head, the
  * softmax cross-entropy and the order of calls. */
-#include <cblas.h>
 #include <math.h>
 #include <string.h>
 #include <time.h>
@@ -148,8 +147,8 @@ float lms_model_forward(lms_model *m, const int32_t *x, const int32_t *y,
         lap(&t, LMS_TK_NORM);
     }
     /* logits (rows, V) = h (rows, C) @ head^T */
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)rows, V, C, 1.0f,
-                h, C, m->head, C, 0.0f, m->logits, V);
+    lms_sgemm(0, 1, (int)rows, V, C, 1.0f, h, C, m->head, C, 0.0f, m->logits,
+              V);
     lap(&t, LMS_TK_MATMUL);
     if (m->logit_map)
         lms_layer_forward(m->logit_map, m->mapped, m->logits, rows, B, T, NULL);
@@ -238,10 +237,8 @@ void lms_model_backward(lms_model *m) {
     const float *h = m->final_norm ? m->normed : resid_at(m, nk);
     float *dh = m->final_norm ? m->dnormed : m->dresid;
     /* dhead += dlogits^T h ; dh = dlogits head (beta 0: no clear needed) */
-    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, V, C, (int)rows, 1.0f,
-                dlogits, V, h, C, 1.0f, m->dhead, C);
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)rows, C, V,
-                1.0f, dlogits, V, m->head, C, 0.0f, dh, C);
+    lms_sgemm(1, 0, V, C, (int)rows, 1.0f, dlogits, V, h, C, 1.0f, m->dhead, C);
+    lms_sgemm(0, 0, (int)rows, C, V, 1.0f, dlogits, V, m->head, C, 0.0f, dh, C);
     lap(&t, LMS_TK_MATMUL);
     if (m->final_norm) {
         memset(m->dresid, 0, rows * C * sizeof(float));

@@ -34,6 +34,21 @@
 enum { SLOT_QN = 0, SLOT_KN = 1, SLOT_CAP = 2, SLOT_PMAP = 3 };
 #define ATT_BLOCK 64
 
+/* Row loops: AVX-512 / AVX2+FMA / baseline clones picked at load time. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && \
+    !defined(LMS_NO_CLONES)
+#define LMS_HOT                                                              \
+    __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3",       \
+                                 "default")))
+#else
+#define LMS_HOT
+#endif
+/* Rows per parallel chunk of the softmax loops. Loops over (batch, head)
+ * and over rows run on the OpenMP threads of the host's lms_set_threads;
+ * each (b, h) or row is computed exactly as serially, so results do not
+ * depend on the thread count. */
+#define ROW_CHUNK 256
+
 typedef struct attn {
     const lms_host *host;
     int n_head_key; /* 0: the model's n_head */
@@ -143,6 +158,22 @@ static void softmax_row_backward(float *d, const float *p, int n, int Tc) {
     for (int j = 0; j < n; j++)
         d[j] = p[j] * (d[j] - dot);
     memset(d + n, 0, (size_t)(Tc - n) * sizeof *d);
+}
+
+/* softmax_row over rows [r0, r1) of P: (B*H*T, Tc), row r has r % T + 1
+ * unmasked entries */
+LMS_HOT static void softmax_rows(float *P, size_t r0, size_t r1, int T,
+                                 int Tc) {
+    for (size_t r = r0; r < r1; r++)
+        softmax_row(P + r * Tc, (int)(r % (size_t)T) + 1, Tc);
+}
+
+LMS_HOT static void softmax_rows_backward(float *dP, const float *P,
+                                          size_t r0, size_t r1, int T,
+                                          int Tc) {
+    for (size_t r = r0; r < r1; r++)
+        softmax_row_backward(dP + r * Tc, P + r * Tc,
+                             (int)(r % (size_t)T) + 1, Tc);
 }
 
 /* zero the masked (j > i) and padding (j >= T) entries of B*H*T rows */
@@ -307,8 +338,10 @@ static const float *norm_forward(const attn *s, const lms_child *c, float *raw,
 static void scores_forward(const attn *s, float *S, const float *q, int ldq,
                            const float *k, int ldk, int B, int T) {
     float scale = 1.0f / sqrtf((float)s->hd);
-    for (int b = 0; b < B; b++)
-        for (int h = 0; h < s->H; h++) {
+    const int nbh = B * s->H;
+#pragma omp parallel for schedule(static)
+    for (int bh = 0; bh < nbh; bh++) {
+            const int b = bh / s->H, h = bh % s->H;
             float *Sbh = S + ((size_t)b * s->H + h) * T * s->Tc;
             const float *qb = q + (size_t)b * T * ldq + h * s->hd;
             const float *kb = k + (size_t)b * T * ldk + h * s->hd;
@@ -368,8 +401,11 @@ static void at_forward(void *self, const lms_fwd *a) {
     double ent = 0;
     for (size_t r = 0; a->stats && r < NS; r++)
         ent += softmax_entropy(P + r * Tc, (int)(r % (size_t)T) + 1);
-    for (size_t r = 0; r < NS; r++)
-        softmax_row(P + r * Tc, (int)(r % (size_t)T) + 1, Tc);
+#pragma omp parallel for schedule(static)
+    for (long r = 0; r < (long)NS; r += ROW_CHUNK)
+        softmax_rows(P, (size_t)r,
+                     (size_t)r + ROW_CHUNK < NS ? (size_t)r + ROW_CHUNK : NS,
+                     T, Tc);
     const float *Pf = P;
     if (s->has[SLOT_PMAP]) {
         float *Pm = cache + s->c_pf;
@@ -378,8 +414,9 @@ static void at_forward(void *self, const lms_fwd *a) {
         Pf = Pm;
     }
     /* Y[i0:i1] = Pf[i0:i1, 0:i1] V[0:i1] per (b, h) */
-    for (int b = 0; b < B; b++)
-        for (int h = 0; h < H; h++) {
+#pragma omp parallel for schedule(static)
+    for (int bh = 0; bh < B * H; bh++) {
+            const int b = bh / H, h = bh % H;
             const float *Pbh = Pf + ((size_t)b * H + h) * T * Tc;
             const float *vb = v + (size_t)b * T * 3 * C + h * hd;
             float *yb = a->y + (size_t)b * T * C + h * hd;
@@ -403,8 +440,9 @@ static void at_forward(void *self, const lms_fwd *a) {
 static void pv_backward(const attn *s, float *dPf, float *dx, const float *Pf,
                         const float *dy, const float *v, int B, int T) {
     const int C = s->C, H = s->H, hd = s->hd, Tc = s->Tc;
-    for (int b = 0; b < B; b++)
-        for (int h = 0; h < H; h++) {
+#pragma omp parallel for schedule(static)
+    for (int bh = 0; bh < B * H; bh++) {
+            const int b = bh / H, h = bh % H;
             size_t sb = ((size_t)b * H + h) * T * Tc;
             const float *vb = v + (size_t)b * T * 3 * C + h * hd;
             float *dvb = dx + (size_t)b * T * 3 * C + 2 * C + h * hd;
@@ -427,8 +465,9 @@ static void qk_backward(const attn *s, float *dq, int lddq, float *dk, int lddk,
                         const float *k, int ldk, int B, int T) {
     const int H = s->H, hd = s->hd, Tc = s->Tc;
     float scale = 1.0f / sqrtf((float)hd);
-    for (int b = 0; b < B; b++)
-        for (int h = 0; h < H; h++) {
+#pragma omp parallel for schedule(static)
+    for (int bh = 0; bh < B * H; bh++) {
+            const int b = bh / H, h = bh % H;
             const float *dSbh = dS + ((size_t)b * H + h) * T * Tc;
             size_t rq = (size_t)b * T, col = (size_t)h * hd;
             for (int i0 = 0; i0 < T; i0 += ATT_BLOCK) {
@@ -474,9 +513,11 @@ static void at_backward(void *self, const lms_bwd *a) {
         lms_child_backward(&ch[SLOT_PMAP], w2, w1, P, Pf, NS, B, T);
         dP = w2;
     }
-    for (size_t r = 0; r < NS; r++)
-        softmax_row_backward(dP + r * Tc, P + r * Tc, (int)(r % (size_t)T) + 1,
-                             Tc);
+#pragma omp parallel for schedule(static)
+    for (long r = 0; r < (long)NS; r += ROW_CHUNK)
+        softmax_rows_backward(
+            dP, P, (size_t)r,
+            (size_t)r + ROW_CHUNK < NS ? (size_t)r + ROW_CHUNK : NS, T, Tc);
     float *dS = dP;
     if (s->has[SLOT_CAP]) {
         dS = dP == w1 ? w2 : w1;

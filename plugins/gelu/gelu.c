@@ -16,6 +16,20 @@
 
 #include "lmstab/plugin.h"
 
+/* Hot loops are compiled for AVX-512, AVX2+FMA and baseline x86-64 and
+ * picked at load time (GCC function multi-versioning), so the portable
+ * build runs wide vectors where the CPU has them. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && \
+    !defined(LMS_NO_CLONES)
+#define LMS_HOT                                                              \
+    __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3",       \
+                                 "default")))
+#else
+#define LMS_HOT
+#endif
+/* Elements per parallel chunk (OpenMP threads of lms_set_threads). */
+#define GELU_CHUNK 16384
+
 #define GELU_S 0.7978845608028654f /* sqrt(2/pi) */
 #define GELU_C 0.044715f
 
@@ -56,7 +70,7 @@ static inline float vexpf(float x) {
 }
 
 /* y = gelu(x), n elements */
-static void gelu_forward(float *y, const float *x, size_t n) {
+LMS_HOT static void gelu_forward(float *y, const float *x, size_t n) {
     for (size_t i = 0; i < n; i++) {
         float v = x[i];
         float u = GELU_S * (v + GELU_C * v * v * v);
@@ -65,7 +79,7 @@ static void gelu_forward(float *y, const float *x, size_t n) {
 }
 
 /* dx += dy * gelu'(x), n elements */
-static void gelu_backward(float *dx, const float *dy, const float *x,
+LMS_HOT static void gelu_backward(float *dx, const float *dy, const float *x,
                           size_t n) {
     for (size_t i = 0; i < n; i++) {
         float v = x[i];
@@ -112,14 +126,23 @@ static int ge_plan(void *self, const lms_model_info *model, lms_plan *plan,
     return 0;
 }
 
+/* Elementwise, so chunks may run on any thread in any order. */
 static void ge_forward(void *self, const lms_fwd *a) {
     const gelu *s = self;
-    gelu_forward(a->y, a->x, a->rows * (size_t)s->cols);
+    long n = (long)(a->rows * (size_t)s->cols);
+#pragma omp parallel for schedule(static) if (n >= 4 * GELU_CHUNK)
+    for (long i = 0; i < n; i += GELU_CHUNK)
+        gelu_forward(a->y + i, a->x + i,
+                     (size_t)(n - i < GELU_CHUNK ? n - i : GELU_CHUNK));
 }
 
 static void ge_backward(void *self, const lms_bwd *a) {
     const gelu *s = self;
-    gelu_backward(a->dx, a->dy, a->x, a->rows * (size_t)s->cols);
+    long n = (long)(a->rows * (size_t)s->cols);
+#pragma omp parallel for schedule(static) if (n >= 4 * GELU_CHUNK)
+    for (long i = 0; i < n; i += GELU_CHUNK)
+        gelu_backward(a->dx + i, a->dy + i, a->x + i,
+                      (size_t)(n - i < GELU_CHUNK ? n - i : GELU_CHUNK));
 }
 
 static const lms_key ge_keys[] = {{NULL, 0, NULL, NULL}};

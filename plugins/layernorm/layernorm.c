@@ -21,6 +21,19 @@
 
 #define GROUPS_PER_HEAD (-1)
 
+/* Hot loops: AVX-512 / AVX2+FMA / baseline clones picked at load time. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && \
+    !defined(LMS_NO_CLONES)
+#define LMS_HOT                                                              \
+    __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3",       \
+                                 "default")))
+#else
+#define LMS_HOT
+#endif
+/* Rows (or columns) per parallel chunk; work below PAR_MIN floats is serial. */
+#define ROW_CHUNK 64
+#define PAR_MIN 65536
+
 typedef struct layernorm {
     float eps;
     int bias;
@@ -182,11 +195,13 @@ static double sqdev_d(const float *x, int n, double m) {
 
 /* y: (rows, C), mean (hi, lo), rstd: (rows, G) <- x: (rows, C); w, b: (C)
  * (b may be NULL). */
-static void layernorm_forward(float *y, float *mean, float *mlo, float *rstd,
-                              const float *x, const float *w, const float *b,
-                              size_t rows, int C, int G, float eps) {
+LMS_HOT static void layernorm_forward(float *y, float *mean, float *mlo,
+                                     float *rstd, const float *x,
+                                     const float *w, const float *b,
+                                     size_t r0, size_t r1, int C, int G,
+                                     float eps) {
     int gs = C / G;
-    for (size_t r = 0; r < rows; r++) {
+    for (size_t r = r0; r < r1; r++) {
         for (int g = 0; g < G; g++) {
             size_t off = r * (size_t)C + (size_t)g * gs;
             const float *xg = x + off;
@@ -211,18 +226,19 @@ static void layernorm_forward(float *y, float *mean, float *mlo, float *rstd,
     }
 }
 
-/* dx += ..., dw += ..., db += ... (db may be NULL) <- dy, x: (rows, C);
- * mean (hi, lo), rstd: (rows, G); w: (C). */
-static void layernorm_backward(float *dx, float *dw, float *db, const float *dy,
-                               const float *x, const float *mean,
-                               const float *mlo, const float *rstd,
-                               const float *w, size_t rows, int C, int G) {
+/* dx += ... for rows [r0, r1) <- dy, x: (rows, C); mean (hi, lo), rstd:
+ * (rows, G); w: (C). */
+LMS_HOT static void layernorm_backward_dx(float *dx, const float *dy,
+                                          const float *x, const float *mean,
+                                          const float *mlo, const float *rstd,
+                                          const float *w, size_t r0,
+                                          size_t r1, int C, int G) {
     int gs = C / G;
-    for (size_t r = 0; r < rows; r++) {
+    for (size_t r = r0; r < r1; r++) {
         for (int g = 0; g < G; g++) {
             size_t off = r * (size_t)C + (size_t)g * gs;
             const float *xg = x + off, *dyg = dy + off, *wg = w + g * gs;
-            float *dxg = dx + off, *dwg = dw + g * gs;
+            float *dxg = dx + off;
             float m = mean[r * G + g], ml = mlo[r * G + g];
             float rs = rstd[r * G + g];
             double a[4] = {0, 0, 0, 0}, c[4] = {0, 0, 0, 0};
@@ -243,14 +259,32 @@ static void layernorm_backward(float *dx, float *dw, float *db, const float *dy,
             for (i = 0; i < gs; i++) {
                 float xhat = ((xg[i] - m) - ml) * rs;
                 float dn = dyg[i] * wg[i];
-                dwg[i] += xhat * dyg[i];
                 dxg[i] += (dn - dmean - xhat * dxhat) * rs;
             }
-            if (db) {
-                float *dbg = db + g * gs;
-                for (i = 0; i < gs; i++)
-                    dbg[i] += dyg[i];
-            }
+        }
+    }
+}
+
+/* dw[c0..c1) += sum over rows of xhat * dy, db[c0..c1) += sum of dy (db may
+ * be NULL), rows in increasing order for every column. */
+LMS_HOT static void layernorm_backward_dw(float *dw, float *db,
+                                          const float *dy, const float *x,
+                                          const float *mean, const float *mlo,
+                                          const float *rstd, size_t rows,
+                                          int C, int G, int c0, int c1) {
+    int gs = C / G;
+    for (size_t r = 0; r < rows; r++) {
+        const float *xr = x + r * (size_t)C, *dyr = dy + r * (size_t)C;
+        for (int g = c0 / gs; g < G && g * gs < c1; g++) {
+            int lo = g * gs > c0 ? g * gs : c0;
+            int hi = (g + 1) * gs < c1 ? (g + 1) * gs : c1;
+            float m = mean[r * G + g], ml = mlo[r * G + g];
+            float rs = rstd[r * G + g];
+            for (int i = lo; i < hi; i++)
+                dw[i] += (((xr[i] - m) - ml) * rs) * dyr[i];
+            if (db)
+                for (int i = lo; i < hi; i++)
+                    db[i] += dyr[i];
         }
     }
 }
@@ -259,17 +293,37 @@ static void ln_forward(void *self, const lms_fwd *a) {
     const layernorm *s = self;
     size_t n = s->rows * (size_t)s->groups;
     float *mean = a->cache, *mlo = a->cache + n, *rstd = a->cache + 2 * n;
-    layernorm_forward(a->y, mean, mlo, rstd, a->x, a->w[0],
-                      s->bias ? a->w[1] : NULL, a->rows, s->cols, s->groups,
-                      s->eps);
+    long rows = (long)a->rows;
+#pragma omp parallel for schedule(static) if (rows * s->cols >= PAR_MIN)
+    for (long r = 0; r < rows; r += ROW_CHUNK)
+        layernorm_forward(a->y, mean, mlo, rstd, a->x, a->w[0],
+                          s->bias ? a->w[1] : NULL, (size_t)r,
+                          (size_t)(r + ROW_CHUNK < rows ? r + ROW_CHUNK : rows),
+                          s->cols, s->groups, s->eps);
 }
 
 static void ln_backward(void *self, const lms_bwd *a) {
     const layernorm *s = self;
     size_t n = s->rows * (size_t)s->groups;
     const float *mean = a->cache, *mlo = a->cache + n, *rstd = a->cache + 2 * n;
-    layernorm_backward(a->dx, a->dw[0], s->bias ? a->dw[1] : NULL, a->dy, a->x,
-                       mean, mlo, rstd, a->w[0], a->rows, s->cols, s->groups);
+    long rows = (long)a->rows;
+    int C = s->cols, par = rows * C >= PAR_MIN;
+    /* dx row-parallel; dw, db column-parallel (each column summed over rows
+     * in order, so the result does not depend on the thread count) */
+#pragma omp parallel if (par)
+    {
+#pragma omp for schedule(static) nowait
+        for (long r = 0; r < rows; r += ROW_CHUNK)
+            layernorm_backward_dx(
+                a->dx, a->dy, a->x, mean, mlo, rstd, a->w[0], (size_t)r,
+                (size_t)(r + ROW_CHUNK < rows ? r + ROW_CHUNK : rows), C,
+                s->groups);
+#pragma omp for schedule(static)
+        for (int c = 0; c < C; c += 32)
+            layernorm_backward_dw(a->dw[0], s->bias ? a->dw[1] : NULL, a->dy,
+                                  a->x, mean, mlo, rstd, a->rows, C,
+                                  s->groups, c, c + 32 < C ? c + 32 : C);
+    }
 }
 
 static const lms_key ln_keys[] = {

@@ -1,0 +1,52 @@
+/*
+ * Text generation from a checkpoint: the model is rebuilt from the config
+ * text stored in the checkpoint (with its --set overrides), its parameters
+ * loaded, and bytes drawn one at a time from the softmax of the last
+ * position's logits (temperature, top-k), the context windowed to the
+ * model's context length. Byte-level models only (vocab_size 256).
+ */
+#ifndef LMSTAB_SAMPLE_H
+#define LMSTAB_SAMPLE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lmstab/config.h"
+#include "lmstab/loader.h"
+#include "lmstab/model.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct lms_sampler {
+    lms_config cfg;
+    lms_loader *ld;
+    lms_model m;
+} lms_sampler;
+
+typedef struct lms_sample_opts {
+    int n_tokens;       /* bytes to generate (>= 0) */
+    double temperature; /* 0: greedy (argmax); otherwise > 0 */
+    int top_k;          /* 0: all; else keep the k largest logits */
+    uint64_t seed;
+} lms_sample_opts;
+
+/* Open checkpoint `path` (plugins searched from plugin_dir, may be NULL).
+ * s is zeroed first; free with lms_sampler_free even on failure. */
+int lms_sampler_open(lms_sampler *s, const char *path, const char *plugin_dir,
+                     char *err, size_t errlen);
+void lms_sampler_free(lms_sampler *s); /* accepts zeroed */
+
+/* Generate o->n_tokens bytes after prompt (plen bytes; an empty prompt
+ * starts from "\n", which is not part of the output) into out (o->n_tokens
+ * bytes). Deterministic for a given seed (one BLAS thread). Returns 0, or -1
+ * on out of memory. */
+int lms_sample(lms_sampler *s, const unsigned char *prompt, size_t plen,
+               const lms_sample_opts *o, unsigned char *out, char *err,
+               size_t errlen);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

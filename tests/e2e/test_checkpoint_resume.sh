@@ -1,0 +1,82 @@
+# Checkpoints: a run stopped by SIGINT, by kill -9, or by --stop-after, then
+# resumed with --resume, gives the same metrics (every column but
+# tokens_per_sec and elapsed_s) and the same final parameters and AdamW
+# moments, bit for bit, as a run that never stopped (one BLAS thread).
+. "$(dirname "$0")/lib.sh"
+make_corpus "$TMP/corpus.txt"
+CFG="$SRC/configs/baseline.ini"
+STEPS=150
+# exec: in the background, $! must be lmstab itself, not a subshell.
+exec_train() { exec "$LMSTAB" train "$CFG" $TINY --set training.max_steps=$STEPS --plugin-dir "$PLUGINS" \
+          --data "$TMP/corpus.txt" --checkpoint-every 20 --quiet "$@"; }
+train() { (exec_train "$@"); }
+# Data block of a safetensors file (skips the 8-byte length and the header,
+# whose metadata holds wall-clock times).
+data_of() { n=$(od -An -t u8 -N8 "$1" | tr -d ' '); tail -c +$((n + 9)) "$1"; }
+same_run() { # dir: compare with the uninterrupted run in $TMP/ref
+    cut -d, -f1-5,8- "$TMP/ref/metrics.csv" > "$TMP/a.csv"
+    cut -d, -f1-5,8- "$1/metrics.csv" > "$TMP/b.csv"
+    cmp -s "$TMP/a.csv" "$TMP/b.csv" || { diff "$TMP/a.csv" "$TMP/b.csv" | head >&2; fail "$1: metrics differ"; }
+    data_of "$TMP/ref/checkpoint.safetensors" > "$TMP/a.bin"
+    data_of "$1/checkpoint.safetensors" > "$TMP/b.bin"
+    [ -s "$TMP/a.bin" ] || fail "empty checkpoint data"
+    cmp -s "$TMP/a.bin" "$TMP/b.bin" || fail "$1: final parameters/moments differ"
+    [ -s "$1/summary.json" ] || fail "$1: no summary.json after resume"
+    grep -q "\"steps\":[[:space:]]*$STEPS" "$1/summary.json" || fail "$1: wrong step count"
+}
+train --out "$TMP/ref" || fail "uninterrupted run failed"
+rows=$(($(wc -l < "$TMP/ref/metrics.csv") - 1))
+[ "$rows" -eq 31 ] || fail "expected 31 rows, got $rows"
+
+# 1. --stop-after (deterministic stop between checkpoints) then resume.
+train --out "$TMP/stop" --stop-after 47 2>"$TMP/stop.err"; rc=$?
+[ $rc -eq 130 ] || fail "--stop-after: exit $rc, expected 130"
+grep -q "stopped by SIGINT after step 47; checkpoint written to $TMP/stop/checkpoint.safetensors" "$TMP/stop.err" || { cat "$TMP/stop.err"; fail "no stop message"; }
+[ ! -e "$TMP/stop/summary.json" ] || fail "a stopped run wrote summary.json"
+train --resume "$TMP/stop" || fail "resume after --stop-after failed"
+same_run "$TMP/stop"
+
+# 2. kill -9 right after the first checkpoint: the rows logged after it
+#    are dropped on resume.
+(exec_train --out "$TMP/kill") & pid=$!
+i=0; while { [ ! -e "$TMP/kill/checkpoint.safetensors" ] || [ "$(wc -l < "$TMP/kill/metrics.csv")" -lt 7 ]; } && [ $i -lt 3000 ]; do sleep 0.01; i=$((i + 1)); done
+kill -9 $pid 2>/dev/null; wait $pid 2>/dev/null
+[ ! -e "$TMP/kill/summary.json" ] || fail "kill -9 came too late (run finished); make the run longer"
+ck_step=$(head -c 4096 "$TMP/kill/checkpoint.safetensors" | grep -ao '"step":"[0-9]*"' | tr -dc 0-9)
+last=$(tail -n 1 "$TMP/kill/metrics.csv" | cut -d, -f1)
+[ -n "$ck_step" ] && [ "$last" -ge "$ck_step" ] || fail "kill -9: no rows past the checkpoint (step $ck_step, last row $last)"
+train --resume "$TMP/kill" || fail "resume after kill -9 failed"
+same_run "$TMP/kill"
+
+# 3. SIGINT mid-run: the step finishes, a checkpoint is written, exit 130.
+(exec_train --out "$TMP/int" 2>"$TMP/int.err") & pid=$!
+i=0; while [ "$(cat "$TMP/int/metrics.csv" 2>/dev/null | wc -l)" -lt 6 ] && [ $i -lt 3000 ]; do sleep 0.01; i=$((i + 1)); done
+kill -INT $pid; wait $pid; rc=$?
+[ $rc -eq 130 ] || { cat "$TMP/int.err"; fail "SIGINT: exit $rc, expected 130"; }
+[ ! -e "$TMP/int/summary.json" ] || fail "an interrupted run wrote summary.json"
+grep -q "stopped by SIGINT" "$TMP/int.err" || fail "no message after SIGINT"
+train --resume "$TMP/int" || fail "resume after SIGINT failed"
+same_run "$TMP/int"
+
+# 4. Resuming a finished run only redoes the final evaluation.
+train --resume "$TMP/ref" || fail "resume of a finished run failed"
+same_run "$TMP/ref"
+
+# 5. Resume refuses another config, other --set, other data.
+expect_error "was written with --set" train --resume "$TMP/ref" --set training.lr=0.01
+head -c 100000 "$TMP/corpus.txt" > "$TMP/other.txt"
+expect_error "was trained on other data" "$LMSTAB" train "$CFG" $TINY --set training.max_steps=$STEPS \
+    --plugin-dir "$PLUGINS" --data "$TMP/other.txt" --resume "$TMP/ref" --quiet
+expect_error "checkpoint.safetensors: cannot open: No such file" train --resume "$TMP/nowhere"
+[ ! -e "$TMP/nowhere" ] || fail "a failed resume created its directory"
+
+# 6. --init-from: the final parameters of ref give a step-0 validation loss
+#    equal to ref's final validation loss (the same windows).
+"$LMSTAB" train "$CFG" $TINY --set training.max_steps=1 --plugin-dir "$PLUGINS" \
+    --data "$TMP/corpus.txt" --init-from "$TMP/ref/checkpoint.safetensors" --out "$TMP/init" --quiet \
+    || fail "--init-from failed"
+v0=$(sed -n 2p "$TMP/init/metrics.csv" | cut -d, -f4)
+vf=$(sed -n 's/.*"final_val_loss":[[:space:]]*\([0-9.e+-]*\).*/\1/p' "$TMP/ref/summary.json")
+awk -v a="$v0" -v b="$vf" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(d < 1e-5) }' \
+    || fail "--init-from: step-0 val loss $v0 != final val loss $vf of the source run"
+echo "ok"

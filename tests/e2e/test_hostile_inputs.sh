@@ -1,0 +1,89 @@
+# Hostile and broken inputs not covered by test_bad_inputs.sh: each gives a
+# one-line error naming the file and the problem, exit status 1, and
+# nothing written. INI limits, plugins that are not plugins (reached from a
+# config), corrupt checkpoints for --resume and --init-from, odd data paths.
+. "$(dirname "$0")/lib.sh"
+make_corpus "$TMP/corpus.txt"
+CFG="$SRC/configs/baseline.ini"
+run() { "$LMSTAB" train "$@" --plugin-dir "$PLUGINS" --data "$TMP/corpus.txt" --quiet; }
+
+# --- INI --------------------------------------------------------------------
+{ printf '[model]\n; '; i=0; while [ $i -lt 103 ]; do printf 'xxxxxxxxxx'; i=$((i + 1)); done; printf '\n'; } > "$TMP/long.ini"
+expect_error "long.ini:2: line longer than 1024 characters" run "$TMP/long.ini" --out "$TMP/o"
+lineof() { grep -n "$1" "$2" | head -1 | cut -d: -f1; }
+sed 's/^init_std = 0.02/init_std = nan/' "$CFG" > "$TMP/nan.ini"
+expect_error "nan.ini:$(lineof '^init_std' "$TMP/nan.ini"): [model] init_std: must be a finite number in [0, 10] (got 'nan')" run "$TMP/nan.ini" --out "$TMP/o"
+sed 's/^lr = 3e-3/lr = inf/' "$CFG" > "$TMP/inf.ini"
+expect_error "inf.ini:$(lineof '^lr =' "$TMP/inf.ini"): [training] lr: must be a finite number in [0, 1000] (got 'inf')" run "$TMP/inf.ini" --out "$TMP/o"
+expect_error "--set training.lr: [training] lr: must be a finite number in [0, 1000] (got '-inf')" run "$CFG" --set training.lr=-inf --out "$TMP/o"
+expect_error "--set training.eps: [training] eps: must be a finite number in [1e-30, 1] (got '1e999')" run "$CFG" --set training.eps=1e999 --out "$TMP/o"
+expect_error "--set model.n_layer: [model] n_layer: must be an integer in [1, 1024] (got '0')" run "$CFG" --set model.n_layer=0 --out "$TMP/o"
+expect_error "[model] n_head: d_model (32) must be divisible by n_head (5)" run "$CFG" --set model.d_model=32 --set model.n_head=5 --out "$TMP/o"
+sed 's/^attn = ln1, qkv, attn, proj/attn = ln1, qkv/' "$CFG" > "$TMP/branch.ini"
+expect_error "branch.ini:$(lineof '^attn =' "$TMP/branch.ini"): [block] attn: the branch ends with 384 features but must return to d_model = 128 for the residual add" run "$TMP/branch.ini" --out "$TMP/o"
+sed 's/^attn = ln1, qkv, attn, proj/attn = ln1, qkv, attn, proj, ghost/' "$CFG" > "$TMP/ghost.ini"
+expect_error "ghost.ini:$(lineof '^attn =' "$TMP/ghost.ini"): [block] attn: op 'ghost' needs a [block.ghost] section with a 'plugin' key" run "$TMP/ghost.ini" --out "$TMP/o"
+printf '[model]\nd_model = 8\n[model]\n' > "$TMP/dupsec.ini"
+expect_error "dupsec.ini:3: [model]: duplicate section (first at line 1)" run "$TMP/dupsec.ini" --out "$TMP/o"
+
+# --- plugins named from a config ----------------------------------------------
+if [ -n "${LMS_BAD_PLUGIN_DIR:-}" ]; then
+    bad() { sed "s/^plugin = gelu/plugin = $1/" "$CFG" > "$TMP/bad.ini"
+            "$LMSTAB" train "$TMP/bad.ini" --plugin-dir "$LMS_BAD_PLUGIN_DIR" --data "$TMP/corpus.txt" --out "$TMP/o" --quiet; }
+    expect_error "[block.act] plugin: $LMS_BAD_PLUGIN_DIR/lms_bad_no_entry.so: not an lmstab plugin: no 'lms_plugin_entry' symbol" bad bad_no_entry
+    expect_error "lms_bad_abi.so: plugin ABI 2.0, this lmstab needs ABI 1.x" bad bad_abi
+    expect_error "lms_bad_null_hook.so: descriptor has a NULL 'backward'" bad bad_null_hook
+    expect_error "[block.act] plugin: invalid plugin name 'Gelu'" bad Gelu
+    expect_error "[block.act] plugin: invalid plugin name 'a/b'" bad 'a\/b'
+fi
+
+# --- checkpoints ----------------------------------------------------------------
+# le64 N: N as 8 little-endian bytes.
+le64() { n=$1; i=0; while [ $i -lt 8 ]; do printf "\\$(printf %03o $(( (n >> (8 * i)) & 255 )))"; i=$((i + 1)); done; }
+# st FILE HEADER DATA_BYTES: an honest length, the header, zero bytes.
+st() { { le64 ${#2}; printf '%s' "$2"; head -c "$3" /dev/zero; } > "$1"; }
+T="$TINY --set training.max_steps=5"
+run "$CFG" $T --checkpoint-every 5 --out "$TMP/good" || fail "could not train the reference run"
+ck="$TMP/good/checkpoint.safetensors"
+size=$(wc -c < "$ck")
+head -c $((size / 2)) "$ck" > "$TMP/truncated.st"
+{ le64 99999999; tail -c +9 "$ck"; } > "$TMP/pasteof.st"
+st "$TMP/overlap.st" '{"wte":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"wpe":{"dtype":"F32","shape":[2],"data_offsets":[4,12]}}' 12
+st "$TMP/range.st" '{"wte":{"dtype":"F32","shape":[2],"data_offsets":[8,16]}}' 12
+st "$TMP/unterminated.st" '{"wte":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}' 8
+{ le64 12; printf '{"w\377":1}    '; } > "$TMP/utf8.st"
+st "$TMP/dtype.st" '{"wte":{"dtype":"F16","shape":[256,32],"data_offsets":[0,16384]}}' 16384
+st "$TMP/shape.st" '{"wte":{"dtype":"F32","shape":[256,16],"data_offsets":[0,16384]}}' 16384
+for f in truncated pasteof overlap range unterminated utf8 dtype shape; do
+    case $f in
+    truncated) want="run past the data block" ;; # names the first tensor cut
+    pasteof) want="header length 99999999 runs past end of file ($size bytes)" ;;
+    overlap) want="tensors 'wte' [0, 8] and 'wpe' [4, 12] overlap" ;;
+    range) want="tensor 'wte': data_offsets [8, 16] run past the data block (12 bytes)" ;;
+    unterminated) want="header is not valid JSON" ;;
+    utf8) want="header is not valid UTF-8 (byte 0xFF at header offset 3)" ;;
+    dtype) want="tensor 'wte' is F16 [256, 32], expected F32 [256, 32]" ;;
+    shape) want="tensor 'wte' has shape [256, 16], the model needs [256, 32]" ;;
+    esac
+    expect_error "$want" run "$CFG" $T --init-from "$TMP/$f.st" --out "$TMP/o"
+    grep -qF "lmstab: error: $TMP/$f.st: " "$TMP/err" || fail "$f: the message does not start with the path"
+    # the same file as the checkpoint of a run to resume: metrics untouched
+    rm -rf "$TMP/res"; mkdir "$TMP/res"; cp "$TMP/good/metrics.csv" "$TMP/res/"
+    cp "$TMP/$f.st" "$TMP/res/checkpoint.safetensors"
+    case $f in dtype|shape) want="not an lmstab checkpoint: missing metadata 'format'" ;; esac
+    expect_error "$want" run "$CFG" $T --resume "$TMP/res"
+    grep -qF "lmstab: error: $TMP/res/checkpoint.safetensors: " "$TMP/err" || fail "$f: resume message lacks the path"
+    cmp -s "$TMP/good/metrics.csv" "$TMP/res/metrics.csv" || fail "$f: a failed resume changed metrics.csv"
+done
+st "$TMP/nometa.st" '{"x":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}' 4
+cp "$TMP/nometa.st" "$TMP/res/checkpoint.safetensors"
+expect_error "checkpoint.safetensors: not an lmstab checkpoint: missing metadata 'format'" run "$CFG" $T --resume "$TMP/res"
+expect_error "missing tensor 'wte' (F32 [256, 32])" run "$CFG" $T --init-from "$TMP/nometa.st" --out "$TMP/o"
+expect_error "--init-from.st: cannot open: No such file or directory" run "$CFG" $T --init-from "$TMP/--init-from.st" --out "$TMP/o"
+# --- data -------------------------------------------------------------------
+mkdir "$TMP/adir"
+expect_error "$TMP/adir" "$LMSTAB" train "$CFG" $T --plugin-dir "$PLUGINS" --data "$TMP/adir" --out "$TMP/o" --quiet
+head -c 40 "$TMP/corpus.txt" > "$TMP/tiny.txt"
+expect_error "tiny.txt" "$LMSTAB" train "$CFG" $T --plugin-dir "$PLUGINS" --data "$TMP/tiny.txt" --out "$TMP/o" --quiet
+[ ! -e "$TMP/o" ] || fail "an output directory was left behind by a failed run"
+echo "ok"
