@@ -113,13 +113,14 @@ static void reset(bjob *j) {
 /* One training step as in train.c; timer (may be NULL) gets the optimizer
  * time. instrument: a logged step with per-layer norms. Returns the loss. */
 static double step(bjob *j, int instrument, lms_op_timer *timer) {
-    lms_schedule sch = {j->tc.schedule, (float)j->tc.lr, (int)j->tc.warmup_steps,
-                        (int)j->tc.max_steps, (float)j->tc.min_lr_ratio};
+    lms_schedule sch = {j->tc.schedule, (float)j->tc.lr,
+                        (int)j->tc.warmup_steps, (int)j->tc.max_steps,
+                        (float)j->tc.min_lr_ratio};
     float lr = lms_schedule_lr(&sch, (int)j->step);
     lms_data_train_batch(&j->data, &j->rng, j->B, j->T, j->x, j->y);
-    double loss = lms_model_forward(
-        &j->m, j->x, j->y, j->B, j->T,
-        LMS_FWD_TRAINING | (instrument ? LMS_FWD_INSTRUMENT : 0));
+    double loss = lms_model_forward(&j->m, j->x, j->y, j->B, j->T,
+                                    LMS_FWD_TRAINING |
+                                        (instrument ? LMS_FWD_INSTRUMENT : 0));
     lms_model_zero_grad(&j->m);
     lms_model_backward(&j->m);
     double t0 = lms_now();
@@ -139,7 +140,10 @@ static double step(bjob *j, int instrument, lms_op_timer *timer) {
         timer->sec[LMS_TK_OPTIMIZER] += lms_now() - t0;
     if (instrument) {
         lms_metrics_row row = {j->step, lr, loss, 0, gn, 0, 0, 0, 1};
-        lms_metrics_write(&j->mt, &row, &j->m);
+        double vals[4096];
+        int is_max[4096];
+        size_t n = lms_metrics_collect(&j->m, vals, is_max, 4096);
+        lms_metrics_write(&j->mt, &row, vals, n < 4096 ? n : 4096);
     }
     j->step++;
     return loss;
@@ -212,8 +216,8 @@ typedef struct broof {
 } broof;
 
 static void measure_roof(const bjob *j, const lms_bench_opts *o, broof *rf) {
-    rf->n = lms_bench_model_shapes(&j->m, j->B, j->T, rf->sh,
-                                   LMS_BENCH_MAX_SHAPES);
+    rf->n =
+        lms_bench_model_shapes(&j->m, j->B, j->T, rf->sh, LMS_BENCH_MAX_SHAPES);
     int th[2] = {1, o->threads};
     for (int t = 0; t < 2; t++) {
         lms_set_threads(1); /* the roof is OpenBLAS's own threading */
@@ -221,8 +225,8 @@ static void measure_roof(const bjob *j, const lms_bench_opts *o, broof *rf) {
         double fl = 0, sec = 0;
         for (int i = 0; i < rf->n; i++) {
             lms_gemm_shape *s = &rf->sh[i];
-            s->rate[t] = lms_bench_sgemm_rate(s->ta, s->tb, s->m, s->n, s->k,
-                                              0.1, 3);
+            s->rate[t] =
+                lms_bench_sgemm_rate(s->ta, s->tb, s->m, s->n, s->k, 0.1, 3);
             double f = 2.0 * s->m * s->n * s->k * s->calls;
             fl += f;
             sec += s->rate[t] > 0 ? f / (s->rate[t] * 1e9) : 0;
@@ -272,11 +276,13 @@ static cJSON *json_report(const lms_bench_opts *o, const bjob *j,
         cJSON_AddNumberToObject(x, "ms_per_step", r->ms_step);
         cJSON_AddNumberToObject(x, "model_gflops", r->gflops);
         cJSON_AddNumberToObject(x, "tokens_per_sec_instrumented", r->tps_on);
-        cJSON_AddNumberToObject(x, "instrument_overhead", 1.0 - r->tps_on / r->tps_off);
+        cJSON_AddNumberToObject(x, "instrument_overhead",
+                                1.0 - r->tps_on / r->tps_off);
         cJSON_AddNumberToObject(x, "loss_after", r->loss1);
         cJSON *sp = cJSON_AddObjectToObject(x, "split_ms");
         for (int k = 0; k < LMS_TK_N; k++)
-            cJSON_AddNumberToObject(sp, lms_tkind_name((lms_tkind)k), r->split[k]);
+            cJSON_AddNumberToObject(sp, lms_tkind_name((lms_tkind)k),
+                                    r->split[k]);
         cJSON_AddItemToArray(ar, x);
     }
     cJSON *mem = cJSON_AddObjectToObject(root, "memory_mib");
@@ -309,13 +315,15 @@ int lms_bench_run(const lms_bench_opts *oin, FILE *out, char *err,
     double fm, fa;
     size_t P;
     lms_bench_step_flops(&j.m, j.B, j.T, &fm, &fa, &P);
-    fprintf(out, "lmstab bench %s: d_model %d, %d layers, %d heads, context "
-            "%d, batch %d; %zu params (%zu in matmuls)\n", o.config_path,
-            j.m.mi.d_model, j.m.mi.n_layer, j.m.mi.n_head, j.T, j.B,
-            j.m.n_params, P);
-    fprintf(out, "FLOPs/step = 6 x %zu x %d tokens + attention 6 x layers x T"
-            " x d_model x tokens (causal half) = %.3f + %.3f GFLOP\n", P,
-            j.B * j.T, fm * 1e-9, fa * 1e-9);
+    fprintf(out,
+            "lmstab bench %s: d_model %d, %d layers, %d heads, context "
+            "%d, batch %d; %zu params (%zu in matmuls)\n",
+            o.config_path, j.m.mi.d_model, j.m.mi.n_layer, j.m.mi.n_head, j.T,
+            j.B, j.m.n_params, P);
+    fprintf(out,
+            "FLOPs/step = 6 x %zu x %d tokens + attention 6 x layers x T"
+            " x d_model x tokens (causal half) = %.3f + %.3f GFLOP\n",
+            P, j.B * j.T, fm * 1e-9, fa * 1e-9);
     brun runs[2];
     int nruns = 0;
     int settings[2] = {1, o.threads};
@@ -355,28 +363,35 @@ int lms_bench_run(const lms_bench_opts *oin, FILE *out, char *err,
     for (int i = 0; i < nruns; i++) {
         const brun *r = &runs[i];
         int t = r->threads == 1 ? 0 : 1;
-        fprintf(out, "threads %d: %.0f tokens/s, %.2f ms/step, %.1f model "
-                "GFLOP/s", r->threads, r->tps, r->ms_step, r->gflops);
+        fprintf(out,
+                "threads %d: %.0f tokens/s, %.2f ms/step, %.1f model "
+                "GFLOP/s",
+                r->threads, r->tps, r->ms_step, r->gflops);
         if (!o.no_roof && (r->threads == 1 || r->threads == o.threads))
-            fprintf(out, ", MFU %.1f%% of the model-shape roof, %.1f%% of "
-                    "the square roof", 100 * r->gflops / rf.model[t],
+            fprintf(out,
+                    ", MFU %.1f%% of the model-shape roof, %.1f%% of "
+                    "the square roof",
+                    100 * r->gflops / rf.model[t],
                     100 * r->gflops / rf.square[t]);
         fprintf(out, " (loss %.3f -> %.3f)\n", r->loss0, r->loss1);
         print_split(out, r);
-        fprintf(out, "  instrumentation every 10 steps: %.0f vs %.0f "
-                "tokens/s, overhead %.1f%%\n", r->tps_on, r->tps_off,
-                100.0 * (1.0 - r->tps_on / r->tps_off));
+        fprintf(out,
+                "  instrumentation every 10 steps: %.0f vs %.0f "
+                "tokens/s, overhead %.1f%%\n",
+                r->tps_on, r->tps_off, 100.0 * (1.0 - r->tps_on / r->tps_off));
     }
     if (nruns == 2)
         fprintf(out, "speed-up %d threads / 1 thread: %.2fx\n", o.threads,
                 runs[1].tps / runs[0].tps);
-    fprintf(out, "\nmemory: peak RSS %.1f MiB (%.1f MiB before the model) vs "
+    fprintf(out,
+            "\nmemory: peak RSS %.1f MiB (%.1f MiB before the model) vs "
             "params+grads+Adam %.1f MiB + activation arena %.1f MiB = %.1f "
-            "MiB: ratio %.2f\n", rss, rss_start, need, acts, need + acts,
-            rss / (need + acts));
+            "MiB: ratio %.2f\n",
+            rss, rss_start, need, acts, need + acts, rss / (need + acts));
     int rc = 0;
     if (o.json_path) {
-        cJSON *js = json_report(&o, &j, &rf, runs, nruns, rss, need + acts, acts);
+        cJSON *js =
+            json_report(&o, &j, &rf, runs, nruns, rss, need + acts, acts);
         char *text = js ? cJSON_Print(js) : NULL;
         cJSON_Delete(js);
         if (!text) {

@@ -10,7 +10,7 @@
  * training step calls it. */
 typedef struct lms_gemm_shape {
     int ta, tb, m, n, k;
-    double calls; /* per training step */
+    double calls;   /* per training step */
     double rate[2]; /* measured GFLOP/s: [0] 1 thread, [1] all cores */
 } lms_gemm_shape;
 
@@ -24,8 +24,8 @@ int lms_bench_model_shapes(const lms_model *m, int B, int T,
 /* GFLOP/s of cblas_sgemm at one shape with the current OpenBLAS thread
  * count: best of `trials` timings of at least min_sec each. Returns 0 when
  * out of memory. */
-double lms_bench_sgemm_rate(int ta, int tb, int m, int n, int k,
-                            double min_sec, int trials);
+double lms_bench_sgemm_rate(int ta, int tb, int m, int n, int k, double min_sec,
+                            int trials);
 
 /* Matmul FLOPs of one training step (6 x matmul params x tokens) and the
  * causal attention FLOPs (6 x n_attn x T x d_model x tokens: Q K^T and P V,

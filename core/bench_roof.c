@@ -40,8 +40,8 @@ int lms_bench_model_shapes(const lms_model *m, int B, int T,
     return n;
 }
 
-double lms_bench_sgemm_rate(int ta, int tb, int m, int n, int k,
-                            double min_sec, int trials) {
+double lms_bench_sgemm_rate(int ta, int tb, int m, int n, int k, double min_sec,
+                            int trials) {
     size_t na = (size_t)m * k, nb = (size_t)k * n, nc = (size_t)m * n;
     float *a = malloc(na * sizeof *a), *b = malloc(nb * sizeof *b),
           *c = calloc(nc, sizeof *c);

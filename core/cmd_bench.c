@@ -7,24 +7,28 @@
 #include "lmstab/bench.h"
 
 static void usage(FILE *f) {
-    fprintf(f,
-            "usage: lmstab bench CONFIG [--steps N] [--warmup N] [--threads N]\n"
-            "                    [--only-threads N] [--square N] [--no-roof]\n"
-            "                    [--blas-threads]\n"
-            "                    [--json FILE] [--set S.K=V]... [--data FILE]\n"
-            "                    [--plugin-dir DIR]\n"
-            "\n"
-            "Speed of the model of CONFIG, in one process: the cblas_sgemm roof at\n"
-            "the model's own matmul shapes and at a square size (1 thread and\n"
-            "--threads, default all online CPUs), then warm-up + timed training\n"
-            "steps with 1 thread and with --threads: tokens/s, ms/step, model\n"
-            "GFLOP/s (6 x matmul params x tokens + causal attention), MFU against\n"
-            "the roof, the time split by op kind, the cost of logging per-layer\n"
-            "norms every 10 steps, and peak RSS against params + grads + Adam\n"
-            "state + activations. Defaults: --steps 30, --warmup 5, --square 2048.\n"
-            "Threads: lms_set_threads (OpenMP loops + split sgemm, OpenBLAS at 1\n"
-            "thread); --blas-threads uses OpenBLAS's own threading instead.\n"
-            "Timings are wall-clock: run it on a quiet machine, or compare ratios.\n");
+    fprintf(
+        f,
+        "usage: lmstab bench CONFIG [--steps N] [--warmup N] [--threads N]\n"
+        "                    [--only-threads N] [--square N] [--no-roof]\n"
+        "                    [--blas-threads]\n"
+        "                    [--json FILE] [--set S.K=V]... [--data FILE]\n"
+        "                    [--plugin-dir DIR]\n"
+        "\n"
+        "Speed of the model of CONFIG, in one process: the cblas_sgemm roof "
+        "at\n"
+        "the model's own matmul shapes and at a square size (1 thread and\n"
+        "--threads, default all online CPUs), then warm-up + timed training\n"
+        "steps with 1 thread and with --threads: tokens/s, ms/step, model\n"
+        "GFLOP/s (6 x matmul params x tokens + causal attention), MFU against\n"
+        "the roof, the time split by op kind, the cost of logging per-layer\n"
+        "norms every 10 steps, and peak RSS against params + grads + Adam\n"
+        "state + activations. Defaults: --steps 30, --warmup 5, --square "
+        "2048.\n"
+        "Threads: lms_set_threads (OpenMP loops + split sgemm, OpenBLAS at 1\n"
+        "thread); --blas-threads uses OpenBLAS's own threading instead.\n"
+        "Timings are wall-clock: run it on a quiet machine, or compare "
+        "ratios.\n");
 }
 
 static int parse_pos(const char *s, int *out) {

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "lmstab/dist.h"
 #include "lmstab/sweep.h"
 
 static void usage(FILE *f) {
@@ -91,12 +92,13 @@ int lms_cmd_sweep(int argc, char **argv) {
         return 1;
     }
     exe[n] = '\0';
-    if (!quiet)
+    const lms_dist *d = lms_dist_world();
+    if (!quiet && d->rank == 0)
         fprintf(stderr, "sweep: %d variants x %d learning rates, up to %d "
                 "seeds, %d at a time -> %s\n", s.n_variants, s.n_lrs,
-                s.n_seeds, s.jobs, s.out_dir);
+                s.n_seeds, d->size > 1 ? d->size : s.jobs, s.out_dir);
     if (lms_sweep_run(&s, exe, quiet, err, sizeof err) != 0 ||
-        lms_sweep_aggregate(s.out_dir, 1, err, sizeof err) != 0) {
+        (d->rank == 0 && lms_sweep_aggregate(s.out_dir, 1, err, sizeof err) != 0)) {
         fprintf(stderr, "lmstab: error: %s\n", err);
         return 1;
     }

@@ -77,6 +77,22 @@ void lms_dist_sum_doubles(double *buf, size_t n) {
 #endif
 }
 
+void lms_dist_max_doubles(double *buf, size_t n) {
+#ifdef LMS_HAVE_MPI
+    if (world.active && world.size > 1)
+        MPI_Allreduce(MPI_IN_PLACE, buf, (int)n, MPI_DOUBLE, MPI_MAX,
+                      MPI_COMM_WORLD);
+#else
+    (void)buf;
+    (void)n;
+#endif
+}
+
+double lms_dist_mean(double v) {
+    lms_dist_sum_doubles(&v, 1);
+    return v / world.size;
+}
+
 void lms_dist_bcast_floats(float *buf, size_t n) {
 #ifdef LMS_HAVE_MPI
     if (!world.active || world.size == 1)

@@ -89,14 +89,14 @@ void lms_sgemm(int trans_a, int trans_b, int m, int n, int k, float alpha,
                             trans_a ? a + lo : a + (size_t)lo * lda, lda, b,
                             ldb, beta, c + (size_t)lo * ldc, ldc);
             else
-                cblas_sgemm(CblasRowMajor, ta, tb, m, hi - lo, k, alpha, a,
-                            lda, trans_b ? b + (size_t)lo * ldb : b + lo, ldb,
-                            beta, c + lo, ldc);
+                cblas_sgemm(CblasRowMajor, ta, tb, m, hi - lo, k, alpha, a, lda,
+                            trans_b ? b + (size_t)lo * ldb : b + lo, ldb, beta,
+                            c + lo, ldc);
         }
         return;
     }
-    cblas_sgemm(CblasRowMajor, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta,
-                c, ldc);
+    cblas_sgemm(CblasRowMajor, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c,
+                ldc);
 }
 
 static void host_log(int level, const char *fmt, ...) {

@@ -43,6 +43,7 @@ int lms_metrics_open(lms_metrics *mt, const char *path, const lms_model *m,
             }
     fputc('\n', mt->f);
     fflush(mt->f);
+    mt->ncols_inst = (int)lms_metrics_collect(m, NULL, NULL, 0);
     return 0;
 }
 
@@ -53,8 +54,35 @@ static double frob(const float *w, size_t n) {
     return sqrt(s);
 }
 
+size_t lms_metrics_collect(const lms_model *m, double *vals, int *is_max,
+                           size_t cap) {
+    size_t n = 0, rows = (size_t)m->B * m->T;
+    for (int l = 0; l < m->mi.n_layer; l++)
+        for (int b = 0; b < m->n_branches; b++)
+            for (int i = 0; i < m->blocks[l].br[b].n_ops; i++) {
+                const lms_op *op = &m->blocks[l].br[b].ops[i];
+                int lin = is_linear(op), ns = op->layer->plan.n_stats;
+                size_t need = (size_t)(lin ? 2 : 0) + (size_t)ns;
+                if (vals && n + need <= cap) {
+                    if (lin) {
+                        is_max[n] = is_max[n + 1] = 0;
+                        vals[n] = lms_mean_row_norm(op->out, rows, op->out_cols);
+                        vals[n + 1] = frob(op->layer->w[0],
+                                           op->layer->param_numel[0]);
+                    }
+                    for (int s = 0; s < ns; s++) {
+                        size_t k = n + (lin ? 2 : 0) + (size_t)s;
+                        is_max[k] = !strncmp(op->layer->plan.stat_names[s], "max", 3);
+                        vals[k] = op->stats[s];
+                    }
+                }
+                n += need;
+            }
+    return n;
+}
+
 void lms_metrics_write(lms_metrics *mt, const lms_metrics_row *r,
-                       const lms_model *m) {
+                       const double *vals, size_t nvals) {
     if (!mt->f)
         return;
     fprintf(mt->f, "%ld,%.6g,%.6f,", r->step, r->lr, r->train_loss);
@@ -62,25 +90,11 @@ void lms_metrics_write(lms_metrics *mt, const lms_metrics_row *r,
         fprintf(mt->f, "%.6f", r->val_loss);
     fprintf(mt->f, ",%.6g,%.1f,%.3f", r->grad_norm, r->tokens_per_sec,
             r->elapsed);
-    size_t rows = (size_t)m->B * m->T;
-    for (int l = 0; l < m->mi.n_layer; l++)
-        for (int b = 0; b < m->n_branches; b++)
-            for (int i = 0; i < m->blocks[l].br[b].n_ops; i++) {
-                const lms_op *op = &m->blocks[l].br[b].ops[i];
-                if (is_linear(op)) {
-                    if (r->instrumented)
-                        fprintf(mt->f, ",%.6g,%.6g",
-                                lms_mean_row_norm(op->out, rows, op->out_cols),
-                                frob(op->layer->w[0], op->layer->param_numel[0]));
-                    else
-                        fputs(",,", mt->f);
-                }
-                for (int s = 0; s < op->layer->plan.n_stats; s++)
-                    if (r->instrumented)
-                        fprintf(mt->f, ",%.6g", op->stats[s]);
-                    else
-                        fputc(',', mt->f);
-            }
+    for (size_t i = 0; i < nvals; i++)
+        if (r->instrumented)
+            fprintf(mt->f, ",%.6g", vals[i]);
+        else
+            fputc(',', mt->f);
     fputc('\n', mt->f);
     fflush(mt->f);
 }

@@ -12,7 +12,9 @@
 
 static lms_op_timer *g_timer;
 
-void lms_pass_set_timer(lms_op_timer *t) { g_timer = t; }
+void lms_pass_set_timer(lms_op_timer *t) {
+    g_timer = t;
+}
 
 double lms_now(void) {
     struct timespec ts;
@@ -22,13 +24,15 @@ double lms_now(void) {
 
 const char *lms_tkind_name(lms_tkind k) {
     static const char *const names[LMS_TK_N] = {
-        "matmul", "attention", "norm", "activation", "loss", "other",
-        "optimizer"};
+        "matmul", "attention", "norm",     "activation",
+        "loss",   "other",     "optimizer"};
     return (unsigned)k < LMS_TK_N ? names[k] : "?";
 }
 
 /* Start of a timed section (0 when timing is off). */
-static inline double lap_start(void) { return g_timer ? lms_now() : 0.0; }
+static inline double lap_start(void) {
+    return g_timer ? lms_now() : 0.0;
+}
 
 /* Charge the time since *t to kind and restart *t. */
 static inline void lap(double *t, lms_tkind kind) {
@@ -104,8 +108,8 @@ static void softmax_ce(lms_model *m, const int32_t *y, size_t rows) {
     }
 }
 
-float lms_model_forward(lms_model *m, const int32_t *x, const int32_t *y,
-                        int B, int T, int flags) {
+float lms_model_forward(lms_model *m, const int32_t *x, const int32_t *y, int B,
+                        int T, int flags) {
     const int instrument = flags & LMS_FWD_INSTRUMENT;
     const int training = (flags & LMS_FWD_TRAINING) != 0;
     if (training != m->training) {
@@ -199,7 +203,8 @@ static void branch_backward(lms_model *m, lms_branch *br, const float *in0,
         if (i > 0)
             memset(target, 0, rows * op->in_cols * sizeof(float));
         lap(t, LMS_TK_OTHER);
-        lms_layer_backward(op->layer, target, dy, in, op->out, rows, m->B, m->T);
+        lms_layer_backward(op->layer, target, dy, in, op->out, rows, m->B,
+                           m->T);
         lap(t, layer_kind(op->layer));
         dy = target;
     }
@@ -222,8 +227,8 @@ void lms_model_backward(lms_model *m) {
         float *daux = m->dnormed; /* free until the final-norm backward */
         for (size_t r = 0; r < rows; r++)
             daux[r] = inv;
-        lms_layer_backward(m->aux_loss, dmapped, daux, m->mapped,
-                           m->aux_out, rows, m->B, m->T);
+        lms_layer_backward(m->aux_loss, dmapped, daux, m->mapped, m->aux_out,
+                           rows, m->B, m->T);
     }
     float *dlogits = dmapped;
     if (m->logit_map) {

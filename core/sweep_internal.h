@@ -16,8 +16,29 @@ void lms_sweep_run_dir(const char *out, const char *variant, double lr,
 /* 0 and rs filled when run_dir/summary.json exists and parses. */
 int lms_sweep_read_summary(const char *run_dir, lms_run_summary *rs);
 
-/* Read DIR/sweep.json (the grid written when the sweep started). */
+#include <sys/types.h>
+
+typedef struct pending {
+    int v, k, s; /* variant, lr index, seed index */
+} pending;
+
 struct lms_sweep;
+/* Runs still needed (not finished) given what is known, at most max. */
+int lms_sweep_needed(const struct lms_sweep *s, pending *out, int max);
+/* Start one run as a child process (its own dir, log, 1 BLAS thread). */
+pid_t lms_sweep_launch(const struct lms_sweep *s, const char *exe,
+                       const pending *p);
+void lms_sweep_report_done(const struct lms_sweep *s, const pending *p,
+                           double secs, int done, int quiet);
+int lms_sweep_write_manifest(const struct lms_sweep *s, char *err,
+                             size_t errlen);
+/* Remove MPI launcher variables so a child is not an MPI rank. */
+void lms_sweep_clean_env(void);
+/* The sweep over MPI ranks (rank 0 hands whole runs to every rank). */
+int lms_sweep_run_mpi(struct lms_sweep *s, const char *exe, int quiet,
+                      char *err, size_t errlen);
+
+/* Read DIR/sweep.json (the grid written when the sweep started). */
 int lms_sweep_load_manifest(const char *dir, struct lms_sweep *s, char *err,
                             size_t errlen);
 

@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lmstab/dist.h"
 #include "lmstab/fsutil.h"
 #include "lmstab/sweep.h"
 #include "sweep_internal.h"
@@ -57,14 +58,11 @@ int lms_sweep_read_summary(const char *run_dir, lms_run_summary *rs) {
     return 0;
 }
 
-typedef struct pending {
-    int v, k, s; /* variant, lr index, seed index */
-} pending;
 
 /* Runs still needed: seed 0 on the whole grid; once a variant's grid is
  * known, `boundary_seeds` seeds on its last stable and first unstable LR
  * (stable = every finished seed converged), repeated as the boundary moves. */
-static int needed_runs(const lms_sweep *s, pending *out, int max) {
+int lms_sweep_needed(const lms_sweep *s, pending *out, int max) {
     int n = 0;
     char dir[4300];
     lms_run_summary rs;
@@ -104,7 +102,7 @@ static int needed_runs(const lms_sweep *s, pending *out, int max) {
     return n;
 }
 
-static pid_t launch(const lms_sweep *s, const char *exe, const pending *p) {
+pid_t lms_sweep_launch(const lms_sweep *s, const char *exe, const pending *p) {
     char dir[4300], log[4400], lrset[64], seedset[64];
     lms_sweep_run_dir(s->out_dir, s->variants[p->v], s->lrs[p->k],
                       s->seeds[p->s], dir, sizeof dir);
@@ -148,6 +146,7 @@ static pid_t launch(const lms_sweep *s, const char *exe, const pending *p) {
             close(fd);
         }
         setenv("OPENBLAS_NUM_THREADS", "1", 1); /* one core per run */
+        lms_sweep_clean_env(); /* a run is a plain process, not an MPI rank */
         execv(exe, (char *const *)argv);
         fprintf(stderr, "exec %s: %s\n", exe, strerror(errno));
         _exit(127);
@@ -156,7 +155,7 @@ static pid_t launch(const lms_sweep *s, const char *exe, const pending *p) {
 }
 
 /* The manifest: what the grid is, so report/aggregate need no sweep file. */
-static int write_manifest(const lms_sweep *s, char *err, size_t errlen) {
+int lms_sweep_write_manifest(const lms_sweep *s, char *err, size_t errlen) {
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "sweep_file", s->path);
     cJSON *v = cJSON_AddArrayToObject(o, "variants");
@@ -205,25 +204,44 @@ static int is_running(const slot *sl, int n, const pending *p) {
     return 0;
 }
 
-static void report_done(const lms_sweep *s, const slot *sl, int done,
-                        int quiet) {
+void lms_sweep_report_done(const lms_sweep *s, const pending *p, double secs,
+                           int done, int quiet) {
     if (quiet)
         return;
     char dir[4300];
     lms_run_summary rs;
-    lms_sweep_run_dir(s->out_dir, s->variants[sl->p.v], s->lrs[sl->p.k],
-                      s->seeds[sl->p.s], dir, sizeof dir);
+    lms_sweep_run_dir(s->out_dir, s->variants[p->v], s->lrs[p->k],
+                      s->seeds[p->s], dir, sizeof dir);
     if (lms_sweep_read_summary(dir, &rs) != 0)
         return;
     fprintf(stderr, "[%3d] %-12s lr %-9.4g seed %-3ld %-9s val %.4f  (%.0f s)\n",
-            done, s->variants[sl->p.v], s->lrs[sl->p.k], s->seeds[sl->p.s],
-            rs.verdict, rs.final_val_loss, now_s() - sl->t0);
+            done, s->variants[p->v], s->lrs[p->k], s->seeds[p->s],
+            rs.verdict, rs.final_val_loss, secs);
+}
+
+void lms_sweep_clean_env(void) {
+    extern char **environ;
+    for (int again = 1; again;) {
+        again = 0;
+        for (char **e = environ; *e; e++)
+            if (!strncmp(*e, "OMPI_", 5) || !strncmp(*e, "PMIX_", 5) ||
+                !strncmp(*e, "PMI_", 4)) {
+                char name[256];
+                size_t n = strcspn(*e, "=");
+                snprintf(name, sizeof name, "%.*s", (int)n, *e);
+                unsetenv(name);
+                again = 1;
+                break;
+            }
+    }
 }
 
 int lms_sweep_run(lms_sweep *s, const char *exe, int quiet, char *err,
                   size_t errlen) {
+    if (lms_dist_world()->size > 1)
+        return lms_sweep_run_mpi(s, exe, quiet, err, errlen);
     if (lms_mkdirs(s->out_dir, err, errlen) != 0 ||
-        write_manifest(s, err, errlen) != 0)
+        lms_sweep_write_manifest(s, err, errlen) != 0)
         return -1;
     slot *sl = calloc((size_t)s->jobs, sizeof *sl);
     pending *todo = malloc(sizeof(pending) * 4096);
@@ -235,7 +253,7 @@ int lms_sweep_run(lms_sweep *s, const char *exe, int quiet, char *err,
     }
     int running = 0, done = 0, failed = 0;
     for (;;) {
-        int n = failed ? 0 : needed_runs(s, todo, 4096);
+        int n = failed ? 0 : lms_sweep_needed(s, todo, 4096);
         for (int i = 0; i < n && running < s->jobs; i++) {
             if (is_running(sl, s->jobs, &todo[i]))
                 continue;
@@ -244,7 +262,7 @@ int lms_sweep_run(lms_sweep *s, const char *exe, int quiet, char *err,
                 j++;
             sl[j].p = todo[i];
             sl[j].t0 = now_s();
-            sl[j].pid = launch(s, exe, &todo[i]);
+            sl[j].pid = lms_sweep_launch(s, exe, &todo[i]);
             if (sl[j].pid < 0) {
                 snprintf(err, errlen, "cannot start a run: %s", strerror(errno));
                 failed = 1;
@@ -265,7 +283,8 @@ int lms_sweep_run(lms_sweep *s, const char *exe, int quiet, char *err,
             sl[j].pid = 0;
             running--;
             if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
-                report_done(s, &sl[j], ++done, quiet);
+                lms_sweep_report_done(s, &sl[j].p, now_s() - sl[j].t0, ++done,
+                                      quiet);
             } else if (!failed) {
                 char dir[4300];
                 lms_sweep_run_dir(s->out_dir, s->variants[sl[j].p.v],

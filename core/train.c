@@ -13,6 +13,7 @@
 
 #include "lmstab/checkpoint.h"
 #include "lmstab/data.h"
+#include "lmstab/dist.h"
 #include "lmstab/fsutil.h"
 #include "lmstab/metrics.h"
 #include "lmstab/model.h"
@@ -37,6 +38,13 @@ typedef struct job {
     lms_train_state st;
     char data_path[4096];
     char ckpt_path[4200];
+    /* data parallel (MPI): every rank draws the same global batch x, y and
+     * trains on its slice of local_b sequences; rank 0 writes all output */
+    int rank, nranks, root;
+    long local_b;
+    double *inst;  /* instrumentation values, n_inst of them */
+    int *inst_max;
+    size_t n_inst;
 } job;
 
 static double now_s(void) {
@@ -69,9 +77,32 @@ static int setup(job *j, char *err, size_t errlen) {
         snprintf(err, errlen, "out of memory");
         return -1;
     }
-    if (lms_model_build(&j->m, &j->cfg, j->ld, (int)j->tc.batch_size, err,
+    const lms_dist *d = lms_dist_world();
+    j->rank = d->rank;
+    j->nranks = d->size;
+    j->root = d->rank == 0;
+    if (j->tc.batch_size % d->size != 0) {
+        lms_cfg_entry *e = lms_config_find(&j->cfg, "training", "batch_size");
+        char msg[160];
+        snprintf(msg, sizeof msg, "%ld sequences cannot be split evenly over "
+                 "%d MPI ranks", j->tc.batch_size, d->size);
+        if (e)
+            lms_config_errorf(e, err, errlen, "%s", msg);
+        else
+            snprintf(err, errlen, "[training] batch_size: %s", msg);
+        return -1;
+    }
+    j->local_b = j->tc.batch_size / d->size;
+    if (lms_model_build(&j->m, &j->cfg, j->ld, (int)j->local_b, err,
                         errlen) != 0)
         return -1;
+    j->n_inst = lms_metrics_collect(&j->m, NULL, NULL, 0);
+    j->inst = calloc(j->n_inst + 1, sizeof *j->inst);
+    j->inst_max = calloc(j->n_inst + 1, sizeof *j->inst_max);
+    if (!j->inst || !j->inst_max) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
     if (lms_config_check_unused(&j->cfg, lms_train_accepted_keys, NULL, err,
                                 errlen) != 0)
         return -1;
@@ -95,15 +126,48 @@ static int setup(job *j, char *err, size_t errlen) {
     return 0;
 }
 
+/* This rank's slice of the global batch in j->x, j->y. */
+static const int32_t *slice(const job *j, const int32_t *a) {
+    return a + (size_t)j->rank * j->local_b * j->m.mi.context;
+}
+
 static double evaluate(job *j) {
     int B = (int)j->tc.batch_size, T = j->m.mi.context;
     double s = 0.0;
     for (int i = 0; i < j->tc.eval_batches; i++) {
         lms_data_val_batch(&j->data, i, (int)j->tc.eval_batches, B, T, j->x, j->y);
-        lms_model_forward(&j->m, j->x, j->y, B, T, 0);
+        lms_model_forward(&j->m, slice(j, j->x), slice(j, j->y),
+                          (int)j->local_b, T, 0);
         s += lms_model_last_ce(&j->m);
     }
-    return s / (double)j->tc.eval_batches;
+    return lms_dist_mean(s / (double)j->tc.eval_batches);
+}
+
+/* Average the gradients over ranks (one in-place allreduce of the arena). */
+static void reduce_grads(job *j) {
+    if (j->nranks == 1)
+        return;
+    lms_dist_sum_floats(j->m.grads, j->m.n_params);
+    const float inv = 1.0f / (float)j->nranks;
+    for (size_t i = 0; i < j->m.n_params; i++)
+        j->m.grads[i] *= inv;
+}
+
+/* Instrumentation of the last forward, combined over ranks (mean, or max
+ * for maxima). */
+static void collect_inst(job *j) {
+    lms_metrics_collect(&j->m, j->inst, j->inst_max, j->n_inst);
+    if (j->nranks == 1)
+        return;
+    double *tmp = j->inst + j->n_inst; /* spare slot: reduce one at a time */
+    for (size_t i = 0; i < j->n_inst; i++) {
+        *tmp = j->inst[i];
+        if (j->inst_max[i])
+            lms_dist_max_doubles(tmp, 1);
+        else
+            *tmp = lms_dist_mean(*tmp);
+        j->inst[i] = *tmp;
+    }
 }
 
 static void optimizer_step(job *j, float lr, int t) {
@@ -121,7 +185,7 @@ static void optimizer_step(job *j, float lr, int t) {
 
 static void progress(const job *j, long step, double loss, float lr,
                      double tps, double elapsed, int final) {
-    if (!j->o->progress)
+    if (!j->o->progress || !j->root)
         return;
     double eta = step > 0 ? elapsed / step * (j->tc.max_steps - step) : 0.0;
     fprintf(stderr, "\rstep %6ld/%ld  loss %.4f  lr %.3e  %8.0f tok/s  ETA %5.0fs%s",
@@ -135,9 +199,11 @@ static int write_summary(job *j, const lms_train_result *r, char *err,
 /* One optimisation step; returns 0, or 1 when the run diverged. */
 static int train_step(job *j, long step, float lr, int instrument,
                       double *loss, double *gnorm, lms_train_result *r) {
-    int B = (int)j->tc.batch_size, T = j->m.mi.context;
-    *loss = lms_model_forward(&j->m, j->x, j->y, B, T,
+    int T = j->m.mi.context;
+    *loss = lms_model_forward(&j->m, slice(j, j->x), slice(j, j->y),
+                              (int)j->local_b, T,
                               LMS_FWD_TRAINING | (instrument ? LMS_FWD_INSTRUMENT : 0));
+    *loss = lms_dist_mean(*loss);
     char where[300];
     if (!isfinite(*loss)) {
         lms_model_find_nonfinite(&j->m, 0, where, sizeof where);
@@ -147,6 +213,7 @@ static int train_step(job *j, long step, float lr, int instrument,
     }
     lms_model_zero_grad(&j->m);
     lms_model_backward(&j->m);
+    reduce_grads(j);
     *gnorm = lms_grad_norm(j->m.grads, j->m.n_params);
     if (!isfinite(*gnorm)) {
         lms_model_find_nonfinite(&j->m, 1, where, sizeof where);
@@ -179,6 +246,8 @@ static void track_blowup(job *j, long step, double loss) {
 }
 
 static int save_checkpoint(job *j, char *err, size_t errlen) {
+    if (!j->root)
+        return 0;
     lms_data_id id = {j->data_path, j->data.n_tokens,
                       lms_tokens_hash(j->data.tokens, j->data.n_tokens)};
     return lms_ckpt_save(j->ckpt_path, &j->m, j->mstate, j->vstate, &j->st,
@@ -230,8 +299,10 @@ static int train_loop(job *j, lms_train_result *r, char *err, size_t errlen) {
         row.elapsed = now_s() - t_start;
         if (!div)
             track_blowup(j, step, loss);
+        if (row.instrumented)
+            collect_inst(j);
         if (log || div)
-            lms_metrics_write(&j->mt, &row, &j->m);
+            lms_metrics_write(&j->mt, &row, j->inst, j->n_inst);
         if ((tty && log) || div || (!tty && step % (tc->log_every * 20) == 0))
             progress(j, step + 1, loss, lr, row.tokens_per_sec, row.elapsed, !tty);
         if (div) {
@@ -241,6 +312,11 @@ static int train_loop(job *j, lms_train_result *r, char *err, size_t errlen) {
         st->step = step + 1;
         st->wall_seconds = now_s() - t_start;
         int stop = stop_requested(j);
+        if (j->nranks > 1) { /* all ranks stop at the same step, or none */
+            double sv = stop;
+            lms_dist_max_doubles(&sv, 1);
+            stop = (int)sv;
+        }
         int every = j->o->checkpoint_every > 0 &&
                     st->step % j->o->checkpoint_every == 0;
         if (j->o->out_dir && (stop || (every && st->step < tc->max_steps)) &&
@@ -288,7 +364,7 @@ static int finish(job *j, lms_train_result *r, double t_start, char *err,
                  : r->blew_up_step >= 0 ? LMS_BLEW_UP
                                         : LMS_CONVERGED;
     r->wall_seconds = now_s() - t_start;
-    if (j->o->progress) {
+    if (j->o->progress && j->root) {
         if (isatty(2))
             fputc('\n', stderr);
         if (r->diverged)
@@ -305,7 +381,7 @@ static int finish(job *j, lms_train_result *r, double t_start, char *err,
 
 static int write_summary(job *j, const lms_train_result *r, char *err,
                          size_t errlen) {
-    if (!j->o->out_dir)
+    if (!j->o->out_dir || !j->root)
         return 0;
     cJSON *o = cJSON_CreateObject(), *ov = cJSON_CreateArray();
     cJSON_AddStringToObject(o, "config", j->o->config_path);
@@ -408,7 +484,7 @@ static int prepare(job *j, lms_train_result *r, char *err, size_t errlen) {
 static int open_outputs(job *j, char *err, size_t errlen) {
     const char *dir = j->o->out_dir;
     char path[4200];
-    if (!dir)
+    if (!dir || !j->root)
         return 0;
     if (lms_mkdirs(dir, err, errlen) != 0)
         return -1;
@@ -447,6 +523,8 @@ int lms_train_run(const lms_train_opts *o, lms_train_result *r, char *err,
     if (rc == 0)
         rc = train_loop(&j, r, err, errlen);
     lms_metrics_close(&j.mt);
+    free(j.inst);
+    free(j.inst_max);
     free(j.mstate);
     free(j.vstate);
     free(j.x);

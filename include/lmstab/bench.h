@@ -68,23 +68,22 @@ typedef struct lms_bench_opts {
     const char *const *sets; /* --set overrides */
     int nsets;
     const char *plugin_dir;
-    const char *data_path;   /* overrides data.train */
-    int steps;               /* timed steps per thread setting [30] */
-    int warmup;              /* untimed steps first [5] */
-    int threads;             /* the "all cores" setting [online CPUs] */
-    int only_threads;        /* > 0: train with this many threads only */
-    int no_roof;             /* skip the sgemm roof */
-    int blas_threading;      /* train with OpenBLAS's threads instead of
-                                lms_set_threads (for comparison) */
-    int square;              /* square roof size [2048] */
-    const char *json_path;   /* also write the figures as JSON */
+    const char *data_path; /* overrides data.train */
+    int steps;             /* timed steps per thread setting [30] */
+    int warmup;            /* untimed steps first [5] */
+    int threads;           /* the "all cores" setting [online CPUs] */
+    int only_threads;      /* > 0: train with this many threads only */
+    int no_roof;           /* skip the sgemm roof */
+    int blas_threading;    /* train with OpenBLAS's threads instead of
+                              lms_set_threads (for comparison) */
+    int square;            /* square roof size [2048] */
+    const char *json_path; /* also write the figures as JSON */
 } lms_bench_opts;
 
 /* Build the model of o->config_path, measure the sgemm roof (1 thread and
  * all cores), train for warmup + steps steps per thread setting, and print a
  * report to out. Returns 0, or -1 with a message (config, plugin, data). */
-int lms_bench_run(const lms_bench_opts *o, FILE *out, char *err,
-                  size_t errlen);
+int lms_bench_run(const lms_bench_opts *o, FILE *out, char *err, size_t errlen);
 
 #ifdef __cplusplus
 }

@@ -24,6 +24,9 @@ void lms_dist_finalize(void);
 /* In-place sums over ranks (no-ops with one rank). */
 void lms_dist_sum_floats(float *buf, size_t n);
 void lms_dist_sum_doubles(double *buf, size_t n);
+void lms_dist_max_doubles(double *buf, size_t n);
+/* Mean over ranks of one value (the value itself with one rank). */
+double lms_dist_mean(double v);
 /* Every rank gets rank 0's value. */
 void lms_dist_bcast_floats(float *buf, size_t n);
 void lms_dist_barrier(void);

@@ -27,9 +27,15 @@ typedef struct lms_metrics_row {
 
 int lms_metrics_open(lms_metrics *mt, const char *path, const lms_model *m,
                      char *err, size_t errlen);
-/* Write one row; instrumentation is read from the model's last forward. */
+/* The instrumentation values of the model's last forward, in column order
+ * (is_max[i]: a maximum, to be combined over ranks with max rather than
+ * mean). Returns how many there are (only counts when cap is 0). */
+size_t lms_metrics_collect(const lms_model *m, double *vals, int *is_max,
+                           size_t cap);
+/* Write one row; vals (nvals) are written when r->instrumented, else the
+ * instrumentation cells stay empty. */
 void lms_metrics_write(lms_metrics *mt, const lms_metrics_row *r,
-                       const lms_model *m);
+                       const double *vals, size_t nvals);
 void lms_metrics_close(lms_metrics *mt); /* accepts zeroed */
 
 /* Mean over rows of the L2 norm of each row of x (rows, cols). */
