@@ -55,6 +55,7 @@ static void usage(FILE *f) {
             "  LMSTAB_PLUGIN_PATH    colon-separated absolute dirs searched for\n"
             "                        plugins after --plugin-dir\n"
             "  OPENBLAS_NUM_THREADS  BLAS threads (1: bit-for-bit reproducible)\n"
+            "  LMSTAB_THREADS        threads of lmstab's own loops and split sgemm\n"
             "Reference: docs/cli.md; every config key: docs/keys.md.\n");
 }
 

@@ -35,11 +35,11 @@ enum { SLOT_QN = 0, SLOT_KN = 1, SLOT_CAP = 2, SLOT_PMAP = 3 };
 #define ATT_BLOCK 64
 
 /* Row loops: AVX-512 / AVX2+FMA / baseline clones picked at load time. */
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && \
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) &&         \
     !defined(LMS_NO_CLONES)
-#define LMS_HOT                                                              \
-    __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3",       \
-                                 "default")))
+#define LMS_HOT                                                                \
+    __attribute__((                                                            \
+        target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
 #else
 #define LMS_HOT
 #endif
@@ -168,12 +168,11 @@ LMS_HOT static void softmax_rows(float *P, size_t r0, size_t r1, int T,
         softmax_row(P + r * Tc, (int)(r % (size_t)T) + 1, Tc);
 }
 
-LMS_HOT static void softmax_rows_backward(float *dP, const float *P,
-                                          size_t r0, size_t r1, int T,
-                                          int Tc) {
+LMS_HOT static void softmax_rows_backward(float *dP, const float *P, size_t r0,
+                                          size_t r1, int T, int Tc) {
     for (size_t r = r0; r < r1; r++)
-        softmax_row_backward(dP + r * Tc, P + r * Tc,
-                             (int)(r % (size_t)T) + 1, Tc);
+        softmax_row_backward(dP + r * Tc, P + r * Tc, (int)(r % (size_t)T) + 1,
+                             Tc);
 }
 
 /* zero the masked (j > i) and padding (j >= T) entries of B*H*T rows */
@@ -341,17 +340,17 @@ static void scores_forward(const attn *s, float *S, const float *q, int ldq,
     const int nbh = B * s->H;
 #pragma omp parallel for schedule(static)
     for (int bh = 0; bh < nbh; bh++) {
-            const int b = bh / s->H, h = bh % s->H;
-            float *Sbh = S + ((size_t)b * s->H + h) * T * s->Tc;
-            const float *qb = q + (size_t)b * T * ldq + h * s->hd;
-            const float *kb = k + (size_t)b * T * ldk + h * s->hd;
-            for (int i0 = 0; i0 < T; i0 += ATT_BLOCK) {
-                int i1 = i0 + ATT_BLOCK < T ? i0 + ATT_BLOCK : T;
-                s->host->sgemm(0, 1, i1 - i0, i1, s->hd, scale,
-                               qb + (size_t)i0 * ldq, ldq, kb, ldk, 0.0f,
-                               Sbh + (size_t)i0 * s->Tc, s->Tc);
-            }
+        const int b = bh / s->H, h = bh % s->H;
+        float *Sbh = S + ((size_t)b * s->H + h) * T * s->Tc;
+        const float *qb = q + (size_t)b * T * ldq + h * s->hd;
+        const float *kb = k + (size_t)b * T * ldk + h * s->hd;
+        for (int i0 = 0; i0 < T; i0 += ATT_BLOCK) {
+            int i1 = i0 + ATT_BLOCK < T ? i0 + ATT_BLOCK : T;
+            s->host->sgemm(0, 1, i1 - i0, i1, s->hd, scale,
+                           qb + (size_t)i0 * ldq, ldq, kb, ldk, 0.0f,
+                           Sbh + (size_t)i0 * s->Tc, s->Tc);
         }
+    }
 }
 
 /* max over unmasked entries of S: (B,H,T,Tc) */
@@ -404,8 +403,8 @@ static void at_forward(void *self, const lms_fwd *a) {
 #pragma omp parallel for schedule(static)
     for (long r = 0; r < (long)NS; r += ROW_CHUNK)
         softmax_rows(P, (size_t)r,
-                     (size_t)r + ROW_CHUNK < NS ? (size_t)r + ROW_CHUNK : NS,
-                     T, Tc);
+                     (size_t)r + ROW_CHUNK < NS ? (size_t)r + ROW_CHUNK : NS, T,
+                     Tc);
     const float *Pf = P;
     if (s->has[SLOT_PMAP]) {
         float *Pm = cache + s->c_pf;
@@ -416,17 +415,16 @@ static void at_forward(void *self, const lms_fwd *a) {
     /* Y[i0:i1] = Pf[i0:i1, 0:i1] V[0:i1] per (b, h) */
 #pragma omp parallel for schedule(static)
     for (int bh = 0; bh < B * H; bh++) {
-            const int b = bh / H, h = bh % H;
-            const float *Pbh = Pf + ((size_t)b * H + h) * T * Tc;
-            const float *vb = v + (size_t)b * T * 3 * C + h * hd;
-            float *yb = a->y + (size_t)b * T * C + h * hd;
-            for (int i0 = 0; i0 < T; i0 += ATT_BLOCK) {
-                int i1 = i0 + ATT_BLOCK < T ? i0 + ATT_BLOCK : T;
-                s->host->sgemm(0, 0, i1 - i0, hd, i1, 1.0f,
-                               Pbh + (size_t)i0 * Tc, Tc, vb, 3 * C, 0.0f,
-                               yb + (size_t)i0 * C, C);
-            }
+        const int b = bh / H, h = bh % H;
+        const float *Pbh = Pf + ((size_t)b * H + h) * T * Tc;
+        const float *vb = v + (size_t)b * T * 3 * C + h * hd;
+        float *yb = a->y + (size_t)b * T * C + h * hd;
+        for (int i0 = 0; i0 < T; i0 += ATT_BLOCK) {
+            int i1 = i0 + ATT_BLOCK < T ? i0 + ATT_BLOCK : T;
+            s->host->sgemm(0, 0, i1 - i0, hd, i1, 1.0f, Pbh + (size_t)i0 * Tc,
+                           Tc, vb, 3 * C, 0.0f, yb + (size_t)i0 * C, C);
         }
+    }
     if (a->stats) {
         a->stats[0] = max_raw;
         a->stats[1] = max_cap;
@@ -442,21 +440,20 @@ static void pv_backward(const attn *s, float *dPf, float *dx, const float *Pf,
     const int C = s->C, H = s->H, hd = s->hd, Tc = s->Tc;
 #pragma omp parallel for schedule(static)
     for (int bh = 0; bh < B * H; bh++) {
-            const int b = bh / H, h = bh % H;
-            size_t sb = ((size_t)b * H + h) * T * Tc;
-            const float *vb = v + (size_t)b * T * 3 * C + h * hd;
-            float *dvb = dx + (size_t)b * T * 3 * C + 2 * C + h * hd;
-            const float *dyb = dy + (size_t)b * T * C + h * hd;
-            for (int i0 = 0; i0 < T; i0 += ATT_BLOCK) {
-                int i1 = i0 + ATT_BLOCK < T ? i0 + ATT_BLOCK : T;
-                s->host->sgemm(0, 1, i1 - i0, i1, hd, 1.0f,
-                               dyb + (size_t)i0 * C, C, vb, 3 * C, 0.0f,
-                               dPf + sb + (size_t)i0 * Tc, Tc);
-                s->host->sgemm(1, 0, i1, hd, i1 - i0, 1.0f,
-                               Pf + sb + (size_t)i0 * Tc, Tc,
-                               dyb + (size_t)i0 * C, C, 1.0f, dvb, 3 * C);
-            }
+        const int b = bh / H, h = bh % H;
+        size_t sb = ((size_t)b * H + h) * T * Tc;
+        const float *vb = v + (size_t)b * T * 3 * C + h * hd;
+        float *dvb = dx + (size_t)b * T * 3 * C + 2 * C + h * hd;
+        const float *dyb = dy + (size_t)b * T * C + h * hd;
+        for (int i0 = 0; i0 < T; i0 += ATT_BLOCK) {
+            int i1 = i0 + ATT_BLOCK < T ? i0 + ATT_BLOCK : T;
+            s->host->sgemm(0, 1, i1 - i0, i1, hd, 1.0f, dyb + (size_t)i0 * C, C,
+                           vb, 3 * C, 0.0f, dPf + sb + (size_t)i0 * Tc, Tc);
+            s->host->sgemm(1, 0, i1, hd, i1 - i0, 1.0f,
+                           Pf + sb + (size_t)i0 * Tc, Tc, dyb + (size_t)i0 * C,
+                           C, 1.0f, dvb, 3 * C);
         }
+    }
 }
 
 /* dQ += scale dS K, dK += scale dS^T Q (dS masked entries are 0) */
@@ -467,20 +464,19 @@ static void qk_backward(const attn *s, float *dq, int lddq, float *dk, int lddk,
     float scale = 1.0f / sqrtf((float)hd);
 #pragma omp parallel for schedule(static)
     for (int bh = 0; bh < B * H; bh++) {
-            const int b = bh / H, h = bh % H;
-            const float *dSbh = dS + ((size_t)b * H + h) * T * Tc;
-            size_t rq = (size_t)b * T, col = (size_t)h * hd;
-            for (int i0 = 0; i0 < T; i0 += ATT_BLOCK) {
-                int i1 = i0 + ATT_BLOCK < T ? i0 + ATT_BLOCK : T;
-                s->host->sgemm(0, 0, i1 - i0, hd, i1, scale,
-                               dSbh + (size_t)i0 * Tc, Tc, k + rq * ldk + col,
-                               ldk, 1.0f, dq + (rq + i0) * lddq + col, lddq);
-                s->host->sgemm(1, 0, i1, hd, i1 - i0, scale,
-                               dSbh + (size_t)i0 * Tc, Tc,
-                               q + (rq + i0) * ldq + col, ldq, 1.0f,
-                               dk + rq * lddk + col, lddk);
-            }
+        const int b = bh / H, h = bh % H;
+        const float *dSbh = dS + ((size_t)b * H + h) * T * Tc;
+        size_t rq = (size_t)b * T, col = (size_t)h * hd;
+        for (int i0 = 0; i0 < T; i0 += ATT_BLOCK) {
+            int i1 = i0 + ATT_BLOCK < T ? i0 + ATT_BLOCK : T;
+            s->host->sgemm(0, 0, i1 - i0, hd, i1, scale, dSbh + (size_t)i0 * Tc,
+                           Tc, k + rq * ldk + col, ldk, 1.0f,
+                           dq + (rq + i0) * lddq + col, lddq);
+            s->host->sgemm(1, 0, i1, hd, i1 - i0, scale, dSbh + (size_t)i0 * Tc,
+                           Tc, q + (rq + i0) * ldq + col, ldq, 1.0f,
+                           dk + rq * lddk + col, lddk);
         }
+    }
 }
 
 /* Backward through a NORM child: dx[:, off:off+C] += norm'(dn) */

@@ -19,11 +19,11 @@
 /* Hot loops are compiled for AVX-512, AVX2+FMA and baseline x86-64 and
  * picked at load time (GCC function multi-versioning), so the portable
  * build runs wide vectors where the CPU has them. */
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && \
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) &&         \
     !defined(LMS_NO_CLONES)
-#define LMS_HOT                                                              \
-    __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3",       \
-                                 "default")))
+#define LMS_HOT                                                                \
+    __attribute__((                                                            \
+        target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
 #else
 #define LMS_HOT
 #endif
@@ -80,7 +80,7 @@ LMS_HOT static void gelu_forward(float *y, const float *x, size_t n) {
 
 /* dx += dy * gelu'(x), n elements */
 LMS_HOT static void gelu_backward(float *dx, const float *dy, const float *x,
-                          size_t n) {
+                                  size_t n) {
     for (size_t i = 0; i < n; i++) {
         float v = x[i];
         float u = GELU_S * (v + GELU_C * v * v * v);

@@ -22,11 +22,11 @@
 #define GROUPS_PER_HEAD (-1)
 
 /* Hot loops: AVX-512 / AVX2+FMA / baseline clones picked at load time. */
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && \
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) &&         \
     !defined(LMS_NO_CLONES)
-#define LMS_HOT                                                              \
-    __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3",       \
-                                 "default")))
+#define LMS_HOT                                                                \
+    __attribute__((                                                            \
+        target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
 #else
 #define LMS_HOT
 #endif
@@ -120,8 +120,8 @@ static int ln_set(void *self, const char *key, const char *value, char *err,
             s->groups = (int)v;
             s->groups_heads = 0;
         } else {
-            snprintf(err, errlen, "must be an integer >= 1 or 'heads' (got '%s')",
-                     value);
+            snprintf(err, errlen,
+                     "must be an integer >= 1 or 'heads' (got '%s')", value);
             return -1;
         }
     } else {
@@ -139,8 +139,10 @@ static int ln_plan(void *self, const lms_model_info *model, lms_plan *plan,
         /* one group per head_dim chunk: for a fused qkv that is 3*n_head */
         int hd = model->n_head > 0 ? model->d_model / model->n_head : 0;
         if (hd <= 0 || C % hd != 0) {
-            snprintf(err, errlen, "groups = heads needs the %d input features "
-                     "to be a multiple of head_dim = %d", C, hd);
+            snprintf(err, errlen,
+                     "groups = heads needs the %d input features "
+                     "to be a multiple of head_dim = %d",
+                     C, hd);
             return -1;
         }
         s->groups_heads = 1;
@@ -196,10 +198,9 @@ static double sqdev_d(const float *x, int n, double m) {
 /* y: (rows, C), mean (hi, lo), rstd: (rows, G) <- x: (rows, C); w, b: (C)
  * (b may be NULL). */
 LMS_HOT static void layernorm_forward(float *y, float *mean, float *mlo,
-                                     float *rstd, const float *x,
-                                     const float *w, const float *b,
-                                     size_t r0, size_t r1, int C, int G,
-                                     float eps) {
+                                      float *rstd, const float *x,
+                                      const float *w, const float *b, size_t r0,
+                                      size_t r1, int C, int G, float eps) {
     int gs = C / G;
     for (size_t r = r0; r < r1; r++) {
         for (int g = 0; g < G; g++) {
@@ -231,8 +232,8 @@ LMS_HOT static void layernorm_forward(float *y, float *mean, float *mlo,
 LMS_HOT static void layernorm_backward_dx(float *dx, const float *dy,
                                           const float *x, const float *mean,
                                           const float *mlo, const float *rstd,
-                                          const float *w, size_t r0,
-                                          size_t r1, int C, int G) {
+                                          const float *w, size_t r0, size_t r1,
+                                          int C, int G) {
     int gs = C / G;
     for (size_t r = r0; r < r1; r++) {
         for (int g = 0; g < G; g++) {
@@ -267,11 +268,11 @@ LMS_HOT static void layernorm_backward_dx(float *dx, const float *dy,
 
 /* dw[c0..c1) += sum over rows of xhat * dy, db[c0..c1) += sum of dy (db may
  * be NULL), rows in increasing order for every column. */
-LMS_HOT static void layernorm_backward_dw(float *dw, float *db,
-                                          const float *dy, const float *x,
-                                          const float *mean, const float *mlo,
-                                          const float *rstd, size_t rows,
-                                          int C, int G, int c0, int c1) {
+LMS_HOT static void layernorm_backward_dw(float *dw, float *db, const float *dy,
+                                          const float *x, const float *mean,
+                                          const float *mlo, const float *rstd,
+                                          size_t rows, int C, int G, int c0,
+                                          int c1) {
     int gs = C / G;
     for (size_t r = 0; r < rows; r++) {
         const float *xr = x + r * (size_t)C, *dyr = dy + r * (size_t)C;
@@ -321,8 +322,8 @@ static void ln_backward(void *self, const lms_bwd *a) {
 #pragma omp for schedule(static)
         for (int c = 0; c < C; c += 32)
             layernorm_backward_dw(a->dw[0], s->bias ? a->dw[1] : NULL, a->dy,
-                                  a->x, mean, mlo, rstd, a->rows, C,
-                                  s->groups, c, c + 32 < C ? c + 32 : C);
+                                  a->x, mean, mlo, rstd, a->rows, C, s->groups,
+                                  c, c + 32 < C ? c + 32 : C);
     }
 }
 

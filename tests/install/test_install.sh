@@ -75,10 +75,14 @@ PKG_CONFIG_PATH="$P/$LIBDIR/pkgconfig" build_example "$TMP/ex_pc" -DMY_NORM_USE_
 
 CFG="$SRC/examples/my_norm/scalenorm_qk.ini"
 step "without --plugin-dir the installed lmstab does not know scalenorm"
-if "$LMSTAB" train "$CFG" $TINY --data "$TMP/corpus.txt" --quiet 2>"$TMP/err"; then
-    fail "scalenorm found although not installed"
+if "$LMSTAB" plugins --keys scalenorm >/dev/null 2>&1; then
+    echo "skipped: a scalenorm is installed in this machine's default plugin dir"
+else
+    if "$LMSTAB" train "$CFG" $TINY --data "$TMP/corpus.txt" --quiet 2>"$TMP/err"; then
+        fail "scalenorm found although not installed"
+    fi
+    grep -q "unknown plugin 'scalenorm'" "$TMP/err" || { cat "$TMP/err"; fail "expected an unknown-plugin error"; }
 fi
-grep -q "unknown plugin 'scalenorm'" "$TMP/err" || { cat "$TMP/err"; fail "expected an unknown-plugin error"; }
 step "train scalenorm_qk.ini through --plugin-dir"
 "$LMSTAB" train "$CFG" $TINY --data "$TMP/corpus.txt" --plugin-dir "$TMP/ex_cmake" \
     --out "$TMP/run_sn" --quiet || fail "train scalenorm_qk.ini"

@@ -103,7 +103,7 @@ void lms_tk_backward(lms_tk *t);
  * the input and every parameter (children included). Zero fields take the
  * defaults in brackets. */
 typedef struct lms_tk_gc_opts {
-    double h;     /* step, times max(1, |v|) [1e-2] */
+    double h;     /* step, times max(min(1, RMS of the tensor), |v|) [1e-2] */
     double tol;   /* max accepted error [5e-3] */
     double floor; /* error denominator >= floor * max|g| of the tensor [1e-2] */
     double
@@ -127,8 +127,8 @@ typedef struct lms_tk_gc_result {
  * tensor, abs_floor * max|n| of all tensors, 1e-6), where noise is 16 float
  * ulps of the loss's terms divided by the step (what rounding alone can
  * explain). Elements where the one-sided differences
- * disagree (a kink, e.g. a clip) are accepted if the analytic value matches
- * either side. Also fails when forward leaves a non-finite output, when
+ * disagree by more than 2 * tol * denominator (a kink, e.g. a clip) are
+ * accepted if the analytic value matches either side. Also fails when forward leaves a non-finite output, when
  * forward is not deterministic, or when backward does not accumulate; cache
  * and scratch are filled with NaN before forward and scratch again before
  * backward, so relying on their previous contents fails too.
