@@ -118,15 +118,15 @@ static int write_script(const lms_sweep *s, const vinfo *vi, double unigram,
         for (int k = 0; k < s->n_lrs; k++)
             fprintf(g, "'data/run_%s_%d.dat' using 1:2 with lines title 'lr %.3g', ",
                     s->variants[v], k, s->lrs[k]);
-        fprintf(g, "%.6f with lines dt 2 lc 'black' title 'unigram'\nset yrange [*:*]\n",
-                unigram);
+        fprintf(g, "%.6f with lines dt 2 lc 'black' title 'unigram'\nset yrange [*:*]\n"
+                "unset title\n", unigram);
         figs++;
         if (vi[v].stable < 0 || vi[v].bad < 0)
             continue;
         snprintf(png, sizeof png, "norms_%s.png", s->variants[v]);
         gp_header(g, png, 900, 800);
         fprintf(g, "set multiplot layout 3,1 title '%s: converging (lr %.3g, solid) vs "
-                "unstable (lr %.3g, dashed)'\nset logscale y\n"
+                "unstable (lr %.3g, dashed)'\nunset title\nset logscale y\n"
                 "set ylabel 'mean L2 norm of output'\n", s->variants[v],
                 s->lrs[vi[v].stable], s->lrs[vi[v].bad]);
         static const char *const ops[] = {"qkv", "proj", "fc1", "fc2"};
@@ -158,6 +158,8 @@ static int run_gnuplot(const char *dir, const char *script) {
     if (pid == 0) {
         if (chdir(dir) != 0)
             _exit(126);
+        FILE *log = freopen("gnuplot.log", "w", stderr); /* warnings */
+        (void)log;
         execlp("gnuplot", "gnuplot", script, (char *)NULL);
         _exit(127);
     }

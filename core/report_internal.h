@@ -9,4 +9,16 @@
  * out_norm, max over layers of max_score; NaN where not logged. */
 int lms_report_extract(const char *run_dir, const char *out_path);
 
+#include <stdio.h>
+
+/* A Markdown table of each linear op's output norm (layer mean) in a
+ * converging and an unstable run of one variant: its value at the end of
+ * warmup and its largest value after, the unstable/converging ratio, the
+ * first step the unstable norm exceeds twice the converging one, and the
+ * first step the smoothed losses differ by 0.25 nats. -1 if a file is
+ * missing or empty. */
+int lms_report_norm_table(FILE *f, const char *variant, const char *ok_path,
+                          const char *bad_path, double lr_ok, double lr_bad,
+                          double warmup);
+
 #endif
