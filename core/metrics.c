@@ -21,6 +21,74 @@ static int is_linear(const lms_op *op) {
     return op->layer->plugin->desc->kind == LMS_KIND_LINEAR;
 }
 
+static double frob(const float *w, size_t n) {
+    double s = 0.0;
+    for (size_t i = 0; i < n; i++)
+        s += (double)w[i] * w[i];
+    return sqrt(s);
+}
+
+static double rms(const float *w, size_t n) {
+    return n ? frob(w, n) / sqrt((double)n) : 0.0;
+}
+
+/* One instrumentation column: its name, value and whether it is a max. */
+typedef void (*column_fn)(void *user, const char *name, double value,
+                          int is_max);
+
+/* Every instrumentation column in order (the header and the values come
+ * from this one walk, so they cannot disagree); values are computed only
+ * when with_values. Per op of block l:
+ *   linear ops: out_norm, in_grad_norm, w_norm
+ *   norm ops: gain_rms; norm children: <slot>.gain_rms
+ *   plugin stats (attention: max_score, max_score_capped, entropy) */
+static void columns(const lms_model *m, int with_values, column_fn fn,
+                    void *user) {
+    size_t rows = (size_t)m->B * m->T;
+    char name[160];
+    for (int l = 0; l < m->mi.n_layer; l++)
+        for (int b = 0; b < m->n_branches; b++)
+            for (int i = 0; i < m->blocks[l].br[b].n_ops; i++) {
+                const lms_op *op = &m->blocks[l].br[b].ops[i];
+                const lms_layer *L = op->layer;
+                const char *on = op->name;
+                if (is_linear(op)) {
+                    snprintf(name, sizeof name, "h%d.%s.out_norm", l, on);
+                    fn(user, name, with_values ? lms_mean_row_norm(op->out, rows,
+                                                                   op->out_cols) : 0, 0);
+                    snprintf(name, sizeof name, "h%d.%s.in_grad_norm", l, on);
+                    fn(user, name, op->in_grad_norm, 0);
+                    snprintf(name, sizeof name, "h%d.%s.w_norm", l, on);
+                    fn(user, name, with_values ? frob(L->w[0], L->param_numel[0]) : 0, 0);
+                }
+                if (L->plugin->desc->kind == LMS_KIND_NORM && L->plan.n_params > 0) {
+                    snprintf(name, sizeof name, "h%d.%s.gain_rms", l, on);
+                    fn(user, name, with_values ? rms(L->w[0], L->param_numel[0]) : 0, 0);
+                }
+                for (int c = 0; c < LMS_MAX_CHILDREN; c++) {
+                    const lms_layer *ch = L->children[c];
+                    if (!ch || ch->plugin->desc->kind != LMS_KIND_NORM ||
+                        ch->plan.n_params == 0)
+                        continue;
+                    snprintf(name, sizeof name, "h%d.%s.%s.gain_rms", l, on,
+                             L->plugin->desc->slots[c].name);
+                    fn(user, name, with_values ? rms(ch->w[0], ch->param_numel[0]) : 0, 0);
+                }
+                for (int s = 0; s < L->plan.n_stats; s++) {
+                    snprintf(name, sizeof name, "h%d.%s.%s", l, on,
+                             L->plan.stat_names[s]);
+                    fn(user, name, with_values ? op->stats[s] : 0,
+                       !strncmp(L->plan.stat_names[s], "max", 3));
+                }
+            }
+}
+
+static void header_column(void *user, const char *name, double v, int mx) {
+    (void)v;
+    (void)mx;
+    fprintf(user, ",%s", name);
+}
+
 int lms_metrics_open(lms_metrics *mt, const char *path, const lms_model *m,
                      char *err, size_t errlen) {
     memset(mt, 0, sizeof *mt);
@@ -30,55 +98,34 @@ int lms_metrics_open(lms_metrics *mt, const char *path, const lms_model *m,
         return -1;
     }
     fprintf(mt->f, "step,lr,train_loss,val_loss,grad_norm,tokens_per_sec,elapsed_s");
-    for (int l = 0; l < m->mi.n_layer; l++)
-        for (int b = 0; b < m->n_branches; b++)
-            for (int i = 0; i < m->blocks[l].br[b].n_ops; i++) {
-                const lms_op *op = &m->blocks[l].br[b].ops[i];
-                if (is_linear(op))
-                    fprintf(mt->f, ",h%d.%s.out_norm,h%d.%s.w_norm", l,
-                            op->name, l, op->name);
-                for (int s = 0; s < op->layer->plan.n_stats; s++)
-                    fprintf(mt->f, ",h%d.%s.%s", l, op->name,
-                            op->layer->plan.stat_names[s]);
-            }
+    columns(m, 0, header_column, mt->f);
     fputc('\n', mt->f);
     fflush(mt->f);
     mt->ncols_inst = (int)lms_metrics_collect(m, NULL, NULL, 0);
     return 0;
 }
 
-static double frob(const float *w, size_t n) {
-    double s = 0.0;
-    for (size_t i = 0; i < n; i++)
-        s += (double)w[i] * w[i];
-    return sqrt(s);
+typedef struct collector {
+    double *vals;
+    int *is_max;
+    size_t n, cap;
+} collector;
+
+static void collect_column(void *user, const char *name, double v, int mx) {
+    (void)name;
+    collector *c = user;
+    if (c->vals && c->n < c->cap) {
+        c->vals[c->n] = v;
+        c->is_max[c->n] = mx;
+    }
+    c->n++;
 }
 
 size_t lms_metrics_collect(const lms_model *m, double *vals, int *is_max,
                            size_t cap) {
-    size_t n = 0, rows = (size_t)m->B * m->T;
-    for (int l = 0; l < m->mi.n_layer; l++)
-        for (int b = 0; b < m->n_branches; b++)
-            for (int i = 0; i < m->blocks[l].br[b].n_ops; i++) {
-                const lms_op *op = &m->blocks[l].br[b].ops[i];
-                int lin = is_linear(op), ns = op->layer->plan.n_stats;
-                size_t need = (size_t)(lin ? 2 : 0) + (size_t)ns;
-                if (vals && n + need <= cap) {
-                    if (lin) {
-                        is_max[n] = is_max[n + 1] = 0;
-                        vals[n] = lms_mean_row_norm(op->out, rows, op->out_cols);
-                        vals[n + 1] = frob(op->layer->w[0],
-                                           op->layer->param_numel[0]);
-                    }
-                    for (int s = 0; s < ns; s++) {
-                        size_t k = n + (lin ? 2 : 0) + (size_t)s;
-                        is_max[k] = !strncmp(op->layer->plan.stat_names[s], "max", 3);
-                        vals[k] = op->stats[s];
-                    }
-                }
-                n += need;
-            }
-    return n;
+    collector c = {vals, is_max, 0, cap};
+    columns(m, vals != NULL, collect_column, &c);
+    return c.n;
 }
 
 void lms_metrics_write(lms_metrics *mt, const lms_metrics_row *r,

@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "lmstab/bench.h"
+#include "lmstab/metrics.h"
 #include "lmstab/model.h"
 
 /* ---- optional op-kind timing (see lmstab/bench.h) ----------------------- */
@@ -111,6 +112,7 @@ static void softmax_ce(lms_model *m, const int32_t *y, size_t rows) {
 float lms_model_forward(lms_model *m, const int32_t *x, const int32_t *y, int B,
                         int T, int flags) {
     const int instrument = flags & LMS_FWD_INSTRUMENT;
+    m->instrumented = instrument != 0;
     const int training = (flags & LMS_FWD_TRAINING) != 0;
     if (training != m->training) {
         lms_model_set_training(m, training);
@@ -199,13 +201,23 @@ static void branch_backward(lms_model *m, lms_branch *br, const float *in0,
     for (int i = br->n_ops - 1, k = 0; i >= 0; i--, k ^= 1) {
         lms_op *op = &br->ops[i];
         const float *in = i > 0 ? br->ops[i - 1].out : in0;
-        float *target = i > 0 ? m->dbuf[k] : m->dresid;
-        if (i > 0)
+        /* op 0 accumulates into dresid; when instrumenting, its own input
+         * gradient goes to a free buffer first so its norm can be taken */
+        int separate = i > 0 || m->instrumented;
+        float *target = separate ? m->dbuf[k] : m->dresid;
+        if (separate)
             memset(target, 0, rows * op->in_cols * sizeof(float));
         lap(t, LMS_TK_OTHER);
         lms_layer_backward(op->layer, target, dy, in, op->out, rows, m->B,
                            m->T);
         lap(t, layer_kind(op->layer));
+        if (m->instrumented)
+            op->in_grad_norm = lms_mean_row_norm(target, rows, op->in_cols);
+        if (i == 0 && separate) {
+            float *d = m->dresid;
+            for (size_t j = 0; j < rows * (size_t)op->in_cols; j++)
+                d[j] += target[j];
+        }
         dy = target;
     }
 }

@@ -4,7 +4,9 @@
  * then per-layer instrumentation columns h<l>.<op>.<what>, filled on
  * instrumented steps and empty otherwise:
  *   out_norm  mean over tokens of the L2 norm of a linear op's output
+ *   in_grad_norm  the same for the gradient w.r.t. its input
  *   w_norm    Frobenius norm of a linear op's weight
+ *   gain_rms  RMS of a norm's weight (gain), also <slot>.gain_rms of q/k norms
  *   <stat>    scalars a plugin reports (attention: max_score, ...)
  */
 #ifndef LMSTAB_METRICS_H

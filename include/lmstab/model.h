@@ -32,6 +32,7 @@ typedef struct lms_op {
     int in_cols, out_cols;
     float *out;   /* (B*T, out_cols), this op's forward output */
     float *stats; /* [layer->plan.n_stats] when instrumented */
+    double in_grad_norm; /* mean token L2 norm of dL/d(input), instrumented */
 } lms_op;
 
 typedef struct lms_branch {
@@ -91,6 +92,8 @@ typedef struct lms_model {
     int32_t *x, *y;    /* last batch (B*T) */
     int B, T;          /* of the last forward */
     int training;      /* mode the layers are in */
+    int instrumented;  /* the last forward asked for stats: backward then
+                          records each op's input-gradient norm */
 } lms_model;
 
 /* Build the model described by the [model] and [block...] sections of c:
