@@ -15,6 +15,7 @@
 #include <cjson/cJSON.h>
 
 #include "lmstab/safetensors.h"
+#include "st_internal.h"
 
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
 #error "safetensors.c assumes a little-endian host"
@@ -68,7 +69,7 @@ const char *lms_dtype_name(lms_dtype t) {
     return "?";
 }
 
-static int fail(char *err, size_t errlen, const char *path, const char *fmt,
+int lms_st_fail(char *err, size_t errlen, const char *path, const char *fmt,
                 ...) {
     if (!err || errlen == 0)
         return -1;
@@ -84,7 +85,7 @@ static int fail(char *err, size_t errlen, const char *path, const char *fmt,
 
 /* Offset of the first byte that breaks UTF-8 (overlong forms, surrogates,
  * code points > U+10FFFF, NUL included), or len if the text is valid. */
-static size_t utf8_invalid_at(const unsigned char *s, size_t len) {
+size_t lms_utf8_invalid_at(const unsigned char *s, size_t len) {
     size_t i = 0;
     while (i < len) {
         unsigned c = s[i];
@@ -177,12 +178,12 @@ static int parse_dtype(const cJSON *e, const char *path, const char *name,
                        lms_st_tensor *t, char *err, size_t errlen) {
     const cJSON *d = cJSON_GetObjectItemCaseSensitive(e, "dtype");
     if (!d)
-        return fail(err, errlen, path,
+        return lms_st_fail(err, errlen, path,
                     "tensor '" ST_NAME_FMT "': missing "
                     "\"dtype\"",
                     name);
     if (!cJSON_IsString(d))
-        return fail(err, errlen, path,
+        return lms_st_fail(err, errlen, path,
                     "tensor '" ST_NAME_FMT "': \"dtype\" "
                     "must be a string",
                     name);
@@ -191,7 +192,7 @@ static int parse_dtype(const cJSON *e, const char *path, const char *name,
             t->dtype = dtypes[i].t;
             return 0;
         }
-    return fail(err, errlen, path,
+    return lms_st_fail(err, errlen, path,
                 "tensor '" ST_NAME_FMT "': unknown dtype "
                 "'%.40s' (supported: F32 I32 I64 F64 U8 U16 F16 BF16)",
                 name, d->valuestring);
@@ -201,18 +202,18 @@ static int parse_shape(const cJSON *e, const char *path, const char *name,
                        lms_st_tensor *t, char *err, size_t errlen) {
     const cJSON *s = cJSON_GetObjectItemCaseSensitive(e, "shape");
     if (!s)
-        return fail(err, errlen, path,
+        return lms_st_fail(err, errlen, path,
                     "tensor '" ST_NAME_FMT "': missing "
                     "\"shape\"",
                     name);
     if (!cJSON_IsArray(s))
-        return fail(err, errlen, path,
+        return lms_st_fail(err, errlen, path,
                     "tensor '" ST_NAME_FMT "': \"shape\" "
                     "must be an array",
                     name);
     int nd = cJSON_GetArraySize(s);
     if (nd > LMS_ST_MAX_DIMS)
-        return fail(err, errlen, path,
+        return lms_st_fail(err, errlen, path,
                     "tensor '" ST_NAME_FMT "': %d "
                     "dimensions, at most %d supported",
                     name, nd, LMS_ST_MAX_DIMS);
@@ -223,7 +224,7 @@ static int parse_shape(const cJSON *e, const char *path, const char *name,
         uint64_t dim;
         if (!json_uint(x, &dim)) {
             char *got = json_show(x);
-            fail(err, errlen, path,
+            lms_st_fail(err, errlen, path,
                  "tensor '" ST_NAME_FMT "': shape[%d] "
                  "must be a non-negative integer (got %.40s)",
                  name, i, got);
@@ -232,7 +233,7 @@ static int parse_shape(const cJSON *e, const char *path, const char *name,
         }
         t->shape[i] = (int64_t)dim;
         if (__builtin_mul_overflow(numel, (size_t)dim, &numel))
-            return fail(err, errlen, path,
+            return lms_st_fail(err, errlen, path,
                         "tensor '" ST_NAME_FMT "': shape "
                         "product overflows",
                         name);
@@ -245,7 +246,7 @@ static int parse_offsets(const cJSON *e, const char *path, const char *name,
                          st_range *r, char *err, size_t errlen) {
     const cJSON *o = cJSON_GetObjectItemCaseSensitive(e, "data_offsets");
     if (!o)
-        return fail(err, errlen, path,
+        return lms_st_fail(err, errlen, path,
                     "tensor '" ST_NAME_FMT "': missing "
                     "\"data_offsets\"",
                     name);
@@ -253,7 +254,7 @@ static int parse_offsets(const cJSON *e, const char *path, const char *name,
         !json_uint(o->child, &r->begin) ||
         !json_uint(o->child->next, &r->end)) {
         char *got = json_show(o);
-        fail(err, errlen, path,
+        lms_st_fail(err, errlen, path,
              "tensor '" ST_NAME_FMT "': \"data_offsets\" "
              "must be [begin, end] with non-negative integers (got %.60s)",
              name, got);
@@ -261,7 +262,7 @@ static int parse_offsets(const cJSON *e, const char *path, const char *name,
         return -1;
     }
     if (r->begin > r->end)
-        return fail(err, errlen, path,
+        return lms_st_fail(err, errlen, path,
                     "tensor '" ST_NAME_FMT "': "
                     "data_offsets [%llu, %llu] end before they begin",
                     name, (unsigned long long)r->begin,
@@ -275,7 +276,7 @@ static int parse_tensor(const cJSON *e, const char *path, uint64_t data_len,
                         size_t errlen) {
     const char *name = e->string;
     if (!cJSON_IsObject(e))
-        return fail(err, errlen, path,
+        return lms_st_fail(err, errlen, path,
                     "tensor '" ST_NAME_FMT "': entry must "
                     "be an object with dtype, shape and data_offsets",
                     name);
@@ -285,12 +286,12 @@ static int parse_tensor(const cJSON *e, const char *path, uint64_t data_len,
         return -1;
     size_t nbytes;
     if (__builtin_mul_overflow(t->numel, lms_dtype_size(t->dtype), &nbytes))
-        return fail(err, errlen, path,
+        return lms_st_fail(err, errlen, path,
                     "tensor '" ST_NAME_FMT "': byte size "
                     "overflows",
                     name);
     if ((uint64_t)nbytes != r->end - r->begin)
-        return fail(err, errlen, path,
+        return lms_st_fail(err, errlen, path,
                     "tensor '" ST_NAME_FMT "': %s shape "
                     "with %zu elements needs %zu bytes but data_offsets [%llu, "
                     "%llu] span %llu",
@@ -298,7 +299,7 @@ static int parse_tensor(const cJSON *e, const char *path, uint64_t data_len,
                     (unsigned long long)r->begin, (unsigned long long)r->end,
                     (unsigned long long)(r->end - r->begin));
     if (r->end > data_len)
-        return fail(err, errlen, path,
+        return lms_st_fail(err, errlen, path,
                     "tensor '" ST_NAME_FMT "': "
                     "data_offsets [%llu, %llu] run past the data block (%llu "
                     "bytes)",
@@ -306,26 +307,26 @@ static int parse_tensor(const cJSON *e, const char *path, uint64_t data_len,
                     (unsigned long long)r->end, (unsigned long long)data_len);
     t->nbytes = nbytes;
     t->name = strdup(name);
-    return t->name ? 0 : fail(err, errlen, path, "out of memory");
+    return t->name ? 0 : lms_st_fail(err, errlen, path, "out of memory");
 }
 
 static int parse_meta(lms_st_file *f, const cJSON *m, const char *path,
                       char *err, size_t errlen) {
     if (f->meta_key)
-        return fail(err, errlen, path, "duplicate \"__metadata__\" entry");
+        return lms_st_fail(err, errlen, path, "duplicate \"__metadata__\" entry");
     if (!cJSON_IsObject(m))
-        return fail(err, errlen, path,
+        return lms_st_fail(err, errlen, path,
                     "\"__metadata__\" must be an object "
                     "of string values");
     size_t n = (size_t)cJSON_GetArraySize(m);
     f->meta_key = calloc(n + 1, sizeof(char *));
     f->meta_val = calloc(n + 1, sizeof(char *));
     if (!f->meta_key || !f->meta_val)
-        return fail(err, errlen, path, "out of memory");
+        return lms_st_fail(err, errlen, path, "out of memory");
     for (const cJSON *v = m->child; v; v = v->next) {
         if (!cJSON_IsString(v)) {
             char *got = json_show(v);
-            fail(err, errlen, path,
+            lms_st_fail(err, errlen, path,
                  "__metadata__ key '" ST_NAME_FMT "': "
                  "value must be a string (got %.40s)",
                  v->string, got);
@@ -333,14 +334,14 @@ static int parse_meta(lms_st_file *f, const cJSON *m, const char *path,
             return -1;
         }
         if (lms_st_meta(f, v->string))
-            return fail(err, errlen, path,
+            return lms_st_fail(err, errlen, path,
                         "__metadata__: duplicate key '" ST_NAME_FMT "'",
                         v->string);
         char *k = strdup(v->string), *val = strdup(v->valuestring);
         f->meta_key[f->nmeta] = k;
         f->meta_val[f->nmeta++] = val;
         if (!k || !val)
-            return fail(err, errlen, path, "out of memory");
+            return lms_st_fail(err, errlen, path, "out of memory");
     }
     return 0;
 }
@@ -365,12 +366,12 @@ static int check_layout(lms_st_file *f, const char *path, char *err,
     qsort(f->byname, f->n, sizeof *f->byname, cmp_byname);
     for (size_t i = 1; i < f->n; i++)
         if (strcmp(f->byname[i - 1]->name, f->byname[i]->name) == 0)
-            return fail(err, errlen, path,
+            return lms_st_fail(err, errlen, path,
                         "duplicate tensor name '" ST_NAME_FMT "'",
                         f->byname[i]->name);
     st_range *r = malloc((f->n ? f->n : 1) * sizeof *r);
     if (!r)
-        return fail(err, errlen, path, "out of memory");
+        return lms_st_fail(err, errlen, path, "out of memory");
     memcpy(r, f->ranges, f->n * sizeof *r);
     qsort(r, f->n, sizeof *r, cmp_range);
     const st_range *prev = NULL;
@@ -379,7 +380,7 @@ static int check_layout(lms_st_file *f, const char *path, char *err,
         if (r[i].begin == r[i].end)
             continue;
         if (prev && r[i].begin < prev->end)
-            rc = fail(err, errlen, path,
+            rc = lms_st_fail(err, errlen, path,
                       "tensors '" ST_NAME_FMT "' [%llu, "
                       "%llu] and '" ST_NAME_FMT "' [%llu, %llu] overlap",
                       f->t[prev->idx].name, (unsigned long long)prev->begin,
@@ -399,21 +400,21 @@ static int parse_header(lms_st_file *f, const char *hdr, size_t hlen,
     const char *end = NULL;
     cJSON *root = cJSON_ParseWithLengthOpts(hdr, hlen, &end, 0);
     if (!root)
-        return fail(err, errlen, path,
+        return lms_st_fail(err, errlen, path,
                     "header is not valid JSON (error near "
                     "byte %zu of %zu)",
                     end ? (size_t)(end - hdr) : 0, hlen);
     for (const char *p = end; p && p < hdr + hlen; p++)
         if (!strchr(" \t\r\n", *p)) {
             cJSON_Delete(root);
-            return fail(err, errlen, path,
+            return lms_st_fail(err, errlen, path,
                         "header has data after the JSON "
                         "object (byte %zu of %zu)",
                         (size_t)(p - hdr), hlen);
         }
     if (!cJSON_IsObject(root)) {
         cJSON_Delete(root);
-        return fail(err, errlen, path, "header must be a JSON object");
+        return lms_st_fail(err, errlen, path, "header must be a JSON object");
     }
     int rc = 0;
     size_t n = 0;
@@ -423,7 +424,7 @@ static int parse_header(lms_st_file *f, const char *hdr, size_t hlen,
     f->byname = calloc(n ? n : 1, sizeof *f->byname);
     f->ranges = calloc(n ? n : 1, sizeof *f->ranges);
     if ((!f->t || !f->byname || !f->ranges))
-        rc = fail(err, errlen, path, "out of memory");
+        rc = lms_st_fail(err, errlen, path, "out of memory");
     for (cJSON *e = root->child; e && rc == 0; e = e->next) {
         if (strcmp(e->string, "__metadata__") == 0) {
             rc = parse_meta(f, e, path, err, errlen);
@@ -446,7 +447,7 @@ static int load_data(lms_st_file *f, const st_src *src, uint64_t data_start,
         total += (f->t[i].nbytes + ST_ALIGN - 1) / ST_ALIGN * ST_ALIGN;
     if (posix_memalign(&f->block, ST_ALIGN, total) != 0) {
         f->block = NULL;
-        return fail(err, errlen, path,
+        return lms_st_fail(err, errlen, path,
                     "out of memory (%zu bytes of tensor "
                     "data)",
                     total);
@@ -455,7 +456,7 @@ static int load_data(lms_st_file *f, const st_src *src, uint64_t data_start,
     for (size_t i = 0; i < f->n; i++) {
         lms_st_tensor *t = &f->t[i];
         if (read_full(src, slot, t->nbytes, data_start + f->ranges[i].begin))
-            return fail(err, errlen, path,
+            return lms_st_fail(err, errlen, path,
                         "reading tensor '" ST_NAME_FMT "': %s", t->name,
                         read_error());
         t->data = slot;
@@ -471,39 +472,39 @@ static int read_header(const st_src *src, const char *path, char **hdr,
     const uint64_t fsize = src->size;
     unsigned char b[8];
     if (fsize < 8)
-        return fail(err, errlen, path,
+        return lms_st_fail(err, errlen, path,
                     "file is %llu bytes, too short for "
                     "the 8-byte header length",
                     (unsigned long long)fsize);
     if (read_full(src, b, 8, 0))
-        return fail(err, errlen, path, "read failed: %s", read_error());
+        return lms_st_fail(err, errlen, path, "read failed: %s", read_error());
     uint64_t n = 0;
     for (int i = 7; i >= 0; i--)
         n = (n << 8) | b[i];
     *hlen = n;
     if (n > fsize - 8)
-        return fail(err, errlen, path,
+        return lms_st_fail(err, errlen, path,
                     "header length %llu runs past end of "
                     "file (%llu bytes)",
                     (unsigned long long)n, (unsigned long long)fsize);
     if (n > ST_MAX_HEADER)
-        return fail(err, errlen, path,
+        return lms_st_fail(err, errlen, path,
                     "header length %llu exceeds the limit "
                     "of %llu bytes",
                     (unsigned long long)n, ST_MAX_HEADER);
     if (n < 2)
-        return fail(err, errlen, path,
+        return lms_st_fail(err, errlen, path,
                     "header length %llu is too short for "
                     "a JSON object",
                     (unsigned long long)n);
     if (!(*hdr = malloc((size_t)n + 1)))
-        return fail(err, errlen, path, "out of memory");
+        return lms_st_fail(err, errlen, path, "out of memory");
     if (read_full(src, *hdr, (size_t)n, 8))
-        return fail(err, errlen, path, "read failed: %s", read_error());
+        return lms_st_fail(err, errlen, path, "read failed: %s", read_error());
     (*hdr)[n] = '\0';
-    size_t bad = utf8_invalid_at((unsigned char *)*hdr, (size_t)n);
+    size_t bad = lms_utf8_invalid_at((unsigned char *)*hdr, (size_t)n);
     if (bad < n)
-        return fail(err, errlen, path,
+        return lms_st_fail(err, errlen, path,
                     "header is not valid UTF-8 (byte 0x%02X "
                     "at header offset %zu)",
                     (unsigned char)(*hdr)[bad], bad);
@@ -518,7 +519,7 @@ static lms_st_file *open_src(const st_src *src, const char *path, char *err,
     uint64_t hlen = 0;
     int rc = -1;
     if (!f)
-        fail(err, errlen, path, "out of memory");
+        lms_st_fail(err, errlen, path, "out of memory");
     else if (read_header(src, path, &hdr, &hlen, err, errlen) == 0) {
         uint64_t data_len = src->size - 8 - hlen;
         rc = parse_header(f, hdr, (size_t)hlen, data_len, path, err, errlen);
@@ -538,15 +539,15 @@ static lms_st_file *open_src(const st_src *src, const char *path, char *err,
 lms_st_file *lms_st_open(const char *path, char *err, size_t errlen) {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
-        fail(err, errlen, path, "cannot open: %s", strerror(errno));
+        lms_st_fail(err, errlen, path, "cannot open: %s", strerror(errno));
         return NULL;
     }
     struct stat st;
     lms_st_file *f = NULL;
     if (fstat(fd, &st) != 0)
-        fail(err, errlen, path, "cannot stat: %s", strerror(errno));
+        lms_st_fail(err, errlen, path, "cannot stat: %s", strerror(errno));
     else if (!S_ISREG(st.st_mode))
-        fail(err, errlen, path, "not a regular file");
+        lms_st_fail(err, errlen, path, "not a regular file");
     else {
         st_src src = {fd, NULL, (uint64_t)st.st_size};
         f = open_src(&src, path, err, errlen);
@@ -616,307 +617,4 @@ const char *lms_st_meta(const lms_st_file *f, const char *key) {
         if (strcmp(f->meta_key[i], key) == 0)
             return f->meta_val[i];
     return NULL;
-}
-
-/* ---- writer ------------------------------------------------------------ */
-
-typedef struct st_entry {
-    char *name;
-    lms_dtype dtype;
-    int ndim;
-    int64_t shape[LMS_ST_MAX_DIMS];
-    size_t nbytes;
-    void *data;
-} st_entry;
-
-struct lms_st_writer {
-    st_entry *e;
-    size_t n, cap;
-    char **meta_key, **meta_val;
-    size_t nmeta, meta_cap;
-    char err[512]; /* first add/meta error, reported by save */
-};
-
-typedef struct st_buf {
-    char *p;
-    size_t len, cap;
-    int oom;
-} st_buf;
-
-static void buf_add(st_buf *b, const char *s, size_t n) {
-    if (b->oom)
-        return;
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = (b->len + n + 1) * 2;
-        char *p = realloc(b->p, cap);
-        if (!p) {
-            b->oom = 1;
-            return;
-        }
-        b->p = p, b->cap = cap;
-    }
-    memcpy(b->p + b->len, s, n);
-    b->len += n;
-    b->p[b->len] = '\0';
-}
-
-static void buf_printf(st_buf *b, const char *fmt, ...) {
-    char tmp[128];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
-    va_end(ap);
-    buf_add(b, tmp, n < (int)sizeof tmp ? (size_t)n : sizeof tmp - 1);
-}
-
-/* s as a JSON string literal (s is valid UTF-8: only escape ASCII). */
-static void buf_json_str(st_buf *b, const char *s) {
-    buf_add(b, "\"", 1);
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\')
-            buf_printf(b, "\\%c", c);
-        else if (c < 0x20)
-            buf_printf(b, "\\u%04x", c);
-        else
-            buf_add(b, (const char *)&c, 1);
-    }
-    buf_add(b, "\"", 1);
-}
-
-/* Empty writer, or NULL when out of memory. Free with lms_st_writer_free. */
-lms_st_writer *lms_st_writer_new(void) {
-    return calloc(1, sizeof(lms_st_writer));
-}
-
-/* Free w and all copies it holds. Accepts NULL. */
-void lms_st_writer_free(lms_st_writer *w) {
-    if (!w)
-        return;
-    for (size_t i = 0; i < w->n; i++) {
-        free(w->e[i].name);
-        free(w->e[i].data);
-    }
-    for (size_t i = 0; i < w->nmeta; i++) {
-        free(w->meta_key[i]);
-        free(w->meta_val[i]);
-    }
-    free(w->e);
-    free(w->meta_key);
-    free(w->meta_val);
-    free(w);
-}
-
-static int writer_fail(lms_st_writer *w, const char *fmt, ...) {
-    if (w->err[0])
-        return -1; /* keep the first error */
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(w->err, sizeof w->err, fmt, ap);
-    va_end(ap);
-    return -1;
-}
-
-static int valid_text(const char *s) {
-    return s &&
-           utf8_invalid_at((const unsigned char *)s, strlen(s)) == strlen(s);
-}
-
-/* Add a tensor; shape has ndim (0..8) non-negative dims; data (numel *
- * dtype size bytes, may be NULL when numel is 0) is copied. Returns 0, or
- * -1 for a bad name/dtype/shape, a duplicate name or out of memory; the
- * first such error is kept and reported by lms_st_writer_save. */
-int lms_st_writer_add(lms_st_writer *w, const char *name, lms_dtype dtype,
-                      int ndim, const int64_t *shape, const void *data) {
-    if (!valid_text(name) || strcmp(name, "__metadata__") == 0)
-        return writer_fail(w, "invalid tensor name '%.200s'",
-                           name ? name : "(null)");
-    if (lms_dtype_size(dtype) == 0 || ndim < 0 || ndim > LMS_ST_MAX_DIMS)
-        return writer_fail(w, "tensor '%.200s': bad dtype %d or ndim %d", name,
-                           (int)dtype, ndim);
-    size_t numel = 1, nbytes;
-    for (int i = 0; i < ndim; i++)
-        if (shape[i] < 0 ||
-            __builtin_mul_overflow(numel, (size_t)shape[i], &numel))
-            return writer_fail(w, "tensor '%.200s': bad shape[%d] = %lld", name,
-                               i, (long long)shape[i]);
-    if (__builtin_mul_overflow(numel, lms_dtype_size(dtype), &nbytes) ||
-        (nbytes > 0 && !data))
-        return writer_fail(w, "tensor '%.200s': bad size or NULL data", name);
-    for (size_t i = 0; i < w->n; i++)
-        if (strcmp(w->e[i].name, name) == 0)
-            return writer_fail(w, "duplicate tensor name '%.200s'", name);
-    if (w->n == w->cap) {
-        size_t cap = w->cap ? w->cap * 2 : 16;
-        st_entry *e = realloc(w->e, cap * sizeof *e);
-        if (!e)
-            return writer_fail(w, "out of memory");
-        w->e = e, w->cap = cap;
-    }
-    st_entry *e = &w->e[w->n];
-    memset(e, 0, sizeof *e);
-    e->name = strdup(name);
-    e->data = malloc(nbytes ? nbytes : 1);
-    if (!e->name || !e->data) {
-        free(e->name);
-        free(e->data);
-        return writer_fail(w, "out of memory");
-    }
-    if (nbytes)
-        memcpy(e->data, data, nbytes);
-    e->dtype = dtype, e->ndim = ndim, e->nbytes = nbytes;
-    for (int i = 0; i < ndim; i++)
-        e->shape[i] = shape[i];
-    w->n++;
-    return 0;
-}
-
-/* Set __metadata__[key] = value (both copied, valid UTF-8; a repeated key
- * replaces the value). Returns 0, or -1 (kept for lms_st_writer_save). */
-int lms_st_writer_meta(lms_st_writer *w, const char *key, const char *value) {
-    if (!valid_text(key) || !valid_text(value))
-        return writer_fail(w, "metadata key/value must be UTF-8 strings");
-    char *v = strdup(value);
-    if (!v)
-        return writer_fail(w, "out of memory");
-    for (size_t i = 0; i < w->nmeta; i++)
-        if (strcmp(w->meta_key[i], key) == 0) {
-            free(w->meta_val[i]);
-            w->meta_val[i] = v;
-            return 0;
-        }
-    if (w->nmeta == w->meta_cap) {
-        size_t cap = w->meta_cap ? w->meta_cap * 2 : 8;
-        char **k = realloc(w->meta_key, cap * sizeof *k);
-        if (k)
-            w->meta_key = k;
-        char **vv = k ? realloc(w->meta_val, cap * sizeof *vv) : NULL;
-        if (!vv) {
-            free(v);
-            return writer_fail(w, "out of memory");
-        }
-        w->meta_val = vv, w->meta_cap = cap;
-    }
-    if (!(w->meta_key[w->nmeta] = strdup(key))) {
-        free(v);
-        return writer_fail(w, "out of memory");
-    }
-    w->meta_val[w->nmeta++] = v;
-    return 0;
-}
-
-static int cmp_entry(const void *a, const void *b) {
-    return strcmp((*(st_entry *const *)a)->name, (*(st_entry *const *)b)->name);
-}
-
-/* JSON header for entries in `order`, padded with spaces to a multiple of
- * 8 bytes. Returns 0 or -1 on out of memory. */
-static int build_header(const lms_st_writer *w, st_entry **order, st_buf *b) {
-    buf_add(b, "{", 1);
-    if (w->nmeta) {
-        buf_add(b, "\"__metadata__\":{", 16);
-        for (size_t i = 0; i < w->nmeta; i++) {
-            buf_add(b, i ? "," : "", i ? 1 : 0);
-            buf_json_str(b, w->meta_key[i]);
-            buf_add(b, ":", 1);
-            buf_json_str(b, w->meta_val[i]);
-        }
-        buf_add(b, "}", 1);
-    }
-    size_t off = 0;
-    for (size_t i = 0; i < w->n; i++) {
-        const st_entry *e = order[i];
-        buf_add(b, (i || w->nmeta) ? "," : "", (i || w->nmeta) ? 1 : 0);
-        buf_json_str(b, e->name);
-        buf_printf(b, ":{\"dtype\":\"%s\",\"shape\":[",
-                   lms_dtype_name(e->dtype));
-        for (int d = 0; d < e->ndim; d++)
-            buf_printf(b, d ? ",%lld" : "%lld", (long long)e->shape[d]);
-        buf_printf(b, "],\"data_offsets\":[%zu,%zu]}", off, off + e->nbytes);
-        off += e->nbytes;
-    }
-    buf_add(b, "}", 1);
-    while (!b->oom && b->len % 8 != 0)
-        buf_add(b, " ", 1);
-    return b->oom ? -1 : 0;
-}
-
-static int write_file(FILE *fp, const st_buf *hdr, st_entry **order, size_t n) {
-    unsigned char len8[8];
-    for (int i = 0; i < 8; i++)
-        len8[i] = (unsigned char)((uint64_t)hdr->len >> (8 * i));
-    if (fwrite(len8, 1, 8, fp) != 8 ||
-        fwrite(hdr->p, 1, hdr->len, fp) != hdr->len)
-        return -1;
-    for (size_t i = 0; i < n; i++)
-        if (order[i]->nbytes &&
-            fwrite(order[i]->data, 1, order[i]->nbytes, fp) != order[i]->nbytes)
-            return -1;
-    if (fflush(fp) != 0 || fsync(fileno(fp)) != 0)
-        return -1;
-    return 0;
-}
-
-/* fsync the directory holding path, so the rename itself is durable. */
-static int sync_parent_dir(const char *path) {
-    char dir[4096];
-    const char *slash = strrchr(path, '/');
-    if (!slash)
-        snprintf(dir, sizeof dir, ".");
-    else if (slash == path)
-        snprintf(dir, sizeof dir, "/");
-    else if (snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path) >=
-             (int)sizeof dir)
-        return -1;
-    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0)
-        return -1;
-    int rc = fsync(fd);
-    close(fd);
-    return rc;
-}
-
-/* Write all tensors (header sorted by name, data contiguous in that order)
- * to "<path>.tmp.<pid>", fsync, rename over path, fsync the directory.
- * Returns 0, or non-zero with a message; on failure path is untouched and
- * the temporary file removed. w is unchanged and may be saved again. */
-int lms_st_writer_save(lms_st_writer *w, const char *path, char *err,
-                       size_t errlen) {
-    if (w->err[0])
-        return fail(err, errlen, path, "%s", w->err);
-    st_entry **order = malloc((w->n ? w->n : 1) * sizeof *order);
-    st_buf hdr = {0};
-    char tmp[4200];
-    for (size_t i = 0; order && i < w->n; i++)
-        order[i] = &w->e[i];
-    if (order)
-        qsort(order, w->n, sizeof *order, cmp_entry);
-    int rc = -1;
-    if (!order || build_header(w, order, &hdr) != 0)
-        fail(err, errlen, path, "out of memory");
-    else if (snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid()) >=
-             (int)sizeof tmp)
-        fail(err, errlen, path, "path too long");
-    else {
-        FILE *fp = fopen(tmp, "wb");
-        if (!fp)
-            fail(err, errlen, path, "cannot create %s: %s", tmp,
-                 strerror(errno));
-        else if (write_file(fp, &hdr, order, w->n) != 0) {
-            fail(err, errlen, path, "writing %s: %s", tmp, strerror(errno));
-            fclose(fp);
-            unlink(tmp);
-        } else if (fclose(fp) != 0 || rename(tmp, path) != 0) {
-            fail(err, errlen, path, "cannot replace with %s: %s", tmp,
-                 strerror(errno));
-            unlink(tmp);
-        } else if (sync_parent_dir(path) != 0)
-            fail(err, errlen, path, "fsync of its directory: %s",
-                 strerror(errno));
-        else
-            rc = 0;
-    }
-    free(order);
-    free(hdr.p);
-    return rc;
 }
