@@ -1,0 +1,60 @@
+/* The state of one training job, shared by train.c (the loop),
+ * train_setup.c (config, data, model, resume, outputs) and train_summary.c
+ * (final evaluation, verdict, summary.json). Private to the core. */
+#ifndef LMSTAB_TRAIN_JOB_H
+#define LMSTAB_TRAIN_JOB_H
+
+#include <stdint.h>
+#include <time.h>
+
+#include "lmstab/checkpoint.h"
+#include "lmstab/config.h"
+#include "lmstab/data.h"
+#include "lmstab/loader.h"
+#include "lmstab/metrics.h"
+#include "lmstab/model.h"
+#include "lmstab/train.h"
+
+typedef struct job {
+    const lms_train_opts *o;
+    lms_config cfg;
+    lms_train_cfg tc;
+    lms_loader *ld;
+    lms_model m;
+    lms_data data;
+    float *mstate, *vstate;
+    int32_t *x, *y;
+    lms_metrics mt;
+    lms_train_state st;
+    char data_path[4096];
+    char ckpt_path[4200];
+    /* data parallel (MPI): every rank draws the same global batch x, y and
+     * trains on its slice of local_b sequences; rank 0 writes all output */
+    int rank, nranks, root;
+    long local_b;
+    double *inst;  /* instrumentation values, n_inst of them */
+    int *inst_max;
+    size_t n_inst;
+} job;
+
+/* Config, plugins, model, data and buffers; nothing is written. */
+int lms_job_setup(job *j, char *err, size_t errlen);
+/* Seeded init, then --init-from or --resume. */
+int lms_job_prepare(job *j, lms_train_result *r, char *err, size_t errlen);
+/* Output directory and metrics.csv (rank 0 only). */
+int lms_job_open_outputs(job *j, char *err, size_t errlen);
+/* Mean validation loss over the fixed validation batches (all ranks). */
+double lms_job_evaluate(job *j);
+/* Final evaluation, verdict, message and summary.json. */
+int lms_job_finish(job *j, lms_train_result *r, double t_start, char *err,
+                   size_t errlen);
+/* Keys accepted by the fixed sections, for messages (train_cfg.c). */
+const char *lms_train_accepted_keys(void *user, const char *section);
+
+static inline double lms_job_now(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+#endif

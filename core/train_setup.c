@@ -1,0 +1,176 @@
+/* Setting up a training job: config and overrides, plugins and model,
+ * data, buffers; then the initial state (seeded, --init-from or a
+ * checkpoint) and the output directory. Everything that can fail on bad
+ * input fails here, before any output is written. */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lmstab/dist.h"
+#include "lmstab/fsutil.h"
+#include "train_job.h"
+
+#ifndef LMS_SOURCE_DIR
+#define LMS_SOURCE_DIR "."
+#endif
+
+static int resolve_data(job *j, char *err, size_t errlen) {
+    const char *p = j->o->data_path ? j->o->data_path : j->tc.train_path;
+    if (p && strcmp(p, "tinyshakespeare.txt") != 0) {
+        snprintf(j->data_path, sizeof j->data_path, "%s", p);
+        return 0;
+    }
+    return lms_data_find_corpus(NULL, LMS_SOURCE_DIR, j->data_path,
+                                sizeof j->data_path, err, errlen);
+}
+
+/* Everything that can fail on bad input happens here, before any output. */
+int lms_job_setup(job *j, char *err, size_t errlen) {
+    const lms_train_opts *o = j->o;
+    if (lms_config_load(&j->cfg, o->config_path, err, errlen) != 0)
+        return -1;
+    for (int i = 0; i < o->nsets; i++)
+        if (lms_config_override(&j->cfg, o->sets[i], err, errlen) != 0)
+            return -1;
+    if (lms_train_cfg_read(&j->tc, &j->cfg, err, errlen) != 0)
+        return -1;
+    if (!(j->ld = lms_loader_new(o->plugin_dir))) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    const lms_dist *d = lms_dist_world();
+    j->rank = d->rank;
+    j->nranks = d->size;
+    j->root = d->rank == 0;
+    if (j->tc.batch_size % d->size != 0) {
+        lms_cfg_entry *e = lms_config_find(&j->cfg, "training", "batch_size");
+        char msg[160];
+        snprintf(msg, sizeof msg, "%ld sequences cannot be split evenly over "
+                 "%d MPI ranks", j->tc.batch_size, d->size);
+        if (e)
+            lms_config_errorf(e, err, errlen, "%s", msg);
+        else
+            snprintf(err, errlen, "[training] batch_size: %s", msg);
+        return -1;
+    }
+    j->local_b = j->tc.batch_size / d->size;
+    if (lms_model_build(&j->m, &j->cfg, j->ld, (int)j->local_b, err,
+                        errlen) != 0)
+        return -1;
+    j->n_inst = lms_metrics_collect(&j->m, NULL, NULL, 0);
+    j->inst = calloc(j->n_inst + 1, sizeof *j->inst);
+    j->inst_max = calloc(j->n_inst + 1, sizeof *j->inst_max);
+    if (!j->inst || !j->inst_max) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    if (lms_config_check_unused(&j->cfg, lms_train_accepted_keys, NULL, err,
+                                errlen) != 0)
+        return -1;
+    if (resolve_data(j, err, errlen) != 0 ||
+        lms_data_load(&j->data, j->data_path, j->m.mi.context, err, errlen) != 0)
+        return -1;
+    if (j->data.vocab > j->m.mi.vocab) {
+        snprintf(err, errlen, "%s: tokens up to %d but model.vocab_size is %d",
+                 j->data_path, j->data.vocab - 1, j->m.mi.vocab);
+        return -1;
+    }
+    size_t BT = (size_t)j->tc.batch_size * j->m.mi.context;
+    j->mstate = calloc(j->m.n_params, sizeof(float));
+    j->vstate = calloc(j->m.n_params, sizeof(float));
+    j->x = calloc(BT, sizeof(int32_t));
+    j->y = calloc(BT, sizeof(int32_t));
+    if (!j->mstate || !j->vstate || !j->x || !j->y) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    return 0;
+}
+
+/* Resume: everything in the checkpoint is checked before it is used. */
+static int load_checkpoint(job *j, lms_train_result *r, char *err,
+                           size_t errlen) {
+    const char *path = j->ckpt_path;
+    lms_st_file *f = lms_st_open(path, err, errlen);
+    if (!f)
+        return -1;
+    lms_data_id id = {j->data_path, j->data.n_tokens,
+                      lms_tokens_hash(j->data.tokens, j->data.n_tokens)};
+    int rc = lms_ckpt_read_state(f, &j->st, path, err, errlen);
+    if (rc == 0)
+        rc = lms_ckpt_check_run(f, &j->cfg, &id, path, err, errlen);
+    if (rc == 0 && j->st.step > j->tc.max_steps) {
+        snprintf(err, errlen, "%s: is at step %ld, past training.max_steps = "
+                 "%ld", path, j->st.step, j->tc.max_steps);
+        rc = -1;
+    }
+    if (rc == 0)
+        rc = lms_ckpt_load_params(&j->m, f, path, err, errlen);
+    if (rc == 0)
+        rc = lms_ckpt_load_moments(&j->m, f, j->mstate, j->vstate, path, err,
+                                   errlen);
+    lms_st_close(f);
+    r->resumed_from = j->st.step;
+    return rc;
+}
+
+/* Initial state: seeded init, then --init-from, or a checkpoint. */
+int lms_job_prepare(job *j, lms_train_result *r, char *err, size_t errlen) {
+    const lms_train_opts *o = j->o;
+    r->resumed_from = -1;
+    if (o->out_dir)
+        snprintf(j->ckpt_path, sizeof j->ckpt_path, "%s/" LMS_CKPT_FILE,
+                 o->out_dir);
+    if ((o->resume || o->checkpoint_every > 0) && !o->out_dir) {
+        snprintf(err, errlen, "checkpoints need an output directory (--out)");
+        return -1;
+    }
+    if (o->resume && o->init_from) {
+        snprintf(err, errlen, "--resume and --init-from exclude each other");
+        return -1;
+    }
+    memset(&j->st, 0, sizeof j->st);
+    j->st.blew_up_step = -1;
+    lms_rng_seed(&j->st.rng, (uint64_t)j->tc.seed, 0xda7a);
+    lms_model_init(&j->m, (uint64_t)j->tc.seed);
+    if (o->resume)
+        return load_checkpoint(j, r, err, errlen);
+    if (!o->init_from)
+        return 0;
+    lms_st_file *f = lms_st_open(o->init_from, err, errlen);
+    int rc = f ? lms_ckpt_load_params(&j->m, f, o->init_from, err, errlen) : -1;
+    lms_st_close(f);
+    return rc;
+}
+
+/* Output directory, stale summary removed, metrics.csv fresh or (resume)
+ * truncated to the checkpoint's step and appended to. */
+int lms_job_open_outputs(job *j, char *err, size_t errlen) {
+    const char *dir = j->o->out_dir;
+    char path[4200];
+    if (!dir || !j->root)
+        return 0;
+    if (lms_mkdirs(dir, err, errlen) != 0)
+        return -1;
+    snprintf(path, sizeof path, "%s/summary.json", dir);
+    unlink(path); /* a stale summary would mark this run finished */
+    snprintf(path, sizeof path, "%s/metrics.csv", dir);
+    if (j->o->resume) {
+        int rc = lms_ckpt_truncate_metrics(path, j->st.step, err, errlen);
+        if (rc < 0)
+            return -1;
+        if (rc == 0) {
+            memset(&j->mt, 0, sizeof j->mt);
+            if (!(j->mt.f = fopen(path, "a"))) {
+                snprintf(err, errlen, "%s: cannot append: %s", path,
+                         strerror(errno));
+                return -1;
+            }
+            return 0;
+        }
+    }
+    return lms_metrics_open(&j->mt, path, &j->m, err, errlen);
+}

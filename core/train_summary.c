@@ -1,0 +1,100 @@
+/* The end of a training job: final evaluation, verdict, message and the
+ * summary.json that marks a finished run (written atomically). */
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lmstab/dist.h"
+#include "lmstab/fsutil.h"
+#include "train_job.h"
+
+static int write_summary(job *j, const lms_train_result *r, char *err,
+                         size_t errlen) {
+    if (!j->o->out_dir || !j->root)
+        return 0;
+    cJSON *o = cJSON_CreateObject(), *ov = cJSON_CreateArray();
+    cJSON_AddStringToObject(o, "config", j->o->config_path);
+    for (size_t i = 0; i < j->cfg.noverrides; i++)
+        cJSON_AddItemToArray(ov, cJSON_CreateString(j->cfg.overrides[i]));
+    cJSON_AddItemToObject(o, "overrides", ov);
+    cJSON_AddStringToObject(o, "data", j->data_path);
+    cJSON_AddNumberToObject(o, "steps", (double)r->steps);
+    cJSON_AddNumberToObject(o, "max_steps", (double)j->tc.max_steps);
+    cJSON_AddNumberToObject(o, "lr", j->tc.lr);
+    cJSON_AddNumberToObject(o, "seed", (double)j->tc.seed);
+    cJSON_AddNumberToObject(o, "n_params", (double)j->m.n_params);
+    cJSON_AddNumberToObject(o, "init_val_loss", r->init_loss);
+    cJSON_AddNumberToObject(o, "final_train_loss", r->final_train_loss);
+    cJSON_AddNumberToObject(o, "final_val_loss", r->final_val_loss);
+    cJSON_AddNumberToObject(o, "val_perplexity", exp(r->final_val_loss));
+    cJSON_AddNumberToObject(o, "unigram_entropy", r->unigram_entropy);
+    cJSON_AddNumberToObject(o, "init_train_loss", r->init_train_loss);
+    cJSON_AddNumberToObject(o, "max_smoothed_loss", r->max_smoothed_loss);
+    cJSON_AddNumberToObject(o, "blew_up_step", (double)r->blew_up_step);
+    cJSON_AddStringToObject(o, "verdict", lms_verdict_name(r->verdict));
+    cJSON_AddBoolToObject(o, "diverged", r->diverged);
+    cJSON_AddStringToObject(o, "diverged_reason", r->diverged_reason);
+    cJSON_AddNumberToObject(o, "tokens_per_sec", r->tokens_per_sec);
+    cJSON_AddNumberToObject(o, "wall_seconds", r->wall_seconds);
+    cJSON_AddStringToObject(o, "config_text", j->cfg.text);
+    char *text = cJSON_Print(o);
+    cJSON_Delete(o);
+    if (!text) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    char path[4200];
+    snprintf(path, sizeof path, "%s/summary.json", j->o->out_dir);
+    size_t n = strlen(text);
+    text[n] = '\n';
+    int rc = lms_write_atomic(path, text, n + 1, err, errlen);
+    free(text);
+    return rc;
+}
+
+
+int lms_job_finish(job *j, lms_train_result *r, double t_start, char *err,
+                  size_t errlen) {
+    const lms_train_cfg *tc = &j->tc;
+    const lms_train_state *st = &j->st;
+    int B = (int)tc->batch_size, T = j->m.mi.context;
+    r->init_loss = st->init_loss;
+    r->init_train_loss = st->init_train_loss;
+    r->max_smoothed_loss = st->max_smoothed_loss;
+    r->blew_up_step = st->blew_up_step;
+    if (r->steps < st->step)
+        r->steps = st->step; /* resumed at the end: no step ran */
+    r->tokens_per_sec = st->train_seconds > 0
+                            ? (double)r->steps * B * T / st->train_seconds : 0;
+    double sum = 0.0;
+    long nr = st->nrecent < LMS_CKPT_RECENT ? st->nrecent : LMS_CKPT_RECENT;
+    for (long i = 0; i < nr; i++)
+        sum += st->recent[i];
+    r->final_train_loss = r->diverged || nr == 0 ? NAN : sum / nr;
+    r->final_val_loss = r->diverged ? NAN : lms_job_evaluate(j);
+    r->unigram_entropy = lms_data_unigram_entropy(&j->data);
+    r->verdict = r->diverged ? LMS_DIVERGED
+                 : r->final_val_loss >= r->unigram_entropy - tc->collapse_margin
+                     ? LMS_COLLAPSED
+                 : r->blew_up_step >= 0 ? LMS_BLEW_UP
+                                        : LMS_CONVERGED;
+    r->wall_seconds = lms_job_now() - t_start;
+    if (j->o->progress && j->root) {
+        if (isatty(2))
+            fputc('\n', stderr);
+        if (r->diverged)
+            fprintf(stderr, "diverged: %s\n", r->diverged_reason);
+        else if (r->verdict != LMS_CONVERGED)
+            fprintf(stderr, "verdict: %s\n", lms_verdict_name(r->verdict));
+        else
+            fprintf(stderr, "final validation loss %.4f nats/token (perplexity "
+                    "%.2f), %.0f tokens/s, %.1f s\n", r->final_val_loss,
+                    exp(r->final_val_loss), r->tokens_per_sec, r->wall_seconds);
+    }
+    return write_summary(j, r, err, errlen);
+}
+
