@@ -3,7 +3,9 @@
 #   bin/lmstab                          the command
 #   <libdir>/lmstab/lms_*.so            the plugins (cmake/LmsPlugin.cmake)
 #   include/lmstab/*.h                  the public headers; plugin.h is all a
-#                                       plugin needs, testkit.h is the test kit
+#                                       plugin needs (plugin_util.h: optional
+#                                       key parsing), testkit.h and tk_suite.h
+#                                       are the test kit
 #   <libdir>/liblmstab_core.a           the core, for tests of out-of-tree
 #   <libdir>/liblms_testkit.a           plugins (lms_tk_gradcheck & co.)
 #   <libdir>/pkgconfig/lmstab.pc        pkg-config: the plugin SDK
@@ -41,6 +43,7 @@ if(TARGET lms_testkit)
   install(TARGETS lms_testkit EXPORT lmstabTargets
           ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
   install(FILES ${PROJECT_SOURCE_DIR}/tests/testkit/testkit.h
+                ${PROJECT_SOURCE_DIR}/tests/testkit/tk_suite.h
           DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/lmstab)
 endif()
 

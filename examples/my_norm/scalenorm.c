@@ -9,16 +9,17 @@
  * g_q g_k cos(q, k) / sqrt(head_dim): the "QKNorm" of Henry et al. 2020, the
  * scaled cosine attention that bounds attention logits by construction.
  *
- * An out-of-tree lmstab plugin: it needs only <lmstab/plugin.h> and libm.
+ * An out-of-tree lmstab plugin: it needs only <lmstab/plugin.h> (and the
+ * header-only <lmstab/plugin_util.h> for its key parsing) and libm.
  * Shapes: x, y: (rows, C); g: (1); cache ||x||: (rows).
  */
-#include <errno.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include <lmstab/plugin.h>
+#include <lmstab/plugin_util.h>
 
 typedef struct scalenorm {
     float eps;
@@ -26,64 +27,45 @@ typedef struct scalenorm {
     int cols;     /* planned */
 } scalenorm;
 
-/* ---- key parsing --------------------------------------------------------- */
+/* ---- hooks -----------------------------------------------------------------
+ */
 
-/* A finite float > 0 (also after the conversion to float), or -1. */
-static int parse_positive(const char *s, float *out) {
-    char *end;
-    errno = 0;
-    double d = strtod(s, &end);
-    if (end == s || *end != '\0' || errno == ERANGE || !isfinite(d) ||
-        !(d > 0) || !((float)d > 0) || !isfinite((float)d))
-        return -1;
-    *out = (float)d;
-    return 0;
-}
+static const lms_key sn_keys[] = {
+    {"eps", LMS_VALUE_FLOAT, "1e-5",
+     "lower bound of the row norm (rows shorter than eps are scaled by g/eps); "
+     "finite > 0"},
+    {"g_init", LMS_VALUE_STRING, "sqrt_d",
+     "initial radius g: 'sqrt_d' (sqrt of the row width, as in the paper) or "
+     "a finite number > 0"},
+    {NULL, 0, NULL, NULL},
+};
 
-/* ---- hooks ----------------------------------------------------------------- */
-
-/* Only configuration lives here: buffers are the core's. */
-static void *sn_create(const lms_host *host, char *err, size_t errlen) {
-    (void)host;
-    scalenorm *s = calloc(1, sizeof *s);
-    if (!s) {
-        snprintf(err, errlen, "out of memory");
-        return NULL;
-    }
-    s->eps = 1e-5f;
-    s->g_init = 0.0f;
-    return s;
-}
-
-static void sn_destroy(void *self) {
-    free(self);
-}
+/* How set() validates each key (<lmstab/plugin_util.h>). */
+static const lms_field sn_fields[] = {
+    {"eps", LMS_FIELD_FLOAT, offsetof(scalenorm, eps), LMS_GT, 0, 0, NULL,
+     NULL},
+    {"g_init", LMS_FIELD_FLOAT, offsetof(scalenorm, g_init), LMS_GT, 0, 0,
+     "'sqrt_d' or a finite number > 0", NULL},
+    {NULL, 0, 0, 0, 0, 0, NULL, NULL},
+};
 
 /* key is one of sn_keys (the core checked); the value is ours to validate.
  * On error: non-zero, "what is wrong" in err, self unchanged. */
 static int sn_set(void *self, const char *key, const char *value, char *err,
                   size_t errlen) {
     scalenorm *s = self;
-    if (!strcmp(key, "eps")) {
-        if (parse_positive(value, &s->eps) != 0) {
-            snprintf(err, errlen, "must be a finite number > 0 (got '%s')",
-                     value);
-            return -1;
-        }
-    } else if (!strcmp(key, "g_init")) {
-        if (!strcmp(value, "sqrt_d")) {
-            s->g_init = 0.0f;
-        } else if (parse_positive(value, &s->g_init) != 0) {
-            snprintf(err, errlen,
-                     "must be 'sqrt_d' or a finite number > 0 (got '%s')",
-                     value);
-            return -1;
-        }
-    } else {
-        snprintf(err, errlen, "unknown key '%s'", key);
-        return -1;
+    if (!strcmp(key, "g_init") && !strcmp(value, "sqrt_d")) {
+        s->g_init = 0.0f; /* sqrt(C), decided at plan */
+        return 0;
     }
-    return 0;
+    return lms_fields_set(self, sn_fields, key, value, err, errlen);
+}
+
+/* Only configuration lives here, starting from the defaults of sn_keys:
+ * buffers are the core's. */
+static void *sn_create(const lms_host *host, char *err, size_t errlen) {
+    (void)host;
+    return lms_state_new(sizeof(scalenorm), sn_keys, sn_set, err, errlen);
 }
 
 /* (rows, C) -> (rows, C); one parameter g of shape (1); one cached norm per
@@ -170,16 +152,6 @@ static void sn_backward(void *self, const lms_bwd *a) {
                        a->rows, s->cols, s->eps);
 }
 
-static const lms_key sn_keys[] = {
-    {"eps", LMS_VALUE_FLOAT, "1e-5",
-     "lower bound of the row norm (rows shorter than eps are scaled by g/eps); "
-     "finite > 0"},
-    {"g_init", LMS_VALUE_STRING, "sqrt_d",
-     "initial radius g: 'sqrt_d' (sqrt of the row width, as in the paper) or "
-     "a finite number > 0"},
-    {NULL, 0, NULL, NULL},
-};
-
 static const lms_descriptor sn_desc = {
     .abi_major = LMS_ABI_MAJOR,
     .abi_minor = LMS_ABI_MINOR,
@@ -196,7 +168,7 @@ static const lms_descriptor sn_desc = {
     .plan = sn_plan,
     .forward = sn_forward,
     .backward = sn_backward,
-    .destroy = sn_destroy,
+    .destroy = lms_state_free,
 };
 
 LMS_PLUGIN_ENTRY(&sn_desc)

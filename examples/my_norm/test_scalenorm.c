@@ -7,72 +7,32 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <lmstab/testkit.h>
+#include <lmstab/tk_suite.h>
 
-static lms_loader *ld;
 static char err[1024];
 
-static void setup(void) {
-    ld = lms_tk_loader(err, sizeof err);
-    ck_assert_msg(ld, "%s", err);
-}
-static void teardown(void) {
-    lms_loader_free(ld);
-}
-
-static lms_layer *make(const char *const *kvs) {
-    lms_layer *L;
-    ck_assert_msg(lms_tk_layer_new(&L, ld, "scalenorm", kvs, NULL, err,
-                                   sizeof err) == 0,
-                  "%s", err);
-    return L;
-}
-
-static void build(lms_tk *t, const char *const *kvs, int B, int T, int cols) {
-    lms_model_info mi = lms_tk_model_small();
-    ck_assert_msg(
-        lms_tk_setup(t, make(kvs), &mi, B, T, cols, err, sizeof err) == 0, "%s",
-        err);
-}
-
 START_TEST(test_descriptor) {
-    const lms_plugin *p;
-    ck_assert_msg(lms_loader_get(ld, "scalenorm", &p, err, sizeof err) == 0,
-                  "%s", err);
-    const lms_descriptor *d = p->desc;
-    ck_assert_int_eq(d->abi_major, LMS_ABI_MAJOR);
-    ck_assert_uint_eq(d->size, sizeof(lms_descriptor));
-    ck_assert_str_eq(d->name, "scalenorm");
-    ck_assert_int_eq(d->kind, LMS_KIND_NORM);
-    ck_assert(d->summary && d->summary[0]);
+    const lms_key keys[] = {{"eps", LMS_VALUE_FLOAT, "1e-5", NULL},
+                            {"g_init", LMS_VALUE_STRING, "sqrt_d", NULL},
+                            {NULL, 0, NULL, NULL}};
+    const lms_descriptor *d =
+        lms_tks_check_descriptor(LMS_KIND_NORM, "1.0.0", keys);
     ck_assert(d->slots == NULL);
-    ck_assert_str_eq(d->keys[0].name, "eps");
-    ck_assert_str_eq(d->keys[0].default_value, "1e-5");
-    ck_assert_str_eq(d->keys[1].name, "g_init");
-    ck_assert_str_eq(d->keys[1].default_value, "sqrt_d");
-    ck_assert(d->keys[2].name == NULL);
 }
 END_TEST
 
-static void expect_bad(const char *key, const char *value, const char *msg) {
-    lms_layer *L = make(NULL);
-    err[0] = '\0';
-    ck_assert_msg(lms_layer_set(L, key, value, err, sizeof err) != 0,
-                  "%s = '%s' accepted", key, value);
-    ck_assert_msg(strstr(err, msg), "%s = '%s': got '%s'", key, value, err);
-    lms_layer_free(L);
-}
-
 START_TEST(test_keys) {
-    expect_bad("eps", "0", "must be a finite number > 0 (got '0')");
-    expect_bad("eps", "-1", "(got '-1')");
-    expect_bad("eps", "nan", "(got 'nan')");
-    expect_bad("eps", "1e-999", "(got '1e-999')");
-    expect_bad("eps", "1e300", "(got '1e300')");
-    expect_bad("g_init", "sqrt", "must be 'sqrt_d' or a finite number > 0");
-    expect_bad("g_init", "0", "(got '0')");
-    expect_bad("g_init", "inf", "(got 'inf')");
-    lms_layer *L = make((const char *[]){"eps=1e-6", "g_init=2.5", NULL});
+    lms_tks_expect_bad("eps", "0", "must be a finite number > 0 (got '0')");
+    lms_tks_expect_bad("eps", "-1", "(got '-1')");
+    lms_tks_expect_bad("eps", "nan", "(got 'nan')");
+    lms_tks_expect_bad("eps", "1e-999", "(got '1e-999')");
+    lms_tks_expect_bad("eps", "1e300", "(got '1e300')");
+    lms_tks_expect_bad("g_init", "sqrt",
+                       "must be 'sqrt_d' or a finite number > 0");
+    lms_tks_expect_bad("g_init", "0", "(got '0')");
+    lms_tks_expect_bad("g_init", "inf", "(got 'inf')");
+    lms_layer *L =
+        lms_tks_make((const char *[]){"eps=1e-6", "g_init=2.5", NULL});
     ck_assert(lms_layer_set(L, "weight", "1", err, sizeof err) != 0);
     ck_assert_msg(strstr(err, "accepted: eps, g_init"), "%s", err);
     lms_layer_free(L);
@@ -81,7 +41,7 @@ END_TEST
 
 START_TEST(test_plan) {
     lms_tk t;
-    build(&t, NULL, 2, 8, 16);
+    lms_tks_build(&t, NULL, 2, 8, 16);
     const lms_plan *p = &t.L->plan;
     ck_assert_int_eq(p->out_cols, 16);
     ck_assert_int_eq(p->n_params, 1);
@@ -92,7 +52,7 @@ START_TEST(test_plan) {
     ck_assert_float_eq(p->params[0].std, 4.0f); /* sqrt(16) */
     ck_assert_uint_eq(p->cache_floats, 16);
     lms_tk_free(&t);
-    build(&t, (const char *[]){"g_init=2.5", NULL}, 2, 8, 16);
+    lms_tks_build(&t, (const char *[]){"g_init=2.5", NULL}, 2, 8, 16);
     ck_assert_float_eq(t.L->plan.params[0].std, 2.5f);
     lms_tk_free(&t);
 }
@@ -100,7 +60,7 @@ END_TEST
 
 START_TEST(test_forward_hand) {
     lms_tk t;
-    build(&t, NULL, 1, 2, 4);
+    lms_tks_build(&t, NULL, 1, 2, 4);
     const float x[8] = {3, 0, 4, 0, /* ||x|| = 5 */ 0, 0, 0, 0};
     memcpy(t.x, x, sizeof x);
     t.L->w[0][0] = 2.0f;
@@ -117,7 +77,7 @@ END_TEST
 /* Every output row has norm g (unless clamped), whatever the input scale. */
 START_TEST(test_forward_norm) {
     lms_tk t;
-    build(&t, NULL, 2, 8, 32);
+    lms_tks_build(&t, NULL, 2, 8, 32);
     lms_tk_init_params(&t, 5);
     lms_tk_fill_input(&t, 6);
     const float scale[4] = {1e-3f, 1.0f, 1e3f, 1e19f};
@@ -141,7 +101,7 @@ END_TEST
 static void gradcheck(const char *const *kvs, int B, int T, int cols,
                       float xscale) {
     lms_tk t;
-    build(&t, kvs, B, T, cols);
+    lms_tks_build(&t, kvs, B, T, cols);
     lms_tk_init_params(&t, 7);
     lms_tk_fill_input(&t, 8);
     for (size_t i = 0; i < t.rows * (size_t)cols; i++)
@@ -168,8 +128,8 @@ START_TEST(test_as_qk_norm) {
     const lms_tk_child ch[] = {{"q_norm", "scalenorm", NULL},
                                {"k_norm", "scalenorm", NULL},
                                {NULL, NULL, NULL}};
-    ck_assert_msg(lms_tk_layer_new(&L, ld, "causal_attention", NULL, ch, err,
-                                   sizeof err) == 0,
+    ck_assert_msg(lms_tk_layer_new(&L, lms_tks_loader(), "causal_attention",
+                                   NULL, ch, err, sizeof err) == 0,
                   "%s", err);
     lms_model_info mi = lms_tk_model_small();
     lms_tk t;
@@ -185,20 +145,8 @@ START_TEST(test_as_qk_norm) {
 END_TEST
 
 int main(void) {
-    Suite *s = suite_create("scalenorm");
-    TCase *tc = tcase_create("core");
-    tcase_add_checked_fixture(tc, setup, teardown);
-    tcase_add_test(tc, test_descriptor);
-    tcase_add_test(tc, test_keys);
-    tcase_add_test(tc, test_plan);
-    tcase_add_test(tc, test_forward_hand);
-    tcase_add_test(tc, test_forward_norm);
-    tcase_add_test(tc, test_gradients);
-    tcase_add_test(tc, test_as_qk_norm);
-    suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_ENV);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    const TTest *tests[] = {
+        test_descriptor,   test_keys,      test_plan,       test_forward_hand,
+        test_forward_norm, test_gradients, test_as_qk_norm, NULL};
+    return lms_tks_main("scalenorm", tests);
 }

@@ -13,13 +13,10 @@
  * (computed from x, exactly as forward decides).
  * Shapes: x, y: (rows, cols), as a prob_map (B,H,T,Tc). No parameters.
  */
-#include <errno.h>
-#include <math.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
+#include <stddef.h>
 
 #include "lmstab/plugin.h"
+#include "lmstab/plugin_util.h"
 
 typedef struct clipped_softmax {
     float zeta, gamma;
@@ -27,58 +24,32 @@ typedef struct clipped_softmax {
     int cols;
 } clipped_softmax;
 
-static int parse_number(const char *s, double *out) {
-    char *end;
-    errno = 0;
-    double d = strtod(s, &end);
-    if (end == s || *end != '\0' || errno == ERANGE || !isfinite(d))
-        return -1;
-    *out = d;
-    return 0;
+static const lms_key cs_keys[] = {
+    {"zeta", LMS_VALUE_FLOAT, "1.03",
+     "stretch upper end; probabilities above (1 - gamma) / (zeta - gamma) "
+     "become 1; finite >= 1"},
+    {"gamma", LMS_VALUE_FLOAT, "-0.03",
+     "stretch lower end; probabilities below -gamma / (zeta - gamma) become "
+     "0; finite <= 0"},
+    {NULL, 0, NULL, NULL},
+};
+
+static const lms_field cs_fields[] = {
+    {"zeta", LMS_FIELD_FLOAT, offsetof(clipped_softmax, zeta), LMS_GE, 1, 0,
+     NULL, NULL},
+    {"gamma", LMS_FIELD_FLOAT, offsetof(clipped_softmax, gamma), LMS_LE, 0, 0,
+     NULL, "; a positive gamma would give masked entries probability gamma"},
+    {NULL, 0, 0, 0, 0, 0, NULL, NULL},
+};
+
+static int cs_set(void *self, const char *key, const char *value, char *err,
+                  size_t errlen) {
+    return lms_fields_set(self, cs_fields, key, value, err, errlen);
 }
 
 static void *cs_create(const lms_host *host, char *err, size_t errlen) {
     (void)host;
-    clipped_softmax *s = calloc(1, sizeof *s);
-    if (!s) {
-        snprintf(err, errlen, "out of memory");
-        return NULL;
-    }
-    s->zeta = 1.03f;
-    s->gamma = -0.03f;
-    return s;
-}
-
-static void cs_destroy(void *self) {
-    free(self);
-}
-
-static int cs_set(void *self, const char *key, const char *value, char *err,
-                  size_t errlen) {
-    clipped_softmax *s = self;
-    double d;
-    int ok = parse_number(value, &d) == 0 && isfinite((float)d);
-    if (!strcmp(key, "zeta")) {
-        if (!ok || !(d >= 1.0)) {
-            snprintf(err, errlen, "must be a finite number >= 1 (got '%s')",
-                     value);
-            return -1;
-        }
-        s->zeta = (float)d;
-    } else if (!strcmp(key, "gamma")) {
-        if (!ok || !(d <= 0.0)) {
-            snprintf(err, errlen,
-                     "must be a finite number <= 0 (got '%s'); a positive "
-                     "gamma would give masked entries probability gamma",
-                     value);
-            return -1;
-        }
-        s->gamma = (float)d;
-    } else {
-        snprintf(err, errlen, "unknown key '%s'", key);
-        return -1;
-    }
-    return 0;
+    return lms_state_new(sizeof(clipped_softmax), cs_keys, cs_set, err, errlen);
 }
 
 static int cs_plan(void *self, const lms_model_info *model, lms_plan *plan,
@@ -121,16 +92,6 @@ static void cs_backward(void *self, const lms_bwd *a) {
     }
 }
 
-static const lms_key cs_keys[] = {
-    {"zeta", LMS_VALUE_FLOAT, "1.03",
-     "stretch upper end; probabilities above (1 - gamma) / (zeta - gamma) "
-     "become 1; finite >= 1"},
-    {"gamma", LMS_VALUE_FLOAT, "-0.03",
-     "stretch lower end; probabilities below -gamma / (zeta - gamma) become "
-     "0; finite <= 0"},
-    {NULL, 0, NULL, NULL},
-};
-
 static const lms_descriptor cs_desc = {
     .abi_major = LMS_ABI_MAJOR,
     .abi_minor = LMS_ABI_MINOR,
@@ -147,7 +108,7 @@ static const lms_descriptor cs_desc = {
     .plan = cs_plan,
     .forward = cs_forward,
     .backward = cs_backward,
-    .destroy = cs_destroy,
+    .destroy = lms_state_free,
 };
 
 LMS_PLUGIN_ENTRY(&cs_desc)

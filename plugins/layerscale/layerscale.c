@@ -9,13 +9,11 @@
  * Backward: dx += dy * gamma; dgamma += sum over rows of dy * x.
  * Shapes: x, y: (rows, C); gamma: (C). No cache.
  */
-#include <errno.h>
-#include <math.h>
+#include <stddef.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 
 #include "lmstab/plugin.h"
+#include "lmstab/plugin_util.h"
 
 typedef struct layerscale {
     float init;
@@ -23,45 +21,26 @@ typedef struct layerscale {
     int cols;
 } layerscale;
 
-static int parse_number(const char *s, double *out) {
-    char *end;
-    errno = 0;
-    double d = strtod(s, &end);
-    if (end == s || *end != '\0' || errno == ERANGE || !isfinite(d))
-        return -1;
-    *out = d;
-    return 0;
+static const lms_key ls_keys[] = {
+    {"init", LMS_VALUE_FLOAT, "0.1",
+     "initial value of every channel's gain (CaiT: 0.1 up to 18 layers, "
+     "1e-5 for deeper); finite"},
+    {NULL, 0, NULL, NULL},
+};
+
+static const lms_field ls_fields[] = {
+    {"init", LMS_FIELD_FLOAT, offsetof(layerscale, init), 0, 0, 0, NULL, NULL},
+    {NULL, 0, 0, 0, 0, 0, NULL, NULL},
+};
+
+static int ls_set(void *self, const char *key, const char *value, char *err,
+                  size_t errlen) {
+    return lms_fields_set(self, ls_fields, key, value, err, errlen);
 }
 
 static void *ls_create(const lms_host *host, char *err, size_t errlen) {
     (void)host;
-    layerscale *s = calloc(1, sizeof *s);
-    if (!s) {
-        snprintf(err, errlen, "out of memory");
-        return NULL;
-    }
-    s->init = 0.1f;
-    return s;
-}
-
-static void ls_destroy(void *self) {
-    free(self);
-}
-
-static int ls_set(void *self, const char *key, const char *value, char *err,
-                  size_t errlen) {
-    layerscale *s = self;
-    if (strcmp(key, "init") != 0) {
-        snprintf(err, errlen, "unknown key '%s'", key);
-        return -1;
-    }
-    double d;
-    if (parse_number(value, &d) != 0 || !isfinite((float)d)) {
-        snprintf(err, errlen, "must be a finite number (got '%s')", value);
-        return -1;
-    }
-    s->init = (float)d;
-    return 0;
+    return lms_state_new(sizeof(layerscale), ls_keys, ls_set, err, errlen);
 }
 
 static int ls_plan(void *self, const lms_model_info *model, lms_plan *plan,
@@ -107,13 +86,6 @@ static void ls_backward(void *self, const lms_bwd *a) {
     }
 }
 
-static const lms_key ls_keys[] = {
-    {"init", LMS_VALUE_FLOAT, "0.1",
-     "initial value of every channel's gain (CaiT: 0.1 up to 18 layers, "
-     "1e-5 for deeper); finite"},
-    {NULL, 0, NULL, NULL},
-};
-
 static const lms_descriptor ls_desc = {
     .abi_major = LMS_ABI_MAJOR,
     .abi_minor = LMS_ABI_MINOR,
@@ -130,7 +102,7 @@ static const lms_descriptor ls_desc = {
     .plan = ls_plan,
     .forward = ls_forward,
     .backward = ls_backward,
-    .destroy = ls_destroy,
+    .destroy = lms_state_free,
 };
 
 LMS_PLUGIN_ENTRY(&ls_desc)

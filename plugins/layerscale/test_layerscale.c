@@ -6,74 +6,28 @@
 #include <string.h>
 
 #include "lmstab/rng.h"
-#include "testkit.h"
+#include "tk_suite.h"
 
-static lms_loader *ld;
 static char err[1024];
 
-static void setup(void) {
-    ld = lms_tk_loader(err, sizeof err);
-    ck_assert_msg(ld, "%s", err);
-}
-static void teardown(void) {
-    lms_loader_free(ld);
-}
-
-static lms_layer *make(const char *const *kvs) {
-    lms_layer *L;
-    ck_assert_msg(
-        lms_tk_layer_new(&L, ld, "layerscale", kvs, NULL, err, sizeof err) == 0,
-        "%s", err);
-    return L;
-}
-
-static void build(lms_tk *t, const char *const *kvs, int B, int T, int cols) {
-    lms_model_info mi = lms_tk_model_small();
-    ck_assert_msg(
-        lms_tk_setup(t, make(kvs), &mi, B, T, cols, err, sizeof err) == 0, "%s",
-        err);
-}
-
 START_TEST(test_descriptor) {
-    const lms_plugin *p;
-    ck_assert_msg(lms_loader_get(ld, "layerscale", &p, err, sizeof err) == 0,
-                  "%s", err);
-    const lms_descriptor *d = p->desc;
-    ck_assert_int_eq(d->abi_major, LMS_ABI_MAJOR);
-    ck_assert_int_eq(d->abi_minor, LMS_ABI_MINOR);
-    ck_assert_uint_eq(d->size, sizeof(lms_descriptor));
-    ck_assert_str_eq(d->name, "layerscale");
-    ck_assert_int_eq(d->kind, LMS_KIND_ACTIVATION);
-    ck_assert_str_eq(d->version, "1.0.0");
-    ck_assert(d->summary && d->summary[0]);
+    const lms_key keys[] = {{"init", LMS_VALUE_FLOAT, "0.1", NULL},
+                            {NULL, 0, NULL, NULL}};
+    const lms_descriptor *d =
+        lms_tks_check_descriptor(LMS_KIND_ACTIVATION, "1.0.0", keys);
     ck_assert(d->slots == NULL);
-    ck_assert_str_eq(d->keys[0].name, "init");
-    ck_assert_int_eq(d->keys[0].type, LMS_VALUE_FLOAT);
-    ck_assert_str_eq(d->keys[0].default_value, "0.1");
-    ck_assert(d->keys[0].help && d->keys[0].help[0]);
-    ck_assert(d->keys[1].name == NULL);
 }
 END_TEST
 
-static void expect_bad(const char *key, const char *value, const char *msg) {
-    lms_layer *L = make(NULL);
-    err[0] = '\0';
-    ck_assert_msg(lms_layer_set(L, key, value, err, sizeof err) != 0,
-                  "%s = '%s' accepted", key, value);
-    ck_assert_msg(strstr(err, msg), "%s = '%s': got message '%s'", key, value,
-                  err);
-    lms_layer_free(L);
-}
-
 START_TEST(test_keys) {
-    expect_bad("init", "nan", "must be a finite number (got 'nan')");
-    expect_bad("init", "inf", "must be a finite number (got 'inf')");
-    expect_bad("init", "1e39", "(got '1e39')"); /* inf as a float */
-    expect_bad("init", "0.1f", "(got '0.1f')");
-    expect_bad("init", "", "(got '')");
+    lms_tks_expect_bad("init", "nan", "must be a finite number (got 'nan')");
+    lms_tks_expect_bad("init", "inf", "must be a finite number (got 'inf')");
+    lms_tks_expect_bad("init", "1e39", "(got '1e39')"); /* inf as a float */
+    lms_tks_expect_bad("init", "0.1f", "(got '0.1f')");
+    lms_tks_expect_bad("init", "", "(got '')");
     /* any finite value: 0 (ReZero-like), negative, tiny */
     lms_layer *L =
-        make((const char *[]){"init=0", "init=-1", "init=1e-5", NULL});
+        lms_tks_make((const char *[]){"init=0", "init=-1", "init=1e-5", NULL});
     ck_assert(lms_layer_set(L, "gamma", "1", err, sizeof err) != 0);
     ck_assert_msg(strstr(err, "accepted: init"), "%s", err);
     lms_layer_free(L);
@@ -82,7 +36,7 @@ END_TEST
 
 START_TEST(test_plan_and_init) {
     lms_tk t;
-    build(&t, (const char *[]){"init=1e-5", NULL}, 2, 8, 32);
+    lms_tks_build(&t, (const char *[]){"init=1e-5", NULL}, 2, 8, 32);
     const lms_plan *p = &t.L->plan;
     ck_assert_int_eq(p->out_cols, 32);
     ck_assert_int_eq(p->n_params, 1);
@@ -105,7 +59,7 @@ END_TEST
 
 START_TEST(test_forward_values) {
     lms_tk t;
-    build(&t, NULL, 1, 2, 3);
+    lms_tks_build(&t, NULL, 1, 2, 3);
     const float x[6] = {1, -2, 3, 1e30f, -1e-30f, 0};
     const float g[3] = {0.5f, -2, 0.1f};
     memcpy(t.x, x, sizeof x);
@@ -131,7 +85,7 @@ START_TEST(test_gradients) {
     const char *kv[][2] = {{NULL, NULL}, {"init=1", NULL}, {"init=-3", NULL}};
     for (int i = 0; i < 3; i++) {
         lms_tk t;
-        build(&t, kv[i], 2, 8, 32);
+        lms_tks_build(&t, kv[i], 2, 8, 32);
         lms_tk_init_params(&t, 7);
         lms_tk_fill_input(&t, 8);
         lms_tk_gc_result r;
@@ -145,7 +99,7 @@ END_TEST
 
 START_TEST(test_nan_propagates) {
     lms_tk t;
-    build(&t, NULL, 1, 2, 8);
+    lms_tks_build(&t, NULL, 1, 2, 8);
     lms_tk_init_params(&t, 9);
     lms_tk_fill_input(&t, 1);
     t.x[3] = NAN;
@@ -157,19 +111,12 @@ START_TEST(test_nan_propagates) {
 END_TEST
 
 int main(void) {
-    Suite *s = suite_create("layerscale");
-    TCase *tc = tcase_create("core");
-    tcase_add_checked_fixture(tc, setup, teardown);
-    tcase_add_test(tc, test_descriptor);
-    tcase_add_test(tc, test_keys);
-    tcase_add_test(tc, test_plan_and_init);
-    tcase_add_test(tc, test_forward_values);
-    tcase_add_test(tc, test_gradients);
-    tcase_add_test(tc, test_nan_propagates);
-    suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_ENV);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    const TTest *tests[] = {test_descriptor,
+                            test_keys,
+                            test_plan_and_init,
+                            test_forward_values,
+                            test_gradients,
+                            test_nan_propagates,
+                            NULL};
+    return lms_tks_main("layerscale", tests);
 }

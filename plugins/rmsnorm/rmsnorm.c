@@ -11,13 +11,13 @@
  * whose squares overflow float) still normalise correctly.
  * Shapes: x, y: (rows, C); weight: (C); cache rstd: (rows, G).
  */
-#include <errno.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "lmstab/plugin.h"
+#include "lmstab/plugin_util.h"
 
 typedef struct rmsnorm {
     float eps;
@@ -27,74 +27,37 @@ typedef struct rmsnorm {
     int G; /* groups per row */
 } rmsnorm;
 
-/* ---- key parsing ------------------------------------------------------- */
-
-static int parse_number(const char *s, double *out) {
-    char *end;
-    errno = 0;
-    double d = strtod(s, &end);
-    if (end == s || *end != '\0' || errno == ERANGE || !isfinite(d))
-        return -1;
-    *out = d;
-    return 0;
-}
-
-static int parse_int(const char *s, long lo, long hi, long *out) {
-    char *end;
-    errno = 0;
-    long v = strtol(s, &end, 10);
-    if (end == s || *end != '\0' || errno == ERANGE || v < lo || v > hi)
-        return -1;
-    *out = v;
-    return 0;
-}
-
 /* ---- hooks -------------------------------------------------------------- */
 
-static void *rms_create(const lms_host *host, char *err, size_t errlen) {
-    (void)host;
-    rmsnorm *s = calloc(1, sizeof *s);
-    if (!s) {
-        snprintf(err, errlen, "out of memory");
-        return NULL;
-    }
-    s->eps = 1e-5f;
-    s->groups = 1;
-    return s;
-}
+static const lms_key rms_keys[] = {
+    {"eps", LMS_VALUE_FLOAT, "1e-5", "added to the mean square; finite > 0"},
+    {"groups", LMS_VALUE_STRING, "1",
+     "normalise each of this many equal contiguous chunks of a row "
+     "separately (must divide the row width), or 'heads': one per head_dim "
+     "features"},
+    {NULL, 0, NULL, NULL},
+};
 
-static void rms_destroy(void *self) {
-    free(self);
-}
+static const lms_field rms_fields[] = {
+    {"eps", LMS_FIELD_FLOAT, offsetof(rmsnorm, eps), LMS_GT, 0, 0, NULL, NULL},
+    {"groups", LMS_FIELD_INT, offsetof(rmsnorm, groups), LMS_GE | LMS_LE, 1,
+     1 << 20, "an integer >= 1 or 'heads'", NULL},
+    {NULL, 0, 0, 0, 0, 0, NULL, NULL},
+};
 
 static int rms_set(void *self, const char *key, const char *value, char *err,
                    size_t errlen) {
     rmsnorm *s = self;
-    if (!strcmp(key, "eps")) {
-        double d;
-        if (parse_number(value, &d) != 0 || !(d > 0) || !((float)d > 0) ||
-            !isfinite((float)d)) {
-            snprintf(err, errlen, "must be a finite number > 0 (got '%s')",
-                     value);
-            return -1;
-        }
-        s->eps = (float)d;
-    } else if (!strcmp(key, "groups")) {
-        long v;
-        if (!strcmp(value, "heads")) {
-            s->groups = 0;
-        } else if (parse_int(value, 1, 1 << 20, &v) == 0) {
-            s->groups = (int)v;
-        } else {
-            snprintf(err, errlen,
-                     "must be an integer >= 1 or 'heads' (got '%s')", value);
-            return -1;
-        }
-    } else {
-        snprintf(err, errlen, "unknown key '%s'", key);
-        return -1;
+    if (!strcmp(key, "groups") && !strcmp(value, "heads")) {
+        s->groups = 0;
+        return 0;
     }
-    return 0;
+    return lms_fields_set(self, rms_fields, key, value, err, errlen);
+}
+
+static void *rms_create(const lms_host *host, char *err, size_t errlen) {
+    (void)host;
+    return lms_state_new(sizeof(rmsnorm), rms_keys, rms_set, err, errlen);
 }
 
 static int rms_plan(void *self, const lms_model_info *model, lms_plan *plan,
@@ -202,15 +165,6 @@ static void rms_backward(void *self, const lms_bwd *a) {
                      s->cols, s->G);
 }
 
-static const lms_key rms_keys[] = {
-    {"eps", LMS_VALUE_FLOAT, "1e-5", "added to the mean square; finite > 0"},
-    {"groups", LMS_VALUE_STRING, "1",
-     "normalise each of this many equal contiguous chunks of a row "
-     "separately (must divide the row width), or 'heads': one per head_dim "
-     "features"},
-    {NULL, 0, NULL, NULL},
-};
-
 static const lms_descriptor rms_desc = {
     .abi_major = LMS_ABI_MAJOR,
     .abi_minor = LMS_ABI_MINOR,
@@ -227,7 +181,7 @@ static const lms_descriptor rms_desc = {
     .plan = rms_plan,
     .forward = rms_forward,
     .backward = rms_backward,
-    .destroy = rms_destroy,
+    .destroy = lms_state_free,
 };
 
 LMS_PLUGIN_ENTRY(&rms_desc)

@@ -4,33 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "testkit.h"
+#include "tk_suite.h"
 
-static lms_loader *ld;
 static char err[1024];
-
-static void setup(void) {
-    ld = lms_tk_loader(err, sizeof err);
-    ck_assert_msg(ld, "%s", err);
-}
-static void teardown(void) {
-    lms_loader_free(ld);
-}
-
-static lms_layer *make(const char *const *kvs) {
-    lms_layer *L;
-    ck_assert_msg(
-        lms_tk_layer_new(&L, ld, "rmsnorm", kvs, NULL, err, sizeof err) == 0,
-        "%s", err);
-    return L;
-}
-
-static void build(lms_tk *t, const char *const *kvs, int B, int T, int cols) {
-    lms_model_info mi = lms_tk_model_small();
-    ck_assert_msg(
-        lms_tk_setup(t, make(kvs), &mi, B, T, cols, err, sizeof err) == 0, "%s",
-        err);
-}
 
 /* double reference: y (rows, C) from x, w */
 static void reference(double *y, const float *x, const float *w, size_t rows,
@@ -58,57 +34,33 @@ static double max_rel_diff(const float *a, const double *b, size_t n) {
 }
 
 START_TEST(test_descriptor) {
-    const lms_plugin *p;
-    ck_assert_msg(lms_loader_get(ld, "rmsnorm", &p, err, sizeof err) == 0, "%s",
-                  err);
-    const lms_descriptor *d = p->desc;
-    ck_assert_int_eq(d->abi_major, LMS_ABI_MAJOR);
-    ck_assert_int_eq(d->abi_minor, LMS_ABI_MINOR);
-    ck_assert_uint_eq(d->size, sizeof(lms_descriptor));
-    ck_assert_str_eq(d->name, "rmsnorm");
-    ck_assert_int_eq(d->kind, LMS_KIND_NORM);
-    ck_assert_str_eq(d->version, "1.0.0");
-    ck_assert(d->summary && d->summary[0]);
+    const lms_key keys[] = {
+        {"eps", LMS_VALUE_FLOAT, "1e-5", NULL},
+        {"groups", LMS_VALUE_STRING, "1", NULL}, /* an int or heads */
+        {NULL, 0, NULL, NULL}};
+    const lms_descriptor *d =
+        lms_tks_check_descriptor(LMS_KIND_NORM, "1.0.0", keys);
     ck_assert(d->slots == NULL);
-    const char *names[] = {"eps", "groups"};
-    const int types[] = {LMS_VALUE_FLOAT, LMS_VALUE_STRING}; /* int or heads */
-    const char *defs[] = {"1e-5", "1"};
-    for (int i = 0; i < 2; i++) {
-        ck_assert_str_eq(d->keys[i].name, names[i]);
-        ck_assert_int_eq(d->keys[i].type, types[i]);
-        ck_assert_str_eq(d->keys[i].default_value, defs[i]);
-        ck_assert(d->keys[i].help && d->keys[i].help[0]);
-    }
-    ck_assert(d->keys[2].name == NULL);
 }
 END_TEST
 
-static void expect_bad(const char *key, const char *value, const char *msg) {
-    lms_layer *L = make(NULL);
-    err[0] = '\0';
-    ck_assert_msg(lms_layer_set(L, key, value, err, sizeof err) != 0,
-                  "%s = '%s' accepted", key, value);
-    ck_assert_msg(strstr(err, msg), "%s = '%s': got message '%s'", key, value,
-                  err);
-    lms_layer_free(L);
-}
-
 START_TEST(test_keys) {
-    expect_bad("eps", "-5", "must be a finite number > 0 (got '-5')");
-    expect_bad("eps", "0", "must be a finite number > 0 (got '0')");
-    expect_bad("eps", "nan", "(got 'nan')");
-    expect_bad("eps", "inf", "(got 'inf')");
-    expect_bad("eps", "1e-5x", "(got '1e-5x')");
-    expect_bad("eps", "", "(got '')");
-    expect_bad("eps", "1e-999", "(got '1e-999')");
-    expect_bad("eps", "1e300", "(got '1e300')"); /* overflows float */
-    expect_bad("groups", "1.5",
-               "must be an integer >= 1 or 'heads' (got '1.5')");
-    expect_bad("groups", "0", "must be an integer >= 1 or 'heads' (got '0')");
-    expect_bad("groups", "head", "(got 'head')");
-    expect_bad("groups", "-2", "(got '-2')");
-    expect_bad("groups", "99999999999999999999", "(got '9999");
-    lms_layer *L = make((const char *[]){"eps=1e-6", "groups=4", NULL});
+    lms_tks_expect_bad("eps", "-5", "must be a finite number > 0 (got '-5')");
+    lms_tks_expect_bad("eps", "0", "must be a finite number > 0 (got '0')");
+    lms_tks_expect_bad("eps", "nan", "(got 'nan')");
+    lms_tks_expect_bad("eps", "inf", "(got 'inf')");
+    lms_tks_expect_bad("eps", "1e-5x", "(got '1e-5x')");
+    lms_tks_expect_bad("eps", "", "(got '')");
+    lms_tks_expect_bad("eps", "1e-999", "(got '1e-999')");
+    lms_tks_expect_bad("eps", "1e300", "(got '1e300')"); /* overflows float */
+    lms_tks_expect_bad("groups", "1.5",
+                       "must be an integer >= 1 or 'heads' (got '1.5')");
+    lms_tks_expect_bad("groups", "0",
+                       "must be an integer >= 1 or 'heads' (got '0')");
+    lms_tks_expect_bad("groups", "head", "(got 'head')");
+    lms_tks_expect_bad("groups", "-2", "(got '-2')");
+    lms_tks_expect_bad("groups", "99999999999999999999", "(got '9999");
+    lms_layer *L = lms_tks_make((const char *[]){"eps=1e-6", "groups=4", NULL});
     ck_assert(lms_layer_set(L, "bias", "true", err, sizeof err) != 0);
     ck_assert_msg(strstr(err, "accepted: eps, groups"), "%s", err);
     lms_layer_free(L);
@@ -117,7 +69,7 @@ END_TEST
 
 START_TEST(test_plan) {
     lms_tk t;
-    build(&t, NULL, 2, 8, 32);
+    lms_tks_build(&t, NULL, 2, 8, 32);
     const lms_plan *p = &t.L->plan;
     ck_assert_int_eq(p->out_cols, 32);
     ck_assert_int_eq(p->n_params, 1);
@@ -130,21 +82,21 @@ START_TEST(test_plan) {
     ck_assert_uint_eq(p->cache_floats, 16);
     lms_tk_free(&t);
 
-    build(&t, (const char *[]){"groups=4", NULL}, 2, 8, 32);
+    lms_tks_build(&t, (const char *[]){"groups=4", NULL}, 2, 8, 32);
     ck_assert_uint_eq(t.L->plan.cache_floats, 16 * 4);
     lms_tk_free(&t);
 
     lms_model_info mi = lms_tk_model_small();
-    lms_layer *L = make((const char *[]){"groups=3", NULL});
+    lms_layer *L = lms_tks_make((const char *[]){"groups=3", NULL});
     ck_assert(lms_layer_plan(L, &mi, 16, 32, err, sizeof err) != 0);
     ck_assert_msg(strstr(err, "groups = 3") && strstr(err, "32"), "%s", err);
     lms_layer_free(L);
 
     /* heads: head_dim = 32 / 2 = 16, so a fused qkv (96) has 6 groups */
-    build(&t, (const char *[]){"groups=heads", NULL}, 2, 8, 96);
+    lms_tks_build(&t, (const char *[]){"groups=heads", NULL}, 2, 8, 96);
     ck_assert_uint_eq(t.L->plan.cache_floats, 16 * 6);
     lms_tk_free(&t);
-    L = make((const char *[]){"groups=heads", NULL});
+    L = lms_tks_make((const char *[]){"groups=heads", NULL});
     ck_assert(lms_layer_plan(L, &mi, 16, 40, err, sizeof err) != 0);
     ck_assert_msg(strstr(err, "multiple of head_dim = 16"), "%s", err);
     lms_layer_free(L);
@@ -153,7 +105,7 @@ END_TEST
 
 START_TEST(test_forward_hand) {
     lms_tk t;
-    build(&t, (const char *[]){"eps=1e-5", NULL}, 1, 1, 4);
+    lms_tks_build(&t, (const char *[]){"eps=1e-5", NULL}, 1, 1, 4);
     const float x[4] = {1, 2, 3, 4};
     memcpy(t.x, x, sizeof x);
     for (int i = 0; i < 4; i++)
@@ -173,7 +125,7 @@ END_TEST
 static void check_reference(const char *const *kvs, int G, float scale,
                             float offset) {
     lms_tk t;
-    build(&t, kvs, 2, 8, 48);
+    lms_tks_build(&t, kvs, 2, 8, 48);
     lms_tk_init_params(&t, 5);
     lms_tk_fill_input(&t, 6);
     size_t n = t.rows * 48;
@@ -201,7 +153,7 @@ END_TEST
 
 static void gradcheck(const char *const *kvs, int B, int T, int cols) {
     lms_tk t;
-    build(&t, kvs, B, T, cols);
+    lms_tks_build(&t, kvs, B, T, cols);
     lms_tk_init_params(&t, 7);
     lms_tk_fill_input(&t, 8);
     lms_tk_gc_result r;
@@ -227,8 +179,8 @@ START_TEST(test_as_qk_norm) {
         {"q_norm", "rmsnorm", NULL},
         {"k_norm", "rmsnorm", (const char *[]){"eps=1e-6", NULL}},
         {NULL, NULL, NULL}};
-    ck_assert_msg(lms_tk_layer_new(&L, ld, "causal_attention", NULL, ch, err,
-                                   sizeof err) == 0,
+    ck_assert_msg(lms_tk_layer_new(&L, lms_tks_loader(), "causal_attention",
+                                   NULL, ch, err, sizeof err) == 0,
                   "%s", err);
     lms_model_info mi = lms_tk_model_small();
     lms_tk t;
@@ -246,7 +198,7 @@ END_TEST
 
 START_TEST(test_huge_and_tiny_rows) {
     lms_tk t;
-    build(&t, NULL, 1, 4, 32);
+    lms_tks_build(&t, NULL, 1, 4, 32);
     for (int i = 0; i < 32; i++)
         t.L->w[0][i] = 1.0f;
     const float mag[4] = {1e30f, -3e19f, 1e-20f, 0.0f};
@@ -275,7 +227,7 @@ END_TEST
 
 START_TEST(test_nan_propagates) {
     lms_tk t;
-    build(&t, NULL, 1, 2, 8);
+    lms_tks_build(&t, NULL, 1, 2, 8);
     lms_tk_init_params(&t, 9);
     lms_tk_fill_input(&t, 1);
     t.x[3] = NAN;
@@ -289,22 +241,15 @@ START_TEST(test_nan_propagates) {
 END_TEST
 
 int main(void) {
-    Suite *s = suite_create("rmsnorm");
-    TCase *tc = tcase_create("core");
-    tcase_add_checked_fixture(tc, setup, teardown);
-    tcase_add_test(tc, test_descriptor);
-    tcase_add_test(tc, test_keys);
-    tcase_add_test(tc, test_plan);
-    tcase_add_test(tc, test_forward_hand);
-    tcase_add_test(tc, test_forward_reference);
-    tcase_add_test(tc, test_gradients);
-    tcase_add_test(tc, test_as_qk_norm);
-    tcase_add_test(tc, test_huge_and_tiny_rows);
-    tcase_add_test(tc, test_nan_propagates);
-    suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_ENV);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    const TTest *tests[] = {test_descriptor,
+                            test_keys,
+                            test_plan,
+                            test_forward_hand,
+                            test_forward_reference,
+                            test_gradients,
+                            test_as_qk_norm,
+                            test_huge_and_tiny_rows,
+                            test_nan_propagates,
+                            NULL};
+    return lms_tks_main("rmsnorm", tests);
 }

@@ -9,13 +9,10 @@
  * Backward: dx += beta * dy.
  * Shapes: x, y: (rows, cols), any layout. No parameters, no cache.
  */
-#include <errno.h>
-#include <math.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
+#include <stddef.h>
 
 #include "lmstab/plugin.h"
+#include "lmstab/plugin_util.h"
 
 typedef struct score_scale {
     float beta;
@@ -23,46 +20,26 @@ typedef struct score_scale {
     int cols;
 } score_scale;
 
-static int parse_number(const char *s, double *out) {
-    char *end;
-    errno = 0;
-    double d = strtod(s, &end);
-    if (end == s || *end != '\0' || errno == ERANGE || !isfinite(d))
-        return -1;
-    *out = d;
-    return 0;
+static const lms_key ss_keys[] = {
+    {"beta", LMS_VALUE_FLOAT, "0.5",
+     "multiplier of the scores (1/temperature); finite > 0"},
+    {NULL, 0, NULL, NULL},
+};
+
+static const lms_field ss_fields[] = {
+    {"beta", LMS_FIELD_FLOAT, offsetof(score_scale, beta), LMS_GT, 0, 0, NULL,
+     NULL},
+    {NULL, 0, 0, 0, 0, 0, NULL, NULL},
+};
+
+static int ss_set(void *self, const char *key, const char *value, char *err,
+                  size_t errlen) {
+    return lms_fields_set(self, ss_fields, key, value, err, errlen);
 }
 
 static void *ss_create(const lms_host *host, char *err, size_t errlen) {
     (void)host;
-    score_scale *s = calloc(1, sizeof *s);
-    if (!s) {
-        snprintf(err, errlen, "out of memory");
-        return NULL;
-    }
-    s->beta = 0.5f;
-    return s;
-}
-
-static void ss_destroy(void *self) {
-    free(self);
-}
-
-static int ss_set(void *self, const char *key, const char *value, char *err,
-                  size_t errlen) {
-    score_scale *s = self;
-    if (strcmp(key, "beta") != 0) {
-        snprintf(err, errlen, "unknown key '%s'", key);
-        return -1;
-    }
-    double d;
-    if (parse_number(value, &d) != 0 || !(d > 0) || !((float)d > 0) ||
-        !isfinite((float)d)) {
-        snprintf(err, errlen, "must be a finite number > 0 (got '%s')", value);
-        return -1;
-    }
-    s->beta = (float)d;
-    return 0;
+    return lms_state_new(sizeof(score_scale), ss_keys, ss_set, err, errlen);
 }
 
 static int ss_plan(void *self, const lms_model_info *model, lms_plan *plan,
@@ -94,12 +71,6 @@ static void ss_backward(void *self, const lms_bwd *a) {
         a->dx[i] += beta * a->dy[i];
 }
 
-static const lms_key ss_keys[] = {
-    {"beta", LMS_VALUE_FLOAT, "0.5",
-     "multiplier of the scores (1/temperature); finite > 0"},
-    {NULL, 0, NULL, NULL},
-};
-
 static const lms_descriptor ss_desc = {
     .abi_major = LMS_ABI_MAJOR,
     .abi_minor = LMS_ABI_MINOR,
@@ -115,7 +86,7 @@ static const lms_descriptor ss_desc = {
     .plan = ss_plan,
     .forward = ss_forward,
     .backward = ss_backward,
-    .destroy = ss_destroy,
+    .destroy = lms_state_free,
 };
 
 LMS_PLUGIN_ENTRY(&ss_desc)

@@ -5,74 +5,28 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "testkit.h"
+#include "tk_suite.h"
 
-static lms_loader *ld;
 static char err[1024];
 
-static void setup(void) {
-    ld = lms_tk_loader(err, sizeof err);
-    ck_assert_msg(ld, "%s", err);
-}
-static void teardown(void) {
-    lms_loader_free(ld);
-}
-
-static lms_layer *make(const char *const *kvs) {
-    lms_layer *L;
-    ck_assert_msg(lms_tk_layer_new(&L, ld, "score_scale", kvs, NULL, err,
-                                   sizeof err) == 0,
-                  "%s", err);
-    return L;
-}
-
-static void build(lms_tk *t, const char *const *kvs, int B, int T, int cols) {
-    lms_model_info mi = lms_tk_model_small();
-    ck_assert_msg(
-        lms_tk_setup(t, make(kvs), &mi, B, T, cols, err, sizeof err) == 0, "%s",
-        err);
-}
-
 START_TEST(test_descriptor) {
-    const lms_plugin *p;
-    ck_assert_msg(lms_loader_get(ld, "score_scale", &p, err, sizeof err) == 0,
-                  "%s", err);
-    const lms_descriptor *d = p->desc;
-    ck_assert_int_eq(d->abi_major, LMS_ABI_MAJOR);
-    ck_assert_int_eq(d->abi_minor, LMS_ABI_MINOR);
-    ck_assert_uint_eq(d->size, sizeof(lms_descriptor));
-    ck_assert_str_eq(d->name, "score_scale");
-    ck_assert_int_eq(d->kind, LMS_KIND_SCORE_MAP);
-    ck_assert_str_eq(d->version, "1.0.0");
-    ck_assert(d->summary && d->summary[0]);
+    const lms_key keys[] = {{"beta", LMS_VALUE_FLOAT, "0.5", NULL},
+                            {NULL, 0, NULL, NULL}};
+    const lms_descriptor *d =
+        lms_tks_check_descriptor(LMS_KIND_SCORE_MAP, "1.0.0", keys);
     ck_assert(d->slots == NULL);
-    ck_assert_str_eq(d->keys[0].name, "beta");
-    ck_assert_int_eq(d->keys[0].type, LMS_VALUE_FLOAT);
-    ck_assert_str_eq(d->keys[0].default_value, "0.5");
-    ck_assert(d->keys[0].help && d->keys[0].help[0]);
-    ck_assert(d->keys[1].name == NULL);
 }
 END_TEST
 
-static void expect_bad(const char *key, const char *value, const char *msg) {
-    lms_layer *L = make(NULL);
-    err[0] = '\0';
-    ck_assert_msg(lms_layer_set(L, key, value, err, sizeof err) != 0,
-                  "%s = '%s' accepted", key, value);
-    ck_assert_msg(strstr(err, msg), "%s = '%s': got message '%s'", key, value,
-                  err);
-    lms_layer_free(L);
-}
-
 START_TEST(test_keys) {
-    expect_bad("beta", "-5", "must be a finite number > 0 (got '-5')");
-    expect_bad("beta", "0", "must be a finite number > 0 (got '0')");
-    expect_bad("beta", "nan", "(got 'nan')");
-    expect_bad("beta", "-inf", "(got '-inf')");
-    expect_bad("beta", "0.5.", "(got '0.5.')");
-    expect_bad("beta", "", "(got '')");
-    expect_bad("beta", "1e-60", "(got '1e-60')");
-    lms_layer *L = make((const char *[]){"beta=0.25", NULL});
+    lms_tks_expect_bad("beta", "-5", "must be a finite number > 0 (got '-5')");
+    lms_tks_expect_bad("beta", "0", "must be a finite number > 0 (got '0')");
+    lms_tks_expect_bad("beta", "nan", "(got 'nan')");
+    lms_tks_expect_bad("beta", "-inf", "(got '-inf')");
+    lms_tks_expect_bad("beta", "0.5.", "(got '0.5.')");
+    lms_tks_expect_bad("beta", "", "(got '')");
+    lms_tks_expect_bad("beta", "1e-60", "(got '1e-60')");
+    lms_layer *L = lms_tks_make((const char *[]){"beta=0.25", NULL});
     ck_assert(lms_layer_set(L, "temperature", "2", err, sizeof err) != 0);
     ck_assert_msg(strstr(err, "accepted: beta"), "%s", err);
     lms_layer_free(L);
@@ -81,7 +35,7 @@ END_TEST
 
 START_TEST(test_plan_and_forward) {
     lms_tk t;
-    build(&t, (const char *[]){"beta=0.3", NULL}, 1, 64, 8);
+    lms_tks_build(&t, (const char *[]){"beta=0.3", NULL}, 1, 64, 8);
     const lms_plan *p = &t.L->plan;
     ck_assert_int_eq(p->out_cols, 8);
     ck_assert_int_eq(p->n_params, 0);
@@ -95,7 +49,7 @@ START_TEST(test_plan_and_forward) {
     ck_assert_double_eq_tol(t.y[0], 0.3 * 3e38, 1e32);
     lms_tk_free(&t);
 
-    build(&t, NULL, 1, 1, 3);
+    lms_tks_build(&t, NULL, 1, 1, 3);
     const float x[3] = {2, -7, 0};
     memcpy(t.x, x, sizeof x);
     lms_tk_forward(&t);
@@ -110,7 +64,7 @@ START_TEST(test_gradients) {
     const char *kv[][2] = {{NULL, NULL}, {"beta=0.1", NULL}, {"beta=4", NULL}};
     for (int i = 0; i < 3; i++) {
         lms_tk t;
-        build(&t, kv[i], 1, 64, 8);
+        lms_tks_build(&t, kv[i], 1, 64, 8);
         lms_tk_fill_input(&t, 8);
         int rc = lms_tk_gradcheck(&t, NULL, NULL, err, sizeof err);
         ck_assert_msg(rc == 0, "%s", err);
@@ -121,7 +75,7 @@ END_TEST
 
 START_TEST(test_nan_propagates) {
     lms_tk t;
-    build(&t, NULL, 1, 1, 8);
+    lms_tks_build(&t, NULL, 1, 1, 8);
     lms_tk_fill_input(&t, 1);
     t.x[3] = NAN;
     lms_tk_forward(&t);
@@ -138,14 +92,14 @@ START_TEST(test_as_score_cap) {
     const lms_tk_child ch[] = {
         {"score_cap", "score_scale", (const char *[]){"beta=0.25", NULL}},
         {NULL, NULL, NULL}};
-    ck_assert_msg(lms_tk_layer_new(&L, ld, "causal_attention", NULL, ch, err,
-                                   sizeof err) == 0,
+    ck_assert_msg(lms_tk_layer_new(&L, lms_tks_loader(), "causal_attention",
+                                   NULL, ch, err, sizeof err) == 0,
                   "%s", err);
     lms_tk t, u;
     ck_assert_msg(lms_tk_setup(&t, L, &mi, 2, 8, 96, err, sizeof err) == 0,
                   "%s", err);
-    ck_assert_msg(lms_tk_layer_new(&L, ld, "causal_attention", NULL, NULL, err,
-                                   sizeof err) == 0,
+    ck_assert_msg(lms_tk_layer_new(&L, lms_tks_loader(), "causal_attention",
+                                   NULL, NULL, err, sizeof err) == 0,
                   "%s", err);
     ck_assert_msg(lms_tk_setup(&u, L, &mi, 2, 8, 96, err, sizeof err) == 0,
                   "%s", err);
@@ -166,19 +120,12 @@ START_TEST(test_as_score_cap) {
 END_TEST
 
 int main(void) {
-    Suite *s = suite_create("score_scale");
-    TCase *tc = tcase_create("core");
-    tcase_add_checked_fixture(tc, setup, teardown);
-    tcase_add_test(tc, test_descriptor);
-    tcase_add_test(tc, test_keys);
-    tcase_add_test(tc, test_plan_and_forward);
-    tcase_add_test(tc, test_gradients);
-    tcase_add_test(tc, test_nan_propagates);
-    tcase_add_test(tc, test_as_score_cap);
-    suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_ENV);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    const TTest *tests[] = {test_descriptor,
+                            test_keys,
+                            test_plan_and_forward,
+                            test_gradients,
+                            test_nan_propagates,
+                            test_as_score_cap,
+                            NULL};
+    return lms_tks_main("score_scale", tests);
 }

@@ -30,13 +30,13 @@
  * gain: (1). Cache: v (in), u used (out), sigma, g/sigma.
  * Scratch: dW_hat (out, in) in backward. Stat: sigma.
  */
-#include <errno.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "lmstab/plugin.h"
+#include "lmstab/plugin_util.h"
 
 #define SR_TINY 1e-12 /* floor of norms and of sigma (a zero W gives y = b) */
 
@@ -52,39 +52,39 @@ typedef struct sigma_reparam {
     int iw, ib, ig, iu; /* parameter indices; ib = -1 without bias */
 } sigma_reparam;
 
-/* ---- key parsing ------------------------------------------------------- */
-
-static int parse_number(const char *s, double *out) {
-    char *end;
-    errno = 0;
-    double d = strtod(s, &end);
-    if (end == s || *end != '\0' || errno == ERANGE || !isfinite(d))
-        return -1;
-    *out = d;
-    return 0;
-}
-
-static int parse_int(const char *s, long lo, long hi, long *out) {
-    char *end;
-    errno = 0;
-    long v = strtol(s, &end, 10);
-    if (end == s || *end != '\0' || errno == ERANGE || v < lo || v > hi)
-        return -1;
-    *out = v;
-    return 0;
-}
-
-static int parse_bool(const char *s, int *out) {
-    if (!strcmp(s, "true") || !strcmp(s, "1"))
-        *out = 1;
-    else if (!strcmp(s, "false") || !strcmp(s, "0"))
-        *out = 0;
-    else
-        return -1;
-    return 0;
-}
-
 /* ---- hooks -------------------------------------------------------------- */
+
+static const lms_key sr_keys[] = {
+    {"out_mult", LMS_VALUE_INT, "1",
+     "output width = out_mult * d_model (integer >= 1), unless out is set"},
+    {"out", LMS_VALUE_INT, "0", "absolute output width; 0 = use out_mult"},
+    {"bias", LMS_VALUE_BOOL, "true", "add a learned bias (true/false)"},
+    {"init_std", LMS_VALUE_FLOAT, "0.02",
+     "weights start as N(0, init_std); finite > 0"},
+    {"residual_init", LMS_VALUE_BOOL, "false",
+     "scale init_std by 1/sqrt(2*n_layer) (GPT-2 residual projections)"},
+    {NULL, 0, NULL, NULL},
+};
+
+/* The upper limits of the widths are sanity caps, not named in messages. */
+static const lms_field sr_fields[] = {
+    {"out_mult", LMS_FIELD_INT, offsetof(sigma_reparam, out_mult),
+     LMS_GE | LMS_LE, 1, 1 << 16, "an integer >= 1", NULL},
+    {"out", LMS_FIELD_INT, offsetof(sigma_reparam, out), LMS_GE | LMS_LE, 0,
+     1 << 24, "an integer >= 0 (0 = use out_mult)", NULL},
+    {"bias", LMS_FIELD_BOOL, offsetof(sigma_reparam, bias), 0, 0, 0, NULL,
+     NULL},
+    {"init_std", LMS_FIELD_FLOAT, offsetof(sigma_reparam, init_std), LMS_GT, 0,
+     0, NULL, NULL},
+    {"residual_init", LMS_FIELD_BOOL, offsetof(sigma_reparam, residual_init), 0,
+     0, 0, NULL, NULL},
+    {NULL, 0, 0, 0, 0, 0, NULL, NULL},
+};
+
+static int sr_set(void *self, const char *key, const char *value, char *err,
+                  size_t errlen) {
+    return lms_fields_set(self, sr_fields, key, value, err, errlen);
+}
 
 static void *sr_create(const lms_host *host, char *err, size_t errlen) {
     if (!host || host->size < offsetof(lms_host, sgemm) + sizeof host->sgemm ||
@@ -92,64 +92,11 @@ static void *sr_create(const lms_host *host, char *err, size_t errlen) {
         snprintf(err, errlen, "the host provides no sgemm");
         return NULL;
     }
-    sigma_reparam *s = calloc(1, sizeof *s);
-    if (!s) {
-        snprintf(err, errlen, "out of memory");
-        return NULL;
-    }
-    s->host = host;
-    s->out_mult = 1;
-    s->bias = 1;
-    s->init_std = 0.02f;
+    sigma_reparam *s =
+        lms_state_new(sizeof(sigma_reparam), sr_keys, sr_set, err, errlen);
+    if (s)
+        s->host = host;
     return s;
-}
-
-static void sr_destroy(void *self) {
-    free(self);
-}
-
-static int sr_set(void *self, const char *key, const char *value, char *err,
-                  size_t errlen) {
-    sigma_reparam *s = self;
-    long v;
-    double d;
-    if (!strcmp(key, "out_mult")) {
-        if (parse_int(value, 1, 1 << 16, &v) != 0) {
-            snprintf(err, errlen, "must be an integer >= 1 (got '%s')", value);
-            return -1;
-        }
-        s->out_mult = (int)v;
-    } else if (!strcmp(key, "out")) {
-        if (parse_int(value, 0, 1 << 24, &v) != 0) {
-            snprintf(err, errlen,
-                     "must be an integer >= 0 (0 = use out_mult) (got '%s')",
-                     value);
-            return -1;
-        }
-        s->out = (int)v;
-    } else if (!strcmp(key, "bias")) {
-        if (parse_bool(value, &s->bias) != 0) {
-            snprintf(err, errlen, "must be true or false (got '%s')", value);
-            return -1;
-        }
-    } else if (!strcmp(key, "init_std")) {
-        if (parse_number(value, &d) != 0 || !(d > 0) || !((float)d > 0) ||
-            !isfinite((float)d)) {
-            snprintf(err, errlen, "must be a finite number > 0 (got '%s')",
-                     value);
-            return -1;
-        }
-        s->init_std = (float)d;
-    } else if (!strcmp(key, "residual_init")) {
-        if (parse_bool(value, &s->residual_init) != 0) {
-            snprintf(err, errlen, "must be true or false (got '%s')", value);
-            return -1;
-        }
-    } else {
-        snprintf(err, errlen, "unknown key '%s'", key);
-        return -1;
-    }
-    return 0;
 }
 
 static int sr_plan(void *self, const lms_model_info *model, lms_plan *plan,
@@ -295,18 +242,6 @@ static void sr_backward(void *self, const lms_bwd *a) {
     }
 }
 
-static const lms_key sr_keys[] = {
-    {"out_mult", LMS_VALUE_INT, "1",
-     "output width = out_mult * d_model (integer >= 1), unless out is set"},
-    {"out", LMS_VALUE_INT, "0", "absolute output width; 0 = use out_mult"},
-    {"bias", LMS_VALUE_BOOL, "true", "add a learned bias (true/false)"},
-    {"init_std", LMS_VALUE_FLOAT, "0.02",
-     "weights start as N(0, init_std); finite > 0"},
-    {"residual_init", LMS_VALUE_BOOL, "false",
-     "scale init_std by 1/sqrt(2*n_layer) (GPT-2 residual projections)"},
-    {NULL, 0, NULL, NULL},
-};
-
 static const lms_descriptor sr_desc = {
     .abi_major = LMS_ABI_MAJOR,
     .abi_minor = LMS_ABI_MINOR,
@@ -323,7 +258,7 @@ static const lms_descriptor sr_desc = {
     .plan = sr_plan,
     .forward = sr_forward,
     .backward = sr_backward,
-    .destroy = sr_destroy,
+    .destroy = lms_state_free,
 };
 
 LMS_PLUGIN_ENTRY(&sr_desc)

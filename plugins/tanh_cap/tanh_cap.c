@@ -11,14 +11,13 @@
  * Shapes: x, y: (rows, cols), any layout (as a score map: (B,H,T,Tc)).
  * No parameters, no cache.
  */
-#include <errno.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "lmstab/plugin.h"
+#include "lmstab/plugin_util.h"
 
 typedef struct tanh_cap {
     float cap;
@@ -88,50 +87,28 @@ static inline float vtanhf(float z) {
     return fsel(az < 0.625f, small, big);
 }
 
-/* ---- key parsing ------------------------------------------------------- */
-
-static int parse_number(const char *s, double *out) {
-    char *end;
-    errno = 0;
-    double d = strtod(s, &end);
-    if (end == s || *end != '\0' || errno == ERANGE || !isfinite(d))
-        return -1;
-    *out = d;
-    return 0;
-}
-
 /* ---- hooks -------------------------------------------------------------- */
 
-static void *tc_create(const lms_host *host, char *err, size_t errlen) {
-    (void)host;
-    tanh_cap *s = calloc(1, sizeof *s);
-    if (!s) {
-        snprintf(err, errlen, "out of memory");
-        return NULL;
-    }
-    s->cap = 50.0f;
-    return s;
-}
+static const lms_key tc_keys[] = {
+    {"cap", LMS_VALUE_FLOAT, "50",
+     "outputs stay within (-cap, cap); finite > 0 (50 for scores, 30 for "
+     "logits as in Gemma 2)"},
+    {NULL, 0, NULL, NULL},
+};
 
-static void tc_destroy(void *self) {
-    free(self);
-}
+static const lms_field tc_fields[] = {
+    {"cap", LMS_FIELD_FLOAT, offsetof(tanh_cap, cap), LMS_GT, 0, 0, NULL, NULL},
+    {NULL, 0, 0, 0, 0, 0, NULL, NULL},
+};
 
 static int tc_set(void *self, const char *key, const char *value, char *err,
                   size_t errlen) {
-    tanh_cap *s = self;
-    if (strcmp(key, "cap") != 0) {
-        snprintf(err, errlen, "unknown key '%s'", key);
-        return -1;
-    }
-    double d;
-    if (parse_number(value, &d) != 0 || !(d > 0) || !((float)d > 0) ||
-        !isfinite((float)d)) {
-        snprintf(err, errlen, "must be a finite number > 0 (got '%s')", value);
-        return -1;
-    }
-    s->cap = (float)d;
-    return 0;
+    return lms_fields_set(self, tc_fields, key, value, err, errlen);
+}
+
+static void *tc_create(const lms_host *host, char *err, size_t errlen) {
+    (void)host;
+    return lms_state_new(sizeof(tanh_cap), tc_keys, tc_set, err, errlen);
 }
 
 static int tc_plan(void *self, const lms_model_info *model, lms_plan *plan,
@@ -170,13 +147,6 @@ static void tc_backward(void *self, const lms_bwd *a) {
     tanh_cap_backward(a->dx, a->dy, a->y, a->rows * (size_t)s->cols, s->cap);
 }
 
-static const lms_key tc_keys[] = {
-    {"cap", LMS_VALUE_FLOAT, "50",
-     "outputs stay within (-cap, cap); finite > 0 (50 for scores, 30 for "
-     "logits as in Gemma 2)"},
-    {NULL, 0, NULL, NULL},
-};
-
 static const lms_descriptor tc_desc = {
     .abi_major = LMS_ABI_MAJOR,
     .abi_minor = LMS_ABI_MINOR,
@@ -193,7 +163,7 @@ static const lms_descriptor tc_desc = {
     .plan = tc_plan,
     .forward = tc_forward,
     .backward = tc_backward,
-    .destroy = tc_destroy,
+    .destroy = lms_state_free,
 };
 
 LMS_PLUGIN_ENTRY(&tc_desc)

@@ -5,75 +5,29 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "testkit.h"
+#include "tk_suite.h"
 
-static lms_loader *ld;
 static char err[1024];
 
-static void setup(void) {
-    ld = lms_tk_loader(err, sizeof err);
-    ck_assert_msg(ld, "%s", err);
-}
-static void teardown(void) {
-    lms_loader_free(ld);
-}
-
-static lms_layer *make(const char *const *kvs) {
-    lms_layer *L;
-    ck_assert_msg(
-        lms_tk_layer_new(&L, ld, "tanh_cap", kvs, NULL, err, sizeof err) == 0,
-        "%s", err);
-    return L;
-}
-
-static void build(lms_tk *t, const char *const *kvs, int B, int T, int cols) {
-    lms_model_info mi = lms_tk_model_small();
-    ck_assert_msg(
-        lms_tk_setup(t, make(kvs), &mi, B, T, cols, err, sizeof err) == 0, "%s",
-        err);
-}
-
 START_TEST(test_descriptor) {
-    const lms_plugin *p;
-    ck_assert_msg(lms_loader_get(ld, "tanh_cap", &p, err, sizeof err) == 0,
-                  "%s", err);
-    const lms_descriptor *d = p->desc;
-    ck_assert_int_eq(d->abi_major, LMS_ABI_MAJOR);
-    ck_assert_int_eq(d->abi_minor, LMS_ABI_MINOR);
-    ck_assert_uint_eq(d->size, sizeof(lms_descriptor));
-    ck_assert_str_eq(d->name, "tanh_cap");
-    ck_assert_int_eq(d->kind, LMS_KIND_SCORE_MAP);
-    ck_assert_str_eq(d->version, "1.0.0");
-    ck_assert(d->summary && d->summary[0]);
+    const lms_key keys[] = {{"cap", LMS_VALUE_FLOAT, "50", NULL},
+                            {NULL, 0, NULL, NULL}};
+    const lms_descriptor *d =
+        lms_tks_check_descriptor(LMS_KIND_SCORE_MAP, "1.0.0", keys);
     ck_assert(d->slots == NULL);
-    ck_assert_str_eq(d->keys[0].name, "cap");
-    ck_assert_int_eq(d->keys[0].type, LMS_VALUE_FLOAT);
-    ck_assert_str_eq(d->keys[0].default_value, "50");
-    ck_assert(d->keys[0].help && d->keys[0].help[0]);
-    ck_assert(d->keys[1].name == NULL);
 }
 END_TEST
 
-static void expect_bad(const char *key, const char *value, const char *msg) {
-    lms_layer *L = make(NULL);
-    err[0] = '\0';
-    ck_assert_msg(lms_layer_set(L, key, value, err, sizeof err) != 0,
-                  "%s = '%s' accepted", key, value);
-    ck_assert_msg(strstr(err, msg), "%s = '%s': got message '%s'", key, value,
-                  err);
-    lms_layer_free(L);
-}
-
 START_TEST(test_keys) {
-    expect_bad("cap", "-5", "must be a finite number > 0 (got '-5')");
-    expect_bad("cap", "0", "must be a finite number > 0 (got '0')");
-    expect_bad("cap", "nan", "(got 'nan')");
-    expect_bad("cap", "inf", "(got 'inf')");
-    expect_bad("cap", "30x", "(got '30x')");
-    expect_bad("cap", "", "(got '')");
-    expect_bad("cap", "1e-50", "(got '1e-50')"); /* 0 as a float */
-    expect_bad("cap", "1e39", "(got '1e39')");   /* inf as a float */
-    lms_layer *L = make((const char *[]){"cap=30", "cap=2.5", NULL});
+    lms_tks_expect_bad("cap", "-5", "must be a finite number > 0 (got '-5')");
+    lms_tks_expect_bad("cap", "0", "must be a finite number > 0 (got '0')");
+    lms_tks_expect_bad("cap", "nan", "(got 'nan')");
+    lms_tks_expect_bad("cap", "inf", "(got 'inf')");
+    lms_tks_expect_bad("cap", "30x", "(got '30x')");
+    lms_tks_expect_bad("cap", "", "(got '')");
+    lms_tks_expect_bad("cap", "1e-50", "(got '1e-50')"); /* 0 as a float */
+    lms_tks_expect_bad("cap", "1e39", "(got '1e39')");   /* inf as a float */
+    lms_layer *L = lms_tks_make((const char *[]){"cap=30", "cap=2.5", NULL});
     ck_assert(lms_layer_set(L, "c", "1", err, sizeof err) != 0);
     ck_assert_msg(strstr(err, "accepted: cap"), "%s", err);
     lms_layer_free(L);
@@ -82,7 +36,7 @@ END_TEST
 
 START_TEST(test_plan) {
     lms_tk t;
-    build(&t, NULL, 1, 64, 8);
+    lms_tks_build(&t, NULL, 1, 64, 8);
     const lms_plan *p = &t.L->plan;
     ck_assert_int_eq(p->out_cols, 8);
     ck_assert_int_eq(p->n_params, 0);
@@ -103,7 +57,7 @@ START_TEST(test_forward_reference) {
         kv[0] = buf;
         double cap = atof(caps[c]);
         lms_tk t;
-        build(&t, kv, 2, 8, 37);
+        lms_tks_build(&t, kv, 2, 8, 37);
         size_t n = t.rows * 37;
         lms_tk_fill(t.x, n, 3, -200.0f, 200.0f);
         for (size_t i = 0; i < n; i += 5)
@@ -123,7 +77,7 @@ END_TEST
 
 START_TEST(test_forward_hand) {
     lms_tk t;
-    build(&t, (const char *[]){"cap=2", NULL}, 1, 1, 4);
+    lms_tks_build(&t, (const char *[]){"cap=2", NULL}, 1, 1, 4);
     const float x[4] = {0, 2, -2, 1e-3f};
     memcpy(t.x, x, sizeof x);
     lms_tk_forward(&t);
@@ -137,7 +91,7 @@ END_TEST
 
 static void gradcheck(const char *const *kvs, float scale) {
     lms_tk t;
-    build(&t, kvs, 1, 64, 8);
+    lms_tks_build(&t, kvs, 1, 64, 8);
     lms_tk_fill_input(&t, 8);
     for (size_t i = 0; i < t.rows * 8; i++)
         t.x[i] *= scale;
@@ -159,7 +113,7 @@ END_TEST
 /* Huge inputs saturate at exactly +-cap with zero slope; never NaN. */
 START_TEST(test_huge_inputs) {
     lms_tk t;
-    build(&t, (const char *[]){"cap=30", NULL}, 1, 1, 8);
+    lms_tks_build(&t, (const char *[]){"cap=30", NULL}, 1, 1, 8);
     const float x[8] = {1e4f,     -1e4f,     3e38f,  -3e38f,
                         INFINITY, -INFINITY, 1e-30f, 500.0f};
     memcpy(t.x, x, sizeof x);
@@ -181,7 +135,7 @@ END_TEST
 
 START_TEST(test_nan_propagates) {
     lms_tk t;
-    build(&t, NULL, 1, 1, 8);
+    lms_tks_build(&t, NULL, 1, 1, 8);
     lms_tk_fill_input(&t, 1);
     t.x[3] = NAN;
     lms_tk_forward(&t);
@@ -197,8 +151,8 @@ START_TEST(test_as_score_cap) {
     const lms_tk_child ch[] = {
         {"score_cap", "tanh_cap", (const char *[]){"cap=2", NULL}},
         {NULL, NULL, NULL}};
-    ck_assert_msg(lms_tk_layer_new(&L, ld, "causal_attention", NULL, ch, err,
-                                   sizeof err) == 0,
+    ck_assert_msg(lms_tk_layer_new(&L, lms_tks_loader(), "causal_attention",
+                                   NULL, ch, err, sizeof err) == 0,
                   "%s", err);
     lms_model_info mi = lms_tk_model_small();
     lms_tk t;
@@ -218,22 +172,10 @@ START_TEST(test_as_score_cap) {
 END_TEST
 
 int main(void) {
-    Suite *s = suite_create("tanh_cap");
-    TCase *tc = tcase_create("core");
-    tcase_add_checked_fixture(tc, setup, teardown);
-    tcase_add_test(tc, test_descriptor);
-    tcase_add_test(tc, test_keys);
-    tcase_add_test(tc, test_plan);
-    tcase_add_test(tc, test_forward_reference);
-    tcase_add_test(tc, test_forward_hand);
-    tcase_add_test(tc, test_gradients);
-    tcase_add_test(tc, test_huge_inputs);
-    tcase_add_test(tc, test_nan_propagates);
-    tcase_add_test(tc, test_as_score_cap);
-    suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_ENV);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    const TTest *tests[] = {test_descriptor,   test_keys,
+                            test_plan,         test_forward_reference,
+                            test_forward_hand, test_gradients,
+                            test_huge_inputs,  test_nan_propagates,
+                            test_as_score_cap, NULL};
+    return lms_tks_main("tanh_cap", tests);
 }

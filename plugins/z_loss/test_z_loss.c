@@ -5,33 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "testkit.h"
+#include "tk_suite.h"
 
-static lms_loader *ld;
 static char err[1024];
-
-static void setup(void) {
-    ld = lms_tk_loader(err, sizeof err);
-    ck_assert_msg(ld, "%s", err);
-}
-static void teardown(void) {
-    lms_loader_free(ld);
-}
-
-static lms_layer *make(const char *const *kvs) {
-    lms_layer *L;
-    ck_assert_msg(
-        lms_tk_layer_new(&L, ld, "z_loss", kvs, NULL, err, sizeof err) == 0,
-        "%s", err);
-    return L;
-}
-
-static void build(lms_tk *t, const char *const *kvs, int B, int T, int V) {
-    lms_model_info mi = lms_tk_model_small();
-    ck_assert_msg(lms_tk_setup(t, make(kvs), &mi, B, T, V, err, sizeof err) ==
-                      0,
-                  "%s", err);
-}
 
 /* logsumexp of x[0..V) in double */
 static double lse_ref(const float *x, int V) {
@@ -44,45 +20,25 @@ static double lse_ref(const float *x, int V) {
 }
 
 START_TEST(test_descriptor) {
-    const lms_plugin *p;
-    ck_assert_msg(lms_loader_get(ld, "z_loss", &p, err, sizeof err) == 0, "%s",
-                  err);
-    const lms_descriptor *d = p->desc;
-    ck_assert_int_eq(d->abi_major, LMS_ABI_MAJOR);
-    ck_assert_int_eq(d->abi_minor, LMS_ABI_MINOR);
-    ck_assert_uint_eq(d->size, sizeof(lms_descriptor));
-    ck_assert_str_eq(d->name, "z_loss");
-    ck_assert_int_eq(d->kind, LMS_KIND_AUX_LOSS);
-    ck_assert_str_eq(d->version, "1.0.0");
-    ck_assert(d->summary && d->summary[0]);
+    const lms_key keys[] = {{"coeff", LMS_VALUE_FLOAT, "1e-4", NULL},
+                            {NULL, 0, NULL, NULL}};
+    const lms_descriptor *d =
+        lms_tks_check_descriptor(LMS_KIND_AUX_LOSS, "1.0.0", keys);
     ck_assert(d->slots == NULL);
-    ck_assert_str_eq(d->keys[0].name, "coeff");
-    ck_assert_int_eq(d->keys[0].type, LMS_VALUE_FLOAT);
-    ck_assert_str_eq(d->keys[0].default_value, "1e-4");
-    ck_assert(d->keys[0].help && d->keys[0].help[0]);
-    ck_assert(d->keys[1].name == NULL);
 }
 END_TEST
 
-static void expect_bad(const char *key, const char *value, const char *msg) {
-    lms_layer *L = make(NULL);
-    err[0] = '\0';
-    ck_assert_msg(lms_layer_set(L, key, value, err, sizeof err) != 0,
-                  "%s = '%s' accepted", key, value);
-    ck_assert_msg(strstr(err, msg), "%s = '%s': got message '%s'", key, value,
-                  err);
-    lms_layer_free(L);
-}
-
 START_TEST(test_keys) {
-    expect_bad("coeff", "-5", "must be a finite number >= 0 (got '-5')");
-    expect_bad("coeff", "-1e-4", "(got '-1e-4')");
-    expect_bad("coeff", "nan", "(got 'nan')");
-    expect_bad("coeff", "inf", "(got 'inf')");
-    expect_bad("coeff", "1e39", "(got '1e39')");
-    expect_bad("coeff", "1e-4 ", "(got '1e-4 ')");
-    expect_bad("coeff", "", "(got '')");
-    lms_layer *L = make((const char *[]){"coeff=0", "coeff=1e-3", NULL});
+    lms_tks_expect_bad("coeff", "-5",
+                       "must be a finite number >= 0 (got '-5')");
+    lms_tks_expect_bad("coeff", "-1e-4", "(got '-1e-4')");
+    lms_tks_expect_bad("coeff", "nan", "(got 'nan')");
+    lms_tks_expect_bad("coeff", "inf", "(got 'inf')");
+    lms_tks_expect_bad("coeff", "1e39", "(got '1e39')");
+    lms_tks_expect_bad("coeff", "1e-4 ", "(got '1e-4 ')");
+    lms_tks_expect_bad("coeff", "", "(got '')");
+    lms_layer *L =
+        lms_tks_make((const char *[]){"coeff=0", "coeff=1e-3", NULL});
     ck_assert(lms_layer_set(L, "weight", "1", err, sizeof err) != 0);
     ck_assert_msg(strstr(err, "accepted: coeff"), "%s", err);
     lms_layer_free(L);
@@ -91,7 +47,7 @@ END_TEST
 
 START_TEST(test_plan) {
     lms_tk t;
-    build(&t, NULL, 2, 8, 256);
+    lms_tks_build(&t, NULL, 2, 8, 256);
     const lms_plan *p = &t.L->plan;
     ck_assert_int_eq(p->out_cols, 1);
     ck_assert_int_eq(p->n_params, 0);
@@ -102,7 +58,7 @@ END_TEST
 
 START_TEST(test_forward_hand) {
     lms_tk t;
-    build(&t, (const char *[]){"coeff=1", NULL}, 1, 2, 4);
+    lms_tks_build(&t, (const char *[]){"coeff=1", NULL}, 1, 2, 4);
     /* row 0: lse of four zeros = ln 4; row 1: ln(e^1 + 3 e^-1) */
     const float x[8] = {0, 0, 0, 0, 1, -1, -1, -1};
     memcpy(t.x, x, sizeof x);
@@ -128,7 +84,7 @@ START_TEST(test_forward_reference) {
     const float scale[4] = {1, 30, 1000, 1e5f};
     const float offset[4] = {0, -50, 1e4f, -3e5f};
     lms_tk t;
-    build(&t, (const char *[]){"coeff=1e-4", NULL}, 2, 8, 256);
+    lms_tks_build(&t, (const char *[]){"coeff=1e-4", NULL}, 2, 8, 256);
     lms_tk_fill(t.x, t.rows * 256, 5, -1.0f, 1.0f);
     for (size_t r = 0; r < t.rows; r++)
         for (int v = 0; v < 256; v++)
@@ -166,7 +122,7 @@ START_TEST(test_gradients) {
     const float scale[3] = {1, 1, 8};
     for (int i = 0; i < 3; i++) {
         lms_tk t;
-        build(&t, kv[i], 2, 8, 64);
+        lms_tks_build(&t, kv[i], 2, 8, 64);
         lms_tk_fill_input(&t, 8);
         for (size_t j = 0; j < t.rows * 64; j++)
             t.x[j] *= scale[i];
@@ -181,7 +137,7 @@ END_TEST
 
 START_TEST(test_coeff_zero) {
     lms_tk t;
-    build(&t, (const char *[]){"coeff=0", NULL}, 1, 4, 16);
+    lms_tks_build(&t, (const char *[]){"coeff=0", NULL}, 1, 4, 16);
     lms_tk_fill_input(&t, 2);
     lms_tk_forward(&t);
     for (size_t r = 0; r < t.rows; r++) {
@@ -197,7 +153,7 @@ END_TEST
 
 START_TEST(test_nan_propagates) {
     lms_tk t;
-    build(&t, NULL, 1, 2, 16);
+    lms_tks_build(&t, NULL, 1, 2, 16);
     lms_tk_fill_input(&t, 1);
     t.x[5] = NAN;
     lms_tk_forward(&t);
@@ -208,21 +164,14 @@ START_TEST(test_nan_propagates) {
 END_TEST
 
 int main(void) {
-    Suite *s = suite_create("z_loss");
-    TCase *tc = tcase_create("core");
-    tcase_add_checked_fixture(tc, setup, teardown);
-    tcase_add_test(tc, test_descriptor);
-    tcase_add_test(tc, test_keys);
-    tcase_add_test(tc, test_plan);
-    tcase_add_test(tc, test_forward_hand);
-    tcase_add_test(tc, test_forward_reference);
-    tcase_add_test(tc, test_gradients);
-    tcase_add_test(tc, test_coeff_zero);
-    tcase_add_test(tc, test_nan_propagates);
-    suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_ENV);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    const TTest *tests[] = {test_descriptor,
+                            test_keys,
+                            test_plan,
+                            test_forward_hand,
+                            test_forward_reference,
+                            test_gradients,
+                            test_coeff_zero,
+                            test_nan_propagates,
+                            NULL};
+    return lms_tks_main("z_loss", tests);
 }

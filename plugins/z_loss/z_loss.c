@@ -15,14 +15,14 @@
  * Backward: dx[r, v] += dy[r] * coeff * 2 * lse[r] * softmax(x[r])[v].
  * Shapes: x: (rows, V) logits; y: (rows, 1); cache m, ls: (rows) each.
  */
-#include <errno.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "lmstab/plugin.h"
+#include "lmstab/plugin_util.h"
 
 typedef struct z_loss {
     float coeff;
@@ -75,49 +75,28 @@ static inline float vexpf(float x) {
     return fsel(x < -87.3f, 0.0f, p * scale);
 }
 
-/* ---- key parsing ------------------------------------------------------- */
-
-static int parse_number(const char *s, double *out) {
-    char *end;
-    errno = 0;
-    double d = strtod(s, &end);
-    if (end == s || *end != '\0' || errno == ERANGE || !isfinite(d))
-        return -1;
-    *out = d;
-    return 0;
-}
-
 /* ---- hooks -------------------------------------------------------------- */
 
-static void *zl_create(const lms_host *host, char *err, size_t errlen) {
-    (void)host;
-    z_loss *s = calloc(1, sizeof *s);
-    if (!s) {
-        snprintf(err, errlen, "out of memory");
-        return NULL;
-    }
-    s->coeff = 1e-4f;
-    return s;
-}
+static const lms_key zl_keys[] = {
+    {"coeff", LMS_VALUE_FLOAT, "1e-4",
+     "weight of lse^2 per token (PaLM: 1e-4); finite >= 0, 0 disables"},
+    {NULL, 0, NULL, NULL},
+};
 
-static void zl_destroy(void *self) {
-    free(self);
-}
+static const lms_field zl_fields[] = {
+    {"coeff", LMS_FIELD_FLOAT, offsetof(z_loss, coeff), LMS_GE, 0, 0, NULL,
+     NULL},
+    {NULL, 0, 0, 0, 0, 0, NULL, NULL},
+};
 
 static int zl_set(void *self, const char *key, const char *value, char *err,
                   size_t errlen) {
-    z_loss *s = self;
-    if (strcmp(key, "coeff") != 0) {
-        snprintf(err, errlen, "unknown key '%s'", key);
-        return -1;
-    }
-    double d;
-    if (parse_number(value, &d) != 0 || !(d >= 0) || !isfinite((float)d)) {
-        snprintf(err, errlen, "must be a finite number >= 0 (got '%s')", value);
-        return -1;
-    }
-    s->coeff = (float)d;
-    return 0;
+    return lms_fields_set(self, zl_fields, key, value, err, errlen);
+}
+
+static void *zl_create(const lms_host *host, char *err, size_t errlen) {
+    (void)host;
+    return lms_state_new(sizeof(z_loss), zl_keys, zl_set, err, errlen);
 }
 
 static int zl_plan(void *self, const lms_model_info *model, lms_plan *plan,
@@ -200,12 +179,6 @@ static void zl_backward(void *self, const lms_bwd *a) {
     }
 }
 
-static const lms_key zl_keys[] = {
-    {"coeff", LMS_VALUE_FLOAT, "1e-4",
-     "weight of lse^2 per token (PaLM: 1e-4); finite >= 0, 0 disables"},
-    {NULL, 0, NULL, NULL},
-};
-
 static const lms_descriptor zl_desc = {
     .abi_major = LMS_ABI_MAJOR,
     .abi_minor = LMS_ABI_MINOR,
@@ -222,7 +195,7 @@ static const lms_descriptor zl_desc = {
     .plan = zl_plan,
     .forward = zl_forward,
     .backward = zl_backward,
-    .destroy = zl_destroy,
+    .destroy = lms_state_free,
 };
 
 LMS_PLUGIN_ENTRY(&zl_desc)

@@ -16,6 +16,7 @@ step "cmake --install into $P"
     { cat "$TMP/install.log"; fail "cmake --install"; }
 for f in "$BINDIR/lmstab" include/lmstab/plugin.h include/lmstab/layer.h \
          include/lmstab/loader.h include/lmstab/testkit.h \
+         include/lmstab/plugin_util.h include/lmstab/tk_suite.h \
          "$LIBDIR/lmstab/lms_layernorm.so" "$LIBDIR/lmstab/lms_causal_attention.so" \
          "$LIBDIR/liblmstab_core.a" "$LIBDIR/liblms_testkit.a" \
          "$LIBDIR/pkgconfig/lmstab.pc" "$LIBDIR/pkgconfig/lmstab-testkit.pc" \

@@ -1,0 +1,275 @@
+/*
+ * lmstab plugin helpers — optional, header-only (a plugin links libc/libm
+ * only, so everything here is `static inline`).
+ *
+ * What nearly every plugin repeats: strict parsing of key values, the
+ * standard error message "must be <what> (got '<value>')", a set() driven by
+ * a table of fields, and a create() that starts from the defaults written in
+ * the lms_key table (so the documented default and the real one cannot
+ * drift apart).
+ *
+ * Typical use:
+ *
+ *   typedef struct my { float eps; int groups; int cols; } my;
+ *
+ *   static const lms_key my_keys[] = {
+ *       {"eps", LMS_VALUE_FLOAT, "1e-5", "added to the variance; finite > 0"},
+ *       {"groups", LMS_VALUE_INT, "1", "number of groups; integer >= 1"},
+ *       {NULL, 0, NULL, NULL},
+ *   };
+ *   static const lms_field my_fields[] = {
+ *       {"eps", LMS_FIELD_FLOAT, offsetof(my, eps), LMS_GT, 0, 0, NULL, NULL},
+ *       {"groups", LMS_FIELD_INT, offsetof(my, groups), LMS_GE | LMS_LE, 1,
+ *        1 << 20, "an integer >= 1", NULL},
+ *       {NULL, 0, 0, 0, 0, 0, NULL, NULL},
+ *   };
+ *   static int my_set(void *self, const char *key, const char *value,
+ *                     char *err, size_t errlen) {
+ *       return lms_fields_set(self, my_fields, key, value, err, errlen);
+ *   }
+ *   static void *my_create(const lms_host *host, char *err, size_t errlen) {
+ *       (void)host;
+ *       return lms_state_new(sizeof(my), my_keys, my_set, err, errlen);
+ *   }
+ *   ... .create = my_create, .set = my_set, .destroy = lms_state_free ...
+ *
+ * A key with special words ("heads", "sqrt_d") handles them in set() before
+ * delegating to lms_fields_set, and gives its field an `expect` that names
+ * them ("an integer >= 1 or 'heads'").
+ */
+#ifndef LMSTAB_PLUGIN_UTIL_H
+#define LMSTAB_PLUGIN_UTIL_H
+
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lmstab/plugin.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- parsing: 0 on success, -1 (and *out untouched) otherwise ---------- */
+
+/* The whole of s is a finite double (strtod syntax, no trailing characters,
+ * no overflow or underflow to a range error). */
+static inline int lms_parse_double(const char *s, double *out) {
+    char *end;
+    errno = 0;
+    double d = strtod(s, &end);
+    if (end == s || *end != '\0' || errno == ERANGE || !isfinite(d))
+        return -1;
+    *out = d;
+    return 0;
+}
+
+/* The whole of s is a base-10 integer in [lo, hi]. */
+static inline int lms_parse_long(const char *s, long lo, long hi, long *out) {
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (end == s || *end != '\0' || errno == ERANGE || v < lo || v > hi)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+/* "true" or "1" -> 1, "false" or "0" -> 0 (exactly these words). */
+static inline int lms_parse_bool(const char *s, int *out) {
+    if (!strcmp(s, "true") || !strcmp(s, "1"))
+        *out = 1;
+    else if (!strcmp(s, "false") || !strcmp(s, "0"))
+        *out = 0;
+    else
+        return -1;
+    return 0;
+}
+
+/* ---- the standard messages (always return -1, for `return lms_...`) ---- */
+
+/* err = "must be <expect> (got '<value>')<why>"; why may be NULL, else it
+ * is appended as is (start it with "; "). */
+static inline int lms_bad_value(char *err, size_t errlen, const char *expect,
+                                const char *value, const char *why) {
+    snprintf(err, errlen, "must be %s (got '%s')%s", expect, value,
+             why ? why : "");
+    return -1;
+}
+
+/* err = "unknown key '<key>'" (the core checks keys against desc->keys, so
+ * this is reached only when a plugin's keys and its set() disagree). */
+static inline int lms_unknown_key(char *err, size_t errlen, const char *key) {
+    snprintf(err, errlen, "unknown key '%s'", key);
+    return -1;
+}
+
+/* ---- table-driven set() ------------------------------------------------- */
+
+/* Bounds of a numeric field; combine one lower and one upper, or none. */
+#define LMS_GE 0x1u /* value >= min */
+#define LMS_GT 0x2u /* value >  min */
+#define LMS_LE 0x4u /* value <= max */
+#define LMS_LT 0x8u /* value <  max */
+
+typedef enum lms_field_type {
+    LMS_FIELD_FLOAT = 1, /* a float member: finite, within the bounds */
+    LMS_FIELD_INT = 2,   /* an int member: an integer within the bounds */
+    LMS_FIELD_BOOL = 3   /* an int member: true/1 -> 1, false/0 -> 0 */
+} lms_field_type;
+
+/* One key of a plugin's state struct. Tables end with {NULL}. */
+typedef struct lms_field {
+    const char *key; /* as in the plugin's lms_key table */
+    lms_field_type type;
+    size_t offset;      /* offsetof(state struct, member) */
+    unsigned bounds;    /* LMS_GE / LMS_GT and LMS_LE / LMS_LT, or 0 */
+    double min, max;    /* used where bounds says so */
+    const char *expect; /* NULL: from type and bounds ("a finite number
+                           > 0", "an integer >= 1", "true or false");
+                           else the text to use instead */
+    const char *why;    /* NULL, or appended after "(got '...')" */
+} lms_field;
+
+/* True when v satisfies f's bounds. */
+static inline int lms_field_in_bounds(const lms_field *f, double v) {
+    if ((f->bounds & LMS_GE) && !(v >= f->min))
+        return 0;
+    if ((f->bounds & LMS_GT) && !(v > f->min))
+        return 0;
+    if ((f->bounds & LMS_LE) && !(v <= f->max))
+        return 0;
+    if ((f->bounds & LMS_LT) && !(v < f->max))
+        return 0;
+    return 1;
+}
+
+/* Writes what f accepts into buf (see lms_field.expect); returns buf. */
+static inline const char *lms_field_expect(const lms_field *f, char *buf,
+                                           size_t n) {
+    if (f->expect)
+        return f->expect;
+    if (f->type == LMS_FIELD_BOOL)
+        return "true or false";
+    const int lower = (f->bounds & (LMS_GE | LMS_GT)) != 0;
+    char lo[40] = "", hi[48] = "";
+    if (lower)
+        snprintf(lo, sizeof lo, " %s %g",
+                 f->bounds & LMS_GT ? ">" : ">=", f->min);
+    if (f->bounds & (LMS_LE | LMS_LT))
+        snprintf(hi, sizeof hi, "%s%s %g", lower ? " and " : " ",
+                 f->bounds & LMS_LT ? "<" : "<=", f->max);
+    snprintf(buf, n, "%s%s%s",
+             f->type == LMS_FIELD_INT ? "an integer" : "a finite number", lo,
+             hi);
+    return buf;
+}
+
+/*
+ * Parse value for field f and store it at (char *)self + f->offset.
+ * FLOAT: a finite double (lms_parse_double) whose conversion to float is
+ * finite too; both the double and the float must satisfy the bounds, so
+ * "1e-50" is not "> 0" (it is 0 as a float). INT: an integer within the
+ * bounds and within int. BOOL: lms_parse_bool.
+ * Returns 0, or -1 with the standard message in err and the member
+ * untouched.
+ */
+static inline int lms_field_set(void *self, const lms_field *f,
+                                const char *value, char *err, size_t errlen) {
+    char *dst = (char *)self + f->offset;
+    double d;
+    long v;
+    int b;
+    switch (f->type) {
+    case LMS_FIELD_FLOAT:
+        if (lms_parse_double(value, &d) == 0 && isfinite((float)d) &&
+            lms_field_in_bounds(f, d) && lms_field_in_bounds(f, (float)d)) {
+            float x = (float)d;
+            memcpy(dst, &x, sizeof x);
+            return 0;
+        }
+        break;
+    case LMS_FIELD_INT:
+        if (lms_parse_long(value, INT_MIN, INT_MAX, &v) == 0 &&
+            lms_field_in_bounds(f, (double)v)) {
+            int x = (int)v;
+            memcpy(dst, &x, sizeof x);
+            return 0;
+        }
+        break;
+    case LMS_FIELD_BOOL:
+        if (lms_parse_bool(value, &b) == 0) {
+            memcpy(dst, &b, sizeof b);
+            return 0;
+        }
+        break;
+    }
+    char buf[96];
+    return lms_bad_value(err, errlen, lms_field_expect(f, buf, sizeof buf),
+                         value, f->why);
+}
+
+/* The field named key in the table, or NULL. */
+static inline const lms_field *lms_field_find(const lms_field *fields,
+                                              const char *key) {
+    for (; fields->key; fields++)
+        if (!strcmp(fields->key, key))
+            return fields;
+    return NULL;
+}
+
+/* A whole set() hook: lms_field_set on the field named key, or
+ * "unknown key '<key>'". Returns 0 or -1 (message in err). */
+static inline int lms_fields_set(void *self, const lms_field *fields,
+                                 const char *key, const char *value, char *err,
+                                 size_t errlen) {
+    const lms_field *f = lms_field_find(fields, key);
+    if (!f)
+        return lms_unknown_key(err, errlen, key);
+    return lms_field_set(self, f, value, err, errlen);
+}
+
+/* ---- create() / destroy() ----------------------------------------------- */
+
+/*
+ * A zeroed state of `size` bytes with every key's default_value applied
+ * through the plugin's own set() (keys without a default stay zero), so the
+ * default documented in the key table is the one in force.
+ * Returns the state (free with lms_state_free), or NULL with "out of
+ * memory" or "default <key> = '<value>' rejected: <set's message>" in err.
+ */
+static inline void *lms_state_new(size_t size, const lms_key *keys,
+                                  lms_set_fn set, char *err, size_t errlen) {
+    void *s = calloc(1, size);
+    if (!s) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    for (; keys && keys->name; keys++) {
+        if (!keys->default_value)
+            continue;
+        char msg[LMS_ERR_MAX];
+        msg[0] = '\0';
+        if (set(s, keys->name, keys->default_value, msg, sizeof msg) != 0) {
+            snprintf(err, errlen, "default %s = '%s' rejected: %s", keys->name,
+                     keys->default_value, msg);
+            free(s);
+            return NULL;
+        }
+    }
+    return s;
+}
+
+/* The destroy hook of a state from lms_state_new (accepts NULL). */
+static inline void lms_state_free(void *self) {
+    free(self);
+}
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* LMSTAB_PLUGIN_UTIL_H */
