@@ -203,7 +203,8 @@ static void branch_backward(lms_model *m, lms_branch *br, const float *in0,
         const float *in = i > 0 ? br->ops[i - 1].out : in0;
         /* op 0 accumulates into dresid; when instrumenting, its own input
          * gradient goes to a free buffer first so its norm can be taken */
-        int separate = i > 0 || m->instrumented;
+        int separate = i > 0 || (m->instrumented &&
+                                 op->layer->plugin->desc->kind == LMS_KIND_LINEAR);
         float *target = separate ? m->dbuf[k] : m->dresid;
         if (separate)
             memset(target, 0, rows * op->in_cols * sizeof(float));
@@ -211,7 +212,8 @@ static void branch_backward(lms_model *m, lms_branch *br, const float *in0,
         lms_layer_backward(op->layer, target, dy, in, op->out, rows, m->B,
                            m->T);
         lap(t, layer_kind(op->layer));
-        if (m->instrumented)
+        if (m->instrumented &&
+            op->layer->plugin->desc->kind == LMS_KIND_LINEAR)
             op->in_grad_norm = lms_mean_row_norm(target, rows, op->in_cols);
         if (i == 0 && separate) {
             float *d = m->dresid;

@@ -5,6 +5,7 @@
  * double and rounded once to float. */
 #include <math.h>
 
+#include "lmstab/bench.h"
 #include "lmstab/optim.h"
 
 /* One AdamW step (t is 1-based) over n floats, in place on p, m, v.
@@ -21,6 +22,9 @@ void lms_adamw_update(const lms_adamw *o, float *p, const float *g, float *m,
     const float step_size = (float)((double)lr / bc1);
     const float bc2_sqrt = (float)sqrt(bc2);
     const float keep = (float)(1.0 - (double)lr * (double)o->weight_decay);
+    /* elementwise, so threads (lms_set_threads) change no result */
+    const int nt = n >= 65536 ? lms_get_threads() : 1;
+#pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1)
     for (size_t i = 0; i < n; i++) {
         float pi = p[i], gi = g[i];
         if (decay)

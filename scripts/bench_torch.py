@@ -141,12 +141,41 @@ class Trainer:
         return loss.item()
 
     def tokens_per_sec(self, threads, steps):
-        torch.set_num_threads(threads)
+        set_threads(threads)
+        return self.tokens_per_sec_pinned(steps)
+
+    def tokens_per_sec_pinned(self, steps):
         t0 = time.perf_counter()
         for _ in range(steps):
             self.step()
         el = time.perf_counter() - t0
         return steps * self.cfg["batch"] * self.cfg["context"] / el
+
+
+def _openblas():
+    """The OpenBLAS that torch loaded (Debian's torch uses it for GEMMs): its
+    own thread pool ignores torch.set_num_threads, so pin it too."""
+    import ctypes
+    import ctypes.util
+    for name in ("libopenblas.so.0", "libopenblasp-r0.3.21.so",
+                 ctypes.util.find_library("openblas") or ""):
+        try:
+            lib = ctypes.CDLL(name)
+            if hasattr(lib, "openblas_set_num_threads"):
+                return lib
+        except OSError:
+            pass
+    return None
+
+
+OPENBLAS = _openblas()
+
+
+def set_threads(threads, blas_threads=None):
+    """torch intra-op threads and OpenBLAS threads (the same unless given)."""
+    torch.set_num_threads(threads)
+    if OPENBLAS is not None:
+        OPENBLAS.openblas_set_num_threads(blas_threads or threads)
 
 
 def lmstab_tps(exe, config, sets, threads, steps, warmup):
@@ -171,6 +200,9 @@ def main():
     ap.add_argument("--steps", type=int, default=20)
     ap.add_argument("--warmup", type=int, default=3)
     ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--mixed", action="store_true",
+                    help="also time torch with 1 intra-op thread and OpenBLAS "
+                    "on all cores")
     ap.add_argument("--lmstab", help="path of the lmstab executable to "
                     "alternate with (prints ratios)")
     a = ap.parse_args()
@@ -183,8 +215,11 @@ def main():
     print("pytorch %s, model d_model %d, %d layers, %d heads, context %d, "
           "batch %d" % (torch.__version__, cfg["d_model"], cfg["n_layer"],
                         cfg["n_head"], cfg["context"], cfg["batch"]))
+    if OPENBLAS is None:
+        print("warning: OpenBLAS not found in this process; BLAS threads "
+              "are not pinned", flush=True)
     for th in [int(t) for t in a.threads.split(",")]:
-        torch.set_num_threads(th)
+        set_threads(th)
         for _ in range(a.warmup):
             tr.step()
         pt, lm, ratios = [], [], []
@@ -203,6 +238,16 @@ def main():
             line += ", lmstab median %.0f tok/s, ratio median %.2fx (min %.2fx)" % (
                 statistics.median(lm), statistics.median(ratios), min(ratios))
         print(line, flush=True)
+    if a.mixed:
+        # torch 1 intra-op thread, OpenBLAS on every core: PyTorch's best
+        # setting on a 2-core machine in our measurements
+        n = os.cpu_count() or 1
+        set_threads(1, n)
+        for _ in range(a.warmup):
+            tr.step()
+        pt = [tr.tokens_per_sec_pinned(a.steps) for _ in range(a.rounds)]
+        print("threads 1 (torch) + %d (OpenBLAS): pytorch median %.0f tok/s"
+              % (n, statistics.median(pt)), flush=True)
 
 
 if __name__ == "__main__":
