@@ -233,6 +233,21 @@ static inline int lms_fields_set(void *self, const lms_field *fields,
     return lms_field_set(self, f, value, err, errlen);
 }
 
+/* ---- host services ------------------------------------------------------ */
+
+/* 0 when host offers sgemm (its struct is large enough to hold the pointer
+ * and the pointer is set), else -1 with "the host provides no sgemm" in err.
+ * For create() of plugins that multiply matrices through the host. */
+static inline int lms_host_need_sgemm(const lms_host *host, char *err,
+                                      size_t errlen) {
+    if (!host || host->size < offsetof(lms_host, sgemm) + sizeof host->sgemm ||
+        !host->sgemm) {
+        snprintf(err, errlen, "the host provides no sgemm");
+        return -1;
+    }
+    return 0;
+}
+
 /* ---- create() / destroy() ----------------------------------------------- */
 
 /*

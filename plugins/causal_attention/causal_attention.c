@@ -22,14 +22,14 @@
  * [S, Sc] with score_cap; P; [Pf] with prob_map. v and un-normed q, k are
  * read back from the forward input in backward.
  */
-#include <errno.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "lmstab/plugin.h"
+#include "lmstab/plugin_util.h"
 
 enum { SLOT_QN = 0, SLOT_KN = 1, SLOT_CAP = 2, SLOT_PMAP = 3 };
 #define ATT_BLOCK 64
@@ -185,43 +185,30 @@ static void mask_rows(float *s, size_t nbh, int T, int Tc) {
 
 /* ---- keys, plan ---------------------------------------------------------- */
 
-static void *at_create(const lms_host *host, char *err, size_t errlen) {
-    if (!host || host->size < offsetof(lms_host, sgemm) + sizeof host->sgemm ||
-        !host->sgemm) {
-        snprintf(err, errlen, "the host provides no sgemm");
-        return NULL;
-    }
-    attn *s = calloc(1, sizeof *s);
-    if (!s) {
-        snprintf(err, errlen, "out of memory");
-        return NULL;
-    }
-    s->host = host;
-    return s;
-}
+static const lms_key at_keys[] = {
+    {"n_head", LMS_VALUE_INT, "0",
+     "number of heads; 0 = the model's n_head; must divide d_model"},
+    {NULL, 0, NULL, NULL},
+};
 
-static void at_destroy(void *self) {
-    free(self);
-}
+static const lms_field at_fields[] = {
+    {"n_head", LMS_FIELD_INT, offsetof(attn, n_head_key), LMS_GE | LMS_LE, 0,
+     65536, "an integer >= 0 (0 = the model's n_head)", NULL},
+    {NULL, 0, 0, 0, 0, 0, NULL, NULL},
+};
 
 static int at_set(void *self, const char *key, const char *value, char *err,
                   size_t errlen) {
-    attn *s = self;
-    if (strcmp(key, "n_head") != 0) {
-        snprintf(err, errlen, "unknown key '%s'", key);
-        return -1;
-    }
-    char *end;
-    errno = 0;
-    long v = strtol(value, &end, 10);
-    if (end == value || *end != '\0' || errno == ERANGE || v < 0 || v > 65536) {
-        snprintf(err, errlen,
-                 "must be an integer >= 0 (0 = the model's n_head) (got '%s')",
-                 value);
-        return -1;
-    }
-    s->n_head_key = (int)v;
-    return 0;
+    return lms_fields_set(self, at_fields, key, value, err, errlen);
+}
+
+static void *at_create(const lms_host *host, char *err, size_t errlen) {
+    if (lms_host_need_sgemm(host, err, errlen) != 0)
+        return NULL;
+    attn *s = lms_state_new(sizeof(attn), at_keys, at_set, err, errlen);
+    if (s)
+        s->host = host;
+    return s;
 }
 
 static size_t take(size_t *top, size_t n) {
@@ -547,12 +534,6 @@ static void at_backward(void *self, const lms_bwd *a) {
                       cache + s->c_kn, a, C);
 }
 
-static const lms_key at_keys[] = {
-    {"n_head", LMS_VALUE_INT, "0",
-     "number of heads; 0 = the model's n_head; must divide d_model"},
-    {NULL, 0, NULL, NULL},
-};
-
 static const lms_slot at_slots[] = {
     {"q_norm", LMS_KIND_NORM, "normalisation of q per head over head_dim"},
     {"k_norm", LMS_KIND_NORM, "normalisation of k per head over head_dim"},
@@ -579,7 +560,7 @@ static const lms_descriptor at_desc = {
     .plan = at_plan,
     .forward = at_forward,
     .backward = at_backward,
-    .destroy = at_destroy,
+    .destroy = lms_state_free,
 };
 
 LMS_PLUGIN_ENTRY(&at_desc)

@@ -13,18 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "testkit.h"
+#include "tk_suite.h"
 
-static lms_loader *ld;
 static char err[1024];
-
-static void setup(void) {
-    ld = lms_tk_loader(err, sizeof err);
-    ck_assert_msg(ld, "%s", err);
-}
-static void teardown(void) {
-    lms_loader_free(ld);
-}
 
 /* ---- mock children ---------------------------------------------------------
  */
@@ -156,8 +147,8 @@ static lms_layer *make(const char *const *kvs, int flags) {
                          {"k_norm", "layernorm", NULL},
                          {NULL, NULL, NULL}};
     lms_layer *L, *c;
-    ck_assert_msg(lms_tk_layer_new(&L, ld, "causal_attention", kvs,
-                                   (flags & QKN) ? ch : NULL, err,
+    ck_assert_msg(lms_tk_layer_new(&L, lms_tks_loader(), "causal_attention",
+                                   kvs, (flags & QKN) ? ch : NULL, err,
                                    sizeof err) == 0,
                   "%s", err);
     if (flags & CAP) {
@@ -304,21 +295,10 @@ static void check_reference(const char *const *kvs, int flags,
  * ---------------------------------------------------------------------- */
 
 START_TEST(test_descriptor) {
-    const lms_plugin *p;
-    ck_assert_msg(lms_loader_get(ld, "causal_attention", &p, err, sizeof err) ==
-                      0,
-                  "%s", err);
-    const lms_descriptor *d = p->desc;
-    ck_assert_int_eq(d->abi_major, LMS_ABI_MAJOR);
-    ck_assert_uint_eq(d->size, sizeof(lms_descriptor));
-    ck_assert_str_eq(d->name, "causal_attention");
-    ck_assert_int_eq(d->kind, LMS_KIND_ATTENTION);
-    ck_assert_str_eq(d->version, "1.0.0");
-    ck_assert(d->summary && d->summary[0]);
-    ck_assert_str_eq(d->keys[0].name, "n_head");
-    ck_assert_int_eq(d->keys[0].type, LMS_VALUE_INT);
-    ck_assert_str_eq(d->keys[0].default_value, "0");
-    ck_assert(d->keys[1].name == NULL);
+    const lms_key keys[] = {{"n_head", LMS_VALUE_INT, "0", NULL},
+                            {NULL, 0, NULL, NULL}};
+    const lms_descriptor *d =
+        lms_tks_check_descriptor(LMS_KIND_ATTENTION, "1.0.0", keys);
     const char *slots[] = {"q_norm", "k_norm", "score_cap", "prob_map"};
     const int kinds[] = {LMS_KIND_NORM, LMS_KIND_NORM, LMS_KIND_SCORE_MAP,
                          LMS_KIND_PROB_MAP};
@@ -333,15 +313,10 @@ END_TEST
 START_TEST(test_keys) {
     const char *bad[] = {"-1", "1.5", "two", "", "1e3"};
     for (int i = 0; i < 5; i++) {
-        lms_layer *L = make(NULL, 0);
-        err[0] = '\0';
-        ck_assert(lms_layer_set(L, "n_head", bad[i], err, sizeof err) != 0);
         char want[64];
         snprintf(want, sizeof want, "(got '%s')", bad[i]);
-        ck_assert_msg(strstr(err, "must be an integer >= 0") &&
-                          strstr(err, want),
-                      "%s", err);
-        lms_layer_free(L);
+        lms_tks_expect_bad("n_head", bad[i], "must be an integer >= 0");
+        lms_tks_expect_bad("n_head", bad[i], want);
     }
     lms_layer *L = make((const char *[]){"n_head=4", NULL}, 0);
     ck_assert(lms_layer_set(L, "heads", "4", err, sizeof err) != 0);
@@ -498,23 +473,11 @@ START_TEST(test_huge_scores) {
 }
 END_TEST
 
+/* 60 s a test: the reference and gradient checks are slow. */
 int main(void) {
-    Suite *s = suite_create("causal_attention");
-    TCase *tc = tcase_create("core");
-    tcase_set_timeout(tc, 60);
-    tcase_add_checked_fixture(tc, setup, teardown);
-    tcase_add_test(tc, test_descriptor);
-    tcase_add_test(tc, test_keys);
-    tcase_add_test(tc, test_plan);
-    tcase_add_test(tc, test_forward_reference);
-    tcase_add_test(tc, test_long_sequence);
-    tcase_add_test(tc, test_gradients);
-    tcase_add_test(tc, test_causality);
-    tcase_add_test(tc, test_huge_scores);
-    suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_ENV);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    const TTest *tests[] = {
+        test_descriptor,        test_keys,          test_plan,
+        test_forward_reference, test_long_sequence, test_gradients,
+        test_causality,         test_huge_scores,   NULL};
+    return lms_tks_main_timeout("causal_attention", tests, 60);
 }

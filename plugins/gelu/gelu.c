@@ -11,10 +11,10 @@
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "lmstab/plugin.h"
+#include "lmstab/plugin_util.h"
 
 /* Hot loops are compiled for AVX-512, AVX2+FMA and baseline x86-64 and
  * picked at load time (GCC function multi-versioning), so the portable
@@ -95,24 +95,21 @@ LMS_HOT static void gelu_backward(float *dx, const float *dy, const float *x,
     }
 }
 
-static void *ge_create(const lms_host *host, char *err, size_t errlen) {
-    (void)host;
-    gelu *s = calloc(1, sizeof *s);
-    if (!s)
-        snprintf(err, errlen, "out of memory");
-    return s;
-}
+static const lms_key ge_keys[] = {{NULL, 0, NULL, NULL}};
 
-static void ge_destroy(void *self) {
-    free(self);
-}
-
+/* The core refuses every key first (there are none); this only answers a
+ * direct call. */
 static int ge_set(void *self, const char *key, const char *value, char *err,
                   size_t errlen) {
     (void)self;
     (void)value;
     snprintf(err, errlen, "unknown key '%s' (gelu takes no keys)", key);
     return -1;
+}
+
+static void *ge_create(const lms_host *host, char *err, size_t errlen) {
+    (void)host;
+    return lms_state_new(sizeof(gelu), ge_keys, ge_set, err, errlen);
 }
 
 static int ge_plan(void *self, const lms_model_info *model, lms_plan *plan,
@@ -145,8 +142,6 @@ static void ge_backward(void *self, const lms_bwd *a) {
                       (size_t)(n - i < GELU_CHUNK ? n - i : GELU_CHUNK));
 }
 
-static const lms_key ge_keys[] = {{NULL, 0, NULL, NULL}};
-
 static const lms_descriptor ge_desc = {
     .abi_major = LMS_ABI_MAJOR,
     .abi_minor = LMS_ABI_MINOR,
@@ -162,7 +157,7 @@ static const lms_descriptor ge_desc = {
     .plan = ge_plan,
     .forward = ge_forward,
     .backward = ge_backward,
-    .destroy = ge_destroy,
+    .destroy = lms_state_free,
 };
 
 LMS_PLUGIN_ENTRY(&ge_desc)

@@ -4,28 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "testkit.h"
+#include "tk_suite.h"
 
-static lms_loader *ld;
 static char err[1024];
-
-static void setup(void) {
-    ld = lms_tk_loader(err, sizeof err);
-    ck_assert_msg(ld, "%s", err);
-}
-static void teardown(void) {
-    lms_loader_free(ld);
-}
-
-static void build(lms_tk *t, int B, int T, int cols) {
-    lms_layer *L;
-    ck_assert_msg(
-        lms_tk_layer_new(&L, ld, "gelu", NULL, NULL, err, sizeof err) == 0,
-        "%s", err);
-    lms_model_info mi = lms_tk_model_small();
-    ck_assert_msg(lms_tk_setup(t, L, &mi, B, T, cols, err, sizeof err) == 0,
-                  "%s", err);
-}
 
 /* PyTorch's formula in double */
 static double gelu_ref(double x) {
@@ -40,25 +21,16 @@ static double dgelu_ref(double x) {
 }
 
 START_TEST(test_descriptor) {
-    const lms_plugin *p;
-    ck_assert_msg(lms_loader_get(ld, "gelu", &p, err, sizeof err) == 0, "%s",
-                  err);
-    const lms_descriptor *d = p->desc;
-    ck_assert_int_eq(d->abi_major, LMS_ABI_MAJOR);
-    ck_assert_uint_eq(d->size, sizeof(lms_descriptor));
-    ck_assert_str_eq(d->name, "gelu");
-    ck_assert_int_eq(d->kind, LMS_KIND_ACTIVATION);
-    ck_assert_str_eq(d->version, "1.0.0");
-    ck_assert(d->summary && d->summary[0]);
+    const lms_key keys[] = {{NULL, 0, NULL, NULL}}; /* no keys */
+    const lms_descriptor *d =
+        lms_tks_check_descriptor(LMS_KIND_ACTIVATION, "1.0.0", keys);
     ck_assert(d->keys && d->keys[0].name == NULL);
     ck_assert(d->slots == NULL);
 }
 END_TEST
 
 START_TEST(test_keys) {
-    lms_layer *L;
-    ck_assert(lms_tk_layer_new(&L, ld, "gelu", NULL, NULL, err, sizeof err) ==
-              0);
+    lms_layer *L = lms_tks_make(NULL);
     ck_assert(lms_layer_set(L, "approximate", "none", err, sizeof err) != 0);
     ck_assert_msg(strstr(err, "accepted: (none)"), "%s", err);
     lms_layer_free(L);
@@ -67,7 +39,7 @@ END_TEST
 
 START_TEST(test_forward_values) {
     lms_tk t;
-    build(&t, 1, 1, 4);
+    lms_tks_build(&t, NULL, 1, 1, 4);
     const float x[4] = {1, -1, 0.5f, 3};
     const double want[4] = {0.8411919906082768, -0.15880800939172324,
                             0.34571400982514394, 2.996362607918227};
@@ -83,7 +55,7 @@ END_TEST
 /* forward and derivative against double over [-12, 12] */
 START_TEST(test_reference_range) {
     lms_tk t;
-    build(&t, 4, 8, 128); /* 4096 points */
+    lms_tks_build(&t, NULL, 4, 8, 128); /* 4096 points */
     size_t n = t.rows * 128;
     for (size_t i = 0; i < n; i++)
         t.x[i] = -12.0f + 24.0f * (float)i / (float)(n - 1);
@@ -105,7 +77,7 @@ END_TEST
 
 START_TEST(test_extremes) {
     lms_tk t;
-    build(&t, 1, 1, 10);
+    lms_tks_build(&t, NULL, 1, 1, 10);
     const float x[10] = {100,    -100, 1e4f,  -1e4f, 1e30f,
                          -1e30f, 0,    -0.0f, NAN,   44};
     memcpy(t.x, x, sizeof x);
@@ -135,7 +107,7 @@ END_TEST
 
 START_TEST(test_gradients) {
     lms_tk t;
-    build(&t, 2, 8, 32);
+    lms_tks_build(&t, NULL, 2, 8, 32);
     lms_tk_fill(t.x, t.rows * 32, 4, -4, 4);
     int rc = lms_tk_gradcheck(&t, NULL, NULL, err, sizeof err);
     ck_assert_msg(rc == 0, "%s", err);
@@ -144,19 +116,12 @@ START_TEST(test_gradients) {
 END_TEST
 
 int main(void) {
-    Suite *s = suite_create("gelu");
-    TCase *tc = tcase_create("core");
-    tcase_add_checked_fixture(tc, setup, teardown);
-    tcase_add_test(tc, test_descriptor);
-    tcase_add_test(tc, test_keys);
-    tcase_add_test(tc, test_forward_values);
-    tcase_add_test(tc, test_reference_range);
-    tcase_add_test(tc, test_extremes);
-    tcase_add_test(tc, test_gradients);
-    suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_ENV);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    const TTest *tests[] = {test_descriptor,
+                            test_keys,
+                            test_forward_values,
+                            test_reference_range,
+                            test_extremes,
+                            test_gradients,
+                            NULL};
+    return lms_tks_main("gelu", tests);
 }

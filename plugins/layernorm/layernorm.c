@@ -11,13 +11,13 @@
  * Shapes: x, y: (rows, C); weight, bias: (C);
  *         cache mean_hi, mean_lo, rstd: (rows, G) each.
  */
-#include <errno.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "lmstab/plugin.h"
+#include "lmstab/plugin_util.h"
 
 #define GROUPS_PER_HEAD (-1)
 
@@ -44,91 +44,44 @@ typedef struct layernorm {
     size_t rows;
 } layernorm;
 
-/* ---- key parsing ------------------------------------------------------- */
-
-static int parse_number(const char *s, double *out) {
-    char *end;
-    errno = 0;
-    double d = strtod(s, &end);
-    if (end == s || *end != '\0' || errno == ERANGE || !isfinite(d))
-        return -1;
-    *out = d;
-    return 0;
-}
-
-static int parse_int(const char *s, long lo, long hi, long *out) {
-    char *end;
-    errno = 0;
-    long v = strtol(s, &end, 10);
-    if (end == s || *end != '\0' || errno == ERANGE || v < lo || v > hi)
-        return -1;
-    *out = v;
-    return 0;
-}
-
-static int parse_bool(const char *s, int *out) {
-    if (!strcmp(s, "true") || !strcmp(s, "1"))
-        *out = 1;
-    else if (!strcmp(s, "false") || !strcmp(s, "0"))
-        *out = 0;
-    else
-        return -1;
-    return 0;
-}
-
 /* ---- hooks -------------------------------------------------------------- */
 
-static void *ln_create(const lms_host *host, char *err, size_t errlen) {
-    (void)host;
-    layernorm *s = calloc(1, sizeof *s);
-    if (!s) {
-        snprintf(err, errlen, "out of memory");
-        return NULL;
-    }
-    s->eps = 1e-5f;
-    s->bias = 1;
-    s->groups = 1;
-    return s;
-}
+static const lms_key ln_keys[] = {
+    {"eps", LMS_VALUE_FLOAT, "1e-5", "added to the variance; finite > 0"},
+    {"bias", LMS_VALUE_BOOL, "true", "learn an additive bias (true/false)"},
+    {"groups", LMS_VALUE_STRING, "1",
+     "normalise each of this many equal contiguous chunks of a row "
+     "separately (must divide the row width; 3 = q/k/v of a fused qkv), or "
+     "'heads' = one chunk per head_dim"},
+    {NULL, 0, NULL, NULL},
+};
 
-static void ln_destroy(void *self) {
-    free(self);
-}
+static const lms_field ln_fields[] = {
+    {"eps", LMS_FIELD_FLOAT, offsetof(layernorm, eps), LMS_GT, 0, 0, NULL,
+     NULL},
+    {"bias", LMS_FIELD_BOOL, offsetof(layernorm, bias), 0, 0, 0, NULL, NULL},
+    {"groups", LMS_FIELD_INT, offsetof(layernorm, groups), LMS_GE | LMS_LE, 1,
+     1 << 20, "an integer >= 1 or 'heads'", NULL},
+    {NULL, 0, 0, 0, 0, 0, NULL, NULL},
+};
 
 static int ln_set(void *self, const char *key, const char *value, char *err,
                   size_t errlen) {
     layernorm *s = self;
-    if (!strcmp(key, "eps")) {
-        double d;
-        if (parse_number(value, &d) != 0 || !(d > 0) || !((float)d > 0) ||
-            !isfinite((float)d)) {
-            snprintf(err, errlen, "must be a finite number > 0 (got '%s')",
-                     value);
-            return -1;
-        }
-        s->eps = (float)d;
-    } else if (!strcmp(key, "bias")) {
-        if (parse_bool(value, &s->bias) != 0) {
-            snprintf(err, errlen, "must be true or false (got '%s')", value);
-            return -1;
-        }
-    } else if (!strcmp(key, "groups")) {
-        long v;
-        if (!strcmp(value, "heads")) {
-            s->groups = GROUPS_PER_HEAD;
-        } else if (parse_int(value, 1, 1 << 20, &v) == 0) {
-            s->groups = (int)v;
-            s->groups_heads = 0;
-        } else {
-            snprintf(err, errlen,
-                     "must be an integer >= 1 or 'heads' (got '%s')", value);
-            return -1;
-        }
-    } else {
-        snprintf(err, errlen, "unknown key '%s'", key);
-        return -1;
+    if (!strcmp(key, "groups") && !strcmp(value, "heads")) {
+        s->groups = GROUPS_PER_HEAD;
+        return 0;
     }
+    if (lms_fields_set(self, ln_fields, key, value, err, errlen) != 0)
+        return -1;
+    if (!strcmp(key, "groups"))
+        s->groups_heads = 0; /* a number replaces a resolved 'heads' */
     return 0;
+}
+
+static void *ln_create(const lms_host *host, char *err, size_t errlen) {
+    (void)host;
+    return lms_state_new(sizeof(layernorm), ln_keys, ln_set, err, errlen);
 }
 
 static int ln_plan(void *self, const lms_model_info *model, lms_plan *plan,
@@ -327,16 +280,6 @@ static void ln_backward(void *self, const lms_bwd *a) {
     }
 }
 
-static const lms_key ln_keys[] = {
-    {"eps", LMS_VALUE_FLOAT, "1e-5", "added to the variance; finite > 0"},
-    {"bias", LMS_VALUE_BOOL, "true", "learn an additive bias (true/false)"},
-    {"groups", LMS_VALUE_STRING, "1",
-     "normalise each of this many equal contiguous chunks of a row "
-     "separately (must divide the row width; 3 = q/k/v of a fused qkv), or "
-     "'heads' = one chunk per head_dim"},
-    {NULL, 0, NULL, NULL},
-};
-
 static const lms_descriptor ln_desc = {
     .abi_major = LMS_ABI_MAJOR,
     .abi_minor = LMS_ABI_MINOR,
@@ -353,7 +296,7 @@ static const lms_descriptor ln_desc = {
     .plan = ln_plan,
     .forward = ln_forward,
     .backward = ln_backward,
-    .destroy = ln_destroy,
+    .destroy = lms_state_free,
 };
 
 LMS_PLUGIN_ENTRY(&ln_desc)

@@ -4,34 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "testkit.h"
+#include "tk_suite.h"
 
-static lms_loader *ld;
 static char err[1024];
-
-static void setup(void) {
-    ld = lms_tk_loader(err, sizeof err);
-    ck_assert_msg(ld, "%s", err);
-}
-static void teardown(void) {
-    lms_loader_free(ld);
-}
-
-static lms_layer *make(const char *const *kvs) {
-    lms_layer *L;
-    ck_assert_msg(
-        lms_tk_layer_new(&L, ld, "layernorm", kvs, NULL, err, sizeof err) == 0,
-        "%s", err);
-    return L;
-}
-
-/* Plan at (B*T, cols) of the small model and bind buffers. */
-static void build(lms_tk *t, const char *const *kvs, int B, int T, int cols) {
-    lms_model_info mi = lms_tk_model_small();
-    ck_assert_msg(
-        lms_tk_setup(t, make(kvs), &mi, B, T, cols, err, sizeof err) == 0, "%s",
-        err);
-}
 
 /* double reference: y (rows, C) from x, w, b (b may be NULL) */
 static void reference(double *y, const float *x, const float *w, const float *b,
@@ -63,56 +38,34 @@ static double max_diff_d(const float *a, const double *b, size_t n) {
 }
 
 START_TEST(test_descriptor) {
-    const lms_plugin *p;
-    ck_assert_msg(lms_loader_get(ld, "layernorm", &p, err, sizeof err) == 0,
-                  "%s", err);
-    const lms_descriptor *d = p->desc;
-    ck_assert_int_eq(d->abi_major, LMS_ABI_MAJOR);
-    ck_assert_int_eq(d->abi_minor, LMS_ABI_MINOR);
-    ck_assert_uint_eq(d->size, sizeof(lms_descriptor));
-    ck_assert_str_eq(d->name, "layernorm");
-    ck_assert_int_eq(d->kind, LMS_KIND_NORM);
-    ck_assert_str_eq(d->version, "1.0.0");
-    ck_assert(d->summary && d->summary[0]);
+    const lms_key keys[] = {
+        {"eps", LMS_VALUE_FLOAT, "1e-5", NULL},
+        {"bias", LMS_VALUE_BOOL, "true", NULL},
+        {"groups", LMS_VALUE_STRING, "1", NULL}, /* an int or heads */
+        {NULL, 0, NULL, NULL}};
+    const lms_descriptor *d =
+        lms_tks_check_descriptor(LMS_KIND_NORM, "1.0.0", keys);
     ck_assert(d->slots == NULL);
-    const char *names[] = {"eps", "bias", "groups"};
-    const int types[] = {LMS_VALUE_FLOAT, LMS_VALUE_BOOL, LMS_VALUE_STRING};
-    const char *defs[] = {"1e-5", "true", "1"};
-    for (int i = 0; i < 3; i++) {
-        ck_assert_str_eq(d->keys[i].name, names[i]);
-        ck_assert_int_eq(d->keys[i].type, types[i]);
-        ck_assert_str_eq(d->keys[i].default_value, defs[i]);
-        ck_assert(d->keys[i].help && d->keys[i].help[0]);
-    }
-    ck_assert(d->keys[3].name == NULL);
 }
 END_TEST
 
-static void expect_bad(const char *key, const char *value, const char *msg) {
-    lms_layer *L = make(NULL);
-    err[0] = '\0';
-    ck_assert_msg(lms_layer_set(L, key, value, err, sizeof err) != 0,
-                  "%s = '%s' accepted", key, value);
-    ck_assert_msg(strstr(err, msg), "%s = '%s': got message '%s'", key, value,
-                  err);
-    lms_layer_free(L);
-}
-
 START_TEST(test_keys) {
-    expect_bad("eps", "-5", "must be a finite number > 0 (got '-5')");
-    expect_bad("eps", "0", "must be a finite number > 0 (got '0')");
-    expect_bad("eps", "nan", "(got 'nan')");
-    expect_bad("eps", "inf", "(got 'inf')");
-    expect_bad("eps", "1e-5x", "(got '1e-5x')");
-    expect_bad("eps", "", "(got '')");
-    expect_bad("eps", "1e-999", "(got '1e-999')");
-    expect_bad("bias", "maybe", "must be true or false (got 'maybe')");
-    expect_bad("groups", "1.5", "must be an integer >= 1 or 'heads' (got '1.5')");
-    expect_bad("groups", "0", "must be an integer >= 1 or 'heads' (got '0')");
-    expect_bad("groups", "-2", "(got '-2')");
-    expect_bad("groups", "99999999999999999999", "(got '9999");
-    lms_layer *L = make((const char *[]){"eps=1e-6", "bias=false", "groups=4",
-                                         "bias=true", NULL});
+    lms_tks_expect_bad("eps", "-5", "must be a finite number > 0 (got '-5')");
+    lms_tks_expect_bad("eps", "0", "must be a finite number > 0 (got '0')");
+    lms_tks_expect_bad("eps", "nan", "(got 'nan')");
+    lms_tks_expect_bad("eps", "inf", "(got 'inf')");
+    lms_tks_expect_bad("eps", "1e-5x", "(got '1e-5x')");
+    lms_tks_expect_bad("eps", "", "(got '')");
+    lms_tks_expect_bad("eps", "1e-999", "(got '1e-999')");
+    lms_tks_expect_bad("bias", "maybe", "must be true or false (got 'maybe')");
+    lms_tks_expect_bad("groups", "1.5",
+                       "must be an integer >= 1 or 'heads' (got '1.5')");
+    lms_tks_expect_bad("groups", "0",
+                       "must be an integer >= 1 or 'heads' (got '0')");
+    lms_tks_expect_bad("groups", "-2", "(got '-2')");
+    lms_tks_expect_bad("groups", "99999999999999999999", "(got '9999");
+    lms_layer *L = lms_tks_make((const char *[]){
+        "eps=1e-6", "bias=false", "groups=4", "bias=true", NULL});
     ck_assert(lms_layer_set(L, "no_such", "1", err, sizeof err) != 0);
     ck_assert_msg(strstr(err, "accepted: eps, bias, groups"), "%s", err);
     lms_layer_free(L);
@@ -121,7 +74,7 @@ END_TEST
 
 START_TEST(test_plan) {
     lms_tk t;
-    build(&t, NULL, 2, 8, 32);
+    lms_tks_build(&t, NULL, 2, 8, 32);
     const lms_plan *p = &t.L->plan;
     ck_assert_int_eq(p->out_cols, 32);
     ck_assert_int_eq(p->n_params, 2);
@@ -136,13 +89,14 @@ START_TEST(test_plan) {
     ck_assert_uint_eq(p->cache_floats, 3 * 16);
     lms_tk_free(&t);
 
-    build(&t, (const char *[]){"bias=false", "groups=4", NULL}, 2, 8, 32);
+    lms_tks_build(&t, (const char *[]){"bias=false", "groups=4", NULL}, 2, 8,
+                  32);
     ck_assert_int_eq(t.L->plan.n_params, 1);
     ck_assert_uint_eq(t.L->plan.cache_floats, 3 * 16 * 4);
     lms_tk_free(&t);
 
     lms_model_info mi = lms_tk_model_small();
-    lms_layer *L = make((const char *[]){"groups=3", NULL});
+    lms_layer *L = lms_tks_make((const char *[]){"groups=3", NULL});
     ck_assert(lms_layer_plan(L, &mi, 16, 32, err, sizeof err) != 0);
     ck_assert_msg(strstr(err, "groups = 3") && strstr(err, "32"), "%s", err);
     lms_layer_free(L);
@@ -151,7 +105,7 @@ END_TEST
 
 START_TEST(test_forward_hand) {
     lms_tk t;
-    build(&t, NULL, 1, 1, 4);
+    lms_tks_build(&t, NULL, 1, 1, 4);
     const float x[4] = {1, 2, 3, 4};
     memcpy(t.x, x, sizeof x);
     for (int i = 0; i < 4; i++) {
@@ -170,7 +124,7 @@ END_TEST
 static void check_reference(const char *const *kvs, int G, int has_bias,
                             float offset) {
     lms_tk t;
-    build(&t, kvs, 2, 8, 48);
+    lms_tks_build(&t, kvs, 2, 8, 48);
     lms_tk_init_params(&t, 5);
     lms_tk_fill_input(&t, 6);
     size_t n = t.rows * 48;
@@ -199,7 +153,7 @@ END_TEST
 
 static void gradcheck(const char *const *kvs, int B, int T, int cols) {
     lms_tk t;
-    build(&t, kvs, B, T, cols);
+    lms_tks_build(&t, kvs, B, T, cols);
     lms_tk_init_params(&t, 7);
     lms_tk_fill_input(&t, 8);
     lms_tk_gc_result r;
@@ -222,8 +176,8 @@ END_TEST
  * (d_model 32, 2 heads, head_dim 16) has 96 features -> 6 groups. */
 START_TEST(test_groups_heads) {
     lms_tk a, b;
-    build(&a, (const char *[]){"groups=heads", NULL}, 2, 4, 96);
-    build(&b, (const char *[]){"groups=6", NULL}, 2, 4, 96);
+    lms_tks_build(&a, (const char *[]){"groups=heads", NULL}, 2, 4, 96);
+    lms_tks_build(&b, (const char *[]){"groups=6", NULL}, 2, 4, 96);
     lms_tk_fill_input(&a, 7);
     memcpy(b.x, a.x, a.rows * 96 * sizeof(float));
     lms_tk_forward(&a);
@@ -231,18 +185,19 @@ START_TEST(test_groups_heads) {
     ck_assert_double_eq(lms_tk_max_abs_diff(a.y, b.y, a.rows * 96), 0.0);
     lms_tk_free(&a);
     lms_tk_free(&b);
-    lms_layer *L = make((const char *[]){"groups=heads", NULL});
+    lms_layer *L = lms_tks_make((const char *[]){"groups=heads", NULL});
     lms_model_info mi = lms_tk_model_small();
     lms_tk t;
     ck_assert_int_ne(lms_tk_setup(&t, L, &mi, 2, 4, 40, err, sizeof err), 0);
     ck_assert_msg(strstr(err, "groups = heads needs the 40 input features to "
-                              "be a multiple of head_dim = 16"), "%s", err);
+                              "be a multiple of head_dim = 16"),
+                  "%s", err);
 }
 END_TEST
 
 START_TEST(test_constant_rows) {
     lms_tk t;
-    build(&t, NULL, 2, 8, 32);
+    lms_tks_build(&t, NULL, 2, 8, 32);
     lms_tk_init_params(&t, 9);
     for (size_t i = 0; i < t.rows * 32; i++)
         t.x[i] = (i / 32) % 2 ? 7.25f : -1e4f; /* constant per row */
@@ -261,7 +216,7 @@ END_TEST
 
 START_TEST(test_nan_propagates) {
     lms_tk t;
-    build(&t, NULL, 1, 2, 8);
+    lms_tks_build(&t, NULL, 1, 2, 8);
     lms_tk_init_params(&t, 9);
     lms_tk_fill_input(&t, 1);
     t.x[3] = NAN;
@@ -275,22 +230,15 @@ START_TEST(test_nan_propagates) {
 END_TEST
 
 int main(void) {
-    Suite *s = suite_create("layernorm");
-    TCase *tc = tcase_create("core");
-    tcase_add_checked_fixture(tc, setup, teardown);
-    tcase_add_test(tc, test_descriptor);
-    tcase_add_test(tc, test_keys);
-    tcase_add_test(tc, test_plan);
-    tcase_add_test(tc, test_forward_hand);
-    tcase_add_test(tc, test_forward_reference);
-    tcase_add_test(tc, test_gradients);
-    tcase_add_test(tc, test_groups_heads);
-    tcase_add_test(tc, test_constant_rows);
-    tcase_add_test(tc, test_nan_propagates);
-    suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_ENV);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    const TTest *tests[] = {test_descriptor,
+                            test_keys,
+                            test_plan,
+                            test_forward_hand,
+                            test_forward_reference,
+                            test_gradients,
+                            test_groups_heads,
+                            test_constant_rows,
+                            test_nan_propagates,
+                            NULL};
+    return lms_tks_main("layernorm", tests);
 }

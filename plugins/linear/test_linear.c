@@ -4,85 +4,39 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "testkit.h"
+#include "tk_suite.h"
 
-static lms_loader *ld;
 static char err[1024];
 
-static void setup(void) {
-    ld = lms_tk_loader(err, sizeof err);
-    ck_assert_msg(ld, "%s", err);
-}
-static void teardown(void) {
-    lms_loader_free(ld);
-}
-
-static lms_layer *make(const char *const *kvs) {
-    lms_layer *L;
-    ck_assert_msg(
-        lms_tk_layer_new(&L, ld, "linear", kvs, NULL, err, sizeof err) == 0,
-        "%s", err);
-    return L;
-}
-
-static void build(lms_tk *t, const char *const *kvs, int B, int T, int cols) {
-    lms_model_info mi = lms_tk_model_small();
-    ck_assert_msg(
-        lms_tk_setup(t, make(kvs), &mi, B, T, cols, err, sizeof err) == 0, "%s",
-        err);
-}
-
 START_TEST(test_descriptor) {
-    const lms_plugin *p;
-    ck_assert_msg(lms_loader_get(ld, "linear", &p, err, sizeof err) == 0, "%s",
-                  err);
-    const lms_descriptor *d = p->desc;
-    ck_assert_int_eq(d->abi_major, LMS_ABI_MAJOR);
-    ck_assert_uint_eq(d->size, sizeof(lms_descriptor));
-    ck_assert_str_eq(d->name, "linear");
-    ck_assert_int_eq(d->kind, LMS_KIND_LINEAR);
-    ck_assert_str_eq(d->version, "1.0.0");
-    ck_assert(d->summary && d->summary[0]);
+    const lms_key keys[] = {{"out_mult", LMS_VALUE_INT, "1", NULL},
+                            {"out", LMS_VALUE_INT, "0", NULL},
+                            {"bias", LMS_VALUE_BOOL, "true", NULL},
+                            {"init_std", LMS_VALUE_FLOAT, "0.02", NULL},
+                            {"residual_init", LMS_VALUE_BOOL, "false", NULL},
+                            {NULL, 0, NULL, NULL}};
+    const lms_descriptor *d =
+        lms_tks_check_descriptor(LMS_KIND_LINEAR, "1.0.0", keys);
     ck_assert(d->slots == NULL);
-    const char *names[] = {"out_mult", "out", "bias", "init_std",
-                           "residual_init"};
-    const int types[] = {LMS_VALUE_INT, LMS_VALUE_INT, LMS_VALUE_BOOL,
-                         LMS_VALUE_FLOAT, LMS_VALUE_BOOL};
-    const char *defs[] = {"1", "0", "true", "0.02", "false"};
-    for (int i = 0; i < 5; i++) {
-        ck_assert_str_eq(d->keys[i].name, names[i]);
-        ck_assert_int_eq(d->keys[i].type, types[i]);
-        ck_assert_str_eq(d->keys[i].default_value, defs[i]);
-        ck_assert(d->keys[i].help && d->keys[i].help[0]);
-    }
-    ck_assert(d->keys[5].name == NULL);
 }
 END_TEST
 
-static void expect_bad(const char *key, const char *value, const char *msg) {
-    lms_layer *L = make(NULL);
-    err[0] = '\0';
-    ck_assert_msg(lms_layer_set(L, key, value, err, sizeof err) != 0,
-                  "%s = '%s' accepted", key, value);
-    ck_assert_msg(strstr(err, msg), "%s = '%s': got message '%s'", key, value,
-                  err);
-    lms_layer_free(L);
-}
-
 START_TEST(test_keys) {
-    expect_bad("out_mult", "0", "must be an integer >= 1 (got '0')");
-    expect_bad("out_mult", "1.5", "must be an integer >= 1 (got '1.5')");
-    expect_bad("out_mult", "three", "(got 'three')");
-    expect_bad("out", "-1", "must be an integer >= 0");
-    expect_bad("out", "-1", "(got '-1')");
-    expect_bad("bias", "maybe", "must be true or false (got 'maybe')");
-    expect_bad("residual_init", "yes please", "(got 'yes please')");
-    expect_bad("init_std", "-5", "must be a finite number > 0 (got '-5')");
-    expect_bad("init_std", "nan", "(got 'nan')");
-    expect_bad("init_std", "1e400", "(got '1e400')");
-    lms_layer *L =
-        make((const char *[]){"out_mult=4", "out=7", "bias=false",
-                              "init_std=0.5", "residual_init=true", NULL});
+    lms_tks_expect_bad("out_mult", "0", "must be an integer >= 1 (got '0')");
+    lms_tks_expect_bad("out_mult", "1.5",
+                       "must be an integer >= 1 (got '1.5')");
+    lms_tks_expect_bad("out_mult", "three", "(got 'three')");
+    lms_tks_expect_bad("out", "-1", "must be an integer >= 0");
+    lms_tks_expect_bad("out", "-1", "(got '-1')");
+    lms_tks_expect_bad("bias", "maybe", "must be true or false (got 'maybe')");
+    lms_tks_expect_bad("residual_init", "yes please", "(got 'yes please')");
+    lms_tks_expect_bad("init_std", "-5",
+                       "must be a finite number > 0 (got '-5')");
+    lms_tks_expect_bad("init_std", "nan", "(got 'nan')");
+    lms_tks_expect_bad("init_std", "1e400", "(got '1e400')");
+    lms_layer *L = lms_tks_make((const char *[]){"out_mult=4", "out=7",
+                                                 "bias=false", "init_std=0.5",
+                                                 "residual_init=true", NULL});
     ck_assert(lms_layer_set(L, "width", "1", err, sizeof err) != 0);
     ck_assert_msg(strstr(err, "accepted: out_mult, out, bias, init_std, "
                               "residual_init"),
@@ -93,7 +47,7 @@ END_TEST
 
 START_TEST(test_plan) {
     lms_tk t;
-    build(&t, (const char *[]){"out_mult=3", NULL}, 2, 8, 32);
+    lms_tks_build(&t, (const char *[]){"out_mult=3", NULL}, 2, 8, 32);
     const lms_plan *p = &t.L->plan;
     ck_assert_int_eq(p->out_cols, 96);
     ck_assert_int_eq(p->n_params, 2);
@@ -109,10 +63,10 @@ START_TEST(test_plan) {
     ck_assert_int_eq(p->params[1].init, LMS_INIT_ZEROS);
     lms_tk_free(&t);
 
-    build(&t,
-          (const char *[]){"out=10", "out_mult=4", "bias=false",
-                           "residual_init=true", "init_std=0.1", NULL},
-          2, 8, 128);
+    lms_tks_build(&t,
+                  (const char *[]){"out=10", "out_mult=4", "bias=false",
+                                   "residual_init=true", "init_std=0.1", NULL},
+                  2, 8, 128);
     p = &t.L->plan;
     ck_assert_int_eq(p->out_cols, 10);
     ck_assert_int_eq(p->n_params, 1);
@@ -125,7 +79,7 @@ END_TEST
 
 START_TEST(test_forward_hand) {
     lms_tk t;
-    build(&t, (const char *[]){"out=3", NULL}, 1, 2, 2);
+    lms_tks_build(&t, (const char *[]){"out=3", NULL}, 1, 2, 2);
     const float w[6] = {1, 2, 3, 4, 5, 6}, b[3] = {0.5f, -1, 2};
     const float x[4] = {1, -1, 0.5f, 2};
     memcpy(t.L->w[0], w, sizeof w);
@@ -153,7 +107,7 @@ END_TEST
 
 START_TEST(test_forward_reference) {
     lms_tk t;
-    build(&t, (const char *[]){"out_mult=3", NULL}, 2, 8, 32);
+    lms_tks_build(&t, (const char *[]){"out_mult=3", NULL}, 2, 8, 32);
     lms_tk_init_params(&t, 1);
     lms_tk_fill(t.L->w[0], 96 * 32, 2, -1, 1);
     lms_tk_fill_input(&t, 3);
@@ -173,7 +127,7 @@ END_TEST
 
 static void gradcheck(const char *const *kvs, int B, int T, int cols) {
     lms_tk t;
-    build(&t, kvs, B, T, cols);
+    lms_tks_build(&t, kvs, B, T, cols);
     lms_tk_init_params(&t, 7);
     lms_tk_fill_input(&t, 8);
     int rc = lms_tk_gradcheck(&t, NULL, NULL, err, sizeof err);
@@ -190,19 +144,8 @@ START_TEST(test_gradients) {
 END_TEST
 
 int main(void) {
-    Suite *s = suite_create("linear");
-    TCase *tc = tcase_create("core");
-    tcase_add_checked_fixture(tc, setup, teardown);
-    tcase_add_test(tc, test_descriptor);
-    tcase_add_test(tc, test_keys);
-    tcase_add_test(tc, test_plan);
-    tcase_add_test(tc, test_forward_hand);
-    tcase_add_test(tc, test_forward_reference);
-    tcase_add_test(tc, test_gradients);
-    suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_ENV);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    const TTest *tests[] = {
+        test_descriptor,        test_keys,      test_plan, test_forward_hand,
+        test_forward_reference, test_gradients, NULL};
+    return lms_tks_main("linear", tests);
 }

@@ -36,17 +36,14 @@
 #include <string.h>
 
 #include "lmstab/plugin.h"
+#include "lmstab/plugin_linear.h"
 #include "lmstab/plugin_util.h"
 
 #define SR_TINY 1e-12 /* floor of norms and of sigma (a zero W gives y = b) */
 
 typedef struct sigma_reparam {
     const lms_host *host;
-    int out_mult;
-    int out;
-    int bias;
-    float init_std;
-    int residual_init;
+    lms_linear_cfg cfg; /* the keys, as linear's */
     /* planned */
     int in_f, out_f;
     int iw, ib, ig, iu; /* parameter indices; ib = -1 without bias */
@@ -55,43 +52,19 @@ typedef struct sigma_reparam {
 /* ---- hooks -------------------------------------------------------------- */
 
 static const lms_key sr_keys[] = {
-    {"out_mult", LMS_VALUE_INT, "1",
-     "output width = out_mult * d_model (integer >= 1), unless out is set"},
-    {"out", LMS_VALUE_INT, "0", "absolute output width; 0 = use out_mult"},
-    {"bias", LMS_VALUE_BOOL, "true", "add a learned bias (true/false)"},
-    {"init_std", LMS_VALUE_FLOAT, "0.02",
-     "weights start as N(0, init_std); finite > 0"},
-    {"residual_init", LMS_VALUE_BOOL, "false",
-     "scale init_std by 1/sqrt(2*n_layer) (GPT-2 residual projections)"},
+    LMS_LINEAR_KEYS,
     {NULL, 0, NULL, NULL},
-};
-
-/* The upper limits of the widths are sanity caps, not named in messages. */
-static const lms_field sr_fields[] = {
-    {"out_mult", LMS_FIELD_INT, offsetof(sigma_reparam, out_mult),
-     LMS_GE | LMS_LE, 1, 1 << 16, "an integer >= 1", NULL},
-    {"out", LMS_FIELD_INT, offsetof(sigma_reparam, out), LMS_GE | LMS_LE, 0,
-     1 << 24, "an integer >= 0 (0 = use out_mult)", NULL},
-    {"bias", LMS_FIELD_BOOL, offsetof(sigma_reparam, bias), 0, 0, 0, NULL,
-     NULL},
-    {"init_std", LMS_FIELD_FLOAT, offsetof(sigma_reparam, init_std), LMS_GT, 0,
-     0, NULL, NULL},
-    {"residual_init", LMS_FIELD_BOOL, offsetof(sigma_reparam, residual_init), 0,
-     0, 0, NULL, NULL},
-    {NULL, 0, 0, 0, 0, 0, NULL, NULL},
 };
 
 static int sr_set(void *self, const char *key, const char *value, char *err,
                   size_t errlen) {
-    return lms_fields_set(self, sr_fields, key, value, err, errlen);
+    sigma_reparam *s = self;
+    return lms_linear_set(&s->cfg, key, value, err, errlen);
 }
 
 static void *sr_create(const lms_host *host, char *err, size_t errlen) {
-    if (!host || host->size < offsetof(lms_host, sgemm) + sizeof host->sgemm ||
-        !host->sgemm) {
-        snprintf(err, errlen, "the host provides no sgemm");
+    if (lms_host_need_sgemm(host, err, errlen) != 0)
         return NULL;
-    }
     sigma_reparam *s =
         lms_state_new(sizeof(sigma_reparam), sr_keys, sr_set, err, errlen);
     if (s)
@@ -99,31 +72,20 @@ static void *sr_create(const lms_host *host, char *err, size_t errlen) {
     return s;
 }
 
+/* linear's weight and bias, then gain and the power-iteration vector u */
 static int sr_plan(void *self, const lms_model_info *model, lms_plan *plan,
                    char *err, size_t errlen) {
     sigma_reparam *s = self;
-    long out = s->out > 0 ? s->out : (long)s->out_mult * model->d_model;
-    if (out <= 0 || out > (1 << 24)) {
-        snprintf(err, errlen,
-                 "output width %ld is invalid (out_mult = %d, d_model = %d); "
-                 "set out or out_mult",
-                 out, s->out_mult, model->d_model);
+    int out =
+        lms_linear_plan(&s->cfg, model, plan, &s->iw, &s->ib, err, errlen);
+    if (out < 0)
         return -1;
-    }
     s->in_f = plan->in_cols;
-    s->out_f = (int)out;
-    plan->out_cols = s->out_f;
-    s->iw = lms_plan_add_param(plan, "weight", 2, s->out_f, s->in_f,
-                               s->residual_init ? LMS_INIT_NORMAL_RESIDUAL
-                                                : LMS_INIT_NORMAL,
-                               s->init_std);
-    s->ib = s->bias ? lms_plan_add_param(plan, "bias", 1, s->out_f, 0,
-                                         LMS_INIT_ZEROS, 0.0f)
-                    : -1;
+    s->out_f = out;
     s->ig = lms_plan_add_param(plan, "gain", 1, 1, 0, LMS_INIT_ONES, 0.0f);
     s->iu =
         lms_plan_add_param(plan, "u", 1, s->out_f, 0, LMS_INIT_NORMAL, 1.0f);
-    if (s->iw < 0 || (s->bias && s->ib < 0) || s->ig < 0 || s->iu < 0) {
+    if (s->ig < 0 || s->iu < 0) {
         snprintf(err, errlen, "too many parameters");
         return -1;
     }

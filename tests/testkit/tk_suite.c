@@ -80,9 +80,16 @@ const lms_descriptor *lms_tks_check_descriptor(lms_kind kind,
 }
 
 int lms_tks_main(const char *plugin, const TTest *const *tests) {
+    return lms_tks_main_timeout(plugin, tests, 0);
+}
+
+int lms_tks_main_timeout(const char *plugin, const TTest *const *tests,
+                         double seconds) {
     tks_plugin = plugin;
     Suite *s = suite_create(plugin);
     TCase *tc = tcase_create("core");
+    if (seconds > 0)
+        tcase_set_timeout(tc, seconds);
     tcase_add_checked_fixture(tc, tks_setup, tks_teardown);
     for (; *tests; tests++)
         tcase_add_test(tc, *tests);

@@ -87,4 +87,10 @@ const lms_descriptor *lms_tks_check_descriptor(lms_kind kind,
  * Returns EXIT_SUCCESS when every test passed, else EXIT_FAILURE. */
 int lms_tks_main(const char *plugin, const TTest *const *tests);
 
+/* lms_tks_main with a per-test timeout of `seconds` (Check's default of 4 s,
+ * or $CK_DEFAULT_TIMEOUT, when seconds <= 0), for suites of slow tests;
+ * $CK_TIMEOUT_MULTIPLIER still applies. */
+int lms_tks_main_timeout(const char *plugin, const TTest *const *tests,
+                         double seconds);
+
 #endif
