@@ -25,6 +25,6 @@ function(lms_add_plugin name)
     add_dependencies(test_plugin_${name} lms_${name})
     add_test(NAME plugin_${name} COMMAND test_plugin_${name})
     set_tests_properties(plugin_${name} PROPERTIES
-      ENVIRONMENT "OPENBLAS_NUM_THREADS=1;LMS_TEST_PLUGIN_DIR=${LMS_PLUGIN_OUTPUT_DIR}")
+      ENVIRONMENT "OPENBLAS_NUM_THREADS=1;CK_DEFAULT_TIMEOUT=120;LMS_TEST_PLUGIN_DIR=${LMS_PLUGIN_OUTPUT_DIR}")
   endif()
 endfunction()
