@@ -93,35 +93,6 @@ double lms_dist_mean(double v) {
     return v / world.size;
 }
 
-void lms_dist_bcast_floats(float *buf, size_t n) {
-#ifdef LMS_HAVE_MPI
-    if (!world.active || world.size == 1)
-        return;
-    for (size_t off = 0; off < n; off += CHUNK) {
-        size_t len = n - off < CHUNK ? n - off : CHUNK;
-        MPI_Bcast(buf + off, (int)len, MPI_FLOAT, 0, MPI_COMM_WORLD);
-    }
-#else
-    (void)buf;
-    (void)n;
-#endif
-}
-
-void lms_dist_barrier(void) {
-#ifdef LMS_HAVE_MPI
-    if (world.active)
-        MPI_Barrier(MPI_COMM_WORLD);
-#endif
-}
-
-void lms_dist_abort(int code) {
-#ifdef LMS_HAVE_MPI
-    if (world.active)
-        MPI_Abort(MPI_COMM_WORLD, code);
-#endif
-    exit(code);
-}
-
 const char *lms_dist_feature(void) {
 #ifdef LMS_HAVE_MPI
     static char buf[MPI_MAX_LIBRARY_VERSION_STRING];

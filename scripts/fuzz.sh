@@ -45,7 +45,7 @@ fi
 # Only the core files each target reaches (not every core/*.c: fewer
 # files to instrument, and unrelated code cannot break the fuzz build).
 SRC_ini="config.c config_get.c train_cfg.c model.c layer.c loader.c host.c rng.c"
-SRC_safetensors="safetensors.c"
+SRC_safetensors="safetensors.c st_header.c"
 FLAGS="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -std=gnu11 -I$ROOT/include -I$ROOT/core"
 DEFS="-DLMS_PLUGIN_INSTALL_DIR=\"/nonexistent\" -DLMS_VERSION=\"fuzz\" -DLMS_SOURCE_DIR=\"$ROOT\""
 LIBS="$(pkg-config --libs openblas inih libcjson) -ldl -lm"

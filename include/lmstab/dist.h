@@ -27,11 +27,6 @@ void lms_dist_sum_doubles(double *buf, size_t n);
 void lms_dist_max_doubles(double *buf, size_t n);
 /* Mean over ranks of one value (the value itself with one rank). */
 double lms_dist_mean(double v);
-/* Every rank gets rank 0's value. */
-void lms_dist_bcast_floats(float *buf, size_t n);
-void lms_dist_barrier(void);
-/* Abort every rank (after a fatal error on one): never returns. */
-void lms_dist_abort(int code);
 
 /* "Open MPI 4.1.4" style description, or "no" when built without MPI. */
 const char *lms_dist_feature(void);
