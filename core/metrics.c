@@ -4,26 +4,41 @@
 #include <string.h>
 
 #include "lmstab/metrics.h"
+#include "parallel.h"
 
-double lms_mean_row_norm(const float *x, size_t rows, int cols) {
+typedef struct rows_ctx {
+    const float *x;
+    int cols;
+} rows_ctx;
+
+/* sum of the L2 norms of rows [lo, hi) */
+LMS_HOT static double row_norms(void *ctx, size_t lo, size_t hi) {
+    const rows_ctx *c = ctx;
     double total = 0.0;
-    for (size_t r = 0; r < rows; r++) {
-        const float *p = x + r * cols;
+    for (size_t r = lo; r < hi; r++) {
+        const float *p = c->x + r * c->cols;
         /* 8 float partial sums: vectorizes, and a row is short enough that
          * float accumulation costs no meaningful precision here */
         float acc[8] = {0};
-        int c = 0;
-        for (; c + 8 <= cols; c += 8)
+        int j = 0;
+        for (; j + 8 <= c->cols; j += 8)
             for (int k = 0; k < 8; k++)
-                acc[k] += p[c + k] * p[c + k];
+                acc[k] += p[j + k] * p[j + k];
         double s = 0.0;
         for (int k = 0; k < 8; k++)
             s += acc[k];
-        for (; c < cols; c++)
-            s += (double)p[c] * p[c];
+        for (; j < c->cols; j++)
+            s += (double)p[j] * p[j];
         total += sqrt(s);
     }
-    return rows ? total / (double)rows : 0.0;
+    return total;
+}
+
+double lms_mean_row_norm(const float *x, size_t rows, int cols) {
+    rows_ctx c = {x, cols};
+    /* chunks of ~16K floats, a fixed number of rows: thread-independent */
+    size_t chunk = cols > 0 && cols < 16384 ? 16384 / (size_t)cols : 1;
+    return rows ? lms_par_sum(rows, chunk, row_norms, &c) / (double)rows : 0.0;
 }
 
 static int is_linear(const lms_op *op) {
@@ -31,10 +46,7 @@ static int is_linear(const lms_op *op) {
 }
 
 static double frob(const float *w, size_t n) {
-    double s = 0.0;
-    for (size_t i = 0; i < n; i++)
-        s += (double)w[i] * w[i];
-    return sqrt(s);
+    return sqrt(lms_par_sumsq(w, n));
 }
 
 static double rms(const float *w, size_t n) {

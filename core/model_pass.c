@@ -8,6 +8,7 @@
 #include "lmstab/bench.h"
 #include "lmstab/metrics.h"
 #include "lmstab/model.h"
+#include "parallel.h"
 
 /* ---- optional op-kind timing (see lmstab/bench.h) ----------------------- */
 
@@ -62,35 +63,45 @@ static float *resid_at(lms_model *m, size_t k) {
 
 /* x: (B,T) tokens -> resid[0] = wte[x] + wpe[t] */
 static void embed_forward(lms_model *m, const int32_t *x) {
-    const int C = m->mi.d_model;
-    float *out = m->resid;
-    for (int b = 0; b < m->B; b++)
-        for (int t = 0; t < m->T; t++) {
-            const float *te = m->wte + (size_t)x[b * m->T + t] * C;
-            const float *pe = m->wpe + (size_t)t * C;
-            float *o = out + ((size_t)b * m->T + t) * C;
-            for (int c = 0; c < C; c++)
-                o[c] = te[c] + pe[c];
-        }
+    const int C = m->mi.d_model, T = m->T;
+    const long rows = (long)m->B * T;
+    const int nt = lms_par_threads((size_t)rows * C);
+#pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1)
+    for (long r = 0; r < rows; r++) {
+        const float *te = m->wte + (size_t)x[r] * C;
+        const float *pe = m->wpe + (size_t)(r % T) * C;
+        float *o = m->resid + (size_t)r * C;
+        for (int c = 0; c < C; c++)
+            o[c] = te[c] + pe[c];
+    }
 }
 
+/* dwte[x] += d, dwpe[t] += d. Rows repeat tokens, so threads split the
+ * columns instead: each element still sums its rows in row order. */
 static void embed_backward(lms_model *m) {
-    const int C = m->mi.d_model;
-    for (int b = 0; b < m->B; b++)
-        for (int t = 0; t < m->T; t++) {
-            const float *d = m->dresid + ((size_t)b * m->T + t) * C;
-            float *dte = m->dwte + (size_t)m->x[b * m->T + t] * C;
-            float *dpe = m->dwpe + (size_t)t * C;
-            for (int c = 0; c < C; c++) {
+    const int C = m->mi.d_model, T = m->T;
+    const size_t rows = (size_t)m->B * T;
+    const int nt = lms_par_threads(rows * C);
+#pragma omp parallel for num_threads(nt) schedule(static, 1) if (nt > 1)
+    for (int p = 0; p < nt; p++) {
+        const int c0 = C * p / nt, c1 = C * (p + 1) / nt;
+        for (size_t r = 0; r < rows; r++) {
+            const float *d = m->dresid + r * C;
+            float *dte = m->dwte + (size_t)m->x[r] * C;
+            float *dpe = m->dwpe + (r % (size_t)T) * C;
+            for (int c = c0; c < c1; c++) {
                 dte[c] += d[c];
                 dpe[c] += d[c];
             }
         }
+    }
 }
 
 /* probs = softmax(logits) row-wise; losses[i] = logsumexp - logit[y] */
 static void softmax_ce(lms_model *m, const int32_t *y, size_t rows) {
     const int V = m->mi.vocab;
+    const int nt = lms_par_threads(rows * V);
+#pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1)
     for (size_t r = 0; r < rows; r++) {
         const float *z = m->mapped + r * V;
         float *p = m->probs + r * V;
@@ -142,8 +153,7 @@ float lms_model_forward(lms_model *m, const int32_t *x, const int32_t *y, int B,
             }
             float *next = resid_at(m, k + 1);
             const float *res = resid_at(m, k);
-            for (size_t j = 0; j < rows * C; j++)
-                next[j] = res[j] + in[j];
+            lms_par_add(next, res, in, rows * C);
             lap(&t, LMS_TK_OTHER);
         }
     const float *h = resid_at(m, k);
@@ -184,7 +194,7 @@ double lms_model_last_ce(const lms_model *m) {
 }
 
 void lms_model_zero_grad(lms_model *m) {
-    memset(m->grads, 0, m->n_params * sizeof(float));
+    lms_par_zero(m->grads, m->n_params);
 }
 
 /* Backward of one branch: dresid holds dL/d(branch output) on entry (the
@@ -207,7 +217,7 @@ static void branch_backward(lms_model *m, lms_branch *br, const float *in0,
                                  op->layer->plugin->desc->kind == LMS_KIND_LINEAR);
         float *target = separate ? m->dbuf[k] : m->dresid;
         if (separate)
-            memset(target, 0, rows * op->in_cols * sizeof(float));
+            lms_par_zero(target, rows * op->in_cols);
         lap(t, LMS_TK_OTHER);
         lms_layer_backward(op->layer, target, dy, in, op->out, rows, m->B,
                            m->T);
@@ -216,9 +226,7 @@ static void branch_backward(lms_model *m, lms_branch *br, const float *in0,
             op->layer->plugin->desc->kind == LMS_KIND_LINEAR)
             op->in_grad_norm = lms_mean_row_norm(target, rows, op->in_cols);
         if (i == 0 && separate) {
-            float *d = m->dresid;
-            for (size_t j = 0; j < rows * (size_t)op->in_cols; j++)
-                d[j] += target[j];
+            lms_par_add(m->dresid, m->dresid, target, rows * op->in_cols);
         }
         dy = target;
     }
@@ -231,6 +239,8 @@ void lms_model_backward(lms_model *m) {
     double t = lap_start();
     /* dL/dmapped = (softmax - onehot) / rows, written over probs */
     float *dmapped = m->probs;
+    const int nt = lms_par_threads(rows * V);
+#pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1)
     for (size_t r = 0; r < rows; r++) {
         float *p = dmapped + r * V;
         p[m->y[r]] -= 1.0f;
@@ -246,7 +256,7 @@ void lms_model_backward(lms_model *m) {
     }
     float *dlogits = dmapped;
     if (m->logit_map) {
-        memset(m->dlogits2, 0, rows * V * sizeof(float));
+        lms_par_zero(m->dlogits2, rows * V);
         lms_layer_backward(m->logit_map, m->dlogits2, dmapped, m->logits,
                            m->mapped, rows, m->B, m->T);
         dlogits = m->dlogits2;
@@ -260,7 +270,7 @@ void lms_model_backward(lms_model *m) {
     lms_sgemm(0, 0, (int)rows, C, V, 1.0f, dlogits, V, m->head, C, 0.0f, dh, C);
     lap(&t, LMS_TK_MATMUL);
     if (m->final_norm) {
-        memset(m->dresid, 0, rows * C * sizeof(float));
+        lms_par_zero(m->dresid, rows * C);
         lap(&t, LMS_TK_OTHER);
         lms_layer_backward(m->final_norm, m->dresid, dh, resid_at(m, nk),
                            m->normed, rows, m->B, m->T);

@@ -7,44 +7,65 @@
 
 #include "lmstab/bench.h"
 #include "lmstab/optim.h"
+#include "parallel.h"
 
 /* One AdamW step (t is 1-based) over n floats, in place on p, m, v.
  * PyTorch order: decay, first moment, second moment, then
  * p += -step_size * m / (sqrt(v) / sqrt(1 - b2^t) + eps). g is read only.
  * decay != 0 applies the decoupled weight decay p *= 1 - lr*wd. */
-void lms_adamw_update(const lms_adamw *o, float *p, const float *g, float *m,
-                      float *v, size_t n, float lr, int t, int decay) {
-    const float b1 = o->beta1, b2 = o->beta2, eps = o->eps;
-    const float one_m_b1 = (float)(1.0 - (double)b1);
-    const float one_m_b2 = (float)(1.0 - (double)b2);
-    const double bc1 = 1.0 - pow((double)b1, (double)t);
-    const double bc2 = 1.0 - pow((double)b2, (double)t);
-    const float step_size = (float)((double)lr / bc1);
-    const float bc2_sqrt = (float)sqrt(bc2);
-    const float keep = (float)(1.0 - (double)lr * (double)o->weight_decay);
-    /* elementwise, so threads (lms_set_threads) change no result */
-    const int nt = n >= 65536 ? lms_get_threads() : 1;
-#pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1)
+/* The element loop over [0, n): vectorized (sqrt and division are IEEE
+ * exact in any width, and -fno-math-errno lets sqrtf inline), so the
+ * result is the same in every clone and for every split. */
+typedef struct adamw_k {
+    float b1, b2, one_m_b1, one_m_b2, step_size, bc2_sqrt, eps, keep;
+} adamw_k;
+
+LMS_HOT static void adamw_range(const adamw_k *k, float *restrict p,
+                                const float *restrict g, float *restrict m,
+                                float *restrict v, size_t n) {
+    const adamw_k c = *k;
     for (size_t i = 0; i < n; i++) {
-        float pi = p[i], gi = g[i];
-        if (decay)
-            pi *= keep;
-        float mi = m[i] * b1 + one_m_b1 * gi;
-        float vi = v[i] * b2 + one_m_b2 * gi * gi;
-        float denom = sqrtf(vi) / bc2_sqrt + eps;
-        p[i] = pi + (-step_size * mi) / denom; /* addcdiv order */
+        float pi = p[i] * c.keep, gi = g[i]; /* keep = 1: no decay, exact */
+        float mi = m[i] * c.b1 + c.one_m_b1 * gi;
+        float vi = v[i] * c.b2 + c.one_m_b2 * gi * gi;
+        float denom = sqrtf(vi) / c.bc2_sqrt + c.eps;
+        p[i] = pi + (-c.step_size * mi) / denom; /* addcdiv order */
         m[i] = mi;
         v[i] = vi;
     }
 }
 
-/* sqrt(sum g^2) over n floats, accumulated in double. Non-finite entries
- * give a non-finite result (so divergence is visible). */
+void lms_adamw_update(const lms_adamw *o, float *p, const float *g, float *m,
+                      float *v, size_t n, float lr, int t, int decay) {
+    const double bc1 = 1.0 - pow((double)o->beta1, (double)t);
+    const double bc2 = 1.0 - pow((double)o->beta2, (double)t);
+    const adamw_k k = {
+        .b1 = o->beta1,
+        .b2 = o->beta2,
+        .one_m_b1 = (float)(1.0 - (double)o->beta1),
+        .one_m_b2 = (float)(1.0 - (double)o->beta2),
+        .step_size = (float)((double)lr / bc1),
+        .bc2_sqrt = (float)sqrt(bc2),
+        .eps = o->eps,
+        .keep = decay ? (float)(1.0 - (double)lr * (double)o->weight_decay)
+                      : 1.0f,
+    };
+    /* contiguous slabs of 16-float multiples, one per thread */
+    const int nt = lms_par_threads(n);
+#pragma omp parallel for num_threads(nt) schedule(static, 1) if (nt > 1)
+    for (int q = 0; q < nt; q++) {
+        size_t lo = (n * (size_t)q / (size_t)nt) & ~(size_t)15;
+        size_t hi = q + 1 == nt ? n : (n * (size_t)(q + 1) / (size_t)nt) & ~(size_t)15;
+        if (hi > lo)
+            adamw_range(&k, p + lo, g + lo, m + lo, v + lo, hi - lo);
+    }
+}
+
+/* sqrt(sum g^2) over n floats, accumulated in double over fixed chunks (the
+ * same value for any thread count). Non-finite entries give a non-finite
+ * result (so divergence is visible). */
 double lms_grad_norm(const float *g, size_t n) {
-    double s = 0.0;
-    for (size_t i = 0; i < n; i++)
-        s += (double)g[i] * (double)g[i];
-    return sqrt(s);
+    return sqrt(lms_par_sumsq(g, n));
 }
 
 /* PyTorch clip_grad_norm_: coef = max_norm / (norm + 1e-6), computed in
@@ -58,8 +79,7 @@ float lms_clip_grads(float *g, size_t n, double norm, float max_norm) {
     float coef = max_norm / ((float)norm + 1e-6f);
     if (!(coef < 1.0f))
         return 1.0f;
-    for (size_t i = 0; i < n; i++)
-        g[i] *= coef;
+    lms_par_scale(g, n, coef);
     return coef;
 }
 

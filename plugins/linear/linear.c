@@ -12,6 +12,9 @@
 #include "lmstab/plugin_linear.h"
 #include "lmstab/plugin_util.h"
 
+/* Below this many floats the bias loops stay on one thread. */
+#define PAR_MIN 65536
+
 typedef struct linear {
     const lms_host *host;
     lms_linear_cfg cfg; /* the keys */
@@ -54,14 +57,34 @@ static int lin_plan(void *self, const lms_model_info *model, lms_plan *plan,
     return 0;
 }
 
+/* db[c0, c1) += column sums of dy over all N rows, in row order */
+static void col_sums(float *db, const float *dy, int N, int O, int c0, int c1) {
+    for (int r = 0; r < N; r++) {
+        const float *d = dy + (size_t)r * O;
+        for (int c = c0; c < c1; c++)
+            db[c] += d[c];
+    }
+}
+
+/* Threads split the columns (64-float blocks), so each column is summed
+ * in row order whatever the thread count. */
+static void bias_grad(float *db, const float *dy, int N, int O) {
+    const int nblk = (O + 63) / 64;
+#pragma omp parallel for schedule(static) if ((size_t)N * O >= PAR_MIN)
+    for (int k = 0; k < nblk; k++)
+        col_sums(db, dy, N, O, k * 64, k * 64 + 64 < O ? k * 64 + 64 : O);
+}
+
 /* y: (rows, out) = x: (rows, in) @ w^T: (in, out) + b: (out) (b may be NULL) */
 static void lin_forward(void *self, const lms_fwd *a) {
     const linear *s = self;
     int N = (int)a->rows, I = s->in_f, O = s->out_f;
     const float *b = s->cfg.bias ? a->w[1] : NULL;
-    if (b)
+    if (b) {
+#pragma omp parallel for schedule(static) if ((size_t)N * O >= PAR_MIN)
         for (int r = 0; r < N; r++)
             memcpy(a->y + (size_t)r * O, b, (size_t)O * sizeof *b);
+    }
     s->host->sgemm(0, 1, N, O, I, 1.0f, a->x, I, a->w[0], I, b ? 1.0f : 0.0f,
                    a->y, O);
 }
@@ -72,14 +95,8 @@ static void lin_backward(void *self, const lms_bwd *a) {
     int N = (int)a->rows, I = s->in_f, O = s->out_f;
     s->host->sgemm(0, 0, N, I, O, 1.0f, a->dy, O, a->w[0], I, 1.0f, a->dx, I);
     s->host->sgemm(1, 0, O, I, N, 1.0f, a->dy, O, a->x, I, 1.0f, a->dw[0], I);
-    if (s->cfg.bias) {
-        float *db = a->dw[1];
-        for (int r = 0; r < N; r++) {
-            const float *d = a->dy + (size_t)r * O;
-            for (int c = 0; c < O; c++)
-                db[c] += d[c];
-        }
-    }
+    if (s->cfg.bias)
+        bias_grad(a->dw[1], a->dy, N, O);
 }
 
 static const lms_descriptor lin_desc = {
