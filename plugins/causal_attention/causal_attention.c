@@ -319,41 +319,141 @@ static const float *norm_forward(const attn *s, const lms_child *c, float *raw,
     return out;
 }
 
-/* S: (B,H,T,Tc) = scale * Q K^T per (b, h), only blocks at or left of the
- * diagonal are computed; masked entries left unspecified. */
-static void scores_forward(const attn *s, float *S, const float *q, int ldq,
-                           const float *k, int ldk, int B, int T) {
-    float scale = 1.0f / sqrtf((float)s->hd);
-    const int nbh = B * s->H;
-#pragma omp parallel for schedule(static)
-    for (int bh = 0; bh < nbh; bh++) {
-        const int b = bh / s->H, h = bh % s->H;
-        float *Sbh = S + ((size_t)b * s->H + h) * T * s->Tc;
-        const float *qb = q + (size_t)b * T * ldq + h * s->hd;
-        const float *kb = k + (size_t)b * T * ldk + h * s->hd;
-        for (int i0 = 0; i0 < T; i0 += ATT_BLOCK) {
-            int i1 = i0 + ATT_BLOCK < T ? i0 + ATT_BLOCK : T;
-            s->host->sgemm(0, 1, i1 - i0, i1, s->hd, scale,
-                           qb + (size_t)i0 * ldq, ldq, kb, ldk, 0.0f,
-                           Sbh + (size_t)i0 * s->Tc, s->Tc);
-        }
+/* ---- per (b, h) products ------------------------------------------------
+ * Each works on one (b, h): Q, K, V, dY are that head's columns of rows
+ * [b*T, (b+1)*T); S, P, dP its T rows of Tc floats. Query blocks of
+ * ATT_BLOCK rows only reach keys at or left of the diagonal block. */
+
+typedef struct bh_view {
+    const float *q, *k, *v; /* first row of batch b, column h*hd */
+    int ldq, ldk, ldv;
+    float *S;               /* (T, Tc) scores / probabilities / dP */
+} bh_view;
+
+/* S = scale Q K^T; masked entries left unspecified */
+static void bh_scores(const attn *s, const bh_view *w, int T, float scale) {
+    for (int i0 = 0; i0 < T; i0 += ATT_BLOCK) {
+        int i1 = i0 + ATT_BLOCK < T ? i0 + ATT_BLOCK : T;
+        s->host->sgemm(0, 1, i1 - i0, i1, s->hd, scale,
+                       w->q + (size_t)i0 * w->ldq, w->ldq, w->k, w->ldk, 0.0f,
+                       w->S + (size_t)i0 * s->Tc, s->Tc);
     }
 }
 
-/* max over unmasked entries of S: (B,H,T,Tc) */
-static float masked_max(const float *S, size_t nbh, int T, int Tc) {
+/* Y = P V (y: first row of batch b, column h*hd, stride C) */
+static void bh_pv(const attn *s, const bh_view *w, const float *P, float *y,
+                  int T) {
+    for (int i0 = 0; i0 < T; i0 += ATT_BLOCK) {
+        int i1 = i0 + ATT_BLOCK < T ? i0 + ATT_BLOCK : T;
+        s->host->sgemm(0, 0, i1 - i0, s->hd, i1, 1.0f, P + (size_t)i0 * s->Tc,
+                       s->Tc, w->v, w->ldv, 0.0f, y + (size_t)i0 * s->C, s->C);
+    }
+}
+
+/* dP = dY V^T (into w->S) and dV += P^T dY */
+static void bh_pv_backward(const attn *s, const bh_view *w, const float *P,
+                           const float *dy, float *dv, int T) {
+    const int C = s->C, hd = s->hd, Tc = s->Tc;
+    for (int i0 = 0; i0 < T; i0 += ATT_BLOCK) {
+        int i1 = i0 + ATT_BLOCK < T ? i0 + ATT_BLOCK : T;
+        s->host->sgemm(0, 1, i1 - i0, i1, hd, 1.0f, dy + (size_t)i0 * C, C,
+                       w->v, w->ldv, 0.0f, w->S + (size_t)i0 * Tc, Tc);
+        s->host->sgemm(1, 0, i1, hd, i1 - i0, 1.0f, P + (size_t)i0 * Tc, Tc,
+                       dy + (size_t)i0 * C, C, 1.0f, dv, 3 * C);
+    }
+}
+
+/* dQ += scale dS K, dK += scale dS^T Q (dS = w->S, masked entries 0) */
+static void bh_qk_backward(const attn *s, const bh_view *w, float *dq,
+                           int lddq, float *dk, int lddk, int T, float scale) {
+    const int hd = s->hd, Tc = s->Tc;
+    for (int i0 = 0; i0 < T; i0 += ATT_BLOCK) {
+        int i1 = i0 + ATT_BLOCK < T ? i0 + ATT_BLOCK : T;
+        s->host->sgemm(0, 0, i1 - i0, hd, i1, scale, w->S + (size_t)i0 * Tc, Tc,
+                       w->k, w->ldk, 1.0f, dq + (size_t)i0 * lddq, lddq);
+        s->host->sgemm(1, 0, i1, hd, i1 - i0, scale, w->S + (size_t)i0 * Tc, Tc,
+                       w->q + (size_t)i0 * w->ldq, w->ldq, 1.0f, dk, lddk);
+    }
+}
+
+/* The view of (b, h) = bh over q, k, v and S: (B,H,T,Tc). */
+static bh_view view_of(const attn *s, int bh, int T, const float *q, int ldq,
+                       const float *k, int ldk, const float *v, float *S) {
+    const int b = bh / s->H, h = bh % s->H;
+    bh_view w = {
+        .q = q + (size_t)b * T * ldq + (size_t)h * s->hd,
+        .k = k + (size_t)b * T * ldk + (size_t)h * s->hd,
+        .v = v ? v + (size_t)b * T * 3 * s->C + (size_t)h * s->hd : NULL,
+        .ldq = ldq,
+        .ldk = ldk,
+        .ldv = 3 * s->C,
+        .S = S + (size_t)bh * T * s->Tc,
+    };
+    return w;
+}
+
+/* offset of (b, h)'s first row, column h*hd, in a (B*T, ld) matrix */
+static size_t bh_off(const attn *s, int bh, int T, int ld) {
+    return (size_t)(bh / s->H) * T * ld + (size_t)(bh % s->H) * s->hd;
+}
+
+/* max over unmasked entries of rows [r0, r1) of S: (B,H,T,Tc) */
+static float masked_max(const float *S, size_t r0, size_t r1, int T, int Tc) {
     float m = -INFINITY;
-    for (size_t r = 0; r < nbh * (size_t)T; r++) {
+    for (size_t r = r0; r < r1; r++) {
         float v = row_max(S + r * Tc, (int)(r % (size_t)T) + 1);
         m = (v > m || v != v) ? v : m;
     }
     return m;
 }
 
+static double entropy_rows(const float *S, size_t r0, size_t r1, int T,
+                           int Tc) {
+    double e = 0;
+    for (size_t r = r0; r < r1; r++)
+        e += softmax_entropy(S + r * Tc, (int)(r % (size_t)T) + 1);
+    return e;
+}
+
+/* Statistics of (B*H) heads' scores, per head in parallel: each head's
+ * max and entropy sum are combined in head order (thread-independent). */
+#define STAT_GROUP 256
+static void score_stats(const float *S, int nbh, int T, int Tc, float *max_out,
+                        double *ent_out) {
+    float mx = -INFINITY;
+    double ent = 0;
+    for (int g0 = 0; g0 < nbh; g0 += STAT_GROUP) {
+        const int gn = nbh - g0 < STAT_GROUP ? nbh - g0 : STAT_GROUP;
+        float pm[STAT_GROUP];
+        double pe[STAT_GROUP];
+#pragma omp parallel for schedule(static)
+        for (int i = 0; i < gn; i++) {
+            size_t r0 = (size_t)(g0 + i) * T;
+            pm[i] = masked_max(S, r0, r0 + T, T, Tc);
+            pe[i] = ent_out ? entropy_rows(S, r0, r0 + T, T, Tc) : 0.0;
+        }
+        for (int i = 0; i < gn; i++) {
+            mx = (pm[i] > mx || pm[i] != pm[i]) ? pm[i] : mx;
+            ent += pe[i];
+        }
+    }
+    *max_out = mx;
+    if (ent_out)
+        *ent_out = ent;
+}
+
+/* ---- forward ------------------------------------------------------------ */
+
+/* Without a score cap or probability map, each (b, h) runs scores, softmax
+ * and P V back to back while its (T, Tc) block is in cache; with them, the
+ * children see whole tensors between the stages. Same arithmetic either
+ * way. */
 static void at_forward(void *self, const lms_fwd *a) {
     const attn *s = self;
-    const int C = s->C, H = s->H, hd = s->hd, Tc = s->Tc, B = a->B, T = a->T;
-    const size_t nbh = (size_t)B * H, NS = a->rows * (size_t)H;
+    const int C = s->C, H = s->H, Tc = s->Tc, B = a->B, T = a->T;
+    const int nbh = B * H;
+    const size_t NS = a->rows * (size_t)H;
+    const float scale = 1.0f / sqrtf((float)s->hd);
     const lms_child *ch = a->children;
     float *cache = a->cache;
     const float *q = a->x, *k = a->x + C, *v = a->x + 2 * C;
@@ -369,47 +469,64 @@ static void at_forward(void *self, const lms_fwd *a) {
         ldk = C;
     }
     float *P = cache + s->c_p;
-    float *S = s->has[SLOT_CAP] ? cache + s->c_sraw : P;
-    scores_forward(s, S, q, ldq, k, ldk, B, T);
     float max_raw = 0, max_cap = 0;
-    if (s->has[SLOT_CAP]) {
-        float *Sc = cache + s->c_scap;
-        mask_rows(S, nbh, T, Tc); /* the child must see finite values */
-        lms_child_forward(&ch[SLOT_CAP], Sc, S, NS, B, T);
-        if (a->stats) {
-            max_raw = masked_max(S, nbh, T, Tc);
-            max_cap = masked_max(Sc, nbh, T, Tc);
-        }
-        memcpy(P, Sc, NS * Tc * sizeof *P);
-    } else if (a->stats) {
-        max_raw = max_cap = masked_max(S, nbh, T, Tc);
-    }
     double ent = 0;
-    for (size_t r = 0; a->stats && r < NS; r++)
-        ent += softmax_entropy(P + r * Tc, (int)(r % (size_t)T) + 1);
+
+    if (!s->has[SLOT_CAP] && !s->has[SLOT_PMAP]) {
+        if (a->stats) { /* stats need every score before its softmax */
 #pragma omp parallel for schedule(static)
-    for (long r = 0; r < (long)NS; r += ROW_CHUNK)
-        softmax_rows(P, (size_t)r,
-                     (size_t)r + ROW_CHUNK < NS ? (size_t)r + ROW_CHUNK : NS, T,
-                     Tc);
-    const float *Pf = P;
-    if (s->has[SLOT_PMAP]) {
-        float *Pm = cache + s->c_pf;
-        lms_child_forward(&ch[SLOT_PMAP], Pm, P, NS, B, T);
-        mask_rows(Pm, nbh, T, Tc);
-        Pf = Pm;
-    }
-    /* Y[i0:i1] = Pf[i0:i1, 0:i1] V[0:i1] per (b, h) */
+            for (int bh = 0; bh < nbh; bh++) {
+                bh_view w = view_of(s, bh, T, q, ldq, k, ldk, v, P);
+                bh_scores(s, &w, T, scale);
+            }
+            score_stats(P, nbh, T, Tc, &max_raw, &ent);
+            max_cap = max_raw;
+        }
 #pragma omp parallel for schedule(static)
-    for (int bh = 0; bh < B * H; bh++) {
-        const int b = bh / H, h = bh % H;
-        const float *Pbh = Pf + ((size_t)b * H + h) * T * Tc;
-        const float *vb = v + (size_t)b * T * 3 * C + h * hd;
-        float *yb = a->y + (size_t)b * T * C + h * hd;
-        for (int i0 = 0; i0 < T; i0 += ATT_BLOCK) {
-            int i1 = i0 + ATT_BLOCK < T ? i0 + ATT_BLOCK : T;
-            s->host->sgemm(0, 0, i1 - i0, hd, i1, 1.0f, Pbh + (size_t)i0 * Tc,
-                           Tc, vb, 3 * C, 0.0f, yb + (size_t)i0 * C, C);
+        for (int bh = 0; bh < nbh; bh++) {
+            bh_view w = view_of(s, bh, T, q, ldq, k, ldk, v, P);
+            if (!a->stats)
+                bh_scores(s, &w, T, scale);
+            softmax_rows(P, (size_t)bh * T, (size_t)(bh + 1) * T, T, Tc);
+            bh_pv(s, &w, w.S, a->y + bh_off(s, bh, T, C), T);
+        }
+    } else {
+        float *S = s->has[SLOT_CAP] ? cache + s->c_sraw : P;
+#pragma omp parallel for schedule(static)
+        for (int bh = 0; bh < nbh; bh++) {
+            bh_view w = view_of(s, bh, T, q, ldq, k, ldk, v, S);
+            bh_scores(s, &w, T, scale);
+        }
+        if (s->has[SLOT_CAP]) {
+            float *Sc = cache + s->c_scap;
+            mask_rows(S, nbh, T, Tc); /* the child must see finite values */
+            lms_child_forward(&ch[SLOT_CAP], Sc, S, NS, B, T);
+            if (a->stats) {
+                score_stats(S, nbh, T, Tc, &max_raw, NULL);
+                score_stats(Sc, nbh, T, Tc, &max_cap, &ent);
+            }
+            memcpy(P, Sc, NS * Tc * sizeof *P);
+        } else if (a->stats) {
+            score_stats(S, nbh, T, Tc, &max_raw, &ent);
+            max_cap = max_raw;
+        }
+#pragma omp parallel for schedule(static)
+        for (long r = 0; r < (long)NS; r += ROW_CHUNK)
+            softmax_rows(P, (size_t)r,
+                         (size_t)r + ROW_CHUNK < NS ? (size_t)r + ROW_CHUNK : NS,
+                         T, Tc);
+        const float *Pf = P;
+        if (s->has[SLOT_PMAP]) {
+            float *Pm = cache + s->c_pf;
+            lms_child_forward(&ch[SLOT_PMAP], Pm, P, NS, B, T);
+            mask_rows(Pm, nbh, T, Tc);
+            Pf = Pm;
+        }
+#pragma omp parallel for schedule(static)
+        for (int bh = 0; bh < nbh; bh++) {
+            bh_view w = view_of(s, bh, T, q, ldq, k, ldk, v, P);
+            bh_pv(s, &w, Pf + (size_t)bh * T * Tc, a->y + bh_off(s, bh, T, C),
+                  T);
         }
     }
     if (a->stats) {
@@ -420,51 +537,6 @@ static void at_forward(void *self, const lms_fwd *a) {
 }
 
 /* ---- backward ----------------------------------------------------------- */
-
-/* dPf = dY V^T (blocks at or left of the diagonal) and dV += Pf^T dY */
-static void pv_backward(const attn *s, float *dPf, float *dx, const float *Pf,
-                        const float *dy, const float *v, int B, int T) {
-    const int C = s->C, H = s->H, hd = s->hd, Tc = s->Tc;
-#pragma omp parallel for schedule(static)
-    for (int bh = 0; bh < B * H; bh++) {
-        const int b = bh / H, h = bh % H;
-        size_t sb = ((size_t)b * H + h) * T * Tc;
-        const float *vb = v + (size_t)b * T * 3 * C + h * hd;
-        float *dvb = dx + (size_t)b * T * 3 * C + 2 * C + h * hd;
-        const float *dyb = dy + (size_t)b * T * C + h * hd;
-        for (int i0 = 0; i0 < T; i0 += ATT_BLOCK) {
-            int i1 = i0 + ATT_BLOCK < T ? i0 + ATT_BLOCK : T;
-            s->host->sgemm(0, 1, i1 - i0, i1, hd, 1.0f, dyb + (size_t)i0 * C, C,
-                           vb, 3 * C, 0.0f, dPf + sb + (size_t)i0 * Tc, Tc);
-            s->host->sgemm(1, 0, i1, hd, i1 - i0, 1.0f,
-                           Pf + sb + (size_t)i0 * Tc, Tc, dyb + (size_t)i0 * C,
-                           C, 1.0f, dvb, 3 * C);
-        }
-    }
-}
-
-/* dQ += scale dS K, dK += scale dS^T Q (dS masked entries are 0) */
-static void qk_backward(const attn *s, float *dq, int lddq, float *dk, int lddk,
-                        const float *dS, const float *q, int ldq,
-                        const float *k, int ldk, int B, int T) {
-    const int H = s->H, hd = s->hd, Tc = s->Tc;
-    float scale = 1.0f / sqrtf((float)hd);
-#pragma omp parallel for schedule(static)
-    for (int bh = 0; bh < B * H; bh++) {
-        const int b = bh / H, h = bh % H;
-        const float *dSbh = dS + ((size_t)b * H + h) * T * Tc;
-        size_t rq = (size_t)b * T, col = (size_t)h * hd;
-        for (int i0 = 0; i0 < T; i0 += ATT_BLOCK) {
-            int i1 = i0 + ATT_BLOCK < T ? i0 + ATT_BLOCK : T;
-            s->host->sgemm(0, 0, i1 - i0, hd, i1, scale, dSbh + (size_t)i0 * Tc,
-                           Tc, k + rq * ldk + col, ldk, 1.0f,
-                           dq + (rq + i0) * lddq + col, lddq);
-            s->host->sgemm(1, 0, i1, hd, i1 - i0, scale, dSbh + (size_t)i0 * Tc,
-                           Tc, q + (rq + i0) * ldq + col, ldq, 1.0f,
-                           dk + rq * lddk + col, lddk);
-        }
-    }
-}
 
 /* Backward through a NORM child: dx[:, off:off+C] += norm'(dn) */
 static void norm_backward(const attn *s, const lms_child *c, float *dn,
@@ -480,36 +552,18 @@ static void norm_backward(const attn *s, const lms_child *c, float *dn,
 static void at_backward(void *self, const lms_bwd *a) {
     const attn *s = self;
     const int C = s->C, Tc = s->Tc, B = a->B, T = a->T;
-    const size_t nbh = (size_t)B * s->H, NS = a->rows * (size_t)s->H;
+    const int nbh = B * s->H;
+    const size_t NS = a->rows * (size_t)s->H;
     const size_t NC = a->rows * (size_t)C;
+    const float scale = 1.0f / sqrtf((float)s->hd);
     const lms_child *ch = a->children;
     float *cache = a->cache, *scr = a->scratch;
     const float *P = cache + s->c_p;
     const float *Pf = s->has[SLOT_PMAP] ? cache + s->c_pf : P;
     float *w1 = scr + s->s_w1, *w2 = scr + s->s_w2;
+    const float *v = a->x + 2 * C;
 
-    pv_backward(s, w1, a->dx, Pf, a->dy, a->x + 2 * C, B, T);
-    float *dP = w1;
-    if (s->has[SLOT_PMAP]) {
-        mask_rows(w1, nbh, T, Tc);
-        memset(w2, 0, NS * Tc * sizeof *w2);
-        lms_child_backward(&ch[SLOT_PMAP], w2, w1, P, Pf, NS, B, T);
-        dP = w2;
-    }
-#pragma omp parallel for schedule(static)
-    for (long r = 0; r < (long)NS; r += ROW_CHUNK)
-        softmax_rows_backward(
-            dP, P, (size_t)r,
-            (size_t)r + ROW_CHUNK < NS ? (size_t)r + ROW_CHUNK : NS, T, Tc);
-    float *dS = dP;
-    if (s->has[SLOT_CAP]) {
-        dS = dP == w1 ? w2 : w1;
-        memset(dS, 0, NS * Tc * sizeof *dS);
-        lms_child_backward(&ch[SLOT_CAP], dS, dP, cache + s->c_sraw,
-                           cache + s->c_scap, NS, B, T);
-        mask_rows(dS, nbh, T, Tc);
-    }
-
+    /* q, k as the scores saw them; dq, dk where their gradients go */
     const float *q = a->x, *k = a->x + C;
     int ldq = 3 * C, ldk = 3 * C, lddq = 3 * C, lddk = 3 * C;
     float *dq = a->dx, *dk = a->dx + C;
@@ -525,7 +579,55 @@ static void at_backward(void *self, const lms_bwd *a) {
         ldk = lddk = C;
         memset(dk, 0, NC * sizeof *dk);
     }
-    qk_backward(s, dq, lddq, dk, lddk, dS, q, ldq, k, ldk, B, T);
+
+    if (!s->has[SLOT_CAP] && !s->has[SLOT_PMAP]) {
+        /* per (b, h): dP, dV, softmax backward, dQ, dK while dP is cached */
+#pragma omp parallel for schedule(static)
+        for (int bh = 0; bh < nbh; bh++) {
+            bh_view w = view_of(s, bh, T, q, ldq, k, ldk, v, w1);
+            bh_pv_backward(s, &w, P + (size_t)bh * T * Tc,
+                           a->dy + bh_off(s, bh, T, C),
+                           a->dx + 2 * C + bh_off(s, bh, T, 3 * C), T);
+            softmax_rows_backward(w1, P, (size_t)bh * T, (size_t)(bh + 1) * T,
+                                  T, Tc);
+            bh_qk_backward(s, &w, dq + bh_off(s, bh, T, lddq), lddq,
+                           dk + bh_off(s, bh, T, lddk), lddk, T, scale);
+        }
+    } else {
+#pragma omp parallel for schedule(static)
+        for (int bh = 0; bh < nbh; bh++) {
+            bh_view w = view_of(s, bh, T, q, ldq, k, ldk, v, w1);
+            bh_pv_backward(s, &w, Pf + (size_t)bh * T * Tc,
+                           a->dy + bh_off(s, bh, T, C),
+                           a->dx + 2 * C + bh_off(s, bh, T, 3 * C), T);
+        }
+        float *dP = w1;
+        if (s->has[SLOT_PMAP]) {
+            mask_rows(w1, nbh, T, Tc);
+            memset(w2, 0, NS * Tc * sizeof *w2);
+            lms_child_backward(&ch[SLOT_PMAP], w2, w1, P, Pf, NS, B, T);
+            dP = w2;
+        }
+#pragma omp parallel for schedule(static)
+        for (long r = 0; r < (long)NS; r += ROW_CHUNK)
+            softmax_rows_backward(
+                dP, P, (size_t)r,
+                (size_t)r + ROW_CHUNK < NS ? (size_t)r + ROW_CHUNK : NS, T, Tc);
+        float *dS = dP;
+        if (s->has[SLOT_CAP]) {
+            dS = dP == w1 ? w2 : w1;
+            memset(dS, 0, NS * Tc * sizeof *dS);
+            lms_child_backward(&ch[SLOT_CAP], dS, dP, cache + s->c_sraw,
+                               cache + s->c_scap, NS, B, T);
+            mask_rows(dS, nbh, T, Tc);
+        }
+#pragma omp parallel for schedule(static)
+        for (int bh = 0; bh < nbh; bh++) {
+            bh_view w = view_of(s, bh, T, q, ldq, k, ldk, v, dS);
+            bh_qk_backward(s, &w, dq + bh_off(s, bh, T, lddq), lddq,
+                           dk + bh_off(s, bh, T, lddk), lddk, T, scale);
+        }
+    }
     if (s->has[SLOT_QN])
         norm_backward(s, &ch[SLOT_QN], dq, scr + s->s_dqraw, cache + s->c_qraw,
                       cache + s->c_qn, a, 0);

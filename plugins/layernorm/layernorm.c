@@ -118,26 +118,37 @@ static int ln_plan(void *self, const lms_model_info *model, lms_plan *plan,
         plan->params[1] = (lms_param_decl){
             .name = "bias", .ndim = 1, .shape = {C, 0}, .init = LMS_INIT_ZEROS};
     plan->cache_floats = 3 * plan->in_rows * (size_t)s->groups;
+    /* weight (and bias) gradient sums per chunk of ROW_CHUNK rows */
+    plan->scratch_floats = (plan->in_rows + ROW_CHUNK - 1) / ROW_CHUNK *
+                           (size_t)C * (s->bias ? 2 : 1);
     return 0;
 }
 
-/* Sum and centred sum of squares of x[0..n) in double, four lanes. */
-static double sum_d(const float *x, int n) {
-    double a[4] = {0, 0, 0, 0};
+/* Inlined into each clone of its caller, so it vectorizes at that width. */
+#define LMS_INLINE static inline __attribute__((always_inline))
+
+/* sum of 8 double lanes in a fixed tree */
+LMS_INLINE double lanes8(const double *a) {
+    return ((a[0] + a[1]) + (a[2] + a[3])) + ((a[4] + a[5]) + (a[6] + a[7]));
+}
+
+/* Sum and centred sum of squares of x[0..n) in double, eight lanes. */
+LMS_INLINE double sum_d(const float *x, int n) {
+    double a[8] = {0, 0, 0, 0, 0, 0, 0, 0};
     int i = 0;
-    for (; i + 4 <= n; i += 4)
-        for (int k = 0; k < 4; k++)
+    for (; i + 8 <= n; i += 8)
+        for (int k = 0; k < 8; k++)
             a[k] += x[i + k];
     for (; i < n; i++)
         a[0] += x[i];
-    return (a[0] + a[1]) + (a[2] + a[3]);
+    return lanes8(a);
 }
 
-static double sqdev_d(const float *x, int n, double m) {
-    double a[4] = {0, 0, 0, 0};
+LMS_INLINE double sqdev_d(const float *x, int n, double m) {
+    double a[8] = {0, 0, 0, 0, 0, 0, 0, 0};
     int i = 0;
-    for (; i + 4 <= n; i += 4)
-        for (int k = 0; k < 4; k++) {
+    for (; i + 8 <= n; i += 8)
+        for (int k = 0; k < 8; k++) {
             double d = x[i + k] - m;
             a[k] += d * d;
         }
@@ -145,7 +156,7 @@ static double sqdev_d(const float *x, int n, double m) {
         double d = x[i] - m;
         a[0] += d * d;
     }
-    return (a[0] + a[1]) + (a[2] + a[3]);
+    return lanes8(a);
 }
 
 /* y: (rows, C), mean (hi, lo), rstd: (rows, G) <- x: (rows, C); w, b: (C)
@@ -180,25 +191,30 @@ LMS_HOT static void layernorm_forward(float *y, float *mean, float *mlo,
     }
 }
 
-/* dx += ... for rows [r0, r1) <- dy, x: (rows, C); mean (hi, lo), rstd:
- * (rows, G); w: (C). */
-LMS_HOT static void layernorm_backward_dx(float *dx, const float *dy,
-                                          const float *x, const float *mean,
-                                          const float *mlo, const float *rstd,
-                                          const float *w, size_t r0, size_t r1,
-                                          int C, int G) {
+/* Rows [r0, r1) (one chunk): dx += the input gradient; pw[c] = sum over
+ * the chunk's rows of xhat * dy and pb[c] = sum of dy (pb may be NULL).
+ * dy, x: (rows, C); mean (hi, lo), rstd: (rows, G); w: (C). */
+LMS_HOT static void layernorm_backward_rows(float *dx, float *pw, float *pb,
+                                            const float *dy, const float *x,
+                                            const float *mean, const float *mlo,
+                                            const float *rstd, const float *w,
+                                            size_t r0, size_t r1, int C, int G) {
     int gs = C / G;
+    memset(pw, 0, (size_t)C * sizeof *pw);
+    if (pb)
+        memset(pb, 0, (size_t)C * sizeof *pb);
     for (size_t r = r0; r < r1; r++) {
         for (int g = 0; g < G; g++) {
             size_t off = r * (size_t)C + (size_t)g * gs;
             const float *xg = x + off, *dyg = dy + off, *wg = w + g * gs;
-            float *dxg = dx + off;
+            float *dxg = dx + off, *pwg = pw + g * gs;
             float m = mean[r * G + g], ml = mlo[r * G + g];
             float rs = rstd[r * G + g];
-            double a[4] = {0, 0, 0, 0}, c[4] = {0, 0, 0, 0};
+            double a[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+            double c[8] = {0, 0, 0, 0, 0, 0, 0, 0};
             int i = 0;
-            for (; i + 4 <= gs; i += 4)
-                for (int k = 0; k < 4; k++) {
+            for (; i + 8 <= gs; i += 8)
+                for (int k = 0; k < 8; k++) {
                     float dn = dyg[i + k] * wg[i + k];
                     a[k] += dn;
                     c[k] += dn * (((xg[i + k] - m) - ml) * rs);
@@ -208,38 +224,29 @@ LMS_HOT static void layernorm_backward_dx(float *dx, const float *dy,
                 a[0] += dn;
                 c[0] += dn * (((xg[i] - m) - ml) * rs);
             }
-            float dmean = (float)(((a[0] + a[1]) + (a[2] + a[3])) / gs);
-            float dxhat = (float)(((c[0] + c[1]) + (c[2] + c[3])) / gs);
+            float dmean = (float)(lanes8(a) / gs);
+            float dxhat = (float)(lanes8(c) / gs);
             for (i = 0; i < gs; i++) {
                 float xhat = ((xg[i] - m) - ml) * rs;
                 float dn = dyg[i] * wg[i];
                 dxg[i] += (dn - dmean - xhat * dxhat) * rs;
+                pwg[i] += xhat * dyg[i];
             }
+            if (pb)
+                for (i = 0; i < gs; i++)
+                    pb[g * gs + i] += dyg[i];
         }
     }
 }
 
-/* dw[c0..c1) += sum over rows of xhat * dy, db[c0..c1) += sum of dy (db may
- * be NULL), rows in increasing order for every column. */
-LMS_HOT static void layernorm_backward_dw(float *dw, float *db, const float *dy,
-                                          const float *x, const float *mean,
-                                          const float *mlo, const float *rstd,
-                                          size_t rows, int C, int G, int c0,
-                                          int c1) {
-    int gs = C / G;
-    for (size_t r = 0; r < rows; r++) {
-        const float *xr = x + r * (size_t)C, *dyr = dy + r * (size_t)C;
-        for (int g = c0 / gs; g < G && g * gs < c1; g++) {
-            int lo = g * gs > c0 ? g * gs : c0;
-            int hi = (g + 1) * gs < c1 ? (g + 1) * gs : c1;
-            float m = mean[r * G + g], ml = mlo[r * G + g];
-            float rs = rstd[r * G + g];
-            for (int i = lo; i < hi; i++)
-                dw[i] += (((xr[i] - m) - ml) * rs) * dyr[i];
-            if (db)
-                for (int i = lo; i < hi; i++)
-                    db[i] += dyr[i];
-        }
+/* dst[c0..c1) += sum over k < n of part[k*C + c], chunks in order */
+LMS_HOT static void sum_partials(float *dst, const float *part, size_t n, int C,
+                                 int c0, int c1) {
+    for (int c = c0; c < c1; c++) {
+        float acc = 0.0f;
+        for (size_t k = 0; k < n; k++)
+            acc += part[k * (size_t)C + c];
+        dst[c] += acc;
     }
 }
 
@@ -262,21 +269,29 @@ static void ln_backward(void *self, const lms_bwd *a) {
     const float *mean = a->cache, *mlo = a->cache + n, *rstd = a->cache + 2 * n;
     long rows = (long)a->rows;
     int C = s->cols, par = rows * C >= PAR_MIN;
-    /* dx row-parallel; dw, db column-parallel (each column summed over rows
-     * in order, so the result does not depend on the thread count) */
+    const long nchunk = (rows + ROW_CHUNK - 1) / ROW_CHUNK;
+    float *pw = a->scratch, *pb = s->bias ? a->scratch + (size_t)nchunk * C : NULL;
+    /* one pass over row chunks: dx, and each chunk's weight/bias gradient
+     * sums; then the chunks' sums are added in chunk order per column. The
+     * chunks are fixed, so the result does not depend on the thread count. */
 #pragma omp parallel if (par)
     {
-#pragma omp for schedule(static) nowait
-        for (long r = 0; r < rows; r += ROW_CHUNK)
-            layernorm_backward_dx(
-                a->dx, a->dy, a->x, mean, mlo, rstd, a->w[0], (size_t)r,
+#pragma omp for schedule(static)
+        for (long k = 0; k < nchunk; k++) {
+            long r = k * ROW_CHUNK;
+            layernorm_backward_rows(
+                a->dx, pw + (size_t)k * C, pb ? pb + (size_t)k * C : NULL,
+                a->dy, a->x, mean, mlo, rstd, a->w[0], (size_t)r,
                 (size_t)(r + ROW_CHUNK < rows ? r + ROW_CHUNK : rows), C,
                 s->groups);
+        }
 #pragma omp for schedule(static)
-        for (int c = 0; c < C; c += 32)
-            layernorm_backward_dw(a->dw[0], s->bias ? a->dw[1] : NULL, a->dy,
-                                  a->x, mean, mlo, rstd, a->rows, C, s->groups,
-                                  c, c + 32 < C ? c + 32 : C);
+        for (int c = 0; c < C; c += 32) {
+            int c1 = c + 32 < C ? c + 32 : C;
+            sum_partials(a->dw[0], pw, (size_t)nchunk, C, c, c1);
+            if (pb)
+                sum_partials(a->dw[1], pb, (size_t)nchunk, C, c, c1);
+        }
     }
 }
 
