@@ -245,10 +245,24 @@ def main():
         set_threads(1, n)
         for _ in range(a.warmup):
             tr.step()
-        pt = [tr.tokens_per_sec_pinned(a.steps) for _ in range(a.rounds)]
-        print("threads 1 (torch) + %d (OpenBLAS): pytorch median %.0f tok/s"
-              % (n, statistics.median(pt)), flush=True)
-
+        pt, lm, ratios = [], [], []
+        for r in range(a.rounds):
+            p = tr.tokens_per_sec_pinned(a.steps)
+            pt.append(p)
+            line = "threads 1 (torch) + %d (OpenBLAS) round %d: pytorch %.0f tok/s" % (
+                n, r + 1, p)
+            if a.lmstab:  # lmstab on all cores, measured right after
+                q = lmstab_tps(a.lmstab, a.config, a.sets, n, a.steps, a.warmup)
+                lm.append(q)
+                ratios.append(q / p)
+                line += ", lmstab %d threads %.0f tok/s, ratio %.2fx" % (n, q, q / p)
+            print(line, flush=True)
+        line = "threads 1 (torch) + %d (OpenBLAS): pytorch median %.0f tok/s" % (
+            n, statistics.median(pt))
+        if ratios:
+            line += ", lmstab median %.0f tok/s, ratio median %.2fx (min %.2fx)" % (
+                statistics.median(lm), statistics.median(ratios), min(ratios))
+        print(line, flush=True)
 
 if __name__ == "__main__":
     main()
