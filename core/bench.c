@@ -13,6 +13,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "bigalloc.h"
 #include "bench_internal.h"
 #include "lmstab/bench.h"
 #include "lmstab/data.h"
@@ -77,8 +78,8 @@ static int setup(bjob *j, const lms_bench_opts *o, char *err, size_t errlen) {
     j->B = (int)j->tc.batch_size;
     j->T = j->m.mi.context;
     size_t BT = (size_t)j->B * j->T;
-    j->ms = calloc(j->m.n_params, sizeof(float));
-    j->vs = calloc(j->m.n_params, sizeof(float));
+    j->ms = lms_big_floats(j->m.n_params);
+    j->vs = lms_big_floats(j->m.n_params);
     j->x = calloc(BT, sizeof(int32_t));
     j->y = calloc(BT, sizeof(int32_t));
     if (!j->ms || !j->vs || !j->x || !j->y) {
@@ -90,8 +91,8 @@ static int setup(bjob *j, const lms_bench_opts *o, char *err, size_t errlen) {
 
 static void teardown(bjob *j) {
     lms_metrics_close(&j->mt);
-    free(j->ms);
-    free(j->vs);
+    lms_big_free(j->ms);
+    lms_big_free(j->vs);
     free(j->x);
     free(j->y);
     lms_data_free(&j->data);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bigalloc.h"
 #include "lmstab/model.h"
 #include "lmstab/rng.h"
 
@@ -356,9 +357,9 @@ static int allocate(lms_model *m, char *err, size_t errlen) {
     nact += 2 * BT * C + 2 * BT * m->max_cols + BT * V; /* gradients */
     size_t ntensors = 3;
     for_each_layer(m, count_layer, &ntensors);
-    m->params = calloc(m->n_params, sizeof(float));
-    m->grads = calloc(m->n_params, sizeof(float));
-    m->acts = calloc(nact, sizeof(float));
+    m->params = lms_big_floats(m->n_params);
+    m->grads = lms_big_floats(m->n_params);
+    m->acts = lms_big_floats(nact);
     m->tensors = calloc(ntensors, sizeof *m->tensors);
     m->x = calloc(BT, sizeof(int32_t));
     m->y = calloc(BT, sizeof(int32_t));
@@ -444,9 +445,9 @@ void lms_model_free(lms_model *m) {
     lms_layer_free(m->logit_map);
     lms_layer_free(m->aux_loss);
     free(m->blocks);
-    free(m->params);
-    free(m->grads);
-    free(m->acts);
+    lms_big_free(m->params);
+    lms_big_free(m->grads);
+    lms_big_free(m->acts);
     free(m->tensors);
     free(m->x);
     free(m->y);

@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bigalloc.h"
 #include "lmstab/checkpoint.h"
 #include "lmstab/data.h"
 #include "lmstab/dist.h"
@@ -244,8 +245,8 @@ int lms_train_run(const lms_train_opts *o, lms_train_result *r, char *err,
     lms_metrics_close(&j.mt);
     free(j.inst);
     free(j.inst_max);
-    free(j.mstate);
-    free(j.vstate);
+    lms_big_free(j.mstate);
+    lms_big_free(j.vstate);
     free(j.x);
     free(j.y);
     lms_data_free(&j.data);

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bigalloc.h"
 #include "lmstab/dist.h"
 #include "lmstab/fsutil.h"
 #include "train_job.h"
@@ -79,8 +80,8 @@ int lms_job_setup(job *j, char *err, size_t errlen) {
         return -1;
     }
     size_t BT = (size_t)j->tc.batch_size * j->m.mi.context;
-    j->mstate = calloc(j->m.n_params, sizeof(float));
-    j->vstate = calloc(j->m.n_params, sizeof(float));
+    j->mstate = lms_big_floats(j->m.n_params);
+    j->vstate = lms_big_floats(j->m.n_params);
     j->x = calloc(BT, sizeof(int32_t));
     j->y = calloc(BT, sizeof(int32_t));
     if (!j->mstate || !j->vstate || !j->x || !j->y) {
