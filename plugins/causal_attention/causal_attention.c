@@ -128,15 +128,15 @@ static float row_dot(const float *a, const float *b, int n) {
     return ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]));
 }
 
-/* p[0..n) = softmax(p[0..n)) in place, p[n..Tc) = 0 */
-static void softmax_row(float *p, int n, int Tc) {
+/* p[0..n) = softmax(p[0..n)) in place, p[n..fill) = 0 */
+static void softmax_row(float *p, int n, int fill) {
     float m = row_max(p, n);
     for (int j = 0; j < n; j++)
         p[j] = vexpf(p[j] - m);
     float inv = 1.0f / row_dot(p, NULL, n);
     for (int j = 0; j < n; j++)
         p[j] *= inv;
-    memset(p + n, 0, (size_t)(Tc - n) * sizeof *p);
+    memset(p + n, 0, (size_t)(fill - n) * sizeof *p);
 }
 
 /* entropy -sum p log p of softmax(s[0..n)) as log z - sum(e d) / z with
@@ -152,27 +152,41 @@ static double softmax_entropy(const float *s, int n) {
     return log(z) - t / z;
 }
 
-/* d[0..n) = p * (d - sum(p * d)) in place (softmax backward), d[n..Tc) = 0 */
-static void softmax_row_backward(float *d, const float *p, int n, int Tc) {
+/* d[0..n) = p * (d - sum(p * d)) in place (softmax backward), d[n..fill) = 0 */
+static void softmax_row_backward(float *d, const float *p, int n, int fill) {
     float dot = row_dot(p, d, n);
     for (int j = 0; j < n; j++)
         d[j] = p[j] * (d[j] - dot);
-    memset(d + n, 0, (size_t)(Tc - n) * sizeof *d);
+    memset(d + n, 0, (size_t)(fill - n) * sizeof *d);
+}
+
+/* Masked entries of row i that are zeroed: all (block = 0, whole rows for
+ * children), or those up to the end of i's query block (block > 0: the
+ * products never read further). */
+static int fill_of(int i, int Tc, int block) {
+    if (block <= 0)
+        return Tc;
+    int end = (i / block + 1) * block;
+    return end < Tc ? end : Tc;
 }
 
 /* softmax_row over rows [r0, r1) of P: (B*H*T, Tc), row r has r % T + 1
  * unmasked entries */
-LMS_HOT static void softmax_rows(float *P, size_t r0, size_t r1, int T,
-                                 int Tc) {
-    for (size_t r = r0; r < r1; r++)
-        softmax_row(P + r * Tc, (int)(r % (size_t)T) + 1, Tc);
+LMS_HOT static void softmax_rows(float *P, size_t r0, size_t r1, int T, int Tc,
+                                 int block) {
+    for (size_t r = r0; r < r1; r++) {
+        int i = (int)(r % (size_t)T);
+        softmax_row(P + r * Tc, i + 1, fill_of(i, Tc, block));
+    }
 }
 
 LMS_HOT static void softmax_rows_backward(float *dP, const float *P, size_t r0,
-                                          size_t r1, int T, int Tc) {
-    for (size_t r = r0; r < r1; r++)
-        softmax_row_backward(dP + r * Tc, P + r * Tc, (int)(r % (size_t)T) + 1,
-                             Tc);
+                                          size_t r1, int T, int Tc, int block) {
+    for (size_t r = r0; r < r1; r++) {
+        int i = (int)(r % (size_t)T);
+        softmax_row_backward(dP + r * Tc, P + r * Tc, i + 1,
+                             fill_of(i, Tc, block));
+    }
 }
 
 /* zero the masked (j > i) and padding (j >= T) entries of B*H*T rows */
@@ -487,7 +501,8 @@ static void at_forward(void *self, const lms_fwd *a) {
             bh_view w = view_of(s, bh, T, q, ldq, k, ldk, v, P);
             if (!a->stats)
                 bh_scores(s, &w, T, scale);
-            softmax_rows(P, (size_t)bh * T, (size_t)(bh + 1) * T, T, Tc);
+            softmax_rows(P, (size_t)bh * T, (size_t)(bh + 1) * T, T, Tc,
+                         ATT_BLOCK);
             bh_pv(s, &w, w.S, a->y + bh_off(s, bh, T, C), T);
         }
     } else {
@@ -514,7 +529,7 @@ static void at_forward(void *self, const lms_fwd *a) {
         for (long r = 0; r < (long)NS; r += ROW_CHUNK)
             softmax_rows(P, (size_t)r,
                          (size_t)r + ROW_CHUNK < NS ? (size_t)r + ROW_CHUNK : NS,
-                         T, Tc);
+                         T, Tc, 0);
         const float *Pf = P;
         if (s->has[SLOT_PMAP]) {
             float *Pm = cache + s->c_pf;
@@ -589,7 +604,7 @@ static void at_backward(void *self, const lms_bwd *a) {
                            a->dy + bh_off(s, bh, T, C),
                            a->dx + 2 * C + bh_off(s, bh, T, 3 * C), T);
             softmax_rows_backward(w1, P, (size_t)bh * T, (size_t)(bh + 1) * T,
-                                  T, Tc);
+                                  T, Tc, ATT_BLOCK);
             bh_qk_backward(s, &w, dq + bh_off(s, bh, T, lddq), lddq,
                            dk + bh_off(s, bh, T, lddk), lddk, T, scale);
         }
@@ -612,7 +627,7 @@ static void at_backward(void *self, const lms_bwd *a) {
         for (long r = 0; r < (long)NS; r += ROW_CHUNK)
             softmax_rows_backward(
                 dP, P, (size_t)r,
-                (size_t)r + ROW_CHUNK < NS ? (size_t)r + ROW_CHUNK : NS, T, Tc);
+                (size_t)r + ROW_CHUNK < NS ? (size_t)r + ROW_CHUNK : NS, T, Tc, 0);
         float *dS = dP;
         if (s->has[SLOT_CAP]) {
             dS = dP == w1 ? w2 : w1;

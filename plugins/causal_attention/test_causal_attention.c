@@ -389,12 +389,19 @@ START_TEST(test_long_sequence) {
     mi.batch = 1;
     check_reference(NULL, 0, mi, 1, 150, 2, 1.0f);
     check_reference(NULL, CAP | PMAP, mi, 1, 130, 2, 1.0f);
-    lms_tk t;
-    build(&t, NULL, QKN | CAP, mi, 1, 150);
-    lms_tk_gc_opts o = {.max_elems = 48};
-    ck_assert_msg(lms_tk_gradcheck(&t, &o, NULL, err, sizeof err) == 0, "%s",
-                  err);
-    lms_tk_free(&t);
+    check_reference(NULL, QKN, mi, 1, 130, 2, 1.0f);
+    /* staged path (children on whole tensors) and fused per-head path, at
+     * full context and below it */
+    const int flags[] = {QKN | CAP, 0, QKN, 0};
+    const int Ts[] = {150, 150, 150, 130};
+    for (int i = 0; i < 4; i++) {
+        lms_tk t;
+        build(&t, NULL, flags[i], mi, 1, Ts[i]);
+        lms_tk_gc_opts o = {.max_elems = 48};
+        ck_assert_msg(lms_tk_gradcheck(&t, &o, NULL, err, sizeof err) == 0,
+                      "flags %d T %d: %s", flags[i], Ts[i], err);
+        lms_tk_free(&t);
+    }
 }
 END_TEST
 
