@@ -12,11 +12,16 @@
  *   y: (B*T, C), heads concatenated
  *   scores, probabilities: (B, H, T, Tc) -- rows of Tc floats of which the
  *   first T are used, so that children planned at (B*H*Tc, Tc) see fixed
- *   rows. Entries j > i (masked) and j >= T (padding) are kept at 0.
+ *   rows. With a score_cap or prob_map child, entries j > i (masked) and
+ *   j >= T (padding) are kept at 0; without, only those up to the next
+ *   multiple of ATT_FILL (what the products read) and the rest is
+ *   unspecified.
  *
  * Per (b, h): S = scale * Q K^T (scale 1/sqrt(hd)), Sc = cap(S),
- * P = softmax_causal(Sc), Pf = map(P), Y = Pf V. Products are host sgemm
- * calls over query blocks of ATT_BLOCK rows that skip most masked keys.
+ * P = softmax_causal(Sc), Pf = map(P), Y = Pf V. The products are the
+ * att_gemm kernels (att_gemm.h), which skip masked tiles. Without a score
+ * or probability child, each (b, h) runs all its stages back to back while
+ * its rows are in cache.
  *
  * Cache: [q_raw, q_n] (N, C) with q_norm; [k_raw, k_n] with k_norm;
  * [S, Sc] with score_cap; P; [Pf] with prob_map. v and un-normed q, k are
@@ -31,8 +36,9 @@
 #include "lmstab/plugin.h"
 #include "lmstab/plugin_util.h"
 
+#include "att_gemm.h"
+
 enum { SLOT_QN = 0, SLOT_KN = 1, SLOT_CAP = 2, SLOT_PMAP = 3 };
-#define ATT_BLOCK 64
 
 /* Row loops: AVX-512 / AVX2+FMA / baseline clones picked at load time. */
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) &&         \
@@ -57,7 +63,7 @@ typedef struct attn {
     size_t rows;
     int has[4];
     size_t c_qraw, c_qn, c_kraw, c_kn, c_sraw, c_scap, c_p, c_pf; /* cache */
-    size_t s_w1, s_w2, s_dqn, s_dqraw, s_dkn, s_dkraw;            /* scratch */
+    size_t s_w1, s_w2, s_dqn, s_dqraw, s_dkn, s_dkraw, s_t;       /* scratch */
 } attn;
 
 /* ---- vectorizable row kernels ------------------------------------------ */
@@ -217,8 +223,6 @@ static int at_set(void *self, const char *key, const char *value, char *err,
 }
 
 static void *at_create(const lms_host *host, char *err, size_t errlen) {
-    if (lms_host_need_sgemm(host, err, errlen) != 0)
-        return NULL;
     attn *s = lms_state_new(sizeof(attn), at_keys, at_set, err, errlen);
     if (s)
         s->host = host;
@@ -283,6 +287,7 @@ static int at_plan(void *self, const lms_model_info *model, lms_plan *plan,
     plan->cache_floats = top;
 
     top = 0;
+    s->s_t = take(&top, NC); /* K or V transposed per (b, h) */
     s->s_w1 = take(&top, NS);
     if (s->has[SLOT_CAP] || s->has[SLOT_PMAP])
         s->s_w2 = take(&top, NS);
@@ -335,64 +340,54 @@ static const float *norm_forward(const attn *s, const lms_child *c, float *raw,
 
 /* ---- per (b, h) products ------------------------------------------------
  * Each works on one (b, h): Q, K, V, dY are that head's columns of rows
- * [b*T, (b+1)*T); S, P, dP its T rows of Tc floats. Query blocks of
- * ATT_BLOCK rows only reach keys at or left of the diagonal block. */
+ * [b*T, (b+1)*T); S, P, dP its T rows of Tc floats; t a (hd, T) buffer
+ * for K or V transposed. The att_gemm kernels skip masked tiles. */
 
 typedef struct bh_view {
     const float *q, *k, *v; /* first row of batch b, column h*hd */
     int ldq, ldk, ldv;
     float *S;               /* (T, Tc) scores / probabilities / dP */
+    float *t;               /* (hd, T) scratch */
 } bh_view;
 
 /* S = scale Q K^T; masked entries left unspecified */
 static void bh_scores(const attn *s, const bh_view *w, int T, float scale) {
-    for (int i0 = 0; i0 < T; i0 += ATT_BLOCK) {
-        int i1 = i0 + ATT_BLOCK < T ? i0 + ATT_BLOCK : T;
-        s->host->sgemm(0, 1, i1 - i0, i1, s->hd, scale,
-                       w->q + (size_t)i0 * w->ldq, w->ldq, w->k, w->ldk, 0.0f,
-                       w->S + (size_t)i0 * s->Tc, s->Tc);
-    }
+    att_transpose(w->t, T, w->k, w->ldk, T, s->hd);
+    att_gemm(ATT_LOWER_N, T, T, s->hd, scale, w->q, w->ldq, 1, w->t, T, 0, w->S,
+             s->Tc);
 }
 
 /* Y = P V (y: first row of batch b, column h*hd, stride C) */
 static void bh_pv(const attn *s, const bh_view *w, const float *P, float *y,
                   int T) {
-    for (int i0 = 0; i0 < T; i0 += ATT_BLOCK) {
-        int i1 = i0 + ATT_BLOCK < T ? i0 + ATT_BLOCK : T;
-        s->host->sgemm(0, 0, i1 - i0, s->hd, i1, 1.0f, P + (size_t)i0 * s->Tc,
-                       s->Tc, w->v, w->ldv, 0.0f, y + (size_t)i0 * s->C, s->C);
-    }
+    att_gemm(ATT_LOWER_K, T, s->hd, T, 1.0f, P, s->Tc, 1, w->v, w->ldv, 0, y,
+             s->C);
 }
 
 /* dP = dY V^T (into w->S) and dV += P^T dY */
 static void bh_pv_backward(const attn *s, const bh_view *w, const float *P,
                            const float *dy, float *dv, int T) {
-    const int C = s->C, hd = s->hd, Tc = s->Tc;
-    for (int i0 = 0; i0 < T; i0 += ATT_BLOCK) {
-        int i1 = i0 + ATT_BLOCK < T ? i0 + ATT_BLOCK : T;
-        s->host->sgemm(0, 1, i1 - i0, i1, hd, 1.0f, dy + (size_t)i0 * C, C,
-                       w->v, w->ldv, 0.0f, w->S + (size_t)i0 * Tc, Tc);
-        s->host->sgemm(1, 0, i1, hd, i1 - i0, 1.0f, P + (size_t)i0 * Tc, Tc,
-                       dy + (size_t)i0 * C, C, 1.0f, dv, 3 * C);
-    }
+    att_transpose(w->t, T, w->v, w->ldv, T, s->hd);
+    att_gemm(ATT_LOWER_N, T, T, s->hd, 1.0f, dy, s->C, 1, w->t, T, 0, w->S,
+             s->Tc);
+    att_gemm(ATT_UPPER_K, T, s->hd, T, 1.0f, P, 1, s->Tc, dy, s->C, 1, dv,
+             3 * s->C);
 }
 
 /* dQ += scale dS K, dK += scale dS^T Q (dS = w->S, masked entries 0) */
 static void bh_qk_backward(const attn *s, const bh_view *w, float *dq,
                            int lddq, float *dk, int lddk, int T, float scale) {
-    const int hd = s->hd, Tc = s->Tc;
-    for (int i0 = 0; i0 < T; i0 += ATT_BLOCK) {
-        int i1 = i0 + ATT_BLOCK < T ? i0 + ATT_BLOCK : T;
-        s->host->sgemm(0, 0, i1 - i0, hd, i1, scale, w->S + (size_t)i0 * Tc, Tc,
-                       w->k, w->ldk, 1.0f, dq + (size_t)i0 * lddq, lddq);
-        s->host->sgemm(1, 0, i1, hd, i1 - i0, scale, w->S + (size_t)i0 * Tc, Tc,
-                       w->q + (size_t)i0 * w->ldq, w->ldq, 1.0f, dk, lddk);
-    }
+    att_gemm(ATT_LOWER_K, T, s->hd, T, scale, w->S, s->Tc, 1, w->k, w->ldk, 1,
+             dq, lddq);
+    att_gemm(ATT_UPPER_K, T, s->hd, T, scale, w->S, 1, s->Tc, w->q, w->ldq, 1,
+             dk, lddk);
 }
 
-/* The view of (b, h) = bh over q, k, v and S: (B,H,T,Tc). */
+/* The view of (b, h) = bh over q, k, v, S: (B,H,T,Tc) and the transpose
+ * buffers tb: (B*H, hd, T). */
 static bh_view view_of(const attn *s, int bh, int T, const float *q, int ldq,
-                       const float *k, int ldk, const float *v, float *S) {
+                       const float *k, int ldk, const float *v, float *S,
+                       float *tb) {
     const int b = bh / s->H, h = bh % s->H;
     bh_view w = {
         .q = q + (size_t)b * T * ldq + (size_t)h * s->hd,
@@ -402,6 +397,7 @@ static bh_view view_of(const attn *s, int bh, int T, const float *q, int ldq,
         .ldk = ldk,
         .ldv = 3 * s->C,
         .S = S + (size_t)bh * T * s->Tc,
+        .t = tb + (size_t)bh * s->hd * T,
     };
     return w;
 }
@@ -482,7 +478,7 @@ static void at_forward(void *self, const lms_fwd *a) {
                          C);
         ldk = C;
     }
-    float *P = cache + s->c_p;
+    float *P = cache + s->c_p, *tb = a->scratch + s->s_t;
     float max_raw = 0, max_cap = 0;
     double ent = 0;
 
@@ -490,7 +486,7 @@ static void at_forward(void *self, const lms_fwd *a) {
         if (a->stats) { /* stats need every score before its softmax */
 #pragma omp parallel for schedule(static)
             for (int bh = 0; bh < nbh; bh++) {
-                bh_view w = view_of(s, bh, T, q, ldq, k, ldk, v, P);
+                bh_view w = view_of(s, bh, T, q, ldq, k, ldk, v, P, tb);
                 bh_scores(s, &w, T, scale);
             }
             score_stats(P, nbh, T, Tc, &max_raw, &ent);
@@ -498,18 +494,18 @@ static void at_forward(void *self, const lms_fwd *a) {
         }
 #pragma omp parallel for schedule(static)
         for (int bh = 0; bh < nbh; bh++) {
-            bh_view w = view_of(s, bh, T, q, ldq, k, ldk, v, P);
+            bh_view w = view_of(s, bh, T, q, ldq, k, ldk, v, P, tb);
             if (!a->stats)
                 bh_scores(s, &w, T, scale);
             softmax_rows(P, (size_t)bh * T, (size_t)(bh + 1) * T, T, Tc,
-                         ATT_BLOCK);
+                         ATT_FILL);
             bh_pv(s, &w, w.S, a->y + bh_off(s, bh, T, C), T);
         }
     } else {
         float *S = s->has[SLOT_CAP] ? cache + s->c_sraw : P;
 #pragma omp parallel for schedule(static)
         for (int bh = 0; bh < nbh; bh++) {
-            bh_view w = view_of(s, bh, T, q, ldq, k, ldk, v, S);
+            bh_view w = view_of(s, bh, T, q, ldq, k, ldk, v, S, tb);
             bh_scores(s, &w, T, scale);
         }
         if (s->has[SLOT_CAP]) {
@@ -539,7 +535,7 @@ static void at_forward(void *self, const lms_fwd *a) {
         }
 #pragma omp parallel for schedule(static)
         for (int bh = 0; bh < nbh; bh++) {
-            bh_view w = view_of(s, bh, T, q, ldq, k, ldk, v, P);
+            bh_view w = view_of(s, bh, T, q, ldq, k, ldk, v, P, tb);
             bh_pv(s, &w, Pf + (size_t)bh * T * Tc, a->y + bh_off(s, bh, T, C),
                   T);
         }
@@ -575,7 +571,7 @@ static void at_backward(void *self, const lms_bwd *a) {
     float *cache = a->cache, *scr = a->scratch;
     const float *P = cache + s->c_p;
     const float *Pf = s->has[SLOT_PMAP] ? cache + s->c_pf : P;
-    float *w1 = scr + s->s_w1, *w2 = scr + s->s_w2;
+    float *w1 = scr + s->s_w1, *w2 = scr + s->s_w2, *tb = scr + s->s_t;
     const float *v = a->x + 2 * C;
 
     /* q, k as the scores saw them; dq, dk where their gradients go */
@@ -599,19 +595,19 @@ static void at_backward(void *self, const lms_bwd *a) {
         /* per (b, h): dP, dV, softmax backward, dQ, dK while dP is cached */
 #pragma omp parallel for schedule(static)
         for (int bh = 0; bh < nbh; bh++) {
-            bh_view w = view_of(s, bh, T, q, ldq, k, ldk, v, w1);
+            bh_view w = view_of(s, bh, T, q, ldq, k, ldk, v, w1, tb);
             bh_pv_backward(s, &w, P + (size_t)bh * T * Tc,
                            a->dy + bh_off(s, bh, T, C),
                            a->dx + 2 * C + bh_off(s, bh, T, 3 * C), T);
             softmax_rows_backward(w1, P, (size_t)bh * T, (size_t)(bh + 1) * T,
-                                  T, Tc, ATT_BLOCK);
+                                  T, Tc, ATT_FILL);
             bh_qk_backward(s, &w, dq + bh_off(s, bh, T, lddq), lddq,
                            dk + bh_off(s, bh, T, lddk), lddk, T, scale);
         }
     } else {
 #pragma omp parallel for schedule(static)
         for (int bh = 0; bh < nbh; bh++) {
-            bh_view w = view_of(s, bh, T, q, ldq, k, ldk, v, w1);
+            bh_view w = view_of(s, bh, T, q, ldq, k, ldk, v, w1, tb);
             bh_pv_backward(s, &w, Pf + (size_t)bh * T * Tc,
                            a->dy + bh_off(s, bh, T, C),
                            a->dx + 2 * C + bh_off(s, bh, T, 3 * C), T);
@@ -638,7 +634,7 @@ static void at_backward(void *self, const lms_bwd *a) {
         }
 #pragma omp parallel for schedule(static)
         for (int bh = 0; bh < nbh; bh++) {
-            bh_view w = view_of(s, bh, T, q, ldq, k, ldk, v, dS);
+            bh_view w = view_of(s, bh, T, q, ldq, k, ldk, v, dS, tb);
             bh_qk_backward(s, &w, dq + bh_off(s, bh, T, lddq), lddq,
                            dk + bh_off(s, bh, T, lddk), lddk, T, scale);
         }
