@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lmstab/checkpoint.h"
 #include "lmstab/dist.h"
 #include "lmstab/fsutil.h"
 #include "lmstab/sweep.h"
@@ -102,6 +103,15 @@ int lms_sweep_needed(const lms_sweep *s, pending *out, int max) {
     return n;
 }
 
+/* A run without summary.json but with a checkpoint was interrupted (a
+ * stopped sweep's runs checkpoint on SIGINT/SIGTERM): it continues from
+ * there, bit-exactly, instead of starting over. */
+static int interrupted(const char *dir) {
+    char path[4400];
+    snprintf(path, sizeof path, "%s/" LMS_CKPT_FILE, dir);
+    return access(path, F_OK) == 0;
+}
+
 pid_t lms_sweep_launch(const lms_sweep *s, const char *exe, const pending *p) {
     char dir[4300], log[4400], lrset[64], seedset[64];
     lms_sweep_run_dir(s->out_dir, s->variants[p->v], s->lrs[p->k],
@@ -109,6 +119,7 @@ pid_t lms_sweep_launch(const lms_sweep *s, const char *exe, const pending *p) {
     char err[512];
     if (lms_mkdirs(dir, err, sizeof err) != 0)
         return -1;
+    const int resume = interrupted(dir);
     snprintf(log, sizeof log, "%s/train.log", dir);
     snprintf(lrset, sizeof lrset, "training.lr=%.9g", s->lrs[p->k]);
     snprintf(seedset, sizeof seedset, "training.seed=%ld", s->seeds[p->s]);
@@ -125,7 +136,7 @@ pid_t lms_sweep_launch(const lms_sweep *s, const char *exe, const pending *p) {
     argv[a++] = lrset;
     argv[a++] = "--set";
     argv[a++] = seedset;
-    argv[a++] = "--out";
+    argv[a++] = resume ? "--resume" : "--out";
     argv[a++] = dir;
     argv[a++] = "--quiet";
     if (s->plugin_dir[0]) {
@@ -139,7 +150,9 @@ pid_t lms_sweep_launch(const lms_sweep *s, const char *exe, const pending *p) {
     argv[a] = NULL;
     pid_t pid = fork();
     if (pid == 0) {
-        int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        /* a resumed run keeps the log of its first part */
+        int fd = open(log, O_WRONLY | O_CREAT | (resume ? O_APPEND : O_TRUNC),
+                      0644);
         if (fd >= 0) {
             dup2(fd, 1);
             dup2(fd, 2);

@@ -1,4 +1,5 @@
-# A tiny real sweep: runs, aggregates, resumes without rerunning, reports.
+# A tiny real sweep: runs, aggregates, resumes without rerunning (and an
+# interrupted run from its checkpoint), reports.
 . "$(dirname "$0")/lib.sh"
 make_corpus "$TMP/corpus.txt"
 cat > "$TMP/s.ini" <<EOT
@@ -41,6 +42,22 @@ cmp -s "$TMP/table1" "$TMP/table2" || fail "table changed on resume"
 rm "$TMP/out/qk_norm/lr_0.03/seed_1/summary.json"
 "$LMSTAB" sweep "$TMP/s.ini" --plugin-dir "$PLUGINS" --data "$TMP/corpus.txt" > /dev/null 2> "$TMP/log3" || fail "resume 2 failed"
 [ "$(grep -c '^\[' "$TMP/log3")" -eq 1 ] || { cat "$TMP/log3"; fail "expected exactly one rerun"; }
+# An interrupted run (what a run stopped by SIGINT leaves: a checkpoint, no
+# summary) continues from its checkpoint and ends as if never stopped.
+r="$TMP/out/baseline/lr_0.01/seed_1"
+cut -d, -f1-5,8- "$r/metrics.csv" > "$TMP/whole.csv"
+rm -rf "$r" && mkdir -p "$r"
+"$LMSTAB" train "$SRC/configs/baseline.ini" --set model.d_model=32 --set model.n_layer=2 \
+    --set model.n_head=2 --set model.context=32 --set training.batch_size=4 \
+    --set training.max_steps=12 --set training.warmup_steps=2 --set training.eval_every=6 \
+    --set training.eval_batches=2 --set training.lr=0.01 --set training.seed=1 \
+    --plugin-dir "$PLUGINS" --data "$TMP/corpus.txt" --out "$r" --quiet --stop-after 5 2> "$r/train.log"
+[ $? -eq 130 ] && [ -e "$r/checkpoint.safetensors" ] && [ ! -e "$r/summary.json" ] || fail "could not stop a run"
+"$LMSTAB" sweep "$TMP/s.ini" --plugin-dir "$PLUGINS" --data "$TMP/corpus.txt" > /dev/null 2> "$TMP/log4" || { cat "$TMP/log4" "$r/train.log"; fail "resume of an interrupted run failed"; }
+[ "$(grep -c '^\[' "$TMP/log4")" -eq 1 ] || { cat "$TMP/log4"; fail "expected exactly one resumed run"; }
+grep -q "stopped by SIGINT after step 5" "$r/train.log" || fail "the run was restarted, not resumed (its log was replaced)"
+cut -d, -f1-5,8- "$r/metrics.csv" > "$TMP/resumed.csv"
+cmp -s "$TMP/whole.csv" "$TMP/resumed.csv" || { diff "$TMP/whole.csv" "$TMP/resumed.csv" | head >&2; fail "resumed run differs from the uninterrupted one"; }
 "$LMSTAB" report "$TMP/out" > /dev/null 2>&1 || fail "report failed"
 [ -s "$TMP/out/report.md" ] && [ -s "$TMP/out/report.html" ] || fail "no report"
 grep -q '## Results' "$TMP/out/report.md" || fail "report lacks results"
