@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -249,6 +250,20 @@ void lms_sweep_clean_env(void) {
     }
 }
 
+/* SIGINT/SIGTERM to the sweep: passed on to the runs, which checkpoint and
+ * stop; no new run starts, and the same command continues later. */
+static volatile sig_atomic_t g_stop_sig;
+
+static void on_stop(int sig) {
+    g_stop_sig = sig;
+}
+
+static void forward_stop(const slot *sl, int jobs, int sig) {
+    for (int j = 0; j < jobs; j++)
+        if (sl[j].pid > 0)
+            kill(sl[j].pid, sig);
+}
+
 int lms_sweep_run(lms_sweep *s, const char *exe, int quiet, char *err,
                   size_t errlen) {
     if (lms_dist_world()->size > 1)
@@ -264,8 +279,24 @@ int lms_sweep_run(lms_sweep *s, const char *exe, int quiet, char *err,
         snprintf(err, errlen, "out of memory");
         return -1;
     }
-    int running = 0, done = 0, failed = 0;
+    int running = 0, done = 0, failed = 0, stopped = 0;
+    struct sigaction sa, old_int, old_term;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_stop; /* no SA_RESTART: wait() returns EINTR */
+    sigemptyset(&sa.sa_mask);
+    g_stop_sig = 0;
+    sigaction(SIGINT, &sa, &old_int);
+    sigaction(SIGTERM, &sa, &old_term);
     for (;;) {
+        if (g_stop_sig && !stopped) {
+            stopped = (int)g_stop_sig;
+            forward_stop(sl, s->jobs, stopped);
+            snprintf(err, errlen,
+                     "stopped by %s: the runs in progress were checkpointed; "
+                     "run the same command to continue",
+                     stopped == SIGINT ? "SIGINT" : "SIGTERM");
+            failed = 1;
+        }
         int n = failed ? 0 : lms_sweep_needed(s, todo, 4096);
         for (int i = 0; i < n && running < s->jobs; i++) {
             if (is_running(sl, s->jobs, &todo[i]))
@@ -298,7 +329,7 @@ int lms_sweep_run(lms_sweep *s, const char *exe, int quiet, char *err,
             if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
                 lms_sweep_report_done(s, &sl[j].p, now_s() - sl[j].t0, ++done,
                                       quiet);
-            } else if (!failed) {
+            } else if (!failed && !g_stop_sig) {
                 char dir[4300];
                 lms_sweep_run_dir(s->out_dir, s->variants[sl[j].p.v],
                                   s->lrs[sl[j].p.k], s->seeds[sl[j].p.s], dir,
@@ -311,6 +342,8 @@ int lms_sweep_run(lms_sweep *s, const char *exe, int quiet, char *err,
             }
         }
     }
+    sigaction(SIGINT, &old_int, NULL);
+    sigaction(SIGTERM, &old_term, NULL);
     free(sl);
     free(todo);
     return failed ? -1 : 0;

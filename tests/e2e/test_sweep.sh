@@ -58,6 +58,21 @@ rm -rf "$r" && mkdir -p "$r"
 grep -q "stopped by SIGINT after step 5" "$r/train.log" || fail "the run was restarted, not resumed (its log was replaced)"
 cut -d, -f1-5,8- "$r/metrics.csv" > "$TMP/resumed.csv"
 cmp -s "$TMP/whole.csv" "$TMP/resumed.csv" || { diff "$TMP/whole.csv" "$TMP/resumed.csv" | head >&2; fail "resumed run differs from the uninterrupted one"; }
+# SIGTERM to the sweep stops its runs with checkpoints; the same command
+# then continues them from there.
+sed -e "s|^out = .*|out = $TMP/out2|" -e "s|^variants = .*|variants = qk_norm|" \
+    -e "s|^seeds = .*|seeds = 1|" -e "s|^boundary_seeds = .*|boundary_seeds = 1|" -e "s|^lr_max = .*|lr_max = 0.01|" \
+    -e "s|^training.max_steps = .*|training.max_steps = 1500|" "$TMP/s.ini" > "$TMP/s2.ini"
+r2="$TMP/out2/qk_norm/lr_0.01/seed_1"
+"$LMSTAB" sweep "$TMP/s2.ini" --plugin-dir "$PLUGINS" --data "$TMP/corpus.txt" > /dev/null 2> "$TMP/log5" & spid=$!
+i=0; while [ ! -s "$r2/metrics.csv" ] && kill -0 $spid 2>/dev/null && [ $i -lt 3000 ]; do sleep 0.01; i=$((i + 1)); done
+kill -TERM $spid 2>/dev/null; wait $spid; rc=$?
+[ $rc -ne 0 ] || fail "a stopped sweep exited 0"
+grep -q "stopped by SIGTERM" "$TMP/log5" || { cat "$TMP/log5"; fail "no stop message"; }
+[ -e "$r2/checkpoint.safetensors" ] && [ ! -e "$r2/summary.json" ] || fail "the stopped run left no checkpoint"
+"$LMSTAB" sweep "$TMP/s2.ini" --plugin-dir "$PLUGINS" --data "$TMP/corpus.txt" > /dev/null 2> "$TMP/log6" \
+    || { cat "$TMP/log6" "$r2/train.log"; fail "continuing a stopped sweep failed"; }
+grep -q "stopped by SIGTERM after step" "$r2/train.log" && [ -s "$r2/summary.json" ] || fail "the stopped run was not continued"
 "$LMSTAB" report "$TMP/out" > /dev/null 2>&1 || fail "report failed"
 [ -s "$TMP/out/report.md" ] && [ -s "$TMP/out/report.html" ] || fail "no report"
 grep -q '## Results' "$TMP/out/report.md" || fail "report lacks results"
