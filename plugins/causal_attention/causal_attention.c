@@ -34,6 +34,7 @@
 #include <string.h>
 
 #include "lmstab/plugin.h"
+#include "lmstab/plugin_math.h"
 #include "lmstab/plugin_util.h"
 
 #include "att_gemm.h"
@@ -67,35 +68,6 @@ typedef struct attn {
 } attn;
 
 /* ---- vectorizable row kernels ------------------------------------------ */
-
-/*
- * exp(x) in float: within 2 ulp of expf on [-87.3, 88.3], 0 below -87.3,
- * +inf above 88.4, NaN for NaN. Branch-free (Cephes expf; 2^n from bits) so
- * the softmax loop vectorizes (same function as in gelu.c).
- */
-static inline float vexpf(float x) {
-    float xc = x < -87.3f ? -87.3f : x; /* comparisons keep NaN */
-    xc = xc > 89.0f ? 89.0f : xc;
-    float t = xc * 1.44269504088896341f + 12582912.0f; /* round to integer */
-    float n = t - 12582912.0f;
-    uint32_t tb;
-    memcpy(&tb, &t, sizeof tb);
-    int32_t ni = (int32_t)(tb - 0x4B400000u);
-    float r = xc - n * 0.693359375f;
-    r = r - n * -2.12194440e-4f;
-    float p = 1.9875691500e-4f;
-    p = p * r + 1.3981999507e-3f;
-    p = p * r + 8.3334519073e-3f;
-    p = p * r + 4.1665795894e-2f;
-    p = p * r + 1.6666665459e-1f;
-    p = p * r + 5.0000001201e-1f;
-    p = p * (r * r) + r + 1.0f;
-    uint32_t sb = (uint32_t)(ni + 127) << 23;
-    float scale;
-    memcpy(&scale, &sb, sizeof scale);
-    float e = p * scale;
-    return x < -87.3f ? 0.0f : e;
-}
 
 /* max of x[0..n), n >= 1, in 8 independent lanes */
 static float row_max(const float *x, int n) {
@@ -138,7 +110,7 @@ static float row_dot(const float *a, const float *b, int n) {
 static void softmax_row(float *p, int n, int fill) {
     float m = row_max(p, n);
     for (int j = 0; j < n; j++)
-        p[j] = vexpf(p[j] - m);
+        p[j] = lms_expf(p[j] - m);
     float inv = 1.0f / row_dot(p, NULL, n);
     for (int j = 0; j < n; j++)
         p[j] *= inv;
@@ -151,7 +123,7 @@ static double softmax_entropy(const float *s, int n) {
     float m = row_max(s, n);
     double z = 0, t = 0;
     for (int j = 0; j < n; j++) {
-        float d = s[j] - m, e = vexpf(d);
+        float d = s[j] - m, e = lms_expf(d);
         z += e;
         t += e > 0.0f ? (double)e * d : 0.0;
     }

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "lmstab/plugin.h"
+#include "lmstab/plugin_math.h"
 #include "lmstab/plugin_util.h"
 
 /* Hot loops are compiled for AVX-512, AVX2+FMA and baseline x86-64 and
@@ -37,44 +38,12 @@ typedef struct gelu {
     int cols;
 } gelu;
 
-/*
- * exp(x) in float: within 2 ulp of expf on [-87.3, 88.3], 0 below -87.3,
- * +inf above 88.4 (expf overflows at 88.72), NaN for NaN. Branch-free (Cephes
- * expf: range reduction by ln 2 in two parts, degree-6 polynomial, 2^n from
- * bits; n = 128 gives the bits of +inf) so that loops calling it vectorize;
- * the CMakeLists adds -fno-trapping-math, without which gcc will not
- * if-convert the selects (NaN semantics are unchanged by that flag).
- */
-static inline float vexpf(float x) {
-    float xc = x < -87.3f ? -87.3f : x; /* comparisons keep NaN */
-    xc = xc > 89.0f ? 89.0f : xc;
-    float t = xc * 1.44269504088896341f + 12582912.0f; /* round to integer */
-    float n = t - 12582912.0f;
-    uint32_t tb;
-    memcpy(&tb, &t, sizeof tb);
-    int32_t ni = (int32_t)(tb - 0x4B400000u);
-    float r = xc - n * 0.693359375f;
-    r = r - n * -2.12194440e-4f;
-    float p = 1.9875691500e-4f;
-    p = p * r + 1.3981999507e-3f;
-    p = p * r + 8.3334519073e-3f;
-    p = p * r + 4.1665795894e-2f;
-    p = p * r + 1.6666665459e-1f;
-    p = p * r + 5.0000001201e-1f;
-    p = p * (r * r) + r + 1.0f;
-    uint32_t sb = (uint32_t)(ni + 127) << 23;
-    float scale;
-    memcpy(&scale, &sb, sizeof scale);
-    float e = p * scale;
-    return x < -87.3f ? 0.0f : e;
-}
-
 /* y = gelu(x), n elements */
 LMS_HOT static void gelu_forward(float *y, const float *x, size_t n) {
     for (size_t i = 0; i < n; i++) {
         float v = x[i];
         float u = GELU_S * (v + GELU_C * v * v * v);
-        y[i] = v / (1.0f + vexpf(-2.0f * u));
+        y[i] = v / (1.0f + lms_expf(-2.0f * u));
     }
 }
 
@@ -84,7 +53,7 @@ LMS_HOT static void gelu_backward(float *dx, const float *dy, const float *x,
     for (size_t i = 0; i < n; i++) {
         float v = x[i];
         float u = GELU_S * (v + GELU_C * v * v * v);
-        float e = vexpf(-2.0f * u);
+        float e = lms_expf(-2.0f * u);
         float sg = 1.0f / (1.0f + e); /* (1 + tanh u) / 2 */
         float omsg =
             e < 1.0f ? e * sg : 1.0f - sg; /* 1 - sg, no cancellation */

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "lmstab/plugin.h"
+#include "lmstab/plugin_math.h"
 #include "lmstab/plugin_util.h"
 
 typedef struct tanh_cap {
@@ -24,50 +25,6 @@ typedef struct tanh_cap {
     /* planned */
     int cols;
 } tanh_cap;
-
-/* ---- vectorizable tanh --------------------------------------------------- */
-
-/* bits of a float and back */
-static inline uint32_t f2u(float f) {
-    uint32_t u;
-    memcpy(&u, &f, sizeof u);
-    return u;
-}
-static inline float u2f(uint32_t u) {
-    float f;
-    memcpy(&f, &u, sizeof f);
-    return f;
-}
-
-/* c ? a : b as a bit blend: gcc 12 turns `?:` on floats next to trapping
- * operations into branches, which stops the loops around from vectorizing. */
-static inline float fsel(int c, float a, float b) {
-    uint32_t m = 0u - (uint32_t)c;
-    return u2f((f2u(a) & m) | (f2u(b) & ~m));
-}
-
-/*
- * exp(x) in float: within 2 ulp of expf on [-87.3, 88.3], 0 below -87.3,
- * +inf above 88.4, NaN for NaN. Branch-free (Cephes expf; 2^n from bits).
- */
-static inline float vexpf(float x) {
-    float xc = fsel(x < -87.3f, -87.3f, x); /* NaN stays NaN */
-    xc = fsel(xc > 89.0f, 89.0f, xc);
-    float t = xc * 1.44269504088896341f + 12582912.0f; /* round to integer */
-    float n = t - 12582912.0f;
-    int32_t ni = (int32_t)(f2u(t) - 0x4B400000u);
-    float r = xc - n * 0.693359375f;
-    r = r - n * -2.12194440e-4f;
-    float p = 1.9875691500e-4f;
-    p = p * r + 1.3981999507e-3f;
-    p = p * r + 8.3334519073e-3f;
-    p = p * r + 4.1665795894e-2f;
-    p = p * r + 1.6666665459e-1f;
-    p = p * r + 5.0000001201e-1f;
-    p = p * (r * r) + r + 1.0f;
-    float scale = u2f((uint32_t)(ni + 127) << 23);
-    return fsel(x < -87.3f, 0.0f, p * scale);
-}
 
 /*
  * tanh(z) in float, branch-free (Cephes tanhf): an odd polynomial for
@@ -83,8 +40,8 @@ static inline float vtanhf(float z) {
     p = p * z2 + 1.33314422036e-1f;
     p = p * z2 - 3.33332819422e-1f;
     float small = p * z2 * z + z;
-    float big = copysignf(1.0f - 2.0f / (vexpf(2.0f * az) + 1.0f), z);
-    return fsel(az < 0.625f, small, big);
+    float big = copysignf(1.0f - 2.0f / (lms_expf(2.0f * az) + 1.0f), z);
+    return lms_fsel(az < 0.625f, small, big);
 }
 
 /* ---- hooks -------------------------------------------------------------- */

@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "lmstab/plugin.h"
+#include "lmstab/plugin_math.h"
 #include "lmstab/plugin_util.h"
 
 typedef struct z_loss {
@@ -30,50 +31,6 @@ typedef struct z_loss {
     int V;
     size_t rows;
 } z_loss;
-
-/* ---- vectorizable exp ---------------------------------------------------- */
-
-/* bits of a float and back */
-static inline uint32_t f2u(float f) {
-    uint32_t u;
-    memcpy(&u, &f, sizeof u);
-    return u;
-}
-static inline float u2f(uint32_t u) {
-    float f;
-    memcpy(&f, &u, sizeof f);
-    return f;
-}
-
-/* c ? a : b as a bit blend: gcc 12 turns `?:` on floats next to trapping
- * operations into branches, which stops the loops around from vectorizing. */
-static inline float fsel(int c, float a, float b) {
-    uint32_t m = 0u - (uint32_t)c;
-    return u2f((f2u(a) & m) | (f2u(b) & ~m));
-}
-
-/*
- * exp(x) in float: within 2 ulp of expf on [-87.3, 88.3], 0 below -87.3,
- * +inf above 88.4, NaN for NaN. Branch-free (Cephes expf; 2^n from bits).
- */
-static inline float vexpf(float x) {
-    float xc = fsel(x < -87.3f, -87.3f, x); /* NaN stays NaN */
-    xc = fsel(xc > 89.0f, 89.0f, xc);
-    float t = xc * 1.44269504088896341f + 12582912.0f; /* round to integer */
-    float n = t - 12582912.0f;
-    int32_t ni = (int32_t)(f2u(t) - 0x4B400000u);
-    float r = xc - n * 0.693359375f;
-    r = r - n * -2.12194440e-4f;
-    float p = 1.9875691500e-4f;
-    p = p * r + 1.3981999507e-3f;
-    p = p * r + 8.3334519073e-3f;
-    p = p * r + 4.1665795894e-2f;
-    p = p * r + 1.6666665459e-1f;
-    p = p * r + 5.0000001201e-1f;
-    p = p * (r * r) + r + 1.0f;
-    float scale = u2f((uint32_t)(ni + 127) << 23);
-    return fsel(x < -87.3f, 0.0f, p * scale);
-}
 
 /* ---- hooks -------------------------------------------------------------- */
 
@@ -139,9 +96,9 @@ static double row_sumexp(const float *x, int n, float m) {
     int j = 0;
     for (; j + 8 <= n; j += 8)
         for (int k = 0; k < 8; k++)
-            s[k] += vexpf(x[j + k] - m);
+            s[k] += lms_expf(x[j + k] - m);
     for (; j < n; j++)
-        s[0] += vexpf(x[j] - m);
+        s[0] += lms_expf(x[j] - m);
     return ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]));
 }
 
@@ -175,7 +132,7 @@ static void zl_backward(void *self, const lms_bwd *a) {
         if (g == 0.0f)
             continue; /* coeff = 0 (or a zero upstream gradient) */
         for (int v = 0; v < V; v++)
-            dx[v] += g * vexpf((x[v] - m) - ls);
+            dx[v] += g * lms_expf((x[v] - m) - ls);
     }
 }
 

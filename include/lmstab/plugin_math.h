@@ -1,0 +1,56 @@
+/*
+ * Optional header-only math for plugins' element loops: functions that
+ * vectorize without -ffast-math (libm's expf and tanhf do not), so a plugin
+ * still links libc/libm only. Each is branch-free; the selects are bit
+ * blends, because gcc turns `?:` on floats next to trapping operations into
+ * branches, which stops the loops around them from vectorizing.
+ */
+#ifndef LMSTAB_PLUGIN_MATH_H
+#define LMSTAB_PLUGIN_MATH_H
+
+#include <stdint.h>
+#include <string.h>
+
+/* bits of a float and back */
+static inline uint32_t lms_f2u(float f) {
+    uint32_t u;
+    memcpy(&u, &f, sizeof u);
+    return u;
+}
+
+static inline float lms_u2f(uint32_t u) {
+    float f;
+    memcpy(&f, &u, sizeof f);
+    return f;
+}
+
+/* c ? a : b as a bit blend (c is 0 or 1) */
+static inline float lms_fsel(int c, float a, float b) {
+    uint32_t m = 0u - (uint32_t)c;
+    return lms_u2f((lms_f2u(a) & m) | (lms_f2u(b) & ~m));
+}
+
+/*
+ * exp(x) in float (Cephes expf, 2^n from the exponent bits): within 2 ulp
+ * of expf on [-87.3, 88.3], 0 below -87.3, +inf above 88.4, NaN for NaN.
+ */
+static inline float lms_expf(float x) {
+    float xc = lms_fsel(x < -87.3f, -87.3f, x); /* NaN stays NaN */
+    xc = lms_fsel(xc > 89.0f, 89.0f, xc);
+    float t = xc * 1.44269504088896341f + 12582912.0f; /* round to integer */
+    float n = t - 12582912.0f;
+    int32_t ni = (int32_t)(lms_f2u(t) - 0x4B400000u);
+    float r = xc - n * 0.693359375f;
+    r = r - n * -2.12194440e-4f;
+    float p = 1.9875691500e-4f;
+    p = p * r + 1.3981999507e-3f;
+    p = p * r + 8.3334519073e-3f;
+    p = p * r + 4.1665795894e-2f;
+    p = p * r + 1.6666665459e-1f;
+    p = p * r + 5.0000001201e-1f;
+    p = p * (r * r) + r + 1.0f;
+    float scale = lms_u2f((uint32_t)(ni + 127) << 23);
+    return lms_fsel(x < -87.3f, 0.0f, p * scale);
+}
+
+#endif
