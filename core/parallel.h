@@ -11,16 +11,8 @@
 
 #include <stddef.h>
 
-/* Hot loops compiled for AVX-512, AVX2+FMA and baseline x86-64, picked at
- * load time (gcc on x86-64; plain code elsewhere). */
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) &&         \
-    !defined(LMS_NO_CLONES)
-#define LMS_HOT                                                                \
-    __attribute__((                                                            \
-        target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
-#else
-#define LMS_HOT
-#endif
+/* LMS_HOT: loops compiled per instruction set (see plugin_math.h) */
+#include "lmstab/plugin_math.h"
 
 /* Threads worth using for a loop over n floats (1 below ~64K floats). */
 int lms_par_threads(size_t n);

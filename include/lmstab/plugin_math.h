@@ -11,6 +11,20 @@
 #include <stdint.h>
 #include <string.h>
 
+/* LMS_HOT on a function whose loops should vectorize: gcc compiles it for
+ * AVX-512, AVX2+FMA and baseline x86-64 and picks one at load time, so a
+ * portable build runs wide vectors where the CPU has them. The v3/v4 clones
+ * contract a*b+c into FMA (results differ from the baseline clone by
+ * rounding; one machine stays deterministic). -DLMS_NO_CLONES turns it off. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) &&         \
+    !defined(LMS_NO_CLONES)
+#define LMS_HOT                                                                \
+    __attribute__((                                                            \
+        target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#else
+#define LMS_HOT
+#endif
+
 /* bits of a float and back */
 static inline uint32_t lms_f2u(float f) {
     uint32_t u;
@@ -51,6 +65,24 @@ static inline float lms_expf(float x) {
     p = p * (r * r) + r + 1.0f;
     float scale = lms_u2f((uint32_t)(ni + 127) << 23);
     return lms_fsel(x < -87.3f, 0.0f, p * scale);
+}
+
+/* max of x[0..n), n >= 1, in 8 independent lanes (vectorizes; a NaN may
+ * be skipped, so callers that must see NaN check the sum they build on it) */
+static inline float lms_row_max(const float *x, int n) {
+    float m[8];
+    for (int k = 0; k < 8; k++)
+        m[k] = x[0];
+    int j = 0;
+    for (; j + 8 <= n; j += 8)
+        for (int k = 0; k < 8; k++)
+            m[k] = x[j + k] > m[k] ? x[j + k] : m[k];
+    for (; j < n; j++)
+        m[0] = x[j] > m[0] ? x[j] : m[0];
+    float r = m[0];
+    for (int k = 1; k < 8; k++)
+        r = m[k] > r ? m[k] : r;
+    return r;
 }
 
 #endif

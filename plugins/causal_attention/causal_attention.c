@@ -41,15 +41,6 @@
 
 enum { SLOT_QN = 0, SLOT_KN = 1, SLOT_CAP = 2, SLOT_PMAP = 3 };
 
-/* Row loops: AVX-512 / AVX2+FMA / baseline clones picked at load time. */
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) &&         \
-    !defined(LMS_NO_CLONES)
-#define LMS_HOT                                                                \
-    __attribute__((                                                            \
-        target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
-#else
-#define LMS_HOT
-#endif
 /* Rows per parallel chunk of the softmax loops. Loops over (batch, head)
  * and over rows run on the OpenMP threads of the host's lms_set_threads;
  * each (b, h) or row is computed exactly as serially, so results do not
@@ -69,22 +60,6 @@ typedef struct attn {
 
 /* ---- vectorizable row kernels ------------------------------------------ */
 
-/* max of x[0..n), n >= 1, in 8 independent lanes */
-static float row_max(const float *x, int n) {
-    float m[8];
-    for (int k = 0; k < 8; k++)
-        m[k] = x[0];
-    int j = 0;
-    for (; j + 8 <= n; j += 8)
-        for (int k = 0; k < 8; k++)
-            m[k] = x[j + k] > m[k] ? x[j + k] : m[k];
-    for (; j < n; j++)
-        m[0] = x[j] > m[0] ? x[j] : m[0];
-    float r = m[0];
-    for (int k = 1; k < 8; k++)
-        r = m[k] > r ? m[k] : r;
-    return r;
-}
 
 /* sum of a[j] * (b ? b[j] : 1) over [0, n), 8 lanes in float */
 static float row_dot(const float *a, const float *b, int n) {
@@ -108,7 +83,7 @@ static float row_dot(const float *a, const float *b, int n) {
 
 /* p[0..n) = softmax(p[0..n)) in place, p[n..fill) = 0 */
 static void softmax_row(float *p, int n, int fill) {
-    float m = row_max(p, n);
+    float m = lms_row_max(p, n);
     for (int j = 0; j < n; j++)
         p[j] = lms_expf(p[j] - m);
     float inv = 1.0f / row_dot(p, NULL, n);
@@ -120,7 +95,7 @@ static void softmax_row(float *p, int n, int fill) {
 /* entropy -sum p log p of softmax(s[0..n)) as log z - sum(e d) / z with
  * d = s - max, e = exp d: one log per row (stats only) */
 static double softmax_entropy(const float *s, int n) {
-    float m = row_max(s, n);
+    float m = lms_row_max(s, n);
     double z = 0, t = 0;
     for (int j = 0; j < n; j++) {
         float d = s[j] - m, e = lms_expf(d);
@@ -383,7 +358,7 @@ static size_t bh_off(const attn *s, int bh, int T, int ld) {
 static float masked_max(const float *S, size_t r0, size_t r1, int T, int Tc) {
     float m = -INFINITY;
     for (size_t r = r0; r < r1; r++) {
-        float v = row_max(S + r * Tc, (int)(r % (size_t)T) + 1);
+        float v = lms_row_max(S + r * Tc, (int)(r % (size_t)T) + 1);
         m = (v > m || v != v) ? v : m;
     }
     return m;

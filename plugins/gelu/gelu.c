@@ -17,17 +17,6 @@
 #include "lmstab/plugin_math.h"
 #include "lmstab/plugin_util.h"
 
-/* Hot loops are compiled for AVX-512, AVX2+FMA and baseline x86-64 and
- * picked at load time (GCC function multi-versioning), so the portable
- * build runs wide vectors where the CPU has them. */
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) &&         \
-    !defined(LMS_NO_CLONES)
-#define LMS_HOT                                                                \
-    __attribute__((                                                            \
-        target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
-#else
-#define LMS_HOT
-#endif
 /* Elements per parallel chunk (OpenMP threads of lms_set_threads). */
 #define GELU_CHUNK 16384
 

@@ -17,19 +17,11 @@
 #include <string.h>
 
 #include "lmstab/plugin.h"
+#include "lmstab/plugin_math.h"
 #include "lmstab/plugin_util.h"
 
 #define GROUPS_PER_HEAD (-1)
 
-/* Hot loops: AVX-512 / AVX2+FMA / baseline clones picked at load time. */
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) &&         \
-    !defined(LMS_NO_CLONES)
-#define LMS_HOT                                                                \
-    __attribute__((                                                            \
-        target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
-#else
-#define LMS_HOT
-#endif
 /* Rows (or columns) per parallel chunk; work below PAR_MIN floats is serial. */
 #define ROW_CHUNK 64
 #define PAR_MIN 65536

@@ -72,23 +72,6 @@ static int zl_plan(void *self, const lms_model_info *model, lms_plan *plan,
     return 0;
 }
 
-/* max of x[0..n), n >= 1, in 8 lanes (a NaN may be skipped here: it
- * reaches the sum of exponentials anyway) */
-static float row_max(const float *x, int n) {
-    float m[8];
-    for (int k = 0; k < 8; k++)
-        m[k] = x[0];
-    int j = 0;
-    for (; j + 8 <= n; j += 8)
-        for (int k = 0; k < 8; k++)
-            m[k] = x[j + k] > m[k] ? x[j + k] : m[k];
-    for (; j < n; j++)
-        m[0] = x[j] > m[0] ? x[j] : m[0];
-    float r = m[0];
-    for (int k = 1; k < 8; k++)
-        r = m[k] > r ? m[k] : r;
-    return r;
-}
 
 /* sum of exp(x[j] - m) over [0, n) in double, 8 lanes */
 static double row_sumexp(const float *x, int n, float m) {
@@ -109,7 +92,7 @@ static void zl_forward(void *self, const lms_fwd *a) {
     float *mc = a->cache, *lsc = a->cache + s->rows;
     for (size_t r = 0; r < a->rows; r++) {
         const float *x = a->x + r * V;
-        float m = row_max(x, V);
+        float m = lms_row_max(x, V);
         double ls = log(row_sumexp(x, V, m));
         double lse = (double)m + ls;
         mc[r] = m;
