@@ -108,8 +108,36 @@ static void host_log(int level, const char *fmt, ...) {
     va_end(ap);
 }
 
+static int host_threads(void) {
+    return lms_get_threads();
+}
+
+/* Fixed chunks of `grain` items, spread over the threads (see plugin.h). */
+static void host_parallel_for(size_t n, size_t grain, lms_range_fn fn,
+                              void *ctx) {
+    if (grain == 0)
+        grain = 1;
+    const size_t nchunks = (n + grain - 1) / grain;
+    int nt = lms_get_threads();
+#ifdef _OPENMP
+    if (omp_in_parallel())
+        nt = 1;
+#pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1 && nchunks > 1)
+#endif
+    for (size_t c = 0; c < nchunks; c++) {
+        size_t lo = c * grain;
+        fn(ctx, lo, n - lo < grain ? n : lo + grain);
+    }
+}
+
 static const lms_host default_host = {
-    sizeof(lms_host), LMS_ABI_MAJOR, LMS_ABI_MINOR, lms_sgemm, host_log,
+    .size = sizeof(lms_host),
+    .abi_major = LMS_ABI_MAJOR,
+    .abi_minor = LMS_ABI_MINOR,
+    .sgemm = lms_sgemm,
+    .log = host_log,
+    .threads = host_threads,
+    .parallel_for = host_parallel_for,
 };
 
 const lms_host *lms_host_default(void) {

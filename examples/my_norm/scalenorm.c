@@ -10,8 +10,12 @@
  * scaled cosine attention that bounds attention logits by construction.
  *
  * An out-of-tree lmstab plugin: it needs only <lmstab/plugin.h> (and the
- * header-only <lmstab/plugin_util.h> for its key parsing) and libm.
- * Shapes: x, y: (rows, C); g: (1); cache ||x||: (rows).
+ * header-only <lmstab/plugin_util.h> for its key parsing and threading) and
+ * libm. Rows run on the host's threads in fixed chunks (lms_parallel_for);
+ * the gradient of g is summed per chunk and the chunks are added in order,
+ * so the result is the same for any thread count.
+ * Shapes: x, y: (rows, C); g: (1); cache ||x||: (rows);
+ *         scratch: one double per chunk of ROWS_PER_CHUNK rows.
  */
 #include <math.h>
 #include <stddef.h>
@@ -21,7 +25,10 @@
 #include <lmstab/plugin.h>
 #include <lmstab/plugin_util.h>
 
+#define ROWS_PER_CHUNK 64
+
 typedef struct scalenorm {
+    const lms_host *host;
     float eps;
     float g_init; /* <= 0: sqrt(C), decided at plan */
     int cols;     /* planned */
@@ -64,8 +71,11 @@ static int sn_set(void *self, const char *key, const char *value, char *err,
 /* Only configuration lives here, starting from the defaults of sn_keys:
  * buffers are the core's. */
 static void *sn_create(const lms_host *host, char *err, size_t errlen) {
-    (void)host;
-    return lms_state_new(sizeof(scalenorm), sn_keys, sn_set, err, errlen);
+    scalenorm *s =
+        lms_state_new(sizeof(scalenorm), sn_keys, sn_set, err, errlen);
+    if (s)
+        s->host = host; /* for lms_parallel_for */
+    return s;
 }
 
 /* (rows, C) -> (rows, C); one parameter g of shape (1); one cached norm per
@@ -88,6 +98,9 @@ static int sn_plan(void *self, const lms_model_info *model, lms_plan *plan,
         return -1;
     }
     plan->cache_floats = plan->in_rows;
+    /* a double (2 floats) per chunk: the chunks' sums for dg */
+    plan->scratch_floats =
+        2 * ((plan->in_rows + ROWS_PER_CHUNK - 1) / ROWS_PER_CHUNK);
     return 0;
 }
 
@@ -99,57 +112,77 @@ static double norm_d(const float *x, int n) {
     return sqrt(a);
 }
 
-/* y: (rows, C), nrm: (rows) <- x: (rows, C); g: scalar */
-static void scalenorm_forward(float *y, float *nrm, const float *x, float g,
-                              size_t rows, int C, float eps) {
-    for (size_t r = 0; r < rows; r++) {
-        const float *xr = x + r * (size_t)C;
-        float *yr = y + r * (size_t)C;
-        double n = norm_d(xr, C);
-        float sc = (float)(g / fmax(n, (double)eps));
-        for (int i = 0; i < C; i++)
+/* One call's tensors, shared by the chunks of a parallel loop. */
+typedef struct sn_call {
+    float *y, *nrm, *dx;
+    const float *x, *dy;
+    float *dg_part; /* a double per chunk, as 2 floats (backward) */
+    float g, eps;
+    int C;
+} sn_call;
+
+/* rows [lo, hi): y = g x / max(||x||, eps), nrm = ||x|| */
+static void forward_rows(void *ctx, size_t lo, size_t hi) {
+    const sn_call *c = ctx;
+    for (size_t r = lo; r < hi; r++) {
+        const float *xr = c->x + r * (size_t)c->C;
+        float *yr = c->y + r * (size_t)c->C;
+        double n = norm_d(xr, c->C);
+        float sc = (float)(c->g / fmax(n, (double)c->eps));
+        for (int i = 0; i < c->C; i++)
             yr[i] = xr[i] * sc;
-        nrm[r] = (float)n;
+        c->nrm[r] = (float)n;
     }
 }
 
 /*
- * With d = max(||x||, eps) and xhat = x / ||x||:
- *   dg += sum(dy * x) / d
- *   dx += g/d * (dy - xhat * (dy . xhat))   when ||x|| > eps
- *   dx += g/eps * dy                        when clamped (d constant)
- * <- dy, x: (rows, C); nrm: (rows)
+ * Rows [lo, hi) of the backward pass, with d = max(||x||, eps) and
+ * xhat = x / ||x||:
+ *   dg += sum(dy * x) / d                    (this chunk's part)
+ *   dx += g/d * (dy - xhat * (dy . xhat))    when ||x|| > eps
+ *   dx += g/eps * dy                         when clamped (d constant)
  */
-static void scalenorm_backward(float *dx, float *dg, const float *dy,
-                               const float *x, const float *nrm, float g,
-                               size_t rows, int C, float eps) {
+static void backward_rows(void *ctx, size_t lo, size_t hi) {
+    const sn_call *c = ctx;
+    const int C = c->C;
     double dgs = 0.0;
-    for (size_t r = 0; r < rows; r++) {
-        const float *xr = x + r * (size_t)C, *dyr = dy + r * (size_t)C;
-        float *dxr = dx + r * (size_t)C;
-        double n = nrm[r], d = fmax(n, (double)eps);
+    for (size_t r = lo; r < hi; r++) {
+        const float *xr = c->x + r * (size_t)C, *dyr = c->dy + r * (size_t)C;
+        float *dxr = c->dx + r * (size_t)C;
+        double n = c->nrm[r], d = fmax(n, (double)c->eps);
         double dot = 0.0; /* dy . x */
         for (int i = 0; i < C; i++)
             dot += (double)dyr[i] * xr[i];
         dgs += dot / d;
-        float a = (float)(g / d);
-        float b = n > eps ? (float)(g * dot / (d * n * n)) : 0.0f;
+        float a = (float)(c->g / d);
+        float b = n > c->eps ? (float)(c->g * dot / (d * n * n)) : 0.0f;
         for (int i = 0; i < C; i++)
             dxr[i] += a * dyr[i] - b * xr[i];
     }
-    dg[0] += (float)dgs;
+    /* scratch is float-aligned only: copy the double's bytes */
+    memcpy(c->dg_part + 2 * (lo / ROWS_PER_CHUNK), &dgs, sizeof dgs);
 }
 
 static void sn_forward(void *self, const lms_fwd *a) {
     const scalenorm *s = self;
-    scalenorm_forward(a->y, a->cache, a->x, a->w[0][0], a->rows, s->cols,
-                      s->eps);
+    sn_call c = {.y = a->y, .nrm = a->cache, .x = a->x, .g = a->w[0][0],
+                 .eps = s->eps, .C = s->cols};
+    lms_parallel_for(s->host, a->rows, ROWS_PER_CHUNK, forward_rows, &c);
 }
 
 static void sn_backward(void *self, const lms_bwd *a) {
     const scalenorm *s = self;
-    scalenorm_backward(a->dx, a->dw[0], a->dy, a->x, a->cache, a->w[0][0],
-                       a->rows, s->cols, s->eps);
+    sn_call c = {.nrm = a->cache, .dx = a->dx, .x = a->x, .dy = a->dy,
+                 .dg_part = a->scratch, .g = a->w[0][0],
+                 .eps = s->eps, .C = s->cols};
+    lms_parallel_for(s->host, a->rows, ROWS_PER_CHUNK, backward_rows, &c);
+    double dg = 0.0; /* chunk order: the same sum for any thread count */
+    for (size_t k = 0; k * ROWS_PER_CHUNK < a->rows; k++) {
+        double part;
+        memcpy(&part, c.dg_part + 2 * k, sizeof part);
+        dg += part;
+    }
+    a->dw[0][0] += (float)dg;
 }
 
 static const lms_descriptor sn_desc = {

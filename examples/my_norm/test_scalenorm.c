@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <lmstab/bench.h> /* lms_set_threads */
 #include <lmstab/tk_suite.h>
 
 static char err[1024];
@@ -119,6 +120,12 @@ START_TEST(test_gradients) {
     gradcheck((const char *[]){"g_init=1", NULL}, 2, 8, 8, 1.0f);
     /* every row shorter than eps: the clamped branch y = g x / eps */
     gradcheck((const char *[]){"eps=10", NULL}, 2, 4, 8, 0.1f);
+    /* 150 rows: three chunks of the parallel loop, on 1 and 2 threads */
+    for (int threads = 1; threads <= 2; threads++) {
+        lms_set_threads(threads);
+        gradcheck(NULL, 3, 50, 8, 1.0f);
+    }
+    lms_set_threads(1);
 }
 END_TEST
 

@@ -40,7 +40,7 @@ extern "C" {
 #endif
 
 #define LMS_ABI_MAJOR 1
-#define LMS_ABI_MINOR 0
+#define LMS_ABI_MINOR 1
 
 #define LMS_PLUGIN_ENTRY_SYMBOL "lms_plugin_entry"
 #define LMS_NAME_MAX 32      /* plugin, parameter and stat names incl. NUL */
@@ -190,10 +190,15 @@ typedef struct lms_child {
     int training; /* the parent's mode, passed on by lms_child_forward */
 } lms_child;
 
+/* A piece of a loop: items [lo, hi) of a parallel_for. */
+typedef void (*lms_range_fn)(void *ctx, size_t lo, size_t hi);
+
 /*
- * Services of the core, passed at create (append-only; check size).
+ * Services of the core, passed at create (append-only; check size, or use
+ * the helpers of plugin_util.h, which do).
  * sgemm is row-major: C = alpha * op(A) op(B) + beta * C, op(A) is MxK,
- * op(B) is KxN, trans flags 0/1; lda/ldb/ldc are row strides.
+ * op(B) is KxN, trans flags 0/1; lda/ldb/ldc are row strides. With several
+ * threads the core splits large products over them (never the k sum).
  */
 typedef struct lms_host {
     size_t size;
@@ -203,6 +208,17 @@ typedef struct lms_host {
                   float *c, int ldc);
     /* Printf-style diagnostics (level 0 info, 1 warning); plan time only. */
     void (*log)(int level, const char *fmt, ...);
+    /* ABI 1.1. Threads of the numeric work (lmstab's --threads /
+     * LMSTAB_THREADS; 1 by default). */
+    int (*threads)(void);
+    /* ABI 1.1. Calls fn(ctx, lo, hi) once for each chunk [lo, hi) of
+     * `grain` items (the last may be shorter) covering [0, n), on the
+     * host's threads, possibly at the same time; serially inside an
+     * already parallel region. The chunks never depend on the thread count,
+     * so a plugin that writes disjoint outputs per chunk (or per-chunk
+     * partial sums that it adds in chunk order) gets the same result with
+     * any number of threads. Forward/backward only. */
+    void (*parallel_for)(size_t n, size_t grain, lms_range_fn fn, void *ctx);
 } lms_host;
 
 /* Hook signatures. err/errlen: a human message ("what is wrong", the core

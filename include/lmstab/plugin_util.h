@@ -248,6 +248,30 @@ static inline int lms_host_need_sgemm(const lms_host *host, char *err,
     return 0;
 }
 
+/* Whether the host table has the field f (it grows with the ABI minor). */
+#define LMS_HOST_HAS(host, f)                                                  \
+    ((host) && (host)->size >= offsetof(lms_host, f) + sizeof((host)->f) &&  \
+     (host)->f)
+
+/* host->parallel_for when the host has it (ABI >= 1.1), else the same
+ * chunks serially, in order: either way fn sees the same [lo, hi) chunks. */
+static inline void lms_parallel_for(const lms_host *host, size_t n,
+                                    size_t grain, lms_range_fn fn, void *ctx) {
+    if (LMS_HOST_HAS(host, parallel_for)) {
+        host->parallel_for(n, grain, fn, ctx);
+        return;
+    }
+    if (grain == 0)
+        grain = 1;
+    for (size_t lo = 0; lo < n; lo += grain)
+        fn(ctx, lo, n - lo < grain ? n : lo + grain);
+}
+
+/* host->threads() when the host has it, else 1. */
+static inline int lms_host_threads(const lms_host *host) {
+    return LMS_HOST_HAS(host, threads) ? host->threads() : 1;
+}
+
 /* ---- create() / destroy() ----------------------------------------------- */
 
 /*
