@@ -9,7 +9,7 @@
 #include <omp.h>
 #endif
 
-#include "lmstab/bench.h"
+#include "lmstab/host.h"
 #include "lmstab/loader.h"
 
 /* Threads of our own parallel regions; 1 = serial (the default, so that

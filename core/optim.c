@@ -5,7 +5,6 @@
  * double and rounded once to float. */
 #include <math.h>
 
-#include "lmstab/bench.h"
 #include "lmstab/optim.h"
 #include "parallel.h"
 

@@ -1,7 +1,7 @@
 /* Thread-count-independent data-parallel loops of the core (parallel.h). */
 #include <string.h>
 
-#include "lmstab/bench.h"
+#include "lmstab/host.h"
 #include "parallel.h"
 
 /* Below this many floats a loop stays on one thread. */

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <lmstab/bench.h> /* lms_set_threads */
+#include <lmstab/host.h> /* lms_set_threads */
 #include <lmstab/tk_suite.h>
 
 static char err[1024];

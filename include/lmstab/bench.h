@@ -16,6 +16,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "lmstab/host.h" /* lms_set_threads, lms_sgemm */
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -42,25 +44,6 @@ void lms_pass_set_timer(lms_op_timer *t);
 const char *lms_tkind_name(lms_tkind k);
 /* Monotonic clock in seconds. */
 double lms_now(void);
-
-/*
- * Threads for the numeric work (core/host.c). With OpenMP (LMS_OPENMP, the
- * default build) n threads run the plugins' parallel loops (attention over
- * batch x heads, row-wise norms and activations) and lms_sgemm splits each
- * large product into n slabs, while OpenBLAS itself is set to 1 thread so
- * the two never compete for cores. Default 1 (or $LMSTAB_THREADS): then
- * OpenBLAS keeps its own setting (OPENBLAS_NUM_THREADS). Without OpenMP, n
- * is OpenBLAS's thread count. n < 1 counts as 1. Results do not depend on
- * n except through OpenBLAS's kernel choice for the slab sizes.
- */
-void lms_set_threads(int n);
-int lms_get_threads(void);
-
-/* Row-major sgemm (the host table's sgemm): C = alpha op(A) op(B) + beta C,
- * split over the threads of lms_set_threads when large. */
-void lms_sgemm(int trans_a, int trans_b, int m, int n, int k, float alpha,
-               const float *a, int lda, const float *b, int ldb, float beta,
-               float *c, int ldc);
 
 /* Options of lms_bench_run (zero fields take the defaults in brackets). */
 typedef struct lms_bench_opts {

@@ -4,7 +4,7 @@
 #include <check.h>
 #include <stdlib.h>
 
-#include "lmstab/bench.h"
+#include "lmstab/host.h"
 #include "lmstab/loader.h"
 #include "lmstab/plugin_util.h"
 

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lmstab/bench.h"
+#include "lmstab/host.h"
 #include "lmstab/metrics.h"
 #include "parallel.h"
 
