@@ -46,6 +46,8 @@ enum { SLOT_QN = 0, SLOT_KN = 1, SLOT_CAP = 2, SLOT_PMAP = 3 };
  * each (b, h) or row is computed exactly as serially, so results do not
  * depend on the thread count. */
 #define ROW_CHUNK 256
+/* Below this many floats a copy or mask loop stays on one thread. */
+#define PAR_MIN 65536
 
 typedef struct attn {
     const lms_host *host;
@@ -144,6 +146,7 @@ LMS_HOT static void softmax_rows_backward(float *dP, const float *P, size_t r0,
 
 /* zero the masked (j > i) and padding (j >= T) entries of B*H*T rows */
 static void mask_rows(float *s, size_t nbh, int T, int Tc) {
+#pragma omp parallel for schedule(static) if (nbh * (size_t)T * Tc >= PAR_MIN)
     for (size_t r = 0; r < nbh * (size_t)T; r++) {
         int i = (int)(r % (size_t)T);
         memset(s + r * Tc + i + 1, 0, (size_t)(Tc - i - 1) * sizeof *s);
@@ -263,14 +266,24 @@ static int at_plan(void *self, const lms_model_info *model, lms_plan *plan,
 
 /* ---- forward ------------------------------------------------------------ */
 
+/* x[0..n) = 0, on the threads when large */
+static void zero(float *x, size_t n) {
+    const size_t chunk = 16384;
+#pragma omp parallel for schedule(static) if (n >= PAR_MIN)
+    for (size_t i = 0; i < n; i += chunk)
+        memset(x + i, 0, (n - i < chunk ? n - i : chunk) * sizeof *x);
+}
+
 /* dst: (N, C) <- columns [0, C) of src: (N, ld) */
 static void gather(float *dst, const float *src, size_t N, int C, int ld) {
+#pragma omp parallel for schedule(static) if (N * (size_t)C >= PAR_MIN)
     for (size_t r = 0; r < N; r++)
         memcpy(dst + r * C, src + r * ld, (size_t)C * sizeof *dst);
 }
 
 /* dst: (N, ld) columns [0, C) += src: (N, C) */
 static void scatter_add(float *dst, const float *src, size_t N, int C, int ld) {
+#pragma omp parallel for schedule(static) if (N * (size_t)C >= PAR_MIN)
     for (size_t r = 0; r < N; r++)
         for (int c = 0; c < C; c++)
             dst[r * ld + c] += src[r * C + c];
@@ -501,7 +514,7 @@ static void norm_backward(const attn *s, const lms_child *c, float *dn,
                           float *draw, const float *raw, const float *out,
                           const lms_bwd *a, int off) {
     size_t NC = a->rows * (size_t)s->C;
-    memset(draw, 0, NC * sizeof *draw);
+    zero(draw, NC);
     lms_child_backward(c, draw, dn, raw, out, a->rows * (size_t)s->H, a->B,
                        a->T);
     scatter_add(a->dx + off, draw, a->rows, s->C, 3 * s->C);
@@ -529,13 +542,13 @@ static void at_backward(void *self, const lms_bwd *a) {
         q = cache + s->c_qn;
         dq = scr + s->s_dqn;
         ldq = lddq = C;
-        memset(dq, 0, NC * sizeof *dq);
+        zero(dq, NC);
     }
     if (s->has[SLOT_KN]) {
         k = cache + s->c_kn;
         dk = scr + s->s_dkn;
         ldk = lddk = C;
-        memset(dk, 0, NC * sizeof *dk);
+        zero(dk, NC);
     }
 
     if (!s->has[SLOT_CAP] && !s->has[SLOT_PMAP]) {
@@ -562,7 +575,7 @@ static void at_backward(void *self, const lms_bwd *a) {
         float *dP = w1;
         if (s->has[SLOT_PMAP]) {
             mask_rows(w1, nbh, T, Tc);
-            memset(w2, 0, NS * Tc * sizeof *w2);
+            zero(w2, NS * Tc);
             lms_child_backward(&ch[SLOT_PMAP], w2, w1, P, Pf, NS, B, T);
             dP = w2;
         }
@@ -574,7 +587,7 @@ static void at_backward(void *self, const lms_bwd *a) {
         float *dS = dP;
         if (s->has[SLOT_CAP]) {
             dS = dP == w1 ? w2 : w1;
-            memset(dS, 0, NS * Tc * sizeof *dS);
+            zero(dS, NS * Tc);
             lms_child_backward(&ch[SLOT_CAP], dS, dP, cache + s->c_sraw,
                                cache + s->c_scap, NS, B, T);
             mask_rows(dS, nbh, T, Tc);
