@@ -38,15 +38,14 @@
 #include "lmstab/plugin_util.h"
 
 #include "att_gemm.h"
+#include "att_rows.h"
 
 enum { SLOT_QN = 0, SLOT_KN = 1, SLOT_CAP = 2, SLOT_PMAP = 3 };
 
-/* Rows per parallel chunk of the softmax loops. Loops over (batch, head)
- * and over rows run on the OpenMP threads of the host's lms_set_threads;
- * each (b, h) or row is computed exactly as serially, so results do not
- * depend on the thread count. */
-#define ROW_CHUNK 256
-/* Below this many floats a copy or mask loop stays on one thread. */
+/* Loops over (batch, head) and over rows run on the OpenMP threads of the
+ * host's lms_set_threads; each (b, h) or row is computed exactly as
+ * serially, so results do not depend on the thread count. Below PAR_MIN
+ * floats a copy loop stays on one thread. */
 #define PAR_MIN 65536
 
 typedef struct attn {
@@ -59,99 +58,6 @@ typedef struct attn {
     size_t c_qraw, c_qn, c_kraw, c_kn, c_sraw, c_scap, c_p, c_pf; /* cache */
     size_t s_w1, s_w2, s_dqn, s_dqraw, s_dkn, s_dkraw, s_t;       /* scratch */
 } attn;
-
-/* ---- vectorizable row kernels ------------------------------------------ */
-
-
-/* sum of a[j] * (b ? b[j] : 1) over [0, n), 8 lanes in float */
-static float row_dot(const float *a, const float *b, int n) {
-    float s[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-    int j = 0;
-    if (b) {
-        for (; j + 8 <= n; j += 8)
-            for (int k = 0; k < 8; k++)
-                s[k] += a[j + k] * b[j + k];
-        for (; j < n; j++)
-            s[0] += a[j] * b[j];
-    } else {
-        for (; j + 8 <= n; j += 8)
-            for (int k = 0; k < 8; k++)
-                s[k] += a[j + k];
-        for (; j < n; j++)
-            s[0] += a[j];
-    }
-    return ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]));
-}
-
-/* p[0..n) = softmax(p[0..n)) in place, p[n..fill) = 0 */
-static void softmax_row(float *p, int n, int fill) {
-    float m = lms_row_max(p, n);
-    for (int j = 0; j < n; j++)
-        p[j] = lms_expf(p[j] - m);
-    float inv = 1.0f / row_dot(p, NULL, n);
-    for (int j = 0; j < n; j++)
-        p[j] *= inv;
-    memset(p + n, 0, (size_t)(fill - n) * sizeof *p);
-}
-
-/* entropy -sum p log p of softmax(s[0..n)) as log z - sum(e d) / z with
- * d = s - max, e = exp d: one log per row (stats only) */
-static double softmax_entropy(const float *s, int n) {
-    float m = lms_row_max(s, n);
-    double z = 0, t = 0;
-    for (int j = 0; j < n; j++) {
-        float d = s[j] - m, e = lms_expf(d);
-        z += e;
-        t += e > 0.0f ? (double)e * d : 0.0;
-    }
-    return log(z) - t / z;
-}
-
-/* d[0..n) = p * (d - sum(p * d)) in place (softmax backward), d[n..fill) = 0 */
-static void softmax_row_backward(float *d, const float *p, int n, int fill) {
-    float dot = row_dot(p, d, n);
-    for (int j = 0; j < n; j++)
-        d[j] = p[j] * (d[j] - dot);
-    memset(d + n, 0, (size_t)(fill - n) * sizeof *d);
-}
-
-/* Masked entries of row i that are zeroed: all (block = 0, whole rows for
- * children), or those up to the end of i's query block (block > 0: the
- * products never read further). */
-static int fill_of(int i, int Tc, int block) {
-    if (block <= 0)
-        return Tc;
-    int end = (i / block + 1) * block;
-    return end < Tc ? end : Tc;
-}
-
-/* softmax_row over rows [r0, r1) of P: (B*H*T, Tc), row r has r % T + 1
- * unmasked entries */
-LMS_HOT static void softmax_rows(float *P, size_t r0, size_t r1, int T, int Tc,
-                                 int block) {
-    for (size_t r = r0; r < r1; r++) {
-        int i = (int)(r % (size_t)T);
-        softmax_row(P + r * Tc, i + 1, fill_of(i, Tc, block));
-    }
-}
-
-LMS_HOT static void softmax_rows_backward(float *dP, const float *P, size_t r0,
-                                          size_t r1, int T, int Tc, int block) {
-    for (size_t r = r0; r < r1; r++) {
-        int i = (int)(r % (size_t)T);
-        softmax_row_backward(dP + r * Tc, P + r * Tc, i + 1,
-                             fill_of(i, Tc, block));
-    }
-}
-
-/* zero the masked (j > i) and padding (j >= T) entries of B*H*T rows */
-static void mask_rows(float *s, size_t nbh, int T, int Tc) {
-#pragma omp parallel for schedule(static) if (nbh * (size_t)T * Tc >= PAR_MIN)
-    for (size_t r = 0; r < nbh * (size_t)T; r++) {
-        int i = (int)(r % (size_t)T);
-        memset(s + r * Tc + i + 1, 0, (size_t)(Tc - i - 1) * sizeof *s);
-    }
-}
 
 /* ---- keys, plan ---------------------------------------------------------- */
 
@@ -264,7 +170,7 @@ static int at_plan(void *self, const lms_model_info *model, lms_plan *plan,
     return 0;
 }
 
-/* ---- forward ------------------------------------------------------------ */
+/* ---- buffer copies, q/k norms ----------------------------------------- */
 
 /* x[0..n) = 0, on the threads when large */
 static void zero(float *x, size_t n) {
@@ -367,144 +273,119 @@ static size_t bh_off(const attn *s, int bh, int T, int ld) {
     return (size_t)(bh / s->H) * T * ld + (size_t)(bh % s->H) * s->hd;
 }
 
-/* max over unmasked entries of rows [r0, r1) of S: (B,H,T,Tc) */
-static float masked_max(const float *S, size_t r0, size_t r1, int T, int Tc) {
-    float m = -INFINITY;
-    for (size_t r = r0; r < r1; r++) {
-        float v = lms_row_max(S + r * Tc, (int)(r % (size_t)T) + 1);
-        m = (v > m || v != v) ? v : m;
-    }
-    return m;
-}
+/* Where a pass reads q, k, v (q, k normed by children when present) and
+ * the per-(b, h) transpose buffers. */
+typedef struct qkv_src {
+    const float *q, *k, *v;
+    int ldq, ldk;
+    float *tb;
+} qkv_src;
 
-static double entropy_rows(const float *S, size_t r0, size_t r1, int T,
-                           int Tc) {
-    double e = 0;
-    for (size_t r = r0; r < r1; r++)
-        e += softmax_entropy(S + r * Tc, (int)(r % (size_t)T) + 1);
-    return e;
-}
-
-/* Statistics of (B*H) heads' scores, per head in parallel: each head's
- * max and entropy sum are combined in head order (thread-independent). */
-#define STAT_GROUP 256
-static void score_stats(const float *S, int nbh, int T, int Tc, float *max_out,
-                        double *ent_out) {
-    float mx = -INFINITY;
-    double ent = 0;
-    for (int g0 = 0; g0 < nbh; g0 += STAT_GROUP) {
-        const int gn = nbh - g0 < STAT_GROUP ? nbh - g0 : STAT_GROUP;
-        float pm[STAT_GROUP];
-        double pe[STAT_GROUP];
-#pragma omp parallel for schedule(static)
-        for (int i = 0; i < gn; i++) {
-            size_t r0 = (size_t)(g0 + i) * T;
-            pm[i] = masked_max(S, r0, r0 + T, T, Tc);
-            pe[i] = ent_out ? entropy_rows(S, r0, r0 + T, T, Tc) : 0.0;
-        }
-        for (int i = 0; i < gn; i++) {
-            mx = (pm[i] > mx || pm[i] != pm[i]) ? pm[i] : mx;
-            ent += pe[i];
-        }
-    }
-    *max_out = mx;
-    if (ent_out)
-        *ent_out = ent;
+static bh_view head(const attn *s, const qkv_src *x, int bh, int T, float *S) {
+    return view_of(s, bh, T, x->q, x->ldq, x->k, x->ldk, x->v, S, x->tb);
 }
 
 /* ---- forward ------------------------------------------------------------ */
 
-/* Without a score cap or probability map, each (b, h) runs scores, softmax
- * and P V back to back while its (T, Tc) block is in cache; with them, the
- * children see whole tensors between the stages. Same arithmetic either
- * way. */
+/* Scores of every (b, h) into S. */
+static void all_scores(const attn *s, const qkv_src *x, float *S, int nbh,
+                       int T, float scale) {
+#pragma omp parallel for schedule(static)
+    for (int bh = 0; bh < nbh; bh++) {
+        bh_view w = head(s, x, bh, T, S);
+        bh_scores(s, &w, T, scale);
+    }
+}
+
+/* No score or probability child: each (b, h) runs scores, softmax and P V
+ * back to back while its rows are in cache. Statistics need every score
+ * before its softmax, so with them the scores come first. */
+static void forward_fused(const attn *s, const lms_fwd *a, const qkv_src *x,
+                          float *P, float scale, float st[3]) {
+    const int H = s->H, Tc = s->Tc, T = a->T, nbh = a->B * H;
+    if (a->stats) {
+        double ent;
+        all_scores(s, x, P, nbh, T, scale);
+        att_score_stats(P, nbh, T, Tc, &st[0], &ent);
+        st[1] = st[0];
+        st[2] = (float)(ent / (double)(a->rows * (size_t)H));
+    }
+#pragma omp parallel for schedule(static)
+    for (int bh = 0; bh < nbh; bh++) {
+        bh_view w = head(s, x, bh, T, P);
+        if (!a->stats)
+            bh_scores(s, &w, T, scale);
+        att_softmax_rows(P, (size_t)bh * T, (size_t)(bh + 1) * T, T, Tc,
+                         ATT_FILL);
+        bh_pv(s, &w, w.S, a->y + bh_off(s, bh, T, s->C), T);
+    }
+}
+
+/* With a score cap or probability map: each stage over the whole tensor,
+ * as the children are planned on it. */
+static void forward_staged(const attn *s, const lms_fwd *a, const qkv_src *x,
+                           float *P, float scale, float st[3]) {
+    const int H = s->H, Tc = s->Tc, B = a->B, T = a->T, nbh = B * H;
+    const size_t NS = a->rows * (size_t)H;
+    const lms_child *ch = a->children;
+    double ent = 0;
+    float *S = s->has[SLOT_CAP] ? a->cache + s->c_sraw : P;
+    all_scores(s, x, S, nbh, T, scale);
+    if (s->has[SLOT_CAP]) {
+        float *Sc = a->cache + s->c_scap;
+        att_mask_rows(S, nbh, T, Tc); /* the child must see finite values */
+        lms_child_forward(&ch[SLOT_CAP], Sc, S, NS, B, T);
+        if (a->stats) {
+            att_score_stats(S, nbh, T, Tc, &st[0], NULL);
+            att_score_stats(Sc, nbh, T, Tc, &st[1], &ent);
+        }
+        memcpy(P, Sc, NS * Tc * sizeof *P);
+    } else if (a->stats) {
+        att_score_stats(S, nbh, T, Tc, &st[0], &ent);
+        st[1] = st[0];
+    }
+    st[2] = (float)(ent / (double)(NS ? NS : 1));
+    att_softmax_all(P, NS, T, Tc);
+    const float *Pf = P;
+    if (s->has[SLOT_PMAP]) {
+        float *Pm = a->cache + s->c_pf;
+        lms_child_forward(&ch[SLOT_PMAP], Pm, P, NS, B, T);
+        att_mask_rows(Pm, nbh, T, Tc);
+        Pf = Pm;
+    }
+#pragma omp parallel for schedule(static)
+    for (int bh = 0; bh < nbh; bh++) {
+        bh_view w = head(s, x, bh, T, P);
+        bh_pv(s, &w, Pf + (size_t)bh * T * Tc, a->y + bh_off(s, bh, T, s->C),
+              T);
+    }
+}
+
 static void at_forward(void *self, const lms_fwd *a) {
     const attn *s = self;
-    const int C = s->C, H = s->H, Tc = s->Tc, B = a->B, T = a->T;
-    const int nbh = B * H;
-    const size_t NS = a->rows * (size_t)H;
-    const float scale = 1.0f / sqrtf((float)s->hd);
+    const int C = s->C;
     const lms_child *ch = a->children;
     float *cache = a->cache;
-    const float *q = a->x, *k = a->x + C, *v = a->x + 2 * C;
-    int ldq = 3 * C, ldk = 3 * C;
+    qkv_src x = {a->x, a->x + C, a->x + 2 * C, 3 * C, 3 * C,
+                 a->scratch + s->s_t};
     if (s->has[SLOT_QN]) {
-        q = norm_forward(s, &ch[SLOT_QN], cache + s->c_qraw, cache + s->c_qn, a,
-                         0);
-        ldq = C;
+        x.q = norm_forward(s, &ch[SLOT_QN], cache + s->c_qraw, cache + s->c_qn,
+                           a, 0);
+        x.ldq = C;
     }
     if (s->has[SLOT_KN]) {
-        k = norm_forward(s, &ch[SLOT_KN], cache + s->c_kraw, cache + s->c_kn, a,
-                         C);
-        ldk = C;
+        x.k = norm_forward(s, &ch[SLOT_KN], cache + s->c_kraw, cache + s->c_kn,
+                           a, C);
+        x.ldk = C;
     }
-    float *P = cache + s->c_p, *tb = a->scratch + s->s_t;
-    float max_raw = 0, max_cap = 0;
-    double ent = 0;
-
-    if (!s->has[SLOT_CAP] && !s->has[SLOT_PMAP]) {
-        if (a->stats) { /* stats need every score before its softmax */
-#pragma omp parallel for schedule(static)
-            for (int bh = 0; bh < nbh; bh++) {
-                bh_view w = view_of(s, bh, T, q, ldq, k, ldk, v, P, tb);
-                bh_scores(s, &w, T, scale);
-            }
-            score_stats(P, nbh, T, Tc, &max_raw, &ent);
-            max_cap = max_raw;
-        }
-#pragma omp parallel for schedule(static)
-        for (int bh = 0; bh < nbh; bh++) {
-            bh_view w = view_of(s, bh, T, q, ldq, k, ldk, v, P, tb);
-            if (!a->stats)
-                bh_scores(s, &w, T, scale);
-            softmax_rows(P, (size_t)bh * T, (size_t)(bh + 1) * T, T, Tc,
-                         ATT_FILL);
-            bh_pv(s, &w, w.S, a->y + bh_off(s, bh, T, C), T);
-        }
-    } else {
-        float *S = s->has[SLOT_CAP] ? cache + s->c_sraw : P;
-#pragma omp parallel for schedule(static)
-        for (int bh = 0; bh < nbh; bh++) {
-            bh_view w = view_of(s, bh, T, q, ldq, k, ldk, v, S, tb);
-            bh_scores(s, &w, T, scale);
-        }
-        if (s->has[SLOT_CAP]) {
-            float *Sc = cache + s->c_scap;
-            mask_rows(S, nbh, T, Tc); /* the child must see finite values */
-            lms_child_forward(&ch[SLOT_CAP], Sc, S, NS, B, T);
-            if (a->stats) {
-                score_stats(S, nbh, T, Tc, &max_raw, NULL);
-                score_stats(Sc, nbh, T, Tc, &max_cap, &ent);
-            }
-            memcpy(P, Sc, NS * Tc * sizeof *P);
-        } else if (a->stats) {
-            score_stats(S, nbh, T, Tc, &max_raw, &ent);
-            max_cap = max_raw;
-        }
-#pragma omp parallel for schedule(static)
-        for (long r = 0; r < (long)NS; r += ROW_CHUNK)
-            softmax_rows(P, (size_t)r,
-                         (size_t)r + ROW_CHUNK < NS ? (size_t)r + ROW_CHUNK : NS,
-                         T, Tc, 0);
-        const float *Pf = P;
-        if (s->has[SLOT_PMAP]) {
-            float *Pm = cache + s->c_pf;
-            lms_child_forward(&ch[SLOT_PMAP], Pm, P, NS, B, T);
-            mask_rows(Pm, nbh, T, Tc);
-            Pf = Pm;
-        }
-#pragma omp parallel for schedule(static)
-        for (int bh = 0; bh < nbh; bh++) {
-            bh_view w = view_of(s, bh, T, q, ldq, k, ldk, v, P, tb);
-            bh_pv(s, &w, Pf + (size_t)bh * T * Tc, a->y + bh_off(s, bh, T, C),
-                  T);
-        }
-    }
-    if (a->stats) {
-        a->stats[0] = max_raw;
-        a->stats[1] = max_cap;
-        a->stats[2] = (float)(ent / (double)(NS ? NS : 1));
-    }
+    const float scale = 1.0f / sqrtf((float)s->hd);
+    float st[3] = {0, 0, 0};
+    if (s->has[SLOT_CAP] || s->has[SLOT_PMAP])
+        forward_staged(s, a, &x, cache + s->c_p, scale, st);
+    else
+        forward_fused(s, a, &x, cache + s->c_p, scale, st);
+    if (a->stats)
+        memcpy(a->stats, st, sizeof st);
 }
 
 /* ---- backward ----------------------------------------------------------- */
@@ -520,91 +401,114 @@ static void norm_backward(const attn *s, const lms_child *c, float *dn,
     scatter_add(a->dx + off, draw, a->rows, s->C, 3 * s->C);
 }
 
+/* Where the gradients of q and k go (dx itself, or buffers that the q/k
+ * norm children's backward reads). */
+typedef struct qk_grad {
+    float *dq, *dk;
+    int lddq, lddk;
+} qk_grad;
+
+/* dV, and dP into w->S, of one (b, h) */
+static void head_pv_backward(const attn *s, const lms_bwd *a, const bh_view *w,
+                             const float *Pf, int bh) {
+    const int T = a->T;
+    bh_pv_backward(s, w, Pf + (size_t)bh * T * s->Tc,
+                   a->dy + bh_off(s, bh, T, s->C),
+                   a->dx + 2 * s->C + bh_off(s, bh, T, 3 * s->C), T);
+}
+
+/* dQ, dK of one (b, h) from dS = w->S */
+static void head_qk_backward(const attn *s, const bh_view *w, const qk_grad *g,
+                             int bh, int T, float scale) {
+    bh_qk_backward(s, w, g->dq + bh_off(s, bh, T, g->lddq), g->lddq,
+                   g->dk + bh_off(s, bh, T, g->lddk), g->lddk, T, scale);
+}
+
+/* per (b, h): dP, dV, softmax backward, dQ, dK while dP is in cache */
+static void backward_fused(const attn *s, const lms_bwd *a, const qkv_src *x,
+                           const qk_grad *g, float scale) {
+    const int T = a->T, nbh = a->B * s->H;
+    const float *P = a->cache + s->c_p;
+    float *dP = a->scratch + s->s_w1;
+#pragma omp parallel for schedule(static)
+    for (int bh = 0; bh < nbh; bh++) {
+        bh_view w = head(s, x, bh, T, dP);
+        head_pv_backward(s, a, &w, P, bh);
+        att_softmax_rows_backward(dP, P, (size_t)bh * T, (size_t)(bh + 1) * T,
+                                  T, s->Tc, ATT_FILL);
+        head_qk_backward(s, &w, g, bh, T, scale);
+    }
+}
+
+/* each stage over the whole tensor, through the children's backward */
+static void backward_staged(const attn *s, const lms_bwd *a, const qkv_src *x,
+                            const qk_grad *g, float scale) {
+    const int Tc = s->Tc, B = a->B, T = a->T, nbh = B * s->H;
+    const size_t NS = a->rows * (size_t)s->H;
+    const lms_child *ch = a->children;
+    const float *P = a->cache + s->c_p;
+    const float *Pf = s->has[SLOT_PMAP] ? a->cache + s->c_pf : P;
+    float *w1 = a->scratch + s->s_w1, *w2 = a->scratch + s->s_w2;
+#pragma omp parallel for schedule(static)
+    for (int bh = 0; bh < nbh; bh++) {
+        bh_view w = head(s, x, bh, T, w1);
+        head_pv_backward(s, a, &w, Pf, bh);
+    }
+    float *dP = w1;
+    if (s->has[SLOT_PMAP]) {
+        att_mask_rows(w1, nbh, T, Tc);
+        zero(w2, NS * Tc);
+        lms_child_backward(&ch[SLOT_PMAP], w2, w1, P, Pf, NS, B, T);
+        dP = w2;
+    }
+    att_softmax_backward_all(dP, P, NS, T, Tc);
+    float *dS = dP;
+    if (s->has[SLOT_CAP]) {
+        dS = dP == w1 ? w2 : w1;
+        zero(dS, NS * Tc);
+        lms_child_backward(&ch[SLOT_CAP], dS, dP, a->cache + s->c_sraw,
+                           a->cache + s->c_scap, NS, B, T);
+        att_mask_rows(dS, nbh, T, Tc);
+    }
+#pragma omp parallel for schedule(static)
+    for (int bh = 0; bh < nbh; bh++) {
+        bh_view w = head(s, x, bh, T, dS);
+        head_qk_backward(s, &w, g, bh, T, scale);
+    }
+}
+
 static void at_backward(void *self, const lms_bwd *a) {
     const attn *s = self;
-    const int C = s->C, Tc = s->Tc, B = a->B, T = a->T;
-    const int nbh = B * s->H;
-    const size_t NS = a->rows * (size_t)s->H;
+    const int C = s->C;
     const size_t NC = a->rows * (size_t)C;
-    const float scale = 1.0f / sqrtf((float)s->hd);
     const lms_child *ch = a->children;
     float *cache = a->cache, *scr = a->scratch;
-    const float *P = cache + s->c_p;
-    const float *Pf = s->has[SLOT_PMAP] ? cache + s->c_pf : P;
-    float *w1 = scr + s->s_w1, *w2 = scr + s->s_w2, *tb = scr + s->s_t;
-    const float *v = a->x + 2 * C;
-
     /* q, k as the scores saw them; dq, dk where their gradients go */
-    const float *q = a->x, *k = a->x + C;
-    int ldq = 3 * C, ldk = 3 * C, lddq = 3 * C, lddk = 3 * C;
-    float *dq = a->dx, *dk = a->dx + C;
+    qkv_src x = {a->x, a->x + C, a->x + 2 * C, 3 * C, 3 * C, scr + s->s_t};
+    qk_grad g = {a->dx, a->dx + C, 3 * C, 3 * C};
     if (s->has[SLOT_QN]) {
-        q = cache + s->c_qn;
-        dq = scr + s->s_dqn;
-        ldq = lddq = C;
-        zero(dq, NC);
+        x.q = cache + s->c_qn;
+        g.dq = scr + s->s_dqn;
+        x.ldq = g.lddq = C;
+        zero(g.dq, NC);
     }
     if (s->has[SLOT_KN]) {
-        k = cache + s->c_kn;
-        dk = scr + s->s_dkn;
-        ldk = lddk = C;
-        zero(dk, NC);
+        x.k = cache + s->c_kn;
+        g.dk = scr + s->s_dkn;
+        x.ldk = g.lddk = C;
+        zero(g.dk, NC);
     }
-
-    if (!s->has[SLOT_CAP] && !s->has[SLOT_PMAP]) {
-        /* per (b, h): dP, dV, softmax backward, dQ, dK while dP is cached */
-#pragma omp parallel for schedule(static)
-        for (int bh = 0; bh < nbh; bh++) {
-            bh_view w = view_of(s, bh, T, q, ldq, k, ldk, v, w1, tb);
-            bh_pv_backward(s, &w, P + (size_t)bh * T * Tc,
-                           a->dy + bh_off(s, bh, T, C),
-                           a->dx + 2 * C + bh_off(s, bh, T, 3 * C), T);
-            softmax_rows_backward(w1, P, (size_t)bh * T, (size_t)(bh + 1) * T,
-                                  T, Tc, ATT_FILL);
-            bh_qk_backward(s, &w, dq + bh_off(s, bh, T, lddq), lddq,
-                           dk + bh_off(s, bh, T, lddk), lddk, T, scale);
-        }
-    } else {
-#pragma omp parallel for schedule(static)
-        for (int bh = 0; bh < nbh; bh++) {
-            bh_view w = view_of(s, bh, T, q, ldq, k, ldk, v, w1, tb);
-            bh_pv_backward(s, &w, Pf + (size_t)bh * T * Tc,
-                           a->dy + bh_off(s, bh, T, C),
-                           a->dx + 2 * C + bh_off(s, bh, T, 3 * C), T);
-        }
-        float *dP = w1;
-        if (s->has[SLOT_PMAP]) {
-            mask_rows(w1, nbh, T, Tc);
-            zero(w2, NS * Tc);
-            lms_child_backward(&ch[SLOT_PMAP], w2, w1, P, Pf, NS, B, T);
-            dP = w2;
-        }
-#pragma omp parallel for schedule(static)
-        for (long r = 0; r < (long)NS; r += ROW_CHUNK)
-            softmax_rows_backward(
-                dP, P, (size_t)r,
-                (size_t)r + ROW_CHUNK < NS ? (size_t)r + ROW_CHUNK : NS, T, Tc, 0);
-        float *dS = dP;
-        if (s->has[SLOT_CAP]) {
-            dS = dP == w1 ? w2 : w1;
-            zero(dS, NS * Tc);
-            lms_child_backward(&ch[SLOT_CAP], dS, dP, cache + s->c_sraw,
-                               cache + s->c_scap, NS, B, T);
-            mask_rows(dS, nbh, T, Tc);
-        }
-#pragma omp parallel for schedule(static)
-        for (int bh = 0; bh < nbh; bh++) {
-            bh_view w = view_of(s, bh, T, q, ldq, k, ldk, v, dS, tb);
-            bh_qk_backward(s, &w, dq + bh_off(s, bh, T, lddq), lddq,
-                           dk + bh_off(s, bh, T, lddk), lddk, T, scale);
-        }
-    }
+    const float scale = 1.0f / sqrtf((float)s->hd);
+    if (s->has[SLOT_CAP] || s->has[SLOT_PMAP])
+        backward_staged(s, a, &x, &g, scale);
+    else
+        backward_fused(s, a, &x, &g, scale);
     if (s->has[SLOT_QN])
-        norm_backward(s, &ch[SLOT_QN], dq, scr + s->s_dqraw, cache + s->c_qraw,
-                      cache + s->c_qn, a, 0);
+        norm_backward(s, &ch[SLOT_QN], g.dq, scr + s->s_dqraw,
+                      cache + s->c_qraw, cache + s->c_qn, a, 0);
     if (s->has[SLOT_KN])
-        norm_backward(s, &ch[SLOT_KN], dk, scr + s->s_dkraw, cache + s->c_kraw,
-                      cache + s->c_kn, a, C);
+        norm_backward(s, &ch[SLOT_KN], g.dk, scr + s->s_dkraw,
+                      cache + s->c_kraw, cache + s->c_kn, a, C);
 }
 
 static const lms_slot at_slots[] = {
