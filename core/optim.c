@@ -53,8 +53,8 @@ void lms_adamw_update(const lms_adamw *o, float *p, const float *g, float *m,
     const int nt = lms_par_threads(n);
 #pragma omp parallel for num_threads(nt) schedule(static, 1) if (nt > 1)
     for (int q = 0; q < nt; q++) {
-        size_t lo = (n * (size_t)q / (size_t)nt) & ~(size_t)15;
-        size_t hi = q + 1 == nt ? n : (n * (size_t)(q + 1) / (size_t)nt) & ~(size_t)15;
+        size_t lo, hi;
+        lms_par_part(n, q, nt, &lo, &hi);
         if (hi > lo)
             adamw_range(&k, p + lo, g + lo, m + lo, v + lo, hi - lo);
     }

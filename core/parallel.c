@@ -13,8 +13,7 @@ int lms_par_threads(size_t n) {
     return n >= PAR_MIN ? lms_get_threads() : 1;
 }
 
-/* [lo, hi) of part p of nt contiguous parts of n, rounded to 16 floats */
-static void part(size_t n, int p, int nt, size_t *lo, size_t *hi) {
+void lms_par_part(size_t n, int p, int nt, size_t *lo, size_t *hi) {
     *lo = (n * (size_t)p / (size_t)nt) & ~(size_t)15;
     *hi = p + 1 == nt ? n : (n * (size_t)(p + 1) / (size_t)nt) & ~(size_t)15;
 }
@@ -24,7 +23,7 @@ void lms_par_zero(float *x, size_t n) {
 #pragma omp parallel for num_threads(nt) schedule(static, 1) if (nt > 1)
     for (int p = 0; p < nt; p++) {
         size_t lo, hi;
-        part(n, p, nt, &lo, &hi);
+        lms_par_part(n, p, nt, &lo, &hi);
         if (hi > lo)
             memset(x + lo, 0, (hi - lo) * sizeof *x);
     }
@@ -41,7 +40,7 @@ void lms_par_add(float *dst, const float *a, const float *b, size_t n) {
 #pragma omp parallel for num_threads(nt) schedule(static, 1) if (nt > 1)
     for (int p = 0; p < nt; p++) {
         size_t lo, hi;
-        part(n, p, nt, &lo, &hi);
+        lms_par_part(n, p, nt, &lo, &hi);
         add_range(dst + lo, a + lo, b + lo, hi - lo);
     }
 }
@@ -56,7 +55,7 @@ void lms_par_scale(float *x, size_t n, float s) {
 #pragma omp parallel for num_threads(nt) schedule(static, 1) if (nt > 1)
     for (int p = 0; p < nt; p++) {
         size_t lo, hi;
-        part(n, p, nt, &lo, &hi);
+        lms_par_part(n, p, nt, &lo, &hi);
         scale_range(x + lo, hi - lo, s);
     }
 }

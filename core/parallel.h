@@ -17,6 +17,10 @@
 /* Threads worth using for a loop over n floats (1 below ~64K floats). */
 int lms_par_threads(size_t n);
 
+/* [lo, hi): part p of nt contiguous parts of [0, n), bounds rounded down
+ * to 16 floats (the last part ends at n) */
+void lms_par_part(size_t n, int p, int nt, size_t *lo, size_t *hi);
+
 /* x[0..n) = 0 */
 void lms_par_zero(float *x, size_t n);
 /* dst[i] = a[i] + b[i] (dst may alias a or b) */

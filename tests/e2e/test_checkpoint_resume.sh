@@ -10,9 +10,6 @@ STEPS=150
 exec_train() { exec "$LMSTAB" train "$CFG" $TINY --set training.max_steps=$STEPS --plugin-dir "$PLUGINS" \
           --data "$TMP/corpus.txt" --checkpoint-every 20 --quiet "$@"; }
 train() { (exec_train "$@"); }
-# Data block of a safetensors file (skips the 8-byte length and the header,
-# whose metadata holds wall-clock times).
-data_of() { n=$(od -An -t u8 -N8 "$1" | tr -d ' '); tail -c +$((n + 9)) "$1"; }
 same_run() { # dir: compare with the uninterrupted run in $TMP/ref
     cut -d, -f1-5,8- "$TMP/ref/metrics.csv" > "$TMP/a.csv"
     cut -d, -f1-5,8- "$1/metrics.csv" > "$TMP/b.csv"

@@ -6,8 +6,6 @@
 # attention's fused per-head path, qk_norm_cap its staged path with children.
 . "$(dirname "$0")/lib.sh"
 make_corpus "$TMP/corpus.txt"
-# data block of a safetensors file (the header holds wall-clock times)
-data_of() { n=$(od -An -t u8 -N8 "$1" | tr -d ' '); tail -c +$((n + 9)) "$1"; }
 MID="--set model.d_model=128 --set model.n_layer=2 --set model.n_head=4 --set model.context=64 --set training.batch_size=8 --set training.max_steps=12 --set training.log_every=5 --set training.eval_every=6 --set training.eval_batches=2 --set training.warmup_steps=3"
 for cfg in baseline qk_norm_cap qkv_norm; do
     for t in 1 2; do
