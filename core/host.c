@@ -12,8 +12,10 @@
 #include "lmstab/host.h"
 #include "lmstab/loader.h"
 
-/* Threads of our own parallel regions; 1 = serial (the default, so that
- * OpenBLAS keeps whatever OPENBLAS_NUM_THREADS says). */
+/* Threads of our own parallel regions (1 = serial). OpenBLAS itself always
+ * runs on one thread inside lmstab: its own split of a product picks kernels
+ * by sub-product size, so letting it thread would make numbers depend on the
+ * thread count (issue: results differed on AVX2 kernels). */
 static int g_threads = 1;
 static int g_threads_init;
 
@@ -23,80 +25,109 @@ static void threads_init(void) {
         return;
     g_threads_init = 1;
     const char *e = getenv("LMSTAB_THREADS");
+    long n = 1;
     if (e && *e) {
         char *end;
-        long n = strtol(e, &end, 10);
-        if (*end == '\0' && n >= 1 && n <= 1024)
-            lms_set_threads((int)n);
+        long v = strtol(e, &end, 10);
+        if (*end == '\0' && v >= 1 && v <= 1024)
+            n = v;
     }
-#ifdef _OPENMP
-    if (g_threads == 1)
-        omp_set_num_threads(1);
-#endif
+    lms_set_threads((int)n);
 }
 
 void lms_set_threads(int n) {
     g_threads_init = 1;
+    openblas_set_num_threads(1);
 #ifdef _OPENMP
     g_threads = n < 1 ? 1 : n;
     omp_set_num_threads(g_threads);
-    /* our threads split the sgemm calls: OpenBLAS must not thread too */
-    openblas_set_num_threads(1);
 #else
-    g_threads = 1;
-    openblas_set_num_threads(n < 1 ? 1 : n);
+    (void)n;
+    g_threads = 1; /* no OpenMP: everything serial */
 #endif
 }
 
 int lms_get_threads(void) {
     threads_init();
-#ifdef _OPENMP
     return g_threads;
-#else
-    return openblas_get_num_threads();
-#endif
 }
 
-/* Row-major sgemm; with more than one thread, calls above ~2 MFLOP are
- * split into one slab of C per thread (rows of C when m >= n, else
- * columns), each a single-threaded OpenBLAS call. The reduction over k is
- * untouched, so every element of C is computed as without the split. */
+/* Products below this many flops are one OpenBLAS call. */
+#define SLAB_MIN_FLOPS 2e6
+/* Each slab does at least this much (a call and a repack cost ~microseconds). */
+#define SLAB_FLOPS 1e6
+/* At most this many slabs. Every slab repacks the other operand and reuses
+ * OpenBLAS's packed blocks over fewer columns: measured on the large model
+ * (Xeon, AVX-512), 2/4/8 slabs cost 1-2%/4-8%/10% at one thread and 2 slabs
+ * are fastest at two. So a product uses at most 2 threads; lmstab's own GEMM
+ * (shared packing) is the way past that, not more OpenBLAS slabs. */
+#define SLAB_MAX 2
+
+/*
+ * How lms_sgemm cuts a product into slabs: *slabs parts of `len` rows (or
+ * columns) of C, each `*step` long (a multiple of 16) but the last. A
+ * function of the shape alone, never of the thread count: every element of
+ * C is then computed by the same OpenBLAS call, of the same shape, at the
+ * same offset, whether 1, 2 or 3 threads run the slabs. (OpenBLAS kernels
+ * round an element differently depending on where it falls in the call's
+ * tiles; e.g. its AVX2 sgemm tiles 12 columns at a time with a differently
+ * ordered 4/8-wide tail, so splitting at thread-dependent bounds changed
+ * the sums.) Powers of two up to 8 keep 2 and 4 threads balanced.
+ */
+void lms_sgemm_slabs(int m, int n, int k, int *slabs, int *step) {
+    const double flops = 2.0 * m * n * k;
+    const int len = m >= n ? m : n;
+    int s = 1;
+    if (flops >= SLAB_MIN_FLOPS)
+        while (s < SLAB_MAX && len / (2 * s) >= 32 && flops / (2 * s) >= SLAB_FLOPS)
+            s *= 2;
+    int st = (len + s - 1) / s;
+    st = (st + 15) & ~15;
+    *step = s == 1 ? len : st;
+    *slabs = s == 1 ? 1 : (len + st - 1) / st;
+}
+
+/* Row-major sgemm; large products are cut into the fixed slabs of
+ * lms_sgemm_slabs (rows of C when m >= n, else columns), each a
+ * single-threaded OpenBLAS call, spread over the threads. The reduction
+ * over k is never split. */
 void lms_sgemm(int trans_a, int trans_b, int m, int n, int k, float alpha,
                const float *a, int lda, const float *b, int ldb, float beta,
                float *c, int ldc) {
     CBLAS_TRANSPOSE ta = trans_a ? CblasTrans : CblasNoTrans;
     CBLAS_TRANSPOSE tb = trans_b ? CblasTrans : CblasNoTrans;
     threads_init();
-    int nt = g_threads;
+    if (m <= 0 || n <= 0)
+        return;
+    int slabs, step;
+    lms_sgemm_slabs(m, n, k, &slabs, &step);
+    if (slabs == 1) {
+        cblas_sgemm(CblasRowMajor, ta, tb, m, n, k, alpha, a, lda, b, ldb,
+                    beta, c, ldc);
+        return;
+    }
+    const int by_rows = m >= n;
+    const int len = by_rows ? m : n;
+    int nt = g_threads < slabs ? g_threads : slabs;
 #ifdef _OPENMP
     if (omp_in_parallel()) /* a plugin's parallel loop: already threaded */
         nt = 1;
 #endif
-    if (nt > 1 && 2.0 * m * n * k >= 2e6 && (m >= 32 * nt || n >= 32 * nt)) {
-        int by_rows = m >= n;
-        int len = by_rows ? m : n;
 #ifdef _OPENMP
-#pragma omp parallel for num_threads(nt) schedule(static, 1)
+#pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1)
 #endif
-        for (int p = 0; p < nt; p++) {
-            /* slab bounds rounded to 16 (the kernels' register tiles) */
-            int lo = (int)((long)len * p / nt) & ~15;
-            int hi = p + 1 == nt ? len : (int)((long)len * (p + 1) / nt) & ~15;
-            if (hi <= lo)
-                continue;
-            if (by_rows)
-                cblas_sgemm(CblasRowMajor, ta, tb, hi - lo, n, k, alpha,
-                            trans_a ? a + lo : a + (size_t)lo * lda, lda, b,
-                            ldb, beta, c + (size_t)lo * ldc, ldc);
-            else
-                cblas_sgemm(CblasRowMajor, ta, tb, m, hi - lo, k, alpha, a, lda,
-                            trans_b ? b + (size_t)lo * ldb : b + lo, ldb, beta,
-                            c + lo, ldc);
-        }
-        return;
+    for (int p = 0; p < slabs; p++) {
+        const int lo = p * step;
+        const int hi = lo + step < len ? lo + step : len;
+        if (by_rows)
+            cblas_sgemm(CblasRowMajor, ta, tb, hi - lo, n, k, alpha,
+                        trans_a ? a + lo : a + (size_t)lo * lda, lda, b, ldb,
+                        beta, c + (size_t)lo * ldc, ldc);
+        else
+            cblas_sgemm(CblasRowMajor, ta, tb, m, hi - lo, k, alpha, a, lda,
+                        trans_b ? b + (size_t)lo * ldb : b + lo, ldb, beta,
+                        c + lo, ldc);
     }
-    cblas_sgemm(CblasRowMajor, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c,
-                ldc);
 }
 
 static void host_log(int level, const char *fmt, ...) {

@@ -1,3 +1,10 @@
 # Small programs used by the test scripts.
 add_executable(st_diff tools/st_diff.c)
 target_link_libraries(st_diff PRIVATE lmstab_core)
+# The sgemm's thread independence under every OpenBLAS kernel set the CPU
+# can run (OPENBLAS_CORETYPE): a split that is safe with one library's
+# kernels can change sums with another's.
+add_test(NAME core_host_coretypes
+         COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/tools/each_coretype.sh $<TARGET_FILE:test_core_host>)
+set_tests_properties(core_host_coretypes PROPERTIES ENVIRONMENT "${LMS_TEST_ENV}"
+  WORKING_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR})

@@ -13,22 +13,26 @@ extern "C" {
 /*
  * Threads for the numeric work (core/host.c). With OpenMP (LMS_OPENMP, the
  * default build) n threads run the plugins' parallel loops (attention over
- * batch x heads, row-wise norms and activations) and lms_sgemm splits each
- * large product into n slabs, while OpenBLAS itself is set to 1 thread so
- * the two never compete for cores. Default 1 (or $LMSTAB_THREADS): then
- * OpenBLAS keeps its own setting (OPENBLAS_NUM_THREADS). Without OpenMP, n
- * is OpenBLAS's thread count. n < 1 counts as 1. Results do not depend on
- * n: the core's loops reduce over fixed chunks, and a split sgemm keeps
- * each element's k sum whole.
+ * batch x heads, row-wise norms and activations) and the slabs of
+ * lms_sgemm. OpenBLAS always runs on one thread inside lmstab (its own
+ * split picks kernels by size, so it would make results depend on n).
+ * Default 1, or $LMSTAB_THREADS. Without OpenMP everything is serial.
+ * n < 1 counts as 1. Results never depend on n: the core's loops reduce
+ * over fixed chunks, and lms_sgemm cuts products by shape alone.
  */
 void lms_set_threads(int n);
 int lms_get_threads(void);
 
 /* Row-major sgemm (the host table's sgemm): C = alpha op(A) op(B) + beta C,
- * split over the threads of lms_set_threads when large. */
+ * cut into the slabs of lms_sgemm_slabs, which run on the threads. */
 void lms_sgemm(int trans_a, int trans_b, int m, int n, int k, float alpha,
                const float *a, int lda, const float *b, int ldb, float beta,
                float *c, int ldc);
+
+/* The slabs lms_sgemm cuts an m x n x k product into: *slabs parts of the
+ * rows of C (m >= n) or of its columns, *step long each but the last. A
+ * function of the shape only (never of the thread count). */
+void lms_sgemm_slabs(int m, int n, int k, int *slabs, int *step);
 
 #ifdef __cplusplus
 }

@@ -3,6 +3,7 @@
  * any thread count, and the serial fallback for an ABI 1.0 host. */
 #include <check.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "lmstab/host.h"
 #include "lmstab/loader.h"
@@ -57,10 +58,92 @@ START_TEST(test_host_parallel_for) {
 }
 END_TEST
 
+/* deterministic values in [-0.5, 0.5) with an irregular bit pattern */
+static void fill(float *x, size_t n, unsigned seed) {
+    for (size_t i = 0; i < n; i++) {
+        seed = seed * 1103515245u + 12345u;
+        x[i] = (float)((seed >> 8) & 0xffffff) / 16777216.0f - 0.5f;
+    }
+}
+
+/* C of one product computed with t threads */
+static void product(int t, int ta, int tb, int m, int n, int k, float alpha,
+                    float beta, const float *a, const float *b, float *c) {
+    lms_set_threads(t);
+    fill(c, (size_t)m * n, 3);
+    lms_sgemm(ta, tb, m, n, k, alpha, a, ta ? m : k, b, tb ? k : n, beta, c,
+              n);
+}
+
+/* The slabs cover the product exactly, cut at multiples of 16, and depend
+ * on the shape alone (the function takes no thread count: checked here
+ * that they never change across set_threads). */
+START_TEST(test_sgemm_slabs) {
+    const int lens[] = {1, 15, 33, 100, 111, 257, 1000, 2048, 4097};
+    for (int t = 1; t <= 3; t++) {
+        lms_set_threads(t);
+        for (int i = 0; i < 9; i++)
+            for (int j = 0; j < 9; j++) {
+                int m = lens[i], n = lens[j], k = 129, slabs, step;
+                lms_sgemm_slabs(m, n, k, &slabs, &step);
+                int len = m >= n ? m : n;
+                ck_assert_int_ge(slabs, 1);
+                ck_assert_int_le(slabs, 8); /* SLAB_MAX in host.c */
+                if (slabs > 1)
+                    ck_assert_int_eq(step % 16, 0);
+                ck_assert_int_ge((long)slabs * step, len);
+                ck_assert_int_lt((long)(slabs - 1) * step, len);
+            }
+    }
+    lms_set_threads(1);
+}
+END_TEST
+
+/* The product is bit-identical with 1, 2 and 3 threads for every
+ * transpose, beta 0 and 1, alpha != 1, and ragged shapes whose rows and
+ * columns are not multiples of 16, 12, 8 or 4 (where OpenBLAS's tails
+ * round differently from its full tiles). ctest runs this once per
+ * OpenBLAS kernel set the CPU supports (OPENBLAS_CORETYPE). */
+START_TEST(test_sgemm_threads) {
+    const int shapes[][3] = {{512, 384, 128}, {2048, 128, 384}, {384, 128, 2048},
+                             {111, 390, 77}, {1003, 129, 250}, {129, 1003, 250},
+                             {517, 517, 19}, {250, 49, 1000}, {2, 3000, 700}};
+    for (int s = 0; s < 9; s++)
+        for (int tr = 0; tr < 4; tr++)
+            for (int bt = 0; bt < 2; bt++) {
+                const int m = shapes[s][0], n = shapes[s][1], k = shapes[s][2];
+                const int ta = tr & 1, tb = tr >> 1;
+                float *a = malloc(sizeof(float) * m * k);
+                float *b = malloc(sizeof(float) * k * n);
+                float *c1 = malloc(sizeof(float) * m * n);
+                float *ct = malloc(sizeof(float) * m * n);
+                fill(a, (size_t)m * k, 1);
+                fill(b, (size_t)k * n, 2);
+                product(1, ta, tb, m, n, k, 0.75f, (float)bt, a, b, c1);
+                for (int t = 2; t <= 3; t++) {
+                    product(t, ta, tb, m, n, k, 0.75f, (float)bt, a, b, ct);
+                    size_t bad = 0;
+                    for (size_t i = 0; i < (size_t)m * n; i++)
+                        bad += memcmp(&c1[i], &ct[i], sizeof(float)) != 0;
+                    ck_assert_msg(bad == 0, "%dx%dx%d ta %d tb %d beta %d: %zu "
+                                  "elements differ between 1 and %d threads",
+                                  m, n, k, ta, tb, bt, bad, t);
+                }
+                free(a);
+                free(b);
+                free(c1);
+                free(ct);
+            }
+    lms_set_threads(1);
+}
+END_TEST
+
 int main(void) {
     Suite *s = suite_create("host");
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, test_host_parallel_for);
+    tcase_add_test(tc, test_sgemm_slabs);
+    tcase_add_test(tc, test_sgemm_threads);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

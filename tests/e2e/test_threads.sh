@@ -1,28 +1,83 @@
-# Thread count changes no number: the same run with LMSTAB_THREADS=1 and =2
+# Thread count changes no number: the same run with LMSTAB_THREADS=1, 2 and 3
 # logs identical losses, gradient norms and per-layer instrumentation, and
-# ends with the same parameters and AdamW moments, bit for bit (the
-# parallel loops use fixed chunks, the sgemm split keeps each reduction
-# whole). Dims large enough that every parallel path is taken; baseline runs
-# attention's fused per-head path, qk_norm_cap its staged path with children.
+# ends with the same parameters and AdamW moments, bit for bit. Repeated
+# with ragged shapes (rows and features not multiples of 16, 8 or 4), with
+# every attention kernel (LMSTAB_ATT_KERNEL) and under every OpenBLAS kernel
+# set the CPU runs (OPENBLAS_CORETYPE): on AVX2 kernels, a product split at
+# thread-dependent bounds used to change the sums. baseline runs attention's
+# fused per-head path, qk_norm_cap its staged path with children.
 . "$(dirname "$0")/lib.sh"
 make_corpus "$TMP/corpus.txt"
-MID="--set model.d_model=128 --set model.n_layer=2 --set model.n_head=4 --set model.context=64 --set training.batch_size=8 --set training.max_steps=12 --set training.log_every=5 --set training.eval_every=6 --set training.eval_batches=2 --set training.warmup_steps=3"
-for cfg in baseline qk_norm_cap qkv_norm; do
-    for t in 1 2; do
-        LMSTAB_THREADS=$t "$LMSTAB" train "$SRC/configs/$cfg.ini" $MID --set training.lr=0.01 \
-            --plugin-dir "$PLUGINS" --data "$TMP/corpus.txt" --out "$TMP/$cfg.$t" --quiet \
-            --checkpoint-every 100 \
-            || fail "$cfg with $t threads failed"
-        # every column but tokens_per_sec and elapsed_s
-        cut -d, -f1-5,8- "$TMP/$cfg.$t/metrics.csv" > "$TMP/$cfg.$t.csv"
-        data_of "$TMP/$cfg.$t/checkpoint.safetensors" > "$TMP/$cfg.$t.bin"
+MID="--set model.d_model=128 --set model.n_layer=2 --set model.n_head=4 --set model.context=64 --set training.batch_size=8"
+# 7 x 45 = 315 rows, d 96 (qkv 288, fc 384), head dim 32
+RAGGED="--set model.d_model=96 --set model.n_layer=2 --set model.n_head=3 --set model.context=45 --set training.batch_size=7"
+STEPS="--set training.max_steps=12 --set training.log_every=5 --set training.eval_every=6 --set training.eval_batches=2 --set training.warmup_steps=3 --set training.lr=0.01"
+
+# run TAG CONFIG THREADS DIMS: one run; its metrics (but for speed columns)
+# and checkpoint data kept as $TMP/TAG.THREADS.{csv,bin}
+run() {
+    tag=$1; cfg=$2; t=$3; shift 3
+    # shellcheck disable=SC2086
+    LMSTAB_THREADS=$t "$LMSTAB" train "$SRC/configs/$cfg.ini" "$@" $STEPS \
+        --plugin-dir "$PLUGINS" --data "$TMP/corpus.txt" --out "$TMP/$tag.$t" --quiet \
+        --checkpoint-every 100 \
+        || fail "$tag with $t threads failed (OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-unset} LMSTAB_ATT_KERNEL=${LMSTAB_ATT_KERNEL:-unset})"
+    # every column but tokens_per_sec and elapsed_s
+    cut -d, -f1-5,8- "$TMP/$tag.$t/metrics.csv" > "$TMP/$tag.$t.csv"
+    data_of "$TMP/$tag.$t/checkpoint.safetensors" > "$TMP/$tag.$t.bin"
+    rm -rf "$TMP/$tag.$t"
+}
+
+# same TAG THREADS...: the runs with those thread counts equal the 1-thread run
+same() {
+    tag=$1; shift
+    [ -s "$TMP/$tag.1.bin" ] || fail "$tag: empty checkpoint data"
+    [ "$(wc -l < "$TMP/$tag.1.csv")" -ge 4 ] || fail "$tag: too few logged rows"
+    for t in "$@"; do
+        what="$tag (OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-unset} LMSTAB_ATT_KERNEL=${LMSTAB_ATT_KERNEL:-unset})"
+        cmp -s "$TMP/$tag.1.bin" "$TMP/$tag.$t.bin" || fail "$what: 1 and $t threads end with different parameters"
+        cmp -s "$TMP/$tag.1.csv" "$TMP/$tag.$t.csv" || {
+            diff "$TMP/$tag.1.csv" "$TMP/$tag.$t.csv" | head -5 >&2
+            fail "$what: 1 and $t threads logged different numbers"
+        }
     done
-    [ -s "$TMP/$cfg.1.bin" ] || fail "$cfg: empty checkpoint data"
-    cmp -s "$TMP/$cfg.1.bin" "$TMP/$cfg.2.bin" || fail "$cfg: 1 and 2 threads end with different parameters"
-    [ "$(wc -l < "$TMP/$cfg.1.csv")" -ge 4 ] || fail "$cfg: too few logged rows"
-    cmp -s "$TMP/$cfg.1.csv" "$TMP/$cfg.2.csv" || {
-        diff "$TMP/$cfg.1.csv" "$TMP/$cfg.2.csv" | head -5 >&2
-        fail "$cfg: 1 and 2 threads logged different numbers"
-    }
+}
+
+# the three block types, mid-size and ragged, 1/2/3 threads
+for cfg in baseline qk_norm_cap qkv_norm; do
+    for t in 1 2 3; do
+        # shellcheck disable=SC2086
+        run "$cfg" "$cfg" $t $MID
+        # shellcheck disable=SC2086
+        run "$cfg.ragged" "$cfg" $t $RAGGED
+    done
+    same "$cfg" 2 3
+    same "$cfg.ragged" 2 3
+done
+
+# every attention kernel the CPU runs (the fused and the staged path)
+for k in generic avx2 avx512; do
+    export LMSTAB_ATT_KERNEL=$k
+    for cfg in baseline qk_norm_cap; do
+        for t in 1 3; do
+            # shellcheck disable=SC2086
+            run "$cfg.$k" "$cfg" $t $RAGGED
+        done
+        same "$cfg.$k" 3
+    done
+done
+unset LMSTAB_ATT_KERNEL
+
+# every OpenBLAS kernel set the CPU runs
+for ct in $(sh "$SRC/tests/tools/coretypes.sh"); do
+    export OPENBLAS_CORETYPE=$ct
+    for t in 1 2 3; do
+        # shellcheck disable=SC2086
+        run "baseline.$ct" baseline $t $MID
+        # shellcheck disable=SC2086
+        run "ragged.$ct" qkv_norm $t $RAGGED
+    done
+    same "baseline.$ct" 2 3
+    same "ragged.$ct" 2 3
 done
 echo "ok"
