@@ -106,9 +106,15 @@ static const core_key core_keys[] = {
     {"training", "log_every", "int", "10", "a metrics.csv row and a progress line every N steps (and at the last step)"},
     {"training", "instrument_every", "int", "10", "per-layer output norms and attention statistics on logged steps that are multiples of N; 0 disables"},
     {"data", "train", "path", "(default corpus)", "a text file read as bytes, or an llm.c token file (`.bin`, GPT-2 tokens), relative to the working directory; first 90% train, last 10% validation. Absent or `tinyshakespeare.txt`: data/tinyshakespeare.txt of the source tree, then ../shared/data/. `--data FILE` overrides it"},
-    {"verdict", "ema", "float", "0.9", "smoothing of the train loss for the blow-up rule; 0 to 0.9999"},
-    {"verdict", "blowup_factor", "float", "1.0", "`blew_up` when, after warmup, the smoothed train loss exceeds this times its value at step 0; 0.1 to 100"},
-    {"verdict", "collapse_margin", "float", "0.0", "`collapsed` when the final validation loss >= the unigram entropy of the data minus this; -10 to 10"},
+    {"verdict", "rule", "name", "default", "the rule (strict, default or lenient) that gives summary.json's `verdict`; all three are reported"},
+    {"verdict", "smoothing", "float", "0.5", "EMA factor of the train loss over metrics.csv rows, for the spike test (0: the raw loss); 0 to 0.999"},
+    {"verdict", "spike_after", "int", "10", "rises at logged steps >= N count as spikes (warmup included)"},
+    {"verdict", "strict_margin", "float", "0.5", "strict: `collapsed` when the final validation loss >= unigram entropy - this; -10 to 100"},
+    {"verdict", "strict_spike", "float", "0.5", "strict: `spiked` when the smoothed train loss rose this many nats above its running minimum (0: never); 0 to 100"},
+    {"verdict", "default_margin", "float", "0.1", "default rule: collapse margin, as strict_margin"},
+    {"verdict", "default_spike", "float", "1.0", "default rule: spike threshold, as strict_spike"},
+    {"verdict", "lenient_margin", "float", "0.0", "lenient: collapse margin, as strict_margin"},
+    {"verdict", "lenient_spike", "float", "0.0", "lenient: spike threshold, as strict_spike (0: spikes never fail a run)"},
 };
 #define N_CORE_KEYS (sizeof core_keys / sizeof core_keys[0])
 
@@ -122,8 +128,10 @@ static const struct {
               "go in `[block.<op>.<slot>]`. A slot set to `none` is empty."},
     {"training", "Optimizer (AdamW, PyTorch semantics), schedule, evaluation and logging."},
     {"data", "The corpus."},
-    {"verdict", "How a finished run is classified: `diverged` (non-finite loss or gradient norm: "
-                "stops at once), then `collapsed`, then `blew_up`, else `converged`."},
+    {"verdict", "How a finished run is classified, under three rules declared before any run "
+                "(docs/results/protocol.md) and all reported: `diverged` (non-finite loss or gradient "
+                "norm: stops at once), then `collapsed`, then `spiked`, else `converged`. Computed from "
+                "metrics.csv's rows and the data's unigram entropy."},
 };
 #define N_CORE_SECTIONS (sizeof core_sections / sizeof core_sections[0])
 

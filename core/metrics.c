@@ -1,6 +1,7 @@
 /* metrics.csv writer and the per-layer signals of the paper. */
 #include <errno.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "lmstab/metrics.h"
@@ -165,6 +166,22 @@ void lms_metrics_write(lms_metrics *mt, const lms_metrics_row *r,
             fputc(',', mt->f);
     fputc('\n', mt->f);
     fflush(mt->f);
+}
+
+void lms_metrics_write_final(lms_metrics *mt, long step, double val_loss) {
+    if (!mt->f)
+        return;
+    fprintf(mt->f, "%ld,,,%.6f,,,", step, val_loss);
+    for (int i = 0; i < mt->ncols_inst; i++)
+        fputc(',', mt->f);
+    fputc('\n', mt->f);
+    fflush(mt->f);
+}
+
+double lms_metrics_as_written(double x, int general) {
+    char b[64];
+    snprintf(b, sizeof b, general ? "%.6g" : "%.6f", x);
+    return strtod(b, NULL);
 }
 
 void lms_metrics_close(lms_metrics *mt) {

@@ -108,11 +108,13 @@ static void emit_setup(FILE *f, const lms_sweep *s, cJSON *sum) {
         fprintf(f, " %ld%s", s->seeds[i], i + 1 < s->n_seeds ? "," : "");
     fprintf(f, "; the first seed on every cell, all %d on each variant's last "
             "stable and first unstable learning rate.\n", s->boundary_seeds);
-    fprintf(f, "- **Verdicts** (first rule that applies): *diverged* = non-finite "
-            "loss or gradient (the run stops); *collapsed* = final validation loss "
-            ">= the unigram entropy of the training data; *blew up* = after warmup "
-            "the smoothed training loss (EMA 0.9) rose above its value at step 0; "
-            "*converged* otherwise. **Max stable LR** = the highest grid LR that "
+    fprintf(f, "- **Verdicts** (each run's own rule, `[verdict] rule`, default "
+            "unless set; first label that applies): diverged = non-finite "
+            "loss or gradient (the run stops); collapsed = final validation loss "
+            ">= the unigram entropy of the training data minus the rule's margin; "
+            "spiked = the smoothed training loss rose the rule's threshold above "
+            "its running minimum (warmup included); "
+            "converged otherwise (docs/results/protocol.md). **Max stable LR** = the highest grid LR that "
             "converged on every seed run, with every lower LR also converged. "
             "**LR sensitivity** (Wortsman et al. 2023) = mean over the grid of "
             "min(val loss, val loss at init) minus the best of them.\n\n");

@@ -9,19 +9,16 @@
 #include "lmstab/fsutil.h"
 #include "lmstab/sweep.h"
 #include "sweep_internal.h"
+#include "verdict.h"
 
 typedef struct cell {
-    int n, n_conv, counts[4]; /* converged, blew_up, collapsed, diverged */
+    int n, n_conv, counts[4]; /* converged, spiked, collapsed, diverged */
     double val_mean, val_std, clipped_mean; /* clipped: min(val, init) */
 } cell;
 
 static int verdict_index(const char *v) {
-    static const char *const names[4] = {"converged", "blew_up", "collapsed",
-                                         "diverged"};
-    for (int i = 0; i < 4; i++)
-        if (!strcmp(v, names[i]))
-            return i;
-    return 3;
+    int i = lms_verdict_parse(v);
+    return i < 0 ? LMS_DIVERGED : i;
 }
 
 int lms_sweep_load_manifest(const char *dir, lms_sweep *s, char *err,
@@ -116,7 +113,7 @@ static int max_stable(const cell *cells, int n_lrs) {
 }
 
 static const char *cell_mark(const cell *c, char *buf, size_t n) {
-    static const char letters[4] = {'c', 'B', 'C', 'D'};
+    static const char letters[4] = {'c', 'S', 'C', 'D'};
     if (c->n == 0)
         return "";
     size_t k = 0;
@@ -180,7 +177,7 @@ static void write_table(FILE *f, const lms_sweep *s, const cell *cells,
                 best, r->sensitivity);
     }
     fprintf(f, "\nFinal validation loss per learning rate (mean over seeds; "
-            "letters = verdict per seed: c converged, B blew up, C collapsed, "
+            "letters = verdict per seed: c converged, S spiked, C collapsed, "
             "D diverged):\n\n| variant |");
     for (int k = 0; k < s->n_lrs; k++)
         fprintf(f, " %.3g |", s->lrs[k]);
@@ -221,7 +218,7 @@ int lms_sweep_aggregate(const char *dir, int print, char *err, size_t errlen) {
     }
     fprintf(runs, "variant,lr,seed,verdict,final_val_loss,final_train_loss,"
             "init_train_loss,max_smoothed_loss,steps,tokens_per_sec,wall_seconds\n");
-    fprintf(fc, "variant,lr,runs,converged,blew_up,collapsed,diverged,"
+    fprintf(fc, "variant,lr,runs,converged,spiked,collapsed,diverged,"
             "val_loss_mean,val_loss_std,val_perplexity\n");
     fprintf(fv, "variant,max_stable_lr,best_val_loss,best_lr,lr_sensitivity\n");
     for (int v = 0; v < s->n_variants; v++) {

@@ -120,23 +120,21 @@ static int train_step(job *j, long step, float lr, int instrument,
     return 0;
 }
 
-/* Smoothed training loss against its value at init (the blow-up rule). */
-static void track_blowup(job *j, long step, double loss) {
+/* The last training losses (final_train_loss) and the loss at step 0. */
+static void track_loss(job *j, long step, double loss) {
     lms_train_state *st = &j->st;
-    const double a = j->tc.verdict_ema;
     st->recent[st->nrecent++ % LMS_CKPT_RECENT] = loss;
-    if (step == 0) {
+    if (step == 0)
         st->init_train_loss = loss;
-        st->ema = loss;
-        return;
-    }
-    st->ema = a * st->ema + (1.0 - a) * loss;
-    if (step < j->tc.warmup_steps)
-        return;
-    if (st->ema > st->max_smoothed_loss)
-        st->max_smoothed_loss = st->ema;
-    if (st->blew_up_step < 0 && st->ema > j->tc.blowup_factor * st->init_train_loss)
-        st->blew_up_step = step;
+}
+
+/* The verdict's facts see a logged row as metrics.csv holds it, so that
+ * they can be recomputed from the file (verdict.h). */
+static void track_facts(job *j, const lms_metrics_row *row) {
+    lms_facts_add(&j->facts, &j->vc, row->step, 1,
+                  lms_metrics_as_written(row->train_loss, 0),
+                  lms_metrics_as_written(row->grad_norm, 1),
+                  row->has_val ? lms_metrics_as_written(row->val_loss, 0) : NAN);
 }
 
 static int save_checkpoint(job *j, char *err, size_t errlen) {
@@ -188,11 +186,13 @@ static int train_loop(job *j, lms_train_result *r, char *err, size_t errlen) {
         row.tokens_per_sec = (double)(step + 1) * B * T / st->train_seconds;
         row.elapsed = lms_job_now() - t_start;
         if (!div)
-            track_blowup(j, step, loss);
+            track_loss(j, step, loss);
         if (row.instrumented)
             collect_inst(j);
-        if (log || div)
+        if (log || div) {
             lms_metrics_write(&j->mt, &row, j->inst, j->n_inst);
+            track_facts(j, &row);
+        }
         if ((tty && log) || div || (!tty && step % (tc->log_every * 20) == 0))
             progress(j, step + 1, loss, lr, row.tokens_per_sec, row.elapsed, !tty);
         if (div) {

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "lmstab/train.h"
+#include "verdict.h"
 
 int lms_train_cfg_read(lms_train_cfg *t, lms_config *c, char *err,
                        size_t errlen) {
@@ -24,11 +25,6 @@ int lms_train_cfg_read(lms_train_cfg *t, lms_config *c, char *err,
         lms_config_float(c, s, "grad_clip", 1.0, 0.0, 1e9, &t->grad_clip, err, errlen) ||
         lms_config_float(c, s, "min_lr_ratio", 0.1, 0.0, 1.0, &t->min_lr_ratio, err, errlen))
         return -1;
-    if (lms_config_float(c, "verdict", "ema", 0.9, 0.0, 0.9999, &t->verdict_ema, err, errlen) ||
-        lms_config_float(c, "verdict", "blowup_factor", 1.0, 0.1, 100.0, &t->blowup_factor, err, errlen) ||
-        lms_config_float(c, "verdict", "collapse_margin", 0.0, -10.0, 10.0, &t->collapse_margin, err, errlen))
-        return -1;
-    lms_config_has_section(c, "verdict");
     lms_cfg_entry *e = lms_config_find(c, s, "schedule");
     t->schedule = LMS_SCHED_COSINE;
     if (e) {
@@ -62,7 +58,7 @@ const char *lms_train_accepted_keys(void *user, const char *section) {
     if (!strcmp(section, "data"))
         return "train";
     if (!strcmp(section, "verdict"))
-        return "ema, blowup_factor, collapse_margin";
+        return lms_verdict_keys();
     if (!strcmp(section, "model"))
         return "vocab_size, context, d_model, n_layer, n_head, "
                "tie_embeddings, init_std, final_norm, logit_cap, aux_loss";
@@ -74,7 +70,7 @@ const char *lms_train_accepted_keys(void *user, const char *section) {
 const char *lms_verdict_name(lms_verdict v) {
     switch (v) {
     case LMS_CONVERGED: return "converged";
-    case LMS_BLEW_UP: return "blew_up";
+    case LMS_SPIKED: return "spiked";
     case LMS_COLLAPSED: return "collapsed";
     case LMS_DIVERGED: return "diverged";
     }

@@ -14,6 +14,7 @@
 #include "lmstab/metrics.h"
 #include "lmstab/model.h"
 #include "lmstab/train.h"
+#include "verdict.h"
 
 typedef struct job {
     const lms_train_opts *o;
@@ -26,6 +27,8 @@ typedef struct job {
     int32_t *x, *y;
     lms_metrics mt;
     lms_train_state st;
+    lms_verdict_cfg vc; /* [verdict] */
+    lms_facts facts;    /* streamed over the logged rows (verdict.h) */
     char data_path[4096];
     char ckpt_path[4200];
     /* data parallel (MPI): every rank draws the same global batch x, y and

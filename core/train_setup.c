@@ -36,8 +36,10 @@ int lms_job_setup(job *j, char *err, size_t errlen) {
     for (int i = 0; i < o->nsets; i++)
         if (lms_config_override(&j->cfg, o->sets[i], err, errlen) != 0)
             return -1;
-    if (lms_train_cfg_read(&j->tc, &j->cfg, err, errlen) != 0)
+    if (lms_train_cfg_read(&j->tc, &j->cfg, err, errlen) != 0 ||
+        lms_verdict_cfg_read(&j->vc, &j->cfg, err, errlen) != 0)
         return -1;
+    lms_facts_init(&j->facts);
     if (!(j->ld = lms_loader_new(o->plugin_dir))) {
         snprintf(err, errlen, "out of memory");
         return -1;
@@ -134,7 +136,7 @@ int lms_job_prepare(job *j, lms_train_result *r, char *err, size_t errlen) {
         return -1;
     }
     memset(&j->st, 0, sizeof j->st);
-    j->st.blew_up_step = -1;
+    j->st.blew_up_step = -1; /* unused since [verdict] rules; kept in the checkpoint format */
     lms_rng_seed(&j->st.rng, (uint64_t)j->tc.seed, 0xda7a);
     lms_model_init(&j->m, (uint64_t)j->tc.seed);
     if (o->resume)
@@ -163,8 +165,13 @@ int lms_job_open_outputs(job *j, char *err, size_t errlen) {
         int rc = lms_ckpt_truncate_metrics(path, j->st.step, err, errlen);
         if (rc < 0)
             return -1;
+        /* the verdict's facts are those of the rows kept (verdict.h) */
+        if (rc == 0 &&
+            lms_facts_from_csv(&j->facts, &j->vc, path, err, errlen) != 0)
+            return -1;
         if (rc == 0) {
             memset(&j->mt, 0, sizeof j->mt);
+            j->mt.ncols_inst = (int)j->n_inst;
             if (!(j->mt.f = fopen(path, "a"))) {
                 snprintf(err, errlen, "%s: cannot append: %s", path,
                          strerror(errno));

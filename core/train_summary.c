@@ -33,9 +33,14 @@ static int write_summary(job *j, const lms_train_result *r, char *err,
     cJSON_AddNumberToObject(o, "val_perplexity", exp(r->final_val_loss));
     cJSON_AddNumberToObject(o, "unigram_entropy", r->unigram_entropy);
     cJSON_AddNumberToObject(o, "init_train_loss", r->init_train_loss);
-    cJSON_AddNumberToObject(o, "max_smoothed_loss", r->max_smoothed_loss);
-    cJSON_AddNumberToObject(o, "blew_up_step", (double)r->blew_up_step);
+    cJSON_AddNumberToObject(o, "max_rise", r->max_rise);
+    cJSON_AddNumberToObject(o, "max_rise_step", (double)r->max_rise_step);
     cJSON_AddStringToObject(o, "verdict", lms_verdict_name(r->verdict));
+    cJSON_AddStringToObject(o, "verdict_rule", j->vc.rules[j->vc.own].name);
+    cJSON *vs = cJSON_AddObjectToObject(o, "verdicts");
+    for (int i = 0; i < LMS_N_RULES; i++)
+        cJSON_AddStringToObject(vs, j->vc.rules[i].name,
+                                lms_verdict_name(r->verdicts[i]));
     cJSON_AddBoolToObject(o, "diverged", r->diverged);
     cJSON_AddStringToObject(o, "diverged_reason", r->diverged_reason);
     cJSON_AddNumberToObject(o, "tokens_per_sec", r->tokens_per_sec);
@@ -64,8 +69,6 @@ int lms_job_finish(job *j, lms_train_result *r, double t_start, char *err,
     int B = (int)tc->batch_size, T = j->m.mi.context;
     r->init_loss = st->init_loss;
     r->init_train_loss = st->init_train_loss;
-    r->max_smoothed_loss = st->max_smoothed_loss;
-    r->blew_up_step = st->blew_up_step;
     if (r->steps < st->step)
         r->steps = st->step; /* resumed at the end: no step ran */
     r->tokens_per_sec = st->train_seconds > 0
@@ -76,12 +79,18 @@ int lms_job_finish(job *j, lms_train_result *r, double t_start, char *err,
         sum += st->recent[i];
     r->final_train_loss = r->diverged || nr == 0 ? NAN : sum / nr;
     r->final_val_loss = r->diverged ? NAN : lms_job_evaluate(j);
+    if (!r->diverged) { /* the final evaluation is metrics.csv's last row */
+        lms_metrics_write_final(&j->mt, r->steps, r->final_val_loss);
+        lms_facts_add(&j->facts, &j->vc, r->steps, 0, NAN, NAN,
+                      lms_metrics_as_written(r->final_val_loss, 0));
+    }
     r->unigram_entropy = lms_data_unigram_entropy(&j->data);
-    r->verdict = r->diverged ? LMS_DIVERGED
-                 : r->final_val_loss >= r->unigram_entropy - tc->collapse_margin
-                     ? LMS_COLLAPSED
-                 : r->blew_up_step >= 0 ? LMS_BLEW_UP
-                                        : LMS_CONVERGED;
+    r->max_rise = j->facts.max_rise;
+    r->max_rise_step = j->facts.max_rise_step;
+    for (int i = 0; i < LMS_N_RULES; i++)
+        r->verdicts[i] = lms_rule_label(&j->vc.rules[i], &j->facts,
+                                        r->unigram_entropy);
+    r->verdict = r->verdicts[j->vc.own];
     r->wall_seconds = lms_job_now() - t_start;
     if (j->o->progress && j->root) {
         if (isatty(2))

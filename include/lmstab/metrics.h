@@ -38,7 +38,13 @@ size_t lms_metrics_collect(const lms_model *m, double *vals, int *is_max,
  * instrumentation cells stay empty. */
 void lms_metrics_write(lms_metrics *mt, const lms_metrics_row *r,
                        const double *vals, size_t nvals);
+/* The last row of a finished run: its final validation loss alone, at
+ * step = the number of steps trained. */
+void lms_metrics_write_final(lms_metrics *mt, long step, double val_loss);
 void lms_metrics_close(lms_metrics *mt); /* accepts zeroed */
+/* x as a metrics.csv cell holds it: the loss columns (%.6f, general 0) or
+ * the grad_norm column (%.6g, general 1), read back. */
+double lms_metrics_as_written(double x, int general);
 
 /* Mean over rows of the L2 norm of each row of x (rows, cols). */
 double lms_mean_row_norm(const float *x, size_t rows, int cols);

@@ -23,18 +23,16 @@ typedef struct lms_train_cfg {
     long instrument_every; /* per-layer norms/stats every N steps (0 off) */
     lms_sched_kind schedule;
     const char *train_path; /* data.train as written (NULL: default corpus) */
-    /* [verdict]: how a finished run is classified (see lms_verdict) */
-    double verdict_ema;      /* smoothing of the train loss (0.9) */
-    double blowup_factor;    /* blew_up: smoothed loss > factor * init (1.0) */
-    double collapse_margin;  /* collapsed: val >= unigram entropy - margin */
 } lms_train_cfg;
 
-/* Outcome of a run, in order of precedence. */
+/* Outcome of a run under one verdict rule ([verdict], core/verdict.h), in
+ * order of precedence. */
 typedef enum lms_verdict {
     LMS_CONVERGED = 0, /* none of the below */
-    LMS_BLEW_UP = 1,   /* smoothed train loss rose above its value at init
-                          after warmup (and then recovered) */
-    LMS_COLLAPSED = 2, /* final val loss >= unigram entropy of the data */
+    LMS_SPIKED = 1,    /* the smoothed train loss rose by the rule's spike
+                          threshold above its running minimum (and the run
+                          ended fine) */
+    LMS_COLLAPSED = 2, /* final val loss >= unigram entropy - the rule's margin */
     LMS_DIVERGED = 3   /* non-finite loss or gradient: stopped early */
 } lms_verdict;
 
@@ -71,11 +69,12 @@ typedef struct lms_train_result {
     long steps;
     double final_train_loss, final_val_loss, init_loss;
     double init_train_loss;   /* training loss at step 0 */
-    double max_smoothed_loss; /* after warmup */
-    long blew_up_step;        /* first step the smoothed loss passed the
-                                 blow-up threshold, -1 if never */
+    double max_rise;          /* largest rise of the smoothed train loss
+                                 above its running minimum ([verdict]) */
+    long max_rise_step;       /* where, -1 if none counted */
     double unigram_entropy;
-    lms_verdict verdict;
+    lms_verdict verdict;      /* under the run's own rule ([verdict] rule) */
+    lms_verdict verdicts[3];  /* under strict, default and lenient */
     double tokens_per_sec, wall_seconds;
     int diverged;
     char diverged_reason[512];

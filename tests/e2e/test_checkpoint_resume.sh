@@ -23,7 +23,7 @@ same_run() { # dir: compare with the uninterrupted run in $TMP/ref
 }
 train --out "$TMP/ref" || fail "uninterrupted run failed"
 rows=$(($(wc -l < "$TMP/ref/metrics.csv") - 1))
-[ "$rows" -eq 31 ] || fail "expected 31 rows, got $rows"
+[ "$rows" -eq 32 ] || fail "expected 31 rows and the final evaluation, got $rows"
 
 # 1. --stop-after (deterministic stop between checkpoints) then resume.
 train --out "$TMP/stop" --stop-after 47 2>"$TMP/stop.err"; rc=$?

@@ -7,9 +7,16 @@ make_corpus "$TMP/corpus.txt"
 head -1 "$TMP/run/metrics.csv" | grep -q '^step,lr,train_loss,val_loss,grad_norm,tokens_per_sec,elapsed_s' || fail "bad csv header"
 for c in h1.qkv.out_norm h1.qkv.in_grad_norm h1.fc2.w_norm h1.ln1.gain_rms h1.attn.max_score h1.attn.entropy; do head -1 "$TMP/run/metrics.csv" | grep -q "$c" || fail "no column $c"; done
 # instrumented rows have every column filled, and input-gradient norms are positive
-awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "h0.qkv.in_grad_norm") c = i; next } $1 % 10 == 0 && !($c > 0) { bad = 1 } END { exit bad }' "$TMP/run/metrics.csv" || fail "in_grad_norm missing or zero"
+awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "h0.qkv.in_grad_norm") c = i; next } $3 != "" && $1 % 10 == 0 && !($c > 0) { bad = 1 } END { exit bad }' "$TMP/run/metrics.csv" || fail "in_grad_norm missing or zero"
 rows=$(($(wc -l < "$TMP/run/metrics.csv") - 1))
-[ "$rows" -eq 7 ] || fail "expected 7 logged rows (steps 0,5,..,25,29), got $rows"
+[ "$rows" -eq 8 ] || fail "expected 7 logged rows (steps 0,5,..,25,29) and the final evaluation, got $rows"
+# the last row is the final evaluation alone, at step 30, equal to summary's
+tail -1 "$TMP/run/metrics.csv" | grep -q '^30,,,[0-9.]*,,,' || fail "no final evaluation row"
+fv=$(tail -1 "$TMP/run/metrics.csv" | cut -d, -f4)
+sv=$(sed -n 's/.*"final_val_loss":[[:space:]]*\([-0-9.e]*\).*/\1/p' "$TMP/run/summary.json")
+awk -v a="$fv" -v b="$sv" 'BEGIN { d = a - b; exit !(b != "" && d < 6e-7 && d > -6e-7) }' || fail "final row $fv differs from summary.json ($sv)"
+# every rule's verdict is reported
+for r in strict default lenient; do grep -q "\"$r\":[[:space:]]*\"" "$TMP/run/summary.json" || fail "no $r verdict"; done
 for k in config overrides steps final_train_loss final_val_loss val_perplexity diverged tokens_per_sec wall_seconds; do
     grep -q "\"$k\":" "$TMP/run/summary.json" || fail "summary.json lacks $k"
 done
