@@ -54,13 +54,48 @@ static double rms(const float *w, size_t n) {
     return n ? frob(w, n) / sqrt((double)n) : 0.0;
 }
 
+typedef struct logits_ctx {
+    const float *z;
+    int V;
+} logits_ctx;
+
+/* sum over rows [lo, hi) of log sum_v exp(z_v) (max subtracted) */
+static double row_logz(void *ctx, size_t lo, size_t hi) {
+    const logits_ctx *c = ctx;
+    double total = 0.0;
+    for (size_t r = lo; r < hi; r++) {
+        const float *z = c->z + r * c->V;
+        float mx = z[0];
+        for (int v = 1; v < c->V; v++)
+            mx = z[v] > mx ? z[v] : mx;
+        double s = 0.0;
+        for (int v = 0; v < c->V; v++)
+            s += exp((double)z[v] - mx);
+        total += log(s) + mx;
+    }
+    return total;
+}
+
+/* max |z| over n floats (order-free: thread count cannot change it) */
+static double abs_max(const float *z, size_t n) {
+    float m = 0.0f;
+    for (size_t i = 0; i < n; i++) {
+        float a = fabsf(z[i]);
+        m = a > m || a != a ? a : m; /* a NaN sticks */
+    }
+    return m;
+}
+
 /* One instrumentation column: its name, value and whether it is a max. */
 typedef void (*column_fn)(void *user, const char *name, double value,
                           int is_max);
 
 /* Every instrumentation column in order (the header and the values come
  * from this one walk, so they cannot disagree); values are computed only
- * when with_values. Per op of block l:
+ * when with_values. First the LM head (the output-logit instability of
+ * Wortsman et al. 2023): head.max_abs_logit (max |logit| of the head's
+ * output, before any logit map) and head.log_z (mean over tokens of the log
+ * partition function of the softmax the loss uses). Then per op of block l:
  *   linear ops: out_norm, in_grad_norm, w_norm
  *   norm ops: gain_rms; norm children: <slot>.gain_rms
  *   plugin stats (attention: max_score, max_score_capped, entropy) */
@@ -68,6 +103,13 @@ static void columns(const lms_model *m, int with_values, column_fn fn,
                     void *user) {
     size_t rows = (size_t)m->B * m->T;
     char name[160];
+    logits_ctx lz = {m->mapped, m->mi.vocab};
+    size_t chunk = lz.V < 16384 ? 16384 / (size_t)lz.V : 1;
+    fn(user, "head.max_abs_logit",
+       with_values ? abs_max(m->logits, rows * (size_t)lz.V) : 0, 1);
+    fn(user, "head.log_z",
+       with_values && rows ? lms_par_sum(rows, chunk, row_logz, &lz) / (double)rows
+                           : 0, 0);
     for (int l = 0; l < m->mi.n_layer; l++)
         for (int b = 0; b < m->n_branches; b++)
             for (int i = 0; i < m->blocks[l].br[b].n_ops; i++) {

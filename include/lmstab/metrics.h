@@ -1,8 +1,9 @@
 /*
  * metrics.csv: one row per logged step, header first. Fixed columns
  * (step, lr, train_loss, val_loss, grad_norm, tokens_per_sec, elapsed_s)
- * then per-layer instrumentation columns h<l>.<op>.<what>, filled on
- * instrumented steps and empty otherwise:
+ * then instrumentation columns, filled on instrumented steps and empty
+ * otherwise: head.max_abs_logit (max |logit|) and head.log_z (mean log
+ * partition function) of the LM head, then per layer h<l>.<op>.<what>:
  *   out_norm  mean over tokens of the L2 norm of a linear op's output
  *   in_grad_norm  the same for the gradient w.r.t. its input
  *   w_norm    Frobenius norm of a linear op's weight
