@@ -5,7 +5,7 @@ make_corpus "$TMP/corpus.txt"
     --plugin-dir "$PLUGINS" --data "$TMP/corpus.txt" --out "$TMP/run" --quiet || fail "train failed"
 [ -s "$TMP/run/summary.json" ] || fail "no summary.json"
 head -1 "$TMP/run/metrics.csv" | grep -q '^step,lr,train_loss,val_loss,grad_norm,tokens_per_sec,elapsed_s' || fail "bad csv header"
-for c in h1.qkv.out_norm h1.qkv.in_grad_norm h1.fc2.w_norm h1.ln1.gain_rms h1.attn.max_score h1.attn.entropy; do head -1 "$TMP/run/metrics.csv" | grep -q "$c" || fail "no column $c"; done
+for c in head.max_abs_logit head.log_z h1.qkv.out_norm h1.qkv.in_grad_norm h1.fc2.w_norm h1.ln1.gain_rms h1.attn.max_score h1.attn.entropy; do head -1 "$TMP/run/metrics.csv" | grep -q "$c" || fail "no column $c"; done
 # instrumented rows have every column filled, and input-gradient norms are positive
 awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "h0.qkv.in_grad_norm") c = i; next } $3 != "" && $1 % 10 == 0 && !($c > 0) { bad = 1 } END { exit bad }' "$TMP/run/metrics.csv" || fail "in_grad_norm missing or zero"
 rows=$(($(wc -l < "$TMP/run/metrics.csv") - 1))
