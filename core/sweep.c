@@ -33,6 +33,48 @@ static int read_list(lms_config *c, const char *key, char *buf, size_t n,
     return k;
 }
 
+/* seeds: integers >= 0 or ranges "a-b", at most LMS_SWEEP_MAX_SEEDS in
+ * all, no repeats (a repeated seed would run twice into one directory). */
+static int read_seeds(lms_sweep *s, lms_config *c, char **items, int n,
+                      char *err, size_t errlen) {
+    lms_cfg_entry *e = lms_config_find(c, "sweep", "seeds");
+    s->n_seeds = 0;
+    for (int i = 0; i < n; i++) {
+        long a, b;
+        char *dash = strchr(items[i] + (items[i][0] == '-'), '-');
+        if (dash) {
+            *dash = '\0';
+            if (lms_parse_long(items[i], &a) != 0 ||
+                lms_parse_long(dash + 1, &b) != 0 || a < 0 || b < a) {
+                lms_config_errorf(e, err, errlen, "a seed range is a-b with "
+                                  "0 <= a <= b (got '%s-%s')", items[i], dash + 1);
+                return -1;
+            }
+        } else if (lms_parse_long(items[i], &a) != 0 || a < 0) {
+            lms_config_errorf(e, err, errlen, "seeds must be integers >= 0 "
+                              "or ranges a-b (got '%s')", items[i]);
+            return -1;
+        } else {
+            b = a;
+        }
+        for (long x = a; x <= b; x++) {
+            for (int k = 0; k < s->n_seeds; k++)
+                if (s->seeds[k] == x) {
+                    lms_config_errorf(e, err, errlen, "seed %ld is listed "
+                                      "twice", x);
+                    return -1;
+                }
+            if (s->n_seeds == LMS_SWEEP_MAX_SEEDS) {
+                lms_config_errorf(e, err, errlen, "more than %d seeds",
+                                  LMS_SWEEP_MAX_SEEDS);
+                return -1;
+            }
+            s->seeds[s->n_seeds++] = x;
+        }
+    }
+    return 0;
+}
+
 static int load_grid(lms_sweep *s, lms_config *c, char *err, size_t errlen) {
     double lo, hi, ratio;
     if (lms_config_float(c, "sweep", "lr_min", 1e-3, 1e-12, 1e3, &lo, err, errlen) ||
@@ -45,14 +87,16 @@ static int load_grid(lms_sweep *s, lms_config *c, char *err, size_t errlen) {
         return -1;
     }
     s->n_lrs = 0;
+    s->lr_ratio = ratio;
     for (double lr = lo; lr <= hi * (1.0 + 1e-9); lr *= ratio) {
-        if (s->n_lrs == LMS_SWEEP_MAX_LRS) {
+        if (s->n_lrs == LMS_SWEEP_MAX_LRS / 2) {
             snprintf(err, errlen, "%s: [sweep] the grid has more than %d "
-                     "learning rates", c->path, LMS_SWEEP_MAX_LRS);
+                     "learning rates", c->path, LMS_SWEEP_MAX_LRS / 2);
             return -1;
         }
         s->lrs[s->n_lrs++] = lr;
     }
+    s->n_grid = s->n_lrs;
     return 0;
 }
 
@@ -99,21 +143,19 @@ int lms_sweep_load(lms_sweep *s, const char *path, char *err, size_t errlen) {
     char *sitems[LMS_SWEEP_MAX_SEEDS];
     n = read_list(&c, "seeds", buf, sizeof buf, sitems, LMS_SWEEP_MAX_SEEDS,
                   err, errlen);
-    if (n < 0)
+    if (n < 0 || read_seeds(s, &c, sitems, n, err, errlen) != 0)
         goto out;
-    s->n_seeds = n;
-    for (int i = 0; i < n; i++)
-        if (lms_parse_long(sitems[i], &s->seeds[i]) != 0 || s->seeds[i] < 0) {
-            lms_config_errorf(lms_config_find(&c, "sweep", "seeds"), err, errlen,
-                              "seeds must be integers >= 0 (got '%s')", sitems[i]);
-            goto out;
-        }
-    long bs, jobs;
+    long bs, jobs, ep, es;
     if (load_grid(s, &c, err, errlen) ||
         lms_config_int(&c, "sweep", "boundary_seeds", s->n_seeds, 1, s->n_seeds, &bs, err, errlen) ||
+        lms_config_int(&c, "sweep", "edge_points", 0, 0, LMS_SWEEP_MAX_BAND / 2, &ep, err, errlen) ||
+        lms_config_float(&c, "sweep", "edge_ratio", 1.2, 1.01, 10.0, &s->edge_ratio, err, errlen) ||
+        lms_config_int(&c, "sweep", "edge_seeds", s->n_seeds, 1, s->n_seeds, &es, err, errlen) ||
         lms_config_int(&c, "sweep", "jobs", 0, 0, 1024, &jobs, err, errlen))
         goto out;
     s->boundary_seeds = (int)bs;
+    s->edge_points = (int)ep;
+    s->edge_seeds = (int)es;
     s->jobs = jobs > 0 ? (int)jobs : (int)sysconf(_SC_NPROCESSORS_ONLN);
     snprintf(s->out_dir, sizeof s->out_dir, "%s",
              lms_config_str(&c, "sweep", "out", "runs/sweep"));
@@ -143,7 +185,8 @@ int lms_sweep_load(lms_sweep *s, const char *path, char *err, size_t errlen) {
         snprintf(s->sets[s->n_sets++], sizeof s->sets[0], "%s=%s", e->key, e->value);
     }
     static const char *const accepted = "variants, configs_dir, lr_min, "
-        "lr_max, lr_ratio, seeds, boundary_seeds, jobs, out, data, reference";
+        "lr_max, lr_ratio, seeds, boundary_seeds, edge_points, edge_ratio, "
+        "edge_seeds, jobs, out, data, reference";
     if (lms_config_check_unused(&c, NULL, NULL, err, errlen) != 0) {
         size_t len = strlen(err);
         if (strstr(err, "unknown key") && len + 64 < errlen)

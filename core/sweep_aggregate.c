@@ -65,8 +65,35 @@ int lms_sweep_load_manifest(const char *dir, lms_sweep *s, char *err,
              cJSON_IsString(ref) ? ref->valuestring : s->variants[0]);
     cJSON *bs = cJSON_GetObjectItemCaseSensitive(o, "boundary_seeds");
     s->boundary_seeds = cJSON_IsNumber(bs) ? bs->valueint : 1;
+    cJSON *ep = cJSON_GetObjectItemCaseSensitive(o, "edge_points");
+    cJSON *es = cJSON_GetObjectItemCaseSensitive(o, "edge_seeds");
+    cJSON *er = cJSON_GetObjectItemCaseSensitive(o, "edge_ratio");
+    s->edge_points = cJSON_IsNumber(ep) ? ep->valueint : 0;
+    s->edge_seeds = cJSON_IsNumber(es) ? es->valueint : s->n_seeds;
+    s->edge_ratio = cJSON_IsNumber(er) ? er->valuedouble : 1.2;
+    s->n_grid = s->n_lrs;
+    s->lr_ratio = s->n_lrs > 1 ? s->lrs[1] / s->lrs[0] : 1.5;
     cJSON_Delete(o);
-    return 0;
+    return lms_sweep_edges_load(s, err, errlen);
+}
+
+static int cmp_double(const void *a, const void *b) {
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* All LRs of the sweep (grid and edge bands) in ascending order, for the
+ * tables; grid[k] marks the grid's. The bands' indices no longer apply. */
+static void sort_lrs(lms_sweep *s, unsigned char *grid) {
+    double g[LMS_SWEEP_MAX_LRS];
+    memcpy(g, s->lrs, sizeof(double) * (size_t)s->n_grid);
+    qsort(s->lrs, (size_t)s->n_lrs, sizeof(double), cmp_double);
+    for (int k = 0; k < s->n_lrs; k++) {
+        grid[k] = 0;
+        for (int i = 0; i < s->n_grid; i++)
+            grid[k] |= s->lrs[k] == g[i];
+    }
+    memset(s->n_band, 0, sizeof s->n_band);
 }
 
 static void fill_cell(const lms_sweep *s, int v, int k, cell *c, FILE *runs) {
@@ -103,12 +130,17 @@ static void fill_cell(const lms_sweep *s, int v, int k, cell *c, FILE *runs) {
     c->clipped_mean = c->n ? clip / c->n : NAN;
 }
 
-/* Highest grid index k with every cell 0..k converged on all its seeds. */
+/* Highest LR index k with every cell 0..k that has runs converged on all
+ * its seeds (cells without runs, another variant's edge band, skipped). */
 static int max_stable(const cell *cells, int n_lrs) {
     int k = -1;
-    while (k + 1 < n_lrs && cells[k + 1].n > 0 &&
-           cells[k + 1].n_conv == cells[k + 1].n)
-        k++;
+    for (int i = 0; i < n_lrs; i++) {
+        if (cells[i].n == 0)
+            continue;
+        if (cells[i].n_conv != cells[i].n)
+            break;
+        k = i;
+    }
     return k;
 }
 
@@ -136,12 +168,15 @@ typedef struct vsum {
     double best, sensitivity;
 } vsum;
 
-static vsum summarize(const lms_sweep *s, const cell *cells) {
+/* LR sensitivity over the grid's LRs only (an edge band's denser LRs would
+ * weigh the edge more). */
+static vsum summarize(const lms_sweep *s, const cell *cells,
+                      const unsigned char *grid) {
     vsum r = {max_stable(cells, s->n_lrs), -1, INFINITY, 0};
     double total = 0;
     int n = 0;
     for (int k = 0; k < s->n_lrs; k++) {
-        if (!cells[k].n)
+        if (!cells[k].n || !grid[k])
             continue;
         if (isfinite(cells[k].clipped_mean) && cells[k].clipped_mean < r.best) {
             r.best = cells[k].clipped_mean;
@@ -200,6 +235,8 @@ int lms_sweep_aggregate(const char *dir, int print, char *err, size_t errlen) {
         free(s);
         return -1;
     }
+    unsigned char grid[LMS_SWEEP_MAX_LRS];
+    sort_lrs(s, grid);
     cell *cells = calloc((size_t)s->n_variants * s->n_lrs, sizeof *cells);
     vsum *vs = calloc((size_t)s->n_variants, sizeof *vs);
     char path[4300];
@@ -231,7 +268,7 @@ int lms_sweep_aggregate(const char *dir, int print, char *err, size_t errlen) {
                         row[k].counts[1], row[k].counts[2], row[k].counts[3],
                         row[k].val_mean, row[k].val_std, exp(row[k].val_mean));
         }
-        vs[v] = summarize(s, row);
+        vs[v] = summarize(s, row, grid);
         fprintf(fv, "%s,%.6g,%.6f,%.6g,%.6f\n", s->variants[v],
                 vs[v].kmax >= 0 ? s->lrs[vs[v].kmax] : 0.0, vs[v].best,
                 vs[v].best_k >= 0 ? s->lrs[vs[v].best_k] : 0.0, vs[v].sensitivity);

@@ -6,6 +6,8 @@
 
 typedef struct lms_run_summary {
     char verdict[32];
+    int verdicts[3]; /* lms_verdict under strict, default, lenient (older
+                        runs: the one verdict for all three) */
     double final_val_loss, final_train_loss, init_val_loss, init_train_loss;
     double max_smoothed_loss, tokens_per_sec, wall_seconds, steps;
     double unigram_entropy;
@@ -37,6 +39,15 @@ void lms_sweep_clean_env(void);
 /* The sweep over MPI ranks (rank 0 hands whole runs to every rank). */
 int lms_sweep_run_mpi(struct lms_sweep *s, const char *exe, int quiet,
                       char *err, size_t errlen);
+
+/* Failure curves (sweep_edges.c): decide each variant's edge band once its
+ * grid has run on the first seed (written to DIR/edges.json), and load the
+ * bands already decided. 0, or -1 with a message. */
+int lms_sweep_edges_update(struct lms_sweep *s, char *err, size_t errlen);
+/* Load DIR/edges.json into s when present (0 when absent). */
+int lms_sweep_edges_load(struct lms_sweep *s, char *err, size_t errlen);
+/* 1 when run (v, lr index k) failed under rule r (a finished run). */
+int lms_run_failed(const lms_run_summary *rs, int rule);
 
 /* Read DIR/sweep.json (the grid written when the sweep started). */
 int lms_sweep_load_manifest(const char *dir, struct lms_sweep *s, char *err,

@@ -39,7 +39,7 @@ static int run_here(const lms_sweep *s, const char *exe, const pending *p) {
 }
 
 /* Worker ranks: ask for work, run it, report, until told to stop. */
-static int worker(const lms_sweep *s, const char *exe) {
+static int worker(lms_sweep *s, const char *exe) {
     int msg[4] = {-1, -1, -1, 0}; /* v, k, s of the last run, its status */
     for (;;) {
         MPI_Send(msg, 4, MPI_INT, 0, TAG_DONE, MPI_COMM_WORLD);
@@ -48,6 +48,16 @@ static int worker(const lms_sweep *s, const char *exe) {
         if (work[0] < 0)
             return 0;
         pending p = {work[0], work[1], work[2]};
+        char err[512];
+        if (p.k >= s->n_lrs) /* an edge band rank 0 decided since */
+            lms_sweep_edges_load(s, err, sizeof err);
+        if (p.k >= s->n_lrs || p.v >= s->n_variants || p.s >= s->n_seeds) {
+            msg[0] = p.v;
+            msg[1] = p.k;
+            msg[2] = p.s;
+            msg[3] = 127;
+            continue;
+        }
         msg[0] = p.v;
         msg[1] = p.k;
         msg[2] = p.s;
@@ -56,7 +66,7 @@ static int worker(const lms_sweep *s, const char *exe) {
 }
 
 typedef struct coord {
-    const lms_sweep *s;
+    lms_sweep *s;
     const char *exe;
     int quiet, done, failed, nranks;
     pending busy[MAX_RANKS]; /* run of each rank, v < 0 when idle */
@@ -79,6 +89,10 @@ static int next_run(coord *c, pending *out) {
     static pending todo[4096];
     if (c->failed)
         return 0;
+    if (lms_sweep_edges_update(c->s, c->err, c->errlen) != 0) {
+        c->failed = 1;
+        return 0;
+    }
     int n = lms_sweep_needed(c->s, todo, 4096);
     for (int i = 0; i < n; i++)
         if (!taken(c, &todo[i])) {
@@ -174,7 +188,8 @@ int lms_sweep_run_mpi(lms_sweep *s, const char *exe, int quiet, char *err,
     int ok = 1;
     if (d->rank == 0)
         ok = lms_mkdirs(s->out_dir, err, errlen) == 0 &&
-             lms_sweep_write_manifest(s, err, errlen) == 0;
+             lms_sweep_write_manifest(s, err, errlen) == 0 &&
+             lms_sweep_edges_load(s, err, errlen) == 0;
     int all_ok = ok;
     MPI_Allreduce(&ok, &all_ok, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
     if (!all_ok) {

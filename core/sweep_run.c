@@ -17,6 +17,7 @@
 #include "lmstab/fsutil.h"
 #include "lmstab/sweep.h"
 #include "sweep_internal.h"
+#include "verdict.h"
 
 void lms_sweep_run_dir(const char *out, const char *variant, double lr,
                        long seed, char *buf, size_t n) {
@@ -41,6 +42,14 @@ int lms_sweep_read_summary(const char *run_dir, lms_run_summary *rs) {
     cJSON *v = cJSON_GetObjectItemCaseSensitive(o, "verdict");
     snprintf(rs->verdict, sizeof rs->verdict, "%s",
              cJSON_IsString(v) ? v->valuestring : "unknown");
+    int own = lms_verdict_parse(rs->verdict);
+    cJSON *vs = cJSON_GetObjectItemCaseSensitive(o, "verdicts");
+    static const char *const rules[3] = {"strict", "default", "lenient"};
+    for (int i = 0; i < 3; i++) {
+        cJSON *x = cJSON_GetObjectItemCaseSensitive(vs, rules[i]);
+        int k = cJSON_IsString(x) ? lms_verdict_parse(x->valuestring) : -1;
+        rs->verdicts[i] = k >= 0 ? k : own >= 0 ? own : LMS_DIVERGED;
+    }
 #define NUM(field, key)                                                     \
     do {                                                                    \
         cJSON *x = cJSON_GetObjectItemCaseSensitive(o, key);                \
@@ -62,15 +71,17 @@ int lms_sweep_read_summary(const char *run_dir, lms_run_summary *rs) {
 
 
 /* Runs still needed: seed 0 on the whole grid; once a variant's grid is
- * known, `boundary_seeds` seeds on its last stable and first unstable LR
- * (stable = every finished seed converged), repeated as the boundary moves. */
+ * known, either its edge band's LRs on `edge_seeds` seeds (failure curves,
+ * lms_sweep_edges_update decides the band), or `boundary_seeds` seeds on its
+ * last stable and first unstable grid LR (stable = every finished seed
+ * converged), repeated as the boundary moves. */
 int lms_sweep_needed(const lms_sweep *s, pending *out, int max) {
     int n = 0;
     char dir[4300];
     lms_run_summary rs;
     for (int v = 0; v < s->n_variants; v++) {
         int ok[LMS_SWEEP_MAX_LRS], missing = 0;
-        for (int k = 0; k < s->n_lrs; k++) {
+        for (int k = 0; k < s->n_grid; k++) {
             ok[k] = 1;
             for (int si = 0; si < s->n_seeds; si++) {
                 lms_sweep_run_dir(s->out_dir, s->variants[v], s->lrs[k],
@@ -84,12 +95,25 @@ int lms_sweep_needed(const lms_sweep *s, pending *out, int max) {
                 }
             }
         }
-        if (missing || s->boundary_seeds <= 1)
+        if (missing)
+            continue;
+        if (s->edge_points > 0) {
+            for (int i = 0; i < s->n_band[v]; i++)
+                for (int si = 0; si < s->edge_seeds; si++) {
+                    lms_sweep_run_dir(s->out_dir, s->variants[v],
+                                      s->lrs[s->band[v][i]], s->seeds[si], dir,
+                                      sizeof dir);
+                    if (lms_sweep_read_summary(dir, &rs) != 0 && n < max)
+                        out[n++] = (pending){v, s->band[v][i], si};
+                }
+            continue;
+        }
+        if (s->boundary_seeds <= 1)
             continue;
         int last = -1;
-        while (last + 1 < s->n_lrs && ok[last + 1])
+        while (last + 1 < s->n_grid && ok[last + 1])
             last++;
-        int cells[2] = {last, last + 1 < s->n_lrs ? last + 1 : -1};
+        int cells[2] = {last, last + 1 < s->n_grid ? last + 1 : -1};
         for (int c = 0; c < 2; c++) {
             if (cells[c] < 0)
                 continue;
@@ -179,12 +203,15 @@ int lms_sweep_write_manifest(const lms_sweep *s, char *err, size_t errlen) {
         cJSON_AddItemToArray(c, cJSON_CreateString(s->configs[i]));
     }
     cJSON *l = cJSON_AddArrayToObject(o, "lrs");
-    for (int i = 0; i < s->n_lrs; i++)
+    for (int i = 0; i < s->n_grid; i++)
         cJSON_AddItemToArray(l, cJSON_CreateNumber(s->lrs[i]));
     cJSON *sd = cJSON_AddArrayToObject(o, "seeds");
     for (int i = 0; i < s->n_seeds; i++)
         cJSON_AddItemToArray(sd, cJSON_CreateNumber((double)s->seeds[i]));
     cJSON_AddNumberToObject(o, "boundary_seeds", s->boundary_seeds);
+    cJSON_AddNumberToObject(o, "edge_points", s->edge_points);
+    cJSON_AddNumberToObject(o, "edge_ratio", s->edge_ratio);
+    cJSON_AddNumberToObject(o, "edge_seeds", s->edge_seeds);
     cJSON_AddStringToObject(o, "reference", s->reference);
     cJSON *st = cJSON_AddArrayToObject(o, "overrides");
     for (int i = 0; i < s->n_sets; i++)
@@ -269,7 +296,8 @@ int lms_sweep_run(lms_sweep *s, const char *exe, int quiet, char *err,
     if (lms_dist_world()->size > 1)
         return lms_sweep_run_mpi(s, exe, quiet, err, errlen);
     if (lms_mkdirs(s->out_dir, err, errlen) != 0 ||
-        lms_sweep_write_manifest(s, err, errlen) != 0)
+        lms_sweep_write_manifest(s, err, errlen) != 0 ||
+        lms_sweep_edges_load(s, err, errlen) != 0)
         return -1;
     slot *sl = calloc((size_t)s->jobs, sizeof *sl);
     pending *todo = malloc(sizeof(pending) * 4096);
@@ -297,6 +325,8 @@ int lms_sweep_run(lms_sweep *s, const char *exe, int quiet, char *err,
                      stopped == SIGINT ? "SIGINT" : "SIGTERM");
             failed = 1;
         }
+        if (!failed && lms_sweep_edges_update(s, err, errlen) != 0)
+            failed = 1;
         int n = failed ? 0 : lms_sweep_needed(s, todo, 4096);
         for (int i = 0; i < n && running < s->jobs; i++) {
             if (is_running(sl, s->jobs, &todo[i]))

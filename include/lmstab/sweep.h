@@ -3,7 +3,11 @@
  * Each run is a separate `lmstab train` process with one BLAS thread; runs
  * are spread over `jobs` processes and a run whose summary.json exists is
  * never run again (resumable). Extra seeds are added where the verdict
- * changes (the boundary LRs), then per-variant results are aggregated:
+ * changes: either `boundary_seeds` at the boundary grid LRs, or (failure
+ * curves, `edge_points` > 0) `edge_seeds` seeds on a finer band of
+ * `edge_points` LRs around each variant's edge, decided once from the first
+ * seed's grid and recorded in DIR/edges.json. Then per-variant results are
+ * aggregated:
  *
  *   DIR/<variant>/lr_<lr>/seed_<s>/{metrics.csv,summary.json,train.log}
  *   DIR/results.csv     one row per run
@@ -17,8 +21,9 @@
 #include <stddef.h>
 
 #define LMS_SWEEP_MAX_VARIANTS 32
-#define LMS_SWEEP_MAX_LRS 64
-#define LMS_SWEEP_MAX_SEEDS 16
+#define LMS_SWEEP_MAX_LRS 256 /* the grid and every variant's edge band */
+#define LMS_SWEEP_MAX_SEEDS 64
+#define LMS_SWEEP_MAX_BAND 24
 #define LMS_SWEEP_MAX_SETS 64
 
 typedef struct lms_sweep {
@@ -27,8 +32,16 @@ typedef struct lms_sweep {
     int n_variants;
     char variants[LMS_SWEEP_MAX_VARIANTS][64];
     char configs[LMS_SWEEP_MAX_VARIANTS][4096]; /* resolved config paths */
-    int n_lrs;
+    int n_lrs;           /* the grid's LRs first, then the edge bands' */
     double lrs[LMS_SWEEP_MAX_LRS];
+    int n_grid;          /* how many of lrs are the grid */
+    double lr_ratio;     /* the grid's ratio */
+    /* failure curves (edge_points 0: off) */
+    int edge_points;     /* LRs in each variant's edge band (at least) */
+    double edge_ratio;   /* their spacing */
+    int edge_seeds;      /* seeds run on each */
+    int n_band[LMS_SWEEP_MAX_VARIANTS]; /* 0: not decided yet */
+    int band[LMS_SWEEP_MAX_VARIANTS][LMS_SWEEP_MAX_BAND]; /* indices in lrs */
     int n_seeds;
     long seeds[LMS_SWEEP_MAX_SEEDS];
     int boundary_seeds;  /* seeds run at the boundary LRs (>= 1) */
@@ -41,7 +54,8 @@ typedef struct lms_sweep {
 } lms_sweep;
 
 /* Parse SWEEP.ini: [sweep] variants, configs_dir, lr_min, lr_max, lr_ratio,
- * seeds, boundary_seeds, jobs, out; [overrides] section.key = value. */
+ * seeds (items or ranges: "1-8, 20"), boundary_seeds, edge_points,
+ * edge_ratio, edge_seeds, jobs, out; [overrides] section.key = value. */
 int lms_sweep_load(lms_sweep *s, const char *path, char *err, size_t errlen);
 
 /* Run (or resume) every run of the sweep; exe is the lmstab binary. Prints

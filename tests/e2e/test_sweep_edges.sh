@@ -1,0 +1,60 @@
+# The failure-curve design: after the grid has run on the first seed, each
+# variant gets a band of edge_points LRs (ratio edge_ratio) around its edge,
+# recorded in edges.json, and edge_seeds seeds on each; the band never moves
+# on resume; aggregation includes the band's runs; seed ranges parse.
+. "$(dirname "$0")/lib.sh"
+make_corpus "$TMP/corpus.txt"
+cat > "$TMP/s.ini" <<EOT
+[sweep]
+variants = baseline
+configs_dir = $SRC/configs
+lr_min = 0.01
+lr_max = 0.9
+lr_ratio = 9.48683
+seeds = 1-3
+edge_points = 3
+edge_ratio = 2
+edge_seeds = 2
+jobs = 2
+out = $TMP/out
+
+[overrides]
+model.d_model = 32
+model.n_layer = 2
+model.n_head = 2
+model.context = 32
+training.batch_size = 4
+training.max_steps = 12
+training.warmup_steps = 2
+training.eval_every = 6
+training.eval_batches = 2
+training.log_every = 1
+EOT
+"$LMSTAB" sweep "$TMP/s.ini" --plugin-dir "$PLUGINS" --data "$TMP/corpus.txt" > "$TMP/table1" 2> "$TMP/log1" || { cat "$TMP/log1"; fail "sweep failed"; }
+[ -s "$TMP/out/edges.json" ] || fail "no edges.json"
+grep -q '"edge_points":[[:space:]]*3' "$TMP/out/sweep.json" || fail "sweep.json lacks the edge design"
+# the band: at least 3 LRs, each run on seeds 1 and 2, never on seed 3
+band=$(tr -d ' \n\t' < "$TMP/out/edges.json" | sed 's/.*"baseline":\[\([^]]*\)\].*/\1/' | tr ',' ' ')
+n=0
+for lr in $band; do
+    n=$((n + 1))
+    d=$(printf '%.4g' "$lr")
+    for s in 1 2; do [ -s "$TMP/out/baseline/lr_$d/seed_$s/summary.json" ] || fail "band LR $d seed $s not run"; done
+    [ ! -e "$TMP/out/baseline/lr_$d/seed_3" ] || fail "band LR $d ran seed 3 (edge_seeds = 2)"
+done
+[ "$n" -ge 3 ] || fail "band of $n LRs, expected >= 3: $(cat "$TMP/out/edges.json")"
+runs=$(($(wc -l < "$TMP/out/results.csv") - 1))
+found=$(find "$TMP/out" -name summary.json | wc -l)
+[ "$runs" -eq "$found" ] || fail "results.csv has $runs runs, the directory $found"
+# the runs' own verdict rows are in the results under every rule
+# resume: nothing reruns and the band stays
+cp "$TMP/out/edges.json" "$TMP/edges1"
+"$LMSTAB" sweep "$TMP/s.ini" --plugin-dir "$PLUGINS" --data "$TMP/corpus.txt" > /dev/null 2> "$TMP/log2" || fail "resume failed"
+grep -q '^\[' "$TMP/log2" && { cat "$TMP/log2"; fail "resumed sweep re-ran runs"; }
+cmp -s "$TMP/edges1" "$TMP/out/edges.json" || fail "the band moved on resume"
+# bad seed lists
+sed 's/^seeds = 1-3/seeds = 3-1/' "$TMP/s.ini" > "$TMP/bad.ini"
+expect_error "a seed range is a-b" "$LMSTAB" sweep "$TMP/bad.ini" --plugin-dir "$PLUGINS"
+sed 's/^seeds = 1-3/seeds = 1-3, 2/' "$TMP/s.ini" > "$TMP/bad.ini"
+expect_error "seed 2 is listed twice" "$LMSTAB" sweep "$TMP/bad.ini" --plugin-dir "$PLUGINS"
+echo "ok"
