@@ -95,20 +95,7 @@ int lms_sweep_needed(const lms_sweep *s, pending *out, int max) {
                 }
             }
         }
-        if (missing)
-            continue;
-        if (s->edge_points > 0) {
-            for (int i = 0; i < s->n_band[v]; i++)
-                for (int si = 0; si < s->edge_seeds; si++) {
-                    lms_sweep_run_dir(s->out_dir, s->variants[v],
-                                      s->lrs[s->band[v][i]], s->seeds[si], dir,
-                                      sizeof dir);
-                    if (lms_sweep_read_summary(dir, &rs) != 0 && n < max)
-                        out[n++] = (pending){v, s->band[v][i], si};
-                }
-            continue;
-        }
-        if (s->boundary_seeds <= 1)
+        if (missing || s->edge_points > 0 || s->boundary_seeds <= 1)
             continue;
         int last = -1;
         while (last + 1 < s->n_grid && ok[last + 1])
@@ -125,6 +112,17 @@ int lms_sweep_needed(const lms_sweep *s, pending *out, int max) {
             }
         }
     }
+    /* edge bands seed by seed across variants, so that a sweep stopped
+     * half-way has every variant's curve at the same number of seeds */
+    for (int si = 0; si < s->edge_seeds && s->edge_points > 0; si++)
+        for (int v = 0; v < s->n_variants; v++)
+            for (int i = 0; i < s->n_band[v]; i++) {
+                lms_sweep_run_dir(s->out_dir, s->variants[v],
+                                  s->lrs[s->band[v][i]], s->seeds[si], dir,
+                                  sizeof dir);
+                if (lms_sweep_read_summary(dir, &rs) != 0 && n < max)
+                    out[n++] = (pending){v, s->band[v][i], si};
+            }
     return n;
 }
 
