@@ -1,0 +1,61 @@
+/*
+ * Failure curves: P(fail | LR) = sigmoid(a + b log LR), fitted by Firth's
+ * penalized maximum likelihood (finite even when the failures separate
+ * cleanly, as they do at a sharp edge with few seeds), and a bootstrap over
+ * seeds for confidence intervals. Seeds are resampled as clusters across
+ * every variant at once, so variants trained on the same seeds are compared
+ * pairwise (matched seeds). Deterministic: the bootstrap's generator is
+ * seeded.
+ */
+#ifndef LMSTAB_CORE_FAILCURVE_H
+#define LMSTAB_CORE_FAILCURVE_H
+
+#include <stddef.h>
+
+/* a + b * log(lr); converged 0 when Newton did not settle */
+typedef struct lms_logit {
+    double a, b;
+    int converged;
+} lms_logit;
+
+/* Fit by Firth's method on grouped data: at log LR x[i], fails[i] failures
+ * out of n[i] runs (n[i] > 0, may be fractional: bootstrap weights). 0, or
+ * -1 when there is no data or the design is degenerate (one distinct LR). */
+int lms_logit_fit(const double *x, const double *fails, const double *n,
+                  int groups, lms_logit *out);
+
+/* The LR at which P(fail) = p (0 < p < 1); NAN unless b > 0 (failure must
+ * grow with the LR for a quantile to mean anything). */
+double lms_logit_lr_at(const lms_logit *f, double p);
+
+/* One run of a sweep, as the curves see it. */
+typedef struct lms_curve_run {
+    int variant;
+    double lr;
+    long seed;
+    int failed;
+} lms_curve_run;
+
+/* A quantity with its bootstrap 95% percentile interval. undefined = share
+ * of bootstrap samples where it did not exist (no increasing curve). */
+typedef struct lms_estimate {
+    double value, lo, hi;
+    double undefined;
+} lms_estimate;
+
+typedef struct lms_curve {
+    lms_logit fit;
+    int runs, fails;
+    lms_estimate lr50, lr10;
+    lms_estimate ratio50; /* lr50 / the reference variant's lr50 */
+} lms_curve;
+
+/* Fit every variant (0..n_variants-1) and bootstrap `samples` times over
+ * the seeds (clusters), with the generator seeded by `seed`. ref: index of
+ * the reference variant for ratio50. out has n_variants entries. 0, or -1
+ * on allocation failure. */
+int lms_curves_fit(const lms_curve_run *runs, size_t n_runs, int n_variants,
+                   int ref, int samples, unsigned long long seed,
+                   lms_curve *out);
+
+#endif

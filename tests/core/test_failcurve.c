@@ -1,0 +1,127 @@
+/* Failure curves (core/failcurve.c) against answers known in closed form:
+ * Firth's estimate in a saturated two-LR design is the proportion with half
+ * a run added to each cell; a design symmetric about x0 has its LR50 at
+ * x0; a large sample recovers the true curve; the seed-cluster bootstrap is
+ * deterministic and pairs variants on the same seeds. */
+#include <check.h>
+#include <math.h>
+#include <stdlib.h>
+
+#include "failcurve.h"
+
+static double logit(double p) {
+    return log(p / (1 - p));
+}
+
+START_TEST(saturated_two_lrs) {
+    const double x[2] = {0, 1}, n[2] = {10, 10}, k[2] = {2, 7};
+    lms_logit f;
+    ck_assert_int_eq(lms_logit_fit(x, k, n, 2, &f), 0);
+    ck_assert(f.converged);
+    const double a = logit(2.5 / 11), b = logit(7.5 / 11) - a;
+    ck_assert_double_eq_tol(f.a, a, 1e-9);
+    ck_assert_double_eq_tol(f.b, b, 1e-9);
+}
+END_TEST
+
+START_TEST(separated_is_finite_and_symmetric) {
+    /* no failure at x = -1, 0; all fail at 1, 2: the MLE does not exist,
+     * Firth's does, centred on 0.5 by symmetry */
+    const double x[4] = {-1, 0, 1, 2}, n[4] = {4, 4, 4, 4}, k[4] = {0, 0, 4, 4};
+    lms_logit f;
+    ck_assert_int_eq(lms_logit_fit(x, k, n, 4, &f), 0);
+    ck_assert(f.converged);
+    ck_assert(isfinite(f.b) && f.b > 0);
+    ck_assert_double_eq_tol(log(lms_logit_lr_at(&f, 0.5)), 0.5, 1e-9);
+    /* P = 0.1 lies below P = 0.5 */
+    ck_assert(lms_logit_lr_at(&f, 0.1) < lms_logit_lr_at(&f, 0.5));
+}
+END_TEST
+
+START_TEST(large_sample_recovers_truth) {
+    /* expected counts of a true curve a = -10, b = 5 (LR50 = e^2) */
+    double x[7], n[7], k[7];
+    for (int i = 0; i < 7; i++) {
+        x[i] = 1.4 + 0.2 * i;
+        n[i] = 100000;
+        k[i] = n[i] / (1 + exp(-(-10 + 5 * x[i])));
+    }
+    lms_logit f;
+    ck_assert_int_eq(lms_logit_fit(x, k, n, 7, &f), 0);
+    ck_assert_double_eq_tol(f.a, -10, 1e-3);
+    ck_assert_double_eq_tol(f.b, 5, 1e-3);
+    ck_assert_double_eq_tol(lms_logit_lr_at(&f, 0.5), exp(2.0), 1e-3);
+}
+END_TEST
+
+START_TEST(degenerate) {
+    const double x[3] = {1, 1, 1}, n[3] = {3, 3, 3}, k[3] = {1, 2, 0};
+    lms_logit f;
+    ck_assert_int_ne(lms_logit_fit(x, k, n, 3, &f), 0);
+    /* failure falling with the LR: no quantile */
+    const double x2[2] = {0, 1}, n2[2] = {5, 5}, k2[2] = {4, 1};
+    ck_assert_int_eq(lms_logit_fit(x2, k2, n2, 2, &f), 0);
+    ck_assert(isnan(lms_logit_lr_at(&f, 0.5)));
+}
+END_TEST
+
+/* 8 seeds x 6 LRs; variant 1 = variant 0's outcomes (same seeds), variant
+ * 2 fails one LR step later */
+static size_t make_runs(lms_curve_run *r) {
+    size_t n = 0;
+    const double lrs[6] = {0.1, 0.12, 0.144, 0.1728, 0.2074, 0.2488};
+    for (long s = 1; s <= 8; s++)
+        for (int i = 0; i < 6; i++) {
+            /* seeds 3 and 6 fail a step early, seed 2 survives a step late */
+            int f0 = (i >= 3 && !(i == 3 && s == 2)) || (i == 2 && s % 3 == 0);
+            int f2 = i >= 4 || (i == 3 && s % 3 == 0);
+            r[n++] = (lms_curve_run){0, lrs[i], s, f0};
+            r[n++] = (lms_curve_run){1, lrs[i], s, f0};
+            r[n++] = (lms_curve_run){2, lrs[i], s, f2};
+        }
+    return n;
+}
+
+START_TEST(bootstrap_pairs_seeds) {
+    lms_curve_run runs[200];
+    size_t n = make_runs(runs);
+    lms_curve c[3], d[3];
+    ck_assert_int_eq(lms_curves_fit(runs, n, 3, 0, 400, 42, c), 0);
+    ck_assert_int_eq(lms_curves_fit(runs, n, 3, 0, 400, 42, d), 0);
+    for (int v = 0; v < 3; v++) {
+        /* deterministic */
+        ck_assert_double_eq(c[v].lr50.lo, d[v].lr50.lo);
+        ck_assert_double_eq(c[v].lr50.hi, d[v].lr50.hi);
+        /* the interval holds the estimate */
+        ck_assert(c[v].lr50.lo <= c[v].lr50.value && c[v].lr50.value <= c[v].lr50.hi);
+        ck_assert(c[v].lr10.value < c[v].lr50.value);
+        ck_assert_int_eq(c[v].runs, 48);
+    }
+    /* identical outcomes on the same seeds: the ratio is 1 in every sample */
+    ck_assert_double_eq_tol(c[1].ratio50.value, 1.0, 1e-12);
+    ck_assert_double_eq_tol(c[1].ratio50.lo, 1.0, 1e-12);
+    ck_assert_double_eq_tol(c[1].ratio50.hi, 1.0, 1e-12);
+    /* one step (1.2x) later: the ratio is about 1.2 and above 1 */
+    ck_assert(c[2].ratio50.value > 1.1 && c[2].ratio50.value < 1.35);
+    ck_assert(c[2].ratio50.lo >= 1.0);
+    /* another generator seed moves the interval, not the estimate */
+    ck_assert_int_eq(lms_curves_fit(runs, n, 3, 0, 400, 43, d), 0);
+    ck_assert_double_eq(c[2].lr50.value, d[2].lr50.value);
+}
+END_TEST
+
+int main(void) {
+    Suite *s = suite_create("failcurve");
+    TCase *tc = tcase_create("core");
+    tcase_add_test(tc, saturated_two_lrs);
+    tcase_add_test(tc, separated_is_finite_and_symmetric);
+    tcase_add_test(tc, large_sample_recovers_truth);
+    tcase_add_test(tc, degenerate);
+    tcase_add_test(tc, bootstrap_pairs_seeds);
+    suite_add_tcase(s, tc);
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
