@@ -160,7 +160,8 @@ static void interval(double *vals, int n, lms_estimate *e) {
 }
 
 int lms_curves_fit(const lms_curve_run *runs, size_t n_runs, int nv, int ref,
-                   int samples, unsigned long long seed, lms_curve *out) {
+                   int samples, unsigned long long seed, lms_curve *out,
+                   double *boot) {
     /* the distinct seeds: the clusters of the bootstrap */
     long *seeds = malloc((n_runs + 1) * sizeof *seeds);
     double *weight = malloc((n_runs + 1) * sizeof *weight);
@@ -206,6 +207,10 @@ int lms_curves_fit(const lms_curve_run *runs, size_t n_runs, int nv, int ref,
             lms_logit f;
             group(runs, n_runs, v, seeds, weight, n_seeds, &gr);
             int ok = lms_logit_fit(gr.x, gr.k, gr.n, gr.g, &f) == 0;
+            if (boot) {
+                boot[((size_t)b * nv + v) * 2] = ok ? f.a : NAN;
+                boot[((size_t)b * nv + v) * 2 + 1] = ok ? f.b : NAN;
+            }
             b50[(size_t)b * nv + v] = ok ? lms_logit_lr_at(&f, 0.5) : NAN;
             b10[(size_t)b * nv + v] = ok ? lms_logit_lr_at(&f, 0.1) : NAN;
         }

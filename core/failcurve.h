@@ -52,10 +52,12 @@ typedef struct lms_curve {
 
 /* Fit every variant (0..n_variants-1) and bootstrap `samples` times over
  * the seeds (clusters), with the generator seeded by `seed`. ref: index of
- * the reference variant for ratio50. out has n_variants entries. 0, or -1
- * on allocation failure. */
+ * the reference variant for ratio50. out has n_variants entries. boot, when
+ * not NULL, receives each sample's fit: boot[(b * n_variants + v) * 2] = a,
+ * [+ 1] = b (NAN when the sample had no fit). 0, or -1 on allocation
+ * failure. */
 int lms_curves_fit(const lms_curve_run *runs, size_t n_runs, int n_variants,
                    int ref, int samples, unsigned long long seed,
-                   lms_curve *out);
+                   lms_curve *out, double *boot);
 
 #endif

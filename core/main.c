@@ -22,6 +22,7 @@ static const struct {
     {"golden", lms_cmd_golden},
     {"plugins", lms_cmd_plugins},
     {"bench", lms_cmd_bench},
+    {"verdict", lms_cmd_verdict},
 };
 
 static void usage(FILE *f) {
@@ -41,6 +42,7 @@ static void usage(FILE *f) {
             "  sweep SWEEP.ini [--out DIR] [--jobs N]\n"
             "                        learning-rate sweep over variants and seeds\n"
             "  report SWEEP_DIR      Markdown/HTML report with gnuplot figures\n"
+            "  verdict RUN_DIR...    a run's verdicts recomputed from metrics.csv\n"
             "  plugins [--keys NAME | --markdown]\n"
             "                        list plugins with kind, version and keys\n"
             "  bench CONFIG [--steps N] [--threads N] [--json FILE]\n"

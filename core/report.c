@@ -92,14 +92,39 @@ static void gp_header(FILE *g, const char *png, int w, int h) {
             png);
 }
 
+/* The failure curves under each rule: every variant's failed share per LR
+ * (points), its fit and the fit's 95% bootstrap band. */
+static int curve_figures(const lms_sweep *s, FILE *g) {
+    for (int r = 0; r < 3; r++) {
+        char png[64];
+        snprintf(png, sizeof png, "curves_%s.png", lms_sweep_rule_name(r));
+        gp_header(g, png, 900, 500);
+        fprintf(g, "set logscale x\nset xlabel 'peak learning rate'\n"
+                "set ylabel 'P(fail)'\nset yrange [-0.05:1.05]\n"
+                "set style fill transparent solid 0.15 noborder\n"
+                "set title 'Failure probability vs learning rate, rule %s "
+                "(points: share of seeds that failed; line, band: fit, 95%% "
+                "bootstrap)'\nplot ", lms_sweep_rule_name(r));
+        for (int v = 0; v < s->n_variants; v++)
+            fprintf(g, "'data/curve_%s_%s.fit' using 1:3:4 with filledcurves lc %d "
+                    "notitle, '' using 1:2 with lines lw 2 lc %d title '%s', "
+                    "'data/curve_%s_%s.pts' using 1:2 with points pt 7 lc %d "
+                    "notitle%s", lms_sweep_rule_name(r), s->variants[v], v + 1,
+                    v + 1, s->variants[v], lms_sweep_rule_name(r),
+                    s->variants[v], v + 1, v + 1 < s->n_variants ? ", " : "\n");
+        fprintf(g, "set yrange [*:*]\nunset logscale x\nunset title\n");
+    }
+    return 3;
+}
+
 /* One gnuplot script for every figure; returns the number of figures. */
 static int write_script(const lms_sweep *s, const vinfo *vi, double unigram,
                         FILE *g) {
-    int figs = 1;
+    int figs = 1 + curve_figures(s, g);
     gp_header(g, "val_vs_lr.png", 900, 500);
     fprintf(g, "set logscale x\nset xlabel 'peak learning rate'\n"
             "set ylabel 'final validation loss (nats/byte)'\n");
-    fprintf(g, "set title 'Final validation loss vs learning rate (mean +- std over seeds)'\n");
+    fprintf(g, "set title 'Final validation loss vs learning rate (mean +- std over the seeds run)'\n");
     fprintf(g, "plot ");
     for (int v = 0; v < s->n_variants; v++)
         fprintf(g, "'data/val_%s.dat' using 1:2:3 with yerrorlines lw 2 title '%s', ",
@@ -204,6 +229,8 @@ int lms_report_write(const char *dir, char *err, size_t errlen) {
             }
         }
     }
+    if (lms_sweep_curves(&s, NULL, NULL, pdir, err, errlen) != 0)
+        return -1;
     snprintf(path, sizeof path, "%s/plots/report.gp", dir);
     FILE *g = fopen(path, "w");
     if (!g) {

@@ -150,6 +150,10 @@ static void emit_figures(FILE *f, const lms_sweep *s, const int *stable,
                 "(`apt-get install gnuplot-nox`, then run `lmstab report` again).\n\n");
         return;
     }
+    static const char *const rules[3] = {"default", "strict", "lenient"};
+    for (int r = 0; r < 3; r++)
+        fprintf(f, "![failure probability vs learning rate, rule %s]"
+                "(plots/curves_%s.png)\n\n", rules[r], rules[r]);
     fprintf(f, "![final validation loss vs learning rate](plots/val_vs_lr.png)\n\n");
     for (int v = 0; v < s->n_variants; v++)
         if (stable[v] >= 0 && bad[v] >= 0)
@@ -201,8 +205,9 @@ static void md_to_html(FILE *in, FILE *o) {
             fputs("</table>\n", o);
             in_table = 0;
         }
-        if (!strncmp(line, "# ", 2) || !strncmp(line, "## ", 3)) {
-            int h = line[1] == '#' ? 2 : 1;
+        if (!strncmp(line, "# ", 2) || !strncmp(line, "## ", 3) ||
+            !strncmp(line, "### ", 4)) {
+            int h = (int)strspn(line, "#");
             fprintf(o, "<h%d>", h);
             inline_html(o, line + h + 1);
             fprintf(o, "</h%d>\n", h);

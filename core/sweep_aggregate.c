@@ -21,6 +21,26 @@ static int verdict_index(const char *v) {
     return i < 0 ? LMS_DIVERGED : i;
 }
 
+static int cmp_double(const void *a, const void *b) {
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* All LRs of the sweep (grid and edge bands) in ascending order, for the
+ * tables and the report; is_grid marks the grid's. The bands' indices no
+ * longer apply. */
+static void sort_lrs(lms_sweep *s) {
+    double g[LMS_SWEEP_MAX_LRS];
+    memcpy(g, s->lrs, sizeof(double) * (size_t)s->n_grid);
+    qsort(s->lrs, (size_t)s->n_lrs, sizeof(double), cmp_double);
+    for (int k = 0; k < s->n_lrs; k++) {
+        s->is_grid[k] = 0;
+        for (int i = 0; i < s->n_grid; i++)
+            s->is_grid[k] |= s->lrs[k] == g[i];
+    }
+    memset(s->n_band, 0, sizeof s->n_band);
+}
+
 int lms_sweep_load_manifest(const char *dir, lms_sweep *s, char *err,
                             size_t errlen) {
     memset(s, 0, sizeof *s);
@@ -74,27 +94,13 @@ int lms_sweep_load_manifest(const char *dir, lms_sweep *s, char *err,
     s->n_grid = s->n_lrs;
     s->lr_ratio = s->n_lrs > 1 ? s->lrs[1] / s->lrs[0] : 1.5;
     cJSON_Delete(o);
-    return lms_sweep_edges_load(s, err, errlen);
+    if (lms_sweep_edges_load(s, err, errlen) != 0)
+        return -1;
+    sort_lrs(s);
+    return 0;
 }
 
-static int cmp_double(const void *a, const void *b) {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
 
-/* All LRs of the sweep (grid and edge bands) in ascending order, for the
- * tables; grid[k] marks the grid's. The bands' indices no longer apply. */
-static void sort_lrs(lms_sweep *s, unsigned char *grid) {
-    double g[LMS_SWEEP_MAX_LRS];
-    memcpy(g, s->lrs, sizeof(double) * (size_t)s->n_grid);
-    qsort(s->lrs, (size_t)s->n_lrs, sizeof(double), cmp_double);
-    for (int k = 0; k < s->n_lrs; k++) {
-        grid[k] = 0;
-        for (int i = 0; i < s->n_grid; i++)
-            grid[k] |= s->lrs[k] == g[i];
-    }
-    memset(s->n_band, 0, sizeof s->n_band);
-}
 
 static void fill_cell(const lms_sweep *s, int v, int k, cell *c, FILE *runs) {
     memset(c, 0, sizeof *c);
@@ -235,8 +241,6 @@ int lms_sweep_aggregate(const char *dir, int print, char *err, size_t errlen) {
         free(s);
         return -1;
     }
-    unsigned char grid[LMS_SWEEP_MAX_LRS];
-    sort_lrs(s, grid);
     cell *cells = calloc((size_t)s->n_variants * s->n_lrs, sizeof *cells);
     vsum *vs = calloc((size_t)s->n_variants, sizeof *vs);
     char path[4300];
@@ -268,7 +272,7 @@ int lms_sweep_aggregate(const char *dir, int print, char *err, size_t errlen) {
                         row[k].counts[1], row[k].counts[2], row[k].counts[3],
                         row[k].val_mean, row[k].val_std, exp(row[k].val_mean));
         }
-        vs[v] = summarize(s, row, grid);
+        vs[v] = summarize(s, row, s->is_grid);
         fprintf(fv, "%s,%.6g,%.6f,%.6g,%.6f\n", s->variants[v],
                 vs[v].kmax >= 0 ? s->lrs[vs[v].kmax] : 0.0, vs[v].best,
                 vs[v].best_k >= 0 ? s->lrs[vs[v].best_k] : 0.0, vs[v].sensitivity);
@@ -276,6 +280,9 @@ int lms_sweep_aggregate(const char *dir, int print, char *err, size_t errlen) {
     write_table(ft, s, cells, vs);
     if (print)
         write_table(stdout, s, cells, vs);
+    snprintf(path, sizeof path, "%s/curves.csv", dir);
+    if (lms_sweep_curves(s, ft, path, NULL, err, errlen) != 0)
+        goto out;
     rc = 0;
 out:
     if (runs) fclose(runs);

@@ -3,6 +3,7 @@
 #define LMSTAB_SWEEP_INTERNAL_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 typedef struct lms_run_summary {
     char verdict[32];
@@ -48,6 +49,15 @@ int lms_sweep_edges_update(struct lms_sweep *s, char *err, size_t errlen);
 int lms_sweep_edges_load(struct lms_sweep *s, char *err, size_t errlen);
 /* 1 when run (v, lr index k) failed under rule r (a finished run). */
 int lms_run_failed(const lms_run_summary *rs, int rule);
+
+/* Failure curves per verdict rule (sweep_curves.c): curves.csv at csv_path,
+ * their tables appended to `table`, and plot data (curve_<rule>_<variant>
+ * .pts/.fit) in data_dir; each may be NULL. 0, or -1 with a message. */
+int lms_sweep_curves(const struct lms_sweep *s, FILE *table,
+                     const char *csv_path, const char *data_dir, char *err,
+                     size_t errlen);
+/* "strict", "default", "lenient" for 0, 1, 2 */
+const char *lms_sweep_rule_name(int r);
 
 /* Read DIR/sweep.json (the grid written when the sweep started). */
 int lms_sweep_load_manifest(const char *dir, struct lms_sweep *s, char *err,

@@ -34,7 +34,9 @@ typedef struct lms_sweep {
     char configs[LMS_SWEEP_MAX_VARIANTS][4096]; /* resolved config paths */
     int n_lrs;           /* the grid's LRs first, then the edge bands' */
     double lrs[LMS_SWEEP_MAX_LRS];
-    int n_grid;          /* how many of lrs are the grid */
+    int n_grid;          /* how many of lrs are the grid (a sweep file) */
+    unsigned char is_grid[LMS_SWEEP_MAX_LRS]; /* lrs[k] is a grid LR (a
+                            loaded manifest: lrs sorted, bands' indices void) */
     double lr_ratio;     /* the grid's ratio */
     /* failure curves (edge_points 0: off) */
     int edge_points;     /* LRs in each variant's edge band (at least) */

@@ -86,8 +86,8 @@ START_TEST(bootstrap_pairs_seeds) {
     lms_curve_run runs[200];
     size_t n = make_runs(runs);
     lms_curve c[3], d[3];
-    ck_assert_int_eq(lms_curves_fit(runs, n, 3, 0, 400, 42, c), 0);
-    ck_assert_int_eq(lms_curves_fit(runs, n, 3, 0, 400, 42, d), 0);
+    ck_assert_int_eq(lms_curves_fit(runs, n, 3, 0, 400, 42, c, NULL), 0);
+    ck_assert_int_eq(lms_curves_fit(runs, n, 3, 0, 400, 42, d, NULL), 0);
     for (int v = 0; v < 3; v++) {
         /* deterministic */
         ck_assert_double_eq(c[v].lr50.lo, d[v].lr50.lo);
@@ -105,7 +105,7 @@ START_TEST(bootstrap_pairs_seeds) {
     ck_assert(c[2].ratio50.value > 1.1 && c[2].ratio50.value < 1.35);
     ck_assert(c[2].ratio50.lo >= 1.0);
     /* another generator seed moves the interval, not the estimate */
-    ck_assert_int_eq(lms_curves_fit(runs, n, 3, 0, 400, 43, d), 0);
+    ck_assert_int_eq(lms_curves_fit(runs, n, 3, 0, 400, 43, d, NULL), 0);
     ck_assert_double_eq(c[2].lr50.value, d[2].lr50.value);
 }
 END_TEST

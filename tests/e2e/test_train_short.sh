@@ -15,6 +15,13 @@ tail -1 "$TMP/run/metrics.csv" | grep -q '^30,,,[0-9.]*,,,' || fail "no final ev
 fv=$(tail -1 "$TMP/run/metrics.csv" | cut -d, -f4)
 sv=$(sed -n 's/.*"final_val_loss":[[:space:]]*\([-0-9.e]*\).*/\1/p' "$TMP/run/summary.json")
 awk -v a="$fv" -v b="$sv" 'BEGIN { d = a - b; exit !(b != "" && d < 6e-7 && d > -6e-7) }' || fail "final row $fv differs from summary.json ($sv)"
+# the verdicts recompute from metrics.csv alone, and a tampered one is caught
+"$LMSTAB" verdict "$TMP/run" > "$TMP/verdict.out" || { cat "$TMP/verdict.out"; fail "lmstab verdict disagrees with summary.json"; }
+grep -q "strict [a-z]*, default [a-z]*, lenient [a-z]*$" "$TMP/verdict.out" || { cat "$TMP/verdict.out"; fail "lmstab verdict output"; }
+cp -r "$TMP/run" "$TMP/tampered"
+sed -i 's/"lenient":[[:space:]]*"[a-z]*"/"lenient": "diverged"/' "$TMP/tampered/summary.json"
+"$LMSTAB" verdict "$TMP/tampered" > "$TMP/verdict2.out" && fail "a tampered verdict was not caught"
+grep -q "lenient [a-z]* (summary.json: MISMATCH)" "$TMP/verdict2.out" || { cat "$TMP/verdict2.out"; fail "no mismatch named"; }
 # every rule's verdict is reported
 for r in strict default lenient; do grep -q "\"$r\":[[:space:]]*\"" "$TMP/run/summary.json" || fail "no $r verdict"; done
 for k in config overrides steps final_train_loss final_val_loss val_perplexity diverged tokens_per_sec wall_seconds; do

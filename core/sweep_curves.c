@@ -1,0 +1,215 @@
+/* The failure curves of a sweep directory, under each verdict rule:
+ * curves.csv (one row per variant and rule), a table per rule with LR50
+ * and LR10 and their bootstrap 95% intervals and LR50 relative to the
+ * reference variant (matched seeds), and the report's plot data. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "failcurve.h"
+#include "lmstab/sweep.h"
+#include "sweep_internal.h"
+#include "verdict.h"
+
+#define BOOT_SAMPLES 2000
+#define BOOT_SEED 20241130ULL
+#define CURVE_POINTS 120 /* points of a plotted curve */
+
+static const char *const rule_names[LMS_N_RULES] = {"strict", "default",
+                                                    "lenient"};
+
+const char *lms_sweep_rule_name(int r) {
+    return r >= 0 && r < LMS_N_RULES ? rule_names[r] : "?";
+}
+
+/* Every finished run of the sweep, failed or not under rule r. */
+static size_t collect(const lms_sweep *s, int r, lms_curve_run *out,
+                      size_t max) {
+    size_t n = 0;
+    char dir[4300];
+    lms_run_summary rs;
+    for (int v = 0; v < s->n_variants; v++)
+        for (int k = 0; k < s->n_lrs; k++)
+            for (int si = 0; si < s->n_seeds; si++) {
+                lms_sweep_run_dir(s->out_dir, s->variants[v], s->lrs[k],
+                                  s->seeds[si], dir, sizeof dir);
+                if (n < max && lms_sweep_read_summary(dir, &rs) == 0)
+                    out[n++] = (lms_curve_run){v, s->lrs[k], s->seeds[si],
+                                               lms_run_failed(&rs, r)};
+            }
+    return n;
+}
+
+/* Lowest and highest LR run by variant v. */
+static void lr_range(const lms_curve_run *runs, size_t n, int v, double *lo,
+                     double *hi) {
+    *lo = INFINITY;
+    *hi = 0;
+    for (size_t i = 0; i < n; i++)
+        if (runs[i].variant == v) {
+            *lo = fmin(*lo, runs[i].lr);
+            *hi = fmax(*hi, runs[i].lr);
+        }
+}
+
+/* "0.342 [0.30, 0.39]", or why there is none */
+static void fmt_est(char *b, size_t n, const lms_estimate *e,
+                    const lms_curve *c, double lo, double hi) {
+    if (c->runs == 0) {
+        snprintf(b, n, "no runs");
+        return;
+    }
+    if (c->fails == c->runs) {
+        snprintf(b, n, "< %.3g (every run failed)", lo);
+        return;
+    }
+    if (c->fails == 0) {
+        snprintf(b, n, "> %.3g (no run failed)", hi);
+        return;
+    }
+    if (!isfinite(e->value)) {
+        snprintf(b, n, "none (failure does not rise with the LR)");
+        return;
+    }
+    int k = snprintf(b, n, "%.3g", e->value);
+    if (isfinite(e->lo) && isfinite(e->hi))
+        k += snprintf(b + k, n - k, " [%.3g, %.3g]", e->lo, e->hi);
+    if (e->undefined > 0.025 && k < (int)n)
+        snprintf(b + k, n - k, " (%.0f%% of resamples without a curve)",
+                 100 * e->undefined);
+}
+
+static int cmp_double(const void *a, const void *b) {
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* plots/data/curve_<rule>_<variant>.pts: lr, failed share, runs;
+ * .fit: lr, fitted P(fail), 2.5% and 97.5% of the bootstrap fits. */
+static void plot_data(const char *data_dir, int r, const char *variant, int v,
+                      int nv, const lms_curve *c, const lms_curve_run *runs,
+                      size_t n, const double *boot) {
+    char path[4400];
+    snprintf(path, sizeof path, "%s/curve_%s_%s.pts", data_dir, rule_names[r],
+             variant);
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return;
+    double lo, hi;
+    lr_range(runs, n, v, &lo, &hi);
+    double done = 0;
+    for (;;) { /* each distinct LR, ascending */
+        double lr = INFINITY;
+        for (size_t i = 0; i < n; i++)
+            if (runs[i].variant == v && runs[i].lr > done && runs[i].lr < lr)
+                lr = runs[i].lr;
+        if (!isfinite(lr))
+            break;
+        int k = 0, m = 0;
+        for (size_t i = 0; i < n; i++)
+            if (runs[i].variant == v && runs[i].lr == lr) {
+                m++;
+                k += runs[i].failed;
+            }
+        fprintf(f, "%.6g %.4f %d\n", lr, (double)k / m, m);
+        done = lr;
+    }
+    fclose(f);
+    snprintf(path, sizeof path, "%s/curve_%s_%s.fit", data_dir, rule_names[r],
+             variant);
+    if (!(f = fopen(path, "w")) || !(lo < hi) || !isfinite(c->fit.b)) {
+        if (f)
+            fclose(f);
+        return;
+    }
+    double p[BOOT_SAMPLES];
+    for (int i = 0; i < CURVE_POINTS; i++) {
+        double x = log(lo) + (log(hi) - log(lo)) * i / (CURVE_POINTS - 1);
+        int m = 0;
+        for (int b = 0; b < BOOT_SAMPLES; b++) {
+            double a = boot[((size_t)b * nv + v) * 2], s = boot[((size_t)b * nv + v) * 2 + 1];
+            if (isfinite(a) && isfinite(s))
+                p[m++] = 1 / (1 + exp(-(a + s * x)));
+        }
+        qsort(p, (size_t)m, sizeof *p, cmp_double);
+        fprintf(f, "%.6g %.5f %.5f %.5f\n", exp(x),
+                1 / (1 + exp(-(c->fit.a + c->fit.b * x))),
+                m ? p[(int)(0.025 * (m - 1) + 0.5)] : NAN,
+                m ? p[(int)(0.975 * (m - 1) + 0.5)] : NAN);
+    }
+    fclose(f);
+}
+
+int lms_sweep_curves(const lms_sweep *s, FILE *table, const char *csv_path,
+                     const char *data_dir, char *err, size_t errlen) {
+    size_t max = (size_t)s->n_variants * s->n_lrs * s->n_seeds + 1;
+    lms_curve_run *runs = malloc(max * sizeof *runs);
+    lms_curve *c = malloc(sizeof *c * (size_t)s->n_variants);
+    double *boot = malloc(sizeof(double) * 2 * BOOT_SAMPLES * (size_t)s->n_variants);
+    FILE *csv = csv_path ? fopen(csv_path, "w") : NULL;
+    int rc = -1, ref = 0;
+    if (!runs || !c || !boot || (csv_path && !csv)) {
+        snprintf(err, errlen, "%s: cannot write", csv_path ? csv_path : "curves");
+        goto out;
+    }
+    for (int v = 0; v < s->n_variants; v++)
+        if (!strcmp(s->variants[v], s->reference))
+            ref = v;
+    if (csv)
+        fprintf(csv, "variant,rule,runs,fails,a,b,lr50,lr50_lo,lr50_hi,lr10,"
+                "lr10_lo,lr10_hi,ratio50,ratio50_lo,ratio50_hi,undefined50\n");
+    if (table)
+        fprintf(table, "\n## Failure curves\n\nP(fail | LR) = sigmoid(a + b ln "
+                "LR) fitted per variant and rule by Firth's penalized likelihood "
+                "over every run; LR50 and LR10 are the LRs where it reaches 50%% "
+                "and 10%%. Brackets: 95%% bootstrap intervals (%d resamples of "
+                "the seeds, shared by all variants, so ratios compare matched "
+                "seeds). Ratio = LR50 / LR50 of %s.\n", BOOT_SAMPLES,
+                s->reference);
+    for (int r = 0; r < LMS_N_RULES; r++) {
+        size_t n = collect(s, r, runs, max);
+        if (lms_curves_fit(runs, n, s->n_variants, ref, BOOT_SAMPLES,
+                           BOOT_SEED, c, boot) != 0) {
+            snprintf(err, errlen, "out of memory");
+            goto out;
+        }
+        if (table)
+            fprintf(table, "\n### Rule: %s\n\n| variant | runs | failed | LR50 "
+                    "[95%% CI] | LR10 [95%% CI] | LR50 / %s [95%% CI] |\n"
+                    "|---|---|---|---|---|---|\n", rule_names[r], s->reference);
+        for (int v = 0; v < s->n_variants; v++) {
+            char a[128], b[128], q[128];
+            double lo, hi;
+            lr_range(runs, n, v, &lo, &hi);
+            fmt_est(a, sizeof a, &c[v].lr50, &c[v], lo, hi);
+            fmt_est(b, sizeof b, &c[v].lr10, &c[v], lo, hi);
+            fmt_est(q, sizeof q, &c[v].ratio50, &c[v], lo, hi);
+            if (v != ref && c[v].runs && (c[v].fails == 0 || c[v].fails == c[v].runs))
+                snprintf(q, sizeof q, "-");
+            if (table)
+                fprintf(table, "| %s | %d | %d | %s | %s | %s |\n",
+                        s->variants[v], c[v].runs, c[v].fails, a, b,
+                        v == ref ? "1 (reference)" : q);
+            if (csv)
+                fprintf(csv, "%s,%s,%d,%d,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,"
+                        "%.6g,%.6g,%.6g,%.6g,%.4f\n", s->variants[v],
+                        rule_names[r], c[v].runs, c[v].fails, c[v].fit.a,
+                        c[v].fit.b, c[v].lr50.value, c[v].lr50.lo,
+                        c[v].lr50.hi, c[v].lr10.value, c[v].lr10.lo,
+                        c[v].lr10.hi, c[v].ratio50.value, c[v].ratio50.lo,
+                        c[v].ratio50.hi, c[v].lr50.undefined);
+            if (data_dir)
+                plot_data(data_dir, r, s->variants[v], v, s->n_variants, &c[v],
+                          runs, n, boot);
+        }
+    }
+    rc = 0;
+out:
+    if (csv)
+        fclose(csv);
+    free(runs);
+    free(c);
+    free(boot);
+    return rc;
+}
