@@ -12,6 +12,7 @@
 
 #include "lmstab/checkpoint.h"
 #include "lmstab/fsutil.h"
+#include "outpath.h"
 
 uint64_t lms_tokens_hash(const int32_t *tokens, size_t n) {
     uint64_t h = 0xcbf29ce484222325ULL;
@@ -108,13 +109,17 @@ int lms_ckpt_save(const char *path, const lms_model *m, const float *adam_m,
         add_state(w, st);
     if (cfg) {
         char *ov = overrides_json(cfg);
-        lms_st_writer_meta(w, "config_path", cfg->path ? cfg->path : "");
+        char cfg_shown[4096];
+        lms_output_path(cfg->path ? cfg->path : "", cfg_shown, sizeof cfg_shown);
+        lms_st_writer_meta(w, "config_path", cfg_shown);
         lms_st_writer_meta(w, "config_text", cfg->text ? cfg->text : "");
         lms_st_writer_meta(w, "overrides", ov ? ov : "[]");
         free(ov);
     }
     if (data) {
-        lms_st_writer_meta(w, "data", data->path);
+        char shown[4096];
+        lms_output_path(data->path, shown, sizeof shown);
+        lms_st_writer_meta(w, "data", shown);
         meta_u64(w, "data_tokens", data->n_tokens);
         meta_u64(w, "data_hash", data->hash);
     }

@@ -7,6 +7,7 @@
 
 #include "lmstab/config.h"
 #include "lmstab/sweep.h"
+#include "outpath.h"
 #include "report_internal.h"
 #include "sweep_internal.h"
 
@@ -89,9 +90,17 @@ static void emit_setup(FILE *f, const lms_sweep *s, cJSON *sum) {
     fprintf(f, "## Setup\n\n");
     fprintf(f, "- **Model:** %s; %.0f parameters (first variant).\n", model,
             cJSON_IsNumber(np) ? np->valuedouble : NAN);
-    fprintf(f, "- **Data:** `%s`, byte-level, first 90%% train / last 10%% "
+    cJSON *bytes = cJSON_GetObjectItemCaseSensitive(sum, "data_bytes");
+    cJSON *sha = cJSON_GetObjectItemCaseSensitive(sum, "data_sha256");
+    char shown[4096];
+    lms_output_path(cJSON_IsString(data) ? data->valuestring : "?", shown,
+                    sizeof shown);
+    fprintf(f, "- **Data:** `%s`", shown);
+    if (cJSON_IsNumber(bytes) && cJSON_IsString(sha))
+        fprintf(f, " (%.0f bytes, SHA-256 `%s`)", bytes->valuedouble,
+                sha->valuestring);
+    fprintf(f, ", byte-level, first 90%% train / last 10%% "
             "validation; unigram entropy of the training split %.4f nats/byte.\n",
-            cJSON_IsString(data) ? data->valuestring : "?",
             cJSON_IsNumber(uni) ? uni->valuedouble : NAN);
     fprintf(f, "- **Variants:**");
     for (int v = 0; v < s->n_variants; v++)

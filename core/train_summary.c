@@ -10,6 +10,8 @@
 
 #include "lmstab/dist.h"
 #include "lmstab/fsutil.h"
+#include "outpath.h"
+#include "sha256.h"
 #include "train_job.h"
 
 static int write_summary(job *j, const lms_train_result *r, char *err,
@@ -17,11 +19,20 @@ static int write_summary(job *j, const lms_train_result *r, char *err,
     if (!j->o->out_dir || !j->root)
         return 0;
     cJSON *o = cJSON_CreateObject(), *ov = cJSON_CreateArray();
-    cJSON_AddStringToObject(o, "config", j->o->config_path);
+    char cfg_shown[4096];
+    lms_output_path(j->o->config_path, cfg_shown, sizeof cfg_shown);
+    cJSON_AddStringToObject(o, "config", cfg_shown);
     for (size_t i = 0; i < j->cfg.noverrides; i++)
         cJSON_AddItemToArray(ov, cJSON_CreateString(j->cfg.overrides[i]));
     cJSON_AddItemToObject(o, "overrides", ov);
-    cJSON_AddStringToObject(o, "data", j->data_path);
+    char shown[4096], sha[65] = "";
+    unsigned long long bytes = 0;
+    lms_output_path(j->data_path, shown, sizeof shown);
+    cJSON_AddStringToObject(o, "data", shown);
+    if (lms_sha256_file(j->data_path, sha, &bytes) == 0) {
+        cJSON_AddNumberToObject(o, "data_bytes", (double)bytes);
+        cJSON_AddStringToObject(o, "data_sha256", sha);
+    }
     cJSON_AddNumberToObject(o, "steps", (double)r->steps);
     cJSON_AddNumberToObject(o, "max_steps", (double)j->tc.max_steps);
     cJSON_AddNumberToObject(o, "lr", j->tc.lr);

@@ -22,6 +22,7 @@ same_run() { # dir: compare with the uninterrupted run in $TMP/ref
     grep -q "\"steps\":[[:space:]]*$STEPS" "$1/summary.json" || fail "$1: wrong step count"
 }
 train --out "$TMP/ref" || fail "uninterrupted run failed"
+if grep -rl -e "$TMP" -e "$SRC" "$TMP/ref"; then fail "an absolute path was written (files above)"; fi
 rows=$(($(wc -l < "$TMP/ref/metrics.csv") - 1))
 [ "$rows" -eq 32 ] || fail "expected 31 rows and the final evaluation, got $rows"
 

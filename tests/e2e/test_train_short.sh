@@ -22,6 +22,10 @@ cp -r "$TMP/run" "$TMP/tampered"
 sed -i 's/"lenient":[[:space:]]*"[a-z]*"/"lenient": "diverged"/' "$TMP/tampered/summary.json"
 "$LMSTAB" verdict "$TMP/tampered" > "$TMP/verdict2.out" && fail "a tampered verdict was not caught"
 grep -q "lenient [a-z]* (summary.json: MISMATCH)" "$TMP/verdict2.out" || { cat "$TMP/verdict2.out"; fail "no mismatch named"; }
+# nothing written holds an absolute path; the data is named by content
+if grep -rl -e "$TMP" -e "$SRC" "$TMP/run"; then fail "an absolute path was written (files above)"; fi
+grep -q '"data":[[:space:]]*"corpus.txt"' "$TMP/run/summary.json" || fail "data not named by its file name"
+grep -q '"data_sha256":[[:space:]]*"[0-9a-f]\{64\}"' "$TMP/run/summary.json" || fail "no data_sha256"
 # every rule's verdict is reported
 for r in strict default lenient; do grep -q "\"$r\":[[:space:]]*\"" "$TMP/run/summary.json" || fail "no $r verdict"; done
 for k in config overrides steps final_train_loss final_val_loss val_perplexity diverged tokens_per_sec wall_seconds; do

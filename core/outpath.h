@@ -1,0 +1,14 @@
+/* Paths as lmstab writes them (summary.json, checkpoints, reports): never a
+ * machine's absolute path. */
+#ifndef LMSTAB_CORE_OUTPATH_H
+#define LMSTAB_CORE_OUTPATH_H
+
+#include <stddef.h>
+
+/* path as it may be written: a relative path as given; an absolute one
+ * relative to the source tree when it lies in it or in its parent (so the
+ * default corpus is "../shared/data/tinyshakespeare.txt"), else relative to
+ * the working directory when below it, else its file name alone. */
+void lms_output_path(const char *path, char *out, size_t n);
+
+#endif
