@@ -4,14 +4,17 @@
 
 #include "cli.h"
 #include "lmstab/report.h"
+#include "lmstab/sweep.h"
+#include "sweep_internal.h"
 
 int lms_cmd_report(int argc, char **argv) {
     if (argc != 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
         FILE *f = argc == 2 ? stdout : stderr;
         fprintf(f, "usage: lmstab report SWEEP_DIR\n"
-                "Writes SWEEP_DIR/report.md and report.html: the setup (model,\n"
-                "data, grid, verdict rules), the results table and figures drawn\n"
-                "with gnuplot into SWEEP_DIR/plots/.\n");
+                "Writes SWEEP_DIR/report.md and report.html: a one-sentence reading,\n"
+                "the setup (model, data, grid, verdict rules), the results and\n"
+                "failure-curve tables under each rule, and figures drawn with\n"
+                "gnuplot into SWEEP_DIR/plots/. Prints the reading.\n");
         return argc == 2 ? 0 : 2;
     }
     char err[4096];
@@ -23,6 +26,12 @@ int lms_cmd_report(int argc, char **argv) {
     if (rc > 0)
         fprintf(stderr, "lmstab: warning: gnuplot missing or failed; report "
                 "written without figures\n");
+    /* the report's opening sentence, for a reader of the terminal */
+    static lms_sweep s;
+    char reading[4096];
+    if (lms_sweep_load_manifest(argv[1], &s, err, sizeof err) == 0 &&
+        lms_sweep_reading(&s, reading, sizeof reading) == 0)
+        printf("%s\n", reading);
     printf("%s/report.md\n%s/report.html\n", argv[1], argv[1]);
     return 0;
 }

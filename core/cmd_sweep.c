@@ -22,7 +22,8 @@ static void usage(FILE *f) {
             "--aggregate DIR only rebuilds the tables from the runs in DIR.\n"
             "\n"
             "SWEEP.ini has a [sweep] section (variants, configs_dir, lr_min,\n"
-            "lr_max, lr_ratio, seeds, boundary_seeds, jobs, out, data, reference)\n"
+            "lr_max, lr_ratio, seeds, grid_seeds, boundary_seeds, edge_points,\n"
+            "edge_ratio, edge_seeds, jobs, out, data, reference)\n"
             "and an optional [overrides] section of SECTION.KEY = VALUE lines;\n"
             "see docs/cli.md.\n");
 }
@@ -48,7 +49,13 @@ int lms_cmd_sweep(int argc, char **argv) {
         } else if (!strcmp(argv[i], "--aggregate") && i + 1 < argc) {
             agg = argv[++i];
         } else if (!strcmp(argv[i], "--jobs") && i + 1 < argc) {
-            jobs = strtol(argv[++i], NULL, 10);
+            char *end;
+            jobs = strtol(argv[++i], &end, 10);
+            if (*argv[i] == '\0' || *end != '\0' || jobs < 0 || jobs > 1024) {
+                fprintf(stderr, "lmstab sweep: --jobs: an integer from 0 (one "
+                        "per allowed CPU) to 1024 (got '%s')\n", argv[i]);
+                return 2;
+            }
         } else if (!strcmp(argv[i], "--quiet")) {
             quiet = 1;
         } else if (argv[i][0] != '-' && !file) {

@@ -94,10 +94,15 @@ int lms_logit_fit(const double *x, const double *k, const double *n, int g,
     return 0;
 }
 
+/* Slopes below this (per unit of ln LR) are flat: a 1e-6 slope moves P by
+ * 1% over e^10000 in LR, so its quantiles are numerical noise. */
+#define MIN_SLOPE 1e-6
+
 double lms_logit_lr_at(const lms_logit *f, double p) {
-    if (!(f->b > 0) || !(p > 0 && p < 1))
+    if (!(f->b > MIN_SLOPE) || !(p > 0 && p < 1))
         return NAN;
-    return exp((log(p / (1 - p)) - f->a) / f->b);
+    double lr = exp((log(p / (1 - p)) - f->a) / f->b);
+    return isfinite(lr) && lr > 0 ? lr : NAN;
 }
 
 /* Grouped data of one variant, each run counted weight[seed index] times. */
@@ -239,4 +244,23 @@ out:
     free(b10);
     free(tmp);
     return rc;
+}
+
+/* log C(n, k) */
+static double log_choose(int n, int k) {
+    return lgamma(n + 1.0) - lgamma(k + 1.0) - lgamma(n - k + 1.0);
+}
+
+double lms_fisher_exact(int a, int n1, int b, int n2) {
+    const int k = a + b, n = n1 + n2;
+    const int lo = k - n2 > 0 ? k - n2 : 0, hi = k < n1 ? k : n1;
+    const double denom = log_choose(n, k);
+    const double p_obs = exp(log_choose(n1, a) + log_choose(n2, b) - denom);
+    double p = 0;
+    for (int x = lo; x <= hi; x++) {
+        double px = exp(log_choose(n1, x) + log_choose(n2, k - x) - denom);
+        if (px <= p_obs * (1 + 1e-7))
+            p += px;
+    }
+    return p < 1 ? p : 1;
 }

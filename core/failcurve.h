@@ -24,8 +24,9 @@ typedef struct lms_logit {
 int lms_logit_fit(const double *x, const double *fails, const double *n,
                   int groups, lms_logit *out);
 
-/* The LR at which P(fail) = p (0 < p < 1); NAN unless b > 0 (failure must
- * grow with the LR for a quantile to mean anything). */
+/* The LR at which P(fail) = p (0 < p < 1); NAN unless the curve rises
+ * (b > 1e-6: failure must grow with the LR for a quantile to mean
+ * anything) and the LR is a finite positive number. */
 double lms_logit_lr_at(const lms_logit *f, double p);
 
 /* One run of a sweep, as the curves see it. */
@@ -59,5 +60,11 @@ typedef struct lms_curve {
 int lms_curves_fit(const lms_curve_run *runs, size_t n_runs, int n_variants,
                    int ref, int samples, unsigned long long seed,
                    lms_curve *out, double *boot);
+
+/* Fisher's exact test, two-sided, of a 2x2 table: a failures in n1 runs
+ * against b failures in n2 runs (the probability, under equal failure
+ * rates and the observed margins, of a table at most as likely as this
+ * one). */
+double lms_fisher_exact(int a, int n1, int b, int n2);
 
 #endif

@@ -1,10 +1,13 @@
 /* The host table handed to every plugin: core services behind an
  * append-only struct, so plugins link nothing but libc/libm. Also the
  * thread setting of the numeric work (see lms_set_threads). */
+#define _GNU_SOURCE /* sched_getaffinity, CPU_COUNT */
 #include <cblas.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 #ifdef _OPENMP
 #include <omp.h>
 #endif
@@ -33,6 +36,17 @@ static void threads_init(void) {
             n = v;
     }
     lms_set_threads((int)n);
+}
+
+int lms_cpus_allowed(void) {
+    cpu_set_t set;
+    if (sched_getaffinity(0, sizeof set, &set) == 0) {
+        int n = CPU_COUNT(&set);
+        if (n > 0)
+            return n;
+    }
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? (int)n : 1;
 }
 
 void lms_set_threads(int n) {

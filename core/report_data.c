@@ -30,8 +30,9 @@ static int split_csv(char *line, char **cols, int max) {
 #define MAX_COLS 4096
 
 /* metrics.csv -> "step train_loss val_loss grad_norm qkv proj fc1 fc2
- * max_score" where the op columns are means over layers of out_norm (empty
- * rows skipped for the instrumented columns: written as NaN). */
+ * max_score max_abs_logit log_z" where the op columns are means over layers
+ * of out_norm (NaN where a row has no value; the final evaluation-only row
+ * is left out). */
 int lms_report_extract(const char *run_dir, const char *out_path) {
     char path[4300];
     snprintf(path, sizeof path, "%s/metrics.csv", run_dir);
@@ -46,12 +47,17 @@ int lms_report_extract(const char *run_dir, const char *out_path) {
     static char line[1 << 18];
     static char *cols[MAX_COLS];
     static const char *const ops[LMS_REPORT_NOPS] = {"qkv", "proj", "fc1", "fc2"};
-    int which[MAX_COLS]; /* -1 ignore, 0..3 op out_norm, 4 max_score */
+    int which[MAX_COLS]; /* -1 ignore, 0..3 op out_norm, 4 max_score,
+                            5 max_abs_logit, 6 log_z */
     int ncol = 0;
     if (fgets(line, sizeof line, f)) {
         ncol = split_csv(line, cols, MAX_COLS);
         for (int i = 0; i < ncol; i++) {
             which[i] = -1;
+            if (!strcmp(cols[i], "head.max_abs_logit"))
+                which[i] = LMS_REPORT_NOPS + 1;
+            if (!strcmp(cols[i], "head.log_z"))
+                which[i] = LMS_REPORT_NOPS + 2;
             const char *dot = strchr(cols[i], '.');
             if (cols[i][0] != 'h' || !dot)
                 continue;
@@ -65,18 +71,22 @@ int lms_report_extract(const char *run_dir, const char *out_path) {
                 which[i] = LMS_REPORT_NOPS;
         }
     }
-    fprintf(o, "# step train_loss val_loss grad_norm qkv proj fc1 fc2 max_score\n");
+    fprintf(o, "# step train_loss val_loss grad_norm qkv proj fc1 fc2 "
+            "max_score max_abs_logit log_z\n");
     while (fgets(line, sizeof line, f)) {
         int n = split_csv(line, cols, MAX_COLS);
-        if (n < 5)
+        if (n < 5 || !cols[2][0]) /* short, or the final evaluation row */
             continue;
-        double sum[LMS_REPORT_NOPS + 1] = {0};
-        int cnt[LMS_REPORT_NOPS + 1] = {0};
+        double sum[LMS_REPORT_NOPS + 3] = {0};
+        int cnt[LMS_REPORT_NOPS + 3] = {0};
         for (int i = 0; i < n && i < ncol; i++) {
             if (which[i] < 0 || !cols[i][0])
                 continue;
             double v = strtod(cols[i], NULL);
-            if (which[i] == LMS_REPORT_NOPS) {
+            if (which[i] > LMS_REPORT_NOPS) {
+                sum[which[i]] = v;
+                cnt[which[i]] = 1;
+            } else if (which[i] == LMS_REPORT_NOPS) {
                 sum[which[i]] = cnt[which[i]] ? fmax(sum[which[i]], v) : v;
                 cnt[which[i]] = 1;
             } else {
@@ -86,7 +96,7 @@ int lms_report_extract(const char *run_dir, const char *out_path) {
         }
         fprintf(o, "%s %s %s %s", cols[0], cols[2], cols[3][0] ? cols[3] : "NaN",
                 cols[4]);
-        for (int k = 0; k <= LMS_REPORT_NOPS; k++)
+        for (int k = 0; k < LMS_REPORT_NOPS + 3; k++)
             if (cnt[k])
                 fprintf(o, " %.6g", sum[k] / (k < LMS_REPORT_NOPS ? cnt[k] : 1));
             else

@@ -5,8 +5,9 @@
 #define LMS_REPORT_NOPS 4 /* qkv, proj, fc1, fc2 */
 
 /* Write a whitespace table (step train_loss val_loss grad_norm qkv proj fc1
- * fc2 max_score) from run_dir/metrics.csv; layer means of each linear op's
- * out_norm, max over layers of max_score; NaN where not logged. */
+ * fc2 max_score max_abs_logit log_z) from run_dir/metrics.csv; layer means
+ * of each linear op's out_norm, max over layers of max_score, the LM head's
+ * logit signals; NaN where not logged. */
 int lms_report_extract(const char *run_dir, const char *out_path);
 
 #include <stdio.h>
@@ -20,5 +21,12 @@ int lms_report_extract(const char *run_dir, const char *out_path);
 int lms_report_norm_table(FILE *f, const char *variant, const char *ok_path,
                           const char *bad_path, double lr_ok, double lr_bad,
                           double warmup);
+
+struct lms_sweep;
+/* The matched-LR comparison of failing and surviving seeds, one table per
+ * variant whose seeds split at some LR (report_split.c); data files are
+ * written to data_dir. */
+void lms_report_split_tables(FILE *f, const struct lms_sweep *s,
+                             const char *data_dir, double warmup);
 
 #endif

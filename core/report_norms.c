@@ -9,7 +9,8 @@
 #include "report_internal.h"
 
 #define MAX_ROWS 100000
-#define NCOL 9 /* step train_loss val_loss grad_norm qkv proj fc1 fc2 max_score */
+#define NCOL 11 /* step train_loss val_loss grad_norm qkv proj fc1 fc2
+                    max_score max_abs_logit log_z */
 
 typedef struct series {
     int n;

@@ -13,6 +13,7 @@
 
 #include "lmstab/config.h"
 #include "lmstab/fsutil.h"
+#include "lmstab/host.h"
 #include "lmstab/sweep.h"
 
 static int read_list(lms_config *c, const char *key, char *buf, size_t n,
@@ -145,18 +146,20 @@ int lms_sweep_load(lms_sweep *s, const char *path, char *err, size_t errlen) {
                   err, errlen);
     if (n < 0 || read_seeds(s, &c, sitems, n, err, errlen) != 0)
         goto out;
-    long bs, jobs, ep, es;
+    long bs, jobs, ep, es, gs;
     if (load_grid(s, &c, err, errlen) ||
+        lms_config_int(&c, "sweep", "grid_seeds", 1, 1, s->n_seeds, &gs, err, errlen) ||
         lms_config_int(&c, "sweep", "boundary_seeds", s->n_seeds, 1, s->n_seeds, &bs, err, errlen) ||
         lms_config_int(&c, "sweep", "edge_points", 0, 0, LMS_SWEEP_MAX_BAND / 2, &ep, err, errlen) ||
         lms_config_float(&c, "sweep", "edge_ratio", 1.2, 1.01, 10.0, &s->edge_ratio, err, errlen) ||
         lms_config_int(&c, "sweep", "edge_seeds", s->n_seeds, 1, s->n_seeds, &es, err, errlen) ||
         lms_config_int(&c, "sweep", "jobs", 0, 0, 1024, &jobs, err, errlen))
         goto out;
+    s->grid_seeds = (int)gs;
     s->boundary_seeds = (int)bs;
     s->edge_points = (int)ep;
     s->edge_seeds = (int)es;
-    s->jobs = jobs > 0 ? (int)jobs : (int)sysconf(_SC_NPROCESSORS_ONLN);
+    s->jobs = jobs > 0 ? (int)jobs : lms_cpus_allowed();
     snprintf(s->out_dir, sizeof s->out_dir, "%s",
              lms_config_str(&c, "sweep", "out", "runs/sweep"));
     const char *ref = lms_config_str(&c, "sweep", "reference", s->variants[0]);
@@ -185,7 +188,7 @@ int lms_sweep_load(lms_sweep *s, const char *path, char *err, size_t errlen) {
         snprintf(s->sets[s->n_sets++], sizeof s->sets[0], "%s=%s", e->key, e->value);
     }
     static const char *const accepted = "variants, configs_dir, lr_min, "
-        "lr_max, lr_ratio, seeds, boundary_seeds, edge_points, edge_ratio, "
+        "lr_max, lr_ratio, seeds, grid_seeds, boundary_seeds, edge_points, edge_ratio, "
         "edge_seeds, jobs, out, data, reference";
     if (lms_config_check_unused(&c, NULL, NULL, err, errlen) != 0) {
         size_t len = strlen(err);

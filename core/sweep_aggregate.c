@@ -85,6 +85,8 @@ int lms_sweep_load_manifest(const char *dir, lms_sweep *s, char *err,
              cJSON_IsString(ref) ? ref->valuestring : s->variants[0]);
     cJSON *bs = cJSON_GetObjectItemCaseSensitive(o, "boundary_seeds");
     s->boundary_seeds = cJSON_IsNumber(bs) ? bs->valueint : 1;
+    cJSON *gs = cJSON_GetObjectItemCaseSensitive(o, "grid_seeds");
+    s->grid_seeds = cJSON_IsNumber(gs) ? gs->valueint : 1;
     cJSON *ep = cJSON_GetObjectItemCaseSensitive(o, "edge_points");
     cJSON *es = cJSON_GetObjectItemCaseSensitive(o, "edge_seeds");
     cJSON *er = cJSON_GetObjectItemCaseSensitive(o, "edge_ratio");

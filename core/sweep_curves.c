@@ -187,18 +187,24 @@ int lms_sweep_curves(const lms_sweep *s, FILE *table, const char *csv_path,
             fmt_est(q, sizeof q, &c[v].ratio50, &c[v], lo, hi);
             if (v != ref && c[v].runs && (c[v].fails == 0 || c[v].fails == c[v].runs))
                 snprintf(q, sizeof q, "-");
+            else if (v != ref && !isfinite(c[ref].lr50.value))
+                snprintf(q, sizeof q, "- (%s has no LR50)", s->reference);
             if (table)
                 fprintf(table, "| %s | %d | %d | %s | %s | %s |\n",
                         s->variants[v], c[v].runs, c[v].fails, a, b,
                         v == ref ? "1 (reference)" : q);
-            if (csv)
-                fprintf(csv, "%s,%s,%d,%d,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,"
-                        "%.6g,%.6g,%.6g,%.6g,%.4f\n", s->variants[v],
-                        rule_names[r], c[v].runs, c[v].fails, c[v].fit.a,
-                        c[v].fit.b, c[v].lr50.value, c[v].lr50.lo,
-                        c[v].lr50.hi, c[v].lr10.value, c[v].lr10.lo,
-                        c[v].lr10.hi, c[v].ratio50.value, c[v].ratio50.lo,
-                        c[v].ratio50.hi, c[v].lr50.undefined);
+            if (csv) {
+                const double x[11] = {c[v].fit.a, c[v].fit.b, c[v].lr50.value,
+                                      c[v].lr50.lo, c[v].lr50.hi, c[v].lr10.value,
+                                      c[v].lr10.lo, c[v].lr10.hi,
+                                      c[v].ratio50.value, c[v].ratio50.lo,
+                                      c[v].ratio50.hi};
+                fprintf(csv, "%s,%s,%d,%d", s->variants[v], rule_names[r],
+                        c[v].runs, c[v].fails);
+                for (int i = 0; i < 11; i++) /* one spelling of "none" */
+                    isnan(x[i]) ? fprintf(csv, ",nan") : fprintf(csv, ",%.6g", x[i]);
+                fprintf(csv, ",%.4f\n", c[v].lr50.undefined);
+            }
             if (data_dir)
                 plot_data(data_dir, r, s->variants[v], v, s->n_variants, &c[v],
                           runs, n, boot);
@@ -211,5 +217,83 @@ out:
     free(runs);
     free(c);
     free(boot);
+    return rc;
+}
+
+/* Failed and total runs of variant v at lr under rule r. */
+static void count_at(const lms_curve_run *runs, size_t n, int v, double lr,
+                     int *fails, int *total) {
+    *fails = *total = 0;
+    for (size_t i = 0; i < n; i++)
+        if (runs[i].variant == v && runs[i].lr == lr) {
+            (*total)++;
+            *fails += runs[i].failed;
+        }
+}
+
+int lms_sweep_reading(const lms_sweep *s, char *out, size_t outlen) {
+    size_t max = (size_t)s->n_variants * s->n_lrs * s->n_seeds + 1;
+    lms_curve_run *runs[LMS_N_RULES] = {NULL, NULL, NULL};
+    size_t n[LMS_N_RULES];
+    int rc = -1, ref = 0;
+    for (int r = 0; r < LMS_N_RULES; r++) {
+        if (!(runs[r] = malloc(max * sizeof *runs[r])))
+            goto done;
+        n[r] = collect(s, r, runs[r], max);
+    }
+    for (int v = 0; v < s->n_variants; v++)
+        if (!strcmp(s->variants[v], s->reference))
+            ref = v;
+    size_t k = 0;
+    out[0] = '\0';
+    for (int v = 0; v < s->n_variants && k < outlen; v++) {
+        if (v == ref)
+            continue;
+        /* the LR (run on 2+ seeds by both) where the default rule's failure
+         * shares differ most; the lowest such LR on a tie */
+        double best_lr = 0, best = -1;
+        for (int i = 0; i < s->n_lrs; i++) {
+            int fa, na, fb, nb;
+            count_at(runs[1], n[1], v, s->lrs[i], &fa, &na);
+            count_at(runs[1], n[1], ref, s->lrs[i], &fb, &nb);
+            if (na < 2 || nb < 2)
+                continue;
+            double d = fabs((double)fa / na - (double)fb / nb);
+            if (d > best) {
+                best = d;
+                best_lr = s->lrs[i];
+            }
+        }
+        if (best < 0) {
+            k += snprintf(out + k, outlen - k, "%s%s and %s share no learning "
+                          "rate run on two or more seeds yet.", k ? " " : "",
+                          s->variants[v], s->reference);
+            continue;
+        }
+        int f[LMS_N_RULES][2], t[2];
+        for (int r = 0; r < LMS_N_RULES; r++) {
+            count_at(runs[r], n[r], v, best_lr, &f[r][0], &t[0]);
+            count_at(runs[r], n[r], ref, best_lr, &f[r][1], &t[1]);
+        }
+        if (best == 0)
+            k += snprintf(out + k, outlen - k, "%s%s and %s failed equally often "
+                          "at every learning rate run on several seeds (at LR "
+                          "%.3g: %d of %d and %d of %d, default rule).",
+                          k ? " " : "", s->variants[v], s->reference, best_lr,
+                          f[1][0], t[0], f[1][1], t[1]);
+        else
+            k += snprintf(out + k, outlen - k, "%sAt learning rate %.3g, %s "
+                          "failed in %d of %d seeds and %s in %d of %d (default "
+                          "rule, Fisher's exact p = %.2g; strict %d vs %d, "
+                          "lenient %d vs %d).",
+                          k ? " " : "", best_lr, s->variants[v], f[1][0], t[0],
+                          s->reference, f[1][1], t[1],
+                          lms_fisher_exact(f[1][0], t[0], f[1][1], t[1]),
+                          f[0][0], f[0][1], f[2][0], f[2][1]);
+    }
+    rc = 0;
+done:
+    for (int r = 0; r < LMS_N_RULES; r++)
+        free(runs[r]);
     return rc;
 }

@@ -56,6 +56,10 @@ int lms_run_failed(const lms_run_summary *rs, int rule);
 int lms_sweep_curves(const struct lms_sweep *s, FILE *table,
                      const char *csv_path, const char *data_dir, char *err,
                      size_t errlen);
+/* One plain sentence per variant against the reference: the learning rate
+ * (run on 2+ seeds by both) where their failure shares differ most, with
+ * the counts under each rule. 0, or -1 on allocation failure. */
+int lms_sweep_reading(const struct lms_sweep *s, char *out, size_t outlen);
 /* "strict", "default", "lenient" for 0, 1, 2 */
 const char *lms_sweep_rule_name(int r);
 

@@ -16,6 +16,7 @@
 #include "lmstab/dist.h"
 #include "lmstab/fsutil.h"
 #include "lmstab/sweep.h"
+#include "outpath.h"
 #include "sweep_internal.h"
 #include "verdict.h"
 
@@ -70,7 +71,8 @@ int lms_sweep_read_summary(const char *run_dir, lms_run_summary *rs) {
 }
 
 
-/* Runs still needed: seed 0 on the whole grid; once a variant's grid is
+/* Runs still needed: the first grid_seeds seeds on the whole grid; once a
+ * variant's grid is
  * known, either its edge band's LRs on `edge_seeds` seeds (failure curves,
  * lms_sweep_edges_update decides the band), or `boundary_seeds` seeds on its
  * last stable and first unstable grid LR (stable = every finished seed
@@ -88,10 +90,10 @@ int lms_sweep_needed(const lms_sweep *s, pending *out, int max) {
                                   s->seeds[si], dir, sizeof dir);
                 if (lms_sweep_read_summary(dir, &rs) == 0)
                     ok[k] &= !strcmp(rs.verdict, "converged");
-                else if (si == 0) {
+                else if (si < s->grid_seeds) {
                     missing = 1;
                     if (n < max)
-                        out[n++] = (pending){v, k, 0};
+                        out[n++] = (pending){v, k, si};
                 }
             }
         }
@@ -193,12 +195,15 @@ pid_t lms_sweep_launch(const lms_sweep *s, const char *exe, const pending *p) {
 /* The manifest: what the grid is, so report/aggregate need no sweep file. */
 int lms_sweep_write_manifest(const lms_sweep *s, char *err, size_t errlen) {
     cJSON *o = cJSON_CreateObject();
-    cJSON_AddStringToObject(o, "sweep_file", s->path);
+    char shown[4096];
+    lms_output_path(s->path, shown, sizeof shown);
+    cJSON_AddStringToObject(o, "sweep_file", shown);
     cJSON *v = cJSON_AddArrayToObject(o, "variants");
     cJSON *c = cJSON_AddArrayToObject(o, "configs");
     for (int i = 0; i < s->n_variants; i++) {
         cJSON_AddItemToArray(v, cJSON_CreateString(s->variants[i]));
-        cJSON_AddItemToArray(c, cJSON_CreateString(s->configs[i]));
+        lms_output_path(s->configs[i], shown, sizeof shown);
+        cJSON_AddItemToArray(c, cJSON_CreateString(shown));
     }
     cJSON *l = cJSON_AddArrayToObject(o, "lrs");
     for (int i = 0; i < s->n_grid; i++)
@@ -206,6 +211,7 @@ int lms_sweep_write_manifest(const lms_sweep *s, char *err, size_t errlen) {
     cJSON *sd = cJSON_AddArrayToObject(o, "seeds");
     for (int i = 0; i < s->n_seeds; i++)
         cJSON_AddItemToArray(sd, cJSON_CreateNumber((double)s->seeds[i]));
+    cJSON_AddNumberToObject(o, "grid_seeds", s->grid_seeds);
     cJSON_AddNumberToObject(o, "boundary_seeds", s->boundary_seeds);
     cJSON_AddNumberToObject(o, "edge_points", s->edge_points);
     cJSON_AddNumberToObject(o, "edge_ratio", s->edge_ratio);

@@ -1,8 +1,11 @@
 #!/bin/sh
-# Copy a finished sweep's report into docs/results/<name>/ for the repository:
-# report.md/html, the table and CSVs, the figures and their data. The per-run
-# directories (metrics.csv of every run) stay in runs/ (not committed).
-# Usage: scripts/publish_results.sh runs/paper [name]
+# Copy a sweep's report into docs/results/<name>/ for the repository:
+# report.md/html, the tables and CSVs (results, cells, variants, curves), the
+# figures and their data, and every run's raw metrics.csv and summary.json in
+# runs.tar.xz (the data every verdict and curve is recomputed from: untar and
+# run `lmstab sweep --aggregate` or `lmstab verdict` on it). A sweep still
+# running can be published: the report says how many runs it has.
+# Usage: scripts/publish_results.sh runs/curves [name]
 set -eu
 cd "$(dirname "$0")/.."
 src="$1"
@@ -14,6 +17,14 @@ rm -rf "$dst"
 mkdir -p "$dst/plots/data"
 cp "$src"/report.md "$src"/report.html "$src"/table.md "$src"/results.csv \
    "$src"/cells.csv "$src"/variants.csv "$src"/sweep.json "$dst/"
+for f in curves.csv edges.json; do [ ! -f "$src/$f" ] || cp "$src/$f" "$dst/"; done
 cp "$src"/plots/*.png "$src"/plots/report.gp "$dst/plots/"
-cp "$src"/plots/data/*.dat "$dst/plots/data/"
+find "$src/plots/data" -maxdepth 1 -type f ! -name 'split_*' -exec cp {} "$dst/plots/data/" \;
+# the raw runs: finished runs only (a run in progress has no summary.json)
+list=$(cd "$src" && find . -name summary.json | sed 's|/summary.json$||' | sort)
+if [ -n "$list" ]; then
+    # shellcheck disable=SC2086
+    (cd "$src" && for d in $list; do echo "$d/summary.json"; echo "$d/metrics.csv"; done) |
+        tar -C "$src" -cJf "$dst/runs.tar.xz" --owner=0 --group=0 --mtime=@0 -T -
+fi
 echo "$dst"

@@ -23,6 +23,10 @@ extern "C" {
 void lms_set_threads(int n);
 int lms_get_threads(void);
 
+/* CPUs this process may run on (its affinity mask, as taskset or a batch
+ * scheduler sets it; not the machine's count); at least 1. */
+int lms_cpus_allowed(void);
+
 /* Row-major sgemm (the host table's sgemm): C = alpha op(A) op(B) + beta C,
  * cut into the slabs of lms_sgemm_slabs, which run on the threads. */
 void lms_sgemm(int trans_a, int trans_b, int m, int n, int k, float alpha,

@@ -46,6 +46,7 @@ typedef struct lms_sweep {
     int band[LMS_SWEEP_MAX_VARIANTS][LMS_SWEEP_MAX_BAND]; /* indices in lrs */
     int n_seeds;
     long seeds[LMS_SWEEP_MAX_SEEDS];
+    int grid_seeds;      /* seeds run on every grid LR (>= 1) */
     int boundary_seeds;  /* seeds run at the boundary LRs (>= 1) */
     int jobs;            /* parallel runs */
     int n_sets;
@@ -56,7 +57,7 @@ typedef struct lms_sweep {
 } lms_sweep;
 
 /* Parse SWEEP.ini: [sweep] variants, configs_dir, lr_min, lr_max, lr_ratio,
- * seeds (items or ranges: "1-8, 20"), boundary_seeds, edge_points,
+ * seeds (items or ranges: "1-8, 20"), grid_seeds, boundary_seeds, edge_points,
  * edge_ratio, edge_seeds, jobs, out; [overrides] section.key = value. */
 int lms_sweep_load(lms_sweep *s, const char *path, char *err, size_t errlen);
 

@@ -110,6 +110,16 @@ START_TEST(bootstrap_pairs_seeds) {
 }
 END_TEST
 
+/* R: fisher.test(matrix(c(6,2,0,8),2))$p.value = 0.006993007;
+ * fisher.test(matrix(c(3,1,1,3),2))$p.value = 0.4857143 */
+START_TEST(fisher) {
+    ck_assert_double_eq_tol(lms_fisher_exact(6, 8, 0, 8), 0.006993007, 1e-8);
+    ck_assert_double_eq_tol(lms_fisher_exact(3, 4, 1, 4), 0.4857143, 1e-7);
+    ck_assert_double_eq_tol(lms_fisher_exact(0, 8, 0, 8), 1.0, 1e-12);
+    ck_assert_double_eq_tol(lms_fisher_exact(8, 8, 0, 8), 2.0 / 12870.0, 1e-12);
+}
+END_TEST
+
 int main(void) {
     Suite *s = suite_create("failcurve");
     TCase *tc = tcase_create("core");
@@ -118,6 +128,7 @@ int main(void) {
     tcase_add_test(tc, large_sample_recovers_truth);
     tcase_add_test(tc, degenerate);
     tcase_add_test(tc, bootstrap_pairs_seeds);
+    tcase_add_test(tc, fisher);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
