@@ -14,6 +14,8 @@
 typedef struct cell {
     int n, n_conv, counts[4]; /* converged, spiked, collapsed, diverged */
     double val_mean, val_std, clipped_mean; /* clipped: min(val, init) */
+    double val_ci;  /* half-width of the 95% t-interval of val_mean */
+    int n_val;      /* runs with a finite final val loss */
 } cell;
 
 static int verdict_index(const char *v) {
@@ -104,6 +106,16 @@ int lms_sweep_load_manifest(const char *dir, lms_sweep *s, char *err,
 
 
 
+/* The 97.5% quantile of Student's t with df degrees of freedom. */
+static double t975(int df) {
+    static const double t[30] = {12.706, 4.303, 3.182, 2.776, 2.571, 2.447,
+                                 2.365, 2.306, 2.262, 2.228, 2.201, 2.179,
+                                 2.160, 2.145, 2.131, 2.120, 2.110, 2.101,
+                                 2.093, 2.086, 2.080, 2.074, 2.069, 2.064,
+                                 2.060, 2.056, 2.052, 2.048, 2.045, 2.042};
+    return df < 1 ? NAN : df <= 30 ? t[df - 1] : 1.96 + 2.4 / df;
+}
+
 static void fill_cell(const lms_sweep *s, int v, int k, cell *c, FILE *runs) {
     memset(c, 0, sizeof *c);
     double sum = 0, sq = 0, clip = 0;
@@ -127,14 +139,18 @@ static void fill_cell(const lms_sweep *s, int v, int k, cell *c, FILE *runs) {
         }
         clip += isfinite(val) ? fmin(val, rs.init_val_loss) : rs.init_val_loss;
         if (runs)
-            fprintf(runs, "%s,%.6g,%ld,%s,%.6f,%.6f,%.6f,%.6f,%.0f,%.1f,%.1f\n",
-                    s->variants[v], s->lrs[k], s->seeds[si], rs.verdict, val,
-                    rs.final_train_loss, rs.init_train_loss,
-                    rs.max_smoothed_loss, rs.steps, rs.tokens_per_sec,
-                    rs.wall_seconds);
+            fprintf(runs, "%s,%.6g,%ld,%s,%s,%s,%s,%.6f,%.6f,%.6f,%.6f,%.0f,"
+                    "%.1f,%.1f\n", s->variants[v], s->lrs[k], s->seeds[si],
+                    rs.verdict, lms_verdict_name(rs.verdicts[0]),
+                    lms_verdict_name(rs.verdicts[1]),
+                    lms_verdict_name(rs.verdicts[2]), val,
+                    rs.final_train_loss, rs.init_train_loss, rs.max_rise,
+                    rs.steps, rs.tokens_per_sec, rs.wall_seconds);
     }
     c->val_mean = nval ? sum / nval : NAN;
     c->val_std = nval > 1 ? sqrt(fmax(0, (sq - sum * sum / nval) / (nval - 1))) : 0;
+    c->n_val = nval;
+    c->val_ci = nval > 1 ? t975(nval - 1) * c->val_std / sqrt(nval) : NAN;
     c->clipped_mean = c->n ? clip / c->n : NAN;
 }
 
@@ -204,21 +220,35 @@ static void write_table(FILE *f, const lms_sweep *s, const cell *cells,
         if (!strcmp(s->variants[v], s->reference))
             ref = v;
     double ref_lr = vs[ref].kmax >= 0 ? s->lrs[vs[ref].kmax] : NAN;
-    fprintf(f, "| variant | max stable LR | vs %s | best val loss (at LR) | "
-            "LR sensitivity |\n|---|---|---|---|---|\n", s->reference);
+    fprintf(f, "| variant | max stable LR (own rule) | vs %s | best mean val "
+            "loss [95%% CI] (at LR) | LR sensitivity over the grid |\n"
+            "|---|---|---|---|---|\n", s->reference);
     for (int v = 0; v < s->n_variants; v++) {
         const vsum *r = &vs[v];
-        char lr[32] = "< grid", ratio[32] = "-", best[64] = "-";
+        char lr[32] = "< grid", ratio[32] = "-", best[128] = "-";
         if (r->kmax >= 0) {
             snprintf(lr, sizeof lr, "%.4g", s->lrs[r->kmax]);
             if (isfinite(ref_lr))
                 snprintf(ratio, sizeof ratio, "%.2fx", s->lrs[r->kmax] / ref_lr);
         }
-        if (r->best_k >= 0)
-            snprintf(best, sizeof best, "%.4f (%.4g)", r->best, s->lrs[r->best_k]);
+        if (r->best_k >= 0) {
+            const cell *b = &cells[v * s->n_lrs + r->best_k];
+            if (isfinite(b->val_ci))
+                snprintf(best, sizeof best, "%.4f [%.4f, %.4f] (%.4g, n %d)",
+                         r->best, b->val_mean - b->val_ci,
+                         b->val_mean + b->val_ci, s->lrs[r->best_k], b->n_val);
+            else
+                snprintf(best, sizeof best, "%.4f (%.4g)", r->best,
+                         s->lrs[r->best_k]);
+        }
         fprintf(f, "| %s | %s | %s | %s | %.4f |\n", s->variants[v], lr, ratio,
                 best, r->sensitivity);
     }
+    fprintf(f, "\nLR sensitivity: the formula of Wortsman et al. 2023 (mean over "
+            "the LRs of min(val loss, val loss at init) minus the best) over this "
+            "sweep's grid; their LR range may differ. Max stable LR: the highest "
+            "LR with every lower LR converged on every seed run, under each run's "
+            "own rule; the failure curves below replace it.\n");
     fprintf(f, "\nFinal validation loss per learning rate (mean over seeds; "
             "letters = verdict per seed: c converged, S spiked, C collapsed, "
             "D diverged):\n\n| variant |");
@@ -259,20 +289,22 @@ int lms_sweep_aggregate(const char *dir, int print, char *err, size_t errlen) {
         snprintf(err, errlen, "%s: cannot write results", dir);
         goto out;
     }
-    fprintf(runs, "variant,lr,seed,verdict,final_val_loss,final_train_loss,"
-            "init_train_loss,max_smoothed_loss,steps,tokens_per_sec,wall_seconds\n");
+    fprintf(runs, "variant,lr,seed,verdict,strict,default,lenient,"
+            "final_val_loss,final_train_loss,init_train_loss,max_rise,steps,"
+            "tokens_per_sec,wall_seconds\n");
     fprintf(fc, "variant,lr,runs,converged,spiked,collapsed,diverged,"
-            "val_loss_mean,val_loss_std,val_perplexity\n");
+            "val_loss_mean,val_loss_std,val_loss_ci95,val_perplexity\n");
     fprintf(fv, "variant,max_stable_lr,best_val_loss,best_lr,lr_sensitivity\n");
     for (int v = 0; v < s->n_variants; v++) {
         cell *row = &cells[v * s->n_lrs];
         for (int k = 0; k < s->n_lrs; k++) {
             fill_cell(s, v, k, &row[k], runs);
             if (row[k].n)
-                fprintf(fc, "%s,%.6g,%d,%d,%d,%d,%d,%.6f,%.6f,%.4f\n",
+                fprintf(fc, "%s,%.6g,%d,%d,%d,%d,%d,%.6f,%.6f,%.6f,%.4f\n",
                         s->variants[v], s->lrs[k], row[k].n, row[k].counts[0],
                         row[k].counts[1], row[k].counts[2], row[k].counts[3],
-                        row[k].val_mean, row[k].val_std, exp(row[k].val_mean));
+                        row[k].val_mean, row[k].val_std, row[k].val_ci,
+                        exp(row[k].val_mean));
         }
         vs[v] = summarize(s, row, s->is_grid);
         fprintf(fv, "%s,%.6g,%.6f,%.6g,%.6f\n", s->variants[v],

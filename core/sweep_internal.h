@@ -10,7 +10,7 @@ typedef struct lms_run_summary {
     int verdicts[3]; /* lms_verdict under strict, default, lenient (older
                         runs: the one verdict for all three) */
     double final_val_loss, final_train_loss, init_val_loss, init_train_loss;
-    double max_smoothed_loss, tokens_per_sec, wall_seconds, steps;
+    double max_rise, tokens_per_sec, wall_seconds, steps;
     double unigram_entropy;
 } lms_run_summary;
 

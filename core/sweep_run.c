@@ -60,7 +60,7 @@ int lms_sweep_read_summary(const char *run_dir, lms_run_summary *rs) {
     NUM(final_train_loss, "final_train_loss");
     NUM(init_val_loss, "init_val_loss");
     NUM(init_train_loss, "init_train_loss");
-    NUM(max_smoothed_loss, "max_smoothed_loss");
+    NUM(max_rise, "max_rise");
     NUM(tokens_per_sec, "tokens_per_sec");
     NUM(wall_seconds, "wall_seconds");
     NUM(steps, "steps");

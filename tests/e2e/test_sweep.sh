@@ -27,7 +27,7 @@ training.eval_every = 6
 training.eval_batches = 2
 EOT
 "$LMSTAB" sweep "$TMP/s.ini" --plugin-dir "$PLUGINS" --data "$TMP/corpus.txt" > "$TMP/table1" 2> "$TMP/log1" || { cat "$TMP/log1"; fail "sweep failed"; }
-grep -q '| variant | max stable LR | vs qk_norm |' "$TMP/table1" || fail "no table"
+grep -q '| variant | max stable LR (own rule) | vs qk_norm |' "$TMP/table1" || fail "no table"
 for f in results.csv cells.csv variants.csv table.md sweep.json; do [ -s "$TMP/out/$f" ] || fail "missing $f"; done
 for v in baseline qk_norm; do for lr in 0.01 0.03; do
     [ -s "$TMP/out/$v/lr_$lr/seed_1/summary.json" ] || fail "missing run $v $lr"
