@@ -6,6 +6,9 @@ foreach(script ${e2e_scripts})
   string(REGEX REPLACE "^test_" "" name ${name})
   add_test(NAME e2e_${name} COMMAND sh ${script} $<TARGET_FILE:lmstab>
            ${PROJECT_SOURCE_DIR} ${LMS_PLUGIN_OUTPUT_DIR})
-  set_tests_properties(e2e_${name} PROPERTIES ENVIRONMENT "OPENBLAS_NUM_THREADS=1"
+  # LMS_TEST_SANITIZED: the memory-safety build (Debug + ASan, ~20x slower)
+  # runs the scripts' smaller variants where they have one
+  set_tests_properties(e2e_${name} PROPERTIES
+    ENVIRONMENT "OPENBLAS_NUM_THREADS=1;LMS_TEST_SANITIZED=$<BOOL:${LMS_SANITIZE}>"
     WORKING_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR})
 endforeach()
