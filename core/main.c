@@ -5,6 +5,7 @@
 #include "cli.h"
 #include "lmstab/dist.h"
 #include "lmstab/plugin.h"
+#include "suggest.h"
 
 #ifndef LMS_VERSION
 #define LMS_VERSION "0.0.0"
@@ -119,6 +120,14 @@ static int dispatch(int argc, char **argv) {
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (!strcmp(cmd, commands[i].name))
             return commands[i].run(argc - 1, argv + 1);
-    fprintf(stderr, "lmstab: unknown command '%s' (see lmstab --help)\n", cmd);
+    const char *names[sizeof commands / sizeof commands[0]];
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        names[i] = commands[i].name;
+    const char *near = lms_suggest(cmd, names, sizeof names / sizeof names[0]);
+    if (near)
+        fprintf(stderr, "lmstab: unknown command '%s'; did you mean '%s'? (see "
+                "lmstab --help)\n", cmd, near);
+    else
+        fprintf(stderr, "lmstab: unknown command '%s' (see lmstab --help)\n", cmd);
     return 2;
 }

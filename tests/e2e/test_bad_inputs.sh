@@ -25,4 +25,6 @@ expect_error "short.txt" "$LMSTAB" train "$CFG" --plugin-dir "$PLUGINS" --data "
 expect_error "empty.txt" "$LMSTAB" train "$CFG" --plugin-dir "$PLUGINS" --data "$TMP/empty.txt" --out "$TMP/out" --quiet
 expect_error "/nonexistent/file.txt" "$LMSTAB" train "$CFG" --plugin-dir "$PLUGINS" --data /nonexistent/file.txt --out "$TMP/out" --quiet
 [ ! -e "$TMP/out" ] || fail "an output directory was left behind by a failed run"
+# a misspelled command names the closest one
+expect_error "unknown command 'trian'; did you mean 'train'?" "$LMSTAB" trian
 echo "ok"
