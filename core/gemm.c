@@ -197,6 +197,9 @@ void lms_gemm_set_blocking(int mc, int nc, int kc) {
 #define KC_DEFAULT 256
 #define MC_MAX 128
 #define PACK_B_FLOATS (4 << 20)
+/* Smaller products run on one thread: a parallel region and its barriers
+ * cost microseconds (more when another process holds a core). */
+#define SPLIT_MIN_FLOPS 2e6
 
 static int round_up(int x, int q) {
     return (x + q - 1) / q * q;
@@ -335,8 +338,9 @@ static void row_block(const job *g, const float *bpk, int i0, int mcb, int j0,
 
 /* The whole product on the current team: per column block, the B panels
  * are packed once (split over the threads) and shared, then row blocks
- * are handed out dynamically (results do not depend on who computes
- * what). */
+ * are handed out. Both loops are dynamic, so a thread that another process
+ * delays does not hold the others back (results do not depend on who
+ * computes what). */
 static void run(const job *g, float *bpk) {
     const int NR = g->kr->nr, mc = g->bl.mc;
     const int nblk = (g->m + mc - 1) / mc;
@@ -344,7 +348,7 @@ static void run(const job *g, float *bpk) {
         const int ncb = g->n - j0 < g->bl.nc ? g->n - j0 : g->bl.nc;
         const int npan = (ncb + NR - 1) / NR;
 #ifdef _OPENMP
-#pragma omp for schedule(static)
+#pragma omp for schedule(dynamic, 1)
 #endif
         for (int q = 0; q < npan; q++)
             pack_b(g, bpk + (size_t)q * NR * g->k, j0 + q * NR,
@@ -377,6 +381,8 @@ void lms_gemm(int threads, int ta, int tb, int m, int n, int k, float alpha,
     const int nblk = (m + g.bl.mc - 1) / g.bl.mc;
     if (nt > nblk)
         nt = nblk;
+    if (2.0 * m * n * k < SPLIT_MIN_FLOPS)
+        nt = 1;
 #pragma omp parallel num_threads(nt) if (nt > 1)
     run(&g, bpk);
 #else
