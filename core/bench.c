@@ -13,8 +13,10 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-#include "bigalloc.h"
 #include "bench_internal.h"
+#include "bigalloc.h"
+#include "gemm.h"
+#include "peak.h"
 #include "lmstab/bench.h"
 #include "lmstab/data.h"
 #include "lmstab/fsutil.h"
@@ -154,12 +156,10 @@ static double step(bjob *j, int instrument, lms_op_timer *timer) {
  * `block` steps, one without instrumentation (timed by op kind) and one
  * instrumented every 10 steps, interleaved so that machine noise hits both
  * alike. */
+static void set_run_threads(const lms_bench_opts *o, int threads);
+
 static void run(bjob *j, const lms_bench_opts *o, int threads, brun *r) {
-    lms_set_threads(threads);
-    if (o->blas_threading) { /* OpenBLAS's own threads, our loops serial */
-        lms_set_threads(1);
-        openblas_set_num_threads(threads);
-    }
+    set_run_threads(o, threads);
     reset(j);
     memset(r, 0, sizeof *r);
     r->threads = threads;
@@ -207,35 +207,108 @@ static double rss_mib(void) {
     return ru.ru_maxrss / 1024.0; /* KiB on Linux */
 }
 
-/* Roof at the model's shapes (FLOP-weighted: the time the step's matmuls
- * would take at the measured rates) and at a square size, for 1 thread and
- * for `threads`. */
+/* The ceilings the model's speed is put against, measured with the threads
+ * set as the training runs set them: the hardware peak per instruction set
+ * (register-only FMA loops, peak.h), and lms_sgemm per backend at the
+ * model's shapes (FLOP-weighted: the time the step's matmuls would take at
+ * the measured rates; "best" takes the faster backend per shape) and at a
+ * square size. Index t: 0 = 1 thread, 1 = --threads. */
 typedef struct broof {
     int n;
     lms_gemm_shape sh[LMS_BENCH_MAX_SHAPES];
-    double model[2], square[2];
+    double model[2][2], square[2][2]; /* [backend][t] */
+    double best[2];                   /* [t] */
+    double peak[LMS_PEAK_N][2];       /* [kind][t], 0: not on this CPU */
 } broof;
+
+/* Threads as run() sets them for a training run with `threads`. */
+static void set_run_threads(const lms_bench_opts *o, int threads) {
+    lms_set_threads(threads);
+    if (o->blas_threading) { /* OpenBLAS's own threads, our loops serial */
+        lms_set_threads(1);
+        openblas_set_num_threads(threads);
+    }
+}
 
 static void measure_roof(const bjob *j, const lms_bench_opts *o, broof *rf) {
     rf->n =
         lms_bench_model_shapes(&j->m, j->B, j->T, rf->sh, LMS_BENCH_MAX_SHAPES);
     int th[2] = {1, o->threads};
     for (int t = 0; t < 2; t++) {
-        lms_set_threads(1); /* the roof is OpenBLAS's own threading */
-        openblas_set_num_threads(th[t]);
-        double fl = 0, sec = 0;
+        for (int k = 0; k < LMS_PEAK_N; k++)
+            rf->peak[k][t] = lms_peak_gflops((lms_peak_kind)k, th[t], 0.1, 3);
+        set_run_threads(o, th[t]);
+        double fl = 0, sec[2] = {0, 0}, best = 0;
         for (int i = 0; i < rf->n; i++) {
             lms_gemm_shape *s = &rf->sh[i];
-            s->rate[t] =
-                lms_bench_sgemm_rate(s->ta, s->tb, s->m, s->n, s->k, 0.1, 3);
+            double r[2];
+            lms_bench_sgemm_rates(s->ta, s->tb, s->m, s->n, s->k, 0.1, 3, r);
             double f = 2.0 * s->m * s->n * s->k * s->calls;
             fl += f;
-            sec += s->rate[t] > 0 ? f / (s->rate[t] * 1e9) : 0;
+            for (int be = 0; be < 2; be++) {
+                s->rate[be][t] = r[be];
+                sec[be] += r[be] > 0 ? f / (r[be] * 1e9) : 0;
+            }
+            double rb = r[0] > r[1] ? r[0] : r[1];
+            best += rb > 0 ? f / (rb * 1e9) : 0;
         }
-        rf->model[t] = sec > 0 ? fl / sec * 1e-9 : 0;
+        for (int be = 0; be < 2; be++)
+            rf->model[be][t] = sec[be] > 0 ? fl / sec[be] * 1e-9 : 0;
+        rf->best[t] = best > 0 ? fl / best * 1e-9 : 0;
         int q = o->square;
-        rf->square[t] = lms_bench_sgemm_rate(0, 0, q, q, q, 0.3, 3);
+        double r[2];
+        lms_bench_sgemm_rates(0, 0, q, q, q, 0.3, 3, r);
+        rf->square[0][t] = r[0];
+        rf->square[1][t] = r[1];
     }
+}
+
+/* The widest fp32 peak measured, or -1. */
+static int fp32_peak_kind(const broof *rf) {
+    return rf->peak[LMS_PEAK_FP32_AVX512][0] > 0 ? LMS_PEAK_FP32_AVX512
+           : rf->peak[LMS_PEAK_FP32_AVX2][0] > 0 ? LMS_PEAK_FP32_AVX2
+                                                 : -1;
+}
+
+static void print_roof(FILE *out, const lms_bench_opts *o, const broof *rf,
+                       lms_gemm_backend used) {
+    fprintf(out, "\nhardware peak (GFLOP/s of register-only FMA loops, "
+                 "all threads at once)\n%-30s %16s  %17s\n", "", "1 thread",
+            "all threads");
+    for (int k = 0; k < LMS_PEAK_N; k++)
+        if (rf->peak[k][0] > 0)
+            fprintf(out, "  %-28s %16.1f  %17.1f\n",
+                    lms_peak_name((lms_peak_kind)k), rf->peak[k][0],
+                    rf->peak[k][1]);
+    fprintf(out,
+            "\nsgemm roof (GFLOP/s of lms_sgemm, threaded as the training: "
+            "%s)\n"
+            "%-30s %16s  %17s\n%-30s %8s %7s  %9s %7s  %s\n",
+            o->blas_threading ? "OpenBLAS's threads" : "lmstab's threads", "",
+            "1 thread", o->threads > 1 ? "all threads" : "(same)", "",
+            "openblas", "lmstab", "openblas", "lmstab", "faster");
+    char label[64];
+    snprintf(label, sizeof label, "square %dx%dx%d", o->square, o->square,
+             o->square);
+    fprintf(out, "  %-28s %8.1f %7.1f  %9.1f %7.1f\n", label,
+            rf->square[0][0], rf->square[1][0], rf->square[0][1],
+            rf->square[1][1]);
+    fprintf(out, "  %-28s %8.1f %7.1f  %9.1f %7.1f\n",
+            "model shapes (weighted)", rf->model[0][0], rf->model[1][0],
+            rf->model[0][1], rf->model[1][1]);
+    fprintf(out, "  %-28s %16.1f  %17.1f\n", "best backend per shape",
+            rf->best[0], rf->best[1]);
+    for (int i = 0; i < rf->n; i++) {
+        const lms_gemm_shape *s = &rf->sh[i];
+        const double *a = s->rate[0], *b = s->rate[1];
+        snprintf(label, sizeof label, "%c%c %dx%dx%d x%.0f", s->ta ? 'T' : 'N',
+                 s->tb ? 'T' : 'N', s->m, s->n, s->k, s->calls);
+        fprintf(out, "    %-26s %8.1f %7.1f  %9.1f %7.1f  %s\n", label, a[0],
+                b[0], a[1], b[1], a[1] >= b[1] ? "openblas" : "lmstab");
+    }
+    fprintf(out, "  the run uses %s at every shape ([training] gemm: the "
+                 "numbers depend on the backend, so timing never picks it)\n",
+            lms_gemm_backend_name(used));
 }
 
 static void print_split(FILE *out, const brun *r) {
@@ -259,14 +332,37 @@ static cJSON *json_report(const lms_bench_opts *o, const bjob *j,
     cJSON_AddNumberToObject(root, "n_params", (double)j->m.n_params);
     cJSON_AddNumberToObject(root, "steps", o->steps);
     cJSON_AddNumberToObject(root, "warmup", o->warmup);
+    char cpu[256], isa[256];
+    lms_peak_cpu_name(cpu, sizeof cpu);
+    lms_peak_isa(isa, sizeof isa);
+    cJSON_AddStringToObject(root, "cpu", cpu);
+    cJSON_AddStringToObject(root, "isa", isa);
+    cJSON_AddStringToObject(root, "openblas_kernels", openblas_get_corename());
+    cJSON_AddStringToObject(root, "lmstab_gemm_kernel", lms_gemm_isa());
+    cJSON_AddStringToObject(root, "gemm",
+                            lms_gemm_backend_name(lms_sgemm_get_backend()));
     if (!o->no_roof) {
+        static const char *bn[2] = {"openblas", "lmstab"};
         cJSON *r = cJSON_AddObjectToObject(root, "roof_gflops");
-        cJSON_AddNumberToObject(r, "model_shapes_1t", rf->model[0]);
-        cJSON_AddNumberToObject(r, "model_shapes_all", rf->model[1]);
-        cJSON_AddNumberToObject(r, "square_1t", rf->square[0]);
-        cJSON_AddNumberToObject(r, "square_all", rf->square[1]);
+        for (int be = 0; be < 2; be++) {
+            cJSON *x = cJSON_AddObjectToObject(r, bn[be]);
+            cJSON_AddNumberToObject(x, "model_shapes_1t", rf->model[be][0]);
+            cJSON_AddNumberToObject(x, "model_shapes_all", rf->model[be][1]);
+            cJSON_AddNumberToObject(x, "square_1t", rf->square[be][0]);
+            cJSON_AddNumberToObject(x, "square_all", rf->square[be][1]);
+        }
+        cJSON_AddNumberToObject(r, "best_model_shapes_1t", rf->best[0]);
+        cJSON_AddNumberToObject(r, "best_model_shapes_all", rf->best[1]);
         cJSON_AddNumberToObject(r, "square_size", o->square);
         cJSON_AddNumberToObject(r, "threads_all", o->threads);
+        cJSON *pk = cJSON_AddObjectToObject(root, "peak_gflops");
+        for (int k = 0; k < LMS_PEAK_N; k++) {
+            if (rf->peak[k][0] <= 0)
+                continue;
+            cJSON *x = cJSON_AddObjectToObject(pk, lms_peak_name((lms_peak_kind)k));
+            cJSON_AddNumberToObject(x, "1t", rf->peak[k][0]);
+            cJSON_AddNumberToObject(x, "all", rf->peak[k][1]);
+        }
     }
     cJSON *ar = cJSON_AddArrayToObject(root, "runs");
     for (int i = 0; i < nruns; i++) {
@@ -313,6 +409,17 @@ int lms_bench_run(const lms_bench_opts *oin, FILE *out, char *err,
         teardown(&j);
         return -1;
     }
+    char why[256] = "", cpu[256], isa[256];
+    const lms_gemm_backend gb =
+        j.tc.gemm == LMS_GEMM_AUTO ? lms_gemm_auto(why, sizeof why) : j.tc.gemm;
+    lms_sgemm_set_backend(gb);
+    lms_peak_cpu_name(cpu, sizeof cpu);
+    lms_peak_isa(isa, sizeof isa);
+    fprintf(out, "CPU: %s; ISA: %s\n%s; lmstab gemm kernel %s\n"
+            "gemm backend: %s%s%s%s\n", cpu, isa, openblas_get_config(),
+            lms_gemm_isa(), lms_gemm_backend_name(gb),
+            j.tc.gemm == LMS_GEMM_AUTO ? " (auto: " : "", why,
+            j.tc.gemm == LMS_GEMM_AUTO ? ")" : "");
     double fm, fa;
     size_t P;
     lms_bench_step_flops(&j.m, j.B, j.T, &fm, &fa, &P);
@@ -345,20 +452,10 @@ int lms_bench_run(const lms_bench_opts *oin, FILE *out, char *err,
     if (!o.no_roof)
         measure_roof(&j, &o, &rf);
     lms_set_threads(o.threads);
+    lms_sgemm_set_backend(gb);
 
-    if (!o.no_roof) {
-        fprintf(out, "\nsgemm roof (GFLOP/s)        1 thread  %d threads\n",
-                o.threads);
-        fprintf(out, "  square %dx%dx%d       %8.1f  %9.1f\n", o.square,
-                o.square, o.square, rf.square[0], rf.square[1]);
-        fprintf(out, "  model shapes (weighted)  %8.1f  %9.1f\n", rf.model[0],
-                rf.model[1]);
-        for (int i = 0; i < rf.n; i++)
-            fprintf(out, "    %c%c m=%-5d n=%-5d k=%-5d x%-3.0f %8.1f  %9.1f\n",
-                    rf.sh[i].ta ? 'T' : 'N', rf.sh[i].tb ? 'T' : 'N',
-                    rf.sh[i].m, rf.sh[i].n, rf.sh[i].k, rf.sh[i].calls,
-                    rf.sh[i].rate[0], rf.sh[i].rate[1]);
-    }
+    if (!o.no_roof)
+        print_roof(out, &o, &rf, gb);
     fprintf(out, "\ntraining: %d warm-up + %d timed steps per setting\n",
             o.warmup, o.steps);
     for (int i = 0; i < nruns; i++) {
@@ -368,13 +465,20 @@ int lms_bench_run(const lms_bench_opts *oin, FILE *out, char *err,
                 "threads %d: %.0f tokens/s, %.2f ms/step, %.1f model "
                 "GFLOP/s",
                 r->threads, r->tps, r->ms_step, r->gflops);
-        if (!o.no_roof && (r->threads == 1 || r->threads == o.threads))
-            fprintf(out,
-                    ", MFU %.1f%% of the model-shape roof, %.1f%% of "
-                    "the square roof",
-                    100 * r->gflops / rf.model[t],
-                    100 * r->gflops / rf.square[t]);
         fprintf(out, " (loss %.3f -> %.3f)\n", r->loss0, r->loss1);
+        const int pk = fp32_peak_kind(&rf);
+        if (!o.no_roof && (r->threads == 1 || r->threads == o.threads)) {
+            if (pk >= 0)
+                fprintf(out, "  MFU %.1f%% of the hardware %s peak at %d "
+                        "thread%s;", 100 * r->gflops / rf.peak[pk][t],
+                        lms_peak_name((lms_peak_kind)pk), r->threads,
+                        r->threads > 1 ? "s" : "");
+            fprintf(out, " %.1f%% of the best sgemm at the model's shapes, "
+                    "%.1f%% of %s's (the backend in use)\n",
+                    100 * r->gflops / rf.best[t],
+                    100 * r->gflops / rf.model[gb][t],
+                    lms_gemm_backend_name(gb));
+        }
         print_split(out, r);
         fprintf(out,
                 "  instrumentation every 10 steps: %.0f vs %.0f "

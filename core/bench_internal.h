@@ -10,8 +10,9 @@
  * training step calls it. */
 typedef struct lms_gemm_shape {
     int ta, tb, m, n, k;
-    double calls;   /* per training step */
-    double rate[2]; /* measured GFLOP/s: [0] 1 thread, [1] all cores */
+    double calls;      /* per training step */
+    double rate[2][2]; /* measured GFLOP/s of lms_sgemm: [backend: 0
+                          OpenBLAS, 1 lmstab][0: 1 thread, 1: all cores] */
 } lms_gemm_shape;
 
 #define LMS_BENCH_MAX_SHAPES 32
@@ -21,11 +22,13 @@ typedef struct lms_gemm_shape {
 int lms_bench_model_shapes(const lms_model *m, int B, int T,
                            lms_gemm_shape *out, int max);
 
-/* GFLOP/s of cblas_sgemm at one shape with the current OpenBLAS thread
- * count: best of `trials` timings of at least min_sec each. Returns 0 when
- * out of memory. */
-double lms_bench_sgemm_rate(int ta, int tb, int m, int n, int k, double min_sec,
-                            int trials);
+/* GFLOP/s of lms_sgemm at one shape on each backend (rate[0] OpenBLAS,
+ * rate[1] lmstab), with the threads as they are set (lms_set_threads and
+ * OpenBLAS's own): best of `trials` timings of at least min_sec each, the
+ * backends alternating so that machine noise hits both alike. Leaves the
+ * backend at OpenBLAS; rates are 0 when out of memory. */
+void lms_bench_sgemm_rates(int ta, int tb, int m, int n, int k, double min_sec,
+                           int trials, double rate[2]);
 
 /* Matmul FLOPs of one training step (6 x matmul params x tokens) and the
  * causal attention FLOPs (6 x n_attn x T x d_model x tokens: Q K^T and P V,

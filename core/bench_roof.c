@@ -1,6 +1,6 @@
-/* The sgemm roof of `lmstab bench`: OpenBLAS GFLOP/s at the model's own
- * matmul shapes and at a square size, and the model's FLOP count. */
-#include <cblas.h>
+/* The sgemm roof of `lmstab bench`: lms_sgemm's GFLOP/s on each backend at
+ * the model's own matmul shapes and at a square size, and the model's FLOP
+ * count. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,7 +17,7 @@ static void add_shape(lms_gemm_shape *out, int *n, int max, int ta, int tb,
         }
     if (*n == max)
         return;
-    out[(*n)++] = (lms_gemm_shape){ta, tb, m, nn, k, calls, {0, 0}};
+    out[(*n)++] = (lms_gemm_shape){ta, tb, m, nn, k, calls, {{0, 0}, {0, 0}}};
 }
 
 int lms_bench_model_shapes(const lms_model *m, int B, int T,
@@ -40,43 +40,45 @@ int lms_bench_model_shapes(const lms_model *m, int B, int T,
     return n;
 }
 
-double lms_bench_sgemm_rate(int ta, int tb, int m, int n, int k, double min_sec,
-                            int trials) {
+void lms_bench_sgemm_rates(int ta, int tb, int m, int n, int k, double min_sec,
+                           int trials, double rate[2]) {
     size_t na = (size_t)m * k, nb = (size_t)k * n, nc = (size_t)m * n;
     float *a = malloc(na * sizeof *a), *b = malloc(nb * sizeof *b),
           *c = calloc(nc, sizeof *c);
+    rate[0] = rate[1] = 0.0;
     if (!a || !b || !c) {
         free(a);
         free(b);
         free(c);
-        return 0.0;
+        return;
     }
     for (size_t i = 0; i < na; i++)
         a[i] = (float)((i * 7919) % 1000) * 1e-3f - 0.5f;
     for (size_t i = 0; i < nb; i++)
         b[i] = (float)((i * 104729) % 1000) * 1e-3f - 0.5f;
     int lda = ta ? m : k, ldb = tb ? k : n;
-    CBLAS_TRANSPOSE TA = ta ? CblasTrans : CblasNoTrans;
-    CBLAS_TRANSPOSE TB = tb ? CblasTrans : CblasNoTrans;
-    double flops = 2.0 * m * n * k, best = 0.0;
-    cblas_sgemm(CblasRowMajor, TA, TB, m, n, k, 1.0f, a, lda, b, ldb, 0.0f, c,
-                n); /* warm caches, thread pool and buffers */
-    for (int t = 0; t < trials; t++) {
+    double flops = 2.0 * m * n * k;
+    for (int be = 0; be < 2; be++) { /* warm caches, threads and buffers */
+        lms_sgemm_set_backend(be ? LMS_GEMM_LMSTAB : LMS_GEMM_OPENBLAS);
+        lms_sgemm(ta, tb, m, n, k, 1.0f, a, lda, b, ldb, 0.0f, c, n);
+    }
+    for (int t = 0; t < 2 * trials; t++) {
+        const int be = t % 2;
+        lms_sgemm_set_backend(be ? LMS_GEMM_LMSTAB : LMS_GEMM_OPENBLAS);
         long reps = 0;
         double t0 = lms_now(), el;
         do {
-            cblas_sgemm(CblasRowMajor, TA, TB, m, n, k, 1.0f, a, lda, b, ldb,
-                        0.0f, c, n);
+            lms_sgemm(ta, tb, m, n, k, 1.0f, a, lda, b, ldb, 0.0f, c, n);
             reps++;
             el = lms_now() - t0;
         } while (el < min_sec);
         double r = flops * reps / el * 1e-9;
-        best = r > best ? r : best;
+        rate[be] = r > rate[be] ? r : rate[be];
     }
+    lms_sgemm_set_backend(LMS_GEMM_OPENBLAS);
     free(a);
     free(b);
     free(c);
-    return best;
 }
 
 void lms_bench_step_flops(const lms_model *m, int B, int T, double *matmul,
