@@ -1,6 +1,7 @@
 /* The sgemm roof of `lmstab bench`: lms_sgemm's GFLOP/s on each backend at
  * the model's own matmul shapes and at a square size, and the model's FLOP
  * count. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -99,4 +100,73 @@ void lms_bench_step_flops(const lms_model *m, int B, int T, double *matmul,
     *matmul = 6.0 * (double)P * tokens;
     *attention = att * tokens;
     *matmul_params = P;
+}
+
+/* One shape of a --sgemm SPEC item ("NT:2048x384x128" or "1024x1024x1024"):
+ * 0, or -1 when malformed. */
+static int parse_shape(const char *s, size_t len, int *ta, int *tb, int *d) {
+    char buf[64];
+    if (len == 0 || len >= sizeof buf)
+        return -1;
+    memcpy(buf, s, len);
+    buf[len] = '\0';
+    const char *p = buf;
+    *ta = *tb = 0;
+    if (strlen(p) > 3 && p[2] == ':') {
+        if (!strchr("NT", p[0]) || !strchr("NT", p[1]))
+            return -1;
+        *ta = p[0] == 'T';
+        *tb = p[1] == 'T';
+        p += 3;
+    }
+    for (int i = 0; i < 3; i++) {
+        char *end;
+        long v = strtol(p, &end, 10);
+        if (end == p || v < 1 || v > 65536 || (i < 2 && *end != 'x') ||
+            (i == 2 && *end))
+            return -1;
+        d[i] = (int)v;
+        p = end + 1;
+    }
+    return 0;
+}
+
+int lms_bench_sgemm(const char *spec, int threads, int trials, double min_sec,
+                    FILE *out, char *err, size_t errlen) {
+    threads = threads < 1 ? 1 : threads;
+    const lms_gemm_backend was = lms_sgemm_get_backend();
+    fprintf(out, "lms_sgemm GFLOP/s, backends alternating, best of %d x "
+                 ">= %.2f s each\n%-24s %8s %8s %7s   %8s %8s %7s\n",
+            trials, min_sec, "", "openblas", "lmstab", "ratio", "openblas",
+            "lmstab", "ratio");
+    fprintf(out, "%-24s %25s   %25s\n", "shape", "1 thread", threads > 1 ? "all threads" : "");
+    for (const char *s = spec; *s;) {
+        size_t len = strcspn(s, ",");
+        int ta, tb, d[3];
+        if (parse_shape(s, len, &ta, &tb, d) != 0) {
+            snprintf(err, errlen, "--sgemm: '%.*s' is not [NN|NT|TN|TT:]MxNxK "
+                     "with sizes 1 to 65536", (int)len, s);
+            lms_sgemm_set_backend(was);
+            return -1;
+        }
+        char label[80];
+        snprintf(label, sizeof label, "%c%c %dx%dx%d", ta ? 'T' : 'N',
+                 tb ? 'T' : 'N', d[0], d[1], d[2]);
+        fprintf(out, "%-24s", label);
+        const int th[2] = {1, threads};
+        for (int t = 0; t < (threads > 1 ? 2 : 1); t++) {
+            double r[2];
+            lms_set_threads(th[t]);
+            lms_bench_sgemm_rates(ta, tb, d[0], d[1], d[2], min_sec, trials, r);
+            fprintf(out, "%s %8.1f %8.1f %6.2fx", t ? "  " : "", r[0], r[1],
+                    r[0] > 0 ? r[1] / r[0] : 0.0);
+        }
+        fputc('\n', out);
+        fflush(out);
+        s += len;
+        if (*s == ',')
+            s++;
+    }
+    lms_sgemm_set_backend(was);
+    return 0;
 }

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "lmstab/bench.h"
@@ -30,7 +31,14 @@ static void usage(FILE *f) {
         "Threads: lms_set_threads (OpenMP loops + split sgemm, OpenBLAS at 1\n"
         "thread); --blas-threads uses OpenBLAS's own threading instead.\n"
         "Timings are wall-clock: run it on a quiet machine, or compare "
-        "ratios.\n");
+        "ratios.\n"
+        "\n"
+        "       lmstab bench --sgemm SHAPES [--threads N] [--trials N]\n"
+        "\n"
+        "lms_sgemm alone on each backend (OpenBLAS, lmstab's own), the two\n"
+        "alternating, at SHAPES = [NN|NT|TN|TT:]MxNxK[,...] (e.g.\n"
+        "NT:2048x384x128,1024x1024x1024), 1 thread and --threads; best of\n"
+        "--trials (default 5) timings of >= 0.2 s each per backend.\n");
 }
 
 static int parse_pos(const char *s, int *out) {
@@ -45,6 +53,8 @@ static int parse_pos(const char *s, int *out) {
 int lms_cmd_bench(int argc, char **argv) {
     lms_cli_common c = {0};
     lms_bench_opts o = {0};
+    const char *sgemm = NULL;
+    int trials = 5;
     for (int i = 1; i < argc; i++) {
         int n = lms_cli_common_opt(&c, argc, argv, i);
         if (n < 0)
@@ -69,6 +79,14 @@ int lms_cmd_bench(int argc, char **argv) {
                 return 2;
             }
             i++;
+        } else if (!strcmp(a, "--sgemm") && i + 1 < argc) {
+            sgemm = argv[++i];
+        } else if (!strcmp(a, "--trials")) {
+            if (i + 1 >= argc || parse_pos(argv[i + 1], &trials) != 0) {
+                fprintf(stderr, "lmstab bench: --trials needs an integer >= 1\n");
+                return 2;
+            }
+            i++;
         } else if (!strcmp(a, "--no-roof")) {
             o.no_roof = 1;
         } else if (!strcmp(a, "--blas-threads")) {
@@ -87,6 +105,15 @@ int lms_cmd_bench(int argc, char **argv) {
             o.config_path = a;
         }
     }
+    char err[2048];
+    if (sgemm) {
+        int t = o.threads > 0 ? o.threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
+        if (lms_bench_sgemm(sgemm, t, trials, 0.2, stdout, err, sizeof err)) {
+            fprintf(stderr, "lmstab: error: %s\n", err);
+            return 2;
+        }
+        return 0;
+    }
     if (!o.config_path) {
         usage(stderr);
         return 2;
@@ -94,7 +121,6 @@ int lms_cmd_bench(int argc, char **argv) {
     o.sets = c.sets;
     o.nsets = c.nsets;
     o.plugin_dir = c.plugin_dir;
-    char err[2048];
     if (lms_bench_run(&o, stdout, err, sizeof err) != 0) {
         fprintf(stderr, "lmstab: error: %s\n", err);
         return 1;

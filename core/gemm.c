@@ -336,31 +336,44 @@ static void row_block(const job *g, const float *bpk, int i0, int mcb, int j0,
     }
 }
 
-/* The whole product on the current team: per column block, the B panels
- * are packed once (split over the threads) and shared, then row blocks
- * are handed out. Both loops are dynamic, so a thread that another process
- * delays does not hold the others back (results do not depend on who
- * computes what). */
-static void run(const job *g, float *bpk) {
+/* Columns [j0, j0 + ncb) of C: B panels packed, then the row blocks. One
+ * thread, or (team) the threads of the enclosing parallel region, the
+ * loops handed out dynamically so that a thread another process delays
+ * does not hold the others back (results do not depend on who computes
+ * what). */
+static void column_block(const job *g, float *bpk, int j0, int ncb, int team) {
     const int NR = g->kr->nr, mc = g->bl.mc;
     const int nblk = (g->m + mc - 1) / mc;
-    for (int j0 = 0; j0 < g->n; j0 += g->bl.nc) {
-        const int ncb = g->n - j0 < g->bl.nc ? g->n - j0 : g->bl.nc;
-        const int npan = (ncb + NR - 1) / NR;
-#ifdef _OPENMP
-#pragma omp for schedule(dynamic, 1)
-#endif
+    const int npan = (ncb + NR - 1) / NR;
+    if (!team) {
         for (int q = 0; q < npan; q++)
             pack_b(g, bpk + (size_t)q * NR * g->k, j0 + q * NR,
                    ncb - q * NR < NR ? ncb - q * NR : NR);
+        for (int ib = 0; ib < nblk; ib++)
+            row_block(g, bpk, ib * mc, g->m - ib * mc < mc ? g->m - ib * mc : mc,
+                      j0, ncb);
+        return;
+    }
 #ifdef _OPENMP
 #pragma omp for schedule(dynamic, 1)
 #endif
-        for (int ib = 0; ib < nblk; ib++) {
-            const int i0 = ib * mc;
-            row_block(g, bpk, i0, g->m - i0 < mc ? g->m - i0 : mc, j0, ncb);
-        }
-    }
+    for (int q = 0; q < npan; q++)
+        pack_b(g, bpk + (size_t)q * NR * g->k, j0 + q * NR,
+               ncb - q * NR < NR ? ncb - q * NR : NR);
+#ifdef _OPENMP
+#pragma omp for schedule(dynamic, 1)
+#endif
+    for (int ib = 0; ib < nblk; ib++)
+        row_block(g, bpk, ib * mc, g->m - ib * mc < mc ? g->m - ib * mc : mc,
+                  j0, ncb);
+}
+
+/* The whole product: per column block, the B panels are packed once
+ * (shared by the team) and the row blocks run over them. */
+static void run(const job *g, float *bpk, int team) {
+    for (int j0 = 0; j0 < g->n; j0 += g->bl.nc)
+        column_block(g, bpk, j0, g->n - j0 < g->bl.nc ? g->n - j0 : g->bl.nc,
+                     team);
 }
 
 void lms_gemm(int threads, int ta, int tb, int m, int n, int k, float alpha,
@@ -375,18 +388,19 @@ void lms_gemm(int threads, int ta, int tb, int m, int n, int k, float alpha,
     g.bl = choose_blocks(g.kr, m, n, k);
     float *bpk = tls_buf(0, (size_t)g.bl.nc * (k > 0 ? k : 1));
     int nt = threads < 1 ? 1 : threads;
-#ifdef _OPENMP
-    if (omp_in_parallel())
-        nt = 1;
     const int nblk = (m + g.bl.mc - 1) / g.bl.mc;
     if (nt > nblk)
         nt = nblk;
     if (2.0 * m * n * k < SPLIT_MIN_FLOPS)
         nt = 1;
-#pragma omp parallel num_threads(nt) if (nt > 1)
-    run(&g, bpk);
-#else
-    (void)nt;
-    run(&g, bpk);
+#ifdef _OPENMP
+    if (nt > 1 && !omp_in_parallel()) {
+#pragma omp parallel num_threads(nt)
+        run(&g, bpk, 1);
+        return;
+    }
 #endif
+    /* plain loops: inside another parallel region an orphaned `omp for`
+     * would bind to that region's team */
+    run(&g, bpk, 0);
 }

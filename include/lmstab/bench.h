@@ -68,6 +68,15 @@ typedef struct lms_bench_opts {
  * report to out. Returns 0, or -1 with a message (config, plugin, data). */
 int lms_bench_run(const lms_bench_opts *o, FILE *out, char *err, size_t errlen);
 
+/* `lmstab bench --sgemm SPEC`: lms_sgemm's GFLOP/s on each backend
+ * (OpenBLAS, lmstab's own) at the shapes of SPEC, a comma-separated list of
+ * [NN|NT|TN|TT:]MxNxK (op(A) M x K, op(B) K x N; default NN), at 1 thread
+ * and at `threads` (lms_set_threads), the backends alternating over
+ * `trials` timings of at least min_sec each (best of each). Returns 0, or
+ * -1 with a message on a bad SPEC. */
+int lms_bench_sgemm(const char *spec, int threads, int trials, double min_sec,
+                    FILE *out, char *err, size_t errlen);
+
 #ifdef __cplusplus
 }
 #endif

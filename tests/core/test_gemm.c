@@ -11,6 +11,9 @@
 #include <string.h>
 
 #include "gemm.h"
+#include "lmstab/host.h"
+#include "lmstab/loader.h"
+#include "lmstab/plugin_util.h"
 
 #define GUARD 12345.0f
 #define PAD 5 /* lda, ldb, ldc exceed the minimum by this */
@@ -225,6 +228,43 @@ START_TEST(test_gemm_split) {
 }
 END_TEST
 
+typedef struct nested {
+    prob *p;
+    float **out; /* one C per item */
+} nested;
+
+static void nested_item(void *ctx, size_t lo, size_t hi) {
+    nested *x = ctx;
+    for (size_t i = lo; i < hi; i++)
+        x->out[i] = compute(&x->p[i], 3);
+}
+
+/* Called from the threads of a plugin's parallel loop (the host's
+ * parallel_for), lms_gemm runs serially on each and gives the same bits as
+ * called alone. */
+START_TEST(test_gemm_nested) {
+    enum { N = 4 };
+    prob p[N];
+    float *out[N], *ref[N];
+    for (int i = 0; i < N; i++) {
+        p[i] = make(i & 1, i >> 1, 130 + i, 129, 300, 0.75f, 1.0f);
+        ref[i] = compute(&p[i], 1);
+    }
+    lms_set_threads(2);
+    nested x = {p, out};
+    lms_parallel_for(lms_host_default(), N, 1, nested_item, &x);
+    lms_set_threads(1);
+    for (int i = 0; i < N; i++) {
+        ck_assert_msg(first_diff(&p[i], ref[i], out[i]) < 0,
+                      "%s: product %d differs inside a parallel loop",
+                      lms_gemm_isa(), i);
+        free(out[i]);
+        free(ref[i]);
+        drop(&p[i]);
+    }
+}
+END_TEST
+
 /* The kernel asked for by LMSTAB_GEMM_KERNEL runs when the CPU has it. */
 START_TEST(test_gemm_kernel_choice) {
     const char *want = getenv("LMSTAB_GEMM_KERNEL");
@@ -258,6 +298,7 @@ int main(void) {
     tcase_add_test(tc, test_gemm_beta0_ignores_c);
     tcase_add_test(tc, test_gemm_threads_blocking);
     tcase_add_test(tc, test_gemm_split);
+    tcase_add_test(tc, test_gemm_nested);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
