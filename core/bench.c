@@ -156,10 +156,8 @@ static double step(bjob *j, int instrument, lms_op_timer *timer) {
  * `block` steps, one without instrumentation (timed by op kind) and one
  * instrumented every 10 steps, interleaved so that machine noise hits both
  * alike. */
-static void set_run_threads(const lms_bench_opts *o, int threads);
-
 static void run(bjob *j, const lms_bench_opts *o, int threads, brun *r) {
-    set_run_threads(o, threads);
+    lms_bench_set_threads(o, threads);
     reset(j);
     memset(r, 0, sizeof *r);
     r->threads = threads;
@@ -201,114 +199,44 @@ static void run(bjob *j, const lms_bench_opts *o, int threads, brun *r) {
     }
 }
 
+/* Training tokens/s on each lms_sgemm backend, `rounds` rounds per thread
+ * setting, the order alternating (openblas, lmstab; lmstab, openblas; ...)
+ * so that machine noise hits both alike; prints the ratio of each round.
+ * Leaves the backend at `used`. */
+static void compare_gemm(bjob *j, const lms_bench_opts *o, FILE *out,
+                         lms_gemm_backend used) {
+    enum { MAX_ROUNDS = 16 };
+    const int rounds = o->compare_gemm < MAX_ROUNDS ? o->compare_gemm
+                                                    : MAX_ROUNDS;
+    const int settings[2] = {1, o->threads};
+    fprintf(out, "\ngemm backends, training tokens/s in %d interleaved "
+                 "rounds:\n", rounds);
+    for (int s = 0; s < 2; s++) {
+        if ((s == 1 && o->threads == 1) ||
+            (o->only_threads > 0 && settings[s] != o->only_threads))
+            continue;
+        double tps[2][MAX_ROUNDS];
+        for (int r = 0; r < rounds; r++)
+            for (int i = 0; i < 2; i++) {
+                const int be = r % 2 ? 1 - i : i;
+                brun x;
+                lms_sgemm_set_backend(be ? LMS_GEMM_LMSTAB : LMS_GEMM_OPENBLAS);
+                run(j, o, settings[s], &x);
+                tps[be][r] = x.tps;
+            }
+        fprintf(out, "  threads %d: lmstab / openblas per round:", settings[s]);
+        for (int r = 0; r < rounds; r++)
+            fprintf(out, " %.0f/%.0f = %.2fx", tps[1][r], tps[0][r],
+                    tps[1][r] / tps[0][r]);
+        fputc('\n', out);
+    }
+    lms_sgemm_set_backend(used);
+}
+
 static double rss_mib(void) {
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
     return ru.ru_maxrss / 1024.0; /* KiB on Linux */
-}
-
-/* The ceilings the model's speed is put against, measured with the threads
- * set as the training runs set them: the hardware peak per instruction set
- * (register-only FMA loops, peak.h), and lms_sgemm per backend at the
- * model's shapes (FLOP-weighted: the time the step's matmuls would take at
- * the measured rates; "best" takes the faster backend per shape) and at a
- * square size. Index t: 0 = 1 thread, 1 = --threads. */
-typedef struct broof {
-    int n;
-    lms_gemm_shape sh[LMS_BENCH_MAX_SHAPES];
-    double model[2][2], square[2][2]; /* [backend][t] */
-    double best[2];                   /* [t] */
-    double peak[LMS_PEAK_N][2];       /* [kind][t], 0: not on this CPU */
-} broof;
-
-/* Threads as run() sets them for a training run with `threads`. */
-static void set_run_threads(const lms_bench_opts *o, int threads) {
-    lms_set_threads(threads);
-    if (o->blas_threading) { /* OpenBLAS's own threads, our loops serial */
-        lms_set_threads(1);
-        openblas_set_num_threads(threads);
-    }
-}
-
-static void measure_roof(const bjob *j, const lms_bench_opts *o, broof *rf) {
-    rf->n =
-        lms_bench_model_shapes(&j->m, j->B, j->T, rf->sh, LMS_BENCH_MAX_SHAPES);
-    int th[2] = {1, o->threads};
-    for (int t = 0; t < 2; t++) {
-        for (int k = 0; k < LMS_PEAK_N; k++)
-            rf->peak[k][t] = lms_peak_gflops((lms_peak_kind)k, th[t], 0.1, 3);
-        set_run_threads(o, th[t]);
-        double fl = 0, sec[2] = {0, 0}, best = 0;
-        for (int i = 0; i < rf->n; i++) {
-            lms_gemm_shape *s = &rf->sh[i];
-            double r[2];
-            lms_bench_sgemm_rates(s->ta, s->tb, s->m, s->n, s->k, 0.1, 3, r);
-            double f = 2.0 * s->m * s->n * s->k * s->calls;
-            fl += f;
-            for (int be = 0; be < 2; be++) {
-                s->rate[be][t] = r[be];
-                sec[be] += r[be] > 0 ? f / (r[be] * 1e9) : 0;
-            }
-            double rb = r[0] > r[1] ? r[0] : r[1];
-            best += rb > 0 ? f / (rb * 1e9) : 0;
-        }
-        for (int be = 0; be < 2; be++)
-            rf->model[be][t] = sec[be] > 0 ? fl / sec[be] * 1e-9 : 0;
-        rf->best[t] = best > 0 ? fl / best * 1e-9 : 0;
-        int q = o->square;
-        double r[2];
-        lms_bench_sgemm_rates(0, 0, q, q, q, 0.3, 3, r);
-        rf->square[0][t] = r[0];
-        rf->square[1][t] = r[1];
-    }
-}
-
-/* The widest fp32 peak measured, or -1. */
-static int fp32_peak_kind(const broof *rf) {
-    return rf->peak[LMS_PEAK_FP32_AVX512][0] > 0 ? LMS_PEAK_FP32_AVX512
-           : rf->peak[LMS_PEAK_FP32_AVX2][0] > 0 ? LMS_PEAK_FP32_AVX2
-                                                 : -1;
-}
-
-static void print_roof(FILE *out, const lms_bench_opts *o, const broof *rf,
-                       lms_gemm_backend used) {
-    fprintf(out, "\nhardware peak (GFLOP/s of register-only FMA loops, "
-                 "all threads at once)\n%-30s %16s  %17s\n", "", "1 thread",
-            "all threads");
-    for (int k = 0; k < LMS_PEAK_N; k++)
-        if (rf->peak[k][0] > 0)
-            fprintf(out, "  %-28s %16.1f  %17.1f\n",
-                    lms_peak_name((lms_peak_kind)k), rf->peak[k][0],
-                    rf->peak[k][1]);
-    fprintf(out,
-            "\nsgemm roof (GFLOP/s of lms_sgemm, threaded as the training: "
-            "%s)\n"
-            "%-30s %16s  %17s\n%-30s %8s %7s  %9s %7s  %s\n",
-            o->blas_threading ? "OpenBLAS's threads" : "lmstab's threads", "",
-            "1 thread", o->threads > 1 ? "all threads" : "(same)", "",
-            "openblas", "lmstab", "openblas", "lmstab", "faster");
-    char label[64];
-    snprintf(label, sizeof label, "square %dx%dx%d", o->square, o->square,
-             o->square);
-    fprintf(out, "  %-28s %8.1f %7.1f  %9.1f %7.1f\n", label,
-            rf->square[0][0], rf->square[1][0], rf->square[0][1],
-            rf->square[1][1]);
-    fprintf(out, "  %-28s %8.1f %7.1f  %9.1f %7.1f\n",
-            "model shapes (weighted)", rf->model[0][0], rf->model[1][0],
-            rf->model[0][1], rf->model[1][1]);
-    fprintf(out, "  %-28s %16.1f  %17.1f\n", "best backend per shape",
-            rf->best[0], rf->best[1]);
-    for (int i = 0; i < rf->n; i++) {
-        const lms_gemm_shape *s = &rf->sh[i];
-        const double *a = s->rate[0], *b = s->rate[1];
-        snprintf(label, sizeof label, "%c%c %dx%dx%d x%.0f", s->ta ? 'T' : 'N',
-                 s->tb ? 'T' : 'N', s->m, s->n, s->k, s->calls);
-        fprintf(out, "    %-26s %8.1f %7.1f  %9.1f %7.1f  %s\n", label, a[0],
-                b[0], a[1], b[1], a[1] >= b[1] ? "openblas" : "lmstab");
-    }
-    fprintf(out, "  the run uses %s at every shape ([training] gemm: the "
-                 "numbers depend on the backend, so timing never picks it)\n",
-            lms_gemm_backend_name(used));
 }
 
 static void print_split(FILE *out, const brun *r) {
@@ -321,7 +249,7 @@ static void print_split(FILE *out, const brun *r) {
 }
 
 static cJSON *json_report(const lms_bench_opts *o, const bjob *j,
-                          const broof *rf, const brun *runs, int nruns,
+                          const lms_bench_roof *rf, const brun *runs, int nruns,
                           double rss, double need, double acts) {
     cJSON *root = cJSON_CreateObject();
     cJSON_AddStringToObject(root, "config", o->config_path);
@@ -444,18 +372,20 @@ int lms_bench_run(const lms_bench_opts *oin, FILE *out, char *err,
     }
     if (o.only_threads > 0 && nruns == 0)
         run(&j, &o, o.only_threads, &runs[nruns++]);
+    if (o.compare_gemm > 0)
+        compare_gemm(&j, &o, out, gb);
     double rss = rss_mib();
     double need = 4.0 * j.m.n_params * sizeof(float) / 1048576.0;
     double acts = malloc_usable_size(j.m.acts) / 1048576.0;
-    broof rf;
+    lms_bench_roof rf;
     memset(&rf, 0, sizeof rf);
     if (!o.no_roof)
-        measure_roof(&j, &o, &rf);
+        lms_bench_measure_roof(&j.m, j.B, j.T, &o, &rf);
     lms_set_threads(o.threads);
     lms_sgemm_set_backend(gb);
 
     if (!o.no_roof)
-        print_roof(out, &o, &rf, gb);
+        lms_bench_print_roof(out, &o, &rf, gb);
     fprintf(out, "\ntraining: %d warm-up + %d timed steps per setting\n",
             o.warmup, o.steps);
     for (int i = 0; i < nruns; i++) {
@@ -466,7 +396,7 @@ int lms_bench_run(const lms_bench_opts *oin, FILE *out, char *err,
                 "GFLOP/s",
                 r->threads, r->tps, r->ms_step, r->gflops);
         fprintf(out, " (loss %.3f -> %.3f)\n", r->loss0, r->loss1);
-        const int pk = fp32_peak_kind(&rf);
+        const int pk = lms_bench_fp32_peak(&rf);
         if (!o.no_roof && (r->threads == 1 || r->threads == o.threads)) {
             if (pk >= 0)
                 fprintf(out, "  MFU %.1f%% of the hardware %s peak at %d "

@@ -1,6 +1,7 @@
-/* The sgemm roof of `lmstab bench`: lms_sgemm's GFLOP/s on each backend at
- * the model's own matmul shapes and at a square size, and the model's FLOP
- * count. */
+/* The ceilings of `lmstab bench`: the hardware peak and lms_sgemm's
+ * GFLOP/s on each backend at the model's own matmul shapes and at a square
+ * size (also `lmstab bench --sgemm`), and the model's FLOP count. */
+#include <cblas.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -169,4 +170,93 @@ int lms_bench_sgemm(const char *spec, int threads, int trials, double min_sec,
     }
     lms_sgemm_set_backend(was);
     return 0;
+}
+
+
+void lms_bench_set_threads(const lms_bench_opts *o, int threads) {
+    lms_set_threads(threads);
+    if (o->blas_threading) { /* OpenBLAS's own threads, our loops serial */
+        lms_set_threads(1);
+        openblas_set_num_threads(threads);
+    }
+}
+
+void lms_bench_measure_roof(const lms_model *m, int B, int T,
+                            const lms_bench_opts *o, lms_bench_roof *rf) {
+    rf->n = lms_bench_model_shapes(m, B, T, rf->sh, LMS_BENCH_MAX_SHAPES);
+    int th[2] = {1, o->threads};
+    for (int t = 0; t < 2; t++) {
+        for (int k = 0; k < LMS_PEAK_N; k++)
+            rf->peak[k][t] = lms_peak_gflops((lms_peak_kind)k, th[t], 0.1, 3);
+        lms_bench_set_threads(o, th[t]);
+        double fl = 0, sec[2] = {0, 0}, best = 0;
+        for (int i = 0; i < rf->n; i++) {
+            lms_gemm_shape *s = &rf->sh[i];
+            double r[2];
+            lms_bench_sgemm_rates(s->ta, s->tb, s->m, s->n, s->k, 0.1, 3, r);
+            double f = 2.0 * s->m * s->n * s->k * s->calls;
+            fl += f;
+            for (int be = 0; be < 2; be++) {
+                s->rate[be][t] = r[be];
+                sec[be] += r[be] > 0 ? f / (r[be] * 1e9) : 0;
+            }
+            double rb = r[0] > r[1] ? r[0] : r[1];
+            best += rb > 0 ? f / (rb * 1e9) : 0;
+        }
+        for (int be = 0; be < 2; be++)
+            rf->model[be][t] = sec[be] > 0 ? fl / sec[be] * 1e-9 : 0;
+        rf->best[t] = best > 0 ? fl / best * 1e-9 : 0;
+        int q = o->square;
+        double r[2];
+        lms_bench_sgemm_rates(0, 0, q, q, q, 0.3, 3, r);
+        rf->square[0][t] = r[0];
+        rf->square[1][t] = r[1];
+    }
+}
+
+int lms_bench_fp32_peak(const lms_bench_roof *rf) {
+    return rf->peak[LMS_PEAK_FP32_AVX512][0] > 0 ? LMS_PEAK_FP32_AVX512
+           : rf->peak[LMS_PEAK_FP32_AVX2][0] > 0 ? LMS_PEAK_FP32_AVX2
+                                                 : -1;
+}
+
+void lms_bench_print_roof(FILE *out, const lms_bench_opts *o,
+                          const lms_bench_roof *rf, lms_gemm_backend used) {
+    fprintf(out, "\nhardware peak (GFLOP/s of register-only FMA loops, "
+                 "all threads at once)\n%-30s %16s  %17s\n", "", "1 thread",
+            "all threads");
+    for (int k = 0; k < LMS_PEAK_N; k++)
+        if (rf->peak[k][0] > 0)
+            fprintf(out, "  %-28s %16.1f  %17.1f\n",
+                    lms_peak_name((lms_peak_kind)k), rf->peak[k][0],
+                    rf->peak[k][1]);
+    fprintf(out,
+            "\nsgemm roof (GFLOP/s of lms_sgemm, threaded as the training: "
+            "%s)\n"
+            "%-30s %16s  %17s\n%-30s %8s %7s  %9s %7s  %s\n",
+            o->blas_threading ? "OpenBLAS's threads" : "lmstab's threads", "",
+            "1 thread", o->threads > 1 ? "all threads" : "(same)", "",
+            "openblas", "lmstab", "openblas", "lmstab", "faster (all)");
+    char label[64];
+    snprintf(label, sizeof label, "square %dx%dx%d", o->square, o->square,
+             o->square);
+    fprintf(out, "  %-28s %8.1f %7.1f  %9.1f %7.1f\n", label,
+            rf->square[0][0], rf->square[1][0], rf->square[0][1],
+            rf->square[1][1]);
+    fprintf(out, "  %-28s %8.1f %7.1f  %9.1f %7.1f\n",
+            "model shapes (weighted)", rf->model[0][0], rf->model[1][0],
+            rf->model[0][1], rf->model[1][1]);
+    fprintf(out, "  %-28s %16.1f  %17.1f\n", "best backend per shape",
+            rf->best[0], rf->best[1]);
+    for (int i = 0; i < rf->n; i++) {
+        const lms_gemm_shape *s = &rf->sh[i];
+        const double *a = s->rate[0], *b = s->rate[1];
+        snprintf(label, sizeof label, "%c%c %dx%dx%d x%.0f", s->ta ? 'T' : 'N',
+                 s->tb ? 'T' : 'N', s->m, s->n, s->k, s->calls);
+        fprintf(out, "    %-26s %8.1f %7.1f  %9.1f %7.1f  %s\n", label, a[0],
+                b[0], a[1], b[1], a[1] >= b[1] ? "openblas" : "lmstab");
+    }
+    fprintf(out, "  the run uses %s at every shape ([training] gemm: the "
+                 "numbers depend on the backend, so timing never picks it)\n",
+            lms_gemm_backend_name(used));
 }

@@ -12,7 +12,7 @@ static void usage(FILE *f) {
         f,
         "usage: lmstab bench CONFIG [--steps N] [--warmup N] [--threads N]\n"
         "                    [--only-threads N] [--square N] [--no-roof]\n"
-        "                    [--blas-threads]\n"
+        "                    [--blas-threads] [--compare-gemm ROUNDS]\n"
         "                    [--json FILE] [--set S.K=V]... [--data FILE]\n"
         "                    [--plugin-dir DIR]\n"
         "\n"
@@ -28,6 +28,9 @@ static void usage(FILE *f) {
         "norms every 10 steps, and peak RSS against params + grads + Adam\n"
         "state + activations. Defaults: --steps 30, --warmup 5, --square "
         "2048.\n"
+        "--compare-gemm R: also train R rounds on each sgemm backend\n"
+        "(OpenBLAS, lmstab's own), alternating, and print each round's\n"
+        "tokens/s ratio.\n"
         "Threads: lms_set_threads (OpenMP loops + split sgemm, OpenBLAS at 1\n"
         "thread); --blas-threads uses OpenBLAS's own threading instead.\n"
         "Timings are wall-clock: run it on a quiet machine, or compare "
@@ -69,6 +72,7 @@ int lms_cmd_bench(int argc, char **argv) {
                    : !strcmp(a, "--threads")      ? &o.threads
                    : !strcmp(a, "--only-threads") ? &o.only_threads
                    : !strcmp(a, "--square")       ? &o.square
+                   : !strcmp(a, "--compare-gemm") ? &o.compare_gemm
                                                   : NULL;
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
             usage(stdout);

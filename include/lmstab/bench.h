@@ -60,6 +60,8 @@ typedef struct lms_bench_opts {
     int blas_threading;    /* train with OpenBLAS's threads instead of
                               lms_set_threads (for comparison) */
     int square;            /* square roof size [2048] */
+    int compare_gemm;      /* > 0: train this many interleaved rounds on
+                              each lms_sgemm backend per thread setting */
     const char *json_path; /* also write the figures as JSON */
 } lms_bench_opts;
 
