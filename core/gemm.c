@@ -3,6 +3,7 @@
  * one instantiation per instruction set. This file is compiled with
  * -ffp-contract=off: the portable kernel must round a * b + s the same way
  * in every build (-march=native would otherwise fuse it in some places). */
+#include <pthread.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -222,26 +223,54 @@ static blocking choose_blocks(const kernel *kr, int m, int n, int k) {
     return b;
 }
 
-/* Thread-local buffers, grown on demand and kept for the thread's life:
+/* Per-thread buffers, grown on demand and kept for the thread's life, freed
+ * when the thread exits (OpenMP ends surplus threads when a team shrinks):
  * [0] the packed B of a call (the calling thread's), [1] each thread's
  * packed A block and partial sums. Allocation failure aborts: the call has
  * no error path, and a wrong product must never be returned silently. */
-static __thread float *t_buf[2];
-static __thread size_t t_cap[2];
+typedef struct tbufs {
+    float *p[2];
+    size_t cap[2]; /* floats */
+} tbufs;
+
+static pthread_key_t g_key;
+static pthread_once_t g_key_once = PTHREAD_ONCE_INIT;
+
+static void tbufs_free(void *v) {
+    tbufs *t = v;
+    free(t->p[0]);
+    free(t->p[1]);
+    free(t);
+}
+
+static void key_init(void) {
+    if (pthread_key_create(&g_key, tbufs_free) != 0) {
+        fprintf(stderr, "lmstab: lms_gemm: no thread-specific key\n");
+        abort();
+    }
+}
+
+static void out_of_memory(size_t bytes) {
+    fprintf(stderr, "lmstab: lms_gemm: out of memory (%zu bytes)\n", bytes);
+    abort();
+}
 
 static float *tls_buf(int which, size_t floats) {
-    if (t_cap[which] < floats) {
-        free(t_buf[which]);
-        size_t bytes = (floats * sizeof(float) + 63) / 64 * 64;
-        t_buf[which] = aligned_alloc(64, bytes);
-        t_cap[which] = t_buf[which] ? floats : 0;
-        if (!t_buf[which]) {
-            fprintf(stderr, "lmstab: lms_gemm: out of memory (%zu bytes)\n",
-                    bytes);
-            abort();
-        }
+    pthread_once(&g_key_once, key_init);
+    tbufs *t = pthread_getspecific(g_key);
+    if (!t) {
+        if (!(t = calloc(1, sizeof *t)) || pthread_setspecific(g_key, t) != 0)
+            out_of_memory(sizeof *t);
     }
-    return t_buf[which];
+    if (t->cap[which] < floats) {
+        free(t->p[which]);
+        size_t bytes = (floats * sizeof(float) + 63) / 64 * 64;
+        t->p[which] = aligned_alloc(64, bytes);
+        t->cap[which] = t->p[which] ? floats : 0;
+        if (!t->p[which])
+            out_of_memory(bytes);
+    }
+    return t->p[which];
 }
 
 typedef struct job {
