@@ -13,8 +13,10 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-#include "bigalloc.h"
 #include "bench_internal.h"
+#include "bigalloc.h"
+#include "gemm.h"
+#include "peak.h"
 #include "lmstab/bench.h"
 #include "lmstab/data.h"
 #include "lmstab/fsutil.h"
@@ -155,11 +157,7 @@ static double step(bjob *j, int instrument, lms_op_timer *timer) {
  * instrumented every 10 steps, interleaved so that machine noise hits both
  * alike. */
 static void run(bjob *j, const lms_bench_opts *o, int threads, brun *r) {
-    lms_set_threads(threads);
-    if (o->blas_threading) { /* OpenBLAS's own threads, our loops serial */
-        lms_set_threads(1);
-        openblas_set_num_threads(threads);
-    }
+    lms_bench_set_threads(o, threads);
     reset(j);
     memset(r, 0, sizeof *r);
     r->threads = threads;
@@ -201,41 +199,44 @@ static void run(bjob *j, const lms_bench_opts *o, int threads, brun *r) {
     }
 }
 
+/* Training tokens/s on each lms_sgemm backend, `rounds` rounds per thread
+ * setting, the order alternating (openblas, lmstab; lmstab, openblas; ...)
+ * so that machine noise hits both alike; prints the ratio of each round.
+ * Leaves the backend at `used`. */
+static void compare_gemm(bjob *j, const lms_bench_opts *o, FILE *out,
+                         lms_gemm_backend used) {
+    enum { MAX_ROUNDS = 16 };
+    const int rounds = o->compare_gemm < MAX_ROUNDS ? o->compare_gemm
+                                                    : MAX_ROUNDS;
+    const int settings[2] = {1, o->threads};
+    fprintf(out, "\ngemm backends, training tokens/s in %d interleaved "
+                 "rounds:\n", rounds);
+    for (int s = 0; s < 2; s++) {
+        if ((s == 1 && o->threads == 1) ||
+            (o->only_threads > 0 && settings[s] != o->only_threads))
+            continue;
+        double tps[2][MAX_ROUNDS];
+        for (int r = 0; r < rounds; r++)
+            for (int i = 0; i < 2; i++) {
+                const int be = r % 2 ? 1 - i : i;
+                brun x;
+                lms_sgemm_set_backend(be ? LMS_GEMM_LMSTAB : LMS_GEMM_OPENBLAS);
+                run(j, o, settings[s], &x);
+                tps[be][r] = x.tps;
+            }
+        fprintf(out, "  threads %d: lmstab / openblas per round:", settings[s]);
+        for (int r = 0; r < rounds; r++)
+            fprintf(out, " %.0f/%.0f = %.2fx", tps[1][r], tps[0][r],
+                    tps[1][r] / tps[0][r]);
+        fputc('\n', out);
+    }
+    lms_sgemm_set_backend(used);
+}
+
 static double rss_mib(void) {
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
     return ru.ru_maxrss / 1024.0; /* KiB on Linux */
-}
-
-/* Roof at the model's shapes (FLOP-weighted: the time the step's matmuls
- * would take at the measured rates) and at a square size, for 1 thread and
- * for `threads`. */
-typedef struct broof {
-    int n;
-    lms_gemm_shape sh[LMS_BENCH_MAX_SHAPES];
-    double model[2], square[2];
-} broof;
-
-static void measure_roof(const bjob *j, const lms_bench_opts *o, broof *rf) {
-    rf->n =
-        lms_bench_model_shapes(&j->m, j->B, j->T, rf->sh, LMS_BENCH_MAX_SHAPES);
-    int th[2] = {1, o->threads};
-    for (int t = 0; t < 2; t++) {
-        lms_set_threads(1); /* the roof is OpenBLAS's own threading */
-        openblas_set_num_threads(th[t]);
-        double fl = 0, sec = 0;
-        for (int i = 0; i < rf->n; i++) {
-            lms_gemm_shape *s = &rf->sh[i];
-            s->rate[t] =
-                lms_bench_sgemm_rate(s->ta, s->tb, s->m, s->n, s->k, 0.1, 3);
-            double f = 2.0 * s->m * s->n * s->k * s->calls;
-            fl += f;
-            sec += s->rate[t] > 0 ? f / (s->rate[t] * 1e9) : 0;
-        }
-        rf->model[t] = sec > 0 ? fl / sec * 1e-9 : 0;
-        int q = o->square;
-        rf->square[t] = lms_bench_sgemm_rate(0, 0, q, q, q, 0.3, 3);
-    }
 }
 
 static void print_split(FILE *out, const brun *r) {
@@ -248,7 +249,7 @@ static void print_split(FILE *out, const brun *r) {
 }
 
 static cJSON *json_report(const lms_bench_opts *o, const bjob *j,
-                          const broof *rf, const brun *runs, int nruns,
+                          const lms_bench_roof *rf, const brun *runs, int nruns,
                           double rss, double need, double acts) {
     cJSON *root = cJSON_CreateObject();
     cJSON_AddStringToObject(root, "config", o->config_path);
@@ -259,14 +260,37 @@ static cJSON *json_report(const lms_bench_opts *o, const bjob *j,
     cJSON_AddNumberToObject(root, "n_params", (double)j->m.n_params);
     cJSON_AddNumberToObject(root, "steps", o->steps);
     cJSON_AddNumberToObject(root, "warmup", o->warmup);
+    char cpu[256], isa[256];
+    lms_peak_cpu_name(cpu, sizeof cpu);
+    lms_peak_isa(isa, sizeof isa);
+    cJSON_AddStringToObject(root, "cpu", cpu);
+    cJSON_AddStringToObject(root, "isa", isa);
+    cJSON_AddStringToObject(root, "openblas_kernels", openblas_get_corename());
+    cJSON_AddStringToObject(root, "lmstab_gemm_kernel", lms_gemm_isa());
+    cJSON_AddStringToObject(root, "gemm",
+                            lms_gemm_backend_name(lms_sgemm_get_backend()));
     if (!o->no_roof) {
+        static const char *bn[2] = {"openblas", "lmstab"};
         cJSON *r = cJSON_AddObjectToObject(root, "roof_gflops");
-        cJSON_AddNumberToObject(r, "model_shapes_1t", rf->model[0]);
-        cJSON_AddNumberToObject(r, "model_shapes_all", rf->model[1]);
-        cJSON_AddNumberToObject(r, "square_1t", rf->square[0]);
-        cJSON_AddNumberToObject(r, "square_all", rf->square[1]);
+        for (int be = 0; be < 2; be++) {
+            cJSON *x = cJSON_AddObjectToObject(r, bn[be]);
+            cJSON_AddNumberToObject(x, "model_shapes_1t", rf->model[be][0]);
+            cJSON_AddNumberToObject(x, "model_shapes_all", rf->model[be][1]);
+            cJSON_AddNumberToObject(x, "square_1t", rf->square[be][0]);
+            cJSON_AddNumberToObject(x, "square_all", rf->square[be][1]);
+        }
+        cJSON_AddNumberToObject(r, "best_model_shapes_1t", rf->best[0]);
+        cJSON_AddNumberToObject(r, "best_model_shapes_all", rf->best[1]);
         cJSON_AddNumberToObject(r, "square_size", o->square);
         cJSON_AddNumberToObject(r, "threads_all", o->threads);
+        cJSON *pk = cJSON_AddObjectToObject(root, "peak_gflops");
+        for (int k = 0; k < LMS_PEAK_N; k++) {
+            if (rf->peak[k][0] <= 0)
+                continue;
+            cJSON *x = cJSON_AddObjectToObject(pk, lms_peak_name((lms_peak_kind)k));
+            cJSON_AddNumberToObject(x, "1t", rf->peak[k][0]);
+            cJSON_AddNumberToObject(x, "all", rf->peak[k][1]);
+        }
     }
     cJSON *ar = cJSON_AddArrayToObject(root, "runs");
     for (int i = 0; i < nruns; i++) {
@@ -313,6 +337,17 @@ int lms_bench_run(const lms_bench_opts *oin, FILE *out, char *err,
         teardown(&j);
         return -1;
     }
+    char why[256] = "", cpu[256], isa[256];
+    const lms_gemm_backend gb =
+        j.tc.gemm == LMS_GEMM_AUTO ? lms_gemm_auto(why, sizeof why) : j.tc.gemm;
+    lms_sgemm_set_backend(gb);
+    lms_peak_cpu_name(cpu, sizeof cpu);
+    lms_peak_isa(isa, sizeof isa);
+    fprintf(out, "CPU: %s; ISA: %s\n%s; lmstab gemm kernel %s\n"
+            "gemm backend: %s%s%s%s\n", cpu, isa, openblas_get_config(),
+            lms_gemm_isa(), lms_gemm_backend_name(gb),
+            j.tc.gemm == LMS_GEMM_AUTO ? " (auto: " : "", why,
+            j.tc.gemm == LMS_GEMM_AUTO ? ")" : "");
     double fm, fa;
     size_t P;
     lms_bench_step_flops(&j.m, j.B, j.T, &fm, &fa, &P);
@@ -337,28 +372,20 @@ int lms_bench_run(const lms_bench_opts *oin, FILE *out, char *err,
     }
     if (o.only_threads > 0 && nruns == 0)
         run(&j, &o, o.only_threads, &runs[nruns++]);
+    if (o.compare_gemm > 0)
+        compare_gemm(&j, &o, out, gb);
     double rss = rss_mib();
     double need = 4.0 * j.m.n_params * sizeof(float) / 1048576.0;
     double acts = malloc_usable_size(j.m.acts) / 1048576.0;
-    broof rf;
+    lms_bench_roof rf;
     memset(&rf, 0, sizeof rf);
     if (!o.no_roof)
-        measure_roof(&j, &o, &rf);
+        lms_bench_measure_roof(&j.m, j.B, j.T, &o, &rf);
     lms_set_threads(o.threads);
+    lms_sgemm_set_backend(gb);
 
-    if (!o.no_roof) {
-        fprintf(out, "\nsgemm roof (GFLOP/s)        1 thread  %d threads\n",
-                o.threads);
-        fprintf(out, "  square %dx%dx%d       %8.1f  %9.1f\n", o.square,
-                o.square, o.square, rf.square[0], rf.square[1]);
-        fprintf(out, "  model shapes (weighted)  %8.1f  %9.1f\n", rf.model[0],
-                rf.model[1]);
-        for (int i = 0; i < rf.n; i++)
-            fprintf(out, "    %c%c m=%-5d n=%-5d k=%-5d x%-3.0f %8.1f  %9.1f\n",
-                    rf.sh[i].ta ? 'T' : 'N', rf.sh[i].tb ? 'T' : 'N',
-                    rf.sh[i].m, rf.sh[i].n, rf.sh[i].k, rf.sh[i].calls,
-                    rf.sh[i].rate[0], rf.sh[i].rate[1]);
-    }
+    if (!o.no_roof)
+        lms_bench_print_roof(out, &o, &rf, gb);
     fprintf(out, "\ntraining: %d warm-up + %d timed steps per setting\n",
             o.warmup, o.steps);
     for (int i = 0; i < nruns; i++) {
@@ -368,13 +395,20 @@ int lms_bench_run(const lms_bench_opts *oin, FILE *out, char *err,
                 "threads %d: %.0f tokens/s, %.2f ms/step, %.1f model "
                 "GFLOP/s",
                 r->threads, r->tps, r->ms_step, r->gflops);
-        if (!o.no_roof && (r->threads == 1 || r->threads == o.threads))
-            fprintf(out,
-                    ", MFU %.1f%% of the model-shape roof, %.1f%% of "
-                    "the square roof",
-                    100 * r->gflops / rf.model[t],
-                    100 * r->gflops / rf.square[t]);
         fprintf(out, " (loss %.3f -> %.3f)\n", r->loss0, r->loss1);
+        const int pk = lms_bench_fp32_peak(&rf);
+        if (!o.no_roof && (r->threads == 1 || r->threads == o.threads)) {
+            if (pk >= 0)
+                fprintf(out, "  MFU %.1f%% of the hardware %s peak at %d "
+                        "thread%s;", 100 * r->gflops / rf.peak[pk][t],
+                        lms_peak_name((lms_peak_kind)pk), r->threads,
+                        r->threads > 1 ? "s" : "");
+            fprintf(out, " %.1f%% of the best sgemm at the model's shapes, "
+                    "%.1f%% of %s's (the backend in use)\n",
+                    100 * r->gflops / rf.best[t],
+                    100 * r->gflops / rf.model[gb][t],
+                    lms_gemm_backend_name(gb));
+        }
         print_split(out, r);
         fprintf(out,
                 "  instrumentation every 10 steps: %.0f vs %.0f "

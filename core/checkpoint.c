@@ -13,6 +13,7 @@
 #include "lmstab/checkpoint.h"
 #include "lmstab/fsutil.h"
 #include "outpath.h"
+#include "lmstab/host.h"
 
 uint64_t lms_tokens_hash(const int32_t *tokens, size_t n) {
     uint64_t h = 0xcbf29ce484222325ULL;
@@ -74,6 +75,9 @@ static void add_state(lms_st_writer *w, const lms_train_state *st) {
     lms_st_writer_meta(w, "recent_losses", buf);
     meta_double(w, "train_seconds", st->train_seconds);
     meta_double(w, "wall_seconds", st->wall_seconds);
+    if (st->gemm >= 0)
+        lms_st_writer_meta(w, "gemm",
+                           lms_gemm_backend_name((lms_gemm_backend)st->gemm));
 }
 
 static void add_tensors(lms_st_writer *w, const lms_model *m,
@@ -316,6 +320,13 @@ int lms_ckpt_read_state(const lms_st_file *f, lms_train_state *st,
     if (!(st->rng.inc & 1))
         return bad_value(path, "rng_inc", lms_st_meta(f, "rng_inc"),
                          "must be odd", err, errlen);
+    /* optional: checkpoints before the lmstab backend trained on OpenBLAS */
+    const char *g = lms_st_meta(f, "gemm");
+    lms_gemm_backend b = LMS_GEMM_OPENBLAS;
+    if (g && (lms_gemm_backend_parse(g, &b) != 0 || b == LMS_GEMM_AUTO))
+        return bad_value(path, "gemm", g, "must be openblas or lmstab", err,
+                         errlen);
+    st->gemm = (int)b;
     return 0;
 }
 

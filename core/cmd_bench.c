@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "lmstab/bench.h"
@@ -11,24 +12,36 @@ static void usage(FILE *f) {
         f,
         "usage: lmstab bench CONFIG [--steps N] [--warmup N] [--threads N]\n"
         "                    [--only-threads N] [--square N] [--no-roof]\n"
-        "                    [--blas-threads]\n"
+        "                    [--blas-threads] [--compare-gemm ROUNDS]\n"
         "                    [--json FILE] [--set S.K=V]... [--data FILE]\n"
         "                    [--plugin-dir DIR]\n"
         "\n"
-        "Speed of the model of CONFIG, in one process: the cblas_sgemm roof "
-        "at\n"
-        "the model's own matmul shapes and at a square size (1 thread and\n"
-        "--threads, default all online CPUs), then warm-up + timed training\n"
-        "steps with 1 thread and with --threads: tokens/s, ms/step, model\n"
-        "GFLOP/s (6 x matmul params x tokens + causal attention), MFU against\n"
-        "the roof, the time split by op kind, the cost of logging per-layer\n"
+        "Speed of the model of CONFIG, in one process: the CPU and its vector\n"
+        "extensions, warm-up + timed training steps with 1 thread and with\n"
+        "--threads (default all online CPUs): tokens/s, ms/step, model\n"
+        "GFLOP/s (6 x matmul params x tokens + causal attention); then the\n"
+        "hardware peak (register-only FMA loops per instruction set) and\n"
+        "lms_sgemm on each backend (OpenBLAS, lmstab's own) at the model's\n"
+        "matmul shapes and at a square size, threaded as the training is;\n"
+        "MFU against the fp32 peak and against the best sgemm at the model's\n"
+        "shapes, the time split by op kind, the cost of logging per-layer\n"
         "norms every 10 steps, and peak RSS against params + grads + Adam\n"
         "state + activations. Defaults: --steps 30, --warmup 5, --square "
         "2048.\n"
+        "--compare-gemm R: also train R rounds on each sgemm backend\n"
+        "(OpenBLAS, lmstab's own), alternating, and print each round's\n"
+        "tokens/s ratio.\n"
         "Threads: lms_set_threads (OpenMP loops + split sgemm, OpenBLAS at 1\n"
         "thread); --blas-threads uses OpenBLAS's own threading instead.\n"
         "Timings are wall-clock: run it on a quiet machine, or compare "
-        "ratios.\n");
+        "ratios.\n"
+        "\n"
+        "       lmstab bench --sgemm SHAPES [--threads N] [--trials N]\n"
+        "\n"
+        "lms_sgemm alone on each backend (OpenBLAS, lmstab's own), the two\n"
+        "alternating, at SHAPES = [NN|NT|TN|TT:]MxNxK[,...] (e.g.\n"
+        "NT:2048x384x128,1024x1024x1024), 1 thread and --threads; best of\n"
+        "--trials (default 5) timings of >= 0.2 s each per backend.\n");
 }
 
 static int parse_pos(const char *s, int *out) {
@@ -43,6 +56,8 @@ static int parse_pos(const char *s, int *out) {
 int lms_cmd_bench(int argc, char **argv) {
     lms_cli_common c = {0};
     lms_bench_opts o = {0};
+    const char *sgemm = NULL;
+    int trials = 5;
     for (int i = 1; i < argc; i++) {
         int n = lms_cli_common_opt(&c, argc, argv, i);
         if (n < 0)
@@ -57,6 +72,7 @@ int lms_cmd_bench(int argc, char **argv) {
                    : !strcmp(a, "--threads")      ? &o.threads
                    : !strcmp(a, "--only-threads") ? &o.only_threads
                    : !strcmp(a, "--square")       ? &o.square
+                   : !strcmp(a, "--compare-gemm") ? &o.compare_gemm
                                                   : NULL;
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
             usage(stdout);
@@ -64,6 +80,14 @@ int lms_cmd_bench(int argc, char **argv) {
         } else if (num) {
             if (i + 1 >= argc || parse_pos(argv[i + 1], num) != 0) {
                 fprintf(stderr, "lmstab bench: %s needs an integer >= 1\n", a);
+                return 2;
+            }
+            i++;
+        } else if (!strcmp(a, "--sgemm") && i + 1 < argc) {
+            sgemm = argv[++i];
+        } else if (!strcmp(a, "--trials")) {
+            if (i + 1 >= argc || parse_pos(argv[i + 1], &trials) != 0) {
+                fprintf(stderr, "lmstab bench: --trials needs an integer >= 1\n");
                 return 2;
             }
             i++;
@@ -85,6 +109,15 @@ int lms_cmd_bench(int argc, char **argv) {
             o.config_path = a;
         }
     }
+    char err[2048];
+    if (sgemm) {
+        int t = o.threads > 0 ? o.threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
+        if (lms_bench_sgemm(sgemm, t, trials, 0.2, stdout, err, sizeof err)) {
+            fprintf(stderr, "lmstab: error: %s\n", err);
+            return 2;
+        }
+        return 0;
+    }
     if (!o.config_path) {
         usage(stderr);
         return 2;
@@ -92,7 +125,6 @@ int lms_cmd_bench(int argc, char **argv) {
     o.sets = c.sets;
     o.nsets = c.nsets;
     o.plugin_dir = c.plugin_dir;
-    char err[2048];
     if (lms_bench_run(&o, stdout, err, sizeof err) != 0) {
         fprintf(stderr, "lmstab: error: %s\n", err);
         return 1;

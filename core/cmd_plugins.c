@@ -94,6 +94,7 @@ static const core_key core_keys[] = {
     {"training", "batch_size", "int", "16", "sequences per step (B); 1 to 65536"},
     {"training", "warmup_steps", "int", "100", "linear warmup: lr * (step + 1) / warmup_steps; 0 disables"},
     {"training", "schedule", "string", "cosine", "after warmup: `cosine` or `linear` down to min_lr_ratio * lr at max_steps, or `constant`"},
+    {"training", "gemm", "string", "openblas", "matmul backend: `openblas` (cblas_sgemm on fixed slabs), `lmstab` (own AVX-512/AVX2/portable kernels, all threads), or `auto` (`lmstab` when its kernels are AVX-512 and OpenBLAS's are narrower, e.g. under OPENBLAS_CORETYPE=Haswell; decided by that rule, never by timing; recorded in summary.json and checkpoints). Numbers differ between backends, never with the thread count"},
     {"training", "min_lr_ratio", "float", "0.1", "final learning rate / peak for cosine and linear; 0 to 1"},
     {"training", "weight_decay", "float", "0.1", "AdamW decoupled decay `p -= lr * wd * p`, on parameters with ndim >= 2 only; 0 to 10"},
     {"training", "beta1", "float", "0.9", "AdamW first-moment decay; 0 to 0.999999"},

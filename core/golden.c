@@ -7,6 +7,7 @@
 
 #include "lmstab/config.h"
 #include "lmstab/golden.h"
+#include "lmstab/train.h"
 #include "lmstab/model.h"
 #include "lmstab/optim.h"
 #include "lmstab/safetensors.h"
@@ -368,6 +369,10 @@ static int run(gold *g, char *err, size_t errlen) {
     }
     if (lms_model_build(&g->m, &g->cfg, g->ld, g->B, err, errlen) != 0)
         return -1;
+    lms_gemm_backend gb; /* check either backend against the reference */
+    if (lms_train_cfg_gemm(&g->cfg, &gb, err, errlen) != 0)
+        return -1;
+    lms_sgemm_set_backend(gb);
     mark_rest_used(&g->cfg);
     if (lms_config_check_unused(&g->cfg, NULL, NULL, err, errlen) != 0)
         return -1;

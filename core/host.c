@@ -12,6 +12,7 @@
 #include <omp.h>
 #endif
 
+#include "gemm.h"
 #include "lmstab/host.h"
 #include "lmstab/loader.h"
 
@@ -101,7 +102,18 @@ void lms_sgemm_slabs(int m, int n, int k, int *slabs, int *step) {
     *slabs = s == 1 ? 1 : (len + st - 1) / st;
 }
 
-/* Row-major sgemm; large products are cut into the fixed slabs of
+static lms_gemm_backend g_backend = LMS_GEMM_OPENBLAS;
+
+void lms_sgemm_set_backend(lms_gemm_backend b) {
+    g_backend = b == LMS_GEMM_AUTO ? lms_gemm_auto(NULL, 0) : b;
+}
+
+lms_gemm_backend lms_sgemm_get_backend(void) {
+    return g_backend;
+}
+
+/* Row-major sgemm. The lmstab backend splits any product over all threads
+ * (its elements do not depend on the split). OpenBLAS: large products are cut into the fixed slabs of
  * lms_sgemm_slabs (rows of C when m >= n, else columns), each a
  * single-threaded OpenBLAS call, spread over the threads. The reduction
  * over k is never split. */
@@ -113,6 +125,11 @@ void lms_sgemm(int trans_a, int trans_b, int m, int n, int k, float alpha,
     threads_init();
     if (m <= 0 || n <= 0)
         return;
+    if (g_backend == LMS_GEMM_LMSTAB) {
+        lms_gemm(g_threads, trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb,
+                 beta, c, ldc);
+        return;
+    }
     int slabs, step;
     lms_sgemm_slabs(m, n, k, &slabs, &step);
     if (slabs == 1) {

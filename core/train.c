@@ -239,6 +239,8 @@ int lms_train_run(const lms_train_opts *o, lms_train_result *r, char *err,
     if (rc == 0)
         rc = lms_job_prepare(&j, r, err, errlen);
     if (rc == 0)
+        lms_job_set_gemm(&j);
+    if (rc == 0)
         rc = lms_job_open_outputs(&j, err, errlen);
     if (rc == 0)
         rc = train_loop(&j, r, err, errlen);

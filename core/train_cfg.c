@@ -5,6 +5,18 @@
 #include "lmstab/train.h"
 #include "verdict.h"
 
+int lms_train_cfg_gemm(lms_config *c, lms_gemm_backend *out, char *err,
+                       size_t errlen) {
+    *out = LMS_GEMM_OPENBLAS;
+    lms_cfg_entry *e = lms_config_find(c, "training", "gemm");
+    if (e && lms_gemm_backend_parse(e->value, out) != 0) {
+        lms_config_errorf(e, err, errlen, "must be openblas, lmstab or auto "
+                          "(got '%s')", e->value);
+        return -1;
+    }
+    return 0;
+}
+
 int lms_train_cfg_read(lms_train_cfg *t, lms_config *c, char *err,
                        size_t errlen) {
     memset(t, 0, sizeof *t);
@@ -40,6 +52,8 @@ int lms_train_cfg_read(lms_train_cfg *t, lms_config *c, char *err,
             return -1;
         }
     }
+    if (lms_train_cfg_gemm(c, &t->gemm, err, errlen) != 0)
+        return -1;
     lms_config_has_section(c, s);
     lms_config_has_section(c, "data");
     t->train_path = lms_config_str(c, "data", "train", NULL);
@@ -54,7 +68,7 @@ const char *lms_train_accepted_keys(void *user, const char *section) {
         return "lr, max_steps, batch_size, warmup_steps, eval_every, "
                "eval_batches, seed, log_every, instrument_every, "
                "weight_decay, beta1, beta2, eps, grad_clip, min_lr_ratio, "
-               "schedule";
+               "schedule, gemm";
     if (!strcmp(section, "data"))
         return "train";
     if (!strcmp(section, "verdict"))

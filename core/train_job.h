@@ -44,6 +44,8 @@ typedef struct job {
 int lms_job_setup(job *j, char *err, size_t errlen);
 /* Seeded init, then --init-from or --resume. */
 int lms_job_prepare(job *j, lms_train_result *r, char *err, size_t errlen);
+/* lms_sgemm's backend from [training] gemm (after lms_job_prepare). */
+void lms_job_set_gemm(job *j);
 /* Output directory and metrics.csv (rank 0 only). */
 int lms_job_open_outputs(job *j, char *err, size_t errlen);
 /* Mean validation loss over the fixed validation batches (all ranks). */

@@ -137,6 +137,7 @@ int lms_job_prepare(job *j, lms_train_result *r, char *err, size_t errlen) {
     }
     memset(&j->st, 0, sizeof j->st);
     j->st.blew_up_step = -1; /* unused since [verdict] rules; kept in the checkpoint format */
+    j->st.gemm = -1;
     lms_rng_seed(&j->st.rng, (uint64_t)j->tc.seed, 0xda7a);
     lms_model_init(&j->m, (uint64_t)j->tc.seed);
     if (o->resume)
@@ -181,4 +182,16 @@ int lms_job_open_outputs(job *j, char *err, size_t errlen) {
         }
     }
     return lms_metrics_open(&j->mt, path, &j->m, err, errlen);
+}
+
+/* The run's matmul backend: [training] gemm, `auto` resolved once by its
+ * fixed rule, or on resume taken from the checkpoint, so that a resumed
+ * run keeps the arithmetic it started with wherever it resumes. */
+void lms_job_set_gemm(job *j) {
+    lms_gemm_backend b = j->tc.gemm;
+    if (b == LMS_GEMM_AUTO)
+        b = j->st.gemm >= 0 ? (lms_gemm_backend)j->st.gemm
+                            : lms_gemm_auto(NULL, 0);
+    lms_sgemm_set_backend(b);
+    j->st.gemm = (int)b;
 }

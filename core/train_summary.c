@@ -1,5 +1,6 @@
 /* The end of a training job: final evaluation, verdict, message and the
  * summary.json that marks a finished run (written atomically). */
+#include <cblas.h>
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <math.h>
@@ -8,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "gemm.h"
 #include "lmstab/dist.h"
 #include "lmstab/fsutil.h"
 #include "outpath.h"
@@ -38,6 +40,14 @@ static int write_summary(job *j, const lms_train_result *r, char *err,
     cJSON_AddNumberToObject(o, "lr", j->tc.lr);
     cJSON_AddNumberToObject(o, "seed", (double)j->tc.seed);
     cJSON_AddNumberToObject(o, "n_params", (double)j->m.n_params);
+    cJSON_AddStringToObject(o, "gemm", lms_gemm_backend_name(
+                                           (lms_gemm_backend)j->st.gemm));
+    cJSON_AddStringToObject(o, "gemm_setting",
+                            lms_gemm_backend_name(j->tc.gemm));
+    cJSON_AddStringToObject(o, "gemm_kernel",
+                            j->st.gemm == LMS_GEMM_LMSTAB
+                                ? lms_gemm_isa()
+                                : openblas_get_corename());
     cJSON_AddNumberToObject(o, "init_val_loss", r->init_loss);
     cJSON_AddNumberToObject(o, "final_train_loss", r->final_train_loss);
     cJSON_AddNumberToObject(o, "final_val_loss", r->final_val_loss);

@@ -20,3 +20,17 @@ foreach(v ${golden_variants})
   set_tests_properties(golden_${v} PROPERTIES ENVIRONMENT "OPENBLAS_NUM_THREADS=1"
     PASS_REGULAR_EXPRESSION "^.*MATCH: " FAIL_REGULAR_EXPRESSION "MISMATCH|error")
 endforeach()
+# The same checks on lmstab's own sgemm (core/gemm.c) at 2 threads.
+foreach(v ${golden_variants})
+  set(args)
+  if(v MATCHES "cap$")
+    set(args --set block.attn.score_cap.cap=1.0)
+  endif()
+  add_test(NAME golden_${v}_gemm_lmstab
+    COMMAND lmstab golden ${PROJECT_SOURCE_DIR}/configs/${v}.ini
+            ${LMS_GOLDEN_DIR}/${v}.safetensors ${args} --set training.gemm=lmstab
+            --plugin-dir ${LMS_PLUGIN_OUTPUT_DIR})
+  set_tests_properties(golden_${v}_gemm_lmstab PROPERTIES
+    ENVIRONMENT "OPENBLAS_NUM_THREADS=1;LMSTAB_THREADS=2"
+    PASS_REGULAR_EXPRESSION "^.*MATCH: " FAIL_REGULAR_EXPRESSION "MISMATCH|error")
+endforeach()

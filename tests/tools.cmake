@@ -10,3 +10,10 @@ add_test(NAME core_host_coretypes
 set_tests_properties(core_host_coretypes PROPERTIES ENVIRONMENT "${LMS_TEST_ENV}"
   WORKING_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR})
 endif()
+# lms_gemm once per narrower kernel (core_gemm runs the widest the CPU has).
+foreach(kernel avx2 generic)
+  add_test(NAME core_gemm_${kernel} COMMAND test_core_gemm)
+  set_tests_properties(core_gemm_${kernel} PROPERTIES
+    ENVIRONMENT "${LMS_TEST_ENV};LMSTAB_GEMM_KERNEL=${kernel}"
+    WORKING_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR})
+endforeach()

@@ -60,6 +60,8 @@ typedef struct lms_bench_opts {
     int blas_threading;    /* train with OpenBLAS's threads instead of
                               lms_set_threads (for comparison) */
     int square;            /* square roof size [2048] */
+    int compare_gemm;      /* > 0: train this many interleaved rounds on
+                              each lms_sgemm backend per thread setting */
     const char *json_path; /* also write the figures as JSON */
 } lms_bench_opts;
 
@@ -67,6 +69,15 @@ typedef struct lms_bench_opts {
  * all cores), train for warmup + steps steps per thread setting, and print a
  * report to out. Returns 0, or -1 with a message (config, plugin, data). */
 int lms_bench_run(const lms_bench_opts *o, FILE *out, char *err, size_t errlen);
+
+/* `lmstab bench --sgemm SPEC`: lms_sgemm's GFLOP/s on each backend
+ * (OpenBLAS, lmstab's own) at the shapes of SPEC, a comma-separated list of
+ * [NN|NT|TN|TT:]MxNxK (op(A) M x K, op(B) K x N; default NN), at 1 thread
+ * and at `threads` (lms_set_threads), the backends alternating over
+ * `trials` timings of at least min_sec each (best of each). Returns 0, or
+ * -1 with a message on a bad SPEC. */
+int lms_bench_sgemm(const char *spec, int threads, int trials, double min_sec,
+                    FILE *out, char *err, size_t errlen);
 
 #ifdef __cplusplus
 }

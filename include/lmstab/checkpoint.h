@@ -51,6 +51,8 @@ typedef struct lms_train_state {
     long nrecent;            /* losses pushed into the ring so far */
     double train_seconds;    /* time in training steps (tokens/s) */
     double wall_seconds;     /* wall time of the run so far */
+    int gemm;                /* lms_sgemm's backend (lms_gemm_backend) the
+                                run trains with; -1: not recorded */
 } lms_train_state;
 
 /* Identity of the training data, checked on resume: path as resolved,

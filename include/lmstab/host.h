@@ -6,6 +6,8 @@
 #ifndef LMSTAB_HOST_H
 #define LMSTAB_HOST_H
 
+#include <stddef.h>
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -27,11 +29,45 @@ int lms_get_threads(void);
  * scheduler sets it; not the machine's count); at least 1. */
 int lms_cpus_allowed(void);
 
-/* Row-major sgemm (the host table's sgemm): C = alpha op(A) op(B) + beta C,
- * cut into the slabs of lms_sgemm_slabs, which run on the threads. */
+/* Row-major sgemm (the host table's sgemm): C = alpha op(A) op(B) + beta C
+ * on the backend of lms_sgemm_set_backend: OpenBLAS cut into the slabs of
+ * lms_sgemm_slabs, which run on the threads, or lms_gemm on all threads. */
 void lms_sgemm(int trans_a, int trans_b, int m, int n, int k, float alpha,
                const float *a, int lda, const float *b, int ldb, float beta,
                float *c, int ldc);
+
+/*
+ * Which sgemm lms_sgemm runs (core/host.c; [training] gemm):
+ *   OPENBLAS  cblas_sgemm on the fixed slabs of lms_sgemm_slabs (default)
+ *   LMSTAB    lmstab's own kernels (core/gemm.h), split over all threads
+ *   AUTO      a setting only: resolved once by lms_gemm_auto, never by
+ *             timing, so a run's numbers never depend on machine noise
+ * The two backends round differently: a run's numbers depend on which ran
+ * (recorded in summary.json and checkpoints), never on the thread count.
+ */
+typedef enum lms_gemm_backend {
+    LMS_GEMM_OPENBLAS = 0,
+    LMS_GEMM_LMSTAB = 1,
+    LMS_GEMM_AUTO = 2
+} lms_gemm_backend;
+
+/* Selects the backend of the next lms_sgemm calls (AUTO is resolved here
+ * by lms_gemm_auto). Not thread-safe: call it between steps. */
+void lms_sgemm_set_backend(lms_gemm_backend b);
+/* The backend in use (never AUTO). */
+lms_gemm_backend lms_sgemm_get_backend(void);
+
+/* The rule behind AUTO (core/gemm_backend.c): LMSTAB when lmstab's widest
+ * kernel is AVX-512 and OpenBLAS runs narrower kernels (e.g. a machine
+ * that sets OPENBLAS_CORETYPE=Haswell on an AVX-512 CPU), else OPENBLAS.
+ * A function of the CPU and the environment only. why (may be NULL) gets a
+ * one-line reason. */
+lms_gemm_backend lms_gemm_auto(char *why, size_t len);
+
+/* "openblas", "lmstab" or "auto". */
+const char *lms_gemm_backend_name(lms_gemm_backend b);
+/* Parses one of those names: 0, or -1 when s is none of them. */
+int lms_gemm_backend_parse(const char *s, lms_gemm_backend *out);
 
 /* The slabs lms_sgemm cuts an m x n x k product into: *slabs parts of the
  * rows of C (m >= n) or of its columns, *step long each but the last. A

@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "lmstab/config.h"
+#include "lmstab/host.h"
 #include "lmstab/optim.h"
 
 #ifdef __cplusplus
@@ -22,6 +23,7 @@ typedef struct lms_train_cfg {
     long log_every;        /* metrics.csv row + progress every N steps */
     long instrument_every; /* per-layer norms/stats every N steps (0 off) */
     lms_sched_kind schedule;
+    lms_gemm_backend gemm;  /* [training] gemm, may be LMS_GEMM_AUTO */
     const char *train_path; /* data.train as written (NULL: default corpus) */
 } lms_train_cfg;
 
@@ -37,6 +39,11 @@ typedef enum lms_verdict {
 } lms_verdict;
 
 const char *lms_verdict_name(lms_verdict v);
+
+/* [training] gemm of c into *out (LMS_GEMM_OPENBLAS when absent); marks
+ * it used. -1 with "file:line: [training] gemm: ..." on a bad value. */
+int lms_train_cfg_gemm(lms_config *c, lms_gemm_backend *out, char *err,
+                       size_t errlen);
 
 /* Read and validate [training] and [data]; marks entries used. */
 int lms_train_cfg_read(lms_train_cfg *t, lms_config *c, char *err,

@@ -104,7 +104,7 @@ END_TEST
  * columns are not multiples of 16, 12, 8 or 4 (where OpenBLAS's tails
  * round differently from its full tiles). ctest runs this once per
  * OpenBLAS kernel set the CPU supports (OPENBLAS_CORETYPE). */
-START_TEST(test_sgemm_threads) {
+static void sgemm_threads(void) {
     const int shapes[][3] = {{512, 384, 128}, {2048, 128, 384}, {384, 128, 2048},
                              {111, 390, 77}, {1003, 129, 250}, {129, 1003, 250},
                              {517, 517, 19}, {250, 49, 1000}, {2, 3000, 700}};
@@ -125,8 +125,10 @@ START_TEST(test_sgemm_threads) {
                     size_t bad = 0;
                     for (size_t i = 0; i < (size_t)m * n; i++)
                         bad += memcmp(&c1[i], &ct[i], sizeof(float)) != 0;
-                    ck_assert_msg(bad == 0, "%dx%dx%d ta %d tb %d beta %d: %zu "
-                                  "elements differ between 1 and %d threads",
+                    ck_assert_msg(bad == 0, "%s: %dx%dx%d ta %d tb %d beta "
+                                  "%d: %zu elements differ between 1 and %d "
+                                  "threads", lms_gemm_backend_name(
+                                      lms_sgemm_get_backend()),
                                   m, n, k, ta, tb, bt, bad, t);
                 }
                 free(a);
@@ -136,6 +138,20 @@ START_TEST(test_sgemm_threads) {
             }
     lms_set_threads(1);
 }
+
+START_TEST(test_sgemm_threads) {
+    sgemm_threads();
+}
+END_TEST
+
+/* The same through lms_sgemm on lmstab's own backend (all threads, no
+ * slabs). */
+START_TEST(test_sgemm_threads_lmstab) {
+    lms_sgemm_set_backend(LMS_GEMM_LMSTAB);
+    ck_assert_int_eq(lms_sgemm_get_backend(), LMS_GEMM_LMSTAB);
+    sgemm_threads();
+    lms_sgemm_set_backend(LMS_GEMM_OPENBLAS);
+}
 END_TEST
 
 int main(void) {
@@ -144,6 +160,7 @@ int main(void) {
     tcase_add_test(tc, test_host_parallel_for);
     tcase_add_test(tc, test_sgemm_slabs);
     tcase_add_test(tc, test_sgemm_threads);
+    tcase_add_test(tc, test_sgemm_threads_lmstab);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

@@ -10,11 +10,12 @@ STEPS=150
 exec_train() { exec "$LMSTAB" train "$CFG" $TINY --set training.max_steps=$STEPS --plugin-dir "$PLUGINS" \
           --data "$TMP/corpus.txt" --checkpoint-every 20 --quiet "$@"; }
 train() { (exec_train "$@"); }
-same_run() { # dir: compare with the uninterrupted run in $TMP/ref
-    cut -d, -f1-5,8- "$TMP/ref/metrics.csv" > "$TMP/a.csv"
+same_run() { # dir [ref]: compare with the uninterrupted run in ref ($TMP/ref)
+    ref=${2:-$TMP/ref}
+    cut -d, -f1-5,8- "$ref/metrics.csv" > "$TMP/a.csv"
     cut -d, -f1-5,8- "$1/metrics.csv" > "$TMP/b.csv"
     cmp -s "$TMP/a.csv" "$TMP/b.csv" || { diff "$TMP/a.csv" "$TMP/b.csv" | head >&2; fail "$1: metrics differ"; }
-    data_of "$TMP/ref/checkpoint.safetensors" > "$TMP/a.bin"
+    data_of "$ref/checkpoint.safetensors" > "$TMP/a.bin"
     data_of "$1/checkpoint.safetensors" > "$TMP/b.bin"
     [ -s "$TMP/a.bin" ] || fail "empty checkpoint data"
     cmp -s "$TMP/a.bin" "$TMP/b.bin" || fail "$1: final parameters/moments differ"
@@ -77,4 +78,21 @@ v0=$(sed -n 2p "$TMP/init/metrics.csv" | cut -d, -f4)
 vf=$(sed -n 's/.*"final_val_loss":[[:space:]]*\([0-9.e+-]*\).*/\1/p' "$TMP/ref/summary.json")
 awk -v a="$v0" -v b="$vf" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(d < 1e-5) }' \
     || fail "--init-from: step-0 val loss $v0 != final val loss $vf of the source run"
+
+# 7. training.gemm = auto is decided once and recorded in the checkpoint: a
+#    run started where the rule picks lmstab's kernels (OpenBLAS pinned to
+#    its AVX2 kernels on an AVX-512 CPU) and resumed where it would pick
+#    OpenBLAS (its AVX-512 kernels) continues on lmstab's, bit for bit.
+if sh "$SRC/tests/tools/coretypes.sh" | grep -qx SkylakeX; then
+    OPENBLAS_CORETYPE=Haswell train --out "$TMP/auto_ref" --set training.gemm=auto \
+        || fail "gemm=auto run failed"
+    grep -q '"gemm":[[:space:]]*"lmstab"' "$TMP/auto_ref/summary.json" \
+        || fail "gemm=auto under OpenBLAS's Haswell kernels did not pick lmstab"
+    OPENBLAS_CORETYPE=Haswell train --out "$TMP/auto" --set training.gemm=auto --stop-after 47 2>/dev/null
+    OPENBLAS_CORETYPE=SkylakeX train --resume "$TMP/auto" --set training.gemm=auto \
+        || fail "resume of the gemm=auto run failed"
+    grep -q '"gemm":[[:space:]]*"lmstab"' "$TMP/auto/summary.json" \
+        || fail "the resumed gemm=auto run switched backend"
+    same_run "$TMP/auto" "$TMP/auto_ref"
+fi
 echo "ok"

@@ -94,4 +94,26 @@ for ct in $(sh "$SRC/tests/tools/coretypes.sh"); do
     same "baseline.$ct" 2 3
     same "ragged.$ct" 2 3
 done
+unset OPENBLAS_CORETYPE
+
+# lmstab's own sgemm (training.gemm = lmstab), which splits every product
+# over all threads: its widest kernel at 1/2/3 threads, the portable one at
+# 1/3 (test_gemm checks every kernel at the product level)
+for k in avx512 generic; do
+    export LMSTAB_GEMM_KERNEL=$k
+    ts="2 3"; [ "$k" = generic ] && ts=3
+    for t in 1 $ts; do
+        # shellcheck disable=SC2086
+        run "gemm.$k" qkv_norm $t $RAGGED --set training.gemm=lmstab
+    done
+    # shellcheck disable=SC2086
+    same "gemm.$k" $ts
+done
+unset LMSTAB_GEMM_KERNEL
+# ... and the run says which backend and kernel it trained with
+"$LMSTAB" train "$SRC/configs/qkv_norm.ini" $RAGGED --set training.max_steps=2 \
+    --set training.gemm=lmstab --plugin-dir "$PLUGINS" --data "$TMP/corpus.txt" \
+    --out "$TMP/gemm.summary" --quiet || fail "training.gemm=lmstab run failed"
+grep -q '"gemm":[[:space:]]*"lmstab"' "$TMP/gemm.summary/summary.json" \
+    || fail "summary.json does not record training.gemm=lmstab"
 echo "ok"
