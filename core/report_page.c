@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "lmstab/config.h"
+#include "lmstab/fsutil.h"
 #include "lmstab/sweep.h"
 #include "report_internal.h"
 #include "sweep_internal.h"
@@ -18,14 +19,12 @@ static cJSON *first_summary(const lms_sweep *s) {
             lms_sweep_run_dir(s->out_dir, s->variants[v], s->lrs[k], s->seeds[0],
                               dir, sizeof dir);
             snprintf(path, sizeof path, "%s/summary.json", dir);
-            FILE *f = fopen(path, "rb");
-            if (!f)
+            char err[512], *buf = lms_read_file(path, LMS_SUMMARY_MAX_BYTES,
+                                                NULL, err, sizeof err);
+            if (!buf)
                 continue;
-            static char buf[1 << 18];
-            size_t n = fread(buf, 1, sizeof buf - 1, f);
-            fclose(f);
-            buf[n] = '\0';
             cJSON *o = cJSON_Parse(buf);
+            free(buf);
             if (o)
                 return o;
         }

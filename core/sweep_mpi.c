@@ -79,7 +79,11 @@ static int next_run(coord *c, pending *out) {
     static pending todo[4096];
     if (c->failed)
         return 0;
-    int n = lms_sweep_needed(c->s, todo, 4096);
+    int n = lms_sweep_needed(c->s, todo, 4096, c->err, c->errlen);
+    if (n < 0) {
+        c->failed = 1;
+        return 0;
+    }
     for (int i = 0; i < n; i++)
         if (!taken(c, &todo[i])) {
             *out = todo[i];

@@ -23,20 +23,21 @@ void lms_sweep_run_dir(const char *out, const char *variant, double lr,
     snprintf(buf, n, "%s/%s/lr_%.4g/seed_%ld", out, variant, lr, seed);
 }
 
-/* Verdict of a finished run ("converged", ...) or NULL if not finished. */
-int lms_sweep_read_summary(const char *run_dir, lms_run_summary *rs) {
+int lms_sweep_read_summary(const char *run_dir, lms_run_summary *rs,
+                           char *err, size_t errlen) {
     char path[4300];
     snprintf(path, sizeof path, "%s/summary.json", run_dir);
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return -1;
-    char buf[1 << 16];
-    size_t n = fread(buf, 1, sizeof buf - 1, f);
-    fclose(f);
-    buf[n] = '\0';
+    char *buf = lms_read_file(path, LMS_SUMMARY_MAX_BYTES, NULL, err, errlen);
+    if (!buf)
+        return errno == ENOENT ? 1 : -1;
     cJSON *o = cJSON_Parse(buf);
-    if (!o)
+    free(buf);
+    if (!cJSON_IsObject(o)) {
+        cJSON_Delete(o);
+        snprintf(err, errlen, "%s: not valid JSON (a torn or edited file? "
+                 "delete it to run this run again)", path);
         return -1;
+    }
     memset(rs, 0, sizeof *rs);
     cJSON *v = cJSON_GetObjectItemCaseSensitive(o, "verdict");
     snprintf(rs->verdict, sizeof rs->verdict, "%s",
@@ -64,7 +65,8 @@ int lms_sweep_read_summary(const char *run_dir, lms_run_summary *rs) {
 /* Runs still needed: seed 0 on the whole grid; once a variant's grid is
  * known, `boundary_seeds` seeds on its last stable and first unstable LR
  * (stable = every finished seed converged), repeated as the boundary moves. */
-int lms_sweep_needed(const lms_sweep *s, pending *out, int max) {
+int lms_sweep_needed(const lms_sweep *s, pending *out, int max, char *err,
+                     size_t errlen) {
     int n = 0;
     char dir[4300];
     lms_run_summary rs;
@@ -75,7 +77,10 @@ int lms_sweep_needed(const lms_sweep *s, pending *out, int max) {
             for (int si = 0; si < s->n_seeds; si++) {
                 lms_sweep_run_dir(s->out_dir, s->variants[v], s->lrs[k],
                                   s->seeds[si], dir, sizeof dir);
-                if (lms_sweep_read_summary(dir, &rs) == 0)
+                int r = lms_sweep_read_summary(dir, &rs, err, errlen);
+                if (r < 0)
+                    return -1;
+                if (r == 0)
                     ok[k] &= !strcmp(rs.verdict, "converged");
                 else if (si == 0) {
                     missing = 1;
@@ -96,7 +101,10 @@ int lms_sweep_needed(const lms_sweep *s, pending *out, int max) {
             for (int si = 1; si < s->boundary_seeds; si++) {
                 lms_sweep_run_dir(s->out_dir, s->variants[v], s->lrs[cells[c]],
                                   s->seeds[si], dir, sizeof dir);
-                if (lms_sweep_read_summary(dir, &rs) != 0 && n < max)
+                int r = lms_sweep_read_summary(dir, &rs, err, errlen);
+                if (r < 0)
+                    return -1;
+                if (r > 0 && n < max)
                     out[n++] = (pending){v, cells[c], si};
             }
         }
@@ -223,10 +231,11 @@ void lms_sweep_report_done(const lms_sweep *s, const pending *p, double secs,
     if (quiet)
         return;
     char dir[4300];
+    char err[512];
     lms_run_summary rs;
     lms_sweep_run_dir(s->out_dir, s->variants[p->v], s->lrs[p->k],
                       s->seeds[p->s], dir, sizeof dir);
-    if (lms_sweep_read_summary(dir, &rs) != 0)
+    if (lms_sweep_read_summary(dir, &rs, err, sizeof err) != 0)
         return;
     fprintf(stderr, "[%3d] %-12s lr %-9.4g seed %-3ld %-9s val %.4f  (%.0f s)\n",
             done, s->variants[p->v], s->lrs[p->k], s->seeds[p->s],
@@ -297,7 +306,11 @@ int lms_sweep_run(lms_sweep *s, const char *exe, int quiet, char *err,
                      stopped == SIGINT ? "SIGINT" : "SIGTERM");
             failed = 1;
         }
-        int n = failed ? 0 : lms_sweep_needed(s, todo, 4096);
+        int n = failed ? 0 : lms_sweep_needed(s, todo, 4096, err, errlen);
+        if (n < 0) {
+            failed = 1;
+            n = 0;
+        }
         for (int i = 0; i < n && running < s->jobs; i++) {
             if (is_running(sl, s->jobs, &todo[i]))
                 continue;
