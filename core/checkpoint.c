@@ -384,13 +384,9 @@ int lms_ckpt_config(lms_config *c, const lms_st_file *f, const char *path,
 
 int lms_ckpt_truncate_metrics(const char *path, long step, char *err,
                               size_t errlen) {
-    FILE *fp = fopen(path, "rb");
-    if (!fp) {
-        if (errno == ENOENT)
-            return 1;
-        snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
-        return -1;
-    }
+    FILE *fp = lms_fopen_regular(path, err, errlen);
+    if (!fp)
+        return errno == ENOENT ? 1 : -1;
     char *out = NULL, *line = NULL;
     size_t outlen = 0, cap = 0;
     FILE *mem = open_memstream(&out, &outlen);

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "lmstab/config.h"
+#include "lmstab/fsutil.h"
 
 typedef struct reader_state {
     const char *text; /* remaining input */
@@ -185,36 +186,10 @@ int lms_config_load_string(lms_config *c, const char *text, const char *origin,
 int lms_config_load(lms_config *c, const char *path, char *err,
                     size_t errlen) {
     memset(c, 0, sizeof *c);
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+    size_t n;
+    char *buf = lms_read_file(path, LMS_CFG_MAX_BYTES, &n, err, errlen);
+    if (!buf)
         return -1;
-    }
-    size_t cap = 4096, n = 0;
-    char *buf = malloc(cap);
-    size_t got;
-    while (buf && (got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
-        n += got;
-        if (n + 1 == cap) {
-            char *nb = cap > (64u << 20) ? NULL : realloc(buf, cap * 2);
-            if (!nb) {
-                free(buf);
-                buf = NULL;
-                break;
-            }
-            buf = nb;
-            cap *= 2;
-        }
-    }
-    int rerr = ferror(f);
-    fclose(f);
-    if (!buf || rerr) {
-        free(buf);
-        snprintf(err, errlen, "%s: cannot read (too large or I/O error)",
-                 path);
-        return -1;
-    }
-    buf[n] = '\0';
     if (strlen(buf) != n) {
         free(buf);
         snprintf(err, errlen, "%s: contains a NUL byte (not a text file?)",

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "lmstab/fsutil.h"
 #include "lmstab/loader.h"
 
 #ifndef LMS_PLUGIN_INSTALL_DIR
@@ -183,6 +184,11 @@ int lms_loader_open_path(lms_loader *ld, const char *path, const char *name,
                  LMS_MAX_LOADED);
         return -1;
     }
+    /* dlopen would block for ever on a FIFO: check the file first */
+    int fd = lms_open_regular(path, NULL, err, errlen);
+    if (fd < 0)
+        return -1;
+    close(fd);
     dlerror();
     void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
     if (!h) {

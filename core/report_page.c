@@ -269,7 +269,7 @@ int lms_report_page(const char *dir, const lms_sweep *s, const int *stable,
     cJSON_Delete(sum);
     fprintf(f, "## Results\n\n");
     snprintf(path, sizeof path, "%s/table.md", dir);
-    FILE *t = fopen(path, "r");
+    FILE *t = lms_fopen_regular(path, err, errlen);
     if (t) {
         char line[8192];
         while (fgets(line, sizeof line, t))
@@ -281,7 +281,7 @@ int lms_report_page(const char *dir, const lms_sweep *s, const int *stable,
     emit_figures(f, s, stable, bad, plots_ok);
     fclose(f);
     snprintf(path, sizeof path, "%s/report.md", dir);
-    FILE *in = fopen(path, "r");
+    FILE *in = lms_fopen_regular(path, err, errlen);
     snprintf(path, sizeof path, "%s/report.html", dir);
     FILE *o = fopen(path, "w");
     if (!in || !o) {

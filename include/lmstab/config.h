@@ -14,6 +14,7 @@ extern "C" {
 #endif
 
 #define LMS_CFG_MAX_LINE 1024 /* longer lines are an error, never truncated */
+#define LMS_CFG_MAX_BYTES ((size_t)64 << 20) /* largest config file read */
 
 typedef struct lms_cfg_entry {
     char *section;

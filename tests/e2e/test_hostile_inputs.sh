@@ -85,5 +85,22 @@ mkdir "$TMP/adir"
 expect_error "$TMP/adir" "$LMSTAB" train "$CFG" $T --plugin-dir "$PLUGINS" --data "$TMP/adir" --out "$TMP/o" --quiet
 head -c 40 "$TMP/corpus.txt" > "$TMP/tiny.txt"
 expect_error "tiny.txt" "$LMSTAB" train "$CFG" $T --plugin-dir "$PLUGINS" --data "$TMP/tiny.txt" --out "$TMP/o" --quiet
+# --- FIFOs and devices: refused at once (opened without blocking) -----------
+mkfifo "$TMP/fifo"
+K="timeout -s KILL 20"
+krun() { $K "$LMSTAB" train "$@" --plugin-dir "$PLUGINS" --data "$TMP/corpus.txt" --quiet; }
+fifo_err="$TMP/fifo: not a regular file (a FIFO)"
+expect_error "$fifo_err" $K "$LMSTAB" train "$CFG" $T --plugin-dir "$PLUGINS" --data "$TMP/fifo" --out "$TMP/o" --quiet
+expect_error "/dev/null: not a regular file (a character device)" $K "$LMSTAB" train "$CFG" $T --plugin-dir "$PLUGINS" --data /dev/null --out "$TMP/o" --quiet
+expect_error "$fifo_err" $K "$LMSTAB" train "$TMP/fifo" --plugin-dir "$PLUGINS" --data "$TMP/corpus.txt" --out "$TMP/o" --quiet
+expect_error "$fifo_err" krun "$CFG" $T --init-from "$TMP/fifo" --out "$TMP/o"
+expect_error "$fifo_err" $K "$LMSTAB" sweep "$TMP/fifo"
+expect_error "$fifo_err" $K "$LMSTAB" sample "$TMP/fifo"
+rm -rf "$TMP/res"; mkdir "$TMP/res"; mkfifo "$TMP/res/checkpoint.safetensors"
+expect_error "checkpoint.safetensors: not a regular file (a FIFO)" krun "$CFG" $T --resume "$TMP/res"
+rm -rf "$TMP/res"; mkdir "$TMP/res"; cp "$ck" "$TMP/res/"; mkfifo "$TMP/res/metrics.csv"
+expect_error "metrics.csv: not a regular file (a FIFO)" krun "$CFG" $T --resume "$TMP/res"
+mkdir "$TMP/fifo_plugins"; mkfifo "$TMP/fifo_plugins/lms_gelu.so"
+expect_error "lms_gelu.so: not a regular file (a FIFO)" $K "$LMSTAB" train "$CFG" $T --plugin-dir "$TMP/fifo_plugins" --data "$TMP/corpus.txt" --out "$TMP/o" --quiet
 [ ! -e "$TMP/o" ] || fail "an output directory was left behind by a failed run"
 echo "ok"
