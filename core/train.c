@@ -191,8 +191,12 @@ static int train_loop(job *j, lms_train_result *r, char *err, size_t errlen) {
             track_blowup(j, step, loss);
         if (row.instrumented)
             collect_inst(j);
-        if (log || div)
-            lms_metrics_write(&j->mt, &row, j->inst, j->n_inst);
+        /* a row that cannot be written stops the run at once (every rank:
+         * the flag rides on the stop vote below) */
+        int wbad = (log || div) && lms_metrics_write(&j->mt, &row, j->inst,
+                                                     j->n_inst, err, errlen) != 0;
+        if (wbad && (j->nranks == 1 || div))
+            return -1;
         if ((tty && log) || div || (!tty && step % (tc->log_every * 20) == 0))
             progress(j, step + 1, loss, lr, row.tokens_per_sec, row.elapsed, !tty);
         if (div) {
@@ -203,9 +207,15 @@ static int train_loop(job *j, lms_train_result *r, char *err, size_t errlen) {
         st->wall_seconds = lms_job_now() - t_start;
         int stop = stop_requested(j);
         if (j->nranks > 1) { /* all ranks stop at the same step, or none */
-            double sv = stop;
-            lms_dist_max_doubles(&sv, 1);
-            stop = (int)sv;
+            double sv[2] = {stop, wbad};
+            lms_dist_max_doubles(sv, 2);
+            stop = (int)sv[0];
+            if (sv[1] != 0) {
+                if (!wbad)
+                    snprintf(err, errlen, "rank 0 could not write metrics.csv "
+                             "(see its message)");
+                return -1;
+            }
         }
         int every = j->o->checkpoint_every > 0 &&
                     st->step % j->o->checkpoint_every == 0;

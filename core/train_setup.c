@@ -164,13 +164,7 @@ int lms_job_open_outputs(job *j, char *err, size_t errlen) {
         if (rc < 0)
             return -1;
         if (rc == 0) {
-            memset(&j->mt, 0, sizeof j->mt);
-            if (!(j->mt.f = fopen(path, "a"))) {
-                snprintf(err, errlen, "%s: cannot append: %s", path,
-                         strerror(errno));
-                return -1;
-            }
-            return 0;
+            return lms_metrics_append(&j->mt, path, err, errlen);
         }
     }
     return lms_metrics_open(&j->mt, path, &j->m, err, errlen);
