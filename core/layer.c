@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "lmstab/layer.h"
+#include "sizecalc.h"
 
 void lms_keys_list(const lms_descriptor *d, char *out, size_t outlen) {
     size_t n = 0;
@@ -111,7 +112,7 @@ int lms_layer_attach(lms_layer *L, const char *slot, lms_layer *child,
 static size_t decl_numel(const lms_param_decl *p) {
     size_t n = 1;
     for (int i = 0; i < p->ndim; i++)
-        n *= (size_t)p->shape[i];
+        n = lms_sz_mul(n, (size_t)p->shape[i]);
     return n;
 }
 
@@ -132,6 +133,15 @@ int lms_layer_plan(lms_layer *L, const lms_model_info *mi, size_t rows,
         L->plan.n_params > LMS_MAX_PARAMS || L->plan.n_stats < 0 ||
         L->plan.n_stats > LMS_MAX_STATS) {
         snprintf(err, errlen, "plugin '%s' returned an invalid plan", d->name);
+        return -1;
+    }
+    if (L->plan.cache_floats > LMS_PLAN_MAX_FLOATS ||
+        L->plan.scratch_floats > LMS_PLAN_MAX_FLOATS) {
+        int cache = L->plan.cache_floats > LMS_PLAN_MAX_FLOATS;
+        snprintf(err, errlen, "plugin '%s' asks for %zu %s floats (more than "
+                 "the limit of %zu)", d->name,
+                 cache ? L->plan.cache_floats : L->plan.scratch_floats,
+                 cache ? "cache" : "scratch", (size_t)LMS_PLAN_MAX_FLOATS);
         return -1;
     }
     for (int i = 0; i < L->plan.n_params; i++) {
@@ -161,10 +171,10 @@ int lms_layer_plan(lms_layer *L, const lms_model_info *mi, size_t rows,
 size_t lms_layer_param_floats(const lms_layer *L) {
     size_t n = 0;
     for (int i = 0; i < L->plan.n_params; i++)
-        n += L->param_numel[i];
+        n = lms_sz_add(n, L->param_numel[i]);
     for (int i = 0; i < LMS_MAX_CHILDREN; i++)
         if (L->children[i])
-            n += lms_layer_param_floats(L->children[i]);
+            n = lms_sz_add(n, lms_layer_param_floats(L->children[i]));
     return n;
 }
 
@@ -172,7 +182,7 @@ size_t lms_layer_cache_floats(const lms_layer *L) {
     size_t n = L->plan.cache_floats;
     for (int i = 0; i < LMS_MAX_CHILDREN; i++)
         if (L->children[i])
-            n += lms_layer_cache_floats(L->children[i]);
+            n = lms_sz_add(n, lms_layer_cache_floats(L->children[i]));
     return n;
 }
 
@@ -180,7 +190,7 @@ size_t lms_layer_scratch_floats(const lms_layer *L) {
     size_t n = L->plan.scratch_floats;
     for (int i = 0; i < LMS_MAX_CHILDREN; i++)
         if (L->children[i])
-            n += lms_layer_scratch_floats(L->children[i]);
+            n = lms_sz_add(n, lms_layer_scratch_floats(L->children[i]));
     return n;
 }
 

@@ -8,6 +8,7 @@
 #include "bigalloc.h"
 #include "lmstab/model.h"
 #include "lmstab/rng.h"
+#include "sizecalc.h"
 
 static const char *const branch_keys[] = {"attn", "mlp"};
 #define N_BRANCH_KEYS 2
@@ -285,8 +286,8 @@ typedef struct sizes { size_t params, cache, scratch, stats; } sizes;
 static void size_layer(lms_layer *L, const char *prefix, void *user) {
     (void)prefix;
     sizes *s = user;
-    s->params += lms_layer_param_floats(L);
-    s->cache += lms_layer_cache_floats(L);
+    s->params = lms_sz_add(s->params, lms_layer_param_floats(L));
+    s->cache = lms_sz_add(s->cache, lms_layer_cache_floats(L));
     size_t sc = lms_layer_scratch_floats(L);
     if (sc > s->scratch)
         s->scratch = sc;
@@ -340,21 +341,53 @@ static float *take(float **cursor, size_t n) {
     return p;
 }
 
+/* Float counts of the parameter and activation arenas, overflow-checked:
+ * -1 and a message naming the dimensions when they do not fit a size_t. */
+static int arena_sizes(lms_model *m, const sizes *s, size_t *nact,
+                       char *err, size_t errlen) {
+    const size_t C = m->mi.d_model, V = m->mi.vocab, Tm = m->mi.context;
+    const size_t BT = lms_sz_mul((size_t)m->mi.batch, Tm);
+    const size_t VC = lms_sz_mul(V, C);
+    size_t emb = lms_sz_add(lms_sz_add(VC, lms_sz_mul(Tm, C)), m->tied ? 0 : VC);
+    m->n_params = lms_sz_add(emb, s->params);
+    size_t nresid = (size_t)m->mi.n_layer * m->n_branches + 1;
+    size_t n = lms_sz_mul(lms_sz_mul(nresid, BT), C);
+    n = lms_sz_add(n, lms_sz_mul(BT, C));
+    n = lms_sz_add(n, lms_sz_mul(3, lms_sz_mul(BT, V)));
+    n = lms_sz_add(n, lms_sz_mul(2, BT));
+    for (int l = 0; l < m->mi.n_layer; l++)
+        for (int b = 0; b < m->n_branches; b++)
+            for (int i = 0; i < m->blocks[l].br[b].n_ops; i++)
+                n = lms_sz_add(n, lms_sz_mul(BT, (size_t)m->blocks[l].br[b].ops[i].out_cols));
+    n = lms_sz_add(lms_sz_add(n, s->cache), lms_sz_add(s->scratch, s->stats));
+    /* gradients */
+    n = lms_sz_add(n, lms_sz_mul(2, lms_sz_mul(BT, C)));
+    n = lms_sz_add(n, lms_sz_mul(2, lms_sz_mul(BT, m->max_cols)));
+    n = lms_sz_add(n, lms_sz_mul(BT, V));
+    *nact = n;
+    /* the optimizer holds 2 more copies of the parameters: 4 in all */
+    if (n > SIZE_MAX / sizeof(float) ||
+        m->n_params > SIZE_MAX / (4 * sizeof(float))) {
+        snprintf(err, errlen, "[model]: the model's size overflows a 64-bit "
+                 "byte count (vocab_size %d, context %d, d_model %d, n_layer "
+                 "%d, batch_size %d%s): make it smaller", m->mi.vocab,
+                 m->mi.context, m->mi.d_model, m->mi.n_layer, m->mi.batch,
+                 s->cache == SIZE_MAX || s->params == SIZE_MAX
+                     ? ", and the plugins' parameters or caches" : "");
+        return -1;
+    }
+    return 0;
+}
+
 static int allocate(lms_model *m, char *err, size_t errlen) {
     const size_t C = m->mi.d_model, V = m->mi.vocab, Tm = m->mi.context;
     const size_t BT = (size_t)m->mi.batch * Tm;
     sizes s = {0, 0, 0, 0};
     for_each_layer(m, size_layer, &s);
-    size_t emb = V * C + Tm * C + (m->tied ? 0 : V * C);
-    m->n_params = emb + s.params;
+    size_t nact;
+    if (arena_sizes(m, &s, &nact, err, errlen) != 0)
+        return -1;
     size_t nresid = (size_t)m->mi.n_layer * m->n_branches + 1;
-    size_t nact = nresid * BT * C + BT * C + 3 * BT * V + 2 * BT;
-    for (int l = 0; l < m->mi.n_layer; l++)
-        for (int b = 0; b < m->n_branches; b++)
-            for (int i = 0; i < m->blocks[l].br[b].n_ops; i++)
-                nact += BT * (size_t)m->blocks[l].br[b].ops[i].out_cols;
-    nact += s.cache + s.scratch + s.stats;
-    nact += 2 * BT * C + 2 * BT * m->max_cols + BT * V; /* gradients */
     size_t ntensors = 3;
     for_each_layer(m, count_layer, &ntensors);
     m->params = lms_big_floats(m->n_params);
@@ -366,7 +399,8 @@ static int allocate(lms_model *m, char *err, size_t errlen) {
     if (!m->params || !m->grads || !m->acts || !m->tensors || !m->x || !m->y) {
         snprintf(err, errlen, "out of memory: model needs %.1f MiB of "
                  "activations and %.1f MiB of parameters",
-                 nact * 4.0 / 1048576, m->n_params * 8.0 / 1048576);
+                 (double)nact * 4.0 / 1048576,
+                 (double)m->n_params * 8.0 / 1048576);
         return -1;
     }
     float *pc = m->params, *gc = m->grads, *ac = m->acts;

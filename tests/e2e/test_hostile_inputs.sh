@@ -35,7 +35,12 @@ if [ -n "${LMS_BAD_PLUGIN_DIR:-}" ]; then
     expect_error "lms_bad_null_hook.so: descriptor has a NULL 'backward'" bad bad_null_hook
     expect_error "[block.act] plugin: invalid plugin name 'Gelu'" bad Gelu
     expect_error "[block.act] plugin: invalid plugin name 'a/b'" bad 'a\/b'
+    # a plan whose cache would wrap the arena's size (trained with rc 0)
+    expect_error ":$(lineof '^plugin = gelu' "$CFG"): [block.act] plugin: plugin 'bad_huge_cache' asks for 9223372036854775807 cache floats (more than the limit of 1152921504606846976)" bad bad_huge_cache
 fi
+# every dimension at its maximum: the byte count must not wrap
+expect_error "[model]: the model's size overflows a 64-bit byte count (vocab_size 1048576, context 65536, d_model 65536, n_layer 1024, batch_size 65536" \
+    run "$CFG" --set model.vocab_size=1048576 --set model.context=65536 --set model.d_model=65536 --set model.n_layer=1024 --set model.n_head=1024 --set training.batch_size=65536 --out "$TMP/o"
 
 # --- checkpoints ----------------------------------------------------------------
 # le64 N: N as 8 little-endian bytes.
