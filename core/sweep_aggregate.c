@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "lmstab/fsutil.h"
+#include "lmstab/loader.h"
 #include "lmstab/sweep.h"
 #include "sweep_internal.h"
 
@@ -51,9 +52,17 @@ int lms_sweep_load_manifest(const char *dir, lms_sweep *s, char *err,
     }
     snprintf(s->out_dir, sizeof s->out_dir, "%s", dir);
     cJSON *it;
-    cJSON_ArrayForEach(it, v) if (s->n_variants < LMS_SWEEP_MAX_VARIANTS &&
-                                  cJSON_IsString(it))
+    cJSON_ArrayForEach(it, v) {
+        /* the names become paths: the same rule as in the sweep file */
+        if (!cJSON_IsString(it) || !lms_plugin_name_valid(it->valuestring) ||
+            s->n_variants == LMS_SWEEP_MAX_VARIANTS) {
+            snprintf(err, errlen, "%s: malformed sweep.json (variant '%s')",
+                     path, cJSON_IsString(it) ? it->valuestring : "?");
+            cJSON_Delete(o);
+            return -1;
+        }
         snprintf(s->variants[s->n_variants++], 64, "%s", it->valuestring);
+    }
     int ci = 0;
     cJSON_ArrayForEach(it, c) if (ci < s->n_variants && cJSON_IsString(it))
         snprintf(s->configs[ci++], 4096, "%s", it->valuestring);

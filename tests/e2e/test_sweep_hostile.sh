@@ -4,12 +4,12 @@
 . "$(dirname "$0")/lib.sh"
 make_corpus "$TMP/corpus.txt"
 mkdir "$TMP/cfg"
-# sweep_ini OUT VARIANTS: a one-cell sweep of tiny runs
+# sweep_ini OUT VARIANTS [CONFIGS_DIR]: a one-cell sweep of tiny runs
 sweep_ini() {
     cat <<EOT
 [sweep]
 variants = $2
-configs_dir = $TMP/cfg
+configs_dir = ${3:-$TMP/cfg}
 lr_min = 0.01
 lr_max = 0.01
 seeds = 1
@@ -57,4 +57,21 @@ rm -f "$sum"; mkfifo "$sum"
 expect_error "$sum: not a regular file (a FIFO)" timeout 20 "$LMSTAB" sweep --aggregate "$TMP/big"
 rm -f "$sum"; cp "$TMP/good.json" "$sum"
 "$LMSTAB" sweep --aggregate "$TMP/big" > /dev/null 2>&1 || fail "aggregate of a repaired sweep failed"
+# --- variant names become directories: no paths, no repeats ----------------
+mkdir -p "$TMP/a/b/cfg" "$TMP/a/esc"
+cp "$SRC/configs/baseline.ini" "$TMP/a/esc/tiny.ini"
+cp "$SRC/configs/baseline.ini" "$TMP/cfg/tiny.ini"
+sweep_ini "$TMP/a/b/out" "tiny, ../../esc/tiny" "$TMP/a/b/cfg" > "$TMP/esc.ini"
+expect_error "esc.ini:2: [sweep] variants: invalid variant name '../../esc/tiny': names match [a-z][a-z0-9_]{0,31}" sweep "$TMP/esc.ini"
+[ ! -e "$TMP/a/esc/tiny" ] && [ ! -e "$TMP/a/b/out" ] || fail "a run directory was created for an escaping variant"
+for bad in Tiny "ti/ny" "a..b" "x$(printf '%040d' 0)"; do
+    sweep_ini "$TMP/o" "$bad" > "$TMP/bad.ini"
+    expect_error "invalid variant name '$bad'" sweep "$TMP/bad.ini"
+done
+sweep_ini "$TMP/dup" "tiny, big, tiny" > "$TMP/dup.ini"
+expect_error "dup.ini:2: [sweep] variants: variant 'tiny' is listed twice" sweep "$TMP/dup.ini"
+[ ! -e "$TMP/dup" ] || fail "a sweep with a repeated variant started"
+# a crafted manifest cannot lead --aggregate outside the sweep either
+sed 's|"big"|"../../x"|' "$TMP/big/sweep.json" > "$TMP/m.json" && mv "$TMP/m.json" "$TMP/big/sweep.json"
+expect_error "sweep.json: malformed sweep.json (variant '../../x')" "$LMSTAB" sweep --aggregate "$TMP/big"
 echo ok
