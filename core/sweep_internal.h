@@ -33,9 +33,12 @@ struct lms_sweep;
  * and a message when a run's summary.json is unreadable. */
 int lms_sweep_needed(const struct lms_sweep *s, pending *out, int max,
                      char *err, size_t errlen);
-/* Start one run as a child process (its own dir, log, 1 BLAS thread). */
+/* Start one run as a child process (its own dir, log, 1 BLAS thread),
+ * which gets SIGTERM (checkpoint and stop) if the sweep dies. -1 and a
+ * message when it cannot start, e.g. the run's directory is locked by a
+ * run still going (of an earlier, killed sweep). */
 pid_t lms_sweep_launch(const struct lms_sweep *s, const char *exe,
-                       const pending *p);
+                       const pending *p, char *err, size_t errlen);
 void lms_sweep_report_done(const struct lms_sweep *s, const pending *p,
                            double secs, int done, int quiet);
 int lms_sweep_write_manifest(const struct lms_sweep *s, char *err,

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -16,6 +17,7 @@
 #include "lmstab/dist.h"
 #include "lmstab/fsutil.h"
 #include "lmstab/sweep.h"
+#include "runlock.h"
 #include "sweep_internal.h"
 
 void lms_sweep_run_dir(const char *out, const char *variant, double lr,
@@ -121,12 +123,14 @@ static int interrupted(const char *dir) {
     return access(path, F_OK) == 0;
 }
 
-pid_t lms_sweep_launch(const lms_sweep *s, const char *exe, const pending *p) {
+pid_t lms_sweep_launch(const lms_sweep *s, const char *exe, const pending *p,
+                       char *err, size_t errlen) {
     char dir[4300], log[4400], lrset[64], seedset[64];
     lms_sweep_run_dir(s->out_dir, s->variants[p->v], s->lrs[p->k],
                       s->seeds[p->s], dir, sizeof dir);
-    char err[512];
-    if (lms_mkdirs(dir, err, sizeof err) != 0)
+    /* (a run still going there would have its log cut by the launch) */
+    if (lms_mkdirs(dir, err, errlen) != 0 ||
+        lms_runlock_check(dir, err, errlen) != 0)
         return -1;
     const int resume = interrupted(dir);
     snprintf(log, sizeof log, "%s/train.log", dir);
@@ -157,8 +161,14 @@ pid_t lms_sweep_launch(const lms_sweep *s, const char *exe, const pending *p) {
         argv[a++] = s->data_path;
     }
     argv[a] = NULL;
+    const pid_t sweep_pid = getpid();
     pid_t pid = fork();
     if (pid == 0) {
+        /* the sweep killed (even by kill -9): the run checkpoints and stops
+         * instead of going on as an orphan */
+        prctl(PR_SET_PDEATHSIG, SIGTERM);
+        if (getppid() != sweep_pid)
+            _exit(143); /* it died before the line above */
         /* a resumed run keeps the log of its first part */
         int fd = open(log, O_WRONLY | O_CREAT | (resume ? O_APPEND : O_TRUNC),
                       0644);
@@ -173,6 +183,8 @@ pid_t lms_sweep_launch(const lms_sweep *s, const char *exe, const pending *p) {
         fprintf(stderr, "exec %s: %s\n", exe, strerror(errno));
         _exit(127);
     }
+    if (pid < 0)
+        snprintf(err, errlen, "cannot start a run: %s", strerror(errno));
     return pid;
 }
 
@@ -319,9 +331,8 @@ int lms_sweep_run(lms_sweep *s, const char *exe, int quiet, char *err,
                 j++;
             sl[j].p = todo[i];
             sl[j].t0 = now_s();
-            sl[j].pid = lms_sweep_launch(s, exe, &todo[i]);
+            sl[j].pid = lms_sweep_launch(s, exe, &todo[i], err, errlen);
             if (sl[j].pid < 0) {
-                snprintf(err, errlen, "cannot start a run: %s", strerror(errno));
                 failed = 1;
                 sl[j].pid = 0;
                 break;

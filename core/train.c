@@ -19,6 +19,7 @@
 #include "lmstab/metrics.h"
 #include "lmstab/model.h"
 #include "lmstab/train.h"
+#include "runlock.h"
 #include "train_job.h"
 
 
@@ -244,8 +245,11 @@ int lms_train_run(const lms_train_opts *o, lms_train_result *r, char *err,
     memset(&j, 0, sizeof j);
     memset(r, 0, sizeof *r);
     j.o = o;
+    j.lock_fd = -1;
     err[0] = '\0';
     int rc = lms_job_setup(&j, err, errlen);
+    if (rc == 0)
+        rc = lms_job_lock(&j, err, errlen);
     if (rc == 0)
         rc = lms_job_prepare(&j, r, err, errlen);
     if (rc == 0)
@@ -263,5 +267,6 @@ int lms_train_run(const lms_train_opts *o, lms_train_result *r, char *err,
     lms_model_free(&j.m);
     lms_loader_free(j.ld);
     lms_config_free(&j.cfg);
+    lms_runlock_release(j.lock_fd); /* last: every file is written */
     return rc;
 }

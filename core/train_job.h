@@ -35,13 +35,20 @@ typedef struct job {
     double *inst;  /* instrumentation values, n_inst of them */
     int *inst_max;
     size_t n_inst;
+    int lock_fd; /* the run directory's lock (rank 0 with --out), or -1 */
 } job;
 
 /* Config, plugins, model, data and buffers; nothing is written. */
 int lms_job_setup(job *j, char *err, size_t errlen);
 /* Seeded init, then --init-from or --resume. */
 int lms_job_prepare(job *j, lms_train_result *r, char *err, size_t errlen);
-/* Output directory and metrics.csv (rank 0 only). */
+/* Lock an existing output directory for this process (a resumed run locks
+ * before it reads its checkpoint) and remove the temporaries of dead
+ * writers there; 0 without effect when there is none yet. -1 and a message
+ * naming the holder's pid when another process holds it. */
+int lms_job_lock(job *j, char *err, size_t errlen);
+/* Output directory, its lock (held until the job ends) and metrics.csv
+ * (rank 0 only). */
 int lms_job_open_outputs(job *j, char *err, size_t errlen);
 /* Mean validation loss over the fixed validation batches (all ranks). */
 double lms_job_evaluate(job *j);
