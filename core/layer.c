@@ -116,6 +116,63 @@ static size_t decl_numel(const lms_param_decl *p) {
     return n;
 }
 
+/* A parameter or stat name becomes a tensor name in checkpoints and a
+ * column of metrics.csv: NUL-terminated in its array, non-empty, printable
+ * ASCII without space, ',', '"' or '\\' (a newline split metrics.csv's
+ * header). */
+static int name_ok(const char *s) {
+    if (!memchr(s, '\0', LMS_NAME_MAX) || !s[0])
+        return 0;
+    for (; *s; s++)
+        if (*s <= ' ' || *s > '~' || *s == ',' || *s == '"' || *s == '\\')
+            return 0;
+    return 1;
+}
+
+/* What the plugin declared: names safe and unique, caches possible. */
+static int check_plan(const lms_layer *L, char *err, size_t errlen) {
+    const char *pn = L->plugin->desc->name;
+    const lms_plan *p = &L->plan;
+    for (int i = 0; i < p->n_params; i++) {
+        if (!name_ok(p->params[i].name)) {
+            snprintf(err, errlen, "plugin '%s' declared parameter %d with an "
+                     "invalid name (printable, no space, ',', '\"' or '\\')",
+                     pn, i);
+            return -1;
+        }
+        for (int k = 0; k < i; k++)
+            if (!strcmp(p->params[i].name, p->params[k].name)) {
+                snprintf(err, errlen, "plugin '%s' declared parameter '%s' "
+                         "twice", pn, p->params[i].name);
+                return -1;
+            }
+    }
+    for (int i = 0; i < p->n_stats; i++) {
+        if (!name_ok(p->stat_names[i])) {
+            snprintf(err, errlen, "plugin '%s' reports stat %d with an invalid "
+                     "name (printable, no space, ',', '\"' or '\\': it "
+                     "becomes a metrics.csv column)", pn, i);
+            return -1;
+        }
+        for (int k = 0; k < i; k++)
+            if (!strcmp(p->stat_names[i], p->stat_names[k])) {
+                snprintf(err, errlen, "plugin '%s' reports stat '%s' twice",
+                         pn, p->stat_names[i]);
+                return -1;
+            }
+    }
+    if (p->cache_floats > LMS_PLAN_MAX_FLOATS ||
+        p->scratch_floats > LMS_PLAN_MAX_FLOATS) {
+        int cache = p->cache_floats > LMS_PLAN_MAX_FLOATS;
+        snprintf(err, errlen, "plugin '%s' asks for %zu %s floats (more than "
+                 "the limit of %zu)", pn,
+                 cache ? p->cache_floats : p->scratch_floats,
+                 cache ? "cache" : "scratch", (size_t)LMS_PLAN_MAX_FLOATS);
+        return -1;
+    }
+    return 0;
+}
+
 int lms_layer_plan(lms_layer *L, const lms_model_info *mi, size_t rows,
                    int cols, char *err, size_t errlen) {
     const lms_descriptor *d = L->plugin->desc;
@@ -135,15 +192,8 @@ int lms_layer_plan(lms_layer *L, const lms_model_info *mi, size_t rows,
         snprintf(err, errlen, "plugin '%s' returned an invalid plan", d->name);
         return -1;
     }
-    if (L->plan.cache_floats > LMS_PLAN_MAX_FLOATS ||
-        L->plan.scratch_floats > LMS_PLAN_MAX_FLOATS) {
-        int cache = L->plan.cache_floats > LMS_PLAN_MAX_FLOATS;
-        snprintf(err, errlen, "plugin '%s' asks for %zu %s floats (more than "
-                 "the limit of %zu)", d->name,
-                 cache ? L->plan.cache_floats : L->plan.scratch_floats,
-                 cache ? "cache" : "scratch", (size_t)LMS_PLAN_MAX_FLOATS);
+    if (check_plan(L, err, errlen) != 0)
         return -1;
-    }
     for (int i = 0; i < L->plan.n_params; i++) {
         const lms_param_decl *p = &L->plan.params[i];
         if (p->ndim < 1 || p->ndim > 2 || p->shape[0] <= 0 ||

@@ -37,7 +37,25 @@ if [ -n "${LMS_BAD_PLUGIN_DIR:-}" ]; then
     expect_error "[block.act] plugin: invalid plugin name 'a/b'" bad 'a\/b'
     # a plan whose cache would wrap the arena's size (trained with rc 0)
     expect_error ":$(lineof '^plugin = gelu' "$CFG"): [block.act] plugin: plugin 'bad_huge_cache' asks for 9223372036854775807 cache floats (more than the limit of 1152921504606846976)" bad bad_huge_cache
+    # caught at plan time, before anything is written (was: at the first
+    # checkpoint, after metrics.csv; a stat name with a newline split its header)
+    expect_error "[block.act] plugin: plugin 'bad_dup_param' declared parameter 'weight' twice" bad bad_dup_param
+    [ ! -e "$TMP/o" ] || fail "a plugin declaring a parameter twice left an output directory"
+    expect_error "[block.act] plugin: plugin 'bad_stat_name' reports stat 0 with an invalid name" bad bad_stat_name
+    [ ! -e "$TMP/o" ] || fail "a plugin with a bad stat name left an output directory"
+    expect_error "lms_bad_size.so: descriptor size 18446744073709551615 is not plausible" bad bad_size
+    expect_error "lms_bad_entry_var.so: not an lmstab plugin: 'lms_plugin_entry' is not a function" bad bad_entry_var
 fi
+# plugins anyone could replace or plant are refused
+mkdir "$TMP/ww"; cp "$PLUGINS/lms_gelu.so" "$TMP/ww/"
+wrun() { "$LMSTAB" train "$CFG" $TINY --set training.max_steps=2 --plugin-dir "$TMP/ww" --data "$TMP/corpus.txt" --out "$TMP/o" --quiet; }
+chmod 777 "$TMP/ww"
+expect_error "$TMP/ww/lms_gelu.so: refusing a plugin in a world-writable directory ($TMP/ww, mode 777" wrun
+chmod 755 "$TMP/ww"; chmod 666 "$TMP/ww/lms_gelu.so"
+expect_error "$TMP/ww/lms_gelu.so: refusing a world-writable plugin (mode 666" wrun
+[ ! -e "$TMP/o" ] || fail "a refused plugin left an output directory"
+LMSTAB_ALLOW_WRITABLE_PLUGINS=1 wrun || fail "LMSTAB_ALLOW_WRITABLE_PLUGINS=1 did not allow the plugin"
+rm -rf "$TMP/o"
 # every dimension at its maximum: the byte count must not wrap
 expect_error "[model]: the model's size overflows a 64-bit byte count (vocab_size 1048576, context 65536, d_model 65536, n_layer 1024, batch_size 65536" \
     run "$CFG" --set model.vocab_size=1048576 --set model.context=65536 --set model.d_model=65536 --set model.n_layer=1024 --set model.n_head=1024 --set training.batch_size=65536 --out "$TMP/o"
