@@ -103,6 +103,16 @@ cp "$TMP/nometa.st" "$TMP/res/checkpoint.safetensors"
 expect_error "checkpoint.safetensors: not an lmstab checkpoint: missing metadata 'format'" run "$CFG" $T --resume "$TMP/res"
 expect_error "missing tensor 'wte' (F32 [256, 32])" run "$CFG" $T --init-from "$TMP/nometa.st" --out "$TMP/o"
 expect_error "--init-from.st: cannot open: No such file or directory" run "$CFG" $T --init-from "$TMP/--init-from.st" --out "$TMP/o"
+# --- golden files: dims are whole numbers, never truncated ----------------------
+gmeta() { st "$TMP/g.st" "{\"__metadata__\":{\"config\":\"{\\\"n_layer\\\":1,\\\"d_model\\\":$1,\\\"n_head\\\":2,\\\"seq_len\\\":8,\\\"vocab\\\":256,\\\"batch\\\":$2}\"},\"x\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}" 4; }
+gold() { "$LMSTAB" golden "$CFG" "$TMP/g.st" --plugin-dir "$PLUGINS"; }
+gmeta 32.7 2
+expect_error "$TMP/g.st: metadata config 'd_model' must be a positive integer (got 32.700000000000003)" gold
+gmeta 32 1e300
+expect_error "$TMP/g.st: metadata config 'batch' must be a positive integer (got 1.0000000000000001e+300)" gold
+gmeta true 2
+expect_error "$TMP/g.st: metadata config 'd_model' must be a positive integer (got not a number)" gold
+
 # --- data -------------------------------------------------------------------
 mkdir "$TMP/adir"
 expect_error "$TMP/adir" "$LMSTAB" train "$CFG" $T --plugin-dir "$PLUGINS" --data "$TMP/adir" --out "$TMP/o" --quiet
