@@ -133,6 +133,10 @@ void lms_loader_free(lms_loader *ld) {
 }
 
 int lms_loader_ndirs(const lms_loader *ld) { return ld->ndirs; }
+int lms_loader_nloaded(const lms_loader *ld) { return ld->nloaded; }
+const lms_plugin *lms_loader_loaded(const lms_loader *ld, int i) {
+    return (i >= 0 && i < ld->nloaded) ? ld->loaded[i] : NULL;
+}
 const char *lms_loader_dir(const lms_loader *ld, int i) {
     return (i >= 0 && i < ld->ndirs) ? ld->dirs[i] : NULL;
 }

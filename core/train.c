@@ -149,6 +149,21 @@ static int save_checkpoint(job *j, char *err, size_t errlen) {
                          &j->cfg, &id, err, errlen);
 }
 
+/* Rank 0 saves; every rank learns whether it could (a rank going on alone
+ * would wait for ever in the next allreduce). */
+static int save_voted(job *j, char *err, size_t errlen) {
+    int bad = save_checkpoint(j, err, errlen) != 0;
+    if (j->nranks > 1) {
+        double b = bad;
+        lms_dist_max_doubles(&b, 1);
+        if (b != 0 && !bad)
+            snprintf(err, errlen, "rank 0 could not save the checkpoint (see "
+                     "its message)");
+        bad = b != 0;
+    }
+    return bad ? -1 : 0;
+}
+
 /* 1 when the caller asked the loop to stop after this step. */
 static int stop_requested(const job *j) {
     if (j->o->stop && *j->o->stop)
@@ -221,7 +236,7 @@ static int train_loop(job *j, lms_train_result *r, char *err, size_t errlen) {
         int every = j->o->checkpoint_every > 0 &&
                     st->step % j->o->checkpoint_every == 0;
         if (j->o->out_dir && (stop || (every && st->step < tc->max_steps)) &&
-            save_checkpoint(j, err, errlen) != 0)
+            save_voted(j, err, errlen) != 0)
             return -1;
         if (stop && st->step < tc->max_steps) {
             r->interrupted = stop;
@@ -233,7 +248,7 @@ static int train_loop(job *j, lms_train_result *r, char *err, size_t errlen) {
     }
     if (!r->diverged && j->o->out_dir && j->o->checkpoint_every > 0) {
         st->wall_seconds = lms_job_now() - t_start;
-        if (save_checkpoint(j, err, errlen) != 0)
+        if (save_voted(j, err, errlen) != 0)
             return -1;
     }
     return lms_job_finish(j, r, t_start, err, errlen);
@@ -247,13 +262,17 @@ int lms_train_run(const lms_train_opts *o, lms_train_result *r, char *err,
     j.o = o;
     j.lock_fd = -1;
     err[0] = '\0';
-    int rc = lms_job_setup(&j, err, errlen);
-    if (rc == 0)
+    /* (the agreements are collective: every rank reaches each of them) */
+    int rc = lms_job_agree(&j, lms_job_setup(&j, err, errlen),
+                           LMS_AGREE_SETUP, err, errlen);
+    if (rc == 0) {
         rc = lms_job_lock(&j, err, errlen);
-    if (rc == 0)
-        rc = lms_job_prepare(&j, r, err, errlen);
-    if (rc == 0)
-        rc = lms_job_open_outputs(&j, err, errlen);
+        if (rc == 0)
+            rc = lms_job_prepare(&j, r, err, errlen);
+        if (rc == 0)
+            rc = lms_job_open_outputs(&j, err, errlen);
+        rc = lms_job_agree(&j, rc, LMS_AGREE_START, err, errlen);
+    }
     if (rc == 0)
         rc = train_loop(&j, r, err, errlen);
     lms_metrics_close(&j.mt);

@@ -50,6 +50,14 @@ int lms_job_lock(job *j, char *err, size_t errlen);
 /* Output directory, its lock (held until the job ends) and metrics.csv
  * (rank 0 only). */
 int lms_job_open_outputs(job *j, char *err, size_t errlen);
+/* Every MPI rank must call this at the same point with its status rc:
+ * LMS_AGREE_SETUP after lms_job_setup compares the job's identity (config
+ * text, overrides, data, plugins), LMS_AGREE_START after the outputs are
+ * open compares the start and last step. Returns 0 when every rank is ok
+ * and agrees, else -1 on every rank with a message (a failed rank keeps
+ * its own). A no-op with one rank. */
+enum { LMS_AGREE_SETUP, LMS_AGREE_START };
+int lms_job_agree(job *j, int rc, int stage, char *err, size_t errlen);
 /* Mean validation loss over the fixed validation batches (all ranks). */
 double lms_job_evaluate(job *j);
 /* Final evaluation, verdict, message and summary.json. */
