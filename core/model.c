@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "bigalloc.h"
+#include "guard.h"
 #include "lmstab/model.h"
 #include "lmstab/rng.h"
 #include "sizecalc.h"
@@ -379,6 +380,14 @@ static int arena_sizes(lms_model *m, const sizes *s, size_t *nact,
     return 0;
 }
 
+/* An activation buffer of n floats; in guard mode followed by a guard. */
+static float *take_act(lms_model *m, float **cursor, size_t n) {
+    float *p = take(cursor, n);
+    if (m->guard)
+        lms_guard_fill(take(cursor, LMS_GUARD_FLOATS), LMS_GUARD_FLOATS);
+    return p;
+}
+
 static int allocate(lms_model *m, char *err, size_t errlen) {
     const size_t C = m->mi.d_model, V = m->mi.vocab, Tm = m->mi.context;
     const size_t BT = (size_t)m->mi.batch * Tm;
@@ -390,6 +399,15 @@ static int allocate(lms_model *m, char *err, size_t errlen) {
     size_t nresid = (size_t)m->mi.n_layer * m->n_branches + 1;
     size_t ntensors = 3;
     for_each_layer(m, count_layer, &ntensors);
+    m->guard = lms_guard_enabled();
+    if (m->guard) { /* one guard per activation buffer (take_act) */
+        size_t nops = 0;
+        for (int l = 0; l < m->mi.n_layer; l++)
+            for (int b = 0; b < m->n_branches; b++)
+                nops += (size_t)m->blocks[l].br[b].n_ops;
+        nact = lms_sz_add(nact, lms_sz_mul(LMS_GUARD_FLOATS, 16 + 2 * nops));
+    }
+    m->n_acts = nact;
     m->params = lms_big_floats(m->n_params);
     m->grads = lms_big_floats(m->n_params);
     m->acts = lms_big_floats(nact);
@@ -410,23 +428,23 @@ static int allocate(lms_model *m, char *err, size_t errlen) {
     m->dwpe = take(&gc, Tm * C);
     add_tensor(m, "wte", m->wte, m->dwte, 2, (int)V, (int)C);
     add_tensor(m, "wpe", m->wpe, m->dwpe, 2, (int)Tm, (int)C);
-    m->resid = take(&ac, nresid * BT * C);
-    m->normed = take(&ac, BT * C);
-    m->logits = take(&ac, BT * V);
-    m->mapped = m->logit_map ? take(&ac, BT * V) : m->logits;
-    m->probs = take(&ac, BT * V);
-    m->aux_out = take(&ac, BT);
-    m->losses = take(&ac, BT);
+    m->resid = take_act(m, &ac, nresid * BT * C);
+    m->normed = take_act(m, &ac, BT * C);
+    m->logits = take_act(m, &ac, BT * V);
+    m->mapped = m->logit_map ? take_act(m, &ac, BT * V) : m->logits;
+    m->probs = take_act(m, &ac, BT * V);
+    m->aux_out = take_act(m, &ac, BT);
+    m->losses = take_act(m, &ac, BT);
     for (int l = 0; l < m->mi.n_layer; l++)
         for (int b = 0; b < m->n_branches; b++)
             for (int i = 0; i < m->blocks[l].br[b].n_ops; i++) {
                 lms_op *op = &m->blocks[l].br[b].ops[i];
-                op->out = take(&ac, BT * (size_t)op->out_cols);
-                op->stats = take(&ac, LMS_MAX_STATS);
+                op->out = take_act(m, &ac, BT * (size_t)op->out_cols);
+                op->stats = take_act(m, &ac, LMS_MAX_STATS);
             }
     binder bd = {pc, gc, NULL, NULL};
-    bd.cache = take(&ac, s.cache);
-    bd.scratch = take(&ac, s.scratch);
+    bd.cache = take_act(m, &ac, s.cache);
+    bd.scratch = take_act(m, &ac, s.scratch);
     for_each_layer(m, bind_layer, &bd);
     pc = bd.p;
     gc = bd.g;
@@ -440,11 +458,11 @@ static int allocate(lms_model *m, char *err, size_t errlen) {
     for_each_layer(m, tensor_layer, m);
     if (!m->tied)
         add_tensor(m, "lm_head.weight", m->head, m->dhead, 2, (int)V, (int)C);
-    m->dresid = take(&ac, BT * C);
-    m->dnormed = take(&ac, BT * C);
-    m->dbuf[0] = take(&ac, BT * m->max_cols);
-    m->dbuf[1] = take(&ac, BT * m->max_cols);
-    m->dlogits2 = take(&ac, BT * V);
+    m->dresid = take_act(m, &ac, BT * C);
+    m->dnormed = take_act(m, &ac, BT * C);
+    m->dbuf[0] = take_act(m, &ac, BT * m->max_cols);
+    m->dbuf[1] = take_act(m, &ac, BT * m->max_cols);
+    m->dlogits2 = take_act(m, &ac, BT * V);
     return 0;
 }
 
@@ -481,6 +499,7 @@ void lms_model_free(lms_model *m) {
     free(m->blocks);
     lms_big_free(m->params);
     lms_big_free(m->grads);
+    lms_guard_release(m->acts, m->n_acts);
     lms_big_free(m->acts);
     free(m->tensors);
     free(m->x);

@@ -197,6 +197,10 @@ static int train_loop(job *j, lms_train_result *r, char *err, size_t errlen) {
         lms_data_train_batch(&j->data, &st->rng, B, T, j->x, j->y);
         double t0 = lms_job_now();
         int div = train_step(j, step, lr, row.instrumented, &loss, &gnorm, r);
+        if (j->m.guard_err[0]) { /* LMSTAB_GUARD: a plugin wrote out of bounds */
+            snprintf(err, errlen, "step %ld: %s", step, j->m.guard_err);
+            return -1;
+        }
         st->train_seconds += lms_job_now() - t0;
         r->steps = step + 1;
         row.train_loss = loss;

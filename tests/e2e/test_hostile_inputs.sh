@@ -45,6 +45,18 @@ if [ -n "${LMS_BAD_PLUGIN_DIR:-}" ]; then
     [ ! -e "$TMP/o" ] || fail "a plugin with a bad stat name left an output directory"
     expect_error "lms_bad_size.so: descriptor size 18446744073709551615 is not plausible" bad bad_size
     expect_error "lms_bad_entry_var.so: not an lmstab plugin: 'lms_plugin_entry' is not a function" bad bad_entry_var
+    # a backward writing 64 floats 4 KiB past the end of its dx: guard zones
+    # (LMSTAB_GUARD=1) name the plugin and buffer; under ASan it stops at the
+    # write (without guards it landed silently in a neighbouring buffer)
+    export LMSTAB_GUARD=1
+    if nm "$LMSTAB" 2>/dev/null | grep -q __asan_init; then
+        bad bad_oob > /dev/null 2> "$TMP/asan" && fail "an out-of-bounds plugin write went unnoticed under ASan"
+        grep -q "AddressSanitizer: use-after-poison" "$TMP/asan" || { head -20 "$TMP/asan"; fail "no ASan report for the out-of-bounds write"; }
+    else
+        expect_error "plugin 'bad_oob' (op 'act', backward) wrote past the end of its input gradient dx: 1024 floats past its" bad bad_oob
+    fi
+    unset LMSTAB_GUARD
+    rm -rf "$TMP/o"
 fi
 # plugins anyone could replace or plant are refused
 mkdir "$TMP/ww"; cp "$PLUGINS/lms_gelu.so" "$TMP/ww/"
