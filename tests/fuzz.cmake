@@ -20,7 +20,9 @@ if(LMS_CLANG)
   execute_process(COMMAND ${LMS_CLANG} -print-file-name=libclang_rt.fuzzer-x86_64.a
     OUTPUT_VARIABLE LMS_FUZZER_LIB OUTPUT_STRIP_TRAILING_WHITESPACE ERROR_QUIET)
 endif()
-if(LMS_CLANG AND EXISTS "${LMS_FUZZER_LIB}")
+# (not in a sanitizer build: its gcc-ASan plugins cannot be loaded into a
+# clang-ASan fuzzer)
+if(LMS_CLANG AND EXISTS "${LMS_FUZZER_LIB}" AND NOT LMS_SANITIZE)
   add_test(NAME fuzz_build COMMAND sh ${PROJECT_SOURCE_DIR}/scripts/fuzz.sh -t 1
     -o ${CMAKE_BINARY_DIR}/fuzz-smoke)
   set_tests_properties(fuzz_build PROPERTIES TIMEOUT 600 LABELS fuzz
