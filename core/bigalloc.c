@@ -1,4 +1,5 @@
 /* Huge-page-friendly zeroed arenas (bigalloc.h). */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -9,6 +10,8 @@
 #define HUGE_PAGE ((size_t)2 << 20)
 
 float *lms_big_floats(size_t n) {
+    if (n > (SIZE_MAX - HUGE_PAGE) / sizeof(float))
+        return NULL; /* the byte count would wrap */
     size_t bytes = (n ? n : 1) * sizeof(float);
     if (bytes < HUGE_PAGE)
         return calloc(n ? n : 1, sizeof(float));

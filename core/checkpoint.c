@@ -3,7 +3,9 @@
  * are written so that they read back bit for bit (%.17g for doubles,
  * decimal for 64-bit integers). */
 #include <errno.h>
+#include <float.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -265,6 +267,22 @@ static int get_double(const lms_st_file *f, const char *key, double *out,
     return 0;
 }
 
+/* A finite number >= min: every loss, average and time a checkpoint holds
+ * (a run whose loss went non-finite stops as diverged and saves none), so
+ * a NaN or inf here is a crafted or corrupt file, and would resume into a
+ * wrong verdict or final loss. */
+static int get_finite(const lms_st_file *f, const char *key, double min,
+                      double *out, const char *path, char *err,
+                      size_t errlen) {
+    if (get_double(f, key, out, path, err, errlen) != 0)
+        return -1;
+    if (!isfinite(*out) || *out < min)
+        return bad_value(path, key, lms_st_meta(f, key), min == 0
+                         ? "must be a finite number >= 0"
+                         : "must be a finite number", err, errlen);
+    return 0;
+}
+
 static int get_recent(const lms_st_file *f, lms_train_state *st,
                       const char *path, char *err, size_t errlen) {
     const char *v = need(f, "recent_losses", path, err, errlen);
@@ -279,6 +297,11 @@ static int get_recent(const lms_st_file *f, lms_train_state *st,
         if (n >= LMS_CKPT_RECENT || parse_any_double(tok, &st->recent[n]) != 0)
             return bad_value(path, "recent_losses", v, "must be "
                              "20 numbers", err, errlen);
+        if (!isfinite(st->recent[n])) {
+            snprintf(err, errlen, "%s: metadata 'recent_losses': number %d "
+                     "must be finite (got '%s')", path, n + 1, tok);
+            return -1;
+        }
         n++;
     }
     if (n != LMS_CKPT_RECENT)
@@ -307,16 +330,28 @@ int lms_ckpt_read_state(const lms_st_file *f, lms_train_state *st,
     if (get_long(f, "step", 0, &st->step, path, err, errlen) ||
         get_u64(f, "rng_state", &st->rng.state, path, err, errlen) ||
         get_u64(f, "rng_inc", &st->rng.inc, path, err, errlen) ||
-        get_double(f, "init_loss", &st->init_loss, path, err, errlen) ||
-        get_double(f, "init_train_loss", &st->init_train_loss, path, err, errlen) ||
-        get_double(f, "ema", &st->ema, path, err, errlen) ||
-        get_double(f, "max_smoothed_loss", &st->max_smoothed_loss, path, err, errlen) ||
+        get_finite(f, "init_loss", -DBL_MAX, &st->init_loss, path, err, errlen) ||
+        get_finite(f, "init_train_loss", -DBL_MAX, &st->init_train_loss, path, err, errlen) ||
+        get_finite(f, "ema", -DBL_MAX, &st->ema, path, err, errlen) ||
+        get_finite(f, "max_smoothed_loss", -DBL_MAX, &st->max_smoothed_loss, path, err, errlen) ||
         get_long(f, "blew_up_step", -1, &st->blew_up_step, path, err, errlen) ||
         get_long(f, "nrecent", 0, &st->nrecent, path, err, errlen) ||
         get_recent(f, st, path, err, errlen) ||
-        get_double(f, "train_seconds", &st->train_seconds, path, err, errlen) ||
-        get_double(f, "wall_seconds", &st->wall_seconds, path, err, errlen))
+        get_finite(f, "train_seconds", 0, &st->train_seconds, path, err, errlen) ||
+        get_finite(f, "wall_seconds", 0, &st->wall_seconds, path, err, errlen))
         return -1;
+    /* one loss is pushed per step, a blow-up is seen at a step done */
+    if (st->nrecent > st->step) {
+        snprintf(err, errlen, "%s: metadata 'nrecent': must be at most the "
+                 "step (%ld) (got '%ld')", path, st->step, st->nrecent);
+        return -1;
+    }
+    if (st->blew_up_step >= st->step) {
+        snprintf(err, errlen, "%s: metadata 'blew_up_step': must be -1 or "
+                 "below the step (%ld) (got '%ld')", path, st->step,
+                 st->blew_up_step);
+        return -1;
+    }
     if (!(st->rng.inc & 1))
         return bad_value(path, "rng_inc", lms_st_meta(f, "rng_inc"),
                          "must be odd", err, errlen);
@@ -400,13 +435,9 @@ int lms_ckpt_config(lms_config *c, const lms_st_file *f, const char *path,
 
 int lms_ckpt_truncate_metrics(const char *path, long step, char *err,
                               size_t errlen) {
-    FILE *fp = fopen(path, "rb");
-    if (!fp) {
-        if (errno == ENOENT)
-            return 1;
-        snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
-        return -1;
-    }
+    FILE *fp = lms_fopen_regular(path, err, errlen);
+    if (!fp)
+        return errno == ENOENT ? 1 : -1;
     char *out = NULL, *line = NULL;
     size_t outlen = 0, cap = 0;
     FILE *mem = open_memstream(&out, &outlen);

@@ -1,7 +1,11 @@
 /* Strict INI configuration on top of inih, with file:line for every entry.
  * Debian's inih does not pass line numbers to the handler, so our reader
  * counts lines (and rejects over-long ones instead of letting inih split
- * them). */
+ * them). inih's line buffer is small (INI_MAX_LINE, 200 bytes in Debian's
+ * build: 198 characters + newline + NUL): a section or key line must fit
+ * it, and the error says so; a comment or blank line, which inih would
+ * skip anyway, reaches it as an empty line and may be LMS_CFG_MAX_LINE
+ * long. */
 #include <ctype.h>
 #include <errno.h>
 #include <ini.h>
@@ -11,7 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config_index.h"
 #include "lmstab/config.h"
+#include "lmstab/fsutil.h"
 
 typedef struct reader_state {
     const char *text; /* remaining input */
@@ -22,6 +28,10 @@ typedef struct reader_state {
     char *err;
     size_t errlen;
     int failed;
+    int limit;        /* the limit the over-long line broke */
+    const char *end;  /* end of the input: lines are found with memchr, as
+                         strchr would (under ASan's strict string checks)
+                         scan the whole rest of the text for every line */
 } reader_state;
 
 static char *xstrdup(const char *s) {
@@ -41,6 +51,23 @@ static char *trim(char *s) {
     return s;
 }
 
+/* Append section name (first seen at line, 0 for --set) and index it. */
+static int append_section(lms_config *c, const char *name, int line) {
+    if (c->nsec == c->capsec) {
+        size_t cap = c->capsec ? 2 * c->capsec : 16;
+        lms_cfg_section *ns = realloc(c->sections, cap * sizeof *ns);
+        if (!ns)
+            return -1;
+        c->sections = ns;
+        c->capsec = cap;
+    }
+    char *copy = xstrdup(name);
+    if (!copy)
+        return -1;
+    c->sections[c->nsec++] = (lms_cfg_section){copy, line, 0};
+    return lms_cfg_index_add_section(c);
+}
+
 /* Record a section header seen on this line (so empty sections count). */
 static int note_section(reader_state *rs, const char *line) {
     char buf[LMS_CFG_MAX_LINE + 2];
@@ -54,36 +81,48 @@ static int note_section(reader_state *rs, const char *line) {
     *end = '\0';
     char *name = trim(s + 1);
     lms_config *c = rs->c;
-    for (size_t i = 0; i < c->nsec; i++)
-        if (strcmp(c->sections[i].name, name) == 0) {
-            snprintf(rs->err, rs->errlen,
-                     "%s:%d: [%s]: duplicate section (first at line %d)",
-                     rs->origin, rs->line, name, c->sections[i].line);
-            return -1;
-        }
-    if (c->nsec == c->capsec) {
-        size_t cap = c->capsec ? 2 * c->capsec : 16;
-        lms_cfg_section *ns = realloc(c->sections, cap * sizeof *ns);
-        if (!ns)
-            return -1;
-        c->sections = ns;
-        c->capsec = cap;
+    const lms_cfg_section *prev = lms_cfg_index_section(c, name);
+    if (prev) {
+        snprintf(rs->err, rs->errlen,
+                 "%s:%d: [%s]: duplicate section (first at line %d)",
+                 rs->origin, rs->line, name, prev->line);
+        return -1;
     }
-    c->sections[c->nsec++] = (lms_cfg_section){xstrdup(name), rs->line, 0};
+    if (append_section(c, name, rs->line) != 0) {
+        snprintf(rs->err, rs->errlen, "%s: out of memory", rs->origin);
+        return -1;
+    }
     return 0;
 }
 
 static char *reader(char *str, int num, void *stream) {
     reader_state *rs = stream;
-    if (rs->failed || !*rs->text)
+    if (rs->failed || rs->text == rs->end)
         return NULL;
-    const char *nl = strchr(rs->text, '\n');
-    size_t len = nl ? (size_t)(nl - rs->text) + 1 : strlen(rs->text);
+    const char *nl = memchr(rs->text, '\n', (size_t)(rs->end - rs->text));
+    size_t len = nl ? (size_t)(nl - rs->text) + 1
+                    : (size_t)(rs->end - rs->text);
     rs->line++;
-    if (len > LMS_CFG_MAX_LINE || len >= (size_t)num) {
+    const char *p = rs->text;
+    while (p < rs->text + len && (*p == ' ' || *p == '\t'))
+        p++;
+    /* (inih's own test: ';' or '#' first, or nothing but blanks) */
+    int skip = *p == ';' || *p == '#' || p == rs->text + len ||
+               *p == '\n' || *p == '\r';
+    size_t content = len - (nl ? 1 : 0); /* without the newline */
+    size_t limit = skip ? LMS_CFG_MAX_LINE : (size_t)(num > 2 ? num - 2 : 0);
+    if (limit > LMS_CFG_MAX_LINE)
+        limit = LMS_CFG_MAX_LINE;
+    if (content > limit) {
         rs->too_long = rs->line;
+        rs->limit = (int)limit;
         rs->failed = 1;
         return NULL;
+    }
+    if (skip) {
+        snprintf(str, (size_t)num, "\n");
+        rs->text += len;
+        return str;
     }
     memcpy(str, rs->text, len);
     str[len] = '\0';
@@ -112,19 +151,19 @@ static int add_entry(lms_config *c, const char *section, const char *key,
     e->origin = origin;
     e->line = line;
     e->used = 0;
-    if (!e->section || !e->key || !e->value)
+    if (!e->section || !e->key || !e->value) {
+        free(e->section);
+        free(e->key);
+        free(e->value);
         return -1;
+    }
     c->n++;
-    return 0;
+    return lms_cfg_index_add_entry(c);
 }
 
 static lms_cfg_entry *find_raw(lms_config *c, const char *section,
                                const char *key) {
-    for (size_t i = 0; i < c->n; i++)
-        if (strcmp(c->entries[i].section, section) == 0 &&
-            strcmp(c->entries[i].key, key) == 0)
-            return &c->entries[i];
-    return NULL;
+    return lms_cfg_index_entry(c, section, key);
 }
 
 static int handler(void *user, const char *section, const char *name,
@@ -163,11 +202,18 @@ int lms_config_load_string(lms_config *c, const char *text, const char *origin,
     ini_allow_multiline = false; /* a continuation line is a typo here */
     ini_stop_on_first_error = true;
     ini_allow_no_value = false;
-    reader_state rs = {c->text, 0, 0, c, c->path, err, errlen, 0};
+    reader_state rs = {c->text, 0, 0, c, c->path, err, errlen, 0, 0,
+                       c->text + strlen(c->text)};
     int rc = ini_parse_stream(reader, &rs, handler, &rs);
     if (rs.too_long) {
-        snprintf(err, errlen, "%s:%d: line longer than %d characters",
-                 c->path, rs.too_long, LMS_CFG_MAX_LINE);
+        if (rs.limit == LMS_CFG_MAX_LINE)
+            snprintf(err, errlen, "%s:%d: line longer than %d characters",
+                     c->path, rs.too_long, rs.limit);
+        else
+            snprintf(err, errlen, "%s:%d: line longer than %d characters "
+                     "(the limit for a section or key line; a comment may "
+                     "have %d)", c->path, rs.too_long, rs.limit,
+                     LMS_CFG_MAX_LINE);
         return -1;
     }
     if (err[0])
@@ -185,36 +231,10 @@ int lms_config_load_string(lms_config *c, const char *text, const char *origin,
 int lms_config_load(lms_config *c, const char *path, char *err,
                     size_t errlen) {
     memset(c, 0, sizeof *c);
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+    size_t n;
+    char *buf = lms_read_file(path, LMS_CFG_MAX_BYTES, &n, err, errlen);
+    if (!buf)
         return -1;
-    }
-    size_t cap = 4096, n = 0;
-    char *buf = malloc(cap);
-    size_t got;
-    while (buf && (got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
-        n += got;
-        if (n + 1 == cap) {
-            char *nb = cap > (64u << 20) ? NULL : realloc(buf, cap * 2);
-            if (!nb) {
-                free(buf);
-                buf = NULL;
-                break;
-            }
-            buf = nb;
-            cap *= 2;
-        }
-    }
-    int rerr = ferror(f);
-    fclose(f);
-    if (!buf || rerr) {
-        free(buf);
-        snprintf(err, errlen, "%s: cannot read (too large or I/O error)",
-                 path);
-        return -1;
-    }
-    buf[n] = '\0';
     if (strlen(buf) != n) {
         free(buf);
         snprintf(err, errlen, "%s: contains a NUL byte (not a text file?)",
@@ -243,23 +263,14 @@ void lms_config_free(lms_config *c) {
     free(c->sections);
     free(c->path);
     free(c->text);
+    lms_cfg_index_free(c);
     memset(c, 0, sizeof *c);
 }
 
 static int ensure_section(lms_config *c, const char *name, int line) {
-    for (size_t i = 0; i < c->nsec; i++)
-        if (strcmp(c->sections[i].name, name) == 0)
-            return 0;
-    if (c->nsec == c->capsec) {
-        size_t cap = c->capsec ? 2 * c->capsec : 16;
-        lms_cfg_section *ns = realloc(c->sections, cap * sizeof *ns);
-        if (!ns)
-            return -1;
-        c->sections = ns;
-        c->capsec = cap;
-    }
-    c->sections[c->nsec++] = (lms_cfg_section){xstrdup(name), line, 0};
-    return 0;
+    if (lms_cfg_index_section(c, name))
+        return 0;
+    return append_section(c, name, line);
 }
 
 int lms_config_override(lms_config *c, const char *assign, char *err,
@@ -312,9 +323,9 @@ int lms_config_override(lms_config *c, const char *assign, char *err,
 }
 
 static void mark_section(lms_config *c, const char *section) {
-    for (size_t i = 0; i < c->nsec; i++)
-        if (strcmp(c->sections[i].name, section) == 0)
-            c->sections[i].used = 1;
+    lms_cfg_section *s = lms_cfg_index_section(c, section);
+    if (s)
+        s->used = 1;
 }
 
 lms_cfg_entry *lms_config_find(lms_config *c, const char *section,
@@ -328,12 +339,10 @@ lms_cfg_entry *lms_config_find(lms_config *c, const char *section,
 }
 
 int lms_config_has_section(lms_config *c, const char *section) {
-    for (size_t i = 0; i < c->nsec; i++)
-        if (strcmp(c->sections[i].name, section) == 0) {
-            c->sections[i].used = 1;
-            return 1;
-        }
-    return 0;
+    lms_cfg_section *s = lms_cfg_index_section(c, section);
+    if (s)
+        s->used = 1;
+    return s != NULL;
 }
 
 void lms_config_errorf(const lms_cfg_entry *e, char *err, size_t errlen,

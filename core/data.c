@@ -13,8 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "lmstab/data.h"
+#include "lmstab/fsutil.h"
 
 #define LMS_BIN_MAGIC 20240520
 #define LMS_BIN_HEADER_INTS 256
@@ -37,13 +39,13 @@ static int fail(char *err, size_t errlen, const char *fmt, ...) {
 /* Whole file into a malloc'ed buffer (*len bytes). */
 static int slurp(const char *path, unsigned char **buf, size_t *len, char *err,
                  size_t errlen) {
-    FILE *fp = fopen(path, "rb");
-    if (!fp)
-        return fail(err, errlen, "%s: cannot open: %s", path, strerror(errno));
     struct stat st;
-    if (fstat(fileno(fp), &st) != 0 || !S_ISREG(st.st_mode)) {
-        fclose(fp);
-        return fail(err, errlen, "%s: not a regular file", path);
+    int fd = lms_open_regular(path, &st, err, errlen);
+    FILE *fp = fd < 0 ? NULL : fdopen(fd, "rb");
+    if (!fp) {
+        if (fd >= 0)
+            close(fd);
+        return -1;
     }
     size_t n = (size_t)st.st_size;
     *buf = malloc(n ? n : 1);

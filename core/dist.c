@@ -88,6 +88,38 @@ void lms_dist_max_doubles(double *buf, size_t n) {
 #endif
 }
 
+int lms_dist_agree(int status, unsigned long long hash, int *bad_rank,
+                   unsigned long long *hash0, unsigned long long *bad_hash) {
+    *bad_rank = world.rank;
+    *hash0 = *bad_hash = hash;
+#ifdef LMS_HAVE_MPI
+    if (world.active && world.size > 1) {
+        unsigned long long mine[2] = {(unsigned long long)(status != 0), hash};
+        unsigned long long *all = malloc(sizeof mine * (size_t)world.size);
+        if (!all)
+            MPI_Abort(MPI_COMM_WORLD, 1); /* cannot agree: stop the job */
+        MPI_Allgather(mine, 2, MPI_UNSIGNED_LONG_LONG, all, 2,
+                      MPI_UNSIGNED_LONG_LONG, MPI_COMM_WORLD);
+        int rc = 0;
+        for (int r = 0; r < world.size && !rc; r++)
+            if (all[2 * r]) {
+                *bad_rank = r;
+                rc = 1;
+            }
+        for (int r = 1; r < world.size && !rc; r++)
+            if (all[2 * r + 1] != all[1]) {
+                *bad_rank = r;
+                *hash0 = all[1];
+                *bad_hash = all[2 * r + 1];
+                rc = 2;
+            }
+        free(all);
+        return rc;
+    }
+#endif
+    return status != 0;
+}
+
 double lms_dist_mean(double v) {
     lms_dist_sum_doubles(&v, 1);
     return v / world.size;

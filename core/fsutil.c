@@ -1,9 +1,11 @@
-/* Filesystem helpers: mkdir -p, atomic writes, JSON escaping. */
+/* Filesystem helpers: mkdir -p, atomic writes, safe reads, JSON escaping. */
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <stdint.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -12,6 +14,129 @@
 int lms_path_exists(const char *path) {
     struct stat st;
     return stat(path, &st) == 0;
+}
+
+/* What st is, for "not a regular file (a FIFO)". */
+static const char *file_kind(const struct stat *st) {
+    if (S_ISDIR(st->st_mode))
+        return "a directory";
+    if (S_ISFIFO(st->st_mode))
+        return "a FIFO";
+    if (S_ISCHR(st->st_mode))
+        return "a character device";
+    if (S_ISBLK(st->st_mode))
+        return "a block device";
+    if (S_ISSOCK(st->st_mode))
+        return "a socket";
+    return "not a plain file";
+}
+
+/* O_NONBLOCK first: opening a FIFO with no writer would block for ever
+ * (before any check could run, and with our TERM handler installed).
+ * Blocking mode is restored once the file is known to be regular. */
+int lms_open_regular(const char *path, struct stat *st, char *err,
+                     size_t errlen) {
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0) {
+        int e = errno;
+        snprintf(err, errlen, "%s: cannot open: %s", path, strerror(e));
+        errno = e;
+        return -1;
+    }
+    struct stat tmp;
+    if (!st)
+        st = &tmp;
+    if (fstat(fd, st) != 0) {
+        snprintf(err, errlen, "%s: cannot stat: %s", path, strerror(errno));
+        close(fd);
+        errno = EIO;
+        return -1;
+    }
+    if (!S_ISREG(st->st_mode)) {
+        snprintf(err, errlen, "%s: not a regular file (%s)", path,
+                 file_kind(st));
+        close(fd);
+        errno = EINVAL;
+        return -1;
+    }
+    int fl = fcntl(fd, F_GETFL);
+    if (fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) != 0) {
+        snprintf(err, errlen, "%s: fcntl: %s", path, strerror(errno));
+        close(fd);
+        errno = EIO;
+        return -1;
+    }
+    return fd;
+}
+
+FILE *lms_fopen_regular(const char *path, char *err, size_t errlen) {
+    int fd = lms_open_regular(path, NULL, err, errlen);
+    if (fd < 0)
+        return NULL;
+    FILE *f = fdopen(fd, "rb");
+    if (!f) {
+        snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+        close(fd);
+    }
+    return f;
+}
+
+char *lms_read_file(const char *path, size_t cap, size_t *len, char *err,
+                    size_t errlen) {
+    struct stat st;
+    int fd = lms_open_regular(path, &st, err, errlen);
+    if (fd < 0)
+        return NULL;
+    if ((uint64_t)st.st_size > cap) {
+        snprintf(err, errlen, "%s: too large (%lld bytes, the limit is %zu)",
+                 path, (long long)st.st_size, cap);
+        close(fd);
+        errno = EFBIG;
+        return NULL;
+    }
+    /* read to EOF, not to st_size: the file may grow or shrink meanwhile */
+    size_t n = 0, size = (size_t)st.st_size + 1;
+    char *buf = malloc(size + 1);
+    while (buf) {
+        if (n == size) {
+            char *nb = size > cap ? NULL : realloc(buf, size * 2 + 1);
+            if (!nb) {
+                snprintf(err, errlen, "%s: too large (more than %zu bytes)",
+                         path, cap);
+                free(buf);
+                close(fd);
+                errno = EFBIG;
+                return NULL;
+            }
+            buf = nb;
+            size *= 2;
+        }
+        ssize_t r = read(fd, buf + n, size - n);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
+            snprintf(err, errlen, "%s: read failed: %s", path, strerror(errno));
+            free(buf);
+            close(fd);
+            errno = EIO;
+            return NULL;
+        }
+        if (r == 0)
+            break;
+        n += (size_t)r;
+    }
+    close(fd);
+    if (!buf || n > cap) {
+        snprintf(err, errlen, "%s: %s", path,
+                 buf ? "too large" : "out of memory");
+        free(buf);
+        errno = ENOMEM;
+        return NULL;
+    }
+    buf[n] = '\0';
+    if (len)
+        *len = n;
+    return buf;
 }
 
 int lms_mkdirs(const char *path, char *err, size_t errlen) {

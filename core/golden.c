@@ -26,9 +26,40 @@ typedef struct gold {
     char (*names)[160]; /* file name of each model tensor */
 } gold;
 
-static double meta_num(cJSON *cfg, const char *key, double def) {
+/* A finite number (def when absent); -1 and a message naming the key when
+ * present but not a finite number. */
+static int meta_num(const gold *g, cJSON *cfg, const char *key, double def,
+                    double *out, char *err, size_t errlen) {
     cJSON *v = cJSON_GetObjectItemCaseSensitive(cfg, key);
-    return cJSON_IsNumber(v) ? v->valuedouble : def;
+    *out = def;
+    if (!v)
+        return 0;
+    if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble)) {
+        snprintf(err, errlen, "%s: metadata config '%s' must be a finite "
+                 "number", g->o->golden_path, key);
+        return -1;
+    }
+    *out = v->valuedouble;
+    return 0;
+}
+
+/* A whole number in [1, 2^30]: 32.7 is an error, never truncated to 32. */
+static int meta_dim(const gold *g, cJSON *cfg, const char *key, int *out,
+                    char *err, size_t errlen) {
+    cJSON *v = cJSON_GetObjectItemCaseSensitive(cfg, key);
+    double d = cJSON_IsNumber(v) ? v->valuedouble : NAN;
+    if (!(d >= 1 && d <= (double)(1 << 30)) || d != floor(d)) {
+        char got[64] = "missing";
+        if (cJSON_IsNumber(v))
+            snprintf(got, sizeof got, "%.17g", d);
+        else if (v)
+            snprintf(got, sizeof got, "not a number");
+        snprintf(err, errlen, "%s: metadata config '%s' must be a positive "
+                 "integer (got %s)", g->o->golden_path, key, got);
+        return -1;
+    }
+    *out = (int)d;
+    return 0;
 }
 
 /* Dims and optimizer settings from __metadata__.config; dims become
@@ -47,15 +78,13 @@ static int read_meta(gold *g, char *err, size_t errlen) {
         {"n_head", "model.n_head"},   {"seq_len", "model.context"},
         {"vocab", "model.vocab_size"}};
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
-        cJSON *v = cJSON_GetObjectItemCaseSensitive(cfg, keys[i][0]);
-        if (!cJSON_IsNumber(v) || v->valuedouble < 1) {
-            snprintf(err, errlen, "%s: metadata config lacks a positive '%s'",
-                     g->o->golden_path, keys[i][0]);
+        int v;
+        if (meta_dim(g, cfg, keys[i][0], &v, err, errlen) != 0) {
             cJSON_Delete(cfg);
             return -1;
         }
         char assign[128];
-        snprintf(assign, sizeof assign, "%s=%d", keys[i][1], v->valueint);
+        snprintf(assign, sizeof assign, "%s=%d", keys[i][1], v);
         if (lms_config_override(&g->cfg, assign, err, errlen) != 0) {
             cJSON_Delete(cfg);
             return -1;
@@ -66,20 +95,21 @@ static int read_meta(gold *g, char *err, size_t errlen) {
         lms_config_override(&g->cfg, cJSON_IsTrue(tied) ? "model.tie_embeddings=true"
                                                         : "model.tie_embeddings=false",
                             err, errlen);
-    g->T = (int)meta_num(cfg, "seq_len", 0);
-    g->B = (int)meta_num(cfg, "batch", 0);
-    g->lr = (float)meta_num(cfg, "lr", 1e-2);
-    g->clip = (float)meta_num(cfg, "grad_clip", 1.0);
-    g->opt = (lms_adamw){(float)meta_num(cfg, "beta1", 0.9),
-                         (float)meta_num(cfg, "beta2", 0.95),
-                         (float)meta_num(cfg, "adam_eps", 1e-8),
-                         (float)meta_num(cfg, "weight_decay", 0.1)};
+    double lr, clip, b1, b2, eps, wd;
+    int rc = meta_dim(g, cfg, "seq_len", &g->T, err, errlen) ||
+             meta_dim(g, cfg, "batch", &g->B, err, errlen) ||
+             meta_num(g, cfg, "lr", 1e-2, &lr, err, errlen) ||
+             meta_num(g, cfg, "grad_clip", 1.0, &clip, err, errlen) ||
+             meta_num(g, cfg, "beta1", 0.9, &b1, err, errlen) ||
+             meta_num(g, cfg, "beta2", 0.95, &b2, err, errlen) ||
+             meta_num(g, cfg, "adam_eps", 1e-8, &eps, err, errlen) ||
+             meta_num(g, cfg, "weight_decay", 0.1, &wd, err, errlen);
     cJSON_Delete(cfg);
-    if (g->B < 1) {
-        snprintf(err, errlen, "%s: metadata config lacks 'batch'",
-                 g->o->golden_path);
+    if (rc)
         return -1;
-    }
+    g->lr = (float)lr;
+    g->clip = (float)clip;
+    g->opt = (lms_adamw){(float)b1, (float)b2, (float)eps, (float)wd};
     return 0;
 }
 

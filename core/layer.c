@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "lmstab/layer.h"
+#include "sizecalc.h"
 
 void lms_keys_list(const lms_descriptor *d, char *out, size_t outlen) {
     size_t n = 0;
@@ -111,8 +112,65 @@ int lms_layer_attach(lms_layer *L, const char *slot, lms_layer *child,
 static size_t decl_numel(const lms_param_decl *p) {
     size_t n = 1;
     for (int i = 0; i < p->ndim; i++)
-        n *= (size_t)p->shape[i];
+        n = lms_sz_mul(n, (size_t)p->shape[i]);
     return n;
+}
+
+/* A parameter or stat name becomes a tensor name in checkpoints and a
+ * column of metrics.csv: NUL-terminated in its array, non-empty, printable
+ * ASCII without space, ',', '"' or '\\' (a newline split metrics.csv's
+ * header). */
+static int name_ok(const char *s) {
+    if (!memchr(s, '\0', LMS_NAME_MAX) || !s[0])
+        return 0;
+    for (; *s; s++)
+        if (*s <= ' ' || *s > '~' || *s == ',' || *s == '"' || *s == '\\')
+            return 0;
+    return 1;
+}
+
+/* What the plugin declared: names safe and unique, caches possible. */
+static int check_plan(const lms_layer *L, char *err, size_t errlen) {
+    const char *pn = L->plugin->desc->name;
+    const lms_plan *p = &L->plan;
+    for (int i = 0; i < p->n_params; i++) {
+        if (!name_ok(p->params[i].name)) {
+            snprintf(err, errlen, "plugin '%s' declared parameter %d with an "
+                     "invalid name (printable, no space, ',', '\"' or '\\')",
+                     pn, i);
+            return -1;
+        }
+        for (int k = 0; k < i; k++)
+            if (!strcmp(p->params[i].name, p->params[k].name)) {
+                snprintf(err, errlen, "plugin '%s' declared parameter '%s' "
+                         "twice", pn, p->params[i].name);
+                return -1;
+            }
+    }
+    for (int i = 0; i < p->n_stats; i++) {
+        if (!name_ok(p->stat_names[i])) {
+            snprintf(err, errlen, "plugin '%s' reports stat %d with an invalid "
+                     "name (printable, no space, ',', '\"' or '\\': it "
+                     "becomes a metrics.csv column)", pn, i);
+            return -1;
+        }
+        for (int k = 0; k < i; k++)
+            if (!strcmp(p->stat_names[i], p->stat_names[k])) {
+                snprintf(err, errlen, "plugin '%s' reports stat '%s' twice",
+                         pn, p->stat_names[i]);
+                return -1;
+            }
+    }
+    if (p->cache_floats > LMS_PLAN_MAX_FLOATS ||
+        p->scratch_floats > LMS_PLAN_MAX_FLOATS) {
+        int cache = p->cache_floats > LMS_PLAN_MAX_FLOATS;
+        snprintf(err, errlen, "plugin '%s' asks for %zu %s floats (more than "
+                 "the limit of %zu)", pn,
+                 cache ? p->cache_floats : p->scratch_floats,
+                 cache ? "cache" : "scratch", (size_t)LMS_PLAN_MAX_FLOATS);
+        return -1;
+    }
+    return 0;
 }
 
 int lms_layer_plan(lms_layer *L, const lms_model_info *mi, size_t rows,
@@ -134,6 +192,8 @@ int lms_layer_plan(lms_layer *L, const lms_model_info *mi, size_t rows,
         snprintf(err, errlen, "plugin '%s' returned an invalid plan", d->name);
         return -1;
     }
+    if (check_plan(L, err, errlen) != 0)
+        return -1;
     for (int i = 0; i < L->plan.n_params; i++) {
         const lms_param_decl *p = &L->plan.params[i];
         if (p->ndim < 1 || p->ndim > 2 || p->shape[0] <= 0 ||
@@ -161,10 +221,10 @@ int lms_layer_plan(lms_layer *L, const lms_model_info *mi, size_t rows,
 size_t lms_layer_param_floats(const lms_layer *L) {
     size_t n = 0;
     for (int i = 0; i < L->plan.n_params; i++)
-        n += L->param_numel[i];
+        n = lms_sz_add(n, L->param_numel[i]);
     for (int i = 0; i < LMS_MAX_CHILDREN; i++)
         if (L->children[i])
-            n += lms_layer_param_floats(L->children[i]);
+            n = lms_sz_add(n, lms_layer_param_floats(L->children[i]));
     return n;
 }
 
@@ -172,7 +232,7 @@ size_t lms_layer_cache_floats(const lms_layer *L) {
     size_t n = L->plan.cache_floats;
     for (int i = 0; i < LMS_MAX_CHILDREN; i++)
         if (L->children[i])
-            n += lms_layer_cache_floats(L->children[i]);
+            n = lms_sz_add(n, lms_layer_cache_floats(L->children[i]));
     return n;
 }
 
@@ -180,7 +240,7 @@ size_t lms_layer_scratch_floats(const lms_layer *L) {
     size_t n = L->plan.scratch_floats;
     for (int i = 0; i < LMS_MAX_CHILDREN; i++)
         if (L->children[i])
-            n += lms_layer_scratch_floats(L->children[i]);
+            n = lms_sz_add(n, lms_layer_scratch_floats(L->children[i]));
     return n;
 }
 

@@ -1,15 +1,19 @@
 /* Plugin loader: names -> lms_<name>.so on a search path, dlopen, validate.
  * Every failure names the path and the reason. */
+#define _GNU_SOURCE /* dladdr1: the entry symbol's ELF type */
 #include <dirent.h>
 #include <dlfcn.h>
+#include <elf.h>
 #include <errno.h>
 #include <limits.h>
+#include <link.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "lmstab/fsutil.h"
 #include "lmstab/loader.h"
 
 #ifndef LMS_PLUGIN_INSTALL_DIR
@@ -22,6 +26,7 @@
 #endif
 
 #define LMS_MAX_LOADED 128
+#define LMS_DESC_MAX_SIZE 4096 /* bytes; today's descriptor is ~100 */
 
 struct lms_loader {
     int ndirs;
@@ -128,6 +133,10 @@ void lms_loader_free(lms_loader *ld) {
 }
 
 int lms_loader_ndirs(const lms_loader *ld) { return ld->ndirs; }
+int lms_loader_nloaded(const lms_loader *ld) { return ld->nloaded; }
+const lms_plugin *lms_loader_loaded(const lms_loader *ld, int i) {
+    return (i >= 0 && i < ld->nloaded) ? ld->loaded[i] : NULL;
+}
 const char *lms_loader_dir(const lms_loader *ld, int i) {
     return (i >= 0 && i < ld->ndirs) ? ld->dirs[i] : NULL;
 }
@@ -145,6 +154,14 @@ static int validate_desc(const lms_descriptor *d, const char *path,
     if (d->size < offsetof(lms_descriptor, destroy) + sizeof d->destroy) {
         snprintf(err, errlen, "%s: descriptor size %zu is too small (%zu)",
                  path, d->size, sizeof(lms_descriptor));
+        return -1;
+    }
+    /* structs only grow at the end, but not by megabytes: a garbage size
+     * means a garbage descriptor */
+    if (d->size > LMS_DESC_MAX_SIZE) {
+        snprintf(err, errlen, "%s: descriptor size %zu is not plausible "
+                 "(this lmstab's is %zu; at most %d accepted)", path, d->size,
+                 sizeof(lms_descriptor), LMS_DESC_MAX_SIZE);
         return -1;
     }
     if (!d->name || strcmp(d->name, name) != 0) {
@@ -175,6 +192,50 @@ static int validate_desc(const lms_descriptor *d, const char *path,
     return 0;
 }
 
+/* A file or directory anyone may write is a way to run their code in
+ * ours: refused (LMSTAB_ALLOW_WRITABLE_PLUGINS=1 overrides, e.g. for a
+ * shared scratch dir on a single-user machine). */
+static int check_writable(const char *path, const struct stat *st, char *err,
+                          size_t errlen) {
+    const char *allow = getenv("LMSTAB_ALLOW_WRITABLE_PLUGINS");
+    if (allow && !strcmp(allow, "1"))
+        return 0;
+    if (st->st_mode & S_IWOTH) {
+        snprintf(err, errlen, "%s: refusing a world-writable plugin (mode "
+                 "%03o: anyone could replace it; chmod o-w it, or set "
+                 "LMSTAB_ALLOW_WRITABLE_PLUGINS=1)", path,
+                 (unsigned)(st->st_mode & 0777));
+        return -1;
+    }
+    char dir[LMS_PATH_MAX];
+    snprintf(dir, sizeof dir, "%s", path);
+    char *slash = strrchr(dir, '/');
+    if (slash)
+        *(slash == dir ? slash + 1 : slash) = '\0';
+    else
+        snprintf(dir, sizeof dir, ".");
+    struct stat ds;
+    if (stat(dir, &ds) == 0 && (ds.st_mode & S_IWOTH)) {
+        snprintf(err, errlen, "%s: refusing a plugin in a world-writable "
+                 "directory (%s, mode %o: anyone could plant a plugin there; "
+                 "chmod o-w it, or set LMSTAB_ALLOW_WRITABLE_PLUGINS=1)",
+                 path, dir, (unsigned)(ds.st_mode & 07777));
+        return -1;
+    }
+    return 0;
+}
+
+/* The entry symbol must be a function: calling data (an exported variable
+ * of that name) would crash. */
+static int entry_is_function(void *addr) {
+    Dl_info info;
+    const ElfW(Sym) *sym = NULL;
+    if (!dladdr1(addr, &info, (void **)&sym, RTLD_DL_SYMENT) || !sym)
+        return 1; /* cannot tell: trust it */
+    int type = ELF64_ST_TYPE(sym->st_info);
+    return type == STT_FUNC || type == STT_GNU_IFUNC;
+}
+
 int lms_loader_open_path(lms_loader *ld, const char *path, const char *name,
                          const lms_plugin **out, char *err, size_t errlen) {
     *out = NULL;
@@ -183,6 +244,14 @@ int lms_loader_open_path(lms_loader *ld, const char *path, const char *name,
                  LMS_MAX_LOADED);
         return -1;
     }
+    /* dlopen would block for ever on a FIFO: check the file first */
+    struct stat st;
+    int fd = lms_open_regular(path, &st, err, errlen);
+    if (fd < 0)
+        return -1;
+    close(fd);
+    if (check_writable(path, &st, err, errlen) != 0)
+        return -1;
     dlerror();
     void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
     if (!h) {
@@ -197,6 +266,13 @@ int lms_loader_open_path(lms_loader *ld, const char *path, const char *name,
                  "%s: not an lmstab plugin: no '%s' symbol (use "
                  "LMS_PLUGIN_ENTRY in plugin.h)",
                  path, LMS_PLUGIN_ENTRY_SYMBOL);
+        dlclose(h);
+        return -1;
+    }
+    if (!entry_is_function(*(void **)&entry)) {
+        snprintf(err, errlen, "%s: not an lmstab plugin: '%s' is not a "
+                 "function (use LMS_PLUGIN_ENTRY in plugin.h)", path,
+                 LMS_PLUGIN_ENTRY_SYMBOL);
         dlclose(h);
         return -1;
     }

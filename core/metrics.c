@@ -147,6 +147,18 @@ static void columns(const lms_model *m, int with_values, column_fn fn,
             }
 }
 
+/* Push what stdio holds to the file now: a full disk stops the run at this
+ * row, not at the end of a run whose rows were silently lost. */
+static int flush_checked(lms_metrics *mt, char *err, size_t errlen) {
+    if (fflush(mt->f) == 0 && !ferror(mt->f))
+        return 0;
+    snprintf(err, errlen, "%s: cannot write: %s (the rows before this one "
+             "are kept)", mt->path, strerror(errno ? errno : EIO));
+    fclose(mt->f); /* later writes would only fail again */
+    mt->f = NULL;
+    return -1;
+}
+
 static void header_column(void *user, const char *name, double v, int mx) {
     (void)v;
     (void)mx;
@@ -156,6 +168,7 @@ static void header_column(void *user, const char *name, double v, int mx) {
 int lms_metrics_open(lms_metrics *mt, const char *path, const lms_model *m,
                      char *err, size_t errlen) {
     memset(mt, 0, sizeof *mt);
+    snprintf(mt->path, sizeof mt->path, "%s", path);
     mt->f = fopen(path, "w");
     if (!mt->f) {
         snprintf(err, errlen, "%s: cannot create: %s", path, strerror(errno));
@@ -164,8 +177,18 @@ int lms_metrics_open(lms_metrics *mt, const char *path, const lms_model *m,
     fprintf(mt->f, "step,lr,train_loss,val_loss,grad_norm,tokens_per_sec,elapsed_s");
     columns(m, 0, header_column, mt->f);
     fputc('\n', mt->f);
-    fflush(mt->f);
     mt->ncols_inst = (int)lms_metrics_collect(m, NULL, NULL, 0);
+    return flush_checked(mt, err, errlen);
+}
+
+int lms_metrics_append(lms_metrics *mt, const char *path, char *err,
+                       size_t errlen) {
+    memset(mt, 0, sizeof *mt);
+    snprintf(mt->path, sizeof mt->path, "%s", path);
+    if (!(mt->f = fopen(path, "a"))) {
+        snprintf(err, errlen, "%s: cannot append: %s", path, strerror(errno));
+        return -1;
+    }
     return 0;
 }
 
@@ -192,10 +215,11 @@ size_t lms_metrics_collect(const lms_model *m, double *vals, int *is_max,
     return c.n;
 }
 
-void lms_metrics_write(lms_metrics *mt, const lms_metrics_row *r,
-                       const double *vals, size_t nvals) {
+int lms_metrics_write(lms_metrics *mt, const lms_metrics_row *r,
+                      const double *vals, size_t nvals, char *err,
+                      size_t errlen) {
     if (!mt->f)
-        return;
+        return 0;
     fprintf(mt->f, "%ld,%.6g,%.6f,", r->step, r->lr, r->train_loss);
     if (r->has_val)
         fprintf(mt->f, "%.6f", r->val_loss);
@@ -207,17 +231,18 @@ void lms_metrics_write(lms_metrics *mt, const lms_metrics_row *r,
         else
             fputc(',', mt->f);
     fputc('\n', mt->f);
-    fflush(mt->f);
+    return flush_checked(mt, err, errlen);
 }
 
-void lms_metrics_write_final(lms_metrics *mt, long step, double val_loss) {
+int lms_metrics_write_final(lms_metrics *mt, long step, double val_loss,
+                            char *err, size_t errlen) {
     if (!mt->f)
-        return;
+        return 0;
     fprintf(mt->f, "%ld,,,%.6f,,,", step, val_loss);
     for (int i = 0; i < mt->ncols_inst; i++)
         fputc(',', mt->f);
     fputc('\n', mt->f);
-    fflush(mt->f);
+    return flush_checked(mt, err, errlen);
 }
 
 double lms_metrics_as_written(double x, int general) {

@@ -6,8 +6,10 @@
 #include <string.h>
 
 #include "bigalloc.h"
+#include "guard.h"
 #include "lmstab/model.h"
 #include "lmstab/rng.h"
+#include "sizecalc.h"
 
 static const char *const branch_keys[] = {"attn", "mlp"};
 #define N_BRANCH_KEYS 2
@@ -285,8 +287,8 @@ typedef struct sizes { size_t params, cache, scratch, stats; } sizes;
 static void size_layer(lms_layer *L, const char *prefix, void *user) {
     (void)prefix;
     sizes *s = user;
-    s->params += lms_layer_param_floats(L);
-    s->cache += lms_layer_cache_floats(L);
+    s->params = lms_sz_add(s->params, lms_layer_param_floats(L));
+    s->cache = lms_sz_add(s->cache, lms_layer_cache_floats(L));
     size_t sc = lms_layer_scratch_floats(L);
     if (sc > s->scratch)
         s->scratch = sc;
@@ -340,23 +342,72 @@ static float *take(float **cursor, size_t n) {
     return p;
 }
 
+/* Float counts of the parameter and activation arenas, overflow-checked:
+ * -1 and a message naming the dimensions when they do not fit a size_t. */
+static int arena_sizes(lms_model *m, const sizes *s, size_t *nact,
+                       char *err, size_t errlen) {
+    const size_t C = m->mi.d_model, V = m->mi.vocab, Tm = m->mi.context;
+    const size_t BT = lms_sz_mul((size_t)m->mi.batch, Tm);
+    const size_t VC = lms_sz_mul(V, C);
+    size_t emb = lms_sz_add(lms_sz_add(VC, lms_sz_mul(Tm, C)), m->tied ? 0 : VC);
+    m->n_params = lms_sz_add(emb, s->params);
+    size_t nresid = (size_t)m->mi.n_layer * m->n_branches + 1;
+    size_t n = lms_sz_mul(lms_sz_mul(nresid, BT), C);
+    n = lms_sz_add(n, lms_sz_mul(BT, C));
+    n = lms_sz_add(n, lms_sz_mul(3, lms_sz_mul(BT, V)));
+    n = lms_sz_add(n, lms_sz_mul(2, BT));
+    for (int l = 0; l < m->mi.n_layer; l++)
+        for (int b = 0; b < m->n_branches; b++)
+            for (int i = 0; i < m->blocks[l].br[b].n_ops; i++)
+                n = lms_sz_add(n, lms_sz_mul(BT, (size_t)m->blocks[l].br[b].ops[i].out_cols));
+    n = lms_sz_add(lms_sz_add(n, s->cache), lms_sz_add(s->scratch, s->stats));
+    /* gradients */
+    n = lms_sz_add(n, lms_sz_mul(2, lms_sz_mul(BT, C)));
+    n = lms_sz_add(n, lms_sz_mul(2, lms_sz_mul(BT, m->max_cols)));
+    n = lms_sz_add(n, lms_sz_mul(BT, V));
+    *nact = n;
+    /* the optimizer holds 2 more copies of the parameters: 4 in all */
+    if (n > SIZE_MAX / sizeof(float) ||
+        m->n_params > SIZE_MAX / (4 * sizeof(float))) {
+        snprintf(err, errlen, "[model]: the model's size overflows a 64-bit "
+                 "byte count (vocab_size %d, context %d, d_model %d, n_layer "
+                 "%d, batch_size %d%s): make it smaller", m->mi.vocab,
+                 m->mi.context, m->mi.d_model, m->mi.n_layer, m->mi.batch,
+                 s->cache == SIZE_MAX || s->params == SIZE_MAX
+                     ? ", and the plugins' parameters or caches" : "");
+        return -1;
+    }
+    return 0;
+}
+
+/* An activation buffer of n floats; in guard mode followed by a guard. */
+static float *take_act(lms_model *m, float **cursor, size_t n) {
+    float *p = take(cursor, n);
+    if (m->guard)
+        lms_guard_fill(take(cursor, LMS_GUARD_FLOATS), LMS_GUARD_FLOATS);
+    return p;
+}
+
 static int allocate(lms_model *m, char *err, size_t errlen) {
     const size_t C = m->mi.d_model, V = m->mi.vocab, Tm = m->mi.context;
     const size_t BT = (size_t)m->mi.batch * Tm;
     sizes s = {0, 0, 0, 0};
     for_each_layer(m, size_layer, &s);
-    size_t emb = V * C + Tm * C + (m->tied ? 0 : V * C);
-    m->n_params = emb + s.params;
+    size_t nact;
+    if (arena_sizes(m, &s, &nact, err, errlen) != 0)
+        return -1;
     size_t nresid = (size_t)m->mi.n_layer * m->n_branches + 1;
-    size_t nact = nresid * BT * C + BT * C + 3 * BT * V + 2 * BT;
-    for (int l = 0; l < m->mi.n_layer; l++)
-        for (int b = 0; b < m->n_branches; b++)
-            for (int i = 0; i < m->blocks[l].br[b].n_ops; i++)
-                nact += BT * (size_t)m->blocks[l].br[b].ops[i].out_cols;
-    nact += s.cache + s.scratch + s.stats;
-    nact += 2 * BT * C + 2 * BT * m->max_cols + BT * V; /* gradients */
     size_t ntensors = 3;
     for_each_layer(m, count_layer, &ntensors);
+    m->guard = lms_guard_enabled();
+    if (m->guard) { /* one guard per activation buffer (take_act) */
+        size_t nops = 0;
+        for (int l = 0; l < m->mi.n_layer; l++)
+            for (int b = 0; b < m->n_branches; b++)
+                nops += (size_t)m->blocks[l].br[b].n_ops;
+        nact = lms_sz_add(nact, lms_sz_mul(LMS_GUARD_FLOATS, 16 + 2 * nops));
+    }
+    m->n_acts = nact;
     m->params = lms_big_floats(m->n_params);
     m->grads = lms_big_floats(m->n_params);
     m->acts = lms_big_floats(nact);
@@ -366,7 +417,8 @@ static int allocate(lms_model *m, char *err, size_t errlen) {
     if (!m->params || !m->grads || !m->acts || !m->tensors || !m->x || !m->y) {
         snprintf(err, errlen, "out of memory: model needs %.1f MiB of "
                  "activations and %.1f MiB of parameters",
-                 nact * 4.0 / 1048576, m->n_params * 8.0 / 1048576);
+                 (double)nact * 4.0 / 1048576,
+                 (double)m->n_params * 8.0 / 1048576);
         return -1;
     }
     float *pc = m->params, *gc = m->grads, *ac = m->acts;
@@ -376,23 +428,23 @@ static int allocate(lms_model *m, char *err, size_t errlen) {
     m->dwpe = take(&gc, Tm * C);
     add_tensor(m, "wte", m->wte, m->dwte, 2, (int)V, (int)C);
     add_tensor(m, "wpe", m->wpe, m->dwpe, 2, (int)Tm, (int)C);
-    m->resid = take(&ac, nresid * BT * C);
-    m->normed = take(&ac, BT * C);
-    m->logits = take(&ac, BT * V);
-    m->mapped = m->logit_map ? take(&ac, BT * V) : m->logits;
-    m->probs = take(&ac, BT * V);
-    m->aux_out = take(&ac, BT);
-    m->losses = take(&ac, BT);
+    m->resid = take_act(m, &ac, nresid * BT * C);
+    m->normed = take_act(m, &ac, BT * C);
+    m->logits = take_act(m, &ac, BT * V);
+    m->mapped = m->logit_map ? take_act(m, &ac, BT * V) : m->logits;
+    m->probs = take_act(m, &ac, BT * V);
+    m->aux_out = take_act(m, &ac, BT);
+    m->losses = take_act(m, &ac, BT);
     for (int l = 0; l < m->mi.n_layer; l++)
         for (int b = 0; b < m->n_branches; b++)
             for (int i = 0; i < m->blocks[l].br[b].n_ops; i++) {
                 lms_op *op = &m->blocks[l].br[b].ops[i];
-                op->out = take(&ac, BT * (size_t)op->out_cols);
-                op->stats = take(&ac, LMS_MAX_STATS);
+                op->out = take_act(m, &ac, BT * (size_t)op->out_cols);
+                op->stats = take_act(m, &ac, LMS_MAX_STATS);
             }
     binder bd = {pc, gc, NULL, NULL};
-    bd.cache = take(&ac, s.cache);
-    bd.scratch = take(&ac, s.scratch);
+    bd.cache = take_act(m, &ac, s.cache);
+    bd.scratch = take_act(m, &ac, s.scratch);
     for_each_layer(m, bind_layer, &bd);
     pc = bd.p;
     gc = bd.g;
@@ -406,11 +458,11 @@ static int allocate(lms_model *m, char *err, size_t errlen) {
     for_each_layer(m, tensor_layer, m);
     if (!m->tied)
         add_tensor(m, "lm_head.weight", m->head, m->dhead, 2, (int)V, (int)C);
-    m->dresid = take(&ac, BT * C);
-    m->dnormed = take(&ac, BT * C);
-    m->dbuf[0] = take(&ac, BT * m->max_cols);
-    m->dbuf[1] = take(&ac, BT * m->max_cols);
-    m->dlogits2 = take(&ac, BT * V);
+    m->dresid = take_act(m, &ac, BT * C);
+    m->dnormed = take_act(m, &ac, BT * C);
+    m->dbuf[0] = take_act(m, &ac, BT * m->max_cols);
+    m->dbuf[1] = take_act(m, &ac, BT * m->max_cols);
+    m->dlogits2 = take_act(m, &ac, BT * V);
     return 0;
 }
 
@@ -447,6 +499,7 @@ void lms_model_free(lms_model *m) {
     free(m->blocks);
     lms_big_free(m->params);
     lms_big_free(m->grads);
+    lms_guard_release(m->acts, m->n_acts);
     lms_big_free(m->acts);
     free(m->tensors);
     free(m->x);

@@ -2,13 +2,33 @@
  * per-op work; this file does embeddings, residual adds, the LM head, the
  * softmax cross-entropy and the order of calls. */
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
+#include "guard.h"
 #include "lmstab/bench.h"
 #include "lmstab/metrics.h"
 #include "lmstab/model.h"
 #include "parallel.h"
+
+/* Rows the activation buffers were allocated for. */
+static size_t alloc_rows(const lms_model *m) {
+    return (size_t)m->mi.batch * (size_t)m->mi.context;
+}
+
+/* After a block op's call in guard mode: the first write past the buffer
+ * it was given is recorded with the plugin, op and buffer named. */
+static void guard_check(lms_model *m, const lms_op *op, const char *pass,
+                        const char *what, float *buf, size_t used,
+                        size_t cap) {
+    size_t past;
+    if (lms_guard_close(buf, used, cap, &past) && !m->guard_err[0])
+        snprintf(m->guard_err, sizeof m->guard_err, "plugin '%s' (op '%s', "
+                 "%s) wrote past the end of %s: %zu floats past its %zu "
+                 "(LMSTAB_GUARD)", op->layer->plugin->desc->name, op->name,
+                 pass, what, past, used);
+}
 
 /* ---- optional op-kind timing (see lmstab/bench.h) ----------------------- */
 
@@ -146,8 +166,14 @@ float lms_model_forward(lms_model *m, const int32_t *x, const int32_t *y, int B,
             const float *in = resid_at(m, k);
             for (int i = 0; i < br->n_ops; i++) {
                 lms_op *op = &br->ops[i];
+                const size_t cap = alloc_rows(m) * (size_t)op->out_cols;
+                if (m->guard)
+                    lms_guard_open(op->out, rows * op->out_cols, cap);
                 lms_layer_forward(op->layer, op->out, in, rows, B, T,
                                   instrument ? op->stats : NULL);
+                if (m->guard)
+                    guard_check(m, op, "forward", "its output y", op->out,
+                                rows * op->out_cols, cap);
                 lap(&t, layer_kind(op->layer));
                 in = op->out;
             }
@@ -219,8 +245,15 @@ static void branch_backward(lms_model *m, lms_branch *br, const float *in0,
         if (separate)
             lms_par_zero(target, rows * op->in_cols);
         lap(t, LMS_TK_OTHER);
+        const size_t cap = alloc_rows(m) *
+                           (separate ? m->max_cols : (size_t)m->mi.d_model);
+        if (m->guard)
+            lms_guard_open(target, rows * op->in_cols, cap);
         lms_layer_backward(op->layer, target, dy, in, op->out, rows, m->B,
                            m->T);
+        if (m->guard)
+            guard_check(m, op, "backward", "its input gradient dx", target,
+                        rows * op->in_cols, cap);
         lap(t, layer_kind(op->layer));
         if (m->instrumented &&
             op->layer->plugin->desc->kind == LMS_KIND_LINEAR)

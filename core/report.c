@@ -21,7 +21,7 @@ typedef struct vinfo {
 
 /* Which grid cells converged on every finished seed. */
 static void classify(const lms_sweep *s, int v, vinfo *vi) {
-    char dir[4300];
+    char dir[4300], err[512];
     lms_run_summary rs;
     vi->stable = -1;
     vi->bad = -1;
@@ -31,7 +31,7 @@ static void classify(const lms_sweep *s, int v, vinfo *vi) {
         for (int si = 0; si < s->n_seeds; si++) {
             lms_sweep_run_dir(s->out_dir, s->variants[v], s->lrs[k],
                               s->seeds[si], dir, sizeof dir);
-            if (lms_sweep_read_summary(dir, &rs) == 0) {
+            if (lms_sweep_read_summary(dir, &rs, err, sizeof err) == 0) {
                 n++;
                 ok &= !strcmp(rs.verdict, "converged");
             }
@@ -51,7 +51,7 @@ static void write_val(const lms_sweep *s, int v, const char *path) {
     FILE *f = fopen(path, "w");
     if (!f)
         return;
-    char dir[4300];
+    char dir[4300], err[512];
     lms_run_summary rs;
     for (int k = 0; k < s->n_lrs; k++) {
         double sum = 0, sq = 0;
@@ -59,7 +59,7 @@ static void write_val(const lms_sweep *s, int v, const char *path) {
         for (int si = 0; si < s->n_seeds; si++) {
             lms_sweep_run_dir(s->out_dir, s->variants[v], s->lrs[k],
                               s->seeds[si], dir, sizeof dir);
-            if (lms_sweep_read_summary(dir, &rs) == 0 &&
+            if (lms_sweep_read_summary(dir, &rs, err, sizeof err) == 0 &&
                 isfinite(rs.final_val_loss)) {
                 sum += rs.final_val_loss;
                 sq += rs.final_val_loss * rs.final_val_loss;
@@ -74,13 +74,13 @@ static void write_val(const lms_sweep *s, int v, const char *path) {
 }
 
 static double unigram_of(const lms_sweep *s) {
-    char dir[4300];
+    char dir[4300], err[512];
     lms_run_summary rs;
     for (int v = 0; v < s->n_variants; v++)
         for (int k = 0; k < s->n_lrs; k++) {
             lms_sweep_run_dir(s->out_dir, s->variants[v], s->lrs[k], s->seeds[0],
                               dir, sizeof dir);
-            if (lms_sweep_read_summary(dir, &rs) == 0)
+            if (lms_sweep_read_summary(dir, &rs, err, sizeof err) == 0)
                 return rs.unigram_entropy;
         }
     return NAN;

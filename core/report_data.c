@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "lmstab/sweep.h"
+#include "lmstab/fsutil.h"
 #include "report_internal.h"
 #include "sweep_internal.h"
 
@@ -36,7 +37,8 @@ static int split_csv(char *line, char **cols, int max) {
 int lms_report_extract(const char *run_dir, const char *out_path) {
     char path[4300];
     snprintf(path, sizeof path, "%s/metrics.csv", run_dir);
-    FILE *f = fopen(path, "r");
+    char err[512];
+    FILE *f = lms_fopen_regular(path, err, sizeof err);
     if (!f)
         return -1;
     FILE *o = fopen(out_path, "w");

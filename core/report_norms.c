@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lmstab/fsutil.h"
 #include "report_internal.h"
 
 #define MAX_ROWS 100000
@@ -20,7 +21,8 @@ typedef struct series {
 static int load(const char *path, series *s) {
     s->n = 0;
     s->v = NULL;
-    FILE *f = fopen(path, "r");
+    char err[512];
+    FILE *f = lms_fopen_regular(path, err, sizeof err);
     if (!f)
         return -1;
     s->v = malloc(sizeof *s->v * MAX_ROWS);

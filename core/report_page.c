@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "lmstab/config.h"
+#include "lmstab/fsutil.h"
 #include "lmstab/sweep.h"
 #include "outpath.h"
 #include "report_internal.h"
@@ -19,14 +20,12 @@ static cJSON *first_summary(const lms_sweep *s) {
             lms_sweep_run_dir(s->out_dir, s->variants[v], s->lrs[k], s->seeds[0],
                               dir, sizeof dir);
             snprintf(path, sizeof path, "%s/summary.json", dir);
-            FILE *f = fopen(path, "rb");
-            if (!f)
+            char err[512], *buf = lms_read_file(path, LMS_SUMMARY_MAX_BYTES,
+                                                NULL, err, sizeof err);
+            if (!buf)
                 continue;
-            static char buf[1 << 18];
-            size_t n = fread(buf, 1, sizeof buf - 1, f);
-            fclose(f);
-            buf[n] = '\0';
             cJSON *o = cJSON_Parse(buf);
+            free(buf);
             if (o)
                 return o;
         }
@@ -293,7 +292,7 @@ int lms_report_page(const char *dir, const lms_sweep *s, const int *stable,
     cJSON_Delete(sum);
     fprintf(f, "## Results\n\n");
     snprintf(path, sizeof path, "%s/table.md", dir);
-    FILE *t = fopen(path, "r");
+    FILE *t = lms_fopen_regular(path, err, errlen);
     if (t) {
         char line[8192];
         while (fgets(line, sizeof line, t))
@@ -308,7 +307,7 @@ int lms_report_page(const char *dir, const lms_sweep *s, const int *stable,
     emit_figures(f, s, stable, bad, plots_ok);
     fclose(f);
     snprintf(path, sizeof path, "%s/report.md", dir);
-    FILE *in = fopen(path, "r");
+    FILE *in = lms_fopen_regular(path, err, errlen);
     snprintf(path, sizeof path, "%s/report.html", dir);
     FILE *o = fopen(path, "w");
     if (!in || !o) {

@@ -106,14 +106,14 @@ static double first_sep(const double *ok, const double *bad, const double *step,
 static int split_lr(const lms_sweep *s, int v, int *nfail, int *nok) {
     int best = -1;
     double best_bal = -1;
-    char dir[4300];
+    char dir[4300], err[512];
     lms_run_summary rs;
     for (int k = 0; k < s->n_lrs; k++) {
         int f = 0, o = 0;
         for (int si = 0; si < s->n_seeds; si++) {
             lms_sweep_run_dir(s->out_dir, s->variants[v], s->lrs[k],
                               s->seeds[si], dir, sizeof dir);
-            if (lms_sweep_read_summary(dir, &rs) == 0)
+            if (lms_sweep_read_summary(dir, &rs, err, sizeof err) == 0)
                 lms_run_failed(&rs, RULE) ? f++ : o++;
         }
         if (!f || !o)
@@ -134,12 +134,12 @@ static int variant_table(FILE *f, const lms_sweep *s, int v, int k,
                          const char *data_dir, double warmup) {
     series grp[2][64];
     int n[2] = {0, 0}, rows = 0, rc = -1;
-    char dir[4300], path[4600];
+    char dir[4300], path[4600], err[512];
     lms_run_summary rs;
     for (int si = 0; si < s->n_seeds; si++) {
         lms_sweep_run_dir(s->out_dir, s->variants[v], s->lrs[k], s->seeds[si],
                           dir, sizeof dir);
-        if (lms_sweep_read_summary(dir, &rs) != 0)
+        if (lms_sweep_read_summary(dir, &rs, err, sizeof err) != 0)
             continue;
         int g = lms_run_failed(&rs, RULE);
         if (n[g] == 64)

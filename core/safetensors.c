@@ -15,6 +15,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "lmstab/fsutil.h"
 #include "lmstab/safetensors.h"
 #include "st_internal.h"
 
@@ -174,21 +175,12 @@ static lms_st_file *open_src(const st_src *src, const char *path, char *err,
 /* Read and validate a whole file. NULL on error, with a message naming the
  * path and the problem; the caller owns the result (lms_st_close). */
 lms_st_file *lms_st_open(const char *path, char *err, size_t errlen) {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        lms_st_fail(err, errlen, path, "cannot open: %s", strerror(errno));
-        return NULL;
-    }
     struct stat st;
-    lms_st_file *f = NULL;
-    if (fstat(fd, &st) != 0)
-        lms_st_fail(err, errlen, path, "cannot stat: %s", strerror(errno));
-    else if (!S_ISREG(st.st_mode))
-        lms_st_fail(err, errlen, path, "not a regular file");
-    else {
-        st_src src = {fd, NULL, (uint64_t)st.st_size};
-        f = open_src(&src, path, err, errlen);
-    }
+    int fd = lms_open_regular(path, &st, err, errlen);
+    if (fd < 0)
+        return NULL;
+    st_src src = {fd, NULL, (uint64_t)st.st_size};
+    lms_st_file *f = open_src(&src, path, err, errlen);
     close(fd);
     return f;
 }

@@ -14,6 +14,7 @@
 #include "lmstab/config.h"
 #include "lmstab/fsutil.h"
 #include "lmstab/host.h"
+#include "lmstab/loader.h"
 #include "lmstab/sweep.h"
 
 static int read_list(lms_config *c, const char *key, char *buf, size_t n,
@@ -101,6 +102,28 @@ static int load_grid(lms_sweep *s, lms_config *c, char *err, size_t errlen) {
     return 0;
 }
 
+/* A variant names a directory of the sweep's output (and its config file):
+ * names follow the plugin rule, so none can climb out of the output
+ * directory, and none repeats (two runs would share one directory). */
+static int check_variants(const lms_cfg_entry *e, char **items, int n,
+                          char *err, size_t errlen) {
+    for (int i = 0; i < n; i++) {
+        if (!lms_plugin_name_valid(items[i])) {
+            lms_config_errorf(e, err, errlen, "invalid variant name '%s': "
+                              "names match [a-z][a-z0-9_]{0,31} (a config "
+                              "file's stem; no paths)", items[i]);
+            return -1;
+        }
+        for (int j = 0; j < i; j++)
+            if (!strcmp(items[i], items[j])) {
+                lms_config_errorf(e, err, errlen, "variant '%s' is listed "
+                                  "twice", items[i]);
+                return -1;
+            }
+    }
+    return 0;
+}
+
 /* Variant name -> config path: an existing path as given, else
  * <configs_dir>/<name>.ini with configs_dir relative to the sweep file. */
 static int resolve_variant(lms_sweep *s, int i, const char *configs_dir,
@@ -136,6 +159,9 @@ int lms_sweep_load(lms_sweep *s, const char *path, char *err, size_t errlen) {
         goto out;
     s->n_variants = n;
     const char *cdir = lms_config_str(&c, "sweep", "configs_dir", "..");
+    if (check_variants(lms_config_find(&c, "sweep", "variants"), items, n,
+                       err, errlen) != 0)
+        goto out;
     for (int i = 0; i < n; i++) {
         snprintf(s->variants[i], sizeof s->variants[i], "%s", items[i]);
         if (resolve_variant(s, i, cdir, err, errlen) != 0)

@@ -1,12 +1,14 @@
 /* Aggregating a sweep directory: per run, per cell (variant x LR, over
  * seeds) and per variant (max stable LR, LR sensitivity), plus table.md. */
 #include <cjson/cJSON.h>
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "lmstab/fsutil.h"
+#include "lmstab/loader.h"
 #include "lmstab/sweep.h"
 #include "sweep_internal.h"
 #include "verdict.h"
@@ -48,17 +50,13 @@ int lms_sweep_load_manifest(const char *dir, lms_sweep *s, char *err,
     memset(s, 0, sizeof *s);
     char path[4200];
     snprintf(path, sizeof path, "%s/sweep.json", dir);
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        snprintf(err, errlen, "%s: not a sweep directory (no sweep.json)", dir);
+    char *buf = lms_read_file(path, LMS_SUMMARY_MAX_BYTES, NULL, err, errlen);
+    if (!buf) {
+        if (errno == ENOENT)
+            snprintf(err, errlen, "%s: not a sweep directory (no sweep.json)",
+                     dir);
         return -1;
     }
-    char *buf = malloc(1 << 20);
-    size_t n = buf ? fread(buf, 1, (1 << 20) - 1, f) : 0;
-    fclose(f);
-    if (!buf)
-        return -1;
-    buf[n] = '\0';
     cJSON *o = cJSON_Parse(buf);
     free(buf);
     cJSON *v = cJSON_GetObjectItemCaseSensitive(o, "variants");
@@ -73,9 +71,17 @@ int lms_sweep_load_manifest(const char *dir, lms_sweep *s, char *err,
     }
     snprintf(s->out_dir, sizeof s->out_dir, "%s", dir);
     cJSON *it;
-    cJSON_ArrayForEach(it, v) if (s->n_variants < LMS_SWEEP_MAX_VARIANTS &&
-                                  cJSON_IsString(it))
+    cJSON_ArrayForEach(it, v) {
+        /* the names become paths: the same rule as in the sweep file */
+        if (!cJSON_IsString(it) || !lms_plugin_name_valid(it->valuestring) ||
+            s->n_variants == LMS_SWEEP_MAX_VARIANTS) {
+            snprintf(err, errlen, "%s: malformed sweep.json (variant '%s')",
+                     path, cJSON_IsString(it) ? it->valuestring : "?");
+            cJSON_Delete(o);
+            return -1;
+        }
         snprintf(s->variants[s->n_variants++], 64, "%s", it->valuestring);
+    }
     int ci = 0;
     cJSON_ArrayForEach(it, c) if (ci < s->n_variants && cJSON_IsString(it))
         snprintf(s->configs[ci++], 4096, "%s", it->valuestring);
@@ -116,7 +122,10 @@ static double t975(int df) {
     return df < 1 ? NAN : df <= 30 ? t[df - 1] : 1.96 + 2.4 / df;
 }
 
-static void fill_cell(const lms_sweep *s, int v, int k, cell *c, FILE *runs) {
+/* One cell over its seeds; -1 and a message when a run's summary.json is
+ * unreadable (a run is never silently left out of the tables). */
+static int fill_cell(const lms_sweep *s, int v, int k, cell *c, FILE *runs,
+                     char *err, size_t errlen) {
     memset(c, 0, sizeof *c);
     double sum = 0, sq = 0, clip = 0;
     int nval = 0;
@@ -125,7 +134,10 @@ static void fill_cell(const lms_sweep *s, int v, int k, cell *c, FILE *runs) {
     for (int si = 0; si < s->n_seeds; si++) {
         lms_sweep_run_dir(s->out_dir, s->variants[v], s->lrs[k], s->seeds[si],
                           dir, sizeof dir);
-        if (lms_sweep_read_summary(dir, &rs) != 0)
+        int r = lms_sweep_read_summary(dir, &rs, err, errlen);
+        if (r < 0)
+            return -1;
+        if (r > 0)
             continue;
         c->n++;
         int vi = verdict_index(rs.verdict);
@@ -152,6 +164,7 @@ static void fill_cell(const lms_sweep *s, int v, int k, cell *c, FILE *runs) {
     c->n_val = nval;
     c->val_ci = nval > 1 ? t975(nval - 1) * c->val_std / sqrt(nval) : NAN;
     c->clipped_mean = c->n ? clip / c->n : NAN;
+    return 0;
 }
 
 /* Highest LR index k with every cell 0..k that has runs converged on all
@@ -298,7 +311,8 @@ int lms_sweep_aggregate(const char *dir, int print, char *err, size_t errlen) {
     for (int v = 0; v < s->n_variants; v++) {
         cell *row = &cells[v * s->n_lrs];
         for (int k = 0; k < s->n_lrs; k++) {
-            fill_cell(s, v, k, &row[k], runs);
+            if (fill_cell(s, v, k, &row[k], runs, err, errlen) != 0)
+                goto out;
             if (row[k].n)
                 fprintf(fc, "%s,%.6g,%d,%d,%d,%d,%d,%.6f,%.6f,%.6f,%.4f\n",
                         s->variants[v], s->lrs[k], row[k].n, row[k].counts[0],

@@ -23,18 +23,20 @@ const char *lms_sweep_rule_name(int r) {
     return r >= 0 && r < LMS_N_RULES ? rule_names[r] : "?";
 }
 
-/* Every finished run of the sweep, failed or not under rule r. */
+/* Every finished run of the sweep, failed or not under rule r (a summary
+ * that cannot be read has already stopped the aggregation that precedes
+ * the curves, so only finished runs are left to find). */
 static size_t collect(const lms_sweep *s, int r, lms_curve_run *out,
                       size_t max) {
     size_t n = 0;
-    char dir[4300];
+    char dir[4300], err[512];
     lms_run_summary rs;
     for (int v = 0; v < s->n_variants; v++)
         for (int k = 0; k < s->n_lrs; k++)
             for (int si = 0; si < s->n_seeds; si++) {
                 lms_sweep_run_dir(s->out_dir, s->variants[v], s->lrs[k],
                                   s->seeds[si], dir, sizeof dir);
-                if (n < max && lms_sweep_read_summary(dir, &rs) == 0)
+                if (n < max && lms_sweep_read_summary(dir, &rs, err, sizeof err) == 0)
                     out[n++] = (lms_curve_run){v, s->lrs[k], s->seeds[si],
                                                lms_run_failed(&rs, r)};
             }

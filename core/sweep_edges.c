@@ -41,8 +41,10 @@ static int lr_index(lms_sweep *s, double lr) {
 }
 
 /* The band of variant v from its grid runs on the first seed; 1 when
- * decided, 0 when the grid is not complete yet. */
-static int decide(lms_sweep *s, int v, double *lo, double *hi) {
+ * decided, 0 when the grid is not complete yet, -1 (message in err) when a
+ * run's summary cannot be read. */
+static int decide(lms_sweep *s, int v, double *lo, double *hi, char *err,
+                  size_t errlen) {
     char dir[4300];
     int first_fail[LMS_N_RULES];
     for (int r = 0; r < LMS_N_RULES; r++)
@@ -51,8 +53,9 @@ static int decide(lms_sweep *s, int v, double *lo, double *hi) {
         lms_run_summary rs;
         lms_sweep_run_dir(s->out_dir, s->variants[v], s->lrs[k], s->seeds[0],
                           dir, sizeof dir);
-        if (lms_sweep_read_summary(dir, &rs) != 0)
-            return 0;
+        int r = lms_sweep_read_summary(dir, &rs, err, errlen);
+        if (r != 0)
+            return r > 0 ? 0 : -1;
         for (int r = 0; r < LMS_N_RULES; r++)
             if (first_fail[r] == s->n_grid && lms_run_failed(&rs, r))
                 first_fail[r] = k;
@@ -158,7 +161,12 @@ int lms_sweep_edges_update(lms_sweep *s, char *err, size_t errlen) {
     int changed = 0;
     for (int v = 0; v < s->n_variants; v++) {
         double lo, hi;
-        if (s->n_band[v] || !decide(s, v, &lo, &hi))
+        if (s->n_band[v])
+            continue;
+        int d = decide(s, v, &lo, &hi, err, errlen);
+        if (d < 0)
+            return -1;
+        if (d == 0)
             continue;
         if (make_band(s, v, lo, hi) != 0) {
             snprintf(err, errlen, "more than %d learning rates in the sweep",

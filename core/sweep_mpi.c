@@ -28,9 +28,12 @@ static double now_s(void) {
 
 /* Run one run to completion here; returns its exit status (0 ok). */
 static int run_here(const lms_sweep *s, const char *exe, const pending *p) {
-    pid_t pid = lms_sweep_launch(s, exe, p);
-    if (pid < 0)
+    char err[1024];
+    pid_t pid = lms_sweep_launch(s, exe, p, err, sizeof err);
+    if (pid < 0) { /* the coordinator reports the status only */
+        fprintf(stderr, "lmstab: error: %s\n", err);
         return 127;
+    }
     int st;
     while (waitpid(pid, &st, 0) < 0)
         if (errno != EINTR)
@@ -93,7 +96,11 @@ static int next_run(coord *c, pending *out) {
         c->failed = 1;
         return 0;
     }
-    int n = lms_sweep_needed(c->s, todo, 4096);
+    int n = lms_sweep_needed(c->s, todo, 4096, c->err, c->errlen);
+    if (n < 0) {
+        c->failed = 1;
+        return 0;
+    }
     for (int i = 0; i < n; i++)
         if (!taken(c, &todo[i])) {
             *out = todo[i];
@@ -148,9 +155,13 @@ static int coordinate(coord *c) {
     if (c->local == 0 && next_run(c, &p)) {
         c->busy[0] = p;
         c->t0[0] = now_s();
-        c->local = lms_sweep_launch(c->s, c->exe, &p);
+        char err[1024];
+        c->local = lms_sweep_launch(c->s, c->exe, &p, err, sizeof err);
         if (c->local < 0) {
             c->local = 0;
+            if (!c->failed)
+                snprintf(c->err, c->errlen, "%s", err);
+            c->failed = 1;
             finished(c, 0, 127);
         }
         progress = 1;

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -17,6 +18,7 @@
 #include "lmstab/fsutil.h"
 #include "lmstab/sweep.h"
 #include "outpath.h"
+#include "runlock.h"
 #include "sweep_internal.h"
 #include "verdict.h"
 
@@ -25,20 +27,21 @@ void lms_sweep_run_dir(const char *out, const char *variant, double lr,
     snprintf(buf, n, "%s/%s/lr_%.4g/seed_%ld", out, variant, lr, seed);
 }
 
-/* Verdict of a finished run ("converged", ...) or NULL if not finished. */
-int lms_sweep_read_summary(const char *run_dir, lms_run_summary *rs) {
+int lms_sweep_read_summary(const char *run_dir, lms_run_summary *rs,
+                           char *err, size_t errlen) {
     char path[4300];
     snprintf(path, sizeof path, "%s/summary.json", run_dir);
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return -1;
-    char buf[1 << 16];
-    size_t n = fread(buf, 1, sizeof buf - 1, f);
-    fclose(f);
-    buf[n] = '\0';
+    char *buf = lms_read_file(path, LMS_SUMMARY_MAX_BYTES, NULL, err, errlen);
+    if (!buf)
+        return errno == ENOENT ? 1 : -1;
     cJSON *o = cJSON_Parse(buf);
-    if (!o)
+    free(buf);
+    if (!cJSON_IsObject(o)) {
+        cJSON_Delete(o);
+        snprintf(err, errlen, "%s: not valid JSON (a torn or edited file? "
+                 "delete it to run this run again)", path);
         return -1;
+    }
     memset(rs, 0, sizeof *rs);
     cJSON *v = cJSON_GetObjectItemCaseSensitive(o, "verdict");
     snprintf(rs->verdict, sizeof rs->verdict, "%s",
@@ -77,7 +80,8 @@ int lms_sweep_read_summary(const char *run_dir, lms_run_summary *rs) {
  * lms_sweep_edges_update decides the band), or `boundary_seeds` seeds on its
  * last stable and first unstable grid LR (stable = every finished seed
  * converged), repeated as the boundary moves. */
-int lms_sweep_needed(const lms_sweep *s, pending *out, int max) {
+int lms_sweep_needed(const lms_sweep *s, pending *out, int max, char *err,
+                     size_t errlen) {
     int n = 0;
     char dir[4300];
     lms_run_summary rs;
@@ -88,7 +92,10 @@ int lms_sweep_needed(const lms_sweep *s, pending *out, int max) {
             for (int si = 0; si < s->n_seeds; si++) {
                 lms_sweep_run_dir(s->out_dir, s->variants[v], s->lrs[k],
                                   s->seeds[si], dir, sizeof dir);
-                if (lms_sweep_read_summary(dir, &rs) == 0)
+                int r = lms_sweep_read_summary(dir, &rs, err, errlen);
+                if (r < 0)
+                    return -1;
+                if (r == 0)
                     ok[k] &= !strcmp(rs.verdict, "converged");
                 else if (si < s->grid_seeds) {
                     missing = 1;
@@ -109,7 +116,10 @@ int lms_sweep_needed(const lms_sweep *s, pending *out, int max) {
             for (int si = 1; si < s->boundary_seeds; si++) {
                 lms_sweep_run_dir(s->out_dir, s->variants[v], s->lrs[cells[c]],
                                   s->seeds[si], dir, sizeof dir);
-                if (lms_sweep_read_summary(dir, &rs) != 0 && n < max)
+                int r = lms_sweep_read_summary(dir, &rs, err, errlen);
+                if (r < 0)
+                    return -1;
+                if (r > 0 && n < max)
                     out[n++] = (pending){v, cells[c], si};
             }
         }
@@ -122,7 +132,10 @@ int lms_sweep_needed(const lms_sweep *s, pending *out, int max) {
                 lms_sweep_run_dir(s->out_dir, s->variants[v],
                                   s->lrs[s->band[v][i]], s->seeds[si], dir,
                                   sizeof dir);
-                if (lms_sweep_read_summary(dir, &rs) != 0 && n < max)
+                int r = lms_sweep_read_summary(dir, &rs, err, errlen);
+                if (r < 0)
+                    return -1;
+                if (r > 0 && n < max)
                     out[n++] = (pending){v, s->band[v][i], si};
             }
     return n;
@@ -137,12 +150,14 @@ static int interrupted(const char *dir) {
     return access(path, F_OK) == 0;
 }
 
-pid_t lms_sweep_launch(const lms_sweep *s, const char *exe, const pending *p) {
+pid_t lms_sweep_launch(const lms_sweep *s, const char *exe, const pending *p,
+                       char *err, size_t errlen) {
     char dir[4300], log[4400], lrset[64], seedset[64];
     lms_sweep_run_dir(s->out_dir, s->variants[p->v], s->lrs[p->k],
                       s->seeds[p->s], dir, sizeof dir);
-    char err[512];
-    if (lms_mkdirs(dir, err, sizeof err) != 0)
+    /* (a run still going there would have its log cut by the launch) */
+    if (lms_mkdirs(dir, err, errlen) != 0 ||
+        lms_runlock_check(dir, err, errlen) != 0)
         return -1;
     const int resume = interrupted(dir);
     snprintf(log, sizeof log, "%s/train.log", dir);
@@ -173,8 +188,14 @@ pid_t lms_sweep_launch(const lms_sweep *s, const char *exe, const pending *p) {
         argv[a++] = s->data_path;
     }
     argv[a] = NULL;
+    const pid_t sweep_pid = getpid();
     pid_t pid = fork();
     if (pid == 0) {
+        /* the sweep killed (even by kill -9): the run checkpoints and stops
+         * instead of going on as an orphan */
+        prctl(PR_SET_PDEATHSIG, SIGTERM);
+        if (getppid() != sweep_pid)
+            _exit(143); /* it died before the line above */
         /* a resumed run keeps the log of its first part */
         int fd = open(log, O_WRONLY | O_CREAT | (resume ? O_APPEND : O_TRUNC),
                       0644);
@@ -189,6 +210,8 @@ pid_t lms_sweep_launch(const lms_sweep *s, const char *exe, const pending *p) {
         fprintf(stderr, "exec %s: %s\n", exe, strerror(errno));
         _exit(127);
     }
+    if (pid < 0)
+        snprintf(err, errlen, "cannot start a run: %s", strerror(errno));
     return pid;
 }
 
@@ -254,10 +277,11 @@ void lms_sweep_report_done(const lms_sweep *s, const pending *p, double secs,
     if (quiet)
         return;
     char dir[4300];
+    char err[512];
     lms_run_summary rs;
     lms_sweep_run_dir(s->out_dir, s->variants[p->v], s->lrs[p->k],
                       s->seeds[p->s], dir, sizeof dir);
-    if (lms_sweep_read_summary(dir, &rs) != 0)
+    if (lms_sweep_read_summary(dir, &rs, err, sizeof err) != 0)
         return;
     fprintf(stderr, "[%3d] %-12s lr %-9.4g seed %-3ld %-9s val %.4f  (%.0f s)\n",
             done, s->variants[p->v], s->lrs[p->k], s->seeds[p->s],
@@ -331,7 +355,11 @@ int lms_sweep_run(lms_sweep *s, const char *exe, int quiet, char *err,
         }
         if (!failed && lms_sweep_edges_update(s, err, errlen) != 0)
             failed = 1;
-        int n = failed ? 0 : lms_sweep_needed(s, todo, 4096);
+        int n = failed ? 0 : lms_sweep_needed(s, todo, 4096, err, errlen);
+        if (n < 0) {
+            failed = 1;
+            n = 0;
+        }
         for (int i = 0; i < n && running < s->jobs; i++) {
             if (is_running(sl, s->jobs, &todo[i]))
                 continue;
@@ -340,9 +368,8 @@ int lms_sweep_run(lms_sweep *s, const char *exe, int quiet, char *err,
                 j++;
             sl[j].p = todo[i];
             sl[j].t0 = now_s();
-            sl[j].pid = lms_sweep_launch(s, exe, &todo[i]);
+            sl[j].pid = lms_sweep_launch(s, exe, &todo[i], err, errlen);
             if (sl[j].pid < 0) {
-                snprintf(err, errlen, "cannot start a run: %s", strerror(errno));
                 failed = 1;
                 sl[j].pid = 0;
                 break;

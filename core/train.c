@@ -19,6 +19,7 @@
 #include "lmstab/metrics.h"
 #include "lmstab/model.h"
 #include "lmstab/train.h"
+#include "runlock.h"
 #include "train_job.h"
 
 
@@ -146,6 +147,21 @@ static int save_checkpoint(job *j, char *err, size_t errlen) {
                          &j->cfg, &id, err, errlen);
 }
 
+/* Rank 0 saves; every rank learns whether it could (a rank going on alone
+ * would wait for ever in the next allreduce). */
+static int save_voted(job *j, char *err, size_t errlen) {
+    int bad = save_checkpoint(j, err, errlen) != 0;
+    if (j->nranks > 1) {
+        double b = bad;
+        lms_dist_max_doubles(&b, 1);
+        if (b != 0 && !bad)
+            snprintf(err, errlen, "rank 0 could not save the checkpoint (see "
+                     "its message)");
+        bad = b != 0;
+    }
+    return bad ? -1 : 0;
+}
+
 /* 1 when the caller asked the loop to stop after this step. */
 static int stop_requested(const job *j) {
     if (j->o->stop && *j->o->stop)
@@ -179,6 +195,10 @@ static int train_loop(job *j, lms_train_result *r, char *err, size_t errlen) {
         lms_data_train_batch(&j->data, &st->rng, B, T, j->x, j->y);
         double t0 = lms_job_now();
         int div = train_step(j, step, lr, row.instrumented, &loss, &gnorm, r);
+        if (j->m.guard_err[0]) { /* LMSTAB_GUARD: a plugin wrote out of bounds */
+            snprintf(err, errlen, "step %ld: %s", step, j->m.guard_err);
+            return -1;
+        }
         st->train_seconds += lms_job_now() - t0;
         r->steps = step + 1;
         row.train_loss = loss;
@@ -189,10 +209,14 @@ static int train_loop(job *j, lms_train_result *r, char *err, size_t errlen) {
             track_loss(j, step, loss);
         if (row.instrumented)
             collect_inst(j);
-        if (log || div) {
-            lms_metrics_write(&j->mt, &row, j->inst, j->n_inst);
+        /* a row that cannot be written stops the run at once (every rank:
+         * the flag rides on the stop vote below) */
+        int wbad = (log || div) && lms_metrics_write(&j->mt, &row, j->inst,
+                                                     j->n_inst, err, errlen) != 0;
+        if (wbad && (j->nranks == 1 || div))
+            return -1;
+        if (log || div)
             track_facts(j, &row);
-        }
         if ((tty && log) || div || (!tty && step % (tc->log_every * 20) == 0))
             progress(j, step + 1, loss, lr, row.tokens_per_sec, row.elapsed, !tty);
         if (div) {
@@ -203,14 +227,20 @@ static int train_loop(job *j, lms_train_result *r, char *err, size_t errlen) {
         st->wall_seconds = lms_job_now() - t_start;
         int stop = stop_requested(j);
         if (j->nranks > 1) { /* all ranks stop at the same step, or none */
-            double sv = stop;
-            lms_dist_max_doubles(&sv, 1);
-            stop = (int)sv;
+            double sv[2] = {stop, wbad};
+            lms_dist_max_doubles(sv, 2);
+            stop = (int)sv[0];
+            if (sv[1] != 0) {
+                if (!wbad)
+                    snprintf(err, errlen, "rank 0 could not write metrics.csv "
+                             "(see its message)");
+                return -1;
+            }
         }
         int every = j->o->checkpoint_every > 0 &&
                     st->step % j->o->checkpoint_every == 0;
         if (j->o->out_dir && (stop || (every && st->step < tc->max_steps)) &&
-            save_checkpoint(j, err, errlen) != 0)
+            save_voted(j, err, errlen) != 0)
             return -1;
         if (stop && st->step < tc->max_steps) {
             r->interrupted = stop;
@@ -222,7 +252,7 @@ static int train_loop(job *j, lms_train_result *r, char *err, size_t errlen) {
     }
     if (!r->diverged && j->o->out_dir && j->o->checkpoint_every > 0) {
         st->wall_seconds = lms_job_now() - t_start;
-        if (save_checkpoint(j, err, errlen) != 0)
+        if (save_voted(j, err, errlen) != 0)
             return -1;
     }
     return lms_job_finish(j, r, t_start, err, errlen);
@@ -234,14 +264,21 @@ int lms_train_run(const lms_train_opts *o, lms_train_result *r, char *err,
     memset(&j, 0, sizeof j);
     memset(r, 0, sizeof *r);
     j.o = o;
+    j.lock_fd = -1;
     err[0] = '\0';
-    int rc = lms_job_setup(&j, err, errlen);
-    if (rc == 0)
-        rc = lms_job_prepare(&j, r, err, errlen);
-    if (rc == 0)
-        lms_job_set_gemm(&j);
-    if (rc == 0)
-        rc = lms_job_open_outputs(&j, err, errlen);
+    /* (the agreements are collective: every rank reaches each of them) */
+    int rc = lms_job_agree(&j, lms_job_setup(&j, err, errlen),
+                           LMS_AGREE_SETUP, err, errlen);
+    if (rc == 0) {
+        rc = lms_job_lock(&j, err, errlen);
+        if (rc == 0)
+            rc = lms_job_prepare(&j, r, err, errlen);
+        if (rc == 0)
+            lms_job_set_gemm(&j);
+        if (rc == 0)
+            rc = lms_job_open_outputs(&j, err, errlen);
+        rc = lms_job_agree(&j, rc, LMS_AGREE_START, err, errlen);
+    }
     if (rc == 0)
         rc = train_loop(&j, r, err, errlen);
     lms_metrics_close(&j.mt);
@@ -255,5 +292,6 @@ int lms_train_run(const lms_train_opts *o, lms_train_result *r, char *err,
     lms_model_free(&j.m);
     lms_loader_free(j.ld);
     lms_config_free(&j.cfg);
+    lms_runlock_release(j.lock_fd); /* last: every file is written */
     return rc;
 }

@@ -38,6 +38,7 @@ typedef struct job {
     double *inst;  /* instrumentation values, n_inst of them */
     int *inst_max;
     size_t n_inst;
+    int lock_fd; /* the run directory's lock (rank 0 with --out), or -1 */
 } job;
 
 /* Config, plugins, model, data and buffers; nothing is written. */
@@ -46,8 +47,22 @@ int lms_job_setup(job *j, char *err, size_t errlen);
 int lms_job_prepare(job *j, lms_train_result *r, char *err, size_t errlen);
 /* lms_sgemm's backend from [training] gemm (after lms_job_prepare). */
 void lms_job_set_gemm(job *j);
-/* Output directory and metrics.csv (rank 0 only). */
+/* Lock an existing output directory for this process (a resumed run locks
+ * before it reads its checkpoint) and remove the temporaries of dead
+ * writers there; 0 without effect when there is none yet. -1 and a message
+ * naming the holder's pid when another process holds it. */
+int lms_job_lock(job *j, char *err, size_t errlen);
+/* Output directory, its lock (held until the job ends) and metrics.csv
+ * (rank 0 only). */
 int lms_job_open_outputs(job *j, char *err, size_t errlen);
+/* Every MPI rank must call this at the same point with its status rc:
+ * LMS_AGREE_SETUP after lms_job_setup compares the job's identity (config
+ * text, overrides, data, plugins), LMS_AGREE_START after the outputs are
+ * open compares the start and last step. Returns 0 when every rank is ok
+ * and agrees, else -1 on every rank with a message (a failed rank keeps
+ * its own). A no-op with one rank. */
+enum { LMS_AGREE_SETUP, LMS_AGREE_START };
+int lms_job_agree(job *j, int rc, int stage, char *err, size_t errlen);
 /* Mean validation loss over the fixed validation batches (all ranks). */
 double lms_job_evaluate(job *j);
 /* Final evaluation, verdict, message and summary.json. */

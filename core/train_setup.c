@@ -7,11 +7,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "bigalloc.h"
 #include "lmstab/dist.h"
 #include "lmstab/fsutil.h"
+#include "runlock.h"
 #include "train_job.h"
 
 #ifndef LMS_SOURCE_DIR
@@ -150,6 +152,19 @@ int lms_job_prepare(job *j, lms_train_result *r, char *err, size_t errlen) {
     return rc;
 }
 
+int lms_job_lock(job *j, char *err, size_t errlen) {
+    const char *dir = j->o->out_dir;
+    if (!dir || !j->root || j->lock_fd >= 0)
+        return 0;
+    struct stat st;
+    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
+        return 0; /* created (then locked) by lms_job_open_outputs */
+    if ((j->lock_fd = lms_runlock_acquire(dir, err, errlen)) < 0)
+        return -1;
+    lms_runlock_clean_temps(dir); /* what a killed run left */
+    return 0;
+}
+
 /* Output directory, stale summary removed, metrics.csv fresh or (resume)
  * truncated to the checkpoint's step and appended to. */
 int lms_job_open_outputs(job *j, char *err, size_t errlen) {
@@ -158,6 +173,10 @@ int lms_job_open_outputs(job *j, char *err, size_t errlen) {
     if (!dir || !j->root)
         return 0;
     if (lms_mkdirs(dir, err, errlen) != 0)
+        return -1;
+    /* one writer per directory: a second run there (a rerun sweep while
+     * the first one's runs still go) is refused before it touches a file */
+    if (j->lock_fd < 0 && lms_job_lock(j, err, errlen) != 0)
         return -1;
     snprintf(path, sizeof path, "%s/summary.json", dir);
     unlink(path); /* a stale summary would mark this run finished */
@@ -171,13 +190,9 @@ int lms_job_open_outputs(job *j, char *err, size_t errlen) {
             lms_facts_from_csv(&j->facts, &j->vc, path, err, errlen) != 0)
             return -1;
         if (rc == 0) {
-            memset(&j->mt, 0, sizeof j->mt);
-            j->mt.ncols_inst = (int)j->n_inst;
-            if (!(j->mt.f = fopen(path, "a"))) {
-                snprintf(err, errlen, "%s: cannot append: %s", path,
-                         strerror(errno));
+            if (lms_metrics_append(&j->mt, path, err, errlen) != 0)
                 return -1;
-            }
+            j->mt.ncols_inst = (int)j->n_inst;
             return 0;
         }
     }

@@ -101,7 +101,9 @@ int lms_job_finish(job *j, lms_train_result *r, double t_start, char *err,
     r->final_train_loss = r->diverged || nr == 0 ? NAN : sum / nr;
     r->final_val_loss = r->diverged ? NAN : lms_job_evaluate(j);
     if (!r->diverged) { /* the final evaluation is metrics.csv's last row */
-        lms_metrics_write_final(&j->mt, r->steps, r->final_val_loss);
+        if (lms_metrics_write_final(&j->mt, r->steps, r->final_val_loss, err,
+                                    errlen) != 0)
+            return -1; /* no summary.json: the run is not finished */
         lms_facts_add(&j->facts, &j->vc, r->steps, 0, NAN, NAN,
                       lms_metrics_as_written(r->final_val_loss, 0));
     }

@@ -32,8 +32,9 @@ if [ $ASAN = 1 ]; then
     cmake -S "$ROOT" -B "$OUT/asan" -DCMAKE_C_COMPILER=gcc -DLMS_SANITIZE=ON -DLMS_MPI=OFF \
         -DCMAKE_BUILD_TYPE=Debug >/dev/null
     cmake --build "$OUT/asan" -j"$JOBS" >/dev/null
-    # halt on the first report; leaks are errors too
-    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1 \
+    # halt on the first report; leaks are errors too; guard zones around
+    # every buffer handed to a plugin (a write past one is an ASan report)
+    LMSTAB_GUARD=1 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1 \
     UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
         ctest --test-dir "$OUT/asan" --output-on-failure -j"$JOBS"
 fi

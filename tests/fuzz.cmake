@@ -11,3 +11,20 @@ foreach(t ini safetensors)
   set_tests_properties(fuzz_replay_${t} PROPERTIES
     ENVIRONMENT "OPENBLAS_NUM_THREADS=1;LMS_FUZZ_PLUGIN_DIR=${LMS_PLUGIN_OUTPUT_DIR}")
 endforeach()
+# scripts/fuzz.sh itself: builds every target against the clang-built core
+# library and fuzzes each for a second (its hand-kept list of core files
+# once fell behind the core and the fuzz build stopped linking). Only where
+# clang and libFuzzer are installed.
+find_program(LMS_CLANG clang)
+if(LMS_CLANG)
+  execute_process(COMMAND ${LMS_CLANG} -print-file-name=libclang_rt.fuzzer-x86_64.a
+    OUTPUT_VARIABLE LMS_FUZZER_LIB OUTPUT_STRIP_TRAILING_WHITESPACE ERROR_QUIET)
+endif()
+# (not in a sanitizer build: its gcc-ASan plugins cannot be loaded into a
+# clang-ASan fuzzer)
+if(LMS_CLANG AND EXISTS "${LMS_FUZZER_LIB}" AND NOT LMS_SANITIZE)
+  add_test(NAME fuzz_build COMMAND sh ${PROJECT_SOURCE_DIR}/scripts/fuzz.sh -t 1
+    -o ${CMAKE_BINARY_DIR}/fuzz-smoke)
+  set_tests_properties(fuzz_build PROPERTIES TIMEOUT 600 LABELS fuzz
+    ENVIRONMENT "LMS_FUZZ_PLUGIN_DIR=${LMS_PLUGIN_OUTPUT_DIR}")
+endif()

@@ -13,7 +13,11 @@
 extern "C" {
 #endif
 
-#define LMS_CFG_MAX_LINE 1024 /* longer lines are an error, never truncated */
+/* Longest comment line; a section or key line must also fit inih's line
+ * buffer (198 characters in Debian's build). Longer lines are an error,
+ * never truncated. */
+#define LMS_CFG_MAX_LINE 1024
+#define LMS_CFG_MAX_BYTES ((size_t)64 << 20) /* largest config file read */
 
 typedef struct lms_cfg_entry {
     char *section;
@@ -30,6 +34,12 @@ typedef struct lms_cfg_section {
     int used;
 } lms_cfg_section;
 
+/* A hash index over entries or sections (core/config_index.c). */
+typedef struct lms_cfg_index {
+    size_t *slot; /* item index + 1; 0 = empty */
+    size_t cap;
+} lms_cfg_index;
+
 typedef struct lms_config {
     char *path;
     char *text; /* the file as read, kept for checkpoints and summaries */
@@ -39,10 +49,11 @@ typedef struct lms_config {
     size_t nsec, capsec;
     char **overrides; /* "section.key=value" as given */
     size_t noverrides;
+    lms_cfg_index entry_index, section_index;
 } lms_config;
 
 /* Parse an INI file strictly: syntax errors, duplicate sections/keys, lines
- * over LMS_CFG_MAX_LINE are errors "file:line: problem". c is zeroed first;
+ * over the limit (see LMS_CFG_MAX_LINE) are errors "file:line: problem". c is zeroed first;
  * free with lms_config_free even on failure. */
 int lms_config_load(lms_config *c, const char *path, char *err, size_t errlen);
 /* Same from a string (origin names it in messages). */

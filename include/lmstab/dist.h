@@ -25,6 +25,13 @@ void lms_dist_finalize(void);
 void lms_dist_sum_floats(float *buf, size_t n);
 void lms_dist_sum_doubles(double *buf, size_t n);
 void lms_dist_max_doubles(double *buf, size_t n);
+/* Collective check that every rank may go on: each passes its status (0 =
+ * ok) and a hash of what must be the same on every rank. 0 when all are ok
+ * and agree; 1 and *bad_rank = the lowest rank whose status is not 0; 2 and
+ * *bad_rank = the lowest rank whose hash differs from rank 0's (then
+ * *hash0 and *bad_hash are the two hashes). With one rank: status != 0. */
+int lms_dist_agree(int status, unsigned long long hash, int *bad_rank,
+                   unsigned long long *hash0, unsigned long long *bad_hash);
 /* Mean over ranks of one value (the value itself with one rank). */
 double lms_dist_mean(double v);
 

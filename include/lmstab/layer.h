@@ -55,12 +55,19 @@ int lms_layer_slot(const lms_layer *L, const char *slot);
 int lms_layer_attach(lms_layer *L, const char *slot, lms_layer *child,
                      char *err, size_t errlen);
 
+/* Largest cache or scratch one plan may ask for: 2^60 floats, 2^62 bytes,
+ * more than any 64-bit machine can map. More is a plugin bug (or a wrapped
+ * count), refused at plan time with the plugin's name; large but possible
+ * requests are checked where the arenas are summed. */
+#define LMS_PLAN_MAX_FLOATS ((size_t)1 << 60)
+
 /* Plan L (and its children, at the shapes L asks for) for input
  * (rows, cols). */
 int lms_layer_plan(lms_layer *L, const lms_model_info *mi, size_t rows,
                    int cols, char *err, size_t errlen);
 
-/* Totals over L and its children, valid after plan. */
+/* Totals over L and its children, valid after plan; SIZE_MAX when a total
+ * does not fit in a size_t. */
 size_t lms_layer_param_floats(const lms_layer *L);
 size_t lms_layer_cache_floats(const lms_layer *L);
 size_t lms_layer_scratch_floats(const lms_layer *L);

@@ -36,6 +36,9 @@ void lms_loader_free(lms_loader *ld); /* accepts NULL; dlcloses all */
 
 /* Number of search directories and the i-th one (for messages/listing). */
 int lms_loader_ndirs(const lms_loader *ld);
+/* The plugins loaded so far, in load order (i in [0, count)). */
+int lms_loader_nloaded(const lms_loader *ld);
+const lms_plugin *lms_loader_loaded(const lms_loader *ld, int i);
 const char *lms_loader_dir(const lms_loader *ld, int i);
 
 /* 1 if name matches [a-z][a-z0-9_]{0,31}. */

@@ -94,6 +94,11 @@ typedef struct lms_model {
     int training;      /* mode the layers are in */
     int instrumented;  /* the last forward asked for stats: backward then
                           records each op's input-gradient norm */
+    /* LMSTAB_GUARD=1 (core/guard.h): guard zones around the buffers handed
+     * to block ops; the first write past one is described here */
+    int guard;
+    size_t n_acts;     /* floats in the activation arena */
+    char guard_err[320];
 } lms_model;
 
 /* Build the model described by the [model] and [block...] sections of c:

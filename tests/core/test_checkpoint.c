@@ -51,11 +51,11 @@ static void setup(void) {
     st.init_loss = 5.5451774444795623;
     st.init_train_loss = 0.1 + 0.2;
     st.ema = 1.0 / 3.0;
-    st.max_smoothed_loss = NAN;
+    st.max_smoothed_loss = 1.0 / 7.0; /* finite: no run saves NaN (it stops) */
     st.blew_up_step = -1;
     for (int i = 0; i < LMS_CKPT_RECENT; i++)
         st.recent[i] = 1.0 / (i + 3);
-    st.nrecent = 41;
+    st.nrecent = 37; /* one loss per step */
     st.train_seconds = 1.25;
     st.wall_seconds = 2.5e-300;
 }
@@ -88,8 +88,8 @@ START_TEST(round_trip_is_exact) {
     ck_assert_int_eq(got.step, 37);
     ck_assert(got.rng.state == st.rng.state && got.rng.inc == st.rng.inc);
     ck_assert(got.init_loss == st.init_loss && got.init_train_loss == st.init_train_loss);
-    ck_assert(got.ema == st.ema && isnan(got.max_smoothed_loss));
-    ck_assert(got.wall_seconds == st.wall_seconds && got.nrecent == 41);
+    ck_assert(got.ema == st.ema && got.max_smoothed_loss == st.max_smoothed_loss);
+    ck_assert(got.wall_seconds == st.wall_seconds && got.nrecent == 37);
     ck_assert(memcmp(got.recent, st.recent, sizeof st.recent) == 0);
     ck_assert_int_eq(got.blew_up_step, -1);
     float *keep = malloc(m.n_params * sizeof *keep);
@@ -237,6 +237,31 @@ START_TEST(metadata_errors) {
 }
 END_TEST
 
+/* Crafted state that resumed with rc 0 into a wrong final loss or verdict:
+ * every field is checked, and the error names it. */
+START_TEST(crafted_state_rejected) {
+    expect_meta_error("nrecent", "1000", "metadata 'nrecent': must be at most "
+                      "the step (37) (got '1000')");
+    expect_meta_error("recent_losses", "1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 "
+                      "16 nan 18 19 20", "metadata 'recent_losses': number 17 "
+                      "must be finite (got 'nan')");
+    expect_meta_error("init_loss", "nan", "metadata 'init_loss': must be a "
+                      "finite number (got 'nan')");
+    expect_meta_error("init_train_loss", "-inf", "metadata 'init_train_loss': "
+                      "must be a finite number (got '-inf')");
+    expect_meta_error("ema", "inf", "metadata 'ema': must be a finite number "
+                      "(got 'inf')");
+    expect_meta_error("max_smoothed_loss", "nan", "metadata "
+                      "'max_smoothed_loss': must be a finite number (got 'nan')");
+    expect_meta_error("blew_up_step", "37", "metadata 'blew_up_step': must be "
+                      "-1 or below the step (37) (got '37')");
+    expect_meta_error("train_seconds", "-1", "metadata 'train_seconds': must "
+                      "be a finite number >= 0 (got '-1')");
+    expect_meta_error("wall_seconds", "inf", "metadata 'wall_seconds': must "
+                      "be a finite number >= 0 (got 'inf')");
+}
+END_TEST
+
 START_TEST(run_identity_checked) {
     lms_st_file *f = save_and_open();
     lms_config other;
@@ -325,6 +350,7 @@ int main(void) {
     tcase_add_test(tc, layout_documented_names);
     tcase_add_test(tc, load_errors_name_tensor_and_shape);
     tcase_add_test(tc, metadata_errors);
+    tcase_add_test(tc, crafted_state_rejected);
     tcase_add_test(tc, run_identity_checked);
     tcase_add_test(tc, metrics_truncated_to_step);
     tcase_add_test(tc, nonfinite_named);

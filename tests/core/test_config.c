@@ -1,7 +1,9 @@
 /* INI parsing and typed access: every error with its exact message. */
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "lmstab/config.h"
 
@@ -56,10 +58,72 @@ START_TEST(line_too_long) {
     char *text = malloc(3000);
     strcpy(text, "[model]\nname = ");
     memset(text + strlen(text), 'a', 2000);
-    strcpy(text + 16 + 2000, "\n");
+    strcpy(text + 15 + 2000, "\n");
     ck_assert_int_ne(load(text), 0);
-    ck_assert_str_eq(err, "t.ini:2: line longer than 1024 characters");
+    ck_assert_str_eq(err, "t.ini:2: line longer than 198 characters (the "
+                     "limit for a section or key line; a comment may have "
+                     "1024)");
     free(text);
+}
+END_TEST
+
+/* 100k keys in one section: the duplicate check is a hash lookup (it was
+ * a scan of every earlier key: 72 s for this file). */
+START_TEST(many_keys_fast) {
+    const int n = 100000;
+    char *text = malloc((size_t)n * 24 + 64), *p = text;
+    p += sprintf(p, "[big]\n");
+    for (int i = 0; i < n; i++)
+        p += sprintf(p, "key_%d = %d\n", i, i);
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    ck_assert_msg(load(text) == 0, "%s", err);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double secs = (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) * 1e-9;
+    ck_assert_msg(secs < 10.0, "100k keys took %.1f s", secs);
+    ck_assert_str_eq(lms_config_str(&c, "big", "key_77777", ""), "77777");
+    sprintf(p, "key_5 = again\n");
+    ck_assert_int_ne(load(text), 0);
+    char want[128];
+    snprintf(want, sizeof want, "t.ini:%d: [big] key_5: duplicate key (first at "
+             "line 7)", n + 2);
+    ck_assert_str_eq(err, want);
+    free(text);
+}
+END_TEST
+
+/* The limits stated are the real ones: inih's 200-byte buffer for a key
+ * line (198 characters + newline + NUL), 1024 for a comment (a 200-byte
+ * comment was refused as "longer than 1024 characters"). */
+START_TEST(line_limits_truthful) {
+    char text[2200];
+    for (int n = 197; n <= 199; n++) {
+        snprintf(text, sizeof text, "[model]\nname = %0*d\n", n - 7, 0);
+        int rc = load(text);
+        if (n <= 198) {
+            ck_assert_msg(rc == 0, "%d: %s", n, err);
+            ck_assert_uint_eq(strlen(lms_config_str(&c, "model", "name", "")),
+                              (size_t)(n - 7));
+        } else {
+            ck_assert_str_eq(err, "t.ini:2: line longer than 198 characters "
+                             "(the limit for a section or key line; a "
+                             "comment may have 1024)");
+        }
+    }
+    static const int ns[] = {199, 1024, 1025};
+    for (int i = 0; i < 3; i++) {
+        int n = ns[i];
+        int k = snprintf(text, sizeof text, "[model]\n  ;");
+        memset(text + k, 'c', (size_t)n - 3);
+        strcpy(text + k + n - 3, "\nx = 1\n");
+        int rc = load(text);
+        if (n <= 1024) {
+            ck_assert_msg(rc == 0, "%d: %s", n, err);
+            ck_assert_str_eq(lms_config_str(&c, "model", "x", ""), "1");
+        } else {
+            ck_assert_str_eq(err, "t.ini:2: line longer than 1024 characters");
+        }
+    }
 }
 END_TEST
 
@@ -194,6 +258,8 @@ int main(void) {
     tcase_add_test(tc, duplicates);
     tcase_add_test(tc, key_outside_section);
     tcase_add_test(tc, line_too_long);
+    tcase_add_test(tc, line_limits_truthful);
+    tcase_add_test(tc, many_keys_fast);
     tcase_add_test(tc, typed_values);
     tcase_add_test(tc, overrides);
     tcase_add_test(tc, unknown_keys_and_sections);

@@ -66,6 +66,10 @@ START_TEST(broken_plugins) {
                      "plugin ABI 2.0, this lmstab needs ABI 1.x");
     expect_get_fails(bad, "bad_null_hook", "descriptor has a NULL 'backward'");
     expect_get_fails(bad, "bad_refuse", "plugin refused ABI 1");
+    expect_get_fails(bad, "bad_size", "descriptor size 18446744073709551615 "
+                     "is not plausible");
+    expect_get_fails(bad, "bad_entry_var", "not an lmstab plugin: "
+                     "'lms_plugin_entry' is not a function");
     expect_get_fails(bad, "bad_wrong_name",
                      "descriptor name 'someone_else' does not match the file "
                      "name (expected 'bad_wrong_name')");

@@ -35,7 +35,42 @@ if [ -n "${LMS_BAD_PLUGIN_DIR:-}" ]; then
     expect_error "lms_bad_null_hook.so: descriptor has a NULL 'backward'" bad bad_null_hook
     expect_error "[block.act] plugin: invalid plugin name 'Gelu'" bad Gelu
     expect_error "[block.act] plugin: invalid plugin name 'a/b'" bad 'a\/b'
+    # a plan whose cache would wrap the arena's size (trained with rc 0)
+    expect_error ":$(lineof '^plugin = gelu' "$CFG"): [block.act] plugin: plugin 'bad_huge_cache' asks for 9223372036854775807 cache floats (more than the limit of 1152921504606846976)" bad bad_huge_cache
+    # caught at plan time, before anything is written (was: at the first
+    # checkpoint, after metrics.csv; a stat name with a newline split its header)
+    expect_error "[block.act] plugin: plugin 'bad_dup_param' declared parameter 'weight' twice" bad bad_dup_param
+    [ ! -e "$TMP/o" ] || fail "a plugin declaring a parameter twice left an output directory"
+    expect_error "[block.act] plugin: plugin 'bad_stat_name' reports stat 0 with an invalid name" bad bad_stat_name
+    [ ! -e "$TMP/o" ] || fail "a plugin with a bad stat name left an output directory"
+    expect_error "lms_bad_size.so: descriptor size 18446744073709551615 is not plausible" bad bad_size
+    expect_error "lms_bad_entry_var.so: not an lmstab plugin: 'lms_plugin_entry' is not a function" bad bad_entry_var
+    # a backward writing 64 floats 4 KiB past the end of its dx: guard zones
+    # (LMSTAB_GUARD=1) name the plugin and buffer; under ASan it stops at the
+    # write (without guards it landed silently in a neighbouring buffer)
+    export LMSTAB_GUARD=1
+    if nm "$LMSTAB" 2>/dev/null | grep -q __asan_init; then
+        bad bad_oob > /dev/null 2> "$TMP/asan" && fail "an out-of-bounds plugin write went unnoticed under ASan"
+        grep -q "AddressSanitizer: use-after-poison" "$TMP/asan" || { head -20 "$TMP/asan"; fail "no ASan report for the out-of-bounds write"; }
+    else
+        expect_error "plugin 'bad_oob' (op 'act', backward) wrote past the end of its input gradient dx: 1024 floats past its" bad bad_oob
+    fi
+    unset LMSTAB_GUARD
+    rm -rf "$TMP/o"
 fi
+# plugins anyone could replace or plant are refused
+mkdir "$TMP/ww"; cp "$PLUGINS/lms_gelu.so" "$TMP/ww/"
+wrun() { "$LMSTAB" train "$CFG" $TINY --set training.max_steps=2 --plugin-dir "$TMP/ww" --data "$TMP/corpus.txt" --out "$TMP/o" --quiet; }
+chmod 777 "$TMP/ww"
+expect_error "$TMP/ww/lms_gelu.so: refusing a plugin in a world-writable directory ($TMP/ww, mode 777" wrun
+chmod 755 "$TMP/ww"; chmod 666 "$TMP/ww/lms_gelu.so"
+expect_error "$TMP/ww/lms_gelu.so: refusing a world-writable plugin (mode 666" wrun
+[ ! -e "$TMP/o" ] || fail "a refused plugin left an output directory"
+LMSTAB_ALLOW_WRITABLE_PLUGINS=1 wrun || fail "LMSTAB_ALLOW_WRITABLE_PLUGINS=1 did not allow the plugin"
+rm -rf "$TMP/o"
+# every dimension at its maximum: the byte count must not wrap
+expect_error "[model]: the model's size overflows a 64-bit byte count (vocab_size 1048576, context 65536, d_model 65536, n_layer 1024, batch_size 65536" \
+    run "$CFG" --set model.vocab_size=1048576 --set model.context=65536 --set model.d_model=65536 --set model.n_layer=1024 --set model.n_head=1024 --set training.batch_size=65536 --out "$TMP/o"
 
 # --- checkpoints ----------------------------------------------------------------
 # le64 N: N as 8 little-endian bytes.
@@ -80,10 +115,37 @@ cp "$TMP/nometa.st" "$TMP/res/checkpoint.safetensors"
 expect_error "checkpoint.safetensors: not an lmstab checkpoint: missing metadata 'format'" run "$CFG" $T --resume "$TMP/res"
 expect_error "missing tensor 'wte' (F32 [256, 32])" run "$CFG" $T --init-from "$TMP/nometa.st" --out "$TMP/o"
 expect_error "--init-from.st: cannot open: No such file or directory" run "$CFG" $T --init-from "$TMP/--init-from.st" --out "$TMP/o"
+# --- golden files: dims are whole numbers, never truncated ----------------------
+gmeta() { st "$TMP/g.st" "{\"__metadata__\":{\"config\":\"{\\\"n_layer\\\":1,\\\"d_model\\\":$1,\\\"n_head\\\":2,\\\"seq_len\\\":8,\\\"vocab\\\":256,\\\"batch\\\":$2}\"},\"x\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}" 4; }
+gold() { "$LMSTAB" golden "$CFG" "$TMP/g.st" --plugin-dir "$PLUGINS"; }
+gmeta 32.7 2
+expect_error "$TMP/g.st: metadata config 'd_model' must be a positive integer (got 32.700000000000003)" gold
+gmeta 32 1e300
+expect_error "$TMP/g.st: metadata config 'batch' must be a positive integer (got 1.0000000000000001e+300)" gold
+gmeta true 2
+expect_error "$TMP/g.st: metadata config 'd_model' must be a positive integer (got not a number)" gold
+
 # --- data -------------------------------------------------------------------
 mkdir "$TMP/adir"
 expect_error "$TMP/adir" "$LMSTAB" train "$CFG" $T --plugin-dir "$PLUGINS" --data "$TMP/adir" --out "$TMP/o" --quiet
 head -c 40 "$TMP/corpus.txt" > "$TMP/tiny.txt"
 expect_error "tiny.txt" "$LMSTAB" train "$CFG" $T --plugin-dir "$PLUGINS" --data "$TMP/tiny.txt" --out "$TMP/o" --quiet
+# --- FIFOs and devices: refused at once (opened without blocking) -----------
+mkfifo "$TMP/fifo"
+K="timeout -s KILL 20"
+krun() { $K "$LMSTAB" train "$@" --plugin-dir "$PLUGINS" --data "$TMP/corpus.txt" --quiet; }
+fifo_err="$TMP/fifo: not a regular file (a FIFO)"
+expect_error "$fifo_err" $K "$LMSTAB" train "$CFG" $T --plugin-dir "$PLUGINS" --data "$TMP/fifo" --out "$TMP/o" --quiet
+expect_error "/dev/null: not a regular file (a character device)" $K "$LMSTAB" train "$CFG" $T --plugin-dir "$PLUGINS" --data /dev/null --out "$TMP/o" --quiet
+expect_error "$fifo_err" $K "$LMSTAB" train "$TMP/fifo" --plugin-dir "$PLUGINS" --data "$TMP/corpus.txt" --out "$TMP/o" --quiet
+expect_error "$fifo_err" krun "$CFG" $T --init-from "$TMP/fifo" --out "$TMP/o"
+expect_error "$fifo_err" $K "$LMSTAB" sweep "$TMP/fifo"
+expect_error "$fifo_err" $K "$LMSTAB" sample "$TMP/fifo"
+rm -rf "$TMP/res"; mkdir "$TMP/res"; mkfifo "$TMP/res/checkpoint.safetensors"
+expect_error "checkpoint.safetensors: not a regular file (a FIFO)" krun "$CFG" $T --resume "$TMP/res"
+rm -rf "$TMP/res"; mkdir "$TMP/res"; cp "$ck" "$TMP/res/"; mkfifo "$TMP/res/metrics.csv"
+expect_error "metrics.csv: not a regular file (a FIFO)" krun "$CFG" $T --resume "$TMP/res"
+mkdir "$TMP/fifo_plugins"; mkfifo "$TMP/fifo_plugins/lms_gelu.so"
+expect_error "lms_gelu.so: not a regular file (a FIFO)" $K "$LMSTAB" train "$CFG" $T --plugin-dir "$TMP/fifo_plugins" --data "$TMP/corpus.txt" --out "$TMP/o" --quiet
 [ ! -e "$TMP/o" ] || fail "an output directory was left behind by a failed run"
 echo "ok"

@@ -1,0 +1,85 @@
+/* Tests for core/fsutil.c's readers: a FIFO or device is refused at once
+ * (never blocked on), files are read whole, the size cap is enforced. */
+#include <check.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "lmstab/fsutil.h"
+
+static char dir[64];
+
+static void setup(void) {
+    snprintf(dir, sizeof dir, "/tmp/lms_fsutil_XXXXXX");
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+}
+
+static void teardown(void) {
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    ck_assert_int_eq(system(cmd), 0);
+}
+
+/* A FIFO with no writer: opening it for reading would block for ever. */
+START_TEST(test_fifo_refused_without_blocking) {
+    char path[128], err[256], want[256];
+    snprintf(path, sizeof path, "%s/fifo", dir);
+    ck_assert_int_eq(mkfifo(path, 0600), 0);
+    alarm(10); /* a blocking open fails the test instead of hanging it */
+    ck_assert_int_lt(lms_open_regular(path, NULL, err, sizeof err), 0);
+    snprintf(want, sizeof want, "%s: not a regular file (a FIFO)", path);
+    ck_assert_str_eq(err, want);
+    ck_assert_ptr_null(lms_read_file(path, 1 << 20, NULL, err, sizeof err));
+    ck_assert_str_eq(err, want);
+    ck_assert_ptr_null(lms_fopen_regular(path, err, sizeof err));
+    ck_assert_ptr_null(lms_read_file(dir, 1 << 20, NULL, err, sizeof err));
+    ck_assert_msg(strstr(err, "not a regular file (a directory)"), "%s", err);
+    ck_assert_ptr_null(lms_read_file("/dev/zero", 1 << 20, NULL, err, sizeof err));
+    ck_assert_str_eq(err, "/dev/zero: not a regular file (a character device)");
+}
+END_TEST
+
+/* Files far larger than any fixed buffer are read whole; the cap holds. */
+START_TEST(test_whole_file_and_cap) {
+    char path[128], err[256];
+    snprintf(path, sizeof path, "%s/big", dir);
+    const size_t n = 300000;
+    FILE *f = fopen(path, "wb");
+    for (size_t i = 0; i < n; i++)
+        fputc('a' + (int)(i % 26), f);
+    fclose(f);
+    size_t len = 0;
+    char *buf = lms_read_file(path, n, &len, err, sizeof err);
+    ck_assert_ptr_nonnull(buf);
+    ck_assert_uint_eq(len, n);
+    ck_assert_uint_eq(strlen(buf), n);
+    ck_assert_int_eq(buf[n - 1], 'a' + (int)((n - 1) % 26));
+    free(buf);
+    ck_assert_ptr_null(lms_read_file(path, n - 1, &len, err, sizeof err));
+    ck_assert_msg(strstr(err, "too large (300000 bytes, the limit is 299999)"),
+                  "%s", err);
+    snprintf(path, sizeof path, "%s/none", dir);
+    ck_assert_ptr_null(lms_read_file(path, n, &len, err, sizeof err));
+    ck_assert_int_eq(errno, ENOENT);
+    ck_assert_msg(strstr(err, "cannot open: No such file or directory"), "%s",
+                  err);
+}
+END_TEST
+
+int main(void) {
+    Suite *s = suite_create("fsutil");
+    TCase *tc = tcase_create("core");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, test_fifo_refused_without_blocking);
+    tcase_add_test(tc, test_whole_file_and_cap);
+    suite_add_tcase(s, tc);
+    SRunner *sr = srunner_create(s);
+    srunner_set_fork_status(sr, CK_FORK);
+    srunner_run_all(sr, CK_ENV);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

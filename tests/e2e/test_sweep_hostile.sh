@@ -1,0 +1,77 @@
+# Sweeps under hostile inputs: a large summary.json (read whole, not looped
+# on), corrupt summaries (an error naming the file, never a silently
+# dropped or relaunched run), variant names, duplicate variants.
+. "$(dirname "$0")/lib.sh"
+make_corpus "$TMP/corpus.txt"
+mkdir "$TMP/cfg"
+# sweep_ini OUT VARIANTS [CONFIGS_DIR]: a one-cell sweep of tiny runs
+sweep_ini() {
+    cat <<EOT
+[sweep]
+variants = $2
+configs_dir = ${3:-$TMP/cfg}
+lr_min = 0.01
+lr_max = 0.01
+seeds = 1
+jobs = 2
+out = $1
+
+[overrides]
+model.d_model = 16
+model.n_layer = 1
+model.n_head = 2
+model.context = 16
+training.batch_size = 2
+training.max_steps = 4
+training.warmup_steps = 1
+training.eval_every = 4
+training.eval_batches = 1
+EOT
+}
+sweep() { timeout 120 "$LMSTAB" sweep "$@" --plugin-dir "$PLUGINS" --data "$TMP/corpus.txt"; }
+
+# --- a variant config of ~100 KB: its summary.json is larger than 64 KiB ----
+cp "$SRC/configs/baseline.ini" "$TMP/cfg/big.ini"
+i=0; while [ $i -lt 600 ]; do
+    echo "; a long comment line to make the config (and so summary.json) large: $i xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+    i=$((i + 1)); done >> "$TMP/cfg/big.ini"
+sweep_ini "$TMP/big" big > "$TMP/big.ini"
+sweep "$TMP/big.ini" > /dev/null 2> "$TMP/log1"; rc=$?
+[ $rc -eq 0 ] || { tail -3 "$TMP/log1"; fail "the sweep with a large config did not finish (rc $rc; 124 = looped until timeout)"; }
+sum="$TMP/big/big/lr_0.01/seed_1/summary.json"
+[ "$(wc -c < "$sum")" -gt 65536 ] || fail "the test's summary.json is not larger than 64 KiB"
+[ "$(grep -c '^\[' "$TMP/log1")" -eq 1 ] || { cat "$TMP/log1"; fail "expected exactly one launch"; }
+
+# --- a corrupt summary.json: named, never dropped nor relaunched ------------
+cp "$sum" "$TMP/good.json"
+head -c 100 "$TMP/good.json" > "$sum"
+expect_error "$sum: not valid JSON" "$LMSTAB" sweep --aggregate "$TMP/big"
+sweep "$TMP/big.ini" > /dev/null 2> "$TMP/err" && fail "a sweep with a corrupt summary.json exited 0"
+grep -qF "lmstab: error: $sum: not valid JSON" "$TMP/err" || { cat "$TMP/err"; fail "no error naming the corrupt summary.json"; }
+[ "$(head -c 100 "$sum")" = "$(head -c 100 "$TMP/good.json")" ] && [ "$(wc -c < "$sum")" -eq 100 ] || fail "a run with a corrupt summary was relaunched"
+chmod 000 "$sum"
+if ! cat "$sum" > /dev/null 2>&1; then # (root reads anyway)
+    expect_error "$sum: cannot open: Permission denied" "$LMSTAB" sweep --aggregate "$TMP/big"
+fi
+rm -f "$sum"; mkfifo "$sum"
+expect_error "$sum: not a regular file (a FIFO)" timeout 20 "$LMSTAB" sweep --aggregate "$TMP/big"
+rm -f "$sum"; cp "$TMP/good.json" "$sum"
+"$LMSTAB" sweep --aggregate "$TMP/big" > /dev/null 2>&1 || fail "aggregate of a repaired sweep failed"
+# --- variant names become directories: no paths, no repeats ----------------
+mkdir -p "$TMP/a/b/cfg" "$TMP/a/esc"
+cp "$SRC/configs/baseline.ini" "$TMP/a/esc/tiny.ini"
+cp "$SRC/configs/baseline.ini" "$TMP/cfg/tiny.ini"
+sweep_ini "$TMP/a/b/out" "tiny, ../../esc/tiny" "$TMP/a/b/cfg" > "$TMP/esc.ini"
+expect_error "esc.ini:2: [sweep] variants: invalid variant name '../../esc/tiny': names match [a-z][a-z0-9_]{0,31}" sweep "$TMP/esc.ini"
+[ ! -e "$TMP/a/esc/tiny" ] && [ ! -e "$TMP/a/b/out" ] || fail "a run directory was created for an escaping variant"
+for bad in Tiny "ti/ny" "a..b" "x$(printf '%040d' 0)"; do
+    sweep_ini "$TMP/o" "$bad" > "$TMP/bad.ini"
+    expect_error "invalid variant name '$bad'" sweep "$TMP/bad.ini"
+done
+sweep_ini "$TMP/dup" "tiny, big, tiny" > "$TMP/dup.ini"
+expect_error "dup.ini:2: [sweep] variants: variant 'tiny' is listed twice" sweep "$TMP/dup.ini"
+[ ! -e "$TMP/dup" ] || fail "a sweep with a repeated variant started"
+# a crafted manifest cannot lead --aggregate outside the sweep either
+sed 's|"big"|"../../x"|' "$TMP/big/sweep.json" > "$TMP/m.json" && mv "$TMP/m.json" "$TMP/big/sweep.json"
+expect_error "sweep.json: malformed sweep.json (variant '../../x')" "$LMSTAB" sweep --aggregate "$TMP/big"
+echo ok
