@@ -136,17 +136,21 @@ int lms_bench_sgemm(const char *spec, int threads, int trials, double min_sec,
                     FILE *out, char *err, size_t errlen) {
     threads = threads < 1 ? 1 : threads;
     const lms_gemm_backend was = lms_sgemm_get_backend();
-    fprintf(out, "lms_sgemm GFLOP/s, backends alternating, best of %d x "
-                 ">= %.2f s each\n%-24s %8s %8s %7s   %8s %8s %7s\n",
+    fprintf(out,
+            "lms_sgemm GFLOP/s, backends alternating, best of %d x "
+            ">= %.2f s each\n%-24s %8s %8s %7s   %8s %8s %7s\n",
             trials, min_sec, "", "openblas", "lmstab", "ratio", "openblas",
             "lmstab", "ratio");
-    fprintf(out, "%-24s %25s   %25s\n", "shape", "1 thread", threads > 1 ? "all threads" : "");
+    fprintf(out, "%-24s %25s   %25s\n", "shape", "1 thread",
+            threads > 1 ? "all threads" : "");
     for (const char *s = spec; *s;) {
         size_t len = strcspn(s, ",");
         int ta, tb, d[3];
         if (parse_shape(s, len, &ta, &tb, d) != 0) {
-            snprintf(err, errlen, "--sgemm: '%.*s' is not [NN|NT|TN|TT:]MxNxK "
-                     "with sizes 1 to 65536", (int)len, s);
+            snprintf(err, errlen,
+                     "--sgemm: '%.*s' is not [NN|NT|TN|TT:]MxNxK "
+                     "with sizes 1 to 65536",
+                     (int)len, s);
             lms_sgemm_set_backend(was);
             return -1;
         }
@@ -171,7 +175,6 @@ int lms_bench_sgemm(const char *spec, int threads, int trials, double min_sec,
     lms_sgemm_set_backend(was);
     return 0;
 }
-
 
 void lms_bench_set_threads(const lms_bench_opts *o, int threads) {
     lms_set_threads(threads);
@@ -222,9 +225,10 @@ int lms_bench_fp32_peak(const lms_bench_roof *rf) {
 
 void lms_bench_print_roof(FILE *out, const lms_bench_opts *o,
                           const lms_bench_roof *rf, lms_gemm_backend used) {
-    fprintf(out, "\nhardware peak (GFLOP/s of register-only FMA loops, "
-                 "all threads at once)\n%-30s %16s  %17s\n", "", "1 thread",
-            "all threads");
+    fprintf(out,
+            "\nhardware peak (GFLOP/s of register-only FMA loops, "
+            "all threads at once)\n%-30s %16s  %17s\n",
+            "", "1 thread", "all threads");
     for (int k = 0; k < LMS_PEAK_N; k++)
         if (rf->peak[k][0] > 0)
             fprintf(out, "  %-28s %16.1f  %17.1f\n",
@@ -240,9 +244,8 @@ void lms_bench_print_roof(FILE *out, const lms_bench_opts *o,
     char label[64];
     snprintf(label, sizeof label, "square %dx%dx%d", o->square, o->square,
              o->square);
-    fprintf(out, "  %-28s %8.1f %7.1f  %9.1f %7.1f\n", label,
-            rf->square[0][0], rf->square[1][0], rf->square[0][1],
-            rf->square[1][1]);
+    fprintf(out, "  %-28s %8.1f %7.1f  %9.1f %7.1f\n", label, rf->square[0][0],
+            rf->square[1][0], rf->square[0][1], rf->square[1][1]);
     fprintf(out, "  %-28s %8.1f %7.1f  %9.1f %7.1f\n",
             "model shapes (weighted)", rf->model[0][0], rf->model[1][0],
             rf->model[0][1], rf->model[1][1]);
@@ -256,7 +259,8 @@ void lms_bench_print_roof(FILE *out, const lms_bench_opts *o,
         fprintf(out, "    %-26s %8.1f %7.1f  %9.1f %7.1f  %s\n", label, a[0],
                 b[0], a[1], b[1], a[1] >= b[1] ? "openblas" : "lmstab");
     }
-    fprintf(out, "  the run uses %s at every shape ([training] gemm: the "
-                 "numbers depend on the backend, so timing never picks it)\n",
+    fprintf(out,
+            "  the run uses %s at every shape ([training] gemm: the "
+            "numbers depend on the backend, so timing never picks it)\n",
             lms_gemm_backend_name(used));
 }

@@ -28,22 +28,36 @@
 #define T512 __attribute__((target("arch=x86-64-v4")))
 typedef __m512 avx512_v;
 #define AI static inline __attribute__((always_inline))
-AI T512 __m512 avx512_zero(void) { return _mm512_setzero_ps(); }
-AI T512 __m512 avx512_ld(const float *p) { return _mm512_loadu_ps(p); }
+AI T512 __m512 avx512_zero(void) {
+    return _mm512_setzero_ps();
+}
+AI T512 __m512 avx512_ld(const float *p) {
+    return _mm512_loadu_ps(p);
+}
 AI T512 __m512 avx512_ldn(const float *p, int n) {
     return _mm512_maskz_loadu_ps((__mmask16)((1u << n) - 1), p);
 }
-AI T512 void avx512_st(float *p, __m512 v) { _mm512_storeu_ps(p, v); }
+AI T512 void avx512_st(float *p, __m512 v) {
+    _mm512_storeu_ps(p, v);
+}
 AI T512 void avx512_stn(float *p, __m512 v, int n) {
     _mm512_mask_storeu_ps(p, (__mmask16)((1u << n) - 1), v);
 }
-AI T512 __m512 avx512_bc(const float *p) { return _mm512_set1_ps(*p); }
-AI T512 __m512 avx512_set1(float x) { return _mm512_set1_ps(x); }
+AI T512 __m512 avx512_bc(const float *p) {
+    return _mm512_set1_ps(*p);
+}
+AI T512 __m512 avx512_set1(float x) {
+    return _mm512_set1_ps(x);
+}
 AI T512 __m512 avx512_fma(__m512 a, __m512 b, __m512 c) {
     return _mm512_fmadd_ps(a, b, c);
 }
-AI T512 __m512 avx512_mul(__m512 a, __m512 b) { return _mm512_mul_ps(a, b); }
-AI T512 __m512 avx512_add(__m512 a, __m512 b) { return _mm512_add_ps(a, b); }
+AI T512 __m512 avx512_mul(__m512 a, __m512 b) {
+    return _mm512_mul_ps(a, b);
+}
+AI T512 __m512 avx512_add(__m512 a, __m512 b) {
+    return _mm512_add_ps(a, b);
+}
 #define KW 16
 #define KMR 8
 #define KNV 2
@@ -63,22 +77,36 @@ AI T256 __m256i avx2_mask(int n) {
     return _mm256_cmpgt_epi32(_mm256_set1_epi32(n),
                               _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
 }
-AI T256 __m256 avx2_zero(void) { return _mm256_setzero_ps(); }
-AI T256 __m256 avx2_ld(const float *p) { return _mm256_loadu_ps(p); }
+AI T256 __m256 avx2_zero(void) {
+    return _mm256_setzero_ps();
+}
+AI T256 __m256 avx2_ld(const float *p) {
+    return _mm256_loadu_ps(p);
+}
 AI T256 __m256 avx2_ldn(const float *p, int n) {
     return _mm256_maskload_ps(p, avx2_mask(n));
 }
-AI T256 void avx2_st(float *p, __m256 v) { _mm256_storeu_ps(p, v); }
+AI T256 void avx2_st(float *p, __m256 v) {
+    _mm256_storeu_ps(p, v);
+}
 AI T256 void avx2_stn(float *p, __m256 v, int n) {
     _mm256_maskstore_ps(p, avx2_mask(n), v);
 }
-AI T256 __m256 avx2_bc(const float *p) { return _mm256_broadcast_ss(p); }
-AI T256 __m256 avx2_set1(float x) { return _mm256_set1_ps(x); }
+AI T256 __m256 avx2_bc(const float *p) {
+    return _mm256_broadcast_ss(p);
+}
+AI T256 __m256 avx2_set1(float x) {
+    return _mm256_set1_ps(x);
+}
 AI T256 __m256 avx2_fma(__m256 a, __m256 b, __m256 c) {
     return _mm256_fmadd_ps(a, b, c);
 }
-AI T256 __m256 avx2_mul(__m256 a, __m256 b) { return _mm256_mul_ps(a, b); }
-AI T256 __m256 avx2_add(__m256 a, __m256 b) { return _mm256_add_ps(a, b); }
+AI T256 __m256 avx2_mul(__m256 a, __m256 b) {
+    return _mm256_mul_ps(a, b);
+}
+AI T256 __m256 avx2_add(__m256 a, __m256 b) {
+    return _mm256_add_ps(a, b);
+}
 #define KW 8
 #define KMR 6
 #define KNV 2
@@ -96,7 +124,9 @@ AI T256 __m256 avx2_add(__m256 a, __m256 b) { return _mm256_add_ps(a, b); }
  * rounded, then added (no fusion: see the top of the file). */
 typedef float generic_v __attribute__((vector_size(16)));
 #define GI static inline __attribute__((always_inline))
-GI generic_v generic_zero(void) { return (generic_v){0, 0, 0, 0}; }
+GI generic_v generic_zero(void) {
+    return (generic_v){0, 0, 0, 0};
+}
 GI generic_v generic_ld(const float *p) {
     generic_v v;
     memcpy(&v, p, sizeof v);
@@ -108,18 +138,28 @@ GI generic_v generic_ldn(const float *p, int n) {
         v[i] = p[i];
     return v;
 }
-GI void generic_st(float *p, generic_v v) { memcpy(p, &v, sizeof v); }
+GI void generic_st(float *p, generic_v v) {
+    memcpy(p, &v, sizeof v);
+}
 GI void generic_stn(float *p, generic_v v, int n) {
     for (int i = 0; i < n; i++)
         p[i] = v[i];
 }
-GI generic_v generic_set1(float x) { return (generic_v){x, x, x, x}; }
-GI generic_v generic_bc(const float *p) { return generic_set1(*p); }
+GI generic_v generic_set1(float x) {
+    return (generic_v){x, x, x, x};
+}
+GI generic_v generic_bc(const float *p) {
+    return generic_set1(*p);
+}
 GI generic_v generic_fma(generic_v a, generic_v b, generic_v c) {
     return a * b + c;
 }
-GI generic_v generic_mul(generic_v a, generic_v b) { return a * b; }
-GI generic_v generic_add(generic_v a, generic_v b) { return a + b; }
+GI generic_v generic_mul(generic_v a, generic_v b) {
+    return a * b;
+}
+GI generic_v generic_add(generic_v a, generic_v b) {
+    return a + b;
+}
 #define KW 4
 #define KMR 4
 #define KNV 2
@@ -357,8 +397,8 @@ static void row_block(const job *g, const float *bpk, int i0, int mcb, int j0,
                 float *wt = w + (size_t)ir * ldw + jr;
                 g->kr->tile(kc, apk + (size_t)ir * kc, bp, first ? NULL : wt,
                             last ? NULL : wt, ldw,
-                            g->c + (size_t)(i0 + ir) * g->ldc + j0 + jr,
-                            g->ldc, mcb - ir < MR ? mcb - ir : MR,
+                            g->c + (size_t)(i0 + ir) * g->ldc + j0 + jr, g->ldc,
+                            mcb - ir < MR ? mcb - ir : MR,
                             ncb - jr < NR ? ncb - jr : NR, g->alpha, g->beta);
             }
         }
@@ -379,8 +419,8 @@ static void column_block(const job *g, float *bpk, int j0, int ncb, int team) {
             pack_b(g, bpk + (size_t)q * NR * g->k, j0 + q * NR,
                    ncb - q * NR < NR ? ncb - q * NR : NR);
         for (int ib = 0; ib < nblk; ib++)
-            row_block(g, bpk, ib * mc, g->m - ib * mc < mc ? g->m - ib * mc : mc,
-                      j0, ncb);
+            row_block(g, bpk, ib * mc,
+                      g->m - ib * mc < mc ? g->m - ib * mc : mc, j0, ncb);
         return;
     }
 #ifdef _OPENMP
@@ -412,8 +452,8 @@ void lms_gemm(int threads, int ta, int tb, int m, int n, int k, float alpha,
         return;
     if (k < 0)
         k = 0;
-    job g = {kern(), {0, 0, 0}, ta, tb, m, n, k, alpha, beta, a, b,
-             lda, ldb, ldc, c};
+    job g = {kern(), {0, 0, 0}, ta, tb,  m,   n,   k, alpha,
+             beta,   a,         b,  lda, ldb, ldc, c};
     g.bl = choose_blocks(g.kr, m, n, k);
     float *bpk = tls_buf(0, (size_t)g.bl.nc * (k > 0 ? k : 1));
     int nt = threads < 1 ? 1 : threads;

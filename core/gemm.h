@@ -11,7 +11,8 @@
  *   s = 0; for p = 0 .. k-1 in order: s = fma(A(i, p), B(p, j), s)
  *   C(i, j) = beta == 0 ? alpha * s : alpha * s + beta * C(i, j)
  * (each product, sum and scaling rounded to float; the portable kernel
- * rounds a * b before adding instead of fusing). k-blocks continue the
+ * rounds a * b before adding instead of fusing). Unlike BLAS, A and B are
+ * read even when alpha = 0 (an Inf or NaN there gives NaN). k-blocks continue the
  * chain from its stored float partial, edge tiles run the full-tile kernel
  * on zero-padded panels with masked loads and stores of C. So the result
  * depends on the kernel (FMA or not) and on nothing else: not on the

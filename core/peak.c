@@ -55,10 +55,10 @@ fp32_avx512(long iters) {
 __attribute__((target("arch=x86-64-v4,avx512bf16"), noinline)) static float
 bf16_avx512(long iters) {
     /* pairs of bf16 ~1e-3 and ~1: each step adds ~2e-3 per lane */
-    const __m512bh x = _mm512_cvtne2ps_pbh(_mm512_set1_ps(1e-3f),
-                                           _mm512_set1_ps(1e-3f));
-    const __m512bh y = _mm512_cvtne2ps_pbh(_mm512_set1_ps(1.0f),
-                                           _mm512_set1_ps(1.0f));
+    const __m512bh x =
+        _mm512_cvtne2ps_pbh(_mm512_set1_ps(1e-3f), _mm512_set1_ps(1e-3f));
+    const __m512bh y =
+        _mm512_cvtne2ps_pbh(_mm512_set1_ps(1.0f), _mm512_set1_ps(1.0f));
     __m512 r;
 #define FBF(x, y, a) _mm512_dpbf16_ps(a, x, y)
     CHAINS(24, __m512, FBF, _mm512_add_ps, I512, x, y, r);
@@ -85,7 +85,8 @@ int lms_peak_supported(lms_peak_kind k) {
     switch (k) {
     case LMS_PEAK_FP32_AVX2: return v3;
     case LMS_PEAK_FP32_AVX512: return v4;
-    case LMS_PEAK_BF16_AVX512: return v4 && __builtin_cpu_supports("avx512bf16");
+    case LMS_PEAK_BF16_AVX512:
+        return v4 && __builtin_cpu_supports("avx512bf16");
     default: return 0;
     }
 #else
@@ -169,8 +170,8 @@ void lms_peak_cpu_name(char *buf, size_t len) {
 void lms_peak_isa(char *buf, size_t len) {
     snprintf(buf, len, "none");
 #ifdef PEAK_X86
-    static const char *names[] = {"avx2",     "fma",         "avx512f",
-                                  "avx512bw", "avx512vl",    "avx512dq",
+    static const char *names[] = {"avx2",        "fma",      "avx512f",
+                                  "avx512bw",    "avx512vl", "avx512dq",
                                   "avx512_bf16", "amx_tile", "amx_bf16"};
     __builtin_cpu_init();
     /* __builtin_cpu_supports needs literal names */

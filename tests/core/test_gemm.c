@@ -33,11 +33,22 @@ typedef struct prob {
     float *a, *b, *c0; /* c0: C before the call, GUARD past column n */
 } prob;
 
-static prob make(int ta, int tb, int m, int n, int k, float alpha,
-                 float beta) {
-    prob p = {ta, tb, m, n, k, (ta ? m : k) + PAD, (tb ? k : n) + PAD,
-              n + PAD, alpha, beta, NULL, NULL, NULL};
-    size_t na = (size_t)(ta ? k : m) * p.lda + 1, nb = (size_t)(tb ? n : k) * p.ldb + 1;
+static prob make(int ta, int tb, int m, int n, int k, float alpha, float beta) {
+    prob p = {ta,
+              tb,
+              m,
+              n,
+              k,
+              (ta ? m : k) + PAD,
+              (tb ? k : n) + PAD,
+              n + PAD,
+              alpha,
+              beta,
+              NULL,
+              NULL,
+              NULL};
+    size_t na = (size_t)(ta ? k : m) * p.lda + 1,
+           nb = (size_t)(tb ? n : k) * p.ldb + 1;
     p.a = malloc(na * sizeof(float));
     p.b = malloc(nb * sizeof(float));
     p.c0 = malloc((size_t)m * p.ldc * sizeof(float));
@@ -81,8 +92,10 @@ static void check_ref(const prob *p, const float *c) {
         for (int j = 0; j < p->ldc; j++) {
             const float got = c[(size_t)i * p->ldc + j];
             if (j >= p->n) {
-                ck_assert_msg(got == GUARD, "%dx%dx%d: wrote outside C at "
-                              "(%d, %d)", p->m, p->n, p->k, i, j);
+                ck_assert_msg(got == GUARD,
+                              "%dx%dx%d: wrote outside C at "
+                              "(%d, %d)",
+                              p->m, p->n, p->k, i, j);
                 continue;
             }
             double s = 0, mag = 0;
@@ -93,10 +106,11 @@ static void check_ref(const prob *p, const float *c) {
             }
             /* beta = 0: C is not read (it may hold NaN) */
             const double bc0 =
-                p->beta != 0 ? (double)p->beta * p->c0[(size_t)i * p->ldc + j] : 0;
+                p->beta != 0 ? (double)p->beta * p->c0[(size_t)i * p->ldc + j]
+                             : 0;
             const double ref = p->alpha * s + bc0;
-            const double tol =
-                2.0 * (p->k + 2) * FLT_EPSILON * (fabs(p->alpha) * mag + fabs(bc0));
+            const double tol = 2.0 * (p->k + 2) * FLT_EPSILON *
+                               (fabs(p->alpha) * mag + fabs(bc0));
             ck_assert_msg(fabs(got - ref) <= tol,
                           "%s ta %d tb %d %dx%dx%d alpha %g beta %g: C(%d, %d) "
                           "= %.9g, float64 %.9g (tolerance %.3g)",
@@ -115,9 +129,9 @@ static long first_diff(const prob *p, const float *x, const float *y) {
 
 /* ragged shapes: not multiples of any tile (8x32, 6x16, 4x8) or block,
  * k from 0 (C = beta C) to past several k-blocks */
-static const int shapes[][3] = {{1, 1, 1},     {7, 33, 5},     {9, 17, 0},
+static const int shapes[][3] = {{1, 1, 1},      {7, 33, 5},      {9, 17, 0},
                                 {111, 390, 77}, {130, 129, 300}, {67, 45, 1000},
-                                {2, 300, 513},  {300, 3, 64},   {64, 96, 256}};
+                                {2, 300, 513},  {300, 3, 64},    {64, 96, 256}};
 #define NSHAPES (int)(sizeof shapes / sizeof shapes[0])
 
 START_TEST(test_gemm_reference) {
@@ -154,8 +168,8 @@ END_TEST
  * 100 floats continue each element's chain from its stored partial) give
  * the same bits as the default 1-thread call. */
 START_TEST(test_gemm_threads_blocking) {
-    const int blocks[][3] = {{0, 0, 0}, {1, 1, 1}, {13, 40, 7}, {200, 8, 100},
-                             {8, 1000, 0}};
+    const int blocks[][3] = {
+        {0, 0, 0}, {1, 1, 1}, {13, 40, 7}, {200, 8, 100}, {8, 1000, 0}};
     for (int s = 0; s < NSHAPES; s++)
         for (int tr = 0; tr < 4; tr++)
             for (int bt = 0; bt < 2; bt++) {
@@ -169,11 +183,13 @@ START_TEST(test_gemm_threads_blocking) {
                         float *ct = compute(&p, t);
                         lms_gemm_set_blocking(0, 0, 0);
                         long d = first_diff(&p, c1, ct);
-                        ck_assert_msg(d < 0, "%s ta %d tb %d %dx%dx%d beta %d: "
+                        ck_assert_msg(d < 0,
+                                      "%s ta %d tb %d %dx%dx%d beta %d: "
                                       "element %ld differs with %d threads, "
-                                      "blocks %d/%d/%d", lms_gemm_isa(), p.ta,
-                                      p.tb, p.m, p.n, p.k, bt, d, t,
-                                      blocks[bl][0], blocks[bl][1], blocks[bl][2]);
+                                      "blocks %d/%d/%d",
+                                      lms_gemm_isa(), p.ta, p.tb, p.m, p.n, p.k,
+                                      bt, d, t, blocks[bl][0], blocks[bl][1],
+                                      blocks[bl][2]);
                         free(ct);
                     }
                 free(c1);
@@ -218,9 +234,10 @@ START_TEST(test_gemm_split) {
                              c + (size_t)i0 * p.ldc + j0, p.ldc);
                 }
             long d = first_diff(&p, whole, c);
-            ck_assert_msg(d < 0, "%s ta %d tb %d %dx%dx%d: element %ld of the "
-                          "split product differs", lms_gemm_isa(), p.ta, p.tb,
-                          p.m, p.n, p.k, d);
+            ck_assert_msg(d < 0,
+                          "%s ta %d tb %d %dx%dx%d: element %ld of the "
+                          "split product differs",
+                          lms_gemm_isa(), p.ta, p.tb, p.m, p.n, p.k, d);
             free(whole);
             free(c);
             drop(&p);
