@@ -18,6 +18,7 @@
 #include "config_index.h"
 #include "lmstab/config.h"
 #include "lmstab/fsutil.h"
+#include "suggest.h"
 
 typedef struct reader_state {
     const char *text; /* remaining input */
@@ -362,19 +363,55 @@ void lms_config_errorf(const lms_cfg_entry *e, char *err, size_t errlen,
     va_end(ap);
 }
 
+/* "; did you mean 'x'?" for the closest used section to name, or "". */
+static void near_section(const lms_config *c, const char *name, char *out,
+                         size_t n) {
+    static const char *const fixed[] = {"model", "block", "training", "data",
+                                        "verdict"};
+    const char *cand[64];
+    size_t k = 0;
+    for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
+        cand[k++] = fixed[i];
+    for (size_t i = 0; i < c->nsec && k < 64; i++)
+        if (c->sections[i].used)
+            cand[k++] = c->sections[i].name;
+    const char *best = lms_suggest(name, cand, k);
+    snprintf(out, n, best ? "; did you mean [%s]?" : "", best);
+}
+
+/* " (did you mean 'x'?)" for the closest key of a ", "-separated list. */
+static void near_key(const char *key, const char *accepted, char *out,
+                     size_t n) {
+    char buf[2048];
+    const char *cand[128];
+    size_t k = 0;
+    out[0] = '\0';
+    if (!accepted)
+        return;
+    snprintf(buf, sizeof buf, "%s", accepted);
+    for (char *t = strtok(buf, ", "); t && k < 128; t = strtok(NULL, ", "))
+        cand[k++] = t;
+    const char *best = lms_suggest(key, cand, k);
+    if (best)
+        snprintf(out, n, " (did you mean '%s'?)", best);
+}
+
 int lms_config_check_unused(lms_config *c, lms_cfg_accepted_fn accepted,
                             void *user, char *err, size_t errlen) {
+    char hint[160];
     for (size_t i = 0; i < c->nsec; i++) {
         lms_cfg_section *s = &c->sections[i];
         if (s->used)
             continue;
+        near_section(c, s->name, hint, sizeof hint);
         if (s->line > 0)
             snprintf(err, errlen,
                      "%s:%d: [%s]: unknown section (not used by the model, "
-                     "training or data)",
-                     c->path, s->line, s->name);
+                     "training or data)%s",
+                     c->path, s->line, s->name, hint);
         else
-            snprintf(err, errlen, "--set: [%s]: unknown section", s->name);
+            snprintf(err, errlen, "--set: [%s]: unknown section%s", s->name,
+                     hint);
         return -1;
     }
     for (size_t i = 0; i < c->n; i++) {
@@ -382,7 +419,8 @@ int lms_config_check_unused(lms_config *c, lms_cfg_accepted_fn accepted,
         if (e->used)
             continue;
         const char *acc = accepted ? accepted(user, e->section) : NULL;
-        lms_config_errorf(e, err, errlen, "unknown key%s%s",
+        near_key(e->key, acc, hint, sizeof hint);
+        lms_config_errorf(e, err, errlen, "unknown key%s%s%s", hint,
                           acc ? "; accepted: " : "", acc ? acc : "");
         return -1;
     }

@@ -215,14 +215,22 @@ START_TEST(unknown_keys_and_sections) {
     lms_config_find(&c, "training", "lr");
     ck_assert_int_ne(
         lms_config_check_unused(&c, accepted, NULL, err, sizeof err), 0);
+    ck_assert_str_eq(err, "t.ini:3: [training] lrr: unknown key (did you mean "
+                          "'lr'?); accepted: lr, seed");
+    /* nothing close: no suggestion */
+    ck_assert_int_eq(load("[training]\nlr = 1\nwidth = 2\n"), 0);
+    lms_config_find(&c, "training", "lr");
+    ck_assert_int_ne(
+        lms_config_check_unused(&c, accepted, NULL, err, sizeof err), 0);
     ck_assert_str_eq(
-        err, "t.ini:3: [training] lrr: unknown key; accepted: lr, seed");
+        err, "t.ini:3: [training] width: unknown key; accepted: lr, seed");
     ck_assert_int_eq(load("[training]\nlr = 1\n[trainig]\n"), 0);
     lms_config_find(&c, "training", "lr");
     ck_assert_int_ne(
         lms_config_check_unused(&c, accepted, NULL, err, sizeof err), 0);
     ck_assert_str_eq(err, "t.ini:3: [trainig]: unknown section (not used by "
-                          "the model, training or data)");
+                          "the model, training or data); did you mean "
+                          "[training]?");
 }
 END_TEST
 

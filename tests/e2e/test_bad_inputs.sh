@@ -25,6 +25,9 @@ expect_error "short.txt" "$LMSTAB" train "$CFG" --plugin-dir "$PLUGINS" --data "
 expect_error "empty.txt" "$LMSTAB" train "$CFG" --plugin-dir "$PLUGINS" --data "$TMP/empty.txt" --out "$TMP/out" --quiet
 expect_error "/nonexistent/file.txt" "$LMSTAB" train "$CFG" --plugin-dir "$PLUGINS" --data /nonexistent/file.txt --out "$TMP/out" --quiet
 [ ! -e "$TMP/out" ] || fail "an output directory was left behind by a failed run"
+# misspelled sections and keys name the closest valid one
+expect_error "--set: [trainig]: unknown section; did you mean [training]?" run "$CFG" --set trainig.lr=0.01
+expect_error "[training] lrr: unknown key (did you mean 'lr'?); accepted: lr," run "$CFG" --set training.lrr=0.01
 # a misspelled command names the closest one
 expect_error "unknown command 'trian'; did you mean 'train'?" "$LMSTAB" trian
 echo "ok"
