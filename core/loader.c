@@ -15,6 +15,7 @@
 
 #include "lmstab/fsutil.h"
 #include "lmstab/loader.h"
+#include "suggest.h"
 
 #ifndef LMS_PLUGIN_INSTALL_DIR
 #define LMS_PLUGIN_INSTALL_DIR "/usr/local/lib/lmstab"
@@ -304,6 +305,39 @@ int lms_loader_open_path(lms_loader *ld, const char *path, const char *name,
     return 0;
 }
 
+static int cmp_str(const void *a, const void *b) {
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The names of the lms_<name>.so files in the search directories, sorted,
+ * each once (caller frees each); at most max. */
+static int installed_names(const lms_loader *ld, char **names, int max) {
+    int nn = 0;
+    for (int i = 0; i < ld->ndirs; i++) {
+        DIR *dir = opendir(ld->dirs[i]);
+        if (!dir)
+            continue;
+        struct dirent *e;
+        while ((e = readdir(dir)) && nn < max) {
+            size_t len = strlen(e->d_name);
+            if (len < 8 || strncmp(e->d_name, "lms_", 4) != 0 ||
+                strcmp(e->d_name + len - 3, ".so") != 0)
+                continue;
+            char *stem = strndup(e->d_name + 4, len - 7);
+            int dup = 0;
+            for (int j = 0; stem && j < nn; j++)
+                dup |= strcmp(names[j], stem) == 0;
+            if (stem && !dup)
+                names[nn++] = stem;
+            else
+                free(stem);
+        }
+        closedir(dir);
+    }
+    qsort(names, (size_t)nn, sizeof *names, cmp_str);
+    return nn;
+}
+
 int lms_loader_get(lms_loader *ld, const char *name, const lms_plugin **out,
                    char *err, size_t errlen) {
     *out = NULL;
@@ -332,39 +366,25 @@ int lms_loader_get(lms_loader *ld, const char *name, const lms_plugin **out,
     for (int i = 0; i < ld->ndirs && n > 0 && (size_t)n < errlen; i++)
         n += snprintf(err + n, errlen - n, "%s %s", i ? "," : "", ld->dirs[i]);
     if (ld->ndirs == 0 && n > 0 && (size_t)n < errlen)
-        snprintf(err + n, errlen - n, " (no search directories)");
+        n += snprintf(err + n, errlen - n, " (no search directories)");
+    /* what is there, and the closest name to a typo */
+    char *names[256];
+    int nn = installed_names(ld, names, 256);
+    const char *near = lms_suggest(name, (const char *const *)names, (size_t)nn);
+    if (near && n > 0 && (size_t)n < errlen)
+        n += snprintf(err + n, errlen - n, "; did you mean '%s'?", near);
+    for (int i = 0; i < nn; i++) {
+        if (n > 0 && (size_t)n < errlen)
+            n += snprintf(err + n, errlen - n, "%s%s", i ? ", " : "; installed: ",
+                          names[i]);
+        free(names[i]);
+    }
     return -1;
-}
-
-static int cmp_str(const void *a, const void *b) {
-    return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 int lms_loader_scan(lms_loader *ld, lms_loader_visit_fn fn, void *user) {
     char *names[256];
-    int nn = 0, found = 0;
-    for (int i = 0; i < ld->ndirs; i++) {
-        DIR *dir = opendir(ld->dirs[i]);
-        if (!dir)
-            continue;
-        struct dirent *e;
-        while ((e = readdir(dir)) && nn < 256) {
-            size_t len = strlen(e->d_name);
-            if (len < 8 || strncmp(e->d_name, "lms_", 4) != 0 ||
-                strcmp(e->d_name + len - 3, ".so") != 0)
-                continue;
-            char *stem = strndup(e->d_name + 4, len - 7);
-            int dup = 0;
-            for (int j = 0; stem && j < nn; j++)
-                dup |= strcmp(names[j], stem) == 0;
-            if (stem && !dup)
-                names[nn++] = stem;
-            else
-                free(stem);
-        }
-        closedir(dir);
-    }
-    qsort(names, nn, sizeof *names, cmp_str);
+    int nn = installed_names(ld, names, 256), found = 0;
     for (int i = 0; i < nn; i++) {
         char err[LMS_ERR_MAX * 2];
         const lms_plugin *p = NULL;

@@ -28,6 +28,10 @@ expect_error "/nonexistent/file.txt" "$LMSTAB" train "$CFG" --plugin-dir "$PLUGI
 # misspelled sections and keys name the closest valid one
 expect_error "--set: [trainig]: unknown section; did you mean [training]?" run "$CFG" --set trainig.lr=0.01
 expect_error "[training] lrr: unknown key (did you mean 'lr'?); accepted: lr," run "$CFG" --set training.lrr=0.01
+# a misspelled plugin names the closest installed one and lists them all
+sed 's/plugin = gelu/plugin = gleu/' "$CFG" > "$TMP/gleu.ini"
+expect_error "unknown plugin 'gleu'" run "$TMP/gleu.ini"
+grep -q "did you mean 'gelu'?; installed: .*gelu, layernorm" "$TMP/err" || { cat "$TMP/err"; fail "no suggestion or list of installed plugins"; }
 # a misspelled command names the closest one
 expect_error "unknown command 'trian'; did you mean 'train'?" "$LMSTAB" trian
 echo "ok"
