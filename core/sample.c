@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "lmstab/checkpoint.h"
 #include "lmstab/rng.h"
@@ -13,9 +14,20 @@
 int lms_sampler_open(lms_sampler *s, const char *path, const char *plugin_dir,
                      char *err, size_t errlen) {
     memset(s, 0, sizeof *s);
+    s->step = -1;
+    /* a run directory: its checkpoint */
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+        snprintf(s->file, sizeof s->file, "%s/" LMS_CKPT_FILE, path);
+    else
+        snprintf(s->file, sizeof s->file, "%s", path);
+    path = s->file;
     lms_st_file *f = lms_st_open(path, err, errlen);
     if (!f)
         return -1;
+    const char *step = lms_st_meta(f, "step");
+    if (step)
+        s->step = strtol(step, NULL, 10);
     int rc = lms_ckpt_config(&s->cfg, f, path, err, errlen);
     if (rc == 0 && !(s->ld = lms_loader_new(plugin_dir))) {
         snprintf(err, errlen, "out of memory");

@@ -23,6 +23,8 @@ typedef struct lms_sampler {
     lms_config cfg;
     lms_loader *ld;
     lms_model m;
+    long step;          /* the training step the weights are from (-1: unknown) */
+    char file[4300];    /* the file they were read from */
 } lms_sampler;
 
 typedef struct lms_sample_opts {
