@@ -23,6 +23,12 @@ typedef struct gold {
     int B, T;
     FILE *out;
     int failures;
+    /* the group of checks being printed (a step, the optimizer alone):
+     * one line for it unless verbose, every check when verbose */
+    char group[64];
+    int g_checks, g_failures;
+    double g_closest;      /* largest worst/tol among its passing checks */
+    char g_closest_what[200];
     char (*names)[160]; /* file name of each model tensor */
 } gold;
 
@@ -188,7 +194,33 @@ static int load_p0(gold *g, char *err, size_t errlen) {
     return 0;
 }
 
-/* Print and count one comparison: worst |a-b| against tol. */
+/* A group of checks: its header when verbose; group_end prints its one
+ * line (how many checks, how many failed, which came closest to its
+ * tolerance). */
+static void group_begin(gold *g, const char *title) {
+    snprintf(g->group, sizeof g->group, "%s", title);
+    g->g_checks = g->g_failures = 0;
+    g->g_closest = 0;
+    g->g_closest_what[0] = '\0';
+    if (g->o->verbose)
+        fprintf(g->out, "%s:\n", title);
+}
+
+static void group_end(gold *g) {
+    if (!g->group[0])
+        return;
+    if (g->g_failures)
+        fprintf(g->out, "%s: %d of %d checks FAILED\n", g->group,
+                g->g_failures, g->g_checks);
+    else
+        fprintf(g->out, "%s: %d checks ok (closest to its tolerance: %s at "
+                "%.2g of it)\n", g->group, g->g_checks, g->g_closest_what,
+                g->g_closest);
+    g->group[0] = '\0';
+}
+
+/* Print and count one comparison: worst |a-b| against tol (failures always,
+ * passes only when verbose). */
 static void report(gold *g, const char *what, const float *a, const float *b,
                    size_t n, double tol) {
     double worst = 0.0;
@@ -202,10 +234,16 @@ static void report(gold *g, const char *what, const float *a, const float *b,
     }
     int ok = worst <= tol;
     g->failures += !ok;
-    if (!ok || g->o->verbose)
-        fprintf(g->out, "  %-4s %-34s worst %.3e (tol %.1e) at %zu\n",
-                ok ? "ok" : "FAIL", what, worst, tol, at);
-    else
+    g->g_checks++;
+    g->g_failures += !ok;
+    if (ok && tol > 0 && worst / tol >= g->g_closest) {
+        g->g_closest = worst / tol;
+        snprintf(g->g_closest_what, sizeof g->g_closest_what, "%s", what);
+    }
+    if (!ok)
+        fprintf(g->out, "  FAIL %-34s worst %.3e (tol %.1e) at %zu\n", what,
+                worst, tol, at);
+    else if (g->o->verbose)
         fprintf(g->out, "  ok   %-34s worst %.3e (tol %.1e)\n", what, worst, tol);
 }
 
@@ -275,7 +313,7 @@ static int compare_params(gold *g, int k, double tol, const char *tag,
 /* AdamW on its own: p0 + g0 -> p1, p1 + g1 -> p2 from the file's values. */
 static int check_optimizer(gold *g, float **m1, float **v1, char *err,
                            size_t errlen) {
-    fprintf(g->out, "optimizer alone (file gradients):\n");
+    group_begin(g, "optimizer alone (file gradients)");
     size_t nt = g->m.n_tensors;
     float **gr = calloc(nt, sizeof *gr);
     int rc = gr ? 0 : -1;
@@ -338,7 +376,10 @@ static int check_end_to_end(gold *g, const int32_t *x, const int32_t *y,
     int ok = 1;
     char key[32];
     for (int k = 0; k <= 2 && ok; k++) {
-        fprintf(g->out, "step %d (model):\n", k);
+        char title[32];
+        snprintf(title, sizeof title, "step %d (model)", k);
+        group_end(g);
+        group_begin(g, title);
         float loss = lms_model_forward(&g->m, x, y, g->B, g->T, 0);
         snprintf(key, sizeof key, "loss%d", k);
         float ref = loss_at(g, key, err, errlen, &ok);
@@ -439,10 +480,12 @@ static int run(gold *g, char *err, size_t errlen) {
         }
         memcpy(p0, g->m.params, np * sizeof(float));
         rc = check_end_to_end(g, x->data, y->data, mm, vv, err, errlen);
+        group_end(g);
         if (rc == 0) {
             memcpy(g->m.params, p0, np * sizeof(float));
             memset(state, 0, 2 * np * sizeof(float));
             rc = check_optimizer(g, mm, vv, err, errlen);
+            group_end(g);
         }
     } else {
         snprintf(err, errlen, "out of memory");

@@ -34,3 +34,10 @@ foreach(v ${golden_variants})
     ENVIRONMENT "OPENBLAS_NUM_THREADS=1;LMSTAB_THREADS=2"
     PASS_REGULAR_EXPRESSION "^.*MATCH: " FAIL_REGULAR_EXPRESSION "MISMATCH|error")
 endforeach()
+# The output: one line per group of checks without -v (failures would add
+# theirs), every tensor with -v.
+add_test(NAME golden_output
+  COMMAND sh -c "n=$($0 golden $1 $2 --plugin-dir $3 | wc -l) && [ $n -le 6 ] || { echo \"$n lines without -v\"; exit 1; }; v=$($0 golden $1 $2 --plugin-dir $3 -v | grep -c '^  ok ') && [ $v -gt 100 ] || { echo \"-v: $v tensor lines\"; exit 1; }"
+          $<TARGET_FILE:lmstab> ${PROJECT_SOURCE_DIR}/configs/qk_norm.ini
+          ${LMS_GOLDEN_DIR}/qk_norm.safetensors ${LMS_PLUGIN_OUTPUT_DIR})
+set_tests_properties(golden_output PROPERTIES ENVIRONMENT "OPENBLAS_NUM_THREADS=1")
