@@ -12,7 +12,7 @@ static void usage(FILE *f) {
     fprintf(f,
             "usage: lmstab train CONFIG [--set SECTION.KEY=VALUE]... [--out DIR]\n"
             "                    [--data FILE] [--plugin-dir DIR] [--quiet]\n"
-            "                    [--checkpoint-every N] [--resume DIR]\n"
+            "                    [--checkpoint-every N] [--resume DIR] [--overwrite]\n"
             "                    [--init-from FILE.safetensors]\n"
             "\n"
             "Trains the model described by CONFIG (an INI file). With --out, writes\n"
@@ -25,6 +25,8 @@ static void usage(FILE *f) {
             "--resume DIR continues the run in DIR from its checkpoint, bit-exactly\n"
             "  (same CONFIG, --set and data); metrics.csv is truncated to the\n"
             "  checkpoint's step and appended to. Implies --out DIR.\n"
+            "--out into a directory that holds a run is refused unless --overwrite\n"
+            "  (which replaces it) or --resume DIR; the root of a sweep, always.\n"
             "--init-from FILE initialises the parameters from a safetensors file with\n"
             "  the model's tensor names (docs/reliability.md), e.g. from PyTorch.\n"
             "SIGINT/SIGTERM: the current step finishes, a checkpoint is written (with\n"
@@ -111,6 +113,8 @@ int lms_cmd_train(int argc, char **argv) {
             return 0;
         } else if (!strcmp(argv[i], "--quiet")) {
             o.progress = 0;
+        } else if (!strcmp(argv[i], "--overwrite")) {
+            o.overwrite = 1;
         } else if ((n = value_opt(&o, argc, argv, &i, &resume_dir)) != 0) {
             if (n < 0)
                 return 2;

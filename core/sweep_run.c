@@ -163,7 +163,7 @@ pid_t lms_sweep_launch(const lms_sweep *s, const char *exe, const pending *p,
     snprintf(log, sizeof log, "%s/train.log", dir);
     snprintf(lrset, sizeof lrset, "training.lr=%.9g", s->lrs[p->k]);
     snprintf(seedset, sizeof seedset, "training.seed=%ld", s->seeds[p->s]);
-    const char *argv[16 + 2 * LMS_SWEEP_MAX_SETS];
+    const char *argv[20 + 2 * LMS_SWEEP_MAX_SETS];
     int a = 0;
     argv[a++] = exe;
     argv[a++] = "train";
@@ -178,6 +178,8 @@ pid_t lms_sweep_launch(const lms_sweep *s, const char *exe, const pending *p,
     argv[a++] = seedset;
     argv[a++] = resume ? "--resume" : "--out";
     argv[a++] = dir;
+    if (!resume) /* a run that left no checkpoint starts over */
+        argv[a++] = "--overwrite";
     argv[a++] = "--quiet";
     if (s->plugin_dir[0]) {
         argv[a++] = "--plugin-dir";

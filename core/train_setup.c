@@ -31,9 +31,12 @@ static int resolve_data(job *j, char *err, size_t errlen) {
 }
 
 /* Everything that can fail on bad input happens here, before any output. */
+static int out_dir_free(const lms_train_opts *o, char *err, size_t errlen);
+
 int lms_job_setup(job *j, char *err, size_t errlen) {
     const lms_train_opts *o = j->o;
-    if (lms_config_load(&j->cfg, o->config_path, err, errlen) != 0)
+    if (out_dir_free(o, err, errlen) != 0 ||
+        lms_config_load(&j->cfg, o->config_path, err, errlen) != 0)
         return -1;
     for (int i = 0; i < o->nsets; i++)
         if (lms_config_override(&j->cfg, o->sets[i], err, errlen) != 0)
@@ -165,6 +168,35 @@ int lms_job_lock(job *j, char *err, size_t errlen) {
     return 0;
 }
 
+/* 0 when --out DIR may be written: it does not exist, holds no run and no
+ * sweep, or the caller resumes or overwrites; else -1 and a message naming
+ * the way out. Checked before anything is written. */
+static int out_dir_free(const lms_train_opts *o, char *err, size_t errlen) {
+    static const char *const run_files[] = {"summary.json", "metrics.csv",
+                                            LMS_CKPT_FILE};
+    char path[4300];
+    if (!o->out_dir || o->resume)
+        return 0;
+    snprintf(path, sizeof path, "%s/sweep.json", o->out_dir);
+    if (access(path, F_OK) == 0) {
+        snprintf(err, errlen, "%s holds a sweep (sweep.json): a run cannot go "
+                 "into its root; pick another --out", o->out_dir);
+        return -1;
+    }
+    if (o->overwrite)
+        return 0;
+    for (size_t i = 0; i < sizeof run_files / sizeof run_files[0]; i++) {
+        snprintf(path, sizeof path, "%s/%s", o->out_dir, run_files[i]);
+        if (access(path, F_OK) == 0) {
+            snprintf(err, errlen, "%s already holds a run (%s): continue it "
+                     "with --resume %s, or replace it with --overwrite",
+                     o->out_dir, run_files[i], o->out_dir);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 /* Output directory, stale summary removed, metrics.csv fresh or (resume)
  * truncated to the checkpoint's step and appended to. */
 int lms_job_open_outputs(job *j, char *err, size_t errlen) {
@@ -180,6 +212,10 @@ int lms_job_open_outputs(job *j, char *err, size_t errlen) {
         return -1;
     snprintf(path, sizeof path, "%s/summary.json", dir);
     unlink(path); /* a stale summary would mark this run finished */
+    if (!j->o->resume) { /* --overwrite: no stale weights next to new rows */
+        snprintf(path, sizeof path, "%s/" LMS_CKPT_FILE, dir);
+        unlink(path);
+    }
     snprintf(path, sizeof path, "%s/metrics.csv", dir);
     if (j->o->resume) {
         int rc = lms_ckpt_truncate_metrics(path, j->st.step, err, errlen);

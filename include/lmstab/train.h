@@ -60,6 +60,8 @@ typedef struct lms_train_opts {
     /* Checkpoints (docs/reliability.md). All need out_dir. */
     long checkpoint_every;  /* > 0: out_dir/checkpoint.safetensors after
                                every N steps and at the end */
+    int overwrite;          /* 1: out_dir may hold a run, which is replaced
+                               (without it such a directory is refused) */
     int resume;             /* 1: continue bit-exactly from the checkpoint
                                in out_dir (same config, --set and data) */
     const char *init_from;  /* safetensors file with every model tensor:

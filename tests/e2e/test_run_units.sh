@@ -20,7 +20,8 @@ gone() { i=0; while kill -0 "$1" 2>/dev/null && [ $i -lt 3000 ]; do sleep 0.01; 
 "$LMSTAB" train "$CFG" $LONG --out "$TMP/r" --plugin-dir "$PLUGINS" --data "$TMP/corpus.txt" --quiet 2> "$TMP/a.err" & a=$!
 BG="$a"
 wait_for "$TMP/r/metrics.csv" $a || fail "the first run did not start"
-expect_error "$TMP/r: this run directory is in use by process $a" timeout -s KILL 30 "$LMSTAB" train "$CFG" $LONG --out "$TMP/r" --plugin-dir "$PLUGINS" --data "$TMP/corpus.txt" --quiet
+expect_error "$TMP/r already holds a run (metrics.csv): continue it with --resume $TMP/r, or replace it with --overwrite" timeout -s KILL 30 "$LMSTAB" train "$CFG" $LONG --out "$TMP/r" --plugin-dir "$PLUGINS" --data "$TMP/corpus.txt" --quiet
+expect_error "$TMP/r: this run directory is in use by process $a" timeout -s KILL 30 "$LMSTAB" train "$CFG" $LONG --out "$TMP/r" --overwrite --plugin-dir "$PLUGINS" --data "$TMP/corpus.txt" --quiet
 expect_error "$TMP/r: this run directory is in use by process $a" timeout -s KILL 30 "$LMSTAB" train "$CFG" $LONG --resume "$TMP/r" --plugin-dir "$PLUGINS" --data "$TMP/corpus.txt" --quiet
 head -1 "$TMP/r/metrics.csv" | grep -q '^step,' || fail "the refused run touched metrics.csv"
 kill -TERM $a; wait $a
@@ -41,6 +42,16 @@ train "$CFG" $LONG --resume "$TMP/r" --stop-after 1 2> /dev/null
 mkdir "$TMP/f" && : > "$TMP/f/metrics.csv.tmp.$dead"
 train "$CFG" $TINY --set training.max_steps=2 --out "$TMP/f" || fail "a fresh run failed"
 [ ! -e "$TMP/f/metrics.csv.tmp.$dead" ] || fail "a fresh start left a dead writer's temporary"
+
+# --- run directories are owned: a finished run is not overwritten silently ----
+expect_error "$TMP/f already holds a run (summary.json): continue it with --resume $TMP/f, or replace it with --overwrite" \
+    train "$CFG" $TINY --set training.max_steps=2 --out "$TMP/f"
+train "$CFG" $TINY --set training.max_steps=3 --out "$TMP/o" --checkpoint-every 3 || fail "run with a checkpoint failed"
+train "$CFG" $TINY --set training.max_steps=2 --out "$TMP/o" --overwrite || fail "--overwrite failed"
+[ ! -e "$TMP/o/checkpoint.safetensors" ] || fail "--overwrite kept the old run's checkpoint"
+grep -q '"steps":[[:space:]]*2' "$TMP/o/summary.json" || fail "--overwrite did not replace the run"
+mkdir -p "$TMP/sweeproot" && echo '{}' > "$TMP/sweeproot/sweep.json"
+expect_error "holds a sweep (sweep.json)" train "$CFG" $TINY --out "$TMP/sweeproot" --overwrite
 
 # --- kill -9 of a sweep: its runs checkpoint and stop --------------------------
 cat > "$TMP/s.ini" <<EOT
