@@ -104,7 +104,12 @@ int lms_cmd_sweep(int argc, char **argv) {
         fprintf(stderr, "sweep: %d variants x %d learning rates, up to %d "
                 "seeds, %d at a time -> %s\n", s.n_variants, s.n_lrs,
                 s.n_seeds, d->size > 1 ? d->size : s.jobs, s.out_dir);
-    if (lms_sweep_run(&s, exe, quiet, err, sizeof err) != 0 ||
+    int rc = lms_sweep_run(&s, exe, quiet, err, sizeof err);
+    if (rc > 0) { /* stopped by a signal: not an error, the exit says which */
+        fprintf(stderr, "lmstab: %s\n", err);
+        return rc;
+    }
+    if (rc != 0 ||
         (d->rank == 0 && lms_sweep_aggregate(s.out_dir, 1, err, sizeof err) != 0)) {
         fprintf(stderr, "lmstab: error: %s\n", err);
         return 1;

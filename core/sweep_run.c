@@ -198,6 +198,10 @@ pid_t lms_sweep_launch(const lms_sweep *s, const char *exe, const pending *p,
         prctl(PR_SET_PDEATHSIG, SIGTERM);
         if (getppid() != sweep_pid)
             _exit(143); /* it died before the line above */
+        /* its own process group: a terminal's Ctrl-C reaches the sweep
+         * alone, which passes it on once (a second SIGINT makes a run give
+         * up its checkpoint) */
+        setpgid(0, 0);
         /* a resumed run keeps the log of its first part */
         int fd = open(log, O_WRONLY | O_CREAT | (resume ? O_APPEND : O_TRUNC),
                       0644);
@@ -308,11 +312,15 @@ void lms_sweep_clean_env(void) {
 }
 
 /* SIGINT/SIGTERM to the sweep: passed on to the runs, which checkpoint and
- * stop; no new run starts, and the same command continues later. */
-static volatile sig_atomic_t g_stop_sig;
+ * stop; no new run starts, and the same command continues later. A second
+ * one within ABORT_SECONDS is passed on too: the runs (and the sweep) then
+ * stop at once, without checkpoints. */
+#define ABORT_SECONDS 5
+static volatile sig_atomic_t g_stop_sig, g_stops;
 
 static void on_stop(int sig) {
     g_stop_sig = sig;
+    g_stops++;
 }
 
 static void forward_stop(const slot *sl, int jobs, int sig) {
@@ -337,23 +345,34 @@ int lms_sweep_run(lms_sweep *s, const char *exe, int quiet, char *err,
         snprintf(err, errlen, "out of memory");
         return -1;
     }
-    int running = 0, done = 0, failed = 0, stopped = 0;
+    int running = 0, done = 0, failed = 0, stopped = 0, aborted = 0;
+    double stop_t = 0;
     struct sigaction sa, old_int, old_term;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_stop; /* no SA_RESTART: wait() returns EINTR */
     sigemptyset(&sa.sa_mask);
     g_stop_sig = 0;
+    g_stops = 0;
     sigaction(SIGINT, &sa, &old_int);
     sigaction(SIGTERM, &sa, &old_term);
     for (;;) {
         if (g_stop_sig && !stopped) {
             stopped = (int)g_stop_sig;
+            stop_t = now_s();
             forward_stop(sl, s->jobs, stopped);
             snprintf(err, errlen,
                      "stopped by %s: the runs in progress were checkpointed; "
                      "run the same command to continue",
                      stopped == SIGINT ? "SIGINT" : "SIGTERM");
             failed = 1;
+        } else if (stopped && !aborted && g_stops > 1) {
+            aborted = 1;
+            if (now_s() - stop_t <= ABORT_SECONDS) {
+                forward_stop(sl, s->jobs, stopped); /* runs give up at once */
+                snprintf(err, errlen, "aborted by a second %s: the runs in "
+                         "progress stopped without a checkpoint and will "
+                         "start over", stopped == SIGINT ? "SIGINT" : "SIGTERM");
+            }
         }
         if (!failed && lms_sweep_edges_update(s, err, errlen) != 0)
             failed = 1;
@@ -409,5 +428,5 @@ int lms_sweep_run(lms_sweep *s, const char *exe, int quiet, char *err,
     sigaction(SIGTERM, &old_term, NULL);
     free(sl);
     free(todo);
-    return failed ? -1 : 0;
+    return stopped ? 128 + stopped : failed ? -1 : 0;
 }

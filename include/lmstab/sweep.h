@@ -62,7 +62,9 @@ typedef struct lms_sweep {
 int lms_sweep_load(lms_sweep *s, const char *path, char *err, size_t errlen);
 
 /* Run (or resume) every run of the sweep; exe is the lmstab binary. Prints
- * progress to stderr. Returns 0 when all runs finished. */
+ * progress to stderr. Returns 0 when all runs finished, 128 + the signal
+ * when SIGINT/SIGTERM stopped it (message in err: the runs in progress were
+ * checkpointed, or, after a second signal, aborted), -1 on an error. */
 int lms_sweep_run(lms_sweep *s, const char *exe, int quiet, char *err,
                   size_t errlen);
 

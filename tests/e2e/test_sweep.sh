@@ -73,6 +73,26 @@ grep -q "stopped by SIGTERM" "$TMP/log5" || { cat "$TMP/log5"; fail "no stop mes
 "$LMSTAB" sweep "$TMP/s2.ini" --plugin-dir "$PLUGINS" --data "$TMP/corpus.txt" > /dev/null 2> "$TMP/log6" \
     || { cat "$TMP/log6" "$r2/train.log"; fail "continuing a stopped sweep failed"; }
 grep -q "stopped by SIGTERM after step" "$r2/train.log" && [ -s "$r2/summary.json" ] || fail "the stopped run was not continued"
+# Ctrl-C in a terminal: SIGINT to the sweep's whole process group. Each run
+# is in a group of its own, so only the sweep gets it and passes it on once:
+# the run checkpoints (exactly once), the sweep exits 130, and the same
+# command continues the run.
+if command -v setsid > /dev/null; then
+    sed -e "s|^out = .*|out = $TMP/out3|" -e "s|^training.max_steps = .*|training.max_steps = 100000|" \
+        "$TMP/s2.ini" > "$TMP/s3.ini"
+    r3="$TMP/out3/qk_norm/lr_0.01/seed_1"
+    setsid -w "$LMSTAB" sweep "$TMP/s3.ini" --plugin-dir "$PLUGINS" --data "$TMP/corpus.txt" > /dev/null 2> "$TMP/log7" & spid=$!
+    i=0; while [ ! -s "$r3/metrics.csv" ] && kill -0 $spid 2>/dev/null && [ $i -lt 3000 ]; do sleep 0.01; i=$((i + 1)); done
+    pgid=$(ps -o pgid= -p "$spid" | tr -d ' ')
+    [ -n "$pgid" ] || fail "no process group for the sweep"
+    env kill -s INT -- "-$pgid"; wait $spid; rc=$?  # the external kill: dash's takes no "--"
+    [ $rc -eq 130 ] || { cat "$TMP/log7"; fail "Ctrl-C: the sweep exited $rc, expected 130"; }
+    [ -e "$r3/checkpoint.safetensors" ] && [ ! -e "$r3/summary.json" ] || { cat "$r3/train.log"; fail "Ctrl-C: the run left no checkpoint"; }
+    [ "$(grep -c "stopped by SIGINT after step" "$r3/train.log")" -eq 1 ] || { cat "$r3/train.log"; fail "Ctrl-C: the run was not stopped exactly once"; }
+    "$LMSTAB" sweep "$TMP/s3.ini" --plugin-dir "$PLUGINS" --data "$TMP/corpus.txt" > /dev/null 2> "$TMP/log8" \
+        || { cat "$TMP/log8" "$r3/train.log"; fail "continuing after Ctrl-C failed"; }
+    [ -s "$r3/summary.json" ] || fail "the run stopped by Ctrl-C was not continued"
+fi
 "$LMSTAB" report "$TMP/out" > /dev/null 2>&1 || fail "report failed"
 [ -s "$TMP/out/report.md" ] && [ -s "$TMP/out/report.html" ] || fail "no report"
 grep -q '## Results' "$TMP/out/report.md" || fail "report lacks results"
