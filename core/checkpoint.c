@@ -77,6 +77,7 @@ static void add_state(lms_st_writer *w, const lms_train_state *st) {
     lms_st_writer_meta(w, "recent_losses", buf);
     meta_double(w, "train_seconds", st->train_seconds);
     meta_double(w, "wall_seconds", st->wall_seconds);
+    meta_long(w, "checkpoint_every", st->checkpoint_every);
     if (st->gemm >= 0)
         lms_st_writer_meta(w, "gemm",
                            lms_gemm_backend_name((lms_gemm_backend)st->gemm));
@@ -339,6 +340,12 @@ int lms_ckpt_read_state(const lms_st_file *f, lms_train_state *st,
         get_recent(f, st, path, err, errlen) ||
         get_finite(f, "train_seconds", 0, &st->train_seconds, path, err, errlen) ||
         get_finite(f, "wall_seconds", 0, &st->wall_seconds, path, err, errlen))
+        return -1;
+    /* optional: checkpoints before it had none (0: only at the end) */
+    const char *ce = lms_st_meta(f, "checkpoint_every");
+    st->checkpoint_every = 0;
+    if (ce && get_long(f, "checkpoint_every", 0, &st->checkpoint_every, path,
+                       err, errlen))
         return -1;
     /* one loss is pushed per step, a blow-up is seen at a step done */
     if (st->nrecent > st->step) {

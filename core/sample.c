@@ -15,11 +15,14 @@ int lms_sampler_open(lms_sampler *s, const char *path, const char *plugin_dir,
                      char *err, size_t errlen) {
     memset(s, 0, sizeof *s);
     s->step = -1;
-    /* a run directory: its checkpoint */
+    /* a run directory: its final weights, else (a run in progress or
+     * stopped) its checkpoint */
     struct stat st;
-    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-        snprintf(s->file, sizeof s->file, "%s/" LMS_CKPT_FILE, path);
-    else
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+        snprintf(s->file, sizeof s->file, "%s/" LMS_WEIGHTS_FILE, path);
+        if (stat(s->file, &st) != 0)
+            snprintf(s->file, sizeof s->file, "%s/" LMS_CKPT_FILE, path);
+    } else
         snprintf(s->file, sizeof s->file, "%s", path);
     path = s->file;
     lms_st_file *f = lms_st_open(path, err, errlen);

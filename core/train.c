@@ -143,6 +143,7 @@ static int save_checkpoint(job *j, char *err, size_t errlen) {
         return 0;
     lms_data_id id = {j->data_path, j->data.n_tokens,
                       lms_tokens_hash(j->data.tokens, j->data.n_tokens)};
+    j->st.checkpoint_every = j->ckpt_every;
     return lms_ckpt_save(j->ckpt_path, &j->m, j->mstate, j->vstate, &j->st,
                          &j->cfg, &id, err, errlen);
 }
@@ -237,8 +238,7 @@ static int train_loop(job *j, lms_train_result *r, char *err, size_t errlen) {
                 return -1;
             }
         }
-        int every = j->o->checkpoint_every > 0 &&
-                    st->step % j->o->checkpoint_every == 0;
+        int every = j->ckpt_every > 0 && st->step % j->ckpt_every == 0;
         if (j->o->out_dir && (stop || (every && st->step < tc->max_steps)) &&
             save_voted(j, err, errlen) != 0)
             return -1;
@@ -250,7 +250,7 @@ static int train_loop(job *j, lms_train_result *r, char *err, size_t errlen) {
             return 0;
         }
     }
-    if (!r->diverged && j->o->out_dir && j->o->checkpoint_every > 0) {
+    if (!r->diverged && j->o->out_dir && j->ckpt_every > 0) {
         st->wall_seconds = lms_job_now() - t_start;
         if (save_voted(j, err, errlen) != 0)
             return -1;

@@ -28,6 +28,7 @@ typedef struct job {
     lms_metrics mt;
     lms_train_state st;
     lms_verdict_cfg vc; /* [verdict] */
+    long ckpt_every;    /* --checkpoint-every, or the resumed run's */
     lms_facts facts;    /* streamed over the logged rows (verdict.h) */
     char data_path[4096];
     char ckpt_path[4200];

@@ -122,6 +122,9 @@ static int load_checkpoint(job *j, lms_train_result *r, char *err,
                                    errlen);
     lms_st_close(f);
     r->resumed_from = j->st.step;
+    /* the cadence is the run's: kept unless given again */
+    if (rc == 0 && j->o->checkpoint_every <= 0)
+        j->ckpt_every = j->st.checkpoint_every;
     return rc;
 }
 
@@ -129,6 +132,7 @@ static int load_checkpoint(job *j, lms_train_result *r, char *err,
 int lms_job_prepare(job *j, lms_train_result *r, char *err, size_t errlen) {
     const lms_train_opts *o = j->o;
     r->resumed_from = -1;
+    j->ckpt_every = o->checkpoint_every;
     if (o->out_dir)
         snprintf(j->ckpt_path, sizeof j->ckpt_path, "%s/" LMS_CKPT_FILE,
                  o->out_dir);
@@ -173,7 +177,7 @@ int lms_job_lock(job *j, char *err, size_t errlen) {
  * the way out. Checked before anything is written. */
 static int out_dir_free(const lms_train_opts *o, char *err, size_t errlen) {
     static const char *const run_files[] = {"summary.json", "metrics.csv",
-                                            LMS_CKPT_FILE};
+                                            LMS_CKPT_FILE, LMS_WEIGHTS_FILE};
     char path[4300];
     if (!o->out_dir || o->resume)
         return 0;
@@ -216,6 +220,8 @@ int lms_job_open_outputs(job *j, char *err, size_t errlen) {
         snprintf(path, sizeof path, "%s/" LMS_CKPT_FILE, dir);
         unlink(path);
     }
+    snprintf(path, sizeof path, "%s/" LMS_WEIGHTS_FILE, dir);
+    unlink(path); /* the final weights are written at the (new) end */
     snprintf(path, sizeof path, "%s/metrics.csv", dir);
     if (j->o->resume) {
         int rc = lms_ckpt_truncate_metrics(path, j->st.step, err, errlen);

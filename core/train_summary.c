@@ -127,6 +127,18 @@ int lms_job_finish(job *j, lms_train_result *r, double t_start, char *err,
                     "%.2f), %.0f tokens/s, %.1f s\n", r->final_val_loss,
                     exp(r->final_val_loss), r->tokens_per_sec, r->wall_seconds);
     }
+    /* the final weights, for sample and --init-from, whatever the
+     * checkpoint cadence; before summary.json, whose presence says the run
+     * is complete */
+    if (j->o->out_dir && j->root) {
+        char path[4300];
+        lms_data_id id = {j->data_path, j->data.n_tokens,
+                          lms_tokens_hash(j->data.tokens, j->data.n_tokens)};
+        snprintf(path, sizeof path, "%s/" LMS_WEIGHTS_FILE, j->o->out_dir);
+        if (lms_ckpt_save(path, &j->m, NULL, NULL, &j->st, &j->cfg, &id, err,
+                          errlen) != 0)
+            return -1;
+    }
     return write_summary(j, r, err, errlen);
 }
 

@@ -35,6 +35,9 @@ extern "C" {
 #define LMS_CKPT_FORMAT "lmstab-checkpoint"
 #define LMS_CKPT_VERSION 1
 #define LMS_CKPT_FILE "checkpoint.safetensors" /* name inside a run dir */
+/* A finished run's final parameters alone (no AdamW moments): what
+ * `lmstab sample` and --init-from read. */
+#define LMS_WEIGHTS_FILE "weights.safetensors"
 #define LMS_CKPT_RECENT 20 /* train losses averaged into final_train_loss */
 
 /* Everything of the training loop that is not in the model or the
@@ -51,6 +54,8 @@ typedef struct lms_train_state {
     long nrecent;            /* losses pushed into the ring so far */
     double train_seconds;    /* time in training steps (tokens/s) */
     double wall_seconds;     /* wall time of the run so far */
+    long checkpoint_every;   /* the run's checkpoint cadence (0: at the end
+                                only; kept so a resume keeps it) */
     int gemm;                /* lms_sgemm's backend (lms_gemm_backend) the
                                 run trains with; -1: not recorded */
 } lms_train_state;

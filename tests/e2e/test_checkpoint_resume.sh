@@ -57,6 +57,17 @@ grep -q "stopped by SIGINT" "$TMP/int.err" || fail "no message after SIGINT"
 train --resume "$TMP/int" || fail "resume after SIGINT failed"
 same_run "$TMP/int"
 
+# 3b. The checkpoint cadence is the run's: a resume without --checkpoint-every
+#     keeps it, so the last checkpoint is the final step, not the stop's.
+"$LMSTAB" train "$CFG" $TINY --set training.max_steps=$STEPS --plugin-dir "$PLUGINS" \
+    --data "$TMP/corpus.txt" --checkpoint-every 20 --quiet --out "$TMP/cad" --stop-after 25 2>/dev/null
+[ $? -eq 130 ] || fail "cadence: --stop-after did not stop"
+"$LMSTAB" train "$CFG" $TINY --set training.max_steps=$STEPS --plugin-dir "$PLUGINS" \
+    --data "$TMP/corpus.txt" --quiet --resume "$TMP/cad" || fail "cadence: resume failed"
+ck=$(head -c 4096 "$TMP/cad/checkpoint.safetensors" | grep -ao '"step":"[0-9]*"' | tr -dc 0-9)
+[ "$ck" = "$STEPS" ] || fail "cadence lost on resume: the checkpoint is at step $ck, not $STEPS"
+[ -s "$TMP/cad/weights.safetensors" ] || fail "no final weights after resume"
+
 # 4. Resuming a finished run only redoes the final evaluation.
 train --resume "$TMP/ref" || fail "resume of a finished run failed"
 same_run "$TMP/ref"
