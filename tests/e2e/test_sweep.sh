@@ -75,8 +75,7 @@ grep -q "stopped by SIGTERM" "$TMP/log5" || { cat "$TMP/log5"; fail "no stop mes
 grep -q "stopped by SIGTERM after step" "$r2/train.log" && [ -s "$r2/summary.json" ] || fail "the stopped run was not continued"
 # Ctrl-C in a terminal: SIGINT to the sweep's whole process group. Each run
 # is in a group of its own, so only the sweep gets it and passes it on once:
-# the run checkpoints (exactly once), the sweep exits 130, and the same
-# command continues the run.
+# the run checkpoints (exactly once) and the sweep exits 130.
 if command -v setsid > /dev/null; then
     sed -e "s|^out = .*|out = $TMP/out3|" -e "s|^training.max_steps = .*|training.max_steps = 100000|" \
         "$TMP/s2.ini" > "$TMP/s3.ini"
@@ -89,9 +88,8 @@ if command -v setsid > /dev/null; then
     [ $rc -eq 130 ] || { cat "$TMP/log7"; fail "Ctrl-C: the sweep exited $rc, expected 130"; }
     [ -e "$r3/checkpoint.safetensors" ] && [ ! -e "$r3/summary.json" ] || { cat "$r3/train.log"; fail "Ctrl-C: the run left no checkpoint"; }
     [ "$(grep -c "stopped by SIGINT after step" "$r3/train.log")" -eq 1 ] || { cat "$r3/train.log"; fail "Ctrl-C: the run was not stopped exactly once"; }
-    "$LMSTAB" sweep "$TMP/s3.ini" --plugin-dir "$PLUGINS" --data "$TMP/corpus.txt" > /dev/null 2> "$TMP/log8" \
-        || { cat "$TMP/log8" "$r3/train.log"; fail "continuing after Ctrl-C failed"; }
-    [ -s "$r3/summary.json" ] || fail "the run stopped by Ctrl-C was not continued"
+    # (continuing a stopped sweep is tested with SIGTERM above; this run is
+    # 100000 steps long so that the signal surely comes first)
 fi
 "$LMSTAB" report "$TMP/out" > /dev/null 2>&1 || fail "report failed"
 [ -s "$TMP/out/report.md" ] && [ -s "$TMP/out/report.html" ] || fail "no report"
