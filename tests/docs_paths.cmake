@@ -1,0 +1,6 @@
+# Nothing published holds a machine's absolute path: the result pages, CSVs
+# and manifests under docs/results, and the configs (data are named relative
+# to the repository, with size and SHA-256).
+add_test(NAME docs_no_absolute_paths
+  COMMAND sh -c "! grep -rnIE '(/work/|/home/|/root/|/tmp/tmp[.])' \"$0/docs/results\" \"$0/configs\""
+          ${PROJECT_SOURCE_DIR})
