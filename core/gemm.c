@@ -13,6 +13,7 @@
 #endif
 
 #include "gemm.h"
+#include "lmstab/plugin_math.h" /* lms_simd_level */
 
 #define CAT_(a, b) a##_##b
 #define CAT(a, b) CAT_(a, b)
@@ -185,22 +186,13 @@ typedef struct kernel {
  * (tests run each kernel the CPU supports). */
 static const kernel *pick(void) {
     static const kernel generic = {generic_tile, 4, 8, "generic"};
-    const char *want = getenv("LMSTAB_GEMM_KERNEL");
-    if (want && !strcmp(want, "generic"))
-        return &generic;
 #ifdef GEMM_X86
     static const kernel k512 = {avx512_tile, 8, 32, "avx512"};
     static const kernel k2 = {avx2_tile, 6, 16, "avx2"};
-    __builtin_cpu_init();
-    int has2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-    int has512 = has2 && __builtin_cpu_supports("avx512f") &&
-                 __builtin_cpu_supports("avx512bw") &&
-                 __builtin_cpu_supports("avx512vl") &&
-                 __builtin_cpu_supports("avx512dq");
-    if (has512 && !(want && !strcmp(want, "avx2")))
-        return &k512;
-    if (has2)
-        return &k2;
+    switch (lms_simd_level("LMSTAB_GEMM_KERNEL")) {
+    case LMS_SIMD_AVX512: return &k512;
+    case LMS_SIMD_AVX2: return &k2;
+    }
 #endif
     return &generic;
 }

@@ -12,6 +12,7 @@
 
 #include "lmstab/bench.h"
 #include "peak.h"
+#include "lmstab/plugin_math.h" /* lms_simd_level */
 
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
 #define PEAK_X86 1
@@ -76,12 +77,8 @@ const char *lms_peak_name(lms_peak_kind k) {
 
 int lms_peak_supported(lms_peak_kind k) {
 #ifdef PEAK_X86
-    __builtin_cpu_init();
-    int v3 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-    int v4 = v3 && __builtin_cpu_supports("avx512f") &&
-             __builtin_cpu_supports("avx512bw") &&
-             __builtin_cpu_supports("avx512vl") &&
-             __builtin_cpu_supports("avx512dq");
+    const int level = lms_simd_supported();
+    const int v3 = level >= LMS_SIMD_AVX2, v4 = level >= LMS_SIMD_AVX512;
     switch (k) {
     case LMS_PEAK_FP32_AVX2: return v3;
     case LMS_PEAK_FP32_AVX512: return v4;

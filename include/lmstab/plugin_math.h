@@ -9,6 +9,7 @@
 #define LMSTAB_PLUGIN_MATH_H
 
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* LMS_HOT on a function whose loops should vectorize: gcc compiles it for
@@ -24,6 +25,38 @@
 #else
 #define LMS_HOT
 #endif
+
+/* The widest fp32 SIMD level this CPU runs, for a plugin (or the core)
+ * that picks its own kernels at run time: LMS_SIMD_AVX512 (AVX-512 F, BW,
+ * VL, DQ), LMS_SIMD_AVX2 (AVX2 + FMA) or LMS_SIMD_GENERIC (portable C, and
+ * every non-x86 CPU). The environment variable `env` (NULL: none) may ask
+ * for a narrower level, "avx2" or "generic", never a wider one, so tests can
+ * run every kernel the CPU supports. */
+enum { LMS_SIMD_GENERIC = 0, LMS_SIMD_AVX2 = 1, LMS_SIMD_AVX512 = 2 };
+
+static inline int lms_simd_supported(void) {
+#if defined(__x86_64__) && defined(__GNUC__)
+    __builtin_cpu_init();
+    if (!__builtin_cpu_supports("avx2") || !__builtin_cpu_supports("fma"))
+        return LMS_SIMD_GENERIC;
+    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+        __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq"))
+        return LMS_SIMD_AVX512;
+    return LMS_SIMD_AVX2;
+#else
+    return LMS_SIMD_GENERIC;
+#endif
+}
+
+static inline int lms_simd_level(const char *env) {
+    int level = lms_simd_supported();
+    const char *want = env ? getenv(env) : NULL;
+    if (want && !strcmp(want, "generic"))
+        return LMS_SIMD_GENERIC;
+    if (want && !strcmp(want, "avx2") && level > LMS_SIMD_AVX2)
+        return LMS_SIMD_AVX2;
+    return level;
+}
 
 /* bits of a float and back */
 static inline uint32_t lms_f2u(float f) {
