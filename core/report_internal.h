@@ -12,6 +12,28 @@ int lms_report_extract(const char *run_dir, const char *out_path);
 
 #include <stdio.h>
 
+/* A run's plot data file read back: n rows of the lms_report_extract
+ * columns (row i of two runs of one sweep is the same step). */
+#define LMS_SERIES_NCOL 11
+typedef struct lms_series {
+    int n;
+    double (*v)[LMS_SERIES_NCOL];
+} lms_series;
+
+/* 0 and s filled (caller frees s->v) when path has a row, else -1. */
+int lms_series_load(const char *path, lms_series *s);
+/* Row-wise median of n runs' series (NaN where none has a value); 0, or
+ * -1 on allocation failure. Caller frees out->v. */
+int lms_series_median(const lms_series *runs, int n, lms_series *out);
+/* Column c at the first row at step >= from, and its largest value there
+ * and after (NaN when none). */
+void lms_series_after(const lms_series *s, int c, double from, double *at,
+                      double *mx);
+/* The first step where bad's column c exceeds factor * ok's + add (with
+ * add > 0 both are smoothed first, as losses are); NaN when never. */
+double lms_series_first_sep(const lms_series *ok, const lms_series *bad, int c,
+                            double factor, double add);
+
 /* A Markdown table of each linear op's output norm (layer mean) in a
  * converging and an unstable run of one variant: its value at the end of
  * warmup and its largest value after, the unstable/converging ratio, the
