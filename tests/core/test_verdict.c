@@ -127,6 +127,16 @@ START_TEST(from_csv) {
     fclose(out);
     ck_assert_int_eq(lms_facts_from_csv(&b, &v, path, err, sizeof err), 0);
     ck_assert_int_eq(b.diverged, 1);
+    /* a row without a step, and an empty file, are named */
+    out = fopen(path, "w");
+    fprintf(out, "step,lr,train_loss,val_loss,grad_norm\n0,0.1,5.5,,1\n,0.1,5.4,,1\n");
+    fclose(out);
+    ck_assert_int_ne(lms_facts_from_csv(&b, &v, path, err, sizeof err), 0);
+    ck_assert_msg(strstr(err, ":3: no step in this row"), "%s", err);
+    out = fopen(path, "w");
+    fclose(out);
+    ck_assert_int_ne(lms_facts_from_csv(&b, &v, path, err, sizeof err), 0);
+    ck_assert_msg(strstr(err, ": empty file"), "%s", err);
     /* not a metrics file */
     out = fopen(path, "w");
     fprintf(out, "a,b\n1,2\n");

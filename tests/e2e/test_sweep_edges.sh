@@ -52,6 +52,11 @@ cp "$TMP/out/edges.json" "$TMP/edges1"
 "$LMSTAB" sweep "$TMP/s.ini" --plugin-dir "$PLUGINS" --data "$TMP/corpus.txt" > /dev/null 2> "$TMP/log2" || fail "resume failed"
 grep -q '^\[' "$TMP/log2" && { cat "$TMP/log2"; fail "resumed sweep re-ran runs"; }
 cmp -s "$TMP/edges1" "$TMP/out/edges.json" || fail "the band moved on resume"
+# a damaged edges.json is named, never silently replaced
+cp "$TMP/out/edges.json" "$TMP/edges.keep"
+echo '{"edge_seeds": 2}' > "$TMP/out/edges.json"
+expect_error "$TMP/out/edges.json: malformed (no \"bands\" object)" "$LMSTAB" sweep "$TMP/s.ini" --quiet --plugin-dir "$PLUGINS" --data "$TMP/corpus.txt"
+cp "$TMP/edges.keep" "$TMP/out/edges.json"
 # bad seed lists
 sed 's/^seeds = 1-3/seeds = 3-1/' "$TMP/s.ini" > "$TMP/bad.ini"
 expect_error "a seed range is a-b" "$LMSTAB" sweep "$TMP/bad.ini" --plugin-dir "$PLUGINS"

@@ -26,6 +26,7 @@ grep -q "lenient [a-z]* (summary.json: MISMATCH)" "$TMP/verdict2.out" || { cat "
 if grep -rl -e "$TMP" -e "$SRC" "$TMP/run"; then fail "an absolute path was written (files above)"; fi
 grep -q '"data":[[:space:]]*"corpus.txt"' "$TMP/run/summary.json" || fail "data not named by its file name"
 grep -q '"data_sha256":[[:space:]]*"[0-9a-f]\{64\}"' "$TMP/run/summary.json" || fail "no data_sha256"
+expect_error "lmstab verdict: $TMP/nowhere: not a finished run (no summary.json)" "$LMSTAB" verdict "$TMP/nowhere"
 # every rule's verdict is reported
 for r in strict default lenient; do grep -q "\"$r\":[[:space:]]*\"" "$TMP/run/summary.json" || fail "no $r verdict"; done
 for k in config overrides steps final_train_loss final_val_loss val_perplexity diverged tokens_per_sec wall_seconds; do
