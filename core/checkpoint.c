@@ -65,9 +65,6 @@ static void add_state(lms_st_writer *w, const lms_train_state *st) {
     meta_u64(w, "rng_inc", st->rng.inc);
     meta_double(w, "init_loss", st->init_loss);
     meta_double(w, "init_train_loss", st->init_train_loss);
-    meta_double(w, "ema", st->ema);
-    meta_double(w, "max_smoothed_loss", st->max_smoothed_loss);
-    meta_long(w, "blew_up_step", st->blew_up_step);
     meta_long(w, "nrecent", st->nrecent);
     char buf[LMS_CKPT_RECENT * 26 + 1] = "";
     size_t n = 0;
@@ -333,9 +330,6 @@ int lms_ckpt_read_state(const lms_st_file *f, lms_train_state *st,
         get_u64(f, "rng_inc", &st->rng.inc, path, err, errlen) ||
         get_finite(f, "init_loss", -DBL_MAX, &st->init_loss, path, err, errlen) ||
         get_finite(f, "init_train_loss", -DBL_MAX, &st->init_train_loss, path, err, errlen) ||
-        get_finite(f, "ema", -DBL_MAX, &st->ema, path, err, errlen) ||
-        get_finite(f, "max_smoothed_loss", -DBL_MAX, &st->max_smoothed_loss, path, err, errlen) ||
-        get_long(f, "blew_up_step", -1, &st->blew_up_step, path, err, errlen) ||
         get_long(f, "nrecent", 0, &st->nrecent, path, err, errlen) ||
         get_recent(f, st, path, err, errlen) ||
         get_finite(f, "train_seconds", 0, &st->train_seconds, path, err, errlen) ||
@@ -347,16 +341,10 @@ int lms_ckpt_read_state(const lms_st_file *f, lms_train_state *st,
     if (ce && get_long(f, "checkpoint_every", 0, &st->checkpoint_every, path,
                        err, errlen))
         return -1;
-    /* one loss is pushed per step, a blow-up is seen at a step done */
+    /* one loss is pushed per step */
     if (st->nrecent > st->step) {
         snprintf(err, errlen, "%s: metadata 'nrecent': must be at most the "
                  "step (%ld) (got '%ld')", path, st->step, st->nrecent);
-        return -1;
-    }
-    if (st->blew_up_step >= st->step) {
-        snprintf(err, errlen, "%s: metadata 'blew_up_step': must be -1 or "
-                 "below the step (%ld) (got '%ld')", path, st->step,
-                 st->blew_up_step);
         return -1;
     }
     if (!(st->rng.inc & 1))

@@ -145,7 +145,6 @@ int lms_job_prepare(job *j, lms_train_result *r, char *err, size_t errlen) {
         return -1;
     }
     memset(&j->st, 0, sizeof j->st);
-    j->st.blew_up_step = -1; /* unused since [verdict] rules; kept in the checkpoint format */
     j->st.gemm = -1;
     lms_rng_seed(&j->st.rng, (uint64_t)j->tc.seed, 0xda7a);
     lms_model_init(&j->m, (uint64_t)j->tc.seed);

@@ -33,7 +33,7 @@ extern "C" {
 #endif
 
 #define LMS_CKPT_FORMAT "lmstab-checkpoint"
-#define LMS_CKPT_VERSION 1
+#define LMS_CKPT_VERSION 2 /* 2: no blow-up state (verdicts come from metrics.csv) */
 #define LMS_CKPT_FILE "checkpoint.safetensors" /* name inside a run dir */
 /* A finished run's final parameters alone (no AdamW moments): what
  * `lmstab sample` and --init-from read. */
@@ -47,9 +47,6 @@ typedef struct lms_train_state {
     lms_rng rng;             /* data sampler after `step` batches */
     double init_loss;        /* validation loss at step 0 */
     double init_train_loss;  /* training loss at step 0 */
-    double ema;              /* smoothed training loss (verdict_ema) */
-    double max_smoothed_loss;
-    long blew_up_step;       /* -1: never */
     double recent[LMS_CKPT_RECENT]; /* ring of the last training losses */
     long nrecent;            /* losses pushed into the ring so far */
     double train_seconds;    /* time in training steps (tokens/s) */

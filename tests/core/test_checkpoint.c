@@ -50,9 +50,6 @@ static void setup(void) {
     st.rng.inc = 12345678901234567ULL;
     st.init_loss = 5.5451774444795623;
     st.init_train_loss = 0.1 + 0.2;
-    st.ema = 1.0 / 3.0;
-    st.max_smoothed_loss = 1.0 / 7.0; /* finite: no run saves NaN (it stops) */
-    st.blew_up_step = -1;
     for (int i = 0; i < LMS_CKPT_RECENT; i++)
         st.recent[i] = 1.0 / (i + 3);
     st.nrecent = 37; /* one loss per step */
@@ -88,10 +85,8 @@ START_TEST(round_trip_is_exact) {
     ck_assert_int_eq(got.step, 37);
     ck_assert(got.rng.state == st.rng.state && got.rng.inc == st.rng.inc);
     ck_assert(got.init_loss == st.init_loss && got.init_train_loss == st.init_train_loss);
-    ck_assert(got.ema == st.ema && got.max_smoothed_loss == st.max_smoothed_loss);
     ck_assert(got.wall_seconds == st.wall_seconds && got.nrecent == 37);
     ck_assert(memcmp(got.recent, st.recent, sizeof st.recent) == 0);
-    ck_assert_int_eq(got.blew_up_step, -1);
     float *keep = malloc(m.n_params * sizeof *keep);
     memcpy(keep, m.params, m.n_params * sizeof *keep);
     lms_model_init(&m, 8);
@@ -125,7 +120,7 @@ START_TEST(layout_documented_names) {
     ck_assert(t->shape[0] == 24 && t->shape[1] == 8);
     ck_assert(lms_st_find(f, "lm_head.weight") == NULL); /* tied */
     ck_assert_str_eq(lms_st_meta(f, "format"), "lmstab-checkpoint");
-    ck_assert_str_eq(lms_st_meta(f, "format_version"), "1");
+    ck_assert_str_eq(lms_st_meta(f, "format_version"), "2");
     ck_assert_str_eq(lms_st_meta(f, "rng_state"), "18446744073709551615");
     ck_assert_str_eq(lms_st_meta(f, "overrides"), "[\"training.lr=0.5\"]");
     ck_assert_str_eq(lms_st_meta(f, "data_hash"), "18369614221190020847");
@@ -196,8 +191,7 @@ static void expect_meta_error(const char *key, const char *value,
         lms_st_writer_add(w, t->name, t->dtype, t->ndim, t->shape, t->data);
     }
     const char *keys[] = {"format", "format_version", "step", "rng_state",
-                          "rng_inc", "init_loss", "init_train_loss", "ema",
-                          "max_smoothed_loss", "blew_up_step", "nrecent",
+                          "rng_inc", "init_loss", "init_train_loss", "nrecent",
                           "recent_losses", "train_seconds", "wall_seconds"};
     for (size_t i = 0; i < sizeof keys / sizeof *keys; i++)
         if (strcmp(keys[i], key) != 0)
@@ -219,8 +213,8 @@ static void expect_meta_error(const char *key, const char *value,
 START_TEST(metadata_errors) {
     expect_meta_error("format", "something-else", "metadata 'format': not an "
                       "lmstab checkpoint (got 'something-else')");
-    expect_meta_error("format_version", "2", "checkpoint format version 2, "
-                      "this lmstab reads version 1");
+    expect_meta_error("format_version", "1", "checkpoint format version 1, "
+                      "this lmstab reads version 2");
     expect_meta_error("step", NULL, "not an lmstab checkpoint: missing "
                       "metadata 'step'");
     expect_meta_error("step", "-3", "metadata 'step': must be an integer "
@@ -231,7 +225,7 @@ START_TEST(metadata_errors) {
                       "'rng_state': must be a decimal integer (got "
                       "'99999999999999999999')");
     expect_meta_error("rng_inc", "4", "metadata 'rng_inc': must be odd (got '4')");
-    expect_meta_error("ema", "x", "metadata 'ema': must be a number (got 'x')");
+    expect_meta_error("init_loss", "x", "metadata 'init_loss': must be a number (got 'x')");
     expect_meta_error("recent_losses", "1 2 3", "metadata 'recent_losses': "
                       "must be 20 numbers (got '1 2 3')");
 }
@@ -249,12 +243,6 @@ START_TEST(crafted_state_rejected) {
                       "finite number (got 'nan')");
     expect_meta_error("init_train_loss", "-inf", "metadata 'init_train_loss': "
                       "must be a finite number (got '-inf')");
-    expect_meta_error("ema", "inf", "metadata 'ema': must be a finite number "
-                      "(got 'inf')");
-    expect_meta_error("max_smoothed_loss", "nan", "metadata "
-                      "'max_smoothed_loss': must be a finite number (got 'nan')");
-    expect_meta_error("blew_up_step", "37", "metadata 'blew_up_step': must be "
-                      "-1 or below the step (37) (got '37')");
     expect_meta_error("train_seconds", "-1", "metadata 'train_seconds': must "
                       "be a finite number >= 0 (got '-1')");
     expect_meta_error("wall_seconds", "inf", "metadata 'wall_seconds': must "
