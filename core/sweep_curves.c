@@ -23,10 +23,11 @@ const char *lms_sweep_rule_name(int r) {
     return r >= 0 && r < LMS_N_RULES ? rule_names[r] : "?";
 }
 
-/* Every finished run of the sweep, failed or not under rule r (a summary
- * that cannot be read has already stopped the aggregation that precedes
- * the curves, so only finished runs are left to find). */
-static size_t collect(const lms_sweep *s, int r, lms_curve_run *out,
+/* Every finished run of the sweep, read once: out[r][i] is run i, failed
+ * or not under rule r (a summary that cannot be read has already stopped
+ * the aggregation that precedes the curves, so only finished runs are left
+ * to find). Returns how many runs (the same for every rule). */
+static size_t collect(const lms_sweep *s, lms_curve_run *const out[LMS_N_RULES],
                       size_t max) {
     size_t n = 0;
     char dir[4300], err[512];
@@ -36,9 +37,12 @@ static size_t collect(const lms_sweep *s, int r, lms_curve_run *out,
             for (int si = 0; si < s->n_seeds; si++) {
                 lms_sweep_run_dir(s->out_dir, s->variants[v], s->lrs[k],
                                   s->seeds[si], dir, sizeof dir);
-                if (n < max && lms_sweep_read_summary(dir, &rs, err, sizeof err) == 0)
-                    out[n++] = (lms_curve_run){v, s->lrs[k], s->seeds[si],
-                                               lms_run_failed(&rs, r)};
+                if (n == max || lms_sweep_read_summary(dir, &rs, err, sizeof err) != 0)
+                    continue;
+                for (int r = 0; r < LMS_N_RULES; r++)
+                    out[r][n] = (lms_curve_run){v, s->lrs[k], s->seeds[si],
+                                                lms_run_failed(&rs, r)};
+                n++;
             }
     return n;
 }
@@ -146,12 +150,15 @@ static void plot_data(const char *data_dir, int r, const char *variant, int v,
 int lms_sweep_curves(const lms_sweep *s, FILE *table, const char *csv_path,
                      const char *data_dir, char *err, size_t errlen) {
     size_t max = (size_t)s->n_variants * s->n_lrs * s->n_seeds + 1;
-    lms_curve_run *runs = malloc(max * sizeof *runs);
+    lms_curve_run *rule_runs[LMS_N_RULES] = {
+        malloc(max * sizeof(lms_curve_run)), malloc(max * sizeof(lms_curve_run)),
+        malloc(max * sizeof(lms_curve_run))};
     lms_curve *c = malloc(sizeof *c * (size_t)s->n_variants);
     double *boot = malloc(sizeof(double) * 2 * BOOT_SAMPLES * (size_t)s->n_variants);
     FILE *csv = csv_path ? fopen(csv_path, "w") : NULL;
     int rc = -1, ref = 0;
-    if (!runs || !c || !boot || (csv_path && !csv)) {
+    if (!rule_runs[0] || !rule_runs[1] || !rule_runs[2] || !c || !boot ||
+        (csv_path && !csv)) {
         snprintf(err, errlen, "%s: cannot write", csv_path ? csv_path : "curves");
         goto out;
     }
@@ -169,8 +176,9 @@ int lms_sweep_curves(const lms_sweep *s, FILE *table, const char *csv_path,
                 "the seeds, shared by all variants, so ratios compare matched "
                 "seeds). Ratio = LR50 / LR50 of %s.\n", BOOT_SAMPLES,
                 s->reference);
+    const size_t n = collect(s, rule_runs, max);
     for (int r = 0; r < LMS_N_RULES; r++) {
-        size_t n = collect(s, r, runs, max);
+        const lms_curve_run *runs = rule_runs[r];
         if (lms_curves_fit(runs, n, s->n_variants, ref, BOOT_SAMPLES,
                            BOOT_SEED, c, boot) != 0) {
             snprintf(err, errlen, "out of memory");
@@ -216,7 +224,8 @@ int lms_sweep_curves(const lms_sweep *s, FILE *table, const char *csv_path,
 out:
     if (csv)
         fclose(csv);
-    free(runs);
+    for (int r = 0; r < LMS_N_RULES; r++)
+        free(rule_runs[r]);
     free(c);
     free(boot);
     return rc;
@@ -236,13 +245,11 @@ static void count_at(const lms_curve_run *runs, size_t n, int v, double lr,
 int lms_sweep_reading(const lms_sweep *s, char *out, size_t outlen) {
     size_t max = (size_t)s->n_variants * s->n_lrs * s->n_seeds + 1;
     lms_curve_run *runs[LMS_N_RULES] = {NULL, NULL, NULL};
-    size_t n[LMS_N_RULES];
     int rc = -1, ref = 0;
-    for (int r = 0; r < LMS_N_RULES; r++) {
+    for (int r = 0; r < LMS_N_RULES; r++)
         if (!(runs[r] = malloc(max * sizeof *runs[r])))
             goto done;
-        n[r] = collect(s, r, runs[r], max);
-    }
+    const size_t n = collect(s, runs, max);
     for (int v = 0; v < s->n_variants; v++)
         if (!strcmp(s->variants[v], s->reference))
             ref = v;
@@ -256,8 +263,8 @@ int lms_sweep_reading(const lms_sweep *s, char *out, size_t outlen) {
         double best_lr = 0, best = -1;
         for (int i = 0; i < s->n_lrs; i++) {
             int fa, na, fb, nb;
-            count_at(runs[1], n[1], v, s->lrs[i], &fa, &na);
-            count_at(runs[1], n[1], ref, s->lrs[i], &fb, &nb);
+            count_at(runs[1], n, v, s->lrs[i], &fa, &na);
+            count_at(runs[1], n, ref, s->lrs[i], &fb, &nb);
             if (na < 2 || nb < 2)
                 continue;
             double d = fabs((double)fa / na - (double)fb / nb);
@@ -274,8 +281,8 @@ int lms_sweep_reading(const lms_sweep *s, char *out, size_t outlen) {
         }
         int f[LMS_N_RULES][2], t[2];
         for (int r = 0; r < LMS_N_RULES; r++) {
-            count_at(runs[r], n[r], v, best_lr, &f[r][0], &t[0]);
-            count_at(runs[r], n[r], ref, best_lr, &f[r][1], &t[1]);
+            count_at(runs[r], n, v, best_lr, &f[r][0], &t[0]);
+            count_at(runs[r], n, ref, best_lr, &f[r][1], &t[1]);
         }
         if (best == 0)
             k += snprintf(out + k, outlen - k, "%s%s and %s failed equally often "
