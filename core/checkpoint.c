@@ -320,9 +320,12 @@ int lms_ckpt_read_state(const lms_st_file *f, lms_train_state *st,
     long ver;
     if (get_long(f, "format_version", 0, &ver, path, err, errlen))
         return -1;
-    if (ver != LMS_CKPT_VERSION) {
+    /* version 1 differs only by blow-up keys that are now rebuilt from
+     * metrics.csv, so its runs resume as they are */
+    if (ver < LMS_CKPT_VERSION_MIN || ver > LMS_CKPT_VERSION) {
         snprintf(err, errlen, "%s: checkpoint format version %ld, this lmstab "
-                 "reads version %d", path, ver, LMS_CKPT_VERSION);
+                 "reads versions %d to %d", path, ver, LMS_CKPT_VERSION_MIN,
+                 LMS_CKPT_VERSION);
         return -1;
     }
     if (get_long(f, "step", 0, &st->step, path, err, errlen) ||

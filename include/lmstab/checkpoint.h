@@ -34,6 +34,7 @@ extern "C" {
 
 #define LMS_CKPT_FORMAT "lmstab-checkpoint"
 #define LMS_CKPT_VERSION 2 /* 2: no blow-up state (verdicts come from metrics.csv) */
+#define LMS_CKPT_VERSION_MIN 1 /* oldest version read (its extra keys ignored) */
 #define LMS_CKPT_FILE "checkpoint.safetensors" /* name inside a run dir */
 /* A finished run's final parameters alone (no AdamW moments): what
  * `lmstab sample` and --init-from read. */

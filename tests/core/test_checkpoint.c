@@ -213,8 +213,10 @@ static void expect_meta_error(const char *key, const char *value,
 START_TEST(metadata_errors) {
     expect_meta_error("format", "something-else", "metadata 'format': not an "
                       "lmstab checkpoint (got 'something-else')");
-    expect_meta_error("format_version", "1", "checkpoint format version 1, "
-                      "this lmstab reads version 2");
+    expect_meta_error("format_version", "0", "checkpoint format version 0, "
+                      "this lmstab reads versions 1 to 2");
+    expect_meta_error("format_version", "3", "checkpoint format version 3, "
+                      "this lmstab reads versions 1 to 2");
     expect_meta_error("step", NULL, "not an lmstab checkpoint: missing "
                       "metadata 'step'");
     expect_meta_error("step", "-3", "metadata 'step': must be an integer "
@@ -228,6 +230,40 @@ START_TEST(metadata_errors) {
     expect_meta_error("init_loss", "x", "metadata 'init_loss': must be a number (got 'x')");
     expect_meta_error("recent_losses", "1 2 3", "metadata 'recent_losses': "
                       "must be 20 numbers (got '1 2 3')");
+}
+END_TEST
+
+/* A version-1 checkpoint (with the blow-up keys version 2 dropped) still
+ * resumes: runs in progress survive the upgrade. */
+START_TEST(version_1_read) {
+    lms_st_writer *w = lms_st_writer_new();
+    lms_st_file *f = save_and_open();
+    for (size_t i = 0; i < lms_st_count(f); i++) {
+        const lms_st_tensor *t = lms_st_at(f, i);
+        lms_st_writer_add(w, t->name, t->dtype, t->ndim, t->shape, t->data);
+    }
+    const char *keys[] = {"format", "step", "rng_state", "rng_inc",
+                          "init_loss", "init_train_loss", "nrecent",
+                          "recent_losses", "train_seconds", "wall_seconds",
+                          "config_text", "overrides", "data_tokens",
+                          "data_hash"};
+    for (size_t i = 0; i < sizeof keys / sizeof *keys; i++)
+        lms_st_writer_meta(w, keys[i], lms_st_meta(f, keys[i]));
+    lms_st_writer_meta(w, "format_version", "1");
+    lms_st_writer_meta(w, "ema", "3.5");
+    lms_st_writer_meta(w, "max_smoothed_loss", "4.25");
+    lms_st_writer_meta(w, "blew_up_step", "0");
+    lms_st_close(f);
+    ck_assert_int_eq(lms_st_writer_save(w, path, err, sizeof err), 0);
+    lms_st_writer_free(w);
+    f = lms_st_open(path, err, sizeof err);
+    lms_train_state got;
+    ck_assert_msg(lms_ckpt_read_state(f, &got, path, err, sizeof err) == 0,
+                  "%s", err);
+    ck_assert_int_eq(got.step, 37);
+    ck_assert(memcmp(got.recent, st.recent, sizeof st.recent) == 0);
+    ck_assert_int_eq(lms_ckpt_check_run(f, &cfg, &data, path, err, sizeof err), 0);
+    lms_st_close(f);
 }
 END_TEST
 
@@ -338,6 +374,7 @@ int main(void) {
     tcase_add_test(tc, layout_documented_names);
     tcase_add_test(tc, load_errors_name_tensor_and_shape);
     tcase_add_test(tc, metadata_errors);
+    tcase_add_test(tc, version_1_read);
     tcase_add_test(tc, crafted_state_rejected);
     tcase_add_test(tc, run_identity_checked);
     tcase_add_test(tc, metrics_truncated_to_step);
