@@ -10,6 +10,7 @@ int lms_cmd_sweep(int argc, char **argv);
 int lms_cmd_bench(int argc, char **argv);
 int lms_cmd_report(int argc, char **argv);
 int lms_cmd_verdict(int argc, char **argv);
+int lms_cmd_tokenize(int argc, char **argv);
 
 /* Shared option parsing: --set k=v (repeatable), --plugin-dir DIR. Returns
  * the number of argv entries consumed at i (0: not a shared option, -1:

@@ -6,6 +6,7 @@
 #include "lmstab/dist.h"
 #include "lmstab/plugin.h"
 #include "suggest.h"
+#include "tokenizer.h"
 
 #ifndef LMS_VERSION
 #define LMS_VERSION "0.0.0"
@@ -24,6 +25,7 @@ static const struct {
     {"plugins", lms_cmd_plugins},
     {"bench", lms_cmd_bench},
     {"verdict", lms_cmd_verdict},
+    {"tokenize", lms_cmd_tokenize},
 };
 
 static void usage(FILE *f) {
@@ -44,6 +46,8 @@ static void usage(FILE *f) {
             "                        learning-rate sweep over variants and seeds\n"
             "  report SWEEP_DIR      Markdown/HTML report with gnuplot figures\n"
             "  verdict RUN_DIR...    a run's verdicts recomputed from metrics.csv\n"
+            "  tokenize train|encode|decode ...\n"
+            "                        SentencePiece tokenizers and token shards\n"
             "  plugins [--keys NAME | --markdown]\n"
             "                        list plugins with kind, version and keys\n"
             "  bench CONFIG [--steps N] [--threads N] [--json FILE]\n"
@@ -113,8 +117,9 @@ static int dispatch(int argc, char **argv) {
         return 0;
     }
     if (!strcmp(cmd, "--version")) {
-        printf("lmstab %s (plugin ABI %d.%d, MPI: %s)\n", LMS_VERSION,
-               LMS_ABI_MAJOR, LMS_ABI_MINOR, lms_dist_feature());
+        printf("lmstab %s (plugin ABI %d.%d, MPI: %s, tokenizer: %s)\n",
+               LMS_VERSION, LMS_ABI_MAJOR, LMS_ABI_MINOR, lms_dist_feature(),
+               lms_tok_feature());
         return 0;
     }
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)

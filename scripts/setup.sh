@@ -3,7 +3,7 @@
 # Usage: scripts/setup.sh [extra cmake args...]
 set -eu
 cd "$(dirname "$0")/.."
-PKGS="build-essential cmake pkg-config libopenblas-dev libinih-dev check libcjson-dev gnuplot-nox openmpi-bin libopenmpi-dev"
+PKGS="build-essential cmake pkg-config libopenblas-dev libinih-dev check libcjson-dev gnuplot-nox openmpi-bin libopenmpi-dev libsentencepiece-dev"
 missing=""
 for p in $PKGS; do
     dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"

@@ -1,0 +1,47 @@
+#!/bin/sh
+# lmstab tokenize: train a tokenizer, encode into shards, decode back to the
+# same bytes; outputs are never overwritten silently; errors name the file.
+. "$(dirname "$0")/lib.sh"
+if ! "$LMSTAB" --version | grep -q "tokenizer: sentencepiece"; then
+    expect_error "built without SentencePiece: install libsentencepiece-dev" \
+        "$LMSTAB" tokenize train x --vocab 300 --out t.model
+    echo "SKIP: built without SentencePiece"; exit 0
+fi
+cd "$TMP"
+make_corpus corpus.txt
+"$LMSTAB" tokenize train corpus.txt --vocab 512 --out tok.model 2>log || { cat log; fail "train"; }
+grep -q "trained a bpe tokenizer of 512 pieces on corpus.txt" log || fail "train line: $(cat log)"
+[ "$(wc -l < log)" -eq 1 ] || fail "the trainer's own log leaked: $(cat log)"
+[ -s tok.vocab ] && [ "$(wc -l < tok.vocab)" -eq 512 ] || fail "tok.vocab"
+ls | grep -q tmp && fail "temporaries left: $(ls)"
+expect_error "tok.model exists; pass --overwrite to replace it" \
+    "$LMSTAB" tokenize train corpus.txt --vocab 512 --out tok.model
+"$LMSTAB" tokenize encode --model tok.model corpus.txt --out c.bin 2>log || { cat log; fail "encode"; }
+bytes=$(wc -c < corpus.txt)
+grep -q "tokenize: $bytes bytes -> [0-9]* tokens" log || fail "encode line: $(cat log)"
+"$LMSTAB" tokenize decode --model tok.model c.bin > back.txt || fail "decode"
+cmp -s back.txt corpus.txt || fail "decode(encode(text)) differs from the text"
+# a two-file encode split into shards decodes to the concatenation
+"$LMSTAB" tokenize encode --model tok.model corpus.txt corpus.txt --out s.bin \
+    --shard-tokens 20000 2>log || fail "sharded encode"
+n=$(ls s_0*.bin | wc -l)
+[ "$n" -ge 2 ] || fail "expected several shards, got $n"
+for f in s_0*.bin; do "$LMSTAB" tokenize decode --model tok.model "$f"; done > back2.txt
+cat corpus.txt corpus.txt | cmp -s - back2.txt || fail "shards do not decode to the inputs"
+expect_error "s_000000.bin exists; pass --overwrite" \
+    "$LMSTAB" tokenize encode --model tok.model corpus.txt --out s.bin --shard-tokens 20000
+expect_error "out.txt: a shard's name must end in .bin" \
+    "$LMSTAB" tokenize encode --model tok.model corpus.txt --out out.txt
+expect_error "corpus.txt: not a SentencePiece model" \
+    "$LMSTAB" tokenize encode --model corpus.txt corpus.txt --out x.bin
+expect_error "nope.txt: cannot open: No such file or directory" \
+    "$LMSTAB" tokenize encode --model tok.model nope.txt --out y.bin
+[ -e y.bin ] && fail "a failed encode left y.bin"
+head -c 1500 c.bin > cut.bin
+expect_error "cut.bin: offset 8: the header says" \
+    "$LMSTAB" tokenize decode --model tok.model cut.bin
+expect_error "unknown action 'encoed' (train, encode or decode)" \
+    "$LMSTAB" tokenize encoed
+expect_error "--vocab needs an integer >= 1 (got 'many')" \
+    "$LMSTAB" tokenize train corpus.txt --vocab many --out t2.model
+echo "ok"
