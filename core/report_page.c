@@ -124,7 +124,7 @@ static void emit_setup(FILE *f, const lms_sweep *s, cJSON *sum) {
             "its running minimum (warmup included); "
             "converged otherwise (docs/results/protocol.md). **Max stable LR** = the highest grid LR that "
             "converged on every seed run, with every lower LR also converged. "
-            "**LR sensitivity** (Wortsman et al. 2023) = mean over the grid of "
+            "**LR sensitivity** (Wortsman et al. 2023) = mean over the grid LRs in [3e-4, 3e-1] of "
             "min(val loss, val loss at init) minus the best of them.\n\n");
 }
 

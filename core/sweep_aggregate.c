@@ -200,29 +200,43 @@ static const char *cell_mark(const cell *c, char *buf, size_t n) {
     return buf;
 }
 
+/* Wortsman et al. 2023's LR range for LR sensitivity: 3e-4 to 3e-1. */
+#define LMS_SENS_LR_MIN 3e-4
+#define LMS_SENS_LR_MAX 3e-1
+
 typedef struct vsum {
-    int kmax, best_k;
+    int kmax, best_k, sens_n;
     double best, sensitivity;
 } vsum;
 
-/* LR sensitivity over the grid's LRs only (an edge band's denser LRs would
- * weigh the edge more). */
+static int in_sens_range(double lr) {
+    return lr >= LMS_SENS_LR_MIN * (1 - 1e-9) && lr <= LMS_SENS_LR_MAX * (1 + 1e-9);
+}
+
+/* Best cell over the grid's LRs, and LR sensitivity (Wortsman et al. 2023:
+ * the mean over LRs in [3e-4, 3e-1] of min(final loss, loss at init) minus
+ * the best of them) over the grid LRs in that range only: an edge band's
+ * denser LRs would weigh the edge more. */
 static vsum summarize(const lms_sweep *s, const cell *cells,
                       const unsigned char *grid) {
-    vsum r = {max_stable(cells, s->n_lrs), -1, INFINITY, 0};
-    double total = 0;
-    int n = 0;
+    vsum r = {max_stable(cells, s->n_lrs), -1, 0, INFINITY, NAN};
+    double total = 0, sbest = INFINITY;
     for (int k = 0; k < s->n_lrs; k++) {
         if (!cells[k].n || !grid[k])
             continue;
-        if (isfinite(cells[k].clipped_mean) && cells[k].clipped_mean < r.best) {
-            r.best = cells[k].clipped_mean;
+        double c = cells[k].clipped_mean;
+        if (isfinite(c) && c < r.best) {
+            r.best = c;
             r.best_k = k;
         }
-        total += cells[k].clipped_mean;
-        n++;
+        if (in_sens_range(s->lrs[k])) {
+            total += c;
+            sbest = c < sbest ? c : sbest;
+            r.sens_n++;
+        }
     }
-    r.sensitivity = n ? total / n - r.best : NAN;
+    if (r.sens_n)
+        r.sensitivity = total / r.sens_n - sbest;
     return r;
 }
 
@@ -234,7 +248,7 @@ static void write_table(FILE *f, const lms_sweep *s, const cell *cells,
             ref = v;
     double ref_lr = vs[ref].kmax >= 0 ? s->lrs[vs[ref].kmax] : NAN;
     fprintf(f, "| variant | max stable LR (own rule) | vs %s | best mean val "
-            "loss [95%% CI] (at LR) | LR sensitivity over the grid |\n"
+            "loss [95%% CI] (at LR) | LR sensitivity (Wortsman et al.) |\n"
             "|---|---|---|---|---|\n", s->reference);
     for (int v = 0; v < s->n_variants; v++) {
         const vsum *r = &vs[v];
@@ -254,12 +268,17 @@ static void write_table(FILE *f, const lms_sweep *s, const cell *cells,
                 snprintf(best, sizeof best, "%.4f (%.4g)", r->best,
                          s->lrs[r->best_k]);
         }
-        fprintf(f, "| %s | %s | %s | %s | %.4f |\n", s->variants[v], lr, ratio,
-                best, r->sensitivity);
+        char sens[48] = "- (no grid LR in range)";
+        if (r->sens_n)
+            snprintf(sens, sizeof sens, "%.4f (%d LRs)", r->sensitivity,
+                     r->sens_n);
+        fprintf(f, "| %s | %s | %s | %s | %s |\n", s->variants[v], lr, ratio,
+                best, sens);
     }
-    fprintf(f, "\nLR sensitivity: the formula of Wortsman et al. 2023 (mean over "
-            "the LRs of min(val loss, val loss at init) minus the best) over this "
-            "sweep's grid; their LR range may differ. Max stable LR: the highest "
+    fprintf(f, "\nLR sensitivity: Wortsman et al. 2023's definition, the mean "
+            "over learning rates in [3e-4, 3e-1] of min(final val loss, val "
+            "loss at init) minus the best of them, taken over this sweep's grid "
+            "LRs in that range (their grid: about 3x apart). Max stable LR: the highest "
             "LR with every lower LR converged on every seed run, under each run's "
             "own rule; the failure curves below replace it.\n");
     fprintf(f, "\nFinal validation loss per learning rate (mean over seeds; "
@@ -307,7 +326,8 @@ int lms_sweep_aggregate(const char *dir, int print, char *err, size_t errlen) {
             "tokens_per_sec,wall_seconds\n");
     fprintf(fc, "variant,lr,runs,converged,spiked,collapsed,diverged,"
             "val_loss_mean,val_loss_std,val_loss_ci95,val_perplexity\n");
-    fprintf(fv, "variant,max_stable_lr,best_val_loss,best_lr,lr_sensitivity\n");
+    fprintf(fv, "variant,max_stable_lr,best_val_loss,best_lr,lr_sensitivity,"
+            "lr_sensitivity_lrs\n");
     for (int v = 0; v < s->n_variants; v++) {
         cell *row = &cells[v * s->n_lrs];
         for (int k = 0; k < s->n_lrs; k++) {
@@ -321,9 +341,10 @@ int lms_sweep_aggregate(const char *dir, int print, char *err, size_t errlen) {
                         exp(row[k].val_mean));
         }
         vs[v] = summarize(s, row, s->is_grid);
-        fprintf(fv, "%s,%.6g,%.6f,%.6g,%.6f\n", s->variants[v],
+        fprintf(fv, "%s,%.6g,%.6f,%.6g,%.6f,%d\n", s->variants[v],
                 vs[v].kmax >= 0 ? s->lrs[vs[v].kmax] : 0.0, vs[v].best,
-                vs[v].best_k >= 0 ? s->lrs[vs[v].best_k] : 0.0, vs[v].sensitivity);
+                vs[v].best_k >= 0 ? s->lrs[vs[v].best_k] : 0.0,
+                vs[v].sensitivity, vs[v].sens_n);
     }
     write_table(ft, s, cells, vs);
     if (print)
