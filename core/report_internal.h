@@ -51,4 +51,10 @@ struct lms_sweep;
 void lms_report_split_tables(FILE *f, const struct lms_sweep *s,
                              const char *data_dir, double warmup);
 
+/* Quality by matched seeds at one LR (report_quality.c): each variant's
+ * final validation loss and its paired difference from the reference, and
+ * whether the validation curves were still falling at the end. */
+void lms_report_quality_table(FILE *f, const struct lms_sweep *s,
+                              const char *data_dir);
+
 #endif

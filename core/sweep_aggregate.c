@@ -112,8 +112,7 @@ int lms_sweep_load_manifest(const char *dir, lms_sweep *s, char *err,
 
 
 
-/* The 97.5% quantile of Student's t with df degrees of freedom. */
-static double t975(int df) {
+double lms_t975(int df) {
     static const double t[30] = {12.706, 4.303, 3.182, 2.776, 2.571, 2.447,
                                  2.365, 2.306, 2.262, 2.228, 2.201, 2.179,
                                  2.160, 2.145, 2.131, 2.120, 2.110, 2.101,
@@ -162,7 +161,7 @@ static int fill_cell(const lms_sweep *s, int v, int k, cell *c, FILE *runs,
     c->val_mean = nval ? sum / nval : NAN;
     c->val_std = nval > 1 ? sqrt(fmax(0, (sq - sum * sum / nval) / (nval - 1))) : 0;
     c->n_val = nval;
-    c->val_ci = nval > 1 ? t975(nval - 1) * c->val_std / sqrt(nval) : NAN;
+    c->val_ci = nval > 1 ? lms_t975(nval - 1) * c->val_std / sqrt(nval) : NAN;
     c->clipped_mean = c->n ? clip / c->n : NAN;
     return 0;
 }

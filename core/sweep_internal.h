@@ -60,6 +60,9 @@ int lms_sweep_edges_update(struct lms_sweep *s, char *err, size_t errlen);
 int lms_sweep_edges_load(struct lms_sweep *s, char *err, size_t errlen);
 /* 1 when run (v, lr index k) failed under rule r (a finished run). */
 int lms_run_failed(const lms_run_summary *rs, int rule);
+/* The 97.5% quantile of Student's t with df degrees of freedom (NaN for
+ * df < 1): a 95% interval is mean +- lms_t975(n - 1) * sd / sqrt(n). */
+double lms_t975(int df);
 
 /* Failure curves per verdict rule (sweep_curves.c): curves.csv at csv_path,
  * their tables appended to `table`, and plot data (curve_<rule>_<variant>
