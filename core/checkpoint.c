@@ -15,6 +15,7 @@
 #include "lmstab/checkpoint.h"
 #include "lmstab/fsutil.h"
 #include "outpath.h"
+#include "tensor_map.h"
 #include "lmstab/host.h"
 
 uint64_t lms_tokens_hash(const int32_t *tokens, size_t n) {
@@ -175,14 +176,7 @@ static const lms_st_tensor *find_f32(const lms_st_file *f, const char *name,
 
 int lms_ckpt_load_params(lms_model *m, const lms_st_file *f, const char *path,
                          char *err, size_t errlen) {
-    for (size_t i = 0; i < m->n_tensors; i++) {
-        lms_tensor *t = &m->tensors[i];
-        const lms_st_tensor *s = find_f32(f, t->name, t, path, err, errlen);
-        if (!s)
-            return -1;
-        memcpy(t->w, s->data, t->numel * sizeof(float));
-    }
-    return 0;
+    return lms_tensor_map_load(m, f, NULL, path, err, errlen);
 }
 
 int lms_ckpt_load_moments(const lms_model *m, const lms_st_file *f,
