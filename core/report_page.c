@@ -80,6 +80,29 @@ static double warmup_of(cJSON *sum) {
     return w;
 }
 
+/* The finished runs and their summed wall-clock time (each run is one
+ * process on one thread). */
+static void emit_compute(FILE *f, const lms_sweep *s) {
+    int n = 0;
+    double sec = 0;
+    char dir[4300], err[512];
+    lms_run_summary rs;
+    for (int v = 0; v < s->n_variants; v++)
+        for (int k = 0; k < s->n_lrs; k++)
+            for (int i = 0; i < s->n_seeds; i++) {
+                lms_sweep_run_dir(s->out_dir, s->variants[v], s->lrs[k],
+                                  s->seeds[i], dir, sizeof dir);
+                if (lms_sweep_read_summary(dir, &rs, err, sizeof err) != 0)
+                    continue;
+                n++;
+                if (isfinite(rs.wall_seconds))
+                    sec += rs.wall_seconds;
+            }
+    fprintf(f, "- **Compute:** %d runs finished, %.2f core-hours (the runs' "
+            "wall-clock time summed, one thread each: an upper bound on their "
+            "CPU time when the machine was shared).\n", n, sec / 3600.0);
+}
+
 static void emit_setup(FILE *f, const lms_sweep *s, cJSON *sum) {
     char model[512];
     model_line(sum, model, sizeof model);
@@ -111,6 +134,7 @@ static void emit_setup(FILE *f, const lms_sweep *s, cJSON *sum) {
         fprintf(f, " (geometric, ratio %.3g).\n", s->lrs[1] / s->lrs[0]);
     else
         fprintf(f, ".\n");
+    emit_compute(f, s);
     fprintf(f, "- **Seeds:**");
     for (int i = 0; i < s->n_seeds; i++)
         fprintf(f, " %ld%s", s->seeds[i], i + 1 < s->n_seeds ? "," : "");
