@@ -54,7 +54,7 @@ int lms_bf16_kernel_parse(const char *s, lms_bf16_kernel *out) {
 
 lms_bf16_kernel lms_bf16_kernel_auto(int *forced) {
     const char *e = getenv("LMSTAB_BF16_KERNEL");
-    lms_bf16_kernel k = LMS_BF16_NATIVE;
+    lms_bf16_kernel k = LMS_BF16_EMULATED;
     int f = e && lms_bf16_kernel_parse(e, &k) == 0;
     if (forced)
         *forced = f;

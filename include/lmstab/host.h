@@ -100,10 +100,12 @@ typedef enum lms_bf16_kernel {
     LMS_BF16_NATIVE = 1
 } lms_bf16_kernel;
 
-/* The default: NATIVE when the CPU runs it, unless the environment has
- * LMSTAB_BF16_KERNEL=emulated (LMSTAB_BF16_KERNEL=native asks for the
- * native one and gets EMULATED where the CPU lacks it). *forced (may be
- * NULL) = 1 when LMSTAB_BF16_KERNEL is set to one of those. */
+/* The default: EMULATED, unless the environment has LMSTAB_BF16_KERNEL=
+ * native and the CPU runs the native kernel. (On the Sapphire Rapids VM
+ * this was written on, vdpbf16ps peaks at half the fp32 FMA rate and a
+ * baseline training step took ~2x as long on the native kernel as on the
+ * emulation: docs/performance.md.) *forced (may be NULL) = 1 when
+ * LMSTAB_BF16_KERNEL is set to `emulated` or `native`. */
 lms_bf16_kernel lms_bf16_kernel_auto(int *forced);
 /* Selects the BF16 path of the next lms_matmul calls (NATIVE where the CPU
  * lacks it selects EMULATED); initially lms_bf16_kernel_auto. */

@@ -134,9 +134,12 @@ START_TEST(test_kernel_env) {
                      lms_bf16_native_available());
     ck_assert_int_eq(forced, 1);
     unsetenv("LMSTAB_BF16_KERNEL");
-    ck_assert_int_eq(lms_bf16_kernel_auto(&forced) == LMS_BF16_NATIVE,
-                     lms_bf16_native_available());
+    ck_assert_int_eq(lms_bf16_kernel_auto(&forced), LMS_BF16_EMULATED);
     ck_assert_int_eq(forced, 0);
+    setenv("LMSTAB_BF16_KERNEL", "amx", 1); /* not a path: the default */
+    ck_assert_int_eq(lms_bf16_kernel_auto(&forced), LMS_BF16_EMULATED);
+    ck_assert_int_eq(forced, 0);
+    unsetenv("LMSTAB_BF16_KERNEL");
 }
 END_TEST
 

@@ -109,19 +109,21 @@ fi
 
 # 8. [training] precision = bf16: a stopped bf16 run resumes bit for bit on
 #    the bf16 kernel it started with, recorded in its checkpoint (here the
-#    emulation, started with LMSTAB_BF16_KERNEL=emulated and resumed without
-#    it, where the default would be the native kernel if the CPU has one);
-#    a resume at another precision is refused, whatever the overrides say.
+#    native one where the CPU has it, started with LMSTAB_BF16_KERNEL=native
+#    and resumed without it, where the default is the emulation); a resume
+#    at another precision is refused, whatever the overrides say.
 BF16="--set training.precision=bf16"
 # shellcheck disable=SC2086
-LMSTAB_BF16_KERNEL=emulated train --out "$TMP/bf16_ref" $BF16 || fail "bf16 run failed"
+LMSTAB_BF16_KERNEL=native train --out "$TMP/bf16_ref" $BF16 || fail "bf16 run failed"
+kernel=$(sed -n 's/.*"bf16_kernel":[[:space:]]*"\([a-z0-9_]*\)".*/\1/p' "$TMP/bf16_ref/summary.json")
+[ -n "$kernel" ] || fail "summary.json has no bf16_kernel"
 # shellcheck disable=SC2086
-LMSTAB_BF16_KERNEL=emulated train --out "$TMP/bf16" $BF16 --stop-after 47 2>/dev/null
+LMSTAB_BF16_KERNEL=native train --out "$TMP/bf16" $BF16 --stop-after 47 2>/dev/null
 # shellcheck disable=SC2086
 train --resume "$TMP/bf16" $BF16 || fail "resume of the bf16 run failed"
 same_run "$TMP/bf16" "$TMP/bf16_ref"
-grep -q '"bf16_kernel":[[:space:]]*"emulated"' "$TMP/bf16/summary.json" \
-    || fail "the resumed bf16 run switched kernel"
+grep -q "\"bf16_kernel\":[[:space:]]*\"$kernel\"" "$TMP/bf16/summary.json" \
+    || fail "the resumed bf16 run switched kernel from $kernel"
 # shellcheck disable=SC2086
 train --out "$TMP/bf16b" $BF16 --stop-after 47 2>/dev/null
 for setting in "" "--set training.precision=fp32"; do
