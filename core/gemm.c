@@ -1,6 +1,7 @@
 /* lmstab's own sgemm (gemm.h): packing, cache blocks, the thread split and
  * the run-time choice of microkernel. The microkernels are gemm_kernel.inc,
- * one instantiation per instruction set. This file is compiled with
+ * one instantiation per instruction set; the driver (lms_gemm_with) also
+ * runs the bf16 kernel of gemm_bf16.c (gemm_internal.h). This file is compiled with
  * -ffp-contract=off: the portable kernel must round a * b + s the same way
  * in every build (-march=native would otherwise fuse it in some places). */
 #include <stddef.h>
