@@ -59,6 +59,7 @@ static int setup(bjob *j, const lms_bench_opts *o, char *err, size_t errlen) {
             return -1;
     if (lms_train_cfg_read(&j->tc, &j->cfg, err, errlen) != 0)
         return -1;
+    lms_set_precision(j->tc.precision); /* the step is timed at it */
     if (!(j->ld = lms_loader_new(o->plugin_dir))) {
         snprintf(err, errlen, "out of memory");
         return -1;

@@ -79,6 +79,12 @@ static void add_state(lms_st_writer *w, const lms_train_state *st) {
     if (st->gemm >= 0)
         lms_st_writer_meta(w, "gemm",
                            lms_gemm_backend_name((lms_gemm_backend)st->gemm));
+    lms_st_writer_meta(w, "precision",
+                       lms_precision_name((lms_precision)st->precision));
+    if (st->precision == LMS_PRECISION_BF16 && st->bf16_kernel >= 0)
+        lms_st_writer_meta(
+            w, "bf16_kernel",
+            lms_bf16_kernel_name((lms_bf16_kernel)st->bf16_kernel));
 }
 
 static void add_tensors(lms_st_writer *w, const lms_model *m,
@@ -354,6 +360,19 @@ int lms_ckpt_read_state(const lms_st_file *f, lms_train_state *st,
         return bad_value(path, "gemm", g, "must be openblas or lmstab", err,
                          errlen);
     st->gemm = (int)b;
+    /* optional: checkpoints before [training] precision were fp32 */
+    const char *p = lms_st_meta(f, "precision");
+    lms_precision pr = LMS_PRECISION_FP32;
+    if (p && lms_precision_parse(p, &pr) != 0)
+        return bad_value(path, "precision", p, "must be fp32 or bf16", err,
+                         errlen);
+    st->precision = (int)pr;
+    const char *k = lms_st_meta(f, "bf16_kernel");
+    lms_bf16_kernel bk = LMS_BF16_EMULATED;
+    if (k && lms_bf16_kernel_parse(k, &bk) != 0)
+        return bad_value(path, "bf16_kernel", k, "must be emulated or "
+                         "avx512_bf16", err, errlen);
+    st->bf16_kernel = k ? (int)bk : -1;
     return 0;
 }
 

@@ -34,6 +34,24 @@ void lms_gemm(int threads, int ta, int tb, int m, int n, int k, float alpha,
  * than the CPU runs (a wider one than it runs falls back). */
 const char *lms_gemm_isa(void);
 
+/*
+ * The same product with both operands rounded to bfloat16 (round to
+ * nearest even) and a float32 sum, on the AVX512_BF16 kernel (core/
+ * gemm_bf16.c, vdpbf16ps): each element of C is one chain over k in pairs
+ * (p, p + 1), each pair's two products added into the float32 partial by
+ * one vdpbf16ps, then C = alpha * s (+ beta * C) in float. vdpbf16ps
+ * treats bf16 subnormals as 0 and flushes subnormal results, so results
+ * differ from a float32 product of the rounded operands by the sum order
+ * and those, never by the thread count, the blocking or the sub-matrix.
+ * Only when lms_gemm_bf16_isa() is not NULL (the CPU has AVX512_BF16).
+ */
+void lms_gemm_bf16(int threads, int ta, int tb, int m, int n, int k,
+                   float alpha, const float *a, int lda, const float *b,
+                   int ldb, float beta, float *c, int ldc);
+
+/* "avx512_bf16" when this CPU and build run lms_gemm_bf16, else NULL. */
+const char *lms_gemm_bf16_isa(void);
+
 /* Tests only: cache blocks (rows, columns, k) of the next calls; 0 restores
  * the shape-derived default. Values are rounded up to the kernel's tile.
  * Results never depend on them (that is what the tests check). */

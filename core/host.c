@@ -192,6 +192,10 @@ static void host_parallel_for(size_t n, size_t grain, lms_range_fn fn,
     }
 }
 
+static int host_precision(void) {
+    return (int)lms_get_precision();
+}
+
 static const lms_host default_host = {
     .size = sizeof(lms_host),
     .abi_major = LMS_ABI_MAJOR,
@@ -200,6 +204,8 @@ static const lms_host default_host = {
     .log = host_log,
     .threads = host_threads,
     .parallel_for = host_parallel_for,
+    .precision = host_precision,
+    .matmul = lms_matmul,
 };
 
 const lms_host *lms_host_default(void) {

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lmstab/host.h" /* lms_get_precision */
 #include "lmstab/layer.h"
 #include "sizecalc.h"
 
@@ -25,6 +26,23 @@ int lms_layer_create(lms_layer **out, lms_loader *ld, const char *plugin,
     lms_layer *L = calloc(1, sizeof *L);
     if (!L) {
         snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    /* A linear or attention plugin of ABI < 1.2 multiplies in float32
+     * whatever [training] precision says: refused at bf16 rather than
+     * silently mixing precisions. */
+    if (lms_get_precision() != LMS_PRECISION_FP32 &&
+        (p->desc->kind == LMS_KIND_LINEAR ||
+         p->desc->kind == LMS_KIND_ATTENTION) &&
+        p->desc->abi_minor < 2) {
+        snprintf(err, errlen, "plugin '%s' (%s) was built for ABI %d.%d, "
+                 "before [training] precision: at %s it would multiply in "
+                 "fp32; rebuild it against this lmstab's plugin.h (ABI %d.%d) "
+                 "with its products through host->matmul",
+                 plugin, p->path, p->desc->abi_major, p->desc->abi_minor,
+                 lms_precision_name(lms_get_precision()), LMS_ABI_MAJOR,
+                 LMS_ABI_MINOR);
+        free(L);
         return -1;
     }
     L->plugin = p;

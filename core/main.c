@@ -63,6 +63,7 @@ static void usage(FILE *f) {
             "                        plugins after --plugin-dir\n"
             "  OPENBLAS_NUM_THREADS  BLAS threads (1: bit-for-bit reproducible)\n"
             "  LMSTAB_THREADS        threads of lmstab's own loops and split sgemm\n"
+            "  LMSTAB_BF16_KERNEL    emulated | native: the path of bf16 products\n"
             "Reference: docs/cli.md; every config key: docs/keys.md.\n");
 }
 

@@ -188,9 +188,9 @@ float lms_model_forward(lms_model *m, const int32_t *x, const int32_t *y, int B,
         h = m->normed;
         lap(&t, LMS_TK_NORM);
     }
-    /* logits (rows, V) = h (rows, C) @ head^T */
-    lms_sgemm(0, 1, (int)rows, V, C, 1.0f, h, C, m->head, C, 0.0f, m->logits,
-              V);
+    /* logits (rows, V) = h (rows, C) @ head^T, at the run's precision */
+    lms_matmul(0, 1, (int)rows, V, C, 1.0f, h, C, m->head, C, 0.0f, m->logits,
+               V);
     lap(&t, LMS_TK_MATMUL);
     if (m->logit_map)
         lms_layer_forward(m->logit_map, m->mapped, m->logits, rows, B, T, NULL);
@@ -298,9 +298,12 @@ void lms_model_backward(lms_model *m) {
     size_t nk = (size_t)m->mi.n_layer * m->n_branches;
     const float *h = m->final_norm ? m->normed : resid_at(m, nk);
     float *dh = m->final_norm ? m->dnormed : m->dresid;
-    /* dhead += dlogits^T h ; dh = dlogits head (beta 0: no clear needed) */
-    lms_sgemm(1, 0, V, C, (int)rows, 1.0f, dlogits, V, h, C, 1.0f, m->dhead, C);
-    lms_sgemm(0, 0, (int)rows, C, V, 1.0f, dlogits, V, m->head, C, 0.0f, dh, C);
+    /* dhead += dlogits^T h ; dh = dlogits head (beta 0: no clear needed);
+     * at bf16 dlogits, h and head are each rounded (lms_matmul) */
+    lms_matmul(1, 0, V, C, (int)rows, 1.0f, dlogits, V, h, C, 1.0f, m->dhead,
+               C);
+    lms_matmul(0, 0, (int)rows, C, V, 1.0f, dlogits, V, m->head, C, 0.0f, dh,
+               C);
     lap(&t, LMS_TK_MATMUL);
     if (m->final_norm) {
         lms_par_zero(m->dresid, rows * C);

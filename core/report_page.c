@@ -103,6 +103,46 @@ static void emit_compute(FILE *f, const lms_sweep *s) {
             "CPU time when the machine was shared).\n", n, sec / 3600.0);
 }
 
+/* The precision of a variant's products as its first finished run (in
+ * grid order) records it: "fp32", "bf16 (<kernel>)", or "?" with none. */
+static void variant_precision(const lms_sweep *s, int v, char *out, size_t n) {
+    char dir[4300], err[512];
+    lms_run_summary rs;
+    snprintf(out, n, "?");
+    for (int k = 0; k < s->n_lrs; k++)
+        for (int si = 0; si < s->n_seeds; si++) {
+            lms_sweep_run_dir(s->out_dir, s->variants[v], s->lrs[k],
+                              s->seeds[si], dir, sizeof dir);
+            if (lms_sweep_read_summary(dir, &rs, err, sizeof err) != 0)
+                continue;
+            if (!strcmp(rs.precision, "bf16") && rs.bf16_kernel[0])
+                snprintf(out, n, "bf16 (%s kernel)", rs.bf16_kernel);
+            else
+                snprintf(out, n, "%s", rs.precision);
+            return;
+        }
+}
+
+/* One line: the precision of every variant's matrix products (a sweep
+ * over `precisions` has each variant at each, side by side). */
+static void emit_precision(FILE *f, const lms_sweep *s) {
+    char p[LMS_SWEEP_MAX_VARIANTS][48];
+    int mixed = 0;
+    for (int v = 0; v < s->n_variants; v++) {
+        variant_precision(s, v, p[v], sizeof p[v]);
+        mixed |= strcmp(p[v], p[0]) != 0;
+    }
+    fprintf(f, "- **Precision** of the matrix products (`[training] "
+            "precision`; bf16: both operands rounded to bfloat16, float32 "
+            "sums, everything else float32):");
+    if (!mixed)
+        fprintf(f, " %s for every variant.\n", s->n_variants ? p[0] : "?");
+    else
+        for (int v = 0; v < s->n_variants; v++)
+            fprintf(f, " `%s` %s%s", s->variants[v], p[v],
+                    v + 1 < s->n_variants ? "," : ".\n");
+}
+
 static void emit_setup(FILE *f, const lms_sweep *s, cJSON *sum) {
     char model[512];
     model_line(sum, model, sizeof model);
@@ -127,6 +167,7 @@ static void emit_setup(FILE *f, const lms_sweep *s, cJSON *sum) {
     fprintf(f, "- **Variants:**");
     for (int v = 0; v < s->n_variants; v++)
         fprintf(f, " `%s`%s", s->variants[v], v + 1 < s->n_variants ? "," : ".\n");
+    emit_precision(f, s);
     fprintf(f, "- **Learning rates:**");
     for (int k = 0; k < s->n_lrs; k++)
         fprintf(f, " %.4g%s", s->lrs[k], k + 1 < s->n_lrs ? "," : "");

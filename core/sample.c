@@ -10,6 +10,7 @@
 #include "lmstab/checkpoint.h"
 #include "lmstab/rng.h"
 #include "lmstab/sample.h"
+#include "lmstab/train.h"
 
 int lms_sampler_open(lms_sampler *s, const char *path, const char *plugin_dir,
                      char *err, size_t errlen) {
@@ -36,8 +37,13 @@ int lms_sampler_open(lms_sampler *s, const char *path, const char *plugin_dir,
         snprintf(err, errlen, "out of memory");
         rc = -1;
     }
+    lms_precision prec = LMS_PRECISION_FP32; /* the run's, for its products */
     if (rc == 0)
+        rc = lms_train_cfg_precision(&s->cfg, &prec, err, errlen);
+    if (rc == 0) {
+        lms_set_precision(prec);
         rc = lms_model_build(&s->m, &s->cfg, s->ld, 1, err, errlen);
+    }
     if (rc == 0 && s->m.mi.vocab != 256) {
         snprintf(err, errlen, "%s: vocab_size is %d; lmstab sample only "
                  "decodes byte-level models (vocab_size 256)", path,

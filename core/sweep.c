@@ -145,6 +145,75 @@ static int resolve_variant(lms_sweep *s, int i, const char *configs_dir,
     return 0;
 }
 
+/* [sweep] precisions (optional): every variant at each listed precision,
+ * its runs given --set training.precision=<p>. With two or more, variant
+ * v at precision p becomes the variant <v>_<p> (its own directory, table
+ * row and curve), in the order v1_p1, v1_p2, v2_p1, ...; with one the
+ * names stay. */
+static int expand_precisions(lms_sweep *s, lms_config *c, char *err,
+                             size_t errlen) {
+    lms_cfg_entry *e = lms_config_find(c, "sweep", "precisions");
+    if (!e)
+        return 0;
+    char buf[256], *items[4];
+    snprintf(buf, sizeof buf, "%s", e->value);
+    const int np = lms_split_list(buf, items, 4);
+    lms_precision p[4];
+    for (int i = 0; i < np; i++) {
+        for (int j = 0; j < i; j++)
+            if (!strcmp(items[i], items[j])) {
+                lms_config_errorf(e, err, errlen, "precision '%s' is listed "
+                                  "twice", items[i]);
+                return -1;
+            }
+        if (lms_precision_parse(items[i], &p[i]) != 0) {
+            lms_config_errorf(e, err, errlen, "must be fp32, bf16 or both, "
+                              "comma-separated (got '%s')", e->value);
+            return -1;
+        }
+    }
+    if (np <= 0) {
+        lms_config_errorf(e, err, errlen, "must be fp32, bf16 or both, "
+                          "comma-separated (got '%s')", e->value);
+        return -1;
+    }
+    if (lms_config_find(c, "overrides", "training.precision")) {
+        lms_config_errorf(e, err, errlen, "the precision is set twice: here "
+                          "and as [overrides] training.precision; keep one");
+        return -1;
+    }
+    const int nb = s->n_variants;
+    if (nb * np > LMS_SWEEP_MAX_VARIANTS) {
+        lms_config_errorf(e, err, errlen, "%d variants at %d precisions make "
+                          "more than %d variants", nb, np,
+                          LMS_SWEEP_MAX_VARIANTS);
+        return -1;
+    }
+    for (int b = nb - 1; b >= 0; b--) /* from the end: nothing is overwritten
+                                          before it is copied */
+        for (int i = np - 1; i >= 0; i--) {
+            const int v = b * np + i;
+            char name[160];
+            snprintf(name, sizeof name, np > 1 ? "%s_%s" : "%s",
+                     s->variants[b], lms_precision_name(p[i]));
+            if (!lms_plugin_name_valid(name)) {
+                lms_config_errorf(e, err, errlen, "variant '%s' at precision "
+                                  "%s would be named '%s', longer than 32 "
+                                  "characters; shorten the variant's name",
+                                  s->variants[b], items[i], name);
+                return -1;
+            }
+            if (v != b)
+                snprintf(s->configs[v], sizeof s->configs[v], "%s",
+                         s->configs[b]);
+            memcpy(s->variants[v], name, strlen(name) + 1); /* < 33 bytes */
+            snprintf(s->precisions[v], sizeof s->precisions[v], "%s",
+                     lms_precision_name(p[i]));
+        }
+    s->n_variants = nb * np;
+    return 0;
+}
+
 int lms_sweep_load(lms_sweep *s, const char *path, char *err, size_t errlen) {
     memset(s, 0, sizeof *s);
     snprintf(s->path, sizeof s->path, "%s", path);
@@ -167,6 +236,8 @@ int lms_sweep_load(lms_sweep *s, const char *path, char *err, size_t errlen) {
         if (resolve_variant(s, i, cdir, err, errlen) != 0)
             goto out;
     }
+    if (expand_precisions(s, &c, err, errlen) != 0)
+        goto out;
     char *sitems[LMS_SWEEP_MAX_SEEDS];
     n = read_list(&c, "seeds", buf, sizeof buf, sitems, LMS_SWEEP_MAX_SEEDS,
                   err, errlen);
@@ -192,6 +263,15 @@ int lms_sweep_load(lms_sweep *s, const char *path, char *err, size_t errlen) {
     int found = 0;
     for (int i = 0; i < s->n_variants; i++)
         found |= !strcmp(ref, s->variants[i]);
+    /* with precisions, a variant's plain name means its first precision */
+    for (int i = 0; i < s->n_variants && !found && s->precisions[i][0]; i++) {
+        size_t n = strlen(ref);
+        if (!strncmp(s->variants[i], ref, n) && s->variants[i][n] == '_' &&
+            !strcmp(s->variants[i] + n + 1, s->precisions[i])) {
+            ref = s->variants[i];
+            found = 1;
+        }
+    }
     if (!found) {
         lms_config_errorf(lms_config_find(&c, "sweep", "reference"), err, errlen,
                           "must be one of the variants (got '%s')", ref);
@@ -215,7 +295,7 @@ int lms_sweep_load(lms_sweep *s, const char *path, char *err, size_t errlen) {
     }
     static const char *const accepted = "variants, configs_dir, lr_min, "
         "lr_max, lr_ratio, seeds, grid_seeds, boundary_seeds, edge_points, edge_ratio, "
-        "edge_seeds, jobs, out, data, reference";
+        "edge_seeds, jobs, out, data, reference, precisions";
     if (lms_config_check_unused(&c, NULL, NULL, err, errlen) != 0) {
         size_t len = strlen(err);
         if (strstr(err, "unknown key") && len + 64 < errlen)

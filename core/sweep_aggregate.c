@@ -85,6 +85,12 @@ int lms_sweep_load_manifest(const char *dir, lms_sweep *s, char *err,
     int ci = 0;
     cJSON_ArrayForEach(it, c) if (ci < s->n_variants && cJSON_IsString(it))
         snprintf(s->configs[ci++], 4096, "%s", it->valuestring);
+    /* optional: sweeps before [sweep] precisions have none */
+    cJSON *pr = cJSON_GetObjectItemCaseSensitive(o, "precisions");
+    int pi = 0;
+    cJSON_ArrayForEach(it, pr) if (pi < s->n_variants && cJSON_IsString(it))
+        snprintf(s->precisions[pi++], sizeof s->precisions[0], "%s",
+                 it->valuestring);
     cJSON_ArrayForEach(it, l) if (s->n_lrs < LMS_SWEEP_MAX_LRS)
         s->lrs[s->n_lrs++] = it->valuedouble;
     cJSON_ArrayForEach(it, sd) if (s->n_seeds < LMS_SWEEP_MAX_SEEDS)
@@ -151,12 +157,13 @@ static int fill_cell(const lms_sweep *s, int v, int k, cell *c, FILE *runs,
         clip += isfinite(val) ? fmin(val, rs.init_val_loss) : rs.init_val_loss;
         if (runs)
             fprintf(runs, "%s,%.6g,%ld,%s,%s,%s,%s,%.6f,%.6f,%.6f,%.6f,%.0f,"
-                    "%.1f,%.1f\n", s->variants[v], s->lrs[k], s->seeds[si],
+                    "%.1f,%.1f,%s\n", s->variants[v], s->lrs[k], s->seeds[si],
                     rs.verdict, lms_verdict_name(rs.verdicts[0]),
                     lms_verdict_name(rs.verdicts[1]),
                     lms_verdict_name(rs.verdicts[2]), val,
                     rs.final_train_loss, rs.init_train_loss, rs.max_rise,
-                    rs.steps, rs.tokens_per_sec, rs.wall_seconds);
+                    rs.steps, rs.tokens_per_sec, rs.wall_seconds,
+                    rs.precision);
     }
     c->val_mean = nval ? sum / nval : NAN;
     c->val_std = nval > 1 ? sqrt(fmax(0, (sq - sum * sum / nval) / (nval - 1))) : 0;
@@ -322,7 +329,7 @@ int lms_sweep_aggregate(const char *dir, int print, char *err, size_t errlen) {
     }
     fprintf(runs, "variant,lr,seed,verdict,strict,default,lenient,"
             "final_val_loss,final_train_loss,init_train_loss,max_rise,steps,"
-            "tokens_per_sec,wall_seconds\n");
+            "tokens_per_sec,wall_seconds,precision\n");
     fprintf(fc, "variant,lr,runs,converged,spiked,collapsed,diverged,"
             "val_loss_mean,val_loss_std,val_loss_ci95,val_perplexity\n");
     fprintf(fv, "variant,max_stable_lr,best_val_loss,best_lr,lr_sensitivity,"

@@ -12,6 +12,8 @@ typedef struct lms_run_summary {
     double final_val_loss, final_train_loss, init_val_loss, init_train_loss;
     double max_rise, tokens_per_sec, wall_seconds, steps;
     double unigram_entropy;
+    char precision[8];    /* "fp32" or "bf16" ("fp32" before the key) */
+    char bf16_kernel[16]; /* at bf16: "emulated" or "avx512_bf16" */
 } lms_run_summary;
 
 void lms_sweep_run_dir(const char *out, const char *variant, double lr,

@@ -69,6 +69,13 @@ int lms_sweep_read_summary(const char *run_dir, lms_run_summary *rs,
     NUM(steps, "steps");
     NUM(unigram_entropy, "unigram_entropy");
 #undef NUM
+    /* runs from before [training] precision trained at fp32 */
+    cJSON *pr = cJSON_GetObjectItemCaseSensitive(o, "precision");
+    snprintf(rs->precision, sizeof rs->precision, "%s",
+             cJSON_IsString(pr) ? pr->valuestring : "fp32");
+    cJSON *bk = cJSON_GetObjectItemCaseSensitive(o, "bf16_kernel");
+    snprintf(rs->bf16_kernel, sizeof rs->bf16_kernel, "%s",
+             cJSON_IsString(bk) ? bk->valuestring : "");
     cJSON_Delete(o);
     return 0;
 }
@@ -152,7 +159,7 @@ static int interrupted(const char *dir) {
 
 pid_t lms_sweep_launch(const lms_sweep *s, const char *exe, const pending *p,
                        char *err, size_t errlen) {
-    char dir[4300], log[4400], lrset[64], seedset[64];
+    char dir[4300], log[4400], lrset[64], seedset[64], precset[64];
     lms_sweep_run_dir(s->out_dir, s->variants[p->v], s->lrs[p->k],
                       s->seeds[p->s], dir, sizeof dir);
     /* (a run still going there would have its log cut by the launch) */
@@ -176,6 +183,12 @@ pid_t lms_sweep_launch(const lms_sweep *s, const char *exe, const pending *p,
     argv[a++] = lrset;
     argv[a++] = "--set";
     argv[a++] = seedset;
+    if (s->precisions[p->v][0]) { /* [sweep] precisions */
+        snprintf(precset, sizeof precset, "training.precision=%s",
+                 s->precisions[p->v]);
+        argv[a++] = "--set";
+        argv[a++] = precset;
+    }
     argv[a++] = resume ? "--resume" : "--out";
     argv[a++] = dir;
     if (!resume) /* a run that left no checkpoint starts over */
@@ -229,10 +242,12 @@ int lms_sweep_write_manifest(const lms_sweep *s, char *err, size_t errlen) {
     cJSON_AddStringToObject(o, "sweep_file", shown);
     cJSON *v = cJSON_AddArrayToObject(o, "variants");
     cJSON *c = cJSON_AddArrayToObject(o, "configs");
+    cJSON *pr = cJSON_AddArrayToObject(o, "precisions");
     for (int i = 0; i < s->n_variants; i++) {
         cJSON_AddItemToArray(v, cJSON_CreateString(s->variants[i]));
         lms_output_path(s->configs[i], shown, sizeof shown);
         cJSON_AddItemToArray(c, cJSON_CreateString(shown));
+        cJSON_AddItemToArray(pr, cJSON_CreateString(s->precisions[i]));
     }
     cJSON *l = cJSON_AddArrayToObject(o, "lrs");
     for (int i = 0; i < s->n_grid; i++)

@@ -274,7 +274,7 @@ int lms_train_run(const lms_train_opts *o, lms_train_result *r, char *err,
         if (rc == 0)
             rc = lms_job_prepare(&j, r, err, errlen);
         if (rc == 0)
-            lms_job_set_gemm(&j);
+            rc = lms_job_set_numerics(&j, err, errlen);
         if (rc == 0)
             rc = lms_job_open_outputs(&j, err, errlen);
         rc = lms_job_agree(&j, rc, LMS_AGREE_START, err, errlen);

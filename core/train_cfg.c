@@ -17,6 +17,18 @@ int lms_train_cfg_gemm(lms_config *c, lms_gemm_backend *out, char *err,
     return 0;
 }
 
+int lms_train_cfg_precision(lms_config *c, lms_precision *out, char *err,
+                            size_t errlen) {
+    *out = LMS_PRECISION_FP32;
+    lms_cfg_entry *e = lms_config_find(c, "training", "precision");
+    if (e && lms_precision_parse(e->value, out) != 0) {
+        lms_config_errorf(e, err, errlen, "must be fp32 or bf16 (got '%s')",
+                          e->value);
+        return -1;
+    }
+    return 0;
+}
+
 int lms_train_cfg_read(lms_train_cfg *t, lms_config *c, char *err,
                        size_t errlen) {
     memset(t, 0, sizeof *t);
@@ -52,7 +64,8 @@ int lms_train_cfg_read(lms_train_cfg *t, lms_config *c, char *err,
             return -1;
         }
     }
-    if (lms_train_cfg_gemm(c, &t->gemm, err, errlen) != 0)
+    if (lms_train_cfg_gemm(c, &t->gemm, err, errlen) != 0 ||
+        lms_train_cfg_precision(c, &t->precision, err, errlen) != 0)
         return -1;
     lms_config_has_section(c, s);
     lms_config_has_section(c, "data");
@@ -68,7 +81,7 @@ const char *lms_train_accepted_keys(void *user, const char *section) {
         return "lr, max_steps, batch_size, warmup_steps, eval_every, "
                "eval_batches, seed, log_every, instrument_every, "
                "weight_decay, beta1, beta2, eps, grad_clip, min_lr_ratio, "
-               "schedule, gemm";
+               "schedule, gemm, precision";
     if (!strcmp(section, "data"))
         return "train";
     if (!strcmp(section, "verdict"))

@@ -46,8 +46,10 @@ typedef struct job {
 int lms_job_setup(job *j, char *err, size_t errlen);
 /* Seeded init, then --init-from or --resume. */
 int lms_job_prepare(job *j, lms_train_result *r, char *err, size_t errlen);
-/* lms_sgemm's backend from [training] gemm (after lms_job_prepare). */
-void lms_job_set_gemm(job *j);
+/* lms_sgemm's backend from [training] gemm and, at bf16, the bf16 kernel
+ * (after lms_job_prepare; a resumed run keeps its own). -1 and a message
+ * when a resumed run's bf16 kernel cannot run here. */
+int lms_job_set_numerics(job *j, char *err, size_t errlen);
 /* Lock an existing output directory for this process (a resumed run locks
  * before it reads its checkpoint) and remove the temporaries of dead
  * writers there; 0 without effect when there is none yet. -1 and a message

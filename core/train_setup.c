@@ -44,6 +44,7 @@ int lms_job_setup(job *j, char *err, size_t errlen) {
     if (lms_train_cfg_read(&j->tc, &j->cfg, err, errlen) != 0 ||
         lms_verdict_cfg_read(&j->vc, &j->cfg, err, errlen) != 0)
         return -1;
+    lms_set_precision(j->tc.precision); /* the plugins plan for it */
     lms_facts_init(&j->facts);
     if (!(j->ld = lms_loader_new(o->plugin_dir))) {
         snprintf(err, errlen, "out of memory");
@@ -108,6 +109,14 @@ static int load_checkpoint(job *j, lms_train_result *r, char *err,
     lms_data_id id = {j->data_path, j->data.n_tokens,
                       lms_tokens_hash(j->data.tokens, j->data.n_tokens)};
     int rc = lms_ckpt_read_state(f, &j->st, path, err, errlen);
+    if (rc == 0 && j->st.precision != (int)j->tc.precision) {
+        snprintf(err, errlen, "%s: was trained at precision %s, this run is "
+                 "at %s ([training] precision): a run resumes only at its own "
+                 "precision", path,
+                 lms_precision_name((lms_precision)j->st.precision),
+                 lms_precision_name(j->tc.precision));
+        rc = -1;
+    }
     if (rc == 0)
         rc = lms_ckpt_check_run(f, &j->cfg, &id, path, err, errlen);
     if (rc == 0 && j->st.step > j->tc.max_steps) {
@@ -146,6 +155,8 @@ int lms_job_prepare(job *j, lms_train_result *r, char *err, size_t errlen) {
     }
     memset(&j->st, 0, sizeof j->st);
     j->st.gemm = -1;
+    j->st.precision = (int)j->tc.precision;
+    j->st.bf16_kernel = -1;
     lms_rng_seed(&j->st.rng, (uint64_t)j->tc.seed, 0xda7a);
     lms_model_init(&j->m, (uint64_t)j->tc.seed);
     if (o->resume)
@@ -240,14 +251,44 @@ int lms_job_open_outputs(job *j, char *err, size_t errlen) {
     return lms_metrics_open(&j->mt, path, &j->m, err, errlen);
 }
 
+/* At bf16, the kernel of the model's products: the one a resumed run
+ * trained with (recorded in its checkpoint), unless LMSTAB_BF16_KERNEL
+ * asks for one; else lms_bf16_kernel_auto. A run that trained on the
+ * native kernel cannot continue bit for bit where there is none: refused,
+ * unless the environment asks for the emulation. */
+static int set_bf16_kernel(job *j, char *err, size_t errlen) {
+    int forced;
+    lms_bf16_kernel k = lms_bf16_kernel_auto(&forced);
+    if (!forced && j->st.bf16_kernel >= 0) {
+        k = (lms_bf16_kernel)j->st.bf16_kernel;
+        if (k == LMS_BF16_NATIVE && !lms_bf16_native_available()) {
+            snprintf(err, errlen, "%s: was trained with the %s kernel, which "
+                     "this CPU lacks; set LMSTAB_BF16_KERNEL=emulated to "
+                     "continue on the emulation (the numbers then differ "
+                     "from an uninterrupted run)", j->ckpt_path,
+                     lms_bf16_kernel_name(k));
+            return -1;
+        }
+    }
+    lms_set_bf16_kernel(k);
+    j->st.bf16_kernel = (int)lms_get_bf16_kernel();
+    return 0;
+}
+
 /* The run's matmul backend: [training] gemm, `auto` resolved once by its
  * fixed rule, or on resume taken from the checkpoint, so that a resumed
- * run keeps the arithmetic it started with wherever it resumes. */
-void lms_job_set_gemm(job *j) {
+ * run keeps the arithmetic it started with wherever it resumes; at bf16
+ * the same for the bf16 kernel. */
+int lms_job_set_numerics(job *j, char *err, size_t errlen) {
     lms_gemm_backend b = j->tc.gemm;
     if (b == LMS_GEMM_AUTO)
         b = j->st.gemm >= 0 ? (lms_gemm_backend)j->st.gemm
                             : lms_gemm_auto(NULL, 0);
     lms_sgemm_set_backend(b);
     j->st.gemm = (int)b;
+    if (j->tc.precision != LMS_PRECISION_BF16) {
+        j->st.bf16_kernel = -1;
+        return 0;
+    }
+    return set_bf16_kernel(j, err, errlen);
 }

@@ -34,6 +34,52 @@ foreach(v ${golden_variants})
     ENVIRONMENT "OPENBLAS_NUM_THREADS=1;LMSTAB_THREADS=2"
     PASS_REGULAR_EXPRESSION "^.*MATCH: " FAIL_REGULAR_EXPRESSION "MISMATCH|error")
 endforeach()
+# The bf16 files (../shared/golden/bf16): the same six variants with every
+# product on bf16 operands, under the bf16 rules of the golden README, on
+# the emulated path and on the native AVX512_BF16 kernel (skipped where the
+# CPU has none), at 2 threads.
+foreach(v ${golden_variants})
+  set(args)
+  if(v MATCHES "cap$")
+    set(args --set block.attn.score_cap.cap=1.0)
+  endif()
+  foreach(kernel emulated native)
+    add_test(NAME golden_bf16_${v}_${kernel}
+      COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/tools/golden_bf16.sh
+              $<TARGET_FILE:lmstab> ${kernel} match
+              ${PROJECT_SOURCE_DIR}/configs/${v}.ini
+              ${LMS_GOLDEN_DIR}/bf16/${v}.safetensors ${args}
+              --plugin-dir ${LMS_PLUGIN_OUTPUT_DIR})
+    set_tests_properties(golden_bf16_${v}_${kernel} PROPERTIES
+      ENVIRONMENT "OPENBLAS_NUM_THREADS=1;LMSTAB_THREADS=2" SKIP_RETURN_CODE 77)
+  endforeach()
+endforeach()
+# ... and they catch the wrong variant: every linear layer replaced by
+# tests/fixtures/unrounded_grad_linear.c (dy left unrounded in backward)
+# must fail on g0.
+set(UNROUNDED_DIR ${CMAKE_BINARY_DIR}/fixture_unrounded)
+add_library(lms_unrounded_grad_linear MODULE fixtures/unrounded_grad_linear.c)
+target_include_directories(lms_unrounded_grad_linear PRIVATE ${PROJECT_SOURCE_DIR}/include)
+set_target_properties(lms_unrounded_grad_linear PROPERTIES PREFIX ""
+  C_VISIBILITY_PRESET hidden LIBRARY_OUTPUT_DIRECTORY ${UNROUNDED_DIR})
+target_link_libraries(lms_unrounded_grad_linear PRIVATE m)
+foreach(v ${golden_variants})
+  set(args)
+  if(v MATCHES "cap$")
+    set(args --set block.attn.score_cap.cap=1.0)
+  endif()
+  foreach(op qkv proj fc1 fc2)
+    list(APPEND args --set block.${op}.plugin=unrounded_grad_linear)
+  endforeach()
+  add_test(NAME golden_bf16_${v}_unrounded_grad_fails
+    COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/tools/golden_bf16.sh
+            $<TARGET_FILE:lmstab> emulated mismatch
+            ${PROJECT_SOURCE_DIR}/configs/${v}.ini
+            ${LMS_GOLDEN_DIR}/bf16/${v}.safetensors ${args}
+            --plugin-dir ${LMS_PLUGIN_OUTPUT_DIR})
+  set_tests_properties(golden_bf16_${v}_unrounded_grad_fails PROPERTIES
+    ENVIRONMENT "OPENBLAS_NUM_THREADS=1;LMSTAB_PLUGIN_PATH=${UNROUNDED_DIR}")
+endforeach()
 # The output: one line per group of checks without -v (failures would add
 # theirs), every tensor with -v.
 add_test(NAME golden_output

@@ -56,6 +56,10 @@ typedef struct lms_train_state {
                                 only; kept so a resume keeps it) */
     int gemm;                /* lms_sgemm's backend (lms_gemm_backend) the
                                 run trains with; -1: not recorded */
+    int precision;           /* lms_precision of the run (a checkpoint
+                                without one predates bf16: fp32) */
+    int bf16_kernel;         /* at bf16, the lms_bf16_kernel it trains
+                                with; -1: not recorded */
 } lms_train_state;
 
 /* Identity of the training data, checked on resume: path as resolved,

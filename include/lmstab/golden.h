@@ -8,6 +8,12 @@
  * ("wte", "h.0.qkv.weight", "ln_f.bias", ...) after these rewrites of the
  * dotted path: "attn.q_norm" -> "q_ln", "attn.k_norm" -> "k_ln", plus any
  * user rules "--map OURS=THEIRS" applied first.
+ *
+ * Precision: __metadata__.config "precision" ("fp32" when absent, or
+ * "bf16") must equal the model's [training] precision (else an error), and
+ * a bf16 file is checked under the bf16 rules of the golden README: loss1
+ * and g1 at the file's p1, loss2 within 5e-4, our own p1 and p2 within
+ * 3e-2; the rest as for fp32.
  */
 #ifndef LMSTAB_GOLDEN_H
 #define LMSTAB_GOLDEN_H

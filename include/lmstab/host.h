@@ -8,6 +8,8 @@
 
 #include <stddef.h>
 
+#include "lmstab/plugin.h" /* lms_precision */
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -68,6 +70,60 @@ lms_gemm_backend lms_gemm_auto(char *why, size_t len);
 const char *lms_gemm_backend_name(lms_gemm_backend b);
 /* Parses one of those names: 0, or -1 when s is none of them. */
 int lms_gemm_backend_parse(const char *s, lms_gemm_backend *out);
+
+/*
+ * The precision of the model's products (core/precision.c; [training]
+ * precision): lms_precision of plugin.h, FP32 by default. Set it before
+ * the model is built (plugins plan for it) and keep it for the model's
+ * life. Not thread-safe.
+ */
+void lms_set_precision(lms_precision p);
+lms_precision lms_get_precision(void);
+/* "fp32" or "bf16" */
+const char *lms_precision_name(lms_precision p);
+/* Parses one of those names: 0, or -1 when s is none of them. */
+int lms_precision_parse(const char *s, lms_precision *out);
+
+/*
+ * How lms_matmul computes at BF16:
+ *   EMULATED  op(A) and op(B) rounded to bfloat16 into per-thread scratch,
+ *             then lms_sgemm (the [training] gemm backend) on the copies:
+ *             exact products of the rounded values, a float32 sum; runs
+ *             everywhere
+ *   NATIVE    lms_gemm_bf16 (core/gemm.h: vdpbf16ps, AVX512_BF16), which
+ *             rounds while packing; other sum order than EMULATED (pairs),
+ *             bf16 subnormals read as 0
+ * Both keep every result independent of the thread count.
+ */
+typedef enum lms_bf16_kernel {
+    LMS_BF16_EMULATED = 0,
+    LMS_BF16_NATIVE = 1
+} lms_bf16_kernel;
+
+/* The default: EMULATED, unless the environment has LMSTAB_BF16_KERNEL=
+ * native and the CPU runs the native kernel. (On the Sapphire Rapids VM
+ * this was written on, vdpbf16ps peaks at half the fp32 FMA rate and a
+ * baseline training step took ~2x as long on the native kernel as on the
+ * emulation: docs/performance.md.) *forced (may be NULL) = 1 when
+ * LMSTAB_BF16_KERNEL is set to `emulated` or `native`. */
+lms_bf16_kernel lms_bf16_kernel_auto(int *forced);
+/* Selects the BF16 path of the next lms_matmul calls (NATIVE where the CPU
+ * lacks it selects EMULATED); initially lms_bf16_kernel_auto. */
+void lms_set_bf16_kernel(lms_bf16_kernel k);
+lms_bf16_kernel lms_get_bf16_kernel(void);
+/* 1 when lms_gemm_bf16 runs on this CPU and build */
+int lms_bf16_native_available(void);
+/* "emulated" or "avx512_bf16" (the native kernel's instruction set) */
+const char *lms_bf16_kernel_name(lms_bf16_kernel k);
+/* Parses "emulated", "avx512_bf16" or "native": 0, or -1. */
+int lms_bf16_kernel_parse(const char *s, lms_bf16_kernel *out);
+
+/* A model product (the host table's matmul): lms_sgemm's arguments and
+ * result; at BF16 both operands rounded to bfloat16 (round to nearest
+ * even) and summed in float32 on the selected lms_bf16_kernel. */
+void lms_matmul(int trans_a, int trans_b, int m, int n, int k, float alpha,
+                const float *a, int lda, const float *b, int ldb, float beta,
+                float *c, int ldc);
 
 /* The slabs lms_sgemm cuts an m x n x k product into: *slabs parts of the
  * rows of C (m >= n) or of its columns, *step long each but the last. A

@@ -64,7 +64,8 @@ int lms_loader_scan(lms_loader *ld, lms_loader_visit_fn fn, void *user);
 /* Human name of a kind ("norm", "linear", ...). */
 const char *lms_kind_name(int kind);
 
-/* The host table handed to plugins (sgemm = OpenBLAS cblas_sgemm). */
+/* The host table handed to plugins (core/host.c: sgemm = lms_sgemm, matmul =
+ * lms_matmul at the run's precision, threads, parallel_for, log). */
 const lms_host *lms_host_default(void);
 
 #ifdef __cplusplus

@@ -40,7 +40,7 @@ extern "C" {
 #endif
 
 #define LMS_ABI_MAJOR 1
-#define LMS_ABI_MINOR 1
+#define LMS_ABI_MINOR 2
 
 #define LMS_PLUGIN_ENTRY_SYMBOL "lms_plugin_entry"
 #define LMS_NAME_MAX 32      /* plugin, parameter and stat names incl. NUL */
@@ -190,6 +190,16 @@ typedef struct lms_child {
     int training; /* the parent's mode, passed on by lms_child_forward */
 } lms_child;
 
+/* The arithmetic of the model's matrix products ([training] precision),
+ * fixed before plan and for the life of every instance:
+ *   FP32  float32 operands, float32 accumulation (host->sgemm)
+ *   BF16  both operands rounded to bfloat16 (round to nearest even), float32
+ *         accumulation, float32 result; everything else stays float32 */
+typedef enum lms_precision {
+    LMS_PRECISION_FP32 = 0,
+    LMS_PRECISION_BF16 = 1
+} lms_precision;
+
 /* A piece of a loop: items [lo, hi) of a parallel_for. */
 typedef void (*lms_range_fn)(void *ctx, size_t lo, size_t hi);
 
@@ -219,6 +229,19 @@ typedef struct lms_host {
      * partial sums that it adds in chunk order) gets the same result with
      * any number of threads. Forward/backward only. */
     void (*parallel_for)(size_t n, size_t grain, lms_range_fn fn, void *ctx);
+    /* ABI 1.2. The run's lms_precision (the same from create to destroy).
+     * A plugin that multiplies matrices with its own kernels rounds their
+     * operands itself at BF16 (plugin_math.h: lms_bf16_round). */
+    int (*precision)(void);
+    /* ABI 1.2. A model product at the run's precision: sgemm's arguments
+     * and result; at BF16 every element of op(A) and op(B) is rounded to
+     * bfloat16 first (alpha, beta and the sum stay float32). Use it for
+     * every product of activations, weights and incoming gradients, and
+     * sgemm only for products that are not part of the model's arithmetic
+     * (e.g. a power iteration). Thread count never changes a result. */
+    void (*matmul)(int trans_a, int trans_b, int m, int n, int k, float alpha,
+                   const float *a, int lda, const float *b, int ldb,
+                   float beta, float *c, int ldc);
 } lms_host;
 
 /* Hook signatures. err/errlen: a human message ("what is wrong", the core

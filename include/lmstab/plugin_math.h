@@ -71,6 +71,35 @@ static inline float lms_u2f(uint32_t u) {
     return f;
 }
 
+/*
+ * x rounded to bfloat16 (the top 16 bits of a float), round to nearest,
+ * ties to even, returned as the float it represents: what a bf16 GEMM
+ * reads. Subnormals round like any other value (bf16 has float's exponent
+ * range), values past the largest bf16 round to +-inf, +-inf stay, and a
+ * NaN stays a (quiet) NaN of the same sign, never inf: its rounding carry
+ * is not applied.
+ */
+static inline uint32_t lms_bf16_bits(float x) {
+    uint32_t u = lms_f2u(x);
+    uint32_t nan = 0u - (uint32_t)((u & 0x7fffffffu) > 0x7f800000u);
+    uint32_t rne = u + 0x7fffu + ((u >> 16) & 1u);
+    /* a bit blend, not a branch, so loops over it vectorize */
+    return (((u | 0x00400000u) & nan) | (rne & ~nan)) >> 16;
+}
+
+static inline float lms_bf16_round(float x) {
+    return lms_u2f(lms_bf16_bits(x) << 16);
+}
+
+/* dst = lms_bf16_round(src) over rows x cols (row strides ldd, lds; dst may
+ * be src for the same strides). */
+static inline void lms_bf16_round_rows(float *dst, size_t ldd, const float *src,
+                                       size_t lds, size_t rows, size_t cols) {
+    for (size_t r = 0; r < rows; r++)
+        for (size_t c = 0; c < cols; c++)
+            dst[r * ldd + c] = lms_bf16_round(src[r * lds + c]);
+}
+
 /* c ? a : b as a bit blend (c is 0 or 1) */
 static inline float lms_fsel(int c, float a, float b) {
     uint32_t m = 0u - (uint32_t)c;

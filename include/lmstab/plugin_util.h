@@ -272,6 +272,29 @@ static inline int lms_host_threads(const lms_host *host) {
     return LMS_HOST_HAS(host, threads) ? host->threads() : 1;
 }
 
+/* host->precision() when the host has it (ABI >= 1.2), else
+ * LMS_PRECISION_FP32 (an older host computes in float32 only). */
+static inline int lms_host_precision(const lms_host *host) {
+    return LMS_HOST_HAS(host, precision) ? host->precision()
+                                         : LMS_PRECISION_FP32;
+}
+
+/* A model product at the host's precision: host->matmul when the host has
+ * it, else host->sgemm (an older host is float32 only, so that is the same
+ * arithmetic). */
+static inline void lms_host_matmul(const lms_host *host, int trans_a,
+                                   int trans_b, int m, int n, int k,
+                                   float alpha, const float *a, int lda,
+                                   const float *b, int ldb, float beta,
+                                   float *c, int ldc) {
+    if (LMS_HOST_HAS(host, matmul))
+        host->matmul(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c,
+                     ldc);
+    else
+        host->sgemm(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c,
+                    ldc);
+}
+
 /* ---- create() / destroy() ----------------------------------------------- */
 
 /*

@@ -32,6 +32,9 @@ typedef struct lms_sweep {
     int n_variants;
     char variants[LMS_SWEEP_MAX_VARIANTS][64];
     char configs[LMS_SWEEP_MAX_VARIANTS][4096]; /* resolved config paths */
+    char precisions[LMS_SWEEP_MAX_VARIANTS][8]; /* [training] precision the
+                            variant's runs get ("fp32", "bf16"), or "" for
+                            the config's own (no `precisions` key) */
     int n_lrs;           /* the grid's LRs first, then the edge bands' */
     double lrs[LMS_SWEEP_MAX_LRS];
     int n_grid;          /* how many of lrs are the grid (a sweep file) */
@@ -58,7 +61,10 @@ typedef struct lms_sweep {
 
 /* Parse SWEEP.ini: [sweep] variants, configs_dir, lr_min, lr_max, lr_ratio,
  * seeds (items or ranges: "1-8, 20"), grid_seeds, boundary_seeds, edge_points,
- * edge_ratio, edge_seeds, jobs, out; [overrides] section.key = value. */
+ * edge_ratio, edge_seeds, jobs, out, precisions; [overrides] section.key =
+ * value. With `precisions = fp32, bf16` every variant runs at each
+ * precision, as variants named <variant>_<precision> (one precision: the
+ * names stay), so that one sweep, its tables and its report compare them. */
 int lms_sweep_load(lms_sweep *s, const char *path, char *err, size_t errlen);
 
 /* Run (or resume) every run of the sweep; exe is the lmstab binary. Prints

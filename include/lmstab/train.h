@@ -24,6 +24,7 @@ typedef struct lms_train_cfg {
     long instrument_every; /* per-layer norms/stats every N steps (0 off) */
     lms_sched_kind schedule;
     lms_gemm_backend gemm;  /* [training] gemm, may be LMS_GEMM_AUTO */
+    lms_precision precision; /* [training] precision of the model's products */
     const char *train_path; /* data.train as written (NULL: default corpus) */
 } lms_train_cfg;
 
@@ -44,6 +45,12 @@ const char *lms_verdict_name(lms_verdict v);
  * it used. -1 with "file:line: [training] gemm: ..." on a bad value. */
 int lms_train_cfg_gemm(lms_config *c, lms_gemm_backend *out, char *err,
                        size_t errlen);
+
+/* [training] precision of c into *out (LMS_PRECISION_FP32 when absent);
+ * marks it used. -1 with "file:line: [training] precision: ..." on a bad
+ * value. */
+int lms_train_cfg_precision(lms_config *c, lms_precision *out, char *err,
+                            size_t errlen);
 
 /* Read and validate [training] and [data]; marks entries used. */
 int lms_train_cfg_read(lms_train_cfg *t, lms_config *c, char *err,

@@ -26,6 +26,15 @@
  * Cache: [q_raw, q_n] (N, C) with q_norm; [k_raw, k_n] with k_norm;
  * [S, Sc] with score_cap; P; [Pf] with prob_map. v and un-normed q, k are
  * read back from the forward input in backward.
+ *
+ * At the host's precision bf16 (lms_host_precision at plan) every operand
+ * of the six products is rounded to bfloat16 first (plugin_math.h), into
+ * scratch: q, k, v (after the norms), P (or Pf) for P V and dV, dY for dP
+ * and dV, and scale * dS (in place; the scores are scale * (Q K^T), so
+ * that is the incoming gradient of Q K^T) for dQ and dK. The kernels then
+ * sum exact products of bf16 values in float32, which is what a bf16 GEMM
+ * with float32 accumulation computes; softmax, the children and every
+ * gradient stay float32.
  */
 #include <math.h>
 #include <stddef.h>
@@ -55,8 +64,10 @@ typedef struct attn {
     int C, H, hd, Tc;
     size_t rows;
     int has[4];
+    int bf16; /* products on bf16-rounded operands (fixed at plan) */
     size_t c_qraw, c_qn, c_kraw, c_kn, c_sraw, c_scap, c_p, c_pf; /* cache */
     size_t s_w1, s_w2, s_dqn, s_dqraw, s_dkn, s_dkraw, s_t;       /* scratch */
+    size_t s_rq, s_rk, s_rv, s_rdy, s_rp; /* bf16: rounded operands */
 } attn;
 
 /* ---- keys, plan ---------------------------------------------------------- */
@@ -155,6 +166,14 @@ static int at_plan(void *self, const lms_model_info *model, lms_plan *plan,
         s->s_dkn = take(&top, NC);
         s->s_dkraw = take(&top, NC);
     }
+    s->bf16 = lms_host_precision(s->host) == LMS_PRECISION_BF16;
+    if (s->bf16) {
+        s->s_rq = take(&top, NC);
+        s->s_rk = take(&top, NC);
+        s->s_rv = take(&top, NC);
+        s->s_rdy = take(&top, NC);
+        s->s_rp = take(&top, NS);
+    }
     plan->scratch_floats = top;
 
     plan->out_cols = s->C;
@@ -193,6 +212,14 @@ static void scatter_add(float *dst, const float *src, size_t N, int C, int ld) {
     for (size_t r = 0; r < N; r++)
         for (int c = 0; c < C; c++)
             dst[r * ld + c] += src[r * C + c];
+}
+
+/* dst: (N, C) <- columns [0, C) of src: (N, ld) rounded to bfloat16 */
+static void gather_bf16(float *dst, const float *src, size_t N, int C, int ld) {
+#pragma omp parallel for schedule(static) if (N * (size_t)C >= PAR_MIN)
+    for (size_t r = 0; r < N; r++)
+        lms_bf16_round_rows(dst + r * C, (size_t)C, src + r * ld, (size_t)ld, 1,
+                            (size_t)C);
 }
 
 /* Run a NORM child on q or k (columns [off, off+C) of x); returns the
@@ -252,16 +279,16 @@ static void bh_qk_backward(const attn *s, const bh_view *w, float *dq,
 /* The view of (b, h) = bh over q, k, v, S: (B,H,T,Tc) and the transpose
  * buffers tb: (B*H, hd, T). */
 static bh_view view_of(const attn *s, int bh, int T, const float *q, int ldq,
-                       const float *k, int ldk, const float *v, float *S,
-                       float *tb) {
+                       const float *k, int ldk, const float *v, int ldv,
+                       float *S, float *tb) {
     const int b = bh / s->H, h = bh % s->H;
     bh_view w = {
         .q = q + (size_t)b * T * ldq + (size_t)h * s->hd,
         .k = k + (size_t)b * T * ldk + (size_t)h * s->hd,
-        .v = v ? v + (size_t)b * T * 3 * s->C + (size_t)h * s->hd : NULL,
+        .v = v ? v + (size_t)b * T * ldv + (size_t)h * s->hd : NULL,
         .ldq = ldq,
         .ldk = ldk,
-        .ldv = 3 * s->C,
+        .ldv = ldv,
         .S = S + (size_t)bh * T * s->Tc,
         .t = tb + (size_t)bh * s->hd * T,
     };
@@ -273,16 +300,69 @@ static size_t bh_off(const attn *s, int bh, int T, int ld) {
     return (size_t)(bh / s->H) * T * ld + (size_t)(bh % s->H) * s->hd;
 }
 
-/* Where a pass reads q, k, v (q, k normed by children when present) and
- * the per-(b, h) transpose buffers. */
+/* Where a pass reads q, k, v (q, k normed by children when present; all
+ * three rounded at bf16) and the per-(b, h) transpose buffers. */
 typedef struct qkv_src {
     const float *q, *k, *v;
-    int ldq, ldk;
+    int ldq, ldk, ldv;
     float *tb;
 } qkv_src;
 
 static bh_view head(const attn *s, const qkv_src *x, int bh, int T, float *S) {
-    return view_of(s, bh, T, x->q, x->ldq, x->k, x->ldk, x->v, S, x->tb);
+    return view_of(s, bh, T, x->q, x->ldq, x->k, x->ldk, x->v, x->ldv, S,
+                   x->tb);
+}
+
+/* At bf16: q, k, v of x replaced by rounded copies in scratch. */
+static void round_qkv(const attn *s, qkv_src *x, float *scratch, size_t N) {
+    if (!s->bf16)
+        return;
+    float *rq = scratch + s->s_rq, *rk = scratch + s->s_rk;
+    float *rv = scratch + s->s_rv;
+    gather_bf16(rq, x->q, N, s->C, x->ldq);
+    gather_bf16(rk, x->k, N, s->C, x->ldk);
+    gather_bf16(rv, x->v, N, s->C, x->ldv);
+    *x = (qkv_src){rq, rk, rv, s->C, s->C, s->C, x->tb};
+}
+
+/* The probabilities P V and dV read: P itself, or at bf16 rows [r0, r1)
+ * of it rounded into rp (the same rows of the (., Tc) layout). */
+static const float *probs_for_product(const attn *s, const float *P, float *rp,
+                                      size_t r0, size_t r1) {
+    if (!s->bf16)
+        return P;
+    lms_bf16_round_rows(rp + r0 * s->Tc, (size_t)s->Tc, P + r0 * s->Tc,
+                        (size_t)s->Tc, r1 - r0, (size_t)s->Tc);
+    return rp;
+}
+
+/* n rows of a (., Tc) tensor rounded into dst (may be src), on the threads */
+static void round_all(const attn *s, float *dst, const float *src, size_t n) {
+    const size_t chunk = 256;
+#pragma omp parallel for schedule(static) if (n * (size_t)s->Tc >= PAR_MIN)
+    for (size_t r = 0; r < n; r += chunk)
+        lms_bf16_round_rows(dst + r * s->Tc, (size_t)s->Tc, src + r * s->Tc,
+                            (size_t)s->Tc, n - r < chunk ? n - r : chunk,
+                            (size_t)s->Tc);
+}
+
+/* At bf16, the incoming gradient of Q K^T is scale * dS (the scores are
+ * scale * (Q K^T)): rows [r0, r1) of dS become bf16(scale * dS) in place
+ * (only dQ and dK read them), and those products then take alpha 1. */
+static void scale_round_ds(const attn *s, float *dS, size_t r0, size_t r1,
+                           float scale) {
+    for (size_t r = r0; r < r1; r++)
+        for (int j = 0; j < s->Tc; j++)
+            dS[r * s->Tc + j] = lms_bf16_round(scale * dS[r * s->Tc + j]);
+}
+
+/* the same over all n rows, on the threads */
+static void scale_round_ds_all(const attn *s, float *dS, size_t n,
+                               float scale) {
+    const size_t chunk = 256;
+#pragma omp parallel for schedule(static) if (n * (size_t)s->Tc >= PAR_MIN)
+    for (size_t r = 0; r < n; r += chunk)
+        scale_round_ds(s, dS, r, r + chunk < n ? r + chunk : n, scale);
 }
 
 /* ---- forward ------------------------------------------------------------ */
@@ -315,9 +395,10 @@ static void forward_fused(const attn *s, const lms_fwd *a, const qkv_src *x,
         bh_view w = head(s, x, bh, T, P);
         if (!a->stats)
             bh_scores(s, &w, T, scale);
-        att_softmax_rows(P, (size_t)bh * T, (size_t)(bh + 1) * T, T, Tc,
-                         ATT_FILL);
-        bh_pv(s, &w, w.S, a->y + bh_off(s, bh, T, s->C), T);
+        const size_t r0 = (size_t)bh * T, r1 = r0 + T;
+        att_softmax_rows(P, r0, r1, T, Tc, ATT_FILL);
+        const float *Pp = probs_for_product(s, P, a->scratch + s->s_rp, r0, r1);
+        bh_pv(s, &w, Pp + r0 * Tc, a->y + bh_off(s, bh, T, s->C), T);
     }
 }
 
@@ -353,6 +434,10 @@ static void forward_staged(const attn *s, const lms_fwd *a, const qkv_src *x,
         att_mask_rows(Pm, nbh, T, Tc);
         Pf = Pm;
     }
+    if (s->bf16) {
+        round_all(s, a->scratch + s->s_rp, Pf, NS);
+        Pf = a->scratch + s->s_rp;
+    }
 #pragma omp parallel for schedule(static)
     for (int bh = 0; bh < nbh; bh++) {
         bh_view w = head(s, x, bh, T, P);
@@ -366,7 +451,7 @@ static void at_forward(void *self, const lms_fwd *a) {
     const int C = s->C;
     const lms_child *ch = a->children;
     float *cache = a->cache;
-    qkv_src x = {a->x, a->x + C, a->x + 2 * C, 3 * C, 3 * C,
+    qkv_src x = {a->x, a->x + C, a->x + 2 * C, 3 * C, 3 * C, 3 * C,
                  a->scratch + s->s_t};
     if (s->has[SLOT_QN]) {
         x.q = norm_forward(s, &ch[SLOT_QN], cache + s->c_qraw, cache + s->c_qn,
@@ -378,6 +463,7 @@ static void at_forward(void *self, const lms_fwd *a) {
                            a, C);
         x.ldk = C;
     }
+    round_qkv(s, &x, a->scratch, a->rows);
     const float scale = 1.0f / sqrtf((float)s->hd);
     float st[3] = {0, 0, 0};
     if (s->has[SLOT_CAP] || s->has[SLOT_PMAP])
@@ -408,12 +494,12 @@ typedef struct qk_grad {
     int lddq, lddk;
 } qk_grad;
 
-/* dV, and dP into w->S, of one (b, h) */
+/* dV, and dP into w->S, of one (b, h); dy: (N, C), a->dy or rounded */
 static void head_pv_backward(const attn *s, const lms_bwd *a, const bh_view *w,
-                             const float *Pf, int bh) {
+                             const float *Pf, const float *dy, int bh) {
     const int T = a->T;
     bh_pv_backward(s, w, Pf + (size_t)bh * T * s->Tc,
-                   a->dy + bh_off(s, bh, T, s->C),
+                   dy + bh_off(s, bh, T, s->C),
                    a->dx + 2 * s->C + bh_off(s, bh, T, 3 * s->C), T);
 }
 
@@ -426,33 +512,42 @@ static void head_qk_backward(const attn *s, const bh_view *w, const qk_grad *g,
 
 /* per (b, h): dP, dV, softmax backward, dQ, dK while dP is in cache */
 static void backward_fused(const attn *s, const lms_bwd *a, const qkv_src *x,
-                           const qk_grad *g, float scale) {
+                           const float *dy, const qk_grad *g, float scale) {
     const int T = a->T, nbh = a->B * s->H;
     const float *P = a->cache + s->c_p;
     float *dP = a->scratch + s->s_w1;
 #pragma omp parallel for schedule(static)
     for (int bh = 0; bh < nbh; bh++) {
+        const size_t r0 = (size_t)bh * T, r1 = r0 + T;
         bh_view w = head(s, x, bh, T, dP);
-        head_pv_backward(s, a, &w, P, bh);
-        att_softmax_rows_backward(dP, P, (size_t)bh * T, (size_t)(bh + 1) * T,
-                                  T, s->Tc, ATT_FILL);
-        head_qk_backward(s, &w, g, bh, T, scale);
+        head_pv_backward(s, a, &w,
+                         probs_for_product(s, P, a->scratch + s->s_rp, r0, r1),
+                         dy, bh);
+        att_softmax_rows_backward(dP, P, r0, r1, T, s->Tc, ATT_FILL);
+        if (s->bf16)
+            scale_round_ds(s, dP, r0, r1, scale);
+        head_qk_backward(s, &w, g, bh, T, s->bf16 ? 1.0f : scale);
     }
 }
 
 /* each stage over the whole tensor, through the children's backward */
 static void backward_staged(const attn *s, const lms_bwd *a, const qkv_src *x,
-                            const qk_grad *g, float scale) {
+                            const float *dy, const qk_grad *g, float scale) {
     const int Tc = s->Tc, B = a->B, T = a->T, nbh = B * s->H;
     const size_t NS = a->rows * (size_t)s->H;
     const lms_child *ch = a->children;
     const float *P = a->cache + s->c_p;
     const float *Pf = s->has[SLOT_PMAP] ? a->cache + s->c_pf : P;
     float *w1 = a->scratch + s->s_w1, *w2 = a->scratch + s->s_w2;
+    const float *Pp = Pf;
+    if (s->bf16) {
+        round_all(s, a->scratch + s->s_rp, Pf, NS);
+        Pp = a->scratch + s->s_rp;
+    }
 #pragma omp parallel for schedule(static)
     for (int bh = 0; bh < nbh; bh++) {
         bh_view w = head(s, x, bh, T, w1);
-        head_pv_backward(s, a, &w, Pf, bh);
+        head_pv_backward(s, a, &w, Pp, dy, bh);
     }
     float *dP = w1;
     if (s->has[SLOT_PMAP]) {
@@ -470,10 +565,12 @@ static void backward_staged(const attn *s, const lms_bwd *a, const qkv_src *x,
                            a->cache + s->c_scap, NS, B, T);
         att_mask_rows(dS, nbh, T, Tc);
     }
+    if (s->bf16)
+        scale_round_ds_all(s, dS, NS, scale);
 #pragma omp parallel for schedule(static)
     for (int bh = 0; bh < nbh; bh++) {
         bh_view w = head(s, x, bh, T, dS);
-        head_qk_backward(s, &w, g, bh, T, scale);
+        head_qk_backward(s, &w, g, bh, T, s->bf16 ? 1.0f : scale);
     }
 }
 
@@ -484,7 +581,8 @@ static void at_backward(void *self, const lms_bwd *a) {
     const lms_child *ch = a->children;
     float *cache = a->cache, *scr = a->scratch;
     /* q, k as the scores saw them; dq, dk where their gradients go */
-    qkv_src x = {a->x, a->x + C, a->x + 2 * C, 3 * C, 3 * C, scr + s->s_t};
+    qkv_src x = {a->x, a->x + C, a->x + 2 * C, 3 * C, 3 * C, 3 * C,
+                 scr + s->s_t};
     qk_grad g = {a->dx, a->dx + C, 3 * C, 3 * C};
     if (s->has[SLOT_QN]) {
         x.q = cache + s->c_qn;
@@ -498,11 +596,17 @@ static void at_backward(void *self, const lms_bwd *a) {
         x.ldk = g.lddk = C;
         zero(g.dk, NC);
     }
+    round_qkv(s, &x, scr, a->rows);
+    const float *dy = a->dy;
+    if (s->bf16) {
+        gather_bf16(scr + s->s_rdy, a->dy, a->rows, C, C);
+        dy = scr + s->s_rdy;
+    }
     const float scale = 1.0f / sqrtf((float)s->hd);
     if (s->has[SLOT_CAP] || s->has[SLOT_PMAP])
-        backward_staged(s, a, &x, &g, scale);
+        backward_staged(s, a, &x, dy, &g, scale);
     else
-        backward_fused(s, a, &x, &g, scale);
+        backward_fused(s, a, &x, dy, &g, scale);
     if (s->has[SLOT_QN])
         norm_backward(s, &ch[SLOT_QN], g.dq, scr + s->s_dqraw,
                       cache + s->c_qraw, cache + s->c_qn, a, 0);
@@ -527,7 +631,7 @@ static const lms_descriptor at_desc = {
     .size = sizeof(lms_descriptor),
     .name = "causal_attention",
     .kind = LMS_KIND_ATTENTION,
-    .version = "1.0.0",
+    .version = "1.1.0",
     .summary = "multi-head causal self-attention on fused q|k|v (GPT-2) "
                "with optional q/k norms, score cap and probability map",
     .keys = at_keys,

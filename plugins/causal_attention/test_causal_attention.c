@@ -298,7 +298,7 @@ START_TEST(test_descriptor) {
     const lms_key keys[] = {{"n_head", LMS_VALUE_INT, "0", NULL},
                             {NULL, 0, NULL, NULL}};
     const lms_descriptor *d =
-        lms_tks_check_descriptor(LMS_KIND_ATTENTION, "1.0.0", keys);
+        lms_tks_check_descriptor(LMS_KIND_ATTENTION, "1.1.0", keys);
     const char *slots[] = {"q_norm", "k_norm", "score_cap", "prob_map"};
     const int kinds[] = {LMS_KIND_NORM, LMS_KIND_NORM, LMS_KIND_SCORE_MAP,
                          LMS_KIND_PROB_MAP};

@@ -44,7 +44,7 @@ START_TEST(test_descriptor) {
         {"groups", LMS_VALUE_STRING, "1", NULL}, /* an int or heads */
         {NULL, 0, NULL, NULL}};
     const lms_descriptor *d =
-        lms_tks_check_descriptor(LMS_KIND_NORM, "1.0.0", keys);
+        lms_tks_check_descriptor(LMS_KIND_NORM, "1.1.0", keys);
     ck_assert(d->slots == NULL);
 }
 END_TEST

@@ -1,6 +1,8 @@
 /*
- * linear: y = x W^T + b (PyTorch nn.Linear; W is (out, in)), one sgemm over
- * all rows through the host table.
+ * linear: y = x W^T + b (PyTorch nn.Linear; W is (out, in)), one product
+ * over all rows through the host table's matmul, so at [training]
+ * precision = bf16 x, W (forward) and dy, W, x (backward) are rounded to
+ * bfloat16 and summed in float32; the bias stays float32.
  *
  * Shapes: x: (rows, in); y: (rows, out); weight: (out, in); bias: (out).
  * out = `out` when set, else out_mult * d_model.
@@ -85,16 +87,18 @@ static void lin_forward(void *self, const lms_fwd *a) {
         for (int r = 0; r < N; r++)
             memcpy(a->y + (size_t)r * O, b, (size_t)O * sizeof *b);
     }
-    s->host->sgemm(0, 1, N, O, I, 1.0f, a->x, I, a->w[0], I, b ? 1.0f : 0.0f,
-                   a->y, O);
+    lms_host_matmul(s->host, 0, 1, N, O, I, 1.0f, a->x, I, a->w[0], I,
+                    b ? 1.0f : 0.0f, a->y, O);
 }
 
 /* dx += dy W; dW += dy^T x; db += column sums of dy */
 static void lin_backward(void *self, const lms_bwd *a) {
     const linear *s = self;
     int N = (int)a->rows, I = s->in_f, O = s->out_f;
-    s->host->sgemm(0, 0, N, I, O, 1.0f, a->dy, O, a->w[0], I, 1.0f, a->dx, I);
-    s->host->sgemm(1, 0, O, I, N, 1.0f, a->dy, O, a->x, I, 1.0f, a->dw[0], I);
+    lms_host_matmul(s->host, 0, 0, N, I, O, 1.0f, a->dy, O, a->w[0], I, 1.0f,
+                    a->dx, I);
+    lms_host_matmul(s->host, 1, 0, O, I, N, 1.0f, a->dy, O, a->x, I, 1.0f,
+                    a->dw[0], I);
     if (s->cfg.bias)
         bias_grad(a->dw[1], a->dy, N, O);
 }
@@ -105,7 +109,7 @@ static const lms_descriptor lin_desc = {
     .size = sizeof(lms_descriptor),
     .name = "linear",
     .kind = LMS_KIND_LINEAR,
-    .version = "1.0.0",
+    .version = "1.1.0",
     .summary = "fully connected layer y = x W^T + b (PyTorch layout)",
     .keys = lin_keys,
     .slots = NULL,

@@ -24,7 +24,13 @@
  *
  * With u fixed (evaluation) this is the exact gradient of the evaluation
  * forward, which is what the gradient check verifies. W_hat is never
- * formed: the sgemm calls take alpha = g / sigma.
+ * formed: the products take alpha = g / sigma.
+ *
+ * At [training] precision = bf16 the model's products (y, dx, dW_hat) go
+ * through the host's matmul: x, W and dy are rounded to bfloat16, the sums
+ * are float32 and alpha scales them in float32 (W, not W_hat, is rounded,
+ * as in a scaled bf16 GEMM). The power iteration estimates sigma in
+ * float32: it is a statistic of W, not a product of the model.
  *
  * Shapes: x: (rows, in); y: (rows, out); weight: (out, in); bias, u: (out);
  * gain: (1). Cache: v (in), u used (out), sigma, g/sigma.
@@ -153,8 +159,8 @@ static void sr_forward(void *self, const lms_fwd *a) {
     if (b)
         for (int r = 0; r < N; r++)
             memcpy(a->y + (size_t)r * O, b, (size_t)O * sizeof *b);
-    s->host->sgemm(0, 1, N, O, I, alpha, a->x, I, W, I, b ? 1.0f : 0.0f, a->y,
-                   O);
+    lms_host_matmul(s->host, 0, 1, N, O, I, alpha, a->x, I, W, I,
+                    b ? 1.0f : 0.0f, a->y, O);
     if (a->stats)
         a->stats[0] = (float)sigma;
 }
@@ -180,9 +186,11 @@ static void sr_backward(void *self, const lms_bwd *a) {
     const float alpha = a->cache[I + O + 1];
     float *dWh = a->scratch;
     /* dx += alpha dy W */
-    s->host->sgemm(0, 0, N, I, O, alpha, a->dy, O, W, I, 1.0f, a->dx, I);
+    lms_host_matmul(s->host, 0, 0, N, I, O, alpha, a->dy, O, W, I, 1.0f, a->dx,
+                    I);
     /* dW_hat = dy^T x */
-    s->host->sgemm(1, 0, O, I, N, 1.0f, a->dy, O, a->x, I, 0.0f, dWh, I);
+    lms_host_matmul(s->host, 1, 0, O, I, N, 1.0f, a->dy, O, a->x, I, 0.0f, dWh,
+                    I);
     double sdot = dot_d(dWh, W, (size_t)O * I);
     float c = (float)((double)alpha * sdot / sigma);
     float *dW = a->dw[s->iw];
@@ -210,7 +218,7 @@ static const lms_descriptor sr_desc = {
     .size = sizeof(lms_descriptor),
     .name = "sigma_reparam",
     .kind = LMS_KIND_LINEAR,
-    .version = "1.0.0",
+    .version = "1.1.0",
     .summary = "linear layer with W_hat = g / sigma(W) * W, sigma by power "
                "iteration (Zhai et al. 2023)",
     .keys = sr_keys,

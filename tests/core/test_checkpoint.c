@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "lmstab/checkpoint.h"
+#include "lmstab/host.h"
 #include "lmstab/model.h"
 
 static const char *CFG =
@@ -55,6 +56,9 @@ static void setup(void) {
     st.nrecent = 37; /* one loss per step */
     st.train_seconds = 1.25;
     st.wall_seconds = 2.5e-300;
+    st.gemm = -1;
+    st.precision = LMS_PRECISION_BF16;
+    st.bf16_kernel = LMS_BF16_EMULATED;
 }
 
 static void teardown(void) {
@@ -87,6 +91,8 @@ START_TEST(round_trip_is_exact) {
     ck_assert(got.init_loss == st.init_loss && got.init_train_loss == st.init_train_loss);
     ck_assert(got.wall_seconds == st.wall_seconds && got.nrecent == 37);
     ck_assert(memcmp(got.recent, st.recent, sizeof st.recent) == 0);
+    ck_assert_int_eq(got.precision, LMS_PRECISION_BF16);
+    ck_assert_int_eq(got.bf16_kernel, LMS_BF16_EMULATED);
     float *keep = malloc(m.n_params * sizeof *keep);
     memcpy(keep, m.params, m.n_params * sizeof *keep);
     lms_model_init(&m, 8);
@@ -230,6 +236,10 @@ START_TEST(metadata_errors) {
     expect_meta_error("init_loss", "x", "metadata 'init_loss': must be a number (got 'x')");
     expect_meta_error("recent_losses", "1 2 3", "metadata 'recent_losses': "
                       "must be 20 numbers (got '1 2 3')");
+    expect_meta_error("precision", "fp16", "metadata 'precision': must be "
+                      "fp32 or bf16 (got 'fp16')");
+    expect_meta_error("bf16_kernel", "amx", "metadata 'bf16_kernel': must be "
+                      "emulated or avx512_bf16 (got 'amx')");
 }
 END_TEST
 

@@ -5,6 +5,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "lmstab/host.h"
+#include "lmstab/layer.h"
 #include "lmstab/loader.h"
 
 static char err[2048];
@@ -76,6 +78,35 @@ START_TEST(broken_plugins) {
 }
 END_TEST
 
+/* A linear plugin of ABI 1.1 (no host->matmul) loads and runs at fp32 and
+ * is refused at bf16, where it would multiply in float32. */
+START_TEST(old_linear_refused_at_bf16) {
+    lms_loader *ld = lms_loader_new(getenv("LMS_BAD_PLUGIN_DIR"));
+    lms_layer *L = NULL;
+    ck_assert_msg(lms_layer_create(&L, ld, "bad_old_linear", err,
+                                   sizeof err) == 0, "%s", err);
+    lms_layer_free(L);
+    lms_set_precision(LMS_PRECISION_BF16);
+    int rc = lms_layer_create(&L, ld, "bad_old_linear", err, sizeof err);
+    lms_set_precision(LMS_PRECISION_FP32);
+    ck_assert_int_eq(rc, -1);
+    ck_assert_msg(strstr(err, "plugin 'bad_old_linear' (") &&
+                      strstr(err, "was built for ABI 1.1, before [training] "
+                                  "precision: at bf16 it would multiply in "
+                                  "fp32; rebuild it"),
+                  "%s", err);
+    lms_loader_free(ld);
+    /* the shipped linear is current: created at bf16 */
+    ld = lms_loader_new(getenv("LMS_TEST_PLUGIN_DIR"));
+    lms_set_precision(LMS_PRECISION_BF16);
+    rc = lms_layer_create(&L, ld, "linear", err, sizeof err);
+    lms_set_precision(LMS_PRECISION_FP32);
+    ck_assert_msg(rc == 0, "%s", err);
+    lms_layer_free(L);
+    lms_loader_free(ld);
+}
+END_TEST
+
 START_TEST(not_a_shared_object) {
     char dir[] = "/tmp/lmsloaderXXXXXX";
     ck_assert_ptr_nonnull(mkdtemp(dir));
@@ -142,6 +173,7 @@ int main(void) {
     tcase_add_test(tc, missing_plugin);
     tcase_add_test(tc, broken_plugins);
     tcase_add_test(tc, not_a_shared_object);
+    tcase_add_test(tc, old_linear_refused_at_bf16);
     tcase_add_test(tc, loads_real_plugin_and_caches);
     tcase_add_test(tc, env_path_absolute_only);
     tcase_add_test(tc, scan_lists_builtin_plugins);

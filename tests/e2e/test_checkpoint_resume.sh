@@ -106,4 +106,35 @@ if sh "$SRC/tests/tools/coretypes.sh" | grep -qx SkylakeX; then
         || fail "the resumed gemm=auto run switched backend"
     same_run "$TMP/auto" "$TMP/auto_ref"
 fi
+
+# 8. [training] precision = bf16: a stopped bf16 run resumes bit for bit on
+#    the bf16 kernel it started with, recorded in its checkpoint (here the
+#    native one where the CPU has it, started with LMSTAB_BF16_KERNEL=native
+#    and resumed without it, where the default is the emulation); a resume
+#    at another precision is refused, whatever the overrides say.
+BF16="--set training.precision=bf16"
+# shellcheck disable=SC2086
+LMSTAB_BF16_KERNEL=native train --out "$TMP/bf16_ref" $BF16 || fail "bf16 run failed"
+kernel=$(sed -n 's/.*"bf16_kernel":[[:space:]]*"\([a-z0-9_]*\)".*/\1/p' "$TMP/bf16_ref/summary.json")
+[ -n "$kernel" ] || fail "summary.json has no bf16_kernel"
+# shellcheck disable=SC2086
+LMSTAB_BF16_KERNEL=native train --out "$TMP/bf16" $BF16 --stop-after 47 2>/dev/null
+# shellcheck disable=SC2086
+train --resume "$TMP/bf16" $BF16 || fail "resume of the bf16 run failed"
+same_run "$TMP/bf16" "$TMP/bf16_ref"
+grep -q "\"bf16_kernel\":[[:space:]]*\"$kernel\"" "$TMP/bf16/summary.json" \
+    || fail "the resumed bf16 run switched kernel from $kernel"
+# shellcheck disable=SC2086
+train --out "$TMP/bf16b" $BF16 --stop-after 47 2>/dev/null
+for setting in "" "--set training.precision=fp32"; do
+    # shellcheck disable=SC2086
+    train --resume "$TMP/bf16b" $setting 2>"$TMP/prec.err" && fail "a bf16 checkpoint resumed at fp32"
+    grep -q "bf16b/checkpoint.safetensors: was trained at precision bf16, this run is at fp32 (\[training\] precision): a run resumes only at its own precision" "$TMP/prec.err" \
+        || { cat "$TMP/prec.err"; fail "no precision message"; }
+done
+# shellcheck disable=SC2086
+train --out "$TMP/fp32b" --stop-after 47 2>/dev/null
+# shellcheck disable=SC2086
+train --resume "$TMP/fp32b" $BF16 2>"$TMP/prec.err" && fail "an fp32 checkpoint resumed at bf16"
+grep -q "was trained at precision fp32, this run is at bf16" "$TMP/prec.err" || { cat "$TMP/prec.err"; fail "no precision message"; }
 echo "ok"

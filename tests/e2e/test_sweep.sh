@@ -100,4 +100,26 @@ fi
 # A bad sweep file gives a located error.
 printf '[sweep]\nvariants = nope\nseeds = 1\n' > "$TMP/bad.ini"
 expect_error "[sweep] variants: no config for 'nope'" "$LMSTAB" sweep "$TMP/bad.ini"
+
+# [sweep] precisions: each variant at fp32 and at bf16, as the variants
+# baseline_fp32 and baseline_bf16 of one sweep, table and report; the
+# reference may be given by its plain name (its first precision).
+sed -e "s|^out = .*|out = $TMP/outp|" -e "s|^variants = .*|variants = baseline\\nprecisions = fp32, bf16|" \
+    -e "s|^reference = .*|reference = baseline|" -e "s|^lr_max = .*|lr_max = 0.01|" \
+    -e "s|^seeds = .*|seeds = 1|" -e "s|^boundary_seeds = .*|boundary_seeds = 1|" "$TMP/s.ini" > "$TMP/sp.ini"
+"$LMSTAB" sweep "$TMP/sp.ini" --plugin-dir "$PLUGINS" --data "$TMP/corpus.txt" > "$TMP/tablep" 2> "$TMP/logp" \
+    || { cat "$TMP/logp"; fail "precisions sweep failed"; }
+for p in fp32 bf16; do
+    grep -q "\"precision\":[[:space:]]*\"$p\"" "$TMP/outp/baseline_$p/lr_0.01/seed_1/summary.json" \
+        || fail "baseline_$p did not train at $p"
+    grep -q "^baseline_$p,0.01,1,.*,$p\$" "$TMP/outp/results.csv" || fail "results.csv: no $p row"
+done
+grep -q '| variant | max stable LR (own rule) | vs baseline_fp32 |' "$TMP/tablep" || fail "precisions: no table against baseline_fp32"
+"$LMSTAB" report "$TMP/outp" > /dev/null 2>&1 || fail "report of the precisions sweep failed"
+grep -q 'matrix products.*: `baseline_fp32` fp32, `baseline_bf16` bf16 (' "$TMP/outp/report.md" \
+    || fail "the report does not say each variant's precision"
+printf '[sweep]\nvariants = baseline\nconfigs_dir = %s/configs\nseeds = 1\nprecisions = bf16, fp16\n' "$SRC" > "$TMP/bad.ini"
+expect_error "[sweep] precisions: must be fp32, bf16 or both, comma-separated (got 'bf16, fp16')" "$LMSTAB" sweep "$TMP/bad.ini"
+printf '[sweep]\nvariants = baseline\nconfigs_dir = %s/configs\nseeds = 1\nprecisions = bf16\n[overrides]\ntraining.precision = fp32\n' "$SRC" > "$TMP/bad.ini"
+expect_error "[sweep] precisions: the precision is set twice" "$LMSTAB" sweep "$TMP/bad.ini"
 echo ok

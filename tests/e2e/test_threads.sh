@@ -5,7 +5,8 @@
 # every attention kernel (LMSTAB_ATT_KERNEL) and under every OpenBLAS kernel
 # set the CPU runs (OPENBLAS_CORETYPE): on AVX2 kernels, a product split at
 # thread-dependent bounds used to change the sums. baseline runs attention's
-# fused per-head path, qk_norm_cap its staged path with children.
+# fused per-head path, qk_norm_cap its staged path with children. The same
+# at [training] precision = bf16 on each of its paths (at the end).
 . "$(dirname "$0")/lib.sh"
 make_corpus "$TMP/corpus.txt"
 MID="--set model.d_model=128 --set model.n_layer=2 --set model.n_head=4 --set model.context=64 --set training.batch_size=8"
@@ -53,6 +54,11 @@ if [ "${LMS_TEST_SANITIZED:-0}" = 1 ]; then
         done
         same "$cfg.ragged" 3
     done
+    for t in 1 3; do
+        # shellcheck disable=SC2086
+        run bf16.ragged qk_norm_cap $t $RAGGED --set training.precision=bf16
+    done
+    same bf16.ragged 3
     echo "ok (sanitized subset)"
     exit 0
 fi
@@ -116,4 +122,32 @@ unset LMSTAB_GEMM_KERNEL
     --out "$TMP/gemm.summary" --quiet || fail "training.gemm=lmstab run failed"
 grep -q '"gemm":[[:space:]]*"lmstab"' "$TMP/gemm.summary/summary.json" \
     || fail "summary.json does not record training.gemm=lmstab"
+
+# [training] precision = bf16 (every product on bf16 operands) on each of
+# its paths: the native AVX512_BF16 kernel (the emulation where the CPU has
+# none), the emulation on OpenBLAS's slabs and on lmstab's sgemm; the fused
+# and the staged attention path; ragged shapes; 1/2/3 threads
+for path in native emulated emulated.lmstab; do
+    k=${path%%.*}; g=openblas; [ "$path" = emulated.lmstab ] && g=lmstab
+    export LMSTAB_BF16_KERNEL=$k
+    for cfg in baseline qk_norm_cap; do
+        for t in 1 2 3; do
+            # shellcheck disable=SC2086
+            run "bf16.$path.$cfg" $cfg $t $RAGGED --set training.precision=bf16 \
+                --set training.gemm=$g
+        done
+        same "bf16.$path.$cfg" 2 3
+    done
+done
+unset LMSTAB_BF16_KERNEL
+# (the precision is applied: bf16 ends elsewhere than fp32)
+cmp -s "$TMP/bf16.emulated.baseline.1.bin" "$TMP/baseline.ragged.1.bin" \
+    && fail "training.precision=bf16 trained to the fp32 parameters"
+# ... and the run says which precision and bf16 kernel it trained with
+LMSTAB_BF16_KERNEL=emulated "$LMSTAB" train "$SRC/configs/baseline.ini" $RAGGED \
+    --set training.max_steps=2 --set training.precision=bf16 --plugin-dir "$PLUGINS" \
+    --data "$TMP/corpus.txt" --out "$TMP/bf16.summary" --quiet || fail "bf16 run failed"
+grep -q '"precision":[[:space:]]*"bf16"' "$TMP/bf16.summary/summary.json" &&
+    grep -q '"bf16_kernel":[[:space:]]*"emulated"' "$TMP/bf16.summary/summary.json" \
+    || fail "summary.json does not record precision bf16 on the emulated kernel"
 echo "ok"
