@@ -144,6 +144,7 @@ static int save_checkpoint(job *j, char *err, size_t errlen) {
     lms_data_id id = {j->data_path, j->data.n_tokens,
                       lms_tokens_hash(j->data.tokens, j->data.n_tokens)};
     j->st.checkpoint_every = j->ckpt_every;
+    j->st.resume_overrides = j->resume_sets;
     return lms_ckpt_save(j->ckpt_path, &j->m, j->mstate, j->vstate, &j->st,
                          &j->cfg, &id, err, errlen);
 }
@@ -292,6 +293,7 @@ int lms_train_run(const lms_train_opts *o, lms_train_result *r, char *err,
     lms_model_free(&j.m);
     lms_loader_free(j.ld);
     lms_config_free(&j.cfg);
+    free(j.resume_sets);
     lms_runlock_release(j.lock_fd); /* last: every file is written */
     return rc;
 }

@@ -40,8 +40,14 @@ typedef struct job {
     int *inst_max;
     size_t n_inst;
     int lock_fd; /* the run directory's lock (rank 0 with --out), or -1 */
+    char *resume_sets; /* --set given on resumes: a JSON array of {"step",
+                          "set"} (train_resume.c), or NULL */
 } job;
 
+/* A resumed run's config: the checkpoint's text and overrides, CONFIG (if
+ * given) checked against them, and the --set a resume may add
+ * (train_resume.c). Sets j->ckpt_path. */
+int lms_job_resume_config(job *j, char *err, size_t errlen);
 /* Config, plugins, model, data and buffers; nothing is written. */
 int lms_job_setup(job *j, char *err, size_t errlen);
 /* Seeded init, then --init-from or --resume. */

@@ -35,12 +35,23 @@ static int out_dir_free(const lms_train_opts *o, char *err, size_t errlen);
 
 int lms_job_setup(job *j, char *err, size_t errlen) {
     const lms_train_opts *o = j->o;
-    if (out_dir_free(o, err, errlen) != 0 ||
-        lms_config_load(&j->cfg, o->config_path, err, errlen) != 0)
+    const lms_dist *d = lms_dist_world();
+    j->rank = d->rank;
+    j->nranks = d->size;
+    j->root = d->rank == 0;
+    if (out_dir_free(o, err, errlen) != 0)
         return -1;
-    for (int i = 0; i < o->nsets; i++)
-        if (lms_config_override(&j->cfg, o->sets[i], err, errlen) != 0)
+    if (o->resume) { /* locked first: a run still going there may rewrite it */
+        if (lms_job_lock(j, err, errlen) != 0 ||
+            lms_job_resume_config(j, err, errlen) != 0)
             return -1;
+    } else {
+        if (lms_config_load(&j->cfg, o->config_path, err, errlen) != 0)
+            return -1;
+        for (int i = 0; i < o->nsets; i++)
+            if (lms_config_override(&j->cfg, o->sets[i], err, errlen) != 0)
+                return -1;
+    }
     if (lms_train_cfg_read(&j->tc, &j->cfg, err, errlen) != 0 ||
         lms_verdict_cfg_read(&j->vc, &j->cfg, err, errlen) != 0)
         return -1;
@@ -49,10 +60,6 @@ int lms_job_setup(job *j, char *err, size_t errlen) {
         snprintf(err, errlen, "out of memory");
         return -1;
     }
-    const lms_dist *d = lms_dist_world();
-    j->rank = d->rank;
-    j->nranks = d->size;
-    j->root = d->rank == 0;
     if (j->tc.batch_size % d->size != 0) {
         lms_cfg_entry *e = lms_config_find(&j->cfg, "training", "batch_size");
         char msg[160];

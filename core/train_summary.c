@@ -22,11 +22,15 @@ static int write_summary(job *j, const lms_train_result *r, char *err,
         return 0;
     cJSON *o = cJSON_CreateObject(), *ov = cJSON_CreateArray();
     char cfg_shown[4096];
-    lms_output_path(j->o->config_path, cfg_shown, sizeof cfg_shown);
+    lms_output_path(j->cfg.path, cfg_shown, sizeof cfg_shown);
     cJSON_AddStringToObject(o, "config", cfg_shown);
     for (size_t i = 0; i < j->cfg.noverrides; i++)
         cJSON_AddItemToArray(ov, cJSON_CreateString(j->cfg.overrides[i]));
     cJSON_AddItemToObject(o, "overrides", ov);
+    /* which of them came with a resume, and from which step they hold */
+    cJSON *rs = j->resume_sets ? cJSON_Parse(j->resume_sets) : NULL;
+    cJSON_AddItemToObject(o, "resume_overrides",
+                          rs ? rs : cJSON_CreateArray());
     char shown[4096], sha[65] = "";
     unsigned long long bytes = 0;
     lms_output_path(j->data_path, shown, sizeof shown);

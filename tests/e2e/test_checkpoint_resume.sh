@@ -73,7 +73,7 @@ train --resume "$TMP/ref" || fail "resume of a finished run failed"
 same_run "$TMP/ref"
 
 # 5. Resume refuses another config, other --set, other data.
-expect_error "was written with --set" train --resume "$TMP/ref" --set training.lr=0.01
+expect_error "--set training.lr=0.01: training.lr changes the training" train --resume "$TMP/ref" --set training.lr=0.01
 head -c 100000 "$TMP/corpus.txt" > "$TMP/other.txt"
 expect_error "was trained on other data" "$LMSTAB" train "$CFG" $TINY --set training.max_steps=$STEPS \
     --plugin-dir "$PLUGINS" --data "$TMP/other.txt" --resume "$TMP/ref" --quiet
