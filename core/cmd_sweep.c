@@ -90,8 +90,14 @@ int lms_cmd_sweep(int argc, char **argv) {
         s.jobs = (int)jobs;
     if (c.plugin_dir)
         snprintf(s.plugin_dir, sizeof s.plugin_dir, "%s", c.plugin_dir);
-    for (int i = 0; i < c.nsets && s.n_sets < LMS_SWEEP_MAX_SETS; i++)
+    for (int i = 0; i < c.nsets && s.n_sets < LMS_SWEEP_MAX_SETS; i++) {
+        s.set_line[s.n_sets] = 0;
         snprintf(s.sets[s.n_sets++], sizeof s.sets[0], "%s", c.sets[i]);
+    }
+    if (lms_sweep_check(&s, err, sizeof err) != 0) {
+        fprintf(stderr, "lmstab: error: %s\n", err);
+        return 1;
+    }
     char exe[4096];
     ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
     if (n <= 0) {

@@ -51,6 +51,10 @@ typedef struct lms_sweep {
     int jobs;            /* parallel runs */
     int n_sets;
     char sets[LMS_SWEEP_MAX_SETS][512]; /* "section.key=value" for every run */
+    int set_line[LMS_SWEEP_MAX_SETS]; /* its line in the sweep file's
+                                         [overrides]; 0: --set */
+    long max_steps[LMS_SWEEP_MAX_VARIANTS]; /* each variant's training.max_steps
+                                         (lms_sweep_check) */
     char reference[64];  /* variant the table's LR ratios are relative to */
     char plugin_dir[4096];
     char data_path[4096];
@@ -60,6 +64,12 @@ typedef struct lms_sweep {
  * seeds (items or ranges: "1-8, 20"), grid_seeds, boundary_seeds, edge_points,
  * edge_ratio, edge_seeds, jobs, out; [overrides] section.key = value. */
 int lms_sweep_load(lms_sweep *s, const char *path, char *err, size_t errlen);
+
+/* Check every variant's config with the overrides as its runs will get
+ * them (model built with the plugins, every key known), before any run
+ * starts; fills s->max_steps. -1 and the first error, at the sweep file's
+ * line for an [overrides] entry, naming the variant. */
+int lms_sweep_check(lms_sweep *s, char *err, size_t errlen);
 
 /* Run (or resume) every run of the sweep; exe is the lmstab binary. Prints
  * progress to stderr. Returns 0 when all runs finished, 128 + the signal

@@ -28,6 +28,9 @@ expect_error "/nonexistent/file.txt" "$LMSTAB" train "$CFG" --plugin-dir "$PLUGI
 # misspelled sections and keys name the closest valid one
 expect_error "--set: [trainig]: unknown section; did you mean [training]?" run "$CFG" --set trainig.lr=0.01
 expect_error "[training] lrr: unknown key (did you mean 'lr'?); accepted: lr," run "$CFG" --set training.lrr=0.01
+expect_error "[block.ln1] epz: unknown key for plugin 'layernorm' (did you mean 'eps'?); accepted: eps" run "$CFG" --set block.ln1.epz=1e-5
+expect_error "[block.attn] q_nrom: unknown key for plugin 'causal_attention' (did you mean 'q_norm'?); accepted: n_head; slots: q_norm, k_norm" \
+    run "$CFG" --set block.attn.q_nrom=layernorm
 # a misspelled plugin names the closest installed one and lists them all
 sed 's/plugin = gelu/plugin = gleu/' "$CFG" > "$TMP/gleu.ini"
 expect_error "unknown plugin 'gleu'" run "$TMP/gleu.ini"

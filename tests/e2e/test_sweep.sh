@@ -100,4 +100,17 @@ fi
 # A bad sweep file gives a located error.
 printf '[sweep]\nvariants = nope\nseeds = 1\n' > "$TMP/bad.ini"
 expect_error "[sweep] variants: no config for 'nope'" "$LMSTAB" sweep "$TMP/bad.ini"
+# A typo in [overrides] (or a --set) fails the sweep before its first run,
+# at its line, with the strict parser's suggestion.
+sed -e "s|^out = .*|out = $TMP/typo|" -e 's|^training.max_steps = 12|trainig.max_steps = 12|' "$TMP/s.ini" > "$TMP/typo.ini"
+line=$(grep -n '^trainig.max_steps' "$TMP/typo.ini" | cut -d: -f1)
+expect_error "typo.ini:$line: [trainig]: unknown section (not used by the model, training or data); did you mean [training]? (variant baseline, checked before the first run)" \
+    "$LMSTAB" sweep "$TMP/typo.ini" --plugin-dir "$PLUGINS" --data "$TMP/corpus.txt"
+sed -i 's|^trainig.max_steps = 12|training.max_stepz = 12|' "$TMP/typo.ini"
+expect_error "typo.ini:$line: [training] max_stepz: unknown key (did you mean 'max_steps'?)" \
+    "$LMSTAB" sweep "$TMP/typo.ini" --plugin-dir "$PLUGINS" --data "$TMP/corpus.txt"
+sed -i 's|^training.max_stepz = 12|training.max_steps = 12|' "$TMP/typo.ini"
+expect_error "--set block.ln1.epz: [block.ln1] epz: unknown key for plugin 'layernorm' (did you mean 'eps'?)" \
+    "$LMSTAB" sweep "$TMP/typo.ini" --plugin-dir "$PLUGINS" --data "$TMP/corpus.txt" --set block.ln1.epz=1e-5
+[ ! -e "$TMP/typo" ] || fail "a sweep with a typo started runs"
 echo ok
