@@ -8,7 +8,7 @@
 #include "core_keys.h"
 
 static const lms_core_key core_keys[] = {
-    {"model", "vocab_size", "int", "256", "vocabulary size: 256 for bytes, 50257 for GPT-2 token `.bin` files; 2 to 2^20", 0},
+    {"model", "vocab_size", "int or auto", "256", "vocabulary size: 256 for bytes, 50257 for GPT-2 token `.bin` files; 2 to 2^20. `auto`: the data's, 256 for a text file and the header's vocabulary for a token file (50257 for llm.c's version 1), not its largest id + 1, so that the shape is the tokenizer's; summary.json records the number", 0},
     {"model", "context", "int", "128", "maximum sequence length T (learned position embeddings); 1 to 65536", 0},
     {"model", "d_model", "int", "128", "residual stream width; a multiple of n_head; 1 to 65536", 0},
     {"model", "n_layer", "int", "4", "number of blocks; 1 to 1024", 0},

@@ -9,6 +9,7 @@
 
 #include "lmstab/sweep.h"
 #include "train_job.h"
+#include "vocab.h"
 
 /* Variant v's config with the overrides; 0, or -1 with a message. */
 static int check_variant(lms_sweep *s, int v, lms_loader *ld, char *err,
@@ -24,8 +25,14 @@ static int check_variant(lms_sweep *s, int v, lms_loader *ld, char *err,
                  ? lms_config_override_at(&c, s->sets[i], s->path,
                                           s->set_line[i], err, errlen)
                  : lms_config_override(&c, s->sets[i], err, errlen);
+    char data[4096];
     if (rc == 0)
         rc = lms_train_cfg_read(&tc, &c, err, errlen);
+    if (rc == 0)
+        rc = lms_data_resolve(s->data_path[0] ? s->data_path : NULL,
+                              tc.train_path, data, sizeof data, err, errlen);
+    if (rc == 0)
+        rc = lms_vocab_from_data(&c, data, err, errlen);
     if (rc == 0)
         rc = lms_verdict_cfg_read(&vc, &c, err, errlen);
     /* batch 1: the check needs the plans, not the activations */

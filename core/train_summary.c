@@ -44,6 +44,7 @@ static int write_summary(job *j, const lms_train_result *r, char *err,
     cJSON_AddNumberToObject(o, "lr", j->tc.lr);
     cJSON_AddNumberToObject(o, "seed", (double)j->tc.seed);
     cJSON_AddNumberToObject(o, "n_params", (double)j->m.n_params);
+    cJSON_AddNumberToObject(o, "vocab_size", j->m.mi.vocab); /* auto: resolved */
     cJSON_AddStringToObject(o, "gemm", lms_gemm_backend_name(
                                            (lms_gemm_backend)j->st.gemm));
     cJSON_AddStringToObject(o, "gemm_setting",
