@@ -16,6 +16,8 @@ static void usage(FILE *f) {
             "                    [--init-from FILE.safetensors]\n"
             "       lmstab train --resume DIR [--set S.K=V]... [--data FILE]\n"
             "                    [--plugin-dir DIR] [--quiet] [--checkpoint-every N]\n"
+            "Both also take [--json FILE|-] [--progress-every N]\n"
+            "[--progress-seconds S].\n"
             "\n"
             "Trains the model described by CONFIG (an INI file). With --out, writes\n"
             "DIR/metrics.csv (one row per logged step), DIR/weights.safetensors and\n"
@@ -35,6 +37,12 @@ static void usage(FILE *f) {
             "  (which replaces it) or --resume DIR; the root of a sweep, always.\n"
             "--init-from FILE initialises the parameters from a safetensors file with\n"
             "  the model's tensor names (docs/reliability.md), e.g. from PyTorch.\n"
+            "Progress on stderr: a start banner, then in a terminal a live line\n"
+            "  (with the last validation loss); elsewhere a plain line every\n"
+            "  --progress-every N steps (default a tenth of the run) or\n"
+            "  --progress-seconds S (default 60), and one per evaluation.\n"
+            "  --quiet: none. --json FILE (- for stdout): one JSON object per line,\n"
+            "  events start, eval, step, end (docs/cli.md).\n"
             "SIGINT/SIGTERM: the current step finishes, a checkpoint is written (with\n"
             "  --out), the command that continues the run is printed, and the run\n"
             "  stops without summary.json.\n"
@@ -93,6 +101,20 @@ static int value_opt(lms_train_opts *o, int argc, char **argv, int *i,
     else if (!strcmp(a, "--checkpoint-every")) {
         if (parse_count(a, v, &o->checkpoint_every))
             return -1;
+    } else if (!strcmp(a, "--progress-every")) {
+        if (parse_count(a, v, &o->progress_every))
+            return -1;
+    } else if (!strcmp(a, "--progress-seconds")) {
+        char *end;
+        o->progress_seconds = strtod(v, &end);
+        if (!*v || *end || !(o->progress_seconds > 0) ||
+            o->progress_seconds > 1e9) {
+            fprintf(stderr, "lmstab train: --progress-seconds needs a number "
+                    "of seconds > 0 (got '%s')\n", v);
+            return -1;
+        }
+    } else if (!strcmp(a, "--json")) {
+        o->json_path = v;
     } else if (!strcmp(a, "--stop-after")) { /* testing aid, see --help */
         if (parse_count(a, v, &o->stop_after))
             return -1;

@@ -121,8 +121,7 @@ int lms_job_finish(job *j, lms_train_result *r, double t_start, char *err,
     r->verdict = r->verdicts[j->vc.own];
     r->wall_seconds = lms_job_now() - t_start;
     if (j->o->progress && j->root) {
-        if (isatty(2))
-            fputc('\n', stderr);
+        lms_progress_break(j);
         if (r->diverged)
             fprintf(stderr, "diverged: %s\n", r->diverged_reason);
         else if (r->verdict != LMS_CONVERGED)
