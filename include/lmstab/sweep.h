@@ -49,6 +49,8 @@ typedef struct lms_sweep {
     int grid_seeds;      /* seeds run on every grid LR (>= 1) */
     int boundary_seeds;  /* seeds run at the boundary LRs (>= 1) */
     int jobs;            /* parallel runs */
+    double progress_seconds; /* a line per run in progress every this many
+                                seconds (0: 60) */
     int n_sets;
     char sets[LMS_SWEEP_MAX_SETS][512]; /* "section.key=value" for every run */
     int set_line[LMS_SWEEP_MAX_SETS]; /* its line in the sweep file's
