@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "duration.h"
 #include "lmstab/sweep.h"
 #include "sweep_internal.h"
 
@@ -47,17 +48,6 @@ int lms_sweep_remaining(const lms_sweep *s, int *at_least, char *err,
     return n;
 }
 
-/* Seconds as "42s", "3m07s" or "2h05m". */
-static void fmt_time(char *out, size_t n, double s) {
-    long t = s > 0 && s < 1e9 ? (long)(s + 0.5) : 0;
-    if (t < 60)
-        snprintf(out, n, "%lds", t);
-    else if (t < 3600)
-        snprintf(out, n, "%ldm%02lds", t / 60, t % 60);
-    else
-        snprintf(out, n, "%ldh%02ldm", t / 3600, t % 3600 / 60);
-}
-
 void lms_sweep_progress_begin(const lms_sweep *s, lms_sweep_progress *pg,
                               int quiet) {
     memset(pg, 0, sizeof pg[0]);
@@ -89,8 +79,8 @@ void lms_sweep_report_done(const lms_sweep *s, lms_sweep_progress *pg,
     const double elapsed = lms_sweep_now() - pg->t0;
     snprintf(total, sizeof total, "%s%d", at_least ? "at least " : "",
              pg->done + (left > 0 ? left : 0));
-    fmt_time(el, sizeof el, elapsed);
-    fmt_time(eta, sizeof eta, left > 0 ? elapsed / pg->done * left : 0);
+    lms_fmt_duration(el, sizeof el, elapsed);
+    lms_fmt_duration(eta, sizeof eta, left > 0 ? elapsed / pg->done * left : 0);
     fprintf(stderr, "[%d/%s] %-12s lr %-9.4g seed %-3ld %-9s val %.4f  (%.0f "
             "s)  elapsed %s, ETA %s%s\n", pg->done, total, s->variants[p->v],
             s->lrs[p->k], s->seeds[p->s], rs.verdict, rs.final_val_loss, secs,
@@ -147,7 +137,7 @@ void lms_sweep_progress_tick(const lms_sweep *s, lms_sweep_progress *pg,
                      max, 100.0 * (double)(step + 1) / (double)max);
         else if (step >= 0)
             snprintf(steps, sizeof steps, "step %ld", step + 1);
-        fmt_time(t, sizeof t, now - t0[i]);
+        lms_fmt_duration(t, sizeof t, now - t0[i]);
         fprintf(stderr, "  running %-12s lr %-9.4g seed %-3ld %s, %s\n",
                 s->variants[p->v], s->lrs[p->k], s->seeds[p->s], steps, t);
     }

@@ -18,19 +18,9 @@
 #include <unistd.h>
 
 #include "gemm.h"
+#include "duration.h"
 #include "outpath.h"
 #include "train_job.h"
-
-/* Seconds as "42s", "3m07s" or "2h05m". */
-static void fmt_time(char *out, size_t n, double s) {
-    long t = s > 0 && s < 1e9 ? (long)(s + 0.5) : 0;
-    if (t < 60)
-        snprintf(out, n, "%lds", t);
-    else if (t < 3600)
-        snprintf(out, n, "%ldm%02lds", t / 60, t % 60);
-    else
-        snprintf(out, n, "%ldh%02ldm", t / 3600, t % 3600 / 60);
-}
 
 /* One JSON object as one line, flushed (a tool reads it as it comes). */
 static void emit(job *j, cJSON *o) {
@@ -143,7 +133,7 @@ static void line(const job *j, char *out, size_t n, long step, double loss,
     char val[32] = "", t[32];
     if (j->pg.has_val)
         snprintf(val, sizeof val, "  val %.4f", j->pg.val);
-    fmt_time(t, sizeof t, eta);
+    lms_fmt_duration(t, sizeof t, eta);
     snprintf(out, n, "step %6ld/%ld  loss %.4f%s  lr %.3e  %8.0f tok/s  ETA "
              "%s", step, j->tc.max_steps, loss, val, lr, tps, t);
 }
