@@ -19,6 +19,7 @@
 #include "peak.h"
 #include "lmstab/bench.h"
 #include "lmstab/data.h"
+#include "vocab.h"
 #include "lmstab/fsutil.h"
 #include "lmstab/metrics.h"
 #include "lmstab/train.h"
@@ -57,7 +58,11 @@ static int setup(bjob *j, const lms_bench_opts *o, char *err, size_t errlen) {
     for (int i = 0; i < o->nsets; i++)
         if (lms_config_override(&j->cfg, o->sets[i], err, errlen) != 0)
             return -1;
-    if (lms_train_cfg_read(&j->tc, &j->cfg, err, errlen) != 0)
+    char path[4096];
+    if (lms_train_cfg_read(&j->tc, &j->cfg, err, errlen) != 0 ||
+        lms_data_resolve(o->data_path, j->tc.train_path, path, sizeof path,
+                         err, errlen) != 0 ||
+        lms_vocab_from_data(&j->cfg, path, err, errlen) != 0)
         return -1;
     lms_set_precision(j->tc.precision); /* the step is timed at it */
     if (!(j->ld = lms_loader_new(o->plugin_dir))) {
@@ -69,14 +74,8 @@ static int setup(bjob *j, const lms_bench_opts *o, char *err, size_t errlen) {
         lms_config_check_unused(&j->cfg, lms_train_accepted_keys, NULL, err,
                                 errlen) != 0)
         return -1;
-    char path[4096];
-    const char *p = o->data_path ? o->data_path : j->tc.train_path;
-    if (p && strcmp(p, "tinyshakespeare.txt") != 0)
-        snprintf(path, sizeof path, "%s", p);
-    else if (lms_data_find_corpus(NULL, LMS_SOURCE_DIR, path, sizeof path, err,
-                                  errlen) != 0)
-        return -1;
-    if (lms_data_load(&j->data, path, j->m.mi.context, err, errlen) != 0)
+    if (lms_data_load(&j->data, path, j->m.mi.context, err, errlen) != 0 ||
+        lms_vocab_check(&j->cfg, &j->data, j->m.mi.vocab, err, errlen) != 0)
         return -1;
     j->B = (int)j->tc.batch_size;
     j->T = j->m.mi.context;

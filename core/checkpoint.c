@@ -85,6 +85,8 @@ static void add_state(lms_st_writer *w, const lms_train_state *st) {
         lms_st_writer_meta(
             w, "bf16_kernel",
             lms_bf16_kernel_name((lms_bf16_kernel)st->bf16_kernel));
+    if (st->resume_overrides)
+        lms_st_writer_meta(w, "resume_overrides", st->resume_overrides);
 }
 
 static void add_tensors(lms_st_writer *w, const lms_model *m,
@@ -376,6 +378,18 @@ int lms_ckpt_read_state(const lms_st_file *f, lms_train_state *st,
     return 0;
 }
 
+/* 1 when cfg's overrides begin with those of the JSON array ov. */
+static int overrides_begin(const lms_config *cfg, const char *ov) {
+    cJSON *a = cJSON_Parse(ov);
+    size_t i = 0;
+    int same = cJSON_IsArray(a);
+    for (cJSON *e = same ? a->child : NULL; e && same; e = e->next, i++)
+        same = cJSON_IsString(e) && i < cfg->noverrides &&
+               !strcmp(e->valuestring, cfg->overrides[i]);
+    cJSON_Delete(a);
+    return same;
+}
+
 int lms_ckpt_check_run(const lms_st_file *f, const lms_config *cfg,
                        const lms_data_id *data, const char *path, char *err,
                        size_t errlen) {
@@ -390,15 +404,14 @@ int lms_ckpt_check_run(const lms_st_file *f, const lms_config *cfg,
                                                : "?");
         return -1;
     }
-    char *mine = overrides_json(cfg);
-    int same = mine && strcmp(mine, ov) == 0;
-    if (!same)
+    if (!overrides_begin(cfg, ov)) {
+        char *mine = overrides_json(cfg);
         snprintf(err, errlen, "%s: was written with --set %s, this run has "
-                 "%s: resume with the same options", path, ov,
-                 mine ? mine : "?");
-    free(mine);
-    if (!same)
+                 "%s: resume with the run's own (leave out CONFIG and --set)",
+                 path, ov, mine ? mine : "?");
+        free(mine);
         return -1;
+    }
     if (!data)
         return 0;
     uint64_t n, h;
@@ -407,7 +420,8 @@ int lms_ckpt_check_run(const lms_st_file *f, const lms_config *cfg,
         return -1;
     if (n != data->n_tokens || h != data->hash) {
         snprintf(err, errlen, "%s: was trained on other data (%s, %" PRIu64
-                 " tokens) than %s (%zu tokens)", path,
+                 " tokens) than %s (%zu tokens): give its data with --data "
+                 "FILE", path,
                  lms_st_meta(f, "data") ? lms_st_meta(f, "data") : "?", n,
                  data->path, data->n_tokens);
         return -1;

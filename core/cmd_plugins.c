@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "core_keys.h"
 #include "lmstab/config.h"
 #include "lmstab/loader.h"
 #include "lmstab/train.h"
@@ -69,57 +70,6 @@ static void show(void *user, const lms_plugin *p, const char *path,
 
 /* ---- --markdown: the core sections ---------------------------------------- */
 
-/* Keys of the fixed sections. Names must equal lms_train_accepted_keys and
- * the [training]/[verdict] defaults what lms_train_cfg_read uses (both
- * checked by core_table_check); [model] defaults are those of core/model.c. */
-typedef struct core_key {
-    const char *section, *key, *type, *def, *help;
-} core_key;
-
-static const core_key core_keys[] = {
-    {"model", "vocab_size", "int", "256", "vocabulary size: 256 for bytes, 50257 for GPT-2 token `.bin` files; 2 to 2^20"},
-    {"model", "context", "int", "128", "maximum sequence length T (learned position embeddings); 1 to 65536"},
-    {"model", "d_model", "int", "128", "residual stream width; a multiple of n_head; 1 to 65536"},
-    {"model", "n_layer", "int", "4", "number of blocks; 1 to 1024"},
-    {"model", "n_head", "int", "4", "attention heads (head_dim = d_model / n_head); 1 to 1024"},
-    {"model", "tie_embeddings", "bool", "true", "the output head is the token embedding `wte` (GPT-2); false: a separate `lm_head.weight`"},
-    {"model", "init_std", "float", "0.02", "std of the N(0, std) init of the embeddings and the output head; 0 to 10"},
-    {"model", "final_norm", "plugin", "layernorm", "norm plugin before the output head (`ln_f`), or `none`; its keys in `[model.final_norm]`"},
-    {"model", "logit_cap", "plugin", "none", "score_map plugin on the output logits (e.g. `tanh_cap`, Gemma 2 uses cap 30); keys in `[model.logit_cap]`"},
-    {"model", "aux_loss", "plugin", "none", "aux_loss plugin adding a term to the loss from the logits (e.g. `z_loss`); keys in `[model.aux_loss]`"},
-    {"block", "attn", "op list", "(none)", "ops of the attention branch, `x = x + ops(x)`, e.g. `ln1, qkv, attn, proj`; each op `<op>` has a section `[block.<op>]`"},
-    {"block", "mlp", "op list", "(none)", "ops of the MLP branch, e.g. `ln2, fc1, act, fc2`; at least one of attn and mlp is needed"},
-    {"training", "lr", "float", "3e-3", "peak learning rate (after warmup); 0 to 1000"},
-    {"training", "max_steps", "int", "1000", "optimizer steps; 1 to 1e8"},
-    {"training", "batch_size", "int", "16", "sequences per step (B); 1 to 65536"},
-    {"training", "warmup_steps", "int", "100", "linear warmup: lr * (step + 1) / warmup_steps; 0 disables"},
-    {"training", "schedule", "string", "cosine", "after warmup: `cosine` or `linear` down to min_lr_ratio * lr at max_steps, or `constant`"},
-    {"training", "gemm", "string", "openblas", "matmul backend: `openblas` (cblas_sgemm on fixed slabs), `lmstab` (own AVX-512/AVX2/portable kernels, all threads), or `auto` (`lmstab` when its kernels are AVX-512 and OpenBLAS's are narrower, e.g. under OPENBLAS_CORETYPE=Haswell; decided by that rule, never by timing; recorded in summary.json and checkpoints). Numbers differ between backends, never with the thread count"},
-    {"training", "precision", "string", "fp32", "arithmetic of every matrix product (linear layers, attention scores and P V, the tied head, and in backward each product with the incoming gradient): `fp32`, or `bf16` (both operands rounded to bfloat16, round to nearest even; float32 sum and result). Master weights, gradients, AdamW, norms, softmax, activations and the loss stay float32. bf16 runs an emulation (operands rounded, then the fp32 sgemm of `gemm`) or, with LMSTAB_BF16_KERNEL=native on a CPU with AVX512_BF16, a vdpbf16ps kernel; both recorded in summary.json and checkpoints, and a checkpoint resumes only at its own precision"},
-    {"training", "min_lr_ratio", "float", "0.1", "final learning rate / peak for cosine and linear; 0 to 1"},
-    {"training", "weight_decay", "float", "0.1", "AdamW decoupled decay `p -= lr * wd * p`, on parameters with ndim >= 2 only; 0 to 10"},
-    {"training", "beta1", "float", "0.9", "AdamW first-moment decay; 0 to 0.999999"},
-    {"training", "beta2", "float", "0.95", "AdamW second-moment decay; 0 to 0.999999"},
-    {"training", "eps", "float", "1e-8", "AdamW epsilon; 1e-30 to 1"},
-    {"training", "grad_clip", "float", "1.0", "clip the global gradient norm to this; 0 disables"},
-    {"training", "eval_every", "int", "100", "validation loss (fixed windows) every N steps, from step 0; 0 disables"},
-    {"training", "eval_batches", "int", "20", "batches per validation; 1 to 100000"},
-    {"training", "seed", "int", "1337", "seed of the init and the batch sampler (same seed, one thread: same run bit for bit)"},
-    {"training", "log_every", "int", "10", "a metrics.csv row and a progress line every N steps (and at the last step)"},
-    {"training", "instrument_every", "int", "10", "per-layer output norms and attention statistics on logged steps that are multiples of N; 0 disables"},
-    {"data", "train", "path", "(default corpus)", "a text file read as bytes, or an llm.c token file (`.bin`, GPT-2 tokens), relative to the working directory; first 90% train, last 10% validation. Absent or `tinyshakespeare.txt`: data/tinyshakespeare.txt of the source tree, then ../shared/data/. `--data FILE` overrides it"},
-    {"verdict", "rule", "name", "default", "the rule (strict, default or lenient) that gives summary.json's `verdict`; all three are reported"},
-    {"verdict", "smoothing", "float", "0.5", "EMA factor of the train loss over metrics.csv rows, for the spike test (0: the raw loss); 0 to 0.999"},
-    {"verdict", "spike_after", "int", "10", "rises at logged steps >= N count as spikes (warmup included)"},
-    {"verdict", "strict_margin", "float", "0.5", "strict: `collapsed` when the final validation loss >= unigram entropy - this; -10 to 100"},
-    {"verdict", "strict_spike", "float", "0.5", "strict: `spiked` when the smoothed train loss rose this many nats above its running minimum (0: never); 0 to 100"},
-    {"verdict", "default_margin", "float", "0.1", "default rule: collapse margin, as strict_margin"},
-    {"verdict", "default_spike", "float", "1.0", "default rule: spike threshold, as strict_spike"},
-    {"verdict", "lenient_margin", "float", "0.0", "lenient: collapse margin, as strict_margin"},
-    {"verdict", "lenient_spike", "float", "0.0", "lenient: spike threshold, as strict_spike (0: spikes never fail a run)"},
-};
-#define N_CORE_KEYS (sizeof core_keys / sizeof core_keys[0])
-
 static const struct {
     const char *name, *intro;
 } core_sections[] = {
@@ -167,6 +117,8 @@ static int read_train_cfg(const char *text, lms_train_cfg *t, char *err,
  * same defaults as lms_train_cfg_read (setting a key to its documented
  * default must change nothing). Non-zero + message when stale. */
 static int core_table_check(char *err, size_t errlen) {
+    size_t N_CORE_KEYS;
+    const lms_core_key *core_keys = lms_core_keys(&N_CORE_KEYS);
     for (size_t s = 0; s < N_CORE_SECTIONS; s++) {
         const char *sec = core_sections[s].name;
         const char *acc = lms_train_accepted_keys(NULL, sec);
@@ -179,14 +131,14 @@ static int core_table_check(char *err, size_t errlen) {
             ndoc++;
             if (!acc || !in_list(acc, core_keys[i].key)) {
                 snprintf(err, errlen, "[%s] %s is documented in "
-                         "core/cmd_plugins.c but not accepted by the parser",
+                         "core/core_keys.c but not accepted by the parser",
                          sec, core_keys[i].key);
                 return -1;
             }
         }
         if (ndoc != nacc) {
             snprintf(err, errlen, "[%s] accepts %zu keys (%s) but "
-                     "core/cmd_plugins.c documents %zu: add the new ones",
+                     "core/core_keys.c documents %zu: add the new ones",
                      sec, nacc, acc ? acc : "", ndoc);
             return -1;
         }
@@ -195,7 +147,7 @@ static int core_table_check(char *err, size_t errlen) {
     if (read_train_cfg("", &def, err, errlen) != 0)
         return -1;
     for (size_t i = 0; i < N_CORE_KEYS; i++) {
-        const core_key *k = &core_keys[i];
+        const lms_core_key *k = &core_keys[i];
         if (strcmp(k->section, "training") && strcmp(k->section, "verdict"))
             continue;
         char text[256];
@@ -205,7 +157,7 @@ static int core_table_check(char *err, size_t errlen) {
             return -1;
         if (memcmp(&t, &def, sizeof t) != 0) {
             snprintf(err, errlen, "[%s] %s: the default documented in "
-                     "core/cmd_plugins.c (%s) is not the parser's", k->section,
+                     "core/core_keys.c (%s) is not the parser's", k->section,
                      k->key, k->def);
             return -1;
         }
@@ -224,6 +176,8 @@ static void md_cell(const char *s) {
 }
 
 static void md_core(void) {
+    size_t N_CORE_KEYS;
+    const lms_core_key *core_keys = lms_core_keys(&N_CORE_KEYS);
     printf("## Core sections\n\n"
            "Every key can be overridden on the command line with "
            "`--set SECTION.KEY=VALUE` (KEY is the part after the last dot). "
@@ -234,12 +188,13 @@ static void md_core(void) {
                "|---|---|---|---|\n",
                core_sections[s].name, core_sections[s].intro);
         for (size_t i = 0; i < N_CORE_KEYS; i++) {
-            const core_key *k = &core_keys[i];
+            const lms_core_key *k = &core_keys[i];
             if (strcmp(k->section, core_sections[s].name) != 0)
                 continue;
             printf("| `%s` | %s | `%s` | ", k->key, k->type, k->def);
             md_cell(k->help);
-            printf(" |\n");
+            printf("%s |\n", k->resume ? "; may be changed with `--set` on "
+                                         "`--resume`" : "");
         }
     }
 }

@@ -12,6 +12,7 @@ static void usage(FILE *f) {
     fprintf(f,
             "usage: lmstab sweep SWEEP.ini [--out DIR] [--jobs N] [--data FILE]\n"
             "                    [--plugin-dir DIR] [--set S.K=V]... [--quiet]\n"
+            "                    [--progress-seconds S]\n"
             "       lmstab sweep --aggregate DIR\n"
             "\n"
             "Runs variants x learning rates x seeds (one `lmstab train` process\n"
@@ -19,6 +20,11 @@ static void usage(FILE *f) {
             "finished in DIR, adding seeds at each variant's boundary LRs, then\n"
             "writes DIR/results.csv, cells.csv, variants.csv, table.md and prints\n"
             "the table. --set adds overrides to every run.\n"
+            "Progress on stderr: the runs to do, then \"[k/N]\" with the elapsed\n"
+            "time and an ETA as each run ends (\"at least\" while edge bands or\n"
+            "boundaries are not known yet), and every --progress-seconds S\n"
+            "(default 60) a line per run in progress with its step. Each run's\n"
+            "own progress is in its train.log.\n"
             "--aggregate DIR only rebuilds the tables from the runs in DIR.\n"
             "\n"
             "SWEEP.ini has a [sweep] section (variants, configs_dir, lr_min,\n"
@@ -32,6 +38,7 @@ int lms_cmd_sweep(int argc, char **argv) {
     const char *file = NULL, *out = NULL, *agg = NULL, *data = NULL;
     long jobs = 0;
     int quiet = 0;
+    double progress = 0;
     lms_cli_common c = {0};
     for (int i = 1; i < argc; i++) {
         int n = lms_cli_common_opt(&c, argc, argv, i);
@@ -58,6 +65,14 @@ int lms_cmd_sweep(int argc, char **argv) {
             }
         } else if (!strcmp(argv[i], "--quiet")) {
             quiet = 1;
+        } else if (!strcmp(argv[i], "--progress-seconds") && i + 1 < argc) {
+            char *end;
+            progress = strtod(argv[++i], &end);
+            if (!*argv[i] || *end || !(progress > 0) || progress > 1e9) {
+                fprintf(stderr, "lmstab sweep: --progress-seconds needs a "
+                        "number of seconds > 0 (got '%s')\n", argv[i]);
+                return 2;
+            }
         } else if (argv[i][0] != '-' && !file) {
             file = argv[i];
         } else {
@@ -88,10 +103,17 @@ int lms_cmd_sweep(int argc, char **argv) {
         snprintf(s.data_path, sizeof s.data_path, "%s", data);
     if (jobs > 0)
         s.jobs = (int)jobs;
+    s.progress_seconds = progress;
     if (c.plugin_dir)
         snprintf(s.plugin_dir, sizeof s.plugin_dir, "%s", c.plugin_dir);
-    for (int i = 0; i < c.nsets && s.n_sets < LMS_SWEEP_MAX_SETS; i++)
+    for (int i = 0; i < c.nsets && s.n_sets < LMS_SWEEP_MAX_SETS; i++) {
+        s.set_line[s.n_sets] = 0;
         snprintf(s.sets[s.n_sets++], sizeof s.sets[0], "%s", c.sets[i]);
+    }
+    if (lms_sweep_check(&s, err, sizeof err) != 0) {
+        fprintf(stderr, "lmstab: error: %s\n", err);
+        return 1;
+    }
     char exe[4096];
     ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
     if (n <= 0) {

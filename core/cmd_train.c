@@ -12,25 +12,40 @@ static void usage(FILE *f) {
     fprintf(f,
             "usage: lmstab train CONFIG [--set SECTION.KEY=VALUE]... [--out DIR]\n"
             "                    [--data FILE] [--plugin-dir DIR] [--quiet]\n"
-            "                    [--checkpoint-every N] [--resume DIR] [--overwrite]\n"
+            "                    [--checkpoint-every N] [--overwrite]\n"
             "                    [--init-from FILE.safetensors]\n"
+            "       lmstab train --resume DIR [--set S.K=V]... [--data FILE]\n"
+            "                    [--plugin-dir DIR] [--quiet] [--checkpoint-every N]\n"
+            "Both also take [--json FILE|-] [--progress-every N]\n"
+            "[--progress-seconds S].\n"
             "\n"
             "Trains the model described by CONFIG (an INI file). With --out, writes\n"
-            "DIR/metrics.csv (one row per logged step) and DIR/summary.json (written\n"
-            "last and atomically: its presence marks a finished run).\n"
+            "DIR/metrics.csv (one row per logged step), DIR/weights.safetensors and\n"
+            "DIR/summary.json (written last and atomically: its presence marks a\n"
+            "finished run).\n"
             "--set overrides any key, e.g. --set training.lr=0.01\n"
             "--data uses FILE instead of data.train.\n"
             "--checkpoint-every N writes DIR/checkpoint.safetensors (parameters, AdamW\n"
             "  moments, data-sampler state, config) every N steps and at the end.\n"
-            "--resume DIR continues the run in DIR from its checkpoint, bit-exactly\n"
-            "  (same CONFIG, --set and data); metrics.csv is truncated to the\n"
+            "--resume DIR continues the run in DIR from its checkpoint, bit-exactly,\n"
+            "  with the config and overrides stored there (CONFIG, if given, must be\n"
+            "  the same). --set may change only training.max_steps, eval_every,\n"
+            "  eval_batches, log_every and instrument_every; it is recorded. Give\n"
+            "  --data again if the run had it. metrics.csv is truncated to the\n"
             "  checkpoint's step and appended to. Implies --out DIR.\n"
             "--out into a directory that holds a run is refused unless --overwrite\n"
             "  (which replaces it) or --resume DIR; the root of a sweep, always.\n"
             "--init-from FILE initialises the parameters from a safetensors file with\n"
             "  the model's tensor names (docs/reliability.md), e.g. from PyTorch.\n"
+            "Progress on stderr: a start banner, then in a terminal a live line\n"
+            "  (with the last validation loss); elsewhere a plain line every\n"
+            "  --progress-every N steps (default a tenth of the run) or\n"
+            "  --progress-seconds S (default 60), and one per evaluation.\n"
+            "  --quiet: none. --json FILE (- for stdout): one JSON object per line,\n"
+            "  events start, eval, step, end (docs/cli.md).\n"
             "SIGINT/SIGTERM: the current step finishes, a checkpoint is written (with\n"
-            "  --out) and the run stops without summary.json.\n"
+            "  --out), the command that continues the run is printed, and the run\n"
+            "  stops without summary.json.\n"
             "Exit status: 0 trained (a diverged run is a result: see summary.json),\n"
             "1 on an error (bad config, plugin, data or checkpoint), 2 on bad usage,\n"
             "130/143 when stopped by SIGINT/SIGTERM (the run is not finished;\n"
@@ -86,6 +101,20 @@ static int value_opt(lms_train_opts *o, int argc, char **argv, int *i,
     else if (!strcmp(a, "--checkpoint-every")) {
         if (parse_count(a, v, &o->checkpoint_every))
             return -1;
+    } else if (!strcmp(a, "--progress-every")) {
+        if (parse_count(a, v, &o->progress_every))
+            return -1;
+    } else if (!strcmp(a, "--progress-seconds")) {
+        char *end;
+        o->progress_seconds = strtod(v, &end);
+        if (!*v || *end || !(o->progress_seconds > 0) ||
+            o->progress_seconds > 1e9) {
+            fprintf(stderr, "lmstab train: --progress-seconds needs a number "
+                    "of seconds > 0 (got '%s')\n", v);
+            return -1;
+        }
+    } else if (!strcmp(a, "--json")) {
+        o->json_path = v;
     } else if (!strcmp(a, "--stop-after")) { /* testing aid, see --help */
         if (parse_count(a, v, &o->stop_after))
             return -1;
@@ -95,6 +124,48 @@ static int value_opt(lms_train_opts *o, int argc, char **argv, int *i,
     return 1;
 }
 
+/* s as one shell word: as it is when it needs no quoting, else in single
+ * quotes. */
+static void put_word(FILE *f, const char *s) {
+    if (*s && strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                        "0123456789_./:=@%+,-") == strlen(s)) {
+        fprintf(f, " %s", s);
+        return;
+    }
+    fputs(" '", f);
+    for (; *s; s++) {
+        if (*s == '\'')
+            fputs("'\\''", f);
+        else
+            fputc(*s, f);
+    }
+    fputc('\'', f);
+}
+
+/* The stop message names the command that continues the run: the
+ * program as it was invoked, --resume DIR, and what the checkpoint does
+ * not hold: where the data and the plugins are. */
+static void stopped_message(const char *name, const lms_train_result *r,
+                            const lms_train_opts *o, const char *prog) {
+    fprintf(stderr, "lmstab: stopped by %s after step %ld; checkpoint written "
+            "to %s/checkpoint.safetensors; continue with:", name, r->steps,
+            o->out_dir);
+    put_word(stderr, prog);
+    fputs(" train --resume", stderr);
+    put_word(stderr, o->out_dir);
+    if (o->data_path) {
+        fputs(" --data", stderr);
+        put_word(stderr, o->data_path);
+    }
+    if (o->plugin_dir) {
+        fputs(" --plugin-dir", stderr);
+        put_word(stderr, o->plugin_dir);
+    }
+    fputc('\n', stderr);
+}
+
+/* argv[0] is "train"; argv[-1] is the program as invoked (main passes
+ * argv + 1). */
 int lms_cmd_train(int argc, char **argv) {
     lms_cli_common c = {0};
     lms_train_opts o = {0};
@@ -126,8 +197,9 @@ int lms_cmd_train(int argc, char **argv) {
             o.config_path = argv[i];
         }
     }
-    if (!o.config_path) {
-        usage(stderr);
+    if (!o.config_path && !resume_dir) {
+        fprintf(stderr, "lmstab train: a CONFIG file to train, or --resume "
+                "DIR to continue a run (lmstab train --help)\n");
         return 2;
     }
     if (resume_dir) {
@@ -153,10 +225,7 @@ int lms_cmd_train(int argc, char **argv) {
     if (r.interrupted) {
         const char *name = r.interrupted == SIGTERM ? "SIGTERM" : "SIGINT";
         if (r.checkpointed)
-            fprintf(stderr, "lmstab: stopped by %s after step %ld; checkpoint "
-                    "written to %s/checkpoint.safetensors; continue with: "
-                    "lmstab train %s --resume %s (and the same --set/--data)\n",
-                    name, r.steps, o.out_dir, o.config_path, o.out_dir);
+            stopped_message(name, &r, &o, argv[-1]);
         else
             fprintf(stderr, "lmstab: stopped by %s after step %ld (no --out: "
                     "nothing saved)\n", name, r.steps);

@@ -52,8 +52,10 @@ static char *trim(char *s) {
     return s;
 }
 
-/* Append section name (first seen at line, 0 for --set) and index it. */
-static int append_section(lms_config *c, const char *name, int line) {
+/* Append section name (first seen at line of origin, NULL: the file being
+ * read; line 0 for --set) and index it. */
+static int append_section(lms_config *c, const char *name, int line,
+                          const char *origin) {
     if (c->nsec == c->capsec) {
         size_t cap = c->capsec ? 2 * c->capsec : 16;
         lms_cfg_section *ns = realloc(c->sections, cap * sizeof *ns);
@@ -65,7 +67,7 @@ static int append_section(lms_config *c, const char *name, int line) {
     char *copy = xstrdup(name);
     if (!copy)
         return -1;
-    c->sections[c->nsec++] = (lms_cfg_section){copy, line, 0};
+    c->sections[c->nsec++] = (lms_cfg_section){copy, line, 0, origin};
     return lms_cfg_index_add_section(c);
 }
 
@@ -89,7 +91,7 @@ static int note_section(reader_state *rs, const char *line) {
                  rs->origin, rs->line, name, prev->line);
         return -1;
     }
-    if (append_section(c, name, rs->line) != 0) {
+    if (append_section(c, name, rs->line, NULL) != 0) {
         snprintf(rs->err, rs->errlen, "%s: out of memory", rs->origin);
         return -1;
     }
@@ -268,14 +270,21 @@ void lms_config_free(lms_config *c) {
     memset(c, 0, sizeof *c);
 }
 
-static int ensure_section(lms_config *c, const char *name, int line) {
+static int ensure_section(lms_config *c, const char *name, int line,
+                          const char *origin) {
     if (lms_cfg_index_section(c, name))
         return 0;
-    return append_section(c, name, line);
+    return append_section(c, name, line, origin);
 }
 
 int lms_config_override(lms_config *c, const char *assign, char *err,
                         size_t errlen) {
+    return lms_config_override_at(c, assign, NULL, 0, err, errlen);
+}
+
+int lms_config_override_at(lms_config *c, const char *assign,
+                           const char *origin, int line, char *err,
+                           size_t errlen) {
     const char *eq = strchr(assign, '=');
     const char *dot = NULL;
     for (const char *p = assign; eq && p < eq; p++)
@@ -306,16 +315,18 @@ int lms_config_override(lms_config *c, const char *assign, char *err,
     }
     c->overrides = no;
     c->overrides[c->noverrides++] = xstrdup(assign);
-    int idx = (int)c->noverrides;
+    /* a --set entry is located by its index among the overrides */
+    const char *eorigin = origin ? origin : "--set";
+    int eline = origin ? line : (int)c->noverrides;
     lms_cfg_entry *e = find_raw(c, section, key);
     int rc = 0;
     if (e) {
         free(e->value);
         e->value = xstrdup(v);
-        e->origin = "--set";
-        e->line = idx;
-    } else if (ensure_section(c, section, 0) != 0 ||
-               add_entry(c, section, key, v, "--set", idx) != 0) {
+        e->origin = eorigin;
+        e->line = eline;
+    } else if (ensure_section(c, section, origin ? line : 0, origin) != 0 ||
+               add_entry(c, section, key, v, eorigin, eline) != 0) {
         snprintf(err, errlen, "out of memory");
         rc = -1;
     }
@@ -408,7 +419,7 @@ int lms_config_check_unused(lms_config *c, lms_cfg_accepted_fn accepted,
             snprintf(err, errlen,
                      "%s:%d: [%s]: unknown section (not used by the model, "
                      "training or data)%s",
-                     c->path, s->line, s->name, hint);
+                     s->origin ? s->origin : c->path, s->line, s->name, hint);
         else
             snprintf(err, errlen, "--set: [%s]: unknown section%s", s->name,
                      hint);

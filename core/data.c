@@ -18,6 +18,9 @@
 #include "lmstab/data.h"
 #include "lmstab/fsutil.h"
 
+#ifndef LMS_SOURCE_DIR
+#define LMS_SOURCE_DIR "."
+#endif
 #define LMS_BIN_MAGIC 20240520
 #define LMS_BIN_HEADER_INTS 256
 #define LMS_GPT2_VOCAB 50257
@@ -76,27 +79,58 @@ static int32_t read_i32(const unsigned char *p) {
                      (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24);
 }
 
-/* llm.c token file -> d->tokens, d->n_tokens, d->vocab. */
-static int parse_bin(lms_data *d, const unsigned char *buf, size_t len,
-                     char *err, size_t errlen) {
+/* The magic and version of an llm.c token header (its first 12 bytes of
+ * len); 0, or -1 with a message. */
+static int check_bin_header(const char *path, const unsigned char *buf,
+                            size_t len, char *err, size_t errlen) {
     const size_t hbytes = LMS_BIN_HEADER_INTS * 4;
     if (len < hbytes)
         return fail(err, errlen,
                     "%s: %zu bytes, too short for the %zu-byte "
                     "llm.c token header",
-                    d->path, len, hbytes);
+                    path, len, hbytes);
     int32_t magic = read_i32(buf), version = read_i32(buf + 4);
-    int32_t ntok = read_i32(buf + 8);
     if (magic != LMS_BIN_MAGIC)
         return fail(err, errlen,
                     "%s: not an llm.c token file (magic %d, "
                     "expected %d)",
-                    d->path, magic, LMS_BIN_MAGIC);
+                    path, magic, LMS_BIN_MAGIC);
     if (version != 1)
         return fail(err, errlen,
                     "%s: token file version %d is not supported "
                     "(only version 1: uint16 GPT-2 tokens)",
-                    d->path, version);
+                    path, version);
+    return 0;
+}
+
+int lms_data_header_vocab(const char *path, int *vocab, char *err,
+                          size_t errlen) {
+    *vocab = 256;
+    if (!ends_with(path, ".bin"))
+        return 0;
+    struct stat st;
+    int fd = lms_open_regular(path, &st, err, errlen);
+    if (fd < 0)
+        return -1;
+    unsigned char buf[LMS_BIN_HEADER_INTS * 4];
+    size_t got = 0;
+    ssize_t n;
+    while (got < sizeof buf && (n = read(fd, buf + got, sizeof buf - got)) > 0)
+        got += (size_t)n;
+    close(fd);
+    if (check_bin_header(path, buf, got, err, errlen) != 0)
+        return -1;
+    *vocab = LMS_GPT2_VOCAB;
+    return 0;
+}
+
+/* llm.c token file -> d->tokens, d->n_tokens, d->vocab, d->max_token. */
+static int parse_bin(lms_data *d, const unsigned char *buf, size_t len,
+                     char *err, size_t errlen) {
+    const size_t hbytes = LMS_BIN_HEADER_INTS * 4;
+    if (check_bin_header(d->path, buf, len, err, errlen) != 0)
+        return -1;
+    int32_t ntok = read_i32(buf + 8);
     if (ntok < 0 || (size_t)ntok != (len - hbytes) / 2 || (len - hbytes) % 2)
         return fail(err, errlen,
                     "%s: header says %d tokens but the file "
@@ -115,6 +149,8 @@ static int parse_bin(lms_data *d, const unsigned char *buf, size_t len,
                         "%s: token %d at position %zu is outside "
                         "the GPT-2 vocabulary (%d)",
                         d->path, d->tokens[i], i, LMS_GPT2_VOCAB);
+        if (d->tokens[i] > d->max_token)
+            d->max_token = d->tokens[i];
     }
     d->n_tokens = (size_t)ntok;
     d->vocab = LMS_GPT2_VOCAB;
@@ -128,8 +164,11 @@ static int parse_bytes(lms_data *d, const unsigned char *buf, size_t len,
     d->tokens = malloc(len * sizeof *d->tokens);
     if (!d->tokens)
         return fail(err, errlen, "%s: out of memory", d->path);
-    for (size_t i = 0; i < len; i++)
+    for (size_t i = 0; i < len; i++) {
         d->tokens[i] = buf[i];
+        if (buf[i] > d->max_token)
+            d->max_token = buf[i];
+    }
     d->n_tokens = len;
     d->vocab = 256;
     return 0;
@@ -234,6 +273,18 @@ double lms_data_unigram_entropy(const lms_data *d) {
         }
     free(count);
     return h;
+}
+
+int lms_data_resolve(const char *given, const char *train_path, char *out,
+                     size_t outlen, char *err, size_t errlen) {
+    const char *p = given ? given : train_path;
+    if (p && strcmp(p, LMS_CORPUS_NAME) != 0) {
+        if (snprintf(out, outlen, "%s", p) >= (int)outlen)
+            return fail(err, errlen, "%s: path too long", p);
+        return 0;
+    }
+    return lms_data_find_corpus(NULL, LMS_SOURCE_DIR, out, outlen, err,
+                                errlen);
 }
 
 static int is_file(const char *p) {

@@ -7,6 +7,7 @@
 #include "lmstab/host.h" /* lms_get_precision */
 #include "lmstab/layer.h"
 #include "sizecalc.h"
+#include "suggest.h"
 
 void lms_keys_list(const lms_descriptor *d, char *out, size_t outlen) {
     size_t n = 0;
@@ -68,6 +69,30 @@ void lms_layer_free(lms_layer *L) {
     free(L);
 }
 
+/* "unknown key", with the closest key or slot name to a typo, the keys and
+ * the slots (a misspelled slot name arrives here as a key). */
+static void unknown_key(const lms_descriptor *d, const char *key, char *err,
+                        size_t errlen) {
+    const char *cand[64];
+    size_t n = 0;
+    for (const lms_key *k = d->keys; k && k->name && n < 64; k++)
+        cand[n++] = k->name;
+    for (const lms_slot *sl = d->slots; sl && sl->name && n < 64; sl++)
+        cand[n++] = sl->name;
+    const char *near = lms_suggest(key, cand, n);
+    char keys[512];
+    lms_keys_list(d, keys, sizeof keys);
+    int k = snprintf(err, errlen, "unknown key for plugin '%s'", d->name);
+    if (near && k > 0 && (size_t)k < errlen)
+        k += snprintf(err + k, errlen - k, " (did you mean '%s'?)", near);
+    if (k > 0 && (size_t)k < errlen)
+        k += snprintf(err + k, errlen - k, "; accepted: %s", keys);
+    for (const lms_slot *sl = d->slots; sl && sl->name; sl++)
+        if (k > 0 && (size_t)k < errlen)
+            k += snprintf(err + k, errlen - k, "%s%s", sl == d->slots
+                          ? "; slots: " : ", ", sl->name);
+}
+
 int lms_layer_set(lms_layer *L, const char *key, const char *value, char *err,
                   size_t errlen) {
     const lms_descriptor *d = L->plugin->desc;
@@ -75,10 +100,7 @@ int lms_layer_set(lms_layer *L, const char *key, const char *value, char *err,
     while (k && k->name && strcmp(k->name, key) != 0)
         k++;
     if (!k || !k->name) {
-        char keys[512];
-        lms_keys_list(d, keys, sizeof keys);
-        snprintf(err, errlen, "unknown key for plugin '%s'; accepted: %s",
-                 d->name, keys);
+        unknown_key(d, key, err, errlen);
         return -1;
     }
     char perr[LMS_ERR_MAX] = "";

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "bigalloc.h"
+#include "empty_slot.h"
 #include "guard.h"
 #include "lmstab/model.h"
 #include "lmstab/rng.h"
@@ -62,6 +63,13 @@ static int build_layer(lms_config *c, lms_loader *ld, const char *section,
             goto fail;
         }
     }
+    /* keys for a slot left empty are an error of their own (empty_slot.c) */
+    const lms_descriptor *d = L->plugin->desc;
+    for (int i = 0; d->slots && d->slots[i].name; i++)
+        if (!L->children[i] &&
+            lms_empty_slot_check(c, ld, section, d->name, d->slots[i].name,
+                                 d->slots[i].kind, err, errlen) != 0)
+            goto fail;
     *out = L;
     return 0;
 fail:
@@ -167,7 +175,8 @@ static int build_extra(lms_config *c, lms_loader *ld, const char *key,
     lms_cfg_entry *e = lms_config_find(c, "model", key);
     const char *name = e ? e->value : def;
     if (!name || strcmp(name, "none") == 0)
-        return 0;
+        return lms_empty_slot_check(c, ld, "model", NULL, key, kind, err,
+                                    errlen);
     char section[64];
     snprintf(section, sizeof section, "model.%s", key);
     if (build_layer(c, ld, section, name, e, 0, out, err, errlen) != 0)

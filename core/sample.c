@@ -11,6 +11,7 @@
 #include "lmstab/rng.h"
 #include "lmstab/sample.h"
 #include "lmstab/train.h"
+#include "vocab.h"
 
 int lms_sampler_open(lms_sampler *s, const char *path, const char *plugin_dir,
                      char *err, size_t errlen) {
@@ -33,6 +34,10 @@ int lms_sampler_open(lms_sampler *s, const char *path, const char *plugin_dir,
     if (step)
         s->step = strtol(step, NULL, 10);
     int rc = lms_ckpt_config(&s->cfg, f, path, err, errlen);
+    /* a run with vocab_size = auto: the vocabulary its tensors were made with */
+    const lms_st_tensor *wte = lms_st_find(f, "wte");
+    if (rc == 0 && wte && wte->ndim == 2 && wte->shape[0] <= (1 << 20))
+        lms_vocab_set_auto(&s->cfg, (int)wte->shape[0]);
     if (rc == 0 && !(s->ld = lms_loader_new(plugin_dir))) {
         snprintf(err, errlen, "out of memory");
         rc = -1;

@@ -291,6 +291,7 @@ int lms_sweep_load(lms_sweep *s, const char *path, char *err, size_t errlen) {
             goto out;
         }
         e->used = 1;
+        s->set_line[s->n_sets] = e->line;
         snprintf(s->sets[s->n_sets++], sizeof s->sets[0], "%s=%s", e->key, e->value);
     }
     static const char *const accepted = "variants, configs_dir, lr_min, "

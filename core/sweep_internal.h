@@ -44,8 +44,32 @@ int lms_sweep_needed(const struct lms_sweep *s, pending *out, int max,
  * run still going (of an earlier, killed sweep). */
 pid_t lms_sweep_launch(const struct lms_sweep *s, const char *exe,
                        const pending *p, char *err, size_t errlen);
-void lms_sweep_report_done(const struct lms_sweep *s, const pending *p,
-                           double secs, int done, int quiet);
+/* Progress of a sweep on stderr (sweep_progress.c). */
+typedef struct lms_sweep_progress {
+    double t0;       /* the sweep's start */
+    int done;        /* runs finished since */
+    int quiet;
+    double every;    /* a line per run in progress every this many s */
+    double t_last;   /* when those lines were last printed */
+} lms_sweep_progress;
+double lms_sweep_now(void); /* monotonic seconds */
+/* Runs still to do as far as known now (running ones included); *at_least
+ * when more may come (undecided edge bands, moving boundaries); -1 and a
+ * message when a summary cannot be read. */
+int lms_sweep_remaining(const struct lms_sweep *s, int *at_least, char *err,
+                        size_t errlen);
+/* "sweep: N runs to do", and the clock starts. */
+void lms_sweep_progress_begin(const struct lms_sweep *s,
+                              lms_sweep_progress *pg, int quiet);
+/* "[k/N] variant lr seed verdict val (secs) elapsed, ETA" for a run that
+ * finished (its summary.json is read). */
+void lms_sweep_report_done(const struct lms_sweep *s, lms_sweep_progress *pg,
+                           const pending *p, double secs);
+/* When every-seconds have passed: one line per run in progress (runs[i]
+ * started at t0[i]) with its step from metrics.csv. */
+void lms_sweep_progress_tick(const struct lms_sweep *s,
+                             lms_sweep_progress *pg, const pending *runs,
+                             const double *t0, int n);
 int lms_sweep_write_manifest(const struct lms_sweep *s, char *err,
                              size_t errlen);
 /* Remove MPI launcher variables so a child is not an MPI rank. */

@@ -71,7 +71,8 @@ static int worker(lms_sweep *s, const char *exe) {
 typedef struct coord {
     lms_sweep *s;
     const char *exe;
-    int quiet, done, failed, nranks;
+    int quiet, failed, nranks;
+    lms_sweep_progress pg;
     pending busy[MAX_RANKS]; /* run of each rank, v < 0 when idle */
     double t0[MAX_RANKS];
     int waiting[MAX_RANKS];  /* worker asked and waits for an answer */
@@ -112,7 +113,7 @@ static int next_run(coord *c, pending *out) {
 static void finished(coord *c, int rank, int status) {
     pending *p = &c->busy[rank];
     if (status == 0) {
-        lms_sweep_report_done(c->s, p, now_s() - c->t0[rank], ++c->done, c->quiet);
+        lms_sweep_report_done(c->s, &c->pg, p, now_s() - c->t0[rank]);
     } else if (!c->failed) {
         char dir[4300];
         lms_sweep_run_dir(c->s->out_dir, c->s->variants[p->v], c->s->lrs[p->k],
@@ -224,9 +225,20 @@ int lms_sweep_run_mpi(lms_sweep *s, const char *exe, int quiet, char *err,
     c.errlen = errlen;
     for (int r = 0; r < c.nranks; r++)
         c.busy[r].v = -1;
+    lms_sweep_progress_begin(s, &c.pg, quiet);
     while (!all_stopped(&c) || (!c.failed && c.local == 0 && any_busy(&c)))
-        if (!coordinate(&c))
+        if (!coordinate(&c)) {
+            pending runs[MAX_RANKS];
+            double t0[MAX_RANKS];
+            int n = 0;
+            for (int r = 0; r < c.nranks; r++)
+                if (c.busy[r].v >= 0) {
+                    runs[n] = c.busy[r];
+                    t0[n++] = c.t0[r];
+                }
+            lms_sweep_progress_tick(s, &c.pg, runs, t0, n);
             usleep(20000);
+        }
     return c.failed ? -1 : 0;
 }
 

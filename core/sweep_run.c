@@ -172,7 +172,7 @@ pid_t lms_sweep_launch(const lms_sweep *s, const char *exe, const pending *p,
     snprintf(seedset, sizeof seedset, "training.seed=%ld", s->seeds[p->s]);
     const char *argv[20 + 2 * LMS_SWEEP_MAX_SETS];
     int a = 0;
-    argv[a++] = exe;
+    argv[a++] = "lmstab"; /* what its log's messages call it (no path) */
     argv[a++] = "train";
     argv[a++] = s->configs[p->v];
     for (int i = 0; i < s->n_sets; i++) {
@@ -193,7 +193,6 @@ pid_t lms_sweep_launch(const lms_sweep *s, const char *exe, const pending *p,
     argv[a++] = dir;
     if (!resume) /* a run that left no checkpoint starts over */
         argv[a++] = "--overwrite";
-    argv[a++] = "--quiet";
     if (s->plugin_dir[0]) {
         argv[a++] = "--plugin-dir";
         argv[a++] = s->plugin_dir;
@@ -279,34 +278,12 @@ typedef struct slot {
     double t0;
 } slot;
 
-static double now_s(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
 static int is_running(const slot *sl, int n, const pending *p) {
     for (int i = 0; i < n; i++)
         if (sl[i].pid > 0 && sl[i].p.v == p->v && sl[i].p.k == p->k &&
             sl[i].p.s == p->s)
             return 1;
     return 0;
-}
-
-void lms_sweep_report_done(const lms_sweep *s, const pending *p, double secs,
-                           int done, int quiet) {
-    if (quiet)
-        return;
-    char dir[4300];
-    char err[512];
-    lms_run_summary rs;
-    lms_sweep_run_dir(s->out_dir, s->variants[p->v], s->lrs[p->k],
-                      s->seeds[p->s], dir, sizeof dir);
-    if (lms_sweep_read_summary(dir, &rs, err, sizeof err) != 0)
-        return;
-    fprintf(stderr, "[%3d] %-12s lr %-9.4g seed %-3ld %-9s val %.4f  (%.0f s)\n",
-            done, s->variants[p->v], s->lrs[p->k], s->seeds[p->s],
-            rs.verdict, rs.final_val_loss, secs);
 }
 
 void lms_sweep_clean_env(void) {
@@ -344,13 +321,81 @@ static void forward_stop(const slot *sl, int jobs, int sig) {
             kill(sl[j].pid, sig);
 }
 
+/* Start needed runs in the free slots; the number started, -1 on an error
+ * (message in err). */
+static int fill_slots(lms_sweep *s, const char *exe, slot *sl, int running,
+                      pending *todo, char *err, size_t errlen) {
+    if (lms_sweep_edges_update(s, err, errlen) != 0)
+        return -1;
+    int n = lms_sweep_needed(s, todo, 4096, err, errlen), started = 0;
+    if (n < 0)
+        return -1;
+    for (int i = 0; i < n && running + started < s->jobs; i++) {
+        if (is_running(sl, s->jobs, &todo[i]))
+            continue;
+        int j = 0;
+        while (sl[j].pid > 0)
+            j++;
+        sl[j].p = todo[i];
+        sl[j].t0 = lms_sweep_now();
+        sl[j].pid = lms_sweep_launch(s, exe, &todo[i], err, errlen);
+        if (sl[j].pid < 0) {
+            sl[j].pid = 0;
+            return -1;
+        }
+        started++;
+    }
+    return started;
+}
+
+/* A child exited: report it, or (not stopping) record its failure. */
+static void reap(const lms_sweep *s, slot *sl, pid_t pid, int status,
+                 lms_sweep_progress *pg, int *failed, char *err,
+                 size_t errlen) {
+    for (int j = 0; j < s->jobs; j++) {
+        if (sl[j].pid != pid)
+            continue;
+        sl[j].pid = 0;
+        if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+            lms_sweep_report_done(s, pg, &sl[j].p, lms_sweep_now() - sl[j].t0);
+        } else if (!*failed && !g_stop_sig) {
+            char dir[4300];
+            lms_sweep_run_dir(s->out_dir, s->variants[sl[j].p.v],
+                              s->lrs[sl[j].p.k], s->seeds[sl[j].p.s], dir,
+                              sizeof dir);
+            snprintf(err, errlen, "run %s failed (%s %d); see %s/train.log",
+                     dir, WIFEXITED(status) ? "exit status" : "signal",
+                     WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status),
+                     dir);
+            *failed = 1;
+        }
+    }
+}
+
+/* Nothing exited: the lines of the runs in progress when due, then a
+ * short sleep (a signal cuts it short). */
+static void idle(const lms_sweep *s, const slot *sl, lms_sweep_progress *pg) {
+    pending runs[1024];
+    double t0[1024];
+    int n = 0;
+    for (int j = 0; j < s->jobs && n < 1024; j++)
+        if (sl[j].pid > 0) {
+            runs[n] = sl[j].p;
+            t0[n++] = sl[j].t0;
+        }
+    lms_sweep_progress_tick(s, pg, runs, t0, n);
+    struct timespec ts = {0, 100 * 1000 * 1000};
+    nanosleep(&ts, NULL);
+}
+
 int lms_sweep_run(lms_sweep *s, const char *exe, int quiet, char *err,
                   size_t errlen) {
     if (lms_dist_world()->size > 1)
         return lms_sweep_run_mpi(s, exe, quiet, err, errlen);
     if (lms_mkdirs(s->out_dir, err, errlen) != 0 ||
         lms_sweep_write_manifest(s, err, errlen) != 0 ||
-        lms_sweep_edges_load(s, err, errlen) != 0)
+        lms_sweep_edges_load(s, err, errlen) != 0 ||
+        lms_sweep_edges_update(s, err, errlen) != 0)
         return -1;
     slot *sl = calloc((size_t)s->jobs, sizeof *sl);
     pending *todo = malloc(sizeof(pending) * 4096);
@@ -360,11 +405,13 @@ int lms_sweep_run(lms_sweep *s, const char *exe, int quiet, char *err,
         snprintf(err, errlen, "out of memory");
         return -1;
     }
-    int running = 0, done = 0, failed = 0, stopped = 0, aborted = 0;
+    lms_sweep_progress pg;
+    lms_sweep_progress_begin(s, &pg, quiet);
+    int running = 0, failed = 0, stopped = 0, aborted = 0, changed = 1;
     double stop_t = 0;
     struct sigaction sa, old_int, old_term;
     memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_stop; /* no SA_RESTART: wait() returns EINTR */
+    sa.sa_handler = on_stop; /* no SA_RESTART: the sleep returns at once */
     sigemptyset(&sa.sa_mask);
     g_stop_sig = 0;
     g_stops = 0;
@@ -373,7 +420,7 @@ int lms_sweep_run(lms_sweep *s, const char *exe, int quiet, char *err,
     for (;;) {
         if (g_stop_sig && !stopped) {
             stopped = (int)g_stop_sig;
-            stop_t = now_s();
+            stop_t = lms_sweep_now();
             forward_stop(sl, s->jobs, stopped);
             snprintf(err, errlen,
                      "stopped by %s: the runs in progress were checkpointed; "
@@ -382,62 +429,35 @@ int lms_sweep_run(lms_sweep *s, const char *exe, int quiet, char *err,
             failed = 1;
         } else if (stopped && !aborted && g_stops > 1) {
             aborted = 1;
-            if (now_s() - stop_t <= ABORT_SECONDS) {
+            if (lms_sweep_now() - stop_t <= ABORT_SECONDS) {
                 forward_stop(sl, s->jobs, stopped); /* runs give up at once */
                 snprintf(err, errlen, "aborted by a second %s: the runs in "
                          "progress stopped without a checkpoint and will "
                          "start over", stopped == SIGINT ? "SIGINT" : "SIGTERM");
             }
         }
-        if (!failed && lms_sweep_edges_update(s, err, errlen) != 0)
-            failed = 1;
-        int n = failed ? 0 : lms_sweep_needed(s, todo, 4096, err, errlen);
-        if (n < 0) {
-            failed = 1;
-            n = 0;
-        }
-        for (int i = 0; i < n && running < s->jobs; i++) {
-            if (is_running(sl, s->jobs, &todo[i]))
-                continue;
-            int j = 0;
-            while (sl[j].pid > 0)
-                j++;
-            sl[j].p = todo[i];
-            sl[j].t0 = now_s();
-            sl[j].pid = lms_sweep_launch(s, exe, &todo[i], err, errlen);
-            if (sl[j].pid < 0) {
+        /* the summaries are read again only when a run has ended */
+        if (changed && !failed) {
+            int k = fill_slots(s, exe, sl, running, todo, err, errlen);
+            if (k < 0)
                 failed = 1;
-                sl[j].pid = 0;
-                break;
-            }
-            running++;
+            else
+                running += k;
         }
+        changed = 0;
         if (running == 0)
             break;
         int status;
-        pid_t pid = wait(&status);
-        if (pid < 0 && errno == EINTR)
+        pid_t pid = waitpid(-1, &status, WNOHANG);
+        if (pid == 0 || (pid < 0 && errno == EINTR)) {
+            idle(s, sl, &pg);
             continue;
-        for (int j = 0; j < s->jobs; j++) {
-            if (sl[j].pid != pid)
-                continue;
-            sl[j].pid = 0;
-            running--;
-            if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
-                lms_sweep_report_done(s, &sl[j].p, now_s() - sl[j].t0, ++done,
-                                      quiet);
-            } else if (!failed && !g_stop_sig) {
-                char dir[4300];
-                lms_sweep_run_dir(s->out_dir, s->variants[sl[j].p.v],
-                                  s->lrs[sl[j].p.k], s->seeds[sl[j].p.s], dir,
-                                  sizeof dir);
-                snprintf(err, errlen, "run %s failed (%s %d); see %s/train.log",
-                         dir, WIFEXITED(status) ? "exit status" : "signal",
-                         WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status),
-                         dir);
-                failed = 1;
-            }
         }
+        if (pid < 0)
+            break; /* no child left (cannot happen while running > 0) */
+        running--;
+        changed = 1;
+        reap(s, sl, pid, status, &pg, &failed, err, errlen);
     }
     sigaction(SIGINT, &old_int, NULL);
     sigaction(SIGTERM, &old_term, NULL);

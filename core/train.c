@@ -81,16 +81,6 @@ static void optimizer_step(job *j, float lr, int t) {
     }
 }
 
-static void progress(const job *j, long step, double loss, float lr,
-                     double tps, double elapsed, int final) {
-    if (!j->o->progress || !j->root)
-        return;
-    double eta = step > 0 ? elapsed / step * (j->tc.max_steps - step) : 0.0;
-    fprintf(stderr, "\rstep %6ld/%ld  loss %.4f  lr %.3e  %8.0f tok/s  ETA %5.0fs%s",
-            step, j->tc.max_steps, loss, lr, tps, eta, final ? "\n" : "");
-    fflush(stderr);
-}
-
 /* One optimisation step; returns 0, or 1 when the run diverged. */
 static int train_step(job *j, long step, float lr, int instrument,
                       double *loss, double *gnorm, lms_train_result *r) {
@@ -144,6 +134,7 @@ static int save_checkpoint(job *j, char *err, size_t errlen) {
     lms_data_id id = {j->data_path, j->data.n_tokens,
                       lms_tokens_hash(j->data.tokens, j->data.n_tokens)};
     j->st.checkpoint_every = j->ckpt_every;
+    j->st.resume_overrides = j->resume_sets;
     return lms_ckpt_save(j->ckpt_path, &j->m, j->mstate, j->vstate, &j->st,
                          &j->cfg, &id, err, errlen);
 }
@@ -178,7 +169,6 @@ static int train_loop(job *j, lms_train_result *r, char *err, size_t errlen) {
     int B = (int)tc->batch_size, T = j->m.mi.context;
     lms_schedule sch = {tc->schedule, (float)tc->lr, (int)tc->warmup_steps,
                         (int)tc->max_steps, (float)tc->min_lr_ratio};
-    int tty = isatty(2);
     double t_start = lms_job_now() - st->wall_seconds;
     double loss = 0.0, gnorm = 0.0;
     for (long step = st->step; step < tc->max_steps; step++) {
@@ -189,6 +179,8 @@ static int train_loop(job *j, lms_train_result *r, char *err, size_t errlen) {
             row.has_val = 1;
             if (step == 0)
                 st->init_loss = row.val_loss;
+            if (j->root)
+                lms_progress_eval(j, step, row.val_loss);
         }
         int log = step % tc->log_every == 0 || step == tc->max_steps - 1;
         row.instrumented = log && tc->instrument_every > 0 &&
@@ -218,8 +210,9 @@ static int train_loop(job *j, lms_train_result *r, char *err, size_t errlen) {
             return -1;
         if (log || div)
             track_facts(j, &row);
-        if ((tty && log) || div || (!tty && step % (tc->log_every * 20) == 0))
-            progress(j, step + 1, loss, lr, row.tokens_per_sec, row.elapsed, !tty);
+        if (j->root)
+            lms_progress_step(j, step + 1, loss, lr, gnorm, row.tokens_per_sec,
+                              row.elapsed, log, div || step == tc->max_steps - 1);
         if (div) {
             r->diverged = 1;
             break;
@@ -245,8 +238,8 @@ static int train_loop(job *j, lms_train_result *r, char *err, size_t errlen) {
         if (stop && st->step < tc->max_steps) {
             r->interrupted = stop;
             r->checkpointed = j->o->out_dir != NULL;
-            if (tty && j->o->progress)
-                fputc('\n', stderr);
+            if (j->root)
+                lms_progress_end(j, r);
             return 0;
         }
     }
@@ -255,7 +248,11 @@ static int train_loop(job *j, lms_train_result *r, char *err, size_t errlen) {
         if (save_voted(j, err, errlen) != 0)
             return -1;
     }
-    return lms_job_finish(j, r, t_start, err, errlen);
+    if (lms_job_finish(j, r, t_start, err, errlen) != 0)
+        return -1;
+    if (j->root)
+        lms_progress_end(j, r);
+    return 0;
 }
 
 int lms_train_run(const lms_train_opts *o, lms_train_result *r, char *err,
@@ -272,6 +269,8 @@ int lms_train_run(const lms_train_opts *o, lms_train_result *r, char *err,
     if (rc == 0) {
         rc = lms_job_lock(&j, err, errlen);
         if (rc == 0)
+            rc = lms_progress_open(&j, err, errlen);
+        if (rc == 0)
             rc = lms_job_prepare(&j, r, err, errlen);
         if (rc == 0)
             rc = lms_job_set_numerics(&j, err, errlen);
@@ -279,8 +278,13 @@ int lms_train_run(const lms_train_opts *o, lms_train_result *r, char *err,
             rc = lms_job_open_outputs(&j, err, errlen);
         rc = lms_job_agree(&j, rc, LMS_AGREE_START, err, errlen);
     }
+    if (rc == 0 && j.root)
+        lms_progress_start(&j, r);
     if (rc == 0)
         rc = train_loop(&j, r, err, errlen);
+    if (j.root)
+        lms_progress_break(&j); /* an error message starts on its own line */
+    lms_progress_close(&j);
     lms_metrics_close(&j.mt);
     free(j.inst);
     free(j.inst_max);
@@ -292,6 +296,7 @@ int lms_train_run(const lms_train_opts *o, lms_train_result *r, char *err,
     lms_model_free(&j.m);
     lms_loader_free(j.ld);
     lms_config_free(&j.cfg);
+    free(j.resume_sets);
     lms_runlock_release(j.lock_fd); /* last: every file is written */
     return rc;
 }

@@ -35,8 +35,8 @@ static unsigned long long fnv_u64(unsigned long long h, unsigned long long v) {
  * loaded plugin (name, version and the bytes of its .so). */
 static unsigned long long identity(const job *j) {
     unsigned long long h = fnv_str(FNV_OFFSET, j->cfg.text);
-    for (int i = 0; i < j->o->nsets; i++)
-        h = fnv_str(h, j->o->sets[i]);
+    for (size_t i = 0; i < j->cfg.noverrides; i++)
+        h = fnv_str(h, j->cfg.overrides[i]);
     h = fnv_u64(h, j->data.n_tokens);
     h = fnv_u64(h, lms_tokens_hash(j->data.tokens, j->data.n_tokens));
     for (int i = 0; i < lms_loader_nloaded(j->ld); i++) {

@@ -5,6 +5,7 @@
 #define LMSTAB_TRAIN_JOB_H
 
 #include <stdint.h>
+#include <stdio.h>
 #include <time.h>
 
 #include "lmstab/checkpoint.h"
@@ -15,6 +16,20 @@
 #include "lmstab/model.h"
 #include "lmstab/train.h"
 #include "verdict.h"
+
+/* What the run prints while it runs (train_progress.c). */
+typedef struct lms_progress {
+    int show, tty;      /* stderr lines at all; live (\r) or plain */
+    int open_line;      /* a live line waits for its line end */
+    long every;         /* plain: a line every N steps ... */
+    double seconds;     /* ... or S seconds */
+    double t0, t_last;  /* this part's start; the last plain line */
+    long first_step;    /* the step this part started at */
+    double val;         /* the last validation loss, if has_val */
+    int has_val;
+    FILE *json;         /* --json stream, or NULL */
+    int own_json;       /* opened by us (not stdout) */
+} lms_progress;
 
 typedef struct job {
     const lms_train_opts *o;
@@ -40,8 +55,15 @@ typedef struct job {
     int *inst_max;
     size_t n_inst;
     int lock_fd; /* the run directory's lock (rank 0 with --out), or -1 */
+    char *resume_sets; /* --set given on resumes: a JSON array of {"step",
+                          "set"} (train_resume.c), or NULL */
+    lms_progress pg;
 } job;
 
+/* A resumed run's config: the checkpoint's text and overrides, CONFIG (if
+ * given) checked against them, and the --set a resume may add
+ * (train_resume.c). Sets j->ckpt_path. */
+int lms_job_resume_config(job *j, char *err, size_t errlen);
 /* Config, plugins, model, data and buffers; nothing is written. */
 int lms_job_setup(job *j, char *err, size_t errlen);
 /* Seeded init, then --init-from or --resume. */
@@ -71,6 +93,21 @@ double lms_job_evaluate(job *j);
 /* Final evaluation, verdict, message and summary.json. */
 int lms_job_finish(job *j, lms_train_result *r, double t_start, char *err,
                    size_t errlen);
+/* Progress (train_progress.c), rank 0 only. open: the --json stream (0, or
+ * -1 with a message); start: the banner and the start event, after the
+ * initial state is known; eval: a validation loss at `step` steps done;
+ * step: after training step `step` (1-based: steps done), `logged` when
+ * metrics.csv got its row, `last` for the run's last step or a diverged
+ * one; break: end a live line before other output; end: the end event;
+ * close: the stream. */
+int lms_progress_open(job *j, char *err, size_t errlen);
+void lms_progress_start(job *j, const lms_train_result *r);
+void lms_progress_eval(job *j, long step, double val);
+void lms_progress_step(job *j, long step, double loss, float lr, double gnorm,
+                       double tps, double elapsed, int logged, int last);
+void lms_progress_break(job *j);
+void lms_progress_end(job *j, const lms_train_result *r);
+void lms_progress_close(job *j);
 /* Keys accepted by the fixed sections, for messages (train_cfg.c). */
 const char *lms_train_accepted_keys(void *user, const char *section);
 

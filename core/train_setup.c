@@ -15,45 +15,44 @@
 #include "lmstab/fsutil.h"
 #include "runlock.h"
 #include "train_job.h"
-
-#ifndef LMS_SOURCE_DIR
-#define LMS_SOURCE_DIR "."
-#endif
-
-static int resolve_data(job *j, char *err, size_t errlen) {
-    const char *p = j->o->data_path ? j->o->data_path : j->tc.train_path;
-    if (p && strcmp(p, "tinyshakespeare.txt") != 0) {
-        snprintf(j->data_path, sizeof j->data_path, "%s", p);
-        return 0;
-    }
-    return lms_data_find_corpus(NULL, LMS_SOURCE_DIR, j->data_path,
-                                sizeof j->data_path, err, errlen);
-}
+#include "vocab.h"
 
 /* Everything that can fail on bad input happens here, before any output. */
 static int out_dir_free(const lms_train_opts *o, char *err, size_t errlen);
 
 int lms_job_setup(job *j, char *err, size_t errlen) {
     const lms_train_opts *o = j->o;
-    if (out_dir_free(o, err, errlen) != 0 ||
-        lms_config_load(&j->cfg, o->config_path, err, errlen) != 0)
+    const lms_dist *d = lms_dist_world();
+    j->rank = d->rank;
+    j->nranks = d->size;
+    j->root = d->rank == 0;
+    if (out_dir_free(o, err, errlen) != 0)
         return -1;
-    for (int i = 0; i < o->nsets; i++)
-        if (lms_config_override(&j->cfg, o->sets[i], err, errlen) != 0)
+    if (o->resume) { /* locked first: a run still going there may rewrite it */
+        if (lms_job_lock(j, err, errlen) != 0 ||
+            lms_job_resume_config(j, err, errlen) != 0)
             return -1;
+    } else {
+        if (lms_config_load(&j->cfg, o->config_path, err, errlen) != 0)
+            return -1;
+        for (int i = 0; i < o->nsets; i++)
+            if (lms_config_override(&j->cfg, o->sets[i], err, errlen) != 0)
+                return -1;
+    }
     if (lms_train_cfg_read(&j->tc, &j->cfg, err, errlen) != 0 ||
         lms_verdict_cfg_read(&j->vc, &j->cfg, err, errlen) != 0)
         return -1;
     lms_set_precision(j->tc.precision); /* the plugins plan for it */
+    /* the data's path first: model.vocab_size = auto is the data's */
+    if (lms_data_resolve(o->data_path, j->tc.train_path, j->data_path,
+                         sizeof j->data_path, err, errlen) != 0 ||
+        lms_vocab_from_data(&j->cfg, j->data_path, err, errlen) != 0)
+        return -1;
     lms_facts_init(&j->facts);
     if (!(j->ld = lms_loader_new(o->plugin_dir))) {
         snprintf(err, errlen, "out of memory");
         return -1;
     }
-    const lms_dist *d = lms_dist_world();
-    j->rank = d->rank;
-    j->nranks = d->size;
-    j->root = d->rank == 0;
     if (j->tc.batch_size % d->size != 0) {
         lms_cfg_entry *e = lms_config_find(&j->cfg, "training", "batch_size");
         char msg[160];
@@ -79,14 +78,10 @@ int lms_job_setup(job *j, char *err, size_t errlen) {
     if (lms_config_check_unused(&j->cfg, lms_train_accepted_keys, NULL, err,
                                 errlen) != 0)
         return -1;
-    if (resolve_data(j, err, errlen) != 0 ||
-        lms_data_load(&j->data, j->data_path, j->m.mi.context, err, errlen) != 0)
+    if (lms_data_load(&j->data, j->data_path, j->m.mi.context, err,
+                      errlen) != 0 ||
+        lms_vocab_check(&j->cfg, &j->data, j->m.mi.vocab, err, errlen) != 0)
         return -1;
-    if (j->data.vocab > j->m.mi.vocab) {
-        snprintf(err, errlen, "%s: tokens up to %d but model.vocab_size is %d",
-                 j->data_path, j->data.vocab - 1, j->m.mi.vocab);
-        return -1;
-    }
     size_t BT = (size_t)j->tc.batch_size * j->m.mi.context;
     j->mstate = lms_big_floats(j->m.n_params);
     j->vstate = lms_big_floats(j->m.n_params);

@@ -22,11 +22,15 @@ static int write_summary(job *j, const lms_train_result *r, char *err,
         return 0;
     cJSON *o = cJSON_CreateObject(), *ov = cJSON_CreateArray();
     char cfg_shown[4096];
-    lms_output_path(j->o->config_path, cfg_shown, sizeof cfg_shown);
+    lms_output_path(j->cfg.path, cfg_shown, sizeof cfg_shown);
     cJSON_AddStringToObject(o, "config", cfg_shown);
     for (size_t i = 0; i < j->cfg.noverrides; i++)
         cJSON_AddItemToArray(ov, cJSON_CreateString(j->cfg.overrides[i]));
     cJSON_AddItemToObject(o, "overrides", ov);
+    /* which of them came with a resume, and from which step they hold */
+    cJSON *rs = j->resume_sets ? cJSON_Parse(j->resume_sets) : NULL;
+    cJSON_AddItemToObject(o, "resume_overrides",
+                          rs ? rs : cJSON_CreateArray());
     char shown[4096], sha[65] = "";
     unsigned long long bytes = 0;
     lms_output_path(j->data_path, shown, sizeof shown);
@@ -40,6 +44,7 @@ static int write_summary(job *j, const lms_train_result *r, char *err,
     cJSON_AddNumberToObject(o, "lr", j->tc.lr);
     cJSON_AddNumberToObject(o, "seed", (double)j->tc.seed);
     cJSON_AddNumberToObject(o, "n_params", (double)j->m.n_params);
+    cJSON_AddNumberToObject(o, "vocab_size", j->m.mi.vocab); /* auto: resolved */
     cJSON_AddStringToObject(o, "gemm", lms_gemm_backend_name(
                                            (lms_gemm_backend)j->st.gemm));
     cJSON_AddStringToObject(o, "gemm_setting",
@@ -121,8 +126,7 @@ int lms_job_finish(job *j, lms_train_result *r, double t_start, char *err,
     r->verdict = r->verdicts[j->vc.own];
     r->wall_seconds = lms_job_now() - t_start;
     if (j->o->progress && j->root) {
-        if (isatty(2))
-            fputc('\n', stderr);
+        lms_progress_break(j);
         if (r->diverged)
             fprintf(stderr, "diverged: %s\n", r->diverged_reason);
         else if (r->verdict != LMS_CONVERGED)

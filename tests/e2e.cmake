@@ -5,7 +5,7 @@ foreach(script ${e2e_scripts})
   get_filename_component(name ${script} NAME_WE)
   string(REGEX REPLACE "^test_" "" name ${name})
   add_test(NAME e2e_${name} COMMAND sh ${script} $<TARGET_FILE:lmstab>
-           ${PROJECT_SOURCE_DIR} ${LMS_PLUGIN_OUTPUT_DIR})
+           ${PROJECT_SOURCE_DIR} ${LMS_PLUGIN_OUTPUT_DIR} $<TARGET_FILE:json_lines>)
   # LMS_TEST_SANITIZED: the memory-safety build (Debug + ASan, ~20x slower)
   # runs the scripts' smaller variants where they have one
   set_tests_properties(e2e_${name} PROPERTIES

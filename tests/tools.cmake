@@ -1,6 +1,8 @@
 # Small programs used by the test scripts.
 add_executable(st_diff tools/st_diff.c)
 target_link_libraries(st_diff PRIVATE lmstab_core)
+add_executable(json_lines tools/json_lines.c)
+target_link_libraries(json_lines PRIVATE PkgConfig::CJSON)
 # The sgemm's thread independence under every OpenBLAS kernel set the CPU
 # can run (OPENBLAS_CORETYPE): a split that is safe with one library's
 # kernels can change sums with another's.

@@ -60,6 +60,10 @@ typedef struct lms_train_state {
                                 without one predates bf16: fp32) */
     int bf16_kernel;         /* at bf16, the lms_bf16_kernel it trains
                                 with; -1: not recorded */
+    const char *resume_overrides; /* the --set added on resumes, a JSON
+                                array of {"step", "set"}; NULL: none. Saved,
+                                not read back by lms_ckpt_read_state (the
+                                resume reads it with the config) */
 } lms_train_state;
 
 /* Identity of the training data, checked on resume: path as resolved,
@@ -101,8 +105,9 @@ int lms_ckpt_load_moments(const lms_model *m, const lms_st_file *f,
 int lms_ckpt_read_state(const lms_st_file *f, lms_train_state *st,
                         const char *path, char *err, size_t errlen);
 
-/* Check that f was written for the same config text, overrides and data
- * (data may be NULL to skip it); -1 says what differs. */
+/* Check that f was written for the same config text and data (data may be
+ * NULL to skip it), and that cfg's overrides begin with f's (a resume may
+ * add some after them); -1 says what differs. */
 int lms_ckpt_check_run(const lms_st_file *f, const lms_config *cfg,
                        const lms_data_id *data, const char *path, char *err,
                        size_t errlen);

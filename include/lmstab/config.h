@@ -30,8 +30,10 @@ typedef struct lms_cfg_entry {
 
 typedef struct lms_cfg_section {
     char *name;
-    int line;
+    int line;           /* first seen at this line of origin; 0: --set */
     int used;
+    const char *origin; /* NULL: the config file (c->path); else the file of
+                           the override that created it (not owned) */
 } lms_cfg_section;
 
 /* A hash index over entries or sections (core/config_index.c). */
@@ -65,6 +67,12 @@ void lms_config_free(lms_config *c);
  * of an existing entry or adds one (its section is created if needed). */
 int lms_config_override(lms_config *c, const char *assign, char *err,
                         size_t errlen);
+/* The same for an override written in a file (a sweep's [overrides]):
+ * messages about its key or a section it created name origin:line instead
+ * of "--set". origin is not copied: it must outlive c. */
+int lms_config_override_at(lms_config *c, const char *assign,
+                           const char *origin, int line, char *err,
+                           size_t errlen);
 
 /* Lookup; marks the entry (and its section) used. NULL if absent. */
 lms_cfg_entry *lms_config_find(lms_config *c, const char *section,

@@ -22,6 +22,7 @@ typedef struct lms_data {
     size_t n_tokens;
     size_t n_train;    /* tokens [0, n_train) train, [n_train, n) validation */
     int vocab;         /* 256 for bytes; from the header for .bin */
+    int max_token;     /* the largest token id in the file */
     char path[4096];
 } lms_data;
 
@@ -41,6 +42,19 @@ void lms_data_val_batch(const lms_data *d, int i, int n_batches, int B, int T,
 
 /* Unigram (byte-frequency) entropy of the training split in nats/token. */
 double lms_data_unigram_entropy(const lms_data *d);
+
+/* The vocabulary of the data at path without reading it all: 256 for a
+ * text file (bytes), the header's for an llm.c token file (GPT-2's 50257
+ * for version 1). -1 with a message naming the path when a .bin file's
+ * header cannot be read or is not an llm.c token header. */
+int lms_data_header_vocab(const char *path, int *vocab, char *err,
+                          size_t errlen);
+
+/* The file a run trains on: `given` (--data) if not NULL, else data.train
+ * as written (`train_path`), else (absent or "tinyshakespeare.txt") the
+ * default corpus found by lms_data_find_corpus from the source tree. */
+int lms_data_resolve(const char *given, const char *train_path, char *out,
+                     size_t outlen, char *err, size_t errlen);
 
 /* Resolve the default corpus: user path if given, else data/<name> in the
  * repo, else ../shared/data/<name>; writes the chosen path. Non-zero if none

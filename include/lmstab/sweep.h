@@ -52,8 +52,14 @@ typedef struct lms_sweep {
     int grid_seeds;      /* seeds run on every grid LR (>= 1) */
     int boundary_seeds;  /* seeds run at the boundary LRs (>= 1) */
     int jobs;            /* parallel runs */
+    double progress_seconds; /* a line per run in progress every this many
+                                seconds (0: 60) */
     int n_sets;
     char sets[LMS_SWEEP_MAX_SETS][512]; /* "section.key=value" for every run */
+    int set_line[LMS_SWEEP_MAX_SETS]; /* its line in the sweep file's
+                                         [overrides]; 0: --set */
+    long max_steps[LMS_SWEEP_MAX_VARIANTS]; /* each variant's training.max_steps
+                                         (lms_sweep_check) */
     char reference[64];  /* variant the table's LR ratios are relative to */
     char plugin_dir[4096];
     char data_path[4096];
@@ -66,6 +72,12 @@ typedef struct lms_sweep {
  * precision, as variants named <variant>_<precision> (one precision: the
  * names stay), so that one sweep, its tables and its report compare them. */
 int lms_sweep_load(lms_sweep *s, const char *path, char *err, size_t errlen);
+
+/* Check every variant's config with the overrides as its runs will get
+ * them (model built with the plugins, every key known), before any run
+ * starts; fills s->max_steps. -1 and the first error, at the sweep file's
+ * line for an [overrides] entry, naming the variant. */
+int lms_sweep_check(lms_sweep *s, char *err, size_t errlen);
 
 /* Run (or resume) every run of the sweep; exe is the lmstab binary. Prints
  * progress to stderr. Returns 0 when all runs finished, 128 + the signal

@@ -63,7 +63,12 @@ typedef struct lms_train_opts {
     const char *out_dir;    /* NULL: no files written */
     const char *plugin_dir; /* NULL: default search path */
     const char *data_path;  /* overrides data.train when not NULL */
-    int progress;           /* 1: live progress line on stderr */
+    int progress;           /* 1: banner and progress lines on stderr */
+    long progress_every;    /* stderr not a terminal: a line every N steps
+                               (0: a tenth of the run) ... */
+    double progress_seconds; /* ... or every S seconds (0: 60) */
+    const char *json_path;  /* a JSON object per line (docs/cli.md) to this
+                               file, "-" for stdout; NULL: none */
     /* Checkpoints (docs/reliability.md). All need out_dir. */
     long checkpoint_every;  /* > 0: out_dir/checkpoint.safetensors after
                                every N steps and at the end */

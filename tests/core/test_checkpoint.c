@@ -303,9 +303,17 @@ START_TEST(run_identity_checked) {
     ck_assert_int_ne(lms_ckpt_check_run(f, &other, NULL, path, err, sizeof err), 0);
     char want[512];
     snprintf(want, sizeof want, "%s: was written with --set "
-             "[\"training.lr=0.5\"], this run has []: resume with the same "
-             "options", path);
+             "[\"training.lr=0.5\"], this run has []: resume with the run's "
+             "own (leave out CONFIG and --set)", path);
     ck_assert_str_eq(err, want);
+    /* a resume may add overrides after the run's own, never change them */
+    ck_assert_int_eq(lms_config_override(&other, "training.lr=0.4", err, sizeof err), 0);
+    ck_assert_int_ne(lms_ckpt_check_run(f, &other, NULL, path, err, sizeof err), 0);
+    lms_config_free(&other);
+    ck_assert_int_eq(lms_config_load_string(&other, CFG, "t.ini", err, sizeof err), 0);
+    ck_assert_int_eq(lms_config_override(&other, "training.lr=0.5", err, sizeof err), 0);
+    ck_assert_int_eq(lms_config_override(&other, "training.max_steps=9", err, sizeof err), 0);
+    ck_assert_msg(lms_ckpt_check_run(f, &other, NULL, path, err, sizeof err) == 0, "%s", err);
     lms_config_free(&other);
     ck_assert_int_eq(lms_config_load_string(&other, "[model]\n", "u.ini", err, sizeof err), 0);
     ck_assert_int_ne(lms_ckpt_check_run(f, &other, NULL, path, err, sizeof err), 0);
@@ -317,7 +325,8 @@ START_TEST(run_identity_checked) {
     d2.hash ^= 1;
     ck_assert_int_ne(lms_ckpt_check_run(f, &cfg, &d2, path, err, sizeof err), 0);
     snprintf(want, sizeof want, "%s: was trained on other data (corpus.txt, "
-             "1000 tokens) than corpus.txt (1000 tokens)", path);
+             "1000 tokens) than corpus.txt (1000 tokens): give its data with "
+             "--data FILE", path);
     ck_assert_str_eq(err, want);
     lms_st_close(f);
 }

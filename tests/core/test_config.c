@@ -205,6 +205,29 @@ START_TEST(overrides) {
 }
 END_TEST
 
+/* An override written in another file (a sweep's [overrides]) is named by
+ * that file and line, for its key and for a section it created. */
+START_TEST(overrides_from_a_file) {
+    ck_assert_int_eq(load("[training]\nlr = 0.1\n"), 0);
+    ck_assert_int_eq(lms_config_override_at(&c, "training.lr=x", "s.ini", 12,
+                                            err, sizeof err), 0);
+    double d;
+    ck_assert_int_ne(
+        lms_config_float(&c, "training", "lr", 1, 0, 10, &d, err, sizeof err),
+        0);
+    ck_assert_str_eq(err, "s.ini:12: [training] lr: must be a finite number "
+                          "in [0, 10] (got 'x')");
+    ck_assert_int_eq(lms_config_override_at(&c, "trainig.seed=1", "s.ini", 13,
+                                            err, sizeof err), 0);
+    ck_assert_str_eq(c.overrides[1], "trainig.seed=1");
+    ck_assert_int_ne(
+        lms_config_check_unused(&c, NULL, NULL, err, sizeof err), 0);
+    ck_assert_str_eq(err, "s.ini:13: [trainig]: unknown section (not used by "
+                          "the model, training or data); did you mean "
+                          "[training]?");
+}
+END_TEST
+
 static const char *accepted(void *u, const char *s) {
     (void)u;
     return strcmp(s, "training") == 0 ? "lr, seed" : NULL;
@@ -270,6 +293,7 @@ int main(void) {
     tcase_add_test(tc, many_keys_fast);
     tcase_add_test(tc, typed_values);
     tcase_add_test(tc, overrides);
+    tcase_add_test(tc, overrides_from_a_file);
     tcase_add_test(tc, unknown_keys_and_sections);
     tcase_add_test(tc, split_list);
     tcase_add_test(tc, missing_file);

@@ -1,5 +1,5 @@
 # Helpers for the end-to-end scripts: sourced, not a test itself.
-LMSTAB="$1"; SRC="$2"; PLUGINS="$3"
+LMSTAB="$1"; SRC="$2"; PLUGINS="$3"; JSON_LINES="$4" # tests/tools/json_lines.c
 TMP="$(mktemp -d)"
 trap 'rm -rf "$TMP"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }

@@ -28,10 +28,23 @@ expect_error "/nonexistent/file.txt" "$LMSTAB" train "$CFG" --plugin-dir "$PLUGI
 # misspelled sections and keys name the closest valid one
 expect_error "--set: [trainig]: unknown section; did you mean [training]?" run "$CFG" --set trainig.lr=0.01
 expect_error "[training] lrr: unknown key (did you mean 'lr'?); accepted: lr," run "$CFG" --set training.lrr=0.01
+expect_error "[block.ln1] epz: unknown key for plugin 'layernorm' (did you mean 'eps'?); accepted: eps" run "$CFG" --set block.ln1.epz=1e-5
+expect_error "[block.attn] q_nrom: unknown key for plugin 'causal_attention' (did you mean 'q_norm'?); accepted: n_head; slots: q_norm, k_norm" \
+    run "$CFG" --set block.attn.q_nrom=layernorm
 # a misspelled plugin names the closest installed one and lists them all
 sed 's/plugin = gelu/plugin = gleu/' "$CFG" > "$TMP/gleu.ini"
 expect_error "unknown plugin 'gleu'" run "$TMP/gleu.ini"
 grep -q "did you mean 'gelu'?; installed: .*gelu, layernorm" "$TMP/err" || { cat "$TMP/err"; fail "no suggestion or list of installed plugins"; }
+# keys for an empty plugin slot say that the slot is empty and how to fill it
+expect_error "--set block.attn.score_cap.cap: [block.attn.score_cap] cap: the slot 'score_cap' of [block.attn] (plugin causal_attention) is empty, so these keys have no plugin to go to: fill it with --set block.attn.score_cap=tanh_cap (or score_cap = tanh_cap in [block.attn]); score_map plugins installed: " \
+    run "$CFG" --set block.attn.score_cap.cap=30
+printf '\n[block.attn.score_cap]\ncap = 50\n' | cat "$CFG" - > "$TMP/empty_slot.ini"
+expect_error "empty_slot.ini:$(($(wc -l < "$CFG") + 3)): [block.attn.score_cap] cap: the slot 'score_cap' of [block.attn] (plugin causal_attention) is empty" \
+    run "$TMP/empty_slot.ini"
+expect_error "[model.logit_cap] cap: [model] logit_cap is empty" run "$CFG" --set model.logit_cap.cap=30
+run "$CFG" --set block.attn.score_cap=tanh_cap --set block.attn.score_cap.cap=30 --set training.max_steps=1 \
+    || fail "a filled slot's keys were refused"
+rm -rf "$TMP/out"
 # a misspelled command names the closest one
 expect_error "unknown command 'trian'; did you mean 'train'?" "$LMSTAB" trian
 echo "ok"

@@ -34,6 +34,13 @@ for v in baseline qk_norm; do for lr in 0.01 0.03; do
 done; done
 runs1=$(($(wc -l < "$TMP/out/results.csv") - 1))
 [ "$runs1" -ge 4 ] || fail "expected at least 4 runs, got $runs1"
+# progress: the runs to do, then [k/N] per finished run with elapsed and
+# ETA (N a lower bound while boundary seeds may still be added)
+grep -q "^sweep: at least 4 runs to do" "$TMP/log1" || { cat "$TMP/log1"; fail "no count of the runs to do"; }
+[ "$(grep -c '^\[[0-9]*/\(at least \)\{0,1\}[0-9]*\] [a-z_]* *lr [0-9.]* *seed [0-9]* *[a-z]* *val [0-9.]*  ([0-9]* s)  elapsed [0-9ms]*, ETA ' "$TMP/log1")" -eq "$runs1" ] \
+    || { cat "$TMP/log1"; fail "expected one [k/N] line per run"; }
+tail -1 "$TMP/log1" | grep -q "^\[$runs1/$runs1\] " || { cat "$TMP/log1"; fail "the last line is not [N/N]"; }
+grep -q "^lmstab: steps 0 to 12, " "$TMP/out/qk_norm/lr_0.01/seed_1/train.log" || fail "a run's log lacks its banner"
 # Resume: a second invocation starts no run and prints the same table.
 "$LMSTAB" sweep "$TMP/s.ini" --plugin-dir "$PLUGINS" --data "$TMP/corpus.txt" > "$TMP/table2" 2> "$TMP/log2" || fail "resume failed"
 grep -q '^\[' "$TMP/log2" && { cat "$TMP/log2"; fail "resumed sweep re-ran runs"; }
@@ -64,8 +71,9 @@ sed -e "s|^out = .*|out = $TMP/out2|" -e "s|^variants = .*|variants = qk_norm|" 
     -e "s|^seeds = .*|seeds = 1|" -e "s|^boundary_seeds = .*|boundary_seeds = 1|" -e "s|^lr_max = .*|lr_max = 0.01|" \
     -e "s|^training.max_steps = .*|training.max_steps = 1500|" "$TMP/s.ini" > "$TMP/s2.ini"
 r2="$TMP/out2/qk_norm/lr_0.01/seed_1"
-"$LMSTAB" sweep "$TMP/s2.ini" --plugin-dir "$PLUGINS" --data "$TMP/corpus.txt" > /dev/null 2> "$TMP/log5" & spid=$!
-i=0; while [ ! -s "$r2/metrics.csv" ] && kill -0 $spid 2>/dev/null && [ $i -lt 3000 ]; do sleep 0.01; i=$((i + 1)); done
+"$LMSTAB" sweep "$TMP/s2.ini" --plugin-dir "$PLUGINS" --data "$TMP/corpus.txt" --progress-seconds 0.1 > /dev/null 2> "$TMP/log5" & spid=$!
+i=0; while ! grep -q "^  running qk_norm *lr 0.01 *seed 1 *step [0-9]*/1500 ([0-9]*%), [0-9]*s$" "$TMP/log5" && kill -0 $spid 2>/dev/null && [ $i -lt 3000 ]; do sleep 0.01; i=$((i + 1)); done
+grep -q "^  running qk_norm *lr 0.01 *seed 1 *step [0-9]*/1500" "$TMP/log5" || { cat "$TMP/log5"; fail "no line for the run in progress"; }
 kill -TERM $spid 2>/dev/null; wait $spid; rc=$?
 [ $rc -ne 0 ] || fail "a stopped sweep exited 0"
 grep -q "stopped by SIGTERM" "$TMP/log5" || { cat "$TMP/log5"; fail "no stop message"; }
@@ -122,4 +130,17 @@ printf '[sweep]\nvariants = baseline\nconfigs_dir = %s/configs\nseeds = 1\npreci
 expect_error "[sweep] precisions: must be fp32, bf16 or both, comma-separated (got 'bf16, fp16')" "$LMSTAB" sweep "$TMP/bad.ini"
 printf '[sweep]\nvariants = baseline\nconfigs_dir = %s/configs\nseeds = 1\nprecisions = bf16\n[overrides]\ntraining.precision = fp32\n' "$SRC" > "$TMP/bad.ini"
 expect_error "[sweep] precisions: the precision is set twice" "$LMSTAB" sweep "$TMP/bad.ini"
+# A typo in [overrides] (or a --set) fails the sweep before its first run,
+# at its line, with the strict parser's suggestion.
+sed -e "s|^out = .*|out = $TMP/typo|" -e 's|^training.max_steps = 12|trainig.max_steps = 12|' "$TMP/s.ini" > "$TMP/typo.ini"
+line=$(grep -n '^trainig.max_steps' "$TMP/typo.ini" | cut -d: -f1)
+expect_error "typo.ini:$line: [trainig]: unknown section (not used by the model, training or data); did you mean [training]? (variant baseline, checked before the first run)" \
+    "$LMSTAB" sweep "$TMP/typo.ini" --plugin-dir "$PLUGINS" --data "$TMP/corpus.txt"
+sed -i 's|^trainig.max_steps = 12|training.max_stepz = 12|' "$TMP/typo.ini"
+expect_error "typo.ini:$line: [training] max_stepz: unknown key (did you mean 'max_steps'?)" \
+    "$LMSTAB" sweep "$TMP/typo.ini" --plugin-dir "$PLUGINS" --data "$TMP/corpus.txt"
+sed -i 's|^training.max_stepz = 12|training.max_steps = 12|' "$TMP/typo.ini"
+expect_error "--set block.ln1.epz: [block.ln1] epz: unknown key for plugin 'layernorm' (did you mean 'eps'?)" \
+    "$LMSTAB" sweep "$TMP/typo.ini" --plugin-dir "$PLUGINS" --data "$TMP/corpus.txt" --set block.ln1.epz=1e-5
+[ ! -e "$TMP/typo" ] || fail "a sweep with a typo started runs"
 echo ok

@@ -32,6 +32,12 @@ training.log_every = 1
 EOT
 "$LMSTAB" sweep "$TMP/s.ini" --plugin-dir "$PLUGINS" --data "$TMP/corpus.txt" > "$TMP/table1" 2> "$TMP/log1" || { cat "$TMP/log1"; fail "sweep failed"; }
 [ -s "$TMP/out/edges.json" ] || fail "no edges.json"
+# progress: before the band is known the count is a lower bound (3 grid
+# runs, and 3 band LRs on the second seed at least); the last line is exact
+grep -q "^sweep: at least 6 runs to do" "$TMP/log1" || { cat "$TMP/log1"; fail "no lower bound of the runs to do"; }
+k=$(grep -c '^\[' "$TMP/log1")
+grep -q "^\[1/at least [0-9]*\] baseline .* elapsed [0-9]*s, ETA at least " "$TMP/log1" || { cat "$TMP/log1"; fail "no lower bound while the band was unknown"; }
+tail -1 "$TMP/log1" | grep -q "^\[$k/$k\] baseline .* ETA 0s$" || { cat "$TMP/log1"; fail "the last run's line is not [k/k]"; }
 grep -q '"edge_points":[[:space:]]*3' "$TMP/out/sweep.json" || fail "sweep.json lacks the edge design"
 # the band: at least 3 LRs, each run on seeds 1 and 2, never on seed 3
 band=$(tr -d ' \n\t' < "$TMP/out/edges.json" | sed 's/.*"baseline":\[\([^]]*\)\].*/\1/' | tr ',' ' ')
