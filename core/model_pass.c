@@ -237,29 +237,36 @@ static void branch_backward(lms_model *m, lms_branch *br, const float *in0,
     for (int i = br->n_ops - 1, k = 0; i >= 0; i--, k ^= 1) {
         lms_op *op = &br->ops[i];
         const float *in = i > 0 ? br->ops[i - 1].out : in0;
-        /* op 0 accumulates into dresid; when instrumenting, its own input
-         * gradient goes to a free buffer first so its norm can be taken */
-        int separate = i > 0 || (m->instrumented &&
-                                 op->layer->plugin->desc->kind == LMS_KIND_LINEAR);
+        /* op 0 accumulates into dresid, instrumented or not (accumulating
+         * into a zeroed buffer and adding it after rounds differently, so
+         * logging would change the run); its own input gradient's norm is
+         * then taken from dresid minus a copy made before */
+        const int linear = op->layer->plugin->desc->kind == LMS_KIND_LINEAR;
+        const int separate = i > 0, delta = !separate && m->instrumented && linear;
         float *target = separate ? m->dbuf[k] : m->dresid;
+        const size_t n_in = rows * op->in_cols;
         if (separate)
-            lms_par_zero(target, rows * op->in_cols);
+            lms_par_zero(target, n_in);
+        if (delta) /* dbuf[k] is free: dy is dbuf[k ^ 1] or dresid's copy */
+            memcpy(m->dbuf[k], m->dresid, n_in * sizeof(float));
         lap(t, LMS_TK_OTHER);
         const size_t cap = alloc_rows(m) *
                            (separate ? m->max_cols : (size_t)m->mi.d_model);
         if (m->guard)
-            lms_guard_open(target, rows * op->in_cols, cap);
+            lms_guard_open(target, n_in, cap);
         lms_layer_backward(op->layer, target, dy, in, op->out, rows, m->B,
                            m->T);
         if (m->guard)
             guard_check(m, op, "backward", "its input gradient dx", target,
-                        rows * op->in_cols, cap);
+                        n_in, cap);
         lap(t, layer_kind(op->layer));
-        if (m->instrumented &&
-            op->layer->plugin->desc->kind == LMS_KIND_LINEAR)
+        if (delta) {
+            float *d = m->dbuf[k];
+            for (size_t e = 0; e < n_in; e++)
+                d[e] = m->dresid[e] - d[e];
+            op->in_grad_norm = lms_mean_row_norm(d, rows, op->in_cols);
+        } else if (m->instrumented && linear) {
             op->in_grad_norm = lms_mean_row_norm(target, rows, op->in_cols);
-        if (i == 0 && separate) {
-            lms_par_add(m->dresid, m->dresid, target, rows * op->in_cols);
         }
         dy = target;
     }
