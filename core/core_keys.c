@@ -8,7 +8,7 @@
 #include "core_keys.h"
 
 static const lms_core_key core_keys[] = {
-    {"model", "vocab_size", "int or auto", "256", "vocabulary size: 256 for bytes, 50257 for GPT-2 token `.bin` files; 2 to 2^20. `auto`: the data's, 256 for a text file and the header's vocabulary for a token file (50257 for llm.c's version 1), not its largest id + 1, so that the shape is the tokenizer's; summary.json records the number", 0},
+    {"model", "vocab_size", "int or auto", "256", "vocabulary size: 256 for bytes, the tokenizer's for a token shard; 2 to 2^20. `auto`: the data's, 256 for a text file and for a shard the vocabulary its header records (`lmstab tokenize` writes it), else the one llm.c's files imply (GPT-2's 50257 for uint16 ids, Llama 3's 128256 for uint32), not its largest id + 1, so that the shape is the tokenizer's; summary.json records the number", 0},
     {"model", "context", "int", "128", "maximum sequence length T (learned position embeddings); 1 to 65536", 0},
     {"model", "d_model", "int", "128", "residual stream width; a multiple of n_head; 1 to 65536", 0},
     {"model", "n_layer", "int", "4", "number of blocks; 1 to 1024", 0},
@@ -38,7 +38,7 @@ static const lms_core_key core_keys[] = {
     {"training", "seed", "int", "1337", "seed of the init and the batch sampler (same seed, one thread: same run bit for bit)", 0},
     {"training", "log_every", "int", "10", "a metrics.csv row and a progress line every N steps (and at the last step)", 1},
     {"training", "instrument_every", "int", "10", "per-layer output norms and attention statistics on logged steps that are multiples of N; 0 disables", 1},
-    {"data", "train", "path", "(default corpus)", "a text file read as bytes, or an llm.c token file (`.bin`, GPT-2 tokens), relative to the working directory; first 90% train, last 10% validation. Absent or `tinyshakespeare.txt`: data/tinyshakespeare.txt of the source tree, then ../shared/data/. `--data FILE` overrides it", 0},
+    {"data", "train", "path", "(default corpus)", "a text file read as bytes, or a token shard (`.bin`, llm.c's layout: from `lmstab tokenize encode` or llm.c's data scripts), relative to the working directory; first 90% train, last 10% validation. Absent or `tinyshakespeare.txt`: data/tinyshakespeare.txt of the source tree, then ../shared/data/. `--data FILE` overrides it", 0},
     {"verdict", "rule", "name", "default", "the rule (strict, default or lenient) that gives summary.json's `verdict`; all three are reported", 0},
     {"verdict", "smoothing", "float", "0.5", "EMA factor of the train loss over metrics.csv rows, for the spike test (0: the raw loss); 0 to 0.999", 0},
     {"verdict", "spike_after", "int", "10", "rises at logged steps >= N count as spikes (warmup included)", 0},

@@ -1,11 +1,12 @@
-/* Training data: byte-level text (every byte one token, vocab 256) or an
- * llm.c token file (.bin). First 90% of tokens train, last 10% validation.
+/* Training data: byte-level text (every byte one token, vocab 256) or a
+ * token shard (.bin, llm.c's layout: core/shard.h). First 90% of tokens
+ * train, last 10% validation.
  *
- * .bin files: 256 int32 header (magic 20240520, version 1, token count),
- * then that many uint16 GPT-2 tokens. Their vocabulary is fixed at GPT-2's
- * 50257 rather than max(token)+1, so that the model shape does not depend
- * on which tokens a given file happens to contain; a token >= 50257 is an
- * error. A file is read as tokens iff its name ends in ".bin". */
+ * A shard's vocabulary is the one its header records (`lmstab tokenize`
+ * writes it), else the one llm.c's files imply: GPT-2's 50257 for uint16
+ * ids, Llama 3's 128256 for uint32 ids; never max(token)+1, so that the
+ * model shape does not depend on which tokens a given file happens to
+ * contain. A file is read as tokens iff its name ends in ".bin". */
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -17,13 +18,11 @@
 
 #include "lmstab/data.h"
 #include "lmstab/fsutil.h"
+#include "shard.h"
 
 #ifndef LMS_SOURCE_DIR
 #define LMS_SOURCE_DIR "."
 #endif
-#define LMS_BIN_MAGIC 20240520
-#define LMS_BIN_HEADER_INTS 256
-#define LMS_GPT2_VOCAB 50257
 #define LMS_CORPUS_NAME "tinyshakespeare.txt"
 #define LMS_CORPUS_URL                                                         \
     "https://raw.githubusercontent.com/karpathy/char-rnn/master/data/"         \
@@ -74,35 +73,6 @@ static int ends_with(const char *s, const char *suffix) {
     return n >= k && strcmp(s + n - k, suffix) == 0;
 }
 
-static int32_t read_i32(const unsigned char *p) {
-    return (int32_t)((uint32_t)p[0] | (uint32_t)p[1] << 8 |
-                     (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24);
-}
-
-/* The magic and version of an llm.c token header (its first 12 bytes of
- * len); 0, or -1 with a message. */
-static int check_bin_header(const char *path, const unsigned char *buf,
-                            size_t len, char *err, size_t errlen) {
-    const size_t hbytes = LMS_BIN_HEADER_INTS * 4;
-    if (len < hbytes)
-        return fail(err, errlen,
-                    "%s: %zu bytes, too short for the %zu-byte "
-                    "llm.c token header",
-                    path, len, hbytes);
-    int32_t magic = read_i32(buf), version = read_i32(buf + 4);
-    if (magic != LMS_BIN_MAGIC)
-        return fail(err, errlen,
-                    "%s: not an llm.c token file (magic %d, "
-                    "expected %d)",
-                    path, magic, LMS_BIN_MAGIC);
-    if (version != 1)
-        return fail(err, errlen,
-                    "%s: token file version %d is not supported "
-                    "(only version 1: uint16 GPT-2 tokens)",
-                    path, version);
-    return 0;
-}
-
 int lms_data_header_vocab(const char *path, int *vocab, char *err,
                           size_t errlen) {
     *vocab = 256;
@@ -112,49 +82,41 @@ int lms_data_header_vocab(const char *path, int *vocab, char *err,
     int fd = lms_open_regular(path, &st, err, errlen);
     if (fd < 0)
         return -1;
-    unsigned char buf[LMS_BIN_HEADER_INTS * 4];
+    unsigned char buf[LMS_SHARD_HEADER_INTS * 4];
     size_t got = 0;
     ssize_t n;
     while (got < sizeof buf && (n = read(fd, buf + got, sizeof buf - got)) > 0)
         got += (size_t)n;
     close(fd);
-    if (check_bin_header(path, buf, got, err, errlen) != 0)
+    lms_shard_info in;
+    if (lms_shard_header(path, buf, got, &in, err, errlen) != 0)
         return -1;
-    *vocab = LMS_GPT2_VOCAB;
+    *vocab = in.vocab ? in.vocab : lms_shard_default_vocab(in.id_bytes);
     return 0;
 }
 
-/* llm.c token file -> d->tokens, d->n_tokens, d->vocab, d->max_token. */
+/* Token shard -> d->tokens, d->n_tokens, d->vocab, d->max_token. */
 static int parse_bin(lms_data *d, const unsigned char *buf, size_t len,
                      char *err, size_t errlen) {
-    const size_t hbytes = LMS_BIN_HEADER_INTS * 4;
-    if (check_bin_header(d->path, buf, len, err, errlen) != 0)
+    lms_shard_info in;
+    if (lms_shard_parse(d->path, buf, len, &d->tokens, &in, err, errlen) != 0)
         return -1;
-    int32_t ntok = read_i32(buf + 8);
-    if (ntok < 0 || (size_t)ntok != (len - hbytes) / 2 || (len - hbytes) % 2)
-        return fail(err, errlen,
-                    "%s: header says %d tokens but the file "
-                    "holds %zu bytes of token data",
-                    d->path, ntok, len - hbytes);
-    if (ntok == 0)
-        return fail(err, errlen, "%s: token file has no tokens", d->path);
-    d->tokens = malloc((size_t)ntok * sizeof *d->tokens);
-    if (!d->tokens)
-        return fail(err, errlen, "%s: out of memory", d->path);
-    for (size_t i = 0; i < (size_t)ntok; i++) {
-        const unsigned char *p = buf + hbytes + 2 * i;
-        d->tokens[i] = (int32_t)(p[0] | p[1] << 8);
-        if (d->tokens[i] >= LMS_GPT2_VOCAB)
-            return fail(err, errlen,
-                        "%s: token %d at position %zu is outside "
-                        "the GPT-2 vocabulary (%d)",
-                        d->path, d->tokens[i], i, LMS_GPT2_VOCAB);
-        if (d->tokens[i] > d->max_token)
-            d->max_token = d->tokens[i];
-    }
-    d->n_tokens = (size_t)ntok;
-    d->vocab = LMS_GPT2_VOCAB;
-    return 0;
+    d->n_tokens = in.n_tokens;
+    d->max_token = in.max_id;
+    d->id_bytes = in.id_bytes;
+    d->vocab_recorded = in.vocab > 0;
+    d->vocab = in.vocab ? in.vocab : lms_shard_default_vocab(in.id_bytes);
+    if (in.max_id < d->vocab)
+        return 0;
+    size_t i = 0;
+    while (d->tokens[i] < d->vocab)
+        i++;
+    return fail(err, errlen, "%s: offset %zu: token %zu is %d, outside the "
+                "%s vocabulary (%d) of llm.c's files, which record none",
+                d->path, (size_t)LMS_SHARD_HEADER_INTS * 4 +
+                             i * (size_t)in.id_bytes,
+                i, d->tokens[i], in.id_bytes == 2 ? "GPT-2" : "Llama 3",
+                d->vocab);
 }
 
 static int parse_bytes(lms_data *d, const unsigned char *buf, size_t len,

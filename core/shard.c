@@ -32,10 +32,12 @@ static void put_u32(unsigned char *p, uint32_t v) {
     p[2] = (unsigned char)(v >> 16), p[3] = (unsigned char)(v >> 24);
 }
 
-int lms_shard_parse(const char *name, const unsigned char *buf, size_t len,
-                    int32_t **tokens, lms_shard_info *info, char *err,
-                    size_t errlen) {
-    *tokens = NULL;
+int lms_shard_default_vocab(int id_bytes) {
+    return id_bytes == 2 ? LMS_SHARD_GPT2_VOCAB : LMS_SHARD_LLAMA3_VOCAB;
+}
+
+int lms_shard_header(const char *name, const unsigned char *buf, size_t len,
+                     lms_shard_info *info, char *err, size_t errlen) {
     memset(info, 0, sizeof *info);
     if (len < HEADER_BYTES)
         return fail(err, errlen, "%s: %zu bytes, too short for the %d-byte "
@@ -55,25 +57,42 @@ int lms_shard_parse(const char *name, const unsigned char *buf, size_t len,
                     "magic %d is not supported (%d goes with version 1, %d "
                     "with version 7)", name, version, magic,
                     LMS_SHARD_MAGIC16, LMS_SHARD_MAGIC32);
-    size_t body = len - HEADER_BYTES;
-    if (count < 0 || body % (size_t)info->id_bytes ||
-        (size_t)count != body / (size_t)info->id_bytes)
-        return fail(err, errlen, "%s: offset 8: the header says %d tokens "
-                    "(%d bytes each), the file holds %zu bytes after the "
-                    "header (truncated or not a shard?)", name, count,
-                    info->id_bytes, body);
+    if (count < 0)
+        return fail(err, errlen, "%s: offset 8: negative token count %d",
+                    name, count);
     if (count == 0)
         return fail(err, errlen, "%s: the shard holds no tokens", name);
     if (vocab < 0 || (info->id_bytes == 2 && vocab > 65536))
         return fail(err, errlen, "%s: offset 12: vocabulary %d is impossible "
                     "for %d-byte ids", name, vocab, info->id_bytes);
-    int32_t *t = malloc((size_t)count * sizeof *t);
+    info->n_tokens = (size_t)count;
+    info->vocab = vocab;
+    return 0;
+}
+
+int lms_shard_parse(const char *name, const unsigned char *buf, size_t len,
+                    int32_t **tokens, lms_shard_info *info, char *err,
+                    size_t errlen) {
+    *tokens = NULL;
+    if (lms_shard_header(name, buf, len, info, err, errlen) != 0)
+        return -1;
+    size_t body = len - HEADER_BYTES, count = info->n_tokens;
+    const int32_t vocab = info->vocab;
+    if (body % (size_t)info->id_bytes || count != body / (size_t)info->id_bytes) {
+        int id_bytes = info->id_bytes;
+        memset(info, 0, sizeof *info);
+        return fail(err, errlen, "%s: offset 8: the header says %zu tokens "
+                    "(%d bytes each), the file holds %zu bytes after the "
+                    "header (truncated or not a shard?)", name, count,
+                    id_bytes, body);
+    }
+    int32_t *t = malloc(count * sizeof *t);
     if (!t)
-        return fail(err, errlen, "%s: out of memory for %d tokens", name,
+        return fail(err, errlen, "%s: out of memory for %zu tokens", name,
                     count);
     const unsigned char *p = buf + HEADER_BYTES;
     int32_t max_id = 0;
-    for (size_t i = 0; i < (size_t)count; i++) {
+    for (size_t i = 0; i < count; i++) {
         uint32_t id = info->id_bytes == 2
                           ? (uint32_t)p[2 * i] | (uint32_t)p[2 * i + 1] << 8
                           : (uint32_t)get_i32(p + 4 * i);
@@ -89,8 +108,6 @@ int lms_shard_parse(const char *name, const unsigned char *buf, size_t len,
             max_id = t[i];
     }
     *tokens = t;
-    info->n_tokens = (size_t)count;
-    info->vocab = vocab;
     info->max_id = max_id;
     return 0;
 }

@@ -25,6 +25,19 @@ typedef struct lms_shard_info {
     int32_t max_id;  /* the largest id in the file */
 } lms_shard_info;
 
+/* The vocabulary llm.c's own files imply, which record none: GPT-2's
+ * 50257 for uint16 ids, Llama 3's 128256 for uint32 ids. */
+#define LMS_SHARD_GPT2_VOCAB 50257
+#define LMS_SHARD_LLAMA3_VOCAB 128256
+int lms_shard_default_vocab(int id_bytes);
+
+/* Check the header in the first len bytes of a shard (len >= 1024; the
+ * body is not read): info gets the id width, the count and the recorded
+ * vocabulary (0: none), not max_id. -1 and a message naming `name` and the
+ * offset. */
+int lms_shard_header(const char *name, const unsigned char *buf, size_t len,
+                     lms_shard_info *info, char *err, size_t errlen);
+
 /* Parse a whole shard held in buf (len bytes): *tokens (malloc'ed, caller
  * frees) gets info->n_tokens ids. -1 and a message naming `name` and the
  * byte offset of what is wrong (magic, version, a count that disagrees with

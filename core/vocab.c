@@ -44,13 +44,14 @@ int lms_vocab_check(lms_config *c, const lms_data *d, int vocab, char *err,
     if (d->vocab <= vocab)
         return 0;
     char msg[sizeof d->path + 256];
-    const int bytes = d->vocab == 256;
+    const char *kind = !d->id_bytes          ? "a text file read as bytes"
+                       : d->vocab_recorded    ? "a token shard"
+                       : d->id_bytes == 2     ? "an llm.c token file of GPT-2 tokens"
+                                              : "an llm.c token file of Llama 3 tokens";
     snprintf(msg, sizeof msg, "is %d, but %s is %s (vocabulary %d; its "
              "largest token id is %d): set model.vocab_size = %d, or auto to "
-             "take it from the data", vocab, d->path,
-             bytes ? "a text file read as bytes"
-                   : "an llm.c token file of GPT-2 tokens",
-             d->vocab, d->max_token, d->vocab);
+             "take it from the data", vocab, d->path, kind, d->vocab,
+             d->max_token, d->vocab);
     lms_cfg_entry *e = lms_config_find(c, "model", "vocab_size");
     if (e)
         lms_config_errorf(e, err, errlen, "%s", msg);

@@ -1,6 +1,7 @@
 /*
- * Training data: a byte-level text file (vocab 256) or an llm.c token file
- * (.bin: 256 int32 header, magic 20240520, version 1 = uint16 tokens).
+ * Training data: a byte-level text file (vocab 256) or a token shard in
+ * llm.c's layout (.bin: 256 int32 header, then uint16 or uint32 ids; see
+ * core/shard.h), from llm.c's scripts or `lmstab tokenize encode`.
  * The first 90% of tokens are the training split, the last 10% validation.
  * Batches are random windows drawn from a seeded generator (train) or a
  * fixed evenly spaced set of windows (validation), so runs are reproducible.
@@ -23,6 +24,9 @@ typedef struct lms_data {
     size_t n_train;    /* tokens [0, n_train) train, [n_train, n) validation */
     int vocab;         /* 256 for bytes; from the header for .bin */
     int max_token;     /* the largest token id in the file */
+    int id_bytes;      /* .bin: 2 or 4 bytes an id; 0 for bytes */
+    int vocab_recorded; /* .bin: the vocabulary is the header's, not the
+                           one llm.c's files imply */
     char path[4096];
 } lms_data;
 
@@ -44,9 +48,10 @@ void lms_data_val_batch(const lms_data *d, int i, int n_batches, int B, int T,
 double lms_data_unigram_entropy(const lms_data *d);
 
 /* The vocabulary of the data at path without reading it all: 256 for a
- * text file (bytes), the header's for an llm.c token file (GPT-2's 50257
- * for version 1). -1 with a message naming the path when a .bin file's
- * header cannot be read or is not an llm.c token header. */
+ * text file (bytes); for a shard the one its header records, else GPT-2's
+ * 50257 (uint16 ids) or Llama 3's 128256 (uint32), as llm.c's files imply.
+ * -1 with a message naming the path when a .bin file's header cannot be
+ * read or is not a shard header. */
 int lms_data_header_vocab(const char *path, int *vocab, char *err,
                           size_t errlen);
 

@@ -90,14 +90,16 @@ START_TEST(test_bin_file) {
     lms_data_free(&d);
     write_bin(path, sizeof path, 3000, 12345);
     ck_assert_int_ne(lms_data_load(&d, path, 64, err, sizeof err), 0);
-    ck_assert_msg(strstr(err, "tokens.bin: not an llm.c token file (magic "
-                              "12345, expected 20240520)"),
+    ck_assert_msg(strstr(err, "tokens.bin: offset 0: not a token shard (magic "
+                              "12345; expected 20240520 for uint16 or 20240801 "
+                              "for uint32 ids)"),
                   "%s", err);
     write_bin(path, sizeof path, 3000, 20240520);
     ck_assert_int_eq(truncate(path, 1024 + 2 * 2999), 0);
     ck_assert_int_ne(lms_data_load(&d, path, 64, err, sizeof err), 0);
-    ck_assert_msg(strstr(err, "header says 3000 tokens but the file holds "
-                              "5998 bytes of token data"),
+    ck_assert_msg(strstr(err, "tokens.bin: offset 8: the header says 3000 tokens "
+                              "(2 bytes each), the file holds 5998 bytes after "
+                              "the header (truncated or not a shard?)"),
                   "%s", err);
 }
 END_TEST

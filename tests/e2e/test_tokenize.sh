@@ -40,6 +40,17 @@ expect_error "nope.txt: cannot open: No such file or directory" \
 head -c 1500 c.bin > cut.bin
 expect_error "cut.bin: offset 8: the header says" \
     "$LMSTAB" tokenize decode --model tok.model cut.bin
+# a model trains on the shard; model.vocab_size = auto takes the tokenizer's
+# vocabulary from the shard's header (word 3)
+# shellcheck disable=SC2086
+"$LMSTAB" train "$SRC/configs/baseline.ini" --plugin-dir "$PLUGINS" --data c.bin $TINY \
+    --set training.max_steps=6 --set model.vocab_size=auto --quiet --out run >/dev/null 2>&1 \
+    || fail "training on a tokenize shard failed"
+grep -q '"vocab_size":[[:space:]]*512' run/summary.json || fail "vocab_size auto did not take 512: $(grep -o '"vocab_size":[^,]*' run/summary.json)"
+# shellcheck disable=SC2086
+expect_error "c.bin is a token shard (vocabulary 512; its largest token id is" \
+    "$LMSTAB" train "$SRC/configs/baseline.ini" --plugin-dir "$PLUGINS" --data c.bin $TINY \
+    --set model.vocab_size=300 --out run2
 expect_error "unknown action 'encoed' (train, encode or decode)" \
     "$LMSTAB" tokenize encoed
 expect_error "--vocab needs an integer >= 1 (got 'many')" \
