@@ -39,6 +39,7 @@ static const lms_core_key core_keys[] = {
     {"training", "log_every", "int", "10", "a metrics.csv row and a progress line every N steps (and at the last step)", 1},
     {"training", "instrument_every", "int", "10", "per-layer output norms and attention statistics on logged steps that are multiples of N; 0 disables", 1},
     {"data", "train", "path", "(default corpus)", "a text file read as bytes, or a token shard (`.bin`, llm.c's layout: from `lmstab tokenize encode` or llm.c's data scripts), relative to the working directory; first 90% train, last 10% validation. Absent or `tinyshakespeare.txt`: data/tinyshakespeare.txt of the source tree, then ../shared/data/. `--data FILE` overrides it", 0},
+    {"data", "tokenizer", "path", "(none)", "the SentencePiece model (`lmstab tokenize train`) that wrote a token shard: its pieces' bytes give the validation loss in bits per byte (`final_val_bpb`; text read as bytes needs none), and summary.json records its path and SHA-256. Its vocabulary must be the shard's", 0},
     {"verdict", "rule", "name", "default", "the rule (strict, default or lenient) that gives summary.json's `verdict`; all three are reported", 0},
     {"verdict", "smoothing", "float", "0.5", "EMA factor of the train loss over metrics.csv rows, for the spike test (0: the raw loss); 0 to 0.999", 0},
     {"verdict", "spike_after", "int", "10", "rises at logged steps >= N count as spikes (warmup included)", 0},

@@ -161,8 +161,22 @@ static void emit_setup(FILE *f, const lms_sweep *s, cJSON *sum) {
     if (cJSON_IsNumber(bytes) && cJSON_IsString(sha))
         fprintf(f, " (%.0f bytes, SHA-256 `%s`)", bytes->valuedouble,
                 sha->valuestring);
-    fprintf(f, ", byte-level, first 90%% train / last 10%% "
-            "validation; unigram entropy of the training split %.4f nats/byte.\n",
+    cJSON *tpb = cJSON_GetObjectItemCaseSensitive(sum, "val_tokens_per_byte");
+    cJSON *tok = cJSON_GetObjectItemCaseSensitive(sum, "tokenizer");
+    cJSON *tsha = cJSON_GetObjectItemCaseSensitive(sum, "tokenizer_sha256");
+    if (cJSON_IsString(tok) && cJSON_IsNumber(tpb) && cJSON_IsString(tsha))
+        fprintf(f, ", a token shard of the tokenizer `%s` (SHA-256 `%s`), %.4f "
+                "tokens per byte of text over the validation windows: losses "
+                "are nats per token, `final_val_bpb` in results.csv bits per "
+                "byte", tok->valuestring, tsha->valuestring, tpb->valuedouble);
+    else if (cJSON_IsNumber(tpb) || !cJSON_GetObjectItemCaseSensitive(sum, "val_tokens_per_byte"))
+        fprintf(f, ", byte-level (losses in nats per byte; bits per byte = "
+                "nats / ln 2)");
+    else
+        fprintf(f, ", a token shard without `data.tokenizer` (losses in nats "
+                "per token; no bits per byte)");
+    fprintf(f, "; first 90%% train / last 10%% validation; unigram entropy of "
+            "the training split %.4f nats per token.\n",
             cJSON_IsNumber(uni) ? uni->valuedouble : NAN);
     fprintf(f, "- **Variants:**");
     for (int v = 0; v < s->n_variants; v++)

@@ -157,13 +157,13 @@ static int fill_cell(const lms_sweep *s, int v, int k, cell *c, FILE *runs,
         clip += isfinite(val) ? fmin(val, rs.init_val_loss) : rs.init_val_loss;
         if (runs)
             fprintf(runs, "%s,%.6g,%ld,%s,%s,%s,%s,%.6f,%.6f,%.6f,%.6f,%.0f,"
-                    "%.1f,%.1f,%s\n", s->variants[v], s->lrs[k], s->seeds[si],
+                    "%.1f,%.1f,%.6f,%s\n", s->variants[v], s->lrs[k], s->seeds[si],
                     rs.verdict, lms_verdict_name(rs.verdicts[0]),
                     lms_verdict_name(rs.verdicts[1]),
                     lms_verdict_name(rs.verdicts[2]), val,
                     rs.final_train_loss, rs.init_train_loss, rs.max_rise,
                     rs.steps, rs.tokens_per_sec, rs.wall_seconds,
-                    rs.precision);
+                    rs.final_val_bpb, rs.precision);
     }
     c->val_mean = nval ? sum / nval : NAN;
     c->val_std = nval > 1 ? sqrt(fmax(0, (sq - sum * sum / nval) / (nval - 1))) : 0;
@@ -329,7 +329,7 @@ int lms_sweep_aggregate(const char *dir, int print, char *err, size_t errlen) {
     }
     fprintf(runs, "variant,lr,seed,verdict,strict,default,lenient,"
             "final_val_loss,final_train_loss,init_train_loss,max_rise,steps,"
-            "tokens_per_sec,wall_seconds,precision\n");
+            "tokens_per_sec,wall_seconds,final_val_bpb,precision\n");
     fprintf(fc, "variant,lr,runs,converged,spiked,collapsed,diverged,"
             "val_loss_mean,val_loss_std,val_loss_ci95,val_perplexity\n");
     fprintf(fv, "variant,max_stable_lr,best_val_loss,best_lr,lr_sensitivity,"

@@ -10,6 +10,7 @@ typedef struct lms_run_summary {
     int verdicts[3]; /* lms_verdict under strict, default, lenient (older
                         runs: the one verdict for all three) */
     double final_val_loss, final_train_loss, init_val_loss, init_train_loss;
+    double final_val_bpb; /* bits per byte (NaN: unknown) */
     double max_rise, tokens_per_sec, wall_seconds, steps;
     double unigram_entropy;
     char precision[8];    /* "fp32" or "bf16" ("fp32" before the key) */

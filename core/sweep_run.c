@@ -60,6 +60,7 @@ int lms_sweep_read_summary(const char *run_dir, lms_run_summary *rs,
         rs->field = cJSON_IsNumber(x) ? x->valuedouble : NAN;               \
     } while (0)
     NUM(final_val_loss, "final_val_loss");
+    NUM(final_val_bpb, "final_val_bpb"); /* NaN: unknown or an older run */
     NUM(final_train_loss, "final_train_loss");
     NUM(init_val_loss, "init_val_loss");
     NUM(init_train_loss, "init_train_loss");

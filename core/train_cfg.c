@@ -70,6 +70,7 @@ int lms_train_cfg_read(lms_train_cfg *t, lms_config *c, char *err,
     lms_config_has_section(c, s);
     lms_config_has_section(c, "data");
     t->train_path = lms_config_str(c, "data", "train", NULL);
+    t->tokenizer_path = lms_config_str(c, "data", "tokenizer", NULL);
     return 0;
 }
 
@@ -83,7 +84,7 @@ const char *lms_train_accepted_keys(void *user, const char *section) {
                "weight_decay, beta1, beta2, eps, grad_clip, min_lr_ratio, "
                "schedule, gemm, precision";
     if (!strcmp(section, "data"))
-        return "train";
+        return "train, tokenizer";
     if (!strcmp(section, "verdict"))
         return lms_verdict_keys();
     if (!strcmp(section, "model"))

@@ -58,6 +58,11 @@ typedef struct job {
     char *resume_sets; /* --set given on resumes: a JSON array of {"step",
                           "set"} (train_resume.c), or NULL */
     lms_progress pg;
+    /* bits per byte (train_bytes.c): tokens per byte of text over the
+     * fixed validation windows' targets (NaN: unknown), and the tokenizer
+     * of data.tokenizer with its SHA-256 ("" without one) */
+    double val_tok_per_byte;
+    char tokenizer[4096], tokenizer_sha[65];
 } job;
 
 /* A resumed run's config: the checkpoint's text and overrides, CONFIG (if
@@ -66,6 +71,12 @@ typedef struct job {
 int lms_job_resume_config(job *j, char *err, size_t errlen);
 /* Config, plugins, model, data and buffers; nothing is written. */
 int lms_job_setup(job *j, char *err, size_t errlen);
+/* Bits per byte: j->val_tok_per_byte for the loaded data (1 for bytes;
+ * for a shard from the pieces of data.tokenizer, checked to match the
+ * data's vocabulary; NaN with neither). -1 and a message naming the key. */
+int lms_job_bytes_setup(job *j, char *err, size_t errlen);
+/* val (nats per token) in bits per byte, NaN when unknown. */
+double lms_job_bpb(const job *j, double val);
 /* Seeded init, then --init-from or --resume. */
 int lms_job_prepare(job *j, lms_train_result *r, char *err, size_t errlen);
 /* lms_sgemm's backend from [training] gemm and, at bf16, the bf16 kernel

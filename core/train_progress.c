@@ -114,16 +114,27 @@ void lms_progress_start(job *j, const lms_train_result *r) {
     emit(j, e);
 }
 
+/* "  (1.234 bits/byte)", or "" when unknown. */
+static const char *bpb_text(const job *j, double val) {
+    static char buf[48];
+    double b = lms_job_bpb(j, val);
+    if (!isfinite(b))
+        return "";
+    snprintf(buf, sizeof buf, " (%.4f bits/byte)", b);
+    return buf;
+}
+
 void lms_progress_eval(job *j, long step, double val) {
     lms_progress *pg = &j->pg;
     pg->val = val;
     pg->has_val = 1;
     if (pg->show && !pg->tty)
-        fprintf(stderr, "step %ld/%ld  validation loss %.4f\n", step,
-                j->tc.max_steps, val);
+        fprintf(stderr, "step %ld/%ld  validation loss %.4f%s\n", step,
+                j->tc.max_steps, val, bpb_text(j, val));
     cJSON *e = event("eval");
     cJSON_AddNumberToObject(e, "step", (double)step);
     cJSON_AddNumberToObject(e, "val_loss", val);
+    cJSON_AddNumberToObject(e, "val_bpb", lms_job_bpb(j, val));
     emit(j, e);
 }
 

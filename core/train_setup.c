@@ -91,7 +91,7 @@ int lms_job_setup(job *j, char *err, size_t errlen) {
         snprintf(err, errlen, "out of memory");
         return -1;
     }
-    return 0;
+    return lms_job_bytes_setup(j, err, errlen);
 }
 
 /* Resume: everything in the checkpoint is checked before it is used. */

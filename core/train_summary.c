@@ -62,6 +62,17 @@ static int write_summary(job *j, const lms_train_result *r, char *err,
     cJSON_AddNumberToObject(o, "final_train_loss", r->final_train_loss);
     cJSON_AddNumberToObject(o, "final_val_loss", r->final_val_loss);
     cJSON_AddNumberToObject(o, "val_perplexity", exp(r->final_val_loss));
+    /* bits per byte of the text behind the tokens (null: unknown, a shard
+     * without data.tokenizer) */
+    cJSON_AddNumberToObject(o, "val_tokens_per_byte", j->val_tok_per_byte);
+    cJSON_AddNumberToObject(o, "final_val_bpb",
+                            lms_job_bpb(j, r->final_val_loss));
+    if (j->tokenizer[0]) {
+        char tshown[4096];
+        lms_output_path(j->tokenizer, tshown, sizeof tshown);
+        cJSON_AddStringToObject(o, "tokenizer", tshown);
+        cJSON_AddStringToObject(o, "tokenizer_sha256", j->tokenizer_sha);
+    }
     cJSON_AddNumberToObject(o, "unigram_entropy", r->unigram_entropy);
     cJSON_AddNumberToObject(o, "init_train_loss", r->init_train_loss);
     cJSON_AddNumberToObject(o, "max_rise", r->max_rise);

@@ -26,6 +26,7 @@ typedef struct lms_train_cfg {
     lms_gemm_backend gemm;  /* [training] gemm, may be LMS_GEMM_AUTO */
     lms_precision precision; /* [training] precision of the model's products */
     const char *train_path; /* data.train as written (NULL: default corpus) */
+    const char *tokenizer_path; /* data.tokenizer (NULL: none) */
 } lms_train_cfg;
 
 /* Outcome of a run under one verdict rule ([verdict], core/verdict.h), in

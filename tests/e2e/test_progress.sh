@@ -21,7 +21,7 @@ grep -q "^lmstab: steps 0 to 50, [0-9]* threads* (OpenBLAS [0-9]*), gemm openbla
 if tr -d '\n' < "$TMP/a.err" | grep -q "$(printf '\r')"; then fail "a carriage return outside a terminal"; fi
 [ "$(grep -c '^step  *[0-9]*/50  loss' "$TMP/a.err")" -eq 4 ] || { cat "$TMP/a.err"; fail "expected lines at steps 1, 20, 40, 50"; }
 for s in 1 20 40 50; do grep -q "^step  *$s/50  loss [0-9.]*  val [0-9.]*  lr" "$TMP/a.err" || fail "no line at step $s"; done
-[ "$(grep -c '^step [0-9]*/50  validation loss [0-9.]*$' "$TMP/a.err")" -eq 5 ] || fail "expected 5 validation lines"
+[ "$(grep -c '^step [0-9]*/50  validation loss [0-9.]* ([0-9.]* bits/byte)$' "$TMP/a.err")" -eq 5 ] || fail "expected 5 validation lines"
 
 # 2. ... or every few seconds, whichever comes first.
 run --set training.max_steps=600 --progress-every 100000 --progress-seconds 0.02 2> "$TMP/b.err" || fail "train b failed"

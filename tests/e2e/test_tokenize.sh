@@ -47,6 +47,39 @@ expect_error "cut.bin: offset 8: the header says" \
     --set training.max_steps=6 --set model.vocab_size=auto --quiet --out run >/dev/null 2>&1 \
     || fail "training on a tokenize shard failed"
 grep -q '"vocab_size":[[:space:]]*512' run/summary.json || fail "vocab_size auto did not take 512: $(grep -o '"vocab_size":[^,]*' run/summary.json)"
+# bits per byte: with data.tokenizer the validation loss per byte of text
+# (bytes per piece from the tokenizer), and the tokenizer's SHA-256; text
+# read as bytes is one byte a token; a shard without a tokenizer has none
+# shellcheck disable=SC2086
+"$LMSTAB" train "$SRC/configs/baseline.ini" --plugin-dir "$PLUGINS" --data c.bin $TINY \
+    --set training.max_steps=6 --set model.vocab_size=auto --set data.tokenizer=tok.model \
+    --quiet --out bpb >/dev/null 2>&1 || fail "training with data.tokenizer failed"
+python3 - "$(sha256sum tok.model | cut -c1-64)" <<'PY' || fail "bits per byte"
+import json, math, sys
+s = json.load(open("bpb/summary.json"))
+assert s["tokenizer"] == "tok.model" and s["tokenizer_sha256"] == sys.argv[1], s
+t = s["val_tokens_per_byte"]
+assert 0.2 < t < 0.9, t  # BPE pieces of English: between 1 and 5 bytes
+assert abs(s["final_val_bpb"] - s["final_val_loss"] * t / math.log(2)) < 1e-9
+r = json.load(open("run/summary.json"))
+assert r["final_val_bpb"] is None and "tokenizer" not in r, r
+PY
+"$LMSTAB" train "$SRC/configs/baseline.ini" --plugin-dir "$PLUGINS" --data corpus.txt $TINY \
+    --set training.max_steps=6 --quiet --out bytes >/dev/null 2>&1 || fail "byte run"
+python3 -c "
+import json, math
+s = json.load(open('bytes/summary.json'))
+assert s['val_tokens_per_byte'] == 1 and abs(s['final_val_bpb'] - s['final_val_loss'] / math.log(2)) < 1e-12, s
+" || fail "bits per byte of a byte-level run"
+"$LMSTAB" tokenize train corpus.txt --vocab 400 --out small.model 2>/dev/null || fail "train small"
+# shellcheck disable=SC2086
+expect_error "small.model has 400 pieces but c.bin has a vocabulary of 512: not the tokenizer that wrote it" \
+    "$LMSTAB" train "$SRC/configs/baseline.ini" --plugin-dir "$PLUGINS" --data c.bin $TINY \
+    --set model.vocab_size=auto --set data.tokenizer=small.model --out bad
+# shellcheck disable=SC2086
+expect_error "[data] tokenizer: the data is a text file read as bytes; a tokenizer goes with a token shard" \
+    "$LMSTAB" train "$SRC/configs/baseline.ini" --plugin-dir "$PLUGINS" --data corpus.txt $TINY \
+    --set data.tokenizer=tok.model --out bad2
 # shellcheck disable=SC2086
 expect_error "c.bin is a token shard (vocabulary 512; its largest token id is" \
     "$LMSTAB" train "$SRC/configs/baseline.ini" --plugin-dir "$PLUGINS" --data c.bin $TINY \
