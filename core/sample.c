@@ -11,10 +11,38 @@
 #include "lmstab/rng.h"
 #include "lmstab/sample.h"
 #include "lmstab/train.h"
+#include "tokenizer.h"
 #include "vocab.h"
 
+/* A token model's tokenizer: the given one, else the run's data.tokenizer. */
+static int open_tokenizer(lms_sampler *s, const char *given, const char *path,
+                          char *err, size_t errlen) {
+    const char *tp = given ? given
+                           : lms_config_str(&s->cfg, "data", "tokenizer", NULL);
+    if (!tp || !*tp) {
+        snprintf(err, errlen, "%s: the model's vocabulary is %d tokens and "
+                 "its run names no tokenizer (data.tokenizer): give one with "
+                 "--tokenizer FILE.model", path, s->m.mi.vocab);
+        return -1;
+    }
+    snprintf(s->tok_path, sizeof s->tok_path, "%s", tp);
+    char msg[3000];
+    if (!(s->tok = lms_tok_load(tp, msg, sizeof msg))) {
+        snprintf(err, errlen, "%s%s", msg, given ? "" : " (the run's "
+                 "data.tokenizer; give another with --tokenizer FILE.model)");
+        return -1;
+    }
+    if (lms_tok_vocab(s->tok) != s->m.mi.vocab) {
+        snprintf(err, errlen, "%s has %d pieces, the model of %s %d tokens: "
+                 "not its tokenizer", tp, lms_tok_vocab(s->tok), path,
+                 s->m.mi.vocab);
+        return -1;
+    }
+    return 0;
+}
+
 int lms_sampler_open(lms_sampler *s, const char *path, const char *plugin_dir,
-                     char *err, size_t errlen) {
+                     const char *tokenizer, char *err, size_t errlen) {
     memset(s, 0, sizeof *s);
     s->step = -1;
     /* a run directory: its final weights, else (a run in progress or
@@ -49,12 +77,8 @@ int lms_sampler_open(lms_sampler *s, const char *path, const char *plugin_dir,
         lms_set_precision(prec);
         rc = lms_model_build(&s->m, &s->cfg, s->ld, 1, err, errlen);
     }
-    if (rc == 0 && s->m.mi.vocab != 256) {
-        snprintf(err, errlen, "%s: vocab_size is %d; lmstab sample only "
-                 "decodes byte-level models (vocab_size 256)", path,
-                 s->m.mi.vocab);
-        rc = -1;
-    }
+    if (rc == 0 && (s->m.mi.vocab != 256 || tokenizer))
+        rc = open_tokenizer(s, tokenizer, path, err, errlen);
     if (rc == 0)
         rc = lms_ckpt_load_params(&s->m, f, path, err, errlen);
     lms_st_close(f);
@@ -65,6 +89,7 @@ void lms_sampler_free(lms_sampler *s) {
     if (!s)
         return;
     lms_model_free(&s->m);
+    lms_tok_free(s->tok);
     lms_loader_free(s->ld);
     lms_config_free(&s->cfg);
     memset(s, 0, sizeof *s);
@@ -109,35 +134,72 @@ static int draw(const float *z, int V, const lms_sample_opts *o, double *p,
     return best;
 }
 
-int lms_sample(lms_sampler *s, const unsigned char *prompt, size_t plen,
-               const lms_sample_opts *o, unsigned char *out, char *err,
-               size_t errlen) {
-    const int V = s->m.mi.vocab, ctx = s->m.mi.context;
-    size_t cap = (plen ? plen : 1) + (size_t)o->n_tokens;
-    int32_t *toks = malloc(cap * sizeof *toks);
-    double *p = malloc((size_t)V * sizeof *p);
-    if (!toks || !p) {
-        free(toks);
-        free(p);
+/* The prompt as token ids (*n of them, malloc'ed with room for extra
+ * more): bytes, or the tokenizer's encoding; an empty prompt is "\n". */
+static int32_t *prompt_ids(const lms_sampler *s, const unsigned char *prompt,
+                           size_t plen, size_t extra, size_t *n, char *err,
+                           size_t errlen) {
+    const unsigned char *text = plen ? prompt : (const unsigned char *)"\n";
+    const size_t len = plen ? plen : 1;
+    int32_t *ids = NULL;
+    *n = 0;
+    if (s->tok) {
+        int32_t *enc;
+        if (lms_tok_encode(s->tok, (const char *)text, len, &enc, n, err,
+                           errlen) != 0)
+            return NULL;
+        ids = realloc(enc, (*n + extra + 1) * sizeof *ids);
+        if (!ids)
+            free(enc);
+    } else if ((ids = malloc((len + extra) * sizeof *ids))) {
+        for (size_t i = 0; i < len; i++)
+            ids[i] = text[i];
+        *n = len;
+    }
+    if (!ids)
         snprintf(err, errlen, "out of memory");
+    return ids;
+}
+
+int lms_sample(lms_sampler *s, const unsigned char *prompt, size_t plen,
+               const lms_sample_opts *o, char **out, size_t *out_len,
+               char *err, size_t errlen) {
+    const int V = s->m.mi.vocab, ctx = s->m.mi.context;
+    *out = NULL;
+    *out_len = 0;
+    size_t n, n0;
+    int32_t *toks = prompt_ids(s, prompt, plen, (size_t)o->n_tokens, &n, err,
+                               errlen);
+    double *p = toks ? malloc((size_t)V * sizeof *p) : NULL;
+    if (!p) {
+        if (toks)
+            snprintf(err, errlen, "out of memory");
+        free(toks);
         return -1;
     }
-    size_t n = 0;
-    if (plen == 0)
-        toks[n++] = '\n';
-    for (size_t i = 0; i < plen; i++)
-        toks[n++] = prompt[i];
+    n0 = n;
     lms_rng rng;
     lms_rng_seed(&rng, o->seed, 0x5a3b1e);
     for (int i = 0; i < o->n_tokens; i++) {
         int T = n < (size_t)ctx ? (int)n : ctx;
         lms_model_forward(&s->m, toks + n - (size_t)T, NULL, 1, T, 0);
         const float *z = s->m.mapped + (size_t)(T - 1) * V;
-        int t = draw(z, V, o, p, &rng);
-        toks[n++] = t;
-        out[i] = (unsigned char)t;
+        toks[n++] = draw(z, V, o, p, &rng);
+    }
+    free(p);
+    int rc = 0;
+    if (s->tok) {
+        rc = lms_tok_decode(s->tok, toks + n0, n - n0, out, out_len, err,
+                            errlen);
+    } else if ((*out = malloc(n - n0 + 1))) {
+        for (size_t i = n0; i < n; i++)
+            (*out)[i - n0] = (char)toks[i];
+        (*out)[n - n0] = '\0';
+        *out_len = n - n0;
+    } else {
+        snprintf(err, errlen, "out of memory");
+        rc = -1;
     }
     free(toks);
-    free(p);
-    return 0;
+    return rc;
 }

@@ -71,11 +71,25 @@ import json, math
 s = json.load(open('bytes/summary.json'))
 assert s['val_tokens_per_byte'] == 1 and abs(s['final_val_bpb'] - s['final_val_loss'] / math.log(2)) < 1e-12, s
 " || fail "bits per byte of a byte-level run"
+# sample: a token model's text comes through the run's tokenizer, or one
+# given; a run that names none says how to give one
+"$LMSTAB" sample bpb --plugin-dir "$PLUGINS" --prompt "ROMEO:" --tokens 20 --seed 3 \
+    > s1.txt 2> s1.err || { cat s1.err; fail "sample of a token model"; }
+grep -q "lmstab sample: tokenizer tok.model" s1.err || fail "sample did not name its tokenizer: $(cat s1.err)"
+head -c 6 s1.txt | grep -q "^ROMEO:" || fail "sample output does not start with the prompt"
+[ "$(wc -c < s1.txt)" -gt 8 ] || fail "sample produced no text"
+expect_error "the model's vocabulary is 512 tokens and its run names no tokenizer (data.tokenizer): give one with --tokenizer FILE.model" \
+    "$LMSTAB" sample run --plugin-dir "$PLUGINS" --tokens 5
+"$LMSTAB" sample run --plugin-dir "$PLUGINS" --tokenizer tok.model --prompt "ROMEO:" --tokens 20 --seed 3 \
+    > s2.txt 2>/dev/null || fail "sample with --tokenizer"
+[ "$(wc -c < s2.txt)" -gt 8 ] || fail "sample with --tokenizer produced no text"
 "$LMSTAB" tokenize train corpus.txt --vocab 400 --out small.model 2>/dev/null || fail "train small"
 # shellcheck disable=SC2086
 expect_error "small.model has 400 pieces but c.bin has a vocabulary of 512: not the tokenizer that wrote it" \
     "$LMSTAB" train "$SRC/configs/baseline.ini" --plugin-dir "$PLUGINS" --data c.bin $TINY \
     --set model.vocab_size=auto --set data.tokenizer=small.model --out bad
+expect_error "small.model has 400 pieces, the model of run/weights.safetensors 512 tokens: not its tokenizer" \
+    "$LMSTAB" sample run --plugin-dir "$PLUGINS" --tokenizer small.model --tokens 5
 # shellcheck disable=SC2086
 expect_error "[data] tokenizer: the data is a text file read as bytes; a tokenizer goes with a token shard" \
     "$LMSTAB" train "$SRC/configs/baseline.ini" --plugin-dir "$PLUGINS" --data corpus.txt $TINY \
