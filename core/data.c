@@ -73,9 +73,16 @@ static int ends_with(const char *s, const char *suffix) {
     return n >= k && strcmp(s + n - k, suffix) == 0;
 }
 
-int lms_data_header_vocab(const char *path, int *vocab, char *err,
+int lms_data_header_vocab(const char *spec, int *vocab, char *err,
                           size_t errlen) {
     *vocab = 256;
+    char **paths;
+    size_t np;
+    if (lms_data_expand(spec, &paths, &np, err, errlen) != 0)
+        return -1;
+    char path[4096];
+    snprintf(path, sizeof path, "%s", paths[0]);
+    lms_data_paths_free(paths, np);
     if (!ends_with(path, ".bin"))
         return 0;
     struct stat st;
@@ -140,22 +147,86 @@ static int parse_bytes(lms_data *d, const unsigned char *buf, size_t len,
  * or -1 with a message naming the path: unreadable, empty, malformed .bin,
  * or a split shorter than context + 1 tokens. On failure d is left zeroed
  * except for d->path. */
-int lms_data_load(lms_data *d, const char *path, int context, char *err,
-                  size_t errlen) {
-    memset(d, 0, sizeof *d);
-    snprintf(d->path, sizeof d->path, "%s", path);
-    if (context < 1)
-        return fail(err, errlen, "%s: context must be >= 1 (got %d)", path,
-                    context);
+/* One file into d (tokens, vocab, ...; d->path is set by the caller). */
+static int load_file(lms_data *d, const char *path, char *err, size_t errlen) {
     unsigned char *buf = NULL;
     size_t len = 0;
     if (slurp(path, &buf, &len, err, errlen) != 0)
         return -1;
-    int rc = ends_with(path, ".bin") ? parse_bin(d, buf, len, err, errlen)
-                                     : parse_bytes(d, buf, len, err, errlen);
+    lms_data one;
+    memset(&one, 0, sizeof one);
+    snprintf(one.path, sizeof one.path, "%s", path);
+    int rc = ends_with(path, ".bin") ? parse_bin(&one, buf, len, err, errlen)
+                                     : parse_bytes(&one, buf, len, err, errlen);
     free(buf);
-    if (rc == 0) {
+    if (rc != 0) {
+        free(one.tokens);
+        return -1;
+    }
+    if (!d->tokens) { /* the first file sets the kind and the vocabulary */
+        char path_keep[sizeof d->path];
+        memcpy(path_keep, d->path, sizeof path_keep);
+        *d = one;
+        memcpy(d->path, path_keep, sizeof d->path);
+        return 0;
+    }
+    if (one.id_bytes != d->id_bytes || one.vocab != d->vocab ||
+        one.vocab_recorded != d->vocab_recorded) {
+        free(one.tokens);
+        return fail(err, errlen, "%s: %s, unlike the files before it in the "
+                    "list (%s, vocabulary %d): one list holds one kind of "
+                    "data", path, one.id_bytes ? "a token shard" : "text",
+                    d->id_bytes ? "token shards" : "text", d->vocab);
+    }
+    int32_t *t = realloc(d->tokens, (d->n_tokens + one.n_tokens) * sizeof *t);
+    if (!t) {
+        free(one.tokens);
+        return fail(err, errlen, "%s: out of memory", path);
+    }
+    memcpy(t + d->n_tokens, one.tokens, one.n_tokens * sizeof *t);
+    d->tokens = t;
+    d->n_tokens += one.n_tokens;
+    d->max_token = one.max_token > d->max_token ? one.max_token : d->max_token;
+    free(one.tokens);
+    return 0;
+}
+
+/* Every file of spec (lms_data_expand), appended to d. */
+static int load_spec(lms_data *d, const char *spec, char *err, size_t errlen) {
+    char **paths;
+    size_t n;
+    if (lms_data_expand(spec, &paths, &n, err, errlen) != 0)
+        return -1;
+    int rc = 0;
+    for (size_t i = 0; i < n && rc == 0; i++)
+        rc = load_file(d, paths[i], err, errlen);
+    lms_data_paths_free(paths, n);
+    return rc;
+}
+
+int lms_data_load(lms_data *d, const char *path, int context, char *err,
+                  size_t errlen) {
+    return lms_data_load_split(d, path, NULL, context, err, errlen);
+}
+
+int lms_data_load_split(lms_data *d, const char *train, const char *val,
+                        int context, char *err, size_t errlen) {
+    memset(d, 0, sizeof *d);
+    snprintf(d->path, sizeof d->path, "%s", train);
+    if (context < 1)
+        return fail(err, errlen, "%s: context must be >= 1 (got %d)", train,
+                    context);
+    int rc = load_spec(d, train, err, errlen);
+    if (rc == 0 && val && *val) {
+        const size_t n_train = d->n_tokens;
+        lms_data v = *d; /* the validation files must be of the same kind */
+        rc = load_spec(&v, val, err, errlen);
+        *d = v;
+        d->n_train = n_train;
+    } else if (rc == 0) {
         d->n_train = d->n_tokens / 10 * 9 + d->n_tokens % 10 * 9 / 10;
+    }
+    if (rc == 0) {
         size_t need = (size_t)context + 1;
         size_t n_val = d->n_tokens - d->n_train;
         const char *which = d->n_train < need ? "training"
@@ -166,7 +237,8 @@ int lms_data_load(lms_data *d, const char *path, int context, char *err,
                       "%s: %s split has %zu tokens, needs at "
                       "least context+1 = %zu; use a longer file or a smaller "
                       "model.context",
-                      path, which, which[0] == 't' ? d->n_train : n_val, need);
+                      which[0] == 'v' && val && *val ? val : train, which,
+                      which[0] == 't' ? d->n_train : n_val, need);
     }
     if (rc != 0) {
         free(d->tokens);

@@ -71,6 +71,7 @@ int lms_train_cfg_read(lms_train_cfg *t, lms_config *c, char *err,
     lms_config_has_section(c, "data");
     t->train_path = lms_config_str(c, "data", "train", NULL);
     t->tokenizer_path = lms_config_str(c, "data", "tokenizer", NULL);
+    t->val_path = lms_config_str(c, "data", "val", NULL);
     return 0;
 }
 
@@ -84,7 +85,7 @@ const char *lms_train_accepted_keys(void *user, const char *section) {
                "weight_decay, beta1, beta2, eps, grad_clip, min_lr_ratio, "
                "schedule, gemm, precision";
     if (!strcmp(section, "data"))
-        return "train, tokenizer";
+        return "train, val, tokenizer";
     if (!strcmp(section, "verdict"))
         return lms_verdict_keys();
     if (!strcmp(section, "model"))

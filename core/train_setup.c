@@ -78,8 +78,8 @@ int lms_job_setup(job *j, char *err, size_t errlen) {
     if (lms_config_check_unused(&j->cfg, lms_train_accepted_keys, NULL, err,
                                 errlen) != 0)
         return -1;
-    if (lms_data_load(&j->data, j->data_path, j->m.mi.context, err,
-                      errlen) != 0 ||
+    if (lms_data_load_split(&j->data, j->data_path, j->tc.val_path,
+                            j->m.mi.context, err, errlen) != 0 ||
         lms_vocab_check(&j->cfg, &j->data, j->m.mi.vocab, err, errlen) != 0)
         return -1;
     size_t BT = (size_t)j->tc.batch_size * j->m.mi.context;

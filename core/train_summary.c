@@ -35,6 +35,11 @@ static int write_summary(job *j, const lms_train_result *r, char *err,
     unsigned long long bytes = 0;
     lms_output_path(j->data_path, shown, sizeof shown);
     cJSON_AddStringToObject(o, "data", shown);
+    if (j->tc.val_path && *j->tc.val_path) {
+        char vshown[4096];
+        lms_output_path(j->tc.val_path, vshown, sizeof vshown);
+        cJSON_AddStringToObject(o, "data_val", vshown);
+    }
     if (lms_sha256_file(j->data_path, sha, &bytes) == 0) {
         cJSON_AddNumberToObject(o, "data_bytes", (double)bytes);
         cJSON_AddStringToObject(o, "data_sha256", sha);

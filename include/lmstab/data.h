@@ -34,6 +34,19 @@ typedef struct lms_data {
  * either split is shorter than context + 1 tokens. */
 int lms_data_load(lms_data *d, const char *path, int context, char *err,
                   size_t errlen);
+/* Load the files of `train` (a path, a comma-separated list or glob
+ * patterns, see lms_data_expand) in order, then those of `val`: with val
+ * (non-NULL, non-empty) every train token trains and every val token
+ * validates; without, the first 90% train and the last 10% validate. The
+ * files of both must be of one kind (text, or shards of one vocabulary). */
+int lms_data_load_split(lms_data *d, const char *train, const char *val,
+                        int context, char *err, size_t errlen);
+/* The files a data spec names: comma-separated items, each a path or a
+ * glob pattern (its matches sorted; none is an error). *paths (n of them)
+ * is freed with lms_data_paths_free. -1 and a message naming the item. */
+int lms_data_expand(const char *spec, char ***paths, size_t *n, char *err,
+                    size_t errlen);
+void lms_data_paths_free(char **paths, size_t n);
 void lms_data_free(lms_data *d); /* accepts NULL / zeroed */
 
 /* Fill x, y (B, T) with B random training windows; y is x shifted by one. */

@@ -27,6 +27,7 @@ typedef struct lms_train_cfg {
     lms_precision precision; /* [training] precision of the model's products */
     const char *train_path; /* data.train as written (NULL: default corpus) */
     const char *tokenizer_path; /* data.tokenizer (NULL: none) */
+    const char *val_path;   /* data.val (NULL: the last 10% of data.train) */
 } lms_train_cfg;
 
 /* Outcome of a run under one verdict rule ([verdict], core/verdict.h), in

@@ -28,6 +28,22 @@ n=$(ls s_0*.bin | wc -l)
 [ "$n" -ge 2 ] || fail "expected several shards, got $n"
 for f in s_0*.bin; do "$LMSTAB" tokenize decode --model tok.model "$f"; done > back2.txt
 cat corpus.txt corpus.txt | cmp -s - back2.txt || fail "shards do not decode to the inputs"
+# a list of shards trains, another validates: data.train as a glob,
+# data.val as a file; every token of each is used
+# shellcheck disable=SC2086
+"$LMSTAB" train "$SRC/configs/baseline.ini" --plugin-dir "$PLUGINS" $TINY --set training.max_steps=4 \
+    --set model.vocab_size=auto --set "data.train=s_00000[01].bin" --set data.val=s_000002.bin \
+    --out split 2> split.err || { cat split.err; fail "training on a shard list failed"; }
+grep -q "40000 tokens (40000 train, 20000 validation)\|60000 tokens (40000 train, 20000 validation)" split.err \
+    || fail "the shard list was not split as given: $(grep tokens split.err)"
+grep -q '"data_val":[[:space:]]*"s_000002.bin"' split/summary.json || fail "summary.json lacks data_val"
+# shellcheck disable=SC2086
+expect_error "nomatch_*.bin: no file matches" \
+    "$LMSTAB" train "$SRC/configs/baseline.ini" --plugin-dir "$PLUGINS" $TINY --set "data.train=nomatch_*.bin" --out nm
+# shellcheck disable=SC2086
+expect_error "corpus.txt: text, unlike the files before it in the list (token shards, vocabulary 512): one list holds one kind of data" \
+    "$LMSTAB" train "$SRC/configs/baseline.ini" --plugin-dir "$PLUGINS" $TINY --set model.vocab_size=auto \
+    --set "data.train=s_000000.bin, corpus.txt" --out mix
 expect_error "s_000000.bin exists; pass --overwrite" \
     "$LMSTAB" tokenize encode --model tok.model corpus.txt --out s.bin --shard-tokens 20000
 expect_error "out.txt: a shard's name must end in .bin" \
