@@ -12,7 +12,7 @@ static void usage(FILE *f) {
     fprintf(f,
             "usage: lmstab train CONFIG [--set SECTION.KEY=VALUE]... [--out DIR]\n"
             "                    [--data FILE] [--plugin-dir DIR] [--quiet]\n"
-            "                    [--checkpoint-every N] [--overwrite]\n"
+            "                    [--checkpoint-every N] [--overwrite] [--threads N]\n"
             "                    [--init-from FILE.safetensors]\n"
             "       lmstab train --resume DIR [--set S.K=V]... [--data FILE]\n"
             "                    [--plugin-dir DIR] [--quiet] [--checkpoint-every N]\n"
@@ -103,6 +103,9 @@ static int value_opt(lms_train_opts *o, int argc, char **argv, int *i,
             return -1;
     } else if (!strcmp(a, "--progress-every")) {
         if (parse_count(a, v, &o->progress_every))
+            return -1;
+    } else if (!strcmp(a, "--threads")) {
+        if (parse_count(a, v, &o->threads))
             return -1;
     } else if (!strcmp(a, "--progress-seconds")) {
         char *end;

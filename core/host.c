@@ -39,6 +39,21 @@ static void threads_init(void) {
     lms_set_threads((int)n);
 }
 
+int lms_threads_choice(long flag, long key) {
+    if (flag > 0)
+        return flag > 1024 ? 1024 : (int)flag;
+    if (key > 0)
+        return (int)key;
+    const char *e = getenv("LMSTAB_THREADS");
+    if (e && *e) {
+        char *end;
+        long v = strtol(e, &end, 10);
+        if (*end == '\0' && v >= 1 && v <= 1024)
+            return (int)v;
+    }
+    return lms_cpus_allowed();
+}
+
 int lms_cpus_allowed(void) {
     cpu_set_t set;
     if (sched_getaffinity(0, sizeof set, &set) == 0) {

@@ -224,6 +224,7 @@ pid_t lms_sweep_launch(const lms_sweep *s, const char *exe, const pending *p,
             close(fd);
         }
         setenv("OPENBLAS_NUM_THREADS", "1", 1); /* one core per run */
+        setenv("LMSTAB_THREADS", "1", 1);
         lms_sweep_clean_env(); /* a run is a plain process, not an MPI rank */
         execv(exe, (char *const *)argv);
         fprintf(stderr, "exec %s: %s\n", exe, strerror(errno));

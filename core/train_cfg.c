@@ -42,6 +42,7 @@ int lms_train_cfg_read(lms_train_cfg *t, lms_config *c, char *err,
         lms_config_int(c, s, "seed", 1337, 0, 0x7fffffffL, &t->seed, err, errlen) ||
         lms_config_int(c, s, "log_every", 10, 1, 100000000, &t->log_every, err, errlen) ||
         lms_config_int(c, s, "instrument_every", 10, 0, 100000000, &t->instrument_every, err, errlen) ||
+        lms_config_int(c, s, "threads", 0, 0, 1024, &t->threads, err, errlen) ||
         lms_config_float(c, s, "weight_decay", 0.1, 0.0, 10.0, &t->weight_decay, err, errlen) ||
         lms_config_float(c, s, "beta1", 0.9, 0.0, 0.999999, &t->beta1, err, errlen) ||
         lms_config_float(c, s, "beta2", 0.95, 0.0, 0.999999, &t->beta2, err, errlen) ||
@@ -83,7 +84,7 @@ const char *lms_train_accepted_keys(void *user, const char *section) {
         return "lr, max_steps, batch_size, warmup_steps, eval_every, "
                "eval_batches, seed, log_every, instrument_every, "
                "weight_decay, beta1, beta2, eps, grad_clip, min_lr_ratio, "
-               "schedule, gemm, precision";
+               "schedule, gemm, precision, threads";
     if (!strcmp(section, "data"))
         return "train, val, tokenizer";
     if (!strcmp(section, "verdict"))

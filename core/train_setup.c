@@ -43,6 +43,7 @@ int lms_job_setup(job *j, char *err, size_t errlen) {
         lms_verdict_cfg_read(&j->vc, &j->cfg, err, errlen) != 0)
         return -1;
     lms_set_precision(j->tc.precision); /* the plugins plan for it */
+    lms_set_threads(lms_threads_choice(o->threads, j->tc.threads));
     /* the data's path first: model.vocab_size = auto is the data's */
     if (lms_data_resolve(o->data_path, j->tc.train_path, j->data_path,
                          sizeof j->data_path, err, errlen) != 0 ||

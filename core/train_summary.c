@@ -59,6 +59,7 @@ static int write_summary(job *j, const lms_train_result *r, char *err,
                                 ? lms_gemm_isa()
                                 : openblas_get_corename());
     cJSON_AddStringToObject(o, "precision", lms_precision_name(j->tc.precision));
+    cJSON_AddNumberToObject(o, "threads", lms_get_threads());
     if (j->tc.precision == LMS_PRECISION_BF16)
         cJSON_AddStringToObject(o, "bf16_kernel",
                                 lms_bf16_kernel_name(

@@ -30,6 +30,10 @@ int lms_get_threads(void);
 /* CPUs this process may run on (its affinity mask, as taskset or a batch
  * scheduler sets it; not the machine's count); at least 1. */
 int lms_cpus_allowed(void);
+/* The thread count of a run: flag (--threads) if > 0, else key
+ * ([training] threads) if > 0, else $LMSTAB_THREADS if a number in
+ * [1, 1024], else lms_cpus_allowed(). */
+int lms_threads_choice(long flag, long key);
 
 /* Row-major sgemm (the host table's sgemm): C = alpha op(A) op(B) + beta C
  * on the backend of lms_sgemm_set_backend: OpenBLAS cut into the slabs of

@@ -28,6 +28,7 @@ typedef struct lms_train_cfg {
     const char *train_path; /* data.train as written (NULL: default corpus) */
     const char *tokenizer_path; /* data.tokenizer (NULL: none) */
     const char *val_path;   /* data.val (NULL: the last 10% of data.train) */
+    long threads;           /* [training] threads (0: see lms_train_opts) */
 } lms_train_cfg;
 
 /* Outcome of a run under one verdict rule ([verdict], core/verdict.h), in
@@ -71,6 +72,9 @@ typedef struct lms_train_opts {
     double progress_seconds; /* ... or every S seconds (0: 60) */
     const char *json_path;  /* a JSON object per line (docs/cli.md) to this
                                file, "-" for stdout; NULL: none */
+    long threads;           /* --threads N; 0: [training] threads, then
+                               $LMSTAB_THREADS, then the CPUs this process
+                               may run on (its affinity mask) */
     /* Checkpoints (docs/reliability.md). All need out_dir. */
     long checkpoint_every;  /* > 0: out_dir/checkpoint.safetensors after
                                every N steps and at the end */
