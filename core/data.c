@@ -9,7 +9,6 @@
  * contain. A file is read as tokens iff its name ends in ".bin". */
 #include <errno.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,16 +27,6 @@
     "https://raw.githubusercontent.com/karpathy/char-rnn/master/data/"         \
     "tinyshakespeare/input.txt"
 
-static int fail(char *err, size_t errlen, const char *fmt, ...) {
-    if (err && errlen) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, errlen, fmt, ap);
-        va_end(ap);
-    }
-    return -1;
-}
-
 /* Whole file into a malloc'ed buffer (*len bytes). */
 static int slurp(const char *path, unsigned char **buf, size_t *len, char *err,
                  size_t errlen) {
@@ -53,7 +42,7 @@ static int slurp(const char *path, unsigned char **buf, size_t *len, char *err,
     *buf = malloc(n ? n : 1);
     if (!*buf) {
         fclose(fp);
-        return fail(err, errlen, "%s: out of memory (%zu bytes)", path, n);
+        return lms_errf(err, errlen, "%s: out of memory (%zu bytes)", path, n);
     }
     size_t got = fread(*buf, 1, n, fp);
     int bad = ferror(fp);
@@ -61,7 +50,7 @@ static int slurp(const char *path, unsigned char **buf, size_t *len, char *err,
     if (got != n || bad) {
         free(*buf);
         *buf = NULL;
-        return fail(err, errlen, "%s: read failed (%zu of %zu bytes)", path,
+        return lms_errf(err, errlen, "%s: read failed (%zu of %zu bytes)", path,
                     got, n);
     }
     *len = n;
@@ -118,7 +107,7 @@ static int parse_bin(lms_data *d, const unsigned char *buf, size_t len,
     size_t i = 0;
     while (d->tokens[i] < d->vocab)
         i++;
-    return fail(err, errlen, "%s: offset %zu: token %zu is %d, outside the "
+    return lms_errf(err, errlen, "%s: offset %zu: token %zu is %d, outside the "
                 "%s vocabulary (%d) of llm.c's files, which record none",
                 d->path, (size_t)LMS_SHARD_HEADER_INTS * 4 +
                              i * (size_t)in.id_bytes,
@@ -129,10 +118,10 @@ static int parse_bin(lms_data *d, const unsigned char *buf, size_t len,
 static int parse_bytes(lms_data *d, const unsigned char *buf, size_t len,
                        char *err, size_t errlen) {
     if (len == 0)
-        return fail(err, errlen, "%s: file is empty", d->path);
+        return lms_errf(err, errlen, "%s: file is empty", d->path);
     d->tokens = malloc(len * sizeof *d->tokens);
     if (!d->tokens)
-        return fail(err, errlen, "%s: out of memory", d->path);
+        return lms_errf(err, errlen, "%s: out of memory", d->path);
     for (size_t i = 0; i < len; i++) {
         d->tokens[i] = buf[i];
         if (buf[i] > d->max_token)
@@ -173,7 +162,7 @@ static int load_file(lms_data *d, const char *path, char *err, size_t errlen) {
     if (one.id_bytes != d->id_bytes || one.vocab != d->vocab ||
         one.vocab_recorded != d->vocab_recorded) {
         free(one.tokens);
-        return fail(err, errlen, "%s: %s, unlike the files before it in the "
+        return lms_errf(err, errlen, "%s: %s, unlike the files before it in the "
                     "list (%s, vocabulary %d): one list holds one kind of "
                     "data", path, one.id_bytes ? "a token shard" : "text",
                     d->id_bytes ? "token shards" : "text", d->vocab);
@@ -181,7 +170,7 @@ static int load_file(lms_data *d, const char *path, char *err, size_t errlen) {
     int32_t *t = realloc(d->tokens, (d->n_tokens + one.n_tokens) * sizeof *t);
     if (!t) {
         free(one.tokens);
-        return fail(err, errlen, "%s: out of memory", path);
+        return lms_errf(err, errlen, "%s: out of memory", path);
     }
     memcpy(t + d->n_tokens, one.tokens, one.n_tokens * sizeof *t);
     d->tokens = t;
@@ -214,7 +203,7 @@ int lms_data_load_split(lms_data *d, const char *train, const char *val,
     memset(d, 0, sizeof *d);
     snprintf(d->path, sizeof d->path, "%s", train);
     if (context < 1)
-        return fail(err, errlen, "%s: context must be >= 1 (got %d)", train,
+        return lms_errf(err, errlen, "%s: context must be >= 1 (got %d)", train,
                     context);
     int rc = load_spec(d, train, err, errlen);
     if (rc == 0 && val && *val) {
@@ -233,7 +222,7 @@ int lms_data_load_split(lms_data *d, const char *train, const char *val,
                             : n_val < need    ? "validation"
                                               : NULL;
         if (which)
-            rc = fail(err, errlen,
+            rc = lms_errf(err, errlen,
                       "%s: %s split has %zu tokens, needs at "
                       "least context+1 = %zu; use a longer file or a smaller "
                       "model.context",
@@ -314,7 +303,7 @@ int lms_data_resolve(const char *given, const char *train_path, char *out,
     const char *p = given ? given : train_path;
     if (p && strcmp(p, LMS_CORPUS_NAME) != 0) {
         if (snprintf(out, outlen, "%s", p) >= (int)outlen)
-            return fail(err, errlen, "%s: path too long", p);
+            return lms_errf(err, errlen, "%s: path too long", p);
         return 0;
     }
     return lms_data_find_corpus(NULL, LMS_SOURCE_DIR, out, outlen, err,
@@ -336,11 +325,11 @@ int lms_data_find_corpus(const char *user_path, const char *repo_root,
     if (user_path && user_path[0]) {
         struct stat st;
         if (stat(user_path, &st) != 0)
-            return fail(err, errlen, "%s: %s", user_path, strerror(errno));
+            return lms_errf(err, errlen, "%s: %s", user_path, strerror(errno));
         if (!S_ISREG(st.st_mode))
-            return fail(err, errlen, "%s: not a regular file", user_path);
+            return lms_errf(err, errlen, "%s: not a regular file", user_path);
         if (snprintf(out, outlen, "%s", user_path) >= (int)outlen)
-            return fail(err, errlen, "%s: path too long", user_path);
+            return lms_errf(err, errlen, "%s: path too long", user_path);
         return 0;
     }
     const char *root = repo_root && repo_root[0] ? repo_root : ".";
@@ -351,10 +340,10 @@ int lms_data_find_corpus(const char *user_path, const char *repo_root,
     for (int i = 0; i < 2; i++)
         if (is_file(cand[i])) {
             if (snprintf(out, outlen, "%s", cand[i]) >= (int)outlen)
-                return fail(err, errlen, "%s: path too long", cand[i]);
+                return lms_errf(err, errlen, "%s: path too long", cand[i]);
             return 0;
         }
-    return fail(err, errlen,
+    return lms_errf(err, errlen,
                 "no training corpus found: looked for %s and %s; run "
                 "scripts/get_corpus.sh, or download " LMS_CORPUS_URL
                 " to %s, or pass a file",

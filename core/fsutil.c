@@ -1,5 +1,6 @@
 /* Filesystem helpers: mkdir -p, atomic writes, safe reads, JSON escaping. */
 #include <errno.h>
+#include <stdarg.h>
 #include <fcntl.h>
 #include <libgen.h>
 #include <stdio.h>
@@ -225,4 +226,14 @@ void lms_json_escape(const char *s, char *out, size_t outlen) {
         }
     }
     out[n] = '\0';
+}
+
+int lms_errf(char *err, size_t errlen, const char *fmt, ...) {
+    if (err && errlen) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(err, errlen, fmt, ap);
+        va_end(ap);
+    }
+    return -1;
 }

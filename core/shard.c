@@ -2,25 +2,15 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "lmstab/fsutil.h"
 #include "shard.h"
 
 #define HEADER_BYTES (LMS_SHARD_HEADER_INTS * 4)
-
-static int fail(char *err, size_t errlen, const char *fmt, ...) {
-    if (err && errlen) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, errlen, fmt, ap);
-        va_end(ap);
-    }
-    return -1;
-}
 
 static int32_t get_i32(const unsigned char *p) {
     return (int32_t)((uint32_t)p[0] | (uint32_t)p[1] << 8 |
@@ -40,7 +30,7 @@ int lms_shard_header(const char *name, const unsigned char *buf, size_t len,
                      lms_shard_info *info, char *err, size_t errlen) {
     memset(info, 0, sizeof *info);
     if (len < HEADER_BYTES)
-        return fail(err, errlen, "%s: %zu bytes, too short for the %d-byte "
+        return lms_errf(err, errlen, "%s: %zu bytes, too short for the %d-byte "
                     "token shard header", name, len, HEADER_BYTES);
     int32_t magic = get_i32(buf), version = get_i32(buf + 4);
     int32_t count = get_i32(buf + 8), vocab = get_i32(buf + 12);
@@ -49,21 +39,21 @@ int lms_shard_header(const char *name, const unsigned char *buf, size_t len,
     else if (magic == LMS_SHARD_MAGIC32 && version == 7)
         info->id_bytes = 4;
     else if (magic != LMS_SHARD_MAGIC16 && magic != LMS_SHARD_MAGIC32)
-        return fail(err, errlen, "%s: offset 0: not a token shard (magic %d; "
+        return lms_errf(err, errlen, "%s: offset 0: not a token shard (magic %d; "
                     "expected %d for uint16 or %d for uint32 ids)", name,
                     magic, LMS_SHARD_MAGIC16, LMS_SHARD_MAGIC32);
     else
-        return fail(err, errlen, "%s: offset 4: token shard version %d with "
+        return lms_errf(err, errlen, "%s: offset 4: token shard version %d with "
                     "magic %d is not supported (%d goes with version 1, %d "
                     "with version 7)", name, version, magic,
                     LMS_SHARD_MAGIC16, LMS_SHARD_MAGIC32);
     if (count < 0)
-        return fail(err, errlen, "%s: offset 8: negative token count %d",
+        return lms_errf(err, errlen, "%s: offset 8: negative token count %d",
                     name, count);
     if (count == 0)
-        return fail(err, errlen, "%s: the shard holds no tokens", name);
+        return lms_errf(err, errlen, "%s: the shard holds no tokens", name);
     if (vocab < 0 || (info->id_bytes == 2 && vocab > 65536))
-        return fail(err, errlen, "%s: offset 12: vocabulary %d is impossible "
+        return lms_errf(err, errlen, "%s: offset 12: vocabulary %d is impossible "
                     "for %d-byte ids", name, vocab, info->id_bytes);
     info->n_tokens = (size_t)count;
     info->vocab = vocab;
@@ -81,14 +71,14 @@ int lms_shard_parse(const char *name, const unsigned char *buf, size_t len,
     if (body % (size_t)info->id_bytes || count != body / (size_t)info->id_bytes) {
         int id_bytes = info->id_bytes;
         memset(info, 0, sizeof *info);
-        return fail(err, errlen, "%s: offset 8: the header says %zu tokens "
+        return lms_errf(err, errlen, "%s: offset 8: the header says %zu tokens "
                     "(%d bytes each), the file holds %zu bytes after the "
                     "header (truncated or not a shard?)", name, count,
                     id_bytes, body);
     }
     int32_t *t = malloc(count * sizeof *t);
     if (!t)
-        return fail(err, errlen, "%s: out of memory for %zu tokens", name,
+        return lms_errf(err, errlen, "%s: out of memory for %zu tokens", name,
                     count);
     const unsigned char *p = buf + HEADER_BYTES;
     int32_t max_id = 0;
@@ -98,7 +88,7 @@ int lms_shard_parse(const char *name, const unsigned char *buf, size_t len,
                           : (uint32_t)get_i32(p + 4 * i);
         if (id > INT32_MAX || (vocab > 0 && id >= (uint32_t)vocab)) {
             free(t);
-            return fail(err, errlen, "%s: offset %zu: token %zu is %u, "
+            return lms_errf(err, errlen, "%s: offset %zu: token %zu is %u, "
                         "outside the shard's vocabulary of %d", name,
                         HEADER_BYTES + i * (size_t)info->id_bytes, i, id,
                         vocab > 0 ? vocab : INT32_MAX);
@@ -122,16 +112,16 @@ struct lms_shard_writer {
 lms_shard_writer *lms_shard_create(const char *path, int vocab, char *err,
                                    size_t errlen) {
     if (vocab < 1) {
-        fail(err, errlen, "%s: vocabulary must be >= 1 (got %d)", path, vocab);
+        lms_errf(err, errlen, "%s: vocabulary must be >= 1 (got %d)", path, vocab);
         return NULL;
     }
     lms_shard_writer *w = calloc(1, sizeof *w);
     if (!w) {
-        fail(err, errlen, "%s: out of memory", path);
+        lms_errf(err, errlen, "%s: out of memory", path);
         return NULL;
     }
     if (snprintf(w->path, sizeof w->path, "%s", path) >= (int)sizeof w->path) {
-        fail(err, errlen, "%s: path too long", path);
+        lms_errf(err, errlen, "%s: path too long", path);
         free(w);
         return NULL;
     }
@@ -142,7 +132,7 @@ lms_shard_writer *lms_shard_create(const char *path, int vocab, char *err,
     w->fp = fd < 0 ? NULL : fdopen(fd, "wb");
     unsigned char zero[HEADER_BYTES] = {0};
     if (!w->fp || fwrite(zero, 1, sizeof zero, w->fp) != sizeof zero) {
-        fail(err, errlen, "%s: cannot create: %s", w->tmp, strerror(errno));
+        lms_errf(err, errlen, "%s: cannot create: %s", w->tmp, strerror(errno));
         if (fd >= 0 && !w->fp)
             close(fd);
         lms_shard_abort(w);
@@ -154,7 +144,7 @@ lms_shard_writer *lms_shard_create(const char *path, int vocab, char *err,
 int lms_shard_append(lms_shard_writer *w, const int32_t *ids, size_t n,
                      char *err, size_t errlen) {
     if (n > LMS_SHARD_MAX_TOKENS - w->n)
-        return fail(err, errlen, "%s: a shard holds at most %u tokens (use "
+        return lms_errf(err, errlen, "%s: a shard holds at most %u tokens (use "
                     "more shards)", w->path, LMS_SHARD_MAX_TOKENS);
     unsigned char buf[4096];
     size_t per = sizeof buf / (size_t)w->id_bytes;
@@ -163,7 +153,7 @@ int lms_shard_append(lms_shard_writer *w, const int32_t *ids, size_t n,
         for (size_t j = 0; j < k; j++) {
             int32_t id = ids[i + j];
             if (id < 0 || id >= w->vocab)
-                return fail(err, errlen, "%s: token %zu is %d, outside the "
+                return lms_errf(err, errlen, "%s: token %zu is %d, outside the "
                             "vocabulary of %d", w->path, w->n + i + j, id,
                             w->vocab);
             if (w->id_bytes == 2)
@@ -173,7 +163,7 @@ int lms_shard_append(lms_shard_writer *w, const int32_t *ids, size_t n,
                 put_u32(buf + 4 * j, (uint32_t)id);
         }
         if (fwrite(buf, (size_t)w->id_bytes, k, w->fp) != k)
-            return fail(err, errlen, "%s: write failed: %s", w->tmp,
+            return lms_errf(err, errlen, "%s: write failed: %s", w->tmp,
                         strerror(errno));
     }
     w->n += n;
@@ -190,19 +180,19 @@ int lms_shard_finish(lms_shard_writer *w, char *err, size_t errlen) {
     put_u32(h + 12, (uint32_t)w->vocab);
     int rc = 0;
     if (w->n == 0)
-        rc = fail(err, errlen, "%s: no tokens to write", w->path);
+        rc = lms_errf(err, errlen, "%s: no tokens to write", w->path);
     else if (fflush(w->fp) != 0 || fseek(w->fp, 0, SEEK_SET) != 0 ||
              fwrite(h, 1, sizeof h, w->fp) != sizeof h || fflush(w->fp) != 0 ||
              fsync(fileno(w->fp)) != 0)
-        rc = fail(err, errlen, "%s: write failed: %s", w->tmp,
+        rc = lms_errf(err, errlen, "%s: write failed: %s", w->tmp,
                   strerror(errno));
     int crc = fclose(w->fp);
     w->fp = NULL;
     if (rc == 0 && crc != 0)
-        rc = fail(err, errlen, "%s: close failed: %s", w->tmp,
+        rc = lms_errf(err, errlen, "%s: close failed: %s", w->tmp,
                   strerror(errno));
     if (rc == 0 && rename(w->tmp, w->path) != 0)
-        rc = fail(err, errlen, "%s: rename failed: %s", w->path,
+        rc = lms_errf(err, errlen, "%s: rename failed: %s", w->path,
                   strerror(errno));
     if (rc == 0) {
         char dir[4096];

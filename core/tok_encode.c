@@ -1,6 +1,5 @@
 /* Streaming text -> shards: see tok_encode.h. */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,16 +9,6 @@
 #include "lmstab/fsutil.h"
 #include "shard.h"
 #include "tok_encode.h"
-
-static int fail(char *err, size_t errlen, const char *fmt, ...) {
-    if (err && errlen) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, errlen, fmt, ap);
-        va_end(ap);
-    }
-    return -1;
-}
 
 int lms_tok_shard_name(const char *out, size_t shard_tokens, int k, char *buf,
                        size_t buflen) {
@@ -48,7 +37,7 @@ static int put_ids(enc *e, const int32_t *ids, size_t n, char *err,
             char name[4200];
             if (lms_tok_shard_name(e->out, e->o->shard_tokens, e->st->shards,
                                    name, sizeof name) != 0)
-                return fail(err, errlen, "%s: output name must end in .bin",
+                return lms_errf(err, errlen, "%s: output name must end in .bin",
                             e->out);
             e->w = lms_shard_create(name, lms_tok_vocab(e->t), err, errlen);
             if (!e->w)
@@ -97,7 +86,7 @@ static int encode_file(enc *e, const char *path, char **buf, size_t *cap,
         if (*cap - *have < e->o->chunk_bytes) {
             char *b = realloc(*buf, *have + e->o->chunk_bytes);
             if (!b) {
-                rc = fail(err, errlen, "%s: out of memory", path);
+                rc = lms_errf(err, errlen, "%s: out of memory", path);
                 break;
             }
             *buf = b, *cap = *have + e->o->chunk_bytes;
@@ -105,7 +94,7 @@ static int encode_file(enc *e, const char *path, char **buf, size_t *cap,
         size_t got = fread(*buf + *have, 1, *cap - *have, f);
         if (got == 0) {
             if (ferror(f))
-                rc = fail(err, errlen, "%s: read failed: %s", path,
+                rc = lms_errf(err, errlen, "%s: read failed: %s", path,
                           strerror(errno));
             break;
         }
@@ -145,7 +134,7 @@ int lms_tok_encode_files(const lms_tokenizer *t, const char *const *inputs,
     memset(st, 0, sizeof *st);
     char probe[4200];
     if (lms_tok_shard_name(out, o.shard_tokens, 0, probe, sizeof probe) != 0)
-        return fail(err, errlen, "%s: a shard's name must end in .bin", out);
+        return lms_errf(err, errlen, "%s: a shard's name must end in .bin", out);
     uint64_t total = 0;
     for (int i = 0; i < n_inputs; i++) {
         struct stat sb;
@@ -162,7 +151,7 @@ int lms_tok_encode_files(const lms_tokenizer *t, const char *const *inputs,
         rc = encode_text(&e, buf, have, err, errlen);
     free(buf);
     if (rc == 0 && st->tokens == 0)
-        rc = fail(err, errlen, "%s: no text to encode", inputs[0]);
+        rc = lms_errf(err, errlen, "%s: no text to encode", inputs[0]);
     if (rc == 0 && e.w) {
         rc = lms_shard_finish(e.w, err, errlen);
         e.w = NULL;

@@ -4,7 +4,6 @@
 #include <sentencepiece_trainer.h>
 
 #include <cerrno>
-#include <cstdarg>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -15,22 +14,13 @@
 #include <vector>
 
 extern "C" {
+#include "lmstab/fsutil.h"
 #include "tokenizer.h"
 }
 
 struct lms_tokenizer {
     sentencepiece::SentencePieceProcessor sp;
 };
-
-static int fail(char *err, size_t errlen, const char *fmt, ...) {
-    if (err && errlen) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, errlen, fmt, ap);
-        va_end(ap);
-    }
-    return -1;
-}
 
 static bool ends_with(const std::string &s, const char *suffix) {
     size_t k = strlen(suffix);
@@ -44,17 +34,17 @@ extern "C" int lms_tok_train(const char *input, const char *out, int vocab,
                              const char *type, char *err, size_t errlen) {
     std::string o(out);
     if (!ends_with(o, ".model") || o.size() == 6)
-        return fail(err, errlen, "%s: a tokenizer's file name must end in "
+        return lms_errf(err, errlen, "%s: a tokenizer's file name must end in "
                     "\".model\"", out);
     if (strcmp(type, "bpe") != 0 && strcmp(type, "unigram") != 0)
-        return fail(err, errlen, "tokenizer type must be bpe or unigram (got "
+        return lms_errf(err, errlen, "tokenizer type must be bpe or unigram (got "
                     "'%s')", type);
     if (vocab < 260 || vocab > 1 << 24)
-        return fail(err, errlen, "tokenizer vocabulary must be 260 to %d "
+        return lms_errf(err, errlen, "tokenizer vocabulary must be 260 to %d "
                     "(the 256 byte pieces and <unk> come first; got %d)",
                     1 << 24, vocab);
     if (access(input, R_OK) != 0)
-        return fail(err, errlen, "%s: %s", input, strerror(errno));
+        return lms_errf(err, errlen, "%s: %s", input, strerror(errno));
     // train under a temporary prefix beside the target, then rename: a
     // crash leaves the old model (or none), never half of one
     std::string prefix = o.substr(0, o.size() - 6);
@@ -62,7 +52,7 @@ extern "C" int lms_tok_train(const char *input, const char *out, int vocab,
     // '--' options in a string: SentencePiece splits on spaces, so refuse
     // paths it would misread
     if (strchr(input, ' ') || tmp.find(' ') != std::string::npos)
-        return fail(err, errlen, "%s: SentencePiece's trainer cannot take a "
+        return lms_errf(err, errlen, "%s: SentencePiece's trainer cannot take a "
                     "path with a space", strchr(input, ' ') ? input : out);
     std::string args = "--input=" + std::string(input) +
         " --model_prefix=" + tmp + " --vocab_size=" + std::to_string(vocab) +
@@ -92,7 +82,7 @@ extern "C" int lms_tok_train(const char *input, const char *out, int vocab,
     if (!st.ok()) {
         unlink((tmp + ".model").c_str());
         unlink((tmp + ".vocab").c_str());
-        return fail(err, errlen, "%s: SentencePiece could not train a %s "
+        return lms_errf(err, errlen, "%s: SentencePiece could not train a %s "
                     "tokenizer of %d pieces: %s", input, type, vocab,
                     st.ToString().c_str());
     }
@@ -101,7 +91,7 @@ extern "C" int lms_tok_train(const char *input, const char *out, int vocab,
         int e = errno;
         unlink((tmp + ".model").c_str());
         unlink((tmp + ".vocab").c_str());
-        return fail(err, errlen, "%s: %s", out, strerror(e));
+        return lms_errf(err, errlen, "%s: %s", out, strerror(e));
     }
     return 0;
 }
@@ -110,12 +100,12 @@ extern "C" lms_tokenizer *lms_tok_load(const char *path, char *err,
                                        size_t errlen) {
     lms_tokenizer *t = new (std::nothrow) lms_tokenizer;
     if (!t) {
-        fail(err, errlen, "%s: out of memory", path);
+        lms_errf(err, errlen, "%s: out of memory", path);
         return nullptr;
     }
     auto st = t->sp.Load(path);
     if (!st.ok()) {
-        fail(err, errlen, "%s: not a SentencePiece model: %s", path,
+        lms_errf(err, errlen, "%s: not a SentencePiece model: %s", path,
              st.ToString().c_str());
         delete t;
         return nullptr;
@@ -138,15 +128,15 @@ extern "C" int lms_tok_encode(const lms_tokenizer *t, const char *text,
     try {
         auto st = t->sp.Encode(std::string(text, len), &v);
         if (!st.ok())
-            return fail(err, errlen, "encoding failed: %s",
+            return lms_errf(err, errlen, "encoding failed: %s",
                         st.ToString().c_str());
     } catch (const std::bad_alloc &) {
-        return fail(err, errlen, "encoding %zu bytes: out of memory", len);
+        return lms_errf(err, errlen, "encoding %zu bytes: out of memory", len);
     }
     *ids = static_cast<int32_t *>(malloc((v.size() ? v.size() : 1) *
                                          sizeof **ids));
     if (!*ids)
-        return fail(err, errlen, "encoding %zu bytes: out of memory", len);
+        return lms_errf(err, errlen, "encoding %zu bytes: out of memory", len);
     for (size_t i = 0; i < v.size(); i++)
         (*ids)[i] = v[i];
     *n = v.size();
@@ -162,17 +152,17 @@ extern "C" int lms_tok_decode(const lms_tokenizer *t, const int32_t *ids,
     std::vector<int> v(n);
     for (size_t i = 0; i < n; i++) {
         if (ids[i] < 0 || ids[i] >= vocab)
-            return fail(err, errlen, "token %zu is %d, outside the "
+            return lms_errf(err, errlen, "token %zu is %d, outside the "
                         "tokenizer's vocabulary of %d", i, ids[i], vocab);
         v[i] = ids[i];
     }
     std::string s;
     auto st = t->sp.Decode(v, &s);
     if (!st.ok())
-        return fail(err, errlen, "decoding failed: %s", st.ToString().c_str());
+        return lms_errf(err, errlen, "decoding failed: %s", st.ToString().c_str());
     *out = static_cast<char *>(malloc(s.size() + 1));
     if (!*out)
-        return fail(err, errlen, "decoding: out of memory");
+        return lms_errf(err, errlen, "decoding: out of memory");
     memcpy(*out, s.data(), s.size());
     (*out)[s.size()] = '\0';
     *len = s.size();
@@ -182,7 +172,7 @@ extern "C" int lms_tok_decode(const lms_tokenizer *t, const int32_t *ids,
 extern "C" int lms_tok_piece_bytes(const lms_tokenizer *t, uint32_t *bytes,
                                    int vocab, char *err, size_t errlen) {
     if (vocab != t->sp.GetPieceSize())
-        return fail(err, errlen, "the model's vocabulary is %d but the "
+        return lms_errf(err, errlen, "the model's vocabulary is %d but the "
                     "tokenizer has %d pieces", vocab, t->sp.GetPieceSize());
     for (int id = 0; id < vocab; id++) {
         if (t->sp.IsControl(id) || t->sp.IsUnknown(id)) {
@@ -196,7 +186,7 @@ extern "C" int lms_tok_piece_bytes(const lms_tokenizer *t, uint32_t *bytes,
         // one piece decoded alone: "▁" counts as the space it stands for
         std::string s;
         if (!t->sp.Decode(std::vector<int>{id}, &s).ok())
-            return fail(err, errlen, "piece %d does not decode", id);
+            return lms_errf(err, errlen, "piece %d does not decode", id);
         bytes[id] = static_cast<uint32_t>(s.size());
     }
     return 0;

@@ -27,6 +27,10 @@ char *lms_read_file(const char *path, size_t cap, size_t *len, char *err,
                     size_t errlen);
 /* 1 if path exists. */
 int lms_path_exists(const char *path);
+/* Format a message into err (errlen bytes; err may be NULL) and return -1:
+ * `return lms_errf(err, errlen, "%s: ...", path);`. */
+int lms_errf(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 /* JSON string escaping into out (always NUL-terminated). */
 void lms_json_escape(const char *s, char *out, size_t outlen);
 
