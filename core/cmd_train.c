@@ -13,7 +13,8 @@ static void usage(FILE *f) {
             "usage: lmstab train CONFIG [--set SECTION.KEY=VALUE]... [--out DIR]\n"
             "                    [--data FILE] [--plugin-dir DIR] [--quiet]\n"
             "                    [--checkpoint-every N] [--overwrite] [--threads N]\n"
-            "                    [--init-from FILE.safetensors]\n"
+            "                    [--init-from FILE.safetensors [--map-preset NAME]\n"
+            "                    [--map OURS=THEIRS]...]\n"
             "       lmstab train --resume DIR [--set S.K=V]... [--data FILE]\n"
             "                    [--plugin-dir DIR] [--quiet] [--checkpoint-every N]\n"
             "Both also take [--json FILE|-] [--progress-every N]\n"
@@ -36,7 +37,10 @@ static void usage(FILE *f) {
             "--out into a directory that holds a run is refused unless --overwrite\n"
             "  (which replaces it) or --resume DIR; the root of a sweep, always.\n"
             "--init-from FILE initialises the parameters from a safetensors file with\n"
-            "  the model's tensor names (docs/reliability.md), e.g. from PyTorch.\n"
+            "  the model's tensor names (docs/reliability.md), e.g. from PyTorch;\n"
+            "  --map-preset nanogpt|hf-gpt2 reads those trainers' names (HF's Conv1D\n"
+            "  weights transposed), --map OURS=THEIRS rewrites a dotted part of a\n"
+            "  name (repeatable, after the preset).\n"
             "Progress on stderr: a start banner, then in a terminal a live line\n"
             "  (with the last validation loss); elsewhere a plain line every\n"
             "  --progress-every N steps (default a tenth of the run) or\n"
@@ -173,7 +177,9 @@ int lms_cmd_train(int argc, char **argv) {
     lms_cli_common c = {0};
     lms_train_opts o = {0};
     const char *resume_dir = NULL;
+    static const char *maps[64];
     o.progress = 1;
+    o.maps = maps;
     for (int i = 1; i < argc; i++) {
         int n = lms_cli_common_opt(&c, argc, argv, i);
         if (n < 0)
@@ -189,6 +195,14 @@ int lms_cmd_train(int argc, char **argv) {
             o.progress = 0;
         } else if (!strcmp(argv[i], "--overwrite")) {
             o.overwrite = 1;
+        } else if (!strcmp(argv[i], "--map") && i + 1 < argc) {
+            if (o.nmaps == 64) {
+                fprintf(stderr, "lmstab train: at most 64 --map rules\n");
+                return 2;
+            }
+            maps[o.nmaps++] = argv[++i];
+        } else if (!strcmp(argv[i], "--map-preset") && i + 1 < argc) {
+            o.map_preset = argv[++i];
         } else if ((n = value_opt(&o, argc, argv, &i, &resume_dir)) != 0) {
             if (n < 0)
                 return 2;
@@ -199,6 +213,11 @@ int lms_cmd_train(int argc, char **argv) {
         } else {
             o.config_path = argv[i];
         }
+    }
+    if ((o.nmaps || o.map_preset) && !o.init_from) {
+        fprintf(stderr, "lmstab train: --map and --map-preset name the tensors "
+                "of --init-from FILE; give it\n");
+        return 2;
     }
     if (!o.config_path && !resume_dir) {
         fprintf(stderr, "lmstab train: a CONFIG file to train, or --resume "

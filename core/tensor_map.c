@@ -136,15 +136,18 @@ static int load_one(lms_tensor *t, const lms_st_file *f,
                  path, theirs, lms_dtype_name(s->dtype), gs, ws);
         return -1;
     }
-    int same = s->ndim == t->ndim, flip = 0;
+    /* a Conv1D weight is always (in, out): a square one too, so the
+     * layout comes from the name, never from the shape */
+    const int flip = m && m->conv1d && t->ndim == 2 && is_conv1d(theirs);
+    int64_t need[2] = {flip ? want[1] : want[0], flip ? want[0] : want[1]};
+    int same = s->ndim == t->ndim;
     for (int i = 0; same && i < t->ndim; i++)
-        same = s->shape[i] == want[i];
-    if (!same && m && m->conv1d && t->ndim == 2 && s->ndim == 2 &&
-        is_conv1d(theirs) && s->shape[0] == want[1] && s->shape[1] == want[0])
-        flip = 1;
-    if (!same && !flip) {
+        same = s->shape[i] == need[i];
+    if (!same) {
+        shape_str(ws, sizeof ws, t->ndim, need);
         snprintf(err, errlen, "%s: tensor '%s' has shape %s, the model needs "
-                 "%s", path, theirs, gs, ws);
+                 "%s%s", path, theirs, gs, ws,
+                 flip ? " (a Conv1D weight, stored (in, out))" : "");
         return -1;
     }
     const float *src = s->data;

@@ -14,6 +14,7 @@
 #include "lmstab/dist.h"
 #include "lmstab/fsutil.h"
 #include "runlock.h"
+#include "tensor_map.h"
 #include "train_job.h"
 #include "vocab.h"
 
@@ -159,8 +160,18 @@ int lms_job_prepare(job *j, lms_train_result *r, char *err, size_t errlen) {
         return load_checkpoint(j, r, err, errlen);
     if (!o->init_from)
         return 0;
+    /* another trainer's names: the preset's rules first, then --map */
+    lms_tensor_map map;
+    memset(&map, 0, sizeof map);
+    if (o->map_preset &&
+        lms_tensor_map_preset(&map, o->map_preset, err, errlen) != 0)
+        return -1;
+    for (int i = 0; i < o->nmaps; i++)
+        if (lms_tensor_map_add(&map, o->maps[i], err, errlen) != 0)
+            return -1;
     lms_st_file *f = lms_st_open(o->init_from, err, errlen);
-    int rc = f ? lms_ckpt_load_params(&j->m, f, o->init_from, err, errlen) : -1;
+    int rc = f ? lms_tensor_map_load(&j->m, f, &map, o->init_from, err, errlen)
+               : -1;
     lms_st_close(f);
     return rc;
 }

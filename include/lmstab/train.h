@@ -84,6 +84,9 @@ typedef struct lms_train_opts {
                                in out_dir (same config, --set and data) */
     const char *init_from;  /* safetensors file with every model tensor:
                                replaces the seeded initialisation */
+    const char *const *maps; /* --map OURS=THEIRS rules for init_from, nmaps */
+    int nmaps;
+    const char *map_preset;  /* --map-preset nanogpt|hf-gpt2, or NULL */
     /* Set to a signal number (by the caller's SIGINT/SIGTERM handler): the
        loop finishes its step, writes a checkpoint (when out_dir is set) and
        returns with result.interrupted = that number. May be NULL. */
