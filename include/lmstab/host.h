@@ -93,11 +93,15 @@ int lms_precision_parse(const char *s, lms_precision *out);
  *   NATIVE    lms_gemm_bf16 (core/gemm.h: vdpbf16ps, AVX512_BF16), which
  *             rounds while packing; other sum order than EMULATED (pairs),
  *             bf16 subnormals read as 0
- * Both keep every result independent of the thread count.
+ *   AMX       lms_gemm_amx (core/gemm.h: AMX tiles, TDPBF16PS), which
+ *             rounds while packing; sums k in steps of 32 in the
+ *             hardware's order, bf16 subnormals read as 0
+ * All keep every result independent of the thread count.
  */
 typedef enum lms_bf16_kernel {
     LMS_BF16_EMULATED = 0,
-    LMS_BF16_NATIVE = 1
+    LMS_BF16_NATIVE = 1,
+    LMS_BF16_AMX = 2
 } lms_bf16_kernel;
 
 /* The default: EMULATED, unless the environment has LMSTAB_BF16_KERNEL=
@@ -113,9 +117,14 @@ void lms_set_bf16_kernel(lms_bf16_kernel k);
 lms_bf16_kernel lms_get_bf16_kernel(void);
 /* 1 when lms_gemm_bf16 runs on this CPU and build */
 int lms_bf16_native_available(void);
-/* "emulated" or "avx512_bf16" (the native kernel's instruction set) */
+/* 1 when lms_gemm_amx runs on this CPU, build and kernel (Linux granted
+ * the tile state) */
+int lms_bf16_amx_available(void);
+/* "emulated", "avx512_bf16" (the native kernel's instruction set) or
+ * "amx_bf16" */
 const char *lms_bf16_kernel_name(lms_bf16_kernel k);
-/* Parses "emulated", "avx512_bf16" or "native": 0, or -1. */
+/* Parses "emulated", "avx512_bf16", "native", "amx_bf16" or "amx": 0, or
+ * -1. */
 int lms_bf16_kernel_parse(const char *s, lms_bf16_kernel *out);
 
 /* A model product (the host table's matmul): lms_sgemm's arguments and

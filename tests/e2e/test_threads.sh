@@ -124,10 +124,11 @@ grep -q '"gemm":[[:space:]]*"lmstab"' "$TMP/gemm.summary/summary.json" \
     || fail "summary.json does not record training.gemm=lmstab"
 
 # [training] precision = bf16 (every product on bf16 operands) on each of
-# its paths: the native AVX512_BF16 kernel (the emulation where the CPU has
-# none), the emulation on OpenBLAS's slabs and on lmstab's sgemm; the fused
+# its paths: the native AVX512_BF16 kernel and the AMX kernel (the emulation
+# where the CPU has none), the emulation on OpenBLAS's slabs and on lmstab's
+# sgemm; the fused
 # and the staged attention path; ragged shapes; 1/2/3 threads
-for path in native emulated emulated.lmstab; do
+for path in native amx emulated emulated.lmstab; do
     k=${path%%.*}; g=openblas; [ "$path" = emulated.lmstab ] && g=lmstab
     export LMSTAB_BF16_KERNEL=$k
     for cfg in baseline qk_norm_cap; do
