@@ -3,8 +3,9 @@
  * lms_bf16_bits (round to nearest even, the emulated path's rounding):
  * op(A) as bf16 rows, op(B) in the VNNI layout TDPBF16PS reads (the two
  * values of k = 2q, 2q + 1 of a column in one 32-bit word, low half
- * first), k zero-padded to a multiple of 32. A C tile stays in a tile
- * register over all of k, so each element is one chain over k in steps of
+ * first), k zero-padded to a multiple of 32. A C tile accumulates in a
+ * tile register over a k-block and continues from its exact float32
+ * partial over the next, so each element is one chain over k in steps of
  * 32 whatever the thread count, the task split or the sub-matrix: its bits
  * depend on the shape of k alone. Only this file is compiled with
  * -mamx-tile -mamx-bf16 (the intrinsics need it; nothing here runs before
@@ -34,20 +35,24 @@
 /* A task: 32 rows (2 A tiles of 16) x NC columns; a step of k is 32 values
  * (16 pairs, 64 bytes a tile row). 4 C tiles (32 x 32) accumulate, tiles
  * 4-5 hold A, 6-7 B. NC: a 256-column B block is 256 x k x 2 bytes (384 KiB
- * at k = 768), kept in L2 while the row blocks pass over it. */
+ * at k = 768), kept in L2 while the row blocks pass over it. KB: k values
+ * per k-block of a task (see task). */
 #define MR 32
 #define KS 32
 #define NC 256
+#define KB 256
 /* Below this many flops a product runs on one thread (as lms_gemm). */
 #define SPLIT_MIN_FLOPS 2e6
 
 typedef struct {
     int ta, tb, m, n, k, kp; /* kp: k rounded up to KS */
+    int ka; /* row stride of packed A: kp + KS, so that the 16 rows of a
+               tile never fall 4 KiB apart (one cache set) */
     float alpha, beta;
     const float *a, *b;
     int lda, ldb, ldc;
     float *c;
-    uint16_t *apk; /* round_up(m, MR) rows of kp bf16 */
+    uint16_t *apk; /* round_up(m, MR) rows of kp bf16, ka apart */
     uint32_t *bpk; /* round_up(n, 32) / 16 panels of kp / 2 x 16 pairs */
 } amx_job;
 
@@ -59,52 +64,69 @@ static int round_up(int x, int q) {
  * their loops over lms_bf16_bits vectorize. */
 #define T512 __attribute__((target("arch=x86-64-v4")))
 
-/* Row i of op(A) into dst (kp bf16): zero past k, and rows past m zero. */
-static T512 void pack_a_row(const amx_job *g, uint16_t *dst, int i) {
-    int p = 0;
-    if (i < g->m) {
-        if (!g->ta) {
-            const float *s = g->a + (size_t)i * g->lda;
-            for (; p < g->k; p++)
-                dst[p] = (uint16_t)lms_bf16_bits(s[p]);
-        } else {
-            const float *s = g->a + i;
-            for (; p < g->k; p++)
-                dst[p] = (uint16_t)lms_bf16_bits(s[(size_t)p * g->lda]);
+/* Rows [i0, i0 + MR) of op(A) into dst (row r at dst + r * ka, kp bf16
+ * each): zero past k, and rows past m zero. Transposed, a row of op(A) is
+ * a column of a: 32 k at a time, read 32 rows' values of one k
+ * (contiguous) into a 32 x 32 block, then copied out row by row (writing
+ * down the rows directly would touch 32 cache lines per k). */
+static T512 void pack_a_block(const amx_job *g, uint16_t *dst, int i0) {
+    const int kp = g->kp, ka = g->ka, mr = g->m - i0 < MR ? g->m - i0 : MR;
+    if (g->ta) {
+        uint16_t t[MR][KS];
+        for (int p0 = 0; p0 < g->k; p0 += KS) {
+            const int kc = g->k - p0 < KS ? g->k - p0 : KS;
+            for (int p = 0; p < kc; p++) {
+                const float *s = g->a + (size_t)(p0 + p) * g->lda + i0;
+                for (int r = 0; r < mr; r++)
+                    t[r][p] = (uint16_t)lms_bf16_bits(s[r]);
+            }
+            for (int r = 0; r < mr; r++)
+                memcpy(dst + (size_t)r * ka + p0, t[r],
+                       (size_t)kc * sizeof(uint16_t));
+        }
+    } else {
+        for (int r = 0; r < mr; r++) {
+            const float *s = g->a + (size_t)(i0 + r) * g->lda;
+            uint16_t *d = dst + (size_t)r * ka;
+            for (int p = 0; p < g->k; p++)
+                d[p] = (uint16_t)lms_bf16_bits(s[p]);
         }
     }
-    for (; p < g->kp; p++)
-        dst[p] = 0;
+    for (int r = 0; r < MR; r++)
+        memset(dst + (size_t)r * ka + (r < mr ? g->k : 0), 0,
+               (size_t)(kp - (r < mr ? g->k : 0)) * sizeof(uint16_t));
 }
 
 /* Panel jp (columns 16 jp .. 16 jp + 15 of op(B)): pair q of column j at
- * dst[q * 16 + j]; zero past n and k. */
+ * dst[q * 16 + j]; zero past n and k. Transposed, a column of op(B) is a
+ * row of b: read along it, one column at a time. */
 static T512 void pack_b_panel(const amx_job *g, uint32_t *dst, int jp) {
-    const int kq = g->kp / 2, j0 = 16 * jp;
+    const int kq = g->kp / 2, k = g->k, j0 = 16 * jp;
     const int nr = g->n - j0 < 16 ? (g->n - j0 > 0 ? g->n - j0 : 0) : 16;
-    for (int q = 0; q < kq; q++) {
-        const int p = 2 * q;
-        uint32_t *d = dst + (size_t)q * 16;
-        int j = 0;
-        if (!g->tb) {
-            const float *lo = g->b + (size_t)p * g->ldb + j0;
-            const float *hi = lo + g->ldb;
-            if (p + 1 < g->k)
-                for (; j < nr; j++)
-                    d[j] = lms_bf16_bits(lo[j]) | lms_bf16_bits(hi[j]) << 16;
-            else if (p < g->k)
-                for (; j < nr; j++)
-                    d[j] = lms_bf16_bits(lo[j]);
-        } else if (p < g->k) {
-            const float *s = g->b + (size_t)j0 * g->ldb + p;
-            for (; j < nr; j++) {
-                const float *c = s + (size_t)j * g->ldb;
-                d[j] = lms_bf16_bits(c[0]) |
-                       (p + 1 < g->k ? lms_bf16_bits(c[1]) << 16 : 0u);
-            }
+    memset(dst, 0, (size_t)kq * 16 * sizeof(uint32_t));
+    if (g->tb) {
+        for (int j = 0; j < nr; j++) {
+            const float *s = g->b + (size_t)(j0 + j) * g->ldb;
+            int q = 0;
+            for (; 2 * q + 1 < k; q++)
+                dst[(size_t)q * 16 + j] = lms_bf16_bits(s[2 * q]) |
+                                          lms_bf16_bits(s[2 * q + 1]) << 16;
+            if (2 * q < k)
+                dst[(size_t)q * 16 + j] = lms_bf16_bits(s[2 * q]);
         }
-        for (; j < 16; j++)
-            d[j] = 0u;
+        return;
+    }
+    for (int q = 0; 2 * q < k; q++) {
+        const float *lo = g->b + (size_t)(2 * q) * g->ldb + j0;
+        uint32_t *d = dst + (size_t)q * 16;
+        if (2 * q + 1 < k) {
+            const float *hi = lo + g->ldb;
+            for (int j = 0; j < nr; j++)
+                d[j] = lms_bf16_bits(lo[j]) | lms_bf16_bits(hi[j]) << 16;
+        } else {
+            for (int j = 0; j < nr; j++)
+                d[j] = lms_bf16_bits(lo[j]);
+        }
     }
 }
 
@@ -126,20 +148,31 @@ static void tiles_on(void) {
     _tile_loadconfig(&cfg);
 }
 
-/* out (32 x 32, row stride 32) = rows [i0, i0 + 32) of packed A times
- * panels jp, jp + 1 of packed B, over all of k. */
-static void block(const amx_job *g, float *out, int i0, int jp) {
+/* Rows [i0, i0 + 32) of packed A times panels jp, jp + 1 of packed B over
+ * k in [p0, p1), added to the 32 x 32 partial sums at w (row stride NC
+ * floats; first: start from 0 instead). Tiles store and load float32
+ * exactly, so a chain continued across k-blocks is the chain over all of
+ * k: the k-blocks change no bit. */
+static void block(const amx_job *g, float *w, int first, int i0, int jp,
+                  int p0, int p1) {
     const int kq = g->kp / 2;
-    const uint16_t *a0 = g->apk + (size_t)i0 * g->kp;
-    const uint16_t *a1 = a0 + (size_t)16 * g->kp;
+    const uint16_t *a0 = g->apk + (size_t)i0 * g->ka;
+    const uint16_t *a1 = a0 + (size_t)16 * g->ka;
     const uint32_t *b0 = g->bpk + (size_t)jp * kq * 16;
     const uint32_t *b1 = b0 + (size_t)kq * 16;
-    const size_t sa = (size_t)g->kp * 2;
-    _tile_zero(0);
-    _tile_zero(1);
-    _tile_zero(2);
-    _tile_zero(3);
-    for (int p = 0; p < g->kp; p += KS) {
+    const size_t sa = (size_t)g->ka * 2, sw = NC * sizeof(float);
+    if (first) {
+        _tile_zero(0);
+        _tile_zero(1);
+        _tile_zero(2);
+        _tile_zero(3);
+    } else {
+        _tile_loadd(0, w, sw);
+        _tile_loadd(1, w + 16, sw);
+        _tile_loadd(2, w + 16 * NC, sw);
+        _tile_loadd(3, w + 16 * NC + 16, sw);
+    }
+    for (int p = p0; p < p1; p += KS) {
         _tile_loadd(4, a0 + p, sa);
         _tile_loadd(5, a1 + p, sa);
         _tile_loadd(6, b0 + (size_t)p * 8, 64);
@@ -149,33 +182,37 @@ static void block(const amx_job *g, float *out, int i0, int jp) {
         _tile_dpbf16ps(2, 5, 6);
         _tile_dpbf16ps(3, 5, 7);
     }
-    _tile_stored(0, out, 128);
-    _tile_stored(1, out + 16, 128);
-    _tile_stored(2, out + 16 * 32, 128);
-    _tile_stored(3, out + 16 * 32 + 16, 128);
+    _tile_stored(0, w, sw);
+    _tile_stored(1, w + 16, sw);
+    _tile_stored(2, w + 16 * NC, sw);
+    _tile_stored(3, w + 16 * NC + 16, sw);
 }
 
 /* Task t: rows [32 rb, +32) x columns [NC cb, +NC) of C, where cb-major
- * order keeps a B block in cache over its row blocks. */
+ * order keeps a B block in cache over its row blocks; k in blocks of KB so
+ * that the A rows (32 x KB bf16, 16 KiB) stay in L1 while the B panels
+ * pass. Partial sums in w (32 x NC floats, 32 KiB). */
 static T512 void task(const amx_job *g, int t) {
     const int nrb = round_up(g->m, MR) / MR;
     const int i0 = t % nrb * MR, jc = t / nrb * NC;
     const int jend = jc + NC < g->n ? jc + NC : g->n;
-    float out[32 * 32];
-    for (int j0 = jc; j0 < jend; j0 += 32) {
-        block(g, out, i0, j0 / 16);
-        const int mr = g->m - i0 < MR ? g->m - i0 : MR;
-        const int nr = jend - j0 < 32 ? jend - j0 : 32;
-        for (int r = 0; r < mr; r++) {
-            float *c = g->c + (size_t)(i0 + r) * g->ldc + j0;
-            const float *o = out + r * 32;
-            if (g->beta != 0.0f)
-                for (int j = 0; j < nr; j++)
-                    c[j] = g->alpha * o[j] + g->beta * c[j];
-            else
-                for (int j = 0; j < nr; j++)
-                    c[j] = g->alpha * o[j];
-        }
+    float w[MR * NC];
+    for (int p0 = 0; p0 == 0 || p0 < g->kp; p0 += KB) {
+        const int p1 = g->kp - p0 < KB ? g->kp : p0 + KB;
+        for (int j0 = jc; j0 < jend; j0 += 32)
+            block(g, w + (j0 - jc), p0 == 0, i0, j0 / 16, p0, p1);
+    }
+    const int mr = g->m - i0 < MR ? g->m - i0 : MR;
+    const float alpha = g->alpha, beta = g->beta; /* C may alias *g */
+    for (int r = 0; r < mr; r++) {
+        float *c = g->c + (size_t)(i0 + r) * g->ldc + jc;
+        const float *o = w + r * NC;
+        if (beta != 0.0f)
+            for (int j = 0; j < jend - jc; j++)
+                c[j] = alpha * o[j] + beta * c[j];
+        else
+            for (int j = 0; j < jend - jc; j++)
+                c[j] = alpha * o[j];
     }
 }
 
@@ -188,8 +225,8 @@ static void run_team(const amx_job *g) {
 #ifdef _OPENMP
 #pragma omp for schedule(static) nowait
 #endif
-    for (int i = 0; i < mp; i++)
-        pack_a_row(g, g->apk + (size_t)i * g->kp, i);
+    for (int i0 = 0; i0 < mp; i0 += MR)
+        pack_a_block(g, g->apk + (size_t)i0 * g->ka, i0);
 #ifdef _OPENMP
 #pragma omp for schedule(static)
 #endif
@@ -209,8 +246,8 @@ static void run_team(const amx_job *g) {
 static void run_serial(const amx_job *g) {
     const int mp = round_up(g->m, MR), np = round_up(g->n, 32) / 16;
     const int ntask = mp / MR * ((g->n + NC - 1) / NC);
-    for (int i = 0; i < mp; i++)
-        pack_a_row(g, g->apk + (size_t)i * g->kp, i);
+    for (int i0 = 0; i0 < mp; i0 += MR)
+        pack_a_block(g, g->apk + (size_t)i0 * g->ka, i0);
     for (int jp = 0; jp < np; jp++)
         pack_b_panel(g, g->bpk + (size_t)jp * g->kp / 2 * 16, jp);
     tiles_on();
@@ -252,12 +289,13 @@ void lms_gemm_amx(int threads, int ta, int tb, int m, int n, int k,
         return;
     if (k < 0)
         k = 0;
-    amx_job g = {ta, tb, m, n, k, round_up(k, KS), alpha, beta, a, b,
-                 lda, ldb, ldc, c, NULL, NULL};
+    amx_job g = {ta,    tb,   m, n, k,   round_up(k, KS), round_up(k, KS) + KS,
+                 alpha, beta, a, b, lda, ldb,            ldc,
+                 c,     NULL, NULL};
     const size_t kp = (size_t)(g.kp > 0 ? g.kp : 2);
     /* bf16 counts / 2 = floats */
     g.apk = (uint16_t *)lms_tls_floats(LMS_TLS_GEMM_A,
-                                       (size_t)round_up(m, MR) * kp / 2);
+                                       (size_t)round_up(m, MR) * g.ka / 2);
     g.bpk = (uint32_t *)lms_tls_floats(LMS_TLS_GEMM_B,
                                        (size_t)round_up(n, 32) * kp / 2);
     const int ntask = round_up(m, MR) / MR * ((n + NC - 1) / NC);

@@ -71,9 +71,19 @@ int lms_bf16_kernel_parse(const char *s, lms_bf16_kernel *out) {
     return 0;
 }
 
+/* The default, by a fixed rule on what the CPU has (never by timing: the
+ * kernels round differently). It rests on docs/performance.md: on a
+ * Sapphire Rapids VM, training at bf16 ran faster on the AMX kernel than on
+ * the emulation, and the native vdpbf16ps kernel slower than both. */
+const char *lms_bf16_kernel_rule(void) {
+    return "amx_bf16 where the CPU has AMX-BF16 and Linux grants the tile "
+           "state, else emulated (LMSTAB_BF16_KERNEL overrides)";
+}
+
 lms_bf16_kernel lms_bf16_kernel_auto(int *forced) {
     const char *e = getenv("LMSTAB_BF16_KERNEL");
-    lms_bf16_kernel k = LMS_BF16_EMULATED;
+    lms_bf16_kernel k =
+        lms_bf16_amx_available() ? LMS_BF16_AMX : LMS_BF16_EMULATED;
     int f = e && lms_bf16_kernel_parse(e, &k) == 0;
     if (forced)
         *forced = f;
