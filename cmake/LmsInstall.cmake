@@ -99,6 +99,11 @@ endif()
 if(LMS_HAVE_SPM)
   string(APPEND LMS_PC_EXTRA_LIBS " -lsentencepiece -lsentencepiece_train -lstdc++")
 endif()
+if(LMS_HAVE_ONEDNN) # found by core/CMakeLists.txt; as -L/-l: pkg_check_modules
+  # puts a bare library path among the link options, before the objects
+  get_filename_component(lms_dnnl_dir ${LMS_DNNL_LIB} DIRECTORY)
+  string(APPEND LMS_PC_EXTRA_LIBS " -L${lms_dnnl_dir} -ldnnl")
+endif()
 foreach(lib ${CMAKE_DL_LIBS})
   string(APPEND LMS_PC_EXTRA_LIBS " -l${lib}")
 endforeach()

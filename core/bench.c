@@ -272,10 +272,12 @@ static cJSON *json_report(const lms_bench_opts *o, const bjob *j,
     cJSON_AddStringToObject(root, "gemm",
                             lms_gemm_backend_name(lms_sgemm_get_backend()));
     if (!o->no_roof) {
-        static const char *bn[2] = {"openblas", "lmstab"};
         cJSON *r = cJSON_AddObjectToObject(root, "roof_gflops");
-        for (int be = 0; be < 2; be++) {
-            cJSON *x = cJSON_AddObjectToObject(r, bn[be]);
+        for (int be = 0; be < LMS_BENCH_NBE; be++) {
+            if (!lms_gemm_backend_available(lms_bench_backends[be]))
+                continue;
+            cJSON *x = cJSON_AddObjectToObject(
+                r, lms_gemm_backend_name(lms_bench_backends[be]));
             cJSON_AddNumberToObject(x, "model_shapes_1t", rf->model[be][0]);
             cJSON_AddNumberToObject(x, "model_shapes_all", rf->model[be][1]);
             cJSON_AddNumberToObject(x, "square_1t", rf->square[be][0]);
@@ -398,7 +400,7 @@ int lms_bench_run(const lms_bench_opts *oin, FILE *out, char *err,
                 "GFLOP/s",
                 r->threads, r->tps, r->ms_step, r->gflops);
         fprintf(out, " (loss %.3f -> %.3f)\n", r->loss0, r->loss1);
-        const int pk = lms_bench_fp32_peak(&rf);
+        const int pk = lms_bench_peak_for(&rf, (int)j.tc.precision);
         if (!o.no_roof && (r->threads == 1 || r->threads == o.threads)) {
             if (pk >= 0)
                 fprintf(out, "  MFU %.1f%% of the hardware %s peak at %d "
@@ -408,7 +410,7 @@ int lms_bench_run(const lms_bench_opts *oin, FILE *out, char *err,
             fprintf(out, " %.1f%% of the best sgemm at the model's shapes, "
                     "%.1f%% of %s's (the backend in use)\n",
                     100 * r->gflops / rf.best[t],
-                    100 * r->gflops / rf.model[gb][t],
+                    100 * r->gflops / rf.model[lms_bench_column(gb)][t],
                     lms_gemm_backend_name(gb));
         }
         print_split(out, r);

@@ -14,9 +14,16 @@
 typedef struct lms_gemm_shape {
     int ta, tb, m, n, k;
     double calls;      /* per training step */
-    double rate[2][2]; /* measured GFLOP/s of lms_sgemm: [backend: 0
-                          OpenBLAS, 1 lmstab][0: 1 thread, 1: all cores] */
+    double rate[3][2]; /* measured GFLOP/s of lms_sgemm: [backend column
+                          (lms_bench_backends)][0: 1 thread, 1: all cores] */
 } lms_gemm_shape;
+
+/* The backends the roof times, by column: OpenBLAS, lmstab's own, oneDNN
+ * (its rates 0 where the build has none). */
+#define LMS_BENCH_NBE 3
+extern const lms_gemm_backend lms_bench_backends[LMS_BENCH_NBE];
+/* The column of backend b (never AUTO). */
+int lms_bench_column(lms_gemm_backend b);
 
 #define LMS_BENCH_MAX_SHAPES 32
 
@@ -31,7 +38,7 @@ int lms_bench_model_shapes(const lms_model *m, int B, int T,
  * backends alternating so that machine noise hits both alike. Leaves the
  * backend at OpenBLAS; rates are 0 when out of memory. */
 void lms_bench_sgemm_rates(int ta, int tb, int m, int n, int k, double min_sec,
-                           int trials, double rate[2]);
+                           int trials, double rate[LMS_BENCH_NBE]);
 
 /* The ceilings the model's speed is put against, measured with the threads
  * set as the training runs set them: the hardware peak per instruction set
@@ -42,7 +49,7 @@ void lms_bench_sgemm_rates(int ta, int tb, int m, int n, int k, double min_sec,
 typedef struct lms_bench_roof {
     int n;
     lms_gemm_shape sh[LMS_BENCH_MAX_SHAPES];
-    double model[2][2], square[2][2]; /* [backend][t] */
+    double model[LMS_BENCH_NBE][2], square[LMS_BENCH_NBE][2]; /* [col][t] */
     double best[2];                   /* [t] */
     double peak[LMS_PEAK_N][2];       /* [kind][t], 0: not on this CPU */
 } lms_bench_roof;
@@ -59,6 +66,11 @@ void lms_bench_measure_roof(const lms_model *m, int B, int T,
 
 /* The widest fp32 kind whose peak was measured, or -1. */
 int lms_bench_fp32_peak(const lms_bench_roof *rf);
+
+/* The peak the model's products run against at `precision` (lms_precision)
+ * on the selected bf16 kernel: bf16 amx or bf16 avx512 for those kernels,
+ * else (fp32, or the emulation's float products) lms_bench_fp32_peak. */
+int lms_bench_peak_for(const lms_bench_roof *rf, int precision);
 
 /* The peak and roof tables; `used`: the backend the training ran on. */
 void lms_bench_print_roof(FILE *out, const lms_bench_opts *o,

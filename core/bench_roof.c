@@ -8,6 +8,7 @@
 
 #include "bench_internal.h"
 #include "lmstab/bench.h"
+#include "lmstab/host.h" /* the precision and bf16 kernel */
 
 static void add_shape(lms_gemm_shape *out, int *n, int max, int ta, int tb,
                       int m, int nn, int k, double calls) {
@@ -42,12 +43,23 @@ int lms_bench_model_shapes(const lms_model *m, int B, int T,
     return n;
 }
 
+const lms_gemm_backend lms_bench_backends[LMS_BENCH_NBE] = {
+    LMS_GEMM_OPENBLAS, LMS_GEMM_LMSTAB, LMS_GEMM_ONEDNN};
+
+int lms_bench_column(lms_gemm_backend b) {
+    for (int i = 0; i < LMS_BENCH_NBE; i++)
+        if (lms_bench_backends[i] == b)
+            return i;
+    return 0;
+}
+
 void lms_bench_sgemm_rates(int ta, int tb, int m, int n, int k, double min_sec,
-                           int trials, double rate[2]) {
+                           int trials, double rate[LMS_BENCH_NBE]) {
     size_t na = (size_t)m * k, nb = (size_t)k * n, nc = (size_t)m * n;
     float *a = malloc(na * sizeof *a), *b = malloc(nb * sizeof *b),
           *c = calloc(nc, sizeof *c);
-    rate[0] = rate[1] = 0.0;
+    for (int be = 0; be < LMS_BENCH_NBE; be++)
+        rate[be] = 0.0;
     if (!a || !b || !c) {
         free(a);
         free(b);
@@ -60,13 +72,16 @@ void lms_bench_sgemm_rates(int ta, int tb, int m, int n, int k, double min_sec,
         b[i] = (float)((i * 104729) % 1000) * 1e-3f - 0.5f;
     int lda = ta ? m : k, ldb = tb ? k : n;
     double flops = 2.0 * m * n * k;
-    for (int be = 0; be < 2; be++) { /* warm caches, threads and buffers */
-        lms_sgemm_set_backend(be ? LMS_GEMM_LMSTAB : LMS_GEMM_OPENBLAS);
-        lms_sgemm(ta, tb, m, n, k, 1.0f, a, lda, b, ldb, 0.0f, c, n);
-    }
-    for (int t = 0; t < 2 * trials; t++) {
-        const int be = t % 2;
-        lms_sgemm_set_backend(be ? LMS_GEMM_LMSTAB : LMS_GEMM_OPENBLAS);
+    int nbe = 0, on[LMS_BENCH_NBE];
+    for (int be = 0; be < LMS_BENCH_NBE; be++) /* warm caches, threads, buffers */
+        if (lms_gemm_backend_available(lms_bench_backends[be])) {
+            on[nbe++] = be;
+            lms_sgemm_set_backend(lms_bench_backends[be]);
+            lms_sgemm(ta, tb, m, n, k, 1.0f, a, lda, b, ldb, 0.0f, c, n);
+        }
+    for (int t = 0; t < nbe * trials; t++) {
+        const int be = on[t % nbe];
+        lms_sgemm_set_backend(lms_bench_backends[be]);
         long reps = 0;
         double t0 = lms_now(), el;
         do {
@@ -138,10 +153,11 @@ int lms_bench_sgemm(const char *spec, int threads, int trials, double min_sec,
     const lms_gemm_backend was = lms_sgemm_get_backend();
     fprintf(out,
             "lms_sgemm GFLOP/s, backends alternating, best of %d x "
-            ">= %.2f s each\n%-24s %8s %8s %7s   %8s %8s %7s\n",
-            trials, min_sec, "", "openblas", "lmstab", "ratio", "openblas",
-            "lmstab", "ratio");
-    fprintf(out, "%-24s %25s   %25s\n", "shape", "1 thread",
+            ">= %.2f s each (onednn 0: not in this build)\n"
+            "%-24s %8s %8s %7s %8s   %8s %8s %7s %8s\n",
+            trials, min_sec, "", "openblas", "lmstab", "ratio", "onednn",
+            "openblas", "lmstab", "ratio", "onednn");
+    fprintf(out, "%-24s %34s   %34s\n", "shape", "1 thread",
             threads > 1 ? "all threads" : "");
     for (const char *s = spec; *s;) {
         size_t len = strcspn(s, ",");
@@ -160,11 +176,11 @@ int lms_bench_sgemm(const char *spec, int threads, int trials, double min_sec,
         fprintf(out, "%-24s", label);
         const int th[2] = {1, threads};
         for (int t = 0; t < (threads > 1 ? 2 : 1); t++) {
-            double r[2];
+            double r[LMS_BENCH_NBE];
             lms_set_threads(th[t]);
             lms_bench_sgemm_rates(ta, tb, d[0], d[1], d[2], min_sec, trials, r);
-            fprintf(out, "%s %8.1f %8.1f %6.2fx", t ? "  " : "", r[0], r[1],
-                    r[0] > 0 ? r[1] / r[0] : 0.0);
+            fprintf(out, "%s %8.1f %8.1f %6.2fx %8.1f", t ? "  " : "", r[0],
+                    r[1], r[0] > 0 ? r[1] / r[0] : 0.0, r[2]);
         }
         fputc('\n', out);
         fflush(out);
@@ -192,28 +208,28 @@ void lms_bench_measure_roof(const lms_model *m, int B, int T,
         for (int k = 0; k < LMS_PEAK_N; k++)
             rf->peak[k][t] = lms_peak_gflops((lms_peak_kind)k, th[t], 0.1, 3);
         lms_bench_set_threads(o, th[t]);
-        double fl = 0, sec[2] = {0, 0}, best = 0;
+        double fl = 0, sec[LMS_BENCH_NBE] = {0}, best = 0;
         for (int i = 0; i < rf->n; i++) {
             lms_gemm_shape *s = &rf->sh[i];
-            double r[2];
+            double r[LMS_BENCH_NBE], rb = 0;
             lms_bench_sgemm_rates(s->ta, s->tb, s->m, s->n, s->k, 0.1, 3, r);
             double f = 2.0 * s->m * s->n * s->k * s->calls;
             fl += f;
-            for (int be = 0; be < 2; be++) {
+            for (int be = 0; be < LMS_BENCH_NBE; be++) {
                 s->rate[be][t] = r[be];
                 sec[be] += r[be] > 0 ? f / (r[be] * 1e9) : 0;
+                rb = r[be] > rb ? r[be] : rb;
             }
-            double rb = r[0] > r[1] ? r[0] : r[1];
             best += rb > 0 ? f / (rb * 1e9) : 0;
         }
-        for (int be = 0; be < 2; be++)
+        for (int be = 0; be < LMS_BENCH_NBE; be++)
             rf->model[be][t] = sec[be] > 0 ? fl / sec[be] * 1e-9 : 0;
         rf->best[t] = best > 0 ? fl / best * 1e-9 : 0;
         int q = o->square;
-        double r[2];
+        double r[LMS_BENCH_NBE];
         lms_bench_sgemm_rates(0, 0, q, q, q, 0.3, 3, r);
-        rf->square[0][t] = r[0];
-        rf->square[1][t] = r[1];
+        for (int be = 0; be < LMS_BENCH_NBE; be++)
+            rf->square[be][t] = r[be];
     }
 }
 
@@ -221,6 +237,17 @@ int lms_bench_fp32_peak(const lms_bench_roof *rf) {
     return rf->peak[LMS_PEAK_FP32_AVX512][0] > 0 ? LMS_PEAK_FP32_AVX512
            : rf->peak[LMS_PEAK_FP32_AVX2][0] > 0 ? LMS_PEAK_FP32_AVX2
                                                  : -1;
+}
+
+int lms_bench_peak_for(const lms_bench_roof *rf, int precision) {
+    if (precision == LMS_PRECISION_BF16) {
+        const lms_bf16_kernel k = lms_get_bf16_kernel();
+        if (k == LMS_BF16_AMX && rf->peak[LMS_PEAK_BF16_AMX][0] > 0)
+            return LMS_PEAK_BF16_AMX;
+        if (k == LMS_BF16_NATIVE && rf->peak[LMS_PEAK_BF16_AVX512][0] > 0)
+            return LMS_PEAK_BF16_AVX512;
+    }
+    return lms_bench_fp32_peak(rf);
 }
 
 void lms_bench_print_roof(FILE *out, const lms_bench_opts *o,
@@ -237,27 +264,34 @@ void lms_bench_print_roof(FILE *out, const lms_bench_opts *o,
     fprintf(out,
             "\nsgemm roof (GFLOP/s of lms_sgemm, threaded as the training: "
             "%s)\n"
-            "%-30s %16s  %17s\n%-30s %8s %7s  %9s %7s  %s\n",
+            "%-30s %23s  %24s\n%-30s %8s %7s %6s  %9s %7s %6s  %s\n",
             o->blas_threading ? "OpenBLAS's threads" : "lmstab's threads", "",
             "1 thread", o->threads > 1 ? "all threads" : "(same)", "",
-            "openblas", "lmstab", "openblas", "lmstab", "faster (all)");
+            "openblas", "lmstab", "onednn", "openblas", "lmstab", "onednn",
+            "fastest (all)");
     char label[64];
     snprintf(label, sizeof label, "square %dx%dx%d", o->square, o->square,
              o->square);
-    fprintf(out, "  %-28s %8.1f %7.1f  %9.1f %7.1f\n", label, rf->square[0][0],
-            rf->square[1][0], rf->square[0][1], rf->square[1][1]);
-    fprintf(out, "  %-28s %8.1f %7.1f  %9.1f %7.1f\n",
+    fprintf(out, "  %-28s %8.1f %7.1f %6.1f  %9.1f %7.1f %6.1f\n", label,
+            rf->square[0][0], rf->square[1][0], rf->square[2][0],
+            rf->square[0][1], rf->square[1][1], rf->square[2][1]);
+    fprintf(out, "  %-28s %8.1f %7.1f %6.1f  %9.1f %7.1f %6.1f\n",
             "model shapes (weighted)", rf->model[0][0], rf->model[1][0],
-            rf->model[0][1], rf->model[1][1]);
-    fprintf(out, "  %-28s %16.1f  %17.1f\n", "best backend per shape",
+            rf->model[2][0], rf->model[0][1], rf->model[1][1],
+            rf->model[2][1]);
+    fprintf(out, "  %-28s %23.1f  %24.1f\n", "best backend per shape",
             rf->best[0], rf->best[1]);
     for (int i = 0; i < rf->n; i++) {
         const lms_gemm_shape *s = &rf->sh[i];
-        const double *a = s->rate[0], *b = s->rate[1];
+        int f = 0; /* the fastest column at all threads */
+        for (int be = 1; be < LMS_BENCH_NBE; be++)
+            f = s->rate[be][1] > s->rate[f][1] ? be : f;
         snprintf(label, sizeof label, "%c%c %dx%dx%d x%.0f", s->ta ? 'T' : 'N',
                  s->tb ? 'T' : 'N', s->m, s->n, s->k, s->calls);
-        fprintf(out, "    %-26s %8.1f %7.1f  %9.1f %7.1f  %s\n", label, a[0],
-                b[0], a[1], b[1], a[1] >= b[1] ? "openblas" : "lmstab");
+        fprintf(out, "    %-26s %8.1f %7.1f %6.1f  %9.1f %7.1f %6.1f  %s\n",
+                label, s->rate[0][0], s->rate[1][0], s->rate[2][0],
+                s->rate[0][1], s->rate[1][1], s->rate[2][1],
+                lms_gemm_backend_name(lms_bench_backends[f]));
     }
     fprintf(out,
             "  the run uses %s at every shape ([training] gemm: the "

@@ -372,8 +372,8 @@ int lms_ckpt_read_state(const lms_st_file *f, lms_train_state *st,
     const char *k = lms_st_meta(f, "bf16_kernel");
     lms_bf16_kernel bk = LMS_BF16_EMULATED;
     if (k && lms_bf16_kernel_parse(k, &bk) != 0)
-        return bad_value(path, "bf16_kernel", k, "must be emulated or "
-                         "avx512_bf16", err, errlen);
+        return bad_value(path, "bf16_kernel", k, "must be emulated, "
+                         "avx512_bf16 or amx_bf16", err, errlen);
     st->bf16_kernel = k ? (int)bk : -1;
     return 0;
 }

@@ -18,7 +18,7 @@ static void usage(FILE *f) {
             "under the README's bf16 rules (g1 and loss1 at the file's p1, loss2\n"
             "within 5e-4, own p1/p2 within 3e-2); the model must run at the file's\n"
             "precision (--set training.precision=bf16); LMSTAB_BF16_KERNEL picks\n"
-            "the native or the emulated path.\n"
+            "the amx, native or emulated path.\n"
             "FILE needs x, y, p0.*, logits0, loss0, g0.*, grad_norm0, p1.*, loss1,\n"
             "g1.*, grad_norm1, p2.*, loss2 (format: ../shared/golden/README.md;\n"
             "writing one from PyTorch: docs/plugins.md).\n"

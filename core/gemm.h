@@ -52,6 +52,25 @@ void lms_gemm_bf16(int threads, int ta, int tb, int m, int n, int k,
 /* "avx512_bf16" when this CPU and build run lms_gemm_bf16, else NULL. */
 const char *lms_gemm_bf16_isa(void);
 
+/*
+ * The same product on AMX tiles (core/gemm_amx.c, TDPBF16PS): operands
+ * rounded to bfloat16 (round to nearest even) while packing, each element
+ * of C one float32 chain over k in steps of 32 values (k zero-padded to a
+ * multiple of 32; within a step the order is the hardware's), then
+ * C = alpha * s (+ beta * C) in float. Like vdpbf16ps, TDPBF16PS reads bf16
+ * subnormals as 0 and flushes subnormal results. The bits depend on the
+ * operands and k only: not on the thread count or the sub-matrix. Only
+ * when lms_gemm_amx_isa() is not NULL; otherwise C is left untouched.
+ */
+void lms_gemm_amx(int threads, int ta, int tb, int m, int n, int k,
+                  float alpha, const float *a, int lda, const float *b,
+                  int ldb, float beta, float *c, int ldc);
+
+/* "amx_bf16" when this build has the AMX kernel, the CPU has AMX-BF16 and
+ * Linux granted the process the tile state (arch_prctl
+ * ARCH_REQ_XCOMP_PERM, asked once), else NULL. */
+const char *lms_gemm_amx_isa(void);
+
 /* Tests only: cache blocks (rows, columns, k) of the next calls; 0 restores
  * the shape-derived default. Values are rounded up to the kernel's tile.
  * Results never depend on them (that is what the tests check). */

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "gemm.h"
+#include "gemm_onednn.h"
 #include "lmstab/host.h"
 
 const char *lms_gemm_backend_name(lms_gemm_backend b) {
@@ -16,17 +17,22 @@ const char *lms_gemm_backend_name(lms_gemm_backend b) {
     case LMS_GEMM_OPENBLAS: return "openblas";
     case LMS_GEMM_LMSTAB: return "lmstab";
     case LMS_GEMM_AUTO: return "auto";
+    case LMS_GEMM_ONEDNN: return "onednn";
     }
     return "?";
 }
 
 int lms_gemm_backend_parse(const char *s, lms_gemm_backend *out) {
-    for (int b = LMS_GEMM_OPENBLAS; b <= LMS_GEMM_AUTO; b++)
+    for (int b = LMS_GEMM_OPENBLAS; b <= LMS_GEMM_ONEDNN; b++)
         if (s && !strcmp(s, lms_gemm_backend_name((lms_gemm_backend)b))) {
             *out = (lms_gemm_backend)b;
             return 0;
         }
     return -1;
+}
+
+int lms_gemm_backend_available(lms_gemm_backend b) {
+    return b != LMS_GEMM_ONEDNN || lms_onednn_available();
 }
 
 /* OpenBLAS 0.3.21's kernel sets with AVX-512 sgemm kernels. */

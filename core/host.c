@@ -13,6 +13,7 @@
 #endif
 
 #include "gemm.h"
+#include "gemm_onednn.h"
 #include "lmstab/host.h"
 #include "lmstab/loader.h"
 
@@ -121,6 +122,22 @@ static lms_gemm_backend g_backend = LMS_GEMM_OPENBLAS;
 
 void lms_sgemm_set_backend(lms_gemm_backend b) {
     g_backend = b == LMS_GEMM_AUTO ? lms_gemm_auto(NULL, 0) : b;
+    if (!lms_gemm_backend_available(g_backend))
+        g_backend = LMS_GEMM_OPENBLAS;
+}
+
+/* One slab: a single-threaded call of the slab backend (OpenBLAS is held
+ * at 1 thread by lms_set_threads, oneDNN by lms_onednn_sgemm itself). */
+static void slab_call(int ta, int tb, int m, int n, int k, float alpha,
+                      const float *a, int lda, const float *b, int ldb,
+                      float beta, float *c, int ldc) {
+    if (g_backend == LMS_GEMM_ONEDNN) {
+        lms_onednn_sgemm(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        return;
+    }
+    cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans,
+                tb ? CblasTrans : CblasNoTrans, m, n, k, alpha, a, lda, b, ldb,
+                beta, c, ldc);
 }
 
 lms_gemm_backend lms_sgemm_get_backend(void) {
@@ -128,15 +145,13 @@ lms_gemm_backend lms_sgemm_get_backend(void) {
 }
 
 /* Row-major sgemm. The lmstab backend splits any product over all threads
- * (its elements do not depend on the split). OpenBLAS: large products are cut into the fixed slabs of
- * lms_sgemm_slabs (rows of C when m >= n, else columns), each a
- * single-threaded OpenBLAS call, spread over the threads. The reduction
- * over k is never split. */
+ * (its elements do not depend on the split). OpenBLAS and oneDNN: large
+ * products are cut into the fixed slabs of lms_sgemm_slabs (rows of C when
+ * m >= n, else columns), each a single-threaded call, spread over the
+ * threads. The reduction over k is never split. */
 void lms_sgemm(int trans_a, int trans_b, int m, int n, int k, float alpha,
                const float *a, int lda, const float *b, int ldb, float beta,
                float *c, int ldc) {
-    CBLAS_TRANSPOSE ta = trans_a ? CblasTrans : CblasNoTrans;
-    CBLAS_TRANSPOSE tb = trans_b ? CblasTrans : CblasNoTrans;
     threads_init();
     if (m <= 0 || n <= 0)
         return;
@@ -148,8 +163,8 @@ void lms_sgemm(int trans_a, int trans_b, int m, int n, int k, float alpha,
     int slabs, step;
     lms_sgemm_slabs(m, n, k, &slabs, &step);
     if (slabs == 1) {
-        cblas_sgemm(CblasRowMajor, ta, tb, m, n, k, alpha, a, lda, b, ldb,
-                    beta, c, ldc);
+        slab_call(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c,
+                  ldc);
         return;
     }
     const int by_rows = m >= n;
@@ -166,13 +181,13 @@ void lms_sgemm(int trans_a, int trans_b, int m, int n, int k, float alpha,
         const int lo = p * step;
         const int hi = lo + step < len ? lo + step : len;
         if (by_rows)
-            cblas_sgemm(CblasRowMajor, ta, tb, hi - lo, n, k, alpha,
-                        trans_a ? a + lo : a + (size_t)lo * lda, lda, b, ldb,
-                        beta, c + (size_t)lo * ldc, ldc);
+            slab_call(trans_a, trans_b, hi - lo, n, k, alpha,
+                      trans_a ? a + lo : a + (size_t)lo * lda, lda, b, ldb,
+                      beta, c + (size_t)lo * ldc, ldc);
         else
-            cblas_sgemm(CblasRowMajor, ta, tb, m, hi - lo, k, alpha, a, lda,
-                        trans_b ? b + (size_t)lo * ldb : b + lo, ldb, beta,
-                        c + lo, ldc);
+            slab_call(trans_a, trans_b, m, hi - lo, k, alpha, a, lda,
+                      trans_b ? b + (size_t)lo * ldb : b + lo, ldb, beta,
+                      c + lo, ldc);
     }
 }
 

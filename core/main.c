@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "gemm_onednn.h" /* --version */
 #include "cli.h"
 #include "lmstab/dist.h"
 #include "lmstab/plugin.h"
@@ -63,7 +64,8 @@ static void usage(FILE *f) {
             "                        plugins after --plugin-dir\n"
             "  OPENBLAS_NUM_THREADS  BLAS threads (1: bit-for-bit reproducible)\n"
             "  LMSTAB_THREADS        threads of lmstab's own loops and split sgemm\n"
-            "  LMSTAB_BF16_KERNEL    emulated | native: the path of bf16 products\n"
+            "  LMSTAB_BF16_KERNEL    amx | emulated | native: the path of bf16\n"
+            "                        products (default: amx where it runs)\n"
             "Reference: docs/cli.md; every config key: docs/keys.md.\n");
 }
 
@@ -118,9 +120,11 @@ static int dispatch(int argc, char **argv) {
         return 0;
     }
     if (!strcmp(cmd, "--version")) {
-        printf("lmstab %s (plugin ABI %d.%d, MPI: %s, tokenizer: %s)\n",
+        const char *dnnl = lms_onednn_version();
+        printf("lmstab %s (plugin ABI %d.%d, MPI: %s, tokenizer: %s, "
+               "oneDNN: %s)\n",
                LMS_VERSION, LMS_ABI_MAJOR, LMS_ABI_MINOR, lms_dist_feature(),
-               lms_tok_feature());
+               lms_tok_feature(), dnnl ? dnnl : "off");
         return 0;
     }
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)

@@ -10,6 +10,7 @@
 #include <omp.h>
 #endif
 
+#include "gemm.h" /* lms_gemm_amx_isa: AMX and the tile state granted */
 #include "lmstab/bench.h"
 #include "peak.h"
 #include "lmstab/plugin_math.h" /* lms_simd_level */
@@ -67,11 +68,12 @@ bf16_avx512(long iters) {
 }
 #endif
 
-static const double flops_per_step[LMS_PEAK_N] = {12 * 16, 24 * 32, 24 * 64};
+static const double flops_per_step[LMS_PEAK_N] = {12 * 16, 24 * 32, 24 * 64,
+                                                  4 * 16 * 16 * 32 * 2};
 
 const char *lms_peak_name(lms_peak_kind k) {
     static const char *n[LMS_PEAK_N] = {"fp32 avx2", "fp32 avx512",
-                                        "bf16 avx512"};
+                                        "bf16 avx512", "bf16 amx"};
     return k >= 0 && k < LMS_PEAK_N ? n[k] : "?";
 }
 
@@ -84,6 +86,7 @@ int lms_peak_supported(lms_peak_kind k) {
     case LMS_PEAK_FP32_AVX512: return v4;
     case LMS_PEAK_BF16_AVX512:
         return v4 && __builtin_cpu_supports("avx512bf16");
+    case LMS_PEAK_BF16_AMX: return lms_gemm_amx_isa() != NULL;
     default: return 0;
     }
 #else
@@ -99,6 +102,7 @@ static void probe(lms_peak_kind k, long iters) {
 #ifdef PEAK_X86
     float r = k == LMS_PEAK_FP32_AVX2     ? fp32_avx2(iters)
               : k == LMS_PEAK_FP32_AVX512 ? fp32_avx512(iters)
+              : k == LMS_PEAK_BF16_AMX    ? lms_peak_amx_probe(iters)
                                           : bf16_avx512(iters);
     g_sink = r;
 #else

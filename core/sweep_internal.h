@@ -14,7 +14,7 @@ typedef struct lms_run_summary {
     double max_rise, tokens_per_sec, wall_seconds, steps;
     double unigram_entropy;
     char precision[8];    /* "fp32" or "bf16" ("fp32" before the key) */
-    char bf16_kernel[16]; /* at bf16: "emulated" or "avx512_bf16" */
+    char bf16_kernel[16]; /* at bf16: "emulated", "avx512_bf16" or "amx_bf16" */
 } lms_run_summary;
 
 void lms_sweep_run_dir(const char *out, const char *variant, double lr,

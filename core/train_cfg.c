@@ -10,8 +10,14 @@ int lms_train_cfg_gemm(lms_config *c, lms_gemm_backend *out, char *err,
     *out = LMS_GEMM_OPENBLAS;
     lms_cfg_entry *e = lms_config_find(c, "training", "gemm");
     if (e && lms_gemm_backend_parse(e->value, out) != 0) {
-        lms_config_errorf(e, err, errlen, "must be openblas, lmstab or auto "
-                          "(got '%s')", e->value);
+        lms_config_errorf(e, err, errlen, "must be openblas, lmstab, auto or "
+                          "onednn (got '%s')", e->value);
+        return -1;
+    }
+    if (e && !lms_gemm_backend_available(*out)) {
+        lms_config_errorf(e, err, errlen, "this build has no oneDNN (install "
+                          "libdnnl-dev and rebuild; `lmstab --version` says "
+                          "what a build has)");
         return -1;
     }
     return 0;

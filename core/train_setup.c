@@ -261,14 +261,15 @@ int lms_job_open_outputs(job *j, char *err, size_t errlen) {
 /* At bf16, the kernel of the model's products: the one a resumed run
  * trained with (recorded in its checkpoint), unless LMSTAB_BF16_KERNEL
  * asks for one; else lms_bf16_kernel_auto. A run that trained on the
- * native kernel cannot continue bit for bit where there is none: refused,
- * unless the environment asks for the emulation. */
+ * native or AMX kernel cannot continue bit for bit where there is none:
+ * refused, unless the environment asks for another kernel. */
 static int set_bf16_kernel(job *j, char *err, size_t errlen) {
     int forced;
     lms_bf16_kernel k = lms_bf16_kernel_auto(&forced);
     if (!forced && j->st.bf16_kernel >= 0) {
         k = (lms_bf16_kernel)j->st.bf16_kernel;
-        if (k == LMS_BF16_NATIVE && !lms_bf16_native_available()) {
+        if ((k == LMS_BF16_NATIVE && !lms_bf16_native_available()) ||
+            (k == LMS_BF16_AMX && !lms_bf16_amx_available())) {
             snprintf(err, errlen, "%s: was trained with the %s kernel, which "
                      "this CPU lacks; set LMSTAB_BF16_KERNEL=emulated to "
                      "continue on the emulation (the numbers then differ "

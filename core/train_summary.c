@@ -60,10 +60,12 @@ static int write_summary(job *j, const lms_train_result *r, char *err,
                                 : openblas_get_corename());
     cJSON_AddStringToObject(o, "precision", lms_precision_name(j->tc.precision));
     cJSON_AddNumberToObject(o, "threads", lms_get_threads());
-    if (j->tc.precision == LMS_PRECISION_BF16)
+    if (j->tc.precision == LMS_PRECISION_BF16) {
         cJSON_AddStringToObject(o, "bf16_kernel",
                                 lms_bf16_kernel_name(
                                     (lms_bf16_kernel)j->st.bf16_kernel));
+        cJSON_AddStringToObject(o, "bf16_kernel_rule", lms_bf16_kernel_rule());
+    }
     cJSON_AddNumberToObject(o, "init_val_loss", r->init_loss);
     cJSON_AddNumberToObject(o, "final_train_loss", r->final_train_loss);
     cJSON_AddNumberToObject(o, "final_val_loss", r->final_val_loss);

@@ -55,7 +55,7 @@ core_lib() {
     dir="$OUT/core-$1"
     mkdir -p "$dir"
     { cmake -S "$ROOT" -B "$dir" -DCMAKE_C_COMPILER="$CC" -DCMAKE_BUILD_TYPE=None \
-          -DCMAKE_C_FLAGS="$2" -DLMS_OPENMP=OFF -DLMS_MPI=OFF &&
+          -DCMAKE_C_FLAGS="$2" -DLMS_OPENMP=OFF -DLMS_MPI=OFF -DLMS_ONEDNN=OFF &&
       cmake --build "$dir" --target lmstab_core -j2; } >"$dir/build.log" 2>&1 ||
         { tail -20 "$dir/build.log" >&2; echo "fuzz.sh: building the core failed (see $dir/build.log)" >&2; exit 1; }
     echo "$dir/core/liblmstab_core.a"

@@ -36,14 +36,14 @@ foreach(v ${golden_variants})
 endforeach()
 # The bf16 files (../shared/golden/bf16): the same six variants with every
 # product on bf16 operands, under the bf16 rules of the golden README, on
-# the emulated path and on the native AVX512_BF16 kernel (skipped where the
-# CPU has none), at 2 threads.
+# the emulated path, on the native AVX512_BF16 kernel and on the AMX kernel
+# (each skipped where the CPU has none), at 2 threads.
 foreach(v ${golden_variants})
   set(args)
   if(v MATCHES "cap$")
     set(args --set block.attn.score_cap.cap=1.0)
   endif()
-  foreach(kernel emulated native)
+  foreach(kernel emulated native amx)
     add_test(NAME golden_bf16_${v}_${kernel}
       COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/tools/golden_bf16.sh
               $<TARGET_FILE:lmstab> ${kernel} match

@@ -48,13 +48,17 @@ void lms_sgemm(int trans_a, int trans_b, int m, int n, int k, float alpha,
  *   LMSTAB    lmstab's own kernels (core/gemm.h), split over all threads
  *   AUTO      a setting only: resolved once by lms_gemm_auto, never by
  *             timing, so a run's numbers never depend on machine noise
- * The two backends round differently: a run's numbers depend on which ran
+ *   ONEDNN    dnnl_sgemm (oneDNN, optional at build time) on the same
+ *             fixed slabs, each call on one thread (core/gemm_onednn.c);
+ *             selecting it where the build has none selects OPENBLAS
+ * The backends round differently: a run's numbers depend on which ran
  * (recorded in summary.json and checkpoints), never on the thread count.
  */
 typedef enum lms_gemm_backend {
     LMS_GEMM_OPENBLAS = 0,
     LMS_GEMM_LMSTAB = 1,
-    LMS_GEMM_AUTO = 2
+    LMS_GEMM_AUTO = 2,
+    LMS_GEMM_ONEDNN = 3
 } lms_gemm_backend;
 
 /* Selects the backend of the next lms_sgemm calls (AUTO is resolved here
@@ -70,10 +74,13 @@ lms_gemm_backend lms_sgemm_get_backend(void);
  * one-line reason. */
 lms_gemm_backend lms_gemm_auto(char *why, size_t len);
 
-/* "openblas", "lmstab" or "auto". */
+/* "openblas", "lmstab", "auto" or "onednn". */
 const char *lms_gemm_backend_name(lms_gemm_backend b);
-/* Parses one of those names: 0, or -1 when s is none of them. */
+/* Parses one of those names: 0, or -1 when s is none of them ("onednn"
+ * parses in every build; lms_gemm_backend_available says if it runs). */
 int lms_gemm_backend_parse(const char *s, lms_gemm_backend *out);
+/* 1 when backend b runs in this build (ONEDNN needs oneDNN), else 0. */
+int lms_gemm_backend_available(lms_gemm_backend b);
 
 /*
  * The precision of the model's products (core/precision.c; [training]
@@ -97,29 +104,41 @@ int lms_precision_parse(const char *s, lms_precision *out);
  *   NATIVE    lms_gemm_bf16 (core/gemm.h: vdpbf16ps, AVX512_BF16), which
  *             rounds while packing; other sum order than EMULATED (pairs),
  *             bf16 subnormals read as 0
- * Both keep every result independent of the thread count.
+ *   AMX       lms_gemm_amx (core/gemm.h: AMX tiles, TDPBF16PS), which
+ *             rounds while packing; sums k in steps of 32 in the
+ *             hardware's order, bf16 subnormals read as 0
+ * All keep every result independent of the thread count.
  */
 typedef enum lms_bf16_kernel {
     LMS_BF16_EMULATED = 0,
-    LMS_BF16_NATIVE = 1
+    LMS_BF16_NATIVE = 1,
+    LMS_BF16_AMX = 2
 } lms_bf16_kernel;
 
-/* The default: EMULATED, unless the environment has LMSTAB_BF16_KERNEL=
- * native and the CPU runs the native kernel. (On the Sapphire Rapids VM
- * this was written on, vdpbf16ps peaks at half the fp32 FMA rate and a
- * baseline training step took ~2x as long on the native kernel as on the
- * emulation: docs/performance.md.) *forced (may be NULL) = 1 when
- * LMSTAB_BF16_KERNEL is set to `emulated` or `native`. */
+/* The default, by the fixed rule of lms_bf16_kernel_rule: AMX where it
+ * runs, else EMULATED; LMSTAB_BF16_KERNEL=emulated|native|amx asks for a
+ * kernel (one the CPU lacks gives EMULATED). (On the Sapphire Rapids VM
+ * this was written on, a bf16 training step ran faster on AMX than on the
+ * emulation, and about twice as long on the native vdpbf16ps kernel:
+ * docs/performance.md.) *forced (may be NULL) = 1 when LMSTAB_BF16_KERNEL
+ * names a kernel. */
 lms_bf16_kernel lms_bf16_kernel_auto(int *forced);
+/* That rule in one sentence (recorded in summary.json). */
+const char *lms_bf16_kernel_rule(void);
 /* Selects the BF16 path of the next lms_matmul calls (NATIVE where the CPU
  * lacks it selects EMULATED); initially lms_bf16_kernel_auto. */
 void lms_set_bf16_kernel(lms_bf16_kernel k);
 lms_bf16_kernel lms_get_bf16_kernel(void);
 /* 1 when lms_gemm_bf16 runs on this CPU and build */
 int lms_bf16_native_available(void);
-/* "emulated" or "avx512_bf16" (the native kernel's instruction set) */
+/* 1 when lms_gemm_amx runs on this CPU, build and kernel (Linux granted
+ * the tile state) */
+int lms_bf16_amx_available(void);
+/* "emulated", "avx512_bf16" (the native kernel's instruction set) or
+ * "amx_bf16" */
 const char *lms_bf16_kernel_name(lms_bf16_kernel k);
-/* Parses "emulated", "avx512_bf16" or "native": 0, or -1. */
+/* Parses "emulated", "avx512_bf16", "native", "amx_bf16" or "amx": 0, or
+ * -1. */
 int lms_bf16_kernel_parse(const char *s, lms_bf16_kernel *out);
 
 /* A model product (the host table's matmul): lms_sgemm's arguments and

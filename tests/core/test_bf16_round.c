@@ -113,11 +113,19 @@ START_TEST(test_precision_names) {
     ck_assert_int_eq(lms_bf16_kernel_parse("avx512_bf16", &k), 0);
     ck_assert_int_eq(lms_bf16_kernel_parse("emulated", &k), 0);
     ck_assert_int_eq(k, LMS_BF16_EMULATED);
-    ck_assert_int_eq(lms_bf16_kernel_parse("amx", &k), -1);
-    /* the native kernel is never selected where it cannot run */
+    ck_assert_int_eq(lms_bf16_kernel_parse("amx", &k), 0);
+    ck_assert_int_eq(k, LMS_BF16_AMX);
+    ck_assert_int_eq(lms_bf16_kernel_parse("amx_bf16", &k), 0);
+    ck_assert_int_eq(k, LMS_BF16_AMX);
+    ck_assert_str_eq(lms_bf16_kernel_name(LMS_BF16_AMX), "amx_bf16");
+    ck_assert_int_eq(lms_bf16_kernel_parse("tmul", &k), -1);
+    /* a hardware kernel is never selected where it cannot run */
     lms_set_bf16_kernel(LMS_BF16_NATIVE);
     ck_assert_int_eq(lms_get_bf16_kernel() == LMS_BF16_NATIVE,
                      lms_bf16_native_available());
+    lms_set_bf16_kernel(LMS_BF16_AMX);
+    ck_assert_int_eq(lms_get_bf16_kernel() == LMS_BF16_AMX,
+                     lms_bf16_amx_available());
     lms_set_bf16_kernel(LMS_BF16_EMULATED);
     ck_assert_int_eq(lms_get_bf16_kernel(), LMS_BF16_EMULATED);
 }
@@ -133,11 +141,20 @@ START_TEST(test_kernel_env) {
     ck_assert_int_eq(lms_bf16_kernel_auto(&forced) == LMS_BF16_NATIVE,
                      lms_bf16_native_available());
     ck_assert_int_eq(forced, 1);
+    /* unset: the fixed rule, AMX where it runs */
     unsetenv("LMSTAB_BF16_KERNEL");
-    ck_assert_int_eq(lms_bf16_kernel_auto(&forced), LMS_BF16_EMULATED);
+    ck_assert_int_eq(lms_bf16_kernel_auto(&forced),
+                     lms_bf16_amx_available() ? LMS_BF16_AMX
+                                              : LMS_BF16_EMULATED);
     ck_assert_int_eq(forced, 0);
-    setenv("LMSTAB_BF16_KERNEL", "amx", 1); /* not a path: the default */
-    ck_assert_int_eq(lms_bf16_kernel_auto(&forced), LMS_BF16_EMULATED);
+    setenv("LMSTAB_BF16_KERNEL", "amx", 1);
+    ck_assert_int_eq(lms_bf16_kernel_auto(&forced) == LMS_BF16_AMX,
+                     lms_bf16_amx_available());
+    ck_assert_int_eq(forced, 1);
+    setenv("LMSTAB_BF16_KERNEL", "tmul", 1); /* not a path: the default */
+    ck_assert_int_eq(lms_bf16_kernel_auto(&forced),
+                     lms_bf16_amx_available() ? LMS_BF16_AMX
+                                              : LMS_BF16_EMULATED);
     ck_assert_int_eq(forced, 0);
     unsetenv("LMSTAB_BF16_KERNEL");
 }

@@ -238,8 +238,8 @@ START_TEST(metadata_errors) {
                       "must be 20 numbers (got '1 2 3')");
     expect_meta_error("precision", "fp16", "metadata 'precision': must be "
                       "fp32 or bf16 (got 'fp16')");
-    expect_meta_error("bf16_kernel", "amx", "metadata 'bf16_kernel': must be "
-                      "emulated or avx512_bf16 (got 'amx')");
+    expect_meta_error("bf16_kernel", "tmul", "metadata 'bf16_kernel': must be "
+                      "emulated, avx512_bf16 or amx_bf16 (got 'tmul')");
 }
 END_TEST
 

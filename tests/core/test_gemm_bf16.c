@@ -1,13 +1,15 @@
-/* Tests for the bf16 products: lms_matmul (core/precision.c) on both its
- * paths and the native kernel behind it (lms_gemm_bf16, core/gemm_bf16.c).
+/* Tests for the bf16 products: lms_matmul (core/precision.c) on its three
+ * paths and the kernels behind it (lms_gemm_bf16, core/gemm_bf16.c;
+ * lms_gemm_amx, core/gemm_amx.c).
  *  - fp32: lms_matmul is lms_sgemm, bit for bit;
  *  - emulated: bit for bit lms_sgemm on operands rounded beforehand;
- *  - native (skipped, with a note, where the CPU has no AVX512_BF16):
+ *  - native and amx (each skipped, with a note, where the CPU has no
+ *    AVX512_BF16 / AMX-BF16 or Linux refuses the tile state):
  *    against a float64 product of the rounded operands and against the
  *    emulated path, over ragged shapes, every transpose, alpha and beta;
  *    every element the same bits whatever the thread count, the blocking
  *    or the sub-matrix a call covers;
- *  - both paths: 1, 2 and 3 threads give the same bits through lms_matmul. */
+ *  - every path: 1, 2 and 3 threads give the same bits through lms_matmul. */
 #include <check.h>
 #include <float.h>
 #include <math.h>
@@ -74,9 +76,21 @@ static float *matmul(const prob *p, lms_precision precision, int threads) {
     return c;
 }
 
+/* The kernels under test, by the loop index of a test. */
+typedef void (*kernel_fn)(int threads, int ta, int tb, int m, int n, int k,
+                          float alpha, const float *a, int lda, const float *b,
+                          int ldb, float beta, float *c, int ldc);
+static const struct {
+    const char *name;
+    kernel_fn fn;
+    lms_bf16_kernel id;
+} kernels[] = {{"native", lms_gemm_bf16, LMS_BF16_NATIVE},
+               {"amx", lms_gemm_amx, LMS_BF16_AMX}};
+static int g_kk; /* the kernel of this test */
+
 static float *native(const prob *p, int threads) {
     float *c = fresh_c(p);
-    lms_gemm_bf16(threads, p->ta, p->tb, p->m, p->n, p->k, p->alpha, p->a,
+    kernels[g_kk].fn(threads, p->ta, p->tb, p->m, p->n, p->k, p->alpha, p->a,
                   p->lda, p->b, p->ldb, p->beta, c, p->ldc);
     return c;
 }
@@ -135,12 +149,16 @@ static const int shapes[][3] = {{1, 1, 1},     {7, 33, 5},     {9, 17, 0},
 #define NSHAPES (int)(sizeof shapes / sizeof shapes[0])
 static const float ab[][2] = {{1.0f, 0.0f}, {0.75f, 1.0f}, {-1.5f, 0.5f}};
 
-static int have_native(void) {
-    if (lms_bf16_native_available())
+/* Selects kernel kk for native(); 0 (with a note) where it does not run. */
+static int have_kernel(int kk) {
+    g_kk = kk;
+    if (kk == 0 ? lms_bf16_native_available() : lms_bf16_amx_available())
         return 1;
-    printf("no AVX512_BF16 on this CPU or build: native kernel not tested\n");
+    printf("%s: not on this CPU or build (or no tile state): not tested\n",
+           kernels[kk].name);
     return 0;
 }
+
 
 /* fp32: lms_matmul is lms_sgemm */
 START_TEST(test_matmul_fp32_is_sgemm) {
@@ -197,7 +215,7 @@ END_TEST
 
 /* native against float64 and against the emulated path */
 START_TEST(test_native_reference) {
-    if (!have_native())
+    if (!have_kernel(_i))
         return;
     for (int s = 0; s < NSHAPES; s++)
         for (int tr = 0; tr < 4; tr++)
@@ -205,14 +223,15 @@ START_TEST(test_native_reference) {
                 prob p = make(tr & 1, tr >> 1, shapes[s][0], shapes[s][1],
                               shapes[s][2], ab[v][0], ab[v][1]);
                 float *c = native(&p, 1);
-                check_ref(&p, c, "native");
+                check_ref(&p, c, kernels[_i].name);
                 lms_set_bf16_kernel(LMS_BF16_EMULATED);
                 float *e = matmul(&p, LMS_PRECISION_BF16, 1);
                 check_ref(&p, e, "emulated");
-                lms_set_bf16_kernel(LMS_BF16_NATIVE);
+                lms_set_bf16_kernel(kernels[_i].id);
                 float *viahost = matmul(&p, LMS_PRECISION_BF16, 1);
                 ck_assert_msg(ndiff(&p, c, viahost) == 0,
-                              "lms_matmul (native) is not lms_gemm_bf16");
+                              "lms_matmul (%s) is not its kernel",
+                              kernels[_i].name);
                 free(viahost);
                 free(e);
                 free(c);
@@ -224,14 +243,14 @@ END_TEST
 /* one element: C = alpha r(a) r(b) exactly (pins the rounding, the pair
  * layout and the half-empty last pair of an odd k) */
 START_TEST(test_native_exact_small) {
-    if (!have_native())
+    if (!have_kernel(_i))
         return;
     const float a[3] = {1.0f + 0x1p-8f + 0x1p-20f, 3.0f, -0.5f - 0x1p-9f};
     const float b[3] = {1.0f + 0x1p-8f, 0.25f, 2.0f};
     float c = 0.0f;
-    lms_gemm_bf16(1, 0, 0, 1, 1, 1, 1.0f, a, 1, b, 1, 0.0f, &c, 1);
+    kernels[_i].fn(1, 0, 0, 1, 1, 1, 1.0f, a, 1, b, 1, 0.0f, &c, 1);
     ck_assert(c == (1.0f + 0x1p-7f) * 1.0f);
-    lms_gemm_bf16(1, 0, 0, 1, 1, 3, 2.0f, a, 3, b, 1, 0.0f, &c, 1);
+    kernels[_i].fn(1, 0, 0, 1, 1, 3, 2.0f, a, 3, b, 1, 0.0f, &c, 1);
     const float want = 2.0f * ((1.0f + 0x1p-7f) + 0.75f + -1.0f);
     ck_assert_msg(c == want, "got %.9g, want %.9g", c, want);
 }
@@ -246,8 +265,9 @@ static void native_variants(const prob *p, const float *ref) {
             float *c = native(p, t);
             lms_gemm_set_blocking(0, 0, 0);
             ck_assert_msg(ndiff(p, ref, c) == 0,
-                          "native ta %d tb %d %dx%dx%d: %zu elements differ "
-                          "with %d threads, blocks %d/%d/%d", p->ta, p->tb,
+                          "%s ta %d tb %d %dx%dx%d: %zu elements differ "
+                          "with %d threads, blocks %d/%d/%d",
+                          kernels[g_kk].name, p->ta, p->tb,
                           p->m, p->n, p->k, ndiff(p, ref, c), t,
                           blocks[bl][0], blocks[bl][1], blocks[bl][2]);
             free(c);
@@ -257,7 +277,7 @@ static void native_variants(const prob *p, const float *ref) {
 /* threads, blockings (k-blocks of 1 and 7 are rounded up to a pair) and a
  * 3 x 3 split of C change no bit */
 START_TEST(test_native_invariance) {
-    if (!have_native())
+    if (!have_kernel(_i))
         return;
     for (int s = 0; s < NSHAPES; s++)
         for (int tr = 0; tr < 4; tr++) {
@@ -276,13 +296,14 @@ START_TEST(test_native_invariance) {
                         continue;
                     const float *a = p.ta ? p.a + rc[r] : p.a + (size_t)rc[r] * p.lda;
                     const float *b = p.tb ? p.b + (size_t)cc[q] * p.ldb : p.b + cc[q];
-                    lms_gemm_bf16(1 + (r + q) % 3, p.ta, p.tb, rc[r + 1] - rc[r],
+                    kernels[_i].fn(1 + (r + q) % 3, p.ta, p.tb, rc[r + 1] - rc[r],
                                   cc[q + 1] - cc[q], p.k, p.alpha, a, p.lda, b,
                                   p.ldb, p.beta,
                                   c + (size_t)rc[r] * p.ldc + cc[q], p.ldc);
                 }
-            ck_assert_msg(ndiff(&p, whole, c) == 0, "native ta %d tb %d "
-                          "%dx%dx%d: the split product differs", p.ta, p.tb,
+            ck_assert_msg(ndiff(&p, whole, c) == 0, "%s ta %d tb %d "
+                          "%dx%dx%d: the split product differs",
+                          kernels[_i].name, p.ta, p.tb,
                           p.m, p.n, p.k);
             free(c);
             free(whole);
@@ -296,10 +317,11 @@ END_TEST
 START_TEST(test_matmul_threads) {
     const int big[][3] = {{512, 384, 128}, {1003, 129, 250}, {129, 1003, 250},
                           {2, 3000, 700}};
-    for (int path = 0; path < 3; path++) {
-        if (path == 2 && !have_native())
-            break;
-        lms_set_bf16_kernel(path == 2 ? LMS_BF16_NATIVE : LMS_BF16_EMULATED);
+    for (int path = 0; path < 4; path++) {
+        if (path >= 2 && !have_kernel(path - 2))
+            continue;
+        lms_set_bf16_kernel(path >= 2 ? kernels[path - 2].id
+                                      : LMS_BF16_EMULATED);
         lms_sgemm_set_backend(path == 1 ? LMS_GEMM_LMSTAB : LMS_GEMM_OPENBLAS);
         for (int s = 0; s < 4; s++)
             for (int tr = 0; tr < 4; tr++) {
@@ -332,9 +354,9 @@ int main(void) {
     tcase_set_timeout(tc, 600);
     tcase_add_test(tc, test_matmul_fp32_is_sgemm);
     tcase_add_test(tc, test_matmul_emulated);
-    tcase_add_test(tc, test_native_exact_small);
-    tcase_add_test(tc, test_native_reference);
-    tcase_add_test(tc, test_native_invariance);
+    tcase_add_loop_test(tc, test_native_exact_small, 0, 2);
+    tcase_add_loop_test(tc, test_native_reference, 0, 2);
+    tcase_add_loop_test(tc, test_native_invariance, 0, 2);
     tcase_add_test(tc, test_matmul_threads);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);

@@ -2,6 +2,8 @@
  * their plugin_util.h helpers: every item once, in the same fixed chunks for
  * any thread count, and the serial fallback for an ABI 1.0 host. */
 #include <check.h>
+#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -154,6 +156,37 @@ START_TEST(test_sgemm_threads_lmstab) {
 }
 END_TEST
 
+/* The same on oneDNN (dnnl_sgemm on the slabs, each call held at one
+ * thread), where the build has it; and it computes the product (against
+ * OpenBLAS, to float32 rounding), so an untouched C cannot pass. Where the
+ * build has none, selecting it selects OpenBLAS. */
+START_TEST(test_sgemm_threads_onednn) {
+    lms_sgemm_set_backend(LMS_GEMM_ONEDNN);
+    if (!lms_gemm_backend_available(LMS_GEMM_ONEDNN)) {
+        ck_assert_int_eq(lms_sgemm_get_backend(), LMS_GEMM_OPENBLAS);
+        printf("no oneDNN in this build: the onednn backend not tested\n");
+        return;
+    }
+    ck_assert_int_eq(lms_sgemm_get_backend(), LMS_GEMM_ONEDNN);
+    sgemm_threads();
+    const int m = 300, n = 200, k = 150;
+    float *a = malloc(sizeof(float) * m * k), *b = malloc(sizeof(float) * k * n);
+    float *c = malloc(sizeof(float) * m * n), *r = malloc(sizeof(float) * m * n);
+    fill(a, (size_t)m * k, 3);
+    fill(b, (size_t)k * n, 4);
+    product(2, 0, 1, m, n, k, 1.0f, 0.0f, a, b, c);
+    lms_sgemm_set_backend(LMS_GEMM_OPENBLAS);
+    product(2, 0, 1, m, n, k, 1.0f, 0.0f, a, b, r);
+    for (int i = 0; i < m * n; i++)
+        ck_assert_msg(fabsf(c[i] - r[i]) <= 1e-4f * (1.0f + fabsf(r[i])),
+                      "onednn C[%d] = %g, OpenBLAS %g", i, c[i], r[i]);
+    free(a);
+    free(b);
+    free(c);
+    free(r);
+}
+END_TEST
+
 int main(void) {
     Suite *s = suite_create("host");
     TCase *tc = tcase_create("core");
@@ -161,6 +194,7 @@ int main(void) {
     tcase_add_test(tc, test_sgemm_slabs);
     tcase_add_test(tc, test_sgemm_threads);
     tcase_add_test(tc, test_sgemm_threads_lmstab);
+    tcase_add_test(tc, test_sgemm_threads_onednn);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

@@ -124,10 +124,11 @@ grep -q '"gemm":[[:space:]]*"lmstab"' "$TMP/gemm.summary/summary.json" \
     || fail "summary.json does not record training.gemm=lmstab"
 
 # [training] precision = bf16 (every product on bf16 operands) on each of
-# its paths: the native AVX512_BF16 kernel (the emulation where the CPU has
-# none), the emulation on OpenBLAS's slabs and on lmstab's sgemm; the fused
+# its paths: the native AVX512_BF16 kernel and the AMX kernel (the emulation
+# where the CPU has none), the emulation on OpenBLAS's slabs and on lmstab's
+# sgemm; the fused
 # and the staged attention path; ragged shapes; 1/2/3 threads
-for path in native emulated emulated.lmstab; do
+for path in native amx emulated emulated.lmstab; do
     k=${path%%.*}; g=openblas; [ "$path" = emulated.lmstab ] && g=lmstab
     export LMSTAB_BF16_KERNEL=$k
     for cfg in baseline qk_norm_cap; do
@@ -148,6 +149,21 @@ LMSTAB_BF16_KERNEL=emulated "$LMSTAB" train "$SRC/configs/baseline.ini" $RAGGED 
     --set training.max_steps=2 --set training.precision=bf16 --plugin-dir "$PLUGINS" \
     --data "$TMP/corpus.txt" --out "$TMP/bf16.summary" --quiet || fail "bf16 run failed"
 grep -q '"precision":[[:space:]]*"bf16"' "$TMP/bf16.summary/summary.json" &&
-    grep -q '"bf16_kernel":[[:space:]]*"emulated"' "$TMP/bf16.summary/summary.json" \
-    || fail "summary.json does not record precision bf16 on the emulated kernel"
+    grep -q '"bf16_kernel":[[:space:]]*"emulated"' "$TMP/bf16.summary/summary.json" &&
+    grep -q '"bf16_kernel_rule":[[:space:]]*"amx_bf16 where' "$TMP/bf16.summary/summary.json" \
+    || fail "summary.json does not record precision bf16 on the emulated kernel and the default's rule"
+
+# oneDNN (training.gemm = onednn, where the build has it): dnnl_sgemm on
+# the fixed slabs, each call held at one thread, at 1/2/3 threads. (Its
+# parameters equal OpenBLAS's and lmstab's here: all three sum each element
+# in k order with FMA.)
+if "$LMSTAB" --version | grep -q "oneDNN: off"; then
+    echo "no oneDNN in this build: training.gemm=onednn not tested"
+else
+    for t in 1 2 3; do
+        # shellcheck disable=SC2086
+        run "onednn" qkv_norm $t $RAGGED --set training.gemm=onednn
+    done
+    same "onednn" 2 3
+fi
 echo "ok"
