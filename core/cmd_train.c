@@ -95,7 +95,7 @@ static int value_opt(lms_train_opts *o, int argc, char **argv, int *i,
     return 1;
 }
 
-int lms_cmd_train(int argc, char **argv) {
+int lms_cmd_train(int argc, char **argv, int dry) {
     lms_cli_common c = {0};
     lms_train_opts o = {0};
     const char *resume_dir = NULL;
@@ -139,6 +139,8 @@ int lms_cmd_train(int argc, char **argv) {
         o.out_dir = resume_dir;
         o.resume = 1;
     }
+    if (dry)
+        return 0;
     o.sets = c.sets;
     o.nsets = c.nsets;
     o.plugin_dir = c.plugin_dir;

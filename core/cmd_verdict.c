@@ -119,7 +119,7 @@ out:
     return rc;
 }
 
-int lms_cmd_verdict(int argc, char **argv) {
+int lms_cmd_verdict(int argc, char **argv, int dry) {
     if (argc < 2) {
         usage(stderr);
         return 2;
@@ -128,6 +128,8 @@ int lms_cmd_verdict(int argc, char **argv) {
         usage(stdout);
         return 0;
     }
+    if (dry)
+        return 0;
     int rc = 0;
     for (int i = 1; i < argc; i++)
         rc |= one(argv[i]);
