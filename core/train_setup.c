@@ -49,6 +49,8 @@ int lms_job_setup(job *j, char *err, size_t errlen) {
         snprintf(err, errlen, "out of memory");
         return -1;
     }
+    if (lms_dist_check(err, errlen) != 0)
+        return -1;
     const lms_dist *d = lms_dist_world();
     j->rank = d->rank;
     j->nranks = d->size;
