@@ -167,6 +167,24 @@ static void arrive(int kind, size_t count) {
     }
 }
 
+/* Every rank arrived but the collective did not complete: a rank stopped
+ * or died inside it. Name the ranks that have not announced the next one
+ * (a rank past it would have); with two ranks, that is the stuck one. */
+static void stuck_inside(void) {
+    char a[160], who[200] = "", msg[500];
+    describe(a, sizeof a, &out);
+    size_t k = 0;
+    for (int r = 0; r < world.size && k < sizeof who - 16; r++)
+        if (r != world.rank && last[r].seq <= out.seq)
+            k += (size_t)snprintf(who + k, sizeof who - k, "%s%d",
+                                  k ? ", " : "", r);
+    snprintf(msg, sizeof msg, "%s did not complete within %g s although "
+             "every rank arrived (LMSTAB_MPI_TIMEOUT); not past it: rank%s %s "
+             "(stopped or died inside it?)", a, timeout_s,
+             strchr(who, ',') ? "s" : "", who[0] ? who : "?");
+    die(msg);
+}
+
 /* Wait for a collective every rank has entered, against the same bound. */
 static void finish(MPI_Request *req) {
     double t0 = now_s();
@@ -176,14 +194,8 @@ static void finish(MPI_Request *req) {
         if (done)
             return;
         double waited = now_s() - t0;
-        if (waited > timeout_s) {
-            char a[160], msg[300];
-            describe(a, sizeof a, &out);
-            snprintf(msg, sizeof msg, "%s did not complete within %g s "
-                     "although every rank arrived (a rank died?)", a,
-                     timeout_s);
-            die(msg);
-        }
+        if (waited > timeout_s)
+            stuck_inside();
         drain(); /* a peer already past it may announce its next one */
         pause_poll(waited);
     }
