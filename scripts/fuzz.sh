@@ -85,6 +85,7 @@ if [ $COVERAGE = 1 ]; then
             "$exe" "$OUT/corpus/$t" "$ROOT/tests/fuzz/corpus/$t" "$ROOT/tests/fuzz/regressions/$t" >/dev/null 2>&1
         llvm-profdata merge -o "$OUT/cov_$t.profdata" "$OUT/cov_$t.profraw"
         # the core files the target reached (a line covered at all)
+        echo "== coverage of $t (corpus: $(ls "$OUT/corpus/$t" | wc -l) inputs)"
         llvm-cov report "$exe" -instr-profile="$OUT/cov_$t.profdata" "$ROOT/core" |
             awk 'NR <= 2 || (NF > 3 && $4 != "0.00%")'
     done

@@ -47,12 +47,18 @@ static void load_model(lms_config *c, const lms_st_file *f) {
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-    static lms_config mine; /* the run resuming: the seeds' own config */
+    /* the run resuming: the config and data of the seeds meta_*.safetensors
+     * (make_seeds.py), so that the override and data checks are reached */
+    static lms_config mine;
     static int ready;
     char err[2048];
     if (!ready) {
         static const char text[] = "[model]\nd_model = 4\nn_layer = 1\n"
-                                   "n_head = 1\ncontext = 4\n";
+                                   "n_head = 1\ncontext = 4\n[block]\n"
+                                   "mlp = fc1, act, fc2\n"
+                                   "[block.fc1]\nplugin = linear\n"
+                                   "[block.act]\nplugin = gelu\n"
+                                   "[block.fc2]\nplugin = linear\n";
         if (lms_config_load_string(&mine, text, "mine.ini", err,
                                    sizeof err) != 0)
             abort();
