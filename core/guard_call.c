@@ -23,7 +23,7 @@
  * guard is [buf + used, buf + cap + LMS_GUARD_FLOATS). Staged buffers also
  * know where they came from and the pointers to point back. */
 typedef struct zone {
-    char what[160];
+    char what[200];
     float *buf;
     size_t used, cap;
     float *orig;      /* staged: the real buffer (NULL: an arena zone) */
@@ -100,7 +100,7 @@ static void stage(lms_guard_stage *g, float **s0, float **s1, size_t n,
 /* Stage L's buffers; as child k of P they are named as its child's. */
 static void stage_layer(lms_guard_stage *g, lms_layer *L, lms_layer *P,
                         int k) {
-    char of[100] = "", what[160];
+    char of[100] = "", what[200];
     if (P)
         snprintf(of, sizeof of, " of its child '%s' (plugin '%s')",
                  P->plugin->desc->slots[k].name, L->plugin->desc->name);
