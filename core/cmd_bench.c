@@ -53,7 +53,7 @@ static int parse_pos(const char *s, int *out) {
     return 0;
 }
 
-int lms_cmd_bench(int argc, char **argv) {
+int lms_cmd_bench(int argc, char **argv, int dry) {
     lms_cli_common c = {0};
     lms_bench_opts o = {0};
     const char *sgemm = NULL;
@@ -109,6 +109,12 @@ int lms_cmd_bench(int argc, char **argv) {
             o.config_path = a;
         }
     }
+    if (!sgemm && !o.config_path) {
+        usage(stderr);
+        return 2;
+    }
+    if (dry)
+        return 0;
     char err[2048];
     if (sgemm) {
         int t = o.threads > 0 ? o.threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
@@ -117,10 +123,6 @@ int lms_cmd_bench(int argc, char **argv) {
             return 2;
         }
         return 0;
-    }
-    if (!o.config_path) {
-        usage(stderr);
-        return 2;
     }
     o.sets = c.sets;
     o.nsets = c.nsets;

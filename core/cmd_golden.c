@@ -29,7 +29,7 @@ static void usage(FILE *f) {
             "Exit status: 0 match, 1 mismatch or error, 2 bad usage.\n");
 }
 
-int lms_cmd_golden(int argc, char **argv) {
+int lms_cmd_golden(int argc, char **argv, int dry) {
     lms_cli_common c = {0};
     lms_golden_opts o = {0};
     const char *maps[64];
@@ -65,6 +65,8 @@ int lms_cmd_golden(int argc, char **argv) {
         usage(stderr);
         return 2;
     }
+    if (dry)
+        return 0;
     o.sets = c.sets;
     o.nsets = c.nsets;
     o.maps = maps;

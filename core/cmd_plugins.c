@@ -317,7 +317,7 @@ static int markdown(lms_loader *ld) {
     return 0;
 }
 
-int lms_cmd_plugins(int argc, char **argv) {
+int lms_cmd_plugins(int argc, char **argv, int dry) {
     lms_cli_common c = {0};
     listing ls = {0};
     int md = 0;
@@ -344,6 +344,8 @@ int lms_cmd_plugins(int argc, char **argv) {
         fprintf(stderr, "lmstab plugins: --set does not apply here\n");
         return 2;
     }
+    if (dry)
+        return 0;
     lms_loader *ld = lms_loader_new(c.plugin_dir);
     if (!ld)
         return 1;

@@ -7,7 +7,7 @@
 #include "lmstab/sweep.h"
 #include "sweep_internal.h"
 
-int lms_cmd_report(int argc, char **argv) {
+int lms_cmd_report(int argc, char **argv, int dry) {
     if (argc != 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
         FILE *f = argc == 2 ? stdout : stderr;
         fprintf(f, "usage: lmstab report SWEEP_DIR\n"
@@ -17,6 +17,8 @@ int lms_cmd_report(int argc, char **argv) {
                 "gnuplot into SWEEP_DIR/plots/. Prints the reading.\n");
         return argc == 2 ? 0 : 2;
     }
+    if (dry)
+        return 0;
     char err[4096];
     int rc = lms_report_write(argv[1], err, sizeof err);
     if (rc < 0) {

@@ -36,7 +36,7 @@ static int num(const char *opt, const char *v, double lo, double hi,
     return 0;
 }
 
-int lms_cmd_sample(int argc, char **argv) {
+int lms_cmd_sample(int argc, char **argv, int dry) {
     lms_cli_common c = {0};
     lms_sample_opts o = {200, 0.8, 0, 1};
     const char *ckpt = NULL, *prompt = "", *tokenizer = NULL;
@@ -87,6 +87,8 @@ int lms_cmd_sample(int argc, char **argv) {
         usage(stderr);
         return 2;
     }
+    if (dry)
+        return 0;
     char err[2048];
     lms_sampler s;
     char *out = NULL;

@@ -34,7 +34,7 @@ static void usage(FILE *f) {
             "see docs/cli.md.\n");
 }
 
-int lms_cmd_sweep(int argc, char **argv) {
+int lms_cmd_sweep(int argc, char **argv, int dry) {
     const char *file = NULL, *out = NULL, *agg = NULL, *data = NULL;
     long jobs = 0;
     int quiet = 0;
@@ -80,6 +80,12 @@ int lms_cmd_sweep(int argc, char **argv) {
             return 2;
         }
     }
+    if (!agg && !file) {
+        usage(stderr);
+        return 2;
+    }
+    if (dry)
+        return 0;
     char err[4096];
     if (agg) {
         if (lms_sweep_aggregate(agg, 1, err, sizeof err) != 0) {
@@ -87,10 +93,6 @@ int lms_cmd_sweep(int argc, char **argv) {
             return 1;
         }
         return 0;
-    }
-    if (!file) {
-        usage(stderr);
-        return 2;
     }
     static lms_sweep s;
     if (lms_sweep_load(&s, file, err, sizeof err) != 0) {

@@ -238,7 +238,7 @@ static int cmd_decode(const tok_args *a) {
     return rc ? 1 : 0;
 }
 
-int lms_cmd_tokenize(int argc, char **argv) {
+int lms_cmd_tokenize(int argc, char **argv, int dry) {
     if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
         usage(argc < 2 ? stderr : stdout);
         return argc < 2 ? 2 : 0;
@@ -254,15 +254,17 @@ int lms_cmd_tokenize(int argc, char **argv) {
                 "or decode)\n", sub);
         return 2;
     }
+    tok_args a;
+    if (parse_args(&a, argc, argv) != 0)
+        return 2;
+    if (dry) /* the arguments are well formed: run nothing */
+        return 0;
     if (!lms_tok_available()) {
         char err[256];
         lms_tok_train("", "", 0, "", err, sizeof err);
         fprintf(stderr, "lmstab tokenize: %s\n", err);
         return 1;
     }
-    tok_args a;
-    if (parse_args(&a, argc, argv) != 0)
-        return 2;
     return !strcmp(sub, "train")    ? cmd_train(&a)
            : !strcmp(sub, "encode") ? cmd_encode(&a)
                                     : cmd_decode(&a);

@@ -173,7 +173,7 @@ static void stopped_message(const char *name, const lms_train_result *r,
 
 /* argv[0] is "train"; argv[-1] is the program as invoked (main passes
  * argv + 1). */
-int lms_cmd_train(int argc, char **argv) {
+int lms_cmd_train(int argc, char **argv, int dry) {
     lms_cli_common c = {0};
     lms_train_opts o = {0};
     const char *resume_dir = NULL;
@@ -233,6 +233,8 @@ int lms_cmd_train(int argc, char **argv) {
         o.out_dir = resume_dir;
         o.resume = 1;
     }
+    if (dry)
+        return 0;
     o.sets = c.sets;
     o.nsets = c.nsets;
     o.plugin_dir = c.plugin_dir;

@@ -2,12 +2,15 @@
  * the [verdict] rules of its own config (docs/results/protocol.md), and
  * check them against its summary.json. */
 #include <cjson/cJSON.h>
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "lmstab/fsutil.h"
+#include "sweep_internal.h"
 #include "verdict.h"
 
 static void usage(FILE *f) {
@@ -19,39 +22,28 @@ static void usage(FILE *f) {
             "RUN_DIR/summary.json. Exit status 1 on a mismatch or an unreadable run.\n");
 }
 
-/* RUN_DIR/summary.json parsed, or NULL with a message. */
+/* RUN_DIR/summary.json parsed, or NULL with a message. Read whole (and
+ * refused if it is not a regular file), as the sweep reads it. */
 static cJSON *read_summary(const char *dir) {
-    char path[4200];
+    char path[4200], err[4400];
     snprintf(path, sizeof path, "%s/summary.json", dir);
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        fprintf(stderr, "lmstab verdict: %s: not a finished run (no summary.json)\n", dir);
+    char *buf = lms_read_file(path, LMS_SUMMARY_MAX_BYTES, NULL, err,
+                              sizeof err);
+    if (!buf) {
+        if (errno == ENOENT)
+            fprintf(stderr, "lmstab verdict: %s: not a finished run (no "
+                    "summary.json)\n", dir);
+        else
+            fprintf(stderr, "lmstab verdict: %s\n", err);
         return NULL;
     }
-    char *buf = NULL;
-    size_t cap = 0, n = 0;
-    for (;;) {
-        if (n + 4096 + 1 > cap) {
-            char *b = realloc(buf, cap = 2 * cap + 8192);
-            if (!b || cap > (64u << 20))
-                break;
-            buf = b;
-        }
-        size_t k = fread(buf + n, 1, cap - n - 1, f);
-        n += k;
-        if (k == 0)
-            break;
-    }
-    int whole = feof(f);
-    fclose(f);
-    cJSON *o = NULL;
-    if (buf && whole) {
-        buf[n] = '\0';
-        o = cJSON_Parse(buf);
-    }
+    cJSON *o = cJSON_Parse(buf);
     free(buf);
-    if (!o)
-        fprintf(stderr, "lmstab verdict: %s: unreadable or not JSON\n", path);
+    if (!cJSON_IsObject(o)) {
+        fprintf(stderr, "lmstab verdict: %s: not a JSON object\n", path);
+        cJSON_Delete(o);
+        return NULL;
+    }
     return o;
 }
 
@@ -72,12 +64,12 @@ static int one(const char *dir) {
                 "unigram_entropy\n", dir);
         goto out;
     }
+    have_cfg = 1; /* freed even when the parse fails (it may have begun) */
     if (lms_config_load_string(&c, text->valuestring, "summary.json config_text",
                                err, sizeof err) != 0) {
         fprintf(stderr, "lmstab verdict: %s: %s\n", dir, err);
         goto out;
     }
-    have_cfg = 1;
     cJSON *it;
     cJSON_ArrayForEach(it, ov) {
         if (cJSON_IsString(it) &&
@@ -119,7 +111,7 @@ out:
     return rc;
 }
 
-int lms_cmd_verdict(int argc, char **argv) {
+int lms_cmd_verdict(int argc, char **argv, int dry) {
     if (argc < 2) {
         usage(stderr);
         return 2;
@@ -128,6 +120,8 @@ int lms_cmd_verdict(int argc, char **argv) {
         usage(stdout);
         return 0;
     }
+    if (dry)
+        return 0;
     int rc = 0;
     for (int i = 1; i < argc; i++)
         rc |= one(argv[i]);

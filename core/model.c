@@ -8,6 +8,7 @@
 #include "bigalloc.h"
 #include "empty_slot.h"
 #include "guard.h"
+#include "guard_call.h"
 #include "lmstab/model.h"
 #include "lmstab/rng.h"
 #include "sizecalc.h"
@@ -397,6 +398,25 @@ static float *take_act(lms_model *m, float **cursor, size_t n) {
     return p;
 }
 
+static void stage_size(lms_layer *L, const char *prefix, void *user) {
+    (void)prefix;
+    size_t *n = user, k = lms_guard_stage_floats(L);
+    if (k > *n)
+        *n = k;
+}
+
+/* Guard mode: the staging arena for the largest plugin call. */
+static int alloc_guard_stage(lms_model *m, char *err, size_t errlen) {
+    size_t n = 0;
+    for_each_layer(m, stage_size, &n);
+    if (!(m->gstage = lms_guard_stage_new(n))) {
+        snprintf(err, errlen, "out of memory: LMSTAB_GUARD staging needs "
+                 "%.1f MiB", (double)n * 4.0 / 1048576);
+        return -1;
+    }
+    return 0;
+}
+
 static int allocate(lms_model *m, char *err, size_t errlen) {
     const size_t C = m->mi.d_model, V = m->mi.vocab, Tm = m->mi.context;
     const size_t BT = (size_t)m->mi.batch * Tm;
@@ -472,7 +492,7 @@ static int allocate(lms_model *m, char *err, size_t errlen) {
     m->dbuf[0] = take_act(m, &ac, BT * m->max_cols);
     m->dbuf[1] = take_act(m, &ac, BT * m->max_cols);
     m->dlogits2 = take_act(m, &ac, BT * V);
-    return 0;
+    return m->guard ? alloc_guard_stage(m, err, errlen) : 0;
 }
 
 int lms_model_build(lms_model *m, lms_config *c, lms_loader *ld, int batch,
@@ -509,6 +529,7 @@ void lms_model_free(lms_model *m) {
     lms_big_free(m->params);
     lms_big_free(m->grads);
     lms_guard_release(m->acts, m->n_acts);
+    lms_guard_stage_free(m->gstage);
     lms_big_free(m->acts);
     free(m->tensors);
     free(m->x);

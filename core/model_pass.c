@@ -6,7 +6,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "guard.h"
+#include "guard_call.h"
 #include "lmstab/bench.h"
 #include "lmstab/metrics.h"
 #include "lmstab/model.h"
@@ -17,17 +17,45 @@ static size_t alloc_rows(const lms_model *m) {
     return (size_t)m->mi.batch * (size_t)m->mi.context;
 }
 
-/* After a block op's call in guard mode: the first write past the buffer
- * it was given is recorded with the plugin, op and buffer named. */
-static void guard_check(lms_model *m, const lms_op *op, const char *pass,
-                        const char *what, float *buf, size_t used,
-                        size_t cap) {
-    size_t past;
-    if (lms_guard_close(buf, used, cap, &past) && !m->guard_err[0])
-        snprintf(m->guard_err, sizeof m->guard_err, "plugin '%s' (op '%s', "
-                 "%s) wrote past the end of %s: %zu floats past its %zu "
-                 "(LMSTAB_GUARD)", op->layer->plugin->desc->name, op->name,
-                 pass, what, past, used);
+/* Plugin calls. In guard mode (LMSTAB_GUARD, guard_call.h) each runs on
+ * staged copies of its shared buffers with guards after every buffer it
+ * is handed; the first write past one is recorded in m->guard_err with the
+ * plugin, op and buffer named. y/dx: cap floats allocated. */
+static void guard_end(lms_model *m) {
+    char msg[sizeof m->guard_err];
+    if (lms_guard_call_end(m->gstage, msg, sizeof msg) && !m->guard_err[0])
+        snprintf(m->guard_err, sizeof m->guard_err, "%s", msg);
+}
+
+static void call_forward(lms_model *m, lms_layer *L, const char *op,
+                         float *y, size_t ycap, const float *x, size_t rows,
+                         float *stats) {
+    if (!m->guard) {
+        lms_layer_forward(L, y, x, rows, m->B, m->T, stats);
+        return;
+    }
+    lms_guard_call_begin(m->gstage, L, op, "forward");
+    lms_guard_call_zone(m->gstage, "its output y", y,
+                        rows * (size_t)L->plan.out_cols, ycap);
+    if (stats)
+        lms_guard_call_zone(m->gstage, "its stats", stats,
+                            (size_t)L->plan.n_stats, LMS_MAX_STATS);
+    lms_layer_forward(L, y, x, rows, m->B, m->T, stats);
+    guard_end(m);
+}
+
+static void call_backward(lms_model *m, lms_layer *L, const char *op,
+                          float *dx, size_t dxcap, const float *dy,
+                          const float *x, const float *y, size_t rows) {
+    if (!m->guard) {
+        lms_layer_backward(L, dx, dy, x, y, rows, m->B, m->T);
+        return;
+    }
+    lms_guard_call_begin(m->gstage, L, op, "backward");
+    lms_guard_call_zone(m->gstage, "its input gradient dx", dx,
+                        rows * (size_t)L->plan.in_cols, dxcap);
+    lms_layer_backward(L, dx, dy, x, y, rows, m->B, m->T);
+    guard_end(m);
 }
 
 /* ---- optional op-kind timing (see lmstab/bench.h) ----------------------- */
@@ -166,14 +194,9 @@ float lms_model_forward(lms_model *m, const int32_t *x, const int32_t *y, int B,
             const float *in = resid_at(m, k);
             for (int i = 0; i < br->n_ops; i++) {
                 lms_op *op = &br->ops[i];
-                const size_t cap = alloc_rows(m) * (size_t)op->out_cols;
-                if (m->guard)
-                    lms_guard_open(op->out, rows * op->out_cols, cap);
-                lms_layer_forward(op->layer, op->out, in, rows, B, T,
-                                  instrument ? op->stats : NULL);
-                if (m->guard)
-                    guard_check(m, op, "forward", "its output y", op->out,
-                                rows * op->out_cols, cap);
+                call_forward(m, op->layer, op->name, op->out,
+                             alloc_rows(m) * (size_t)op->out_cols, in, rows,
+                             instrument ? op->stats : NULL);
                 lap(&t, layer_kind(op->layer));
                 in = op->out;
             }
@@ -184,7 +207,8 @@ float lms_model_forward(lms_model *m, const int32_t *x, const int32_t *y, int B,
         }
     const float *h = resid_at(m, k);
     if (m->final_norm) {
-        lms_layer_forward(m->final_norm, m->normed, h, rows, B, T, NULL);
+        call_forward(m, m->final_norm, "final_norm", m->normed,
+                     alloc_rows(m) * C, h, rows, NULL);
         h = m->normed;
         lap(&t, LMS_TK_NORM);
     }
@@ -193,7 +217,8 @@ float lms_model_forward(lms_model *m, const int32_t *x, const int32_t *y, int B,
                V);
     lap(&t, LMS_TK_MATMUL);
     if (m->logit_map)
-        lms_layer_forward(m->logit_map, m->mapped, m->logits, rows, B, T, NULL);
+        call_forward(m, m->logit_map, "logit_cap", m->mapped,
+                     alloc_rows(m) * V, m->logits, rows, NULL);
     softmax_ce(m, y, rows);
     if (!y) {
         lap(&t, LMS_TK_LOSS);
@@ -203,7 +228,8 @@ float lms_model_forward(lms_model *m, const int32_t *x, const int32_t *y, int B,
     for (size_t r = 0; r < rows; r++)
         loss += m->losses[r];
     if (m->aux_loss) {
-        lms_layer_forward(m->aux_loss, m->aux_out, m->mapped, rows, B, T, NULL);
+        call_forward(m, m->aux_loss, "aux_loss", m->aux_out, alloc_rows(m),
+                     m->mapped, rows, NULL);
         for (size_t r = 0; r < rows; r++)
             loss += m->aux_out[r];
     }
@@ -252,13 +278,8 @@ static void branch_backward(lms_model *m, lms_branch *br, const float *in0,
         lap(t, LMS_TK_OTHER);
         const size_t cap = alloc_rows(m) *
                            (separate ? m->max_cols : (size_t)m->mi.d_model);
-        if (m->guard)
-            lms_guard_open(target, n_in, cap);
-        lms_layer_backward(op->layer, target, dy, in, op->out, rows, m->B,
-                           m->T);
-        if (m->guard)
-            guard_check(m, op, "backward", "its input gradient dx", target,
-                        n_in, cap);
+        call_backward(m, op->layer, op->name, target, cap, dy, in, op->out,
+                      rows);
         lap(t, layer_kind(op->layer));
         if (delta) {
             float *d = m->dbuf[k];
@@ -291,14 +312,14 @@ void lms_model_backward(lms_model *m) {
         float *daux = m->dnormed; /* free until the final-norm backward */
         for (size_t r = 0; r < rows; r++)
             daux[r] = inv;
-        lms_layer_backward(m->aux_loss, dmapped, daux, m->mapped, m->aux_out,
-                           rows, m->B, m->T);
+        call_backward(m, m->aux_loss, "aux_loss", dmapped, alloc_rows(m) * V,
+                      daux, m->mapped, m->aux_out, rows);
     }
     float *dlogits = dmapped;
     if (m->logit_map) {
         lms_par_zero(m->dlogits2, rows * V);
-        lms_layer_backward(m->logit_map, m->dlogits2, dmapped, m->logits,
-                           m->mapped, rows, m->B, m->T);
+        call_backward(m, m->logit_map, "logit_cap", m->dlogits2,
+                      alloc_rows(m) * V, dmapped, m->logits, m->mapped, rows);
         dlogits = m->dlogits2;
     }
     lap(&t, LMS_TK_LOSS);
@@ -315,8 +336,8 @@ void lms_model_backward(lms_model *m) {
     if (m->final_norm) {
         lms_par_zero(m->dresid, rows * C);
         lap(&t, LMS_TK_OTHER);
-        lms_layer_backward(m->final_norm, m->dresid, dh, resid_at(m, nk),
-                           m->normed, rows, m->B, m->T);
+        call_backward(m, m->final_norm, "final_norm", m->dresid,
+                      alloc_rows(m) * C, dh, resid_at(m, nk), m->normed, rows);
         lap(&t, LMS_TK_NORM);
     }
     for (size_t k = nk; k-- > 0;) {

@@ -67,7 +67,7 @@ static double warmup_of(cJSON *sum) {
     cJSON *text = cJSON_GetObjectItemCaseSensitive(sum, "config_text");
     cJSON *ov = cJSON_GetObjectItemCaseSensitive(sum, "overrides");
     double w = 100;
-    lms_config c;
+    lms_config c = {0}; /* freed below even when there is no config text */
     char err[512];
     if (cJSON_IsString(text) &&
         lms_config_load_string(&c, text->valuestring, "config", err, sizeof err) == 0) {

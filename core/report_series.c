@@ -17,11 +17,18 @@ int lms_series_load(const char *path, lms_series *s) {
     FILE *f = lms_fopen_regular(path, err, sizeof err);
     if (!f)
         return -1;
-    s->v = malloc(sizeof *s->v * MAX_ROWS);
+    size_t cap = 0;
     char line[2048];
-    while (s->v && s->n < MAX_ROWS && fgets(line, sizeof line, f)) {
+    while (s->n < MAX_ROWS && fgets(line, sizeof line, f)) {
         if (line[0] == '#')
             continue;
+        if ((size_t)s->n == cap) { /* grow: most series are short */
+            cap = cap ? 2 * cap : 256;
+            void *v = realloc(s->v, sizeof *s->v * cap);
+            if (!v)
+                break;
+            s->v = v;
+        }
         char *p = line;
         for (int c = 0; c < LMS_SERIES_NCOL; c++)
             s->v[s->n][c] = strtod(p, &p);

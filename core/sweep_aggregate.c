@@ -1,14 +1,11 @@
 /* Aggregating a sweep directory: per run, per cell (variant x LR, over
  * seeds) and per variant (max stable LR, LR sensitivity), plus table.md. */
-#include <cjson/cJSON.h>
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "lmstab/fsutil.h"
-#include "lmstab/loader.h"
 #include "lmstab/sweep.h"
 #include "sweep_internal.h"
 #include "verdict.h"
@@ -24,99 +21,6 @@ static int verdict_index(const char *v) {
     int i = lms_verdict_parse(v);
     return i < 0 ? LMS_DIVERGED : i;
 }
-
-static int cmp_double(const void *a, const void *b) {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-/* All LRs of the sweep (grid and edge bands) in ascending order, for the
- * tables and the report; is_grid marks the grid's. The bands' indices no
- * longer apply. */
-static void sort_lrs(lms_sweep *s) {
-    double g[LMS_SWEEP_MAX_LRS];
-    memcpy(g, s->lrs, sizeof(double) * (size_t)s->n_grid);
-    qsort(s->lrs, (size_t)s->n_lrs, sizeof(double), cmp_double);
-    for (int k = 0; k < s->n_lrs; k++) {
-        s->is_grid[k] = 0;
-        for (int i = 0; i < s->n_grid; i++)
-            s->is_grid[k] |= s->lrs[k] == g[i];
-    }
-    memset(s->n_band, 0, sizeof s->n_band);
-}
-
-int lms_sweep_load_manifest(const char *dir, lms_sweep *s, char *err,
-                            size_t errlen) {
-    memset(s, 0, sizeof *s);
-    char path[4200];
-    snprintf(path, sizeof path, "%s/sweep.json", dir);
-    char *buf = lms_read_file(path, LMS_SUMMARY_MAX_BYTES, NULL, err, errlen);
-    if (!buf) {
-        if (errno == ENOENT)
-            snprintf(err, errlen, "%s: not a sweep directory (no sweep.json)",
-                     dir);
-        return -1;
-    }
-    cJSON *o = cJSON_Parse(buf);
-    free(buf);
-    cJSON *v = cJSON_GetObjectItemCaseSensitive(o, "variants");
-    cJSON *c = cJSON_GetObjectItemCaseSensitive(o, "configs");
-    cJSON *l = cJSON_GetObjectItemCaseSensitive(o, "lrs");
-    cJSON *sd = cJSON_GetObjectItemCaseSensitive(o, "seeds");
-    cJSON *ref = cJSON_GetObjectItemCaseSensitive(o, "reference");
-    if (!cJSON_IsArray(v) || !cJSON_IsArray(l) || !cJSON_IsArray(sd)) {
-        snprintf(err, errlen, "%s: malformed sweep.json", path);
-        cJSON_Delete(o);
-        return -1;
-    }
-    snprintf(s->out_dir, sizeof s->out_dir, "%s", dir);
-    cJSON *it;
-    cJSON_ArrayForEach(it, v) {
-        /* the names become paths: the same rule as in the sweep file */
-        if (!cJSON_IsString(it) || !lms_plugin_name_valid(it->valuestring) ||
-            s->n_variants == LMS_SWEEP_MAX_VARIANTS) {
-            snprintf(err, errlen, "%s: malformed sweep.json (variant '%s')",
-                     path, cJSON_IsString(it) ? it->valuestring : "?");
-            cJSON_Delete(o);
-            return -1;
-        }
-        snprintf(s->variants[s->n_variants++], 64, "%s", it->valuestring);
-    }
-    int ci = 0;
-    cJSON_ArrayForEach(it, c) if (ci < s->n_variants && cJSON_IsString(it))
-        snprintf(s->configs[ci++], 4096, "%s", it->valuestring);
-    /* optional: sweeps before [sweep] precisions have none */
-    cJSON *pr = cJSON_GetObjectItemCaseSensitive(o, "precisions");
-    int pi = 0;
-    cJSON_ArrayForEach(it, pr) if (pi < s->n_variants && cJSON_IsString(it))
-        snprintf(s->precisions[pi++], sizeof s->precisions[0], "%s",
-                 it->valuestring);
-    cJSON_ArrayForEach(it, l) if (s->n_lrs < LMS_SWEEP_MAX_LRS)
-        s->lrs[s->n_lrs++] = it->valuedouble;
-    cJSON_ArrayForEach(it, sd) if (s->n_seeds < LMS_SWEEP_MAX_SEEDS)
-        s->seeds[s->n_seeds++] = (long)it->valuedouble;
-    snprintf(s->reference, sizeof s->reference, "%s",
-             cJSON_IsString(ref) ? ref->valuestring : s->variants[0]);
-    cJSON *bs = cJSON_GetObjectItemCaseSensitive(o, "boundary_seeds");
-    s->boundary_seeds = cJSON_IsNumber(bs) ? bs->valueint : 1;
-    cJSON *gs = cJSON_GetObjectItemCaseSensitive(o, "grid_seeds");
-    s->grid_seeds = cJSON_IsNumber(gs) ? gs->valueint : 1;
-    cJSON *ep = cJSON_GetObjectItemCaseSensitive(o, "edge_points");
-    cJSON *es = cJSON_GetObjectItemCaseSensitive(o, "edge_seeds");
-    cJSON *er = cJSON_GetObjectItemCaseSensitive(o, "edge_ratio");
-    s->edge_points = cJSON_IsNumber(ep) ? ep->valueint : 0;
-    s->edge_seeds = cJSON_IsNumber(es) ? es->valueint : s->n_seeds;
-    s->edge_ratio = cJSON_IsNumber(er) ? er->valuedouble : 1.2;
-    s->n_grid = s->n_lrs;
-    s->lr_ratio = s->n_lrs > 1 ? s->lrs[1] / s->lrs[0] : 1.5;
-    cJSON_Delete(o);
-    if (lms_sweep_edges_load(s, err, errlen) != 0)
-        return -1;
-    sort_lrs(s);
-    return 0;
-}
-
-
 
 double lms_t975(int df) {
     static const double t[30] = {12.706, 4.303, 3.182, 2.776, 2.571, 2.447,

@@ -8,6 +8,7 @@
  * first LR already does). It is decided once, from the grid alone, and kept
  * in DIR/edges.json, so later runs never move it. */
 #include <cjson/cJSON.h>
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -115,19 +116,10 @@ static int write_edges(const lms_sweep *s, char *err, size_t errlen) {
 int lms_sweep_edges_load(lms_sweep *s, char *err, size_t errlen) {
     char path[4200];
     snprintf(path, sizeof path, "%s/edges.json", s->out_dir);
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return 0;
-    char *buf = malloc(1 << 20);
-    size_t n = buf ? fread(buf, 1, (1 << 20) - 1, f) : 0;
-    int full = buf && feof(f);
-    fclose(f);
-    if (!full) {
-        free(buf);
-        snprintf(err, errlen, "%s: unreadable or over 1 MiB", path);
-        return -1;
-    }
-    buf[n] = '\0';
+    /* ours: read whole, never from a FIFO (lms_read_file) */
+    char *buf = lms_read_file(path, (size_t)1 << 20, NULL, err, errlen);
+    if (!buf)
+        return errno == ENOENT ? 0 : -1;
     cJSON *o = cJSON_Parse(buf);
     free(buf);
     cJSON *b = cJSON_GetObjectItemCaseSensitive(o, "bands");

@@ -172,6 +172,7 @@ static int train_loop(job *j, lms_train_result *r, char *err, size_t errlen) {
     double t_start = lms_job_now() - st->wall_seconds;
     double loss = 0.0, gnorm = 0.0;
     for (long step = st->step; step < tc->max_steps; step++) {
+        lms_dist_set_step(step); /* checked against the other ranks' */
         float lr = lms_schedule_lr(&sch, (int)step);
         lms_metrics_row row = {step, lr, 0, 0, 0, 0, 0, 0, 0};
         if (tc->eval_every > 0 && step % tc->eval_every == 0) {
@@ -243,6 +244,7 @@ static int train_loop(job *j, lms_train_result *r, char *err, size_t errlen) {
             return 0;
         }
     }
+    lms_dist_set_step(st->step); /* the final evaluation's */
     if (!r->diverged && j->o->out_dir && j->ckpt_every > 0) {
         st->wall_seconds = lms_job_now() - t_start;
         if (save_voted(j, err, errlen) != 0)

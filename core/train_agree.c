@@ -51,10 +51,15 @@ static unsigned long long identity(const job *j) {
     return h;
 }
 
-/* Where the ranks' runs start and end. */
+/* Where the ranks' runs start and end, and where they stop to save a
+ * checkpoint (a collective vote: --checkpoint-every is not in the config,
+ * nor is --out, and ranks saving at different steps would pair unrelated
+ * collectives). */
 static unsigned long long progress(const job *j) {
     unsigned long long h = fnv_u64(FNV_OFFSET, (unsigned long long)j->st.step);
     h = fnv_u64(h, (unsigned long long)j->tc.max_steps);
+    h = fnv_u64(h, (unsigned long long)j->ckpt_every);
+    h = fnv_u64(h, j->o->out_dir != NULL); /* saving is collective too */
     h = fnv_u64(h, j->st.rng.state);
     return fnv_u64(h, j->st.rng.inc);
 }
@@ -81,8 +86,8 @@ int lms_job_agree(job *j, int rc, int stage, char *err, size_t errlen) {
                  "same command", bad, h0, hb);
     else
         snprintf(err, errlen, "MPI ranks 0 and %d would not run the same "
-                 "steps: their start step, training.max_steps or data "
-                 "sampler differ (e.g. different checkpoints); every rank "
-                 "stops", bad);
+                 "steps: their start step, training.max_steps, "
+                 "--checkpoint-every, --out or data sampler differ (e.g. different "
+                 "checkpoints); every rank stops", bad);
     return -1;
 }

@@ -55,6 +55,8 @@ int lms_job_setup(job *j, char *err, size_t errlen) {
         snprintf(err, errlen, "out of memory");
         return -1;
     }
+    if (lms_dist_check(err, errlen) != 0)
+        return -1;
     if (j->tc.batch_size % d->size != 0) {
         lms_cfg_entry *e = lms_config_find(&j->cfg, "training", "batch_size");
         char msg[160];

@@ -129,6 +129,10 @@ int lms_job_finish(job *j, lms_train_result *r, double t_start, char *err,
         sum += st->recent[i];
     r->final_train_loss = r->diverged || nr == 0 ? NAN : sum / nr;
     r->final_val_loss = r->diverged ? NAN : lms_job_evaluate(j);
+    if (j->m.guard_err[0]) { /* LMSTAB_GUARD: in the final evaluation */
+        snprintf(err, errlen, "final evaluation: %s", j->m.guard_err);
+        return -1;
+    }
     if (!r->diverged) { /* the final evaluation is metrics.csv's last row */
         if (lms_metrics_write_final(&j->mt, r->steps, r->final_val_loss, err,
                                     errlen) != 0)

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lmstab/fsutil.h"
 #include "verdict.h"
 
 /* Defaults, declared in docs/results/protocol.md before the sweeps ran:
@@ -130,11 +131,9 @@ static int cell(const char *line, int col, double *x) {
 int lms_facts_from_csv(lms_facts *f, const lms_verdict_cfg *v,
                        const char *path, char *err, size_t errlen) {
     lms_facts_init(f);
-    FILE *in = fopen(path, "r");
-    if (!in) {
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+    FILE *in = lms_fopen_regular(path, err, errlen); /* never a FIFO */
+    if (!in)
         return -1;
-    }
     size_t cap = 0;
     char *line = NULL;
     int c_step = -1, c_train = -1, c_grad = -1, c_val = -1, rc = 0;
@@ -162,6 +161,13 @@ int lms_facts_from_csv(lms_facts *f, const lms_verdict_cfg *v,
         double step, train, grad = NAN, val;
         if (!cell(line, c_step, &step) || !isfinite(step)) {
             snprintf(err, errlen, "%s:%ld: no step in this row", path, lineno);
+            rc = -1;
+            break;
+        }
+        /* a step we wrote is a whole number (and fits a long) */
+        if (!(step >= 0 && step <= 1e15) || step != floor(step)) {
+            snprintf(err, errlen, "%s:%ld: step %.17g is not a whole number "
+                     "from 0 to 1e15", path, lineno, step);
             rc = -1;
             break;
         }

@@ -2,9 +2,17 @@
 # replay driver: ctest runs each over its seed corpus and over every crash
 # input ever found (tests/fuzz/regressions/<target>/). Fuzzing itself needs
 # clang + libFuzzer: scripts/fuzz.sh.
-foreach(t ini safetensors)
-  add_executable(fuzz_replay_${t} fuzz/fuzz_${t}.c fuzz/replay_main.c)
-  target_link_libraries(fuzz_replay_${t} PRIVATE lmstab_core)
+# Every tests/fuzz/fuzz_<target>.c is a target; tests/fuzz/lib/ holds their
+# shared helpers (scratch files, plugins and a model-size check).
+file(GLOB fuzz_targets ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/fuzz_*.c)
+file(GLOB fuzz_lib ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/lib/*.c)
+list(SORT fuzz_targets)
+foreach(src ${fuzz_targets})
+  get_filename_component(t ${src} NAME_WE)
+  string(REGEX REPLACE "^fuzz_" "" t ${t})
+  add_executable(fuzz_replay_${t} ${src} fuzz/replay_main.c ${fuzz_lib})
+  target_include_directories(fuzz_replay_${t} PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/lib)
+  target_link_libraries(fuzz_replay_${t} PRIVATE lmstab_cli lmstab_core)
   add_test(NAME fuzz_replay_${t} COMMAND fuzz_replay_${t}
     ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/corpus/${t}
     ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/regressions/${t})

@@ -16,10 +16,26 @@ typedef struct lms_dist {
 } lms_dist;
 
 /* Initialise from the launcher environment; returns the world (size 1 when
- * not under an MPI launcher or without MPI support). */
+ * not under an MPI launcher or without MPI support). Reads
+ * LMSTAB_MPI_TIMEOUT (seconds, default LMS_DIST_TIMEOUT_DEFAULT). */
 const lms_dist *lms_dist_init(int *argc, char ***argv);
 const lms_dist *lms_dist_world(void);
 void lms_dist_finalize(void);
+/* -1 and a message when LMSTAB_MPI_TIMEOUT is set but not a number of
+ * seconds > 0 (lms_dist_init cannot report it), else 0. */
+int lms_dist_check(char *err, size_t errlen);
+
+/* Bounded waits. Every collective below first exchanges an arrival notice
+ * (its number, kind, element count and the training step set here) with
+ * every rank, then runs nonblocking and is polled. A rank that does not
+ * arrive within the timeout, or arrives at a different collective (its
+ * control flow split from ours), stops the whole job (MPI_Abort) with one
+ * line naming that rank and both collectives: never a hang or a silent
+ * mix of unrelated buffers. */
+#define LMS_DIST_TIMEOUT_DEFAULT 300.0 /* s: a checkpoint write fits */
+double lms_dist_timeout(void);
+/* The training step the next collectives belong to (-1: before training). */
+void lms_dist_set_step(long step);
 
 /* In-place sums over ranks (no-ops with one rank). */
 void lms_dist_sum_floats(float *buf, size_t n);

@@ -94,11 +94,14 @@ typedef struct lms_model {
     int training;      /* mode the layers are in */
     int instrumented;  /* the last forward asked for stats: backward then
                           records each op's input-gradient norm */
-    /* LMSTAB_GUARD=1 (core/guard.h): guard zones around the buffers handed
-     * to block ops; the first write past one is described here */
+    /* LMSTAB_GUARD=1 (core/guard.h, core/guard_call.h): guard zones
+     * around every buffer handed to a plugin (block ops, their children,
+     * the model-level plugins); the first write past one is described in
+     * guard_err */
     int guard;
     size_t n_acts;     /* floats in the activation arena */
-    char guard_err[320];
+    struct lms_guard_stage *gstage; /* copies of the shared buffers */
+    char guard_err[400];
 } lms_model;
 
 /* Build the model described by the [model] and [block...] sections of c:

@@ -8,6 +8,7 @@
 
 #include "lmstab/fsutil.h"
 #include "lmstab/sweep.h"
+#include "sweep_internal.h"
 
 static char dir[64];
 
@@ -89,12 +90,54 @@ START_TEST(not_a_sweep_dir) {
 }
 END_TEST
 
+/* sweep.json is ours: a value it would never hold is named, not cast or
+ * dropped (a seed of 1.1e308 was cast to long: undefined behaviour, found
+ * by fuzz_manifest). */
+static void manifest_fails(const char *json, const char *want) {
+    char path[256], err[512];
+    snprintf(path, sizeof path, "%s/sweep.json", dir);
+    FILE *f = fopen(path, "w");
+    fputs(json, f);
+    fclose(f);
+    static lms_sweep s;
+    ck_assert_int_ne(lms_sweep_load_manifest(dir, &s, err, sizeof err), 0);
+    ck_assert_msg(strstr(err, want), "want '%s', got '%s'", want, err);
+}
+
+START_TEST(malformed_manifest) {
+    static lms_sweep s;
+    char err[512];
+    ck_assert_msg(lms_sweep_load_manifest(dir, &s, err, sizeof err) == 0, "%s", err);
+    ck_assert_int_eq(s.n_seeds, 2);
+    ck_assert_int_eq(s.boundary_seeds, 2);
+#define M(rest) "{\"variants\": [\"a\", \"b\"], " rest "}"
+    manifest_fails(M("\"lrs\": [0.1], \"seeds\": [1.1e308]"),
+                   "sweep.json: malformed sweep.json (seed 1.1e+308)");
+    manifest_fails(M("\"lrs\": [0.1], \"seeds\": [2.5]"), "(seed 2.5)");
+    manifest_fails(M("\"lrs\": [0.1], \"seeds\": [-1]"), "(seed -1)");
+    manifest_fails(M("\"lrs\": [0.1], \"seeds\": [3, 3]"), "(repeated seed 3)");
+    manifest_fails(M("\"lrs\": [0.1, -1], \"seeds\": [1]"), "(learning rate -1)");
+    manifest_fails(M("\"lrs\": [\"x\"], \"seeds\": [1]"), "(learning rate \"x\")");
+    manifest_fails(M("\"lrs\": [], \"seeds\": [1]"), "(no learning rates or seeds)");
+    manifest_fails("{\"variants\": [\"a\", \"a\"], \"lrs\": [0.1], \"seeds\": [1]}",
+                   "(repeated variant \"a\")");
+    manifest_fails(M("\"lrs\": [0.1], \"seeds\": [1], \"reference\": \"z\""),
+                   "(reference \"z\")");
+    manifest_fails(M("\"lrs\": [0.1], \"seeds\": [1, 2], \"grid_seeds\": 5"),
+                   "(grid_seeds 5)");
+    manifest_fails(M("\"lrs\": [0.1], \"seeds\": [1], \"edge_ratio\": 0"),
+                   "(edge_ratio 0)");
+#undef M
+}
+END_TEST
+
 int main(void) {
     Suite *s = suite_create("sweep");
     TCase *tc = tcase_create("aggregate");
     tcase_add_checked_fixture(tc, setup, NULL);
     tcase_add_test(tc, max_stable_and_sensitivity);
     tcase_add_test(tc, not_a_sweep_dir);
+    tcase_add_test(tc, malformed_manifest);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_ENV);

@@ -133,6 +133,18 @@ START_TEST(from_csv) {
     fclose(out);
     ck_assert_int_ne(lms_facts_from_csv(&b, &v, path, err, sizeof err), 0);
     ck_assert_msg(strstr(err, ":3: no step in this row"), "%s", err);
+    /* steps that are not whole numbers a long can hold (1e308 was cast to
+     * long: undefined behaviour, found by fuzz_metrics) */
+    out = fopen(path, "w");
+    fprintf(out, "step,lr,train_loss,val_loss,grad_norm\n0,0.1,5.5,,1\n1e308,0.1,5.4,,1\n");
+    fclose(out);
+    ck_assert_int_ne(lms_facts_from_csv(&b, &v, path, err, sizeof err), 0);
+    ck_assert_msg(strstr(err, ":3: step 1e+308 is not a whole number from 0 to 1e15"), "%s", err);
+    out = fopen(path, "w");
+    fprintf(out, "step,lr,train_loss,val_loss,grad_norm\n2.5,0.1,5.5,,1\n");
+    fclose(out);
+    ck_assert_int_ne(lms_facts_from_csv(&b, &v, path, err, sizeof err), 0);
+    ck_assert_msg(strstr(err, ":2: step 2.5 is not a whole number"), "%s", err);
     out = fopen(path, "w");
     fclose(out);
     ck_assert_int_ne(lms_facts_from_csv(&b, &v, path, err, sizeof err), 0);

@@ -57,6 +57,24 @@ rm -f "$sum"; mkfifo "$sum"
 expect_error "$sum: not a regular file (a FIFO)" timeout 20 "$LMSTAB" sweep --aggregate "$TMP/big"
 rm -f "$sum"; cp "$TMP/good.json" "$sum"
 "$LMSTAB" sweep --aggregate "$TMP/big" > /dev/null 2>&1 || fail "aggregate of a repaired sweep failed"
+# every other file of ours read back is refused as a FIFO too, never waited on
+mkfifo "$TMP/big/edges.json"
+expect_error "$TMP/big/edges.json: not a regular file (a FIFO)" timeout 20 "$LMSTAB" sweep --aggregate "$TMP/big"
+rm -f "$TMP/big/edges.json"
+run="$(dirname "$sum")"
+"$LMSTAB" verdict "$run" > /dev/null || fail "lmstab verdict of a finished run failed"
+mv "$run/metrics.csv" "$TMP/metrics.keep"; mkfifo "$run/metrics.csv"
+expect_error "$run/metrics.csv: not a regular file (a FIFO)" timeout 20 "$LMSTAB" verdict "$run"
+rm -f "$run/metrics.csv"; mv "$TMP/metrics.keep" "$run/metrics.csv"
+rm -f "$sum"; mkfifo "$sum"
+expect_error "$sum: not a regular file (a FIFO)" timeout 20 "$LMSTAB" verdict "$run"
+rm -f "$sum"; cp "$TMP/good.json" "$sum"
+# a summary.json without config_text (crafted or old): the report's setup
+# falls back to defaults (it freed an uninitialised config)
+sed 's/"config_text"/"config_txt"/' "$TMP/good.json" > "$sum"
+"$LMSTAB" report "$TMP/big" > /dev/null 2> "$TMP/err" ||
+    { cat "$TMP/err"; fail "lmstab report of a summary.json without config_text failed"; }
+cp "$TMP/good.json" "$sum"
 # --- variant names become directories: no paths, no repeats ----------------
 mkdir -p "$TMP/a/b/cfg" "$TMP/a/esc"
 cp "$SRC/configs/baseline.ini" "$TMP/a/esc/tiny.ini"
@@ -73,5 +91,5 @@ expect_error "dup.ini:2: [sweep] variants: variant 'tiny' is listed twice" sweep
 [ ! -e "$TMP/dup" ] || fail "a sweep with a repeated variant started"
 # a crafted manifest cannot lead --aggregate outside the sweep either
 sed 's|"big"|"../../x"|' "$TMP/big/sweep.json" > "$TMP/m.json" && mv "$TMP/m.json" "$TMP/big/sweep.json"
-expect_error "sweep.json: malformed sweep.json (variant '../../x')" "$LMSTAB" sweep --aggregate "$TMP/big"
+expect_error 'sweep.json: malformed sweep.json (variant "../../x")' "$LMSTAB" sweep --aggregate "$TMP/big"
 echo ok

@@ -12,42 +12,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_model.h"
 #include "lmstab/config.h"
 #include "lmstab/loader.h"
 #include "lmstab/model.h"
 #include "lmstab/train.h"
 
 const char *lms_train_accepted_keys(void *user, const char *section);
-
-static lms_loader *loader(void) {
-    static lms_loader *ld;
-    static int tried;
-    if (!tried) {
-        tried = 1;
-        const char *dir = getenv("LMS_FUZZ_PLUGIN_DIR");
-        if (dir && *dir)
-            ld = lms_loader_new(dir);
-    }
-    return ld;
-}
-
-/* Build the model only when it is cheap: the fuzzer must not spend its
- * time (or memory) on a 65536-wide model, which is valid input. */
-static int small_enough(lms_config *c) {
-    char err[512];
-    long v, lim[][2] = {{0, 512}, {0, 64}, {0, 64}, {0, 3}, {0, 16}};
-    const char *keys[] = {"vocab_size", "context", "d_model", "n_layer",
-                          "n_head"};
-    long defs[] = {256, 128, 128, 4, 4};
-    for (int i = 0; i < 5; i++) {
-        if (lms_config_int(c, "model", keys[i], defs[i], 1, 1L << 30, &v, err,
-                           sizeof err) != 0)
-            return 1; /* invalid: the builder reports it cheaply */
-        if (v > lim[i][1])
-            return 0;
-    }
-    return 1;
-}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
@@ -88,8 +59,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
             (void)lms_config_bool(&c, "model", "tie_embeddings", 1, &b, err,
                                   sizeof err);
             (void)lms_config_str(&c, "data", "train", NULL);
-            lms_loader *ld = loader();
-            if (ld && small_enough(&c)) {
+            lms_loader *ld = lms_fuzz_loader();
+            if (ld && lms_fuzz_small_model(&c)) {
                 lms_model m;
                 if (lms_model_build(&m, &c, ld, 1, err, sizeof err) == 0) {
                     (void)lms_config_check_unused(&c, lms_train_accepted_keys,

@@ -1,6 +1,6 @@
 # Shared by the MPI test scripts (sourced): $1 lmstab, $2 source dir,
-# $3 plugin dir, $4 mpirun, $5 st_diff.
-LMSTAB="$1"; SRC="$2"; PLUGINS="$3"; MPIRUN="$4"; STDIFF="$5"
+# $3 plugin dir, $4 mpirun, $5 st_diff, $6 dist_probe.
+LMSTAB="$1"; SRC="$2"; PLUGINS="$3"; MPIRUN="$4"; STDIFF="$5"; PROBE="$6"
 TMP="$(mktemp -d)"
 trap 'rm -rf "$TMP"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
