@@ -255,6 +255,8 @@ int lms_sweep_reading(const lms_sweep *s, char *out, size_t outlen) {
             ref = v;
     size_t k = 0;
     out[0] = '\0';
+    /* the variants with no LR run on 2+ seeds by both: one sentence */
+    int none[LMS_SWEEP_MAX_VARIANTS], n_none = 0;
     for (int v = 0; v < s->n_variants && k < outlen; v++) {
         if (v == ref)
             continue;
@@ -274,9 +276,7 @@ int lms_sweep_reading(const lms_sweep *s, char *out, size_t outlen) {
             }
         }
         if (best < 0) {
-            k += snprintf(out + k, outlen - k, "%s%s and %s share no learning "
-                          "rate run on two or more seeds yet.", k ? " " : "",
-                          s->variants[v], s->reference);
+            none[n_none++] = v;
             continue;
         }
         int f[LMS_N_RULES][2], t[2];
@@ -300,6 +300,15 @@ int lms_sweep_reading(const lms_sweep *s, char *out, size_t outlen) {
                           lms_fisher_exact(f[1][0], t[0], f[1][1], t[1]),
                           f[0][0], f[0][1], f[2][0], f[2][1]);
     }
+    for (int i = 0; i < n_none && k < outlen; i++)
+        k += snprintf(out + k, outlen - k, "%s%s", i ? (i + 1 < n_none ? ", "
+                                                                   : " and ")
+                                                     : (k ? " " : ""),
+                      s->variants[none[i]]);
+    if (n_none && k < outlen)
+        k += snprintf(out + k, outlen - k, " %s no learning rate run on two or "
+                      "more seeds with %s yet.", n_none > 1 ? "share" : "shares",
+                      s->reference);
     rc = 0;
 done:
     for (int r = 0; r < LMS_N_RULES; r++)

@@ -83,6 +83,29 @@ START_TEST(max_stable_and_sensitivity) {
 }
 END_TEST
 
+/* The reading: variants with no learning rate run on two seeds by both
+ * them and the reference are named in one sentence; a pair that has one
+ * gets its counts and Fisher's p. */
+START_TEST(reading_sentences) {
+    put_run("a", "0.15", 1, "converged", 2.0, 5.5);
+    put_run("b", "0.15", 1, "converged", 2.0, 5.5);
+    lms_sweep *sw = malloc(sizeof *sw);
+    char err[512], out[2048];
+    ck_assert_msg(lms_sweep_load_manifest(dir, sw, err, sizeof err) == 0, "%s", err);
+    ck_assert_int_eq(lms_sweep_reading(sw, out, sizeof out), 0);
+    ck_assert_str_eq(out, "b shares no learning rate run on two or more seeds "
+                     "with a yet.");
+    put_run("a", "0.15", 2, "converged", 2.0, 5.5);
+    put_run("b", "0.15", 2, "collapsed", 3.4, 5.5);
+    put_run("b", "0.15", 1, "collapsed", 3.4, 5.5);
+    ck_assert_int_eq(lms_sweep_reading(sw, out, sizeof out), 0);
+    ck_assert_str_eq(out, "At learning rate 0.15, b failed in 2 of 2 seeds and "
+                     "a in 0 of 2 (default rule, Fisher's exact p = 0.33; "
+                     "strict 2 vs 0, lenient 2 vs 0).");
+    free(sw);
+}
+END_TEST
+
 START_TEST(not_a_sweep_dir) {
     char err[512];
     ck_assert_int_ne(lms_sweep_aggregate("/nonexistent", 0, err, sizeof err), 0);
@@ -136,6 +159,7 @@ int main(void) {
     TCase *tc = tcase_create("aggregate");
     tcase_add_checked_fixture(tc, setup, NULL);
     tcase_add_test(tc, max_stable_and_sensitivity);
+    tcase_add_test(tc, reading_sentences);
     tcase_add_test(tc, not_a_sweep_dir);
     tcase_add_test(tc, malformed_manifest);
     suite_add_tcase(s, tc);
