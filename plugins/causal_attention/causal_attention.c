@@ -35,6 +35,11 @@
  * sum exact products of bf16 values in float32, which is what a bf16 GEMM
  * with float32 accumulation computes; softmax, the children and every
  * gradient stay float32.
+ *
+ * Files: this one plans and runs the passes; att_heads.c holds the
+ * products of one (b, h), att_bf16.c the bf16 rounding of their operands,
+ * att_rows.c the row-wise softmax and masks, att_gemm.c the kernels;
+ * att_internal.h the state they share.
  */
 #include <math.h>
 #include <stddef.h>
@@ -47,28 +52,10 @@
 #include "lmstab/plugin_util.h"
 
 #include "att_gemm.h"
+#include "att_internal.h"
 #include "att_rows.h"
 
 enum { SLOT_QN = 0, SLOT_KN = 1, SLOT_CAP = 2, SLOT_PMAP = 3 };
-
-/* Loops over (batch, head) and over rows run on the OpenMP threads of the
- * host's lms_set_threads; each (b, h) or row is computed exactly as
- * serially, so results do not depend on the thread count. Below PAR_MIN
- * floats a copy loop stays on one thread. */
-#define PAR_MIN 65536
-
-typedef struct attn {
-    const lms_host *host;
-    int n_head_key; /* 0: the model's n_head */
-    /* planned */
-    int C, H, hd, Tc;
-    size_t rows;
-    int has[4];
-    int bf16; /* products on bf16-rounded operands (fixed at plan) */
-    size_t c_qraw, c_qn, c_kraw, c_kn, c_sraw, c_scap, c_p, c_pf; /* cache */
-    size_t s_w1, s_w2, s_dqn, s_dqraw, s_dkn, s_dkraw, s_t;       /* scratch */
-    size_t s_rq, s_rk, s_rv, s_rdy, s_rp; /* bf16: rounded operands */
-} attn;
 
 /* ---- keys, plan ---------------------------------------------------------- */
 
@@ -214,14 +201,6 @@ static void scatter_add(float *dst, const float *src, size_t N, int C, int ld) {
             dst[r * ld + c] += src[r * C + c];
 }
 
-/* dst: (N, C) <- columns [0, C) of src: (N, ld) rounded to bfloat16 */
-static void gather_bf16(float *dst, const float *src, size_t N, int C, int ld) {
-#pragma omp parallel for schedule(static) if (N * (size_t)C >= PAR_MIN)
-    for (size_t r = 0; r < N; r++)
-        lms_bf16_round_rows(dst + r * C, (size_t)C, src + r * ld, (size_t)ld, 1,
-                            (size_t)C);
-}
-
 /* Run a NORM child on q or k (columns [off, off+C) of x); returns the
  * normed copy. raw, out: (N, C). */
 static const float *norm_forward(const attn *s, const lms_child *c, float *raw,
@@ -231,140 +210,6 @@ static const float *norm_forward(const attn *s, const lms_child *c, float *raw,
     return out;
 }
 
-/* ---- per (b, h) products ------------------------------------------------
- * Each works on one (b, h): Q, K, V, dY are that head's columns of rows
- * [b*T, (b+1)*T); S, P, dP its T rows of Tc floats; t a (hd, T) buffer
- * for K or V transposed. The att_gemm kernels skip masked tiles. */
-
-typedef struct bh_view {
-    const float *q, *k, *v; /* first row of batch b, column h*hd */
-    int ldq, ldk, ldv;
-    float *S;               /* (T, Tc) scores / probabilities / dP */
-    float *t;               /* (hd, T) scratch */
-} bh_view;
-
-/* S = scale Q K^T; masked entries left unspecified */
-static void bh_scores(const attn *s, const bh_view *w, int T, float scale) {
-    att_transpose(w->t, T, w->k, w->ldk, T, s->hd);
-    att_gemm(ATT_LOWER_N, T, T, s->hd, scale, w->q, w->ldq, 1, w->t, T, 0, w->S,
-             s->Tc);
-}
-
-/* Y = P V (y: first row of batch b, column h*hd, stride C) */
-static void bh_pv(const attn *s, const bh_view *w, const float *P, float *y,
-                  int T) {
-    att_gemm(ATT_LOWER_K, T, s->hd, T, 1.0f, P, s->Tc, 1, w->v, w->ldv, 0, y,
-             s->C);
-}
-
-/* dP = dY V^T (into w->S) and dV += P^T dY */
-static void bh_pv_backward(const attn *s, const bh_view *w, const float *P,
-                           const float *dy, float *dv, int T) {
-    att_transpose(w->t, T, w->v, w->ldv, T, s->hd);
-    att_gemm(ATT_LOWER_N, T, T, s->hd, 1.0f, dy, s->C, 1, w->t, T, 0, w->S,
-             s->Tc);
-    att_gemm(ATT_UPPER_K, T, s->hd, T, 1.0f, P, 1, s->Tc, dy, s->C, 1, dv,
-             3 * s->C);
-}
-
-/* dQ += scale dS K, dK += scale dS^T Q (dS = w->S, masked entries 0) */
-static void bh_qk_backward(const attn *s, const bh_view *w, float *dq,
-                           int lddq, float *dk, int lddk, int T, float scale) {
-    att_gemm(ATT_LOWER_K, T, s->hd, T, scale, w->S, s->Tc, 1, w->k, w->ldk, 1,
-             dq, lddq);
-    att_gemm(ATT_UPPER_K, T, s->hd, T, scale, w->S, 1, s->Tc, w->q, w->ldq, 1,
-             dk, lddk);
-}
-
-/* The view of (b, h) = bh over q, k, v, S: (B,H,T,Tc) and the transpose
- * buffers tb: (B*H, hd, T). */
-static bh_view view_of(const attn *s, int bh, int T, const float *q, int ldq,
-                       const float *k, int ldk, const float *v, int ldv,
-                       float *S, float *tb) {
-    const int b = bh / s->H, h = bh % s->H;
-    bh_view w = {
-        .q = q + (size_t)b * T * ldq + (size_t)h * s->hd,
-        .k = k + (size_t)b * T * ldk + (size_t)h * s->hd,
-        .v = v ? v + (size_t)b * T * ldv + (size_t)h * s->hd : NULL,
-        .ldq = ldq,
-        .ldk = ldk,
-        .ldv = ldv,
-        .S = S + (size_t)bh * T * s->Tc,
-        .t = tb + (size_t)bh * s->hd * T,
-    };
-    return w;
-}
-
-/* offset of (b, h)'s first row, column h*hd, in a (B*T, ld) matrix */
-static size_t bh_off(const attn *s, int bh, int T, int ld) {
-    return (size_t)(bh / s->H) * T * ld + (size_t)(bh % s->H) * s->hd;
-}
-
-/* Where a pass reads q, k, v (q, k normed by children when present; all
- * three rounded at bf16) and the per-(b, h) transpose buffers. */
-typedef struct qkv_src {
-    const float *q, *k, *v;
-    int ldq, ldk, ldv;
-    float *tb;
-} qkv_src;
-
-static bh_view head(const attn *s, const qkv_src *x, int bh, int T, float *S) {
-    return view_of(s, bh, T, x->q, x->ldq, x->k, x->ldk, x->v, x->ldv, S,
-                   x->tb);
-}
-
-/* At bf16: q, k, v of x replaced by rounded copies in scratch. */
-static void round_qkv(const attn *s, qkv_src *x, float *scratch, size_t N) {
-    if (!s->bf16)
-        return;
-    float *rq = scratch + s->s_rq, *rk = scratch + s->s_rk;
-    float *rv = scratch + s->s_rv;
-    gather_bf16(rq, x->q, N, s->C, x->ldq);
-    gather_bf16(rk, x->k, N, s->C, x->ldk);
-    gather_bf16(rv, x->v, N, s->C, x->ldv);
-    *x = (qkv_src){rq, rk, rv, s->C, s->C, s->C, x->tb};
-}
-
-/* The probabilities P V and dV read: P itself, or at bf16 rows [r0, r1)
- * of it rounded into rp (the same rows of the (., Tc) layout). */
-static const float *probs_for_product(const attn *s, const float *P, float *rp,
-                                      size_t r0, size_t r1) {
-    if (!s->bf16)
-        return P;
-    lms_bf16_round_rows(rp + r0 * s->Tc, (size_t)s->Tc, P + r0 * s->Tc,
-                        (size_t)s->Tc, r1 - r0, (size_t)s->Tc);
-    return rp;
-}
-
-/* n rows of a (., Tc) tensor rounded into dst (may be src), on the threads */
-static void round_all(const attn *s, float *dst, const float *src, size_t n) {
-    const size_t chunk = 256;
-#pragma omp parallel for schedule(static) if (n * (size_t)s->Tc >= PAR_MIN)
-    for (size_t r = 0; r < n; r += chunk)
-        lms_bf16_round_rows(dst + r * s->Tc, (size_t)s->Tc, src + r * s->Tc,
-                            (size_t)s->Tc, n - r < chunk ? n - r : chunk,
-                            (size_t)s->Tc);
-}
-
-/* At bf16, the incoming gradient of Q K^T is scale * dS (the scores are
- * scale * (Q K^T)): rows [r0, r1) of dS become bf16(scale * dS) in place
- * (only dQ and dK read them), and those products then take alpha 1. */
-static void scale_round_ds(const attn *s, float *dS, size_t r0, size_t r1,
-                           float scale) {
-    for (size_t r = r0; r < r1; r++)
-        for (int j = 0; j < s->Tc; j++)
-            dS[r * s->Tc + j] = lms_bf16_round(scale * dS[r * s->Tc + j]);
-}
-
-/* the same over all n rows, on the threads */
-static void scale_round_ds_all(const attn *s, float *dS, size_t n,
-                               float scale) {
-    const size_t chunk = 256;
-#pragma omp parallel for schedule(static) if (n * (size_t)s->Tc >= PAR_MIN)
-    for (size_t r = 0; r < n; r += chunk)
-        scale_round_ds(s, dS, r, r + chunk < n ? r + chunk : n, scale);
-}
-
 /* ---- forward ------------------------------------------------------------ */
 
 /* Scores of every (b, h) into S. */
@@ -372,8 +217,8 @@ static void all_scores(const attn *s, const qkv_src *x, float *S, int nbh,
                        int T, float scale) {
 #pragma omp parallel for schedule(static)
     for (int bh = 0; bh < nbh; bh++) {
-        bh_view w = head(s, x, bh, T, S);
-        bh_scores(s, &w, T, scale);
+        bh_view w = att_head(s, x, bh, T, S);
+        att_bh_scores(s, &w, T, scale);
     }
 }
 
@@ -392,13 +237,13 @@ static void forward_fused(const attn *s, const lms_fwd *a, const qkv_src *x,
     }
 #pragma omp parallel for schedule(static)
     for (int bh = 0; bh < nbh; bh++) {
-        bh_view w = head(s, x, bh, T, P);
+        bh_view w = att_head(s, x, bh, T, P);
         if (!a->stats)
-            bh_scores(s, &w, T, scale);
+            att_bh_scores(s, &w, T, scale);
         const size_t r0 = (size_t)bh * T, r1 = r0 + T;
         att_softmax_rows(P, r0, r1, T, Tc, ATT_FILL);
-        const float *Pp = probs_for_product(s, P, a->scratch + s->s_rp, r0, r1);
-        bh_pv(s, &w, Pp + r0 * Tc, a->y + bh_off(s, bh, T, s->C), T);
+        const float *Pp = att_probs_for_product(s, P, a->scratch + s->s_rp, r0, r1);
+        att_bh_pv(s, &w, Pp + r0 * Tc, a->y + att_bh_off(s, bh, T, s->C), T);
     }
 }
 
@@ -435,13 +280,13 @@ static void forward_staged(const attn *s, const lms_fwd *a, const qkv_src *x,
         Pf = Pm;
     }
     if (s->bf16) {
-        round_all(s, a->scratch + s->s_rp, Pf, NS);
+        att_round_all(s, a->scratch + s->s_rp, Pf, NS);
         Pf = a->scratch + s->s_rp;
     }
 #pragma omp parallel for schedule(static)
     for (int bh = 0; bh < nbh; bh++) {
-        bh_view w = head(s, x, bh, T, P);
-        bh_pv(s, &w, Pf + (size_t)bh * T * Tc, a->y + bh_off(s, bh, T, s->C),
+        bh_view w = att_head(s, x, bh, T, P);
+        att_bh_pv(s, &w, Pf + (size_t)bh * T * Tc, a->y + att_bh_off(s, bh, T, s->C),
               T);
     }
 }
@@ -463,7 +308,7 @@ static void at_forward(void *self, const lms_fwd *a) {
                            a, C);
         x.ldk = C;
     }
-    round_qkv(s, &x, a->scratch, a->rows);
+    att_round_qkv(s, &x, a->scratch, a->rows);
     const float scale = 1.0f / sqrtf((float)s->hd);
     float st[3] = {0, 0, 0};
     if (s->has[SLOT_CAP] || s->has[SLOT_PMAP])
@@ -498,16 +343,16 @@ typedef struct qk_grad {
 static void head_pv_backward(const attn *s, const lms_bwd *a, const bh_view *w,
                              const float *Pf, const float *dy, int bh) {
     const int T = a->T;
-    bh_pv_backward(s, w, Pf + (size_t)bh * T * s->Tc,
-                   dy + bh_off(s, bh, T, s->C),
-                   a->dx + 2 * s->C + bh_off(s, bh, T, 3 * s->C), T);
+    att_bh_pv_backward(s, w, Pf + (size_t)bh * T * s->Tc,
+                   dy + att_bh_off(s, bh, T, s->C),
+                   a->dx + 2 * s->C + att_bh_off(s, bh, T, 3 * s->C), T);
 }
 
 /* dQ, dK of one (b, h) from dS = w->S */
 static void head_qk_backward(const attn *s, const bh_view *w, const qk_grad *g,
                              int bh, int T, float scale) {
-    bh_qk_backward(s, w, g->dq + bh_off(s, bh, T, g->lddq), g->lddq,
-                   g->dk + bh_off(s, bh, T, g->lddk), g->lddk, T, scale);
+    att_bh_qk_backward(s, w, g->dq + att_bh_off(s, bh, T, g->lddq), g->lddq,
+                   g->dk + att_bh_off(s, bh, T, g->lddk), g->lddk, T, scale);
 }
 
 /* per (b, h): dP, dV, softmax backward, dQ, dK while dP is in cache */
@@ -519,13 +364,13 @@ static void backward_fused(const attn *s, const lms_bwd *a, const qkv_src *x,
 #pragma omp parallel for schedule(static)
     for (int bh = 0; bh < nbh; bh++) {
         const size_t r0 = (size_t)bh * T, r1 = r0 + T;
-        bh_view w = head(s, x, bh, T, dP);
+        bh_view w = att_head(s, x, bh, T, dP);
         head_pv_backward(s, a, &w,
-                         probs_for_product(s, P, a->scratch + s->s_rp, r0, r1),
+                         att_probs_for_product(s, P, a->scratch + s->s_rp, r0, r1),
                          dy, bh);
         att_softmax_rows_backward(dP, P, r0, r1, T, s->Tc, ATT_FILL);
         if (s->bf16)
-            scale_round_ds(s, dP, r0, r1, scale);
+            att_scale_round_ds(s, dP, r0, r1, scale);
         head_qk_backward(s, &w, g, bh, T, s->bf16 ? 1.0f : scale);
     }
 }
@@ -541,12 +386,12 @@ static void backward_staged(const attn *s, const lms_bwd *a, const qkv_src *x,
     float *w1 = a->scratch + s->s_w1, *w2 = a->scratch + s->s_w2;
     const float *Pp = Pf;
     if (s->bf16) {
-        round_all(s, a->scratch + s->s_rp, Pf, NS);
+        att_round_all(s, a->scratch + s->s_rp, Pf, NS);
         Pp = a->scratch + s->s_rp;
     }
 #pragma omp parallel for schedule(static)
     for (int bh = 0; bh < nbh; bh++) {
-        bh_view w = head(s, x, bh, T, w1);
+        bh_view w = att_head(s, x, bh, T, w1);
         head_pv_backward(s, a, &w, Pp, dy, bh);
     }
     float *dP = w1;
@@ -566,10 +411,10 @@ static void backward_staged(const attn *s, const lms_bwd *a, const qkv_src *x,
         att_mask_rows(dS, nbh, T, Tc);
     }
     if (s->bf16)
-        scale_round_ds_all(s, dS, NS, scale);
+        att_scale_round_ds_all(s, dS, NS, scale);
 #pragma omp parallel for schedule(static)
     for (int bh = 0; bh < nbh; bh++) {
-        bh_view w = head(s, x, bh, T, dS);
+        bh_view w = att_head(s, x, bh, T, dS);
         head_qk_backward(s, &w, g, bh, T, s->bf16 ? 1.0f : scale);
     }
 }
@@ -596,10 +441,10 @@ static void at_backward(void *self, const lms_bwd *a) {
         x.ldk = g.lddk = C;
         zero(g.dk, NC);
     }
-    round_qkv(s, &x, scr, a->rows);
+    att_round_qkv(s, &x, scr, a->rows);
     const float *dy = a->dy;
     if (s->bf16) {
-        gather_bf16(scr + s->s_rdy, a->dy, a->rows, C, C);
+        att_gather_bf16(scr + s->s_rdy, a->dy, a->rows, C, C);
         dy = scr + s->s_rdy;
     }
     const float scale = 1.0f / sqrtf((float)s->hd);
