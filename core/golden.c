@@ -11,6 +11,7 @@
 #include "lmstab/model.h"
 #include "lmstab/optim.h"
 #include "lmstab/safetensors.h"
+#include "tensor_map.h"
 
 typedef struct gold {
     const lms_golden_opts *o;
@@ -129,29 +130,18 @@ static int read_meta(gold *g, char *err, size_t errlen) {
     return 0;
 }
 
-/* Replace the first occurrence of `from` in s (as a dotted path piece). */
-static void rewrite(char *s, size_t cap, const char *from, const char *to) {
-    char *p = strstr(s, from);
-    if (!p)
-        return;
-    char tmp[160];
-    snprintf(tmp, sizeof tmp, "%.*s%s%s", (int)(p - s), s, to, p + strlen(from));
-    snprintf(s, cap, "%s", tmp);
-}
-
-static void map_name(const gold *g, const char *ours, char *out, size_t cap) {
-    snprintf(out, cap, "%s", ours);
-    for (int i = 0; i < g->o->nmaps; i++) {
-        char rule[160];
-        snprintf(rule, sizeof rule, "%s", g->o->maps[i]);
-        char *eq = strchr(rule, '=');
-        if (eq) {
-            *eq = '\0';
-            rewrite(out, cap, rule, eq + 1);
-        }
-    }
-    rewrite(out, cap, "attn.q_norm", "q_ln");
-    rewrite(out, cap, "attn.k_norm", "k_ln");
+/* Our names in the file: --map rules first, then the PyTorch script's
+ * names of the q/k norms. */
+static int golden_map(const gold *g, lms_tensor_map *m, char *err,
+                      size_t errlen) {
+    memset(m, 0, sizeof *m);
+    for (int i = 0; i < g->o->nmaps; i++)
+        if (lms_tensor_map_add(m, g->o->maps[i], err, errlen) != 0)
+            return -1;
+    return lms_tensor_map_add(m, "attn.q_norm=q_ln", err, errlen) ||
+                   lms_tensor_map_add(m, "attn.k_norm=k_ln", err, errlen)
+               ? -1
+               : 0;
 }
 
 static const lms_st_tensor *need(gold *g, const char *name, size_t numel,
@@ -174,12 +164,15 @@ static const lms_st_tensor *need(gold *g, const char *name, size_t numel,
 /* Map every model tensor to its p0 tensor and check the file has no p0
  * tensor the model lacks. */
 static int load_p0(gold *g, char *err, size_t errlen) {
+    lms_tensor_map map;
+    if (golden_map(g, &map, err, errlen) != 0)
+        return -1;
     g->names = calloc(g->m.n_tensors, sizeof *g->names);
     if (!g->names)
         return -1;
     for (size_t i = 0; i < g->m.n_tensors; i++) {
         lms_tensor *t = &g->m.tensors[i];
-        map_name(g, t->name, g->names[i], sizeof g->names[i]);
+        lms_tensor_map_name(&map, t->name, g->names[i], sizeof g->names[i]);
         char key[200];
         snprintf(key, sizeof key, "p0.%s", g->names[i]);
         const lms_st_tensor *s = need(g, key, t->numel, err, errlen);

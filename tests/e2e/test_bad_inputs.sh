@@ -47,4 +47,7 @@ run "$CFG" --set block.attn.score_cap=tanh_cap --set block.attn.score_cap.cap=30
 rm -rf "$TMP/out"
 # a misspelled command names the closest one
 expect_error "unknown command 'trian'; did you mean 'train'?" "$LMSTAB" trian
+# golden --map takes OURS=THEIRS rules (the same maps as train --init-from)
+expect_error "map 'nonsense': must be OURS=THEIRS, two dotted names of at most 95 characters" \
+    "$LMSTAB" golden "$SRC/configs/qk_norm.ini" "$SRC/../shared/golden/qk_norm.safetensors" --plugin-dir "$PLUGINS" --map nonsense
 echo "ok"
