@@ -23,7 +23,7 @@ include(CMakePackageConfigHelpers)
 set(LMS_CMAKE_INSTALL_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/lmstab)
 set(LMS_PKGCONFIG_INSTALL_DIR ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
 
-# Headers: every public header of include/lmstab, and the test kit's.
+# Headers: the plugin SDK (include/lmstab/plugin*.h), and the test kit's.
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/lmstab
         DESTINATION ${CMAKE_INSTALL_INCLUDEDIR} FILES_MATCHING PATTERN "*.h")
 
@@ -45,6 +45,14 @@ if(TARGET lms_testkit)
   install(FILES ${PROJECT_SOURCE_DIR}/tests/testkit/testkit.h
                 ${PROJECT_SOURCE_DIR}/tests/testkit/tk_suite.h
           DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/lmstab)
+  # The engine headers testkit.h exposes (lms_layer, lms_loader, lms_rng),
+  # under lmstab/kit/ with their core/ paths.
+  install(FILES ${PROJECT_SOURCE_DIR}/core/engine/layer.h ${PROJECT_SOURCE_DIR}/core/engine/loader.h
+          DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/lmstab/kit/engine)
+  install(FILES ${PROJECT_SOURCE_DIR}/core/util/rng.h
+          DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/lmstab/kit/util)
+  target_include_directories(lms_testkit PUBLIC
+    $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}/lmstab/kit>)
 endif()
 
 install(EXPORT lmstabTargets NAMESPACE lmstab::

@@ -20,7 +20,7 @@ foreach(v ${golden_variants})
   set_tests_properties(golden_${v} PROPERTIES ENVIRONMENT "OPENBLAS_NUM_THREADS=1"
     PASS_REGULAR_EXPRESSION "^.*MATCH: " FAIL_REGULAR_EXPRESSION "MISMATCH|error")
 endforeach()
-# The same checks on lmstab's own sgemm (core/gemm.c) at 2 threads.
+# The same checks on lmstab's own sgemm (core/kernels/gemm.c) at 2 threads.
 foreach(v ${golden_variants})
   set(args)
   if(v MATCHES "cap$")

@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <lmstab/host.h> /* lms_set_threads */
 #include <lmstab/tk_suite.h>
 
 static char err[1024];
@@ -122,10 +121,10 @@ START_TEST(test_gradients) {
     gradcheck((const char *[]){"eps=10", NULL}, 2, 4, 8, 0.1f);
     /* 150 rows: three chunks of the parallel loop, on 1 and 2 threads */
     for (int threads = 1; threads <= 2; threads++) {
-        lms_set_threads(threads);
+        lms_tk_set_threads(threads);
         gradcheck(NULL, 3, 50, 8, 1.0f);
     }
-    lms_set_threads(1);
+    lms_tk_set_threads(1);
 }
 END_TEST
 

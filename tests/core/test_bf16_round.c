@@ -1,6 +1,6 @@
 /* Tests for the bfloat16 rounding every bf16 product applies to its
  * operands (lms_bf16_round in plugin_math.h: round to nearest, ties to
- * even) and for the precision and bf16-kernel names (core/precision.c).
+ * even) and for the precision and bf16-kernel names (core/kernels/precision.c).
  * Expected values are written as bit patterns. */
 #include <check.h>
 #include <math.h>
@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lmstab/host.h"
+#include "kernels/host.h"
 #include "lmstab/plugin_math.h"
 
 /* the bits of lms_bf16_round(float with bits u) */

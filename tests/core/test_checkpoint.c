@@ -1,4 +1,4 @@
-/* Checkpoints (core/checkpoint.c) and the NaN finder (core/model_check.c):
+/* Checkpoints (core/train/checkpoint.c) and the NaN finder (core/engine/model_check.c):
  * exact round trip of parameters, moments and loop state; the file layout;
  * every load error with its exact message; metadata checks; metrics.csv
  * truncation; naming the first non-finite op, parameter and gradient. */
@@ -10,9 +10,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "lmstab/checkpoint.h"
-#include "lmstab/host.h"
-#include "lmstab/model.h"
+#include "train/checkpoint.h"
+#include "kernels/host.h"
+#include "engine/model.h"
 
 static const char *CFG =
     "[model]\nvocab_size = 256\ncontext = 4\nd_model = 8\nn_layer = 1\n"

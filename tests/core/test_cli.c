@@ -5,7 +5,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 
-#include "cli.h"
+#include "cli/cli.h"
 
 /* Exit code of the dry parse of "lmstab ARGS..." (NULL-terminated). */
 static int dry(const char *first, ...) {

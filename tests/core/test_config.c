@@ -5,7 +5,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "lmstab/config.h"
+#include "io/config.h"
 
 static char err[2048];
 static lms_config c;

@@ -1,4 +1,4 @@
-/* Tests for core/data.c: splits, batch determinism and bounds, validation
+/* Tests for core/io/data.c: splits, batch determinism and bounds, validation
  * windows, error messages, unigram entropy and corpus lookup. Files are
  * written into a fresh mkdtemp directory. */
 #define _GNU_SOURCE
@@ -11,7 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "lmstab/data.h"
+#include "io/data.h"
 
 static char tmpdir[256];
 

@@ -1,4 +1,4 @@
-/* Failure curves (core/failcurve.c) against answers known in closed form:
+/* Failure curves (core/sweep/failcurve.c) against answers known in closed form:
  * Firth's estimate in a saturated two-LR design is the proportion with half
  * a run added to each cell; a design symmetric about x0 has its LR50 at
  * x0; a large sample recovers the true curve; the seed-cluster bootstrap is
@@ -7,7 +7,7 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "failcurve.h"
+#include "sweep/failcurve.h"
 
 static double logit(double p) {
     return log(p / (1 - p));

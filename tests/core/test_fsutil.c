@@ -1,4 +1,4 @@
-/* Tests for core/fsutil.c's readers: a FIFO or device is refused at once
+/* Tests for core/util/fsutil.c's readers: a FIFO or device is refused at once
  * (never blocked on), files are read whole, the size cap is enforced. */
 #include <check.h>
 #include <errno.h>
@@ -8,7 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "lmstab/fsutil.h"
+#include "util/fsutil.h"
 
 static char dir[64];
 

@@ -1,4 +1,4 @@
-/* Tests for lms_gemm (core/gemm.c), for the kernel named by
+/* Tests for lms_gemm (core/kernels/gemm.c), for the kernel named by
  * LMSTAB_GEMM_KERNEL (ctest runs this once per kernel; one the CPU lacks
  * falls back to a narrower one and the test says so): every transpose
  * against a float64 product, and bit-identity of every element whatever
@@ -10,9 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gemm.h"
-#include "lmstab/host.h"
-#include "lmstab/loader.h"
+#include "kernels/gemm.h"
+#include "kernels/host.h"
+#include "engine/loader.h"
 #include "lmstab/plugin_util.h"
 
 #define GUARD 12345.0f

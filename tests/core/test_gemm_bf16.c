@@ -1,6 +1,6 @@
-/* Tests for the bf16 products: lms_matmul (core/precision.c) on its three
- * paths and the kernels behind it (lms_gemm_bf16, core/gemm_bf16.c;
- * lms_gemm_amx, core/gemm_amx.c).
+/* Tests for the bf16 products: lms_matmul (core/kernels/precision.c) on its three
+ * paths and the kernels behind it (lms_gemm_bf16, core/kernels/gemm_bf16.c;
+ * lms_gemm_amx, core/kernels/gemm_amx.c).
  *  - fp32: lms_matmul is lms_sgemm, bit for bit;
  *  - emulated: bit for bit lms_sgemm on operands rounded beforehand;
  *  - native and amx (each skipped, with a note, where the CPU has no
@@ -17,8 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gemm.h"
-#include "lmstab/host.h"
+#include "kernels/gemm.h"
+#include "kernels/host.h"
 #include "lmstab/plugin_math.h"
 
 #define PAD 3 /* lda, ldb, ldc exceed the minimum by this */

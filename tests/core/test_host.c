@@ -1,4 +1,4 @@
-/* Tests for the host table's threading services (ABI 1.1, core/host.c) and
+/* Tests for the host table's threading services (ABI 1.1, core/engine/host.c) and
  * their plugin_util.h helpers: every item once, in the same fixed chunks for
  * any thread count, and the serial fallback for an ABI 1.0 host. */
 #include <check.h>
@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lmstab/host.h"
-#include "lmstab/loader.h"
+#include "kernels/host.h"
+#include "engine/loader.h"
 #include "lmstab/plugin_util.h"
 
 typedef struct visits {

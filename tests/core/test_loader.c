@@ -5,9 +5,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "lmstab/host.h"
-#include "lmstab/layer.h"
-#include "lmstab/loader.h"
+#include "kernels/host.h"
+#include "engine/layer.h"
+#include "engine/loader.h"
 
 static char err[2048];
 

@@ -1,4 +1,4 @@
-/* Tests for core/optim.c: AdamW against the PyTorch golden files (two steps
+/* Tests for core/engine/optim.c: AdamW against the PyTorch golden files (two steps
  * with clipping), hand-computed updates, clipping and the LR schedules. */
 #include <check.h>
 #include <math.h>
@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lmstab/optim.h"
-#include "lmstab/safetensors.h"
+#include "engine/optim.h"
+#include "io/safetensors.h"
 
 static const char *variants[] = {"baseline", "qk_norm",     "qk_fc_norm",
                                  "qkv_norm", "qk_norm_cap", "soft_cap"};

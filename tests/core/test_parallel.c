@@ -1,13 +1,13 @@
-/* Tests for the core's threaded loops (core/parallel.c): results that do
+/* Tests for the core's threaded loops (core/kernels/parallel.c): results that do
  * not depend on the thread count, bit for bit. */
 #include <check.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "lmstab/host.h"
-#include "lmstab/metrics.h"
-#include "parallel.h"
+#include "kernels/host.h"
+#include "engine/metrics.h"
+#include "kernels/parallel.h"
 
 static float *random_floats(size_t n, unsigned seed) {
     float *x = malloc(n * sizeof *x);

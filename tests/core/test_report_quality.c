@@ -1,15 +1,15 @@
 /* Quality by matched seeds on hand-made runs: the paired difference and
  * its t interval, the choice of learning rate, and the overfitting check
- * follow their definitions (core/report_quality.c). */
+ * follow their definitions (core/report/report_quality.c). */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "lmstab/fsutil.h"
-#include "lmstab/sweep.h"
-#include "report_internal.h"
-#include "sweep_internal.h"
+#include "util/fsutil.h"
+#include "sweep/sweep.h"
+#include "report/report_internal.h"
+#include "sweep/sweep_internal.h"
 
 static char dir[64];
 

@@ -1,10 +1,10 @@
-/* Tests for core/rng.c: the PCG32 reference sequence, seeding, bounded
+/* Tests for core/util/rng.c: the PCG32 reference sequence, seeding, bounded
  * integers and the uniform/normal distributions. */
 #include <check.h>
 #include <math.h>
 #include <stdlib.h>
 
-#include "lmstab/rng.h"
+#include "util/rng.h"
 
 /* The generator core must reproduce the PCG32 reference demo
  * (pcg32_srandom_r(&rng, 42, 54) in pcg-c-basic). */

@@ -1,4 +1,4 @@
-/* Tests for core/safetensors.c: writer round trip and file layout, reading
+/* Tests for core/io/safetensors.c: writer round trip and file layout, reading
  * the golden files, and one test per hostile-input case with the exact
  * error text. Hostile files are written into a fresh mkdtemp directory. */
 #define _GNU_SOURCE
@@ -12,7 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "lmstab/safetensors.h"
+#include "io/safetensors.h"
 
 static char tmpdir[256];
 

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "sha256.h"
+#include "util/sha256.h"
 
 static void hex_of(const char *s, size_t n, char *hex) {
     lms_sha256 c;

@@ -6,8 +6,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "lmstab/fsutil.h"
-#include "shard.h"
+#include "util/fsutil.h"
+#include "io/shard.h"
 
 static char dir[] = "/tmp/lmsshardXXXXXX", path[256], err[512];
 

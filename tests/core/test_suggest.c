@@ -1,8 +1,8 @@
-/* Did-you-mean suggestions (core/suggest.c). */
+/* Did-you-mean suggestions (core/util/suggest.c). */
 #include <check.h>
 #include <stdlib.h>
 
-#include "suggest.h"
+#include "util/suggest.h"
 
 START_TEST(distances) {
     ck_assert_int_eq(lms_edit_distance("training", "training"), 0);

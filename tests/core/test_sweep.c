@@ -6,9 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lmstab/fsutil.h"
-#include "lmstab/sweep.h"
-#include "sweep_internal.h"
+#include "util/fsutil.h"
+#include "sweep/sweep.h"
+#include "sweep/sweep_internal.h"
 
 static char dir[64];
 

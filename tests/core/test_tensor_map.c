@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "tensor_map.h"
+#include "train/tensor_map.h"
 
 static char err[512];
 

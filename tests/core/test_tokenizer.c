@@ -7,10 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lmstab/fsutil.h"
-#include "shard.h"
-#include "tok_encode.h"
-#include "tokenizer.h"
+#include "util/fsutil.h"
+#include "io/shard.h"
+#include "io/tok_encode.h"
+#include "io/tokenizer.h"
 
 static char dir[64], text_path[128], model[128], err[1024];
 static char *text;

@@ -1,4 +1,4 @@
-/* Verdict rules (core/verdict.c): the facts streamed over metrics rows, the
+/* Verdict rules (core/train/verdict.c): the facts streamed over metrics rows, the
  * three pre-declared rules, and the recomputation from a metrics.csv. */
 #include <check.h>
 #include <math.h>
@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "verdict.h"
+#include "train/verdict.h"
 
 static lms_verdict_cfg defaults(void) {
     lms_verdict_cfg v;

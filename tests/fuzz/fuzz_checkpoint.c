@@ -15,8 +15,8 @@
 #include <string.h>
 
 #include "fuzz_model.h"
-#include "lmstab/checkpoint.h"
-#include "lmstab/model.h"
+#include "train/checkpoint.h"
+#include "engine/model.h"
 
 static void check_state(const lms_train_state *st) {
     if (st->step < 0 || st->nrecent < 0 || st->nrecent > st->step ||

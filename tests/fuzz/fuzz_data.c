@@ -12,8 +12,8 @@
 #include <stdlib.h>
 
 #include "fuzz_files.h"
-#include "lmstab/data.h"
-#include "lmstab/rng.h"
+#include "io/data.h"
+#include "util/rng.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {

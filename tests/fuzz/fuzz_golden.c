@@ -15,8 +15,8 @@
 
 #include "fuzz_files.h"
 #include "fuzz_model.h"
-#include "lmstab/golden.h"
-#include "lmstab/safetensors.h"
+#include "train/golden.h"
+#include "io/safetensors.h"
 
 static const char config[] =
     "[model]\nfinal_norm = layernorm\ntie_embeddings = true\n"

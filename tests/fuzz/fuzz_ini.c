@@ -13,10 +13,10 @@
 #include <string.h>
 
 #include "fuzz_model.h"
-#include "lmstab/config.h"
-#include "lmstab/loader.h"
-#include "lmstab/model.h"
-#include "lmstab/train.h"
+#include "io/config.h"
+#include "engine/loader.h"
+#include "engine/model.h"
+#include "train/train.h"
 
 const char *lms_train_accepted_keys(void *user, const char *section);
 

@@ -13,9 +13,9 @@
 #include <string.h>
 
 #include "fuzz_files.h"
-#include "lmstab/loader.h"
-#include "lmstab/sweep.h"
-#include "sweep_internal.h"
+#include "engine/loader.h"
+#include "sweep/sweep.h"
+#include "sweep/sweep_internal.h"
 
 static void run(const char *lr, const char *verdict, const char *val) {
     char dir[256], text[512];

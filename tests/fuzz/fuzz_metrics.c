@@ -12,9 +12,9 @@
 #include <stdlib.h>
 
 #include "fuzz_files.h"
-#include "lmstab/checkpoint.h"
-#include "report_internal.h"
-#include "verdict.h"
+#include "train/checkpoint.h"
+#include "report/report_internal.h"
+#include "train/verdict.h"
 
 static void facts(const char *csv) {
     static lms_verdict_cfg vc;

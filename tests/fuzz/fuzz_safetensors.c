@@ -8,7 +8,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "lmstab/safetensors.h"
+#include "io/safetensors.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {

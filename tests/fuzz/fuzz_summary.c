@@ -9,10 +9,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cli.h"
+#include "cli/cli.h"
 #include "fuzz_files.h"
-#include "sweep_internal.h"
-#include "verdict.h"
+#include "sweep/sweep_internal.h"
+#include "train/verdict.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {

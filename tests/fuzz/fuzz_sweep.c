@@ -12,8 +12,8 @@
 #include <string.h>
 
 #include "fuzz_files.h"
-#include "lmstab/loader.h"
-#include "lmstab/sweep.h"
+#include "engine/loader.h"
+#include "sweep/sweep.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {

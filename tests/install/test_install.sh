@@ -14,8 +14,8 @@ P="$TMP/prefix"
 step "cmake --install into $P"
 "$CMAKE" --install "$BUILD" --prefix "$P" >"$TMP/install.log" 2>&1 ||
     { cat "$TMP/install.log"; fail "cmake --install"; }
-for f in "$BINDIR/lmstab" include/lmstab/plugin.h include/lmstab/layer.h \
-         include/lmstab/loader.h include/lmstab/testkit.h \
+for f in "$BINDIR/lmstab" include/lmstab/plugin.h include/lmstab/kit/engine/layer.h \
+         include/lmstab/kit/engine/loader.h include/lmstab/testkit.h \
          include/lmstab/plugin_util.h include/lmstab/tk_suite.h \
          "$LIBDIR/lmstab/lms_layernorm.so" "$LIBDIR/lmstab/lms_causal_attention.so" \
          "$LIBDIR/liblmstab_core.a" "$LIBDIR/liblms_testkit.a" \

@@ -1,4 +1,4 @@
-/* Drives lmstab's collectives (core/dist.c) directly under mpirun, so the
+/* Drives lmstab's collectives (core/train/dist.c) directly under mpirun, so the
  * bounded waits can be tested with ranks that misbehave on purpose:
  *   ok     every rank sums its rank + 1 at step 5; rank 0 prints the sum
  *   late   rank 1 sleeps 60 s before the sum (the others must give up
@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "lmstab/dist.h"
+#include "train/dist.h"
 
 int main(int argc, char **argv) {
     const lms_dist *d = lms_dist_init(&argc, &argv);

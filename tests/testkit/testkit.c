@@ -7,7 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lmstab/rng.h"
+#include "kernels/host.h" /* lms_set_threads */
+#include "util/rng.h"
 
 lms_model_info lms_tk_model_small(void) {
     lms_model_info mi = {0};
@@ -19,6 +20,10 @@ lms_model_info lms_tk_model_small(void) {
     mi.vocab = 256;
     mi.layer = 0;
     return mi;
+}
+
+void lms_tk_set_threads(int n) {
+    lms_set_threads(n);
 }
 
 const char *lms_tk_plugin_dir(void) {

@@ -21,13 +21,17 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "lmstab/layer.h"
-#include "lmstab/loader.h"
+#include "engine/layer.h"
+#include "engine/loader.h"
 #include "lmstab/plugin.h"
 
 /* The small default model: d_model 32, n_head 2, n_layer 2, context 8,
  * batch 2, vocab 256, layer 0. */
 lms_model_info lms_tk_model_small(void);
+
+/* The number of threads the host gives plugins (host->parallel_for) and
+ * its sgemm: a determinism test runs the same layer at 1 and at n. */
+void lms_tk_set_threads(int n);
 
 /* $LMS_TEST_PLUGIN_DIR, or NULL when unset/empty. */
 const char *lms_tk_plugin_dir(void);

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lmstab/safetensors.h"
+#include "io/safetensors.h"
 
 int main(int argc, char **argv) {
     if (argc < 4) {

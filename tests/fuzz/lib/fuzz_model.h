@@ -3,8 +3,8 @@
 #ifndef LMS_FUZZ_MODEL_H
 #define LMS_FUZZ_MODEL_H
 
-#include "lmstab/config.h"
-#include "lmstab/loader.h"
+#include "io/config.h"
+#include "engine/loader.h"
 
 /* A loader over $LMS_FUZZ_PLUGIN_DIR (made once), or NULL when unset: the
  * targets then stop before building a model. */

@@ -1,0 +1,369 @@
+/* lmstab plugins: list the plugins on the search path, or (--markdown) print
+ * the key reference of the core sections and of every plugin (docs/keys.md).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "train/core_keys.h"
+#include "io/config.h"
+#include "engine/loader.h"
+#include "train/train.h"
+
+/* core/train/train_cfg.c: the keys the strict parser accepts per fixed section. */
+const char *lms_train_accepted_keys(void *user, const char *section);
+
+static void usage(FILE *f) {
+    fprintf(f,
+            "usage: lmstab plugins [--keys NAME] [--plugin-dir DIR]\n"
+            "       lmstab plugins --markdown [--plugin-dir DIR]\n"
+            "\n"
+            "Lists every plugin on the search path with its kind, version,\n"
+            "summary, file, keys (with defaults and valid values) and child\n"
+            "slots. The search path, first hit per name wins: --plugin-dir,\n"
+            "the absolute entries of $LMSTAB_PLUGIN_PATH (colon separated),\n"
+            "the build tree, <dir of lmstab>/../lib/lmstab, the installed\n"
+            "plugin dir.\n"
+            "\n"
+            "  --keys NAME      only plugin NAME (exit 1 if it is not found)\n"
+            "  --markdown       the key reference of the INI sections [model],\n"
+            "                   [block], [training], [data], [verdict] and of\n"
+            "                   every plugin, as Markdown (docs/keys.md)\n"
+            "  --plugin-dir DIR search DIR first\n"
+            "\n"
+            "Exit status: 0 ok, 1 a plugin failed to load or NAME not found,\n"
+            "2 bad usage.\n");
+}
+
+/* ---- the listing -------------------------------------------------------- */
+
+typedef struct listing {
+    const char *only; /* --keys NAME */
+    int shown, failed;
+} listing;
+
+static void show(void *user, const lms_plugin *p, const char *path,
+                 const char *err) {
+    listing *ls = user;
+    if (!p) {
+        if (!ls->only || !strcmp(ls->only, path)) {
+            fprintf(stderr, "lmstab: cannot load plugin %s: %s\n", path, err);
+            ls->failed++;
+        }
+        return;
+    }
+    const lms_descriptor *d = p->desc;
+    if (ls->only && strcmp(ls->only, d->name) != 0)
+        return;
+    ls->shown++;
+    printf("%-20s %-10s %-7s %s\n", d->name, lms_kind_name(d->kind),
+           d->version, d->summary);
+    printf("    %s\n", p->path);
+    for (const lms_key *k = d->keys; k->name; k++)
+        printf("    key  %-14s = %-8s %s\n", k->name,
+               k->default_value ? k->default_value : "", k->help ? k->help : "");
+    for (const lms_slot *s = d->slots; s && s->name; s++)
+        printf("    slot %-14s (%s) %s\n", s->name, lms_kind_name(s->kind),
+               s->help ? s->help : "");
+}
+
+/* ---- --markdown: the core sections ---------------------------------------- */
+
+static const struct {
+    const char *name, *intro;
+} core_sections[] = {
+    {"model", "Dimensions and model-level plugins."},
+    {"block", "The block, repeated n_layer times: `x = x + attn_ops(x); x = x + mlp_ops(x)`. "
+              "Each op `<op>` named in a list has a section `[block.<op>]` with `plugin = NAME`, "
+              "the keys of that plugin and its child slots (`q_norm = layernorm`); a child's keys "
+              "go in `[block.<op>.<slot>]`. A slot set to `none` is empty."},
+    {"training", "Optimizer (AdamW, PyTorch semantics), schedule, evaluation and logging."},
+    {"data", "The corpus."},
+    {"verdict", "How a finished run is classified, under three rules declared before any run "
+                "(docs/results/protocol.md) and all reported: `diverged` (non-finite loss or gradient "
+                "norm: stops at once), then `collapsed`, then `spiked`, else `converged`. Computed from "
+                "metrics.csv's rows and the data's unigram entropy."},
+};
+#define N_CORE_SECTIONS (sizeof core_sections / sizeof core_sections[0])
+
+/* 1 if `key` is an item of the comma-separated list `list`. */
+static int in_list(const char *list, const char *key) {
+    size_t n = strlen(key);
+    for (const char *p = list; p && *p;) {
+        while (*p == ' ' || *p == ',')
+            p++;
+        size_t m = strcspn(p, ", ");
+        if (m == n && !strncmp(p, key, n))
+            return 1;
+        p += m;
+    }
+    return 0;
+}
+
+/* lms_train_cfg_read on one INI text; 0 ok. */
+static int read_train_cfg(const char *text, lms_train_cfg *t, char *err,
+                          size_t errlen) {
+    lms_config c;
+    int rc = lms_config_load_string(&c, text, "defaults", err, errlen);
+    if (rc == 0)
+        rc = lms_train_cfg_read(t, &c, err, errlen);
+    lms_config_free(&c);
+    t->train_path = NULL; /* points into c */
+    return rc;
+}
+
+/* The table above against the code: same key names as the parser accepts,
+ * same defaults as lms_train_cfg_read (setting a key to its documented
+ * default must change nothing). Non-zero + message when stale. */
+static int core_table_check(char *err, size_t errlen) {
+    size_t N_CORE_KEYS;
+    const lms_core_key *core_keys = lms_core_keys(&N_CORE_KEYS);
+    for (size_t s = 0; s < N_CORE_SECTIONS; s++) {
+        const char *sec = core_sections[s].name;
+        const char *acc = lms_train_accepted_keys(NULL, sec);
+        size_t nacc = 0, ndoc = 0;
+        for (const char *p = acc; p && *p; p += strcspn(p, ","), p += *p == ',')
+            nacc++;
+        for (size_t i = 0; i < N_CORE_KEYS; i++) {
+            if (strcmp(core_keys[i].section, sec) != 0)
+                continue;
+            ndoc++;
+            if (!acc || !in_list(acc, core_keys[i].key)) {
+                snprintf(err, errlen, "[%s] %s is documented in "
+                         "core/train/core_keys.c but not accepted by the parser",
+                         sec, core_keys[i].key);
+                return -1;
+            }
+        }
+        if (ndoc != nacc) {
+            snprintf(err, errlen, "[%s] accepts %zu keys (%s) but "
+                     "core/train/core_keys.c documents %zu: add the new ones",
+                     sec, nacc, acc ? acc : "", ndoc);
+            return -1;
+        }
+    }
+    lms_train_cfg def, t;
+    if (read_train_cfg("", &def, err, errlen) != 0)
+        return -1;
+    for (size_t i = 0; i < N_CORE_KEYS; i++) {
+        const lms_core_key *k = &core_keys[i];
+        if (strcmp(k->section, "training") && strcmp(k->section, "verdict"))
+            continue;
+        char text[256];
+        snprintf(text, sizeof text, "[%s]\n%s = %s\n", k->section, k->key,
+                 k->def);
+        if (read_train_cfg(text, &t, err, errlen) != 0)
+            return -1;
+        if (memcmp(&t, &def, sizeof t) != 0) {
+            snprintf(err, errlen, "[%s] %s: the default documented in "
+                     "core/train/core_keys.c (%s) is not the parser's", k->section,
+                     k->key, k->def);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* Markdown table cell: '|' escaped, newlines as spaces. */
+static void md_cell(const char *s) {
+    for (; s && *s; s++) {
+        if (*s == '|')
+            fputs("\\|", stdout);
+        else
+            putchar(*s == '\n' ? ' ' : *s);
+    }
+}
+
+static void md_core(void) {
+    size_t N_CORE_KEYS;
+    const lms_core_key *core_keys = lms_core_keys(&N_CORE_KEYS);
+    printf("## Core sections\n\n"
+           "Every key can be overridden on the command line with "
+           "`--set SECTION.KEY=VALUE` (KEY is the part after the last dot). "
+           "Unknown sections and keys, duplicates and out-of-range values "
+           "are errors.\n");
+    for (size_t s = 0; s < N_CORE_SECTIONS; s++) {
+        printf("\n### [%s]\n\n%s\n\n| key | type | default | meaning |\n"
+               "|---|---|---|---|\n",
+               core_sections[s].name, core_sections[s].intro);
+        for (size_t i = 0; i < N_CORE_KEYS; i++) {
+            const lms_core_key *k = &core_keys[i];
+            if (strcmp(k->section, core_sections[s].name) != 0)
+                continue;
+            printf("| `%s` | %s | `%s` | ", k->key, k->type, k->def);
+            md_cell(k->help);
+            printf("%s |\n", k->resume ? "; may be changed with `--set` on "
+                                         "`--resume`" : "");
+        }
+    }
+}
+
+/* ---- --markdown: the plugins ------------------------------------------- */
+
+typedef struct md_state {
+    const lms_plugin *p[256];
+    int n, failed;
+} md_state;
+
+static void md_collect(void *user, const lms_plugin *p, const char *path,
+                       const char *err) {
+    md_state *st = user;
+    if (!p) {
+        fprintf(stderr, "lmstab: cannot load plugin %s: %s\n", path, err);
+        st->failed++;
+    } else if (st->n < 256) {
+        st->p[st->n++] = p;
+    }
+}
+
+static const char *value_type_name(lms_value_type t) {
+    switch (t) {
+    case LMS_VALUE_INT: return "int";
+    case LMS_VALUE_FLOAT: return "float";
+    case LMS_VALUE_BOOL: return "bool";
+    case LMS_VALUE_STRING: return "string";
+    }
+    return "?";
+}
+
+/* Where a plugin of kind `kind` can go: block op, model keys, child slots of
+ * the plugins in st. */
+static void md_where(const md_state *st, int kind) {
+    int n = 0;
+    printf("Goes in: ");
+    if (kind == LMS_KIND_NORM || kind == LMS_KIND_LINEAR ||
+        kind == LMS_KIND_ACTIVATION || kind == LMS_KIND_ATTENTION)
+        printf("%sa block op (`[block.<op>]` `plugin = ...`)", n++ ? ", " : "");
+    static const struct {
+        int kind;
+        const char *key;
+    } model_keys[] = {{LMS_KIND_NORM, "final_norm"},
+                      {LMS_KIND_SCORE_MAP, "logit_cap"},
+                      {LMS_KIND_AUX_LOSS, "aux_loss"}};
+    for (size_t i = 0; i < sizeof model_keys / sizeof model_keys[0]; i++)
+        if (model_keys[i].kind == kind)
+            printf("%s`[model] %s`", n++ ? ", " : "", model_keys[i].key);
+    for (int i = 0; i < st->n; i++)
+        for (const lms_slot *s = st->p[i]->desc->slots; s && s->name; s++)
+            if ((int)s->kind == kind)
+                printf("%sslot `%s` of `%s`", n++ ? ", " : "", s->name,
+                       st->p[i]->desc->name);
+    printf("%s.\n", n ? "" : "a slot of its kind");
+}
+
+static void md_plugin(const md_state *st, const lms_descriptor *d) {
+    printf("\n### %s\n\n", d->name);
+    printf("Kind `%s`, version %s. ", lms_kind_name(d->kind), d->version);
+    md_cell(d->summary);
+    size_t len = strlen(d->summary);
+    printf("%s\n\n", len && d->summary[len - 1] == '.' ? "" : ".");
+    md_where(st, d->kind);
+    if (d->keys[0].name) {
+        printf("\n| key | type | default | meaning |\n|---|---|---|---|\n");
+        for (const lms_key *k = d->keys; k->name; k++) {
+            printf("| `%s` | %s | `%s` | ", k->name, value_type_name(k->type),
+                   k->default_value ? k->default_value : "");
+            md_cell(k->help);
+            printf(" |\n");
+        }
+    } else {
+        printf("\nNo keys.\n");
+    }
+    if (d->slots && d->slots[0].name) {
+        printf("\nChild slots (a key of this plugin's section naming a "
+               "plugin, or `none`; the child's keys go in "
+               "`[<section>.<slot>]`):\n\n| slot | kind | meaning |\n"
+               "|---|---|---|\n");
+        for (const lms_slot *s = d->slots; s->name; s++) {
+            printf("| `%s` | %s | ", s->name, lms_kind_name(s->kind));
+            md_cell(s->help);
+            printf(" |\n");
+        }
+    }
+}
+
+static int markdown(lms_loader *ld) {
+    char err[512];
+    if (core_table_check(err, sizeof err) != 0) {
+        fprintf(stderr, "lmstab: error: the key reference is stale: %s\n", err);
+        return 1;
+    }
+    static md_state st;
+    st.n = st.failed = 0;
+    lms_loader_scan(ld, md_collect, &st);
+    if (st.failed)
+        return 1;
+    printf("# Configuration keys\n\n"
+           "<!-- Generated by `lmstab plugins --markdown`; do not edit. "
+           "Regenerate: cmake --build build --target docs-keys -->\n\n"
+           "Every key of a model INI file, from the core's sections and from "
+           "the descriptor of every plugin shipped with lmstab. "
+           "`lmstab plugins --keys NAME` prints the same for any installed "
+           "plugin.\n\n## Contents\n\n- [Core sections](#core-sections):");
+    for (size_t s = 0; s < N_CORE_SECTIONS; s++)
+        printf(" [[%s]](#%s)", core_sections[s].name, core_sections[s].name);
+    printf("\n- [Plugins](#plugins):");
+    for (int i = 0; i < st.n; i++)
+        printf(" [%s](#%s)", st.p[i]->desc->name, st.p[i]->desc->name);
+    printf("\n\n");
+    md_core();
+    printf("\n## Plugins\n\n"
+           "A plugin's keys go in the section that names it: `[block.<op>]` "
+           "for a block op, `[model.<key>]` for `final_norm`, `logit_cap`, "
+           "`aux_loss`, `[block.<op>.<slot>]` for a child.\n");
+    for (int i = 0; i < st.n; i++)
+        md_plugin(&st, st.p[i]->desc);
+    return 0;
+}
+
+int lms_cmd_plugins(int argc, char **argv, int dry) {
+    lms_cli_common c = {0};
+    listing ls = {0};
+    int md = 0;
+    for (int i = 1; i < argc; i++) {
+        int n = lms_cli_common_opt(&c, argc, argv, i);
+        if (n < 0)
+            return 2;
+        if (n > 0) {
+            i += n - 1;
+        } else if (!strcmp(argv[i], "--keys") && i + 1 < argc) {
+            ls.only = argv[++i];
+        } else if (!strcmp(argv[i], "--markdown")) {
+            md = 1;
+        } else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            usage(stdout);
+            return 0;
+        } else {
+            fprintf(stderr, "lmstab plugins: unexpected argument '%s'\n", argv[i]);
+            usage(stderr);
+            return 2;
+        }
+    }
+    if (c.nsets > 0) {
+        fprintf(stderr, "lmstab plugins: --set does not apply here\n");
+        return 2;
+    }
+    if (dry)
+        return 0;
+    lms_loader *ld = lms_loader_new(c.plugin_dir);
+    if (!ld)
+        return 1;
+    if (md) {
+        int rc = markdown(ld);
+        lms_loader_free(ld);
+        return rc;
+    }
+    printf("search path:");
+    for (int i = 0; i < lms_loader_ndirs(ld); i++)
+        printf(" %s", lms_loader_dir(ld, i));
+    printf("\n");
+    lms_loader_scan(ld, show, &ls);
+    lms_loader_free(ld);
+    if (ls.only && ls.shown == 0) {
+        fprintf(stderr, "lmstab: no plugin named '%s' on the search path\n",
+                ls.only);
+        return 1;
+    }
+    return ls.failed ? 1 : 0;
+}

@@ -1,0 +1,129 @@
+/* lmstab verdict: recompute a run's verdicts from its metrics.csv, under
+ * the [verdict] rules of its own config (docs/results/protocol.md), and
+ * check them against its summary.json. */
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "util/fsutil.h"
+#include "sweep/sweep_internal.h"
+#include "train/verdict.h"
+
+static void usage(FILE *f) {
+    fprintf(f, "usage: lmstab verdict RUN_DIR...\n"
+            "\n"
+            "For each finished run, the verdict under every rule (strict, default,\n"
+            "lenient) recomputed from RUN_DIR/metrics.csv with the [verdict] keys of\n"
+            "the run's config, the facts it rests on, and whether it matches\n"
+            "RUN_DIR/summary.json. Exit status 1 on a mismatch or an unreadable run.\n");
+}
+
+/* RUN_DIR/summary.json parsed, or NULL with a message. Read whole (and
+ * refused if it is not a regular file), as the sweep reads it. */
+static cJSON *read_summary(const char *dir) {
+    char path[4200], err[4400];
+    snprintf(path, sizeof path, "%s/summary.json", dir);
+    char *buf = lms_read_file(path, LMS_SUMMARY_MAX_BYTES, NULL, err,
+                              sizeof err);
+    if (!buf) {
+        if (errno == ENOENT)
+            fprintf(stderr, "lmstab verdict: %s: not a finished run (no "
+                    "summary.json)\n", dir);
+        else
+            fprintf(stderr, "lmstab verdict: %s\n", err);
+        return NULL;
+    }
+    cJSON *o = cJSON_Parse(buf);
+    free(buf);
+    if (!cJSON_IsObject(o)) {
+        fprintf(stderr, "lmstab verdict: %s: not a JSON object\n", path);
+        cJSON_Delete(o);
+        return NULL;
+    }
+    return o;
+}
+
+static int one(const char *dir) {
+    cJSON *o = read_summary(dir);
+    if (!o)
+        return 1;
+    int rc = 1;
+    char err[512];
+    lms_config c;
+    int have_cfg = 0;
+    cJSON *text = cJSON_GetObjectItemCaseSensitive(o, "config_text");
+    cJSON *ov = cJSON_GetObjectItemCaseSensitive(o, "overrides");
+    cJSON *uni = cJSON_GetObjectItemCaseSensitive(o, "unigram_entropy");
+    cJSON *vs = cJSON_GetObjectItemCaseSensitive(o, "verdicts");
+    if (!cJSON_IsString(text) || !cJSON_IsNumber(uni)) {
+        fprintf(stderr, "lmstab verdict: %s: summary.json lacks config_text or "
+                "unigram_entropy\n", dir);
+        goto out;
+    }
+    have_cfg = 1; /* freed even when the parse fails (it may have begun) */
+    if (lms_config_load_string(&c, text->valuestring, "summary.json config_text",
+                               err, sizeof err) != 0) {
+        fprintf(stderr, "lmstab verdict: %s: %s\n", dir, err);
+        goto out;
+    }
+    cJSON *it;
+    cJSON_ArrayForEach(it, ov) {
+        if (cJSON_IsString(it) &&
+            lms_config_override(&c, it->valuestring, err, sizeof err) != 0) {
+            fprintf(stderr, "lmstab verdict: %s: %s\n", dir, err);
+            goto out;
+        }
+    }
+    lms_verdict_cfg vc;
+    if (lms_verdict_cfg_read(&vc, &c, err, sizeof err) != 0) {
+        fprintf(stderr, "lmstab verdict: %s: %s\n", dir, err);
+        goto out;
+    }
+    char path[4200];
+    snprintf(path, sizeof path, "%s/metrics.csv", dir);
+    lms_facts f;
+    if (lms_facts_from_csv(&f, &vc, path, err, sizeof err) != 0) {
+        fprintf(stderr, "lmstab verdict: %s\n", err);
+        goto out;
+    }
+    printf("%s: final val %.6f (unigram %.4f), max rise %.4f nats at step %ld",
+           dir, f.final_val, uni->valuedouble, f.max_rise, f.max_rise_step);
+    rc = 0;
+    for (int r = 0; r < LMS_N_RULES; r++) {
+        const char *got = lms_verdict_name(lms_rule_label(&vc.rules[r], &f,
+                                                          uni->valuedouble));
+        cJSON *want = cJSON_GetObjectItemCaseSensitive(vs, vc.rules[r].name);
+        int same = cJSON_IsString(want) && !strcmp(want->valuestring, got);
+        printf("%s %s %s%s", r ? "," : ";", vc.rules[r].name, got,
+               same ? "" : cJSON_IsString(want) ? " (summary.json: MISMATCH)"
+                                                : " (not in summary.json)");
+        rc |= !same && cJSON_IsString(want);
+    }
+    putchar('\n');
+out:
+    if (have_cfg)
+        lms_config_free(&c);
+    cJSON_Delete(o);
+    return rc;
+}
+
+int lms_cmd_verdict(int argc, char **argv, int dry) {
+    if (argc < 2) {
+        usage(stderr);
+        return 2;
+    }
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+        usage(stdout);
+        return 0;
+    }
+    if (dry)
+        return 0;
+    int rc = 0;
+    for (int i = 1; i < argc; i++)
+        rc |= one(argv[i]);
+    return rc;
+}

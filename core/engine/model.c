@@ -1,0 +1,586 @@
+/* core/engine (above io): plugin loader and host, layers, the model's passes, AdamW, metrics. */
+/* Building the model graph from an INI description: plugins are loaded,
+ * configured, planned and given buffers from a few arenas sized once. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kernels/bigalloc.h"
+#include "engine/empty_slot.h"
+#include "engine/guard.h"
+#include "engine/guard_call.h"
+#include "engine/model.h"
+#include "util/rng.h"
+#include "util/sizecalc.h"
+
+static const char *const branch_keys[] = {"attn", "mlp"};
+#define N_BRANCH_KEYS 2
+
+/* Build one layer from `section` (plugin = given name): set its keys, attach
+ * children named by slot keys (their keys in "<section>.<slot>"). where: the
+ * entry that named the plugin, for messages. */
+static int build_layer(lms_config *c, lms_loader *ld, const char *section,
+                       const char *plugin, const lms_cfg_entry *where,
+                       int depth, lms_layer **out, char *err, size_t errlen) {
+    char e2[1024];
+    *out = NULL;
+    lms_layer *L;
+    if (lms_layer_create(&L, ld, plugin, e2, sizeof e2) != 0) {
+        if (where)
+            lms_config_errorf(where, err, errlen, "%s", e2);
+        else
+            snprintf(err, errlen, "[%s]: %s", section, e2);
+        return -1;
+    }
+    lms_config_has_section(c, section);
+    for (size_t i = 0; i < c->n; i++) {
+        lms_cfg_entry *e = &c->entries[i];
+        if (strcmp(e->section, section) != 0 || strcmp(e->key, "plugin") == 0)
+            continue;
+        e->used = 1;
+        if (lms_layer_slot(L, e->key) >= 0) {
+            if (strcmp(e->value, "none") == 0)
+                continue;
+            if (depth > 0) {
+                lms_config_errorf(e, err, errlen,
+                                  "child plugins cannot have children");
+                goto fail;
+            }
+            char sub[256];
+            snprintf(sub, sizeof sub, "%s.%s", section, e->key);
+            lms_layer *child;
+            if (build_layer(c, ld, sub, e->value, e, depth + 1, &child, err,
+                            errlen) != 0)
+                goto fail;
+            if (lms_layer_attach(L, e->key, child, e2, sizeof e2) != 0) {
+                lms_layer_free(child);
+                lms_config_errorf(e, err, errlen, "%s", e2);
+                goto fail;
+            }
+            continue;
+        }
+        if (lms_layer_set(L, e->key, e->value, e2, sizeof e2) != 0) {
+            lms_config_errorf(e, err, errlen, "%s", e2);
+            goto fail;
+        }
+    }
+    /* keys for a slot left empty are an error of their own (empty_slot.c) */
+    const lms_descriptor *d = L->plugin->desc;
+    for (int i = 0; d->slots && d->slots[i].name; i++)
+        if (!L->children[i] &&
+            lms_empty_slot_check(c, ld, section, d->name, d->slots[i].name,
+                                 d->slots[i].kind, err, errlen) != 0)
+            goto fail;
+    *out = L;
+    return 0;
+fail:
+    lms_layer_free(L);
+    return -1;
+}
+
+static int read_dims(lms_model *m, lms_config *c, int batch, char *err,
+                     size_t errlen) {
+    long v[5];
+    if (lms_config_int(c, "model", "vocab_size", 256, 2, 1 << 20, &v[0], err, errlen) ||
+        lms_config_int(c, "model", "context", 128, 1, 1 << 16, &v[1], err, errlen) ||
+        lms_config_int(c, "model", "d_model", 128, 1, 1 << 16, &v[2], err, errlen) ||
+        lms_config_int(c, "model", "n_layer", 4, 1, 1024, &v[3], err, errlen) ||
+        lms_config_int(c, "model", "n_head", 4, 1, 1024, &v[4], err, errlen))
+        return -1;
+    if (v[2] % v[4] != 0) {
+        lms_cfg_entry *e = lms_config_find(c, "model", "n_head");
+        if (!e)
+            e = lms_config_find(c, "model", "d_model");
+        if (e)
+            lms_config_errorf(e, err, errlen,
+                              "d_model (%ld) must be divisible by n_head (%ld)",
+                              v[2], v[4]);
+        else
+            snprintf(err, errlen, "[model]: d_model (%ld) must be divisible "
+                     "by n_head (%ld)", v[2], v[4]);
+        return -1;
+    }
+    double std;
+    if (lms_config_bool(c, "model", "tie_embeddings", 1, &m->tied, err, errlen) ||
+        lms_config_float(c, "model", "init_std", 0.02, 0.0, 10.0, &std, err, errlen))
+        return -1;
+    m->init_std = (float)std;
+    m->mi = (lms_model_info){(int)v[2], (int)v[4], (int)v[3], (int)v[1],
+                             batch, (int)v[0], -1};
+    return 0;
+}
+
+/* Parse the [block] branch lists and build every op of every layer. */
+static int build_blocks(lms_model *m, lms_config *c, lms_loader *ld,
+                        char *err, size_t errlen) {
+    const int L = m->mi.n_layer;
+    m->blocks = calloc((size_t)L, sizeof *m->blocks);
+    if (!m->blocks) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    if (!lms_config_has_section(c, "block")) {
+        snprintf(err, errlen, "%s: missing [block] section (e.g. attn = ln1, "
+                 "qkv, attn, proj)", c->path);
+        return -1;
+    }
+    for (int k = 0; k < N_BRANCH_KEYS; k++) {
+        lms_cfg_entry *e = lms_config_find(c, "block", branch_keys[k]);
+        if (!e)
+            continue;
+        char list[1024], *items[LMS_MAX_OPS];
+        snprintf(list, sizeof list, "%s", e->value);
+        int n = lms_split_list(list, items, LMS_MAX_OPS);
+        if (n <= 0) {
+            lms_config_errorf(e, err, errlen, "must be a comma-separated list "
+                              "of 1 to %d op names (got '%s')", LMS_MAX_OPS,
+                              e->value);
+            return -1;
+        }
+        int b = m->n_branches++;
+        snprintf(m->branch_names[b], LMS_NAME_MAX, "%s", branch_keys[k]);
+        for (int i = 0; i < n; i++) {
+            char section[128];
+            snprintf(section, sizeof section, "block.%s", items[i]);
+            lms_cfg_entry *pe = lms_config_find(c, section, "plugin");
+            if (!pe) {
+                lms_config_errorf(e, err, errlen, "op '%s' needs a [%s] "
+                                  "section with a 'plugin' key", items[i], section);
+                return -1;
+            }
+            for (int l = 0; l < L; l++) {
+                lms_op *op = &m->blocks[l].br[b].ops[i];
+                if (build_layer(c, ld, section, pe->value, pe, 0, &op->layer,
+                                err, errlen) != 0)
+                    return -1;
+                snprintf(op->name, sizeof op->name, "%s", items[i]);
+            }
+            for (int l = 0; l < L; l++)
+                m->blocks[l].br[b].n_ops = i + 1;
+        }
+    }
+    if (m->n_branches == 0) {
+        snprintf(err, errlen, "%s: [block] needs 'attn' and/or 'mlp' op lists",
+                 c->path);
+        return -1;
+    }
+    return 0;
+}
+
+/* Optional model-level plugin: [model] key = plugin|none, keys in
+ * [model.key]. */
+static int build_extra(lms_config *c, lms_loader *ld, const char *key,
+                       const char *def, int kind, lms_layer **out, char *err,
+                       size_t errlen) {
+    *out = NULL;
+    lms_cfg_entry *e = lms_config_find(c, "model", key);
+    const char *name = e ? e->value : def;
+    if (!name || strcmp(name, "none") == 0)
+        return lms_empty_slot_check(c, ld, "model", NULL, key, kind, err,
+                                    errlen);
+    char section[64];
+    snprintf(section, sizeof section, "model.%s", key);
+    if (build_layer(c, ld, section, name, e, 0, out, err, errlen) != 0)
+        return -1;
+    if ((int)(*out)->plugin->desc->kind != kind) {
+        char msg[256];
+        snprintf(msg, sizeof msg, "'%s' is a %s plugin, this key takes a %s "
+                 "plugin", name, lms_kind_name((*out)->plugin->desc->kind),
+                 lms_kind_name(kind));
+        if (e)
+            lms_config_errorf(e, err, errlen, "%s", msg);
+        else
+            snprintf(err, errlen, "[model] %s: %s", key, msg);
+        return -1;
+    }
+    return 0;
+}
+
+static int plan_one(lms_config *c, lms_layer *Lr, const char *section,
+                    const lms_model_info *mi, size_t rows, int cols, char *err,
+                    size_t errlen) {
+    char e2[1024];
+    if (lms_layer_plan(Lr, mi, rows, cols, e2, sizeof e2) == 0)
+        return 0;
+    char where[160];
+    snprintf(where, sizeof where, "%s", section);
+    lms_cfg_entry *pe = lms_config_find(c, where, "plugin");
+    if (!pe) {
+        char *dot = strrchr(where, '.');
+        const char *key = dot ? dot + 1 : where;
+        if (dot)
+            *dot = '\0';
+        pe = lms_config_find(c, where, key);
+    }
+    if (pe)
+        lms_config_errorf(pe, err, errlen, "%s", e2);
+    else
+        snprintf(err, errlen, "[%s]: %s", section, e2);
+    return -1;
+}
+
+static int plan_all(lms_model *m, lms_config *c, char *err, size_t errlen) {
+    const int C = m->mi.d_model;
+    const size_t rows = (size_t)m->mi.batch * (size_t)m->mi.context;
+    m->max_cols = (size_t)C > (size_t)m->mi.vocab ? (size_t)C : (size_t)m->mi.vocab;
+    for (int l = 0; l < m->mi.n_layer; l++) {
+        lms_model_info mi = m->mi;
+        mi.layer = l;
+        for (int b = 0; b < m->n_branches; b++) {
+            lms_branch *br = &m->blocks[l].br[b];
+            int cols = C;
+            for (int i = 0; i < br->n_ops; i++) {
+                lms_op *op = &br->ops[i];
+                char section[128];
+                snprintf(section, sizeof section, "block.%s", op->name);
+                if (plan_one(c, op->layer, section, &mi, rows, cols, err, errlen))
+                    return -1;
+                op->in_cols = cols;
+                op->out_cols = cols = op->layer->plan.out_cols;
+                if ((size_t)cols > m->max_cols)
+                    m->max_cols = (size_t)cols;
+            }
+            if (cols != C) {
+                lms_cfg_entry *e = lms_config_find(c, "block", m->branch_names[b]);
+                lms_config_errorf(e, err, errlen, "the branch ends with %d "
+                                  "features but must return to d_model = %d "
+                                  "for the residual add", cols, C);
+                return -1;
+            }
+        }
+    }
+    if (m->final_norm &&
+        plan_one(c, m->final_norm, "model.final_norm", &m->mi, rows, C, err, errlen))
+        return -1;
+    if (m->logit_map &&
+        plan_one(c, m->logit_map, "model.logit_cap", &m->mi, rows, m->mi.vocab, err, errlen))
+        return -1;
+    if (m->aux_loss &&
+        plan_one(c, m->aux_loss, "model.aux_loss", &m->mi, rows, m->mi.vocab, err, errlen))
+        return -1;
+    if (m->final_norm && m->final_norm->plan.out_cols != C) {
+        snprintf(err, errlen, "[model] final_norm: must keep d_model features");
+        return -1;
+    }
+    if (m->logit_map && m->logit_map->plan.out_cols != m->mi.vocab) {
+        snprintf(err, errlen, "[model] logit_cap: must keep vocab_size features");
+        return -1;
+    }
+    if (m->aux_loss && m->aux_loss->plan.out_cols != 1) {
+        snprintf(err, errlen, "[model] aux_loss: must output one value per token");
+        return -1;
+    }
+    return 0;
+}
+
+typedef void (*layer_fn)(lms_layer *L, const char *prefix, void *user);
+
+/* Every layer of the model with its tensor-name prefix, in arena order. */
+static void for_each_layer(lms_model *m, layer_fn fn, void *user) {
+    char prefix[128];
+    for (int l = 0; l < m->mi.n_layer; l++)
+        for (int b = 0; b < m->n_branches; b++)
+            for (int i = 0; i < m->blocks[l].br[b].n_ops; i++) {
+                lms_op *op = &m->blocks[l].br[b].ops[i];
+                snprintf(prefix, sizeof prefix, "h.%d.%s", l, op->name);
+                fn(op->layer, prefix, user);
+            }
+    if (m->final_norm)
+        fn(m->final_norm, "ln_f", user);
+    if (m->logit_map)
+        fn(m->logit_map, "logit_cap", user);
+    if (m->aux_loss)
+        fn(m->aux_loss, "aux_loss", user);
+}
+
+typedef struct sizes { size_t params, cache, scratch, stats; } sizes;
+static void size_layer(lms_layer *L, const char *prefix, void *user) {
+    (void)prefix;
+    sizes *s = user;
+    s->params = lms_sz_add(s->params, lms_layer_param_floats(L));
+    s->cache = lms_sz_add(s->cache, lms_layer_cache_floats(L));
+    size_t sc = lms_layer_scratch_floats(L);
+    if (sc > s->scratch)
+        s->scratch = sc;
+    s->stats += LMS_MAX_STATS;
+}
+
+typedef struct binder { float *p, *g, *cache, *scratch; } binder;
+static void bind_layer(lms_layer *L, const char *prefix, void *user) {
+    (void)prefix;
+    binder *bd = user;
+    lms_layer_bind(L, &bd->p, &bd->g, &bd->cache, bd->scratch);
+}
+
+static void add_tensor(lms_model *m, const char *name, float *w, float *dw,
+                       int ndim, int s0, int s1) {
+    lms_tensor *t = &m->tensors[m->n_tensors++];
+    snprintf(t->name, sizeof t->name, "%s", name);
+    t->w = w;
+    t->dw = dw;
+    t->ndim = ndim;
+    t->shape[0] = s0;
+    t->shape[1] = ndim > 1 ? s1 : 1;
+    t->numel = (size_t)s0 * (size_t)(ndim > 1 ? s1 : 1);
+    t->decay = ndim >= 2;
+}
+
+static void tensor_visit(void *user, const char *name, const lms_param_decl *d,
+                         float *w, float *dw, size_t numel) {
+    (void)numel;
+    lms_model *m = user;
+    add_tensor(m, name, w, dw, d->ndim, d->shape[0], d->ndim > 1 ? d->shape[1] : 1);
+    m->tensors[m->n_tensors - 1].buffer = d->buffer;
+    if (d->buffer)
+        m->tensors[m->n_tensors - 1].decay = 0;
+}
+static void tensor_layer(lms_layer *L, const char *prefix, void *user) {
+    lms_layer_visit_params(L, prefix, tensor_visit, user);
+}
+static void count_layer(lms_layer *L, const char *prefix, void *user) {
+    (void)prefix;
+    size_t *n = user;
+    *n += L->plan.n_params;
+    for (int i = 0; i < LMS_MAX_CHILDREN; i++)
+        if (L->children[i])
+            *n += L->children[i]->plan.n_params;
+}
+
+static float *take(float **cursor, size_t n) {
+    float *p = *cursor;
+    *cursor += n;
+    return p;
+}
+
+/* Float counts of the parameter and activation arenas, overflow-checked:
+ * -1 and a message naming the dimensions when they do not fit a size_t. */
+static int arena_sizes(lms_model *m, const sizes *s, size_t *nact,
+                       char *err, size_t errlen) {
+    const size_t C = m->mi.d_model, V = m->mi.vocab, Tm = m->mi.context;
+    const size_t BT = lms_sz_mul((size_t)m->mi.batch, Tm);
+    const size_t VC = lms_sz_mul(V, C);
+    size_t emb = lms_sz_add(lms_sz_add(VC, lms_sz_mul(Tm, C)), m->tied ? 0 : VC);
+    m->n_params = lms_sz_add(emb, s->params);
+    size_t nresid = (size_t)m->mi.n_layer * m->n_branches + 1;
+    size_t n = lms_sz_mul(lms_sz_mul(nresid, BT), C);
+    n = lms_sz_add(n, lms_sz_mul(BT, C));
+    n = lms_sz_add(n, lms_sz_mul(3, lms_sz_mul(BT, V)));
+    n = lms_sz_add(n, lms_sz_mul(2, BT));
+    for (int l = 0; l < m->mi.n_layer; l++)
+        for (int b = 0; b < m->n_branches; b++)
+            for (int i = 0; i < m->blocks[l].br[b].n_ops; i++)
+                n = lms_sz_add(n, lms_sz_mul(BT, (size_t)m->blocks[l].br[b].ops[i].out_cols));
+    n = lms_sz_add(lms_sz_add(n, s->cache), lms_sz_add(s->scratch, s->stats));
+    /* gradients */
+    n = lms_sz_add(n, lms_sz_mul(2, lms_sz_mul(BT, C)));
+    n = lms_sz_add(n, lms_sz_mul(2, lms_sz_mul(BT, m->max_cols)));
+    n = lms_sz_add(n, lms_sz_mul(BT, V));
+    *nact = n;
+    /* the optimizer holds 2 more copies of the parameters: 4 in all */
+    if (n > SIZE_MAX / sizeof(float) ||
+        m->n_params > SIZE_MAX / (4 * sizeof(float))) {
+        snprintf(err, errlen, "[model]: the model's size overflows a 64-bit "
+                 "byte count (vocab_size %d, context %d, d_model %d, n_layer "
+                 "%d, batch_size %d%s): make it smaller", m->mi.vocab,
+                 m->mi.context, m->mi.d_model, m->mi.n_layer, m->mi.batch,
+                 s->cache == SIZE_MAX || s->params == SIZE_MAX
+                     ? ", and the plugins' parameters or caches" : "");
+        return -1;
+    }
+    return 0;
+}
+
+/* An activation buffer of n floats; in guard mode followed by a guard. */
+static float *take_act(lms_model *m, float **cursor, size_t n) {
+    float *p = take(cursor, n);
+    if (m->guard)
+        lms_guard_fill(take(cursor, LMS_GUARD_FLOATS), LMS_GUARD_FLOATS);
+    return p;
+}
+
+static void stage_size(lms_layer *L, const char *prefix, void *user) {
+    (void)prefix;
+    size_t *n = user, k = lms_guard_stage_floats(L);
+    if (k > *n)
+        *n = k;
+}
+
+/* Guard mode: the staging arena for the largest plugin call. */
+static int alloc_guard_stage(lms_model *m, char *err, size_t errlen) {
+    size_t n = 0;
+    for_each_layer(m, stage_size, &n);
+    if (!(m->gstage = lms_guard_stage_new(n))) {
+        snprintf(err, errlen, "out of memory: LMSTAB_GUARD staging needs "
+                 "%.1f MiB", (double)n * 4.0 / 1048576);
+        return -1;
+    }
+    return 0;
+}
+
+static int allocate(lms_model *m, char *err, size_t errlen) {
+    const size_t C = m->mi.d_model, V = m->mi.vocab, Tm = m->mi.context;
+    const size_t BT = (size_t)m->mi.batch * Tm;
+    sizes s = {0, 0, 0, 0};
+    for_each_layer(m, size_layer, &s);
+    size_t nact;
+    if (arena_sizes(m, &s, &nact, err, errlen) != 0)
+        return -1;
+    size_t nresid = (size_t)m->mi.n_layer * m->n_branches + 1;
+    size_t ntensors = 3;
+    for_each_layer(m, count_layer, &ntensors);
+    m->guard = lms_guard_enabled();
+    if (m->guard) { /* one guard per activation buffer (take_act) */
+        size_t nops = 0;
+        for (int l = 0; l < m->mi.n_layer; l++)
+            for (int b = 0; b < m->n_branches; b++)
+                nops += (size_t)m->blocks[l].br[b].n_ops;
+        nact = lms_sz_add(nact, lms_sz_mul(LMS_GUARD_FLOATS, 16 + 2 * nops));
+    }
+    m->n_acts = nact;
+    m->params = lms_big_floats(m->n_params);
+    m->grads = lms_big_floats(m->n_params);
+    m->acts = lms_big_floats(nact);
+    m->tensors = calloc(ntensors, sizeof *m->tensors);
+    m->x = calloc(BT, sizeof(int32_t));
+    m->y = calloc(BT, sizeof(int32_t));
+    if (!m->params || !m->grads || !m->acts || !m->tensors || !m->x || !m->y) {
+        snprintf(err, errlen, "out of memory: model needs %.1f MiB of "
+                 "activations and %.1f MiB of parameters",
+                 (double)nact * 4.0 / 1048576,
+                 (double)m->n_params * 8.0 / 1048576);
+        return -1;
+    }
+    float *pc = m->params, *gc = m->grads, *ac = m->acts;
+    m->wte = take(&pc, V * C);
+    m->dwte = take(&gc, V * C);
+    m->wpe = take(&pc, Tm * C);
+    m->dwpe = take(&gc, Tm * C);
+    add_tensor(m, "wte", m->wte, m->dwte, 2, (int)V, (int)C);
+    add_tensor(m, "wpe", m->wpe, m->dwpe, 2, (int)Tm, (int)C);
+    m->resid = take_act(m, &ac, nresid * BT * C);
+    m->normed = take_act(m, &ac, BT * C);
+    m->logits = take_act(m, &ac, BT * V);
+    m->mapped = m->logit_map ? take_act(m, &ac, BT * V) : m->logits;
+    m->probs = take_act(m, &ac, BT * V);
+    m->aux_out = take_act(m, &ac, BT);
+    m->losses = take_act(m, &ac, BT);
+    for (int l = 0; l < m->mi.n_layer; l++)
+        for (int b = 0; b < m->n_branches; b++)
+            for (int i = 0; i < m->blocks[l].br[b].n_ops; i++) {
+                lms_op *op = &m->blocks[l].br[b].ops[i];
+                op->out = take_act(m, &ac, BT * (size_t)op->out_cols);
+                op->stats = take_act(m, &ac, LMS_MAX_STATS);
+            }
+    binder bd = {pc, gc, NULL, NULL};
+    bd.cache = take_act(m, &ac, s.cache);
+    bd.scratch = take_act(m, &ac, s.scratch);
+    for_each_layer(m, bind_layer, &bd);
+    pc = bd.p;
+    gc = bd.g;
+    if (m->tied) {
+        m->head = m->wte;
+        m->dhead = m->dwte;
+    } else {
+        m->head = take(&pc, V * C);
+        m->dhead = take(&gc, V * C);
+    }
+    for_each_layer(m, tensor_layer, m);
+    if (!m->tied)
+        add_tensor(m, "lm_head.weight", m->head, m->dhead, 2, (int)V, (int)C);
+    m->dresid = take_act(m, &ac, BT * C);
+    m->dnormed = take_act(m, &ac, BT * C);
+    m->dbuf[0] = take_act(m, &ac, BT * m->max_cols);
+    m->dbuf[1] = take_act(m, &ac, BT * m->max_cols);
+    m->dlogits2 = take_act(m, &ac, BT * V);
+    return m->guard ? alloc_guard_stage(m, err, errlen) : 0;
+}
+
+int lms_model_build(lms_model *m, lms_config *c, lms_loader *ld, int batch,
+                    char *err, size_t errlen) {
+    memset(m, 0, sizeof *m);
+    if (read_dims(m, c, batch, err, errlen) != 0 ||
+        build_blocks(m, c, ld, err, errlen) != 0 ||
+        build_extra(c, ld, "final_norm", "layernorm", LMS_KIND_NORM,
+                    &m->final_norm, err, errlen) != 0 ||
+        build_extra(c, ld, "logit_cap", NULL, LMS_KIND_SCORE_MAP,
+                    &m->logit_map, err, errlen) != 0 ||
+        build_extra(c, ld, "aux_loss", NULL, LMS_KIND_AUX_LOSS, &m->aux_loss,
+                    err, errlen) != 0 ||
+        plan_all(m, c, err, errlen) != 0 || allocate(m, err, errlen) != 0) {
+        lms_model_free(m);
+        return -1;
+    }
+    return 0;
+}
+
+void lms_model_free(lms_model *m) {
+    if (!m)
+        return;
+    if (m->blocks) {
+        for (int l = 0; l < m->mi.n_layer; l++)
+            for (int b = 0; b < LMS_MAX_BRANCHES; b++)
+                for (int i = 0; i < LMS_MAX_OPS; i++)
+                    lms_layer_free(m->blocks[l].br[b].ops[i].layer);
+    }
+    lms_layer_free(m->final_norm);
+    lms_layer_free(m->logit_map);
+    lms_layer_free(m->aux_loss);
+    free(m->blocks);
+    lms_big_free(m->params);
+    lms_big_free(m->grads);
+    lms_guard_release(m->acts, m->n_acts);
+    lms_guard_stage_free(m->gstage);
+    lms_big_free(m->acts);
+    free(m->tensors);
+    free(m->x);
+    free(m->y);
+    memset(m, 0, sizeof *m);
+}
+
+void lms_model_init(lms_model *m, uint64_t seed) {
+    lms_rng rng;
+    lms_rng_seed(&rng, seed, 0x1417);
+    const size_t C = m->mi.d_model;
+    for (size_t i = 0; i < (size_t)m->mi.vocab * C; i++)
+        m->wte[i] = m->init_std * lms_rng_normal(&rng);
+    for (size_t i = 0; i < (size_t)m->mi.context * C; i++)
+        m->wpe[i] = m->init_std * lms_rng_normal(&rng);
+    for (int l = 0; l < m->mi.n_layer; l++)
+        for (int b = 0; b < m->n_branches; b++)
+            for (int i = 0; i < m->blocks[l].br[b].n_ops; i++)
+                lms_layer_init_params(m->blocks[l].br[b].ops[i].layer, &m->mi, &rng);
+    if (m->final_norm)
+        lms_layer_init_params(m->final_norm, &m->mi, &rng);
+    if (m->logit_map)
+        lms_layer_init_params(m->logit_map, &m->mi, &rng);
+    if (m->aux_loss)
+        lms_layer_init_params(m->aux_loss, &m->mi, &rng);
+    if (!m->tied)
+        for (size_t i = 0; i < (size_t)m->mi.vocab * C; i++)
+            m->head[i] = m->init_std * lms_rng_normal(&rng);
+}
+
+lms_tensor *lms_model_tensor(lms_model *m, const char *name) {
+    for (size_t i = 0; i < m->n_tensors; i++)
+        if (strcmp(m->tensors[i].name, name) == 0)
+            return &m->tensors[i];
+    return NULL;
+}
+
+lms_op *lms_model_op(lms_model *m, int l, const char *name) {
+    for (int b = 0; b < m->n_branches; b++)
+        for (int i = 0; i < m->blocks[l].br[b].n_ops; i++)
+            if (strcmp(m->blocks[l].br[b].ops[i].name, name) == 0)
+                return &m->blocks[l].br[b].ops[i];
+    return NULL;
+}
+
+static void set_mode(lms_layer *L, const char *prefix, void *user) {
+    (void)prefix;
+    lms_layer_set_training(L, *(int *)user);
+}
+
+void lms_model_set_training(lms_model *m, int training) {
+    for_each_layer(m, set_mode, &training);
+}

@@ -1,0 +1,351 @@
+/* Training data: byte-level text (every byte one token, vocab 256) or a
+ * token shard (.bin, llm.c's layout: core/io/shard.h). First 90% of tokens
+ * train, last 10% validation.
+ *
+ * A shard's vocabulary is the one its header records (`lmstab tokenize`
+ * writes it), else the one llm.c's files imply: GPT-2's 50257 for uint16
+ * ids, Llama 3's 128256 for uint32 ids; never max(token)+1, so that the
+ * model shape does not depend on which tokens a given file happens to
+ * contain. A file is read as tokens iff its name ends in ".bin". */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "io/data.h"
+#include "util/fsutil.h"
+#include "io/shard.h"
+
+#ifndef LMS_SOURCE_DIR
+#define LMS_SOURCE_DIR "."
+#endif
+#define LMS_CORPUS_NAME "tinyshakespeare.txt"
+#define LMS_CORPUS_URL                                                         \
+    "https://raw.githubusercontent.com/karpathy/char-rnn/master/data/"         \
+    "tinyshakespeare/input.txt"
+
+/* Whole file into a malloc'ed buffer (*len bytes). */
+static int slurp(const char *path, unsigned char **buf, size_t *len, char *err,
+                 size_t errlen) {
+    struct stat st;
+    int fd = lms_open_regular(path, &st, err, errlen);
+    FILE *fp = fd < 0 ? NULL : fdopen(fd, "rb");
+    if (!fp) {
+        if (fd >= 0)
+            close(fd);
+        return -1;
+    }
+    size_t n = (size_t)st.st_size;
+    *buf = malloc(n ? n : 1);
+    if (!*buf) {
+        fclose(fp);
+        return lms_errf(err, errlen, "%s: out of memory (%zu bytes)", path, n);
+    }
+    size_t got = fread(*buf, 1, n, fp);
+    int bad = ferror(fp);
+    fclose(fp);
+    if (got != n || bad) {
+        free(*buf);
+        *buf = NULL;
+        return lms_errf(err, errlen, "%s: read failed (%zu of %zu bytes)", path,
+                    got, n);
+    }
+    *len = n;
+    return 0;
+}
+
+static int ends_with(const char *s, const char *suffix) {
+    size_t n = strlen(s), k = strlen(suffix);
+    return n >= k && strcmp(s + n - k, suffix) == 0;
+}
+
+int lms_data_header_vocab(const char *spec, int *vocab, char *err,
+                          size_t errlen) {
+    *vocab = 256;
+    char **paths;
+    size_t np;
+    if (lms_data_expand(spec, &paths, &np, err, errlen) != 0)
+        return -1;
+    char path[4096];
+    snprintf(path, sizeof path, "%s", paths[0]);
+    lms_data_paths_free(paths, np);
+    if (!ends_with(path, ".bin"))
+        return 0;
+    struct stat st;
+    int fd = lms_open_regular(path, &st, err, errlen);
+    if (fd < 0)
+        return -1;
+    unsigned char buf[LMS_SHARD_HEADER_INTS * 4];
+    size_t got = 0;
+    ssize_t n;
+    while (got < sizeof buf && (n = read(fd, buf + got, sizeof buf - got)) > 0)
+        got += (size_t)n;
+    close(fd);
+    lms_shard_info in;
+    if (lms_shard_header(path, buf, got, &in, err, errlen) != 0)
+        return -1;
+    *vocab = in.vocab ? in.vocab : lms_shard_default_vocab(in.id_bytes);
+    return 0;
+}
+
+/* Token shard -> d->tokens, d->n_tokens, d->vocab, d->max_token. */
+static int parse_bin(lms_data *d, const unsigned char *buf, size_t len,
+                     char *err, size_t errlen) {
+    lms_shard_info in;
+    if (lms_shard_parse(d->path, buf, len, &d->tokens, &in, err, errlen) != 0)
+        return -1;
+    d->n_tokens = in.n_tokens;
+    d->max_token = in.max_id;
+    d->id_bytes = in.id_bytes;
+    d->vocab_recorded = in.vocab > 0;
+    d->vocab = in.vocab ? in.vocab : lms_shard_default_vocab(in.id_bytes);
+    if (in.max_id < d->vocab)
+        return 0;
+    size_t i = 0;
+    while (d->tokens[i] < d->vocab)
+        i++;
+    return lms_errf(err, errlen, "%s: offset %zu: token %zu is %d, outside the "
+                "%s vocabulary (%d) of llm.c's files, which record none",
+                d->path, (size_t)LMS_SHARD_HEADER_INTS * 4 +
+                             i * (size_t)in.id_bytes,
+                i, d->tokens[i], in.id_bytes == 2 ? "GPT-2" : "Llama 3",
+                d->vocab);
+}
+
+static int parse_bytes(lms_data *d, const unsigned char *buf, size_t len,
+                       char *err, size_t errlen) {
+    if (len == 0)
+        return lms_errf(err, errlen, "%s: file is empty", d->path);
+    d->tokens = malloc(len * sizeof *d->tokens);
+    if (!d->tokens)
+        return lms_errf(err, errlen, "%s: out of memory", d->path);
+    for (size_t i = 0; i < len; i++) {
+        d->tokens[i] = buf[i];
+        if (buf[i] > d->max_token)
+            d->max_token = buf[i];
+    }
+    d->n_tokens = len;
+    d->vocab = 256;
+    return 0;
+}
+
+/* Load path into d (d is overwritten; free with lms_data_free). Returns 0,
+ * or -1 with a message naming the path: unreadable, empty, malformed .bin,
+ * or a split shorter than context + 1 tokens. On failure d is left zeroed
+ * except for d->path. */
+/* One file into d (tokens, vocab, ...; d->path is set by the caller). */
+static int load_file(lms_data *d, const char *path, char *err, size_t errlen) {
+    unsigned char *buf = NULL;
+    size_t len = 0;
+    if (slurp(path, &buf, &len, err, errlen) != 0)
+        return -1;
+    lms_data one;
+    memset(&one, 0, sizeof one);
+    snprintf(one.path, sizeof one.path, "%s", path);
+    int rc = ends_with(path, ".bin") ? parse_bin(&one, buf, len, err, errlen)
+                                     : parse_bytes(&one, buf, len, err, errlen);
+    free(buf);
+    if (rc != 0) {
+        free(one.tokens);
+        return -1;
+    }
+    if (!d->tokens) { /* the first file sets the kind and the vocabulary */
+        char path_keep[sizeof d->path];
+        memcpy(path_keep, d->path, sizeof path_keep);
+        *d = one;
+        memcpy(d->path, path_keep, sizeof d->path);
+        return 0;
+    }
+    if (one.id_bytes != d->id_bytes || one.vocab != d->vocab ||
+        one.vocab_recorded != d->vocab_recorded) {
+        free(one.tokens);
+        return lms_errf(err, errlen, "%s: %s, unlike the files before it in the "
+                    "list (%s, vocabulary %d): one list holds one kind of "
+                    "data", path, one.id_bytes ? "a token shard" : "text",
+                    d->id_bytes ? "token shards" : "text", d->vocab);
+    }
+    int32_t *t = realloc(d->tokens, (d->n_tokens + one.n_tokens) * sizeof *t);
+    if (!t) {
+        free(one.tokens);
+        return lms_errf(err, errlen, "%s: out of memory", path);
+    }
+    memcpy(t + d->n_tokens, one.tokens, one.n_tokens * sizeof *t);
+    d->tokens = t;
+    d->n_tokens += one.n_tokens;
+    d->max_token = one.max_token > d->max_token ? one.max_token : d->max_token;
+    free(one.tokens);
+    return 0;
+}
+
+/* Every file of spec (lms_data_expand), appended to d. */
+static int load_spec(lms_data *d, const char *spec, char *err, size_t errlen) {
+    char **paths;
+    size_t n;
+    if (lms_data_expand(spec, &paths, &n, err, errlen) != 0)
+        return -1;
+    int rc = 0;
+    for (size_t i = 0; i < n && rc == 0; i++)
+        rc = load_file(d, paths[i], err, errlen);
+    lms_data_paths_free(paths, n);
+    return rc;
+}
+
+int lms_data_load(lms_data *d, const char *path, int context, char *err,
+                  size_t errlen) {
+    return lms_data_load_split(d, path, NULL, context, err, errlen);
+}
+
+int lms_data_load_split(lms_data *d, const char *train, const char *val,
+                        int context, char *err, size_t errlen) {
+    memset(d, 0, sizeof *d);
+    snprintf(d->path, sizeof d->path, "%s", train);
+    if (context < 1)
+        return lms_errf(err, errlen, "%s: context must be >= 1 (got %d)", train,
+                    context);
+    int rc = load_spec(d, train, err, errlen);
+    if (rc == 0 && val && *val) {
+        const size_t n_train = d->n_tokens;
+        lms_data v = *d; /* the validation files must be of the same kind */
+        rc = load_spec(&v, val, err, errlen);
+        *d = v;
+        d->n_train = n_train;
+    } else if (rc == 0) {
+        d->n_train = d->n_tokens / 10 * 9 + d->n_tokens % 10 * 9 / 10;
+    }
+    if (rc == 0) {
+        size_t need = (size_t)context + 1;
+        size_t n_val = d->n_tokens - d->n_train;
+        const char *which = d->n_train < need ? "training"
+                            : n_val < need    ? "validation"
+                                              : NULL;
+        if (which)
+            rc = lms_errf(err, errlen,
+                      "%s: %s split has %zu tokens, needs at "
+                      "least context+1 = %zu; use a longer file or a smaller "
+                      "model.context",
+                      which[0] == 'v' && val && *val ? val : train, which,
+                      which[0] == 't' ? d->n_train : n_val, need);
+    }
+    if (rc != 0) {
+        free(d->tokens);
+        d->tokens = NULL;
+        d->n_tokens = d->n_train = 0;
+        d->vocab = 0;
+    }
+    return rc;
+}
+
+/* Free the tokens and zero d. Accepts NULL and a zeroed struct. */
+void lms_data_free(lms_data *d) {
+    if (!d)
+        return;
+    free(d->tokens);
+    memset(d, 0, sizeof *d);
+}
+
+/* x, y: (B, T). Window b starts at s = lms_rng_below(rng, n_train - T),
+ * i.e. uniform in [0, n_train - T - 1], so y (= x shifted by one) stays in
+ * the training split. Draws exactly B numbers from rng (rejections aside).
+ * Requires T + 1 <= n_train (true for T <= the context given to load). */
+void lms_data_train_batch(const lms_data *d, lms_rng *rng, int B, int T,
+                          int32_t *x, int32_t *y) {
+    for (int b = 0; b < B; b++) {
+        size_t s = (size_t)lms_rng_below(rng, d->n_train - (size_t)T);
+        memcpy(x + (size_t)b * T, d->tokens + s, (size_t)T * sizeof *x);
+        memcpy(y + (size_t)b * T, d->tokens + s + 1, (size_t)T * sizeof *y);
+    }
+}
+
+/* x, y: (B, T). Batch i of n_batches: window k = i*B + b of W = n_batches*B
+ * windows whose starts are spread evenly from the first to the last
+ * possible start in the validation split (integer arithmetic, so the same
+ * on every machine). Requires T + 1 <= the validation split length. */
+void lms_data_val_batch(const lms_data *d, int i, int n_batches, int B, int T,
+                        int32_t *x, int32_t *y) {
+    const size_t n_val = d->n_tokens - d->n_train;
+    const size_t range = n_val - (size_t)T - 1; /* last start - first */
+    const size_t w = (size_t)n_batches * (size_t)B;
+    for (int b = 0; b < B; b++) {
+        size_t k = (size_t)i * (size_t)B + (size_t)b, off = 0;
+        if (w > 1) /* k*range/(w-1) without overflowing k*range */
+            off = range / (w - 1) * k + range % (w - 1) * k / (w - 1);
+        size_t s = d->n_train + off;
+        memcpy(x + (size_t)b * T, d->tokens + s, (size_t)T * sizeof *x);
+        memcpy(y + (size_t)b * T, d->tokens + s + 1, (size_t)T * sizeof *y);
+    }
+}
+
+/* -sum p ln p over token frequencies in [0, n_train), in nats/token.
+ * 0 for an empty split. A model that beats this has learned context. */
+double lms_data_unigram_entropy(const lms_data *d) {
+    if (!d->tokens || d->n_train == 0 || d->vocab <= 0)
+        return 0.0;
+    size_t *count = calloc((size_t)d->vocab, sizeof *count);
+    if (!count)
+        return NAN;
+    for (size_t i = 0; i < d->n_train; i++)
+        count[d->tokens[i]]++;
+    double h = 0.0, n = (double)d->n_train;
+    for (int v = 0; v < d->vocab; v++)
+        if (count[v]) {
+            double p = (double)count[v] / n;
+            h -= p * log(p);
+        }
+    free(count);
+    return h;
+}
+
+int lms_data_resolve(const char *given, const char *train_path, char *out,
+                     size_t outlen, char *err, size_t errlen) {
+    const char *p = given ? given : train_path;
+    if (p && strcmp(p, LMS_CORPUS_NAME) != 0) {
+        if (snprintf(out, outlen, "%s", p) >= (int)outlen)
+            return lms_errf(err, errlen, "%s: path too long", p);
+        return 0;
+    }
+    return lms_data_find_corpus(NULL, LMS_SOURCE_DIR, out, outlen, err,
+                                errlen);
+}
+
+static int is_file(const char *p) {
+    struct stat st;
+    return stat(p, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* Default corpus lookup, in order: user_path (if non-NULL and non-empty; it
+ * must then exist, there is no fallback), <repo_root>/data/<name>,
+ * <repo_root>/../shared/data/<name> (repo_root NULL means "."), with <name>
+ * = tinyshakespeare.txt. Writes the chosen path to out and returns 0; else
+ * -1 and a message listing where it looked and the download URL. */
+int lms_data_find_corpus(const char *user_path, const char *repo_root,
+                         char *out, size_t outlen, char *err, size_t errlen) {
+    if (user_path && user_path[0]) {
+        struct stat st;
+        if (stat(user_path, &st) != 0)
+            return lms_errf(err, errlen, "%s: %s", user_path, strerror(errno));
+        if (!S_ISREG(st.st_mode))
+            return lms_errf(err, errlen, "%s: not a regular file", user_path);
+        if (snprintf(out, outlen, "%s", user_path) >= (int)outlen)
+            return lms_errf(err, errlen, "%s: path too long", user_path);
+        return 0;
+    }
+    const char *root = repo_root && repo_root[0] ? repo_root : ".";
+    char cand[2][4096];
+    snprintf(cand[0], sizeof cand[0], "%s/data/" LMS_CORPUS_NAME, root);
+    snprintf(cand[1], sizeof cand[1], "%s/../shared/data/" LMS_CORPUS_NAME,
+             root);
+    for (int i = 0; i < 2; i++)
+        if (is_file(cand[i])) {
+            if (snprintf(out, outlen, "%s", cand[i]) >= (int)outlen)
+                return lms_errf(err, errlen, "%s: path too long", cand[i]);
+            return 0;
+        }
+    return lms_errf(err, errlen,
+                "no training corpus found: looked for %s and %s; run "
+                "scripts/get_corpus.sh, or download " LMS_CORPUS_URL
+                " to %s, or pass a file",
+                cand[0], cand[1], cand[0]);
+}

@@ -1,0 +1,405 @@
+/* The report's text: Markdown, and the same content as HTML. */
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "io/config.h"
+#include "util/fsutil.h"
+#include "sweep/sweep.h"
+#include "util/outpath.h"
+#include "report/report_internal.h"
+#include "sweep/sweep_internal.h"
+
+/* The first finished run's summary.json, parsed (NULL if none). */
+static cJSON *first_summary(const lms_sweep *s) {
+    char dir[4300], path[4400];
+    for (int v = 0; v < s->n_variants; v++)
+        for (int k = 0; k < s->n_lrs; k++) {
+            lms_sweep_run_dir(s->out_dir, s->variants[v], s->lrs[k], s->seeds[0],
+                              dir, sizeof dir);
+            snprintf(path, sizeof path, "%s/summary.json", dir);
+            char err[512], *buf = lms_read_file(path, LMS_SUMMARY_MAX_BYTES,
+                                                NULL, err, sizeof err);
+            if (!buf)
+                continue;
+            cJSON *o = cJSON_Parse(buf);
+            free(buf);
+            if (o)
+                return o;
+        }
+    return NULL;
+}
+
+/* "d_model 128, 4 layers, ..." from the run's config text + overrides. */
+static void model_line(cJSON *sum, char *out, size_t n) {
+    snprintf(out, n, "(unknown)");
+    cJSON *text = cJSON_GetObjectItemCaseSensitive(sum, "config_text");
+    cJSON *ov = cJSON_GetObjectItemCaseSensitive(sum, "overrides");
+    if (!cJSON_IsString(text))
+        return;
+    lms_config c;
+    char err[512];
+    if (lms_config_load_string(&c, text->valuestring, "config", err, sizeof err) == 0) {
+        cJSON *it;
+        cJSON_ArrayForEach(it, ov) if (cJSON_IsString(it))
+            lms_config_override(&c, it->valuestring, err, sizeof err);
+        const char *k[] = {"d_model", "n_layer", "n_head", "context"};
+        const char *v[4];
+        for (int i = 0; i < 4; i++)
+            v[i] = lms_config_str(&c, "model", k[i], "?");
+        snprintf(out, n, "d_model %s, %s layers, %s heads, context %s, batch %s, "
+                 "%s steps (warmup %s, %s schedule), grad clip %s, weight decay %s",
+                 v[0], v[1], v[2], v[3],
+                 lms_config_str(&c, "training", "batch_size", "16"),
+                 lms_config_str(&c, "training", "max_steps", "1000"),
+                 lms_config_str(&c, "training", "warmup_steps", "100"),
+                 lms_config_str(&c, "training", "schedule", "cosine"),
+                 lms_config_str(&c, "training", "grad_clip", "1.0"),
+                 lms_config_str(&c, "training", "weight_decay", "0.1"));
+    }
+    lms_config_free(&c);
+}
+
+/* training.warmup_steps of a run (config text + overrides). */
+static double warmup_of(cJSON *sum) {
+    cJSON *text = cJSON_GetObjectItemCaseSensitive(sum, "config_text");
+    cJSON *ov = cJSON_GetObjectItemCaseSensitive(sum, "overrides");
+    double w = 100;
+    lms_config c = {0}; /* freed below even when there is no config text */
+    char err[512];
+    if (cJSON_IsString(text) &&
+        lms_config_load_string(&c, text->valuestring, "config", err, sizeof err) == 0) {
+        cJSON *it;
+        cJSON_ArrayForEach(it, ov) if (cJSON_IsString(it))
+            lms_config_override(&c, it->valuestring, err, sizeof err);
+        lms_parse_double(lms_config_str(&c, "training", "warmup_steps", "100"), &w);
+    }
+    lms_config_free(&c);
+    return w;
+}
+
+/* The finished runs and their summed wall-clock time (each run is one
+ * process on one thread). */
+static void emit_compute(FILE *f, const lms_sweep *s) {
+    int n = 0;
+    double sec = 0;
+    char dir[4300], err[512];
+    lms_run_summary rs;
+    for (int v = 0; v < s->n_variants; v++)
+        for (int k = 0; k < s->n_lrs; k++)
+            for (int i = 0; i < s->n_seeds; i++) {
+                lms_sweep_run_dir(s->out_dir, s->variants[v], s->lrs[k],
+                                  s->seeds[i], dir, sizeof dir);
+                if (lms_sweep_read_summary(dir, &rs, err, sizeof err) != 0)
+                    continue;
+                n++;
+                if (isfinite(rs.wall_seconds))
+                    sec += rs.wall_seconds;
+            }
+    fprintf(f, "- **Compute:** %d runs finished, %.2f core-hours (the runs' "
+            "wall-clock time summed, one thread each: an upper bound on their "
+            "CPU time when the machine was shared).\n", n, sec / 3600.0);
+}
+
+/* The precision of a variant's products as its first finished run (in
+ * grid order) records it: "fp32", "bf16 (<kernel>)", or "?" with none. */
+static void variant_precision(const lms_sweep *s, int v, char *out, size_t n) {
+    char dir[4300], err[512];
+    lms_run_summary rs;
+    snprintf(out, n, "?");
+    for (int k = 0; k < s->n_lrs; k++)
+        for (int si = 0; si < s->n_seeds; si++) {
+            lms_sweep_run_dir(s->out_dir, s->variants[v], s->lrs[k],
+                              s->seeds[si], dir, sizeof dir);
+            if (lms_sweep_read_summary(dir, &rs, err, sizeof err) != 0)
+                continue;
+            if (!strcmp(rs.precision, "bf16") && rs.bf16_kernel[0])
+                snprintf(out, n, "bf16 (%s kernel)", rs.bf16_kernel);
+            else
+                snprintf(out, n, "%s", rs.precision);
+            return;
+        }
+}
+
+/* One line: the precision of every variant's matrix products (a sweep
+ * over `precisions` has each variant at each, side by side). */
+static void emit_precision(FILE *f, const lms_sweep *s) {
+    char p[LMS_SWEEP_MAX_VARIANTS][48];
+    int mixed = 0;
+    for (int v = 0; v < s->n_variants; v++) {
+        variant_precision(s, v, p[v], sizeof p[v]);
+        mixed |= strcmp(p[v], p[0]) != 0;
+    }
+    fprintf(f, "- **Precision** of the matrix products (`[training] "
+            "precision`; bf16: both operands rounded to bfloat16, float32 "
+            "sums, everything else float32):");
+    if (!mixed)
+        fprintf(f, " %s for every variant.\n", s->n_variants ? p[0] : "?");
+    else
+        for (int v = 0; v < s->n_variants; v++)
+            fprintf(f, " `%s` %s%s", s->variants[v], p[v],
+                    v + 1 < s->n_variants ? "," : ".\n");
+}
+
+static void emit_setup(FILE *f, const lms_sweep *s, cJSON *sum) {
+    char model[512];
+    model_line(sum, model, sizeof model);
+    cJSON *data = cJSON_GetObjectItemCaseSensitive(sum, "data");
+    cJSON *uni = cJSON_GetObjectItemCaseSensitive(sum, "unigram_entropy");
+    cJSON *np = cJSON_GetObjectItemCaseSensitive(sum, "n_params");
+    fprintf(f, "## Setup\n\n");
+    fprintf(f, "- **Model:** %s; %.0f parameters (first variant).\n", model,
+            cJSON_IsNumber(np) ? np->valuedouble : NAN);
+    cJSON *bytes = cJSON_GetObjectItemCaseSensitive(sum, "data_bytes");
+    cJSON *sha = cJSON_GetObjectItemCaseSensitive(sum, "data_sha256");
+    char shown[4096];
+    lms_output_path(cJSON_IsString(data) ? data->valuestring : "?", shown,
+                    sizeof shown);
+    fprintf(f, "- **Data:** `%s`", shown);
+    if (cJSON_IsNumber(bytes) && cJSON_IsString(sha))
+        fprintf(f, " (%.0f bytes, SHA-256 `%s`)", bytes->valuedouble,
+                sha->valuestring);
+    cJSON *tpb = cJSON_GetObjectItemCaseSensitive(sum, "val_tokens_per_byte");
+    cJSON *tok = cJSON_GetObjectItemCaseSensitive(sum, "tokenizer");
+    cJSON *tsha = cJSON_GetObjectItemCaseSensitive(sum, "tokenizer_sha256");
+    if (cJSON_IsString(tok) && cJSON_IsNumber(tpb) && cJSON_IsString(tsha))
+        fprintf(f, ", a token shard of the tokenizer `%s` (SHA-256 `%s`), %.4f "
+                "tokens per byte of text over the validation windows: losses "
+                "are nats per token, `final_val_bpb` in results.csv bits per "
+                "byte", tok->valuestring, tsha->valuestring, tpb->valuedouble);
+    else if (cJSON_IsNumber(tpb) || !cJSON_GetObjectItemCaseSensitive(sum, "val_tokens_per_byte"))
+        fprintf(f, ", byte-level (losses in nats per byte; bits per byte = "
+                "nats / ln 2)");
+    else
+        fprintf(f, ", a token shard without `data.tokenizer` (losses in nats "
+                "per token; no bits per byte)");
+    fprintf(f, "; first 90%% train / last 10%% validation; unigram entropy of "
+            "the training split %.4f nats per token.\n",
+            cJSON_IsNumber(uni) ? uni->valuedouble : NAN);
+    fprintf(f, "- **Variants:**");
+    for (int v = 0; v < s->n_variants; v++)
+        fprintf(f, " `%s`%s", s->variants[v], v + 1 < s->n_variants ? "," : ".\n");
+    emit_precision(f, s);
+    fprintf(f, "- **Learning rates:**");
+    for (int k = 0; k < s->n_lrs; k++)
+        fprintf(f, " %.4g%s", s->lrs[k], k + 1 < s->n_lrs ? "," : "");
+    if (s->n_lrs > 1)
+        fprintf(f, " (geometric, ratio %.3g).\n", s->lrs[1] / s->lrs[0]);
+    else
+        fprintf(f, ".\n");
+    emit_compute(f, s);
+    fprintf(f, "- **Seeds:**");
+    for (int i = 0; i < s->n_seeds; i++)
+        fprintf(f, " %ld%s", s->seeds[i], i + 1 < s->n_seeds ? "," : "");
+    fprintf(f, "; the first seed on every cell, all %d on each variant's last "
+            "stable and first unstable learning rate.\n", s->boundary_seeds);
+    fprintf(f, "- **Verdicts** (each run's own rule, `[verdict] rule`, default "
+            "unless set; first label that applies): diverged = non-finite "
+            "loss or gradient (the run stops); collapsed = final validation loss "
+            ">= the unigram entropy of the training data minus the rule's margin; "
+            "spiked = the smoothed training loss rose the rule's threshold above "
+            "its running minimum (warmup included); "
+            "converged otherwise (docs/results/protocol.md). **Max stable LR** = the highest grid LR that "
+            "converged on every seed run, with every lower LR also converged. "
+            "**LR sensitivity** (Wortsman et al. 2023) = mean over the grid LRs in [3e-4, 3e-1] of "
+            "min(val loss, val loss at init) minus the best of them.\n\n");
+}
+
+/* Norm growth tables (claim: QKV, Proj and FC2 outputs grow most, before
+ * the loss blows up) for every variant with both kinds of run. */
+static void emit_norms(FILE *f, const char *dir, const lms_sweep *s,
+                       const int *stable, const int *bad, double warmup) {
+    fprintf(f, "## Linear-output norms across adjacent learning rates\n\n"
+            "For each op, the mean over layers of the mean token L2 norm of "
+            "its output (before any added norm), seed %ld: the run at the last "
+            "stable grid learning rate against the run one grid step above. "
+            "The two runs differ in learning rate too, and one step alone moves "
+            "the norms: the table above, at one learning rate, is the clean "
+            "comparison. Warmup ends at step %.0f.\n\n", s->seeds[0], warmup);
+    for (int v = 0; v < s->n_variants; v++) {
+        if (stable[v] < 0 || bad[v] < 0)
+            continue;
+        char ok[4400], bd[4400];
+        snprintf(ok, sizeof ok, "%s/plots/data/run_%s_%d.dat", dir, s->variants[v],
+                 stable[v]);
+        snprintf(bd, sizeof bd, "%s/plots/data/run_%s_%d.dat", dir, s->variants[v],
+                 bad[v]);
+        lms_report_norm_table(f, s->variants[v], ok, bd, s->lrs[stable[v]],
+                              s->lrs[bad[v]], warmup);
+    }
+}
+
+static void emit_figures(FILE *f, const lms_sweep *s, const int *stable,
+                         const int *bad, int plots_ok) {
+    fprintf(f, "## Figures\n\n");
+    if (!plots_ok) {
+        fprintf(f, "Plots were not drawn: gnuplot is missing or failed "
+                "(`apt-get install gnuplot-nox`, then run `lmstab report` again).\n\n");
+        return;
+    }
+    static const char *const rules[3] = {"default", "strict", "lenient"};
+    for (int r = 0; r < 3; r++)
+        fprintf(f, "![failure probability vs learning rate, rule %s]"
+                "(plots/curves_%s.png)\n\n", rules[r], rules[r]);
+    fprintf(f, "![final validation loss vs learning rate](plots/val_vs_lr.png)\n\n");
+    for (int v = 0; v < s->n_variants; v++)
+        if (stable[v] >= 0 && bad[v] >= 0)
+            fprintf(f, "![%s: linear-output norms, converging vs unstable]"
+                    "(plots/norms_%s.png)\n\n", s->variants[v], s->variants[v]);
+    for (int v = 0; v < s->n_variants; v++)
+        fprintf(f, "![%s: training loss curves](plots/loss_%s.png)\n\n",
+                s->variants[v], s->variants[v]);
+}
+
+/* Minimal Markdown -> HTML for what we emit: headings, lists, tables,
+ * images, paragraphs, **bold**, `code`. */
+static void inline_html(FILE *o, const char *t) {
+    int bold = 0, code = 0;
+    for (; *t; t++) {
+        if (t[0] == '*' && t[1] == '*') {
+            fputs(bold ? "</b>" : "<b>", o);
+            bold = !bold;
+            t++;
+        } else if (*t == '`') {
+            fputs(code ? "</code>" : "<code>", o);
+            code = !code;
+        } else if (*t == '<') {
+            fputs("&lt;", o);
+        } else if (*t == '>') {
+            fputs("&gt;", o);
+        } else if (*t == '&') {
+            fputs("&amp;", o);
+        } else {
+            fputc(*t, o);
+        }
+    }
+}
+
+static void md_to_html(FILE *in, FILE *o) {
+    fputs("<!DOCTYPE html>\n<html><head><meta charset='utf-8'><title>lmstab "
+          "report</title><style>body{font-family:sans-serif;max-width:1000px;"
+          "margin:auto}table{border-collapse:collapse}td,th{border:1px solid "
+          "#ccc;padding:3px 6px}img{max-width:100%}</style></head><body>\n", o);
+    char line[8192];
+    int in_list = 0, in_table = 0, row = 0;
+    while (fgets(line, sizeof line, in)) {
+        line[strcspn(line, "\n")] = '\0';
+        if (in_list && strncmp(line, "- ", 2)) {
+            fputs("</ul>\n", o);
+            in_list = 0;
+        }
+        if (in_table && line[0] != '|') {
+            fputs("</table>\n", o);
+            in_table = 0;
+        }
+        if (!strncmp(line, "# ", 2) || !strncmp(line, "## ", 3) ||
+            !strncmp(line, "### ", 4)) {
+            int h = (int)strspn(line, "#");
+            fprintf(o, "<h%d>", h);
+            inline_html(o, line + h + 1);
+            fprintf(o, "</h%d>\n", h);
+        } else if (!strncmp(line, "- ", 2)) {
+            if (!in_list)
+                fputs("<ul>\n", o);
+            in_list = 1;
+            fputs("<li>", o);
+            inline_html(o, line + 2);
+            fputs("</li>\n", o);
+        } else if (line[0] == '|') {
+            if (!in_table) {
+                fputs("<table>\n", o);
+                row = 0;
+            }
+            in_table = 1;
+            if (strstr(line, "|---"))
+                continue;
+            fputs("<tr>", o);
+            char *p = line + 1, *bar;
+            while ((bar = strchr(p, '|'))) {
+                *bar = '\0';
+                fputs(row ? "<td>" : "<th>", o);
+                inline_html(o, p);
+                fputs(row ? "</td>" : "</th>", o);
+                p = bar + 1;
+            }
+            fputs("</tr>\n", o);
+            row++;
+        } else if (!strncmp(line, "![", 2)) {
+            char *mid = strstr(line, "](");
+            if (mid) {
+                *mid = '\0';
+                mid[strcspn(mid + 2, ")") + 2] = '\0';
+                fprintf(o, "<p><img src='%s' alt='", mid + 2);
+                inline_html(o, line + 2);
+                fputs("'></p>\n", o);
+            }
+        } else if (line[0]) {
+            fputs("<p>", o);
+            inline_html(o, line);
+            fputs("</p>\n", o);
+        }
+    }
+    if (in_list)
+        fputs("</ul>\n", o);
+    if (in_table)
+        fputs("</table>\n", o);
+    fputs("</body></html>\n", o);
+}
+
+int lms_report_page(const char *dir, const lms_sweep *s, const int *stable,
+                    const int *bad, int plots_ok, char *err, size_t errlen);
+int lms_report_page(const char *dir, const lms_sweep *s, const int *stable,
+                    const int *bad, int plots_ok, char *err, size_t errlen) {
+    char path[4300];
+    snprintf(path, sizeof path, "%s/report.md", dir);
+    FILE *f = fopen(path, "w");
+    if (!f) {
+        snprintf(err, errlen, "%s: cannot write", path);
+        return -1;
+    }
+    cJSON *sum = first_summary(s);
+    double warmup = warmup_of(sum);
+    char reading[4096];
+    if (lms_sweep_reading(s, reading, sizeof reading) != 0)
+        reading[0] = '\0';
+    fprintf(f, "# lmstab sweep report\n\n**Reading.** %s\n\nGenerated by "
+            "`lmstab report`; the verdict rules are declared in "
+            "docs/results/protocol.md.\n\n", reading);
+    emit_setup(f, s, sum);
+    cJSON_Delete(sum);
+    fprintf(f, "## Results\n\n");
+    snprintf(path, sizeof path, "%s/table.md", dir);
+    FILE *t = lms_fopen_regular(path, err, errlen);
+    if (t) {
+        char line[8192];
+        while (fgets(line, sizeof line, t))
+            fputs(line, f);
+        fclose(t);
+    }
+    fputc('\n', f);
+    char data_dir[4300];
+    snprintf(data_dir, sizeof data_dir, "%s/plots/data", dir);
+    lms_report_quality_table(f, s, data_dir);
+    lms_report_split_tables(f, s, data_dir, warmup);
+    emit_norms(f, dir, s, stable, bad, warmup);
+    emit_figures(f, s, stable, bad, plots_ok);
+    fclose(f);
+    snprintf(path, sizeof path, "%s/report.md", dir);
+    FILE *in = lms_fopen_regular(path, err, errlen);
+    snprintf(path, sizeof path, "%s/report.html", dir);
+    FILE *o = fopen(path, "w");
+    if (!in || !o) {
+        if (in)
+            fclose(in);
+        if (o)
+            fclose(o);
+        snprintf(err, errlen, "%s: cannot write", path);
+        return -1;
+    }
+    md_to_html(in, o);
+    fclose(in);
+    fclose(o);
+    return 0;
+}

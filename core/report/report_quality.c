@@ -1,0 +1,192 @@
+/* Quality by matched seeds: at one learning rate, each variant's final
+ * validation loss against the reference's on the same seeds (the paired
+ * difference and its 95% t interval: seeds share data order and
+ * initialisation stream, so pairing removes most of the seed-to-seed
+ * spread), and whether the validation loss was still falling at the end
+ * (the overfitting check of a long run on a small corpus). */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sweep/sweep.h"
+#include "report/report_internal.h"
+#include "sweep/sweep_internal.h"
+
+#define RULE 1 /* default */
+#define MAXS LMS_SWEEP_MAX_SEEDS
+
+static int ref_index(const lms_sweep *s) {
+    for (int v = 0; v < s->n_variants; v++)
+        if (!strcmp(s->variants[v], s->reference))
+            return v;
+    return 0;
+}
+
+/* final[v][si]: the run's final val loss, NaN when absent or unfinished */
+static void finals(const lms_sweep *s, int k, double (*fin)[MAXS],
+                   int (*failed)[MAXS]) {
+    char dir[4300], err[512];
+    lms_run_summary rs;
+    for (int v = 0; v < s->n_variants; v++)
+        for (int si = 0; si < s->n_seeds; si++) {
+            fin[v][si] = NAN;
+            failed[v][si] = 0;
+            lms_sweep_run_dir(s->out_dir, s->variants[v], s->lrs[k],
+                              s->seeds[si], dir, sizeof dir);
+            if (lms_sweep_read_summary(dir, &rs, err, sizeof err) == 0) {
+                fin[v][si] = rs.final_val_loss;
+                failed[v][si] = lms_run_failed(&rs, RULE);
+            }
+        }
+}
+
+/* The LR where the reference converged on every seed it ran (>= 2) and
+ * the most runs pair with it; ties go to the lower LR. -1 when none. */
+static int pick_lr(const lms_sweep *s, int ref, double (*fin)[MAXS],
+                   int (*failed)[MAXS]) {
+    int best = -1, best_pairs = 0;
+    for (int k = 0; k < s->n_lrs; k++) {
+        finals(s, k, fin, failed);
+        int nref = 0, bad = 0, pairs = 0;
+        for (int si = 0; si < s->n_seeds; si++) {
+            if (!isfinite(fin[ref][si]))
+                continue;
+            nref++;
+            bad |= failed[ref][si];
+            for (int v = 0; v < s->n_variants; v++)
+                pairs += v != ref && isfinite(fin[v][si]);
+        }
+        if (nref >= 2 && !bad && pairs > best_pairs) {
+            best = k;
+            best_pairs = pairs;
+        }
+    }
+    if (best >= 0)
+        finals(s, best, fin, failed);
+    return best;
+}
+
+static void mean_ci(const double *x, int n, double *mean, double *ci) {
+    double m = 0, ss = 0;
+    for (int i = 0; i < n; i++)
+        m += x[i];
+    m /= n;
+    for (int i = 0; i < n; i++)
+        ss += (x[i] - m) * (x[i] - m);
+    *mean = m;
+    *ci = n > 1 ? lms_t975(n - 1) * sqrt(ss / (n - 1)) / sqrt(n) : NAN;
+}
+
+typedef struct overfit {
+    int runs, at_end;
+    double worst_rise, worst_from;
+    int worst_v;
+    long worst_seed;
+} overfit;
+
+/* The run's validation curve: is its final value (summary.json's, from
+ * the evaluation after the last step) its minimum? */
+static void check_curve(const lms_sweep *s, int v, int k, int si,
+                        double final, const char *data_dir, overfit *o) {
+    char dir[4300], path[4600];
+    lms_sweep_run_dir(s->out_dir, s->variants[v], s->lrs[k], s->seeds[si], dir,
+                      sizeof dir);
+    snprintf(path, sizeof path, "%s/quality_%s_%ld.dat", data_dir,
+             s->variants[v], s->seeds[si]);
+    lms_series sr;
+    if (lms_report_extract(dir, path) != 0 || lms_series_load(path, &sr) != 0)
+        return;
+    double mn = INFINITY, mn_step = NAN, last = final;
+    for (int i = 0; i < sr.n; i++) {
+        double val = sr.v[i][2];
+        if (!isfinite(val))
+            continue;
+        if (val < mn) {
+            mn = val;
+            mn_step = sr.v[i][0];
+        }
+    }
+    free(sr.v);
+    if (!isfinite(last) || !isfinite(mn))
+        return;
+    o->runs++;
+    if (last <= mn)
+        o->at_end++;
+    else if (last - mn > o->worst_rise) {
+        o->worst_rise = last - mn;
+        o->worst_from = mn_step;
+        o->worst_v = v;
+        o->worst_seed = s->seeds[si];
+    }
+}
+
+static const char *direction(double lo, double hi) {
+    return hi < 0 ? "lower" : lo > 0 ? "higher" : "not resolved";
+}
+
+void lms_report_quality_table(FILE *f, const lms_sweep *s,
+                              const char *data_dir) {
+    static double fin[LMS_SWEEP_MAX_VARIANTS][MAXS];
+    static int failed[LMS_SWEEP_MAX_VARIANTS][MAXS];
+    const int ref = ref_index(s);
+    fprintf(f, "## Quality by matched seeds\n\n");
+    const int k = pick_lr(s, ref, fin, failed);
+    if (k < 0) {
+        fprintf(f, "No learning rate has %s converged on two or more seeds "
+                "yet.\n\n", s->reference);
+        return;
+    }
+    fprintf(f, "At lr %.4g, where %s converged on every seed it ran: the final "
+            "validation loss of each variant (mean and 95%% t interval over "
+            "seeds) and its difference from %s on the same seeds (paired; "
+            "negative = better). Failed runs count with their final loss.\n\n"
+            "| variant | seeds | final val loss [95%% CI] | minus %s, paired "
+            "[95%% CI] | |\n|---|---|---|---|---|\n", s->lrs[k], s->reference,
+            s->reference, s->reference);
+    overfit o = {0, 0, 0, NAN, -1, 0};
+    for (int v = 0; v < s->n_variants; v++) {
+        double x[MAXS], d[MAXS];
+        int n = 0, nd = 0, nfail = 0;
+        for (int si = 0; si < s->n_seeds; si++) {
+            if (!isfinite(fin[v][si]))
+                continue;
+            x[n++] = fin[v][si];
+            nfail += failed[v][si];
+            check_curve(s, v, k, si, fin[v][si], data_dir, &o);
+            if (isfinite(fin[ref][si]))
+                d[nd++] = fin[v][si] - fin[ref][si];
+        }
+        if (!n)
+            continue;
+        double m, ci, dm, dci;
+        mean_ci(x, n, &m, &ci);
+        char cell[96], diff[96] = "(reference)", word[64] = "";
+        snprintf(cell, sizeof cell, isfinite(ci) ? "%.4f [%.4f, %.4f]" : "%.4f",
+                 m, m - ci, m + ci);
+        if (v != ref && nd >= 2) {
+            mean_ci(d, nd, &dm, &dci);
+            snprintf(diff, sizeof diff, "%+.4f [%+.4f, %+.4f] (n %d)", dm,
+                     dm - dci, dm + dci, nd);
+            snprintf(word, sizeof word, "%s", direction(dm - dci, dm + dci));
+        } else if (v != ref) {
+            snprintf(diff, sizeof diff, "needs 2 matched seeds (has %d)", nd);
+        }
+        if (nfail)
+            snprintf(word + strlen(word), sizeof word - strlen(word),
+                     "%s%d failed", *word ? "; " : "", nfail);
+        fprintf(f, "| %s | %d | %s | %s | %s |\n", s->variants[v], n, cell,
+                diff, word);
+    }
+    if (o.runs == 0)
+        fprintf(f, "\n");
+    else if (o.at_end == o.runs)
+        fprintf(f, "\nOverfitting check: in all %d runs the validation loss was "
+                "lowest at the last evaluation (still falling).\n\n", o.runs);
+    else
+        fprintf(f, "\nOverfitting check: the validation loss was lowest at the "
+                "last evaluation in %d of %d runs; the largest rise after the "
+                "minimum is %.4f nats (%s seed %ld, minimum at step %.0f).\n\n",
+                o.at_end, o.runs, o.worst_rise, s->variants[o.worst_v],
+                o.worst_seed, o.worst_from);
+}

@@ -1,0 +1,266 @@
+/* Failure curves: Firth logistic fits and a seed-cluster bootstrap
+ * (failcurve.h). */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sweep/failcurve.h"
+#include "util/rng.h"
+
+static double sigmoid(double z) {
+    return z >= 0 ? 1.0 / (1.0 + exp(-z)) : exp(z) / (1.0 + exp(z));
+}
+
+/* Firth's penalized log-likelihood: sum of the binomial log-likelihoods
+ * plus half the log-determinant of the Fisher information. */
+static double penalized(const double *x, const double *k, const double *n,
+                        int g, double a, double b) {
+    double ll = 0, i00 = 0, i01 = 0, i11 = 0;
+    for (int i = 0; i < g; i++) {
+        double z = a + b * x[i];
+        /* log p and log(1 - p) without overflow */
+        double lp = z >= 0 ? -log1p(exp(-z)) : z - log1p(exp(z));
+        double lq = lp - z;
+        ll += k[i] * lp + (n[i] - k[i]) * lq;
+        double p = sigmoid(z), w = n[i] * p * (1 - p);
+        i00 += w;
+        i01 += w * x[i];
+        i11 += w * x[i] * x[i];
+    }
+    double det = i00 * i11 - i01 * i01;
+    return det > 0 ? ll + 0.5 * log(det) : -INFINITY;
+}
+
+int lms_logit_fit(const double *x, const double *k, const double *n, int g,
+                  lms_logit *out) {
+    memset(out, 0, sizeof *out);
+    int distinct = 0; /* a slope needs runs at two LRs at least */
+    for (int i = 0; i < g && distinct < 2; i++)
+        if (n[i] > 0 && (distinct == 0 || x[i] != x[0]))
+            distinct++;
+    if (distinct < 2)
+        return -1;
+    /* start: flat at the overall failure rate, centred on the data */
+    double sn = 0, sk = 0, sx = 0;
+    for (int i = 0; i < g; i++) {
+        sn += n[i];
+        sk += k[i];
+        sx += n[i] * x[i];
+    }
+    if (sn <= 0)
+        return -1;
+    double pbar = (sk + 0.5) / (sn + 1.0);
+    double a = log(pbar / (1 - pbar)), b = 0;
+    double f = penalized(x, k, n, g, a, b);
+    for (int it = 0; it < 200; it++) {
+        double i00 = 0, i01 = 0, i11 = 0;
+        for (int i = 0; i < g; i++) {
+            double p = sigmoid(a + b * x[i]), w = n[i] * p * (1 - p);
+            i00 += w;
+            i01 += w * x[i];
+            i11 += w * x[i] * x[i];
+        }
+        double det = i00 * i11 - i01 * i01;
+        if (!(det > 0))
+            return -1;
+        double j00 = i11 / det, j01 = -i01 / det, j11 = i00 / det;
+        double u0 = 0, u1 = 0;
+        for (int i = 0; i < g; i++) {
+            double p = sigmoid(a + b * x[i]), w = n[i] * p * (1 - p);
+            /* hat value of group i: w x^T I^-1 x */
+            double h = w * (j00 + 2 * j01 * x[i] + j11 * x[i] * x[i]);
+            double r = k[i] - n[i] * p + h * (0.5 - p);
+            u0 += r;
+            u1 += r * x[i];
+        }
+        double d0 = j00 * u0 + j01 * u1, d1 = j01 * u0 + j11 * u1;
+        /* step halving on the penalized likelihood */
+        double step = 1.0, fa = -INFINITY;
+        for (int h = 0; h < 40; h++, step *= 0.5) {
+            fa = penalized(x, k, n, g, a + step * d0, b + step * d1);
+            if (fa >= f - 1e-12)
+                break;
+        }
+        a += step * d0;
+        b += step * d1;
+        f = fa;
+        if (fabs(step * d0) < 1e-10 && fabs(step * d1) < 1e-10) {
+            out->converged = 1;
+            break;
+        }
+    }
+    out->a = a;
+    out->b = b;
+    return 0;
+}
+
+/* Slopes below this (per unit of ln LR) are flat: a 1e-6 slope moves P by
+ * 1% over e^10000 in LR, so its quantiles are numerical noise. */
+#define MIN_SLOPE 1e-6
+
+double lms_logit_lr_at(const lms_logit *f, double p) {
+    if (!(f->b > MIN_SLOPE) || !(p > 0 && p < 1))
+        return NAN;
+    double lr = exp((log(p / (1 - p)) - f->a) / f->b);
+    return isfinite(lr) && lr > 0 ? lr : NAN;
+}
+
+/* Grouped data of one variant, each run counted weight[seed index] times. */
+typedef struct groups {
+    double *x, *k, *n;
+    int g;
+} groups;
+
+static void group(const lms_curve_run *runs, size_t n_runs, int v,
+                  const long *seeds, const double *weight, int n_seeds,
+                  groups *gr) {
+    gr->g = 0;
+    for (size_t r = 0; r < n_runs; r++) {
+        if (runs[r].variant != v)
+            continue;
+        double w = 1;
+        if (weight) {
+            int s = 0;
+            while (s < n_seeds && seeds[s] != runs[r].seed)
+                s++;
+            w = weight[s];
+        }
+        if (w <= 0)
+            continue;
+        double x = log(runs[r].lr);
+        int i = 0;
+        while (i < gr->g && gr->x[i] != x)
+            i++;
+        if (i == gr->g) {
+            gr->x[i] = x;
+            gr->k[i] = gr->n[i] = 0;
+            gr->g++;
+        }
+        gr->n[i] += w;
+        gr->k[i] += w * runs[r].failed;
+    }
+}
+
+static int cmp_double(const void *a, const void *b) {
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Percentile interval of the defined values among vals[0..n). */
+static void interval(double *vals, int n, lms_estimate *e) {
+    int m = 0;
+    for (int i = 0; i < n; i++)
+        if (isfinite(vals[i]))
+            vals[m++] = vals[i];
+    e->undefined = n ? (double)(n - m) / n : 1.0;
+    if (m == 0) {
+        e->lo = e->hi = NAN;
+        return;
+    }
+    qsort(vals, (size_t)m, sizeof *vals, cmp_double);
+    /* the 2.5% and 97.5% order statistics (nearest rank) */
+    int lo = (int)floor(0.025 * (m - 1) + 0.5), hi = (int)floor(0.975 * (m - 1) + 0.5);
+    e->lo = vals[lo];
+    e->hi = vals[hi];
+}
+
+int lms_curves_fit(const lms_curve_run *runs, size_t n_runs, int nv, int ref,
+                   int samples, unsigned long long seed, lms_curve *out,
+                   double *boot) {
+    /* the distinct seeds: the clusters of the bootstrap */
+    long *seeds = malloc((n_runs + 1) * sizeof *seeds);
+    double *weight = malloc((n_runs + 1) * sizeof *weight);
+    groups gr = {malloc((n_runs + 1) * sizeof(double)),
+                 malloc((n_runs + 1) * sizeof(double)),
+                 malloc((n_runs + 1) * sizeof(double)), 0};
+    double *b50 = malloc(((size_t)samples * nv + 1) * sizeof(double));
+    double *b10 = malloc(((size_t)samples * nv + 1) * sizeof(double));
+    double *tmp = malloc(((size_t)samples + 1) * sizeof(double));
+    int rc = -1;
+    if (!seeds || !weight || !gr.x || !gr.k || !gr.n || !b50 || !b10 || !tmp)
+        goto out;
+    int n_seeds = 0;
+    for (size_t r = 0; r < n_runs; r++) {
+        int s = 0;
+        while (s < n_seeds && seeds[s] != runs[r].seed)
+            s++;
+        if (s == n_seeds)
+            seeds[n_seeds++] = runs[r].seed;
+    }
+    for (int v = 0; v < nv; v++) {
+        lms_curve *c = &out[v];
+        memset(c, 0, sizeof *c);
+        for (size_t r = 0; r < n_runs; r++)
+            if (runs[r].variant == v) {
+                c->runs++;
+                c->fails += runs[r].failed;
+            }
+        group(runs, n_runs, v, NULL, NULL, 0, &gr);
+        if (lms_logit_fit(gr.x, gr.k, gr.n, gr.g, &c->fit) != 0)
+            c->fit.b = NAN;
+        c->lr50.value = lms_logit_lr_at(&c->fit, 0.5);
+        c->lr10.value = lms_logit_lr_at(&c->fit, 0.1);
+    }
+    lms_rng rng;
+    lms_rng_seed(&rng, seed, 0xb007);
+    for (int b = 0; b < samples; b++) {
+        for (int s = 0; s < n_seeds; s++)
+            weight[s] = 0;
+        for (int s = 0; s < n_seeds; s++)
+            weight[lms_rng_below(&rng, (uint64_t)n_seeds)] += 1;
+        for (int v = 0; v < nv; v++) {
+            lms_logit f;
+            group(runs, n_runs, v, seeds, weight, n_seeds, &gr);
+            int ok = lms_logit_fit(gr.x, gr.k, gr.n, gr.g, &f) == 0;
+            if (boot) {
+                boot[((size_t)b * nv + v) * 2] = ok ? f.a : NAN;
+                boot[((size_t)b * nv + v) * 2 + 1] = ok ? f.b : NAN;
+            }
+            b50[(size_t)b * nv + v] = ok ? lms_logit_lr_at(&f, 0.5) : NAN;
+            b10[(size_t)b * nv + v] = ok ? lms_logit_lr_at(&f, 0.1) : NAN;
+        }
+    }
+    for (int v = 0; v < nv; v++) {
+        lms_curve *c = &out[v];
+        for (int b = 0; b < samples; b++)
+            tmp[b] = b50[(size_t)b * nv + v];
+        interval(tmp, samples, &c->lr50);
+        for (int b = 0; b < samples; b++)
+            tmp[b] = b10[(size_t)b * nv + v];
+        interval(tmp, samples, &c->lr10);
+        c->ratio50.value = c->lr50.value / out[ref].lr50.value;
+        for (int b = 0; b < samples; b++)
+            tmp[b] = b50[(size_t)b * nv + v] / b50[(size_t)b * nv + ref];
+        interval(tmp, samples, &c->ratio50);
+    }
+    rc = 0;
+out:
+    free(seeds);
+    free(weight);
+    free(gr.x);
+    free(gr.k);
+    free(gr.n);
+    free(b50);
+    free(b10);
+    free(tmp);
+    return rc;
+}
+
+/* log C(n, k) */
+static double log_choose(int n, int k) {
+    return lgamma(n + 1.0) - lgamma(k + 1.0) - lgamma(n - k + 1.0);
+}
+
+double lms_fisher_exact(int a, int n1, int b, int n2) {
+    const int k = a + b, n = n1 + n2;
+    const int lo = k - n2 > 0 ? k - n2 : 0, hi = k < n1 ? k : n1;
+    const double denom = log_choose(n, k);
+    const double p_obs = exp(log_choose(n1, a) + log_choose(n2, b) - denom);
+    double p = 0;
+    for (int x = lo; x <= hi; x++) {
+        double px = exp(log_choose(n1, x) + log_choose(n2, k - x) - denom);
+        if (px <= p_obs * (1 + 1e-7))
+            p += px;
+    }
+    return p < 1 ? p : 1;
+}

@@ -1,0 +1,275 @@
+/* Aggregating a sweep directory: per run, per cell (variant x LR, over
+ * seeds) and per variant (max stable LR, LR sensitivity), plus table.md. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/fsutil.h"
+#include "sweep/sweep.h"
+#include "sweep/sweep_internal.h"
+#include "train/verdict.h"
+
+typedef struct cell {
+    int n, n_conv, counts[4]; /* converged, spiked, collapsed, diverged */
+    double val_mean, val_std, clipped_mean; /* clipped: min(val, init) */
+    double val_ci;  /* half-width of the 95% t-interval of val_mean */
+    int n_val;      /* runs with a finite final val loss */
+} cell;
+
+static int verdict_index(const char *v) {
+    int i = lms_verdict_parse(v);
+    return i < 0 ? LMS_DIVERGED : i;
+}
+
+double lms_t975(int df) {
+    static const double t[30] = {12.706, 4.303, 3.182, 2.776, 2.571, 2.447,
+                                 2.365, 2.306, 2.262, 2.228, 2.201, 2.179,
+                                 2.160, 2.145, 2.131, 2.120, 2.110, 2.101,
+                                 2.093, 2.086, 2.080, 2.074, 2.069, 2.064,
+                                 2.060, 2.056, 2.052, 2.048, 2.045, 2.042};
+    return df < 1 ? NAN : df <= 30 ? t[df - 1] : 1.96 + 2.4 / df;
+}
+
+/* One cell over its seeds; -1 and a message when a run's summary.json is
+ * unreadable (a run is never silently left out of the tables). */
+static int fill_cell(const lms_sweep *s, int v, int k, cell *c, FILE *runs,
+                     char *err, size_t errlen) {
+    memset(c, 0, sizeof *c);
+    double sum = 0, sq = 0, clip = 0;
+    int nval = 0;
+    char dir[4300];
+    lms_run_summary rs;
+    for (int si = 0; si < s->n_seeds; si++) {
+        lms_sweep_run_dir(s->out_dir, s->variants[v], s->lrs[k], s->seeds[si],
+                          dir, sizeof dir);
+        int r = lms_sweep_read_summary(dir, &rs, err, errlen);
+        if (r < 0)
+            return -1;
+        if (r > 0)
+            continue;
+        c->n++;
+        int vi = verdict_index(rs.verdict);
+        c->counts[vi]++;
+        c->n_conv += vi == 0;
+        double val = rs.final_val_loss;
+        if (isfinite(val)) {
+            sum += val;
+            sq += val * val;
+            nval++;
+        }
+        clip += isfinite(val) ? fmin(val, rs.init_val_loss) : rs.init_val_loss;
+        if (runs)
+            fprintf(runs, "%s,%.6g,%ld,%s,%s,%s,%s,%.6f,%.6f,%.6f,%.6f,%.0f,"
+                    "%.1f,%.1f,%.6f,%s\n", s->variants[v], s->lrs[k], s->seeds[si],
+                    rs.verdict, lms_verdict_name(rs.verdicts[0]),
+                    lms_verdict_name(rs.verdicts[1]),
+                    lms_verdict_name(rs.verdicts[2]), val,
+                    rs.final_train_loss, rs.init_train_loss, rs.max_rise,
+                    rs.steps, rs.tokens_per_sec, rs.wall_seconds,
+                    rs.final_val_bpb, rs.precision);
+    }
+    c->val_mean = nval ? sum / nval : NAN;
+    c->val_std = nval > 1 ? sqrt(fmax(0, (sq - sum * sum / nval) / (nval - 1))) : 0;
+    c->n_val = nval;
+    c->val_ci = nval > 1 ? lms_t975(nval - 1) * c->val_std / sqrt(nval) : NAN;
+    c->clipped_mean = c->n ? clip / c->n : NAN;
+    return 0;
+}
+
+/* Highest LR index k with every cell 0..k that has runs converged on all
+ * its seeds (cells without runs, another variant's edge band, skipped). */
+static int max_stable(const cell *cells, int n_lrs) {
+    int k = -1;
+    for (int i = 0; i < n_lrs; i++) {
+        if (cells[i].n == 0)
+            continue;
+        if (cells[i].n_conv != cells[i].n)
+            break;
+        k = i;
+    }
+    return k;
+}
+
+static const char *cell_mark(const cell *c, char *buf, size_t n) {
+    static const char letters[4] = {'c', 'S', 'C', 'D'};
+    if (c->n == 0)
+        return "";
+    size_t k = 0;
+    if (isfinite(c->val_mean))
+        k += snprintf(buf + k, n - k, "%.3f", c->val_mean);
+    else
+        k += snprintf(buf + k, n - k, "-");
+    if (c->n_conv != c->n || c->n > 1) {
+        k += snprintf(buf + k, n - k, " ");
+        for (int i = 0; i < 4 && k < n; i++)
+            for (int j = 0; j < c->counts[i] && k + 1 < n; j++)
+                buf[k++] = letters[i];
+        buf[k] = '\0';
+    }
+    return buf;
+}
+
+/* Wortsman et al. 2023's LR range for LR sensitivity: 3e-4 to 3e-1. */
+#define LMS_SENS_LR_MIN 3e-4
+#define LMS_SENS_LR_MAX 3e-1
+
+typedef struct vsum {
+    int kmax, best_k, sens_n;
+    double best, sensitivity;
+} vsum;
+
+static int in_sens_range(double lr) {
+    return lr >= LMS_SENS_LR_MIN * (1 - 1e-9) && lr <= LMS_SENS_LR_MAX * (1 + 1e-9);
+}
+
+/* Best cell over the grid's LRs, and LR sensitivity (Wortsman et al. 2023:
+ * the mean over LRs in [3e-4, 3e-1] of min(final loss, loss at init) minus
+ * the best of them) over the grid LRs in that range only: an edge band's
+ * denser LRs would weigh the edge more. */
+static vsum summarize(const lms_sweep *s, const cell *cells,
+                      const unsigned char *grid) {
+    vsum r = {max_stable(cells, s->n_lrs), -1, 0, INFINITY, NAN};
+    double total = 0, sbest = INFINITY;
+    for (int k = 0; k < s->n_lrs; k++) {
+        if (!cells[k].n || !grid[k])
+            continue;
+        double c = cells[k].clipped_mean;
+        if (isfinite(c) && c < r.best) {
+            r.best = c;
+            r.best_k = k;
+        }
+        if (in_sens_range(s->lrs[k])) {
+            total += c;
+            sbest = c < sbest ? c : sbest;
+            r.sens_n++;
+        }
+    }
+    if (r.sens_n)
+        r.sensitivity = total / r.sens_n - sbest;
+    return r;
+}
+
+static void write_table(FILE *f, const lms_sweep *s, const cell *cells,
+                        const vsum *vs) {
+    int ref = 0;
+    for (int v = 0; v < s->n_variants; v++)
+        if (!strcmp(s->variants[v], s->reference))
+            ref = v;
+    double ref_lr = vs[ref].kmax >= 0 ? s->lrs[vs[ref].kmax] : NAN;
+    fprintf(f, "| variant | max stable LR (own rule) | vs %s | best mean val "
+            "loss [95%% CI] (at LR) | LR sensitivity (Wortsman et al.) |\n"
+            "|---|---|---|---|---|\n", s->reference);
+    for (int v = 0; v < s->n_variants; v++) {
+        const vsum *r = &vs[v];
+        char lr[32] = "< grid", ratio[32] = "-", best[128] = "-";
+        if (r->kmax >= 0) {
+            snprintf(lr, sizeof lr, "%.4g", s->lrs[r->kmax]);
+            if (isfinite(ref_lr))
+                snprintf(ratio, sizeof ratio, "%.2fx", s->lrs[r->kmax] / ref_lr);
+        }
+        if (r->best_k >= 0) {
+            const cell *b = &cells[v * s->n_lrs + r->best_k];
+            if (isfinite(b->val_ci))
+                snprintf(best, sizeof best, "%.4f [%.4f, %.4f] (%.4g, n %d)",
+                         r->best, b->val_mean - b->val_ci,
+                         b->val_mean + b->val_ci, s->lrs[r->best_k], b->n_val);
+            else
+                snprintf(best, sizeof best, "%.4f (%.4g)", r->best,
+                         s->lrs[r->best_k]);
+        }
+        char sens[48] = "- (no grid LR in range)";
+        if (r->sens_n)
+            snprintf(sens, sizeof sens, "%.4f (%d LRs)", r->sensitivity,
+                     r->sens_n);
+        fprintf(f, "| %s | %s | %s | %s | %s |\n", s->variants[v], lr, ratio,
+                best, sens);
+    }
+    fprintf(f, "\nLR sensitivity: Wortsman et al. 2023's definition, the mean "
+            "over learning rates in [3e-4, 3e-1] of min(final val loss, val "
+            "loss at init) minus the best of them, taken over this sweep's grid "
+            "LRs in that range (their grid: about 3x apart). Max stable LR: the highest "
+            "LR with every lower LR converged on every seed run, under each run's "
+            "own rule; the failure curves below replace it.\n");
+    fprintf(f, "\nFinal validation loss per learning rate (mean over seeds; "
+            "letters = verdict per seed: c converged, S spiked, C collapsed, "
+            "D diverged):\n\n| variant |");
+    for (int k = 0; k < s->n_lrs; k++)
+        fprintf(f, " %.3g |", s->lrs[k]);
+    fprintf(f, "\n|---|");
+    for (int k = 0; k < s->n_lrs; k++)
+        fprintf(f, "---|");
+    fputc('\n', f);
+    char buf[64];
+    for (int v = 0; v < s->n_variants; v++) {
+        fprintf(f, "| %s |", s->variants[v]);
+        for (int k = 0; k < s->n_lrs; k++)
+            fprintf(f, " %s |", cell_mark(&cells[v * s->n_lrs + k], buf, sizeof buf));
+        fputc('\n', f);
+    }
+}
+
+int lms_sweep_aggregate(const char *dir, int print, char *err, size_t errlen) {
+    lms_sweep *s = malloc(sizeof *s);
+    if (!s || lms_sweep_load_manifest(dir, s, err, errlen) != 0) {
+        free(s);
+        return -1;
+    }
+    cell *cells = calloc((size_t)s->n_variants * s->n_lrs, sizeof *cells);
+    vsum *vs = calloc((size_t)s->n_variants, sizeof *vs);
+    char path[4300];
+    snprintf(path, sizeof path, "%s/results.csv", dir);
+    FILE *runs = fopen(path, "w");
+    snprintf(path, sizeof path, "%s/cells.csv", dir);
+    FILE *fc = fopen(path, "w");
+    snprintf(path, sizeof path, "%s/variants.csv", dir);
+    FILE *fv = fopen(path, "w");
+    snprintf(path, sizeof path, "%s/table.md", dir);
+    FILE *ft = fopen(path, "w");
+    int rc = -1;
+    if (!cells || !vs || !runs || !fc || !fv || !ft) {
+        snprintf(err, errlen, "%s: cannot write results", dir);
+        goto out;
+    }
+    fprintf(runs, "variant,lr,seed,verdict,strict,default,lenient,"
+            "final_val_loss,final_train_loss,init_train_loss,max_rise,steps,"
+            "tokens_per_sec,wall_seconds,final_val_bpb,precision\n");
+    fprintf(fc, "variant,lr,runs,converged,spiked,collapsed,diverged,"
+            "val_loss_mean,val_loss_std,val_loss_ci95,val_perplexity\n");
+    fprintf(fv, "variant,max_stable_lr,best_val_loss,best_lr,lr_sensitivity,"
+            "lr_sensitivity_lrs\n");
+    for (int v = 0; v < s->n_variants; v++) {
+        cell *row = &cells[v * s->n_lrs];
+        for (int k = 0; k < s->n_lrs; k++) {
+            if (fill_cell(s, v, k, &row[k], runs, err, errlen) != 0)
+                goto out;
+            if (row[k].n)
+                fprintf(fc, "%s,%.6g,%d,%d,%d,%d,%d,%.6f,%.6f,%.6f,%.4f\n",
+                        s->variants[v], s->lrs[k], row[k].n, row[k].counts[0],
+                        row[k].counts[1], row[k].counts[2], row[k].counts[3],
+                        row[k].val_mean, row[k].val_std, row[k].val_ci,
+                        exp(row[k].val_mean));
+        }
+        vs[v] = summarize(s, row, s->is_grid);
+        fprintf(fv, "%s,%.6g,%.6f,%.6g,%.6f,%d\n", s->variants[v],
+                vs[v].kmax >= 0 ? s->lrs[vs[v].kmax] : 0.0, vs[v].best,
+                vs[v].best_k >= 0 ? s->lrs[vs[v].best_k] : 0.0,
+                vs[v].sensitivity, vs[v].sens_n);
+    }
+    write_table(ft, s, cells, vs);
+    if (print)
+        write_table(stdout, s, cells, vs);
+    snprintf(path, sizeof path, "%s/curves.csv", dir);
+    if (lms_sweep_curves(s, ft, path, NULL, err, errlen) != 0)
+        goto out;
+    rc = 0;
+out:
+    if (runs) fclose(runs);
+    if (fc) fclose(fc);
+    if (fv) fclose(fv);
+    if (ft) fclose(ft);
+    free(cells);
+    free(vs);
+    free(s);
+    return rc;
+}

@@ -1,0 +1,317 @@
+/* The failure curves of a sweep directory, under each verdict rule:
+ * curves.csv (one row per variant and rule), a table per rule with LR50
+ * and LR10 and their bootstrap 95% intervals and LR50 relative to the
+ * reference variant (matched seeds), and the report's plot data. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sweep/failcurve.h"
+#include "sweep/sweep.h"
+#include "sweep/sweep_internal.h"
+#include "train/verdict.h"
+
+#define BOOT_SAMPLES 2000
+#define BOOT_SEED 20241130ULL
+#define CURVE_POINTS 120 /* points of a plotted curve */
+
+static const char *const rule_names[LMS_N_RULES] = {"strict", "default",
+                                                    "lenient"};
+
+const char *lms_sweep_rule_name(int r) {
+    return r >= 0 && r < LMS_N_RULES ? rule_names[r] : "?";
+}
+
+/* Every finished run of the sweep, read once: out[r][i] is run i, failed
+ * or not under rule r (a summary that cannot be read has already stopped
+ * the aggregation that precedes the curves, so only finished runs are left
+ * to find). Returns how many runs (the same for every rule). */
+static size_t collect(const lms_sweep *s, lms_curve_run *const out[LMS_N_RULES],
+                      size_t max) {
+    size_t n = 0;
+    char dir[4300], err[512];
+    lms_run_summary rs;
+    for (int v = 0; v < s->n_variants; v++)
+        for (int k = 0; k < s->n_lrs; k++)
+            for (int si = 0; si < s->n_seeds; si++) {
+                lms_sweep_run_dir(s->out_dir, s->variants[v], s->lrs[k],
+                                  s->seeds[si], dir, sizeof dir);
+                if (n == max || lms_sweep_read_summary(dir, &rs, err, sizeof err) != 0)
+                    continue;
+                for (int r = 0; r < LMS_N_RULES; r++)
+                    out[r][n] = (lms_curve_run){v, s->lrs[k], s->seeds[si],
+                                                lms_run_failed(&rs, r)};
+                n++;
+            }
+    return n;
+}
+
+/* Lowest and highest LR run by variant v. */
+static void lr_range(const lms_curve_run *runs, size_t n, int v, double *lo,
+                     double *hi) {
+    *lo = INFINITY;
+    *hi = 0;
+    for (size_t i = 0; i < n; i++)
+        if (runs[i].variant == v) {
+            *lo = fmin(*lo, runs[i].lr);
+            *hi = fmax(*hi, runs[i].lr);
+        }
+}
+
+/* "0.342 [0.30, 0.39]", or why there is none */
+static void fmt_est(char *b, size_t n, const lms_estimate *e,
+                    const lms_curve *c, double lo, double hi) {
+    if (c->runs == 0) {
+        snprintf(b, n, "no runs");
+        return;
+    }
+    if (c->fails == c->runs) {
+        snprintf(b, n, "< %.3g (every run failed)", lo);
+        return;
+    }
+    if (c->fails == 0) {
+        snprintf(b, n, "> %.3g (no run failed)", hi);
+        return;
+    }
+    if (!isfinite(e->value)) {
+        snprintf(b, n, "none (failure does not rise with the LR)");
+        return;
+    }
+    int k = snprintf(b, n, "%.3g", e->value);
+    if (isfinite(e->lo) && isfinite(e->hi))
+        k += snprintf(b + k, n - k, " [%.3g, %.3g]", e->lo, e->hi);
+    if (e->undefined > 0.025 && k < (int)n)
+        snprintf(b + k, n - k, " (%.0f%% of resamples without a curve)",
+                 100 * e->undefined);
+}
+
+static int cmp_double(const void *a, const void *b) {
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* plots/data/curve_<rule>_<variant>.pts: lr, failed share, runs;
+ * .fit: lr, fitted P(fail), 2.5% and 97.5% of the bootstrap fits. */
+static void plot_data(const char *data_dir, int r, const char *variant, int v,
+                      int nv, const lms_curve *c, const lms_curve_run *runs,
+                      size_t n, const double *boot) {
+    char path[4400];
+    snprintf(path, sizeof path, "%s/curve_%s_%s.pts", data_dir, rule_names[r],
+             variant);
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return;
+    double lo, hi;
+    lr_range(runs, n, v, &lo, &hi);
+    double done = 0;
+    for (;;) { /* each distinct LR, ascending */
+        double lr = INFINITY;
+        for (size_t i = 0; i < n; i++)
+            if (runs[i].variant == v && runs[i].lr > done && runs[i].lr < lr)
+                lr = runs[i].lr;
+        if (!isfinite(lr))
+            break;
+        int k = 0, m = 0;
+        for (size_t i = 0; i < n; i++)
+            if (runs[i].variant == v && runs[i].lr == lr) {
+                m++;
+                k += runs[i].failed;
+            }
+        fprintf(f, "%.6g %.4f %d\n", lr, (double)k / m, m);
+        done = lr;
+    }
+    fclose(f);
+    snprintf(path, sizeof path, "%s/curve_%s_%s.fit", data_dir, rule_names[r],
+             variant);
+    if (!(f = fopen(path, "w")) || !(lo < hi) || !isfinite(c->fit.b)) {
+        if (f)
+            fclose(f);
+        return;
+    }
+    double p[BOOT_SAMPLES];
+    for (int i = 0; i < CURVE_POINTS; i++) {
+        double x = log(lo) + (log(hi) - log(lo)) * i / (CURVE_POINTS - 1);
+        int m = 0;
+        for (int b = 0; b < BOOT_SAMPLES; b++) {
+            double a = boot[((size_t)b * nv + v) * 2], s = boot[((size_t)b * nv + v) * 2 + 1];
+            if (isfinite(a) && isfinite(s))
+                p[m++] = 1 / (1 + exp(-(a + s * x)));
+        }
+        qsort(p, (size_t)m, sizeof *p, cmp_double);
+        fprintf(f, "%.6g %.5f %.5f %.5f\n", exp(x),
+                1 / (1 + exp(-(c->fit.a + c->fit.b * x))),
+                m ? p[(int)(0.025 * (m - 1) + 0.5)] : NAN,
+                m ? p[(int)(0.975 * (m - 1) + 0.5)] : NAN);
+    }
+    fclose(f);
+}
+
+int lms_sweep_curves(const lms_sweep *s, FILE *table, const char *csv_path,
+                     const char *data_dir, char *err, size_t errlen) {
+    size_t max = (size_t)s->n_variants * s->n_lrs * s->n_seeds + 1;
+    lms_curve_run *rule_runs[LMS_N_RULES] = {
+        malloc(max * sizeof(lms_curve_run)), malloc(max * sizeof(lms_curve_run)),
+        malloc(max * sizeof(lms_curve_run))};
+    lms_curve *c = malloc(sizeof *c * (size_t)s->n_variants);
+    double *boot = malloc(sizeof(double) * 2 * BOOT_SAMPLES * (size_t)s->n_variants);
+    FILE *csv = csv_path ? fopen(csv_path, "w") : NULL;
+    int rc = -1, ref = 0;
+    if (!rule_runs[0] || !rule_runs[1] || !rule_runs[2] || !c || !boot ||
+        (csv_path && !csv)) {
+        snprintf(err, errlen, "%s: cannot write", csv_path ? csv_path : "curves");
+        goto out;
+    }
+    for (int v = 0; v < s->n_variants; v++)
+        if (!strcmp(s->variants[v], s->reference))
+            ref = v;
+    if (csv)
+        fprintf(csv, "variant,rule,runs,fails,a,b,lr50,lr50_lo,lr50_hi,lr10,"
+                "lr10_lo,lr10_hi,ratio50,ratio50_lo,ratio50_hi,undefined50\n");
+    if (table)
+        fprintf(table, "\n## Failure curves\n\nP(fail | LR) = sigmoid(a + b ln "
+                "LR) fitted per variant and rule by Firth's penalized likelihood "
+                "over every run; LR50 and LR10 are the LRs where it reaches 50%% "
+                "and 10%%. Brackets: 95%% bootstrap intervals (%d resamples of "
+                "the seeds, shared by all variants, so ratios compare matched "
+                "seeds). Ratio = LR50 / LR50 of %s.\n", BOOT_SAMPLES,
+                s->reference);
+    const size_t n = collect(s, rule_runs, max);
+    for (int r = 0; r < LMS_N_RULES; r++) {
+        const lms_curve_run *runs = rule_runs[r];
+        if (lms_curves_fit(runs, n, s->n_variants, ref, BOOT_SAMPLES,
+                           BOOT_SEED, c, boot) != 0) {
+            snprintf(err, errlen, "out of memory");
+            goto out;
+        }
+        if (table)
+            fprintf(table, "\n### Rule: %s\n\n| variant | runs | failed | LR50 "
+                    "[95%% CI] | LR10 [95%% CI] | LR50 / %s [95%% CI] |\n"
+                    "|---|---|---|---|---|---|\n", rule_names[r], s->reference);
+        for (int v = 0; v < s->n_variants; v++) {
+            char a[128], b[128], q[128];
+            double lo, hi;
+            lr_range(runs, n, v, &lo, &hi);
+            fmt_est(a, sizeof a, &c[v].lr50, &c[v], lo, hi);
+            fmt_est(b, sizeof b, &c[v].lr10, &c[v], lo, hi);
+            fmt_est(q, sizeof q, &c[v].ratio50, &c[v], lo, hi);
+            if (v != ref && c[v].runs && (c[v].fails == 0 || c[v].fails == c[v].runs))
+                snprintf(q, sizeof q, "-");
+            else if (v != ref && !isfinite(c[ref].lr50.value))
+                snprintf(q, sizeof q, "- (%s has no LR50)", s->reference);
+            if (table)
+                fprintf(table, "| %s | %d | %d | %s | %s | %s |\n",
+                        s->variants[v], c[v].runs, c[v].fails, a, b,
+                        v == ref ? "1 (reference)" : q);
+            if (csv) {
+                const double x[11] = {c[v].fit.a, c[v].fit.b, c[v].lr50.value,
+                                      c[v].lr50.lo, c[v].lr50.hi, c[v].lr10.value,
+                                      c[v].lr10.lo, c[v].lr10.hi,
+                                      c[v].ratio50.value, c[v].ratio50.lo,
+                                      c[v].ratio50.hi};
+                fprintf(csv, "%s,%s,%d,%d", s->variants[v], rule_names[r],
+                        c[v].runs, c[v].fails);
+                for (int i = 0; i < 11; i++) /* one spelling of "none" */
+                    isnan(x[i]) ? fprintf(csv, ",nan") : fprintf(csv, ",%.6g", x[i]);
+                fprintf(csv, ",%.4f\n", c[v].lr50.undefined);
+            }
+            if (data_dir)
+                plot_data(data_dir, r, s->variants[v], v, s->n_variants, &c[v],
+                          runs, n, boot);
+        }
+    }
+    rc = 0;
+out:
+    if (csv)
+        fclose(csv);
+    for (int r = 0; r < LMS_N_RULES; r++)
+        free(rule_runs[r]);
+    free(c);
+    free(boot);
+    return rc;
+}
+
+/* Failed and total runs of variant v at lr under rule r. */
+static void count_at(const lms_curve_run *runs, size_t n, int v, double lr,
+                     int *fails, int *total) {
+    *fails = *total = 0;
+    for (size_t i = 0; i < n; i++)
+        if (runs[i].variant == v && runs[i].lr == lr) {
+            (*total)++;
+            *fails += runs[i].failed;
+        }
+}
+
+int lms_sweep_reading(const lms_sweep *s, char *out, size_t outlen) {
+    size_t max = (size_t)s->n_variants * s->n_lrs * s->n_seeds + 1;
+    lms_curve_run *runs[LMS_N_RULES] = {NULL, NULL, NULL};
+    int rc = -1, ref = 0;
+    for (int r = 0; r < LMS_N_RULES; r++)
+        if (!(runs[r] = malloc(max * sizeof *runs[r])))
+            goto done;
+    const size_t n = collect(s, runs, max);
+    for (int v = 0; v < s->n_variants; v++)
+        if (!strcmp(s->variants[v], s->reference))
+            ref = v;
+    size_t k = 0;
+    out[0] = '\0';
+    /* the variants with no LR run on 2+ seeds by both: one sentence */
+    int none[LMS_SWEEP_MAX_VARIANTS], n_none = 0;
+    for (int v = 0; v < s->n_variants && k < outlen; v++) {
+        if (v == ref)
+            continue;
+        /* the LR (run on 2+ seeds by both) where the default rule's failure
+         * shares differ most; the lowest such LR on a tie */
+        double best_lr = 0, best = -1;
+        for (int i = 0; i < s->n_lrs; i++) {
+            int fa, na, fb, nb;
+            count_at(runs[1], n, v, s->lrs[i], &fa, &na);
+            count_at(runs[1], n, ref, s->lrs[i], &fb, &nb);
+            if (na < 2 || nb < 2)
+                continue;
+            double d = fabs((double)fa / na - (double)fb / nb);
+            if (d > best) {
+                best = d;
+                best_lr = s->lrs[i];
+            }
+        }
+        if (best < 0) {
+            none[n_none++] = v;
+            continue;
+        }
+        int f[LMS_N_RULES][2], t[2];
+        for (int r = 0; r < LMS_N_RULES; r++) {
+            count_at(runs[r], n, v, best_lr, &f[r][0], &t[0]);
+            count_at(runs[r], n, ref, best_lr, &f[r][1], &t[1]);
+        }
+        if (best == 0)
+            k += snprintf(out + k, outlen - k, "%s%s and %s failed equally often "
+                          "at every learning rate run on several seeds (at LR "
+                          "%.3g: %d of %d and %d of %d, default rule).",
+                          k ? " " : "", s->variants[v], s->reference, best_lr,
+                          f[1][0], t[0], f[1][1], t[1]);
+        else
+            k += snprintf(out + k, outlen - k, "%sAt learning rate %.3g, %s "
+                          "failed in %d of %d seeds and %s in %d of %d (default "
+                          "rule, Fisher's exact p = %.2g; strict %d vs %d, "
+                          "lenient %d vs %d).",
+                          k ? " " : "", best_lr, s->variants[v], f[1][0], t[0],
+                          s->reference, f[1][1], t[1],
+                          lms_fisher_exact(f[1][0], t[0], f[1][1], t[1]),
+                          f[0][0], f[0][1], f[2][0], f[2][1]);
+    }
+    for (int i = 0; i < n_none && k < outlen; i++)
+        k += snprintf(out + k, outlen - k, "%s%s", i ? (i + 1 < n_none ? ", "
+                                                                   : " and ")
+                                                     : (k ? " " : ""),
+                      s->variants[none[i]]);
+    if (n_none && k < outlen)
+        k += snprintf(out + k, outlen - k, " %s no learning rate run on two or "
+                      "more seeds with %s yet.", n_none > 1 ? "share" : "shares",
+                      s->reference);
+    rc = 0;
+done:
+    for (int r = 0; r < LMS_N_RULES; r++)
+        free(runs[r]);
+    return rc;
+}

@@ -1,0 +1,171 @@
+/* The failure-curve design of a sweep: once a variant's grid has run on the
+ * first seed, a band of edge_points learning rates (ratio edge_ratio) is
+ * laid over its edge and every LR of the band gets edge_seeds seeds, so that
+ * P(fail | LR) can be fitted where it changes. The band covers the edge
+ * under all three verdict rules: from the last grid LR below the first
+ * failure under the earliest-failing rule, to the first failure under the
+ * latest one (one grid step beyond the grid when a rule never fails or the
+ * first LR already does). It is decided once, from the grid alone, and kept
+ * in DIR/edges.json, so later runs never move it. */
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/fsutil.h"
+#include "sweep/sweep.h"
+#include "sweep/sweep_internal.h"
+#include "train/verdict.h"
+
+int lms_run_failed(const lms_run_summary *rs, int rule) {
+    return rs->verdicts[rule] != LMS_CONVERGED;
+}
+
+/* lr rounded to the 4 significant digits of its directory name */
+static double dir_lr(double lr) {
+    char b[32];
+    snprintf(b, sizeof b, "%.4g", lr);
+    return strtod(b, NULL);
+}
+
+/* Index of lr in s->lrs, appended when new; -1 when the table is full. */
+static int lr_index(lms_sweep *s, double lr) {
+    for (int k = 0; k < s->n_lrs; k++)
+        if (fabs(s->lrs[k] - lr) <= 1e-12 * lr)
+            return k;
+    if (s->n_lrs == LMS_SWEEP_MAX_LRS)
+        return -1;
+    s->lrs[s->n_lrs] = lr;
+    return s->n_lrs++;
+}
+
+/* The band of variant v from its grid runs on the first seed; 1 when
+ * decided, 0 when the grid is not complete yet, -1 (message in err) when a
+ * run's summary cannot be read. */
+static int decide(lms_sweep *s, int v, double *lo, double *hi, char *err,
+                  size_t errlen) {
+    char dir[4300];
+    int first_fail[LMS_N_RULES];
+    for (int r = 0; r < LMS_N_RULES; r++)
+        first_fail[r] = s->n_grid;
+    for (int k = 0; k < s->n_grid; k++) {
+        lms_run_summary rs;
+        lms_sweep_run_dir(s->out_dir, s->variants[v], s->lrs[k], s->seeds[0],
+                          dir, sizeof dir);
+        int r = lms_sweep_read_summary(dir, &rs, err, errlen);
+        if (r != 0)
+            return r > 0 ? 0 : -1;
+        for (int r = 0; r < LMS_N_RULES; r++)
+            if (first_fail[r] == s->n_grid && lms_run_failed(&rs, r))
+                first_fail[r] = k;
+    }
+    int kmin = s->n_grid, kmax = 0;
+    for (int r = 0; r < LMS_N_RULES; r++) {
+        kmin = first_fail[r] < kmin ? first_fail[r] : kmin;
+        kmax = first_fail[r] > kmax ? first_fail[r] : kmax;
+    }
+    const double g = s->lr_ratio;
+    *lo = kmin >= 1 ? s->lrs[kmin - 1] : s->lrs[0] / g;
+    *hi = kmax < s->n_grid ? s->lrs[kmax] : s->lrs[s->n_grid - 1] * g;
+    return 1;
+}
+
+/* The band's LRs: geometric with ratio edge_ratio, centred on the edge
+ * (geometric mean of lo and hi), edge_points of them or as many as it takes
+ * to span [lo, hi], at most LMS_SWEEP_MAX_BAND. */
+static int make_band(lms_sweep *s, int v, double lo, double hi) {
+    const double q = s->edge_ratio;
+    int m = (int)ceil(log(hi / lo) / log(q) - 1e-9) + 1;
+    m = m < s->edge_points ? s->edge_points : m;
+    m = m > LMS_SWEEP_MAX_BAND ? LMS_SWEEP_MAX_BAND : m;
+    const double start = sqrt(lo * hi) * pow(q, -(m - 1) / 2.0);
+    s->n_band[v] = 0;
+    for (int i = 0; i < m; i++) {
+        int k = lr_index(s, dir_lr(start * pow(q, i)));
+        if (k < 0)
+            return -1;
+        s->band[v][s->n_band[v]++] = k;
+    }
+    return 0;
+}
+
+static int write_edges(const lms_sweep *s, char *err, size_t errlen) {
+    cJSON *o = cJSON_CreateObject();
+    cJSON *b = cJSON_AddObjectToObject(o, "bands");
+    for (int v = 0; v < s->n_variants; v++) {
+        if (!s->n_band[v])
+            continue;
+        cJSON *a = cJSON_AddArrayToObject(b, s->variants[v]);
+        for (int i = 0; i < s->n_band[v]; i++)
+            cJSON_AddItemToArray(a, cJSON_CreateNumber(s->lrs[s->band[v][i]]));
+    }
+    cJSON_AddNumberToObject(o, "edge_seeds", s->edge_seeds);
+    char *text = cJSON_Print(o);
+    cJSON_Delete(o);
+    char path[4200];
+    snprintf(path, sizeof path, "%s/edges.json", s->out_dir);
+    int rc = text ? lms_write_atomic(path, text, strlen(text), err, errlen) : -1;
+    if (!text)
+        snprintf(err, errlen, "out of memory");
+    free(text);
+    return rc;
+}
+
+int lms_sweep_edges_load(lms_sweep *s, char *err, size_t errlen) {
+    char path[4200];
+    snprintf(path, sizeof path, "%s/edges.json", s->out_dir);
+    /* ours: read whole, never from a FIFO (lms_read_file) */
+    char *buf = lms_read_file(path, (size_t)1 << 20, NULL, err, errlen);
+    if (!buf)
+        return errno == ENOENT ? 0 : -1;
+    cJSON *o = cJSON_Parse(buf);
+    free(buf);
+    cJSON *b = cJSON_GetObjectItemCaseSensitive(o, "bands");
+    if (!cJSON_IsObject(b)) {
+        cJSON_Delete(o);
+        snprintf(err, errlen, "%s: malformed (no \"bands\" object)", path);
+        return -1;
+    }
+    for (int v = 0; v < s->n_variants; v++) {
+        cJSON *a = cJSON_GetObjectItemCaseSensitive(b, s->variants[v]), *it;
+        s->n_band[v] = 0;
+        cJSON_ArrayForEach(it, a) {
+            int k = cJSON_IsNumber(it) && it->valuedouble > 0
+                        ? lr_index(s, it->valuedouble) : -1;
+            if (k < 0 || s->n_band[v] == LMS_SWEEP_MAX_BAND) {
+                cJSON_Delete(o);
+                snprintf(err, errlen, "%s: bad band of '%s'", path,
+                         s->variants[v]);
+                return -1;
+            }
+            s->band[v][s->n_band[v]++] = k;
+        }
+    }
+    cJSON_Delete(o);
+    return 0;
+}
+
+int lms_sweep_edges_update(lms_sweep *s, char *err, size_t errlen) {
+    if (s->edge_points <= 0)
+        return 0;
+    int changed = 0;
+    for (int v = 0; v < s->n_variants; v++) {
+        double lo, hi;
+        if (s->n_band[v])
+            continue;
+        int d = decide(s, v, &lo, &hi, err, errlen);
+        if (d < 0)
+            return -1;
+        if (d == 0)
+            continue;
+        if (make_band(s, v, lo, hi) != 0) {
+            snprintf(err, errlen, "more than %d learning rates in the sweep",
+                     LMS_SWEEP_MAX_LRS);
+            return -1;
+        }
+        changed = 1;
+    }
+    return changed ? write_edges(s, err, errlen) : 0;
+}

@@ -1,0 +1,448 @@
+/* `lmstab bench`: the sgemm roof, then a fixed number of training steps per
+ * thread setting, in one process. The training step is the one of
+ * core/train/train.c (forward, backward, global-norm clip, AdamW); the
+ * instrumented step adds what train.c does on a logged step (per-layer
+ * stats in the forward, norms written by lms_metrics_write to /dev/null). */
+#include <cblas.h>
+#include <cjson/cJSON.h>
+#include <malloc.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "train/bench_internal.h"
+#include "kernels/bigalloc.h"
+#include "kernels/gemm.h"
+#include "kernels/peak.h"
+#include "train/bench.h"
+#include "io/data.h"
+#include "io/vocab.h"
+#include "util/fsutil.h"
+#include "engine/metrics.h"
+#include "train/train.h"
+
+#ifndef LMS_SOURCE_DIR
+#define LMS_SOURCE_DIR "."
+#endif
+
+const char *lms_train_accepted_keys(void *user, const char *section);
+
+typedef struct bjob {
+    lms_config cfg;
+    lms_train_cfg tc;
+    lms_loader *ld;
+    lms_model m;
+    lms_data data;
+    float *ms, *vs;
+    int32_t *x, *y;
+    lms_rng rng;
+    lms_metrics mt;
+    int B, T;
+    long step;
+} bjob;
+
+/* One thread setting's figures. */
+typedef struct brun {
+    int threads;
+    double tps, ms_step, gflops, loss0, loss1;
+    double split[LMS_TK_N], split_total;
+    double tps_off, tps_on; /* instrumentation check, interleaved blocks */
+} brun;
+
+static int setup(bjob *j, const lms_bench_opts *o, char *err, size_t errlen) {
+    if (lms_config_load(&j->cfg, o->config_path, err, errlen) != 0)
+        return -1;
+    for (int i = 0; i < o->nsets; i++)
+        if (lms_config_override(&j->cfg, o->sets[i], err, errlen) != 0)
+            return -1;
+    char path[4096];
+    if (lms_train_cfg_read(&j->tc, &j->cfg, err, errlen) != 0 ||
+        lms_data_resolve(o->data_path, j->tc.train_path, path, sizeof path,
+                         err, errlen) != 0 ||
+        lms_vocab_from_data(&j->cfg, path, err, errlen) != 0)
+        return -1;
+    lms_set_precision(j->tc.precision); /* the step is timed at it */
+    if (!(j->ld = lms_loader_new(o->plugin_dir))) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    if (lms_model_build(&j->m, &j->cfg, j->ld, (int)j->tc.batch_size, err,
+                        errlen) != 0 ||
+        lms_config_check_unused(&j->cfg, lms_train_accepted_keys, NULL, err,
+                                errlen) != 0)
+        return -1;
+    if (lms_data_load(&j->data, path, j->m.mi.context, err, errlen) != 0 ||
+        lms_vocab_check(&j->cfg, &j->data, j->m.mi.vocab, err, errlen) != 0)
+        return -1;
+    j->B = (int)j->tc.batch_size;
+    j->T = j->m.mi.context;
+    size_t BT = (size_t)j->B * j->T;
+    j->ms = lms_big_floats(j->m.n_params);
+    j->vs = lms_big_floats(j->m.n_params);
+    j->x = calloc(BT, sizeof(int32_t));
+    j->y = calloc(BT, sizeof(int32_t));
+    if (!j->ms || !j->vs || !j->x || !j->y) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    return lms_metrics_open(&j->mt, "/dev/null", &j->m, err, errlen);
+}
+
+static void teardown(bjob *j) {
+    lms_metrics_close(&j->mt);
+    lms_big_free(j->ms);
+    lms_big_free(j->vs);
+    free(j->x);
+    free(j->y);
+    lms_data_free(&j->data);
+    lms_model_free(&j->m);
+    lms_loader_free(j->ld);
+    lms_config_free(&j->cfg);
+}
+
+/* Fresh weights and optimizer state: every thread setting trains the same
+ * run from step 0. */
+static void reset(bjob *j) {
+    lms_model_init(&j->m, (uint64_t)j->tc.seed);
+    memset(j->ms, 0, j->m.n_params * sizeof(float));
+    memset(j->vs, 0, j->m.n_params * sizeof(float));
+    lms_rng_seed(&j->rng, (uint64_t)j->tc.seed, 0xda7a);
+    j->step = 0;
+}
+
+/* One training step as in train.c; timer (may be NULL) gets the optimizer
+ * time. instrument: a logged step with per-layer norms. Returns the loss. */
+static double step(bjob *j, int instrument, lms_op_timer *timer) {
+    lms_schedule sch = {j->tc.schedule, (float)j->tc.lr,
+                        (int)j->tc.warmup_steps, (int)j->tc.max_steps,
+                        (float)j->tc.min_lr_ratio};
+    float lr = lms_schedule_lr(&sch, (int)j->step);
+    lms_data_train_batch(&j->data, &j->rng, j->B, j->T, j->x, j->y);
+    double loss = lms_model_forward(&j->m, j->x, j->y, j->B, j->T,
+                                    LMS_FWD_TRAINING |
+                                        (instrument ? LMS_FWD_INSTRUMENT : 0));
+    lms_model_zero_grad(&j->m);
+    lms_model_backward(&j->m);
+    double t0 = lms_now();
+    double gn = lms_grad_norm(j->m.grads, j->m.n_params);
+    lms_clip_grads(j->m.grads, j->m.n_params, gn, (float)j->tc.grad_clip);
+    lms_adamw o = {(float)j->tc.beta1, (float)j->tc.beta2, (float)j->tc.eps,
+                   (float)j->tc.weight_decay};
+    for (size_t i = 0; i < j->m.n_tensors; i++) {
+        lms_tensor *t = &j->m.tensors[i];
+        if (t->buffer)
+            continue;
+        size_t off = (size_t)(t->w - j->m.params);
+        lms_adamw_update(&o, t->w, t->dw, j->ms + off, j->vs + off, t->numel,
+                         lr, (int)j->step + 1, t->decay);
+    }
+    if (timer)
+        timer->sec[LMS_TK_OPTIMIZER] += lms_now() - t0;
+    if (instrument) {
+        lms_metrics_row row = {j->step, lr, loss, 0, gn, 0, 0, 0, 1};
+        double vals[4096];
+        int is_max[4096];
+        size_t n = lms_metrics_collect(&j->m, vals, is_max, 4096);
+        char err[512]; /* /dev/null: a write cannot fail */
+        (void)lms_metrics_write(&j->mt, &row, vals, n < 4096 ? n : 4096, err,
+                                sizeof err);
+    }
+    j->step++;
+    return loss;
+}
+
+/* Train with `threads` threads: warm-up, then `rounds` pairs of blocks of
+ * `block` steps, one without instrumentation (timed by op kind) and one
+ * instrumented every 10 steps, interleaved so that machine noise hits both
+ * alike. */
+static void run(bjob *j, const lms_bench_opts *o, int threads, brun *r) {
+    lms_bench_set_threads(o, threads);
+    reset(j);
+    memset(r, 0, sizeof *r);
+    r->threads = threads;
+    for (int i = 0; i < o->warmup; i++)
+        r->loss0 = step(j, 0, NULL);
+    int rounds = o->steps >= 20 ? 5 : 1;
+    int block = o->steps / rounds > 0 ? o->steps / rounds : 1;
+    lms_op_timer split = {{0}}, other = {{0}};
+    double t_off = 0, t_on = 0;
+    long n_off = 0, n_on = 0;
+    for (int rd = 0; rd < rounds; rd++) {
+        for (int pass = 0; pass < 2; pass++) {
+            lms_op_timer *tm = pass == 0 ? &split : &other;
+            lms_pass_set_timer(tm);
+            double t0 = lms_now();
+            for (int i = 0; i < block; i++)
+                r->loss1 = step(j, pass == 1 && i % 10 == 0, tm);
+            double el = lms_now() - t0;
+            lms_pass_set_timer(NULL);
+            if (pass == 0) {
+                t_off += el;
+                n_off += block;
+            } else {
+                t_on += el;
+                n_on += block;
+            }
+        }
+    }
+    double tok = (double)j->B * j->T, fm, fa;
+    size_t P;
+    lms_bench_step_flops(&j->m, j->B, j->T, &fm, &fa, &P);
+    r->tps = r->tps_off = n_off * tok / t_off;
+    r->tps_on = n_on * tok / t_on;
+    r->ms_step = t_off / n_off * 1e3;
+    r->gflops = (fm + fa) * n_off / t_off * 1e-9;
+    for (int k = 0; k < LMS_TK_N; k++) {
+        r->split[k] = split.sec[k] / n_off * 1e3;
+        r->split_total += r->split[k];
+    }
+}
+
+/* Training tokens/s on each lms_sgemm backend, `rounds` rounds per thread
+ * setting, the order alternating (openblas, lmstab; lmstab, openblas; ...)
+ * so that machine noise hits both alike; prints the ratio of each round.
+ * Leaves the backend at `used`. */
+static void compare_gemm(bjob *j, const lms_bench_opts *o, FILE *out,
+                         lms_gemm_backend used) {
+    enum { MAX_ROUNDS = 16 };
+    const int rounds = o->compare_gemm < MAX_ROUNDS ? o->compare_gemm
+                                                    : MAX_ROUNDS;
+    const int settings[2] = {1, o->threads};
+    fprintf(out, "\ngemm backends, training tokens/s in %d interleaved "
+                 "rounds:\n", rounds);
+    for (int s = 0; s < 2; s++) {
+        if ((s == 1 && o->threads == 1) ||
+            (o->only_threads > 0 && settings[s] != o->only_threads))
+            continue;
+        double tps[2][MAX_ROUNDS];
+        for (int r = 0; r < rounds; r++)
+            for (int i = 0; i < 2; i++) {
+                const int be = r % 2 ? 1 - i : i;
+                brun x;
+                lms_sgemm_set_backend(be ? LMS_GEMM_LMSTAB : LMS_GEMM_OPENBLAS);
+                run(j, o, settings[s], &x);
+                tps[be][r] = x.tps;
+            }
+        fprintf(out, "  threads %d: lmstab / openblas per round:", settings[s]);
+        for (int r = 0; r < rounds; r++)
+            fprintf(out, " %.0f/%.0f = %.2fx", tps[1][r], tps[0][r],
+                    tps[1][r] / tps[0][r]);
+        fputc('\n', out);
+    }
+    lms_sgemm_set_backend(used);
+}
+
+static double rss_mib(void) {
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return ru.ru_maxrss / 1024.0; /* KiB on Linux */
+}
+
+static void print_split(FILE *out, const brun *r) {
+    fprintf(out, "  time split (ms/step, %% of step):");
+    for (int k = 0; k < LMS_TK_N; k++)
+        fprintf(out, " %s %.2f (%.0f%%)%s", lms_tkind_name((lms_tkind)k),
+                r->split[k], 100.0 * r->split[k] / r->ms_step,
+                k + 1 < LMS_TK_N ? "," : "");
+    fprintf(out, "; untimed %.2f\n", r->ms_step - r->split_total);
+}
+
+static cJSON *json_report(const lms_bench_opts *o, const bjob *j,
+                          const lms_bench_roof *rf, const brun *runs, int nruns,
+                          double rss, double need, double acts) {
+    cJSON *root = cJSON_CreateObject();
+    cJSON_AddStringToObject(root, "config", o->config_path);
+    cJSON_AddNumberToObject(root, "batch", j->B);
+    cJSON_AddNumberToObject(root, "context", j->T);
+    cJSON_AddNumberToObject(root, "d_model", j->m.mi.d_model);
+    cJSON_AddNumberToObject(root, "n_layer", j->m.mi.n_layer);
+    cJSON_AddNumberToObject(root, "n_params", (double)j->m.n_params);
+    cJSON_AddNumberToObject(root, "steps", o->steps);
+    cJSON_AddNumberToObject(root, "warmup", o->warmup);
+    char cpu[256], isa[256];
+    lms_peak_cpu_name(cpu, sizeof cpu);
+    lms_peak_isa(isa, sizeof isa);
+    cJSON_AddStringToObject(root, "cpu", cpu);
+    cJSON_AddStringToObject(root, "isa", isa);
+    cJSON_AddStringToObject(root, "openblas_kernels", openblas_get_corename());
+    cJSON_AddStringToObject(root, "lmstab_gemm_kernel", lms_gemm_isa());
+    cJSON_AddStringToObject(root, "gemm",
+                            lms_gemm_backend_name(lms_sgemm_get_backend()));
+    if (!o->no_roof) {
+        cJSON *r = cJSON_AddObjectToObject(root, "roof_gflops");
+        for (int be = 0; be < LMS_BENCH_NBE; be++) {
+            if (!lms_gemm_backend_available(lms_bench_backends[be]))
+                continue;
+            cJSON *x = cJSON_AddObjectToObject(
+                r, lms_gemm_backend_name(lms_bench_backends[be]));
+            cJSON_AddNumberToObject(x, "model_shapes_1t", rf->model[be][0]);
+            cJSON_AddNumberToObject(x, "model_shapes_all", rf->model[be][1]);
+            cJSON_AddNumberToObject(x, "square_1t", rf->square[be][0]);
+            cJSON_AddNumberToObject(x, "square_all", rf->square[be][1]);
+        }
+        cJSON_AddNumberToObject(r, "best_model_shapes_1t", rf->best[0]);
+        cJSON_AddNumberToObject(r, "best_model_shapes_all", rf->best[1]);
+        cJSON_AddNumberToObject(r, "square_size", o->square);
+        cJSON_AddNumberToObject(r, "threads_all", o->threads);
+        cJSON *pk = cJSON_AddObjectToObject(root, "peak_gflops");
+        for (int k = 0; k < LMS_PEAK_N; k++) {
+            if (rf->peak[k][0] <= 0)
+                continue;
+            cJSON *x = cJSON_AddObjectToObject(pk, lms_peak_name((lms_peak_kind)k));
+            cJSON_AddNumberToObject(x, "1t", rf->peak[k][0]);
+            cJSON_AddNumberToObject(x, "all", rf->peak[k][1]);
+        }
+    }
+    cJSON *ar = cJSON_AddArrayToObject(root, "runs");
+    for (int i = 0; i < nruns; i++) {
+        const brun *r = &runs[i];
+        cJSON *x = cJSON_CreateObject();
+        cJSON_AddNumberToObject(x, "threads", r->threads);
+        cJSON_AddNumberToObject(x, "tokens_per_sec", r->tps);
+        cJSON_AddNumberToObject(x, "ms_per_step", r->ms_step);
+        cJSON_AddNumberToObject(x, "model_gflops", r->gflops);
+        cJSON_AddNumberToObject(x, "tokens_per_sec_instrumented", r->tps_on);
+        cJSON_AddNumberToObject(x, "instrument_overhead",
+                                1.0 - r->tps_on / r->tps_off);
+        cJSON_AddNumberToObject(x, "loss_after", r->loss1);
+        cJSON *sp = cJSON_AddObjectToObject(x, "split_ms");
+        for (int k = 0; k < LMS_TK_N; k++)
+            cJSON_AddNumberToObject(sp, lms_tkind_name((lms_tkind)k),
+                                    r->split[k]);
+        cJSON_AddItemToArray(ar, x);
+    }
+    cJSON *mem = cJSON_AddObjectToObject(root, "memory_mib");
+    cJSON_AddNumberToObject(mem, "peak_rss", rss);
+    cJSON_AddNumberToObject(mem, "params_grads_adam_acts", need);
+    cJSON_AddNumberToObject(mem, "activations", acts);
+    return root;
+}
+
+int lms_bench_run(const lms_bench_opts *oin, FILE *out, char *err,
+                  size_t errlen) {
+    lms_bench_opts o = *oin;
+    if (o.steps <= 0)
+        o.steps = 30;
+    if (o.warmup <= 0)
+        o.warmup = 5;
+    if (o.threads <= 0)
+        o.threads = (int)sysconf(_SC_NPROCESSORS_ONLN);
+    if (o.threads <= 0)
+        o.threads = 1;
+    if (o.square <= 0)
+        o.square = 2048;
+    bjob j;
+    memset(&j, 0, sizeof j);
+    double rss_start = rss_mib();
+    if (setup(&j, &o, err, errlen) != 0) {
+        teardown(&j);
+        return -1;
+    }
+    char why[256] = "", cpu[256], isa[256];
+    const lms_gemm_backend gb =
+        j.tc.gemm == LMS_GEMM_AUTO ? lms_gemm_auto(why, sizeof why) : j.tc.gemm;
+    lms_sgemm_set_backend(gb);
+    lms_peak_cpu_name(cpu, sizeof cpu);
+    lms_peak_isa(isa, sizeof isa);
+    fprintf(out, "CPU: %s; ISA: %s\n%s; lmstab gemm kernel %s\n"
+            "gemm backend: %s%s%s%s\n", cpu, isa, openblas_get_config(),
+            lms_gemm_isa(), lms_gemm_backend_name(gb),
+            j.tc.gemm == LMS_GEMM_AUTO ? " (auto: " : "", why,
+            j.tc.gemm == LMS_GEMM_AUTO ? ")" : "");
+    double fm, fa;
+    size_t P;
+    lms_bench_step_flops(&j.m, j.B, j.T, &fm, &fa, &P);
+    fprintf(out,
+            "lmstab bench %s: d_model %d, %d layers, %d heads, context "
+            "%d, batch %d; %zu params (%zu in matmuls)\n",
+            o.config_path, j.m.mi.d_model, j.m.mi.n_layer, j.m.mi.n_head, j.T,
+            j.B, j.m.n_params, P);
+    fprintf(out,
+            "FLOPs/step = 6 x %zu x %d tokens + attention 6 x layers x T"
+            " x d_model x tokens (causal half) = %.3f + %.3f GFLOP\n",
+            P, j.B * j.T, fm * 1e-9, fa * 1e-9);
+    brun runs[2];
+    int nruns = 0;
+    int settings[2] = {1, o.threads};
+    for (int s = 0; s < 2; s++) {
+        if (s == 1 && o.threads == 1)
+            break;
+        if (o.only_threads > 0 && settings[s] != o.only_threads)
+            continue;
+        run(&j, &o, settings[s], &runs[nruns++]);
+    }
+    if (o.only_threads > 0 && nruns == 0)
+        run(&j, &o, o.only_threads, &runs[nruns++]);
+    if (o.compare_gemm > 0)
+        compare_gemm(&j, &o, out, gb);
+    double rss = rss_mib();
+    double need = 4.0 * j.m.n_params * sizeof(float) / 1048576.0;
+    double acts = malloc_usable_size(j.m.acts) / 1048576.0;
+    lms_bench_roof rf;
+    memset(&rf, 0, sizeof rf);
+    if (!o.no_roof)
+        lms_bench_measure_roof(&j.m, j.B, j.T, &o, &rf);
+    lms_set_threads(o.threads);
+    lms_sgemm_set_backend(gb);
+
+    if (!o.no_roof)
+        lms_bench_print_roof(out, &o, &rf, gb);
+    fprintf(out, "\ntraining: %d warm-up + %d timed steps per setting\n",
+            o.warmup, o.steps);
+    for (int i = 0; i < nruns; i++) {
+        const brun *r = &runs[i];
+        int t = r->threads == 1 ? 0 : 1;
+        fprintf(out,
+                "threads %d: %.0f tokens/s, %.2f ms/step, %.1f model "
+                "GFLOP/s",
+                r->threads, r->tps, r->ms_step, r->gflops);
+        fprintf(out, " (loss %.3f -> %.3f)\n", r->loss0, r->loss1);
+        const int pk = lms_bench_peak_for(&rf, (int)j.tc.precision);
+        if (!o.no_roof && (r->threads == 1 || r->threads == o.threads)) {
+            if (pk >= 0)
+                fprintf(out, "  MFU %.1f%% of the hardware %s peak at %d "
+                        "thread%s;", 100 * r->gflops / rf.peak[pk][t],
+                        lms_peak_name((lms_peak_kind)pk), r->threads,
+                        r->threads > 1 ? "s" : "");
+            fprintf(out, " %.1f%% of the best sgemm at the model's shapes, "
+                    "%.1f%% of %s's (the backend in use)\n",
+                    100 * r->gflops / rf.best[t],
+                    100 * r->gflops / rf.model[lms_bench_column(gb)][t],
+                    lms_gemm_backend_name(gb));
+        }
+        print_split(out, r);
+        fprintf(out,
+                "  instrumentation every 10 steps: %.0f vs %.0f "
+                "tokens/s, overhead %.1f%%\n",
+                r->tps_on, r->tps_off, 100.0 * (1.0 - r->tps_on / r->tps_off));
+    }
+    if (nruns == 2)
+        fprintf(out, "speed-up %d threads / 1 thread: %.2fx\n", o.threads,
+                runs[1].tps / runs[0].tps);
+    fprintf(out,
+            "\nmemory: peak RSS %.1f MiB (%.1f MiB before the model) vs "
+            "params+grads+Adam %.1f MiB + activation arena %.1f MiB = %.1f "
+            "MiB: ratio %.2f\n",
+            rss, rss_start, need, acts, need + acts, rss / (need + acts));
+    int rc = 0;
+    if (o.json_path) {
+        cJSON *js =
+            json_report(&o, &j, &rf, runs, nruns, rss, need + acts, acts);
+        char *text = js ? cJSON_Print(js) : NULL;
+        cJSON_Delete(js);
+        if (!text) {
+            snprintf(err, errlen, "out of memory");
+            rc = -1;
+        } else {
+            size_t n = strlen(text);
+            text[n] = '\n';
+            rc = lms_write_atomic(o.json_path, text, n + 1, err, errlen);
+            free(text);
+        }
+    }
+    teardown(&j);
+    return rc;
+}

@@ -1,0 +1,85 @@
+/* Internals of `lmstab bench` shared by bench.c and bench_roof.c. */
+#ifndef LMSTAB_BENCH_INTERNAL_H
+#define LMSTAB_BENCH_INTERNAL_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "train/bench.h"
+#include "engine/model.h"
+#include "kernels/peak.h"
+
+/* One sgemm shape (row-major, op(A) m x k, op(B) k x n) and how often a
+ * training step calls it. */
+typedef struct lms_gemm_shape {
+    int ta, tb, m, n, k;
+    double calls;      /* per training step */
+    double rate[3][2]; /* measured GFLOP/s of lms_sgemm: [backend column
+                          (lms_bench_backends)][0: 1 thread, 1: all cores] */
+} lms_gemm_shape;
+
+/* The backends the roof times, by column: OpenBLAS, lmstab's own, oneDNN
+ * (its rates 0 where the build has none). */
+#define LMS_BENCH_NBE 3
+extern const lms_gemm_backend lms_bench_backends[LMS_BENCH_NBE];
+/* The column of backend b (never AUTO). */
+int lms_bench_column(lms_gemm_backend b);
+
+#define LMS_BENCH_MAX_SHAPES 32
+
+/* The distinct matmul shapes of one training step of m at B*T rows: every
+ * linear op (forward, dx, dW) and the LM head. Returns the count. */
+int lms_bench_model_shapes(const lms_model *m, int B, int T,
+                           lms_gemm_shape *out, int max);
+
+/* GFLOP/s of lms_sgemm at one shape on each backend (rate[0] OpenBLAS,
+ * rate[1] lmstab), with the threads as they are set (lms_set_threads and
+ * OpenBLAS's own): best of `trials` timings of at least min_sec each, the
+ * backends alternating so that machine noise hits both alike. Leaves the
+ * backend at OpenBLAS; rates are 0 when out of memory. */
+void lms_bench_sgemm_rates(int ta, int tb, int m, int n, int k, double min_sec,
+                           int trials, double rate[LMS_BENCH_NBE]);
+
+/* The ceilings the model's speed is put against, measured with the threads
+ * set as the training runs set them: the hardware peak per instruction set
+ * (register-only FMA loops, peak.h), and lms_sgemm per backend at the
+ * model's shapes (FLOP-weighted: the time the step's matmuls would take at
+ * the measured rates; "best" takes the faster backend per shape) and at a
+ * square size. Index t: 0 = 1 thread, 1 = --threads. */
+typedef struct lms_bench_roof {
+    int n;
+    lms_gemm_shape sh[LMS_BENCH_MAX_SHAPES];
+    double model[LMS_BENCH_NBE][2], square[LMS_BENCH_NBE][2]; /* [col][t] */
+    double best[2];                   /* [t] */
+    double peak[LMS_PEAK_N][2];       /* [kind][t], 0: not on this CPU */
+} lms_bench_roof;
+
+/* Threads as a training run with `threads` sets them (lms_set_threads, or
+ * OpenBLAS's own threads under --blas-threads). */
+void lms_bench_set_threads(const lms_bench_opts *o, int threads);
+
+/* Fills rf for the model m at B x T rows (the hardware peak and both
+ * backends, 1 thread and o->threads). Leaves the threads at o->threads'
+ * setting and the backend at OpenBLAS. */
+void lms_bench_measure_roof(const lms_model *m, int B, int T,
+                            const lms_bench_opts *o, lms_bench_roof *rf);
+
+/* The widest fp32 kind whose peak was measured, or -1. */
+int lms_bench_fp32_peak(const lms_bench_roof *rf);
+
+/* The peak the model's products run against at `precision` (lms_precision)
+ * on the selected bf16 kernel: bf16 amx or bf16 avx512 for those kernels,
+ * else (fp32, or the emulation's float products) lms_bench_fp32_peak. */
+int lms_bench_peak_for(const lms_bench_roof *rf, int precision);
+
+/* The peak and roof tables; `used`: the backend the training ran on. */
+void lms_bench_print_roof(FILE *out, const lms_bench_opts *o,
+                          const lms_bench_roof *rf, lms_gemm_backend used);
+
+/* Matmul FLOPs of one training step (6 x matmul params x tokens) and the
+ * causal attention FLOPs (6 x n_attn x T x d_model x tokens: Q K^T and P V,
+ * forward + backward, over the unmasked half only). */
+void lms_bench_step_flops(const lms_model *m, int B, int T, double *matmul,
+                          double *attention, size_t *matmul_params);
+
+#endif

@@ -1,0 +1,187 @@
+/* Run verdicts under pre-declared rules (verdict.h). */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/fsutil.h"
+#include "train/verdict.h"
+
+/* Defaults, declared in docs/results/protocol.md before the sweeps ran:
+ * strict fails a run that spiked half a nat or ended within half a nat of
+ * the unigram entropy (byte counts alone); lenient only a run that diverged
+ * or ended at or above it. */
+static const lms_rule default_rules[LMS_N_RULES] = {
+    {"strict", 0.5, 0.5},
+    {"default", 0.1, 1.0},
+    {"lenient", 0.0, 0.0},
+};
+
+const char *lms_verdict_keys(void) {
+    return "rule, smoothing, spike_after, strict_margin, strict_spike, "
+           "default_margin, default_spike, lenient_margin, lenient_spike";
+}
+
+int lms_verdict_cfg_read(lms_verdict_cfg *v, lms_config *c, char *err,
+                         size_t errlen) {
+    memset(v, 0, sizeof *v);
+    memcpy(v->rules, default_rules, sizeof v->rules);
+    const char *s = "verdict";
+    if (lms_config_float(c, s, "smoothing", 0.5, 0.0, 0.999, &v->smoothing, err, errlen) ||
+        lms_config_int(c, s, "spike_after", 10, 0, 100000000, &v->spike_after, err, errlen))
+        return -1;
+    for (int i = 0; i < LMS_N_RULES; i++) {
+        char km[48], ks[48];
+        snprintf(km, sizeof km, "%s_margin", v->rules[i].name);
+        snprintf(ks, sizeof ks, "%s_spike", v->rules[i].name);
+        if (lms_config_float(c, s, km, v->rules[i].margin, -10.0, 100.0,
+                             &v->rules[i].margin, err, errlen) ||
+            lms_config_float(c, s, ks, v->rules[i].spike, 0.0, 100.0,
+                             &v->rules[i].spike, err, errlen))
+            return -1;
+    }
+    v->own = 1;
+    lms_cfg_entry *e = lms_config_find(c, s, "rule");
+    if (e) {
+        v->own = -1;
+        for (int i = 0; i < LMS_N_RULES; i++)
+            if (!strcmp(e->value, v->rules[i].name))
+                v->own = i;
+        if (v->own < 0) {
+            lms_config_errorf(e, err, errlen, "must be strict, default or "
+                              "lenient (got '%s')", e->value);
+            return -1;
+        }
+    }
+    lms_config_has_section(c, s);
+    return 0;
+}
+
+void lms_facts_init(lms_facts *f) {
+    memset(f, 0, sizeof *f);
+    f->ema = NAN;
+    f->ema_min = NAN;
+    f->max_rise_step = -1;
+    f->final_val = NAN;
+}
+
+void lms_facts_add(lms_facts *f, const lms_verdict_cfg *v, long step,
+                   int has_train, double train_loss, double grad_norm,
+                   double val_loss) {
+    if (!isnan(val_loss))
+        f->final_val = val_loss;
+    if (!has_train)
+        return;
+    if (!isfinite(train_loss) || (!isnan(grad_norm) && !isfinite(grad_norm))) {
+        f->diverged = 1;
+        return;
+    }
+    const double a = v->smoothing;
+    f->ema = f->rows == 0 ? train_loss : a * f->ema + (1.0 - a) * train_loss;
+    f->rows++;
+    if (step >= v->spike_after && !isnan(f->ema_min)) {
+        double rise = f->ema - f->ema_min;
+        if (rise > f->max_rise || f->max_rise_step < 0) {
+            f->max_rise = rise > 0 ? rise : 0;
+            f->max_rise_step = step;
+        }
+    }
+    if (isnan(f->ema_min) || f->ema < f->ema_min)
+        f->ema_min = f->ema;
+}
+
+lms_verdict lms_rule_label(const lms_rule *r, const lms_facts *f,
+                           double unigram_entropy) {
+    if (f->diverged)
+        return LMS_DIVERGED;
+    if (!isfinite(f->final_val) || f->final_val >= unigram_entropy - r->margin)
+        return LMS_COLLAPSED;
+    if (r->spike > 0 && f->max_rise_step >= 0 && f->max_rise >= r->spike)
+        return LMS_SPIKED;
+    return LMS_CONVERGED;
+}
+
+int lms_verdict_parse(const char *name) {
+    for (int i = 0; i <= LMS_DIVERGED; i++)
+        if (!strcmp(name, lms_verdict_name((lms_verdict)i)))
+            return i;
+    if (!strcmp(name, "blew_up"))
+        return LMS_SPIKED;
+    return -1;
+}
+
+/* The cell of column col in a CSV line (no quoting: metrics.csv has none):
+ * 1 and *x set, "nan"/"inf" parsed as such; 0 when empty or missing. */
+static int cell(const char *line, int col, double *x) {
+    const char *p = line;
+    for (int i = 0; i < col && p; i++) {
+        p = strchr(p, ',');
+        if (p)
+            p++;
+    }
+    *x = NAN;
+    if (!p || *p == ',' || *p == '\n' || *p == '\r' || *p == '\0')
+        return 0;
+    char *end;
+    *x = strtod(p, &end);
+    return end != p;
+}
+
+int lms_facts_from_csv(lms_facts *f, const lms_verdict_cfg *v,
+                       const char *path, char *err, size_t errlen) {
+    lms_facts_init(f);
+    FILE *in = lms_fopen_regular(path, err, errlen); /* never a FIFO */
+    if (!in)
+        return -1;
+    size_t cap = 0;
+    char *line = NULL;
+    int c_step = -1, c_train = -1, c_grad = -1, c_val = -1, rc = 0;
+    long lineno = 0;
+    while (getline(&line, &cap, in) > 0) {
+        lineno++;
+        if (lineno == 1) {
+            int col = 0;
+            for (char *tok = line; tok; col++) {
+                size_t n = strcspn(tok, ",\r\n");
+                if (n == 4 && !strncmp(tok, "step", 4)) c_step = col;
+                if (n == 10 && !strncmp(tok, "train_loss", 10)) c_train = col;
+                if (n == 9 && !strncmp(tok, "grad_norm", 9)) c_grad = col;
+                if (n == 8 && !strncmp(tok, "val_loss", 8)) c_val = col;
+                tok = tok[n] == ',' ? tok + n + 1 : NULL;
+            }
+            if (c_step < 0 || c_train < 0 || c_val < 0) {
+                snprintf(err, errlen, "%s:1: not a metrics.csv header (needs "
+                         "step, train_loss and val_loss)", path);
+                rc = -1;
+                break;
+            }
+            continue;
+        }
+        double step, train, grad = NAN, val;
+        if (!cell(line, c_step, &step) || !isfinite(step)) {
+            snprintf(err, errlen, "%s:%ld: no step in this row", path, lineno);
+            rc = -1;
+            break;
+        }
+        /* a step we wrote is a whole number (and fits a long) */
+        if (!(step >= 0 && step <= 1e15) || step != floor(step)) {
+            snprintf(err, errlen, "%s:%ld: step %.17g is not a whole number "
+                     "from 0 to 1e15", path, lineno, step);
+            rc = -1;
+            break;
+        }
+        int has_train = cell(line, c_train, &train);
+        if (c_grad >= 0)
+            has_train |= cell(line, c_grad, &grad);
+        cell(line, c_val, &val);
+        lms_facts_add(f, v, (long)step, has_train, train, grad, val);
+    }
+    if (rc == 0 && lineno == 0) {
+        snprintf(err, errlen, "%s: empty file", path);
+        rc = -1;
+    }
+    free(line);
+    fclose(in);
+    return rc;
+}
