@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lmstab/rng.h"
+#include "util/rng.h"
 #include "tk_suite.h"
 
 static char err[1024];
