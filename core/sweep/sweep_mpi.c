@@ -1,7 +1,11 @@
 /* A sweep over MPI ranks: rank 0 owns the grid and hands whole runs to
  * ranks (itself included), one run per rank at a time. Each run is the same
  * child process as in a single-machine sweep, so the result directory has the
- * same content, and a finished run is never redone (resumable). */
+ * same content, and a finished run is never redone (resumable).
+ * A worker running a run sends rank 0 a heartbeat every BEAT_S seconds; a
+ * rank that sends nothing for LMSTAB_MPI_TIMEOUT seconds while it holds a
+ * run (stopped, hung, or cut off) stops the job with a line naming it,
+ * instead of leaving the coordinator waiting for ever. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -17,8 +21,9 @@
 #ifdef LMS_HAVE_MPI
 #include <mpi.h>
 
-enum { TAG_DONE = 1, TAG_WORK = 2 };
+enum { TAG_DONE = 1, TAG_WORK = 2, TAG_BEAT = 3 };
 #define MAX_RANKS 1024
+#define BEAT_S 2.0 /* s between a worker's heartbeats (timeout >= 1 s) */
 
 static double now_s(void) {
     struct timespec ts;
@@ -26,7 +31,15 @@ static double now_s(void) {
     return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
-/* Run one run to completion here; returns its exit status (0 ok). */
+/* Seconds between heartbeats: BEAT_S, or less when the timeout is short,
+ * so that a live rank is never taken for a dead one. */
+static double beat_interval(void) {
+    double t = lms_dist_timeout() / 4;
+    return t < BEAT_S ? t : BEAT_S;
+}
+
+/* Run one run to completion here, telling rank 0 we are alive meanwhile;
+ * returns its exit status (0 ok). */
 static int run_here(const lms_sweep *s, const char *exe, const pending *p) {
     char err[1024];
     pid_t pid = lms_sweep_launch(s, exe, p, err, sizeof err);
@@ -34,10 +47,21 @@ static int run_here(const lms_sweep *s, const char *exe, const pending *p) {
         fprintf(stderr, "lmstab: error: %s\n", err);
         return 127;
     }
-    int st;
-    while (waitpid(pid, &st, 0) < 0)
-        if (errno != EINTR)
+    const double every = beat_interval();
+    double last = now_s();
+    int st, beat = 0;
+    for (;;) {
+        pid_t w = waitpid(pid, &st, WNOHANG);
+        if (w == pid)
+            break;
+        if (w < 0 && errno != EINTR)
             return 127;
+        if (now_s() - last >= every) { /* a tiny message: sent eagerly */
+            MPI_Send(&beat, 1, MPI_INT, 0, TAG_BEAT, MPI_COMM_WORLD);
+            last = now_s();
+        }
+        usleep(20000);
+    }
     return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
@@ -75,6 +99,7 @@ typedef struct coord {
     lms_sweep_progress pg;
     pending busy[MAX_RANKS]; /* run of each rank, v < 0 when idle */
     double t0[MAX_RANKS];
+    double heard[MAX_RANKS]; /* when each rank last sent anything */
     int waiting[MAX_RANKS];  /* worker asked and waits for an answer */
     pid_t local;             /* rank 0's own run */
     char *err;
@@ -132,6 +157,26 @@ static int any_busy(const coord *c) {
     return 0;
 }
 
+/* A worker holding a run that has sent nothing for the timeout is stopped,
+ * hung or cut off: the job stops, naming it and its run (the runs finished
+ * so far are kept; the same command resumes). */
+static void check_silent(const coord *c) {
+    const double now = now_s(), limit = lms_dist_timeout();
+    for (int r = 1; r < c->nranks; r++) {
+        const pending *p = &c->busy[r];
+        if (p->v < 0 || now - c->heard[r] <= limit)
+            continue;
+        char dir[4300], msg[4600];
+        lms_sweep_run_dir(c->s->out_dir, c->s->variants[p->v], c->s->lrs[p->k],
+                          c->s->seeds[p->s], dir, sizeof dir);
+        snprintf(msg, sizeof msg, "sweep worker rank %d has sent nothing for "
+                 "%.0f s while running %s (LMSTAB_MPI_TIMEOUT); it is stopped, "
+                 "hung or cut off; finished runs are kept and the same command "
+                 "resumes", r, now - c->heard[r], dir);
+        lms_dist_abort(msg);
+    }
+}
+
 /* One pass of the coordinator; returns 1 when something happened. */
 static int coordinate(coord *c) {
     int progress = 0, st;
@@ -142,11 +187,22 @@ static int coordinate(coord *c) {
     }
     int flag;
     MPI_Status ms;
+    for (;;) { /* heartbeats: only "still alive" */
+        MPI_Iprobe(MPI_ANY_SOURCE, TAG_BEAT, MPI_COMM_WORLD, &flag, &ms);
+        if (!flag)
+            break;
+        int beat;
+        MPI_Recv(&beat, 1, MPI_INT, ms.MPI_SOURCE, TAG_BEAT, MPI_COMM_WORLD,
+                 MPI_STATUS_IGNORE);
+        c->heard[ms.MPI_SOURCE] = now_s();
+    }
+    check_silent(c);
     MPI_Iprobe(MPI_ANY_SOURCE, TAG_DONE, MPI_COMM_WORLD, &flag, &ms);
     if (flag) {
         int msg[4];
         MPI_Recv(msg, 4, MPI_INT, ms.MPI_SOURCE, TAG_DONE, MPI_COMM_WORLD,
                  MPI_STATUS_IGNORE);
+        c->heard[ms.MPI_SOURCE] = now_s();
         if (msg[0] >= 0)
             finished(c, ms.MPI_SOURCE, msg[3]);
         c->waiting[ms.MPI_SOURCE] = 1;
@@ -173,7 +229,7 @@ static int coordinate(coord *c) {
         int work[3] = {-1, -1, -1};
         if (next_run(c, &p)) {
             c->busy[r] = p;
-            c->t0[r] = now_s();
+            c->t0[r] = c->heard[r] = now_s();
             work[0] = p.v;
             work[1] = p.k;
             work[2] = p.s;

@@ -261,6 +261,15 @@ int lms_dist_check(char *err, size_t errlen) {
 
 double lms_dist_timeout(void) { return timeout_s; }
 
+void lms_dist_abort(const char *msg) {
+#ifdef LMS_HAVE_MPI
+    die(msg);
+#else
+    fprintf(stderr, "lmstab: error: %s\n", msg);
+    exit(1);
+#endif
+}
+
 void lms_dist_set_step(long step) { cur_step = step; }
 
 void lms_dist_finalize(void) {

@@ -34,6 +34,10 @@ int lms_dist_check(char *err, size_t errlen);
  * mix of unrelated buffers. */
 #define LMS_DIST_TIMEOUT_DEFAULT 300.0 /* s: a checkpoint write fits */
 double lms_dist_timeout(void);
+/* Stops the whole job (MPI_Abort) after one line "lmstab: error: MPI rank
+ * R: <msg>; stopping the job" on stderr: for a rank that a coordinator
+ * has stopped hearing from (no MPI call can take it out of the job). */
+void lms_dist_abort(const char *msg);
 /* The training step the next collectives belong to (-1: before training). */
 void lms_dist_set_step(long step);
 
