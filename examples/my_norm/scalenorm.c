@@ -202,6 +202,8 @@ static const lms_descriptor sn_desc = {
     .forward = sn_forward,
     .backward = sn_backward,
     .destroy = lms_state_free,
+    .max_params = 1,
+    .max_stats = 0,
 };
 
 LMS_PLUGIN_ENTRY(&sn_desc)

@@ -253,14 +253,14 @@ static void forward_staged(const attn *s, const lms_fwd *a, const qkv_src *x,
                            float *P, float scale, float st[3]) {
     const int H = s->H, Tc = s->Tc, B = a->B, T = a->T, nbh = B * H;
     const size_t NS = a->rows * (size_t)H;
-    const lms_child *ch = a->children;
+    const lms_child *const *ch = a->children;
     double ent = 0;
     float *S = s->has[SLOT_CAP] ? a->cache + s->c_sraw : P;
     all_scores(s, x, S, nbh, T, scale);
     if (s->has[SLOT_CAP]) {
         float *Sc = a->cache + s->c_scap;
         att_mask_rows(S, nbh, T, Tc); /* the child must see finite values */
-        lms_child_forward(&ch[SLOT_CAP], Sc, S, NS, B, T);
+        lms_child_forward(ch[SLOT_CAP], Sc, S, NS, B, T);
         if (a->stats) {
             att_score_stats(S, nbh, T, Tc, &st[0], NULL);
             att_score_stats(Sc, nbh, T, Tc, &st[1], &ent);
@@ -275,7 +275,7 @@ static void forward_staged(const attn *s, const lms_fwd *a, const qkv_src *x,
     const float *Pf = P;
     if (s->has[SLOT_PMAP]) {
         float *Pm = a->cache + s->c_pf;
-        lms_child_forward(&ch[SLOT_PMAP], Pm, P, NS, B, T);
+        lms_child_forward(ch[SLOT_PMAP], Pm, P, NS, B, T);
         att_mask_rows(Pm, nbh, T, Tc);
         Pf = Pm;
     }
@@ -294,17 +294,17 @@ static void forward_staged(const attn *s, const lms_fwd *a, const qkv_src *x,
 static void at_forward(void *self, const lms_fwd *a) {
     const attn *s = self;
     const int C = s->C;
-    const lms_child *ch = a->children;
+    const lms_child *const *ch = a->children;
     float *cache = a->cache;
     qkv_src x = {a->x, a->x + C, a->x + 2 * C, 3 * C, 3 * C, 3 * C,
                  a->scratch + s->s_t};
     if (s->has[SLOT_QN]) {
-        x.q = norm_forward(s, &ch[SLOT_QN], cache + s->c_qraw, cache + s->c_qn,
+        x.q = norm_forward(s, ch[SLOT_QN], cache + s->c_qraw, cache + s->c_qn,
                            a, 0);
         x.ldq = C;
     }
     if (s->has[SLOT_KN]) {
-        x.k = norm_forward(s, &ch[SLOT_KN], cache + s->c_kraw, cache + s->c_kn,
+        x.k = norm_forward(s, ch[SLOT_KN], cache + s->c_kraw, cache + s->c_kn,
                            a, C);
         x.ldk = C;
     }
@@ -380,7 +380,7 @@ static void backward_staged(const attn *s, const lms_bwd *a, const qkv_src *x,
                             const float *dy, const qk_grad *g, float scale) {
     const int Tc = s->Tc, B = a->B, T = a->T, nbh = B * s->H;
     const size_t NS = a->rows * (size_t)s->H;
-    const lms_child *ch = a->children;
+    const lms_child *const *ch = a->children;
     const float *P = a->cache + s->c_p;
     const float *Pf = s->has[SLOT_PMAP] ? a->cache + s->c_pf : P;
     float *w1 = a->scratch + s->s_w1, *w2 = a->scratch + s->s_w2;
@@ -398,7 +398,7 @@ static void backward_staged(const attn *s, const lms_bwd *a, const qkv_src *x,
     if (s->has[SLOT_PMAP]) {
         att_mask_rows(w1, nbh, T, Tc);
         zero(w2, NS * Tc);
-        lms_child_backward(&ch[SLOT_PMAP], w2, w1, P, Pf, NS, B, T);
+        lms_child_backward(ch[SLOT_PMAP], w2, w1, P, Pf, NS, B, T);
         dP = w2;
     }
     att_softmax_backward_all(dP, P, NS, T, Tc);
@@ -406,7 +406,7 @@ static void backward_staged(const attn *s, const lms_bwd *a, const qkv_src *x,
     if (s->has[SLOT_CAP]) {
         dS = dP == w1 ? w2 : w1;
         zero(dS, NS * Tc);
-        lms_child_backward(&ch[SLOT_CAP], dS, dP, a->cache + s->c_sraw,
+        lms_child_backward(ch[SLOT_CAP], dS, dP, a->cache + s->c_sraw,
                            a->cache + s->c_scap, NS, B, T);
         att_mask_rows(dS, nbh, T, Tc);
     }
@@ -423,7 +423,7 @@ static void at_backward(void *self, const lms_bwd *a) {
     const attn *s = self;
     const int C = s->C;
     const size_t NC = a->rows * (size_t)C;
-    const lms_child *ch = a->children;
+    const lms_child *const *ch = a->children;
     float *cache = a->cache, *scr = a->scratch;
     /* q, k as the scores saw them; dq, dk where their gradients go */
     qkv_src x = {a->x, a->x + C, a->x + 2 * C, 3 * C, 3 * C, 3 * C,
@@ -453,10 +453,10 @@ static void at_backward(void *self, const lms_bwd *a) {
     else
         backward_fused(s, a, &x, dy, &g, scale);
     if (s->has[SLOT_QN])
-        norm_backward(s, &ch[SLOT_QN], g.dq, scr + s->s_dqraw,
+        norm_backward(s, ch[SLOT_QN], g.dq, scr + s->s_dqraw,
                       cache + s->c_qraw, cache + s->c_qn, a, 0);
     if (s->has[SLOT_KN])
-        norm_backward(s, &ch[SLOT_KN], g.dk, scr + s->s_dkraw,
+        norm_backward(s, ch[SLOT_KN], g.dk, scr + s->s_dkraw,
                       cache + s->c_kraw, cache + s->c_kn, a, C);
 }
 
@@ -487,6 +487,8 @@ static const lms_descriptor at_desc = {
     .forward = at_forward,
     .backward = at_backward,
     .destroy = lms_state_free,
+    .max_params = 0,
+    .max_stats = 3,
 };
 
 LMS_PLUGIN_ENTRY(&at_desc)

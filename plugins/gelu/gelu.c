@@ -116,6 +116,8 @@ static const lms_descriptor ge_desc = {
     .forward = ge_forward,
     .backward = ge_backward,
     .destroy = lms_state_free,
+    .max_params = 0,
+    .max_stats = 0,
 };
 
 LMS_PLUGIN_ENTRY(&ge_desc)

@@ -119,12 +119,12 @@ static int ln_plan(void *self, const lms_model_info *model, lms_plan *plan,
     s->rows = plan->in_rows;
     s->wide_dx = lms_host_precision(s->host) == LMS_PRECISION_BF16;
     plan->out_cols = C;
-    plan->n_params = s->bias ? 2 : 1;
-    plan->params[0] = (lms_param_decl){
-        .name = "weight", .ndim = 1, .shape = {C, 0}, .init = LMS_INIT_ONES};
-    if (s->bias)
-        plan->params[1] = (lms_param_decl){
-            .name = "bias", .ndim = 1, .shape = {C, 0}, .init = LMS_INIT_ZEROS};
+    if (lms_plan_add_param(plan, "weight", 1, C, 0, LMS_INIT_ONES, 0.0f) < 0 ||
+        (s->bias && lms_plan_add_param(plan, "bias", 1, C, 0, LMS_INIT_ZEROS,
+                                       0.0f) < 0)) {
+        snprintf(err, errlen, "too many parameters");
+        return -1;
+    }
     plan->cache_floats = 3 * plan->in_rows * (size_t)s->groups;
     /* weight (and bias) gradient sums per chunk of ROW_CHUNK rows */
     plan->scratch_floats = (plan->in_rows + ROW_CHUNK - 1) / ROW_CHUNK *
@@ -334,6 +334,8 @@ static const lms_descriptor ln_desc = {
     .forward = ln_forward,
     .backward = ln_backward,
     .destroy = lms_state_free,
+    .max_params = 2,
+    .max_stats = 0,
 };
 
 LMS_PLUGIN_ENTRY(&ln_desc)

@@ -119,6 +119,8 @@ static const lms_descriptor lin_desc = {
     .forward = lin_forward,
     .backward = lin_backward,
     .destroy = lms_state_free,
+    .max_params = 2,
+    .max_stats = 0,
 };
 
 LMS_PLUGIN_ENTRY(&lin_desc)
