@@ -1,7 +1,7 @@
 # Broken plugins (tests/fixtures/bad_plugins.c) built into their own
 # directory, and the loader rejection test that loads them.
 set(BAD_DIR ${CMAKE_BINARY_DIR}/bad_plugins)
-foreach(bad no_entry abi null_hook refuse wrong_name huge_cache dup_param stat_name size entry_var oob old_linear)
+foreach(bad no_entry abi null_hook refuse wrong_name huge_cache dup_param stat_name size entry_var oob newer_minor old_major old_decl)
   add_library(lms_bad_${bad} MODULE fixtures/bad_plugins.c)
   string(TOUPPER ${bad} BAD)
   set(name "bad_${bad}")

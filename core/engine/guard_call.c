@@ -1,5 +1,6 @@
 /* One guarded plugin call: staging, zones, the check (guard_call.h). */
 #include <stdint.h>
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,9 +16,8 @@
 #endif
 
 #define ALIGN_FLOATS 16 /* 64 bytes: a copy keeps its address mod this */
-/* buffers per staged call: parameters and gradients, cache and scratch of
- * a layer and of each child (children have no children), plus y/dx/stats */
-#define MAX_ZONES ((2 * LMS_MAX_PARAMS + 2) * (LMS_MAX_CHILDREN + 1) + 4)
+/* buffers per staged call besides the layers' own: y/dx/stats */
+#define CALL_ZONES 4
 
 /* A buffer watched during the call: [buf, buf + used) is the call's; the
  * guard is [buf + used, buf + cap + LMS_GUARD_FLOATS). Staged buffers also
@@ -34,8 +34,8 @@ typedef struct zone {
 struct lms_guard_stage {
     float *arena;
     size_t n, cursor;
-    zone z[MAX_ZONES];
-    int nz;
+    zone *z; /* [maxz]: the zones of the largest layer, CALL_ZONES more */
+    int nz, maxz;
     const lms_layer *layer;
     const char *op, *pass;
 };
@@ -53,9 +53,19 @@ size_t lms_guard_stage_floats(const lms_layer *L) {
                staged_floats(L->plan.scratch_floats);
     for (int i = 0; i < L->plan.n_params; i++)
         n += 2 * staged_floats(L->param_numel[i]);
-    for (int i = 0; i < LMS_MAX_CHILDREN; i++)
+    for (int i = 0; i < L->n_slots; i++)
         if (L->children[i])
             n += lms_guard_stage_floats(L->children[i]);
+    return n;
+}
+
+/* Buffers a staged call of L watches: parameters and gradients, cache
+ * and scratch of L and of its children. */
+static int layer_zones(const lms_layer *L) {
+    int n = 2 * L->plan.n_params + 2;
+    for (int i = 0; i < L->n_slots; i++)
+        if (L->children[i])
+            n += layer_zones(L->children[i]);
     return n;
 }
 
@@ -74,6 +84,7 @@ void lms_guard_stage_free(lms_guard_stage *g) {
         return;
     lms_guard_release(g->arena, g->n);
     free(g->arena);
+    free(g->z);
     free(g);
 }
 
@@ -119,7 +130,7 @@ static void stage_layer(lms_guard_stage *g, lms_layer *L, lms_layer *P,
     snprintf(what, sizeof what, "%s scratch%s", its, of);
     stage(g, &L->scratch, P ? &P->child_args[k].scratch : NULL,
           L->plan.scratch_floats, what);
-    for (int i = 0; i < LMS_MAX_CHILDREN; i++)
+    for (int i = 0; i < L->n_slots; i++)
         if (L->children[i])
             stage_layer(g, L->children[i], L, i);
 }
@@ -129,6 +140,16 @@ void lms_guard_call_begin(lms_guard_stage *g, lms_layer *L, const char *op,
     lms_guard_release(g->arena, g->n); /* ASan: last call's guards */
     g->cursor = 0;
     g->nz = 0;
+    int need = layer_zones(L) + CALL_ZONES;
+    if (need > g->maxz) { /* a debugging mode: a few KiB, once per size */
+        zone *z = realloc(g->z, (size_t)need * sizeof *z);
+        if (!z) {
+            fputs("lmstab: out of memory (LMSTAB_GUARD zones)\n", stderr);
+            abort();
+        }
+        g->z = z;
+        g->maxz = need;
+    }
     g->layer = L;
     g->op = op;
     g->pass = pass;
@@ -138,6 +159,7 @@ void lms_guard_call_begin(lms_guard_stage *g, lms_layer *L, const char *op,
 
 void lms_guard_call_zone(lms_guard_stage *g, const char *what, float *buf,
                          size_t used, size_t cap) {
+    assert(g->nz < g->maxz);
     zone *z = &g->z[g->nz++];
     *z = (zone){.buf = buf, .used = used, .cap = cap};
     snprintf(z->what, sizeof z->what, "%s", what);

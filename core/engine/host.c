@@ -4,7 +4,6 @@
 #define _GNU_SOURCE /* sched_getaffinity, CPU_COUNT */
 #include <cblas.h>
 #include <sched.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -191,13 +190,10 @@ void lms_sgemm(int trans_a, int trans_b, int m, int n, int k, float alpha,
     }
 }
 
-static void host_log(int level, const char *fmt, ...) {
-    va_list ap;
-    va_start(ap, fmt);
-    fputs(level > 0 ? "lmstab: warning: " : "lmstab: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
-    va_end(ap);
+/* ctx: the FILE the lines go to (stderr for the default host). */
+static void host_log(void *ctx, int level, const char *msg) {
+    FILE *f = ctx ? ctx : stderr;
+    fprintf(f, "%s%s\n", level > 0 ? "lmstab: warning: " : "lmstab: ", msg);
 }
 
 static int host_threads(void) {
@@ -232,6 +228,7 @@ static const lms_host default_host = {
     .abi_minor = LMS_ABI_MINOR,
     .sgemm = lms_sgemm,
     .log = host_log,
+    .log_ctx = NULL, /* host_log: NULL is stderr */
     .threads = host_threads,
     .parallel_for = host_parallel_for,
     .precision = host_precision,

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kernels/host.h" /* lms_get_precision */
+#include "kernels/host.h" /* lms_host_default */
 #include "engine/layer.h"
 #include "util/sizecalc.h"
 #include "util/suggest.h"
@@ -18,41 +18,65 @@ void lms_keys_list(const lms_descriptor *d, char *out, size_t outlen) {
         snprintf(out, outlen, "(none)");
 }
 
+/* The per-slot and per-parameter arrays, sized from the descriptor (the
+ * loader checked max_params, max_stats and the slot list). */
+static int alloc_arrays(lms_layer *L) {
+    const lms_descriptor *d = L->plugin->desc;
+    int ns = 0;
+    while (d->slots && d->slots[ns].name)
+        ns++;
+    size_t np = (size_t)d->max_params, nst = (size_t)d->max_stats;
+    size_t s1 = ns ? (size_t)ns : 1, p1 = np ? np : 1;
+    L->n_slots = ns;
+    L->children = calloc(s1, sizeof *L->children);
+    L->child_args = calloc(s1, sizeof *L->child_args);
+    L->child_ptrs = calloc(s1, sizeof *L->child_ptrs);
+    L->child_present = calloc(s1, sizeof *L->child_present);
+    L->child_rows = calloc(s1, sizeof *L->child_rows);
+    L->child_cols = calloc(s1, sizeof *L->child_cols);
+    L->w = calloc(p1, sizeof *L->w);
+    L->dw = calloc(p1, sizeof *L->dw);
+    L->param_numel = calloc(p1, sizeof *L->param_numel);
+    L->plan.params = calloc(p1, sizeof *L->plan.params);
+    L->plan.stat_names = calloc(nst ? nst : 1, sizeof *L->plan.stat_names);
+    return L->children && L->child_args && L->child_ptrs &&
+                   L->child_present && L->child_rows && L->child_cols &&
+                   L->w && L->dw && L->param_numel && L->plan.params &&
+                   L->plan.stat_names
+               ? 0
+               : -1;
+}
+
 int lms_layer_create(lms_layer **out, lms_loader *ld, const char *plugin,
                      char *err, size_t errlen) {
     *out = NULL;
     const lms_plugin *p;
     if (lms_loader_get(ld, plugin, &p, err, errlen) != 0)
         return -1;
+    return lms_layer_create_plugin(out, p, err, errlen);
+}
+
+int lms_layer_create_plugin(lms_layer **out, const lms_plugin *p, char *err,
+                            size_t errlen) {
+    *out = NULL;
+    const char *plugin = p->desc->name;
     lms_layer *L = calloc(1, sizeof *L);
     if (!L) {
         snprintf(err, errlen, "out of memory");
         return -1;
     }
-    /* A linear or attention plugin of ABI < 1.2 multiplies in float32
-     * whatever [training] precision says: refused at bf16 rather than
-     * silently mixing precisions. */
-    if (lms_get_precision() != LMS_PRECISION_FP32 &&
-        (p->desc->kind == LMS_KIND_LINEAR ||
-         p->desc->kind == LMS_KIND_ATTENTION) &&
-        p->desc->abi_minor < 2) {
-        snprintf(err, errlen, "plugin '%s' (%s) was built for ABI %d.%d, "
-                 "before [training] precision: at %s it would multiply in "
-                 "fp32; rebuild it against this lmstab's plugin.h (ABI %d.%d) "
-                 "with its products through host->matmul",
-                 plugin, p->path, p->desc->abi_major, p->desc->abi_minor,
-                 lms_precision_name(lms_get_precision()), LMS_ABI_MAJOR,
-                 LMS_ABI_MINOR);
-        free(L);
+    L->plugin = p;
+    if (alloc_arrays(L) != 0) {
+        snprintf(err, errlen, "out of memory");
+        lms_layer_free(L);
         return -1;
     }
-    L->plugin = p;
     char perr[LMS_ERR_MAX] = "";
     L->self = p->desc->create(lms_host_default(), perr, sizeof perr);
     if (!L->self) {
         snprintf(err, errlen, "plugin '%s': create failed: %s", plugin,
                  perr[0] ? perr : "(no message)");
-        free(L);
+        lms_layer_free(L);
         return -1;
     }
     *out = L;
@@ -62,10 +86,21 @@ int lms_layer_create(lms_layer **out, lms_loader *ld, const char *plugin,
 void lms_layer_free(lms_layer *L) {
     if (!L)
         return;
-    for (int i = 0; i < LMS_MAX_CHILDREN; i++)
+    for (int i = 0; L->children && i < L->n_slots; i++)
         lms_layer_free(L->children[i]);
     if (L->self)
         L->plugin->desc->destroy(L->self);
+    free(L->children);
+    free(L->child_args);
+    free(L->child_ptrs);
+    free(L->child_present);
+    free(L->child_rows);
+    free(L->child_cols);
+    free(L->w);
+    free(L->dw);
+    free(L->param_numel);
+    free(L->plan.params);
+    free(L->plan.stat_names);
     free(L);
 }
 
@@ -113,7 +148,7 @@ int lms_layer_set(lms_layer *L, const char *key, const char *value, char *err,
 
 int lms_layer_slot(const lms_layer *L, const char *slot) {
     const lms_slot *s = L->plugin->desc->slots;
-    for (int i = 0; s && s[i].name && i < LMS_MAX_CHILDREN; i++)
+    for (int i = 0; s && s[i].name; i++)
         if (strcmp(s[i].name, slot) == 0)
             return i;
     return -1;
@@ -169,6 +204,23 @@ static int name_ok(const char *s) {
     return 1;
 }
 
+/* Every declaration carries the size of the lms_param_decl its plugin was
+ * built with (lms_plan_add_param sets it). ABI 2.0 is the first with the
+ * field, so today it must equal ours; a later minor that grows the struct
+ * will spread an older plugin's declarations out to its own size here. */
+static int decl_sizes(const lms_layer *L, char *err, size_t errlen) {
+    for (int i = 0; i < L->plan.n_params; i++)
+        if (L->plan.params[i].size != sizeof(lms_param_decl)) {
+            snprintf(err, errlen, "plugin '%s' declared parameter %d with "
+                     "size %zu, expected %zu (declare parameters with "
+                     "lms_plan_add_param, which sets it)",
+                     L->plugin->desc->name, i, L->plan.params[i].size,
+                     sizeof(lms_param_decl));
+            return -1;
+        }
+    return 0;
+}
+
 /* What the plugin declared: names safe and unique, caches possible. */
 static int check_plan(const lms_layer *L, char *err, size_t errlen) {
     const char *pn = L->plugin->desc->name;
@@ -216,23 +268,56 @@ static int check_plan(const lms_layer *L, char *err, size_t errlen) {
 int lms_layer_plan(lms_layer *L, const lms_model_info *mi, size_t rows,
                    int cols, char *err, size_t errlen) {
     const lms_descriptor *d = L->plugin->desc;
+    lms_param_decl *params = L->plan.params;
+    char(*stat_names)[LMS_NAME_MAX] = L->plan.stat_names;
     memset(&L->plan, 0, sizeof L->plan);
-    L->plan.in_rows = rows;
-    L->plan.in_cols = cols;
-    for (int i = 0; i < LMS_MAX_CHILDREN; i++)
-        L->plan.child_present[i] = L->children[i] != NULL;
+    memset(params, 0, (d->max_params ? d->max_params : 1) * sizeof *params);
+    memset(stat_names, 0,
+           (d->max_stats ? d->max_stats : 1) * sizeof *stat_names);
+    for (int i = 0; i < L->n_slots; i++) {
+        L->child_present[i] = L->children[i] != NULL;
+        L->child_rows[i] = 0;
+        L->child_cols[i] = 0;
+    }
+    L->plan = (lms_plan){.size = sizeof(lms_plan), .in_rows = rows,
+                         .in_cols = cols, .n_slots = L->n_slots,
+                         .child_present = L->child_present,
+                         .max_params = d->max_params,
+                         .max_stats = d->max_stats, .params = params,
+                         .child_rows = L->child_rows,
+                         .child_cols = L->child_cols,
+                         .stat_names = stat_names};
+    lms_model_info info = *mi;
+    info.size = sizeof info;
     char perr[LMS_ERR_MAX] = "";
-    if (d->plan(L->self, mi, &L->plan, perr, sizeof perr) != 0) {
+    if (d->plan(L->self, &info, &L->plan, perr, sizeof perr) != 0) {
         snprintf(err, errlen, "%s", perr[0] ? perr : "plan failed");
         return -1;
     }
+    /* the arrays are the core's: a plan that moved them is broken */
+    if (L->plan.params != params || L->plan.stat_names != stat_names ||
+        L->plan.child_rows != L->child_rows ||
+        L->plan.child_cols != L->child_cols) {
+        snprintf(err, errlen, "plugin '%s' replaced the plan's arrays (fill "
+                 "them, do not reassign them)", d->name);
+        return -1;
+    }
     if (L->plan.out_cols <= 0 || L->plan.n_params < 0 ||
-        L->plan.n_params > LMS_MAX_PARAMS || L->plan.n_stats < 0 ||
-        L->plan.n_stats > LMS_MAX_STATS) {
+        L->plan.n_stats < 0) {
         snprintf(err, errlen, "plugin '%s' returned an invalid plan", d->name);
         return -1;
     }
-    if (check_plan(L, err, errlen) != 0)
+    if (L->plan.n_params > d->max_params || L->plan.n_stats > d->max_stats) {
+        int par = L->plan.n_params > d->max_params;
+        snprintf(err, errlen, "plugin '%s' declared %d %s, more than its "
+                 "descriptor's %s = %d", d->name,
+                 par ? L->plan.n_params : L->plan.n_stats,
+                 par ? "parameters" : "stats",
+                 par ? "max_params" : "max_stats",
+                 par ? d->max_params : d->max_stats);
+        return -1;
+    }
+    if (decl_sizes(L, err, errlen) != 0 || check_plan(L, err, errlen) != 0)
         return -1;
     for (int i = 0; i < L->plan.n_params; i++) {
         const lms_param_decl *p = &L->plan.params[i];
@@ -244,7 +329,7 @@ int lms_layer_plan(lms_layer *L, const lms_model_info *mi, size_t rows,
         }
         L->param_numel[i] = decl_numel(p);
     }
-    for (int i = 0; i < LMS_MAX_CHILDREN; i++) {
+    for (int i = 0; i < L->n_slots; i++) {
         if (!L->children[i])
             continue;
         char cerr[LMS_ERR_MAX];
@@ -262,15 +347,20 @@ size_t lms_layer_param_floats(const lms_layer *L) {
     size_t n = 0;
     for (int i = 0; i < L->plan.n_params; i++)
         n = lms_sz_add(n, L->param_numel[i]);
-    for (int i = 0; i < LMS_MAX_CHILDREN; i++)
+    for (int i = 0; i < L->n_slots; i++)
         if (L->children[i])
             n = lms_sz_add(n, lms_layer_param_floats(L->children[i]));
     return n;
 }
 
+size_t lms_layer_stat_floats(const lms_layer *L) {
+    size_t n = L->plan.n_stats > 0 ? (size_t)L->plan.n_stats : 1;
+    return (n + 7) & ~(size_t)7;
+}
+
 size_t lms_layer_cache_floats(const lms_layer *L) {
     size_t n = L->plan.cache_floats;
-    for (int i = 0; i < LMS_MAX_CHILDREN; i++)
+    for (int i = 0; i < L->n_slots; i++)
         if (L->children[i])
             n = lms_sz_add(n, lms_layer_cache_floats(L->children[i]));
     return n;
@@ -278,7 +368,7 @@ size_t lms_layer_cache_floats(const lms_layer *L) {
 
 size_t lms_layer_scratch_floats(const lms_layer *L) {
     size_t n = L->plan.scratch_floats;
-    for (int i = 0; i < LMS_MAX_CHILDREN; i++)
+    for (int i = 0; i < L->n_slots; i++)
         if (L->children[i])
             n = lms_sz_add(n, lms_layer_scratch_floats(L->children[i]));
     return n;
@@ -297,15 +387,18 @@ void lms_layer_bind(lms_layer *L, float **params, float **grads,
     L->scratch = scratch;
     /* children get scratch after the parent's: both are live in one call */
     float *child_scratch = scratch + L->plan.scratch_floats;
-    for (int i = 0; i < LMS_MAX_CHILDREN; i++) {
+    for (int i = 0; i < L->n_slots; i++) {
         lms_layer *c = L->children[i];
         memset(&L->child_args[i], 0, sizeof L->child_args[i]);
+        L->child_ptrs[i] = NULL;
         if (!c)
             continue;
         lms_layer_bind(c, params, grads, cache, child_scratch);
         child_scratch += lms_layer_scratch_floats(c);
-        L->child_args[i] = (lms_child){c->plugin->desc, c->self, c->w, c->dw,
-                                       c->cache, c->scratch, L->training};
+        L->child_args[i] = (lms_child){sizeof(lms_child), c->plugin->desc,
+                                       c->self, c->w, c->dw, c->cache,
+                                       c->scratch, L->training};
+        L->child_ptrs[i] = &L->child_args[i];
     }
 }
 
@@ -325,7 +418,7 @@ void lms_layer_init_params(lms_layer *L, const lms_model_info *mi,
             }
         }
     }
-    for (int i = 0; i < LMS_MAX_CHILDREN; i++)
+    for (int i = 0; i < L->n_slots; i++)
         if (L->children[i])
             lms_layer_init_params(L->children[i], mi, rng);
 }
@@ -339,7 +432,7 @@ void lms_layer_visit_params(lms_layer *L, const char *prefix,
         fn(user, name, &L->plan.params[i], L->w[i], L->dw[i],
            L->param_numel[i]);
     }
-    for (int i = 0; i < LMS_MAX_CHILDREN; i++) {
+    for (int i = 0; i < L->n_slots; i++) {
         if (!L->children[i])
             continue;
         snprintf(name, sizeof name, "%s%s%s", prefix, prefix[0] ? "." : "",
@@ -350,22 +443,22 @@ void lms_layer_visit_params(lms_layer *L, const char *prefix,
 
 void lms_layer_forward(lms_layer *L, float *y, const float *x, size_t rows,
                        int B, int T, float *stats) {
-    lms_fwd a = {y, x, L->w, L->cache, L->scratch, rows, B, T, L->child_args,
-                 stats, L->training};
+    lms_fwd a = {sizeof a, y, x, L->w, L->cache, L->scratch, rows, B, T,
+                 L->child_ptrs, L->n_slots, stats, L->training};
     L->plugin->desc->forward(L->self, &a);
 }
 
 void lms_layer_backward(lms_layer *L, float *dx, const float *dy,
                         const float *x, const float *y, size_t rows, int B,
                         int T) {
-    lms_bwd a = {dx, dy, x, y, L->w, L->dw, L->cache, L->scratch,
-                 rows, B, T, L->child_args};
+    lms_bwd a = {sizeof a, dx, dy, x, y, L->w, L->dw, L->cache, L->scratch,
+                 rows, B, T, L->child_ptrs, L->n_slots};
     L->plugin->desc->backward(L->self, &a);
 }
 
 void lms_layer_set_training(lms_layer *L, int training) {
     L->training = training;
-    for (int i = 0; i < LMS_MAX_CHILDREN; i++)
+    for (int i = 0; i < L->n_slots; i++)
         if (L->children[i]) {
             lms_layer_set_training(L->children[i], training);
             L->child_args[i].training = training;

@@ -24,13 +24,19 @@ extern "C" {
 typedef struct lms_layer {
     const lms_plugin *plugin;
     void *self;
-    lms_plan plan;
+    lms_plan plan; /* its arrays are the ones below */
     int planned;
-    struct lms_layer *children[LMS_MAX_CHILDREN]; /* by slot index */
-    lms_child child_args[LMS_MAX_CHILDREN];       /* set by bind */
-    float *w[LMS_MAX_PARAMS];
-    float *dw[LMS_MAX_PARAMS];
-    size_t param_numel[LMS_MAX_PARAMS];
+    int n_slots;                /* the descriptor's slot list */
+    struct lms_layer **children; /* [n_slots] by slot index, NULL: empty */
+    lms_child *child_args;      /* [n_slots] set by bind */
+    const lms_child **child_ptrs; /* [n_slots] lms_fwd.children: NULL or
+                                     &child_args[i] */
+    int *child_present;         /* [n_slots] plan arrays */
+    size_t *child_rows;
+    int *child_cols;
+    float **w;                  /* [desc->max_params] */
+    float **dw;
+    size_t *param_numel;
     float *cache;
     float *scratch;
     int training; /* passed to forward as lms_fwd.training (see set_training) */
@@ -40,6 +46,10 @@ typedef struct lms_layer {
  * failure (unknown plugin, create failed). */
 int lms_layer_create(lms_layer **out, lms_loader *ld, const char *plugin,
                      char *err, size_t errlen);
+/* The same for a plugin already loaded (or an in-process descriptor wrapped
+ * as a plugin, which must outlive the layer). */
+int lms_layer_create_plugin(lms_layer **out, const lms_plugin *p, char *err,
+                            size_t errlen);
 void lms_layer_free(lms_layer *L); /* accepts NULL; frees children too */
 
 /* Set one key. Unknown keys are rejected here with the list of accepted
@@ -69,6 +79,9 @@ int lms_layer_plan(lms_layer *L, const lms_model_info *mi, size_t rows,
 /* Totals over L and its children, valid after plan; SIZE_MAX when a total
  * does not fit in a size_t. */
 size_t lms_layer_param_floats(const lms_layer *L);
+/* Floats the core keeps for L's stats: n_stats rounded up to 8 (32 bytes),
+ * at least 8, so the buffers after them keep their alignment. */
+size_t lms_layer_stat_floats(const lms_layer *L);
 size_t lms_layer_cache_floats(const lms_layer *L);
 size_t lms_layer_scratch_floats(const lms_layer *L);
 

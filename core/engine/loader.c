@@ -28,6 +28,9 @@
 
 #define LMS_MAX_LOADED 128
 #define LMS_DESC_MAX_SIZE 4096 /* bytes; today's descriptor is ~100 */
+/* max_params and max_stats beyond this are garbage, not a plugin: the core
+ * allocates that many entries per instance (not an ABI limit) */
+#define LMS_DESC_MAX_COUNT 65536
 
 struct lms_loader {
     int ndirs;
@@ -152,7 +155,18 @@ static int validate_desc(const lms_descriptor *d, const char *path,
                  path, d->abi_major, d->abi_minor, LMS_ABI_MAJOR);
         return -1;
     }
-    if (d->size < offsetof(lms_descriptor, destroy) + sizeof d->destroy) {
+    /* a newer minor may rely on host functions or struct fields this core
+     * does not have (it would read past our structs) */
+    if (d->abi_minor > LMS_ABI_MINOR) {
+        snprintf(err, errlen,
+                 "%s: plugin built for ABI %d.%d, newer than this lmstab's "
+                 "ABI %d.%d; upgrade lmstab or rebuild the plugin against "
+                 "this lmstab's plugin.h",
+                 path, d->abi_major, d->abi_minor, LMS_ABI_MAJOR,
+                 LMS_ABI_MINOR);
+        return -1;
+    }
+    if (d->size < offsetof(lms_descriptor, max_stats) + sizeof d->max_stats) {
         snprintf(err, errlen, "%s: descriptor size %zu is too small (%zu)",
                  path, d->size, sizeof(lms_descriptor));
         return -1;
@@ -163,6 +177,13 @@ static int validate_desc(const lms_descriptor *d, const char *path,
         snprintf(err, errlen, "%s: descriptor size %zu is not plausible "
                  "(this lmstab's is %zu; at most %d accepted)", path, d->size,
                  sizeof(lms_descriptor), LMS_DESC_MAX_SIZE);
+        return -1;
+    }
+    if (d->max_params < 0 || d->max_params > LMS_DESC_MAX_COUNT ||
+        d->max_stats < 0 || d->max_stats > LMS_DESC_MAX_COUNT) {
+        snprintf(err, errlen, "%s: descriptor max_params %d / max_stats %d "
+                 "not plausible (0 to %d accepted)", path, d->max_params,
+                 d->max_stats, LMS_DESC_MAX_COUNT);
         return -1;
     }
     if (!d->name || strcmp(d->name, name) != 0) {
@@ -237,6 +258,34 @@ static int entry_is_function(void *addr) {
     return type == STT_FUNC || type == STT_GNU_IFUNC;
 }
 
+/* The entry refused our major: name the one it was built for. Every major
+ * starts its descriptor with int abi_major, abi_minor, and an entry answers
+ * only its own major, so asking for the earlier majors (and a few later
+ * ones) finds it without reading anything else. */
+static void refused(lms_entry_fn entry, const char *path, char *err,
+                    size_t errlen) {
+    for (int major = 1; major <= LMS_ABI_MAJOR + 4; major++) {
+        if (major == LMS_ABI_MAJOR)
+            continue;
+        const int *v = (const int *)entry(major);
+        if (v) {
+            snprintf(err, errlen,
+                     "%s: plugin built for ABI %d.%d, this lmstab has ABI "
+                     "%d.%d (major versions differ); rebuild it against this "
+                     "lmstab's plugin.h%s",
+                     path, v[0], v[1], LMS_ABI_MAJOR, LMS_ABI_MINOR,
+                     v[0] < LMS_ABI_MAJOR ? " (docs/plugins.md: porting to "
+                                            "ABI 2.0)"
+                                          : "");
+            return;
+        }
+    }
+    snprintf(err, errlen,
+             "%s: plugin refused ABI %d (built for another major version); "
+             "rebuild it against this lmstab's plugin.h",
+             path, LMS_ABI_MAJOR);
+}
+
 int lms_loader_open_path(lms_loader *ld, const char *path, const char *name,
                          const lms_plugin **out, char *err, size_t errlen) {
     *out = NULL;
@@ -279,10 +328,7 @@ int lms_loader_open_path(lms_loader *ld, const char *path, const char *name,
     }
     const lms_descriptor *d = entry(LMS_ABI_MAJOR);
     if (!d) {
-        snprintf(err, errlen,
-                 "%s: plugin refused ABI %d (built for another major "
-                 "version); rebuild it against this lmstab",
-                 path, LMS_ABI_MAJOR);
+        refused(entry, path, err, errlen);
         dlclose(h);
         return -1;
     }

@@ -129,7 +129,7 @@ static void columns(const lms_model *m, int with_values, column_fn fn,
                     snprintf(name, sizeof name, "h%d.%s.gain_rms", l, on);
                     fn(user, name, with_values ? rms(L->w[0], L->param_numel[0]) : 0, 0);
                 }
-                for (int c = 0; c < LMS_MAX_CHILDREN; c++) {
+                for (int c = 0; c < L->n_slots; c++) {
                     const lms_layer *ch = L->children[c];
                     if (!ch || ch->plugin->desc->kind != LMS_KIND_NORM ||
                         ch->plan.n_params == 0)

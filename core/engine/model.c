@@ -106,8 +106,8 @@ static int read_dims(lms_model *m, lms_config *c, int batch, char *err,
         lms_config_float(c, "model", "init_std", 0.02, 0.0, 10.0, &std, err, errlen))
         return -1;
     m->init_std = (float)std;
-    m->mi = (lms_model_info){(int)v[2], (int)v[4], (int)v[3], (int)v[1],
-                             batch, (int)v[0], -1};
+    m->mi = (lms_model_info){sizeof(lms_model_info), (int)v[2], (int)v[4],
+                             (int)v[3], (int)v[1], batch, (int)v[0], -1};
     return 0;
 }
 
@@ -295,6 +295,7 @@ static void for_each_layer(lms_model *m, layer_fn fn, void *user) {
 }
 
 typedef struct sizes { size_t params, cache, scratch, stats; } sizes;
+
 static void size_layer(lms_layer *L, const char *prefix, void *user) {
     (void)prefix;
     sizes *s = user;
@@ -303,7 +304,7 @@ static void size_layer(lms_layer *L, const char *prefix, void *user) {
     size_t sc = lms_layer_scratch_floats(L);
     if (sc > s->scratch)
         s->scratch = sc;
-    s->stats += LMS_MAX_STATS;
+    s->stats += lms_layer_stat_floats(L);
 }
 
 typedef struct binder { float *p, *g, *cache, *scratch; } binder;
@@ -342,7 +343,7 @@ static void count_layer(lms_layer *L, const char *prefix, void *user) {
     (void)prefix;
     size_t *n = user;
     *n += L->plan.n_params;
-    for (int i = 0; i < LMS_MAX_CHILDREN; i++)
+    for (int i = 0; i < L->n_slots; i++)
         if (L->children[i])
             *n += L->children[i]->plan.n_params;
 }
@@ -470,7 +471,7 @@ static int allocate(lms_model *m, char *err, size_t errlen) {
             for (int i = 0; i < m->blocks[l].br[b].n_ops; i++) {
                 lms_op *op = &m->blocks[l].br[b].ops[i];
                 op->out = take_act(m, &ac, BT * (size_t)op->out_cols);
-                op->stats = take_act(m, &ac, LMS_MAX_STATS);
+                op->stats = take_act(m, &ac, lms_layer_stat_floats(op->layer));
             }
     binder bd = {pc, gc, NULL, NULL};
     bd.cache = take_act(m, &ac, s.cache);

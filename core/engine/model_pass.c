@@ -41,7 +41,7 @@ static void call_forward(lms_model *m, lms_layer *L, const char *op,
                         rows * (size_t)L->plan.out_cols, ycap);
     if (stats)
         lms_guard_call_zone(m->gstage, "its stats", stats,
-                            (size_t)L->plan.n_stats, LMS_MAX_STATS);
+                            (size_t)L->plan.n_stats, lms_layer_stat_floats(L));
     lms_layer_forward(L, y, x, rows, m->B, m->T, stats);
     guard_end(m);
 }

@@ -32,8 +32,10 @@ static int split_csv(char *line, char **cols, int max) {
 
 /* metrics.csv -> "step train_loss val_loss grad_norm qkv proj fc1 fc2
  * max_score max_abs_logit log_z" where the op columns are means over layers
- * of out_norm (NaN where a row has no value; the final evaluation-only row
- * is left out). */
+ * of out_norm of the ops in those roles (lms_report_op_roles: by plugin
+ * kind, whatever the ops are called; a run without a summary.json, e.g.
+ * one still running, is read with GPT-2's op names), NaN where a row has no
+ * value; the final evaluation-only row is left out. */
 int lms_report_extract(const char *run_dir, const char *out_path) {
     char path[4300];
     snprintf(path, sizeof path, "%s/metrics.csv", run_dir);
@@ -48,7 +50,12 @@ int lms_report_extract(const char *run_dir, const char *out_path) {
     }
     static char line[1 << 18];
     static char *cols[MAX_COLS];
-    static const char *const ops[LMS_REPORT_NOPS] = {"qkv", "proj", "fc1", "fc2"};
+    static const char *const gpt2[LMS_REPORT_NOPS] = {"qkv", "proj", "fc1",
+                                                      "fc2"};
+    char ops[LMS_REPORT_NOPS][LMS_NAME_MAX];
+    if (lms_report_op_roles(run_dir, ops) != 0)
+        for (int k = 0; k < LMS_REPORT_NOPS; k++)
+            snprintf(ops[k], sizeof ops[k], "%s", gpt2[k]);
     int which[MAX_COLS]; /* -1 ignore, 0..3 op out_norm, 4 max_score,
                             5 max_abs_logit, 6 log_z */
     int ncol = 0;
@@ -64,7 +71,9 @@ int lms_report_extract(const char *run_dir, const char *out_path) {
             if (cols[i][0] != 'h' || !dot)
                 continue;
             for (int k = 0; k < LMS_REPORT_NOPS; k++) {
-                char suffix[64];
+                char suffix[160];
+                if (!ops[k][0]) /* the model has no op in this role */
+                    continue;
                 snprintf(suffix, sizeof suffix, ".%s.out_norm", ops[k]);
                 if (!strcmp(dot, suffix))
                     which[i] = k;

@@ -10,6 +10,17 @@
  * logit signals; NaN where not logged. */
 int lms_report_extract(const char *run_dir, const char *out_path);
 
+#include "lmstab/plugin.h" /* LMS_NAME_MAX, the kinds */
+
+/* The op names of run_dir's model that play the four roles, found by
+ * plugin kind in the model description of its summary.json (config text +
+ * overrides): the LINEAR op feeding the ATTENTION op ("qkv"), the first
+ * LINEAR after it in its branch ("proj"), the first and last LINEAR ops of
+ * the other branch ("fc1", "fc2"); "" where the model has none. 0, or -1
+ * when the run has no readable summary.json (roles all ""). */
+int lms_report_op_roles(const char *run_dir,
+                        char roles[LMS_REPORT_NOPS][LMS_NAME_MAX]);
+
 #include <stdio.h>
 
 /* A run's plot data file read back: n rows of the lms_report_extract

@@ -11,7 +11,10 @@
  *
  * An out-of-tree lmstab plugin: it needs only <lmstab/plugin.h> (and the
  * header-only <lmstab/plugin_util.h> for its key parsing and threading) and
- * libm. Rows run on the host's threads in fixed chunks (lms_parallel_for);
+ * libm, and is built for plugin ABI 2.0 (the descriptor's max_params and
+ * max_stats size the core's plan arrays; docs/plugins.md section 13 is the
+ * port from 1.x). Rows run on the host's threads in fixed chunks
+ * (lms_parallel_for);
  * the gradient of g is summed per chunk and the chunks are added in order,
  * so the result is the same for any thread count.
  * Shapes: x, y: (rows, C); g: (1); cache ||x||: (rows);
@@ -191,7 +194,7 @@ static const lms_descriptor sn_desc = {
     .size = sizeof(lms_descriptor),
     .name = "scalenorm",
     .kind = LMS_KIND_NORM,
-    .version = "1.0.0",
+    .version = "2.0.0", /* 2.0.0: ported to plugin ABI 2.0 */
     .summary = "ScaleNorm y = g * x / max(||x||, eps), one learned scalar g "
                "(Nguyen & Salazar 2019)",
     .keys = sn_keys,
@@ -202,6 +205,8 @@ static const lms_descriptor sn_desc = {
     .forward = sn_forward,
     .backward = sn_backward,
     .destroy = lms_state_free,
+    .max_params = 1,
+    .max_stats = 0,
 };
 
 LMS_PLUGIN_ENTRY(&sn_desc)

@@ -16,7 +16,7 @@ START_TEST(test_descriptor) {
                             {"g_init", LMS_VALUE_STRING, "sqrt_d", NULL},
                             {NULL, 0, NULL, NULL}};
     const lms_descriptor *d =
-        lms_tks_check_descriptor(LMS_KIND_NORM, "1.0.0", keys);
+        lms_tks_check_descriptor(LMS_KIND_NORM, "2.0.0", keys);
     ck_assert(d->slots == NULL);
 }
 END_TEST

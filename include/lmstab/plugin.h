@@ -22,9 +22,16 @@
  * forward/backward never allocate, print or do I/O, and return nothing: they
  * cannot fail once plan succeeded.
  *
- * Versioning: structs only grow at the end (each carries its size or is
- * created by the core); a minor bump adds fields or host functions, a major
- * bump breaks. The core rejects a descriptor whose abi_major differs.
+ * Versioning (ABI 2.0): every struct that crosses the boundary carries its
+ * size first (`size`, filled by whoever creates it: sizeof as that side was
+ * compiled), and structs only grow at the end, so either side can tell an
+ * older struct and read only the fields it has (LMS_HAS below). A minor bump
+ * adds fields or host functions, a major bump breaks. The core refuses a
+ * plugin of another major, and one of a newer minor than its own (it would
+ * read fields this core does not fill). There are no fixed ceilings: a
+ * plugin states how many parameters and stats it may declare (descriptor
+ * max_params, max_stats), and the number of child slots is the length of
+ * its slot list.
  *
  * Shapes: activations are row-major (rows, cols) with rows = B*T tokens,
  * unless a parent plugin invokes a child with its own row layout.
@@ -39,15 +46,17 @@
 extern "C" {
 #endif
 
-#define LMS_ABI_MAJOR 1
-#define LMS_ABI_MINOR 2
+#define LMS_ABI_MAJOR 2
+#define LMS_ABI_MINOR 0
 
 #define LMS_PLUGIN_ENTRY_SYMBOL "lms_plugin_entry"
 #define LMS_NAME_MAX 32      /* plugin, parameter and stat names incl. NUL */
-#define LMS_MAX_PARAMS 8     /* parameter tensors per layer */
-#define LMS_MAX_CHILDREN 4   /* child slots per layer */
-#define LMS_MAX_STATS 8      /* instrumentation scalars per layer */
 #define LMS_ERR_MAX 256      /* size of error buffers handed to plugins */
+
+/* Whether the struct *p (with a leading `size_t size`) has the field f:
+ * false for a struct built by an older side, before f existed. */
+#define LMS_HAS(p, f)                                                          \
+    ((p)->size >= offsetof(__typeof__(*(p)), f) + sizeof((p)->f))
 
 #if defined(__GNUC__)
 #define LMS_EXPORT __attribute__((visibility("default")))
@@ -100,6 +109,7 @@ typedef struct lms_slot {
 
 /* Model-wide dimensions, given to plan. */
 typedef struct lms_model_info {
+    size_t size; /* sizeof(lms_model_info) of the core */
     int d_model;
     int n_head;
     int n_layer;
@@ -109,8 +119,10 @@ typedef struct lms_model_info {
     int layer;   /* index of the block this instance belongs to, -1 outside */
 } lms_model_info;
 
-/* A parameter tensor the plugin asks the core to own. */
+/* A parameter tensor the plugin asks the core to own. Written by the plugin
+ * (use lms_plan_add_param, which sets size). */
 typedef struct lms_param_decl {
+    size_t size;             /* sizeof(lms_param_decl) of the plugin */
     char name[LMS_NAME_MAX]; /* "weight", "bias", ...; unique per layer */
     int ndim;                /* 1 or 2; weight decay applies when ndim >= 2 */
     int shape[2];
@@ -122,33 +134,44 @@ typedef struct lms_param_decl {
 } lms_param_decl;
 
 /*
- * Filled by plan. The core sets in_rows, in_cols and child_present; the
- * plugin sets everything else it uses (the core zeroes the struct first).
+ * Filled by plan. The core sets size, in_rows, in_cols, the slot arrays and
+ * the capacities; the plugin sets everything else it uses (the core zeroes
+ * the struct and its arrays first). Arrays are the core's, valid during
+ * plan: params holds max_params declarations (the descriptor's), stat_names
+ * max_stats names, child_present/child_rows/child_cols one entry per slot
+ * of the descriptor's slot list (n_slots).
  * Cache floats are saved from forward for backward, per call; scratch floats
  * are temporary and may be reused by other layers between calls.
  */
 typedef struct lms_plan {
+    size_t size; /* sizeof(lms_plan) of the core */
     /* in (core) */
     size_t in_rows;
     int in_cols;
-    int child_present[LMS_MAX_CHILDREN];
+    int n_slots;              /* entries of the child_* arrays */
+    const int *child_present; /* [n_slots] 1: a child is attached */
+    int max_params;           /* capacity of params (desc->max_params) */
+    int max_stats;            /* capacity of stat_names (desc->max_stats) */
     /* out (plugin) */
     int out_cols;
     int n_params;
-    lms_param_decl params[LMS_MAX_PARAMS];
+    lms_param_decl *params;   /* [max_params]; lms_plan_add_param fills it */
     size_t cache_floats;
     size_t scratch_floats;
-    size_t child_rows[LMS_MAX_CHILDREN]; /* shape the child will be run at */
-    int child_cols[LMS_MAX_CHILDREN];
+    size_t *child_rows;       /* [n_slots] shape the child will be run at */
+    int *child_cols;          /* [n_slots] */
     int n_stats;
-    char stat_names[LMS_MAX_STATS][LMS_NAME_MAX];
+    char (*stat_names)[LMS_NAME_MAX]; /* [max_stats] */
 } lms_plan;
 
 struct lms_child;
 
 /* Arguments of one forward call. Pointers are core-owned and valid for the
- * call only. rows <= planned in_rows. */
+ * call only. rows <= planned in_rows. Built by the core, or by a parent
+ * plugin for its child (lms_child_forward): check LMS_HAS before reading a
+ * field newer than 2.0. */
 typedef struct lms_fwd {
+    size_t size;           /* sizeof(lms_fwd) of the side that built it */
     float *y;              /* (rows, out_cols) output, overwritten */
     const float *x;        /* (rows, in_cols) input */
     float *const *w;       /* parameters in declaration order */
@@ -156,7 +179,9 @@ typedef struct lms_fwd {
     float *scratch;        /* scratch_floats */
     size_t rows;
     int B, T;              /* rows == B*T for block ops */
-    const struct lms_child *children; /* [LMS_MAX_CHILDREN], absent: desc NULL */
+    const struct lms_child *const *children; /* [n_children] by slot index;
+                              NULL for an empty slot (and for a child) */
+    int n_children;        /* the descriptor's slots (0 for a child) */
     float *stats;          /* [n_stats] to fill, or NULL when not wanted */
     int training;          /* 1 in a training step, 0 in evaluation/tests:
                               state updates (power iteration) only when 1 */
@@ -164,6 +189,7 @@ typedef struct lms_fwd {
 
 /* Arguments of one backward call: accumulate into dx and dw. */
 typedef struct lms_bwd {
+    size_t size;           /* sizeof(lms_bwd) of the side that built it */
     float *dx;             /* (rows, in_cols) += */
     const float *dy;       /* (rows, out_cols) */
     const float *x;        /* the forward input */
@@ -174,14 +200,16 @@ typedef struct lms_bwd {
     float *scratch;
     size_t rows;
     int B, T;
-    const struct lms_child *children;
+    const struct lms_child *const *children; /* as in lms_fwd */
+    int n_children;
 } lms_bwd;
 
 struct lms_descriptor;
 
 /* A planned child instance, handed to its parent in every call. */
 typedef struct lms_child {
-    const struct lms_descriptor *desc; /* NULL when the slot is empty */
+    size_t size;                       /* sizeof(lms_child) of the core */
+    const struct lms_descriptor *desc;
     void *self;
     float *const *w;
     float *const *dw;
@@ -211,17 +239,20 @@ typedef void (*lms_range_fn)(void *ctx, size_t lo, size_t hi);
  * threads the core splits large products over them (never the k sum).
  */
 typedef struct lms_host {
-    size_t size;
+    size_t size; /* sizeof(lms_host) of the core: LMS_HAS(host, f) */
     int abi_major, abi_minor;
     void (*sgemm)(int trans_a, int trans_b, int m, int n, int k, float alpha,
                   const float *a, int lda, const float *b, int ldb, float beta,
                   float *c, int ldc);
-    /* Printf-style diagnostics (level 0 info, 1 warning); plan time only. */
-    void (*log)(int level, const char *fmt, ...);
-    /* ABI 1.1. Threads of the numeric work (lmstab's --threads /
+    /* A diagnostic line (level 0 info, 1 warning), without a newline;
+     * create/set/plan only. Call it as host->log(host->log_ctx, level, msg)
+     * (plugin_util.h: lms_logf formats one). */
+    void (*log)(void *ctx, int level, const char *msg);
+    void *log_ctx;
+    /* Threads of the numeric work (lmstab's --threads /
      * LMSTAB_THREADS; 1 by default). */
     int (*threads)(void);
-    /* ABI 1.1. Calls fn(ctx, lo, hi) once for each chunk [lo, hi) of
+    /* Calls fn(ctx, lo, hi) once for each chunk [lo, hi) of
      * `grain` items (the last may be shorter) covering [0, n), on the
      * host's threads, possibly at the same time; serially inside an
      * already parallel region. The chunks never depend on the thread count,
@@ -229,11 +260,11 @@ typedef struct lms_host {
      * partial sums that it adds in chunk order) gets the same result with
      * any number of threads. Forward/backward only. */
     void (*parallel_for)(size_t n, size_t grain, lms_range_fn fn, void *ctx);
-    /* ABI 1.2. The run's lms_precision (the same from create to destroy).
+    /* The run's lms_precision (the same from create to destroy).
      * A plugin that multiplies matrices with its own kernels rounds their
      * operands itself at BF16 (plugin_math.h: lms_bf16_round). */
     int (*precision)(void);
-    /* ABI 1.2. A model product at the run's precision: sgemm's arguments
+    /* A model product at the run's precision: sgemm's arguments
      * and result; at BF16 every element of op(A) and op(B) is rounded to
      * bfloat16 first (alpha, beta and the sum stay float32). Use it for
      * every product of activations, weights and incoming gradients, and
@@ -256,7 +287,7 @@ typedef void (*lms_backward_fn)(void *self, const lms_bwd *a);
 typedef void (*lms_destroy_fn)(void *self);
 
 typedef struct lms_descriptor {
-    int abi_major, abi_minor;
+    int abi_major, abi_minor;  /* these two first in every major */
     size_t size;               /* sizeof(lms_descriptor) the plugin was built with */
     const char *name;          /* equals the file stem: lms_<name>.so */
     lms_kind kind;
@@ -270,6 +301,8 @@ typedef struct lms_descriptor {
     lms_forward_fn forward;
     lms_backward_fn backward;
     lms_destroy_fn destroy;
+    int max_params;            /* most parameters plan declares (>= 0) */
+    int max_stats;             /* most stats plan reports (>= 0) */
 } lms_descriptor;
 
 typedef const lms_descriptor *(*lms_entry_fn)(int core_abi_major);
@@ -282,14 +315,15 @@ typedef const lms_descriptor *(*lms_entry_fn)(int core_abi_major);
     }
 
 /* Declare a parameter in plan (returns its index, or -1 when the plan is
- * full). Prefer this to struct literals: it keeps compiling when
- * lms_param_decl grows. */
+ * full: more than the descriptor's max_params). Prefer this to struct
+ * literals: it sets size and keeps compiling when lms_param_decl grows. */
 static inline int lms_plan_add_param(lms_plan *p, const char *name, int ndim,
                                      int s0, int s1, lms_init init,
                                      float std) {
-    if (p->n_params >= LMS_MAX_PARAMS)
+    if (p->n_params < 0 || p->n_params >= p->max_params || !p->params)
         return -1;
     lms_param_decl *d = &p->params[p->n_params];
+    d->size = sizeof *d;
     size_t i = 0;
     for (; name[i] && i + 1 < LMS_NAME_MAX; i++)
         d->name[i] = name[i];
@@ -307,8 +341,8 @@ static inline int lms_plan_add_param(lms_plan *p, const char *name, int ndim,
 static inline void lms_child_forward(const lms_child *c, float *y,
                                      const float *x, size_t rows, int B,
                                      int T) {
-    lms_fwd a = {y, x, c->w, c->cache, c->scratch, rows, B, T, NULL, NULL,
-                 c->training};
+    lms_fwd a = {sizeof a, y, x, c->w, c->cache, c->scratch, rows, B, T,
+                 NULL, 0, NULL, c->training};
     c->desc->forward(c->self, &a);
 }
 
@@ -316,8 +350,8 @@ static inline void lms_child_backward(const lms_child *c, float *dx,
                                       const float *dy, const float *x,
                                       const float *y, size_t rows, int B,
                                       int T) {
-    lms_bwd a = {dx, dy, x, y, c->w, c->dw, c->cache, c->scratch,
-                 rows, B, T, NULL};
+    lms_bwd a = {sizeof a, dx, dy, x, y, c->w, c->dw, c->cache, c->scratch,
+                 rows, B, T, NULL, 0};
     c->desc->backward(c->self, &a);
 }
 

@@ -43,6 +43,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -265,6 +266,23 @@ static inline void lms_parallel_for(const lms_host *host, size_t n,
         grain = 1;
     for (size_t lo = 0; lo < n; lo += grain)
         fn(ctx, lo, n - lo < grain ? n : lo + grain);
+}
+
+/* A printf-style line through host->log (create/set/plan only); nothing
+ * when the host has no log. */
+#if defined(__GNUC__)
+__attribute__((format(printf, 3, 4)))
+#endif
+static inline void lms_logf(const lms_host *host, int level, const char *fmt,
+                            ...) {
+    if (!LMS_HOST_HAS(host, log))
+        return;
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    host->log(host->log_ctx, level, msg);
 }
 
 /* host->threads() when the host has it, else 1. */

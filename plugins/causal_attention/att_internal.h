@@ -8,10 +8,10 @@
 
 #include "lmstab/plugin.h"
 
-/* Loops over (batch, head) and over rows run on the OpenMP threads of the
- * host's lms_set_threads; each (b, h) or row is computed exactly as
- * serially, so results do not depend on the thread count. Below PAR_MIN
- * floats a copy loop stays on one thread. */
+/* Loops over (batch, head) and over rows run through the host's
+ * parallel_for (the plugin links no thread library); each (b, h) or row is
+ * computed exactly as serially, so results do not depend on the thread
+ * count. Below PAR_MIN floats a copy loop is one chunk (one thread). */
 #define PAR_MIN 65536
 
 typedef struct attn {
@@ -71,7 +71,8 @@ bh_view att_head(const attn *s, const qkv_src *x, int bh, int T, float *S);
 /* ---- bf16 operands (att_bf16.c) ---------------------------------------- */
 
 /* dst: (N, C) <- columns [0, C) of src: (N, ld) rounded to bfloat16 */
-void att_gather_bf16(float *dst, const float *src, size_t N, int C, int ld);
+void att_gather_bf16(const attn *s, float *dst, const float *src, size_t N,
+                     int C, int ld);
 /* At bf16: q, k, v of x replaced by rounded copies in scratch. */
 void att_round_qkv(const attn *s, qkv_src *x, float *scratch, size_t N);
 /* The probabilities P V and dV read: P itself, or at bf16 rows [r0, r1)

@@ -3,13 +3,16 @@
 #include <string.h>
 
 #include "lmstab/plugin_math.h"
+#include "lmstab/plugin_util.h"
 
 #include "att_rows.h"
 
 /* Rows per parallel chunk of the whole-tensor loops. */
 #define ROW_CHUNK 256
-/* Below this many floats a mask loop stays on one thread. */
+/* Below this many floats a mask loop is one chunk (one thread). */
 #define PAR_MIN 65536
+/* Rows per chunk of a larger mask loop. */
+#define MASK_GRAIN 64
 /* Heads whose statistics are combined per round (bounded stack use). */
 #define STAT_GROUP 256
 
@@ -90,26 +93,61 @@ LMS_HOT void att_softmax_rows_backward(float *dP, const float *P, size_t r0,
     }
 }
 
-void att_softmax_all(float *P, size_t n, int T, int Tc) {
-#pragma omp parallel for schedule(static)
-    for (size_t r = 0; r < n; r += ROW_CHUNK)
-        att_softmax_rows(P, r, r + ROW_CHUNK < n ? r + ROW_CHUNK : n, T, Tc, 0);
-}
+/* A loop over row chunks (items of the host's parallel_for). */
+typedef struct rows_call {
+    float *A;        /* P, dP or S */
+    const float *P;  /* backward: the probabilities */
+    size_t n;        /* rows */
+    int T, Tc;
+} rows_call;
 
-void att_softmax_backward_all(float *dP, const float *P, size_t n, int T,
-                              int Tc) {
-#pragma omp parallel for schedule(static)
-    for (size_t r = 0; r < n; r += ROW_CHUNK)
-        att_softmax_rows_backward(dP, P, r, r + ROW_CHUNK < n ? r + ROW_CHUNK : n,
-                                  T, Tc, 0);
-}
-
-void att_mask_rows(float *S, size_t nbh, int T, int Tc) {
-#pragma omp parallel for schedule(static) if (nbh * (size_t)T * Tc >= PAR_MIN)
-    for (size_t r = 0; r < nbh * (size_t)T; r++) {
-        int i = (int)(r % (size_t)T);
-        memset(S + r * Tc + i + 1, 0, (size_t)(Tc - i - 1) * sizeof *S);
+static void softmax_chunks(void *ctx, size_t lo, size_t hi) {
+    const rows_call *c = ctx;
+    for (size_t k = lo; k < hi; k++) {
+        size_t r = k * ROW_CHUNK;
+        att_softmax_rows(c->A, r, r + ROW_CHUNK < c->n ? r + ROW_CHUNK : c->n,
+                         c->T, c->Tc, 0);
     }
+}
+
+void att_softmax_all(const lms_host *host, float *P, size_t n, int T, int Tc) {
+    rows_call c = {P, NULL, n, T, Tc};
+    lms_parallel_for(host, (n + ROW_CHUNK - 1) / ROW_CHUNK, 1, softmax_chunks,
+                     &c);
+}
+
+static void softmax_bwd_chunks(void *ctx, size_t lo, size_t hi) {
+    const rows_call *c = ctx;
+    for (size_t k = lo; k < hi; k++) {
+        size_t r = k * ROW_CHUNK;
+        att_softmax_rows_backward(c->A, c->P, r,
+                                  r + ROW_CHUNK < c->n ? r + ROW_CHUNK : c->n,
+                                  c->T, c->Tc, 0);
+    }
+}
+
+void att_softmax_backward_all(const lms_host *host, float *dP, const float *P,
+                              size_t n, int T, int Tc) {
+    rows_call c = {dP, P, n, T, Tc};
+    lms_parallel_for(host, (n + ROW_CHUNK - 1) / ROW_CHUNK, 1,
+                     softmax_bwd_chunks, &c);
+}
+
+static void mask_range(void *ctx, size_t lo, size_t hi) {
+    const rows_call *c = ctx;
+    for (size_t r = lo; r < hi; r++) {
+        int i = (int)(r % (size_t)c->T);
+        memset(c->A + r * c->Tc + i + 1, 0,
+               (size_t)(c->Tc - i - 1) * sizeof *c->A);
+    }
+}
+
+/* rows one at a time (grain MASK_GRAIN), or all at once below PAR_MIN */
+void att_mask_rows(const lms_host *host, float *S, size_t nbh, int T, int Tc) {
+    rows_call c = {S, NULL, nbh * (size_t)T, T, Tc};
+    lms_parallel_for(host, c.n,
+                     c.n * (size_t)Tc >= PAR_MIN ? MASK_GRAIN : c.n,
+                     mask_range, &c);
 }
 
 /* max over the unmasked entries of rows [r0, r1) (NaN wins) */
@@ -130,20 +168,34 @@ static double entropy_rows(const float *S, size_t r0, size_t r1, int T,
     return e;
 }
 
-void att_score_stats(const float *S, int nbh, int T, int Tc, float *max_out,
-                     double *ent_out) {
+/* The heads g0 + [lo, hi) of att_score_stats, into pm, pe [lo, hi). */
+typedef struct stats_call {
+    const float *S;
+    int g0, T, Tc, ent;
+    float *pm;
+    double *pe;
+} stats_call;
+
+static void stats_heads(void *ctx, size_t lo, size_t hi) {
+    const stats_call *c = ctx;
+    for (size_t i = lo; i < hi; i++) {
+        size_t r0 = (size_t)(c->g0 + (int)i) * c->T;
+        c->pm[i] = masked_max(c->S, r0, r0 + c->T, c->T, c->Tc);
+        c->pe[i] = c->ent ? entropy_rows(c->S, r0, r0 + c->T, c->T, c->Tc)
+                          : 0.0;
+    }
+}
+
+void att_score_stats(const lms_host *host, const float *S, int nbh, int T,
+                     int Tc, float *max_out, double *ent_out) {
     float mx = -INFINITY;
     double ent = 0;
     for (int g0 = 0; g0 < nbh; g0 += STAT_GROUP) {
         const int gn = nbh - g0 < STAT_GROUP ? nbh - g0 : STAT_GROUP;
         float pm[STAT_GROUP];
         double pe[STAT_GROUP];
-#pragma omp parallel for schedule(static)
-        for (int i = 0; i < gn; i++) {
-            size_t r0 = (size_t)(g0 + i) * T;
-            pm[i] = masked_max(S, r0, r0 + T, T, Tc);
-            pe[i] = ent_out ? entropy_rows(S, r0, r0 + T, T, Tc) : 0.0;
-        }
+        stats_call c = {S, g0, T, Tc, ent_out != NULL, pm, pe};
+        lms_parallel_for(host, (size_t)gn, 1, stats_heads, &c);
         for (int i = 0; i < gn; i++) {
             mx = (pm[i] > mx || pm[i] != pm[i]) ? pm[i] : mx;
             ent += pe[i];

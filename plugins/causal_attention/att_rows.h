@@ -9,6 +9,8 @@
 
 #include <stddef.h>
 
+#include "lmstab/plugin.h"
+
 /* softmax over rows [r0, r1) in place. Masked entries are zeroed up to the
  * next multiple of `fill` after the diagonal (fill > 0: all the products
  * read), or to Tc (fill = 0: whole rows, for child plugins). Serial: for
@@ -18,18 +20,18 @@ void att_softmax_rows(float *P, size_t r0, size_t r1, int T, int Tc, int fill);
 void att_softmax_rows_backward(float *dP, const float *P, size_t r0, size_t r1,
                                int T, int Tc, int fill);
 
-/* The same over all n rows, whole rows zeroed, on the threads. */
-void att_softmax_all(float *P, size_t n, int T, int Tc);
-void att_softmax_backward_all(float *dP, const float *P, size_t n, int T,
-                              int Tc);
+/* The same over all n rows, whole rows zeroed, on the host's threads. */
+void att_softmax_all(const lms_host *host, float *P, size_t n, int T, int Tc);
+void att_softmax_backward_all(const lms_host *host, float *dP, const float *P,
+                              size_t n, int T, int Tc);
 
 /* zero the masked (j > i) and padding (j >= T) entries of nbh*T rows */
-void att_mask_rows(float *S, size_t nbh, int T, int Tc);
+void att_mask_rows(const lms_host *host, float *S, size_t nbh, int T, int Tc);
 
 /* Over nbh heads' scores: the max of the unmasked entries, and (ent_out
  * not NULL) the sum over rows of the entropy of their softmax. Per head in
  * parallel, combined in head order. */
-void att_score_stats(const float *S, int nbh, int T, int Tc, float *max_out,
-                     double *ent_out);
+void att_score_stats(const lms_host *host, const float *S, int nbh, int T,
+                     int Tc, float *max_out, double *ent_out);
 
 #endif

@@ -178,47 +178,148 @@ static int at_plan(void *self, const lms_model_info *model, lms_plan *plan,
 
 /* ---- buffer copies, q/k norms ----------------------------------------- */
 
+/* A copy loop (items of the host's parallel_for: chunks of ZERO_CHUNK
+ * floats, or rows). */
+typedef struct copy_call {
+    float *dst;
+    const float *src;
+    size_t n;
+    int C, ld;
+} copy_call;
+
+#define ZERO_CHUNK 16384
+#define ROW_GRAIN 16 /* rows per chunk of a large gather / scatter */
+
+static void zero_chunks(void *ctx, size_t lo, size_t hi) {
+    const copy_call *c = ctx;
+    for (size_t k = lo; k < hi; k++) {
+        size_t i = k * ZERO_CHUNK;
+        memset(c->dst + i, 0,
+               (c->n - i < ZERO_CHUNK ? c->n - i : ZERO_CHUNK) * sizeof(float));
+    }
+}
+
 /* x[0..n) = 0, on the threads when large */
-static void zero(float *x, size_t n) {
-    const size_t chunk = 16384;
-#pragma omp parallel for schedule(static) if (n >= PAR_MIN)
-    for (size_t i = 0; i < n; i += chunk)
-        memset(x + i, 0, (n - i < chunk ? n - i : chunk) * sizeof *x);
+static void zero(const attn *s, float *x, size_t n) {
+    copy_call c = {x, NULL, n, 0, 0};
+    size_t nchunk = (n + ZERO_CHUNK - 1) / ZERO_CHUNK;
+    lms_parallel_for(s->host, nchunk, n >= PAR_MIN ? 1 : nchunk, zero_chunks,
+                     &c);
+}
+
+static void gather_rows(void *ctx, size_t lo, size_t hi) {
+    const copy_call *c = ctx;
+    for (size_t r = lo; r < hi; r++)
+        memcpy(c->dst + r * c->C, c->src + r * c->ld,
+               (size_t)c->C * sizeof(float));
+}
+
+static void scatter_add_rows(void *ctx, size_t lo, size_t hi) {
+    const copy_call *c = ctx;
+    for (size_t r = lo; r < hi; r++)
+        for (int j = 0; j < c->C; j++)
+            c->dst[r * c->ld + j] += c->src[r * c->C + j];
+}
+
+static void rows_loop(const attn *s, copy_call *c, lms_range_fn fn) {
+    lms_parallel_for(s->host, c->n,
+                     c->n * (size_t)c->C >= PAR_MIN ? ROW_GRAIN : c->n, fn, c);
 }
 
 /* dst: (N, C) <- columns [0, C) of src: (N, ld) */
-static void gather(float *dst, const float *src, size_t N, int C, int ld) {
-#pragma omp parallel for schedule(static) if (N * (size_t)C >= PAR_MIN)
-    for (size_t r = 0; r < N; r++)
-        memcpy(dst + r * C, src + r * ld, (size_t)C * sizeof *dst);
+static void gather(const attn *s, float *dst, const float *src, size_t N,
+                   int C, int ld) {
+    copy_call c = {dst, src, N, C, ld};
+    rows_loop(s, &c, gather_rows);
 }
 
 /* dst: (N, ld) columns [0, C) += src: (N, C) */
-static void scatter_add(float *dst, const float *src, size_t N, int C, int ld) {
-#pragma omp parallel for schedule(static) if (N * (size_t)C >= PAR_MIN)
-    for (size_t r = 0; r < N; r++)
-        for (int c = 0; c < C; c++)
-            dst[r * ld + c] += src[r * C + c];
+static void scatter_add(const attn *s, float *dst, const float *src, size_t N,
+                        int C, int ld) {
+    copy_call c = {dst, src, N, C, ld};
+    rows_loop(s, &c, scatter_add_rows);
 }
 
 /* Run a NORM child on q or k (columns [off, off+C) of x); returns the
  * normed copy. raw, out: (N, C). */
 static const float *norm_forward(const attn *s, const lms_child *c, float *raw,
                                  float *out, const lms_fwd *a, int off) {
-    gather(raw, a->x + off, a->rows, s->C, 3 * s->C);
+    gather(s, raw, a->x + off, a->rows, s->C, 3 * s->C);
     lms_child_forward(c, out, raw, a->rows * (size_t)s->H, a->B, a->T);
     return out;
 }
 
 /* ---- forward ------------------------------------------------------------ */
 
+/* Where the gradients of q and k go (dx itself, or buffers that the q/k
+ * norm children's backward reads). */
+typedef struct qk_grad {
+    float *dq, *dk;
+    int lddq, lddk;
+} qk_grad;
+
+/* A loop over (b, h) = items of the host's parallel_for, one a chunk. */
+typedef struct bh_call {
+    const attn *s;
+    const lms_fwd *f;
+    const lms_bwd *b;
+    const qkv_src *x;
+    const qk_grad *g;
+    float *S;        /* scores / probabilities / dP / dS, (B,H,T,Tc) */
+    const float *P;  /* the probabilities the products read */
+    const float *dy; /* backward: a->dy or its rounded copy */
+    int T;
+    float scale;
+} bh_call;
+
+static void for_heads(const attn *s, int nbh, lms_range_fn fn, bh_call *c) {
+    lms_parallel_for(s->host, (size_t)nbh, 1, fn, c);
+}
+
+static void scores_heads(void *ctx, size_t lo, size_t hi) {
+    const bh_call *c = ctx;
+    for (size_t bh = lo; bh < hi; bh++) {
+        bh_view w = att_head(c->s, c->x, (int)bh, c->T, c->S);
+        att_bh_scores(c->s, &w, c->T, c->scale);
+    }
+}
+
 /* Scores of every (b, h) into S. */
 static void all_scores(const attn *s, const qkv_src *x, float *S, int nbh,
                        int T, float scale) {
-#pragma omp parallel for schedule(static)
-    for (int bh = 0; bh < nbh; bh++) {
-        bh_view w = att_head(s, x, bh, T, S);
-        att_bh_scores(s, &w, T, scale);
+    bh_call c = {.s = s, .x = x, .S = S, .T = T, .scale = scale};
+    for_heads(s, nbh, scores_heads, &c);
+}
+
+/* scores (unless stats computed them), softmax and P V of each (b, h) */
+static void fused_heads(void *ctx, size_t lo, size_t hi) {
+    const bh_call *c = ctx;
+    const attn *s = c->s;
+    const lms_fwd *a = c->f;
+    const int T = c->T, Tc = s->Tc;
+    float *P = c->S;
+    for (size_t bh = lo; bh < hi; bh++) {
+        bh_view w = att_head(s, c->x, (int)bh, T, P);
+        if (!a->stats)
+            att_bh_scores(s, &w, T, c->scale);
+        const size_t r0 = bh * T, r1 = r0 + T;
+        att_softmax_rows(P, r0, r1, T, Tc, ATT_FILL);
+        const float *Pp =
+            att_probs_for_product(s, P, a->scratch + s->s_rp, r0, r1);
+        att_bh_pv(s, &w, Pp + r0 * Tc, a->y + att_bh_off(s, (int)bh, T, s->C),
+                  T);
+    }
+}
+
+/* Y = P V of each (b, h), P = c->P (B,H,T,Tc) */
+static void pv_heads(void *ctx, size_t lo, size_t hi) {
+    const bh_call *c = ctx;
+    const attn *s = c->s;
+    const int T = c->T;
+    for (size_t bh = lo; bh < hi; bh++) {
+        bh_view w = att_head(s, c->x, (int)bh, T, c->S);
+        att_bh_pv(s, &w, c->P + bh * T * s->Tc,
+                  c->f->y + att_bh_off(s, (int)bh, T, s->C), T);
     }
 }
 
@@ -231,20 +332,12 @@ static void forward_fused(const attn *s, const lms_fwd *a, const qkv_src *x,
     if (a->stats) {
         double ent;
         all_scores(s, x, P, nbh, T, scale);
-        att_score_stats(P, nbh, T, Tc, &st[0], &ent);
+        att_score_stats(s->host, P, nbh, T, Tc, &st[0], &ent);
         st[1] = st[0];
         st[2] = (float)(ent / (double)(a->rows * (size_t)H));
     }
-#pragma omp parallel for schedule(static)
-    for (int bh = 0; bh < nbh; bh++) {
-        bh_view w = att_head(s, x, bh, T, P);
-        if (!a->stats)
-            att_bh_scores(s, &w, T, scale);
-        const size_t r0 = (size_t)bh * T, r1 = r0 + T;
-        att_softmax_rows(P, r0, r1, T, Tc, ATT_FILL);
-        const float *Pp = att_probs_for_product(s, P, a->scratch + s->s_rp, r0, r1);
-        att_bh_pv(s, &w, Pp + r0 * Tc, a->y + att_bh_off(s, bh, T, s->C), T);
-    }
+    bh_call c = {.s = s, .f = a, .x = x, .S = P, .T = T, .scale = scale};
+    for_heads(s, nbh, fused_heads, &c);
 }
 
 /* With a score cap or probability map: each stage over the whole tensor,
@@ -253,58 +346,54 @@ static void forward_staged(const attn *s, const lms_fwd *a, const qkv_src *x,
                            float *P, float scale, float st[3]) {
     const int H = s->H, Tc = s->Tc, B = a->B, T = a->T, nbh = B * H;
     const size_t NS = a->rows * (size_t)H;
-    const lms_child *ch = a->children;
+    const lms_child *const *ch = a->children;
     double ent = 0;
     float *S = s->has[SLOT_CAP] ? a->cache + s->c_sraw : P;
     all_scores(s, x, S, nbh, T, scale);
     if (s->has[SLOT_CAP]) {
         float *Sc = a->cache + s->c_scap;
-        att_mask_rows(S, nbh, T, Tc); /* the child must see finite values */
-        lms_child_forward(&ch[SLOT_CAP], Sc, S, NS, B, T);
+        att_mask_rows(s->host, S, nbh, T, Tc); /* the child must see finite values */
+        lms_child_forward(ch[SLOT_CAP], Sc, S, NS, B, T);
         if (a->stats) {
-            att_score_stats(S, nbh, T, Tc, &st[0], NULL);
-            att_score_stats(Sc, nbh, T, Tc, &st[1], &ent);
+            att_score_stats(s->host, S, nbh, T, Tc, &st[0], NULL);
+            att_score_stats(s->host, Sc, nbh, T, Tc, &st[1], &ent);
         }
         memcpy(P, Sc, NS * Tc * sizeof *P);
     } else if (a->stats) {
-        att_score_stats(S, nbh, T, Tc, &st[0], &ent);
+        att_score_stats(s->host, S, nbh, T, Tc, &st[0], &ent);
         st[1] = st[0];
     }
     st[2] = (float)(ent / (double)(NS ? NS : 1));
-    att_softmax_all(P, NS, T, Tc);
+    att_softmax_all(s->host, P, NS, T, Tc);
     const float *Pf = P;
     if (s->has[SLOT_PMAP]) {
         float *Pm = a->cache + s->c_pf;
-        lms_child_forward(&ch[SLOT_PMAP], Pm, P, NS, B, T);
-        att_mask_rows(Pm, nbh, T, Tc);
+        lms_child_forward(ch[SLOT_PMAP], Pm, P, NS, B, T);
+        att_mask_rows(s->host, Pm, nbh, T, Tc);
         Pf = Pm;
     }
     if (s->bf16) {
         att_round_all(s, a->scratch + s->s_rp, Pf, NS);
         Pf = a->scratch + s->s_rp;
     }
-#pragma omp parallel for schedule(static)
-    for (int bh = 0; bh < nbh; bh++) {
-        bh_view w = att_head(s, x, bh, T, P);
-        att_bh_pv(s, &w, Pf + (size_t)bh * T * Tc, a->y + att_bh_off(s, bh, T, s->C),
-              T);
-    }
+    bh_call c = {.s = s, .f = a, .x = x, .S = P, .P = Pf, .T = T};
+    for_heads(s, nbh, pv_heads, &c);
 }
 
 static void at_forward(void *self, const lms_fwd *a) {
     const attn *s = self;
     const int C = s->C;
-    const lms_child *ch = a->children;
+    const lms_child *const *ch = a->children;
     float *cache = a->cache;
     qkv_src x = {a->x, a->x + C, a->x + 2 * C, 3 * C, 3 * C, 3 * C,
                  a->scratch + s->s_t};
     if (s->has[SLOT_QN]) {
-        x.q = norm_forward(s, &ch[SLOT_QN], cache + s->c_qraw, cache + s->c_qn,
+        x.q = norm_forward(s, ch[SLOT_QN], cache + s->c_qraw, cache + s->c_qn,
                            a, 0);
         x.ldq = C;
     }
     if (s->has[SLOT_KN]) {
-        x.k = norm_forward(s, &ch[SLOT_KN], cache + s->c_kraw, cache + s->c_kn,
+        x.k = norm_forward(s, ch[SLOT_KN], cache + s->c_kraw, cache + s->c_kn,
                            a, C);
         x.ldk = C;
     }
@@ -326,18 +415,12 @@ static void norm_backward(const attn *s, const lms_child *c, float *dn,
                           float *draw, const float *raw, const float *out,
                           const lms_bwd *a, int off) {
     size_t NC = a->rows * (size_t)s->C;
-    zero(draw, NC);
+    zero(s, draw, NC);
     lms_child_backward(c, draw, dn, raw, out, a->rows * (size_t)s->H, a->B,
                        a->T);
-    scatter_add(a->dx + off, draw, a->rows, s->C, 3 * s->C);
+    scatter_add(s, a->dx + off, draw, a->rows, s->C, 3 * s->C);
 }
 
-/* Where the gradients of q and k go (dx itself, or buffers that the q/k
- * norm children's backward reads). */
-typedef struct qk_grad {
-    float *dq, *dk;
-    int lddq, lddk;
-} qk_grad;
 
 /* dV, and dP into w->S, of one (b, h); dy: (N, C), a->dy or rounded */
 static void head_pv_backward(const attn *s, const lms_bwd *a, const bh_view *w,
@@ -355,23 +438,50 @@ static void head_qk_backward(const attn *s, const bh_view *w, const qk_grad *g,
                    g->dk + att_bh_off(s, bh, T, g->lddk), g->lddk, T, scale);
 }
 
+static void fused_bwd_heads(void *ctx, size_t lo, size_t hi) {
+    const bh_call *c = ctx;
+    const attn *s = c->s;
+    const lms_bwd *a = c->b;
+    const int T = c->T;
+    float *dP = c->S;
+    for (size_t bh = lo; bh < hi; bh++) {
+        const size_t r0 = bh * T, r1 = r0 + T;
+        bh_view w = att_head(s, c->x, (int)bh, T, dP);
+        head_pv_backward(
+            s, a, &w,
+            att_probs_for_product(s, c->P, a->scratch + s->s_rp, r0, r1),
+            c->dy, (int)bh);
+        att_softmax_rows_backward(dP, c->P, r0, r1, T, s->Tc, ATT_FILL);
+        if (s->bf16)
+            att_scale_round_ds(s, dP, r0, r1, c->scale);
+        head_qk_backward(s, &w, c->g, (int)bh, T, s->bf16 ? 1.0f : c->scale);
+    }
+}
+
 /* per (b, h): dP, dV, softmax backward, dQ, dK while dP is in cache */
 static void backward_fused(const attn *s, const lms_bwd *a, const qkv_src *x,
                            const float *dy, const qk_grad *g, float scale) {
-    const int T = a->T, nbh = a->B * s->H;
-    const float *P = a->cache + s->c_p;
-    float *dP = a->scratch + s->s_w1;
-#pragma omp parallel for schedule(static)
-    for (int bh = 0; bh < nbh; bh++) {
-        const size_t r0 = (size_t)bh * T, r1 = r0 + T;
-        bh_view w = att_head(s, x, bh, T, dP);
-        head_pv_backward(s, a, &w,
-                         att_probs_for_product(s, P, a->scratch + s->s_rp, r0, r1),
-                         dy, bh);
-        att_softmax_rows_backward(dP, P, r0, r1, T, s->Tc, ATT_FILL);
-        if (s->bf16)
-            att_scale_round_ds(s, dP, r0, r1, scale);
-        head_qk_backward(s, &w, g, bh, T, s->bf16 ? 1.0f : scale);
+    bh_call c = {.s = s, .b = a, .x = x, .g = g, .S = a->scratch + s->s_w1,
+                 .P = a->cache + s->c_p, .dy = dy, .T = a->T, .scale = scale};
+    for_heads(s, a->B * s->H, fused_bwd_heads, &c);
+}
+
+/* dV, and dP into c->S, of each (b, h); P = c->P */
+static void pv_bwd_heads(void *ctx, size_t lo, size_t hi) {
+    const bh_call *c = ctx;
+    for (size_t bh = lo; bh < hi; bh++) {
+        bh_view w = att_head(c->s, c->x, (int)bh, c->T, c->S);
+        head_pv_backward(c->s, c->b, &w, c->P, c->dy, (int)bh);
+    }
+}
+
+/* dQ, dK of each (b, h) from dS = c->S */
+static void qk_bwd_heads(void *ctx, size_t lo, size_t hi) {
+    const bh_call *c = ctx;
+    for (size_t bh = lo; bh < hi; bh++) {
+        bh_view w = att_head(c->s, c->x, (int)bh, c->T, c->S);
+        head_qk_backward(c->s, &w, c->g, (int)bh, c->T,
+                         c->s->bf16 ? 1.0f : c->scale);
     }
 }
 
@@ -380,7 +490,7 @@ static void backward_staged(const attn *s, const lms_bwd *a, const qkv_src *x,
                             const float *dy, const qk_grad *g, float scale) {
     const int Tc = s->Tc, B = a->B, T = a->T, nbh = B * s->H;
     const size_t NS = a->rows * (size_t)s->H;
-    const lms_child *ch = a->children;
+    const lms_child *const *ch = a->children;
     const float *P = a->cache + s->c_p;
     const float *Pf = s->has[SLOT_PMAP] ? a->cache + s->c_pf : P;
     float *w1 = a->scratch + s->s_w1, *w2 = a->scratch + s->s_w2;
@@ -389,41 +499,36 @@ static void backward_staged(const attn *s, const lms_bwd *a, const qkv_src *x,
         att_round_all(s, a->scratch + s->s_rp, Pf, NS);
         Pp = a->scratch + s->s_rp;
     }
-#pragma omp parallel for schedule(static)
-    for (int bh = 0; bh < nbh; bh++) {
-        bh_view w = att_head(s, x, bh, T, w1);
-        head_pv_backward(s, a, &w, Pp, dy, bh);
-    }
+    bh_call c = {.s = s, .b = a, .x = x, .g = g, .S = w1, .P = Pp, .dy = dy,
+                 .T = T, .scale = scale};
+    for_heads(s, nbh, pv_bwd_heads, &c);
     float *dP = w1;
     if (s->has[SLOT_PMAP]) {
-        att_mask_rows(w1, nbh, T, Tc);
-        zero(w2, NS * Tc);
-        lms_child_backward(&ch[SLOT_PMAP], w2, w1, P, Pf, NS, B, T);
+        att_mask_rows(s->host, w1, nbh, T, Tc);
+        zero(s, w2, NS * Tc);
+        lms_child_backward(ch[SLOT_PMAP], w2, w1, P, Pf, NS, B, T);
         dP = w2;
     }
-    att_softmax_backward_all(dP, P, NS, T, Tc);
+    att_softmax_backward_all(s->host, dP, P, NS, T, Tc);
     float *dS = dP;
     if (s->has[SLOT_CAP]) {
         dS = dP == w1 ? w2 : w1;
-        zero(dS, NS * Tc);
-        lms_child_backward(&ch[SLOT_CAP], dS, dP, a->cache + s->c_sraw,
+        zero(s, dS, NS * Tc);
+        lms_child_backward(ch[SLOT_CAP], dS, dP, a->cache + s->c_sraw,
                            a->cache + s->c_scap, NS, B, T);
-        att_mask_rows(dS, nbh, T, Tc);
+        att_mask_rows(s->host, dS, nbh, T, Tc);
     }
     if (s->bf16)
         att_scale_round_ds_all(s, dS, NS, scale);
-#pragma omp parallel for schedule(static)
-    for (int bh = 0; bh < nbh; bh++) {
-        bh_view w = att_head(s, x, bh, T, dS);
-        head_qk_backward(s, &w, g, bh, T, s->bf16 ? 1.0f : scale);
-    }
+    c.S = dS;
+    for_heads(s, nbh, qk_bwd_heads, &c);
 }
 
 static void at_backward(void *self, const lms_bwd *a) {
     const attn *s = self;
     const int C = s->C;
     const size_t NC = a->rows * (size_t)C;
-    const lms_child *ch = a->children;
+    const lms_child *const *ch = a->children;
     float *cache = a->cache, *scr = a->scratch;
     /* q, k as the scores saw them; dq, dk where their gradients go */
     qkv_src x = {a->x, a->x + C, a->x + 2 * C, 3 * C, 3 * C, 3 * C,
@@ -433,18 +538,18 @@ static void at_backward(void *self, const lms_bwd *a) {
         x.q = cache + s->c_qn;
         g.dq = scr + s->s_dqn;
         x.ldq = g.lddq = C;
-        zero(g.dq, NC);
+        zero(s, g.dq, NC);
     }
     if (s->has[SLOT_KN]) {
         x.k = cache + s->c_kn;
         g.dk = scr + s->s_dkn;
         x.ldk = g.lddk = C;
-        zero(g.dk, NC);
+        zero(s, g.dk, NC);
     }
     att_round_qkv(s, &x, scr, a->rows);
     const float *dy = a->dy;
     if (s->bf16) {
-        att_gather_bf16(scr + s->s_rdy, a->dy, a->rows, C, C);
+        att_gather_bf16(s, scr + s->s_rdy, a->dy, a->rows, C, C);
         dy = scr + s->s_rdy;
     }
     const float scale = 1.0f / sqrtf((float)s->hd);
@@ -453,10 +558,10 @@ static void at_backward(void *self, const lms_bwd *a) {
     else
         backward_fused(s, a, &x, dy, &g, scale);
     if (s->has[SLOT_QN])
-        norm_backward(s, &ch[SLOT_QN], g.dq, scr + s->s_dqraw,
+        norm_backward(s, ch[SLOT_QN], g.dq, scr + s->s_dqraw,
                       cache + s->c_qraw, cache + s->c_qn, a, 0);
     if (s->has[SLOT_KN])
-        norm_backward(s, &ch[SLOT_KN], g.dk, scr + s->s_dkraw,
+        norm_backward(s, ch[SLOT_KN], g.dk, scr + s->s_dkraw,
                       cache + s->c_kraw, cache + s->c_kn, a, C);
 }
 
@@ -487,6 +592,8 @@ static const lms_descriptor at_desc = {
     .forward = at_forward,
     .backward = at_backward,
     .destroy = lms_state_free,
+    .max_params = 0,
+    .max_stats = 3,
 };
 
 LMS_PLUGIN_ENTRY(&at_desc)

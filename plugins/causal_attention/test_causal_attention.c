@@ -49,12 +49,7 @@ static int cap_plan(void *self, const lms_model_info *mi, lms_plan *p, char *e,
     (void)n;
     ((mock *)self)->cols = p->in_cols;
     p->out_cols = p->in_cols;
-    p->n_params = 1;
-    p->params[0] = (lms_param_decl){.name = "cap",
-                                    .ndim = 1,
-                                    .shape = {1, 0},
-                                    .init = LMS_INIT_CONSTANT,
-                                    .std = 2.0f};
+    lms_plan_add_param(p, "cap", 1, 1, 0, LMS_INIT_CONSTANT, 2.0f);
     return 0;
 }
 static void cap_forward(void *self, const lms_fwd *a) {
@@ -88,7 +83,8 @@ static const lms_descriptor cap_desc = {.abi_major = LMS_ABI_MAJOR,
                                         .plan = cap_plan,
                                         .forward = cap_forward,
                                         .backward = cap_backward,
-                                        .destroy = mock_destroy};
+                                        .destroy = mock_destroy,
+                                        .max_params = 1};
 
 static int pmap_plan(void *self, const lms_model_info *mi, lms_plan *p, char *e,
                      size_t n) {
@@ -97,12 +93,7 @@ static int pmap_plan(void *self, const lms_model_info *mi, lms_plan *p, char *e,
     (void)n;
     ((mock *)self)->cols = p->in_cols;
     p->out_cols = p->in_cols;
-    p->n_params = 1;
-    p->params[0] = (lms_param_decl){.name = "a",
-                                    .ndim = 1,
-                                    .shape = {1, 0},
-                                    .init = LMS_INIT_CONSTANT,
-                                    .std = 1.25f};
+    lms_plan_add_param(p, "a", 1, 1, 0, LMS_INIT_CONSTANT, 1.25f);
     return 0;
 }
 static void pmap_forward(void *self, const lms_fwd *a) {
@@ -134,7 +125,8 @@ static const lms_descriptor pmap_desc = {.abi_major = LMS_ABI_MAJOR,
                                          .plan = pmap_plan,
                                          .forward = pmap_forward,
                                          .backward = pmap_backward,
-                                         .destroy = mock_destroy};
+                                         .destroy = mock_destroy,
+                                        .max_params = 1};
 
 /* ---- building
  * ---------------------------------------------------------------- */

@@ -109,6 +109,8 @@ static const lms_descriptor cs_desc = {
     .forward = cs_forward,
     .backward = cs_backward,
     .destroy = lms_state_free,
+    .max_params = 0,
+    .max_stats = 0,
 };
 
 LMS_PLUGIN_ENTRY(&cs_desc)

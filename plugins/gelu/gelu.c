@@ -24,6 +24,7 @@
 #define GELU_C 0.044715f
 
 typedef struct gelu {
+    const lms_host *host;
     int cols;
 } gelu;
 
@@ -66,8 +67,10 @@ static int ge_set(void *self, const char *key, const char *value, char *err,
 }
 
 static void *ge_create(const lms_host *host, char *err, size_t errlen) {
-    (void)host;
-    return lms_state_new(sizeof(gelu), ge_keys, ge_set, err, errlen);
+    gelu *s = lms_state_new(sizeof(gelu), ge_keys, ge_set, err, errlen);
+    if (s)
+        s->host = host;
+    return s;
 }
 
 static int ge_plan(void *self, const lms_model_info *model, lms_plan *plan,
@@ -81,23 +84,43 @@ static int ge_plan(void *self, const lms_model_info *model, lms_plan *plan,
     return 0;
 }
 
-/* Elementwise, so chunks may run on any thread in any order. */
+/* Elementwise, so chunks may run on any thread in any order. Items of the
+ * host's parallel_for are chunks of GELU_CHUNK floats; below 4 chunks one
+ * call does them all. */
+typedef struct ge_call {
+    float *out;                  /* y (forward) or dx (backward) */
+    const float *x, *dy;         /* dy: NULL in forward */
+    size_t n;
+} ge_call;
+
+static void ge_chunks(void *ctx, size_t lo, size_t hi) {
+    const ge_call *c = ctx;
+    for (size_t k = lo; k < hi; k++) {
+        size_t i = k * GELU_CHUNK;
+        size_t m = c->n - i < GELU_CHUNK ? c->n - i : GELU_CHUNK;
+        if (c->dy)
+            gelu_backward(c->out + i, c->dy + i, c->x + i, m);
+        else
+            gelu_forward(c->out + i, c->x + i, m);
+    }
+}
+
+static void ge_run(const gelu *s, const ge_call *c) {
+    size_t nchunk = (c->n + GELU_CHUNK - 1) / GELU_CHUNK;
+    lms_parallel_for(s->host, nchunk, c->n >= 4 * GELU_CHUNK ? 1 : nchunk,
+                     ge_chunks, (void *)c);
+}
+
 static void ge_forward(void *self, const lms_fwd *a) {
     const gelu *s = self;
-    long n = (long)(a->rows * (size_t)s->cols);
-#pragma omp parallel for schedule(static) if (n >= 4 * GELU_CHUNK)
-    for (long i = 0; i < n; i += GELU_CHUNK)
-        gelu_forward(a->y + i, a->x + i,
-                     (size_t)(n - i < GELU_CHUNK ? n - i : GELU_CHUNK));
+    ge_call c = {a->y, a->x, NULL, a->rows * (size_t)s->cols};
+    ge_run(s, &c);
 }
 
 static void ge_backward(void *self, const lms_bwd *a) {
     const gelu *s = self;
-    long n = (long)(a->rows * (size_t)s->cols);
-#pragma omp parallel for schedule(static) if (n >= 4 * GELU_CHUNK)
-    for (long i = 0; i < n; i += GELU_CHUNK)
-        gelu_backward(a->dx + i, a->dy + i, a->x + i,
-                      (size_t)(n - i < GELU_CHUNK ? n - i : GELU_CHUNK));
+    ge_call c = {a->dx, a->x, a->dy, a->rows * (size_t)s->cols};
+    ge_run(s, &c);
 }
 
 static const lms_descriptor ge_desc = {
@@ -116,6 +139,8 @@ static const lms_descriptor ge_desc = {
     .forward = ge_forward,
     .backward = ge_backward,
     .destroy = lms_state_free,
+    .max_params = 0,
+    .max_stats = 0,
 };
 
 LMS_PLUGIN_ENTRY(&ge_desc)

@@ -119,12 +119,12 @@ static int ln_plan(void *self, const lms_model_info *model, lms_plan *plan,
     s->rows = plan->in_rows;
     s->wide_dx = lms_host_precision(s->host) == LMS_PRECISION_BF16;
     plan->out_cols = C;
-    plan->n_params = s->bias ? 2 : 1;
-    plan->params[0] = (lms_param_decl){
-        .name = "weight", .ndim = 1, .shape = {C, 0}, .init = LMS_INIT_ONES};
-    if (s->bias)
-        plan->params[1] = (lms_param_decl){
-            .name = "bias", .ndim = 1, .shape = {C, 0}, .init = LMS_INIT_ZEROS};
+    if (lms_plan_add_param(plan, "weight", 1, C, 0, LMS_INIT_ONES, 0.0f) < 0 ||
+        (s->bias && lms_plan_add_param(plan, "bias", 1, C, 0, LMS_INIT_ZEROS,
+                                       0.0f) < 0)) {
+        snprintf(err, errlen, "too many parameters");
+        return -1;
+    }
     plan->cache_floats = 3 * plan->in_rows * (size_t)s->groups;
     /* weight (and bias) gradient sums per chunk of ROW_CHUNK rows */
     plan->scratch_floats = (plan->in_rows + ROW_CHUNK - 1) / ROW_CHUNK *
@@ -272,49 +272,84 @@ LMS_HOT static void sum_partials(float *dst, const float *part, size_t n, int C,
     }
 }
 
-static void ln_forward(void *self, const lms_fwd *a) {
-    const layernorm *s = self;
+/* Items of the host's parallel_for: chunks of ROW_CHUNK rows (forward,
+ * backward's dx and partial sums) or blocks of 32 columns (backward's sums
+ * of the partials). Below PAR_MIN floats one call does them all. The chunks
+ * are fixed, so results do not depend on the thread count. */
+typedef struct ln_call {
+    const layernorm *s;
+    const lms_fwd *f;
+    const lms_bwd *b;
+    size_t rows, nchunk;
+    float *pw, *pb; /* backward: per-chunk weight / bias gradient sums */
+} ln_call;
+
+static size_t grain(const ln_call *c, size_t items) {
+    return c->rows * (size_t)c->s->cols >= PAR_MIN ? 1 : items;
+}
+
+static void fwd_chunks(void *ctx, size_t lo, size_t hi) {
+    const ln_call *c = ctx;
+    const layernorm *s = c->s;
+    const lms_fwd *a = c->f;
     size_t n = s->rows * (size_t)s->groups;
     float *mean = a->cache, *mlo = a->cache + n, *rstd = a->cache + 2 * n;
-    long rows = (long)a->rows;
-#pragma omp parallel for schedule(static) if (rows * s->cols >= PAR_MIN)
-    for (long r = 0; r < rows; r += ROW_CHUNK)
+    for (size_t k = lo; k < hi; k++) {
+        size_t r = k * ROW_CHUNK;
         layernorm_forward(a->y, mean, mlo, rstd, a->x, a->w[0],
-                          s->bias ? a->w[1] : NULL, (size_t)r,
-                          (size_t)(r + ROW_CHUNK < rows ? r + ROW_CHUNK : rows),
+                          s->bias ? a->w[1] : NULL, r,
+                          r + ROW_CHUNK < c->rows ? r + ROW_CHUNK : c->rows,
                           s->cols, s->groups, s->eps);
+    }
+}
+
+static void ln_forward(void *self, const lms_fwd *a) {
+    const layernorm *s = self;
+    ln_call c = {.s = s, .f = a, .rows = a->rows,
+                 .nchunk = (a->rows + ROW_CHUNK - 1) / ROW_CHUNK};
+    lms_parallel_for(s->host, c.nchunk, grain(&c, c.nchunk), fwd_chunks, &c);
+}
+
+static void bwd_chunks(void *ctx, size_t lo, size_t hi) {
+    const ln_call *c = ctx;
+    const layernorm *s = c->s;
+    const lms_bwd *a = c->b;
+    const int C = s->cols;
+    size_t n = s->rows * (size_t)s->groups;
+    const float *mean = a->cache, *mlo = a->cache + n, *rstd = a->cache + 2 * n;
+    for (size_t k = lo; k < hi; k++) {
+        size_t r = k * ROW_CHUNK;
+        layernorm_backward_rows(
+            a->dx, c->pw + k * C, c->pb ? c->pb + k * C : NULL, a->dy, a->x,
+            mean, mlo, rstd, a->w[0], r,
+            r + ROW_CHUNK < c->rows ? r + ROW_CHUNK : c->rows, C, s->groups,
+            s->wide_dx);
+    }
+}
+
+static void sum_blocks(void *ctx, size_t lo, size_t hi) {
+    const ln_call *c = ctx;
+    const int C = c->s->cols;
+    for (size_t k = lo; k < hi; k++) {
+        int c0 = (int)k * 32, c1 = c0 + 32 < C ? c0 + 32 : C;
+        sum_partials(c->b->dw[0], c->pw, c->nchunk, C, c0, c1);
+        if (c->pb)
+            sum_partials(c->b->dw[1], c->pb, c->nchunk, C, c0, c1);
+    }
 }
 
 static void ln_backward(void *self, const lms_bwd *a) {
     const layernorm *s = self;
-    size_t n = s->rows * (size_t)s->groups;
-    const float *mean = a->cache, *mlo = a->cache + n, *rstd = a->cache + 2 * n;
-    long rows = (long)a->rows;
-    int C = s->cols, par = rows * C >= PAR_MIN;
-    const long nchunk = (rows + ROW_CHUNK - 1) / ROW_CHUNK;
-    float *pw = a->scratch, *pb = s->bias ? a->scratch + (size_t)nchunk * C : NULL;
+    const int C = s->cols;
+    ln_call c = {.s = s, .b = a, .rows = a->rows,
+                 .nchunk = (a->rows + ROW_CHUNK - 1) / ROW_CHUNK};
+    c.pw = a->scratch;
+    c.pb = s->bias ? a->scratch + c.nchunk * C : NULL;
     /* one pass over row chunks: dx, and each chunk's weight/bias gradient
-     * sums; then the chunks' sums are added in chunk order per column. The
-     * chunks are fixed, so the result does not depend on the thread count. */
-#pragma omp parallel if (par)
-    {
-#pragma omp for schedule(static)
-        for (long k = 0; k < nchunk; k++) {
-            long r = k * ROW_CHUNK;
-            layernorm_backward_rows(
-                a->dx, pw + (size_t)k * C, pb ? pb + (size_t)k * C : NULL,
-                a->dy, a->x, mean, mlo, rstd, a->w[0], (size_t)r,
-                (size_t)(r + ROW_CHUNK < rows ? r + ROW_CHUNK : rows), C,
-                s->groups, s->wide_dx);
-        }
-#pragma omp for schedule(static)
-        for (int c = 0; c < C; c += 32) {
-            int c1 = c + 32 < C ? c + 32 : C;
-            sum_partials(a->dw[0], pw, (size_t)nchunk, C, c, c1);
-            if (pb)
-                sum_partials(a->dw[1], pb, (size_t)nchunk, C, c, c1);
-        }
-    }
+     * sums; then the chunks' sums are added in chunk order per column */
+    lms_parallel_for(s->host, c.nchunk, grain(&c, c.nchunk), bwd_chunks, &c);
+    size_t nblk = ((size_t)C + 31) / 32;
+    lms_parallel_for(s->host, nblk, grain(&c, nblk), sum_blocks, &c);
 }
 
 static const lms_descriptor ln_desc = {
@@ -334,6 +369,8 @@ static const lms_descriptor ln_desc = {
     .forward = ln_forward,
     .backward = ln_backward,
     .destroy = lms_state_free,
+    .max_params = 2,
+    .max_stats = 0,
 };
 
 LMS_PLUGIN_ENTRY(&ln_desc)

@@ -103,6 +103,8 @@ static const lms_descriptor ls_desc = {
     .forward = ls_forward,
     .backward = ls_backward,
     .destroy = lms_state_free,
+    .max_params = 1,
+    .max_stats = 0,
 };
 
 LMS_PLUGIN_ENTRY(&ls_desc)

@@ -68,13 +68,38 @@ static void col_sums(float *db, const float *dy, int N, int O, int c0, int c1) {
     }
 }
 
-/* Threads split the columns (64-float blocks), so each column is summed
- * in row order whatever the thread count. */
-static void bias_grad(float *db, const float *dy, int N, int O) {
-    const int nblk = (O + 63) / 64;
-#pragma omp parallel for schedule(static) if ((size_t)N * O >= PAR_MIN)
-    for (int k = 0; k < nblk; k++)
-        col_sums(db, dy, N, O, k * 64, k * 64 + 64 < O ? k * 64 + 64 : O);
+/* Items of the host's parallel_for: rows (the bias copy) or 64-float
+ * column blocks (the bias gradient, each column summed in row order
+ * whatever the thread count). Below PAR_MIN floats one call does all. */
+typedef struct lin_call {
+    float *out;      /* y (forward) or db (backward) */
+    const float *in; /* b (forward) or dy (backward) */
+    int N, O;
+} lin_call;
+
+static size_t lin_grain(const lin_call *c, size_t items) {
+    return (size_t)c->N * c->O >= PAR_MIN ? 1 : items;
+}
+
+static void bias_rows(void *ctx, size_t lo, size_t hi) {
+    const lin_call *c = ctx;
+    for (size_t r = lo; r < hi; r++)
+        memcpy(c->out + r * c->O, c->in, (size_t)c->O * sizeof *c->in);
+}
+
+static void bias_blocks(void *ctx, size_t lo, size_t hi) {
+    const lin_call *c = ctx;
+    for (size_t k = lo; k < hi; k++) {
+        int c0 = (int)k * 64;
+        col_sums(c->out, c->in, c->N, c->O, c0, c0 + 64 < c->O ? c0 + 64 : c->O);
+    }
+}
+
+static void bias_grad(const linear *s, float *db, const float *dy, int N,
+                      int O) {
+    lin_call c = {db, dy, N, O};
+    size_t nblk = ((size_t)O + 63) / 64;
+    lms_parallel_for(s->host, nblk, lin_grain(&c, nblk), bias_blocks, &c);
 }
 
 /* y: (rows, out) = x: (rows, in) @ w^T: (in, out) + b: (out) (b may be NULL) */
@@ -83,9 +108,9 @@ static void lin_forward(void *self, const lms_fwd *a) {
     int N = (int)a->rows, I = s->in_f, O = s->out_f;
     const float *b = s->cfg.bias ? a->w[1] : NULL;
     if (b) {
-#pragma omp parallel for schedule(static) if ((size_t)N * O >= PAR_MIN)
-        for (int r = 0; r < N; r++)
-            memcpy(a->y + (size_t)r * O, b, (size_t)O * sizeof *b);
+        lin_call c = {a->y, b, N, O};
+        lms_parallel_for(s->host, (size_t)N, lin_grain(&c, (size_t)N),
+                         bias_rows, &c);
     }
     lms_host_matmul(s->host, 0, 1, N, O, I, 1.0f, a->x, I, a->w[0], I,
                     b ? 1.0f : 0.0f, a->y, O);
@@ -100,7 +125,7 @@ static void lin_backward(void *self, const lms_bwd *a) {
     lms_host_matmul(s->host, 1, 0, O, I, N, 1.0f, a->dy, O, a->x, I, 1.0f,
                     a->dw[0], I);
     if (s->cfg.bias)
-        bias_grad(a->dw[1], a->dy, N, O);
+        bias_grad(s, a->dw[1], a->dy, N, O);
 }
 
 static const lms_descriptor lin_desc = {
@@ -119,6 +144,8 @@ static const lms_descriptor lin_desc = {
     .forward = lin_forward,
     .backward = lin_backward,
     .destroy = lms_state_free,
+    .max_params = 2,
+    .max_stats = 0,
 };
 
 LMS_PLUGIN_ENTRY(&lin_desc)

@@ -182,6 +182,8 @@ static const lms_descriptor rms_desc = {
     .forward = rms_forward,
     .backward = rms_backward,
     .destroy = lms_state_free,
+    .max_params = 1,
+    .max_stats = 0,
 };
 
 LMS_PLUGIN_ENTRY(&rms_desc)

@@ -87,6 +87,8 @@ static const lms_descriptor ss_desc = {
     .forward = ss_forward,
     .backward = ss_backward,
     .destroy = lms_state_free,
+    .max_params = 0,
+    .max_stats = 0,
 };
 
 LMS_PLUGIN_ENTRY(&ss_desc)

@@ -229,6 +229,8 @@ static const lms_descriptor sr_desc = {
     .forward = sr_forward,
     .backward = sr_backward,
     .destroy = lms_state_free,
+    .max_params = 4,
+    .max_stats = 1,
 };
 
 LMS_PLUGIN_ENTRY(&sr_desc)

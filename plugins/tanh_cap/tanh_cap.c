@@ -121,6 +121,8 @@ static const lms_descriptor tc_desc = {
     .forward = tc_forward,
     .backward = tc_backward,
     .destroy = lms_state_free,
+    .max_params = 0,
+    .max_stats = 0,
 };
 
 LMS_PLUGIN_ENTRY(&tc_desc)

@@ -136,6 +136,8 @@ static const lms_descriptor zl_desc = {
     .forward = zl_forward,
     .backward = zl_backward,
     .destroy = lms_state_free,
+    .max_params = 0,
+    .max_stats = 0,
 };
 
 LMS_PLUGIN_ENTRY(&zl_desc)

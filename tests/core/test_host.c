@@ -1,4 +1,4 @@
-/* Tests for the host table's threading services (ABI 1.1, core/engine/host.c) and
+/* Tests for the host table's threading and logging services (core/engine/host.c) and
  * their plugin_util.h helpers: every item once, in the same fixed chunks for
  * any thread count, and the serial fallback for an ABI 1.0 host. */
 #include <check.h>
@@ -57,6 +57,25 @@ START_TEST(test_host_parallel_for) {
     check_cover(&old, 1000, 64);
     check_cover(NULL, 10, 3);
     lms_set_threads(1);
+}
+END_TEST
+
+/* host->log writes to its context (a FILE; NULL: stderr), lms_logf formats
+ * through it, and a table without log (an older, smaller host) is skipped. */
+START_TEST(test_host_log_ctx) {
+    const lms_host *h = lms_host_default();
+    ck_assert(LMS_HAS(h, log_ctx) && h->log);
+    char buf[256] = "";
+    FILE *f = fmemopen(buf, sizeof buf, "w");
+    lms_host mine = *h;
+    mine.log_ctx = f;
+    lms_logf(&mine, 1, "plan: %d heads", 4);
+    lms_logf(&mine, 0, "ok");
+    fclose(f);
+    ck_assert_str_eq(buf, "lmstab: warning: plan: 4 heads\nlmstab: ok\n");
+    lms_host old = *h;
+    old.size = offsetof(lms_host, log);
+    lms_logf(&old, 0, "never called");
 }
 END_TEST
 
@@ -191,6 +210,7 @@ int main(void) {
     Suite *s = suite_create("host");
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, test_host_parallel_for);
+    tcase_add_test(tc, test_host_log_ctx);
     tcase_add_test(tc, test_sgemm_slabs);
     tcase_add_test(tc, test_sgemm_threads);
     tcase_add_test(tc, test_sgemm_threads_lmstab);

@@ -31,7 +31,7 @@ if [ -n "${LMS_BAD_PLUGIN_DIR:-}" ]; then
     bad() { sed "s/^plugin = gelu/plugin = $1/" "$CFG" > "$TMP/bad.ini"
             "$LMSTAB" train "$TMP/bad.ini" --plugin-dir "$LMS_BAD_PLUGIN_DIR" --data "$TMP/corpus.txt" --out "$TMP/o" --quiet; }
     expect_error "[block.act] plugin: $LMS_BAD_PLUGIN_DIR/lms_bad_no_entry.so: not an lmstab plugin: no 'lms_plugin_entry' symbol" bad bad_no_entry
-    expect_error "lms_bad_abi.so: plugin ABI 2.0, this lmstab needs ABI 1.x" bad bad_abi
+    expect_error "lms_bad_abi.so: plugin ABI 3.0, this lmstab needs ABI 2.x" bad bad_abi
     expect_error "lms_bad_null_hook.so: descriptor has a NULL 'backward'" bad bad_null_hook
     expect_error "[block.act] plugin: invalid plugin name 'Gelu'" bad Gelu
     expect_error "[block.act] plugin: invalid plugin name 'a/b'" bad 'a\/b'

@@ -113,21 +113,7 @@ int lms_tk_layer_from_desc(lms_layer **out, const lms_descriptor *d, char *err,
         snprintf(p->path, sizeof p->path, "(in-process %s)", d->name);
         p->desc = d;
     }
-    lms_layer *L = calloc(1, sizeof *L);
-    if (!L) {
-        snprintf(err, errlen, "out of memory");
-        return -1;
-    }
-    L->plugin = p;
-    char e[LMS_ERR_MAX] = "";
-    L->self = d->create(lms_host_default(), e, sizeof e);
-    if (!L->self) {
-        snprintf(err, errlen, "%s: create failed: %s", d->name, e);
-        free(L);
-        return -1;
-    }
-    *out = L;
-    return 0;
+    return lms_layer_create_plugin(out, p, err, errlen);
 }
 
 void lms_tk_free(lms_tk *t) {
@@ -142,6 +128,7 @@ void lms_tk_free(lms_tk *t) {
     free(t->y);
     free(t->dx);
     free(t->dy);
+    free(t->stats);
     memset(t, 0, sizeof *t);
 }
 
@@ -174,8 +161,9 @@ int lms_tk_setup(lms_tk *t, lms_layer *L, const lms_model_info *mi, int B,
     t->dx = zalloc(t->rows * (size_t)in_cols);
     t->y = zalloc(t->rows * (size_t)t->out_cols);
     t->dy = zalloc(t->rows * (size_t)t->out_cols);
+    t->stats = zalloc((size_t)L->plan.n_stats);
     if (!t->params || !t->grads || !t->cache || !t->scratch || !t->x ||
-        !t->dx || !t->y || !t->dy) {
+        !t->dx || !t->y || !t->dy || !t->stats) {
         snprintf(err, errlen, "out of memory");
         lms_tk_free(t);
         return -1;
@@ -261,7 +249,7 @@ void lms_tk_init_params(lms_tk *t, uint64_t seed) {
 }
 
 void lms_tk_forward(lms_tk *t) {
-    memset(t->stats, 0, sizeof t->stats);
+    memset(t->stats, 0, (size_t)t->L->plan.n_stats * sizeof *t->stats);
     lms_layer_forward(t->L, t->y, t->x, t->rows, t->B, t->T, t->stats);
 }
 

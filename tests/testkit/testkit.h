@@ -72,7 +72,7 @@ typedef struct lms_tk {
     size_t n_params, n_cache, n_scratch;
     float *params, *grads, *cache, *scratch;
     float *x, *y, *dx, *dy; /* (rows, in_cols) / (rows, out_cols) */
-    float stats[LMS_MAX_STATS];
+    float *stats; /* [L->plan.n_stats] */
 } lms_tk;
 
 /* Plan L for input (B*T, in_cols) under mi, allocate and bind all buffers
