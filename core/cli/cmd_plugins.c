@@ -182,7 +182,9 @@ static void md_core(void) {
            "Every key can be overridden on the command line with "
            "`--set SECTION.KEY=VALUE` (KEY is the part after the last dot). "
            "Unknown sections and keys, duplicates and out-of-range values "
-           "are errors.\n");
+           "are errors. A boolean, of a core key or a plugin's, is `true`, "
+           "`yes`, `on` or `1`, or `false`, `no`, `off` or `0`, in any case; "
+           "numbers are whole strings (`3e-3`, `128`), finite.\n");
     for (size_t s = 0; s < N_CORE_SECTIONS; s++) {
         printf("\n### [%s]\n\n%s\n\n| key | type | default | meaning |\n"
                "|---|---|---|---|\n",

@@ -55,22 +55,36 @@ extern "C" {
 #endif
 
 /* ---- parsing: 0 on success, -1 (and *out untouched) otherwise ---------- */
+/*
+ * These are the only number and boolean parsers of lmstab: the core reads
+ * its own keys ([model], [training], ...), sweep files and command-line
+ * numbers with them too, so one INI file has one spelling of each.
+ * Values arrive trimmed (inih and --set strip blanks); a leading blank, an
+ * empty string or trailing characters are errors.
+ */
 
-/* The whole of s is a finite double (strtod syntax, no trailing characters,
- * no overflow or underflow to a range error). */
+/* The whole of s is a finite double (strtod syntax: "3e-3", "0.5", "1e4";
+ * no trailing characters; overflow is an error, underflow to a subnormal
+ * or zero is not: bounds decide whether a tiny value is acceptable). */
 static inline int lms_parse_double(const char *s, double *out) {
     char *end;
+    if (!s || !*s || *s == ' ' || (*s >= '\t' && *s <= '\r'))
+        return -1;
     errno = 0;
     double d = strtod(s, &end);
-    if (end == s || *end != '\0' || errno == ERANGE || !isfinite(d))
+    if (end == s || *end != '\0' || !isfinite(d) ||
+        (errno == ERANGE && fabs(d) > 1.0))
         return -1;
     *out = d;
     return 0;
 }
 
-/* The whole of s is a base-10 integer in [lo, hi]. */
+/* The whole of s is a base-10 integer in [lo, hi] (an optional sign, then
+ * digits; out of the range of long is an error, never clamped). */
 static inline int lms_parse_long(const char *s, long lo, long hi, long *out) {
     char *end;
+    if (!s || !*s || *s == ' ' || (*s >= '\t' && *s <= '\r'))
+        return -1;
     errno = 0;
     long v = strtol(s, &end, 10);
     if (end == s || *end != '\0' || errno == ERANGE || v < lo || v > hi)
@@ -79,15 +93,35 @@ static inline int lms_parse_long(const char *s, long lo, long hi, long *out) {
     return 0;
 }
 
-/* "true" or "1" -> 1, "false" or "0" -> 0 (exactly these words). */
+/* 1 when a and b are equal ignoring ASCII case. */
+static inline int lms_word_eq(const char *a, const char *b) {
+    for (; *a && *b; a++, b++) {
+        char x = *a >= 'A' && *a <= 'Z' ? (char)(*a + 32) : *a;
+        char y = *b >= 'A' && *b <= 'Z' ? (char)(*b + 32) : *b;
+        if (x != y)
+            return 0;
+    }
+    return *a == *b;
+}
+
+/* The boolean dialect of every key, core's and plugins' alike (any ASCII
+ * case): true, yes, on, 1 -> 1; false, no, off, 0 -> 0. */
 static inline int lms_parse_bool(const char *s, int *out) {
-    if (!strcmp(s, "true") || !strcmp(s, "1"))
-        *out = 1;
-    else if (!strcmp(s, "false") || !strcmp(s, "0"))
-        *out = 0;
-    else
+    static const char *const yes[] = {"true", "yes", "on", "1"};
+    static const char *const no[] = {"false", "no", "off", "0"};
+    if (!s)
         return -1;
-    return 0;
+    for (int i = 0; i < 4; i++) {
+        if (lms_word_eq(s, yes[i])) {
+            *out = 1;
+            return 0;
+        }
+        if (lms_word_eq(s, no[i])) {
+            *out = 0;
+            return 0;
+        }
+    }
+    return -1;
 }
 
 /* ---- the standard messages (always return -1, for `return lms_...`) ---- */
@@ -119,7 +153,7 @@ static inline int lms_unknown_key(char *err, size_t errlen, const char *key) {
 typedef enum lms_field_type {
     LMS_FIELD_FLOAT = 1, /* a float member: finite, within the bounds */
     LMS_FIELD_INT = 2,   /* an int member: an integer within the bounds */
-    LMS_FIELD_BOOL = 3   /* an int member: true/1 -> 1, false/0 -> 0 */
+    LMS_FIELD_BOOL = 3   /* an int member: lms_parse_bool (true/false...) */
 } lms_field_type;
 
 /* One key of a plugin's state struct. Tables end with {NULL}. */

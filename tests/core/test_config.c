@@ -1,5 +1,6 @@
 /* INI parsing and typed access: every error with its exact message. */
 #include <check.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -175,6 +176,92 @@ START_TEST(typed_values) {
 }
 END_TEST
 
+/* One dialect: the core's keys and plugins' fields parse booleans and
+ * numbers with the same functions (plugin_util.h). */
+typedef struct flags { int bias; int n; float eps; } flags;
+
+START_TEST(one_boolean_dialect) {
+    static const char *const yes[] = {"true", "True", "TRUE", "yes", "Yes",
+                                      "on", "ON", "1"};
+    static const char *const no[] = {"false", "False", "no", "NO", "off",
+                                     "Off", "0"};
+    static const char *const bad[] = {"", " true", "true ", "2", "y", "t",
+                                      "maybe", "01", "-1", "yess"};
+    static const lms_field fields[] = {
+        {"bias", LMS_FIELD_BOOL, offsetof(flags, bias), 0, 0, 0, NULL, NULL},
+        {NULL, 0, 0, 0, 0, 0, NULL, NULL},
+    };
+    for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++) {
+        int b = -1;
+        flags f = {0, 0, 0};
+        ck_assert_int_eq(lms_parse_bool(yes[i], &b), 0);
+        ck_assert_int_eq(b, 1);
+        /* a plugin's bool field takes the same words (it took only
+         * true/1/false/0 before) */
+        ck_assert_int_eq(lms_fields_set(&f, fields, "bias", yes[i], err,
+                                        sizeof err), 0);
+        ck_assert_int_eq(f.bias, 1);
+    }
+    for (size_t i = 0; i < sizeof no / sizeof no[0]; i++) {
+        int b = -1;
+        flags f = {1, 0, 0};
+        ck_assert_int_eq(lms_parse_bool(no[i], &b), 0);
+        ck_assert_int_eq(b, 0);
+        ck_assert_int_eq(lms_fields_set(&f, fields, "bias", no[i], err,
+                                        sizeof err), 0);
+        ck_assert_int_eq(f.bias, 0);
+    }
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        int b = -1;
+        flags f = {7, 0, 0};
+        ck_assert_int_ne(lms_parse_bool(bad[i], &b), 0);
+        ck_assert_int_eq(b, -1);
+        ck_assert_int_ne(lms_fields_set(&f, fields, "bias", bad[i], err,
+                                        sizeof err), 0);
+        ck_assert_int_eq(f.bias, 7);
+    }
+    ck_assert_str_eq(err, "must be true or false (got 'yess')");
+    /* the core's getter: the same words */
+    ck_assert_int_eq(load("[model]\na = yes\nb = Off\nc = y\n"), 0);
+    int b = -1;
+    ck_assert_int_eq(lms_config_bool(&c, "model", "a", 0, &b, err, sizeof err), 0);
+    ck_assert_int_eq(b, 1);
+    ck_assert_int_eq(lms_config_bool(&c, "model", "b", 1, &b, err, sizeof err), 0);
+    ck_assert_int_eq(b, 0);
+    ck_assert_int_ne(lms_config_bool(&c, "model", "c", 1, &b, err, sizeof err), 0);
+    ck_assert_str_eq(err, "t.ini:4: [model] c: must be true or false (got 'y')");
+}
+END_TEST
+
+START_TEST(one_number_parser) {
+    long v = -7;
+    double d = -7;
+    ck_assert_int_eq(lms_parse_long("42", 0, 100, &v), 0);
+    ck_assert_int_eq(v, 42);
+    ck_assert_int_eq(lms_parse_long("-3", -5, 5, &v), 0);
+    ck_assert_int_eq(v, -3);
+    v = -7;
+    /* blanks, empty, trailing text, out of range, overflow: errors, *out
+     * untouched (the SDK's parser took " 5" before) */
+    static const char *const badl[] = {"", " 5", "5 ", "5x", "x", "1.5",
+                                       "101", "-1", "99999999999999999999"};
+    for (size_t i = 0; i < sizeof badl / sizeof badl[0]; i++)
+        ck_assert_int_ne(lms_parse_long(badl[i], 0, 100, &v), 0);
+    ck_assert_int_eq(v, -7);
+    ck_assert_int_eq(lms_parse_double("3e-3", &d), 0);
+    ck_assert_double_eq(d, 3e-3);
+    /* underflow is a tiny number (bounds judge it), overflow an error */
+    ck_assert_int_eq(lms_parse_double("1e-320", &d), 0);
+    ck_assert(d > 0 && d < 1e-300);
+    d = -7;
+    static const char *const badd[] = {"", " 1", "1 ", "nan", "inf", "-inf",
+                                       "1e999", "-1e999", "0x", "1,5"};
+    for (size_t i = 0; i < sizeof badd / sizeof badd[0]; i++)
+        ck_assert_int_ne(lms_parse_double(badd[i], &d), 0);
+    ck_assert_double_eq(d, -7);
+}
+END_TEST
+
 START_TEST(overrides) {
     ck_assert_int_eq(load("[training]\nlr = 0.1\n"), 0);
     ck_assert_int_eq(
@@ -292,6 +379,8 @@ int main(void) {
     tcase_add_test(tc, line_limits_truthful);
     tcase_add_test(tc, many_keys_fast);
     tcase_add_test(tc, typed_values);
+    tcase_add_test(tc, one_boolean_dialect);
+    tcase_add_test(tc, one_number_parser);
     tcase_add_test(tc, overrides);
     tcase_add_test(tc, overrides_from_a_file);
     tcase_add_test(tc, unknown_keys_and_sections);

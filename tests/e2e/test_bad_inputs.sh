@@ -18,6 +18,11 @@ expect_error "[block] mlp: op 'fc3' needs a [block.fc3] section" run "$TMP/undef
 expect_error "[block] mlp: the branch ends with 256 features but must return to d_model = 128" run "$CFG" --set block.fc2.out_mult=2
 expect_error "[block.ln1] eps:" run "$CFG" --set block.ln1.eps=-1
 expect_error "[block.ln1] colour: unknown key for plugin 'layernorm'; accepted:" run "$CFG" --set block.ln1.colour=red
+# one boolean dialect: a plugin's boolean takes yes/on/off like the core's
+expect_error "[block.ln1] bias: must be true or false (got 'maybe')" run "$CFG" --set block.ln1.bias=maybe
+run "$CFG" --set block.ln1.bias=Yes --set model.tie_embeddings=on --set training.max_steps=1 \
+    || fail "a plugin's boolean 'Yes' was refused"
+rm -rf "$TMP/out"
 expect_error "[blok]: unknown section" run "$CFG" --set blok.x=1
 head -c 100 "$TMP/corpus.txt" > "$TMP/short.txt"
 expect_error "short.txt" "$LMSTAB" train "$CFG" --plugin-dir "$PLUGINS" --data "$TMP/short.txt" --out "$TMP/out" --quiet
