@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "io/config.h"
+#include "io/core_keys.h"
 
 static char err[2048];
 static lms_config c;
@@ -187,9 +188,10 @@ START_TEST(one_boolean_dialect) {
                                      "Off", "0"};
     static const char *const bad[] = {"", " true", "true ", "2", "y", "t",
                                       "maybe", "01", "-1", "yess"};
-    static const lms_field fields[] = {
-        {"bias", LMS_FIELD_BOOL, offsetof(flags, bias), 0, 0, 0, NULL, NULL},
-        {NULL, 0, 0, 0, 0, 0, NULL, NULL},
+    static const lms_key fields[] = {
+        {"bias", LMS_VALUE_BOOL, "true", "b", offsetof(flags, bias), 0, 0, 0,
+         NULL, NULL},
+        LMS_KEYS_END,
     };
     for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++) {
         int b = -1;
@@ -198,7 +200,7 @@ START_TEST(one_boolean_dialect) {
         ck_assert_int_eq(b, 1);
         /* a plugin's bool field takes the same words (it took only
          * true/1/false/0 before) */
-        ck_assert_int_eq(lms_fields_set(&f, fields, "bias", yes[i], err,
+        ck_assert_int_eq(lms_keys_set(&f, fields, "bias", yes[i], err,
                                         sizeof err), 0);
         ck_assert_int_eq(f.bias, 1);
     }
@@ -207,7 +209,7 @@ START_TEST(one_boolean_dialect) {
         flags f = {1, 0, 0};
         ck_assert_int_eq(lms_parse_bool(no[i], &b), 0);
         ck_assert_int_eq(b, 0);
-        ck_assert_int_eq(lms_fields_set(&f, fields, "bias", no[i], err,
+        ck_assert_int_eq(lms_keys_set(&f, fields, "bias", no[i], err,
                                         sizeof err), 0);
         ck_assert_int_eq(f.bias, 0);
     }
@@ -216,7 +218,7 @@ START_TEST(one_boolean_dialect) {
         flags f = {7, 0, 0};
         ck_assert_int_ne(lms_parse_bool(bad[i], &b), 0);
         ck_assert_int_eq(b, -1);
-        ck_assert_int_ne(lms_fields_set(&f, fields, "bias", bad[i], err,
+        ck_assert_int_ne(lms_keys_set(&f, fields, "bias", bad[i], err,
                                         sizeof err), 0);
         ck_assert_int_eq(f.bias, 7);
     }
@@ -259,6 +261,65 @@ START_TEST(one_number_parser) {
     for (size_t i = 0; i < sizeof badd / sizeof badd[0]; i++)
         ck_assert_int_ne(lms_parse_double(badd[i], &d), 0);
     ck_assert_double_eq(d, -7);
+}
+END_TEST
+
+/* The core's keys are declared once (core_keys.c): the getters take the
+ * default and the bounds from the table, the unknown-key check its names. */
+START_TEST(core_keys_table) {
+    size_t n;
+    const lms_core_key *k = lms_core_keys(&n);
+    ck_assert_uint_gt(n, 40);
+    for (size_t i = 0; i < n; i++) {
+        const lms_key *key = &k[i].key;
+        char text[256], e2[256];
+        /* every documented default is accepted by the parser */
+        snprintf(text, sizeof text, "[%s]\n%s = %s\n", k[i].section,
+                 key->name, key->default_value);
+        ck_assert_int_eq(load(text), 0);
+        long v;
+        double d;
+        int b;
+        if (key->type == LMS_VALUE_INT)
+            ck_assert_msg(lms_core_int(&c, k[i].section, key->name, &v, e2,
+                                       sizeof e2) == 0, "%s", e2);
+        else if (key->type == LMS_VALUE_FLOAT)
+            ck_assert_msg(lms_core_float(&c, k[i].section, key->name, &d, e2,
+                                         sizeof e2) == 0, "%s", e2);
+        else if (key->type == LMS_VALUE_BOOL)
+            ck_assert_msg(lms_core_bool(&c, k[i].section, key->name, &b, e2,
+                                        sizeof e2) == 0, "%s", e2);
+        ck_assert_ptr_eq(lms_core_key_find(k[i].section, key->name), &k[i]);
+        ck_assert_ptr_nonnull(strstr(lms_core_accepted(NULL, k[i].section),
+                                     key->name));
+    }
+    ck_assert_str_eq(lms_core_accepted(NULL, "data"), "train, val, tokenizer");
+    ck_assert_ptr_null(lms_core_accepted(NULL, "block.ln1"));
+    ck_assert_ptr_null(lms_core_key_find("training", "lrr"));
+    /* absent: the table's default; present: the table's bounds */
+    ck_assert_int_eq(load("[training]\nbatch_size = 0\nlr = 2e3\n"), 0);
+    long v = 0;
+    double d = 0;
+    ck_assert_int_eq(lms_core_int(&c, "training", "max_steps", &v, err,
+                                  sizeof err), 0);
+    ck_assert_int_eq(v, 1000);
+    ck_assert_int_eq(lms_core_float(&c, "training", "beta2", &d, err,
+                                    sizeof err), 0);
+    ck_assert_double_eq(d, 0.95);
+    ck_assert_int_ne(lms_core_int(&c, "training", "batch_size", &v, err,
+                                  sizeof err), 0);
+    ck_assert_str_eq(err, "t.ini:2: [training] batch_size: must be an integer "
+                          "in [1, 65536] (got '0')");
+    ck_assert_int_ne(lms_core_float(&c, "training", "lr", &d, err,
+                                    sizeof err), 0);
+    ck_assert_str_eq(err, "t.ini:3: [training] lr: must be a finite number in "
+                          "[0, 1000] (got '2e3')");
+    /* a core boolean speaks the one dialect */
+    ck_assert_int_eq(load("[model]\ntie_embeddings = OFF\n"), 0);
+    int b = 1;
+    ck_assert_int_eq(lms_core_bool(&c, "model", "tie_embeddings", &b, err,
+                                   sizeof err), 0);
+    ck_assert_int_eq(b, 0);
 }
 END_TEST
 
@@ -381,6 +442,7 @@ int main(void) {
     tcase_add_test(tc, typed_values);
     tcase_add_test(tc, one_boolean_dialect);
     tcase_add_test(tc, one_number_parser);
+    tcase_add_test(tc, core_keys_table);
     tcase_add_test(tc, overrides);
     tcase_add_test(tc, overrides_from_a_file);
     tcase_add_test(tc, unknown_keys_and_sections);
