@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/cmd_opt.h"
 #include "train/bench.h"
 
 static void usage(FILE *f) {
@@ -44,10 +45,12 @@ static void usage(FILE *f) {
         "--trials (default 5) timings of >= 0.2 s each per backend.\n");
 }
 
-static int parse_pos(const char *s, int *out) {
-    char *end;
-    long v = strtol(s, &end, 10);
-    if (end == s || *end || v < 1 || v > 1000000)
+/* An integer from 1 to 1e6 for option opt (the CLI's number parser,
+ * cmd_opt.h). */
+static int parse_pos(const char *opt, const char *s, int *out) {
+    const lms_opt o = {opt, LMS_OPT_INT, "N", 0, 1, 1000000, 0, NULL};
+    long v;
+    if (lms_opt_number("bench", &o, s, &v) != 0)
         return -1;
     *out = (int)v;
     return 0;
@@ -78,18 +81,22 @@ int lms_cmd_bench(int argc, char **argv, int dry) {
             usage(stdout);
             return 0;
         } else if (num) {
-            if (i + 1 >= argc || parse_pos(argv[i + 1], num) != 0) {
-                fprintf(stderr, "lmstab bench: %s needs an integer >= 1\n", a);
+            if (i + 1 >= argc) {
+                fprintf(stderr, "lmstab bench: %s needs a value (N)\n", a);
                 return 2;
             }
+            if (parse_pos(a, argv[i + 1], num) != 0)
+                return 2;
             i++;
         } else if (!strcmp(a, "--sgemm") && i + 1 < argc) {
             sgemm = argv[++i];
         } else if (!strcmp(a, "--trials")) {
-            if (i + 1 >= argc || parse_pos(argv[i + 1], &trials) != 0) {
-                fprintf(stderr, "lmstab bench: --trials needs an integer >= 1\n");
+            if (i + 1 >= argc) {
+                fprintf(stderr, "lmstab bench: --trials needs a value (N)\n");
                 return 2;
             }
+            if (parse_pos(a, argv[i + 1], &trials) != 0)
+                return 2;
             i++;
         } else if (!strcmp(a, "--no-roof")) {
             o.no_roof = 1;

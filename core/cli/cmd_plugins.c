@@ -6,13 +6,10 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "train/core_keys.h"
+#include "io/core_keys.h"
 #include "io/config.h"
 #include "engine/loader.h"
 #include "train/train.h"
-
-/* core/train/train_cfg.c: the keys the strict parser accepts per fixed section. */
-const char *lms_train_accepted_keys(void *user, const char *section);
 
 static void usage(FILE *f) {
     fprintf(f,
@@ -60,9 +57,12 @@ static void show(void *user, const lms_plugin *p, const char *path,
     printf("%-20s %-10s %-7s %s\n", d->name, lms_kind_name(d->kind),
            d->version, d->summary);
     printf("    %s\n", p->path);
-    for (const lms_key *k = d->keys; k->name; k++)
-        printf("    key  %-14s = %-8s %s\n", k->name,
-               k->default_value ? k->default_value : "", k->help ? k->help : "");
+    for (const lms_key *k = d->keys; k->name; k++) {
+        char buf[96];
+        printf("    key  %-14s = %-8s %s (%s)\n", k->name,
+               k->default_value ? k->default_value : "", k->help ? k->help : "",
+               lms_key_expect(k, buf, sizeof buf));
+    }
     for (const lms_slot *s = d->slots; s && s->name; s++)
         printf("    slot %-14s (%s) %s\n", s->name, lms_kind_name(s->kind),
                s->help ? s->help : "");
@@ -87,84 +87,6 @@ static const struct {
 };
 #define N_CORE_SECTIONS (sizeof core_sections / sizeof core_sections[0])
 
-/* 1 if `key` is an item of the comma-separated list `list`. */
-static int in_list(const char *list, const char *key) {
-    size_t n = strlen(key);
-    for (const char *p = list; p && *p;) {
-        while (*p == ' ' || *p == ',')
-            p++;
-        size_t m = strcspn(p, ", ");
-        if (m == n && !strncmp(p, key, n))
-            return 1;
-        p += m;
-    }
-    return 0;
-}
-
-/* lms_train_cfg_read on one INI text; 0 ok. */
-static int read_train_cfg(const char *text, lms_train_cfg *t, char *err,
-                          size_t errlen) {
-    lms_config c;
-    int rc = lms_config_load_string(&c, text, "defaults", err, errlen);
-    if (rc == 0)
-        rc = lms_train_cfg_read(t, &c, err, errlen);
-    lms_config_free(&c);
-    t->train_path = NULL; /* points into c */
-    return rc;
-}
-
-/* The table above against the code: same key names as the parser accepts,
- * same defaults as lms_train_cfg_read (setting a key to its documented
- * default must change nothing). Non-zero + message when stale. */
-static int core_table_check(char *err, size_t errlen) {
-    size_t N_CORE_KEYS;
-    const lms_core_key *core_keys = lms_core_keys(&N_CORE_KEYS);
-    for (size_t s = 0; s < N_CORE_SECTIONS; s++) {
-        const char *sec = core_sections[s].name;
-        const char *acc = lms_train_accepted_keys(NULL, sec);
-        size_t nacc = 0, ndoc = 0;
-        for (const char *p = acc; p && *p; p += strcspn(p, ","), p += *p == ',')
-            nacc++;
-        for (size_t i = 0; i < N_CORE_KEYS; i++) {
-            if (strcmp(core_keys[i].section, sec) != 0)
-                continue;
-            ndoc++;
-            if (!acc || !in_list(acc, core_keys[i].key)) {
-                snprintf(err, errlen, "[%s] %s is documented in "
-                         "core/train/core_keys.c but not accepted by the parser",
-                         sec, core_keys[i].key);
-                return -1;
-            }
-        }
-        if (ndoc != nacc) {
-            snprintf(err, errlen, "[%s] accepts %zu keys (%s) but "
-                     "core/train/core_keys.c documents %zu: add the new ones",
-                     sec, nacc, acc ? acc : "", ndoc);
-            return -1;
-        }
-    }
-    lms_train_cfg def, t;
-    if (read_train_cfg("", &def, err, errlen) != 0)
-        return -1;
-    for (size_t i = 0; i < N_CORE_KEYS; i++) {
-        const lms_core_key *k = &core_keys[i];
-        if (strcmp(k->section, "training") && strcmp(k->section, "verdict"))
-            continue;
-        char text[256];
-        snprintf(text, sizeof text, "[%s]\n%s = %s\n", k->section, k->key,
-                 k->def);
-        if (read_train_cfg(text, &t, err, errlen) != 0)
-            return -1;
-        if (memcmp(&t, &def, sizeof t) != 0) {
-            snprintf(err, errlen, "[%s] %s: the default documented in "
-                     "core/train/core_keys.c (%s) is not the parser's", k->section,
-                     k->key, k->def);
-            return -1;
-        }
-    }
-    return 0;
-}
-
 /* Markdown table cell: '|' escaped, newlines as spaces. */
 static void md_cell(const char *s) {
     for (; s && *s; s++) {
@@ -175,6 +97,24 @@ static void md_cell(const char *s) {
     }
 }
 
+static const char *value_type_name(lms_value_type t) {
+    switch (t) {
+    case LMS_VALUE_INT: return "int";
+    case LMS_VALUE_FLOAT: return "float";
+    case LMS_VALUE_BOOL: return "bool";
+    case LMS_VALUE_STRING: return "string";
+    }
+    return "?";
+}
+
+/* The valid values of k as a cell: its expect text, or the one made from
+ * type and bounds; "" for a free string. */
+static void md_valid(const lms_key *k) {
+    char buf[96];
+    if (k->type != LMS_VALUE_STRING || k->expect)
+        md_cell(lms_key_expect(k, buf, sizeof buf));
+}
+
 static void md_core(void) {
     size_t N_CORE_KEYS;
     const lms_core_key *core_keys = lms_core_keys(&N_CORE_KEYS);
@@ -182,17 +122,23 @@ static void md_core(void) {
            "Every key can be overridden on the command line with "
            "`--set SECTION.KEY=VALUE` (KEY is the part after the last dot). "
            "Unknown sections and keys, duplicates and out-of-range values "
-           "are errors.\n");
+           "are errors. A boolean, of a core key or a plugin's, is `true`, "
+           "`yes`, `on` or `1`, or `false`, `no`, `off` or `0`, in any case; "
+           "numbers are whole strings (`3e-3`, `128`), finite.\n");
     for (size_t s = 0; s < N_CORE_SECTIONS; s++) {
-        printf("\n### [%s]\n\n%s\n\n| key | type | default | meaning |\n"
-               "|---|---|---|---|\n",
+        printf("\n### [%s]\n\n%s\n\n| key | type | default | valid | meaning |\n"
+               "|---|---|---|---|---|\n",
                core_sections[s].name, core_sections[s].intro);
         for (size_t i = 0; i < N_CORE_KEYS; i++) {
             const lms_core_key *k = &core_keys[i];
             if (strcmp(k->section, core_sections[s].name) != 0)
                 continue;
-            printf("| `%s` | %s | `%s` | ", k->key, k->type, k->def);
-            md_cell(k->help);
+            printf("| `%s` | %s | `%s` | ", k->key.name,
+                   k->doc ? k->doc : value_type_name(k->key.type),
+                   k->key.default_value);
+            md_valid(&k->key);
+            printf(" | ");
+            md_cell(k->key.help);
             printf("%s |\n", k->resume ? "; may be changed with `--set` on "
                                          "`--resume`" : "");
         }
@@ -215,16 +161,6 @@ static void md_collect(void *user, const lms_plugin *p, const char *path,
     } else if (st->n < 256) {
         st->p[st->n++] = p;
     }
-}
-
-static const char *value_type_name(lms_value_type t) {
-    switch (t) {
-    case LMS_VALUE_INT: return "int";
-    case LMS_VALUE_FLOAT: return "float";
-    case LMS_VALUE_BOOL: return "bool";
-    case LMS_VALUE_STRING: return "string";
-    }
-    return "?";
 }
 
 /* Where a plugin of kind `kind` can go: block op, model keys, child slots of
@@ -260,10 +196,13 @@ static void md_plugin(const md_state *st, const lms_descriptor *d) {
     printf("%s\n\n", len && d->summary[len - 1] == '.' ? "" : ".");
     md_where(st, d->kind);
     if (d->keys[0].name) {
-        printf("\n| key | type | default | meaning |\n|---|---|---|---|\n");
+        printf("\n| key | type | default | valid | meaning |\n"
+               "|---|---|---|---|---|\n");
         for (const lms_key *k = d->keys; k->name; k++) {
             printf("| `%s` | %s | `%s` | ", k->name, value_type_name(k->type),
                    k->default_value ? k->default_value : "");
+            md_valid(k);
+            printf(" | ");
             md_cell(k->help);
             printf(" |\n");
         }
@@ -284,11 +223,6 @@ static void md_plugin(const md_state *st, const lms_descriptor *d) {
 }
 
 static int markdown(lms_loader *ld) {
-    char err[512];
-    if (core_table_check(err, sizeof err) != 0) {
-        fprintf(stderr, "lmstab: error: the key reference is stale: %s\n", err);
-        return 1;
-    }
     static md_state st;
     st.n = st.failed = 0;
     lms_loader_scan(ld, md_collect, &st);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/cmd_opt.h"
 #include "train/sample.h"
 
 static void usage(FILE *f) {
@@ -23,16 +24,17 @@ static void usage(FILE *f) {
             "(default 1): the same seed gives the same text.\n");
 }
 
+/* A number (integer: an integer) in [lo, hi] for option opt: the CLI's
+ * number parser (cmd_opt.h); 0 or -1 (message printed). */
 static int num(const char *opt, const char *v, double lo, double hi,
-               double *out) {
-    char *end;
-    double d = strtod(v, &end);
-    if (!*v || *end || !(d >= lo && d <= hi)) {
-        fprintf(stderr, "lmstab sample: %s must be a number in [%g, %g] (got "
-                "'%s')\n", opt, lo, hi, v);
+               int integer, double *out) {
+    const lms_opt o = {opt, integer ? LMS_OPT_INT : LMS_OPT_NUM, "N", 0, lo,
+                       hi, 0, NULL};
+    long l;
+    if (lms_opt_number("sample", &o, v, integer ? (void *)&l : (void *)out))
         return -1;
-    }
-    *out = d;
+    if (integer)
+        *out = (double)l;
     return 0;
 }
 
@@ -58,18 +60,18 @@ int lms_cmd_sample(int argc, char **argv, int dry) {
         } else if (!strcmp(a, "--prompt") && i + 1 < argc) {
             prompt = argv[++i];
         } else if (!strcmp(a, "--tokens") && i + 1 < argc) {
-            if (num(a, argv[++i], 0, 1e7, &d) || d != (int)d)
+            if (num(a, argv[++i], 0, 1e7, 1, &d))
                 return 2;
             o.n_tokens = (int)d;
         } else if (!strcmp(a, "--temperature") && i + 1 < argc) {
-            if (num(a, argv[++i], 0, 100, &o.temperature))
+            if (num(a, argv[++i], 0, 100, 0, &o.temperature))
                 return 2;
         } else if (!strcmp(a, "--top-k") && i + 1 < argc) {
-            if (num(a, argv[++i], 0, 1 << 20, &d) || d != (int)d)
+            if (num(a, argv[++i], 0, 1 << 20, 1, &d))
                 return 2;
             o.top_k = (int)d;
         } else if (!strcmp(a, "--seed") && i + 1 < argc) {
-            if (num(a, argv[++i], 0, 9007199254740992.0, &d) || d != (double)(uint64_t)d)
+            if (num(a, argv[++i], 0, 9007199254740992.0, 1, &d))
                 return 2;
             o.seed = (uint64_t)d;
         } else if (a[0] == '-' || ckpt) {

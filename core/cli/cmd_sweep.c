@@ -1,12 +1,39 @@
 /* lmstab sweep */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/cmd_opt.h"
 #include "train/dist.h"
 #include "sweep/sweep.h"
+
+typedef struct sweep_args {
+    const char *out, *data, *agg;
+    long jobs;
+    int quiet;
+    double progress;
+} sweep_args;
+
+#define A(m) offsetof(sweep_args, m)
+static const lms_opt opts[] = {
+    {"--out", LMS_OPT_STR, "DIR", A(out), 0, 0, 0,
+     "output directory (default: [sweep] out)"},
+    {"--jobs", LMS_OPT_INT, "N", A(jobs), 1, 1024, 0,
+     "runs at a time (default: [sweep] jobs, where 0 is one per allowed CPU)"},
+    {"--data", LMS_OPT_STR, "FILE", A(data), 0, 0, 0,
+     "train every run on FILE (default: [sweep] data, else the configs')"},
+    {"--quiet", LMS_OPT_FLAG, NULL, A(quiet), 0, 0, 0,
+     "no progress on stderr"},
+    {"--progress-seconds", LMS_OPT_NUM, "S", A(progress), 0, 1e9, 1,
+     "a line per run in progress every S seconds (default 60)"},
+    {"--aggregate", LMS_OPT_STR, "DIR", A(agg), 0, 0, 0,
+     "only rebuild the tables from the runs in DIR"},
+    {NULL, 0, NULL, 0, 0, 0, 0, NULL},
+};
+#undef A
 
 static void usage(FILE *f) {
     fprintf(f,
@@ -19,13 +46,17 @@ static void usage(FILE *f) {
             "per run, one BLAS thread each, N at a time), skipping runs already\n"
             "finished in DIR, adding seeds at each variant's boundary LRs, then\n"
             "writes DIR/results.csv, cells.csv, variants.csv, table.md and prints\n"
-            "the table. --set adds overrides to every run.\n"
+            "the table.\n"
             "Progress on stderr: the runs to do, then \"[k/N]\" with the elapsed\n"
             "time and an ETA as each run ends (\"at least\" while edge bands or\n"
             "boundaries are not known yet), and every --progress-seconds S\n"
-            "(default 60) a line per run in progress with its step. Each run's\n"
+            "a line per run in progress with its step. Each run's\n"
             "own progress is in its train.log.\n"
-            "--aggregate DIR only rebuilds the tables from the runs in DIR.\n"
+            "\n");
+    lms_opt_help(f, opts);
+    fprintf(f,
+            "  --set S.K=V            add an override to every run (repeatable)\n"
+            "  --plugin-dir DIR       search DIR for plugins first\n"
             "\n"
             "SWEEP.ini has a [sweep] section (variants, configs_dir, lr_min,\n"
             "lr_max, lr_ratio, seeds, grid_seeds, boundary_seeds, edge_points,\n"
@@ -35,51 +66,18 @@ static void usage(FILE *f) {
 }
 
 int lms_cmd_sweep(int argc, char **argv, int dry) {
-    const char *file = NULL, *out = NULL, *agg = NULL, *data = NULL;
-    long jobs = 0;
-    int quiet = 0;
-    double progress = 0;
+    sweep_args a = {0};
     lms_cli_common c = {0};
-    for (int i = 1; i < argc; i++) {
-        int n = lms_cli_common_opt(&c, argc, argv, i);
-        if (n < 0)
-            return 2;
-        if (n > 0) {
-            i += n - 1;
-        } else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-            usage(stdout);
-            return 0;
-        } else if (!strcmp(argv[i], "--out") && i + 1 < argc) {
-            out = argv[++i];
-        } else if (!strcmp(argv[i], "--data") && i + 1 < argc) {
-            data = argv[++i];
-        } else if (!strcmp(argv[i], "--aggregate") && i + 1 < argc) {
-            agg = argv[++i];
-        } else if (!strcmp(argv[i], "--jobs") && i + 1 < argc) {
-            char *end;
-            jobs = strtol(argv[++i], &end, 10);
-            if (*argv[i] == '\0' || *end != '\0' || jobs < 0 || jobs > 1024) {
-                fprintf(stderr, "lmstab sweep: --jobs: an integer from 0 (one "
-                        "per allowed CPU) to 1024 (got '%s')\n", argv[i]);
-                return 2;
-            }
-        } else if (!strcmp(argv[i], "--quiet")) {
-            quiet = 1;
-        } else if (!strcmp(argv[i], "--progress-seconds") && i + 1 < argc) {
-            char *end;
-            progress = strtod(argv[++i], &end);
-            if (!*argv[i] || *end || !(progress > 0) || progress > 1e9) {
-                fprintf(stderr, "lmstab sweep: --progress-seconds needs a "
-                        "number of seconds > 0 (got '%s')\n", argv[i]);
-                return 2;
-            }
-        } else if (argv[i][0] != '-' && !file) {
-            file = argv[i];
-        } else {
-            fprintf(stderr, "lmstab sweep: unexpected argument '%s'\n", argv[i]);
-            return 2;
-        }
+    const char *pos[1];
+    int npos;
+    int rc = lms_opt_parse("sweep", opts, &a, &c, argc, argv, pos, 1, &npos);
+    if (rc == 1) {
+        usage(stdout);
+        return 0;
     }
+    if (rc != 0)
+        return 2;
+    const char *file = npos ? pos[0] : NULL, *agg = a.agg;
     if (!agg && !file) {
         usage(stderr);
         return 2;
@@ -99,13 +97,13 @@ int lms_cmd_sweep(int argc, char **argv, int dry) {
         fprintf(stderr, "lmstab: error: %s\n", err);
         return 1;
     }
-    if (out)
-        snprintf(s.out_dir, sizeof s.out_dir, "%s", out);
-    if (data)
-        snprintf(s.data_path, sizeof s.data_path, "%s", data);
-    if (jobs > 0)
-        s.jobs = (int)jobs;
-    s.progress_seconds = progress;
+    if (a.out)
+        snprintf(s.out_dir, sizeof s.out_dir, "%s", a.out);
+    if (a.data)
+        snprintf(s.data_path, sizeof s.data_path, "%s", a.data);
+    if (a.jobs > 0)
+        s.jobs = (int)a.jobs;
+    s.progress_seconds = a.progress;
     if (c.plugin_dir)
         snprintf(s.plugin_dir, sizeof s.plugin_dir, "%s", c.plugin_dir);
     for (int i = 0; i < c.nsets && s.n_sets < LMS_SWEEP_MAX_SETS; i++) {
@@ -124,11 +122,11 @@ int lms_cmd_sweep(int argc, char **argv, int dry) {
     }
     exe[n] = '\0';
     const lms_dist *d = lms_dist_world();
-    if (!quiet && d->rank == 0)
+    if (!a.quiet && d->rank == 0)
         fprintf(stderr, "sweep: %d variants x %d learning rates, up to %d "
                 "seeds, %d at a time -> %s\n", s.n_variants, s.n_lrs,
                 s.n_seeds, d->size > 1 ? d->size : s.jobs, s.out_dir);
-    int rc = lms_sweep_run(&s, exe, quiet, err, sizeof err);
+    rc = lms_sweep_run(&s, exe, a.quiet, err, sizeof err);
     if (rc > 0) { /* stopped by a signal: not an error, the exit says which */
         fprintf(stderr, "lmstab: %s\n", err);
         return rc;

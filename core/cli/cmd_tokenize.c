@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/cmd_opt.h"
 #include "util/fsutil.h"
 #include "io/shard.h"
 #include "io/tok_encode.h"
@@ -39,17 +40,10 @@ typedef struct tok_args {
     int overwrite;
 } tok_args;
 
+/* An integer >= lo (the CLI's number parser, cmd_opt.h). */
 static int parse_long(const char *opt, const char *s, long lo, long *v) {
-    char *end;
-    errno = 0;
-    long x = strtol(s, &end, 10);
-    if (errno || end == s || *end || x < lo) {
-        fprintf(stderr, "lmstab tokenize: %s needs an integer >= %ld (got "
-                "'%s')\n", opt, lo, s);
-        return -1;
-    }
-    *v = x;
-    return 0;
+    const lms_opt o = {opt, LMS_OPT_INT, "N", 0, (double)lo, 1e18, 0, NULL};
+    return lms_opt_number("tokenize", &o, s, v);
 }
 
 static int parse_args(tok_args *a, int argc, char **argv) {

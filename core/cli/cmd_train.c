@@ -1,12 +1,58 @@
 /* lmstab train */
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/cmd_opt.h"
+#include "cli/cmd_opt.h"
 #include "train/train.h"
+
+typedef struct train_args {
+    lms_train_opts o;
+    const char *resume;
+    int quiet;
+    lms_opt_list maps;
+} train_args;
+
+#define A(m) offsetof(train_args, m)
+/* clang-format off */
+static const lms_opt opts[] = {
+    {"--out", LMS_OPT_STR, "DIR", A(o.out_dir), 0, 0, 0,
+     "write metrics.csv, weights.safetensors, summary.json into DIR"},
+    {"--overwrite", LMS_OPT_FLAG, NULL, A(o.overwrite), 0, 0, 0,
+     "replace the run that --out DIR holds"},
+    {"--resume", LMS_OPT_STR, "DIR", A(resume), 0, 0, 0,
+     "continue the run in DIR from its checkpoint (implies --out DIR)"},
+    {"--data", LMS_OPT_STR, "FILE", A(o.data_path), 0, 0, 0,
+     "train on FILE instead of data.train"},
+    {"--quiet", LMS_OPT_FLAG, NULL, A(quiet), 0, 0, 0,
+     "no progress on stderr"},
+    {"--checkpoint-every", LMS_OPT_INT, "N", A(o.checkpoint_every), 1, 1e18, 0,
+     "write DIR/checkpoint.safetensors every N steps and at the end"},
+    {"--threads", LMS_OPT_INT, "N", A(o.threads), 1, 1e18, 0,
+     "threads of the numeric work (overrides [training] threads)"},
+    {"--init-from", LMS_OPT_STR, "FILE", A(o.init_from), 0, 0, 0,
+     "initialise the parameters from a safetensors file"},
+    {"--map-preset", LMS_OPT_STR, "NAME", A(o.map_preset), 0, 0, 0,
+     "read --init-from's names as nanogpt's or hf-gpt2's"},
+    {"--map", LMS_OPT_LIST, "OURS=THEIRS", A(maps), 0, 0, 0,
+     "rewrite a dotted part of --init-from's names, after the preset"},
+    {"--json", LMS_OPT_STR, "FILE|-", A(o.json_path), 0, 0, 0,
+     "one JSON object per line (start, eval, step, end) to FILE or stdout"},
+    {"--progress-every", LMS_OPT_INT, "N", A(o.progress_every), 1, 1e18, 0,
+     "stderr not a terminal: a progress line every N steps"},
+    {"--progress-seconds", LMS_OPT_NUM, "S", A(o.progress_seconds), 0, 1e9, 1,
+     "... or every S seconds (default 60)"},
+    {"--stop-after", LMS_OPT_INT, "N", A(o.stop_after), 1, 1e18, 0,
+     "testing aid: stop as SIGINT would after N steps"},
+    {NULL, 0, NULL, 0, 0, 0, 0, NULL},
+};
+/* clang-format on */
+#undef A
 
 static void usage(FILE *f) {
     fprintf(f,
@@ -24,29 +70,31 @@ static void usage(FILE *f) {
             "DIR/metrics.csv (one row per logged step), DIR/weights.safetensors and\n"
             "DIR/summary.json (written last and atomically: its presence marks a\n"
             "finished run).\n"
-            "--set overrides any key, e.g. --set training.lr=0.01\n"
-            "--data uses FILE instead of data.train.\n"
-            "--checkpoint-every N writes DIR/checkpoint.safetensors (parameters, AdamW\n"
-            "  moments, data-sampler state, config) every N steps and at the end.\n"
+            "\n");
+    lms_opt_help(f, opts);
+    fprintf(f,
+            "  --set S.K=V            override any key, e.g. --set training.lr=0.01\n"
+            "                         (repeatable)\n"
+            "  --plugin-dir DIR       search DIR for plugins first\n"
+            "\n"
+            "--checkpoint-every N: the checkpoint holds parameters, AdamW moments,\n"
+            "  data-sampler state and config.\n"
             "--resume DIR continues the run in DIR from its checkpoint, bit-exactly,\n"
             "  with the config and overrides stored there (CONFIG, if given, must be\n"
             "  the same). --set may change only training.max_steps, eval_every,\n"
             "  eval_batches, log_every and instrument_every; it is recorded. Give\n"
             "  --data again if the run had it. metrics.csv is truncated to the\n"
-            "  checkpoint's step and appended to. Implies --out DIR.\n"
+            "  checkpoint's step and appended to.\n"
             "--out into a directory that holds a run is refused unless --overwrite\n"
             "  (which replaces it) or --resume DIR; the root of a sweep, always.\n"
-            "--init-from FILE initialises the parameters from a safetensors file with\n"
-            "  the model's tensor names (docs/reliability.md), e.g. from PyTorch;\n"
-            "  --map-preset nanogpt|hf-gpt2 reads those trainers' names (HF's Conv1D\n"
-            "  weights transposed), --map OURS=THEIRS rewrites a dotted part of a\n"
-            "  name (repeatable, after the preset).\n"
+            "--init-from FILE: the model's tensor names (docs/reliability.md), e.g.\n"
+            "  from PyTorch; --map-preset nanogpt|hf-gpt2 reads those trainers' names\n"
+            "  (HF's Conv1D weights transposed).\n"
             "Progress on stderr: a start banner, then in a terminal a live line\n"
             "  (with the last validation loss); elsewhere a plain line every\n"
             "  --progress-every N steps (default a tenth of the run) or\n"
             "  --progress-seconds S (default 60), and one per evaluation.\n"
-            "  --quiet: none. --json FILE (- for stdout): one JSON object per line,\n"
-            "  events start, eval, step, end (docs/cli.md).\n"
+            "  --json events are described in docs/cli.md.\n"
             "SIGINT/SIGTERM: the current step finishes, a checkpoint is written (with\n"
             "  --out), the command that continues the run is printed, and the run\n"
             "  stops without summary.json.\n"
@@ -72,63 +120,6 @@ static void install_handlers(void) {
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
-}
-
-static int parse_count(const char *opt, const char *v, long *out) {
-    char *end;
-    long n = strtol(v, &end, 10);
-    if (!*v || *end || n < 1) {
-        fprintf(stderr, "lmstab train: %s needs a positive integer (got '%s')\n",
-                opt, v);
-        return -1;
-    }
-    *out = n;
-    return 0;
-}
-
-/* Options with a value; returns 1 if argv[i] was one (i advanced), 0 if
- * not, -1 on a bad value. */
-static int value_opt(lms_train_opts *o, int argc, char **argv, int *i,
-                     const char **resume_dir) {
-    const char *a = argv[*i];
-    if (*i + 1 >= argc)
-        return 0;
-    const char *v = argv[*i + 1];
-    if (!strcmp(a, "--out"))
-        o->out_dir = v;
-    else if (!strcmp(a, "--data"))
-        o->data_path = v;
-    else if (!strcmp(a, "--resume"))
-        *resume_dir = v;
-    else if (!strcmp(a, "--init-from"))
-        o->init_from = v;
-    else if (!strcmp(a, "--checkpoint-every")) {
-        if (parse_count(a, v, &o->checkpoint_every))
-            return -1;
-    } else if (!strcmp(a, "--progress-every")) {
-        if (parse_count(a, v, &o->progress_every))
-            return -1;
-    } else if (!strcmp(a, "--threads")) {
-        if (parse_count(a, v, &o->threads))
-            return -1;
-    } else if (!strcmp(a, "--progress-seconds")) {
-        char *end;
-        o->progress_seconds = strtod(v, &end);
-        if (!*v || *end || !(o->progress_seconds > 0) ||
-            o->progress_seconds > 1e9) {
-            fprintf(stderr, "lmstab train: --progress-seconds needs a number "
-                    "of seconds > 0 (got '%s')\n", v);
-            return -1;
-        }
-    } else if (!strcmp(a, "--json")) {
-        o->json_path = v;
-    } else if (!strcmp(a, "--stop-after")) { /* testing aid, see --help */
-        if (parse_count(a, v, &o->stop_after))
-            return -1;
-    } else
-        return 0;
-    (*i)++;
-    return 1;
 }
 
 /* s as one shell word: as it is when it needs no quoting, else in single
@@ -175,45 +166,23 @@ static void stopped_message(const char *name, const lms_train_result *r,
  * argv + 1). */
 int lms_cmd_train(int argc, char **argv, int dry) {
     lms_cli_common c = {0};
-    lms_train_opts o = {0};
-    const char *resume_dir = NULL;
-    static const char *maps[64];
-    o.progress = 1;
-    o.maps = maps;
-    for (int i = 1; i < argc; i++) {
-        int n = lms_cli_common_opt(&c, argc, argv, i);
-        if (n < 0)
-            return 2;
-        if (n > 0) {
-            i += n - 1;
-            continue;
-        }
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-            usage(stdout);
-            return 0;
-        } else if (!strcmp(argv[i], "--quiet")) {
-            o.progress = 0;
-        } else if (!strcmp(argv[i], "--overwrite")) {
-            o.overwrite = 1;
-        } else if (!strcmp(argv[i], "--map") && i + 1 < argc) {
-            if (o.nmaps == 64) {
-                fprintf(stderr, "lmstab train: at most 64 --map rules\n");
-                return 2;
-            }
-            maps[o.nmaps++] = argv[++i];
-        } else if (!strcmp(argv[i], "--map-preset") && i + 1 < argc) {
-            o.map_preset = argv[++i];
-        } else if ((n = value_opt(&o, argc, argv, &i, &resume_dir)) != 0) {
-            if (n < 0)
-                return 2;
-        } else if (argv[i][0] == '-' || o.config_path) {
-            fprintf(stderr, "lmstab train: unexpected argument '%s'\n", argv[i]);
-            usage(stderr);
-            return 2;
-        } else {
-            o.config_path = argv[i];
-        }
+    static train_args a; /* maps outlive this call's parsing */
+    memset(&a, 0, sizeof a);
+    const char *pos[1];
+    int npos;
+    int rc = lms_opt_parse("train", opts, &a, &c, argc, argv, pos, 1, &npos);
+    if (rc == 1) {
+        usage(stdout);
+        return 0;
     }
+    if (rc != 0)
+        return 2;
+    lms_train_opts o = a.o;
+    const char *resume_dir = a.resume;
+    o.config_path = npos ? pos[0] : NULL;
+    o.progress = !a.quiet;
+    o.maps = a.maps.v;
+    o.nmaps = a.maps.n;
     if ((o.nmaps || o.map_preset) && !o.init_from) {
         fprintf(stderr, "lmstab train: --map and --map-preset name the tensors "
                 "of --init-from FILE; give it\n");

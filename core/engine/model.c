@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "io/core_keys.h"
 #include "kernels/bigalloc.h"
 #include "engine/empty_slot.h"
 #include "engine/guard.h"
@@ -82,11 +83,12 @@ fail:
 static int read_dims(lms_model *m, lms_config *c, int batch, char *err,
                      size_t errlen) {
     long v[5];
-    if (lms_config_int(c, "model", "vocab_size", 256, 2, 1 << 20, &v[0], err, errlen) ||
-        lms_config_int(c, "model", "context", 128, 1, 1 << 16, &v[1], err, errlen) ||
-        lms_config_int(c, "model", "d_model", 128, 1, 1 << 16, &v[2], err, errlen) ||
-        lms_config_int(c, "model", "n_layer", 4, 1, 1024, &v[3], err, errlen) ||
-        lms_config_int(c, "model", "n_head", 4, 1, 1024, &v[4], err, errlen))
+    /* defaults and bounds: core/io/core_keys.c */
+    if (lms_core_int(c, "model", "vocab_size", &v[0], err, errlen) ||
+        lms_core_int(c, "model", "context", &v[1], err, errlen) ||
+        lms_core_int(c, "model", "d_model", &v[2], err, errlen) ||
+        lms_core_int(c, "model", "n_layer", &v[3], err, errlen) ||
+        lms_core_int(c, "model", "n_head", &v[4], err, errlen))
         return -1;
     if (v[2] % v[4] != 0) {
         lms_cfg_entry *e = lms_config_find(c, "model", "n_head");
@@ -102,8 +104,8 @@ static int read_dims(lms_model *m, lms_config *c, int batch, char *err,
         return -1;
     }
     double std;
-    if (lms_config_bool(c, "model", "tie_embeddings", 1, &m->tied, err, errlen) ||
-        lms_config_float(c, "model", "init_std", 0.02, 0.0, 10.0, &std, err, errlen))
+    if (lms_core_bool(c, "model", "tie_embeddings", &m->tied, err, errlen) ||
+        lms_core_float(c, "model", "init_std", &std, err, errlen))
         return -1;
     m->init_std = (float)std;
     m->mi = (lms_model_info){sizeof(lms_model_info), (int)v[2], (int)v[4],

@@ -9,6 +9,10 @@
 
 #include <stddef.h>
 
+/* lms_parse_long, lms_parse_double and lms_parse_bool: the SDK's parsers
+ * are the core's too (one boolean dialect for every key). */
+#include "lmstab/plugin_util.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -104,11 +108,6 @@ void lms_config_errorf(const lms_cfg_entry *e, char *err, size_t errlen,
 typedef const char *(*lms_cfg_accepted_fn)(void *user, const char *section);
 int lms_config_check_unused(lms_config *c, lms_cfg_accepted_fn accepted,
                             void *user, char *err, size_t errlen);
-
-/* Parse helpers shared with plugins' style: full-string, finite. */
-int lms_parse_long(const char *s, long *out);
-int lms_parse_double(const char *s, double *out);
-int lms_parse_bool(const char *s, int *out);
 
 /* Split a comma-separated list in place into trimmed items. Returns the
  * count (at most max), or -1 if there are more than max or an item is empty. */

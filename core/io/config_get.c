@@ -9,46 +9,6 @@
 
 #include "io/config.h"
 
-int lms_parse_long(const char *s, long *out) {
-    if (!s || !*s || isspace((unsigned char)*s))
-        return -1;
-    char *end;
-    errno = 0;
-    long v = strtol(s, &end, 10);
-    if (errno || *end)
-        return -1;
-    *out = v;
-    return 0;
-}
-
-int lms_parse_double(const char *s, double *out) {
-    if (!s || !*s || isspace((unsigned char)*s))
-        return -1;
-    char *end;
-    errno = 0;
-    double v = strtod(s, &end);
-    if (errno == ERANGE && fabs(v) > 1.0) /* overflow; underflow is fine */
-        return -1;
-    if (*end || !isfinite(v))
-        return -1;
-    *out = v;
-    return 0;
-}
-
-int lms_parse_bool(const char *s, int *out) {
-    if (!s)
-        return -1;
-    if (!strcasecmp(s, "true") || !strcmp(s, "1") || !strcasecmp(s, "yes") ||
-        !strcasecmp(s, "on"))
-        *out = 1;
-    else if (!strcasecmp(s, "false") || !strcmp(s, "0") ||
-             !strcasecmp(s, "no") || !strcasecmp(s, "off"))
-        *out = 0;
-    else
-        return -1;
-    return 0;
-}
-
 int lms_config_int(lms_config *c, const char *section, const char *key,
                    long def, long min, long max, long *out, char *err,
                    size_t errlen) {
@@ -58,7 +18,7 @@ int lms_config_int(lms_config *c, const char *section, const char *key,
         return 0;
     }
     long v;
-    if (lms_parse_long(e->value, &v) != 0 || v < min || v > max) {
+    if (lms_parse_long(e->value, min, max, &v) != 0) {
         lms_config_errorf(e, err, errlen,
                           "must be an integer in [%ld, %ld] (got '%s')", min,
                           max, e->value);

@@ -5,6 +5,7 @@
 #include <libgen.h>
 #include <math.h>
 #include <signal.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,13 +48,13 @@ static int read_seeds(lms_sweep *s, lms_config *c, char **items, int n,
         char *dash = strchr(items[i] + (items[i][0] == '-'), '-');
         if (dash) {
             *dash = '\0';
-            if (lms_parse_long(items[i], &a) != 0 ||
-                lms_parse_long(dash + 1, &b) != 0 || a < 0 || b < a) {
+            if (lms_parse_long(items[i], 0, LONG_MAX, &a) != 0 ||
+                lms_parse_long(dash + 1, a, LONG_MAX, &b) != 0) {
                 lms_config_errorf(e, err, errlen, "a seed range is a-b with "
                                   "0 <= a <= b (got '%s-%s')", items[i], dash + 1);
                 return -1;
             }
-        } else if (lms_parse_long(items[i], &a) != 0 || a < 0) {
+        } else if (lms_parse_long(items[i], 0, LONG_MAX, &a) != 0) {
             lms_config_errorf(e, err, errlen, "seeds must be integers >= 0 "
                               "or ranges a-b (got '%s')", items[i]);
             return -1;

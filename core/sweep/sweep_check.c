@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "io/core_keys.h"
 #include "sweep/sweep.h"
 #include "train/train_job.h"
 #include "io/vocab.h"
@@ -39,7 +40,7 @@ static int check_variant(lms_sweep *s, int v, lms_loader *ld, char *err,
     if (rc == 0)
         rc = lms_model_build(&m, &c, ld, 1, err, errlen);
     if (rc == 0)
-        rc = lms_config_check_unused(&c, lms_train_accepted_keys, NULL, err,
+        rc = lms_config_check_unused(&c, lms_core_accepted, NULL, err,
                                      errlen);
     if (rc == 0)
         s->max_steps[v] = tc.max_steps;

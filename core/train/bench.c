@@ -13,6 +13,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "io/core_keys.h"
 #include "train/bench_internal.h"
 #include "kernels/bigalloc.h"
 #include "kernels/gemm.h"
@@ -28,7 +29,6 @@
 #define LMS_SOURCE_DIR "."
 #endif
 
-const char *lms_train_accepted_keys(void *user, const char *section);
 
 typedef struct bjob {
     lms_config cfg;
@@ -71,7 +71,7 @@ static int setup(bjob *j, const lms_bench_opts *o, char *err, size_t errlen) {
     }
     if (lms_model_build(&j->m, &j->cfg, j->ld, (int)j->tc.batch_size, err,
                         errlen) != 0 ||
-        lms_config_check_unused(&j->cfg, lms_train_accepted_keys, NULL, err,
+        lms_config_check_unused(&j->cfg, lms_core_accepted, NULL, err,
                                 errlen) != 0)
         return -1;
     if (lms_data_load(&j->data, path, j->m.mi.context, err, errlen) != 0 ||

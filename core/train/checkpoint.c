@@ -6,6 +6,7 @@
 #include <float.h>
 #include <inttypes.h>
 #include <math.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -244,7 +245,7 @@ static int get_long(const lms_st_file *f, const char *key, long min,
     const char *v = need(f, key, path, err, errlen);
     if (!v)
         return -1;
-    if (lms_parse_long(v, out) != 0 || *out < min)
+    if (lms_parse_long(v, min, LONG_MAX, out) != 0)
         return bad_value(path, key, v, "must be an integer", err, errlen);
     return 0;
 }

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <time.h>
 
+#include "io/core_keys.h"
 #include "train/checkpoint.h"
 #include "io/config.h"
 #include "io/data.h"
@@ -119,8 +120,6 @@ void lms_progress_step(job *j, long step, double loss, float lr, double gnorm,
 void lms_progress_break(job *j);
 void lms_progress_end(job *j, const lms_train_result *r);
 void lms_progress_close(job *j);
-/* Keys accepted by the fixed sections, for messages (train_cfg.c). */
-const char *lms_train_accepted_keys(void *user, const char *section);
 
 static inline double lms_job_now(void) {
     struct timespec ts;

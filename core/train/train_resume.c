@@ -12,7 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "train/core_keys.h"
+#include "io/core_keys.h"
 #include "train/train_job.h"
 
 /* "section.key" of a "section.key=value" (KEY after the last dot before
@@ -39,7 +39,7 @@ static void resumable_keys(char *out, size_t n) {
     for (size_t i = 0; i < nk && k < n; i++)
         if (keys[i].resume)
             k += (size_t)snprintf(out + k, n - k, "%s%s.%s", k ? ", " : "",
-                                  keys[i].section, keys[i].key);
+                                  keys[i].section, keys[i].key.name);
 }
 
 /* 1 when assign is one of the first n overrides of c (the run's own). */

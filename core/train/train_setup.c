@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "io/core_keys.h"
 #include "kernels/bigalloc.h"
 #include "train/dist.h"
 #include "util/fsutil.h"
@@ -79,7 +80,7 @@ int lms_job_setup(job *j, char *err, size_t errlen) {
         snprintf(err, errlen, "out of memory");
         return -1;
     }
-    if (lms_config_check_unused(&j->cfg, lms_train_accepted_keys, NULL, err,
+    if (lms_config_check_unused(&j->cfg, lms_core_accepted, NULL, err,
                                 errlen) != 0)
         return -1;
     if (lms_data_load_split(&j->data, j->data_path, j->tc.val_path,

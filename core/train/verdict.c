@@ -5,40 +5,37 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "io/core_keys.h"
 #include "util/fsutil.h"
 #include "train/verdict.h"
 
-/* Defaults, declared in docs/results/protocol.md before the sweeps ran:
- * strict fails a run that spiked half a nat or ended within half a nat of
- * the unigram entropy (byte counts alone); lenient only a run that diverged
- * or ended at or above it. */
+/* The rules, in this order. Their numbers are the defaults of the keys
+ * <rule>_margin and <rule>_spike in core/io/core_keys.c, declared in
+ * docs/results/protocol.md before the sweeps ran: strict fails a run that
+ * spiked half a nat or ended within half a nat of the unigram entropy
+ * (byte counts alone); lenient only a run that diverged or ended at or
+ * above it. */
 static const lms_rule default_rules[LMS_N_RULES] = {
-    {"strict", 0.5, 0.5},
-    {"default", 0.1, 1.0},
-    {"lenient", 0.0, 0.0},
+    {"strict", 0, 0},
+    {"default", 0, 0},
+    {"lenient", 0, 0},
 };
-
-const char *lms_verdict_keys(void) {
-    return "rule, smoothing, spike_after, strict_margin, strict_spike, "
-           "default_margin, default_spike, lenient_margin, lenient_spike";
-}
 
 int lms_verdict_cfg_read(lms_verdict_cfg *v, lms_config *c, char *err,
                          size_t errlen) {
     memset(v, 0, sizeof *v);
     memcpy(v->rules, default_rules, sizeof v->rules);
     const char *s = "verdict";
-    if (lms_config_float(c, s, "smoothing", 0.5, 0.0, 0.999, &v->smoothing, err, errlen) ||
-        lms_config_int(c, s, "spike_after", 10, 0, 100000000, &v->spike_after, err, errlen))
+    /* defaults and bounds: core/io/core_keys.c */
+    if (lms_core_float(c, s, "smoothing", &v->smoothing, err, errlen) ||
+        lms_core_int(c, s, "spike_after", &v->spike_after, err, errlen))
         return -1;
     for (int i = 0; i < LMS_N_RULES; i++) {
         char km[48], ks[48];
         snprintf(km, sizeof km, "%s_margin", v->rules[i].name);
         snprintf(ks, sizeof ks, "%s_spike", v->rules[i].name);
-        if (lms_config_float(c, s, km, v->rules[i].margin, -10.0, 100.0,
-                             &v->rules[i].margin, err, errlen) ||
-            lms_config_float(c, s, ks, v->rules[i].spike, 0.0, 100.0,
-                             &v->rules[i].spike, err, errlen))
+        if (lms_core_float(c, s, km, &v->rules[i].margin, err, errlen) ||
+            lms_core_float(c, s, ks, &v->rules[i].spike, err, errlen))
             return -1;
     }
     v->own = 1;

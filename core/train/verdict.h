@@ -40,8 +40,6 @@ typedef struct lms_verdict_cfg {
 /* Read [verdict] (defaults when absent); marks entries used. */
 int lms_verdict_cfg_read(lms_verdict_cfg *v, lms_config *c, char *err,
                          size_t errlen);
-/* Accepted [verdict] keys, for error messages. */
-const char *lms_verdict_keys(void);
 
 /* Rule-independent facts, streamed row by row (checkpointed with the run). */
 typedef struct lms_facts {

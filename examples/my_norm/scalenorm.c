@@ -40,23 +40,18 @@ typedef struct scalenorm {
 /* ---- hooks -----------------------------------------------------------------
  */
 
+/* Each key declared once: type, default, help, member and valid values
+ * (set() parses it from this entry, <lmstab/plugin_util.h>). */
 static const lms_key sn_keys[] = {
     {"eps", LMS_VALUE_FLOAT, "1e-5",
-     "lower bound of the row norm (rows shorter than eps are scaled by g/eps); "
-     "finite > 0"},
-    {"g_init", LMS_VALUE_STRING, "sqrt_d",
+     "lower bound of the row norm (rows shorter than eps are scaled by g/eps)",
+     offsetof(scalenorm, eps), LMS_GT, 0, 0, NULL, NULL},
+    {"g_init", LMS_VALUE_FLOAT, "sqrt_d",
      "initial radius g: 'sqrt_d' (sqrt of the row width, as in the paper) or "
-     "a finite number > 0"},
-    {NULL, 0, NULL, NULL},
-};
-
-/* How set() validates each key (<lmstab/plugin_util.h>). */
-static const lms_field sn_fields[] = {
-    {"eps", LMS_FIELD_FLOAT, offsetof(scalenorm, eps), LMS_GT, 0, 0, NULL,
-     NULL},
-    {"g_init", LMS_FIELD_FLOAT, offsetof(scalenorm, g_init), LMS_GT, 0, 0,
+     "a number",
+     offsetof(scalenorm, g_init), LMS_GT, 0, 0,
      "'sqrt_d' or a finite number > 0", NULL},
-    {NULL, 0, 0, 0, 0, 0, NULL, NULL},
+    LMS_KEYS_END,
 };
 
 /* key is one of sn_keys (the core checked); the value is ours to validate.
@@ -68,7 +63,7 @@ static int sn_set(void *self, const char *key, const char *value, char *err,
         s->g_init = 0.0f; /* sqrt(C), decided at plan */
         return 0;
     }
-    return lms_fields_set(self, sn_fields, key, value, err, errlen);
+    return lms_keys_set(self, sn_keys, key, value, err, errlen);
 }
 
 /* Only configuration lives here, starting from the defaults of sn_keys:

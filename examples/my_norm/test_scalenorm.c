@@ -12,9 +12,9 @@
 static char err[1024];
 
 START_TEST(test_descriptor) {
-    const lms_key keys[] = {{"eps", LMS_VALUE_FLOAT, "1e-5", NULL},
-                            {"g_init", LMS_VALUE_STRING, "sqrt_d", NULL},
-                            {NULL, 0, NULL, NULL}};
+    const lms_key keys[] = {{"eps", LMS_VALUE_FLOAT, "1e-5", NULL, 0, 0, 0, 0, NULL, NULL},
+                            {"g_init", LMS_VALUE_FLOAT, "sqrt_d", NULL, 0, 0, 0, 0, NULL, NULL},
+                            LMS_KEYS_END};
     const lms_descriptor *d =
         lms_tks_check_descriptor(LMS_KIND_NORM, "2.0.0", keys);
     ck_assert(d->slots == NULL);

@@ -92,13 +92,44 @@ typedef enum lms_value_type {
     LMS_VALUE_STRING = 4
 } lms_value_type;
 
-/* An accepted INI key: listed by `lmstab plugins`, named in errors. */
+/* Bounds of a numeric key (lms_key.bounds): one lower and one upper, or
+ * either, or none (0). */
+#define LMS_GE 0x1u /* value >= min */
+#define LMS_GT 0x2u /* value >  min */
+#define LMS_LE 0x4u /* value <= max */
+#define LMS_LT 0x8u /* value <  max */
+
+/*
+ * An accepted INI key, declared once: listed by `lmstab plugins` and
+ * docs/keys.md (type, default, valid values, help), named in errors, and
+ * parsed by plugin_util.h's lms_keys_set from the same entry. The core's
+ * own keys ([model], [training], ...) are declared with it too.
+ * Tables end with LMS_KEYS_END. Valid values: `expect` when set, else the
+ * text made from type and bounds ("a finite number > 0", "an integer >= 1
+ * and <= 64", "true or false").
+ */
 typedef struct lms_key {
     const char *name;
-    lms_value_type type;
+    lms_value_type type;       /* INT and BOOL: an int member; FLOAT: a float
+                                  member (the core's own keys: long, double) */
     const char *default_value; /* as written in an INI file */
-    const char *help;          /* one line: meaning and valid range */
+    const char *help;          /* one line: what the key means */
+    size_t offset;             /* offsetof(the plugin's state, its member):
+                                  where lms_keys_set stores the value; the
+                                  plugin's own business, never read by the
+                                  core */
+    unsigned bounds;           /* LMS_GE / LMS_GT with min, LMS_LE / LMS_LT
+                                  with max, or 0 */
+    double min, max;
+    const char *expect;        /* NULL, or what is valid, when type and bounds
+                                  do not say it ("an integer >= 1 or
+                                  'heads'") */
+    const char *why;           /* NULL, or appended to the error message
+                                  ("; a positive gamma would ...") */
 } lms_key;
+
+/* The end of an lms_key table. */
+#define LMS_KEYS_END {0}
 
 /* A child slot, e.g. attention's "q_norm" (kind NORM) or "score_cap". */
 typedef struct lms_slot {
@@ -293,7 +324,7 @@ typedef struct lms_descriptor {
     lms_kind kind;
     const char *version;       /* the plugin's own version, e.g. "1.0.0" */
     const char *summary;       /* one line */
-    const lms_key *keys;       /* terminated by {NULL} */
+    const lms_key *keys;       /* terminated by LMS_KEYS_END */
     const lms_slot *slots;     /* terminated by {NULL}; may be NULL */
     lms_create_fn create;
     lms_set_fn set;

@@ -11,7 +11,7 @@
  *                       int iw, ib; } my;
  *
  *   static const lms_key my_keys[] = {LMS_LINEAR_KEYS,
- *                                     {NULL, 0, NULL, NULL}};
+ *                                     LMS_KEYS_END};
  *   static int my_set(void *self, const char *key, const char *value,
  *                     char *err, size_t errlen) {
  *       return lms_linear_set(&((my *)self)->cfg, key, value, err, errlen);
@@ -46,39 +46,35 @@ typedef struct lms_linear_cfg {
 #define LMS_LINEAR_MAX_OUT (1 << 24)
 
 /* The lms_key entries of the keys above, in this order; end the plugin's
- * table with {NULL, 0, NULL, NULL} after them (or after keys of its own). */
+ * table with LMS_KEYS_END after them (or after keys of its own). Their
+ * offsets are within lms_linear_cfg: give lms_linear_set the plugin's
+ * lms_linear_cfg member. The upper limits of the widths are sanity caps,
+ * not named in messages. */
 /* clang-format off */
 #define LMS_LINEAR_KEYS                                                      \
     {"out_mult", LMS_VALUE_INT, "1",                                         \
-     "output width = out_mult * d_model (integer >= 1), unless out is set"}, \
-    {"out", LMS_VALUE_INT, "0", "absolute output width; 0 = use out_mult"},  \
-    {"bias", LMS_VALUE_BOOL, "true", "add a learned bias (true/false)"},     \
-    {"init_std", LMS_VALUE_FLOAT, "0.02",                                    \
-     "weights start as N(0, init_std); finite > 0"},                         \
+     "output width = out_mult * d_model, unless out is set",                 \
+     offsetof(lms_linear_cfg, out_mult), LMS_GE | LMS_LE, 1, 1 << 16,        \
+     "an integer >= 1", NULL},                                               \
+    {"out", LMS_VALUE_INT, "0", "absolute output width; 0 = use out_mult",   \
+     offsetof(lms_linear_cfg, out), LMS_GE | LMS_LE, 0, LMS_LINEAR_MAX_OUT,  \
+     "an integer >= 0 (0 = use out_mult)", NULL},                            \
+    {"bias", LMS_VALUE_BOOL, "true", "add a learned bias",                   \
+     offsetof(lms_linear_cfg, bias), 0, 0, 0, NULL, NULL},                   \
+    {"init_std", LMS_VALUE_FLOAT, "0.02", "weights start as N(0, init_std)", \
+     offsetof(lms_linear_cfg, init_std), LMS_GT, 0, 0, NULL, NULL},          \
     {"residual_init", LMS_VALUE_BOOL, "false",                               \
-     "scale init_std by 1/sqrt(2*n_layer) (GPT-2 residual projections)"}
+     "scale init_std by 1/sqrt(2*n_layer) (GPT-2 residual projections)",     \
+     offsetof(lms_linear_cfg, residual_init), 0, 0, 0, NULL, NULL}
 /* clang-format on */
 
 /* A set() for the keys above on c: 0, or -1 with the standard message
  * ("must be an integer >= 1 (got '0')", "unknown key 'x'") in err and c
- * untouched. The upper limits of the widths are sanity caps, not named in
- * messages. */
+ * untouched. */
 static inline int lms_linear_set(lms_linear_cfg *c, const char *key,
                                  const char *value, char *err, size_t errlen) {
-    static const lms_field fields[] = {
-        {"out_mult", LMS_FIELD_INT, offsetof(lms_linear_cfg, out_mult),
-         LMS_GE | LMS_LE, 1, 1 << 16, "an integer >= 1", NULL},
-        {"out", LMS_FIELD_INT, offsetof(lms_linear_cfg, out), LMS_GE | LMS_LE,
-         0, LMS_LINEAR_MAX_OUT, "an integer >= 0 (0 = use out_mult)", NULL},
-        {"bias", LMS_FIELD_BOOL, offsetof(lms_linear_cfg, bias), 0, 0, 0, NULL,
-         NULL},
-        {"init_std", LMS_FIELD_FLOAT, offsetof(lms_linear_cfg, init_std),
-         LMS_GT, 0, 0, NULL, NULL},
-        {"residual_init", LMS_FIELD_BOOL,
-         offsetof(lms_linear_cfg, residual_init), 0, 0, 0, NULL, NULL},
-        {NULL, 0, 0, 0, 0, 0, NULL, NULL},
-    };
-    return lms_fields_set(c, fields, key, value, err, errlen);
+    static const lms_key keys[] = {LMS_LINEAR_KEYS, LMS_KEYS_END};
+    return lms_keys_set(c, keys, key, value, err, errlen);
 }
 
 /*

@@ -4,37 +4,35 @@
  *
  * What nearly every plugin repeats: strict parsing of key values, the
  * standard error message "must be <what> (got '<value>')", a set() driven by
- * a table of fields, and a create() that starts from the defaults written in
+ * the descriptor's key table, and a create() that starts from the defaults written in
  * the lms_key table (so the documented default and the real one cannot
  * drift apart).
  *
- * Typical use:
+ * Typical use: each key declared once, in the descriptor's lms_key table,
+ * with its type, default, help, member and bounds:
  *
  *   typedef struct my { float eps; int groups; int cols; } my;
  *
  *   static const lms_key my_keys[] = {
- *       {"eps", LMS_VALUE_FLOAT, "1e-5", "added to the variance; finite > 0"},
- *       {"groups", LMS_VALUE_INT, "1", "number of groups; integer >= 1"},
- *       {NULL, 0, NULL, NULL},
- *   };
- *   static const lms_field my_fields[] = {
- *       {"eps", LMS_FIELD_FLOAT, offsetof(my, eps), LMS_GT, 0, 0, NULL, NULL},
- *       {"groups", LMS_FIELD_INT, offsetof(my, groups), LMS_GE | LMS_LE, 1,
- *        1 << 20, "an integer >= 1", NULL},
- *       {NULL, 0, 0, 0, 0, 0, NULL, NULL},
+ *       {"eps", LMS_VALUE_FLOAT, "1e-5", "added to the variance",
+ *        offsetof(my, eps), LMS_GT, 0, 0, NULL, NULL},
+ *       {"groups", LMS_VALUE_INT, "1", "number of groups",
+ *        offsetof(my, groups), LMS_GE | LMS_LE, 1, 1 << 20, NULL, NULL},
+ *       LMS_KEYS_END,
  *   };
  *   static int my_set(void *self, const char *key, const char *value,
  *                     char *err, size_t errlen) {
- *       return lms_fields_set(self, my_fields, key, value, err, errlen);
+ *       return lms_keys_set(self, my_keys, key, value, err, errlen);
  *   }
  *   static void *my_create(const lms_host *host, char *err, size_t errlen) {
  *       (void)host;
  *       return lms_state_new(sizeof(my), my_keys, my_set, err, errlen);
  *   }
- *   ... .create = my_create, .set = my_set, .destroy = lms_state_free ...
+ *   ... .keys = my_keys, .create = my_create, .set = my_set,
+ *   .destroy = lms_state_free ...
  *
  * A key with special words ("heads", "sqrt_d") handles them in set() before
- * delegating to lms_fields_set, and gives its field an `expect` that names
+ * delegating to lms_keys_set, and gives its key an `expect` that names
  * them ("an integer >= 1 or 'heads'").
  */
 #ifndef LMSTAB_PLUGIN_UTIL_H
@@ -56,22 +54,36 @@ extern "C" {
 #endif
 
 /* ---- parsing: 0 on success, -1 (and *out untouched) otherwise ---------- */
+/*
+ * These are the only number and boolean parsers of lmstab: the core reads
+ * its own keys ([model], [training], ...), sweep files and command-line
+ * numbers with them too, so one INI file has one spelling of each.
+ * Values arrive trimmed (inih and --set strip blanks); a leading blank, an
+ * empty string or trailing characters are errors.
+ */
 
-/* The whole of s is a finite double (strtod syntax, no trailing characters,
- * no overflow or underflow to a range error). */
+/* The whole of s is a finite double (strtod syntax: "3e-3", "0.5", "1e4";
+ * no trailing characters; overflow is an error, underflow to a subnormal
+ * or zero is not: bounds decide whether a tiny value is acceptable). */
 static inline int lms_parse_double(const char *s, double *out) {
     char *end;
+    if (!s || !*s || *s == ' ' || (*s >= '\t' && *s <= '\r'))
+        return -1;
     errno = 0;
     double d = strtod(s, &end);
-    if (end == s || *end != '\0' || errno == ERANGE || !isfinite(d))
+    if (end == s || *end != '\0' || !isfinite(d) ||
+        (errno == ERANGE && fabs(d) > 1.0))
         return -1;
     *out = d;
     return 0;
 }
 
-/* The whole of s is a base-10 integer in [lo, hi]. */
+/* The whole of s is a base-10 integer in [lo, hi] (an optional sign, then
+ * digits; out of the range of long is an error, never clamped). */
 static inline int lms_parse_long(const char *s, long lo, long hi, long *out) {
     char *end;
+    if (!s || !*s || *s == ' ' || (*s >= '\t' && *s <= '\r'))
+        return -1;
     errno = 0;
     long v = strtol(s, &end, 10);
     if (end == s || *end != '\0' || errno == ERANGE || v < lo || v > hi)
@@ -80,15 +92,35 @@ static inline int lms_parse_long(const char *s, long lo, long hi, long *out) {
     return 0;
 }
 
-/* "true" or "1" -> 1, "false" or "0" -> 0 (exactly these words). */
+/* 1 when a and b are equal ignoring ASCII case. */
+static inline int lms_word_eq(const char *a, const char *b) {
+    for (; *a && *b; a++, b++) {
+        char x = *a >= 'A' && *a <= 'Z' ? (char)(*a + 32) : *a;
+        char y = *b >= 'A' && *b <= 'Z' ? (char)(*b + 32) : *b;
+        if (x != y)
+            return 0;
+    }
+    return *a == *b;
+}
+
+/* The boolean dialect of every key, core's and plugins' alike (any ASCII
+ * case): true, yes, on, 1 -> 1; false, no, off, 0 -> 0. */
 static inline int lms_parse_bool(const char *s, int *out) {
-    if (!strcmp(s, "true") || !strcmp(s, "1"))
-        *out = 1;
-    else if (!strcmp(s, "false") || !strcmp(s, "0"))
-        *out = 0;
-    else
+    static const char *const yes[] = {"true", "yes", "on", "1"};
+    static const char *const no[] = {"false", "no", "off", "0"};
+    if (!s)
         return -1;
-    return 0;
+    for (int i = 0; i < 4; i++) {
+        if (lms_word_eq(s, yes[i])) {
+            *out = 1;
+            return 0;
+        }
+        if (lms_word_eq(s, no[i])) {
+            *out = 0;
+            return 0;
+        }
+    }
+    return -1;
 }
 
 /* ---- the standard messages (always return -1, for `return lms_...`) ---- */
@@ -111,127 +143,109 @@ static inline int lms_unknown_key(char *err, size_t errlen, const char *key) {
 
 /* ---- table-driven set() ------------------------------------------------- */
 
-/* Bounds of a numeric field; combine one lower and one upper, or none. */
-#define LMS_GE 0x1u /* value >= min */
-#define LMS_GT 0x2u /* value >  min */
-#define LMS_LE 0x4u /* value <= max */
-#define LMS_LT 0x8u /* value <  max */
-
-typedef enum lms_field_type {
-    LMS_FIELD_FLOAT = 1, /* a float member: finite, within the bounds */
-    LMS_FIELD_INT = 2,   /* an int member: an integer within the bounds */
-    LMS_FIELD_BOOL = 3   /* an int member: true/1 -> 1, false/0 -> 0 */
-} lms_field_type;
-
-/* One key of a plugin's state struct. Tables end with {NULL}. */
-typedef struct lms_field {
-    const char *key; /* as in the plugin's lms_key table */
-    lms_field_type type;
-    size_t offset;      /* offsetof(state struct, member) */
-    unsigned bounds;    /* LMS_GE / LMS_GT and LMS_LE / LMS_LT, or 0 */
-    double min, max;    /* used where bounds says so */
-    const char *expect; /* NULL: from type and bounds ("a finite number
-                           > 0", "an integer >= 1", "true or false");
-                           else the text to use instead */
-    const char *why;    /* NULL, or appended after "(got '...')" */
-} lms_field;
-
-/* True when v satisfies f's bounds. */
-static inline int lms_field_in_bounds(const lms_field *f, double v) {
-    if ((f->bounds & LMS_GE) && !(v >= f->min))
+/* True when v satisfies k's bounds. */
+static inline int lms_key_in_bounds(const lms_key *k, double v) {
+    if ((k->bounds & LMS_GE) && !(v >= k->min))
         return 0;
-    if ((f->bounds & LMS_GT) && !(v > f->min))
+    if ((k->bounds & LMS_GT) && !(v > k->min))
         return 0;
-    if ((f->bounds & LMS_LE) && !(v <= f->max))
+    if ((k->bounds & LMS_LE) && !(v <= k->max))
         return 0;
-    if ((f->bounds & LMS_LT) && !(v < f->max))
+    if ((k->bounds & LMS_LT) && !(v < k->max))
         return 0;
     return 1;
 }
 
-/* Writes what f accepts into buf (see lms_field.expect); returns buf. */
-static inline const char *lms_field_expect(const lms_field *f, char *buf,
-                                           size_t n) {
-    if (f->expect)
-        return f->expect;
-    if (f->type == LMS_FIELD_BOOL)
+/* What k accepts (see lms_key.expect), written into buf when it is made
+ * from type and bounds; returns the text. */
+static inline const char *lms_key_expect(const lms_key *k, char *buf,
+                                         size_t n) {
+    if (k->expect)
+        return k->expect;
+    if (k->type == LMS_VALUE_BOOL)
         return "true or false";
-    const int lower = (f->bounds & (LMS_GE | LMS_GT)) != 0;
+    if (k->type == LMS_VALUE_STRING)
+        return "a string";
+    const int lower = (k->bounds & (LMS_GE | LMS_GT)) != 0;
     char lo[40] = "", hi[48] = "";
     if (lower)
-        snprintf(lo, sizeof lo, " %s %g",
-                 f->bounds & LMS_GT ? ">" : ">=", f->min);
-    if (f->bounds & (LMS_LE | LMS_LT))
-        snprintf(hi, sizeof hi, "%s%s %g", lower ? " and " : " ",
-                 f->bounds & LMS_LT ? "<" : "<=", f->max);
+        snprintf(lo, sizeof lo, " %s %.15g",
+                 k->bounds & LMS_GT ? ">" : ">=", k->min);
+    if (k->bounds & (LMS_LE | LMS_LT))
+        snprintf(hi, sizeof hi, "%s%s %.15g", lower ? " and " : " ",
+                 k->bounds & LMS_LT ? "<" : "<=", k->max);
     snprintf(buf, n, "%s%s%s",
-             f->type == LMS_FIELD_INT ? "an integer" : "a finite number", lo,
+             k->type == LMS_VALUE_INT ? "an integer" : "a finite number", lo,
              hi);
     return buf;
 }
 
 /*
- * Parse value for field f and store it at (char *)self + f->offset.
+ * Parse value for key k and store it at (char *)self + k->offset.
  * FLOAT: a finite double (lms_parse_double) whose conversion to float is
  * finite too; both the double and the float must satisfy the bounds, so
- * "1e-50" is not "> 0" (it is 0 as a float). INT: an integer within the
- * bounds and within int. BOOL: lms_parse_bool.
+ * "1e-50" is not "> 0" (it is 0 as a float); stored as float. INT: an
+ * integer within the bounds and within int; stored as int. BOOL:
+ * lms_parse_bool, stored as int. STRING keys are the plugin's set() to
+ * handle (this returns -1 for them).
  * Returns 0, or -1 with the standard message in err and the member
  * untouched.
  */
-static inline int lms_field_set(void *self, const lms_field *f,
-                                const char *value, char *err, size_t errlen) {
-    char *dst = (char *)self + f->offset;
+static inline int lms_key_set(void *self, const lms_key *k, const char *value,
+                              char *err, size_t errlen) {
+    char *dst = (char *)self + k->offset;
     double d;
     long v;
     int b;
-    switch (f->type) {
-    case LMS_FIELD_FLOAT:
+    switch (k->type) {
+    case LMS_VALUE_FLOAT:
         if (lms_parse_double(value, &d) == 0 && isfinite((float)d) &&
-            lms_field_in_bounds(f, d) && lms_field_in_bounds(f, (float)d)) {
+            lms_key_in_bounds(k, d) && lms_key_in_bounds(k, (float)d)) {
             float x = (float)d;
             memcpy(dst, &x, sizeof x);
             return 0;
         }
         break;
-    case LMS_FIELD_INT:
+    case LMS_VALUE_INT:
         if (lms_parse_long(value, INT_MIN, INT_MAX, &v) == 0 &&
-            lms_field_in_bounds(f, (double)v)) {
+            lms_key_in_bounds(k, (double)v)) {
             int x = (int)v;
             memcpy(dst, &x, sizeof x);
             return 0;
         }
         break;
-    case LMS_FIELD_BOOL:
+    case LMS_VALUE_BOOL:
         if (lms_parse_bool(value, &b) == 0) {
             memcpy(dst, &b, sizeof b);
             return 0;
         }
         break;
+    case LMS_VALUE_STRING:
+        break;
     }
     char buf[96];
-    return lms_bad_value(err, errlen, lms_field_expect(f, buf, sizeof buf),
-                         value, f->why);
+    return lms_bad_value(err, errlen, lms_key_expect(k, buf, sizeof buf),
+                         value, k->why);
 }
 
-/* The field named key in the table, or NULL. */
-static inline const lms_field *lms_field_find(const lms_field *fields,
-                                              const char *key) {
-    for (; fields->key; fields++)
-        if (!strcmp(fields->key, key))
-            return fields;
+/* The key named name in the table, or NULL. */
+static inline const lms_key *lms_key_find(const lms_key *keys,
+                                          const char *name) {
+    for (; keys && keys->name; keys++)
+        if (!strcmp(keys->name, name))
+            return keys;
     return NULL;
 }
 
-/* A whole set() hook: lms_field_set on the field named key, or
+/* A whole set() hook: lms_key_set on the key named key, or
  * "unknown key '<key>'". Returns 0 or -1 (message in err). */
-static inline int lms_fields_set(void *self, const lms_field *fields,
-                                 const char *key, const char *value, char *err,
-                                 size_t errlen) {
-    const lms_field *f = lms_field_find(fields, key);
-    if (!f)
+static inline int lms_keys_set(void *self, const lms_key *keys,
+                               const char *key, const char *value, char *err,
+                               size_t errlen) {
+    const lms_key *k = lms_key_find(keys, key);
+    if (!k)
         return lms_unknown_key(err, errlen, key);
-    return lms_field_set(self, f, value, err, errlen);
+    return lms_key_set(self, k, value, err, errlen);
 }
 
 /* ---- host services ------------------------------------------------------ */

@@ -61,19 +61,15 @@ enum { SLOT_QN = 0, SLOT_KN = 1, SLOT_CAP = 2, SLOT_PMAP = 3 };
 
 static const lms_key at_keys[] = {
     {"n_head", LMS_VALUE_INT, "0",
-     "number of heads; 0 = the model's n_head; must divide d_model"},
-    {NULL, 0, NULL, NULL},
-};
-
-static const lms_field at_fields[] = {
-    {"n_head", LMS_FIELD_INT, offsetof(attn, n_head_key), LMS_GE | LMS_LE, 0,
-     65536, "an integer >= 0 (0 = the model's n_head)", NULL},
-    {NULL, 0, 0, 0, 0, 0, NULL, NULL},
+     "number of heads; 0 = the model's n_head; must divide d_model",
+     offsetof(attn, n_head_key), LMS_GE | LMS_LE, 0, 65536,
+     "an integer >= 0 (0 = the model's n_head)", NULL},
+    LMS_KEYS_END,
 };
 
 static int at_set(void *self, const char *key, const char *value, char *err,
                   size_t errlen) {
-    return lms_fields_set(self, at_fields, key, value, err, errlen);
+    return lms_keys_set(self, at_keys, key, value, err, errlen);
 }
 
 static void *at_create(const lms_host *host, char *err, size_t errlen) {

@@ -69,7 +69,7 @@ static void cap_backward(void *self, const lms_bwd *a) {
     }
     a->dw[0][0] += (float)dc;
 }
-static const lms_key no_keys[] = {{NULL, 0, NULL, NULL}};
+static const lms_key no_keys[] = {LMS_KEYS_END};
 static const lms_descriptor cap_desc = {.abi_major = LMS_ABI_MAJOR,
                                         .abi_minor = LMS_ABI_MINOR,
                                         .size = sizeof(lms_descriptor),
@@ -287,8 +287,8 @@ static void check_reference(const char *const *kvs, int flags,
  * ---------------------------------------------------------------------- */
 
 START_TEST(test_descriptor) {
-    const lms_key keys[] = {{"n_head", LMS_VALUE_INT, "0", NULL},
-                            {NULL, 0, NULL, NULL}};
+    const lms_key keys[] = {{"n_head", LMS_VALUE_INT, "0", NULL, 0, 0, 0, 0, NULL, NULL},
+                            LMS_KEYS_END};
     const lms_descriptor *d =
         lms_tks_check_descriptor(LMS_KIND_ATTENTION, "1.1.0", keys);
     const char *slots[] = {"q_norm", "k_norm", "score_cap", "prob_map"};

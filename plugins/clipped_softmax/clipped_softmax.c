@@ -27,24 +27,19 @@ typedef struct clipped_softmax {
 static const lms_key cs_keys[] = {
     {"zeta", LMS_VALUE_FLOAT, "1.03",
      "stretch upper end; probabilities above (1 - gamma) / (zeta - gamma) "
-     "become 1; finite >= 1"},
+     "become 1",
+     offsetof(clipped_softmax, zeta), LMS_GE, 1, 0, NULL, NULL},
     {"gamma", LMS_VALUE_FLOAT, "-0.03",
      "stretch lower end; probabilities below -gamma / (zeta - gamma) become "
-     "0; finite <= 0"},
-    {NULL, 0, NULL, NULL},
-};
-
-static const lms_field cs_fields[] = {
-    {"zeta", LMS_FIELD_FLOAT, offsetof(clipped_softmax, zeta), LMS_GE, 1, 0,
-     NULL, NULL},
-    {"gamma", LMS_FIELD_FLOAT, offsetof(clipped_softmax, gamma), LMS_LE, 0, 0,
-     NULL, "; a positive gamma would give masked entries probability gamma"},
-    {NULL, 0, 0, 0, 0, 0, NULL, NULL},
+     "0",
+     offsetof(clipped_softmax, gamma), LMS_LE, 0, 0, NULL,
+     "; a positive gamma would give masked entries probability gamma"},
+    LMS_KEYS_END,
 };
 
 static int cs_set(void *self, const char *key, const char *value, char *err,
                   size_t errlen) {
-    return lms_fields_set(self, cs_fields, key, value, err, errlen);
+    return lms_keys_set(self, cs_keys, key, value, err, errlen);
 }
 
 static void *cs_create(const lms_host *host, char *err, size_t errlen) {

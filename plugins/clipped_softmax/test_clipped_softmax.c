@@ -15,9 +15,9 @@ static const lms_tk_gc_opts gc_opts = {.h = 1e-3};
 static char err[1024];
 
 START_TEST(test_descriptor) {
-    const lms_key keys[] = {{"zeta", LMS_VALUE_FLOAT, "1.03", NULL},
-                            {"gamma", LMS_VALUE_FLOAT, "-0.03", NULL},
-                            {NULL, 0, NULL, NULL}};
+    const lms_key keys[] = {{"zeta", LMS_VALUE_FLOAT, "1.03", NULL, 0, 0, 0, 0, NULL, NULL},
+                            {"gamma", LMS_VALUE_FLOAT, "-0.03", NULL, 0, 0, 0, 0, NULL, NULL},
+                            LMS_KEYS_END};
     const lms_descriptor *d =
         lms_tks_check_descriptor(LMS_KIND_PROB_MAP, "1.0.0", keys);
     ck_assert(d->slots == NULL);

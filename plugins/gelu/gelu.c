@@ -54,7 +54,7 @@ LMS_HOT static void gelu_backward(float *dx, const float *dy, const float *x,
     }
 }
 
-static const lms_key ge_keys[] = {{NULL, 0, NULL, NULL}};
+static const lms_key ge_keys[] = {LMS_KEYS_END};
 
 /* The core refuses every key first (there are none); this only answers a
  * direct call. */

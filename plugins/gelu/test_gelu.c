@@ -21,7 +21,7 @@ static double dgelu_ref(double x) {
 }
 
 START_TEST(test_descriptor) {
-    const lms_key keys[] = {{NULL, 0, NULL, NULL}}; /* no keys */
+    const lms_key keys[] = {LMS_KEYS_END}; /* no keys */
     const lms_descriptor *d =
         lms_tks_check_descriptor(LMS_KIND_ACTIVATION, "1.0.0", keys);
     ck_assert(d->keys && d->keys[0].name == NULL);

@@ -51,22 +51,17 @@ typedef struct layernorm {
 /* ---- hooks -------------------------------------------------------------- */
 
 static const lms_key ln_keys[] = {
-    {"eps", LMS_VALUE_FLOAT, "1e-5", "added to the variance; finite > 0"},
-    {"bias", LMS_VALUE_BOOL, "true", "learn an additive bias (true/false)"},
-    {"groups", LMS_VALUE_STRING, "1",
+    {"eps", LMS_VALUE_FLOAT, "1e-5", "added to the variance",
+     offsetof(layernorm, eps), LMS_GT, 0, 0, NULL, NULL},
+    {"bias", LMS_VALUE_BOOL, "true", "learn an additive bias",
+     offsetof(layernorm, bias), 0, 0, 0, NULL, NULL},
+    {"groups", LMS_VALUE_INT, "1",
      "normalise each of this many equal contiguous chunks of a row "
      "separately (must divide the row width; 3 = q/k/v of a fused qkv), or "
-     "'heads' = one chunk per head_dim"},
-    {NULL, 0, NULL, NULL},
-};
-
-static const lms_field ln_fields[] = {
-    {"eps", LMS_FIELD_FLOAT, offsetof(layernorm, eps), LMS_GT, 0, 0, NULL,
-     NULL},
-    {"bias", LMS_FIELD_BOOL, offsetof(layernorm, bias), 0, 0, 0, NULL, NULL},
-    {"groups", LMS_FIELD_INT, offsetof(layernorm, groups), LMS_GE | LMS_LE, 1,
-     1 << 20, "an integer >= 1 or 'heads'", NULL},
-    {NULL, 0, 0, 0, 0, 0, NULL, NULL},
+     "'heads' = one chunk per head_dim",
+     offsetof(layernorm, groups), LMS_GE | LMS_LE, 1, 1 << 20,
+     "an integer >= 1 or 'heads'", NULL},
+    LMS_KEYS_END,
 };
 
 static int ln_set(void *self, const char *key, const char *value, char *err,
@@ -76,7 +71,7 @@ static int ln_set(void *self, const char *key, const char *value, char *err,
         s->groups = GROUPS_PER_HEAD;
         return 0;
     }
-    if (lms_fields_set(self, ln_fields, key, value, err, errlen) != 0)
+    if (lms_keys_set(self, ln_keys, key, value, err, errlen) != 0)
         return -1;
     if (!strcmp(key, "groups"))
         s->groups_heads = 0; /* a number replaces a resolved 'heads' */

@@ -24,18 +24,14 @@ typedef struct layerscale {
 static const lms_key ls_keys[] = {
     {"init", LMS_VALUE_FLOAT, "0.1",
      "initial value of every channel's gain (CaiT: 0.1 up to 18 layers, "
-     "1e-5 for deeper); finite"},
-    {NULL, 0, NULL, NULL},
-};
-
-static const lms_field ls_fields[] = {
-    {"init", LMS_FIELD_FLOAT, offsetof(layerscale, init), 0, 0, 0, NULL, NULL},
-    {NULL, 0, 0, 0, 0, 0, NULL, NULL},
+     "1e-5 for deeper)",
+     offsetof(layerscale, init), 0, 0, 0, NULL, NULL},
+    LMS_KEYS_END,
 };
 
 static int ls_set(void *self, const char *key, const char *value, char *err,
                   size_t errlen) {
-    return lms_fields_set(self, ls_fields, key, value, err, errlen);
+    return lms_keys_set(self, ls_keys, key, value, err, errlen);
 }
 
 static void *ls_create(const lms_host *host, char *err, size_t errlen) {

@@ -29,7 +29,7 @@ typedef struct linear {
 
 static const lms_key lin_keys[] = {
     LMS_LINEAR_KEYS,
-    {NULL, 0, NULL, NULL},
+    LMS_KEYS_END,
 };
 
 static int lin_set(void *self, const char *key, const char *value, char *err,

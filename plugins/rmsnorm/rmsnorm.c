@@ -30,19 +30,15 @@ typedef struct rmsnorm {
 /* ---- hooks -------------------------------------------------------------- */
 
 static const lms_key rms_keys[] = {
-    {"eps", LMS_VALUE_FLOAT, "1e-5", "added to the mean square; finite > 0"},
-    {"groups", LMS_VALUE_STRING, "1",
+    {"eps", LMS_VALUE_FLOAT, "1e-5", "added to the mean square",
+     offsetof(rmsnorm, eps), LMS_GT, 0, 0, NULL, NULL},
+    {"groups", LMS_VALUE_INT, "1",
      "normalise each of this many equal contiguous chunks of a row "
      "separately (must divide the row width), or 'heads': one per head_dim "
-     "features"},
-    {NULL, 0, NULL, NULL},
-};
-
-static const lms_field rms_fields[] = {
-    {"eps", LMS_FIELD_FLOAT, offsetof(rmsnorm, eps), LMS_GT, 0, 0, NULL, NULL},
-    {"groups", LMS_FIELD_INT, offsetof(rmsnorm, groups), LMS_GE | LMS_LE, 1,
-     1 << 20, "an integer >= 1 or 'heads'", NULL},
-    {NULL, 0, 0, 0, 0, 0, NULL, NULL},
+     "features",
+     offsetof(rmsnorm, groups), LMS_GE | LMS_LE, 1, 1 << 20,
+     "an integer >= 1 or 'heads'", NULL},
+    LMS_KEYS_END,
 };
 
 static int rms_set(void *self, const char *key, const char *value, char *err,
@@ -52,7 +48,7 @@ static int rms_set(void *self, const char *key, const char *value, char *err,
         s->groups = 0;
         return 0;
     }
-    return lms_fields_set(self, rms_fields, key, value, err, errlen);
+    return lms_keys_set(self, rms_keys, key, value, err, errlen);
 }
 
 static void *rms_create(const lms_host *host, char *err, size_t errlen) {

@@ -35,9 +35,9 @@ static double max_rel_diff(const float *a, const double *b, size_t n) {
 
 START_TEST(test_descriptor) {
     const lms_key keys[] = {
-        {"eps", LMS_VALUE_FLOAT, "1e-5", NULL},
-        {"groups", LMS_VALUE_STRING, "1", NULL}, /* an int or heads */
-        {NULL, 0, NULL, NULL}};
+        {"eps", LMS_VALUE_FLOAT, "1e-5", NULL, 0, 0, 0, 0, NULL, NULL},
+        {"groups", LMS_VALUE_INT, "1", NULL, 0, 0, 0, 0, NULL, NULL}, /* an int or heads */
+        LMS_KEYS_END};
     const lms_descriptor *d =
         lms_tks_check_descriptor(LMS_KIND_NORM, "1.0.0", keys);
     ck_assert(d->slots == NULL);

@@ -21,20 +21,14 @@ typedef struct score_scale {
 } score_scale;
 
 static const lms_key ss_keys[] = {
-    {"beta", LMS_VALUE_FLOAT, "0.5",
-     "multiplier of the scores (1/temperature); finite > 0"},
-    {NULL, 0, NULL, NULL},
-};
-
-static const lms_field ss_fields[] = {
-    {"beta", LMS_FIELD_FLOAT, offsetof(score_scale, beta), LMS_GT, 0, 0, NULL,
-     NULL},
-    {NULL, 0, 0, 0, 0, 0, NULL, NULL},
+    {"beta", LMS_VALUE_FLOAT, "0.5", "multiplier of the scores (1/temperature)",
+     offsetof(score_scale, beta), LMS_GT, 0, 0, NULL, NULL},
+    LMS_KEYS_END,
 };
 
 static int ss_set(void *self, const char *key, const char *value, char *err,
                   size_t errlen) {
-    return lms_fields_set(self, ss_fields, key, value, err, errlen);
+    return lms_keys_set(self, ss_keys, key, value, err, errlen);
 }
 
 static void *ss_create(const lms_host *host, char *err, size_t errlen) {

@@ -59,7 +59,7 @@ typedef struct sigma_reparam {
 
 static const lms_key sr_keys[] = {
     LMS_LINEAR_KEYS,
-    {NULL, 0, NULL, NULL},
+    LMS_KEYS_END,
 };
 
 static int sr_set(void *self, const char *key, const char *value, char *err,

@@ -74,12 +74,12 @@ static double sigma_max_ref(const float *W, int O, int I) {
 }
 
 START_TEST(test_descriptor) {
-    const lms_key keys[] = {{"out_mult", LMS_VALUE_INT, "1", NULL},
-                            {"out", LMS_VALUE_INT, "0", NULL},
-                            {"bias", LMS_VALUE_BOOL, "true", NULL},
-                            {"init_std", LMS_VALUE_FLOAT, "0.02", NULL},
-                            {"residual_init", LMS_VALUE_BOOL, "false", NULL},
-                            {NULL, 0, NULL, NULL}};
+    const lms_key keys[] = {{"out_mult", LMS_VALUE_INT, "1", NULL, 0, 0, 0, 0, NULL, NULL},
+                            {"out", LMS_VALUE_INT, "0", NULL, 0, 0, 0, 0, NULL, NULL},
+                            {"bias", LMS_VALUE_BOOL, "true", NULL, 0, 0, 0, 0, NULL, NULL},
+                            {"init_std", LMS_VALUE_FLOAT, "0.02", NULL, 0, 0, 0, 0, NULL, NULL},
+                            {"residual_init", LMS_VALUE_BOOL, "false", NULL, 0, 0, 0, 0, NULL, NULL},
+                            LMS_KEYS_END};
     const lms_descriptor *d =
         lms_tks_check_descriptor(LMS_KIND_LINEAR, "1.1.0", keys);
     ck_assert(d->slots == NULL);

@@ -48,19 +48,15 @@ static inline float vtanhf(float z) {
 
 static const lms_key tc_keys[] = {
     {"cap", LMS_VALUE_FLOAT, "50",
-     "outputs stay within (-cap, cap); finite > 0 (50 for scores, 30 for "
-     "logits as in Gemma 2)"},
-    {NULL, 0, NULL, NULL},
-};
-
-static const lms_field tc_fields[] = {
-    {"cap", LMS_FIELD_FLOAT, offsetof(tanh_cap, cap), LMS_GT, 0, 0, NULL, NULL},
-    {NULL, 0, 0, 0, 0, 0, NULL, NULL},
+     "outputs stay within (-cap, cap) (50 for scores, 30 for logits as in "
+     "Gemma 2)",
+     offsetof(tanh_cap, cap), LMS_GT, 0, 0, NULL, NULL},
+    LMS_KEYS_END,
 };
 
 static int tc_set(void *self, const char *key, const char *value, char *err,
                   size_t errlen) {
-    return lms_fields_set(self, tc_fields, key, value, err, errlen);
+    return lms_keys_set(self, tc_keys, key, value, err, errlen);
 }
 
 static void *tc_create(const lms_host *host, char *err, size_t errlen) {

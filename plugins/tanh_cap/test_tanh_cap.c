@@ -10,8 +10,8 @@
 static char err[1024];
 
 START_TEST(test_descriptor) {
-    const lms_key keys[] = {{"cap", LMS_VALUE_FLOAT, "50", NULL},
-                            {NULL, 0, NULL, NULL}};
+    const lms_key keys[] = {{"cap", LMS_VALUE_FLOAT, "50", NULL, 0, 0, 0, 0, NULL, NULL},
+                            LMS_KEYS_END};
     const lms_descriptor *d =
         lms_tks_check_descriptor(LMS_KIND_SCORE_MAP, "1.0.0", keys);
     ck_assert(d->slots == NULL);

@@ -20,8 +20,8 @@ static double lse_ref(const float *x, int V) {
 }
 
 START_TEST(test_descriptor) {
-    const lms_key keys[] = {{"coeff", LMS_VALUE_FLOAT, "1e-4", NULL},
-                            {NULL, 0, NULL, NULL}};
+    const lms_key keys[] = {{"coeff", LMS_VALUE_FLOAT, "1e-4", NULL, 0, 0, 0, 0, NULL, NULL},
+                            LMS_KEYS_END};
     const lms_descriptor *d =
         lms_tks_check_descriptor(LMS_KIND_AUX_LOSS, "1.0.0", keys);
     ck_assert(d->slots == NULL);

@@ -36,19 +36,14 @@ typedef struct z_loss {
 
 static const lms_key zl_keys[] = {
     {"coeff", LMS_VALUE_FLOAT, "1e-4",
-     "weight of lse^2 per token (PaLM: 1e-4); finite >= 0, 0 disables"},
-    {NULL, 0, NULL, NULL},
-};
-
-static const lms_field zl_fields[] = {
-    {"coeff", LMS_FIELD_FLOAT, offsetof(z_loss, coeff), LMS_GE, 0, 0, NULL,
-     NULL},
-    {NULL, 0, 0, 0, 0, 0, NULL, NULL},
+     "weight of lse^2 per token (PaLM: 1e-4); 0 disables",
+     offsetof(z_loss, coeff), LMS_GE, 0, 0, NULL, NULL},
+    LMS_KEYS_END,
 };
 
 static int zl_set(void *self, const char *key, const char *value, char *err,
                   size_t errlen) {
-    return lms_fields_set(self, zl_fields, key, value, err, errlen);
+    return lms_keys_set(self, zl_keys, key, value, err, errlen);
 }
 
 static void *zl_create(const lms_host *host, char *err, size_t errlen) {

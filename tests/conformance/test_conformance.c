@@ -274,8 +274,8 @@ static void mock_backward(void *self, const lms_bwd *a) {
             a->dw[0][c] += a->dy[i] * x;
         }
 }
-static const lms_key mock_keys[] = {{"bug", LMS_VALUE_INT, "0", "bug"},
-                                    {NULL, 0, NULL, NULL}};
+static const lms_key mock_keys[] = {{"bug", LMS_VALUE_INT, "0", "bug", 0, 0, 0, 0, NULL, NULL},
+                                    LMS_KEYS_END};
 static const lms_descriptor mock_desc = {.abi_major = LMS_ABI_MAJOR,
                                          .abi_minor = LMS_ABI_MINOR,
                                          .size = sizeof(lms_descriptor),

@@ -54,6 +54,25 @@ START_TEST(usage_errors) {
     ck_assert_int_eq(dry("golden", "a.ini", NULL), 2);
     ck_assert_int_eq(dry("sweep", NULL), 2);
     ck_assert_int_eq(dry("sweep", "s.ini", "--jobs", "2000", NULL), 2);
+    /* --jobs: one range-checked parser (x, 0, overflow, blank, empty) */
+    ck_assert_int_eq(dry("sweep", "s.ini", "--jobs", "x", NULL), 2);
+    ck_assert_int_eq(dry("sweep", "s.ini", "--jobs", "0", NULL), 2);
+    ck_assert_int_eq(dry("sweep", "s.ini", "--jobs", "99999999999", NULL), 2);
+    ck_assert_int_eq(dry("sweep", "s.ini", "--jobs", "99999999999999999999",
+                         NULL), 2);
+    ck_assert_int_eq(dry("sweep", "s.ini", "--jobs", " 2", NULL), 2);
+    ck_assert_int_eq(dry("sweep", "s.ini", "--jobs", "", NULL), 2);
+    ck_assert_int_eq(dry("sweep", "s.ini", "--jobs", NULL), 2);
+    ck_assert_int_eq(dry("sweep", "s.ini", "--jobs", "1024", NULL), 0);
+    ck_assert_int_eq(dry("sweep", "s.ini", "--progress-seconds", "0", NULL), 2);
+    ck_assert_int_eq(dry("sweep", "s.ini", "--progress-seconds", "0.5", NULL), 0);
+    ck_assert_int_eq(dry("sweep", "s.ini", "t.ini", NULL), 2);
+    ck_assert_int_eq(dry("sweep", "s.ini", "--quiet", "--out", "o", "--data",
+                         "d", "--set", "a.b=1", "--plugin-dir", "p", NULL), 0);
+    ck_assert_int_eq(dry("train", "a.ini", "--progress-seconds", "nan", NULL), 2);
+    ck_assert_int_eq(dry("train", "a.ini", "--threads", "2x", NULL), 2);
+    ck_assert_int_eq(dry("tokenize", "train", "t.txt", "--vocab", "1e3",
+                         "--out", "m.model", NULL), 2);
     ck_assert_int_eq(dry("bench", NULL), 2);
     ck_assert_int_eq(dry("bench", "a.ini", "--steps", "0", NULL), 2);
     ck_assert_int_eq(dry("report", NULL), 2);

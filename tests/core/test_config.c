@@ -1,11 +1,13 @@
 /* INI parsing and typed access: every error with its exact message. */
 #include <check.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "io/config.h"
+#include "io/core_keys.h"
 
 static char err[2048];
 static lms_config c;
@@ -175,6 +177,152 @@ START_TEST(typed_values) {
 }
 END_TEST
 
+/* One dialect: the core's keys and plugins' fields parse booleans and
+ * numbers with the same functions (plugin_util.h). */
+typedef struct flags { int bias; int n; float eps; } flags;
+
+START_TEST(one_boolean_dialect) {
+    static const char *const yes[] = {"true", "True", "TRUE", "yes", "Yes",
+                                      "on", "ON", "1"};
+    static const char *const no[] = {"false", "False", "no", "NO", "off",
+                                     "Off", "0"};
+    static const char *const bad[] = {"", " true", "true ", "2", "y", "t",
+                                      "maybe", "01", "-1", "yess"};
+    static const lms_key fields[] = {
+        {"bias", LMS_VALUE_BOOL, "true", "b", offsetof(flags, bias), 0, 0, 0,
+         NULL, NULL},
+        LMS_KEYS_END,
+    };
+    for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++) {
+        int b = -1;
+        flags f = {0, 0, 0};
+        ck_assert_int_eq(lms_parse_bool(yes[i], &b), 0);
+        ck_assert_int_eq(b, 1);
+        /* a plugin's bool field takes the same words (it took only
+         * true/1/false/0 before) */
+        ck_assert_int_eq(lms_keys_set(&f, fields, "bias", yes[i], err,
+                                        sizeof err), 0);
+        ck_assert_int_eq(f.bias, 1);
+    }
+    for (size_t i = 0; i < sizeof no / sizeof no[0]; i++) {
+        int b = -1;
+        flags f = {1, 0, 0};
+        ck_assert_int_eq(lms_parse_bool(no[i], &b), 0);
+        ck_assert_int_eq(b, 0);
+        ck_assert_int_eq(lms_keys_set(&f, fields, "bias", no[i], err,
+                                        sizeof err), 0);
+        ck_assert_int_eq(f.bias, 0);
+    }
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        int b = -1;
+        flags f = {7, 0, 0};
+        ck_assert_int_ne(lms_parse_bool(bad[i], &b), 0);
+        ck_assert_int_eq(b, -1);
+        ck_assert_int_ne(lms_keys_set(&f, fields, "bias", bad[i], err,
+                                        sizeof err), 0);
+        ck_assert_int_eq(f.bias, 7);
+    }
+    ck_assert_str_eq(err, "must be true or false (got 'yess')");
+    /* the core's getter: the same words */
+    ck_assert_int_eq(load("[model]\na = yes\nb = Off\nc = y\n"), 0);
+    int b = -1;
+    ck_assert_int_eq(lms_config_bool(&c, "model", "a", 0, &b, err, sizeof err), 0);
+    ck_assert_int_eq(b, 1);
+    ck_assert_int_eq(lms_config_bool(&c, "model", "b", 1, &b, err, sizeof err), 0);
+    ck_assert_int_eq(b, 0);
+    ck_assert_int_ne(lms_config_bool(&c, "model", "c", 1, &b, err, sizeof err), 0);
+    ck_assert_str_eq(err, "t.ini:4: [model] c: must be true or false (got 'y')");
+}
+END_TEST
+
+START_TEST(one_number_parser) {
+    long v = -7;
+    double d = -7;
+    ck_assert_int_eq(lms_parse_long("42", 0, 100, &v), 0);
+    ck_assert_int_eq(v, 42);
+    ck_assert_int_eq(lms_parse_long("-3", -5, 5, &v), 0);
+    ck_assert_int_eq(v, -3);
+    v = -7;
+    /* blanks, empty, trailing text, out of range, overflow: errors, *out
+     * untouched (the SDK's parser took " 5" before) */
+    static const char *const badl[] = {"", " 5", "5 ", "5x", "x", "1.5",
+                                       "101", "-1", "99999999999999999999"};
+    for (size_t i = 0; i < sizeof badl / sizeof badl[0]; i++)
+        ck_assert_int_ne(lms_parse_long(badl[i], 0, 100, &v), 0);
+    ck_assert_int_eq(v, -7);
+    ck_assert_int_eq(lms_parse_double("3e-3", &d), 0);
+    ck_assert_double_eq(d, 3e-3);
+    /* underflow is a tiny number (bounds judge it), overflow an error */
+    ck_assert_int_eq(lms_parse_double("1e-320", &d), 0);
+    ck_assert(d > 0 && d < 1e-300);
+    d = -7;
+    static const char *const badd[] = {"", " 1", "1 ", "nan", "inf", "-inf",
+                                       "1e999", "-1e999", "0x", "1,5"};
+    for (size_t i = 0; i < sizeof badd / sizeof badd[0]; i++)
+        ck_assert_int_ne(lms_parse_double(badd[i], &d), 0);
+    ck_assert_double_eq(d, -7);
+}
+END_TEST
+
+/* The core's keys are declared once (core_keys.c): the getters take the
+ * default and the bounds from the table, the unknown-key check its names. */
+START_TEST(core_keys_table) {
+    size_t n;
+    const lms_core_key *k = lms_core_keys(&n);
+    ck_assert_uint_gt(n, 40);
+    for (size_t i = 0; i < n; i++) {
+        const lms_key *key = &k[i].key;
+        char text[256], e2[256];
+        /* every documented default is accepted by the parser */
+        snprintf(text, sizeof text, "[%s]\n%s = %s\n", k[i].section,
+                 key->name, key->default_value);
+        ck_assert_int_eq(load(text), 0);
+        long v;
+        double d;
+        int b;
+        if (key->type == LMS_VALUE_INT)
+            ck_assert_msg(lms_core_int(&c, k[i].section, key->name, &v, e2,
+                                       sizeof e2) == 0, "%s", e2);
+        else if (key->type == LMS_VALUE_FLOAT)
+            ck_assert_msg(lms_core_float(&c, k[i].section, key->name, &d, e2,
+                                         sizeof e2) == 0, "%s", e2);
+        else if (key->type == LMS_VALUE_BOOL)
+            ck_assert_msg(lms_core_bool(&c, k[i].section, key->name, &b, e2,
+                                        sizeof e2) == 0, "%s", e2);
+        ck_assert_ptr_eq(lms_core_key_find(k[i].section, key->name), &k[i]);
+        ck_assert_ptr_nonnull(strstr(lms_core_accepted(NULL, k[i].section),
+                                     key->name));
+    }
+    ck_assert_str_eq(lms_core_accepted(NULL, "data"), "train, val, tokenizer");
+    ck_assert_ptr_null(lms_core_accepted(NULL, "block.ln1"));
+    ck_assert_ptr_null(lms_core_key_find("training", "lrr"));
+    /* absent: the table's default; present: the table's bounds */
+    ck_assert_int_eq(load("[training]\nbatch_size = 0\nlr = 2e3\n"), 0);
+    long v = 0;
+    double d = 0;
+    ck_assert_int_eq(lms_core_int(&c, "training", "max_steps", &v, err,
+                                  sizeof err), 0);
+    ck_assert_int_eq(v, 1000);
+    ck_assert_int_eq(lms_core_float(&c, "training", "beta2", &d, err,
+                                    sizeof err), 0);
+    ck_assert_double_eq(d, 0.95);
+    ck_assert_int_ne(lms_core_int(&c, "training", "batch_size", &v, err,
+                                  sizeof err), 0);
+    ck_assert_str_eq(err, "t.ini:2: [training] batch_size: must be an integer "
+                          "in [1, 65536] (got '0')");
+    ck_assert_int_ne(lms_core_float(&c, "training", "lr", &d, err,
+                                    sizeof err), 0);
+    ck_assert_str_eq(err, "t.ini:3: [training] lr: must be a finite number in "
+                          "[0, 1000] (got '2e3')");
+    /* a core boolean speaks the one dialect */
+    ck_assert_int_eq(load("[model]\ntie_embeddings = OFF\n"), 0);
+    int b = 1;
+    ck_assert_int_eq(lms_core_bool(&c, "model", "tie_embeddings", &b, err,
+                                   sizeof err), 0);
+    ck_assert_int_eq(b, 0);
+}
+END_TEST
+
 START_TEST(overrides) {
     ck_assert_int_eq(load("[training]\nlr = 0.1\n"), 0);
     ck_assert_int_eq(
@@ -292,6 +440,9 @@ int main(void) {
     tcase_add_test(tc, line_limits_truthful);
     tcase_add_test(tc, many_keys_fast);
     tcase_add_test(tc, typed_values);
+    tcase_add_test(tc, one_boolean_dialect);
+    tcase_add_test(tc, one_number_parser);
+    tcase_add_test(tc, core_keys_table);
     tcase_add_test(tc, overrides);
     tcase_add_test(tc, overrides_from_a_file);
     tcase_add_test(tc, unknown_keys_and_sections);

@@ -18,6 +18,11 @@ expect_error "[block] mlp: op 'fc3' needs a [block.fc3] section" run "$TMP/undef
 expect_error "[block] mlp: the branch ends with 256 features but must return to d_model = 128" run "$CFG" --set block.fc2.out_mult=2
 expect_error "[block.ln1] eps:" run "$CFG" --set block.ln1.eps=-1
 expect_error "[block.ln1] colour: unknown key for plugin 'layernorm'; accepted:" run "$CFG" --set block.ln1.colour=red
+# one boolean dialect: a plugin's boolean takes yes/on/off like the core's
+expect_error "[block.ln1] bias: must be true or false (got 'maybe')" run "$CFG" --set block.ln1.bias=maybe
+run "$CFG" --set block.ln1.bias=Yes --set model.tie_embeddings=on --set training.max_steps=1 \
+    || fail "a plugin's boolean 'Yes' was refused"
+rm -rf "$TMP/out"
 expect_error "[blok]: unknown section" run "$CFG" --set blok.x=1
 head -c 100 "$TMP/corpus.txt" > "$TMP/short.txt"
 expect_error "short.txt" "$LMSTAB" train "$CFG" --plugin-dir "$PLUGINS" --data "$TMP/short.txt" --out "$TMP/out" --quiet
@@ -45,6 +50,13 @@ expect_error "[model.logit_cap] cap: [model] logit_cap is empty" run "$CFG" --se
 run "$CFG" --set block.attn.score_cap=tanh_cap --set block.attn.score_cap.cap=30 --set training.max_steps=1 \
     || fail "a filled slot's keys were refused"
 rm -rf "$TMP/out"
+# command-line numbers: one parser, range-checked, one line naming the option
+expect_error "lmstab sweep: --jobs: must be an integer >= 1 and <= 1024 (got 'x')" "$LMSTAB" sweep /nonexistent.ini --jobs x
+expect_error "lmstab sweep: --jobs: must be an integer >= 1 and <= 1024 (got '0')" "$LMSTAB" sweep /nonexistent.ini --jobs 0
+expect_error "lmstab sweep: --jobs: must be an integer >= 1 and <= 1024 (got '99999999999')" "$LMSTAB" sweep /nonexistent.ini --jobs 99999999999
+expect_error "lmstab sweep: --jobs needs a value (N)" "$LMSTAB" sweep /nonexistent.ini --jobs
+expect_error "lmstab train: --checkpoint-every: must be an integer >= 1 (got '1e3')" run "$CFG" --checkpoint-every 1e3
+expect_error "lmstab bench: --steps: must be an integer >= 1 and <= 1000000 (got '0')" "$LMSTAB" bench "$CFG" --steps 0
 # a misspelled command names the closest one
 expect_error "unknown command 'trian'; did you mean 'train'?" "$LMSTAB" trian
 # golden --map takes OURS=THEIRS rules (the same maps as train --init-from)

@@ -60,5 +60,5 @@ run --set training.max_steps=50 --out "$TMP/s" --checkpoint-every 10 --json - --
 "$JSON_LINES" "$TMP/s.out" > "$TMP/s.ev" || fail "stdout is not a JSON-lines stream"
 tail -1 "$TMP/s.ev" | grep -q '^end status=stopped steps=12 signal=SIGINT checkpoint=true$' || { tail -1 "$TMP/s.ev"; fail "bad end event on a stop"; }
 grep -q '^lmstab: model ' "$TMP/s.err" || fail "the banner left stderr"
-expect_error "lmstab train: --progress-seconds needs a number of seconds > 0 (got '0')" run --progress-seconds 0
+expect_error "lmstab train: --progress-seconds: must be a number > 0 and <= 1000000000 (got '0')" run --progress-seconds 0
 echo "ok"

@@ -32,7 +32,7 @@ grep -q "weights.safetensors, step 60, config " "$TMP/d.err" || { cat "$TMP/d.er
 [ -s "$TMP/run2/weights.safetensors" ] && [ ! -e "$TMP/run2/checkpoint.safetensors" ] || fail "no final weights"
 "$LMSTAB" sample "$TMP/run2" --plugin-dir "$PLUGINS" --tokens 5 > /dev/null 2> "$TMP/w.err" || { cat "$TMP/w.err"; fail "sample of final weights failed"; }
 grep -q "weights.safetensors, step 5," "$TMP/w.err" || { cat "$TMP/w.err"; fail "wrong weights loaded"; }
-expect_error "lmstab sample: --temperature must be a number in [0, 100] (got '-1')" s --temperature -1
+expect_error "lmstab sample: --temperature: must be a number >= 0 and <= 100 (got '-1')" s --temperature -1
 expect_error "$TMP/none: cannot open: No such file or directory" "$LMSTAB" sample "$TMP/none"
 printf 'not a checkpoint at all' > "$TMP/junk"
 expect_error "$TMP/junk: header length" "$LMSTAB" sample "$TMP/junk"

@@ -69,7 +69,7 @@ expect_error "a seed range is a-b" "$LMSTAB" sweep "$TMP/bad.ini" --plugin-dir "
 sed 's/^seeds = 1-3/seeds = 1-3, 2/' "$TMP/s.ini" > "$TMP/bad.ini"
 expect_error "seed 2 is listed twice" "$LMSTAB" sweep "$TMP/bad.ini" --plugin-dir "$PLUGINS"
 # --jobs is checked; jobs = 0 means one run per CPU of the affinity mask
-expect_error "--jobs: an integer from 0" "$LMSTAB" sweep "$TMP/s.ini" --jobs 2x --plugin-dir "$PLUGINS"
+expect_error "lmstab sweep: --jobs: must be an integer >= 1 and <= 1024 (got '2x')" "$LMSTAB" sweep "$TMP/s.ini" --jobs 2x --plugin-dir "$PLUGINS"
 if command -v taskset >/dev/null; then
     sed 's/^jobs = 2/jobs = 0/' "$TMP/s.ini" > "$TMP/j0.ini"
     taskset -c 0 "$LMSTAB" sweep "$TMP/j0.ini" --plugin-dir "$PLUGINS" --data "$TMP/corpus.txt" 2>&1 >/dev/null |

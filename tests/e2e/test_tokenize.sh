@@ -116,6 +116,6 @@ expect_error "c.bin is a token shard (vocabulary 512; its largest token id is" \
     --set model.vocab_size=300 --out run2
 expect_error "unknown action 'encoed' (train, encode or decode)" \
     "$LMSTAB" tokenize encoed
-expect_error "--vocab needs an integer >= 1 (got 'many')" \
+expect_error "--vocab: must be an integer >= 1 (got 'many')" \
     "$LMSTAB" tokenize train corpus.txt --vocab many --out t2.model
 echo "ok"

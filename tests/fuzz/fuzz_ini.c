@@ -12,13 +12,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "io/core_keys.h"
 #include "fuzz_model.h"
 #include "io/config.h"
 #include "engine/loader.h"
 #include "engine/model.h"
 #include "train/train.h"
 
-const char *lms_train_accepted_keys(void *user, const char *section);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
@@ -63,7 +63,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
             if (ld && lms_fuzz_small_model(&c)) {
                 lms_model m;
                 if (lms_model_build(&m, &c, ld, 1, err, sizeof err) == 0) {
-                    (void)lms_config_check_unused(&c, lms_train_accepted_keys,
+                    (void)lms_config_check_unused(&c, lms_core_accepted,
                                                   NULL, err, sizeof err);
                     lms_model_free(&m);
                 }

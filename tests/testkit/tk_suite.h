@@ -14,8 +14,8 @@
  *   START_TEST(test_descriptor) {
  *       const lms_descriptor *d = lms_tks_check_descriptor(
  *           LMS_KIND_NORM, "1.0.0",
- *           (const lms_key[]){{"eps", LMS_VALUE_FLOAT, "1e-5", NULL},
- *                             {NULL, 0, NULL, NULL}});
+ *           (const lms_key[]){{"eps", LMS_VALUE_FLOAT, "1e-5", NULL, 0, 0, 0, 0, NULL, NULL},
+ *                             LMS_KEYS_END});
  *       ck_assert(d->slots == NULL);
  *   }
  *   END_TEST
