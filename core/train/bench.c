@@ -173,12 +173,12 @@ static void run(bjob *j, const lms_bench_opts *o, int threads, brun *r) {
     for (int rd = 0; rd < rounds; rd++) {
         for (int pass = 0; pass < 2; pass++) {
             lms_op_timer *tm = pass == 0 ? &split : &other;
-            lms_pass_set_timer(tm);
+            j->m.timer = tm;
             double t0 = lms_now();
             for (int i = 0; i < block; i++)
                 r->loss1 = step(j, pass == 1 && i % 10 == 0, tm);
             double el = lms_now() - t0;
-            lms_pass_set_timer(NULL);
+            j->m.timer = NULL;
             if (pass == 0) {
                 t_off += el;
                 n_off += block;
