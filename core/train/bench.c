@@ -72,7 +72,7 @@ static void reset(bjob *j) {
  * set. instrument: a logged step with per-layer norms. Returns the loss. */
 static double step(bjob *j, int instrument) {
     float lr = lms_trainer_lr(&j->t, j->step);
-    double loss, gn;
+    double loss, gn = 0.0;
     char why[512];
     lms_trainer_draw(&j->t, &j->rng);
     (void)lms_trainer_step(&j->t, j->step, lr,

@@ -176,7 +176,6 @@ int lms_trainer_update(lms_trainer *t, long step, float lr, double *gnorm,
 
 int lms_trainer_step(lms_trainer *t, long step, float lr, int flags,
                      double *loss, double *gnorm, char *why, size_t whylen) {
-    *gnorm = 0.0;
     if (lms_trainer_forward_backward(t, step, flags, loss, why, whylen))
         return 1;
     return lms_trainer_update(t, step, lr, gnorm, why, whylen);

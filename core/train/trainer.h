@@ -95,7 +95,8 @@ int lms_trainer_forward_backward(lms_trainer *t, long step, int flags,
  * updated). */
 int lms_trainer_update(lms_trainer *t, long step, float lr, double *gnorm,
                        char *why, size_t whylen);
-/* forward_backward, then update. */
+/* forward_backward, then update (*gnorm left as it was when the loss is
+ * not finite: metrics.csv's diverged row keeps the last norm, as ever). */
 int lms_trainer_step(lms_trainer *t, long step, float lr, int flags,
                      double *loss, double *gnorm, char *why, size_t whylen);
 /* The learning rate of step `step` under [training]'s schedule. */
