@@ -18,6 +18,7 @@
 #include "io/config.h"
 #include "engine/layer.h"
 #include "engine/loader.h"
+#include "engine/op_timer.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -102,6 +103,9 @@ typedef struct lms_model {
     size_t n_acts;     /* floats in the activation arena */
     struct lms_guard_stage *gstage; /* copies of the shared buffers */
     char guard_err[400];
+    /* profiling observer (engine/op_timer.h): NULL = off; set and owned
+     * by the caller, never freed by the model */
+    lms_op_timer *timer;
 } lms_model;
 
 /* Build the model described by the [model] and [block...] sections of c:

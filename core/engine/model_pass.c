@@ -62,12 +62,6 @@ static void call_backward(lms_model *m, lms_layer *L, const char *op,
 
 /* ---- optional op-kind timing (see engine/op_timer.h) ----------------------- */
 
-static lms_op_timer *g_timer;
-
-void lms_pass_set_timer(lms_op_timer *t) {
-    g_timer = t;
-}
-
 const char *lms_tkind_name(lms_tkind k) {
     static const char *const names[LMS_TK_N] = {
         "matmul", "attention", "norm",     "activation",
@@ -75,16 +69,16 @@ const char *lms_tkind_name(lms_tkind k) {
     return (unsigned)k < LMS_TK_N ? names[k] : "?";
 }
 
-/* Start of a timed section (0 when timing is off). */
-static inline double lap_start(void) {
-    return g_timer ? lms_now() : 0.0;
+/* Start of a timed section (0 when m has no timer). */
+static inline double lap_start(const lms_model *m) {
+    return m->timer ? lms_now() : 0.0;
 }
 
-/* Charge the time since *t to kind and restart *t. */
-static inline void lap(double *t, lms_tkind kind) {
-    if (g_timer) {
+/* Charge the time since *t to kind in m's timer and restart *t. */
+static inline void lap(const lms_model *m, double *t, lms_tkind kind) {
+    if (m->timer) {
         double n = lms_now();
-        g_timer->sec[kind] += n - *t;
+        m->timer->sec[kind] += n - *t;
         *t = n;
     }
 }
@@ -173,7 +167,7 @@ float lms_model_forward(lms_model *m, const int32_t *x, const int32_t *y, int B,
         lms_model_set_training(m, training);
         m->training = training;
     }
-    double t = lap_start();
+    double t = lap_start(m);
     m->B = B;
     m->T = T;
     const int C = m->mi.d_model, V = m->mi.vocab;
@@ -182,7 +176,7 @@ float lms_model_forward(lms_model *m, const int32_t *x, const int32_t *y, int B,
     if (y)
         memcpy(m->y, y, rows * sizeof *y);
     embed_forward(m, x);
-    lap(&t, LMS_TK_OTHER);
+    lap(m, &t, LMS_TK_OTHER);
     size_t k = 0;
     for (int l = 0; l < m->mi.n_layer; l++)
         for (int b = 0; b < m->n_branches; b++, k++) {
@@ -193,31 +187,31 @@ float lms_model_forward(lms_model *m, const int32_t *x, const int32_t *y, int B,
                 call_forward(m, op->layer, op->name, op->out,
                              alloc_rows(m) * (size_t)op->out_cols, in, rows,
                              instrument ? op->stats : NULL);
-                lap(&t, layer_kind(op->layer));
+                lap(m, &t, layer_kind(op->layer));
                 in = op->out;
             }
             float *next = resid_at(m, k + 1);
             const float *res = resid_at(m, k);
             lms_par_add(next, res, in, rows * C);
-            lap(&t, LMS_TK_OTHER);
+            lap(m, &t, LMS_TK_OTHER);
         }
     const float *h = resid_at(m, k);
     if (m->final_norm) {
         call_forward(m, m->final_norm, "final_norm", m->normed,
                      alloc_rows(m) * C, h, rows, NULL);
         h = m->normed;
-        lap(&t, LMS_TK_NORM);
+        lap(m, &t, LMS_TK_NORM);
     }
     /* logits (rows, V) = h (rows, C) @ head^T, at the run's precision */
     lms_matmul(0, 1, (int)rows, V, C, 1.0f, h, C, m->head, C, 0.0f, m->logits,
                V);
-    lap(&t, LMS_TK_MATMUL);
+    lap(m, &t, LMS_TK_MATMUL);
     if (m->logit_map)
         call_forward(m, m->logit_map, "logit_cap", m->mapped,
                      alloc_rows(m) * V, m->logits, rows, NULL);
     softmax_ce(m, y, rows);
     if (!y) {
-        lap(&t, LMS_TK_LOSS);
+        lap(m, &t, LMS_TK_LOSS);
         return 0.0f;
     }
     double loss = 0.0;
@@ -229,7 +223,7 @@ float lms_model_forward(lms_model *m, const int32_t *x, const int32_t *y, int B,
         for (size_t r = 0; r < rows; r++)
             loss += m->aux_out[r];
     }
-    lap(&t, LMS_TK_LOSS);
+    lap(m, &t, LMS_TK_LOSS);
     return (float)(loss / (double)rows);
 }
 
@@ -271,12 +265,12 @@ static void branch_backward(lms_model *m, lms_branch *br, const float *in0,
             lms_par_zero(target, n_in);
         if (delta) /* dbuf[k] is free: dy is dbuf[k ^ 1] or dresid's copy */
             memcpy(m->dbuf[k], m->dresid, n_in * sizeof(float));
-        lap(t, LMS_TK_OTHER);
+        lap(m, t, LMS_TK_OTHER);
         const size_t cap = alloc_rows(m) *
                            (separate ? m->max_cols : (size_t)m->mi.d_model);
         call_backward(m, op->layer, op->name, target, cap, dy, in, op->out,
                       rows);
-        lap(t, layer_kind(op->layer));
+        lap(m, t, layer_kind(op->layer));
         if (delta) {
             float *d = m->dbuf[k];
             for (size_t e = 0; e < n_in; e++)
@@ -293,7 +287,7 @@ void lms_model_backward(lms_model *m) {
     const int C = m->mi.d_model, V = m->mi.vocab;
     const size_t rows = (size_t)m->B * m->T;
     const float inv = 1.0f / (float)rows;
-    double t = lap_start();
+    double t = lap_start(m);
     /* dL/dmapped = (softmax - onehot) / rows, written over probs */
     float *dmapped = m->probs;
     const int nt = lms_par_threads(rows * V);
@@ -318,7 +312,7 @@ void lms_model_backward(lms_model *m) {
                       alloc_rows(m) * V, dmapped, m->logits, m->mapped, rows);
         dlogits = m->dlogits2;
     }
-    lap(&t, LMS_TK_LOSS);
+    lap(m, &t, LMS_TK_LOSS);
     size_t nk = (size_t)m->mi.n_layer * m->n_branches;
     const float *h = m->final_norm ? m->normed : resid_at(m, nk);
     float *dh = m->final_norm ? m->dnormed : m->dresid;
@@ -328,18 +322,18 @@ void lms_model_backward(lms_model *m) {
                C);
     lms_matmul(0, 0, (int)rows, C, V, 1.0f, dlogits, V, m->head, C, 0.0f, dh,
                C);
-    lap(&t, LMS_TK_MATMUL);
+    lap(m, &t, LMS_TK_MATMUL);
     if (m->final_norm) {
         lms_par_zero(m->dresid, rows * C);
-        lap(&t, LMS_TK_OTHER);
+        lap(m, &t, LMS_TK_OTHER);
         call_backward(m, m->final_norm, "final_norm", m->dresid,
                       alloc_rows(m) * C, dh, resid_at(m, nk), m->normed, rows);
-        lap(&t, LMS_TK_NORM);
+        lap(m, &t, LMS_TK_NORM);
     }
     for (size_t k = nk; k-- > 0;) {
         int l = (int)(k / m->n_branches), b = (int)(k % m->n_branches);
         branch_backward(m, &m->blocks[l].br[b], resid_at(m, k), rows, &t);
     }
     embed_backward(m);
-    lap(&t, LMS_TK_OTHER);
+    lap(m, &t, LMS_TK_OTHER);
 }

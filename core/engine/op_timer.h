@@ -1,10 +1,12 @@
 /*
- * Op-kind timing: while a timer is installed with lms_pass_set_timer, every
- * lms_model_forward / lms_model_backward adds the wall time of each of its
- * parts to the bucket of that part's kind (a plugin layer's bucket is its
- * plugin kind, children included; the LM head and its gradients count as
- * matmuls). Off by default: then the passes pay one pointer test per op.
- * Single-threaded like the rest of the core: one timer per process.
+ * Op-kind timing, an observer of one model: while a model's `timer` field
+ * (engine/model.h) points to an lms_op_timer, every lms_model_forward /
+ * lms_model_backward of that model adds the wall time of each of its parts
+ * to the bucket of that part's kind (a plugin layer's bucket is its plugin
+ * kind, children included; the LM head and its gradients count as
+ * matmuls), and the trainer (train/trainer.h) adds its optimizer time. NULL
+ * by default: then the passes pay one pointer test per op. The owner of
+ * the timer keeps it alive while it is installed.
  */
 #ifndef LMSTAB_OP_TIMER_H
 #define LMSTAB_OP_TIMER_H
@@ -25,8 +27,6 @@ typedef struct lms_op_timer {
     double sec[LMS_TK_N];
 } lms_op_timer;
 
-/* Install t (NULL: timing off). The caller keeps t alive while installed. */
-void lms_pass_set_timer(lms_op_timer *t);
 /* Short name of a kind: "matmul", "attention", ... */
 const char *lms_tkind_name(lms_tkind k);
 

@@ -1,6 +1,6 @@
 /* `lmstab bench`: the sgemm roof, then a fixed number of training steps per
- * thread setting, in one process. The training step is the one of
- * core/train/train.c (forward, backward, global-norm clip, AdamW); the
+ * thread setting, in one process. The model, data and step are the
+ * trainer's (trainer.h: the same setup and step as `lmstab train`); the
  * instrumented step adds what train.c does on a logged step (per-layer
  * stats in the forward, norms written by lms_metrics_write to /dev/null). */
 #include <cblas.h>
@@ -13,31 +13,23 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-#include "io/core_keys.h"
 #include "train/bench_internal.h"
-#include "kernels/bigalloc.h"
 #include "kernels/gemm.h"
 #include "kernels/peak.h"
 #include "train/bench.h"
-#include "io/data.h"
-#include "io/vocab.h"
 #include "util/fsutil.h"
 #include "engine/metrics.h"
 #include "train/train.h"
+#include "train/trainer.h"
 
 #ifndef LMS_SOURCE_DIR
 #define LMS_SOURCE_DIR "."
 #endif
 
-
+/* The trainer (trainer.h) with the bench's own batch stream and a
+ * metrics.csv in /dev/null for the instrumented steps. */
 typedef struct bjob {
-    lms_config cfg;
-    lms_train_cfg tc;
-    lms_loader *ld;
-    lms_model m;
-    lms_data data;
-    float *ms, *vs;
-    int32_t *x, *y;
+    lms_trainer t;
     lms_rng rng;
     lms_metrics mt;
     int B, T;
@@ -52,100 +44,45 @@ typedef struct brun {
     double tps_off, tps_on; /* instrumentation check, interleaved blocks */
 } brun;
 
+/* The trainer as `lmstab train` opens it; the threads are set per run. */
 static int setup(bjob *j, const lms_bench_opts *o, char *err, size_t errlen) {
-    if (lms_config_load(&j->cfg, o->config_path, err, errlen) != 0)
+    lms_trainer_opts to = {o->plugin_dir, o->data_path, -1, 0, NULL, NULL};
+    if (lms_trainer_load_config(&j->t, o->config_path, o->sets, o->nsets,
+                                err, errlen) != 0 ||
+        lms_trainer_open(&j->t, &to, err, errlen) != 0)
         return -1;
-    for (int i = 0; i < o->nsets; i++)
-        if (lms_config_override(&j->cfg, o->sets[i], err, errlen) != 0)
-            return -1;
-    char path[4096];
-    if (lms_train_cfg_read(&j->tc, &j->cfg, err, errlen) != 0 ||
-        lms_data_resolve(o->data_path, j->tc.train_path, path, sizeof path,
-                         err, errlen) != 0 ||
-        lms_vocab_from_data(&j->cfg, path, err, errlen) != 0)
-        return -1;
-    lms_set_precision(j->tc.precision); /* the step is timed at it */
-    if (!(j->ld = lms_loader_new(o->plugin_dir))) {
-        snprintf(err, errlen, "out of memory");
-        return -1;
-    }
-    if (lms_model_build(&j->m, &j->cfg, j->ld, (int)j->tc.batch_size, err,
-                        errlen) != 0 ||
-        lms_config_check_unused(&j->cfg, lms_core_accepted, NULL, err,
-                                errlen) != 0)
-        return -1;
-    if (lms_data_load(&j->data, path, j->m.mi.context, err, errlen) != 0 ||
-        lms_vocab_check(&j->cfg, &j->data, j->m.mi.vocab, err, errlen) != 0)
-        return -1;
-    j->B = (int)j->tc.batch_size;
-    j->T = j->m.mi.context;
-    size_t BT = (size_t)j->B * j->T;
-    j->ms = lms_big_floats(j->m.n_params);
-    j->vs = lms_big_floats(j->m.n_params);
-    j->x = calloc(BT, sizeof(int32_t));
-    j->y = calloc(BT, sizeof(int32_t));
-    if (!j->ms || !j->vs || !j->x || !j->y) {
-        snprintf(err, errlen, "out of memory");
-        return -1;
-    }
-    return lms_metrics_open(&j->mt, "/dev/null", &j->m, err, errlen);
+    j->B = (int)j->t.tc.batch_size;
+    j->T = j->t.T;
+    return lms_metrics_open(&j->mt, "/dev/null", &j->t.m, err, errlen);
 }
 
 static void teardown(bjob *j) {
     lms_metrics_close(&j->mt);
-    lms_big_free(j->ms);
-    lms_big_free(j->vs);
-    free(j->x);
-    free(j->y);
-    lms_data_free(&j->data);
-    lms_model_free(&j->m);
-    lms_loader_free(j->ld);
-    lms_config_free(&j->cfg);
+    lms_trainer_close(&j->t);
 }
 
 /* Fresh weights and optimizer state: every thread setting trains the same
  * run from step 0. */
 static void reset(bjob *j) {
-    lms_model_init(&j->m, (uint64_t)j->tc.seed);
-    memset(j->ms, 0, j->m.n_params * sizeof(float));
-    memset(j->vs, 0, j->m.n_params * sizeof(float));
-    lms_rng_seed(&j->rng, (uint64_t)j->tc.seed, 0xda7a);
+    lms_trainer_init(&j->t, &j->rng);
     j->step = 0;
 }
 
-/* One training step as in train.c; timer (may be NULL) gets the optimizer
- * time. instrument: a logged step with per-layer norms. Returns the loss. */
-static double step(bjob *j, int instrument, lms_op_timer *timer) {
-    lms_schedule sch = {j->tc.schedule, (float)j->tc.lr,
-                        (int)j->tc.warmup_steps, (int)j->tc.max_steps,
-                        (float)j->tc.min_lr_ratio};
-    float lr = lms_schedule_lr(&sch, (int)j->step);
-    lms_data_train_batch(&j->data, &j->rng, j->B, j->T, j->x, j->y);
-    double loss = lms_model_forward(&j->m, j->x, j->y, j->B, j->T,
-                                    LMS_FWD_TRAINING |
-                                        (instrument ? LMS_FWD_INSTRUMENT : 0));
-    lms_model_zero_grad(&j->m);
-    lms_model_backward(&j->m);
-    double t0 = lms_now();
-    double gn = lms_grad_norm(j->m.grads, j->m.n_params);
-    lms_clip_grads(j->m.grads, j->m.n_params, gn, (float)j->tc.grad_clip);
-    lms_adamw o = {(float)j->tc.beta1, (float)j->tc.beta2, (float)j->tc.eps,
-                   (float)j->tc.weight_decay};
-    for (size_t i = 0; i < j->m.n_tensors; i++) {
-        lms_tensor *t = &j->m.tensors[i];
-        if (t->buffer)
-            continue;
-        size_t off = (size_t)(t->w - j->m.params);
-        lms_adamw_update(&o, t->w, t->dw, j->ms + off, j->vs + off, t->numel,
-                         lr, (int)j->step + 1, t->decay);
-    }
-    if (timer)
-        timer->sec[LMS_TK_OPTIMIZER] += lms_now() - t0;
+/* One training step of the trainer, timed by op kind when t.m.timer is
+ * set. instrument: a logged step with per-layer norms. Returns the loss. */
+static double step(bjob *j, int instrument) {
+    float lr = lms_trainer_lr(&j->t, j->step);
+    double loss, gn = 0.0;
+    char why[512];
+    lms_trainer_draw(&j->t, &j->rng);
+    (void)lms_trainer_step(&j->t, j->step, lr,
+                           instrument ? LMS_FWD_INSTRUMENT : 0, &loss, &gn,
+                           why, sizeof why);
     if (instrument) {
         lms_metrics_row row = {j->step, lr, loss, 0, gn, 0, 0, 0, 1};
         double vals[4096];
         int is_max[4096];
-        size_t n = lms_metrics_collect(&j->m, vals, is_max, 4096);
+        size_t n = lms_metrics_collect(&j->t.m, vals, is_max, 4096);
         char err[512]; /* /dev/null: a write cannot fail */
         (void)lms_metrics_write(&j->mt, &row, vals, n < 4096 ? n : 4096, err,
                                 sizeof err);
@@ -164,7 +101,7 @@ static void run(bjob *j, const lms_bench_opts *o, int threads, brun *r) {
     memset(r, 0, sizeof *r);
     r->threads = threads;
     for (int i = 0; i < o->warmup; i++)
-        r->loss0 = step(j, 0, NULL);
+        r->loss0 = step(j, 0);
     int rounds = o->steps >= 20 ? 5 : 1;
     int block = o->steps / rounds > 0 ? o->steps / rounds : 1;
     lms_op_timer split = {{0}}, other = {{0}};
@@ -173,12 +110,12 @@ static void run(bjob *j, const lms_bench_opts *o, int threads, brun *r) {
     for (int rd = 0; rd < rounds; rd++) {
         for (int pass = 0; pass < 2; pass++) {
             lms_op_timer *tm = pass == 0 ? &split : &other;
-            lms_pass_set_timer(tm);
+            j->t.m.timer = tm;
             double t0 = lms_now();
             for (int i = 0; i < block; i++)
-                r->loss1 = step(j, pass == 1 && i % 10 == 0, tm);
+                r->loss1 = step(j, pass == 1 && i % 10 == 0);
             double el = lms_now() - t0;
-            lms_pass_set_timer(NULL);
+            j->t.m.timer = NULL;
             if (pass == 0) {
                 t_off += el;
                 n_off += block;
@@ -190,7 +127,7 @@ static void run(bjob *j, const lms_bench_opts *o, int threads, brun *r) {
     }
     double tok = (double)j->B * j->T, fm, fa;
     size_t P;
-    lms_bench_step_flops(&j->m, j->B, j->T, &fm, &fa, &P);
+    lms_bench_step_flops(&j->t.m, j->B, j->T, &fm, &fa, &P);
     r->tps = r->tps_off = n_off * tok / t_off;
     r->tps_on = n_on * tok / t_on;
     r->ms_step = t_off / n_off * 1e3;
@@ -257,9 +194,9 @@ static cJSON *json_report(const lms_bench_opts *o, const bjob *j,
     cJSON_AddStringToObject(root, "config", o->config_path);
     cJSON_AddNumberToObject(root, "batch", j->B);
     cJSON_AddNumberToObject(root, "context", j->T);
-    cJSON_AddNumberToObject(root, "d_model", j->m.mi.d_model);
-    cJSON_AddNumberToObject(root, "n_layer", j->m.mi.n_layer);
-    cJSON_AddNumberToObject(root, "n_params", (double)j->m.n_params);
+    cJSON_AddNumberToObject(root, "d_model", j->t.m.mi.d_model);
+    cJSON_AddNumberToObject(root, "n_layer", j->t.m.mi.n_layer);
+    cJSON_AddNumberToObject(root, "n_params", (double)j->t.m.n_params);
     cJSON_AddNumberToObject(root, "steps", o->steps);
     cJSON_AddNumberToObject(root, "warmup", o->warmup);
     char cpu[256], isa[256];
@@ -343,23 +280,23 @@ int lms_bench_run(const lms_bench_opts *oin, FILE *out, char *err,
     }
     char why[256] = "", cpu[256], isa[256];
     const lms_gemm_backend gb =
-        j.tc.gemm == LMS_GEMM_AUTO ? lms_gemm_auto(why, sizeof why) : j.tc.gemm;
+        j.t.tc.gemm == LMS_GEMM_AUTO ? lms_gemm_auto(why, sizeof why) : j.t.tc.gemm;
     lms_sgemm_set_backend(gb);
     lms_peak_cpu_name(cpu, sizeof cpu);
     lms_peak_isa(isa, sizeof isa);
     fprintf(out, "CPU: %s; ISA: %s\n%s; lmstab gemm kernel %s\n"
             "gemm backend: %s%s%s%s\n", cpu, isa, openblas_get_config(),
             lms_gemm_isa(), lms_gemm_backend_name(gb),
-            j.tc.gemm == LMS_GEMM_AUTO ? " (auto: " : "", why,
-            j.tc.gemm == LMS_GEMM_AUTO ? ")" : "");
+            j.t.tc.gemm == LMS_GEMM_AUTO ? " (auto: " : "", why,
+            j.t.tc.gemm == LMS_GEMM_AUTO ? ")" : "");
     double fm, fa;
     size_t P;
-    lms_bench_step_flops(&j.m, j.B, j.T, &fm, &fa, &P);
+    lms_bench_step_flops(&j.t.m, j.B, j.T, &fm, &fa, &P);
     fprintf(out,
             "lmstab bench %s: d_model %d, %d layers, %d heads, context "
             "%d, batch %d; %zu params (%zu in matmuls)\n",
-            o.config_path, j.m.mi.d_model, j.m.mi.n_layer, j.m.mi.n_head, j.T,
-            j.B, j.m.n_params, P);
+            o.config_path, j.t.m.mi.d_model, j.t.m.mi.n_layer, j.t.m.mi.n_head, j.T,
+            j.B, j.t.m.n_params, P);
     fprintf(out,
             "FLOPs/step = 6 x %zu x %d tokens + attention 6 x layers x T"
             " x d_model x tokens (causal half) = %.3f + %.3f GFLOP\n",
@@ -379,12 +316,12 @@ int lms_bench_run(const lms_bench_opts *oin, FILE *out, char *err,
     if (o.compare_gemm > 0)
         compare_gemm(&j, &o, out, gb);
     double rss = rss_mib();
-    double need = 4.0 * j.m.n_params * sizeof(float) / 1048576.0;
-    double acts = malloc_usable_size(j.m.acts) / 1048576.0;
+    double need = 4.0 * j.t.m.n_params * sizeof(float) / 1048576.0;
+    double acts = malloc_usable_size(j.t.m.acts) / 1048576.0;
     lms_bench_roof rf;
     memset(&rf, 0, sizeof rf);
     if (!o.no_roof)
-        lms_bench_measure_roof(&j.m, j.B, j.T, &o, &rf);
+        lms_bench_measure_roof(&j.t.m, j.B, j.T, &o, &rf);
     lms_set_threads(o.threads);
     lms_sgemm_set_backend(gb);
 
@@ -400,7 +337,7 @@ int lms_bench_run(const lms_bench_opts *oin, FILE *out, char *err,
                 "GFLOP/s",
                 r->threads, r->tps, r->ms_step, r->gflops);
         fprintf(out, " (loss %.3f -> %.3f)\n", r->loss0, r->loss1);
-        const int pk = lms_bench_peak_for(&rf, (int)j.tc.precision);
+        const int pk = lms_bench_peak_for(&rf, (int)j.t.tc.precision);
         if (!o.no_roof && (r->threads == 1 || r->threads == o.threads)) {
             if (pk >= 0)
                 fprintf(out, "  MFU %.1f%% of the hardware %s peak at %d "

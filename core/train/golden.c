@@ -9,18 +9,15 @@
 #include "train/golden.h"
 #include "train/train.h"
 #include "engine/model.h"
-#include "engine/optim.h"
 #include "io/safetensors.h"
 #include "train/tensor_map.h"
+#include "train/trainer.h"
 
 typedef struct gold {
     const lms_golden_opts *o;
     lms_st_file *f;
-    lms_model m;
-    lms_config cfg;
-    lms_loader *ld;
-    lms_adamw opt;
-    float lr, clip;
+    lms_trainer t; /* the model and its training step (trainer.h) */
+    double opt[6]; /* the file's lr, grad_clip, beta1, beta2, eps, wd */
     int B, T;
     lms_precision precision; /* the file's (__metadata__.config precision) */
     FILE *out;
@@ -93,14 +90,14 @@ static int read_meta(gold *g, char *err, size_t errlen) {
         }
         char assign[128];
         snprintf(assign, sizeof assign, "%s=%d", keys[i][1], v);
-        if (lms_config_override(&g->cfg, assign, err, errlen) != 0) {
+        if (lms_config_override(&g->t.cfg, assign, err, errlen) != 0) {
             cJSON_Delete(cfg);
             return -1;
         }
     }
     cJSON *tied = cJSON_GetObjectItemCaseSensitive(cfg, "tied_head");
     if (cJSON_IsBool(tied))
-        lms_config_override(&g->cfg, cJSON_IsTrue(tied) ? "model.tie_embeddings=true"
+        lms_config_override(&g->t.cfg, cJSON_IsTrue(tied) ? "model.tie_embeddings=true"
                                                         : "model.tie_embeddings=false",
                             err, errlen);
     cJSON *prec = cJSON_GetObjectItemCaseSensitive(cfg, "precision");
@@ -112,21 +109,34 @@ static int read_meta(gold *g, char *err, size_t errlen) {
         cJSON_Delete(cfg);
         return -1;
     }
-    double lr, clip, b1, b2, eps, wd;
+    double *o = g->opt;
     int rc = meta_dim(g, cfg, "seq_len", &g->T, err, errlen) ||
              meta_dim(g, cfg, "batch", &g->B, err, errlen) ||
-             meta_num(g, cfg, "lr", 1e-2, &lr, err, errlen) ||
-             meta_num(g, cfg, "grad_clip", 1.0, &clip, err, errlen) ||
-             meta_num(g, cfg, "beta1", 0.9, &b1, err, errlen) ||
-             meta_num(g, cfg, "beta2", 0.95, &b2, err, errlen) ||
-             meta_num(g, cfg, "adam_eps", 1e-8, &eps, err, errlen) ||
-             meta_num(g, cfg, "weight_decay", 0.1, &wd, err, errlen);
+             meta_num(g, cfg, "lr", 1e-2, &o[0], err, errlen) ||
+             meta_num(g, cfg, "grad_clip", 1.0, &o[1], err, errlen) ||
+             meta_num(g, cfg, "beta1", 0.9, &o[2], err, errlen) ||
+             meta_num(g, cfg, "beta2", 0.95, &o[3], err, errlen) ||
+             meta_num(g, cfg, "adam_eps", 1e-8, &o[4], err, errlen) ||
+             meta_num(g, cfg, "weight_decay", 0.1, &o[5], err, errlen);
     cJSON_Delete(cfg);
-    if (rc)
+    return rc ? -1 : 0;
+}
+
+/* The file's batch and optimizer settings become the run's [training]
+ * (after the user's --set: the file's step is the one checked). */
+static int set_training(gold *g, char *err, size_t errlen) {
+    static const char *const keys[6] = {"lr", "grad_clip", "beta1", "beta2",
+                                        "eps", "weight_decay"};
+    char assign[128];
+    snprintf(assign, sizeof assign, "training.batch_size=%d", g->B);
+    if (lms_config_override(&g->t.cfg, assign, err, errlen) != 0)
         return -1;
-    g->lr = (float)lr;
-    g->clip = (float)clip;
-    g->opt = (lms_adamw){(float)b1, (float)b2, (float)eps, (float)wd};
+    for (int i = 0; i < 6; i++) {
+        snprintf(assign, sizeof assign, "training.%s=%.17g", keys[i],
+                 g->opt[i]);
+        if (lms_config_override(&g->t.cfg, assign, err, errlen) != 0)
+            return -1;
+    }
     return 0;
 }
 
@@ -167,11 +177,11 @@ static int load_p0(gold *g, char *err, size_t errlen) {
     lms_tensor_map map;
     if (golden_map(g, &map, err, errlen) != 0)
         return -1;
-    g->names = calloc(g->m.n_tensors, sizeof *g->names);
+    g->names = calloc(g->t.m.n_tensors, sizeof *g->names);
     if (!g->names)
         return -1;
-    for (size_t i = 0; i < g->m.n_tensors; i++) {
-        lms_tensor *t = &g->m.tensors[i];
+    for (size_t i = 0; i < g->t.m.n_tensors; i++) {
+        lms_tensor *t = &g->t.m.tensors[i];
         lms_tensor_map_name(&map, t->name, g->names[i], sizeof g->names[i]);
         char key[200];
         snprintf(key, sizeof key, "p0.%s", g->names[i]);
@@ -185,7 +195,7 @@ static int load_p0(gold *g, char *err, size_t errlen) {
         if (strncmp(n, "p0.", 3) != 0)
             continue;
         int found = 0;
-        for (size_t j = 0; j < g->m.n_tensors && !found; j++)
+        for (size_t j = 0; j < g->t.m.n_tensors && !found; j++)
             found = strcmp(g->names[j], n + 3) == 0;
         if (!found) {
             snprintf(err, errlen, "%s: the file has '%s' but the model of %s "
@@ -261,8 +271,8 @@ static double max_abs(const float *a, size_t n) {
 static int check_grads(gold *g, int k, char *err, size_t errlen) {
     char key[200], what[200];
     double sq = 0.0;
-    for (size_t i = 0; i < g->m.n_tensors; i++) {
-        lms_tensor *t = &g->m.tensors[i];
+    for (size_t i = 0; i < g->t.m.n_tensors; i++) {
+        lms_tensor *t = &g->t.m.tensors[i];
         snprintf(key, sizeof key, "g%d.%s", k, g->names[i]);
         const lms_st_tensor *s = need(g, key, t->numel, err, errlen);
         if (!s)
@@ -282,27 +292,11 @@ static int check_grads(gold *g, int k, char *err, size_t errlen) {
     return 0;
 }
 
-/* Clip grads[i] by their global norm, as torch.nn.utils.clip_grad_norm_. */
-static void step(gold *g, float *const *grads, int t) {
-    double sq = 0.0;
-    for (size_t i = 0; i < g->m.n_tensors; i++)
-        for (size_t j = 0; j < g->m.tensors[i].numel; j++)
-            sq += (double)grads[i][j] * grads[i][j];
-    float scale = 1.0f;
-    double norm = sqrt(sq);
-    if (g->clip > 0 && g->clip / (norm + 1e-6) < 1.0)
-        scale = (float)(g->clip / (norm + 1e-6));
-    (void)t;
-    for (size_t i = 0; i < g->m.n_tensors; i++)
-        for (size_t j = 0; j < g->m.tensors[i].numel; j++)
-            grads[i][j] *= scale;
-}
-
 static int compare_params(gold *g, int k, double tol, const char *tag,
                           char *err, size_t errlen) {
     char key[200], what[240];
-    for (size_t i = 0; i < g->m.n_tensors; i++) {
-        lms_tensor *t = &g->m.tensors[i];
+    for (size_t i = 0; i < g->t.m.n_tensors; i++) {
+        lms_tensor *t = &g->t.m.tensors[i];
         snprintf(key, sizeof key, "p%d.%s", k, g->names[i]);
         const lms_st_tensor *s = need(g, key, t->numel, err, errlen);
         if (!s)
@@ -316,8 +310,8 @@ static int compare_params(gold *g, int k, double tol, const char *tag,
 /* Loads the file's p<k>.* into the model's parameters. */
 static int load_params(gold *g, int k, char *err, size_t errlen) {
     char key[200];
-    for (size_t i = 0; i < g->m.n_tensors; i++) {
-        lms_tensor *t = &g->m.tensors[i];
+    for (size_t i = 0; i < g->t.m.n_tensors; i++) {
+        lms_tensor *t = &g->t.m.tensors[i];
         snprintf(key, sizeof key, "p%d.%s", k, g->names[i]);
         const lms_st_tensor *s = need(g, key, t->numel, err, errlen);
         if (!s)
@@ -327,43 +321,42 @@ static int load_params(gold *g, int k, char *err, size_t errlen) {
     return 0;
 }
 
-/* AdamW on its own: p0 + g0 -> p1, p1 + g1 -> p2 from the file's values. */
-static int check_optimizer(gold *g, float **m1, float **v1, char *err,
-                           size_t errlen) {
+/* The trainer's update (clip, AdamW) at the file's lr as step k. */
+static int update(gold *g, int k, char *err, size_t errlen) {
+    double gnorm;
+    if (lms_trainer_update(&g->t, k, (float)g->t.tc.lr, &gnorm, err,
+                           errlen) != 0)
+        return -1;
+    return 0;
+}
+
+/* The update on its own: p0 + g0 -> p1, p1 + g1 -> p2 from the file's
+ * values (its gradients written into the model's). */
+static int check_optimizer(gold *g, char *err, size_t errlen) {
     group_begin(g, "optimizer alone (file gradients)");
-    size_t nt = g->m.n_tensors;
-    float **gr = calloc(nt, sizeof *gr);
-    int rc = gr ? 0 : -1;
+    lms_model *m = &g->t.m;
+    memset(g->t.mstate, 0, m->n_params * sizeof(float));
+    memset(g->t.vstate, 0, m->n_params * sizeof(float));
+    int rc = load_params(g, 0, err, errlen);
     for (int k = 0; k < 2 && rc == 0; k++) {
         char key[200];
-        for (size_t i = 0; i < nt && rc == 0; i++) {
-            lms_tensor *t = &g->m.tensors[i];
+        lms_model_zero_grad(m);
+        for (size_t i = 0; i < m->n_tensors && rc == 0; i++) {
+            lms_tensor *t = &m->tensors[i];
             snprintf(key, sizeof key, "g%d.%s", k, g->names[i]);
             const lms_st_tensor *s = need(g, key, t->numel, err, errlen);
-            if (!s || !(gr[i] = malloc(t->numel * sizeof(float)))) {
+            if (s)
+                memcpy(t->dw, s->data, t->numel * sizeof(float));
+            else
                 rc = -1;
-                break;
-            }
-            memcpy(gr[i], s->data, t->numel * sizeof(float));
         }
         if (rc == 0 && k == 1) /* continue from the file's p1, not ours */
             rc = load_params(g, 1, err, errlen);
-        if (rc != 0)
-            break;
-        step(g, gr, k + 1);
-        for (size_t i = 0; i < nt; i++) {
-            lms_tensor *t = &g->m.tensors[i];
-            lms_adamw_update(&g->opt, t->w, gr[i], m1[i], v1[i], t->numel,
-                             g->lr, k + 1, t->decay);
-            free(gr[i]);
-            gr[i] = NULL;
-        }
-        rc = compare_params(g, k + 1, 1e-6, "adamw ", err, errlen);
+        if (rc == 0)
+            rc = update(g, k, err, errlen);
+        if (rc == 0)
+            rc = compare_params(g, k + 1, 1e-6, "adamw ", err, errlen);
     }
-    if (gr)
-        for (size_t i = 0; i < nt; i++)
-            free(gr[i]);
-    free(gr);
     return rc;
 }
 
@@ -374,122 +367,139 @@ static float loss_at(gold *g, const char *key, char *err, size_t errlen,
     return s ? *(const float *)s->data : 0.0f;
 }
 
+/* The trainer's forward and backward on the file's batch (t.x, t.y);
+ * *loss as the model returns it. A non-finite loss is counted as a
+ * failure of `key` (1 returned: no gradients to compare). */
+static int fwd_bwd(gold *g, int k, const char *key, float *loss) {
+    double l;
+    char why[512];
+    int bad = lms_trainer_forward_backward(&g->t, k, 0, &l, why, sizeof why);
+    *loss = (float)l;
+    if (bad) {
+        g->failures++;
+        g->g_checks++;
+        g->g_failures++;
+        fprintf(g->out, "  FAIL %-34s %s\n", key, why);
+    }
+    return bad;
+}
+
 /* bf16 rule for step 1: loss1 and g1 at the file's p1, not at ours (Adam
  * turns bf16 rounding differences in near-zero gradients into full-size
  * steps, so our p1 may differ by up to 2 lr). Our parameters are kept. */
-static int check_at_file_p1(gold *g, const int32_t *x, const int32_t *y,
-                            char *err, size_t errlen) {
-    const size_t np = g->m.n_params;
+static int check_at_file_p1(gold *g, char *err, size_t errlen) {
+    const size_t np = g->t.m.n_params;
     float *own = malloc(np * sizeof(float));
     if (!own) {
         snprintf(err, errlen, "out of memory");
         return -1;
     }
-    memcpy(own, g->m.params, np * sizeof(float));
+    memcpy(own, g->t.m.params, np * sizeof(float));
     int ok = load_params(g, 1, err, errlen) == 0;
-    if (ok) {
-        float loss = lms_model_forward(&g->m, x, y, g->B, g->T, 0);
+    float loss;
+    if (ok && !fwd_bwd(g, 1, "loss1 (at the file's p1)", &loss)) {
         float ref = loss_at(g, "loss1", err, errlen, &ok);
         if (ok) {
             report(g, "loss1 (at the file's p1)", &loss, &ref, 1, 1e-5);
-            lms_model_zero_grad(&g->m);
-            lms_model_backward(&g->m);
             ok = check_grads(g, 1, err, errlen) == 0;
         }
     }
-    memcpy(g->m.params, own, np * sizeof(float));
+    memcpy(g->t.m.params, own, np * sizeof(float));
     free(own);
     return ok ? 0 : -1;
 }
 
-/* Our forward/backward/AdamW for two steps against the file. fp32 files:
- * every loss, logits0 and gradient at our own parameters, p1 and p2 within
- * 1e-3. bf16 files (golden README, bf16/): the same for step 0; loss1 and
- * g1 at the file's p1; our own p1, p2 within 3e-2 and loss2 within 5e-4. */
-static int check_end_to_end(gold *g, const int32_t *x, const int32_t *y,
-                            float **mm, float **vv, char *err, size_t errlen) {
+/* Step k's loss (and at k = 0 the logits) against the file. */
+static int check_loss(gold *g, int k, float loss, char *err, size_t errlen) {
     const int bf16 = g->precision == LMS_PRECISION_BF16;
-    size_t nt = g->m.n_tensors;
-    float **gr = calloc(nt, sizeof *gr);
-    if (!gr)
-        return -1;
-    for (size_t i = 0; i < nt; i++)
-        gr[i] = g->m.tensors[i].dw;
-    int ok = 1;
     char key[32];
-    for (int k = 0; k <= 2 && ok; k++) {
+    int ok;
+    snprintf(key, sizeof key, "loss%d", k);
+    float ref = loss_at(g, key, err, errlen, &ok);
+    if (!ok)
+        return -1;
+    report(g, key, &loss, &ref, 1, bf16 && k == 2 ? 5e-4 : 1e-5);
+    if (k != 0)
+        return 0;
+    const lms_st_tensor *lg = need(g, "logits0",
+        (size_t)g->B * g->T * g->t.m.mi.vocab, err, errlen);
+    if (!lg)
+        return -1;
+    report(g, "logits0", g->t.m.mapped, lg->data, lg->numel, 1e-5);
+    return 0;
+}
+
+/* The trainer's steps from p0 against the file. fp32 files: every loss,
+ * logits0 and gradient at our own parameters, p1 and p2 within 1e-3. bf16
+ * files (golden README, bf16/): the same for step 0; loss1 and g1 at the
+ * file's p1; our own p1, p2 within 3e-2 and loss2 within 5e-4. */
+static int check_end_to_end(gold *g, char *err, size_t errlen) {
+    const int bf16 = g->precision == LMS_PRECISION_BF16;
+    for (int k = 0; k <= 2; k++) {
         const int at_file = bf16 && k == 1;
-        char title[64];
+        char title[64], key[32];
         snprintf(title, sizeof title, at_file ? "step %d (model; loss1, g1 at "
                  "the file's p1)" : "step %d (model)", k);
+        snprintf(key, sizeof key, "loss%d", k);
         group_end(g);
         group_begin(g, title);
-        if (at_file && check_at_file_p1(g, x, y, err, errlen) != 0) {
-            ok = 0;
-            break;
-        }
-        float loss = lms_model_forward(&g->m, x, y, g->B, g->T, 0);
-        if (!at_file) {
-            snprintf(key, sizeof key, "loss%d", k);
-            float ref = loss_at(g, key, err, errlen, &ok);
-            if (!ok)
-                break;
-            report(g, key, &loss, &ref, 1, bf16 && k == 2 ? 5e-4 : 1e-5);
-        }
-        if (k == 0) {
-            const lms_st_tensor *lg = need(g, "logits0",
-                (size_t)g->B * g->T * g->m.mi.vocab, err, errlen);
-            if (!lg) {
-                ok = 0;
-                break;
-            }
-            report(g, "logits0", g->m.mapped, lg->data, lg->numel, 1e-5);
-        }
+        if (at_file && check_at_file_p1(g, err, errlen) != 0)
+            return -1;
+        float loss;
+        if (fwd_bwd(g, k, key, &loss))
+            return 0; /* counted as a failure */
+        if (!at_file && check_loss(g, k, loss, err, errlen) != 0)
+            return -1;
         if (k == 2)
             break;
-        lms_model_zero_grad(&g->m);
-        lms_model_backward(&g->m);
-        if (!at_file && check_grads(g, k, err, errlen) != 0) {
-            ok = 0;
-            break;
-        }
-        step(g, gr, k + 1);
-        for (size_t i = 0; i < nt; i++) {
-            lms_tensor *t = &g->m.tensors[i];
-            lms_adamw_update(&g->opt, t->w, t->dw, mm[i], vv[i], t->numel,
-                             g->lr, k + 1, t->decay);
-        }
-        if (compare_params(g, k + 1, bf16 ? 3e-2 : 1e-3, "", err, errlen) != 0)
-            ok = 0;
+        if (!at_file && check_grads(g, k, err, errlen) != 0)
+            return -1;
+        if (update(g, k, err, errlen) != 0 ||
+            compare_params(g, k + 1, bf16 ? 3e-2 : 1e-3, "", err, errlen) != 0)
+            return -1;
     }
-    free(gr);
-    return ok ? 0 : -1;
+    return 0;
 }
 
-static void mark_rest_used(lms_config *c) {
-    for (size_t i = 0; i < c->n; i++)
-        if (!strcmp(c->entries[i].section, "training") ||
-            !strcmp(c->entries[i].section, "data"))
-            lms_config_find(c, c->entries[i].section, c->entries[i].key);
-    lms_config_has_section(c, "training");
-    lms_config_has_section(c, "data");
+/* The file's batch into t.x, t.y, every token checked. */
+static int load_batch(gold *g, char *err, size_t errlen) {
+    size_t BT = (size_t)g->B * g->T;
+    const lms_st_tensor *x = need(g, "x", BT, err, errlen);
+    const lms_st_tensor *y = x ? need(g, "y", BT, err, errlen) : NULL;
+    if (!x || !y)
+        return -1;
+    if (x->dtype != LMS_DTYPE_I32 || y->dtype != LMS_DTYPE_I32) {
+        snprintf(err, errlen, "%s: x and y must be I32", g->o->golden_path);
+        return -1;
+    }
+    for (size_t i = 0; i < BT; i++) {
+        int32_t a = ((const int32_t *)x->data)[i], b = ((const int32_t *)y->data)[i];
+        if (a < 0 || a >= g->t.m.mi.vocab || b < 0 || b >= g->t.m.mi.vocab) {
+            snprintf(err, errlen, "%s: token out of range at %zu",
+                     g->o->golden_path, i);
+            return -1;
+        }
+    }
+    memcpy(g->t.x, x->data, BT * sizeof(int32_t));
+    memcpy(g->t.y, y->data, BT * sizeof(int32_t));
+    return 0;
 }
 
-static int run(gold *g, char *err, size_t errlen) {
+/* The config with the file's dims, then --set, then the file's training
+ * settings; the model's precision must be the file's. */
+static int golden_config(gold *g, char *err, size_t errlen) {
     const lms_golden_opts *o = g->o;
     if (!(g->f = lms_st_open(o->golden_path, err, errlen)) ||
-        lms_config_load(&g->cfg, o->config_path, err, errlen) != 0 ||
+        lms_config_load(&g->t.cfg, o->config_path, err, errlen) != 0 ||
         read_meta(g, err, errlen) != 0)
         return -1;
     for (int i = 0; i < o->nsets; i++)
-        if (lms_config_override(&g->cfg, o->sets[i], err, errlen) != 0)
+        if (lms_config_override(&g->t.cfg, o->sets[i], err, errlen) != 0)
             return -1;
-    if (!(g->ld = lms_loader_new(o->plugin_dir))) {
-        snprintf(err, errlen, "out of memory");
+    if (set_training(g, err, errlen) != 0)
         return -1;
-    }
     lms_precision prec; /* the model's, which must be the file's */
-    if (lms_train_cfg_precision(&g->cfg, &prec, err, errlen) != 0)
+    if (lms_train_cfg_precision(&g->t.cfg, &prec, err, errlen) != 0)
         return -1;
     if (prec != g->precision) {
         snprintf(err, errlen, "%s was made at precision %s, the model of %s "
@@ -498,63 +508,29 @@ static int run(gold *g, char *err, size_t errlen) {
                  lms_precision_name(prec), lms_precision_name(g->precision));
         return -1;
     }
-    lms_set_precision(prec); /* before the plugins plan */
-    if (lms_model_build(&g->m, &g->cfg, g->ld, g->B, err, errlen) != 0)
+    return 0;
+}
+
+static int run(gold *g, char *err, size_t errlen) {
+    /* no data: the batch is the file's; threads as they are */
+    lms_trainer_opts to = {g->o->plugin_dir, NULL, -1, 1, NULL, NULL};
+    if (golden_config(g, err, errlen) != 0 ||
+        lms_trainer_open(&g->t, &to, err, errlen) != 0)
         return -1;
-    lms_gemm_backend gb; /* check either backend against the reference */
-    if (lms_train_cfg_gemm(&g->cfg, &gb, err, errlen) != 0)
-        return -1;
-    lms_sgemm_set_backend(gb);
-    mark_rest_used(&g->cfg);
-    if (lms_config_check_unused(&g->cfg, NULL, NULL, err, errlen) != 0)
-        return -1;
-    if (g->T > g->m.mi.context) {
-        snprintf(err, errlen, "seq_len %d exceeds the context", g->T);
-        return -1;
-    }
-    size_t BT = (size_t)g->B * g->T;
-    const lms_st_tensor *x = need(g, "x", BT, err, errlen);
-    const lms_st_tensor *y = x ? need(g, "y", BT, err, errlen) : NULL;
-    if (!x || !y || load_p0(g, err, errlen) != 0)
-        return -1;
-    if (x->dtype != LMS_DTYPE_I32 || y->dtype != LMS_DTYPE_I32) {
-        snprintf(err, errlen, "%s: x and y must be I32", o->golden_path);
+    lms_sgemm_set_backend(g->t.tc.gemm); /* check either backend */
+    if (g->T != g->t.m.mi.context) { /* a --set of model.context */
+        snprintf(err, errlen, "%s: seq_len %d is not the model's context "
+                 "%d", g->o->golden_path, g->T, g->t.m.mi.context);
         return -1;
     }
-    for (size_t i = 0; i < BT; i++) {
-        int32_t a = ((const int32_t *)x->data)[i], b = ((const int32_t *)y->data)[i];
-        if (a < 0 || a >= g->m.mi.vocab || b < 0 || b >= g->m.mi.vocab) {
-            snprintf(err, errlen, "%s: token out of range at %zu", o->golden_path, i);
-            return -1;
-        }
-    }
-    size_t nt = g->m.n_tensors, np = g->m.n_params;
-    float *state = calloc(2 * np, sizeof(float));
-    float **mm = calloc(nt, sizeof *mm), **vv = calloc(nt, sizeof *vv);
-    float *p0 = malloc(np * sizeof(float));
-    int rc = -1;
-    if (state && mm && vv && p0) {
-        for (size_t i = 0; i < nt; i++) {
-            size_t off = (size_t)(g->m.tensors[i].w - g->m.params);
-            mm[i] = state + off;
-            vv[i] = state + np + off;
-        }
-        memcpy(p0, g->m.params, np * sizeof(float));
-        rc = check_end_to_end(g, x->data, y->data, mm, vv, err, errlen);
+    if (load_batch(g, err, errlen) != 0 || load_p0(g, err, errlen) != 0)
+        return -1;
+    int rc = check_end_to_end(g, err, errlen);
+    group_end(g);
+    if (rc == 0) {
+        rc = check_optimizer(g, err, errlen);
         group_end(g);
-        if (rc == 0) {
-            memcpy(g->m.params, p0, np * sizeof(float));
-            memset(state, 0, 2 * np * sizeof(float));
-            rc = check_optimizer(g, mm, vv, err, errlen);
-            group_end(g);
-        }
-    } else {
-        snprintf(err, errlen, "out of memory");
     }
-    free(state);
-    free(mm);
-    free(vv);
-    free(p0);
     return rc;
 }
 
@@ -573,9 +549,7 @@ int lms_golden_run(const lms_golden_opts *o, FILE *out, char *err,
         fprintf(out, "%s: %s against %s (%d failures)\n",
                 g.failures ? "MISMATCH" : "MATCH", o->config_path,
                 o->golden_path, g.failures);
-    lms_model_free(&g.m);
-    lms_loader_free(g.ld);
-    lms_config_free(&g.cfg);
+    lms_trainer_close(&g.t);
     lms_st_close(g.f);
     free(g.names);
     return rc != 0 ? -1 : (g.failures ? 1 : 0);

@@ -34,13 +34,13 @@ static unsigned long long fnv_u64(unsigned long long h, unsigned long long v) {
  * and hash; not the path, which may differ between nodes), and every
  * loaded plugin (name, version and the bytes of its .so). */
 static unsigned long long identity(const job *j) {
-    unsigned long long h = fnv_str(FNV_OFFSET, j->cfg.text);
-    for (size_t i = 0; i < j->cfg.noverrides; i++)
-        h = fnv_str(h, j->cfg.overrides[i]);
-    h = fnv_u64(h, j->data.n_tokens);
-    h = fnv_u64(h, lms_tokens_hash(j->data.tokens, j->data.n_tokens));
-    for (int i = 0; i < lms_loader_nloaded(j->ld); i++) {
-        const lms_plugin *p = lms_loader_loaded(j->ld, i);
+    unsigned long long h = fnv_str(FNV_OFFSET, j->t.cfg.text);
+    for (size_t i = 0; i < j->t.cfg.noverrides; i++)
+        h = fnv_str(h, j->t.cfg.overrides[i]);
+    h = fnv_u64(h, j->t.data.n_tokens);
+    h = fnv_u64(h, lms_tokens_hash(j->t.data.tokens, j->t.data.n_tokens));
+    for (int i = 0; i < lms_loader_nloaded(j->t.ld); i++) {
+        const lms_plugin *p = lms_loader_loaded(j->t.ld, i);
         h = fnv_str(fnv_str(h, p->name), p->desc->version);
         char err[256];
         size_t n = 0;
@@ -57,7 +57,7 @@ static unsigned long long identity(const job *j) {
  * collectives). */
 static unsigned long long progress(const job *j) {
     unsigned long long h = fnv_u64(FNV_OFFSET, (unsigned long long)j->st.step);
-    h = fnv_u64(h, (unsigned long long)j->tc.max_steps);
+    h = fnv_u64(h, (unsigned long long)j->t.tc.max_steps);
     h = fnv_u64(h, (unsigned long long)j->ckpt_every);
     h = fnv_u64(h, j->o->out_dir != NULL); /* saving is collective too */
     h = fnv_u64(h, j->st.rng.state);

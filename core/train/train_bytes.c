@@ -16,7 +16,7 @@
 
 /* The data.tokenizer entry (for messages at its line), or NULL. */
 static lms_cfg_entry *tok_entry(job *j) {
-    return lms_config_find(&j->cfg, "data", "tokenizer");
+    return lms_config_find(&j->t.cfg, "data", "tokenizer");
 }
 
 static int tok_error(job *j, char *err, size_t errlen, const char *msg) {
@@ -30,14 +30,14 @@ static int tok_error(job *j, char *err, size_t errlen, const char *msg) {
 
 /* Bytes of text behind every target of the validation windows. */
 static double val_bytes(job *j, const uint32_t *piece_bytes, double *tokens) {
-    const int B = (int)j->tc.batch_size, T = j->m.mi.context;
+    const int B = (int)j->t.tc.batch_size, T = j->t.m.mi.context;
     double bytes = 0;
     *tokens = 0;
-    for (int i = 0; i < j->tc.eval_batches; i++) {
-        lms_data_val_batch(&j->data, i, (int)j->tc.eval_batches, B, T, j->x,
-                           j->y);
+    for (int i = 0; i < j->t.tc.eval_batches; i++) {
+        lms_data_val_batch(&j->t.data, i, (int)j->t.tc.eval_batches, B, T, j->t.x,
+                           j->t.y);
         for (size_t r = 0; r < (size_t)B * T; r++)
-            bytes += piece_bytes ? piece_bytes[j->y[r]] : 1.0;
+            bytes += piece_bytes ? piece_bytes[j->t.y[r]] : 1.0;
         *tokens += (double)B * T;
     }
     return bytes;
@@ -46,9 +46,9 @@ static double val_bytes(job *j, const uint32_t *piece_bytes, double *tokens) {
 int lms_job_bytes_setup(job *j, char *err, size_t errlen) {
     j->val_tok_per_byte = NAN;
     j->tokenizer[0] = j->tokenizer_sha[0] = '\0';
-    const char *path = j->tc.tokenizer_path;
+    const char *path = j->t.tc.tokenizer_path;
     double tokens;
-    if (!j->data.id_bytes) { /* bytes */
+    if (!j->t.data.id_bytes) { /* bytes */
         if (path && *path)
             return tok_error(j, err, errlen, "the data is a text file read "
                              "as bytes; a tokenizer goes with a token shard");
@@ -65,10 +65,10 @@ int lms_job_bytes_setup(job *j, char *err, size_t errlen) {
     const int vocab = lms_tok_vocab(t);
     uint32_t *pb = NULL;
     int rc = 0;
-    if (vocab != j->data.vocab) {
+    if (vocab != j->t.data.vocab) {
         snprintf(msg, sizeof msg, "%s has %d pieces but %s has a vocabulary "
                  "of %d: not the tokenizer that wrote it", path, vocab,
-                 j->data.path, j->data.vocab);
+                 j->t.data.path, j->t.data.vocab);
         rc = tok_error(j, err, errlen, msg);
     } else if (!(pb = malloc((size_t)vocab * sizeof *pb)) ||
                lms_tok_piece_bytes(t, pb, vocab, msg, sizeof msg) != 0) {

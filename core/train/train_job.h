@@ -16,6 +16,7 @@
 #include "engine/metrics.h"
 #include "engine/model.h"
 #include "train/train.h"
+#include "train/trainer.h"
 #include "train/verdict.h"
 
 /* What the run prints while it runs (train_progress.c). */
@@ -34,24 +35,13 @@ typedef struct lms_progress {
 
 typedef struct job {
     const lms_train_opts *o;
-    lms_config cfg;
-    lms_train_cfg tc;
-    lms_loader *ld;
-    lms_model m;
-    lms_data data;
-    float *mstate, *vstate;
-    int32_t *x, *y;
+    lms_trainer t; /* config, model, data, optimizer, batch (trainer.h) */
     lms_metrics mt;
     lms_train_state st;
     lms_verdict_cfg vc; /* [verdict] */
     long ckpt_every;    /* --checkpoint-every, or the resumed run's */
     lms_facts facts;    /* streamed over the logged rows (verdict.h) */
-    char data_path[4096];
     char ckpt_path[4200];
-    /* data parallel (MPI): every rank draws the same global batch x, y and
-     * trains on its slice of local_b sequences; rank 0 writes all output */
-    int rank, nranks, root;
-    long local_b;
     double *inst;  /* instrumentation values, n_inst of them */
     int *inst_max;
     size_t n_inst;
@@ -100,8 +90,6 @@ int lms_job_open_outputs(job *j, char *err, size_t errlen);
  * its own). A no-op with one rank. */
 enum { LMS_AGREE_SETUP, LMS_AGREE_START };
 int lms_job_agree(job *j, int rc, int stage, char *err, size_t errlen);
-/* Mean validation loss over the fixed validation batches (all ranks). */
-double lms_job_evaluate(job *j);
 /* Final evaluation, verdict, message and summary.json. */
 int lms_job_finish(job *j, lms_train_result *r, double t_start, char *err,
                    size_t errlen);

@@ -43,12 +43,12 @@ int lms_progress_open(job *j, char *err, size_t errlen) {
     lms_progress *pg = &j->pg;
     const lms_train_opts *o = j->o;
     memset(pg, 0, sizeof *pg);
-    pg->show = o->progress && j->root;
+    pg->show = o->progress && j->t.root;
     pg->tty = pg->show && isatty(2);
     pg->every = o->progress_every > 0 ? o->progress_every
-                : j->tc.max_steps >= 10 ? j->tc.max_steps / 10 : 1;
+                : j->t.tc.max_steps >= 10 ? j->t.tc.max_steps / 10 : 1;
     pg->seconds = o->progress_seconds > 0 ? o->progress_seconds : 60.0;
-    if (!o->json_path || !j->root)
+    if (!o->json_path || !j->t.root)
         return 0;
     if (!strcmp(o->json_path, "-")) {
         pg->json = stdout;
@@ -72,14 +72,14 @@ void lms_progress_close(job *j) {
 void lms_progress_start(job *j, const lms_train_result *r) {
     lms_progress *pg = &j->pg;
     char cfg[4096], data[4096], out[4096], kern[64];
-    lms_output_path(j->cfg.path, cfg, sizeof cfg);
-    lms_output_path(j->data_path, data, sizeof data);
+    lms_output_path(j->t.cfg.path, cfg, sizeof cfg);
+    lms_output_path(j->t.data_path, data, sizeof data);
     lms_output_path(j->o->out_dir ? j->o->out_dir : "", out, sizeof out);
     const char *gemm = lms_gemm_backend_name((lms_gemm_backend)j->st.gemm);
     snprintf(kern, sizeof kern, "%s", j->st.gemm == LMS_GEMM_LMSTAB
                                           ? lms_gemm_isa()
                                           : openblas_get_corename());
-    const size_t n_val = j->data.n_tokens - j->data.n_train;
+    const size_t n_val = j->t.data.n_tokens - j->t.data.n_train;
     const long from = r->resumed_from > 0 ? r->resumed_from : 0;
     pg->t0 = pg->t_last = lms_job_now();
     pg->first_step = from;
@@ -87,19 +87,19 @@ void lms_progress_start(job *j, const lms_train_result *r) {
         fprintf(stderr, "lmstab: model %s: %zu parameters, float32, vocabulary "
                 "%d\nlmstab: data %s: %zu tokens (%zu train, %zu validation)\n"
                 "lmstab: steps %ld to %ld, %d thread%s (OpenBLAS %d), gemm %s "
-                "(%s), output %s\n", cfg, j->m.n_params, j->m.mi.vocab, data,
-                j->data.n_tokens, j->data.n_train, n_val, from,
-                j->tc.max_steps, lms_get_threads(),
+                "(%s), output %s\n", cfg, j->t.m.n_params, j->t.m.mi.vocab, data,
+                j->t.data.n_tokens, j->t.data.n_train, n_val, from,
+                j->t.tc.max_steps, lms_get_threads(),
                 lms_get_threads() == 1 ? "" : "s", openblas_get_num_threads(),
                 gemm, kern, j->o->out_dir ? out : "none (no --out)");
     cJSON *e = event("start");
     cJSON_AddStringToObject(e, "config", cfg);
-    cJSON_AddNumberToObject(e, "n_params", (double)j->m.n_params);
-    cJSON_AddNumberToObject(e, "vocab_size", j->m.mi.vocab);
+    cJSON_AddNumberToObject(e, "n_params", (double)j->t.m.n_params);
+    cJSON_AddNumberToObject(e, "vocab_size", j->t.m.mi.vocab);
     cJSON_AddStringToObject(e, "precision", "float32");
     cJSON_AddStringToObject(e, "data", data);
-    cJSON_AddNumberToObject(e, "data_tokens", (double)j->data.n_tokens);
-    cJSON_AddNumberToObject(e, "train_tokens", (double)j->data.n_train);
+    cJSON_AddNumberToObject(e, "data_tokens", (double)j->t.data.n_tokens);
+    cJSON_AddNumberToObject(e, "train_tokens", (double)j->t.data.n_train);
     cJSON_AddNumberToObject(e, "val_tokens", (double)n_val);
     cJSON_AddNumberToObject(e, "threads", lms_get_threads());
     cJSON_AddNumberToObject(e, "blas_threads", openblas_get_num_threads());
@@ -110,7 +110,7 @@ void lms_progress_start(job *j, const lms_train_result *r) {
     else
         cJSON_AddNullToObject(e, "out");
     cJSON_AddNumberToObject(e, "start_step", (double)from);
-    cJSON_AddNumberToObject(e, "max_steps", (double)j->tc.max_steps);
+    cJSON_AddNumberToObject(e, "max_steps", (double)j->t.tc.max_steps);
     emit(j, e);
 }
 
@@ -130,7 +130,7 @@ void lms_progress_eval(job *j, long step, double val) {
     pg->has_val = 1;
     if (pg->show && !pg->tty)
         fprintf(stderr, "step %ld/%ld  validation loss %.4f%s\n", step,
-                j->tc.max_steps, val, bpb_text(j, val));
+                j->t.tc.max_steps, val, bpb_text(j, val));
     cJSON *e = event("eval");
     cJSON_AddNumberToObject(e, "step", (double)step);
     cJSON_AddNumberToObject(e, "val_loss", val);
@@ -146,7 +146,7 @@ static void line(const job *j, char *out, size_t n, long step, double loss,
         snprintf(val, sizeof val, "  val %.4f", j->pg.val);
     lms_fmt_duration(t, sizeof t, eta);
     snprintf(out, n, "step %6ld/%ld  loss %.4f%s  lr %.3e  %8.0f tok/s  ETA "
-             "%s", step, j->tc.max_steps, loss, val, lr, tps, t);
+             "%s", step, j->t.tc.max_steps, loss, val, lr, tps, t);
 }
 
 void lms_progress_step(job *j, long step, double loss, float lr, double gnorm,
@@ -156,7 +156,7 @@ void lms_progress_step(job *j, long step, double loss, float lr, double gnorm,
     /* this part's pace (a resumed run's earlier part ran elsewhere) */
     const double eta = step > pg->first_step
                            ? (now - pg->t0) / (double)(step - pg->first_step) *
-                                 (double)(j->tc.max_steps - step)
+                                 (double)(j->t.tc.max_steps - step)
                            : 0.0;
     char text[256];
     if (pg->show && pg->tty && (logged || last)) {
@@ -175,7 +175,7 @@ void lms_progress_step(job *j, long step, double loss, float lr, double gnorm,
         return;
     cJSON *e = event("step"); /* "step" as metrics.csv's: the step's index */
     cJSON_AddNumberToObject(e, "step", (double)(step - 1));
-    cJSON_AddNumberToObject(e, "max_steps", (double)j->tc.max_steps);
+    cJSON_AddNumberToObject(e, "max_steps", (double)j->t.tc.max_steps);
     cJSON_AddNumberToObject(e, "train_loss", loss);
     cJSON_AddNumberToObject(e, "lr", lr);
     cJSON_AddNumberToObject(e, "grad_norm", gnorm);

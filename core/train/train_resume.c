@@ -54,7 +54,7 @@ static int is_run_override(const lms_config *c, size_t n, const char *assign) {
  * appended to j->resume_sets (a JSON array of {"step", "set"}). */
 static int apply_sets(job *j, long step, char *err, size_t errlen) {
     const lms_train_opts *o = j->o;
-    const size_t nrun = j->cfg.noverrides;
+    const size_t nrun = j->t.cfg.noverrides;
     cJSON *hist = j->resume_sets ? cJSON_Parse(j->resume_sets)
                                  : cJSON_CreateArray();
     if (!cJSON_IsArray(hist)) {
@@ -67,10 +67,10 @@ static int apply_sets(job *j, long step, char *err, size_t errlen) {
     for (int i = 0; i < o->nsets && rc == 0; i++) {
         const char *a = o->sets[i];
         char section[256], key[128], keys[512];
-        if (is_run_override(&j->cfg, nrun, a))
+        if (is_run_override(&j->t.cfg, nrun, a))
             continue;
         if (split_set(a, section, sizeof section, key, sizeof key) != 0) {
-            rc = lms_config_override(&j->cfg, a, err, errlen); /* its message */
+            rc = lms_config_override(&j->t.cfg, a, err, errlen); /* its message */
             break;
         }
         const lms_core_key *k = lms_core_key_find(section, key);
@@ -84,7 +84,7 @@ static int apply_sets(job *j, long step, char *err, size_t errlen) {
             rc = -1;
             break;
         }
-        rc = lms_config_override(&j->cfg, a, err, errlen);
+        rc = lms_config_override(&j->t.cfg, a, err, errlen);
         cJSON *e = cJSON_CreateObject();
         cJSON_AddNumberToObject(e, "step", (double)step);
         cJSON_AddStringToObject(e, "set", a);
@@ -108,11 +108,11 @@ static int apply_sets(job *j, long step, char *err, size_t errlen) {
 static int same_config(job *j, char *err, size_t errlen) {
     lms_config given;
     int rc = lms_config_load(&given, j->o->config_path, err, errlen);
-    if (rc == 0 && strcmp(given.text, j->cfg.text) != 0) {
+    if (rc == 0 && strcmp(given.text, j->t.cfg.text) != 0) {
         snprintf(err, errlen, "%s: was written for a different config (its "
                  "text differs from %s; the original was %s): leave CONFIG out "
                  "to resume with the run's own", j->ckpt_path,
-                 j->o->config_path, j->cfg.path);
+                 j->o->config_path, j->t.cfg.path);
         rc = -1;
     }
     lms_config_free(&given);
@@ -142,7 +142,7 @@ int lms_job_resume_config(job *j, char *err, size_t errlen) {
     lms_train_state st;
     int rc = lms_ckpt_read_state(f, &st, j->ckpt_path, err, errlen);
     if (rc == 0)
-        rc = lms_ckpt_config(&j->cfg, f, j->ckpt_path, err, errlen);
+        rc = lms_ckpt_config(&j->t.cfg, f, j->ckpt_path, err, errlen);
     const char *hist = lms_st_meta(f, "resume_overrides");
     if (rc == 0 && hist && !(j->resume_sets = strdup(hist))) {
         snprintf(err, errlen, "out of memory");

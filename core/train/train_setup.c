@@ -10,89 +10,49 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "io/core_keys.h"
-#include "kernels/bigalloc.h"
 #include "train/dist.h"
 #include "util/fsutil.h"
 #include "train/runlock.h"
 #include "train/tensor_map.h"
 #include "train/train_job.h"
-#include "io/vocab.h"
 
 /* Everything that can fail on bad input happens here, before any output. */
 static int out_dir_free(const lms_train_opts *o, char *err, size_t errlen);
 
+/* The trainer's configure hook: [verdict] is the run's too. */
+static int read_verdict(void *user, lms_trainer *t, char *err,
+                        size_t errlen) {
+    job *j = user;
+    if (lms_verdict_cfg_read(&j->vc, &t->cfg, err, errlen) != 0)
+        return -1;
+    lms_facts_init(&j->facts);
+    return 0;
+}
+
 int lms_job_setup(job *j, char *err, size_t errlen) {
     const lms_train_opts *o = j->o;
-    const lms_dist *d = lms_dist_world();
-    j->rank = d->rank;
-    j->nranks = d->size;
-    j->root = d->rank == 0;
+    const lms_dist *d = lms_dist_world(); /* (set again by the trainer) */
+    j->t.rank = d->rank;
+    j->t.nranks = d->size;
+    j->t.root = d->rank == 0;
     if (out_dir_free(o, err, errlen) != 0)
         return -1;
     if (o->resume) { /* locked first: a run still going there may rewrite it */
         if (lms_job_lock(j, err, errlen) != 0 ||
             lms_job_resume_config(j, err, errlen) != 0)
             return -1;
-    } else {
-        if (lms_config_load(&j->cfg, o->config_path, err, errlen) != 0)
-            return -1;
-        for (int i = 0; i < o->nsets; i++)
-            if (lms_config_override(&j->cfg, o->sets[i], err, errlen) != 0)
-                return -1;
-    }
-    if (lms_train_cfg_read(&j->tc, &j->cfg, err, errlen) != 0 ||
-        lms_verdict_cfg_read(&j->vc, &j->cfg, err, errlen) != 0)
-        return -1;
-    lms_set_precision(j->tc.precision); /* the plugins plan for it */
-    lms_set_threads(lms_threads_choice(o->threads, j->tc.threads));
-    /* the data's path first: model.vocab_size = auto is the data's */
-    if (lms_data_resolve(o->data_path, j->tc.train_path, j->data_path,
-                         sizeof j->data_path, err, errlen) != 0 ||
-        lms_vocab_from_data(&j->cfg, j->data_path, err, errlen) != 0)
-        return -1;
-    lms_facts_init(&j->facts);
-    if (!(j->ld = lms_loader_new(o->plugin_dir))) {
-        snprintf(err, errlen, "out of memory");
+    } else if (lms_trainer_load_config(&j->t, o->config_path, o->sets,
+                                       o->nsets, err, errlen) != 0) {
         return -1;
     }
-    if (lms_dist_check(err, errlen) != 0)
+    lms_trainer_opts to = {o->plugin_dir, o->data_path, o->threads, 0,
+                           read_verdict, j};
+    if (lms_trainer_open(&j->t, &to, err, errlen) != 0)
         return -1;
-    if (j->tc.batch_size % d->size != 0) {
-        lms_cfg_entry *e = lms_config_find(&j->cfg, "training", "batch_size");
-        char msg[160];
-        snprintf(msg, sizeof msg, "%ld sequences cannot be split evenly over "
-                 "%d MPI ranks", j->tc.batch_size, d->size);
-        if (e)
-            lms_config_errorf(e, err, errlen, "%s", msg);
-        else
-            snprintf(err, errlen, "[training] batch_size: %s", msg);
-        return -1;
-    }
-    j->local_b = j->tc.batch_size / d->size;
-    if (lms_model_build(&j->m, &j->cfg, j->ld, (int)j->local_b, err,
-                        errlen) != 0)
-        return -1;
-    j->n_inst = lms_metrics_collect(&j->m, NULL, NULL, 0);
+    j->n_inst = lms_metrics_collect(&j->t.m, NULL, NULL, 0);
     j->inst = calloc(j->n_inst + 1, sizeof *j->inst);
     j->inst_max = calloc(j->n_inst + 1, sizeof *j->inst_max);
     if (!j->inst || !j->inst_max) {
-        snprintf(err, errlen, "out of memory");
-        return -1;
-    }
-    if (lms_config_check_unused(&j->cfg, lms_core_accepted, NULL, err,
-                                errlen) != 0)
-        return -1;
-    if (lms_data_load_split(&j->data, j->data_path, j->tc.val_path,
-                            j->m.mi.context, err, errlen) != 0 ||
-        lms_vocab_check(&j->cfg, &j->data, j->m.mi.vocab, err, errlen) != 0)
-        return -1;
-    size_t BT = (size_t)j->tc.batch_size * j->m.mi.context;
-    j->mstate = lms_big_floats(j->m.n_params);
-    j->vstate = lms_big_floats(j->m.n_params);
-    j->x = calloc(BT, sizeof(int32_t));
-    j->y = calloc(BT, sizeof(int32_t));
-    if (!j->mstate || !j->vstate || !j->x || !j->y) {
         snprintf(err, errlen, "out of memory");
         return -1;
     }
@@ -106,28 +66,28 @@ static int load_checkpoint(job *j, lms_train_result *r, char *err,
     lms_st_file *f = lms_st_open(path, err, errlen);
     if (!f)
         return -1;
-    lms_data_id id = {j->data_path, j->data.n_tokens,
-                      lms_tokens_hash(j->data.tokens, j->data.n_tokens)};
+    lms_data_id id = {j->t.data_path, j->t.data.n_tokens,
+                      lms_tokens_hash(j->t.data.tokens, j->t.data.n_tokens)};
     int rc = lms_ckpt_read_state(f, &j->st, path, err, errlen);
-    if (rc == 0 && j->st.precision != (int)j->tc.precision) {
+    if (rc == 0 && j->st.precision != (int)j->t.tc.precision) {
         snprintf(err, errlen, "%s: was trained at precision %s, this run is "
                  "at %s ([training] precision): a run resumes only at its own "
                  "precision", path,
                  lms_precision_name((lms_precision)j->st.precision),
-                 lms_precision_name(j->tc.precision));
+                 lms_precision_name(j->t.tc.precision));
         rc = -1;
     }
     if (rc == 0)
-        rc = lms_ckpt_check_run(f, &j->cfg, &id, path, err, errlen);
-    if (rc == 0 && j->st.step > j->tc.max_steps) {
+        rc = lms_ckpt_check_run(f, &j->t.cfg, &id, path, err, errlen);
+    if (rc == 0 && j->st.step > j->t.tc.max_steps) {
         snprintf(err, errlen, "%s: is at step %ld, past training.max_steps = "
-                 "%ld", path, j->st.step, j->tc.max_steps);
+                 "%ld", path, j->st.step, j->t.tc.max_steps);
         rc = -1;
     }
     if (rc == 0)
-        rc = lms_ckpt_load_params(&j->m, f, path, err, errlen);
+        rc = lms_ckpt_load_params(&j->t.m, f, path, err, errlen);
     if (rc == 0)
-        rc = lms_ckpt_load_moments(&j->m, f, j->mstate, j->vstate, path, err,
+        rc = lms_ckpt_load_moments(&j->t.m, f, j->t.mstate, j->t.vstate, path, err,
                                    errlen);
     lms_st_close(f);
     r->resumed_from = j->st.step;
@@ -155,10 +115,9 @@ int lms_job_prepare(job *j, lms_train_result *r, char *err, size_t errlen) {
     }
     memset(&j->st, 0, sizeof j->st);
     j->st.gemm = -1;
-    j->st.precision = (int)j->tc.precision;
+    j->st.precision = (int)j->t.tc.precision;
     j->st.bf16_kernel = -1;
-    lms_rng_seed(&j->st.rng, (uint64_t)j->tc.seed, 0xda7a);
-    lms_model_init(&j->m, (uint64_t)j->tc.seed);
+    lms_trainer_init(&j->t, &j->st.rng);
     if (o->resume)
         return load_checkpoint(j, r, err, errlen);
     if (!o->init_from)
@@ -173,7 +132,7 @@ int lms_job_prepare(job *j, lms_train_result *r, char *err, size_t errlen) {
         if (lms_tensor_map_add(&map, o->maps[i], err, errlen) != 0)
             return -1;
     lms_st_file *f = lms_st_open(o->init_from, err, errlen);
-    int rc = f ? lms_tensor_map_load(&j->m, f, &map, o->init_from, err, errlen)
+    int rc = f ? lms_tensor_map_load(&j->t.m, f, &map, o->init_from, err, errlen)
                : -1;
     lms_st_close(f);
     return rc;
@@ -181,7 +140,7 @@ int lms_job_prepare(job *j, lms_train_result *r, char *err, size_t errlen) {
 
 int lms_job_lock(job *j, char *err, size_t errlen) {
     const char *dir = j->o->out_dir;
-    if (!dir || !j->root || j->lock_fd >= 0)
+    if (!dir || !j->t.root || j->lock_fd >= 0)
         return 0;
     struct stat st;
     if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
@@ -226,7 +185,7 @@ static int out_dir_free(const lms_train_opts *o, char *err, size_t errlen) {
 int lms_job_open_outputs(job *j, char *err, size_t errlen) {
     const char *dir = j->o->out_dir;
     char path[4200];
-    if (!dir || !j->root)
+    if (!dir || !j->t.root)
         return 0;
     if (lms_mkdirs(dir, err, errlen) != 0)
         return -1;
@@ -258,7 +217,7 @@ int lms_job_open_outputs(job *j, char *err, size_t errlen) {
             return 0;
         }
     }
-    return lms_metrics_open(&j->mt, path, &j->m, err, errlen);
+    return lms_metrics_open(&j->mt, path, &j->t.m, err, errlen);
 }
 
 /* At bf16, the kernel of the model's products: the one a resumed run
@@ -291,13 +250,13 @@ static int set_bf16_kernel(job *j, char *err, size_t errlen) {
  * run keeps the arithmetic it started with wherever it resumes; at bf16
  * the same for the bf16 kernel. */
 int lms_job_set_numerics(job *j, char *err, size_t errlen) {
-    lms_gemm_backend b = j->tc.gemm;
+    lms_gemm_backend b = j->t.tc.gemm;
     if (b == LMS_GEMM_AUTO)
         b = j->st.gemm >= 0 ? (lms_gemm_backend)j->st.gemm
                             : lms_gemm_auto(NULL, 0);
     lms_sgemm_set_backend(b);
     j->st.gemm = (int)b;
-    if (j->tc.precision != LMS_PRECISION_BF16) {
+    if (j->t.tc.precision != LMS_PRECISION_BF16) {
         j->st.bf16_kernel = -1;
         return 0;
     }

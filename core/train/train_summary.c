@@ -18,14 +18,14 @@
 
 static int write_summary(job *j, const lms_train_result *r, char *err,
                          size_t errlen) {
-    if (!j->o->out_dir || !j->root)
+    if (!j->o->out_dir || !j->t.root)
         return 0;
     cJSON *o = cJSON_CreateObject(), *ov = cJSON_CreateArray();
     char cfg_shown[4096];
-    lms_output_path(j->cfg.path, cfg_shown, sizeof cfg_shown);
+    lms_output_path(j->t.cfg.path, cfg_shown, sizeof cfg_shown);
     cJSON_AddStringToObject(o, "config", cfg_shown);
-    for (size_t i = 0; i < j->cfg.noverrides; i++)
-        cJSON_AddItemToArray(ov, cJSON_CreateString(j->cfg.overrides[i]));
+    for (size_t i = 0; i < j->t.cfg.noverrides; i++)
+        cJSON_AddItemToArray(ov, cJSON_CreateString(j->t.cfg.overrides[i]));
     cJSON_AddItemToObject(o, "overrides", ov);
     /* which of them came with a resume, and from which step they hold */
     cJSON *rs = j->resume_sets ? cJSON_Parse(j->resume_sets) : NULL;
@@ -33,34 +33,34 @@ static int write_summary(job *j, const lms_train_result *r, char *err,
                           rs ? rs : cJSON_CreateArray());
     char shown[4096], sha[65] = "";
     unsigned long long bytes = 0;
-    lms_output_path(j->data_path, shown, sizeof shown);
+    lms_output_path(j->t.data_path, shown, sizeof shown);
     cJSON_AddStringToObject(o, "data", shown);
-    if (j->tc.val_path && *j->tc.val_path) {
+    if (j->t.tc.val_path && *j->t.tc.val_path) {
         char vshown[4096];
-        lms_output_path(j->tc.val_path, vshown, sizeof vshown);
+        lms_output_path(j->t.tc.val_path, vshown, sizeof vshown);
         cJSON_AddStringToObject(o, "data_val", vshown);
     }
-    if (lms_sha256_file(j->data_path, sha, &bytes) == 0) {
+    if (lms_sha256_file(j->t.data_path, sha, &bytes) == 0) {
         cJSON_AddNumberToObject(o, "data_bytes", (double)bytes);
         cJSON_AddStringToObject(o, "data_sha256", sha);
     }
     cJSON_AddNumberToObject(o, "steps", (double)r->steps);
-    cJSON_AddNumberToObject(o, "max_steps", (double)j->tc.max_steps);
-    cJSON_AddNumberToObject(o, "lr", j->tc.lr);
-    cJSON_AddNumberToObject(o, "seed", (double)j->tc.seed);
-    cJSON_AddNumberToObject(o, "n_params", (double)j->m.n_params);
-    cJSON_AddNumberToObject(o, "vocab_size", j->m.mi.vocab); /* auto: resolved */
+    cJSON_AddNumberToObject(o, "max_steps", (double)j->t.tc.max_steps);
+    cJSON_AddNumberToObject(o, "lr", j->t.tc.lr);
+    cJSON_AddNumberToObject(o, "seed", (double)j->t.tc.seed);
+    cJSON_AddNumberToObject(o, "n_params", (double)j->t.m.n_params);
+    cJSON_AddNumberToObject(o, "vocab_size", j->t.m.mi.vocab); /* auto: resolved */
     cJSON_AddStringToObject(o, "gemm", lms_gemm_backend_name(
                                            (lms_gemm_backend)j->st.gemm));
     cJSON_AddStringToObject(o, "gemm_setting",
-                            lms_gemm_backend_name(j->tc.gemm));
+                            lms_gemm_backend_name(j->t.tc.gemm));
     cJSON_AddStringToObject(o, "gemm_kernel",
                             j->st.gemm == LMS_GEMM_LMSTAB
                                 ? lms_gemm_isa()
                                 : openblas_get_corename());
-    cJSON_AddStringToObject(o, "precision", lms_precision_name(j->tc.precision));
+    cJSON_AddStringToObject(o, "precision", lms_precision_name(j->t.tc.precision));
     cJSON_AddNumberToObject(o, "threads", lms_get_threads());
-    if (j->tc.precision == LMS_PRECISION_BF16) {
+    if (j->t.tc.precision == LMS_PRECISION_BF16) {
         cJSON_AddStringToObject(o, "bf16_kernel",
                                 lms_bf16_kernel_name(
                                     (lms_bf16_kernel)j->st.bf16_kernel));
@@ -95,7 +95,7 @@ static int write_summary(job *j, const lms_train_result *r, char *err,
     cJSON_AddStringToObject(o, "diverged_reason", r->diverged_reason);
     cJSON_AddNumberToObject(o, "tokens_per_sec", r->tokens_per_sec);
     cJSON_AddNumberToObject(o, "wall_seconds", r->wall_seconds);
-    cJSON_AddStringToObject(o, "config_text", j->cfg.text);
+    cJSON_AddStringToObject(o, "config_text", j->t.cfg.text);
     char *text = cJSON_Print(o);
     cJSON_Delete(o);
     if (!text) {
@@ -114,9 +114,9 @@ static int write_summary(job *j, const lms_train_result *r, char *err,
 
 int lms_job_finish(job *j, lms_train_result *r, double t_start, char *err,
                   size_t errlen) {
-    const lms_train_cfg *tc = &j->tc;
+    const lms_train_cfg *tc = &j->t.tc;
     const lms_train_state *st = &j->st;
-    int B = (int)tc->batch_size, T = j->m.mi.context;
+    int B = (int)tc->batch_size, T = j->t.m.mi.context;
     r->init_loss = st->init_loss;
     r->init_train_loss = st->init_train_loss;
     if (r->steps < st->step)
@@ -128,9 +128,9 @@ int lms_job_finish(job *j, lms_train_result *r, double t_start, char *err,
     for (long i = 0; i < nr; i++)
         sum += st->recent[i];
     r->final_train_loss = r->diverged || nr == 0 ? NAN : sum / nr;
-    r->final_val_loss = r->diverged ? NAN : lms_job_evaluate(j);
-    if (j->m.guard_err[0]) { /* LMSTAB_GUARD: in the final evaluation */
-        snprintf(err, errlen, "final evaluation: %s", j->m.guard_err);
+    r->final_val_loss = r->diverged ? NAN : lms_trainer_evaluate(&j->t);
+    if (j->t.m.guard_err[0]) { /* LMSTAB_GUARD: in the final evaluation */
+        snprintf(err, errlen, "final evaluation: %s", j->t.m.guard_err);
         return -1;
     }
     if (!r->diverged) { /* the final evaluation is metrics.csv's last row */
@@ -140,7 +140,7 @@ int lms_job_finish(job *j, lms_train_result *r, double t_start, char *err,
         lms_facts_add(&j->facts, &j->vc, r->steps, 0, NAN, NAN,
                       lms_metrics_as_written(r->final_val_loss, 0));
     }
-    r->unigram_entropy = lms_data_unigram_entropy(&j->data);
+    r->unigram_entropy = lms_data_unigram_entropy(&j->t.data);
     r->max_rise = j->facts.max_rise;
     r->max_rise_step = j->facts.max_rise_step;
     for (int i = 0; i < LMS_N_RULES; i++)
@@ -148,7 +148,7 @@ int lms_job_finish(job *j, lms_train_result *r, double t_start, char *err,
                                         r->unigram_entropy);
     r->verdict = r->verdicts[j->vc.own];
     r->wall_seconds = lms_job_now() - t_start;
-    if (j->o->progress && j->root) {
+    if (j->o->progress && j->t.root) {
         lms_progress_break(j);
         if (r->diverged)
             fprintf(stderr, "diverged: %s\n", r->diverged_reason);
@@ -162,12 +162,12 @@ int lms_job_finish(job *j, lms_train_result *r, double t_start, char *err,
     /* the final weights, for sample and --init-from, whatever the
      * checkpoint cadence; before summary.json, whose presence says the run
      * is complete */
-    if (j->o->out_dir && j->root) {
+    if (j->o->out_dir && j->t.root) {
         char path[4300];
-        lms_data_id id = {j->data_path, j->data.n_tokens,
-                          lms_tokens_hash(j->data.tokens, j->data.n_tokens)};
+        lms_data_id id = {j->t.data_path, j->t.data.n_tokens,
+                          lms_tokens_hash(j->t.data.tokens, j->t.data.n_tokens)};
         snprintf(path, sizeof path, "%s/" LMS_WEIGHTS_FILE, j->o->out_dir);
-        if (lms_ckpt_save(path, &j->m, NULL, NULL, &j->st, &j->cfg, &id, err,
+        if (lms_ckpt_save(path, &j->t.m, NULL, NULL, &j->st, &j->t.cfg, &id, err,
                           errlen) != 0)
             return -1;
     }
