@@ -7,8 +7,44 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/guard.h"
+#include "engine/guard_call.h"
+#include "engine/layer.h"
+#include "engine/loader.h"
 #include "kernels/host.h" /* lms_set_threads */
 #include "util/rng.h"
+
+static int g_guard = -1; /* -1: as $LMSTAB_GUARD says */
+
+void lms_tk_set_guard(int on) {
+    g_guard = on ? 1 : 0;
+}
+
+static const lms_layer *child_of(const lms_layer *L, const char *slot) {
+    if (!slot)
+        return L;
+    int i = lms_layer_slot(L, slot);
+    return i < 0 ? NULL : L->children[i];
+}
+
+const lms_plan *lms_tk_layer_plan(const lms_layer *L, const char *slot) {
+    const lms_layer *c = child_of(L, slot);
+    return c && c->planned ? &c->plan : NULL;
+}
+
+float *lms_tk_layer_w(lms_layer *L, const char *slot, int i) {
+    const lms_layer *c = child_of(L, slot);
+    return c && c->planned && i >= 0 && i < c->plan.n_params ? c->w[i] : NULL;
+}
+
+float *lms_tk_layer_dw(lms_layer *L, const char *slot, int i) {
+    const lms_layer *c = child_of(L, slot);
+    return c && c->planned && i >= 0 && i < c->plan.n_params ? c->dw[i] : NULL;
+}
+
+const lms_descriptor *lms_tk_layer_desc(const lms_layer *L) {
+    return L->plugin->desc;
+}
 
 lms_model_info lms_tk_model_small(void) {
     lms_model_info mi = {0};
@@ -134,6 +170,12 @@ void lms_tk_free(lms_tk *t) {
     if (!t)
         return;
     lms_layer_free(t->L);
+    lms_guard_stage_free(t->gstage);
+    if (t->guard) { /* y and dx end in a guard */
+        lms_guard_release(t->y, t->rows * (size_t)t->out_cols + LMS_GUARD_FLOATS);
+        lms_guard_release(t->dx, t->rows * (size_t)t->in_cols + LMS_GUARD_FLOATS);
+        lms_guard_release(t->stats, LMS_MAX_STATS);
+    }
     free(t->params);
     free(t->grads);
     free(t->cache);
@@ -170,12 +212,21 @@ int lms_tk_setup(lms_tk *t, lms_layer *L, const lms_model_info *mi, int B,
     t->grads = zalloc(t->n_params);
     t->cache = zalloc(t->n_cache);
     t->scratch = zalloc(t->n_scratch);
+    t->guard = g_guard < 0 ? lms_guard_enabled() : g_guard;
+    size_t pad = t->guard ? LMS_GUARD_FLOATS : 0;
     t->x = zalloc(t->rows * (size_t)in_cols);
-    t->dx = zalloc(t->rows * (size_t)in_cols);
-    t->y = zalloc(t->rows * (size_t)t->out_cols);
+    t->dx = zalloc(t->rows * (size_t)in_cols + pad);
+    t->y = zalloc(t->rows * (size_t)t->out_cols + pad);
     t->dy = zalloc(t->rows * (size_t)t->out_cols);
+    if (t->guard) {
+        t->gstage = lms_guard_stage_new(lms_guard_stage_floats(L));
+        if (t->gstage) {
+            lms_guard_fill(t->y + t->rows * (size_t)t->out_cols, pad);
+            lms_guard_fill(t->dx + t->rows * (size_t)in_cols, pad);
+        }
+    }
     if (!t->params || !t->grads || !t->cache || !t->scratch || !t->x ||
-        !t->dx || !t->y || !t->dy) {
+        !t->dx || !t->y || !t->dy || (t->guard && !t->gstage)) {
         snprintf(err, errlen, "out of memory");
         lms_tk_free(t);
         return -1;
@@ -260,15 +311,76 @@ void lms_tk_init_params(lms_tk *t, uint64_t seed) {
     lms_layer_visit_params(t->L, "", init_visit, &c);
 }
 
+/* One plugin call, guarded when t->guard (see lms_tk_set_guard): the
+ * first write past a buffer is kept in t->guard_err. stats may be NULL. */
+static void guard_end(lms_tk *t) {
+    char msg[sizeof t->guard_err];
+    if (lms_guard_call_end(t->gstage, msg, sizeof msg) && !t->guard_err[0])
+        snprintf(t->guard_err, sizeof t->guard_err, "%s", msg);
+}
+
+static void tk_fwd(lms_tk *t, size_t rows, int B, float *stats) {
+    if (!t->guard) {
+        lms_layer_forward(t->L, t->y, t->x, rows, B, t->T, stats);
+        return;
+    }
+    size_t cap = t->rows * (size_t)t->out_cols;
+    lms_guard_call_begin(t->gstage, t->L, "check", "forward");
+    lms_guard_call_zone(t->gstage, "its output y", t->y,
+                        rows * (size_t)t->out_cols, cap);
+    /* stats: a copy with a guard after the plan's n_stats */
+    float st[LMS_MAX_STATS + LMS_GUARD_FLOATS];
+    int ns = t->L->plan.n_stats;
+    if (stats) {
+        memcpy(st, stats, (size_t)ns * sizeof *st);
+        lms_guard_call_zone(t->gstage, "its stats", st, (size_t)ns,
+                            LMS_MAX_STATS);
+        lms_guard_fill(st + LMS_MAX_STATS, LMS_GUARD_FLOATS);
+    }
+    lms_layer_forward(t->L, t->y, t->x, rows, B, t->T, stats ? st : NULL);
+    guard_end(t);
+    if (stats) {
+        lms_guard_release(st, LMS_MAX_STATS + LMS_GUARD_FLOATS);
+        memcpy(stats, st, (size_t)ns * sizeof *st);
+    }
+}
+
+static void tk_bwd(lms_tk *t) {
+    if (!t->guard) {
+        lms_layer_backward(t->L, t->dx, t->dy, t->x, t->y, t->rows, t->B,
+                           t->T);
+        return;
+    }
+    size_t n = t->rows * (size_t)t->in_cols;
+    lms_guard_call_begin(t->gstage, t->L, "check", "backward");
+    lms_guard_call_zone(t->gstage, "its input gradient dx", t->dx, n, n);
+    lms_layer_backward(t->L, t->dx, t->dy, t->x, t->y, t->rows, t->B, t->T);
+    guard_end(t);
+}
+
 void lms_tk_forward(lms_tk *t) {
     memset(t->stats, 0, sizeof t->stats);
-    lms_layer_forward(t->L, t->y, t->x, t->rows, t->B, t->T, t->stats);
+    tk_fwd(t, t->rows, t->B, t->stats);
+}
+
+void lms_tk_forward_rows(lms_tk *t, int B) {
+    tk_fwd(t, (size_t)B * (size_t)t->T, B, NULL);
 }
 
 void lms_tk_backward(lms_tk *t) {
     memset(t->dx, 0, t->rows * (size_t)t->in_cols * sizeof *t->dx);
     memset(t->grads, 0, (t->n_params ? t->n_params : 1) * sizeof *t->grads);
-    lms_layer_backward(t->L, t->dx, t->dy, t->x, t->y, t->rows, t->B, t->T);
+    tk_bwd(t);
+}
+
+void lms_tk_backward_acc(lms_tk *t) {
+    tk_bwd(t);
+}
+
+void lms_tk_init_declared(lms_tk *t, uint64_t seed) {
+    lms_rng r;
+    lms_rng_seed(&r, seed, 1);
+    lms_layer_init_params(t->L, &t->mi, &r);
 }
 
 double lms_tk_max_abs_diff(const float *a, const float *b, size_t n) {
@@ -312,7 +424,7 @@ static void collect_visit(void *user, const char *name, const lms_param_decl *d,
 }
 
 static double loss_at(lms_tk *t, const float *r) {
-    lms_layer_forward(t->L, t->y, t->x, t->rows, t->B, t->T, NULL);
+    tk_fwd(t, t->rows, t->B, NULL);
     double s = 0;
     size_t ny = t->rows * (size_t)t->out_cols;
     for (size_t i = 0; i < ny; i++)
@@ -375,13 +487,13 @@ static int analytic_grads(lms_tk *t, const float *r, float *ana_x, float *ana_p,
     size_t ny = t->rows * (size_t)t->out_cols;
     memcpy(t->dy, r, ny * sizeof *r);
     poison(t, 1);
-    lms_layer_forward(t->L, t->y, t->x, t->rows, t->B, t->T, NULL);
+    tk_fwd(t, t->rows, t->B, NULL);
     poison(t, 0);
     for (size_t i = 0; i < nx; i++)
         t->dx[i] = pre;
     for (size_t i = 0; i < t->n_params; i++)
         t->grads[i] = pre;
-    lms_layer_backward(t->L, t->dx, t->dy, t->x, t->y, t->rows, t->B, t->T);
+    tk_bwd(t);
     for (size_t i = 0; i < nx; i++)
         ana_x[i] = t->dx[i] - pre;
     for (size_t i = 0; i < t->n_params; i++)
@@ -565,6 +677,10 @@ int lms_tk_gradcheck(lms_tk *t, const lms_tk_gc_opts *oin,
                  res->checked, res->kinks);
     }
 done:
+    if (t->guard_err[0]) { /* the cause of whatever else went wrong */
+        snprintf(err, errlen, "%s", t->guard_err);
+        rc = -1;
+    }
     free(r);
     free(ana_x);
     free(ana_p);
