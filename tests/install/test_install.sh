@@ -98,6 +98,12 @@ PKG_CONFIG_PATH="$P/$LIBDIR/pkgconfig" build_example "$TMP/ex_pc" -DMY_NORM_USE_
 [ "$(PKG_CONFIG_PATH="$P/$LIBDIR/pkgconfig" pkg-config --variable=plugindir lmstab)" -ef "$P/$LIBDIR/lmstab" ] ||
     fail "pkg-config --variable=plugindir lmstab is not $P/$LIBDIR/lmstab"
 
+step "the installed lmstab checks the out-of-tree plugin (lmstab check)"
+"$LMSTAB" check "$TMP/ex_cmake/lms_scalenorm.so" >"$TMP/check.txt" 2>&1 ||
+    { cat "$TMP/check.txt"; fail "lmstab check lms_scalenorm.so"; }
+cat "$TMP/check.txt"
+grep -q "^PASS guard" "$TMP/check.txt" || fail "lmstab check ran without guard zones"
+
 CFG="$SRC/examples/my_norm/scalenorm_qk.ini"
 step "without --plugin-dir the installed lmstab does not know scalenorm"
 if "$LMSTAB" plugins --keys scalenorm >/dev/null 2>&1; then
