@@ -3,8 +3,11 @@
  * real loader, must have a sane descriptor, accept its own default keys,
  * reject unknown keys and malformed values, plan at a small model, run on
  * fewer rows than planned, and pass the finite-difference gradient check --
- * alone and with each child slot filled by a built plugin of the right kind.
- * A new plugin is covered with no new test code.
+ * alone and with each child slot filled by a built plugin of the right kind;
+ * its backward must accumulate, it must be deterministic (also 1 vs 2
+ * threads) and write nothing past the end of any buffer (guard zones).
+ * The checks are the test kit's (tk_check.c), the same `lmstab check`
+ * runs. A new plugin is covered with no new test code.
  */
 #include <check.h>
 #include <stdio.h>
@@ -203,6 +206,7 @@ START_TEST(test_plugin) {
 END_TEST
 
 int main(void) {
+    lms_tk_set_guard(1); /* a write past any buffer is named (tk_check.h) */
     scan();
     Suite *s = suite_create("conformance");
     TCase *tc = tcase_create("plugins");
