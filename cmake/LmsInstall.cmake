@@ -1,19 +1,32 @@
 # Install rules: `cmake --install build [--prefix DIR]` puts in the prefix
+# the command, its plugins and lmstab's three public surfaces, each usable
+# on its own (and nothing of the core's internals: no core/ header):
 #
-#   bin/lmstab                          the command
+#   bin/lmstab                          the command (lmstab check PLUGIN.so)
 #   <libdir>/lmstab/lms_*.so            the plugins (cmake/LmsPlugin.cmake)
-#   include/lmstab/*.h                  the public headers; plugin.h is all a
-#                                       plugin needs (plugin_util.h: optional
-#                                       key parsing), testkit.h and tk_suite.h
-#                                       are the test kit
-#   <libdir>/liblmstab_core.a           the core, for tests of out-of-tree
-#   <libdir>/liblms_testkit.a           plugins (lms_tk_gradcheck & co.)
-#   <libdir>/pkgconfig/lmstab.pc        pkg-config: the plugin SDK
-#   <libdir>/pkgconfig/lmstab-testkit.pc  pkg-config: core + test kit
+#
+#   1. the plugin SDK, headers only:
+#   include/lmstab/plugin.h             the layer ABI: all a plugin needs
+#   include/lmstab/plugin_*.h           optional helpers (key parsing, math,
+#                                       the linear layer's child calls)
+#   <libdir>/pkgconfig/lmstab.pc        pkg-config; CMake: lmstab::plugin
+#
+#   2. the test kit, for Check tests of out-of-tree plugins:
+#   include/lmstab/testkit.h            build, run and gradient-check a layer
+#   include/lmstab/tk_check.h           the checks of `lmstab check`
+#   include/lmstab/tk_suite.h           the Check scaffolding
+#   <libdir>/liblms_testkit.a           the kit (testkit.h, tk_check.h)
+#   <libdir>/liblms_tk_suite.a          tk_suite.h (needs Check)
+#   <libdir>/liblmstab_engine.a         what the kit runs on: loader, layer,
+#                                       host, kernels (OpenBLAS, libm, libdl,
+#                                       OpenMP; no inih, cJSON, MPI)
+#   <libdir>/pkgconfig/lmstab-testkit.pc  pkg-config; CMake: lmstab::testkit
+#
+#   3. the CMake package of both:
 #   <libdir>/cmake/lmstab/              find_package(lmstab): targets
-#                                       lmstab::plugin, lmstab::core,
-#                                       lmstab::testkit, lmstab::lmstab and
-#                                       the function lmstab_add_plugin()
+#                                       lmstab::plugin, lmstab::testkit,
+#                                       lmstab::lmstab and the function
+#                                       lmstab_add_plugin()
 #
 # Everything is relocatable: the .pc files use ${pcfiledir}, the CMake
 # package computes its prefix from its own location, and the loader searches
@@ -23,37 +36,33 @@ include(CMakePackageConfigHelpers)
 set(LMS_CMAKE_INSTALL_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/lmstab)
 set(LMS_PKGCONFIG_INSTALL_DIR ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
 
-# Headers: the plugin SDK (include/lmstab/plugin*.h), and the test kit's.
-install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/lmstab
-        DESTINATION ${CMAKE_INSTALL_INCLUDEDIR} FILES_MATCHING PATTERN "*.h")
-
-# Header-only target for plugins: include dirs, nothing to link.
+# 1. The plugin SDK: include/lmstab/plugin*.h, a header-only target.
+file(GLOB LMS_SDK_HEADERS ${PROJECT_SOURCE_DIR}/include/lmstab/plugin*.h)
+install(FILES ${LMS_SDK_HEADERS} DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/lmstab)
 add_library(lmstab_plugin_sdk INTERFACE)
 target_include_directories(lmstab_plugin_sdk INTERFACE
   $<BUILD_INTERFACE:${PROJECT_SOURCE_DIR}/include>
   $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}>)
 set_target_properties(lmstab_plugin_sdk PROPERTIES EXPORT_NAME plugin)
-set_target_properties(lmstab_core PROPERTIES EXPORT_NAME core)
-install(TARGETS lmstab_plugin_sdk lmstab_core EXPORT lmstabTargets
-        ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
-        INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
-if(TARGET lms_testkit)
-  # Out of tree: #include <lmstab/testkit.h> (include dir from lmstab::core).
-  set_target_properties(lms_testkit PROPERTIES EXPORT_NAME testkit)
-  install(TARGETS lms_testkit EXPORT lmstabTargets
-          ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
-  install(FILES ${PROJECT_SOURCE_DIR}/tests/testkit/testkit.h
-                ${PROJECT_SOURCE_DIR}/tests/testkit/tk_suite.h
+install(TARGETS lmstab_plugin_sdk EXPORT lmstabTargets)
+
+# 2. The test kit: its own headers, the kit and the engine it runs on. The
+# engine is installed as a library only (the kit's headers declare what
+# they use of it). lmstab::testkit is the kit plus its Check scaffolding.
+install(FILES ${PROJECT_SOURCE_DIR}/tests/testkit/testkit.h
+              ${PROJECT_SOURCE_DIR}/tests/testkit/tk_check.h
+        DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/lmstab)
+set_target_properties(lmstab_engine PROPERTIES EXPORT_NAME engine)
+set_target_properties(lms_testkit PROPERTIES EXPORT_NAME testkit_core)
+set(lms_kit_targets lmstab_engine lms_testkit)
+if(TARGET lms_tk_suite)
+  install(FILES ${PROJECT_SOURCE_DIR}/tests/testkit/tk_suite.h
           DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/lmstab)
-  # The engine headers testkit.h exposes (lms_layer, lms_loader, lms_rng),
-  # under lmstab/kit/ with their core/ paths.
-  install(FILES ${PROJECT_SOURCE_DIR}/core/engine/layer.h ${PROJECT_SOURCE_DIR}/core/engine/loader.h
-          DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/lmstab/kit/engine)
-  install(FILES ${PROJECT_SOURCE_DIR}/core/util/rng.h
-          DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/lmstab/kit/util)
-  target_include_directories(lms_testkit PUBLIC
-    $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}/lmstab/kit>)
+  set_target_properties(lms_tk_suite PROPERTIES EXPORT_NAME testkit)
+  list(APPEND lms_kit_targets lms_tk_suite)
 endif()
+install(TARGETS ${lms_kit_targets} EXPORT lmstabTargets
+        ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
 
 install(EXPORT lmstabTargets NAMESPACE lmstab::
         DESTINATION ${LMS_CMAKE_INSTALL_DIR})
@@ -93,19 +102,11 @@ foreach(line ${lms_abi_lines})
   list(GET kv 1 v)
   set(${k} ${v})
 endforeach()
-# What the static core links besides the pkg-config modules of Requires.
+# What the static engine links besides the pkg-config modules of Requires
+# (openblas, check): OpenMP, oneDNN when it is a GEMM backend, libdl.
 set(LMS_PC_EXTRA_LIBS "")
 if(LMS_OPENMP)
   string(APPEND LMS_PC_EXTRA_LIBS " ${OpenMP_C_FLAGS}")
-endif()
-if(LMS_HAVE_MPI)
-  find_package(MPI QUIET COMPONENTS C) # cached by core/CMakeLists.txt
-  foreach(lib ${MPI_C_LIBRARIES})
-    string(APPEND LMS_PC_EXTRA_LIBS " ${lib}")
-  endforeach()
-endif()
-if(LMS_HAVE_SPM)
-  string(APPEND LMS_PC_EXTRA_LIBS " -lsentencepiece -lsentencepiece_train -lstdc++")
 endif()
 if(LMS_HAVE_ONEDNN) # found by core/CMakeLists.txt; as -L/-l: pkg_check_modules
   # puts a bare library path among the link options, before the objects

@@ -21,7 +21,7 @@ function(lms_add_plugin name)
   set_property(GLOBAL APPEND PROPERTY LMS_PLUGINS lms_${name})
   if(EXISTS ${CMAKE_CURRENT_SOURCE_DIR}/test_${name}.c AND CHECK_FOUND)
     add_executable(test_plugin_${name} test_${name}.c)
-    target_link_libraries(test_plugin_${name} PRIVATE lms_testkit)
+    target_link_libraries(test_plugin_${name} PRIVATE lms_tk_suite)
     add_dependencies(test_plugin_${name} lms_${name})
     add_test(NAME plugin_${name} COMMAND test_plugin_${name})
     set_tests_properties(plugin_${name} PROPERTIES

@@ -59,16 +59,17 @@ fi
 # by CMake with clang and the instrumentation flags), never a hand-kept list
 # of core files: a new core file cannot break the fuzz build. The linker
 # takes only what a target reaches. No OpenMP or MPI: one process, serial.
-# core_lib MODE FLAGS: build lmstab_cli and lmstab_core into $OUT/core-MODE,
-# print both .a (the commands first: they use the core)
+# core_lib MODE FLAGS: build lmstab_cli, lmstab_core and what they link (the
+# test kit for `lmstab check`, the engine) into $OUT/core-MODE, print the .a
+# files, each before those it uses
 core_lib() {
     dir="$OUT/core-$1"
     mkdir -p "$dir"
     { cmake -S "$ROOT" -B "$dir" -DCMAKE_C_COMPILER="$CC" -DCMAKE_BUILD_TYPE=None \
           -DCMAKE_C_FLAGS="$2" -DLMS_OPENMP=OFF -DLMS_MPI=OFF -DLMS_ONEDNN=OFF -DLMS_SENTENCEPIECE=OFF &&
-      cmake --build "$dir" --target lmstab_cli lmstab_core -j2; } >"$dir/build.log" 2>&1 ||
+      cmake --build "$dir" --target lmstab_cli lmstab_core lms_testkit lmstab_engine -j2; } >"$dir/build.log" 2>&1 ||
         { tail -20 "$dir/build.log" >&2; echo "fuzz.sh: building the core failed (see $dir/build.log)" >&2; exit 1; }
-    echo "$dir/core/liblmstab_cli.a $dir/core/liblmstab_core.a"
+    echo "$dir/core/liblmstab_cli.a $dir/tests/testkit/liblms_testkit.a $dir/core/liblmstab_core.a $dir/core/liblmstab_engine.a"
 }
 FLAGS="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -std=gnu11 -I$ROOT/include -I$ROOT/core -I$ROOT/tests/fuzz/lib"
 LIBS="$(pkg-config --libs openblas inih libcjson) -ldl -lm"

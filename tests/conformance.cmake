@@ -2,7 +2,7 @@
 # every lms_*.so in the plugin build dir, so a new plugin is covered with no
 # new test code.
 add_executable(test_conformance ${CMAKE_CURRENT_SOURCE_DIR}/conformance/test_conformance.c)
-target_link_libraries(test_conformance PRIVATE lms_testkit)
+target_link_libraries(test_conformance PRIVATE lms_tk_suite)
 get_property(lms_all_plugins GLOBAL PROPERTY LMS_PLUGINS)
 if(lms_all_plugins)
   add_dependencies(test_conformance ${lms_all_plugins})

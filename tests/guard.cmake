@@ -18,7 +18,22 @@ foreach(kind norm map aux)
   set_target_properties(lms_${name} PROPERTIES PREFIX "" OUTPUT_NAME lms_${name}
     C_VISIBILITY_PRESET hidden LIBRARY_OUTPUT_DIRECTORY ${GUARD_FIXTURE_DIR})
 endforeach()
-if(TEST e2e_guard_zones)
-  set_property(TEST e2e_guard_zones APPEND PROPERTY ENVIRONMENT
-    "LMS_FIXTURE_PLUGIN_DIR=${GUARD_FIXTURE_DIR}")
-endif()
+# check_bugs (tests/fixtures/check_bugs.c): a plugin with a chosen bug, and
+# check_lax, whose key accepts any value, for `lmstab check`'s named
+# failures (tests/e2e/test_check.sh).
+foreach(name check_bugs check_lax)
+  add_library(lms_${name} MODULE fixtures/check_bugs.c)
+  target_compile_definitions(lms_${name} PRIVATE NAME="${name}")
+  if(name STREQUAL "check_lax")
+    target_compile_definitions(lms_${name} PRIVATE LAX)
+  endif()
+  target_include_directories(lms_${name} PRIVATE ${PROJECT_SOURCE_DIR}/include)
+  set_target_properties(lms_${name} PROPERTIES PREFIX "" OUTPUT_NAME lms_${name}
+    C_VISIBILITY_PRESET hidden LIBRARY_OUTPUT_DIRECTORY ${GUARD_FIXTURE_DIR})
+endforeach()
+foreach(t e2e_guard_zones e2e_check)
+  if(TEST ${t})
+    set_property(TEST ${t} APPEND PROPERTY ENVIRONMENT
+      "LMS_FIXTURE_PLUGIN_DIR=${GUARD_FIXTURE_DIR}")
+  endif()
+endforeach()

@@ -14,6 +14,7 @@ int lms_cmd_bench(int argc, char **argv, int dry);
 int lms_cmd_report(int argc, char **argv, int dry);
 int lms_cmd_verdict(int argc, char **argv, int dry);
 int lms_cmd_tokenize(int argc, char **argv, int dry);
+int lms_cmd_check(int argc, char **argv, int dry);
 
 /* argv[1] names the command (argv[0] is the program): its exit code, as
  * main() returns it; dry as above. */

@@ -29,6 +29,7 @@ static const struct {
     {"bench", lms_cmd_bench},
     {"verdict", lms_cmd_verdict},
     {"tokenize", lms_cmd_tokenize},
+    {"check", lms_cmd_check},
 };
 
 static void usage(FILE *f) {

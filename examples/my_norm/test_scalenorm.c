@@ -42,7 +42,7 @@ END_TEST
 START_TEST(test_plan) {
     lms_tk t;
     lms_tks_build(&t, NULL, 2, 8, 16);
-    const lms_plan *p = &t.L->plan;
+    const lms_plan *p = lms_tk_layer_plan(t.L, NULL);
     ck_assert_int_eq(p->out_cols, 16);
     ck_assert_int_eq(p->n_params, 1);
     ck_assert_str_eq(p->params[0].name, "g");
@@ -53,7 +53,7 @@ START_TEST(test_plan) {
     ck_assert_uint_eq(p->cache_floats, 16);
     lms_tk_free(&t);
     lms_tks_build(&t, (const char *[]){"g_init=2.5", NULL}, 2, 8, 16);
-    ck_assert_float_eq(t.L->plan.params[0].std, 2.5f);
+    ck_assert_float_eq(lms_tk_layer_plan(t.L, NULL)->params[0].std, 2.5f);
     lms_tk_free(&t);
 }
 END_TEST
@@ -63,7 +63,7 @@ START_TEST(test_forward_hand) {
     lms_tks_build(&t, NULL, 1, 2, 4);
     const float x[8] = {3, 0, 4, 0, /* ||x|| = 5 */ 0, 0, 0, 0};
     memcpy(t.x, x, sizeof x);
-    t.L->w[0][0] = 2.0f;
+    lms_tk_layer_w(t.L, NULL, 0)[0] = 2.0f;
     lms_tk_forward(&t);
     const float want[4] = {1.2f, 0.0f, 1.6f, 0.0f}; /* 2 * x / 5 */
     for (int i = 0; i < 4; i++)
@@ -85,7 +85,7 @@ START_TEST(test_forward_norm) {
         for (size_t i = 0; i < t.rows * 32; i++)
             t.x[i] *= s ? scale[s] / scale[s - 1] : scale[0];
         lms_tk_forward(&t);
-        double g = t.L->w[0][0];
+        double g = lms_tk_layer_w(t.L, NULL, 0)[0];
         for (size_t r = 0; r < t.rows; r++) {
             double n = 0;
             for (int i = 0; i < 32; i++)
@@ -141,7 +141,7 @@ START_TEST(test_as_qk_norm) {
     lms_tk t;
     ck_assert_msg(lms_tk_setup(&t, L, &mi, 2, 8, 96, err, sizeof err) == 0,
                   "%s", err);
-    ck_assert_int_eq(L->children[0]->plan.in_cols, 16); /* head_dim */
+    ck_assert_int_eq(lms_tk_layer_plan(L, "q_norm")->in_cols, 16); /* head_dim */
     lms_tk_init_params(&t, 3);
     lms_tk_fill_input(&t, 4);
     ck_assert_msg(lms_tk_gradcheck(&t, NULL, NULL, err, sizeof err) == 0, "%s",

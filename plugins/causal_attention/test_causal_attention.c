@@ -188,15 +188,15 @@ static void reference(double *y, double *stats, const lms_tk *t, int flags,
     const float *qw = NULL, *qb = NULL, *kw = NULL, *kb = NULL;
     double c = 0, pa = 0;
     if (flags & PMAP)
-        pa = t->L->children[3]->w[0][0];
+        pa = lms_tk_layer_w(t->L, "prob_map", 0)[0];
     if (flags & QKN) {
-        qw = t->L->children[0]->w[0];
-        qb = t->L->children[0]->w[1];
-        kw = t->L->children[1]->w[0];
-        kb = t->L->children[1]->w[1];
+        qw = lms_tk_layer_w(t->L, "q_norm", 0);
+        qb = lms_tk_layer_w(t->L, "q_norm", 1);
+        kw = lms_tk_layer_w(t->L, "k_norm", 0);
+        kb = lms_tk_layer_w(t->L, "k_norm", 1);
     }
     if (flags & CAP)
-        c = t->L->children[2]->w[0][0];
+        c = lms_tk_layer_w(t->L, "score_cap", 0)[0];
     double *q = malloc(sizeof(double) * T * hd),
            *k = malloc(sizeof(double) * T * hd);
     double *s = malloc(sizeof(double) * T), *p = malloc(sizeof(double) * T);
@@ -277,7 +277,7 @@ static void check_reference(const char *const *kvs, int flags,
                   worst);
     for (int i = 0; i < 3; i++)
         ck_assert_msg(fabs(t.stats[i] - st[i]) <= 1e-5 * fmax(1, fabs(st[i])),
-                      "stat %s = %g, reference %g", t.L->plan.stat_names[i],
+                      "stat %s = %g, reference %g", lms_tk_layer_plan(t.L, NULL)->stat_names[i],
                       t.stats[i], st[i]);
     free(y);
     lms_tk_free(&t);
@@ -335,7 +335,7 @@ START_TEST(test_plan) {
 
     lms_tk t;
     build(&t, NULL, QKN | CAP | PMAP, mi, 2, 8);
-    const lms_plan *p = &t.L->plan;
+    const lms_plan *p = lms_tk_layer_plan(t.L, NULL);
     ck_assert_int_eq(p->out_cols, 32);
     ck_assert_int_eq(p->n_params, 0);
     ck_assert_int_eq(p->n_stats, 3);
@@ -343,20 +343,24 @@ START_TEST(test_plan) {
     ck_assert_str_eq(p->stat_names[1], "max_score_capped");
     ck_assert_str_eq(p->stat_names[2], "entropy");
     /* q/k norms: (B*T*H, head_dim); maps: (B*H*T, context) */
+    static const char *const slot[] = {"q_norm", "k_norm", "score_cap",
+                                       "prob_map"};
     for (int i = 0; i < 2; i++) {
-        ck_assert_uint_eq(t.L->children[i]->plan.in_rows, 32);
-        ck_assert_int_eq(t.L->children[i]->plan.in_cols, 16);
-        ck_assert_int_eq(t.L->children[i]->plan.params[0].shape[0], 16);
+        const lms_plan *c = lms_tk_layer_plan(t.L, slot[i]);
+        ck_assert_uint_eq(c->in_rows, 32);
+        ck_assert_int_eq(c->in_cols, 16);
+        ck_assert_int_eq(c->params[0].shape[0], 16);
     }
     for (int i = 2; i < 4; i++) {
-        ck_assert_uint_eq(t.L->children[i]->plan.in_rows, 32);
-        ck_assert_int_eq(t.L->children[i]->plan.in_cols, 8);
+        const lms_plan *c = lms_tk_layer_plan(t.L, slot[i]);
+        ck_assert_uint_eq(c->in_rows, 32);
+        ck_assert_int_eq(c->in_cols, 8);
     }
     lms_tk_free(&t);
 
     build(&t, (const char *[]){"n_head=4", NULL}, QKN, mi, 2, 8);
-    ck_assert_int_eq(t.L->children[0]->plan.in_cols, 8);
-    ck_assert_uint_eq(t.L->children[0]->plan.in_rows, 64);
+    ck_assert_int_eq(lms_tk_layer_plan(t.L, "q_norm")->in_cols, 8);
+    ck_assert_uint_eq(lms_tk_layer_plan(t.L, "q_norm")->in_rows, 64);
     lms_tk_free(&t);
 }
 END_TEST

@@ -48,8 +48,8 @@ END_TEST
 START_TEST(test_forward_hand) {
     lms_tk t;
     lms_tks_build(&t, NULL, 1, 1, 8);
-    ck_assert_int_eq(t.L->plan.out_cols, 8);
-    ck_assert_int_eq(t.L->plan.n_params, 0);
+    ck_assert_int_eq(lms_tk_layer_plan(t.L, NULL)->out_cols, 8);
+    ck_assert_int_eq(lms_tk_layer_plan(t.L, NULL)->n_params, 0);
     /* a = 1.06: p < 0.03/1.06 = 0.0283 -> 0, p > 1.03/1.06 = 0.9717 -> 1 */
     const float x[8] = {0, 0.01f, 0.0283f, 0.03f, 0.5f, 0.97f, 0.98f, 1};
     memcpy(t.x, x, sizeof x);

@@ -45,7 +45,7 @@ START_TEST(test_forward_values) {
                             0.34571400982514394, 2.996362607918227};
     memcpy(t.x, x, sizeof x);
     lms_tk_forward(&t);
-    ck_assert_int_eq(t.L->plan.out_cols, 4);
+    ck_assert_int_eq(lms_tk_layer_plan(t.L, NULL)->out_cols, 4);
     for (int i = 0; i < 4; i++)
         ck_assert_double_eq_tol(t.y[i], want[i], 2e-7);
     lms_tk_free(&t);

@@ -75,7 +75,7 @@ END_TEST
 START_TEST(test_plan) {
     lms_tk t;
     lms_tks_build(&t, NULL, 2, 8, 32);
-    const lms_plan *p = &t.L->plan;
+    const lms_plan *p = lms_tk_layer_plan(t.L, NULL);
     ck_assert_int_eq(p->out_cols, 32);
     ck_assert_int_eq(p->n_params, 2);
     ck_assert_str_eq(p->params[0].name, "weight");
@@ -91,8 +91,8 @@ START_TEST(test_plan) {
 
     lms_tks_build(&t, (const char *[]){"bias=false", "groups=4", NULL}, 2, 8,
                   32);
-    ck_assert_int_eq(t.L->plan.n_params, 1);
-    ck_assert_uint_eq(t.L->plan.cache_floats, 3 * 16 * 4);
+    ck_assert_int_eq(lms_tk_layer_plan(t.L, NULL)->n_params, 1);
+    ck_assert_uint_eq(lms_tk_layer_plan(t.L, NULL)->cache_floats, 3 * 16 * 4);
     lms_tk_free(&t);
 
     lms_model_info mi = lms_tk_model_small();
@@ -109,8 +109,8 @@ START_TEST(test_forward_hand) {
     const float x[4] = {1, 2, 3, 4};
     memcpy(t.x, x, sizeof x);
     for (int i = 0; i < 4; i++) {
-        t.L->w[0][i] = 1.0f;
-        t.L->w[1][i] = 0.0f;
+        lms_tk_layer_w(t.L, NULL, 0)[i] = 1.0f;
+        lms_tk_layer_w(t.L, NULL, 1)[i] = 0.0f;
     }
     lms_tk_forward(&t);
     const double want[4] = {-1.3416354199689269, -0.447211806656309,
@@ -132,7 +132,7 @@ static void check_reference(const char *const *kvs, int G, int has_bias,
         t.x[i] = offset + 3.0f * t.x[i];
     lms_tk_forward(&t);
     double *ref = malloc(n * sizeof *ref);
-    reference(ref, t.x, t.L->w[0], has_bias ? t.L->w[1] : NULL, t.rows, 48, G,
+    reference(ref, t.x, lms_tk_layer_w(t.L, NULL, 0), has_bias ? lms_tk_layer_w(t.L, NULL, 1) : NULL, t.rows, 48, G,
               1e-5);
     double d = max_diff_d(t.y, ref, n);
     ck_assert_msg(d < 2e-6, "max |y - ref| = %g (groups %d, offset %g)", d, G,
@@ -203,7 +203,7 @@ START_TEST(test_constant_rows) {
         t.x[i] = (i / 32) % 2 ? 7.25f : -1e4f; /* constant per row */
     lms_tk_forward(&t);
     for (size_t i = 0; i < t.rows * 32; i++)
-        ck_assert_float_eq(t.y[i], t.L->w[1][i % 32]); /* = bias */
+        ck_assert_float_eq(t.y[i], lms_tk_layer_w(t.L, NULL, 1)[i % 32]); /* = bias */
     lms_tk_fill(t.dy, t.rows * 32, 3, -1, 1);
     lms_tk_backward(&t);
     for (size_t i = 0; i < t.rows * 32; i++)

@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "util/rng.h"
 #include "tk_suite.h"
 
 static char err[1024];
@@ -37,7 +36,7 @@ END_TEST
 START_TEST(test_plan_and_init) {
     lms_tk t;
     lms_tks_build(&t, (const char *[]){"init=1e-5", NULL}, 2, 8, 32);
-    const lms_plan *p = &t.L->plan;
+    const lms_plan *p = lms_tk_layer_plan(t.L, NULL);
     ck_assert_int_eq(p->out_cols, 32);
     ck_assert_int_eq(p->n_params, 1);
     ck_assert_str_eq(p->params[0].name, "gamma");
@@ -48,11 +47,9 @@ START_TEST(test_plan_and_init) {
     ck_assert_int_eq(p->params[0].buffer, 0);
     ck_assert_uint_eq(p->cache_floats, 0);
     /* the core's initialisation gives every channel the constant */
-    lms_rng r;
-    lms_rng_seed(&r, 1, 1);
-    lms_layer_init_params(t.L, &t.mi, &r);
+    lms_tk_init_declared(&t, 1);
     for (int c = 0; c < 32; c++)
-        ck_assert_float_eq(t.L->w[0][c], 1e-5f);
+        ck_assert_float_eq(lms_tk_layer_w(t.L, NULL, 0)[c], 1e-5f);
     lms_tk_free(&t);
 }
 END_TEST
@@ -63,7 +60,7 @@ START_TEST(test_forward_values) {
     const float x[6] = {1, -2, 3, 1e30f, -1e-30f, 0};
     const float g[3] = {0.5f, -2, 0.1f};
     memcpy(t.x, x, sizeof x);
-    memcpy(t.L->w[0], g, sizeof g);
+    memcpy(lms_tk_layer_w(t.L, NULL, 0), g, sizeof g);
     lms_tk_forward(&t);
     const float want[6] = {0.5f, 4, 0.3f, 5e29f, 2e-30f, 0};
     for (int i = 0; i < 6; i++)

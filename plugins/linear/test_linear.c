@@ -48,7 +48,7 @@ END_TEST
 START_TEST(test_plan) {
     lms_tk t;
     lms_tks_build(&t, (const char *[]){"out_mult=3", NULL}, 2, 8, 32);
-    const lms_plan *p = &t.L->plan;
+    const lms_plan *p = lms_tk_layer_plan(t.L, NULL);
     ck_assert_int_eq(p->out_cols, 96);
     ck_assert_int_eq(p->n_params, 2);
     ck_assert_str_eq(p->params[0].name, "weight");
@@ -67,7 +67,7 @@ START_TEST(test_plan) {
                   (const char *[]){"out=10", "out_mult=4", "bias=false",
                                    "residual_init=true", "init_std=0.1", NULL},
                   2, 8, 128);
-    p = &t.L->plan;
+    p = lms_tk_layer_plan(t.L, NULL);
     ck_assert_int_eq(p->out_cols, 10);
     ck_assert_int_eq(p->n_params, 1);
     ck_assert_int_eq(p->params[0].init, LMS_INIT_NORMAL_RESIDUAL);
@@ -82,8 +82,8 @@ START_TEST(test_forward_hand) {
     lms_tks_build(&t, (const char *[]){"out=3", NULL}, 1, 2, 2);
     const float w[6] = {1, 2, 3, 4, 5, 6}, b[3] = {0.5f, -1, 2};
     const float x[4] = {1, -1, 0.5f, 2};
-    memcpy(t.L->w[0], w, sizeof w);
-    memcpy(t.L->w[1], b, sizeof b);
+    memcpy(lms_tk_layer_w(t.L, NULL, 0), w, sizeof w);
+    memcpy(lms_tk_layer_w(t.L, NULL, 1), b, sizeof b);
     memcpy(t.x, x, sizeof x);
     lms_tk_forward(&t);
     const float want[6] = {-0.5f, -2, 1, 5, 8.5f, 16.5f};
@@ -98,9 +98,9 @@ START_TEST(test_forward_hand) {
         ck_assert_float_eq_tol(t.dx[i], dx[i], 1e-6f);
     const float dw[6] = {1, -1, 0.5f, 2, 0.5f, 2}, db[3] = {1, 1, 1};
     for (int i = 0; i < 6; i++)
-        ck_assert_float_eq_tol(t.L->dw[0][i], dw[i], 1e-6f);
+        ck_assert_float_eq_tol(lms_tk_layer_dw(t.L, NULL, 0)[i], dw[i], 1e-6f);
     for (int i = 0; i < 3; i++)
-        ck_assert_float_eq_tol(t.L->dw[1][i], db[i], 1e-6f);
+        ck_assert_float_eq_tol(lms_tk_layer_dw(t.L, NULL, 1)[i], db[i], 1e-6f);
     lms_tk_free(&t);
 }
 END_TEST
@@ -109,15 +109,15 @@ START_TEST(test_forward_reference) {
     lms_tk t;
     lms_tks_build(&t, (const char *[]){"out_mult=3", NULL}, 2, 8, 32);
     lms_tk_init_params(&t, 1);
-    lms_tk_fill(t.L->w[0], 96 * 32, 2, -1, 1);
+    lms_tk_fill(lms_tk_layer_w(t.L, NULL, 0), 96 * 32, 2, -1, 1);
     lms_tk_fill_input(&t, 3);
     lms_tk_forward(&t);
     double worst = 0;
     for (size_t r = 0; r < t.rows; r++)
         for (int o = 0; o < 96; o++) {
-            double s = t.L->w[1][o];
+            double s = lms_tk_layer_w(t.L, NULL, 1)[o];
             for (int i = 0; i < 32; i++)
-                s += (double)t.x[r * 32 + i] * t.L->w[0][o * 32 + i];
+                s += (double)t.x[r * 32 + i] * lms_tk_layer_w(t.L, NULL, 0)[o * 32 + i];
             worst = fmax(worst, fabs(s - t.y[r * 96 + o]));
         }
     ck_assert_msg(worst < 1e-5, "max |y - ref| = %g", worst);

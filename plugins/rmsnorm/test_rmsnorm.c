@@ -70,7 +70,7 @@ END_TEST
 START_TEST(test_plan) {
     lms_tk t;
     lms_tks_build(&t, NULL, 2, 8, 32);
-    const lms_plan *p = &t.L->plan;
+    const lms_plan *p = lms_tk_layer_plan(t.L, NULL);
     ck_assert_int_eq(p->out_cols, 32);
     ck_assert_int_eq(p->n_params, 1);
     ck_assert_str_eq(p->params[0].name, "weight");
@@ -83,7 +83,7 @@ START_TEST(test_plan) {
     lms_tk_free(&t);
 
     lms_tks_build(&t, (const char *[]){"groups=4", NULL}, 2, 8, 32);
-    ck_assert_uint_eq(t.L->plan.cache_floats, 16 * 4);
+    ck_assert_uint_eq(lms_tk_layer_plan(t.L, NULL)->cache_floats, 16 * 4);
     lms_tk_free(&t);
 
     lms_model_info mi = lms_tk_model_small();
@@ -94,7 +94,7 @@ START_TEST(test_plan) {
 
     /* heads: head_dim = 32 / 2 = 16, so a fused qkv (96) has 6 groups */
     lms_tks_build(&t, (const char *[]){"groups=heads", NULL}, 2, 8, 96);
-    ck_assert_uint_eq(t.L->plan.cache_floats, 16 * 6);
+    ck_assert_uint_eq(lms_tk_layer_plan(t.L, NULL)->cache_floats, 16 * 6);
     lms_tk_free(&t);
     L = lms_tks_make((const char *[]){"groups=heads", NULL});
     ck_assert(lms_layer_plan(L, &mi, 16, 40, err, sizeof err) != 0);
@@ -109,8 +109,8 @@ START_TEST(test_forward_hand) {
     const float x[4] = {1, 2, 3, 4};
     memcpy(t.x, x, sizeof x);
     for (int i = 0; i < 4; i++)
-        t.L->w[0][i] = 1.0f;
-    t.L->w[0][3] = 2.0f;
+        lms_tk_layer_w(t.L, NULL, 0)[i] = 1.0f;
+    lms_tk_layer_w(t.L, NULL, 0)[3] = 2.0f;
     lms_tk_forward(&t);
     /* mean(x^2) = 30/4 = 7.5; 1/sqrt(7.50001) = 0.365148127... */
     const double rs = 1.0 / sqrt(7.5 + 1e-5);
@@ -133,7 +133,7 @@ static void check_reference(const char *const *kvs, int G, float scale,
         t.x[i] = offset + scale * t.x[i];
     lms_tk_forward(&t);
     double *ref = malloc(n * sizeof *ref);
-    reference(ref, t.x, t.L->w[0], t.rows, 48, G, 1e-5);
+    reference(ref, t.x, lms_tk_layer_w(t.L, NULL, 0), t.rows, 48, G, 1e-5);
     double d = max_rel_diff(t.y, ref, n);
     ck_assert_msg(d < 2e-6, "max |y - ref| = %g (groups %d, scale %g)", d, G,
                   scale);
@@ -186,8 +186,8 @@ START_TEST(test_as_qk_norm) {
     lms_tk t;
     ck_assert_msg(lms_tk_setup(&t, L, &mi, 2, 8, 96, err, sizeof err) == 0,
                   "%s", err);
-    ck_assert_int_eq(L->children[0]->plan.in_cols, 16); /* head_dim */
-    ck_assert_uint_eq(L->children[0]->plan.in_rows, 2 * 8 * 2);
+    ck_assert_int_eq(lms_tk_layer_plan(L, "q_norm")->in_cols, 16); /* head_dim */
+    ck_assert_uint_eq(lms_tk_layer_plan(L, "q_norm")->in_rows, 2 * 8 * 2);
     lms_tk_init_params(&t, 3);
     lms_tk_fill_input(&t, 4);
     int rc = lms_tk_gradcheck(&t, NULL, NULL, err, sizeof err);
@@ -200,7 +200,7 @@ START_TEST(test_huge_and_tiny_rows) {
     lms_tk t;
     lms_tks_build(&t, NULL, 1, 4, 32);
     for (int i = 0; i < 32; i++)
-        t.L->w[0][i] = 1.0f;
+        lms_tk_layer_w(t.L, NULL, 0)[i] = 1.0f;
     const float mag[4] = {1e30f, -3e19f, 1e-20f, 0.0f};
     for (int r = 0; r < 4; r++)
         for (int i = 0; i < 32; i++)

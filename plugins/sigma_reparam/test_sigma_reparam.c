@@ -11,15 +11,15 @@ static char err[1024];
 
 /* parameter tensors of a planned layer by name */
 static float *param(lms_tk *t, const char *name) {
-    for (int i = 0; i < t->L->plan.n_params; i++)
-        if (!strcmp(t->L->plan.params[i].name, name))
-            return t->L->w[i];
+    for (int i = 0; i < lms_tk_layer_plan(t->L, NULL)->n_params; i++)
+        if (!strcmp(lms_tk_layer_plan(t->L, NULL)->params[i].name, name))
+            return lms_tk_layer_w(t->L, NULL, i);
     return NULL;
 }
 static float *grad(lms_tk *t, const char *name) {
-    for (int i = 0; i < t->L->plan.n_params; i++)
-        if (!strcmp(t->L->plan.params[i].name, name))
-            return t->L->dw[i];
+    for (int i = 0; i < lms_tk_layer_plan(t->L, NULL)->n_params; i++)
+        if (!strcmp(lms_tk_layer_plan(t->L, NULL)->params[i].name, name))
+            return lms_tk_layer_dw(t->L, NULL, i);
     return NULL;
 }
 
@@ -112,7 +112,7 @@ END_TEST
 START_TEST(test_plan) {
     lms_tk t;
     lms_tks_build(&t, (const char *[]){"out_mult=3", NULL}, 2, 8, 32);
-    const lms_plan *p = &t.L->plan;
+    const lms_plan *p = lms_tk_layer_plan(t.L, NULL);
     ck_assert_int_eq(p->out_cols, 96);
     ck_assert_int_eq(p->n_params, 4);
     const char *names[] = {"weight", "bias", "gain", "u"};
@@ -139,7 +139,7 @@ START_TEST(test_plan) {
                   (const char *[]){"out=10", "bias=false", "residual_init=true",
                                    "init_std=0.1", NULL},
                   2, 8, 128);
-    p = &t.L->plan;
+    p = lms_tk_layer_plan(t.L, NULL);
     ck_assert_int_eq(p->out_cols, 10);
     ck_assert_int_eq(p->n_params, 3);
     ck_assert_str_eq(p->params[1].name, "gain");

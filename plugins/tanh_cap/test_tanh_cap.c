@@ -37,7 +37,7 @@ END_TEST
 START_TEST(test_plan) {
     lms_tk t;
     lms_tks_build(&t, NULL, 1, 64, 8);
-    const lms_plan *p = &t.L->plan;
+    const lms_plan *p = lms_tk_layer_plan(t.L, NULL);
     ck_assert_int_eq(p->out_cols, 8);
     ck_assert_int_eq(p->n_params, 0);
     ck_assert_uint_eq(p->cache_floats, 0);

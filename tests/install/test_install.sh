@@ -14,17 +14,41 @@ P="$TMP/prefix"
 step "cmake --install into $P"
 "$CMAKE" --install "$BUILD" --prefix "$P" >"$TMP/install.log" 2>&1 ||
     { cat "$TMP/install.log"; fail "cmake --install"; }
-for f in "$BINDIR/lmstab" include/lmstab/plugin.h include/lmstab/kit/engine/layer.h \
-         include/lmstab/kit/engine/loader.h include/lmstab/testkit.h \
-         include/lmstab/plugin_util.h include/lmstab/tk_suite.h \
+for f in "$BINDIR/lmstab" include/lmstab/plugin.h include/lmstab/plugin_util.h \
+         include/lmstab/plugin_math.h include/lmstab/plugin_linear.h \
+         include/lmstab/testkit.h include/lmstab/tk_check.h include/lmstab/tk_suite.h \
          "$LIBDIR/lmstab/lms_layernorm.so" "$LIBDIR/lmstab/lms_causal_attention.so" \
-         "$LIBDIR/liblmstab_core.a" "$LIBDIR/liblms_testkit.a" \
+         "$LIBDIR/liblmstab_engine.a" "$LIBDIR/liblms_testkit.a" "$LIBDIR/liblms_tk_suite.a" \
          "$LIBDIR/pkgconfig/lmstab.pc" "$LIBDIR/pkgconfig/lmstab-testkit.pc" \
          "$LIBDIR/cmake/lmstab/lmstabConfig.cmake" \
          "$LIBDIR/cmake/lmstab/lmstabConfigVersion.cmake"; do
     [ -e "$P/$f" ] || fail "not installed: $f"
 done
 (cd "$P" && find . -type f | sort)
+
+step "three surfaces, nothing else: no internal header, no core library"
+# the SDK (plugin*.h) and the kit's own headers, and no other header
+others=$(cd "$P/include" && find . -type f ! -path './lmstab/plugin*.h' ! -path './lmstab/testkit.h' \
+         ! -path './lmstab/tk_check.h' ! -path './lmstab/tk_suite.h')
+[ -z "$others" ] || fail "internal headers installed: $others"
+[ -e "$P/$LIBDIR/liblmstab_core.a" ] && fail "liblmstab_core.a installed (the core is not a public surface)"
+# each installed header compiles on its own with only the include dir
+for h in plugin.h plugin_util.h plugin_math.h plugin_linear.h testkit.h tk_check.h; do
+    printf '#include <lmstab/%s>\nint main(void) { return 0; }\n' "$h" >"$TMP/h.c"
+    cc -std=c11 -Wall -Wextra -Werror -I"$P/include" -c "$TMP/h.c" -o "$TMP/h.o" ||
+        fail "<lmstab/$h> does not compile on its own"
+done
+# the SDK links nothing; the kit links the engine and OpenBLAS, not the
+# core's dependencies (inih, cJSON, MPI, SentencePiece)
+sdk_libs=$(PKG_CONFIG_PATH="$P/$LIBDIR/pkgconfig" pkg-config --libs lmstab) || fail "pkg-config lmstab"
+[ "$(echo $sdk_libs)" = "-lm" ] || fail "the SDK links more than libm: $sdk_libs"
+kit_libs=$(PKG_CONFIG_PATH="$P/$LIBDIR/pkgconfig" pkg-config --libs lmstab-testkit) || fail "pkg-config lmstab-testkit"
+echo "kit: $kit_libs"
+echo "$kit_libs" | grep -q -- '-llmstab_engine' || fail "the kit does not link the engine: $kit_libs"
+echo "$kit_libs" | grep -qiE 'inih|cjson|mpi|sentencepiece|lmstab_core' && fail "the kit links the core's dependencies: $kit_libs"
+grep -qiE 'inih|cjson|MPI|SPM|lmstab_core' "$P/$LIBDIR/cmake/lmstab/lmstabTargets.cmake" &&
+    fail "lmstab::testkit links the core's dependencies (lmstabTargets.cmake)"
+
 LMSTAB="$P/$BINDIR/lmstab"
 "$LMSTAB" --version | grep -q '^lmstab [0-9]' || fail "lmstab --version"
 
@@ -73,6 +97,12 @@ step "examples/my_norm with pkg-config"
 PKG_CONFIG_PATH="$P/$LIBDIR/pkgconfig" build_example "$TMP/ex_pc" -DMY_NORM_USE_PKGCONFIG=ON
 [ "$(PKG_CONFIG_PATH="$P/$LIBDIR/pkgconfig" pkg-config --variable=plugindir lmstab)" -ef "$P/$LIBDIR/lmstab" ] ||
     fail "pkg-config --variable=plugindir lmstab is not $P/$LIBDIR/lmstab"
+
+step "the installed lmstab checks the out-of-tree plugin (lmstab check)"
+"$LMSTAB" check "$TMP/ex_cmake/lms_scalenorm.so" >"$TMP/check.txt" 2>&1 ||
+    { cat "$TMP/check.txt"; fail "lmstab check lms_scalenorm.so"; }
+cat "$TMP/check.txt"
+grep -q "^PASS guard" "$TMP/check.txt" || fail "lmstab check ran without guard zones"
 
 CFG="$SRC/examples/my_norm/scalenorm_qk.ini"
 step "without --plugin-dir the installed lmstab does not know scalenorm"

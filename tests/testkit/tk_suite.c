@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/loader.h"
+
 static const char *tks_plugin; /* set by lms_tks_main, before any fork */
 static lms_loader *tks_ld;     /* per test: setup creates, teardown frees */
 static char tks_err[1024];
