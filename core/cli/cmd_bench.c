@@ -1,4 +1,5 @@
 /* lmstab bench */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,6 +8,32 @@
 #include "cli/cli.h"
 #include "cli/cmd_opt.h"
 #include "train/bench.h"
+
+typedef struct bench_args {
+    long steps, warmup, threads, only_threads, square, compare_gemm, trials;
+    int no_roof, blas_threads;
+    const char *sgemm, *json, *data;
+} bench_args;
+
+#define A(m) offsetof(bench_args, m)
+/* clang-format off */
+static const lms_opt opts[] = {
+    {"--steps", LMS_OPT_INT, "N", A(steps), 1, 1000000, 0, "timed steps per thread setting (default 30)"},
+    {"--warmup", LMS_OPT_INT, "N", A(warmup), 1, 1000000, 0, "untimed steps first (default 5)"},
+    {"--threads", LMS_OPT_INT, "N", A(threads), 1, 1000000, 0, "the all-cores setting (default: online CPUs)"},
+    {"--only-threads", LMS_OPT_INT, "N", A(only_threads), 1, 1000000, 0, "train with N threads only"},
+    {"--square", LMS_OPT_INT, "N", A(square), 1, 1000000, 0, "square sgemm roof size (default 2048)"},
+    {"--compare-gemm", LMS_OPT_INT, "ROUNDS", A(compare_gemm), 1, 1000000, 0, "also train ROUNDS rounds on each sgemm backend"},
+    {"--no-roof", LMS_OPT_FLAG, NULL, A(no_roof), 0, 0, 0, "skip the sgemm roof"},
+    {"--blas-threads", LMS_OPT_FLAG, NULL, A(blas_threads), 0, 0, 0, "train with OpenBLAS's own threading"},
+    {"--json", LMS_OPT_STR, "FILE", A(json), 0, 0, 0, "also write the figures as JSON"},
+    {"--data", LMS_OPT_STR, "FILE", A(data), 0, 0, 0, "train on FILE instead of data.train"},
+    {"--sgemm", LMS_OPT_STR, "SHAPES", A(sgemm), 0, 0, 0, "time lms_sgemm alone at SHAPES"},
+    {"--trials", LMS_OPT_INT, "N", A(trials), 1, 1000000, 0, "--sgemm: timings per backend (default 5)"},
+    {NULL, 0, NULL, 0, 0, 0, 0, NULL},
+};
+/* clang-format on */
+#undef A
 
 static void usage(FILE *f) {
     fprintf(
@@ -42,80 +69,40 @@ static void usage(FILE *f) {
         "lms_sgemm alone on each backend (OpenBLAS, lmstab's own), the two\n"
         "alternating, at SHAPES = [NN|NT|TN|TT:]MxNxK[,...] (e.g.\n"
         "NT:2048x384x128,1024x1024x1024), 1 thread and --threads; best of\n"
-        "--trials (default 5) timings of >= 0.2 s each per backend.\n");
-}
-
-/* An integer from 1 to 1e6 for option opt (the CLI's number parser,
- * cmd_opt.h). */
-static int parse_pos(const char *opt, const char *s, int *out) {
-    const lms_opt o = {opt, LMS_OPT_INT, "N", 0, 1, 1000000, 0, NULL};
-    long v;
-    if (lms_opt_number("bench", &o, s, &v) != 0)
-        return -1;
-    *out = (int)v;
-    return 0;
+        "--trials (default 5) timings of >= 0.2 s each per backend.\n"
+        "\n");
+    lms_opt_help(f, opts);
+    fprintf(f, "  --set S.K=V            override a key (repeatable)\n"
+               "  --plugin-dir DIR       search DIR for plugins first\n");
 }
 
 int lms_cmd_bench(int argc, char **argv, int dry) {
     lms_cli_common c = {0};
-    lms_bench_opts o = {0};
-    const char *sgemm = NULL;
-    int trials = 5;
-    for (int i = 1; i < argc; i++) {
-        int n = lms_cli_common_opt(&c, argc, argv, i);
-        if (n < 0)
-            return 2;
-        if (n > 0) {
-            i += n - 1;
-            continue;
-        }
-        const char *a = argv[i];
-        int *num = !strcmp(a, "--steps")          ? &o.steps
-                   : !strcmp(a, "--warmup")       ? &o.warmup
-                   : !strcmp(a, "--threads")      ? &o.threads
-                   : !strcmp(a, "--only-threads") ? &o.only_threads
-                   : !strcmp(a, "--square")       ? &o.square
-                   : !strcmp(a, "--compare-gemm") ? &o.compare_gemm
-                                                  : NULL;
-        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-            usage(stdout);
-            return 0;
-        } else if (num) {
-            if (i + 1 >= argc) {
-                fprintf(stderr, "lmstab bench: %s needs a value (N)\n", a);
-                return 2;
-            }
-            if (parse_pos(a, argv[i + 1], num) != 0)
-                return 2;
-            i++;
-        } else if (!strcmp(a, "--sgemm") && i + 1 < argc) {
-            sgemm = argv[++i];
-        } else if (!strcmp(a, "--trials")) {
-            if (i + 1 >= argc) {
-                fprintf(stderr, "lmstab bench: --trials needs a value (N)\n");
-                return 2;
-            }
-            if (parse_pos(a, argv[i + 1], &trials) != 0)
-                return 2;
-            i++;
-        } else if (!strcmp(a, "--no-roof")) {
-            o.no_roof = 1;
-        } else if (!strcmp(a, "--blas-threads")) {
-            o.blas_threading = 1;
-        } else if ((!strcmp(a, "--json") || !strcmp(a, "--data")) &&
-                   i + 1 < argc) {
-            if (a[2] == 'j')
-                o.json_path = argv[++i];
-            else
-                o.data_path = argv[++i];
-        } else if (a[0] == '-' || o.config_path) {
-            fprintf(stderr, "lmstab bench: unexpected argument '%s'\n", a);
-            usage(stderr);
-            return 2;
-        } else {
-            o.config_path = a;
-        }
+    bench_args a = {0};
+    a.trials = 5;
+    const char *pos[1];
+    int npos;
+    int rc = lms_opt_parse("bench", opts, &a, &c, argc, argv, pos, 1, &npos);
+    if (rc == 1) {
+        usage(stdout);
+        return 0;
     }
+    if (rc != 0)
+        return 2;
+    lms_bench_opts o = {0};
+    o.config_path = npos ? pos[0] : NULL;
+    o.steps = (int)a.steps;
+    o.warmup = (int)a.warmup;
+    o.threads = (int)a.threads;
+    o.only_threads = (int)a.only_threads;
+    o.square = (int)a.square;
+    o.compare_gemm = (int)a.compare_gemm;
+    o.no_roof = a.no_roof;
+    o.blas_threading = a.blas_threads;
+    o.json_path = a.json;
+    o.data_path = a.data;
+    const char *sgemm = a.sgemm;
+    const int trials = (int)a.trials;
     if (!sgemm && !o.config_path) {
         usage(stderr);
         return 2;
