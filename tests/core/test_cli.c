@@ -4,6 +4,7 @@
 #include <check.h>
 #include <stdarg.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cli/cli.h"
 
@@ -97,12 +98,34 @@ START_TEST(too_many_sets) {
 }
 END_TEST
 
+/* The top-level usage lists every command the dispatch knows (its list
+ * is printed from the dispatch table: `check` was once left out). */
+START_TEST(usage_lists_every_command) {
+    FILE *f = tmpfile();
+    ck_assert_ptr_nonnull(f);
+    lms_cli_usage(f);
+    static char buf[16384];
+    rewind(f);
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    buf[n] = '\0';
+    fclose(f);
+    size_t i = 0;
+    for (const char *name; (name = lms_cli_command_name(i)); i++) {
+        char line[64];
+        snprintf(line, sizeof line, "\n  %s ", name);
+        ck_assert_msg(strstr(buf, line), "usage lacks command '%s'", name);
+    }
+    ck_assert_uint_ge(i, 10);
+}
+END_TEST
+
 int main(void) {
     Suite *s = suite_create("cli");
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, valid_arguments_run_nothing);
     tcase_add_test(tc, usage_errors);
     tcase_add_test(tc, too_many_sets);
+    tcase_add_test(tc, usage_lists_every_command);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_ENV);
