@@ -79,6 +79,35 @@ START_TEST(usage_errors) {
     ck_assert_int_eq(dry("report", NULL), 2);
     ck_assert_int_eq(dry("verdict", NULL), 2);
     ck_assert_int_eq(dry("plugins", "--set", "a.b=1", NULL), 2);
+    /* the commands moved onto option tables keep their spellings */
+    ck_assert_int_eq(dry("golden", "a.ini", "b.st", "-v", "--verbose", "--map",
+                         "a=b", "--map", "c=d", NULL), 0);
+    ck_assert_int_eq(dry("golden", "a.ini", "b.st", "--map", NULL), 2);
+    ck_assert_int_eq(dry("golden", "a.ini", "b.st", "c", NULL), 2);
+    ck_assert_int_eq(dry("sample", "x", "--prompt", "hi", "--temperature", "0",
+                         "--top-k", "5", "--seed", "7", "--tokenizer", "t",
+                         NULL), 0);
+    ck_assert_int_eq(dry("sample", "x", "--temperature", "101", NULL), 2);
+    ck_assert_int_eq(dry("report", "a", "b", NULL), 2);
+    ck_assert_int_eq(dry("report", "a", "--bogus", NULL), 2);
+    ck_assert_int_eq(dry("verdict", "a", "b", "c", NULL), 0);
+    ck_assert_int_eq(dry("plugins", "--keys", "gelu", "--markdown", NULL), 0);
+    ck_assert_int_eq(dry("plugins", "--keys", NULL), 2);
+    ck_assert_int_eq(dry("check", "p.so", "--keys", "a=1,b=2", "--keys", "c=3",
+                         "--no-guard", "--guard", "--no-slots", "--threads",
+                         "4", "--plugin-dir", "d", NULL), 0);
+    ck_assert_int_eq(dry("check", "p.so", "--threads", "1", NULL), 2);
+    ck_assert_int_eq(dry("check", "p.so", "--threads", "1025", NULL), 2);
+    ck_assert_int_eq(dry("check", "a.so", "b.so", NULL), 2);
+    ck_assert_int_eq(dry("check", "p.so", "--keys", "novalue", NULL), 2);
+    ck_assert_int_eq(dry("check", NULL), 2);
+    ck_assert_int_eq(dry("tokenize", "encode", "--model", "m.model", "-",
+                         "a.txt", "--out", "o.bin", "--shard-tokens", "10",
+                         "--overwrite", NULL), 0);
+    ck_assert_int_eq(dry("tokenize", "frob", NULL), 2);
+    ck_assert_int_eq(dry("tokenize", "train", "t.txt", "--vocab", NULL), 2);
+    ck_assert_int_eq(dry("tokenize", "--help", NULL), 0);
+    ck_assert_int_eq(dry("tokenize", NULL), 2);
 }
 END_TEST
 
