@@ -184,15 +184,12 @@ static void md_where(const md_state *st, int kind) {
     if (kind == LMS_KIND_NORM || kind == LMS_KIND_LINEAR ||
         kind == LMS_KIND_ACTIVATION || kind == LMS_KIND_ATTENTION)
         printf("%sa block op (`[block.<op>]` `plugin = ...`)", n++ ? ", " : "");
-    static const struct {
-        int kind;
-        const char *key;
-    } model_keys[] = {{LMS_KIND_NORM, "final_norm"},
-                      {LMS_KIND_SCORE_MAP, "logit_cap"},
-                      {LMS_KIND_AUX_LOSS, "aux_loss"}};
-    for (size_t i = 0; i < sizeof model_keys / sizeof model_keys[0]; i++)
-        if (model_keys[i].kind == kind)
-            printf("%s`[model] %s`", n++ ? ", " : "", model_keys[i].key);
+    size_t nk;
+    const lms_core_key *ck = lms_core_keys(&nk);
+    for (size_t i = 0; i < nk; i++)
+        if (ck[i].slot && (int)ck[i].slot == kind)
+            printf("%s`[%s] %s`", n++ ? ", " : "", ck[i].section,
+                   ck[i].key.name);
     for (int i = 0; i < st->n; i++)
         for (const lms_slot *s = st->p[i]->desc->slots; s && s->name; s++)
             if ((int)s->kind == kind)
