@@ -5,6 +5,9 @@
 #ifndef LMSTAB_CLI_H
 #define LMSTAB_CLI_H
 
+#include <stddef.h>
+#include <stdio.h>
+
 int lms_cmd_train(int argc, char **argv, int dry);
 int lms_cmd_sample(int argc, char **argv, int dry);
 int lms_cmd_golden(int argc, char **argv, int dry);
@@ -19,6 +22,12 @@ int lms_cmd_check(int argc, char **argv, int dry);
 /* argv[1] names the command (argv[0] is the program): its exit code, as
  * main() returns it; dry as above. */
 int lms_cli_dispatch(int argc, char **argv, int dry);
+
+/* The top-level usage (lmstab, lmstab --help): its command list is the
+ * dispatch table's. */
+void lms_cli_usage(FILE *f);
+/* The name of the i-th dispatched command, NULL past the last. */
+const char *lms_cli_command_name(size_t i);
 
 /* Shared option parsing: --set k=v (repeatable), --plugin-dir DIR. Returns
  * the number of argv entries consumed at i (0: not a shared option, -1:

@@ -2,15 +2,36 @@
  * tk_check.c, the same code) run on one plugin, for its author: one line
  * per check, PASS or FAIL with the reason; exit 0 when all pass, 1 when one
  * fails, 2 on a usage error. See docs/plugins.md, "Checking your plugin". */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/cmd_opt.h"
 #include "engine/loader.h"
 #include "tk_check.h"
 
 #define MAX_KEYS 64
+
+typedef struct check_args {
+    lms_opt_list keys;
+    int guard, no_guard, no_slots;
+    long threads;
+} check_args;
+
+#define A(m) offsetof(check_args, m)
+/* clang-format off */
+static const lms_opt opts[] = {
+    {"--keys", LMS_OPT_LIST, "K=V,...", A(keys), 0, 0, 0, "configure the plugin"},
+    {"--guard", LMS_OPT_FLAG, NULL, A(guard), 0, 0, 0, "guard zones after every buffer: a write past one is named (default)"},
+    {"--no-guard", LMS_OPT_FLAG, NULL, A(no_guard), 0, 0, 0, "without guard zones"},
+    {"--threads", LMS_OPT_INT, "N", A(threads), 2, 1024, 0, "the determinism check's second thread count (default 2)"},
+    {"--no-slots", LMS_OPT_FLAG, NULL, A(no_slots), 0, 0, 0, "do not check again with each child slot filled"},
+    {NULL, 0, NULL, 0, 0, 0, 0, NULL},
+};
+/* clang-format on */
+#undef A
 
 static void usage(FILE *f) {
     fprintf(f,
@@ -34,16 +55,12 @@ static void usage(FILE *f) {
             "plugin of its\nkind found on the search path (--no-slots: "
             "not).\n"
             "\n"
-            "options:\n"
-            "  --keys K=V,...   configure the plugin (repeatable)\n"
-            "  --guard          guard zones after every buffer the plugin is "
-            "handed: a\n"
-            "                   write past one is named (the default)\n"
-            "  --no-guard       without guard zones\n"
-            "  --threads N      the determinism check's second thread count "
-            "[2]\n"
-            "  --plugin-dir DIR searched first for NAME and for child plugins\n"
-            "Exit status: 0 all checks passed, 1 a check failed, 2 usage.\n");
+            "Exit status: 0 all checks passed, 1 a check failed, 2 usage.\n"
+            "\n"
+            "options:\n");
+    lms_opt_help(f, opts);
+    fprintf(f, "  --plugin-dir DIR       searched first for NAME and for child "
+               "plugins\n");
 }
 
 static void print_result(void *user, const char *check, const char *label,
@@ -85,48 +102,38 @@ static void name_of(const char *arg, char *name, size_t len) {
 }
 
 int lms_cmd_check(int argc, char **argv, int dry) {
-    const char *target = NULL, *plugin_dir = NULL;
+    lms_cli_common c = {0};
+    check_args a = {0};
+    a.threads = 2;
     const char *kvs[MAX_KEYS + 1];
-    char *keybufs[MAX_KEYS];
-    int nkv = 0, nbuf = 0, guard = 1, slots = 1, rc = 2;
-    long threads = 2;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        int has = i + 1 < argc;
-        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-            usage(stdout);
-            rc = 0;
+    char *keybufs[LMS_OPT_LIST_MAX];
+    int nkv = 0, nbuf = 0, rc = 2;
+    const char *pos[2];
+    int npos;
+    int prc = lms_opt_parse("check", opts, &a, &c, argc, argv, pos, 2, &npos);
+    if (prc == 1) {
+        usage(stdout);
+        return 0;
+    }
+    if (prc != 0)
+        return 2;
+    if (c.nsets > 0) {
+        fprintf(stderr, "lmstab check: --set does not apply here (--keys "
+                "K=V,... configures the plugin)\n");
+        return 2;
+    }
+    if (npos > 1) {
+        fprintf(stderr, "lmstab check: one plugin at a time ('%s', "
+                "then '%s')\n", pos[0], pos[1]);
+        return 2;
+    }
+    const char *target = npos ? pos[0] : NULL, *plugin_dir = c.plugin_dir;
+    const int guard = !a.no_guard, slots = !a.no_slots;
+    const long threads = a.threads;
+    for (int i = 0; i < a.keys.n; i++) {
+        keybufs[nbuf] = strdup(a.keys.v[i]);
+        if (!keybufs[nbuf] || split_keys(keybufs[nbuf++], kvs, &nkv))
             goto out;
-        } else if (!strcmp(a, "--guard"))
-            guard = 1;
-        else if (!strcmp(a, "--no-guard"))
-            guard = 0;
-        else if (!strcmp(a, "--no-slots"))
-            slots = 0;
-        else if (!strcmp(a, "--keys") && has && nbuf < MAX_KEYS) {
-            keybufs[nbuf] = strdup(argv[++i]);
-            if (!keybufs[nbuf] || split_keys(keybufs[nbuf++], kvs, &nkv))
-                goto out;
-        } else if (!strcmp(a, "--plugin-dir") && has)
-            plugin_dir = argv[++i];
-        else if (!strcmp(a, "--threads") && has) {
-            char *end;
-            threads = strtol(argv[++i], &end, 10);
-            if (*end || threads < 2 || threads > 1024) {
-                fprintf(stderr, "lmstab check: --threads: a number from 2 to "
-                        "1024 (got '%s')\n", argv[i]);
-                goto out;
-            }
-        } else if (a[0] == '-') {
-            fprintf(stderr, "lmstab check: unknown option or missing value: "
-                    "'%s' (lmstab check --help)\n", a);
-            goto out;
-        } else if (target) {
-            fprintf(stderr, "lmstab check: one plugin at a time ('%s', "
-                    "then '%s')\n", target, a);
-            goto out;
-        } else
-            target = a;
     }
     if (!target) {
         usage(stderr);

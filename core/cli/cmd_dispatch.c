@@ -15,47 +15,61 @@
 #define LMS_VERSION "0.0.0"
 #endif
 
-/* The subcommands: adding one is a cmd_<name>.c file and a line here. */
+/* The subcommands: adding one is a cmd_<name>.c file and a line here; the
+ * command list of the top-level usage is printed from this table. */
 static const struct {
     const char *name;
     int (*run)(int argc, char **argv, int dry);
+    const char *args;    /* after the name in the usage, or "" */
+    const char *summary; /* one line */
 } commands[] = {
-    {"train", lms_cmd_train},
-    {"sample", lms_cmd_sample},
-    {"sweep", lms_cmd_sweep},
-    {"report", lms_cmd_report},
-    {"golden", lms_cmd_golden},
-    {"plugins", lms_cmd_plugins},
-    {"bench", lms_cmd_bench},
-    {"verdict", lms_cmd_verdict},
-    {"tokenize", lms_cmd_tokenize},
-    {"check", lms_cmd_check},
+    {"train", lms_cmd_train, "CONFIG [--set S.K=V]... [--out DIR] [--data FILE]",
+     "train the model of an INI file"},
+    {"sample", lms_cmd_sample,
+     "CHECKPOINT [--prompt TEXT] [--tokens N] [--temperature T]",
+     "generate text from a training checkpoint"},
+    {"golden", lms_cmd_golden,
+     "CONFIG FILE.safetensors [--set S.K=V]... [--map A=B]...",
+     "compare against a PyTorch reference file"},
+    {"sweep", lms_cmd_sweep, "SWEEP.ini [--out DIR] [--jobs N]",
+     "learning-rate sweep over variants and seeds"},
+    {"report", lms_cmd_report, "SWEEP_DIR",
+     "Markdown/HTML report with gnuplot figures"},
+    {"verdict", lms_cmd_verdict, "RUN_DIR...",
+     "a run's verdicts recomputed from metrics.csv"},
+    {"tokenize", lms_cmd_tokenize, "train|encode|decode ...",
+     "SentencePiece tokenizers and token shards"},
+    {"plugins", lms_cmd_plugins, "[--keys NAME | --markdown]",
+     "list plugins with kind, version and keys"},
+    {"bench", lms_cmd_bench, "CONFIG [--steps N] [--threads N] [--json FILE]",
+     "speed: sgemm roof, tokens/s, MFU, memory"},
+    {"check", lms_cmd_check, "PLUGIN.so|NAME [--keys K=V,...] [--no-guard]",
+     "run the conformance checks on one plugin"},
 };
+#define N_COMMANDS (sizeof commands / sizeof commands[0])
 
-static void usage(FILE *f) {
+const char *lms_cli_command_name(size_t i) {
+    return i < N_COMMANDS ? commands[i].name : NULL;
+}
+
+void lms_cli_usage(FILE *f) {
     fprintf(f,
             "usage: lmstab COMMAND [ARGS]\n"
             "\n"
             "Train small GPT models whose layers are plugins, to study training\n"
             "stability.\n"
             "\n"
-            "commands:\n"
-            "  train CONFIG [--set S.K=V]... [--out DIR] [--data FILE]\n"
-            "                        train the model of an INI file\n"
-            "  sample CHECKPOINT [--prompt TEXT] [--tokens N] [--temperature T]\n"
-            "                        generate text from a training checkpoint\n"
-            "  golden CONFIG FILE.safetensors [--set S.K=V]... [--map A=B]...\n"
-            "                        compare against a PyTorch reference file\n"
-            "  sweep SWEEP.ini [--out DIR] [--jobs N]\n"
-            "                        learning-rate sweep over variants and seeds\n"
-            "  report SWEEP_DIR      Markdown/HTML report with gnuplot figures\n"
-            "  verdict RUN_DIR...    a run's verdicts recomputed from metrics.csv\n"
-            "  tokenize train|encode|decode ...\n"
-            "                        SentencePiece tokenizers and token shards\n"
-            "  plugins [--keys NAME | --markdown]\n"
-            "                        list plugins with kind, version and keys\n"
-            "  bench CONFIG [--steps N] [--threads N] [--json FILE]\n"
-            "                        speed: sgemm roof, tokens/s, MFU, memory\n"
+            "commands:\n");
+    for (size_t i = 0; i < N_COMMANDS; i++) {
+        char left[128];
+        snprintf(left, sizeof left, "%s%s%s", commands[i].name,
+                 commands[i].args[0] ? " " : "", commands[i].args);
+        if (strlen(left) <= 20)
+            fprintf(f, "  %-20s  %s\n", left, commands[i].summary);
+        else
+            fprintf(f, "  %s\n  %-20s  %s\n", left, "", commands[i].summary);
+    }
+    fprintf(f,
             "\n"
             "common options: --plugin-dir DIR (searched before "
             "$LMSTAB_PLUGIN_PATH)\n"
@@ -107,12 +121,12 @@ int lms_cli_common_opt(lms_cli_common *c, int argc, char **argv, int i) {
 
 int lms_cli_dispatch(int argc, char **argv, int dry) {
     if (argc < 2) {
-        usage(stderr);
+        lms_cli_usage(stderr);
         return 2;
     }
     const char *cmd = argv[1];
     if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
-        usage(stdout);
+        lms_cli_usage(stdout);
         return 0;
     }
     if (!strcmp(cmd, "--version")) {
@@ -123,13 +137,13 @@ int lms_cli_dispatch(int argc, char **argv, int dry) {
                lms_tok_feature(), dnnl ? dnnl : "off");
         return 0;
     }
-    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+    for (size_t i = 0; i < N_COMMANDS; i++)
         if (!strcmp(cmd, commands[i].name))
             return commands[i].run(argc - 1, argv + 1, dry);
-    const char *names[sizeof commands / sizeof commands[0]];
-    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+    const char *names[N_COMMANDS];
+    for (size_t i = 0; i < N_COMMANDS; i++)
         names[i] = commands[i].name;
-    const char *near = lms_suggest(cmd, names, sizeof names / sizeof names[0]);
+    const char *near = lms_suggest(cmd, names, N_COMMANDS);
     if (near)
         fprintf(stderr, "lmstab: unknown command '%s'; did you mean '%s'? (see "
                 "lmstab --help)\n", cmd, near);

@@ -1,9 +1,26 @@
 /* lmstab golden */
+#include <stddef.h>
 #include <stdio.h>
-#include <string.h>
 
 #include "cli/cli.h"
+#include "cli/cmd_opt.h"
 #include "train/golden.h"
+
+typedef struct golden_args {
+    int verbose;
+    lms_opt_list maps;
+} golden_args;
+
+#define A(m) offsetof(golden_args, m)
+/* clang-format off */
+static const lms_opt opts[] = {
+    {"--map", LMS_OPT_LIST, "OURS=THEIRS", A(maps), 0, 0, 0, "rewrite a dotted name part of ours first"},
+    {"-v", LMS_OPT_FLAG, NULL, A(verbose), 0, 0, 0, "print every tensor, not only the worst"},
+    {"--verbose", LMS_OPT_FLAG, NULL, A(verbose), 0, 0, 0, "the same as -v"},
+    {NULL, 0, NULL, 0, 0, 0, 0, NULL},
+};
+/* clang-format on */
+#undef A
 
 static void usage(FILE *f) {
     fprintf(f,
@@ -25,42 +42,29 @@ static void usage(FILE *f) {
             "Names: ours equal the file's after 'attn.q_norm'->'q_ln' and\n"
             "'attn.k_norm'->'k_ln'; --map OURS=THEIRS (repeatable) first rewrites\n"
             "a dotted name part, e.g. --map attn.q_norm.g=q_scale.\n"
-            "  -v, --verbose     print every tensor, not only the worst\n"
-            "Exit status: 0 match, 1 mismatch or error, 2 bad usage.\n");
+            "Exit status: 0 match, 1 mismatch or error, 2 bad usage.\n"
+            "\n");
+    lms_opt_help(f, opts);
+    fprintf(f, "  --set S.K=V            override a key (repeatable)\n"
+               "  --plugin-dir DIR       search DIR for plugins first\n");
 }
 
 int lms_cmd_golden(int argc, char **argv, int dry) {
     lms_cli_common c = {0};
     lms_golden_opts o = {0};
-    const char *maps[64];
-    int nmaps = 0;
-    for (int i = 1; i < argc; i++) {
-        int n = lms_cli_common_opt(&c, argc, argv, i);
-        if (n < 0)
-            return 2;
-        if (n > 0) {
-            i += n - 1;
-            continue;
-        }
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-            usage(stdout);
-            return 0;
-        } else if (!strcmp(argv[i], "-v") || !strcmp(argv[i], "--verbose")) {
-            o.verbose = 1;
-        } else if (!strcmp(argv[i], "--map") && i + 1 < argc && nmaps < 64) {
-            maps[nmaps++] = argv[++i];
-        } else if (argv[i][0] == '-') {
-            fprintf(stderr, "lmstab golden: unexpected argument '%s'\n", argv[i]);
-            return 2;
-        } else if (!o.config_path) {
-            o.config_path = argv[i];
-        } else if (!o.golden_path) {
-            o.golden_path = argv[i];
-        } else {
-            fprintf(stderr, "lmstab golden: unexpected argument '%s'\n", argv[i]);
-            return 2;
-        }
+    golden_args a = {0};
+    const char *pos[2];
+    int npos;
+    int prc = lms_opt_parse("golden", opts, &a, &c, argc, argv, pos, 2, &npos);
+    if (prc == 1) {
+        usage(stdout);
+        return 0;
     }
+    if (prc != 0)
+        return 2;
+    o.verbose = a.verbose;
+    o.config_path = npos > 0 ? pos[0] : NULL;
+    o.golden_path = npos > 1 ? pos[1] : NULL;
     if (!o.config_path || !o.golden_path) {
         usage(stderr);
         return 2;
@@ -69,8 +73,8 @@ int lms_cmd_golden(int argc, char **argv, int dry) {
         return 0;
     o.sets = c.sets;
     o.nsets = c.nsets;
-    o.maps = maps;
-    o.nmaps = nmaps;
+    o.maps = a.maps.v;
+    o.nmaps = a.maps.n;
     o.plugin_dir = c.plugin_dir;
     char err[2048];
     int rc = lms_golden_run(&o, stdout, err, sizeof err);

@@ -61,7 +61,7 @@ int lms_opt_parse(const char *cmd, const lms_opt *opts, void *out,
         if (!strcmp(a, "--help") || !strcmp(a, "-h"))
             return 1;
         const lms_opt *o = find(opts, a);
-        if (!o && a[0] != '-' && *npos < max_pos) {
+        if (!o && (a[0] != '-' || !a[1]) && *npos < max_pos) {
             pos[(*npos)++] = a;
             continue;
         }

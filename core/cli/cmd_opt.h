@@ -50,7 +50,7 @@ int lms_opt_number(const char *cmd, const lms_opt *o, const char *v,
  * Read argv[1..argc) of command cmd: the shared options (--set,
  * --plugin-dir) into common, --help/-h, the options of opts into the
  * struct at out, and up to max_pos positional arguments (not starting with
- * '-') into pos[] (*npos of them). Returns 0 when parsed, 1 when --help
+ * '-', or "-" alone: stdin) into pos[] (*npos of them). Returns 0 when parsed, 1 when --help
  * was asked (print it, exit 0), 2 on a usage error (message printed: an
  * unknown option, a missing or bad value, one positional too many).
  */

@@ -1,15 +1,32 @@
 /* lmstab plugins: list the plugins on the search path, or (--markdown) print
  * the key reference of the core sections and of every plugin (docs/keys.md).
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/cmd_opt.h"
 #include "io/core_keys.h"
 #include "io/config.h"
 #include "engine/loader.h"
 #include "train/train.h"
+
+typedef struct plugins_args {
+    const char *keys;
+    int markdown;
+} plugins_args;
+
+#define A(m) offsetof(plugins_args, m)
+/* clang-format off */
+static const lms_opt opts[] = {
+    {"--keys", LMS_OPT_STR, "NAME", A(keys), 0, 0, 0, "only plugin NAME (exit 1 if it is not found)"},
+    {"--markdown", LMS_OPT_FLAG, NULL, A(markdown), 0, 0, 0, "the key reference of the INI sections and of every plugin, as Markdown (docs/keys.md)"},
+    {NULL, 0, NULL, 0, 0, 0, 0, NULL},
+};
+/* clang-format on */
+#undef A
 
 static void usage(FILE *f) {
     fprintf(f,
@@ -22,15 +39,11 @@ static void usage(FILE *f) {
             "the absolute entries of $LMSTAB_PLUGIN_PATH (colon separated),\n"
             "the build tree, <dir of lmstab>/../lib/lmstab, the installed\n"
             "plugin dir.\n"
-            "\n"
-            "  --keys NAME      only plugin NAME (exit 1 if it is not found)\n"
-            "  --markdown       the key reference of the INI sections [model],\n"
-            "                   [block], [training], [data], [verdict] and of\n"
-            "                   every plugin, as Markdown (docs/keys.md)\n"
-            "  --plugin-dir DIR search DIR first\n"
-            "\n"
             "Exit status: 0 ok, 1 a plugin failed to load or NAME not found,\n"
-            "2 bad usage.\n");
+            "2 bad usage.\n"
+            "\n");
+    lms_opt_help(f, opts);
+    fprintf(f, "  --plugin-dir DIR       search DIR for plugins first\n");
 }
 
 /* ---- the listing -------------------------------------------------------- */
@@ -171,15 +184,12 @@ static void md_where(const md_state *st, int kind) {
     if (kind == LMS_KIND_NORM || kind == LMS_KIND_LINEAR ||
         kind == LMS_KIND_ACTIVATION || kind == LMS_KIND_ATTENTION)
         printf("%sa block op (`[block.<op>]` `plugin = ...`)", n++ ? ", " : "");
-    static const struct {
-        int kind;
-        const char *key;
-    } model_keys[] = {{LMS_KIND_NORM, "final_norm"},
-                      {LMS_KIND_SCORE_MAP, "logit_cap"},
-                      {LMS_KIND_AUX_LOSS, "aux_loss"}};
-    for (size_t i = 0; i < sizeof model_keys / sizeof model_keys[0]; i++)
-        if (model_keys[i].kind == kind)
-            printf("%s`[model] %s`", n++ ? ", " : "", model_keys[i].key);
+    size_t nk;
+    const lms_core_key *ck = lms_core_keys(&nk);
+    for (size_t i = 0; i < nk; i++)
+        if (ck[i].slot && (int)ck[i].slot == kind)
+            printf("%s`[%s] %s`", n++ ? ", " : "", ck[i].section,
+                   ck[i].key.name);
     for (int i = 0; i < st->n; i++)
         for (const lms_slot *s = st->p[i]->desc->slots; s && s->name; s++)
             if ((int)s->kind == kind)
@@ -254,26 +264,18 @@ static int markdown(lms_loader *ld) {
 int lms_cmd_plugins(int argc, char **argv, int dry) {
     lms_cli_common c = {0};
     listing ls = {0};
-    int md = 0;
-    for (int i = 1; i < argc; i++) {
-        int n = lms_cli_common_opt(&c, argc, argv, i);
-        if (n < 0)
-            return 2;
-        if (n > 0) {
-            i += n - 1;
-        } else if (!strcmp(argv[i], "--keys") && i + 1 < argc) {
-            ls.only = argv[++i];
-        } else if (!strcmp(argv[i], "--markdown")) {
-            md = 1;
-        } else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-            usage(stdout);
-            return 0;
-        } else {
-            fprintf(stderr, "lmstab plugins: unexpected argument '%s'\n", argv[i]);
-            usage(stderr);
-            return 2;
-        }
+    plugins_args a = {0};
+    int npos;
+    int prc = lms_opt_parse("plugins", opts, &a, &c, argc, argv, NULL, 0,
+                            &npos);
+    if (prc == 1) {
+        usage(stdout);
+        return 0;
     }
+    if (prc != 0)
+        return 2;
+    ls.only = a.keys;
+    const int md = a.markdown;
     if (c.nsets > 0) {
         fprintf(stderr, "lmstab plugins: --set does not apply here\n");
         return 2;

@@ -3,24 +3,43 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/cmd_opt.h"
 #include "report/report.h"
 #include "sweep/sweep.h"
 #include "sweep/sweep_internal.h"
 
+/* no options of its own: the table is empty */
+static const lms_opt opts[] = {
+    {NULL, 0, NULL, 0, 0, 0, 0, NULL},
+};
+
+static void usage(FILE *f) {
+    fprintf(f, "usage: lmstab report SWEEP_DIR\n"
+            "Writes SWEEP_DIR/report.md and report.html: a one-sentence reading,\n"
+            "the setup (model, data, grid, verdict rules), the results and\n"
+            "failure-curve tables under each rule, and figures drawn with\n"
+            "gnuplot into SWEEP_DIR/plots/. Prints the reading.\n");
+    lms_opt_help(f, opts);
+}
+
 int lms_cmd_report(int argc, char **argv, int dry) {
-    if (argc != 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-        FILE *f = argc == 2 ? stdout : stderr;
-        fprintf(f, "usage: lmstab report SWEEP_DIR\n"
-                "Writes SWEEP_DIR/report.md and report.html: a one-sentence reading,\n"
-                "the setup (model, data, grid, verdict rules), the results and\n"
-                "failure-curve tables under each rule, and figures drawn with\n"
-                "gnuplot into SWEEP_DIR/plots/. Prints the reading.\n");
-        return argc == 2 ? 0 : 2;
+    const char *pos[1];
+    int npos;
+    int prc = lms_opt_parse("report", opts, NULL, NULL, argc, argv, pos, 1,
+                            &npos);
+    if (prc == 1) {
+        usage(stdout);
+        return 0;
     }
+    if (prc != 0 || npos != 1) {
+        usage(stderr);
+        return 2;
+    }
+    const char *dir = pos[0];
     if (dry)
         return 0;
     char err[4096];
-    int rc = lms_report_write(argv[1], err, sizeof err);
+    int rc = lms_report_write(dir, err, sizeof err);
     if (rc < 0) {
         fprintf(stderr, "lmstab: error: %s\n", err);
         return 1;
@@ -31,9 +50,9 @@ int lms_cmd_report(int argc, char **argv, int dry) {
     /* the report's opening sentence, for a reader of the terminal */
     static lms_sweep s;
     char reading[4096];
-    if (lms_sweep_load_manifest(argv[1], &s, err, sizeof err) == 0 &&
+    if (lms_sweep_load_manifest(dir, &s, err, sizeof err) == 0 &&
         lms_sweep_reading(&s, reading, sizeof reading) == 0)
         printf("%s\n", reading);
-    printf("%s/report.md\n%s/report.html\n", argv[1], argv[1]);
+    printf("%s/report.md\n%s/report.html\n", dir, dir);
     return 0;
 }

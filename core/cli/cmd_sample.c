@@ -1,4 +1,5 @@
 /* lmstab sample */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -6,6 +7,26 @@
 #include "cli/cli.h"
 #include "cli/cmd_opt.h"
 #include "train/sample.h"
+
+typedef struct sample_args {
+    const char *prompt, *tokenizer;
+    long tokens, top_k, seed;
+    double temperature;
+} sample_args;
+
+#define A(m) offsetof(sample_args, m)
+/* clang-format off */
+static const lms_opt opts[] = {
+    {"--prompt", LMS_OPT_STR, "TEXT", A(prompt), 0, 0, 0, "text the generation continues (default empty)"},
+    {"--tokens", LMS_OPT_INT, "N", A(tokens), 0, 1e7, 0, "tokens generated (default 200)"},
+    {"--temperature", LMS_OPT_NUM, "T", A(temperature), 0, 100, 0, "0 is greedy (default 0.8)"},
+    {"--top-k", LMS_OPT_INT, "K", A(top_k), 0, 1 << 20, 0, "draw among the K likeliest, 0 all (default 0)"},
+    {"--seed", LMS_OPT_INT, "S", A(seed), 0, 9007199254740992.0, 0, "the draw: the same seed gives the same text (default 1)"},
+    {"--tokenizer", LMS_OPT_STR, "FILE.model", A(tokenizer), 0, 0, 0, "the tokenizer of a token-shard model (default: the run's)"},
+    {NULL, 0, NULL, 0, 0, 0, 0, NULL},
+};
+/* clang-format on */
+#undef A
 
 static void usage(FILE *f) {
     fprintf(f,
@@ -21,67 +42,31 @@ static void usage(FILE *f) {
             "token shard the text of its tokenizer (the run's data.tokenizer, or\n"
             "--tokenizer FILE.model). --temperature 0 is greedy (default\n"
             "0.8), --top-k 0 keeps every byte (default 0), --seed picks the draw\n"
-            "(default 1): the same seed gives the same text.\n");
-}
-
-/* A number (integer: an integer) in [lo, hi] for option opt: the CLI's
- * number parser (cmd_opt.h); 0 or -1 (message printed). */
-static int num(const char *opt, const char *v, double lo, double hi,
-               int integer, double *out) {
-    const lms_opt o = {opt, integer ? LMS_OPT_INT : LMS_OPT_NUM, "N", 0, lo,
-                       hi, 0, NULL};
-    long l;
-    if (lms_opt_number("sample", &o, v, integer ? (void *)&l : (void *)out))
-        return -1;
-    if (integer)
-        *out = (double)l;
-    return 0;
+            "(default 1): the same seed gives the same text.\n"
+            "\n");
+    lms_opt_help(f, opts);
+    fprintf(f, "  --plugin-dir DIR       search DIR for plugins first\n");
 }
 
 int lms_cmd_sample(int argc, char **argv, int dry) {
     lms_cli_common c = {0};
-    lms_sample_opts o = {200, 0.8, 0, 1};
-    const char *ckpt = NULL, *prompt = "", *tokenizer = NULL;
-    for (int i = 1; i < argc; i++) {
-        int n = lms_cli_common_opt(&c, argc, argv, i);
-        if (n < 0)
-            return 2;
-        if (n > 0) {
-            i += n - 1;
-            continue;
-        }
-        const char *a = argv[i];
-        double d;
-        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-            usage(stdout);
-            return 0;
-        } else if (!strcmp(a, "--tokenizer") && i + 1 < argc) {
-            tokenizer = argv[++i];
-        } else if (!strcmp(a, "--prompt") && i + 1 < argc) {
-            prompt = argv[++i];
-        } else if (!strcmp(a, "--tokens") && i + 1 < argc) {
-            if (num(a, argv[++i], 0, 1e7, 1, &d))
-                return 2;
-            o.n_tokens = (int)d;
-        } else if (!strcmp(a, "--temperature") && i + 1 < argc) {
-            if (num(a, argv[++i], 0, 100, 0, &o.temperature))
-                return 2;
-        } else if (!strcmp(a, "--top-k") && i + 1 < argc) {
-            if (num(a, argv[++i], 0, 1 << 20, 1, &d))
-                return 2;
-            o.top_k = (int)d;
-        } else if (!strcmp(a, "--seed") && i + 1 < argc) {
-            if (num(a, argv[++i], 0, 9007199254740992.0, 1, &d))
-                return 2;
-            o.seed = (uint64_t)d;
-        } else if (a[0] == '-' || ckpt) {
-            fprintf(stderr, "lmstab sample: unexpected argument '%s'\n", a);
-            usage(stderr);
-            return 2;
-        } else {
-            ckpt = a;
-        }
+    sample_args a = {"", NULL, 200, 0, 1, 0.8};
+    const char *pos[1];
+    int npos;
+    int prc = lms_opt_parse("sample", opts, &a, &c, argc, argv, pos, 1, &npos);
+    if (prc == 1) {
+        usage(stdout);
+        return 0;
     }
+    if (prc != 0)
+        return 2;
+    lms_sample_opts o = {200, 0.8, 0, 1};
+    o.n_tokens = (int)a.tokens;
+    o.temperature = a.temperature;
+    o.top_k = (int)a.top_k;
+    o.seed = (uint64_t)a.seed;
+    const char *ckpt = npos ? pos[0] : NULL, *prompt = a.prompt,
+               *tokenizer = a.tokenizer;
     if (!ckpt || c.nsets > 0) {
         if (c.nsets > 0)
             fprintf(stderr, "lmstab sample: --set is not supported (the "

@@ -1,6 +1,7 @@
 /* lmstab tokenize: train a SentencePiece tokenizer on text, encode text
  * into token shards (llm.c's layout), decode a shard back to text. */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,28 @@
 #include "io/shard.h"
 #include "io/tok_encode.h"
 #include "io/tokenizer.h"
+
+typedef struct tok_args {
+    const char *inputs[256];
+    int n_inputs;
+    const char *out, *model, *type;
+    long vocab, shard_tokens;
+    int overwrite;
+} tok_args;
+
+#define A(m) offsetof(tok_args, m)
+/* clang-format off */
+static const lms_opt opts[] = {
+    {"--out", LMS_OPT_STR, "FILE", A(out), 0, 0, 0, "train: the .model written; encode: the shard"},
+    {"--model", LMS_OPT_STR, "FILE.model", A(model), 0, 0, 0, "encode, decode: the tokenizer"},
+    {"--vocab", LMS_OPT_INT, "N", A(vocab), 1, 1e18, 0, "train: pieces of the vocabulary"},
+    {"--type", LMS_OPT_STR, "bpe|unigram", A(type), 0, 0, 0, "train: the model type (default bpe)"},
+    {"--shard-tokens", LMS_OPT_INT, "N", A(shard_tokens), 1, 1e18, 0, "encode: shards of N ids each"},
+    {"--overwrite", LMS_OPT_FLAG, NULL, A(overwrite), 0, 0, 0, "replace existing outputs"},
+    {NULL, 0, NULL, 0, 0, 0, 0, NULL},
+};
+/* clang-format on */
+#undef A
 
 static void usage(FILE *f) {
     fprintf(f,
@@ -29,59 +52,32 @@ static void usage(FILE *f) {
             "        layout: uint16 ids up to 65536 pieces, else uint32); with\n"
             "        --shard-tokens, FILE_000000.bin, FILE_000001.bin, ... of N ids.\n"
             "decode  a shard's ids back to text on stdout.\n"
-            "Existing outputs are refused unless --overwrite.\n");
+            "Existing outputs are refused unless --overwrite.\n"
+            "\n");
+    lms_opt_help(f, opts);
 }
 
-typedef struct tok_args {
-    const char *inputs[256];
-    int n_inputs;
-    const char *out, *model, *type;
-    long vocab, shard_tokens;
-    int overwrite;
-} tok_args;
-
-/* An integer >= lo (the CLI's number parser, cmd_opt.h). */
-static int parse_long(const char *opt, const char *s, long lo, long *v) {
-    const lms_opt o = {opt, LMS_OPT_INT, "N", 0, (double)lo, 1e18, 0, NULL};
-    return lms_opt_number("tokenize", &o, s, v);
-}
-
-static int parse_args(tok_args *a, int argc, char **argv) {
+/* argv[1] is the action (*sub), the rest is read against the table: 0, 1
+ * for --help, 2 on a usage error (message printed). "-" is an input
+ * (stdin). */
+static int parse_args(tok_args *a, int argc, char **argv, const char **sub) {
     memset(a, 0, sizeof *a);
     a->type = "bpe";
-    for (int i = 2; i < argc; i++) {
-        const char *s = argv[i];
-        int has = i + 1 < argc;
-        if (!strcmp(s, "--overwrite"))
-            a->overwrite = 1;
-        else if ((!strcmp(s, "--out") || !strcmp(s, "--model") ||
-                  !strcmp(s, "--type") || !strcmp(s, "--vocab") ||
-                  !strcmp(s, "--shard-tokens")) && !has) {
-            fprintf(stderr, "lmstab tokenize: %s needs a value\n", s);
-            return -1;
-        } else if (!strcmp(s, "--out"))
-            a->out = argv[++i];
-        else if (!strcmp(s, "--model"))
-            a->model = argv[++i];
-        else if (!strcmp(s, "--type"))
-            a->type = argv[++i];
-        else if (!strcmp(s, "--vocab")) {
-            if (parse_long(s, argv[++i], 1, &a->vocab) != 0)
-                return -1;
-        } else if (!strcmp(s, "--shard-tokens")) {
-            if (parse_long(s, argv[++i], 1, &a->shard_tokens) != 0)
-                return -1;
-        } else if (s[0] == '-' && s[1]) {
-            fprintf(stderr, "lmstab tokenize: unknown option '%s' (see lmstab "
-                    "tokenize --help)\n", s);
-            return -1;
-        } else if (a->n_inputs == (int)(sizeof a->inputs / sizeof *a->inputs)) {
-            fprintf(stderr, "lmstab tokenize: at most %zu input files\n",
-                    sizeof a->inputs / sizeof *a->inputs);
-            return -1;
-        } else
-            a->inputs[a->n_inputs++] = s;
+    enum { MAX_IN = sizeof a->inputs / sizeof *a->inputs };
+    const char *pos[MAX_IN + 2];
+    int npos;
+    *sub = NULL;
+    int rc = lms_opt_parse("tokenize", opts, a, NULL, argc, argv, pos,
+                           MAX_IN + 2, &npos);
+    if (rc != 0)
+        return rc;
+    *sub = npos ? pos[0] : NULL;
+    if (npos > MAX_IN + 1) {
+        fprintf(stderr, "lmstab tokenize: at most %d input files\n", MAX_IN);
+        return 2;
     }
+    for (int i = 1; i < npos; i++)
+        a->inputs[a->n_inputs++] = pos[i];
     return 0;
 }
 
@@ -233,24 +229,24 @@ static int cmd_decode(const tok_args *a) {
 }
 
 int lms_cmd_tokenize(int argc, char **argv, int dry) {
-    if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-        usage(argc < 2 ? stderr : stdout);
-        return argc < 2 ? 2 : 0;
+    tok_args a;
+    const char *sub;
+    int prc = parse_args(&a, argc, argv, &sub);
+    if (prc == 1) {
+        usage(stdout);
+        return 0;
     }
-    for (int i = 2; i < argc; i++)
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-            usage(stdout);
-            return 0;
-        }
-    const char *sub = argv[1];
+    if (prc != 0)
+        return 2;
+    if (!sub) {
+        usage(stderr);
+        return 2;
+    }
     if (strcmp(sub, "train") && strcmp(sub, "encode") && strcmp(sub, "decode")) {
         fprintf(stderr, "lmstab tokenize: unknown action '%s' (train, encode "
                 "or decode)\n", sub);
         return 2;
     }
-    tok_args a;
-    if (parse_args(&a, argc, argv) != 0)
-        return 2;
     if (dry) /* the arguments are well formed: run nothing */
         return 0;
     if (!lms_tok_available()) {

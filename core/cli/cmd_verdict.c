@@ -9,9 +9,15 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/cmd_opt.h"
 #include "util/fsutil.h"
 #include "sweep/sweep_internal.h"
 #include "train/verdict.h"
+
+/* no options of its own: the table is empty */
+static const lms_opt opts[] = {
+    {NULL, 0, NULL, 0, 0, 0, 0, NULL},
+};
 
 static void usage(FILE *f) {
     fprintf(f, "usage: lmstab verdict RUN_DIR...\n"
@@ -20,6 +26,7 @@ static void usage(FILE *f) {
             "lenient) recomputed from RUN_DIR/metrics.csv with the [verdict] keys of\n"
             "the run's config, the facts it rests on, and whether it matches\n"
             "RUN_DIR/summary.json. Exit status 1 on a mismatch or an unreadable run.\n");
+    lms_opt_help(f, opts);
 }
 
 /* RUN_DIR/summary.json parsed, or NULL with a message. Read whole (and
@@ -112,18 +119,23 @@ out:
 }
 
 int lms_cmd_verdict(int argc, char **argv, int dry) {
-    if (argc < 2) {
-        usage(stderr);
-        return 2;
-    }
-    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+    const char **pos = malloc(sizeof *pos * (size_t)(argc > 0 ? argc : 1));
+    if (!pos)
+        return 1;
+    int npos;
+    int rc = lms_opt_parse("verdict", opts, NULL, NULL, argc, argv, pos, argc,
+                           &npos);
+    if (rc == 1) {
         usage(stdout);
-        return 0;
+        rc = 0;
+    } else if (rc != 0 || npos == 0) {
+        if (rc == 0)
+            usage(stderr);
+        rc = 2;
+    } else if (!dry) {
+        for (int i = 0; i < npos; i++)
+            rc |= one(pos[i]);
     }
-    if (dry)
-        return 0;
-    int rc = 0;
-    for (int i = 1; i < argc; i++)
-        rc |= one(argv[i]);
+    free(pos);
     return rc;
 }

@@ -199,6 +199,32 @@ static int build_extra(lms_config *c, lms_loader *ld, const char *key,
     return 0;
 }
 
+/* The model-level slots of the core key table ([model] final_norm,
+ * logit_cap, aux_loss), each built from its row: name, kind, default. */
+static int build_slots(lms_model *m, lms_config *c, lms_loader *ld, char *err,
+                       size_t errlen) {
+    size_t n;
+    const lms_core_key *k = lms_core_keys(&n);
+    for (size_t i = 0; i < n; i++) {
+        if (!k[i].slot || strcmp(k[i].section, "model") != 0)
+            continue;
+        const char *name = k[i].key.name;
+        lms_layer **out = !strcmp(name, "final_norm")  ? &m->final_norm
+                          : !strcmp(name, "logit_cap") ? &m->logit_map
+                          : !strcmp(name, "aux_loss")  ? &m->aux_loss
+                                                       : NULL;
+        if (!out) {
+            snprintf(err, errlen, "[model] %s: the model has no place for "
+                     "this slot", name);
+            return -1;
+        }
+        if (build_extra(c, ld, name, k[i].key.default_value, (int)k[i].slot,
+                        out, err, errlen) != 0)
+            return -1;
+    }
+    return 0;
+}
+
 static int plan_one(lms_config *c, lms_layer *Lr, const char *section,
                     const lms_model_info *mi, size_t rows, int cols, char *err,
                     size_t errlen) {
@@ -504,12 +530,7 @@ int lms_model_build(lms_model *m, lms_config *c, lms_loader *ld, int batch,
     memset(m, 0, sizeof *m);
     if (read_dims(m, c, batch, err, errlen) != 0 ||
         build_blocks(m, c, ld, err, errlen) != 0 ||
-        build_extra(c, ld, "final_norm", "layernorm", LMS_KIND_NORM,
-                    &m->final_norm, err, errlen) != 0 ||
-        build_extra(c, ld, "logit_cap", NULL, LMS_KIND_SCORE_MAP,
-                    &m->logit_map, err, errlen) != 0 ||
-        build_extra(c, ld, "aux_loss", NULL, LMS_KIND_AUX_LOSS, &m->aux_loss,
-                    err, errlen) != 0 ||
+        build_slots(m, c, ld, err, errlen) != 0 ||
         plan_all(m, c, err, errlen) != 0 || allocate(m, err, errlen) != 0) {
         lms_model_free(m);
         return -1;

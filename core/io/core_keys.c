@@ -18,18 +18,25 @@
  * docs/keys.md when the value type does not say it all. */
 #define NUM(sec, name, vt, doc, def, lo, hi, expect, res, help)               \
     {sec, {name, vt, def, help, 0, LMS_GE | LMS_LE, (double)(lo),            \
-           (double)(hi), expect, NULL}, doc, res}
+           (double)(hi), expect, NULL}, doc, res, 0}
 #define INT(sec, name, def, lo, hi, res, help)                                \
     NUM(sec, name, LMS_VALUE_INT, NULL, def, lo, hi, NULL, res, help)
 #define FLOAT(sec, name, def, lo, hi, res, help)                              \
     NUM(sec, name, LMS_VALUE_FLOAT, NULL, def, lo, hi, NULL, res, help)
 #define BOOL(sec, name, def, res, help)                                       \
-    {sec, {name, LMS_VALUE_BOOL, def, help, 0, 0, 0, 0, NULL, NULL}, NULL, res}
+    {sec, {name, LMS_VALUE_BOOL, def, help, 0, 0, 0, 0, NULL, NULL}, NULL, res, \
+     0}
 /* Words, paths, plugin names and lists: their readers parse them; `expect`
  * (or NULL) names the valid values. */
 #define TEXT(sec, name, doc, def, expect, res, help)                          \
     {sec, {name, LMS_VALUE_STRING, def, help, 0, 0, 0, 0, expect, NULL},     \
-     doc, res}
+     doc, res, 0}
+
+/* A model-level plugin slot of kind `kind` (kindname: its name in
+ * docs/keys.md); def: the plugin, or "none". */
+#define SLOT(sec, name, kind, kindname, def, help)                            \
+    {sec, {name, LMS_VALUE_STRING, def, help, 0, 0, 0, 0, NULL, NULL},       \
+     "slot: " kindname, 0, kind}
 
 /* clang-format off */
 static const lms_core_key core_keys[] = {
@@ -48,11 +55,11 @@ static const lms_core_key core_keys[] = {
         "the output head is the token embedding `wte` (GPT-2); false: a separate `lm_head.weight`"),
     FLOAT("model", "init_std", "0.02", 0.0, 10.0, 0,
         "std of the N(0, std) init of the embeddings and the output head"),
-    TEXT("model", "final_norm", "plugin", "layernorm", NULL, 0,
+    SLOT("model", "final_norm", LMS_KIND_NORM, "norm", "layernorm",
         "norm plugin before the output head (`ln_f`), or `none`; its keys in `[model.final_norm]`"),
-    TEXT("model", "logit_cap", "plugin", "none", NULL, 0,
+    SLOT("model", "logit_cap", LMS_KIND_SCORE_MAP, "score_map", "none",
         "score_map plugin on the output logits (e.g. `tanh_cap`, Gemma 2 uses cap 30); keys in `[model.logit_cap]`"),
-    TEXT("model", "aux_loss", "plugin", "none", NULL, 0,
+    SLOT("model", "aux_loss", LMS_KIND_AUX_LOSS, "aux_loss", "none",
         "aux_loss plugin adding a term to the loss from the logits (e.g. `z_loss`); keys in `[model.aux_loss]`"),
     TEXT("block", "attn", "op list", "(none)", NULL, 0,
         "ops of the attention branch, `x = x + ops(x)`, e.g. `ln1, qkv, attn, proj`; each op `<op>` has a section `[block.<op>]`"),

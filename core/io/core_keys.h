@@ -17,6 +17,11 @@ typedef struct lms_core_key {
      * long a run goes or what is measured, never the update of a step that
      * has run (docs/reliability.md); every other key is part of the run. */
     int resume;
+    /* A model-level plugin slot (`[model] final_norm = layernorm`, keys in
+     * [model.final_norm]): the plugin kind it takes, 0 for a plain key.
+     * The model builds one plugin per slot row, in table order, with the
+     * row's default (`none`: empty). */
+    lms_kind slot;
 } lms_core_key;
 
 /* The table and its length (*n). */

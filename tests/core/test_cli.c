@@ -4,6 +4,7 @@
 #include <check.h>
 #include <stdarg.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cli/cli.h"
 
@@ -78,6 +79,35 @@ START_TEST(usage_errors) {
     ck_assert_int_eq(dry("report", NULL), 2);
     ck_assert_int_eq(dry("verdict", NULL), 2);
     ck_assert_int_eq(dry("plugins", "--set", "a.b=1", NULL), 2);
+    /* the commands moved onto option tables keep their spellings */
+    ck_assert_int_eq(dry("golden", "a.ini", "b.st", "-v", "--verbose", "--map",
+                         "a=b", "--map", "c=d", NULL), 0);
+    ck_assert_int_eq(dry("golden", "a.ini", "b.st", "--map", NULL), 2);
+    ck_assert_int_eq(dry("golden", "a.ini", "b.st", "c", NULL), 2);
+    ck_assert_int_eq(dry("sample", "x", "--prompt", "hi", "--temperature", "0",
+                         "--top-k", "5", "--seed", "7", "--tokenizer", "t",
+                         NULL), 0);
+    ck_assert_int_eq(dry("sample", "x", "--temperature", "101", NULL), 2);
+    ck_assert_int_eq(dry("report", "a", "b", NULL), 2);
+    ck_assert_int_eq(dry("report", "a", "--bogus", NULL), 2);
+    ck_assert_int_eq(dry("verdict", "a", "b", "c", NULL), 0);
+    ck_assert_int_eq(dry("plugins", "--keys", "gelu", "--markdown", NULL), 0);
+    ck_assert_int_eq(dry("plugins", "--keys", NULL), 2);
+    ck_assert_int_eq(dry("check", "p.so", "--keys", "a=1,b=2", "--keys", "c=3",
+                         "--no-guard", "--guard", "--no-slots", "--threads",
+                         "4", "--plugin-dir", "d", NULL), 0);
+    ck_assert_int_eq(dry("check", "p.so", "--threads", "1", NULL), 2);
+    ck_assert_int_eq(dry("check", "p.so", "--threads", "1025", NULL), 2);
+    ck_assert_int_eq(dry("check", "a.so", "b.so", NULL), 2);
+    ck_assert_int_eq(dry("check", "p.so", "--keys", "novalue", NULL), 2);
+    ck_assert_int_eq(dry("check", NULL), 2);
+    ck_assert_int_eq(dry("tokenize", "encode", "--model", "m.model", "-",
+                         "a.txt", "--out", "o.bin", "--shard-tokens", "10",
+                         "--overwrite", NULL), 0);
+    ck_assert_int_eq(dry("tokenize", "frob", NULL), 2);
+    ck_assert_int_eq(dry("tokenize", "train", "t.txt", "--vocab", NULL), 2);
+    ck_assert_int_eq(dry("tokenize", "--help", NULL), 0);
+    ck_assert_int_eq(dry("tokenize", NULL), 2);
 }
 END_TEST
 
@@ -97,12 +127,34 @@ START_TEST(too_many_sets) {
 }
 END_TEST
 
+/* The top-level usage lists every command the dispatch knows (its list
+ * is printed from the dispatch table: `check` was once left out). */
+START_TEST(usage_lists_every_command) {
+    FILE *f = tmpfile();
+    ck_assert_ptr_nonnull(f);
+    lms_cli_usage(f);
+    static char buf[16384];
+    rewind(f);
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    buf[n] = '\0';
+    fclose(f);
+    size_t i = 0;
+    for (const char *name; (name = lms_cli_command_name(i)); i++) {
+        char line[64];
+        snprintf(line, sizeof line, "\n  %s ", name);
+        ck_assert_msg(strstr(buf, line), "usage lacks command '%s'", name);
+    }
+    ck_assert_uint_ge(i, 10);
+}
+END_TEST
+
 int main(void) {
     Suite *s = suite_create("cli");
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, valid_arguments_run_nothing);
     tcase_add_test(tc, usage_errors);
     tcase_add_test(tc, too_many_sets);
+    tcase_add_test(tc, usage_lists_every_command);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_ENV);
