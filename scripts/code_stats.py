@@ -4,9 +4,11 @@ lines and files in core/, headers under include/, and the functions over
 60 lines (from a definition's first line at column 0 to its closing brace).
 usage: scripts/code_stats.py [ROOT]   (clone pairs: run `duplicates`)"""
 import glob
+import signal
 import re
 import sys
 
+signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `| head` is fine
 root = sys.argv[1] if len(sys.argv) > 1 else "."
 core = sorted(glob.glob(root + "/core/**/*.[ch]", recursive=True) +
               glob.glob(root + "/core/**/*.cc", recursive=True) +

@@ -205,9 +205,8 @@ static int expand_precisions(lms_sweep *s, lms_config *c, char *err,
                                   s->variants[b], items[i], name);
                 return -1;
             }
-            if (v != b)
-                snprintf(s->configs[v], sizeof s->configs[v], "%s",
-                         s->configs[b]);
+            if (v != b) /* rows of one array: never the same bytes */
+                memcpy(s->configs[v], s->configs[b], sizeof s->configs[v]);
             memcpy(s->variants[v], name, strlen(name) + 1); /* < 33 bytes */
             snprintf(s->precisions[v], sizeof s->precisions[v], "%s",
                      lms_precision_name(p[i]));
