@@ -9,6 +9,7 @@
 #include "io/core_keys.h"
 #include "io/vocab.h"
 #include "kernels/bigalloc.h"
+#include "kernels/parallel.h"
 #include "train/dist.h"
 #include "train/trainer.h"
 #include "util/clock.h"
@@ -122,9 +123,7 @@ static void reduce_grads(lms_trainer *t) {
     if (t->nranks == 1)
         return;
     lms_dist_sum_floats(t->m.grads, t->m.n_params);
-    const float inv = 1.0f / (float)t->nranks;
-    for (size_t i = 0; i < t->m.n_params; i++)
-        t->m.grads[i] *= inv;
+    lms_par_scale(t->m.grads, t->m.n_params, 1.0f / (float)t->nranks);
 }
 
 int lms_trainer_forward_backward(lms_trainer *t, long step, int flags,
