@@ -62,7 +62,7 @@ static int round_up(int x, int q) {
 
 /* The packers and the epilogue run only where AMX does, so on AVX-512:
  * their loops over lms_bf16_bits vectorize. */
-#define T512 __attribute__((target("arch=x86-64-v4")))
+#define T512 LMS_TARGET_AVX512
 
 /* Rows [i0, i0 + MR) of op(A) into dst (row r at dst + r * ka, kp bf16
  * each): zero past k, and rows past m zero. Transposed, a row of op(A) is

@@ -65,7 +65,7 @@ static void pack_a_bf16(const gemm_job *g, float *dstf, int i0, int mr, int p0,
 /* The AVX-512 helpers, but a "float" of the panels is a bf16 pair: bc
  * broadcasts its 32 bits, fma is vdpbf16ps (c += a.lo * b.lo + a.hi * b.hi
  * per lane, in float32). 8 rows x 32 columns, as the float kernel. */
-#define TBF __attribute__((target("arch=x86-64-v4,avx512bf16")))
+#define TBF __attribute__((target(LMS_ISA_AVX512 ",avx512bf16")))
 typedef __m512 avx512bf16_v;
 AI TBF __m512 avx512bf16_zero(void) {
     return avx512_zero();

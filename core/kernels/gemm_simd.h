@@ -18,8 +18,10 @@
 #define GEMM_X86 1
 #include <immintrin.h>
 
+#include "lmstab/plugin_math.h" /* LMS_TARGET_AVX512, LMS_TARGET_AVX2 */
+
 /* AVX-512 F, BW, VL, DQ (x86-64-v4) */
-#define T512 __attribute__((target("arch=x86-64-v4")))
+#define T512 LMS_TARGET_AVX512
 typedef __m512 avx512_v;
 #define AI static inline __attribute__((always_inline))
 AI T512 __m512 avx512_zero(void) {
@@ -54,7 +56,7 @@ AI T512 __m512 avx512_add(__m512 a, __m512 b) {
 }
 
 /* AVX2 + FMA (x86-64-v3) */
-#define T256 __attribute__((target("arch=x86-64-v3")))
+#define T256 LMS_TARGET_AVX2
 typedef __m256 avx2_v;
 AI T256 __m256i avx2_mask(int n) {
     return _mm256_cmpgt_epi32(_mm256_set1_epi32(n),

@@ -34,7 +34,7 @@
         acc[0] = ADD(acc[0], acc[i]);                                          \
     OUT = acc[0]
 
-__attribute__((target("arch=x86-64-v3"), noinline)) static float
+__attribute__((target(LMS_ISA_AVX2), noinline)) static float
 fp32_avx2(long iters) {
     const __m256 x = _mm256_set1_ps(0.999f), y = _mm256_set1_ps(1e-3f);
     __m256 r;
@@ -44,7 +44,7 @@ fp32_avx2(long iters) {
     return _mm256_cvtss_f32(r);
 }
 
-__attribute__((target("arch=x86-64-v4"), noinline)) static float
+__attribute__((target(LMS_ISA_AVX512), noinline)) static float
 fp32_avx512(long iters) {
     const __m512 x = _mm512_set1_ps(0.999f), y = _mm512_set1_ps(1e-3f);
     __m512 r;
@@ -54,7 +54,7 @@ fp32_avx512(long iters) {
     return _mm512_cvtss_f32(r);
 }
 
-__attribute__((target("arch=x86-64-v4,avx512bf16"), noinline)) static float
+__attribute__((target(LMS_ISA_AVX512 ",avx512bf16"), noinline)) static float
 bf16_avx512(long iters) {
     /* pairs of bf16 ~1e-3 and ~1: each step adds ~2e-3 per lane */
     const __m512bh x =

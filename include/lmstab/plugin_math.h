@@ -26,6 +26,19 @@
 #define LMS_HOT
 #endif
 
+/* Instruction sets for hand-written kernels (intrinsics), as lists of
+ * features for __attribute__((target(...))): LMS_ISA_AVX512 is x86-64-v4
+ * (AVX-512 F, BW, CD, DQ, VL), LMS_ISA_AVX2 x86-64-v3 (AVX2, FMA, BMI).
+ * Features, not "arch=": a feature list adds to the build's own target,
+ * while arch= replaces it, and under -march=native (LMS_NATIVE) a kernel
+ * with a narrower target than its file cannot inline the intrinsics
+ * ("target specific option mismatch"). LMS_TARGET_* wrap them. */
+#define LMS_ISA_AVX2 "avx2,fma,bmi,bmi2,f16c,lzcnt,movbe,popcnt"
+#define LMS_ISA_AVX512                                                         \
+    "avx512f,avx512bw,avx512cd,avx512dq,avx512vl," LMS_ISA_AVX2
+#define LMS_TARGET_AVX2 __attribute__((target(LMS_ISA_AVX2)))
+#define LMS_TARGET_AVX512 __attribute__((target(LMS_ISA_AVX512)))
+
 /* The widest fp32 SIMD level this CPU runs, for a plugin (or the core)
  * that picks its own kernels at run time: LMS_SIMD_AVX512 (AVX-512 F, BW,
  * VL, DQ), LMS_SIMD_AVX2 (AVX2 + FMA) or LMS_SIMD_GENERIC (portable C, and

@@ -16,7 +16,7 @@
 #define KW 16
 #define KMR 8
 #define KNAME(x) CAT(avx512, x)
-#define KTARGET __attribute__((target("arch=x86-64-v4")))
+#define KTARGET LMS_TARGET_AVX512
 #include "att_gemm_kernel.inc"
 #undef KW
 #undef KMR
@@ -26,7 +26,7 @@
 #define KW 8
 #define KMR 4
 #define KNAME(x) CAT(avx2, x)
-#define KTARGET __attribute__((target("arch=x86-64-v3")))
+#define KTARGET LMS_TARGET_AVX2
 #include "att_gemm_kernel.inc"
 #undef KW
 #undef KMR
