@@ -9,6 +9,11 @@ setting. With --lmstab PATH it alternates blocks of PyTorch steps with
 `PATH bench CONFIG --no-roof --only-threads N` runs, so that both see the same
 machine load, and prints the ratio lmstab / PyTorch per round and overall.
 
+With --bf16 both sides train with bfloat16 products: PyTorch under
+torch.autocast("cpu", dtype=torch.bfloat16) (the forward and the loss; its
+backward follows the autocast dtypes), lmstab with
+--set training.precision=bf16 (its default bf16 kernel for this CPU).
+
 Needs Debian's python3-torch (PyTorch 1.13 CPU): run with /usr/bin/python3.
 
   /usr/bin/python3 scripts/bench_torch.py configs/baseline.ini --threads 1 \
@@ -115,8 +120,9 @@ def find_corpus(repo):
 
 
 class Trainer:
-    def __init__(self, cfg, data):
+    def __init__(self, cfg, data, bf16=False):
         torch.manual_seed(1337)
+        self.bf16 = bf16
         self.cfg = cfg
         self.model = GPT(cfg)
         decay = [p for p in self.model.parameters() if p.dim() >= 2]
@@ -133,7 +139,11 @@ class Trainer:
         ix = torch.randint(len(self.data) - T - 1, (B,), generator=self.gen)
         x = torch.stack([self.data[i:i + T] for i in ix])
         y = torch.stack([self.data[i + 1:i + T + 1] for i in ix])
-        loss = self.model(x, y)
+        if self.bf16:
+            with torch.autocast("cpu", dtype=torch.bfloat16):
+                loss = self.model(x, y)
+        else:
+            loss = self.model(x, y)
         self.opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(self.model.parameters(), 1.0)
@@ -203,6 +213,9 @@ def main():
     ap.add_argument("--mixed", action="store_true",
                     help="also time torch with 1 intra-op thread and OpenBLAS "
                     "on all cores")
+    ap.add_argument("--bf16", action="store_true",
+                    help="bfloat16 products: torch.autocast on the PyTorch "
+                    "side, training.precision=bf16 on lmstab's")
     ap.add_argument("--lmstab", help="path of the lmstab executable to "
                     "alternate with (prints ratios)")
     a = ap.parse_args()
@@ -211,7 +224,10 @@ def main():
     with open(find_corpus(repo), "rb") as f:
         raw = f.read()
     data = torch.tensor(list(raw[:int(0.9 * len(raw))]), dtype=torch.long)
-    tr = Trainer(cfg, data)
+    tr = Trainer(cfg, data, a.bf16)
+    lm_sets = a.sets + (["training.precision=bf16"] if a.bf16 else [])
+    print("precision: %s" % ("bf16 (torch.autocast; lmstab training.precision"
+                             "=bf16)" if a.bf16 else "fp32"))
     print("pytorch %s, model d_model %d, %d layers, %d heads, context %d, "
           "batch %d" % (torch.__version__, cfg["d_model"], cfg["n_layer"],
                         cfg["n_head"], cfg["context"], cfg["batch"]))
@@ -228,7 +244,7 @@ def main():
             pt.append(p)
             line = "threads %d round %d: pytorch %.0f tok/s" % (th, r + 1, p)
             if a.lmstab:
-                q = lmstab_tps(a.lmstab, a.config, a.sets, th, a.steps, a.warmup)
+                q = lmstab_tps(a.lmstab, a.config, lm_sets, th, a.steps, a.warmup)
                 lm.append(q)
                 ratios.append(q / p)
                 line += ", lmstab %.0f tok/s, ratio %.2fx" % (q, q / p)
@@ -252,7 +268,7 @@ def main():
             line = "threads 1 (torch) + %d (OpenBLAS) round %d: pytorch %.0f tok/s" % (
                 n, r + 1, p)
             if a.lmstab:  # lmstab on all cores, measured right after
-                q = lmstab_tps(a.lmstab, a.config, a.sets, n, a.steps, a.warmup)
+                q = lmstab_tps(a.lmstab, a.config, lm_sets, n, a.steps, a.warmup)
                 lm.append(q)
                 ratios.append(q / p)
                 line += ", lmstab %d threads %.0f tok/s, ratio %.2fx" % (n, q, q / p)

@@ -10,7 +10,8 @@
 #include "train/bench.h"
 
 typedef struct bench_args {
-    long steps, warmup, threads, only_threads, square, compare_gemm, trials;
+    long steps, warmup, threads, only_threads, square, compare_gemm, compare_precision,
+        trials;
     int no_roof, blas_threads;
     const char *sgemm, *json, *data;
 } bench_args;
@@ -24,6 +25,7 @@ static const lms_opt opts[] = {
     {"--only-threads", LMS_OPT_INT, "N", A(only_threads), 1, 1000000, 0, "train with N threads only"},
     {"--square", LMS_OPT_INT, "N", A(square), 1, 1000000, 0, "square sgemm roof size (default 2048)"},
     {"--compare-gemm", LMS_OPT_INT, "ROUNDS", A(compare_gemm), 1, 1000000, 0, "also train ROUNDS rounds on each sgemm backend"},
+    {"--compare-precision", LMS_OPT_INT, "ROUNDS", A(compare_precision), 1, 1000000, 0, "also train ROUNDS rounds at fp32 and each bf16 kernel"},
     {"--no-roof", LMS_OPT_FLAG, NULL, A(no_roof), 0, 0, 0, "skip the sgemm roof"},
     {"--blas-threads", LMS_OPT_FLAG, NULL, A(blas_threads), 0, 0, 0, "train with OpenBLAS's own threading"},
     {"--json", LMS_OPT_STR, "FILE", A(json), 0, 0, 0, "also write the figures as JSON"},
@@ -41,6 +43,7 @@ static void usage(FILE *f) {
         "usage: lmstab bench CONFIG [--steps N] [--warmup N] [--threads N]\n"
         "                    [--only-threads N] [--square N] [--no-roof]\n"
         "                    [--blas-threads] [--compare-gemm ROUNDS]\n"
+        "                    [--compare-precision ROUNDS]\n"
         "                    [--json FILE] [--set S.K=V]... [--data FILE]\n"
         "                    [--plugin-dir DIR]\n"
         "\n"
@@ -59,6 +62,11 @@ static void usage(FILE *f) {
         "--compare-gemm R: also train R rounds on each sgemm backend\n"
         "(OpenBLAS, lmstab's own), alternating, and print each round's\n"
         "tokens/s ratio.\n"
+        "--compare-precision R: also train R rounds at fp32 and at bf16 on\n"
+        "each bf16 kernel this CPU runs (emulated, avx512_bf16, amx_bf16),\n"
+        "each on its own copy of the model, the order rotating; prints\n"
+        "tokens/s and matmul and attention ms/step per round, and the\n"
+        "median ratio to fp32.\n"
         "Threads: lms_set_threads (OpenMP loops + split sgemm, OpenBLAS at 1\n"
         "thread); --blas-threads uses OpenBLAS's own threading instead.\n"
         "Timings are wall-clock: run it on a quiet machine, or compare "
@@ -97,6 +105,7 @@ int lms_cmd_bench(int argc, char **argv, int dry) {
     o.only_threads = (int)a.only_threads;
     o.square = (int)a.square;
     o.compare_gemm = (int)a.compare_gemm;
+    o.compare_precision = (int)a.compare_precision;
     o.no_roof = a.no_roof;
     o.blas_threading = a.blas_threads;
     o.json_path = a.json;

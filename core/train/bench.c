@@ -26,26 +26,9 @@
 #define LMS_SOURCE_DIR "."
 #endif
 
-/* The trainer (trainer.h) with the bench's own batch stream and a
- * metrics.csv in /dev/null for the instrumented steps. */
-typedef struct bjob {
-    lms_trainer t;
-    lms_rng rng;
-    lms_metrics mt;
-    int B, T;
-    long step;
-} bjob;
-
-/* One thread setting's figures. */
-typedef struct brun {
-    int threads;
-    double tps, ms_step, gflops, loss0, loss1;
-    double split[LMS_TK_N], split_total;
-    double tps_off, tps_on; /* instrumentation check, interleaved blocks */
-} brun;
-
 /* The trainer as `lmstab train` opens it; the threads are set per run. */
-static int setup(bjob *j, const lms_bench_opts *o, char *err, size_t errlen) {
+int lms_bench_job_open(lms_bench_job *j, const lms_bench_opts *o, char *err,
+                       size_t errlen) {
     lms_trainer_opts to = {o->plugin_dir, o->data_path, -1, 0, NULL, NULL};
     if (lms_trainer_load_config(&j->t, o->config_path, o->sets, o->nsets,
                                 err, errlen) != 0 ||
@@ -56,21 +39,21 @@ static int setup(bjob *j, const lms_bench_opts *o, char *err, size_t errlen) {
     return lms_metrics_open(&j->mt, "/dev/null", &j->t.m, err, errlen);
 }
 
-static void teardown(bjob *j) {
+void lms_bench_job_close(lms_bench_job *j) {
     lms_metrics_close(&j->mt);
     lms_trainer_close(&j->t);
 }
 
 /* Fresh weights and optimizer state: every thread setting trains the same
  * run from step 0. */
-static void reset(bjob *j) {
+static void reset(lms_bench_job *j) {
     lms_trainer_init(&j->t, &j->rng);
     j->step = 0;
 }
 
 /* One training step of the trainer, timed by op kind when t.m.timer is
  * set. instrument: a logged step with per-layer norms. Returns the loss. */
-static double step(bjob *j, int instrument) {
+static double step(lms_bench_job *j, int instrument) {
     float lr = lms_trainer_lr(&j->t, j->step);
     double loss, gn = 0.0;
     char why[512];
@@ -95,7 +78,8 @@ static double step(bjob *j, int instrument) {
  * `block` steps, one without instrumentation (timed by op kind) and one
  * instrumented every 10 steps, interleaved so that machine noise hits both
  * alike. */
-static void run(bjob *j, const lms_bench_opts *o, int threads, brun *r) {
+void lms_bench_job_run(lms_bench_job *j, const lms_bench_opts *o, int threads,
+                      lms_bench_figs *r) {
     lms_bench_set_threads(o, threads);
     reset(j);
     memset(r, 0, sizeof *r);
@@ -138,47 +122,13 @@ static void run(bjob *j, const lms_bench_opts *o, int threads, brun *r) {
     }
 }
 
-/* Training tokens/s on each lms_sgemm backend, `rounds` rounds per thread
- * setting, the order alternating (openblas, lmstab; lmstab, openblas; ...)
- * so that machine noise hits both alike; prints the ratio of each round.
- * Leaves the backend at `used`. */
-static void compare_gemm(bjob *j, const lms_bench_opts *o, FILE *out,
-                         lms_gemm_backend used) {
-    enum { MAX_ROUNDS = 16 };
-    const int rounds = o->compare_gemm < MAX_ROUNDS ? o->compare_gemm
-                                                    : MAX_ROUNDS;
-    const int settings[2] = {1, o->threads};
-    fprintf(out, "\ngemm backends, training tokens/s in %d interleaved "
-                 "rounds:\n", rounds);
-    for (int s = 0; s < 2; s++) {
-        if ((s == 1 && o->threads == 1) ||
-            (o->only_threads > 0 && settings[s] != o->only_threads))
-            continue;
-        double tps[2][MAX_ROUNDS];
-        for (int r = 0; r < rounds; r++)
-            for (int i = 0; i < 2; i++) {
-                const int be = r % 2 ? 1 - i : i;
-                brun x;
-                lms_sgemm_set_backend(be ? LMS_GEMM_LMSTAB : LMS_GEMM_OPENBLAS);
-                run(j, o, settings[s], &x);
-                tps[be][r] = x.tps;
-            }
-        fprintf(out, "  threads %d: lmstab / openblas per round:", settings[s]);
-        for (int r = 0; r < rounds; r++)
-            fprintf(out, " %.0f/%.0f = %.2fx", tps[1][r], tps[0][r],
-                    tps[1][r] / tps[0][r]);
-        fputc('\n', out);
-    }
-    lms_sgemm_set_backend(used);
-}
-
 static double rss_mib(void) {
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
     return ru.ru_maxrss / 1024.0; /* KiB on Linux */
 }
 
-static void print_split(FILE *out, const brun *r) {
+static void print_split(FILE *out, const lms_bench_figs *r) {
     fprintf(out, "  time split (ms/step, %% of step):");
     for (int k = 0; k < LMS_TK_N; k++)
         fprintf(out, " %s %.2f (%.0f%%)%s", lms_tkind_name((lms_tkind)k),
@@ -187,8 +137,8 @@ static void print_split(FILE *out, const brun *r) {
     fprintf(out, "; untimed %.2f\n", r->ms_step - r->split_total);
 }
 
-static cJSON *json_report(const lms_bench_opts *o, const bjob *j,
-                          const lms_bench_roof *rf, const brun *runs, int nruns,
+static cJSON *json_report(const lms_bench_opts *o, const lms_bench_job *j,
+                          const lms_bench_roof *rf, const lms_bench_figs *runs, int nruns,
                           double rss, double need, double acts) {
     cJSON *root = cJSON_CreateObject();
     cJSON_AddStringToObject(root, "config", o->config_path);
@@ -235,7 +185,7 @@ static cJSON *json_report(const lms_bench_opts *o, const bjob *j,
     }
     cJSON *ar = cJSON_AddArrayToObject(root, "runs");
     for (int i = 0; i < nruns; i++) {
-        const brun *r = &runs[i];
+        const lms_bench_figs *r = &runs[i];
         cJSON *x = cJSON_CreateObject();
         cJSON_AddNumberToObject(x, "threads", r->threads);
         cJSON_AddNumberToObject(x, "tokens_per_sec", r->tps);
@@ -271,11 +221,11 @@ int lms_bench_run(const lms_bench_opts *oin, FILE *out, char *err,
         o.threads = 1;
     if (o.square <= 0)
         o.square = 2048;
-    bjob j;
+    lms_bench_job j;
     memset(&j, 0, sizeof j);
     double rss_start = rss_mib();
-    if (setup(&j, &o, err, errlen) != 0) {
-        teardown(&j);
+    if (lms_bench_job_open(&j, &o, err, errlen) != 0) {
+        lms_bench_job_close(&j);
         return -1;
     }
     char why[256] = "", cpu[256], isa[256];
@@ -301,7 +251,7 @@ int lms_bench_run(const lms_bench_opts *oin, FILE *out, char *err,
             "FLOPs/step = 6 x %zu x %d tokens + attention 6 x layers x T"
             " x d_model x tokens (causal half) = %.3f + %.3f GFLOP\n",
             P, j.B * j.T, fm * 1e-9, fa * 1e-9);
-    brun runs[2];
+    lms_bench_figs runs[2];
     int nruns = 0;
     int settings[2] = {1, o.threads};
     for (int s = 0; s < 2; s++) {
@@ -309,13 +259,19 @@ int lms_bench_run(const lms_bench_opts *oin, FILE *out, char *err,
             break;
         if (o.only_threads > 0 && settings[s] != o.only_threads)
             continue;
-        run(&j, &o, settings[s], &runs[nruns++]);
+        lms_bench_job_run(&j, &o, settings[s], &runs[nruns++]);
     }
     if (o.only_threads > 0 && nruns == 0)
-        run(&j, &o, o.only_threads, &runs[nruns++]);
+        lms_bench_job_run(&j, &o, o.only_threads, &runs[nruns++]);
+    double rss = rss_mib(); /* before the comparisons' extra models */
     if (o.compare_gemm > 0)
-        compare_gemm(&j, &o, out, gb);
-    double rss = rss_mib();
+        lms_bench_compare_gemm(&j, &o, out, gb);
+    if (o.compare_precision > 0 &&
+        lms_bench_compare_precision(&o, out, (int)j.t.tc.precision, err,
+                                    errlen) != 0) {
+        lms_bench_job_close(&j);
+        return -1;
+    }
     double need = 4.0 * j.t.m.n_params * sizeof(float) / 1048576.0;
     double acts = malloc_usable_size(j.t.m.acts) / 1048576.0;
     lms_bench_roof rf;
@@ -330,7 +286,7 @@ int lms_bench_run(const lms_bench_opts *oin, FILE *out, char *err,
     fprintf(out, "\ntraining: %d warm-up + %d timed steps per setting\n",
             o.warmup, o.steps);
     for (int i = 0; i < nruns; i++) {
-        const brun *r = &runs[i];
+        const lms_bench_figs *r = &runs[i];
         int t = r->threads == 1 ? 0 : 1;
         fprintf(out,
                 "threads %d: %.0f tokens/s, %.2f ms/step, %.1f model "
@@ -380,6 +336,6 @@ int lms_bench_run(const lms_bench_opts *oin, FILE *out, char *err,
             free(text);
         }
     }
-    teardown(&j);
+    lms_bench_job_close(&j);
     return rc;
 }

@@ -34,6 +34,8 @@ typedef struct lms_bench_opts {
     int square;            /* square roof size [2048] */
     int compare_gemm;      /* > 0: train this many interleaved rounds on
                               each lms_sgemm backend per thread setting */
+    int compare_precision; /* > 0: this many interleaved rounds at fp32 and
+                              at bf16 on each bf16 kernel the CPU runs */
     const char *json_path; /* also write the figures as JSON */
 } lms_bench_opts;
 

@@ -8,6 +8,8 @@
 #include "train/bench.h"
 #include "engine/model.h"
 #include "kernels/peak.h"
+#include "engine/metrics.h"
+#include "train/trainer.h"
 
 /* One sgemm shape (row-major, op(A) m x k, op(B) k x n) and how often a
  * training step calls it. */
@@ -81,5 +83,47 @@ void lms_bench_print_roof(FILE *out, const lms_bench_opts *o,
  * forward + backward, over the unmasked half only). */
 void lms_bench_step_flops(const lms_model *m, int B, int T, double *matmul,
                           double *attention, size_t *matmul_params);
+
+/* The trainer (trainer.h) with the bench's own batch stream and a
+ * metrics.csv in /dev/null for the instrumented steps. */
+typedef struct lms_bench_job {
+    lms_trainer t;
+    lms_rng rng;
+    lms_metrics mt;
+    int B, T;
+    long step;
+} lms_bench_job;
+
+/* One training measurement's figures (one thread setting). */
+typedef struct lms_bench_figs {
+    int threads;
+    double tps, ms_step, gflops, loss0, loss1;
+    double split[LMS_TK_N], split_total; /* ms/step by op kind */
+    double tps_off, tps_on; /* instrumentation check, interleaved blocks */
+} lms_bench_figs;
+
+/* The trainer as `lmstab train` opens it, for o's config and --set
+ * overrides; the threads are set per run. Returns 0, or -1 with a message
+ * (close it either way). */
+int lms_bench_job_open(lms_bench_job *j, const lms_bench_opts *o, char *err,
+                       size_t errlen);
+void lms_bench_job_close(lms_bench_job *j);
+
+/* Train j from fresh weights with `threads` threads: o->warmup steps, then
+ * o->steps timed ones in interleaved plain and instrumented blocks. */
+void lms_bench_job_run(lms_bench_job *j, const lms_bench_opts *o, int threads,
+                       lms_bench_figs *r);
+
+/* --compare-gemm: training tokens/s on each lms_sgemm backend, rounds
+ * interleaved; leaves the backend at `used`. */
+void lms_bench_compare_gemm(lms_bench_job *j, const lms_bench_opts *o,
+                            FILE *out, lms_gemm_backend used);
+
+/* --compare-precision: training tokens/s at fp32 and at bf16 on each bf16
+ * kernel this CPU runs, rounds interleaved, each setting on its own model
+ * of o's config. Leaves precision and bf16 kernel at the main job's
+ * (`precision`). Returns 0, or -1 with a message. */
+int lms_bench_compare_precision(const lms_bench_opts *o, FILE *out,
+                                int precision, char *err, size_t errlen);
 
 #endif
