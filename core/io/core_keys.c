@@ -103,6 +103,8 @@ static const lms_core_key core_keys[] = {
         "per-layer output norms and attention statistics on logged steps that are multiples of N; 0 disables"),
     INT("training", "threads", "0", 0, 1024, 1,
         "threads of the numeric work (split products, plugins' loops); 0: $LMSTAB_THREADS if set, else every CPU this process may run on (its affinity mask; `--threads N` overrides both). Never changes a number; a sweep's runs get one each"),
+    BOOL("training", "adapt_threads", "true", 1,
+        "each training step runs on as many of `threads` as are fastest: windows of steps are timed on the maximum, one less, half and one, the fastest kept and the others probed again at growing intervals (another process holding a core makes fewer threads faster); false: every step on `threads`. Never changes a number; summary.json reports the mean count"),
     TEXT("data", "train", "path", "(default corpus)", NULL, 0,
         "a text file read as bytes, or a token shard (`.bin`, llm.c's layout: from `lmstab tokenize encode` or llm.c's data scripts), relative to the working directory; or several, comma-separated or as glob patterns (`shards/train_*.bin`, matches sorted), read in order. Without `data.val`: first 90% train, last 10% validation. Absent or `tinyshakespeare.txt`: data/tinyshakespeare.txt of the source tree, then ../shared/data/. `--data FILE` overrides it"),
     TEXT("data", "val", "path", "(none)", NULL, 0,

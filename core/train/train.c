@@ -95,6 +95,8 @@ static int train_loop(job *j, lms_train_result *r, char *err, size_t errlen) {
     double loss = 0.0, gnorm = 0.0;
     for (long step = st->step; step < tc->max_steps; step++) {
         lms_dist_set_step(step); /* checked against the other ranks' */
+        if (lms_governor_threads(&j->gov) != lms_get_threads())
+            lms_set_threads(lms_governor_threads(&j->gov));
         float lr = lms_trainer_lr(&j->t, step);
         lms_metrics_row row = {step, lr, 0, 0, 0, 0, 0, 0, 0};
         if (tc->eval_every > 0 && step % tc->eval_every == 0) {
@@ -118,7 +120,9 @@ static int train_loop(job *j, lms_train_result *r, char *err, size_t errlen) {
             snprintf(err, errlen, "step %ld: %s", step, j->t.m.guard_err);
             return -1;
         }
-        st->train_seconds += lms_job_now() - t0;
+        const double dt = lms_job_now() - t0;
+        st->train_seconds += dt;
+        lms_governor_step(&j->gov, dt);
         r->steps = step + 1;
         row.train_loss = loss;
         row.grad_norm = gnorm;
@@ -205,6 +209,7 @@ int lms_train_run(const lms_train_opts *o, lms_train_result *r, char *err,
             rc = lms_job_open_outputs(&j, err, errlen);
         rc = lms_job_agree(&j, rc, LMS_AGREE_START, err, errlen);
     }
+    lms_governor_init(&j.gov, lms_get_threads(), j.t.tc.adapt_threads);
     if (rc == 0 && j.t.root)
         lms_progress_start(&j, r);
     if (rc == 0)

@@ -29,6 +29,7 @@ typedef struct lms_train_cfg {
     const char *tokenizer_path; /* data.tokenizer (NULL: none) */
     const char *val_path;   /* data.val (NULL: the last 10% of data.train) */
     long threads;           /* [training] threads (0: see lms_train_opts) */
+    int adapt_threads;      /* [training] adapt_threads (thread_governor.h) */
 } lms_train_cfg;
 
 /* Outcome of a run under one verdict rule ([verdict], core/train/verdict.h), in

@@ -52,6 +52,7 @@ int lms_train_cfg_read(lms_train_cfg *t, lms_config *c, char *err,
         lms_core_int(c, s, "log_every", &t->log_every, err, errlen) ||
         lms_core_int(c, s, "instrument_every", &t->instrument_every, err, errlen) ||
         lms_core_int(c, s, "threads", &t->threads, err, errlen) ||
+        lms_core_bool(c, s, "adapt_threads", &t->adapt_threads, err, errlen) ||
         lms_core_float(c, s, "weight_decay", &t->weight_decay, err, errlen) ||
         lms_core_float(c, s, "beta1", &t->beta1, err, errlen) ||
         lms_core_float(c, s, "beta2", &t->beta2, err, errlen) ||

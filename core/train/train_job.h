@@ -16,6 +16,7 @@
 #include "engine/metrics.h"
 #include "engine/model.h"
 #include "train/train.h"
+#include "train/thread_governor.h"
 #include "train/trainer.h"
 #include "train/verdict.h"
 
@@ -49,6 +50,7 @@ typedef struct job {
     char *resume_sets; /* --set given on resumes: a JSON array of {"step",
                           "set"} (train_resume.c), or NULL */
     lms_progress pg;
+    lms_governor gov; /* the threads of each step (thread_governor.h) */
     /* bits per byte (train_bytes.c): tokens per byte of text over the
      * fixed validation windows' targets (NaN: unknown), and the tokenizer
      * of data.tokenizer with its SHA-256 ("" without one) */

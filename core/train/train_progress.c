@@ -84,19 +84,25 @@ void lms_progress_start(job *j, const lms_train_result *r) {
     pg->t0 = pg->t_last = lms_job_now();
     pg->first_step = from;
     if (pg->show)
-        fprintf(stderr, "lmstab: model %s: %zu parameters, float32, vocabulary "
+        fprintf(stderr, "lmstab: model %s: %zu parameters, %s, vocabulary "
                 "%d\nlmstab: data %s: %zu tokens (%zu train, %zu validation)\n"
                 "lmstab: steps %ld to %ld, %d thread%s (OpenBLAS %d), gemm %s "
-                "(%s), output %s\n", cfg, j->t.m.n_params, j->t.m.mi.vocab, data,
+                "(%s)%s, output %s\n", cfg, j->t.m.n_params,
+                lms_precision_name(j->t.tc.precision), j->t.m.mi.vocab, data,
                 j->t.data.n_tokens, j->t.data.n_train, n_val, from,
                 j->t.tc.max_steps, lms_get_threads(),
                 lms_get_threads() == 1 ? "" : "s", openblas_get_num_threads(),
-                gemm, kern, j->o->out_dir ? out : "none (no --out)");
+                gemm, kern,
+                j->t.tc.adapt_threads && lms_get_threads() > 1
+                    ? ", threads adapt"
+                    : "",
+                j->o->out_dir ? out : "none (no --out)");
     cJSON *e = event("start");
     cJSON_AddStringToObject(e, "config", cfg);
     cJSON_AddNumberToObject(e, "n_params", (double)j->t.m.n_params);
     cJSON_AddNumberToObject(e, "vocab_size", j->t.m.mi.vocab);
-    cJSON_AddStringToObject(e, "precision", "float32");
+    cJSON_AddStringToObject(e, "precision",
+                            lms_precision_name(j->t.tc.precision));
     cJSON_AddStringToObject(e, "data", data);
     cJSON_AddNumberToObject(e, "data_tokens", (double)j->t.data.n_tokens);
     cJSON_AddNumberToObject(e, "train_tokens", (double)j->t.data.n_train);

@@ -59,7 +59,9 @@ static int write_summary(job *j, const lms_train_result *r, char *err,
                                 ? lms_gemm_isa()
                                 : openblas_get_corename());
     cJSON_AddStringToObject(o, "precision", lms_precision_name(j->t.tc.precision));
-    cJSON_AddNumberToObject(o, "threads", lms_get_threads());
+    cJSON_AddNumberToObject(o, "threads", j->gov.cand[0]); /* the maximum */
+    cJSON_AddBoolToObject(o, "adapt_threads", j->gov.on);
+    cJSON_AddNumberToObject(o, "threads_mean", lms_governor_mean(&j->gov));
     if (j->t.tc.precision == LMS_PRECISION_BF16) {
         cJSON_AddStringToObject(o, "bf16_kernel",
                                 lms_bf16_kernel_name(

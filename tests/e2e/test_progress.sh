@@ -13,10 +13,10 @@ num() { sed -n "s/.*\"$1\":[[:space:]]*\([-0-9.e+]*\).*/\1/p" "$2"; }
 run --set training.max_steps=50 --out "$TMP/a" --progress-every 20 --progress-seconds 1000 2> "$TMP/a.err" \
     || { cat "$TMP/a.err"; fail "train failed"; }
 n=$(num n_params "$TMP/a/summary.json")
-grep -q "^lmstab: model configs/baseline.ini: $n parameters, float32, vocabulary 256$" "$TMP/a.err" || { cat "$TMP/a.err"; fail "no model banner"; }
+grep -q "^lmstab: model configs/baseline.ini: $n parameters, fp32, vocabulary 256$" "$TMP/a.err" || { cat "$TMP/a.err"; fail "no model banner"; }
 grep -q "^lmstab: data corpus.txt: 200000 tokens (180000 train, 20000 validation)$" "$TMP/a.err" || fail "no data banner"
-grep -q "^lmstab: steps 0 to 50, [0-9]* threads* (OpenBLAS [0-9]*), gemm openblas (.*), output $TMP/a$" "$TMP/a.err" \
-    || grep -q "^lmstab: steps 0 to 50, [0-9]* threads* (OpenBLAS [0-9]*), gemm openblas (.*), output a$" "$TMP/a.err" \
+grep -q "^lmstab: steps 0 to 50, [0-9]* threads* (OpenBLAS [0-9]*), gemm openblas (.*)\(, threads adapt\)*, output $TMP/a$" "$TMP/a.err" \
+    || grep -q "^lmstab: steps 0 to 50, [0-9]* threads* (OpenBLAS [0-9]*), gemm openblas (.*)\(, threads adapt\)*, output a$" "$TMP/a.err" \
     || { cat "$TMP/a.err"; fail "no run banner"; }
 if tr -d '\n' < "$TMP/a.err" | grep -q "$(printf '\r')"; then fail "a carriage return outside a terminal"; fi
 [ "$(grep -c '^step  *[0-9]*/50  loss' "$TMP/a.err")" -eq 4 ] || { cat "$TMP/a.err"; fail "expected lines at steps 1, 20, 40, 50"; }
@@ -41,7 +41,7 @@ fi
 run --set training.max_steps=50 --out "$TMP/j" --json "$TMP/j.jsonl" --quiet 2> "$TMP/j.err" || fail "--json run failed"
 [ ! -s "$TMP/j.err" ] || { cat "$TMP/j.err"; fail "--quiet printed something"; }
 "$JSON_LINES" "$TMP/j.jsonl" > "$TMP/j.ev" || fail "the --json stream does not parse line by line"
-head -1 "$TMP/j.ev" | grep -q "^start config=configs/baseline.ini n_params=$n vocab_size=256 precision=float32 data=corpus.txt data_tokens=200000 " \
+head -1 "$TMP/j.ev" | grep -q "^start config=configs/baseline.ini n_params=$n vocab_size=256 precision=fp32 data=corpus.txt data_tokens=200000 " \
     || { head -1 "$TMP/j.ev"; fail "bad start event"; }
 [ "$(grep -c '^eval ' "$TMP/j.ev")" -eq 5 ] || fail "expected 5 eval events"
 [ "$(grep -c '^step ' "$TMP/j.ev")" -eq $(($(wc -l < "$TMP/j/metrics.csv") - 2)) ] || fail "a step event per metrics.csv row"
