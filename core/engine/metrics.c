@@ -174,7 +174,8 @@ int lms_metrics_open(lms_metrics *mt, const char *path, const lms_model *m,
         snprintf(err, errlen, "%s: cannot create: %s", path, strerror(errno));
         return -1;
     }
-    fprintf(mt->f, "step,lr,train_loss,val_loss,grad_norm,tokens_per_sec,elapsed_s");
+    fprintf(mt->f, "step,lr,train_loss,val_loss,grad_norm,tokens_per_sec,elapsed_s,"
+               "val_bpb");
     columns(m, 0, header_column, mt->f);
     fputc('\n', mt->f);
     mt->ncols_inst = (int)lms_metrics_collect(m, NULL, NULL, 0);
@@ -223,8 +224,10 @@ int lms_metrics_write(lms_metrics *mt, const lms_metrics_row *r,
     fprintf(mt->f, "%ld,%.6g,%.6f,", r->step, r->lr, r->train_loss);
     if (r->has_val)
         fprintf(mt->f, "%.6f", r->val_loss);
-    fprintf(mt->f, ",%.6g,%.1f,%.3f", r->grad_norm, r->tokens_per_sec,
+    fprintf(mt->f, ",%.6g,%.1f,%.3f,", r->grad_norm, r->tokens_per_sec,
             r->elapsed);
+    if (r->has_val && isfinite(r->val_bpb))
+        fprintf(mt->f, "%.6f", r->val_bpb);
     for (size_t i = 0; i < nvals; i++)
         if (r->instrumented)
             fprintf(mt->f, ",%.6g", vals[i]);
@@ -235,10 +238,12 @@ int lms_metrics_write(lms_metrics *mt, const lms_metrics_row *r,
 }
 
 int lms_metrics_write_final(lms_metrics *mt, long step, double val_loss,
-                            char *err, size_t errlen) {
+                            double val_bpb, char *err, size_t errlen) {
     if (!mt->f)
         return 0;
-    fprintf(mt->f, "%ld,,,%.6f,,,", step, val_loss);
+    fprintf(mt->f, "%ld,,,%.6f,,,,", step, val_loss);
+    if (isfinite(val_bpb))
+        fprintf(mt->f, "%.6f", val_bpb);
     for (int i = 0; i < mt->ncols_inst; i++)
         fputc(',', mt->f);
     fputc('\n', mt->f);

@@ -1,6 +1,7 @@
 /*
  * metrics.csv: one row per logged step, header first. Fixed columns
- * (step, lr, train_loss, val_loss, grad_norm, tokens_per_sec, elapsed_s)
+ * (step, lr, train_loss, val_loss, grad_norm, tokens_per_sec, elapsed_s,
+ * val_bpb: val_loss in bits per byte of the text, empty when unknown)
  * then instrumentation columns, filled on instrumented steps and empty
  * otherwise: head.max_abs_logit (max |logit|) and head.log_z (mean log
  * partition function) of the LM head, then per layer h<l>.<op>.<what>:
@@ -27,6 +28,7 @@ typedef struct lms_metrics_row {
     long step;
     double lr, train_loss, val_loss, grad_norm, tokens_per_sec, elapsed;
     int has_val, instrumented;
+    double val_bpb; /* with has_val; NaN: unknown (no tokenizer) */
 } lms_metrics_row;
 
 /* Create path with its header row; -1 and a message naming path when it
@@ -52,7 +54,7 @@ int lms_metrics_write(lms_metrics *mt, const lms_metrics_row *r,
 /* The last row of a finished run: its final validation loss alone, at
  * step = the number of steps trained; -1 and a message as above. */
 int lms_metrics_write_final(lms_metrics *mt, long step, double val_loss,
-                            char *err, size_t errlen);
+                            double val_bpb, char *err, size_t errlen);
 void lms_metrics_close(lms_metrics *mt); /* accepts zeroed */
 /* x as a metrics.csv cell holds it: the loss columns (%.6f, general 0) or
  * the grad_norm column (%.6g, general 1), read back. */

@@ -62,7 +62,7 @@ static double step(lms_bench_job *j, int instrument) {
                            instrument ? LMS_FWD_INSTRUMENT : 0, &loss, &gn,
                            why, sizeof why);
     if (instrument) {
-        lms_metrics_row row = {j->step, lr, loss, 0, gn, 0, 0, 0, 1};
+        lms_metrics_row row = {j->step, lr, loss, 0, gn, 0, 0, 0, 1, NAN};
         double vals[4096];
         int is_max[4096];
         size_t n = lms_metrics_collect(&j->t.m, vals, is_max, 4096);

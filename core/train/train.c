@@ -98,10 +98,11 @@ static int train_loop(job *j, lms_train_result *r, char *err, size_t errlen) {
         if (lms_governor_threads(&j->gov) != lms_get_threads())
             lms_set_threads(lms_governor_threads(&j->gov));
         float lr = lms_trainer_lr(&j->t, step);
-        lms_metrics_row row = {step, lr, 0, 0, 0, 0, 0, 0, 0};
+        lms_metrics_row row = {step, lr, 0, 0, 0, 0, 0, 0, 0, NAN};
         if (tc->eval_every > 0 && step % tc->eval_every == 0) {
             row.val_loss = lms_trainer_evaluate(&j->t);
             row.has_val = 1;
+            row.val_bpb = lms_job_bpb(j, row.val_loss);
             if (step == 0)
                 st->init_loss = row.val_loss;
             if (j->t.root)

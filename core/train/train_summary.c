@@ -136,7 +136,8 @@ int lms_job_finish(job *j, lms_train_result *r, double t_start, char *err,
         return -1;
     }
     if (!r->diverged) { /* the final evaluation is metrics.csv's last row */
-        if (lms_metrics_write_final(&j->mt, r->steps, r->final_val_loss, err,
+        if (lms_metrics_write_final(&j->mt, r->steps, r->final_val_loss,
+                                    lms_job_bpb(j, r->final_val_loss), err,
                                     errlen) != 0)
             return -1; /* no summary.json: the run is not finished */
         lms_facts_add(&j->facts, &j->vc, r->steps, 0, NAN, NAN,

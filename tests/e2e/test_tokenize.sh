@@ -79,6 +79,15 @@ assert 0.2 < t < 0.9, t  # BPE pieces of English: between 1 and 5 bytes
 assert abs(s["final_val_bpb"] - s["final_val_loss"] * t / math.log(2)) < 1e-9
 r = json.load(open("run/summary.json"))
 assert r["final_val_bpb"] is None and "tokenizer" not in r, r
+# metrics.csv: val_bpb beside every validation loss (the same rule), and
+# empty in the run without a tokenizer
+import csv
+rows = [x for x in csv.DictReader(open("bpb/metrics.csv")) if x["val_loss"]]
+assert len(rows) >= 2, rows
+for x in rows:
+    want = float(x["val_loss"]) * t / math.log(2)
+    assert abs(float(x["val_bpb"]) - want) < 2e-6, (x["val_bpb"], want)
+assert all(not x["val_bpb"] for x in csv.DictReader(open("run/metrics.csv"))), "bpb without a tokenizer"
 PY
 "$LMSTAB" train "$SRC/configs/baseline.ini" --plugin-dir "$PLUGINS" --data corpus.txt $TINY \
     --set training.max_steps=6 --quiet --out bytes >/dev/null 2>&1 || fail "byte run"

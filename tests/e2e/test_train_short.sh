@@ -4,7 +4,10 @@ make_corpus "$TMP/corpus.txt"
 "$LMSTAB" train "$SRC/configs/baseline.ini" $TINY --set training.max_steps=30 \
     --plugin-dir "$PLUGINS" --data "$TMP/corpus.txt" --out "$TMP/run" --quiet || fail "train failed"
 [ -s "$TMP/run/summary.json" ] || fail "no summary.json"
-head -1 "$TMP/run/metrics.csv" | grep -q '^step,lr,train_loss,val_loss,grad_norm,tokens_per_sec,elapsed_s' || fail "bad csv header"
+head -1 "$TMP/run/metrics.csv" | grep -q '^step,lr,train_loss,val_loss,grad_norm,tokens_per_sec,elapsed_s,val_bpb,' || fail "bad csv header"
+# bits per byte beside every validation loss: bytes, so val_loss / ln 2
+awk -F, 'NR > 1 && $4 != "" { n++; d = $8 - $4 / log(2); if ($8 == "" || d > 2e-6 || d < -2e-6) bad = 1 } END { exit bad || n < 2 }' \
+    "$TMP/run/metrics.csv" || fail "val_bpb is not val_loss / ln 2 on every validation row"
 for c in head.max_abs_logit head.log_z h1.qkv.out_norm h1.qkv.in_grad_norm h1.fc2.w_norm h1.ln1.gain_rms h1.attn.max_score h1.attn.entropy; do head -1 "$TMP/run/metrics.csv" | grep -q "$c" || fail "no column $c"; done
 # instrumented rows have every column filled, and input-gradient norms are positive
 awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "h0.qkv.in_grad_norm") c = i; next } $3 != "" && $1 % 10 == 0 && !($c > 0) { bad = 1 } END { exit bad }' "$TMP/run/metrics.csv" || fail "in_grad_norm missing or zero"
