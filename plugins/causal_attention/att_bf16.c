@@ -4,6 +4,7 @@
 #include "lmstab/plugin_math.h"
 #include "lmstab/plugin_util.h"
 
+#include "att_gemm.h" /* ATT_FILL */
 #include "att_internal.h"
 
 /* Rows per chunk of the (., Tc) loops, and of the (N, C) gathers. */
@@ -18,6 +19,7 @@ typedef struct round_call {
     size_t n;
     int C, ld;
     float scale;
+    int T; /* rows per (b, h) of a (., Tc) tensor */
 } round_call;
 
 static void gather_rows(void *ctx, size_t lo, size_t hi) {
@@ -30,7 +32,7 @@ static void gather_rows(void *ctx, size_t lo, size_t hi) {
 /* dst: (N, C) <- columns [0, C) of src: (N, ld) rounded to bfloat16 */
 void att_gather_bf16(const attn *s, float *dst, const float *src, size_t N,
                      int C, int ld) {
-    round_call c = {s, dst, src, N, C, ld, 1.0f};
+    round_call c = {s, dst, src, N, C, ld, 1.0f, 0};
     lms_parallel_for(s->host, N, N * (size_t)C >= PAR_MIN ? ROW_GRAIN : N,
                      gather_rows, &c);
 }
@@ -47,61 +49,67 @@ void att_round_qkv(const attn *s, qkv_src *x, float *scratch, size_t N) {
     *x = (qkv_src){rq, rk, rv, s->C, s->C, s->C, x->tb};
 }
 
-/* The probabilities P V and dV read: P itself, or at bf16 rows [r0, r1)
- * of it rounded into rp (the same rows of the (., Tc) layout). */
+/* Columns of row r (query position r % T) the products read. */
+static size_t read_end(size_t r, int T, int Tc) {
+    const size_t e = (r % (size_t)T / ATT_FILL + 1) * ATT_FILL;
+    return e < (size_t)Tc ? e : (size_t)Tc;
+}
+
+/* dst[0, n) = bf16(scale * src[0, n)); vectorized by clone (LMS_HOT) */
+LMS_HOT static void round_row(float *dst, const float *src, size_t n,
+                              float scale) {
+    for (size_t j = 0; j < n; j++)
+        dst[j] = lms_bf16_round(scale * src[j]);
+}
+
+/* rows [r0, r1) of a (., Tc) tensor, each over the columns read */
+static void round_rows(float *dst, const float *src, size_t r0, size_t r1,
+                       int T, int Tc, float scale) {
+    for (size_t r = r0; r < r1; r++)
+        round_row(dst + r * (size_t)Tc, src + r * (size_t)Tc,
+                  read_end(r, T, Tc), scale);
+}
+
 const float *att_probs_for_product(const attn *s, const float *P, float *rp,
-                                   size_t r0, size_t r1) {
+                                   size_t r0, size_t r1, int T) {
     if (!s->bf16)
         return P;
-    lms_bf16_round_rows(rp + r0 * s->Tc, (size_t)s->Tc, P + r0 * s->Tc,
-                        (size_t)s->Tc, r1 - r0, (size_t)s->Tc);
+    round_rows(rp, P, r0, r1, T, s->Tc, 1.0f);
     return rp;
 }
 
 static void round_chunks(void *ctx, size_t lo, size_t hi) {
     const round_call *c = ctx;
-    const size_t Tc = (size_t)c->s->Tc;
     for (size_t k = lo; k < hi; k++) {
         size_t r = k * TC_CHUNK;
-        lms_bf16_round_rows(c->dst + r * Tc, Tc, c->src + r * Tc, Tc,
-                            c->n - r < TC_CHUNK ? c->n - r : TC_CHUNK, Tc);
+        round_rows(c->dst, c->src, r, r + TC_CHUNK < c->n ? r + TC_CHUNK : c->n,
+                   c->T, c->s->Tc, c->scale);
     }
 }
 
 /* Chunks of TC_CHUNK rows of a (., Tc) tensor; all in one below PAR_MIN. */
-static void tc_chunks(const attn *s, round_call *c, lms_range_fn fn) {
+static void tc_chunks(const attn *s, round_call *c) {
     size_t nchunk = (c->n + TC_CHUNK - 1) / TC_CHUNK;
     lms_parallel_for(s->host, nchunk,
-                     c->n * (size_t)s->Tc >= PAR_MIN ? 1 : nchunk, fn, c);
+                     c->n * (size_t)s->Tc >= PAR_MIN ? 1 : nchunk,
+                     round_chunks, c);
 }
 
-/* n rows of a (., Tc) tensor rounded into dst (may be src), on the threads */
-void att_round_all(const attn *s, float *dst, const float *src, size_t n) {
-    round_call c = {s, dst, src, n, s->Tc, s->Tc, 1.0f};
-    tc_chunks(s, &c, round_chunks);
+void att_round_all(const attn *s, float *dst, const float *src, size_t n,
+                   int T) {
+    round_call c = {s, dst, src, n, s->Tc, s->Tc, 1.0f, T};
+    tc_chunks(s, &c);
 }
 
-/* At bf16, the incoming gradient of Q K^T is scale * dS (the scores are
- * scale * (Q K^T)): rows [r0, r1) of dS become bf16(scale * dS) in place
- * (only dQ and dK read them), and those products then take alpha 1. */
+/* The incoming gradient of Q K^T is scale * dS (the scores are
+ * scale * (Q K^T)): dS is rounded in place as bf16(scale * dS). */
 void att_scale_round_ds(const attn *s, float *dS, size_t r0, size_t r1,
-                        float scale) {
-    for (size_t r = r0; r < r1; r++)
-        for (int j = 0; j < s->Tc; j++)
-            dS[r * s->Tc + j] = lms_bf16_round(scale * dS[r * s->Tc + j]);
+                        float scale, int T) {
+    round_rows(dS, dS, r0, r1, T, s->Tc, scale);
 }
 
-static void scale_round_chunks(void *ctx, size_t lo, size_t hi) {
-    const round_call *c = ctx;
-    for (size_t k = lo; k < hi; k++) {
-        size_t r = k * TC_CHUNK;
-        att_scale_round_ds(c->s, c->dst, r,
-                           r + TC_CHUNK < c->n ? r + TC_CHUNK : c->n, c->scale);
-    }
-}
-
-/* the same over all n rows, on the threads */
-void att_scale_round_ds_all(const attn *s, float *dS, size_t n, float scale) {
-    round_call c = {s, dS, dS, n, s->Tc, s->Tc, scale};
-    tc_chunks(s, &c, scale_round_chunks);
+void att_scale_round_ds_all(const attn *s, float *dS, size_t n, float scale,
+                            int T) {
+    round_call c = {s, dS, dS, n, s->Tc, s->Tc, scale, T};
+    tc_chunks(s, &c);
 }

@@ -75,18 +75,24 @@ void att_gather_bf16(const attn *s, float *dst, const float *src, size_t N,
                      int C, int ld);
 /* At bf16: q, k, v of x replaced by rounded copies in scratch. */
 void att_round_qkv(const attn *s, qkv_src *x, float *scratch, size_t N);
+/* The (., Tc) tensors below hold T rows per (b, h); row r is query
+ * position r % T, and the products read its columns below the end of its
+ * ATT_FILL group (att_gemm.h) only: the rest of the row (the masked half)
+ * is neither rounded nor written. */
 /* The probabilities P V and dV read: P itself, or at bf16 rows [r0, r1)
  * of it rounded into rp (the same rows of the (., Tc) layout). */
 const float *att_probs_for_product(const attn *s, const float *P, float *rp,
-                                   size_t r0, size_t r1);
+                                   size_t r0, size_t r1, int T);
 /* n rows of a (., Tc) tensor rounded into dst (may be src), on the threads */
-void att_round_all(const attn *s, float *dst, const float *src, size_t n);
+void att_round_all(const attn *s, float *dst, const float *src, size_t n,
+                   int T);
 /* At bf16, the incoming gradient of Q K^T is scale * dS (the scores are
  * scale * (Q K^T)): rows [r0, r1) of dS become bf16(scale * dS) in place
  * (only dQ and dK read them), and those products then take alpha 1. */
 void att_scale_round_ds(const attn *s, float *dS, size_t r0, size_t r1,
-                        float scale);
+                        float scale, int T);
 /* the same over all n rows, on the threads */
-void att_scale_round_ds_all(const attn *s, float *dS, size_t n, float scale);
+void att_scale_round_ds_all(const attn *s, float *dS, size_t n, float scale,
+                            int T);
 
 #endif

@@ -301,7 +301,7 @@ static void fused_heads(void *ctx, size_t lo, size_t hi) {
         const size_t r0 = bh * T, r1 = r0 + T;
         att_softmax_rows(P, r0, r1, T, Tc, ATT_FILL);
         const float *Pp =
-            att_probs_for_product(s, P, a->scratch + s->s_rp, r0, r1);
+            att_probs_for_product(s, P, a->scratch + s->s_rp, r0, r1, T);
         att_bh_pv(s, &w, Pp + r0 * Tc, a->y + att_bh_off(s, (int)bh, T, s->C),
                   T);
     }
@@ -369,7 +369,7 @@ static void forward_staged(const attn *s, const lms_fwd *a, const qkv_src *x,
         Pf = Pm;
     }
     if (s->bf16) {
-        att_round_all(s, a->scratch + s->s_rp, Pf, NS);
+        att_round_all(s, a->scratch + s->s_rp, Pf, NS, T);
         Pf = a->scratch + s->s_rp;
     }
     bh_call c = {.s = s, .f = a, .x = x, .S = P, .P = Pf, .T = T};
@@ -445,11 +445,11 @@ static void fused_bwd_heads(void *ctx, size_t lo, size_t hi) {
         bh_view w = att_head(s, c->x, (int)bh, T, dP);
         head_pv_backward(
             s, a, &w,
-            att_probs_for_product(s, c->P, a->scratch + s->s_rp, r0, r1),
+            att_probs_for_product(s, c->P, a->scratch + s->s_rp, r0, r1, T),
             c->dy, (int)bh);
         att_softmax_rows_backward(dP, c->P, r0, r1, T, s->Tc, ATT_FILL);
         if (s->bf16)
-            att_scale_round_ds(s, dP, r0, r1, c->scale);
+            att_scale_round_ds(s, dP, r0, r1, c->scale, T);
         head_qk_backward(s, &w, c->g, (int)bh, T, s->bf16 ? 1.0f : c->scale);
     }
 }
@@ -492,7 +492,7 @@ static void backward_staged(const attn *s, const lms_bwd *a, const qkv_src *x,
     float *w1 = a->scratch + s->s_w1, *w2 = a->scratch + s->s_w2;
     const float *Pp = Pf;
     if (s->bf16) {
-        att_round_all(s, a->scratch + s->s_rp, Pf, NS);
+        att_round_all(s, a->scratch + s->s_rp, Pf, NS, T);
         Pp = a->scratch + s->s_rp;
     }
     bh_call c = {.s = s, .b = a, .x = x, .g = g, .S = w1, .P = Pp, .dy = dy,
@@ -515,7 +515,7 @@ static void backward_staged(const attn *s, const lms_bwd *a, const qkv_src *x,
         att_mask_rows(s->host, dS, nbh, T, Tc);
     }
     if (s->bf16)
-        att_scale_round_ds_all(s, dS, NS, scale);
+        att_scale_round_ds_all(s, dS, NS, scale, T);
     c.S = dS;
     for_heads(s, nbh, qk_bwd_heads, &c);
 }
