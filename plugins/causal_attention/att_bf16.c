@@ -22,11 +22,25 @@ typedef struct round_call {
     int T; /* rows per (b, h) of a (., Tc) tensor */
 } round_call;
 
+
+/* Columns of row r (query position r % T) the products read. */
+static size_t read_end(size_t r, int T, int Tc) {
+    const size_t e = (r % (size_t)T / ATT_FILL + 1) * ATT_FILL;
+    return e < (size_t)Tc ? e : (size_t)Tc;
+}
+
+/* dst[0, n) = bf16(scale * src[0, n)); vectorized by clone (LMS_HOT) */
+LMS_HOT static void round_row(float *dst, const float *src, size_t n,
+                              float scale) {
+    for (size_t j = 0; j < n; j++)
+        dst[j] = lms_bf16_round(scale * src[j]);
+}
+
 static void gather_rows(void *ctx, size_t lo, size_t hi) {
     const round_call *c = ctx;
     for (size_t r = lo; r < hi; r++)
-        lms_bf16_round_rows(c->dst + r * c->C, (size_t)c->C, c->src + r * c->ld,
-                            (size_t)c->ld, 1, (size_t)c->C);
+        round_row(c->dst + r * (size_t)c->C, c->src + r * (size_t)c->ld,
+                  (size_t)c->C, 1.0f);
 }
 
 /* dst: (N, C) <- columns [0, C) of src: (N, ld) rounded to bfloat16 */
@@ -47,19 +61,6 @@ void att_round_qkv(const attn *s, qkv_src *x, float *scratch, size_t N) {
     att_gather_bf16(s, rk, x->k, N, s->C, x->ldk);
     att_gather_bf16(s, rv, x->v, N, s->C, x->ldv);
     *x = (qkv_src){rq, rk, rv, s->C, s->C, s->C, x->tb};
-}
-
-/* Columns of row r (query position r % T) the products read. */
-static size_t read_end(size_t r, int T, int Tc) {
-    const size_t e = (r % (size_t)T / ATT_FILL + 1) * ATT_FILL;
-    return e < (size_t)Tc ? e : (size_t)Tc;
-}
-
-/* dst[0, n) = bf16(scale * src[0, n)); vectorized by clone (LMS_HOT) */
-LMS_HOT static void round_row(float *dst, const float *src, size_t n,
-                              float scale) {
-    for (size_t j = 0; j < n; j++)
-        dst[j] = lms_bf16_round(scale * src[j]);
 }
 
 /* rows [r0, r1) of a (., Tc) tensor, each over the columns read */
