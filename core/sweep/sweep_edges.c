@@ -30,10 +30,14 @@ static double dir_lr(double lr) {
     return strtod(b, NULL);
 }
 
-/* Index of lr in s->lrs, appended when new; -1 when the table is full. */
+/* Index of lr in s->lrs, appended when new; -1 when the table is full.
+ * An LR whose directory name (4 significant digits) is an existing LR's is
+ * that LR: a band point 0.2278 next to the grid's 0.2278125 once made two
+ * LRs of one run directory, and the run was counted under both. */
 static int lr_index(lms_sweep *s, double lr) {
     for (int k = 0; k < s->n_lrs; k++)
-        if (fabs(s->lrs[k] - lr) <= 1e-12 * lr)
+        if (fabs(s->lrs[k] - lr) <= 1e-12 * lr ||
+            dir_lr(s->lrs[k]) == dir_lr(lr))
             return k;
     if (s->n_lrs == LMS_SWEEP_MAX_LRS)
         return -1;

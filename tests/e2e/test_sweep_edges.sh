@@ -75,4 +75,18 @@ if command -v taskset >/dev/null; then
     taskset -c 0 "$LMSTAB" sweep "$TMP/j0.ini" --plugin-dir "$PLUGINS" --data "$TMP/corpus.txt" 2>&1 >/dev/null |
         grep -q "1 at a time" || fail "jobs = 0 under taskset -c 0 is not 1"
 fi
+# a band LR that names the same run directory as a grid LR (4 significant
+# digits: 0.2278 and the grid's 0.03 x 1.5^5 = 0.2278125) is that LR: one
+# run, counted once (it was counted under both LRs)
+mkdir -p "$TMP/dup"
+cat > "$TMP/dup/edges.json" <<EOT
+{"bands": {"baseline": [0.2278, 0.3]}, "edge_seeds": 2}
+EOT
+sed -e 's/^lr_min = 0.01/lr_min = 0.03/' -e 's/^lr_max = 0.9/lr_max = 0.23/' -e 's/^lr_ratio = 9.48683/lr_ratio = 1.5/' \
+    -e "s|^out = .*|out = $TMP/dup|" -e 's/^seeds = 1-3/seeds = 1-2/' "$TMP/s.ini" > "$TMP/dup.ini"
+"$LMSTAB" sweep "$TMP/dup.ini" --quiet --plugin-dir "$PLUGINS" --data "$TMP/corpus.txt" > /dev/null 2>&1 || fail "sweep with a band on a grid LR failed"
+rows=$(tail -n +2 "$TMP/dup/results.csv" | wc -l)
+dirs=$(find "$TMP/dup/baseline" -name summary.json | wc -l)
+[ "$rows" -eq "$dirs" ] || fail "results.csv has $rows rows for $dirs runs"
+[ "$(grep -c '^baseline,0.2278' "$TMP/dup/results.csv")" -eq 2 ] || { cat "$TMP/dup/results.csv"; fail "the shared LR is not one LR with 2 seeds"; }
 echo "ok"
