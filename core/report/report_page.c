@@ -185,8 +185,16 @@ static void emit_setup(FILE *f, const lms_sweep *s, cJSON *sum) {
     fprintf(f, "- **Learning rates:**");
     for (int k = 0; k < s->n_lrs; k++)
         fprintf(f, " %.4g%s", s->lrs[k], k + 1 < s->n_lrs ? "," : "");
-    if (s->n_lrs > 1)
+    /* one geometric grid, or the grid with the failure curves' bands */
+    int geometric = s->n_lrs > 1;
+    for (int k = 2; k < s->n_lrs && geometric; k++)
+        geometric = fabs(s->lrs[k] / s->lrs[k - 1] / (s->lrs[1] / s->lrs[0]) -
+                         1.0) < 1e-3;
+    if (geometric)
         fprintf(f, " (geometric, ratio %.3g).\n", s->lrs[1] / s->lrs[0]);
+    else if (s->n_lrs > 1)
+        fprintf(f, " (a geometric grid and each variant's edge band, "
+                   "edges.json).\n");
     else
         fprintf(f, ".\n");
     emit_compute(f, s);
