@@ -35,6 +35,8 @@ static const struct {
      "learning-rate sweep over variants and seeds"},
     {"report", lms_cmd_report, "SWEEP_DIR",
      "Markdown/HTML report with gnuplot figures"},
+    {"compare", lms_cmd_compare, "SWEEP_DIR SWEEP_DIR... --out DIR",
+     "sweeps side by side: LR50 and its ratio across them"},
     {"verdict", lms_cmd_verdict, "RUN_DIR...",
      "a run's verdicts recomputed from metrics.csv"},
     {"tokenize", lms_cmd_tokenize, "train|encode|decode ...",

@@ -176,8 +176,7 @@ static int write_script(const lms_sweep *s, const vinfo *vi, double unigram,
     return figs;
 }
 
-/* Run gnuplot on script in dir; -1 when it is missing or fails. */
-static int run_gnuplot(const char *dir, const char *script) {
+int lms_report_gnuplot(const char *dir, const char *script) {
     pid_t pid = fork();
     if (pid < 0)
         return -1;
@@ -241,7 +240,7 @@ int lms_report_write(const char *dir, char *err, size_t errlen) {
     write_script(&s, vi, unigram_of(&s), g);
     fclose(g);
     snprintf(pdir, sizeof pdir, "%s/plots", dir);
-    int plots_ok = run_gnuplot(pdir, "report.gp") == 0;
+    int plots_ok = lms_report_gnuplot(pdir, "report.gp") == 0;
     if (lms_report_page(dir, &s, stable, bad, plots_ok, err, errlen) != 0)
         return -1;
     return plots_ok ? 0 : 1;

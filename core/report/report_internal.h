@@ -68,4 +68,17 @@ void lms_report_split_tables(FILE *f, const struct lms_sweep *s,
 void lms_report_quality_table(FILE *f, const struct lms_sweep *s,
                               const char *data_dir);
 
+/* The first finished run's summary.json, parsed (NULL if none); the caller
+ * frees it with cJSON_Delete. */
+struct cJSON;
+struct cJSON *lms_report_first_summary(const struct lms_sweep *s);
+/* The sweep's finished runs and their summed wall-clock seconds (each run
+ * is one process on one thread). */
+void lms_report_compute(const struct lms_sweep *s, int *runs, double *seconds);
+/* Run gnuplot on script in dir (its warnings to dir/gnuplot.log); -1 when
+ * it is missing or fails. */
+int lms_report_gnuplot(const char *dir, const char *script);
+/* The Markdown lmstab writes, as a self-contained HTML page (md_html.c). */
+void lms_md_to_html(FILE *in, FILE *out, const char *title);
+
 #endif

@@ -12,8 +12,7 @@
 #include "report/report_internal.h"
 #include "sweep/sweep_internal.h"
 
-/* The first finished run's summary.json, parsed (NULL if none). */
-static cJSON *first_summary(const lms_sweep *s) {
+cJSON *lms_report_first_summary(const lms_sweep *s) {
     char dir[4300], path[4400];
     for (int v = 0; v < s->n_variants; v++)
         for (int k = 0; k < s->n_lrs; k++) {
@@ -80,9 +79,7 @@ static double warmup_of(cJSON *sum) {
     return w;
 }
 
-/* The finished runs and their summed wall-clock time (each run is one
- * process on one thread). */
-static void emit_compute(FILE *f, const lms_sweep *s) {
+void lms_report_compute(const lms_sweep *s, int *runs, double *seconds) {
     int n = 0;
     double sec = 0;
     char dir[4300], err[512];
@@ -98,6 +95,14 @@ static void emit_compute(FILE *f, const lms_sweep *s) {
                 if (isfinite(rs.wall_seconds))
                     sec += rs.wall_seconds;
             }
+    *runs = n;
+    *seconds = sec;
+}
+
+static void emit_compute(FILE *f, const lms_sweep *s) {
+    int n;
+    double sec;
+    lms_report_compute(s, &n, &sec);
     fprintf(f, "- **Compute:** %d runs finished, %.2f core-hours (the runs' "
             "wall-clock time summed, one thread each: an upper bound on their "
             "CPU time when the machine was shared).\n", n, sec / 3600.0);
@@ -261,101 +266,6 @@ static void emit_figures(FILE *f, const lms_sweep *s, const int *stable,
                 s->variants[v], s->variants[v]);
 }
 
-/* Minimal Markdown -> HTML for what we emit: headings, lists, tables,
- * images, paragraphs, **bold**, `code`. */
-static void inline_html(FILE *o, const char *t) {
-    int bold = 0, code = 0;
-    for (; *t; t++) {
-        if (t[0] == '*' && t[1] == '*') {
-            fputs(bold ? "</b>" : "<b>", o);
-            bold = !bold;
-            t++;
-        } else if (*t == '`') {
-            fputs(code ? "</code>" : "<code>", o);
-            code = !code;
-        } else if (*t == '<') {
-            fputs("&lt;", o);
-        } else if (*t == '>') {
-            fputs("&gt;", o);
-        } else if (*t == '&') {
-            fputs("&amp;", o);
-        } else {
-            fputc(*t, o);
-        }
-    }
-}
-
-static void md_to_html(FILE *in, FILE *o) {
-    fputs("<!DOCTYPE html>\n<html><head><meta charset='utf-8'><title>lmstab "
-          "report</title><style>body{font-family:sans-serif;max-width:1000px;"
-          "margin:auto}table{border-collapse:collapse}td,th{border:1px solid "
-          "#ccc;padding:3px 6px}img{max-width:100%}</style></head><body>\n", o);
-    char line[8192];
-    int in_list = 0, in_table = 0, row = 0;
-    while (fgets(line, sizeof line, in)) {
-        line[strcspn(line, "\n")] = '\0';
-        if (in_list && strncmp(line, "- ", 2)) {
-            fputs("</ul>\n", o);
-            in_list = 0;
-        }
-        if (in_table && line[0] != '|') {
-            fputs("</table>\n", o);
-            in_table = 0;
-        }
-        if (!strncmp(line, "# ", 2) || !strncmp(line, "## ", 3) ||
-            !strncmp(line, "### ", 4)) {
-            int h = (int)strspn(line, "#");
-            fprintf(o, "<h%d>", h);
-            inline_html(o, line + h + 1);
-            fprintf(o, "</h%d>\n", h);
-        } else if (!strncmp(line, "- ", 2)) {
-            if (!in_list)
-                fputs("<ul>\n", o);
-            in_list = 1;
-            fputs("<li>", o);
-            inline_html(o, line + 2);
-            fputs("</li>\n", o);
-        } else if (line[0] == '|') {
-            if (!in_table) {
-                fputs("<table>\n", o);
-                row = 0;
-            }
-            in_table = 1;
-            if (strstr(line, "|---"))
-                continue;
-            fputs("<tr>", o);
-            char *p = line + 1, *bar;
-            while ((bar = strchr(p, '|'))) {
-                *bar = '\0';
-                fputs(row ? "<td>" : "<th>", o);
-                inline_html(o, p);
-                fputs(row ? "</td>" : "</th>", o);
-                p = bar + 1;
-            }
-            fputs("</tr>\n", o);
-            row++;
-        } else if (!strncmp(line, "![", 2)) {
-            char *mid = strstr(line, "](");
-            if (mid) {
-                *mid = '\0';
-                mid[strcspn(mid + 2, ")") + 2] = '\0';
-                fprintf(o, "<p><img src='%s' alt='", mid + 2);
-                inline_html(o, line + 2);
-                fputs("'></p>\n", o);
-            }
-        } else if (line[0]) {
-            fputs("<p>", o);
-            inline_html(o, line);
-            fputs("</p>\n", o);
-        }
-    }
-    if (in_list)
-        fputs("</ul>\n", o);
-    if (in_table)
-        fputs("</table>\n", o);
-    fputs("</body></html>\n", o);
-}
-
 int lms_report_page(const char *dir, const lms_sweep *s, const int *stable,
                     const int *bad, int plots_ok, char *err, size_t errlen);
 int lms_report_page(const char *dir, const lms_sweep *s, const int *stable,
@@ -367,7 +277,7 @@ int lms_report_page(const char *dir, const lms_sweep *s, const int *stable,
         snprintf(err, errlen, "%s: cannot write", path);
         return -1;
     }
-    cJSON *sum = first_summary(s);
+    cJSON *sum = lms_report_first_summary(s);
     double warmup = warmup_of(sum);
     char reading[4096];
     if (lms_sweep_reading(s, reading, sizeof reading) != 0)
@@ -406,7 +316,7 @@ int lms_report_page(const char *dir, const lms_sweep *s, const int *stable,
         snprintf(err, errlen, "%s: cannot write", path);
         return -1;
     }
-    md_to_html(in, o);
+    lms_md_to_html(in, o, "lmstab report");
     fclose(in);
     fclose(o);
     return 0;

@@ -147,7 +147,12 @@ static int cmp_double(const void *a, const void *b) {
 }
 
 /* Percentile interval of the defined values among vals[0..n). */
-static void interval(double *vals, int n, lms_estimate *e) {
+static int cmp_long(const void *a, const void *b) {
+    long x = *(const long *)a, y = *(const long *)b;
+    return (x > y) - (x < y);
+}
+
+void lms_percentile_interval(double *vals, int n, lms_estimate *e) {
     int m = 0;
     for (int i = 0; i < n; i++)
         if (isfinite(vals[i]))
@@ -187,6 +192,9 @@ int lms_curves_fit(const lms_curve_run *runs, size_t n_runs, int nv, int ref,
         if (s == n_seeds)
             seeds[n_seeds++] = runs[r].seed;
     }
+    /* ascending: a resample draws the same seeds whatever order the runs
+     * came in, so two sweeps that ran the same seeds are resampled alike */
+    qsort(seeds, (size_t)n_seeds, sizeof *seeds, cmp_long);
     for (int v = 0; v < nv; v++) {
         lms_curve *c = &out[v];
         memset(c, 0, sizeof *c);
@@ -224,14 +232,14 @@ int lms_curves_fit(const lms_curve_run *runs, size_t n_runs, int nv, int ref,
         lms_curve *c = &out[v];
         for (int b = 0; b < samples; b++)
             tmp[b] = b50[(size_t)b * nv + v];
-        interval(tmp, samples, &c->lr50);
+        lms_percentile_interval(tmp, samples, &c->lr50);
         for (int b = 0; b < samples; b++)
             tmp[b] = b10[(size_t)b * nv + v];
-        interval(tmp, samples, &c->lr10);
+        lms_percentile_interval(tmp, samples, &c->lr10);
         c->ratio50.value = c->lr50.value / out[ref].lr50.value;
         for (int b = 0; b < samples; b++)
             tmp[b] = b50[(size_t)b * nv + v] / b50[(size_t)b * nv + ref];
-        interval(tmp, samples, &c->ratio50);
+        lms_percentile_interval(tmp, samples, &c->ratio50);
     }
     rc = 0;
 out:

@@ -44,6 +44,11 @@ typedef struct lms_estimate {
     double undefined;
 } lms_estimate;
 
+/* The 2.5% and 97.5% order statistics (nearest rank) of the finite values
+ * among vals[0..n) into e->lo, e->hi, and the share of the others into
+ * e->undefined (e->value untouched). Reorders vals. */
+void lms_percentile_interval(double *vals, int n, lms_estimate *e);
+
 typedef struct lms_curve {
     lms_logit fit;
     int runs, fails;
@@ -52,7 +57,9 @@ typedef struct lms_curve {
 } lms_curve;
 
 /* Fit every variant (0..n_variants-1) and bootstrap `samples` times over
- * the seeds (clusters), with the generator seeded by `seed`. ref: index of
+ * the seeds (clusters, in ascending order of seed: two calls with the same
+ * generator seed over the same seeds draw the same resamples), with the
+ * generator seeded by `seed`. ref: index of
  * the reference variant for ratio50. out has n_variants entries. boot, when
  * not NULL, receives each sample's fit: boot[(b * n_variants + v) * 2] = a,
  * [+ 1] = b (NAN when the sample had no fit). 0, or -1 on allocation

@@ -150,6 +150,27 @@ static vsum summarize(const lms_sweep *s, const cell *cells,
     return r;
 }
 
+int lms_sweep_sensitivity(const lms_sweep *s, double *sens, int *n_lrs,
+                          char *err, size_t errlen) {
+    cell *row = calloc((size_t)s->n_lrs + 1, sizeof *row);
+    if (!row) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    for (int v = 0; v < s->n_variants; v++) {
+        for (int k = 0; k < s->n_lrs; k++)
+            if (fill_cell(s, v, k, &row[k], NULL, err, errlen) != 0) {
+                free(row);
+                return -1;
+            }
+        vsum r = summarize(s, row, s->is_grid);
+        sens[v] = r.sensitivity;
+        n_lrs[v] = r.sens_n;
+    }
+    free(row);
+    return 0;
+}
+
 static void write_table(FILE *f, const lms_sweep *s, const cell *cells,
                         const vsum *vs) {
     int ref = 0;

@@ -12,8 +12,6 @@
 #include "sweep/sweep_internal.h"
 #include "train/verdict.h"
 
-#define BOOT_SAMPLES 2000
-#define BOOT_SEED 20241130ULL
 #define CURVE_POINTS 120 /* points of a plotted curve */
 
 static const char *const rule_names[LMS_N_RULES] = {"strict", "default",
@@ -23,12 +21,10 @@ const char *lms_sweep_rule_name(int r) {
     return r >= 0 && r < LMS_N_RULES ? rule_names[r] : "?";
 }
 
-/* Every finished run of the sweep, read once: out[r][i] is run i, failed
- * or not under rule r (a summary that cannot be read has already stopped
- * the aggregation that precedes the curves, so only finished runs are left
- * to find). Returns how many runs (the same for every rule). */
-static size_t collect(const lms_sweep *s, lms_curve_run *const out[LMS_N_RULES],
-                      size_t max) {
+/* (a summary that cannot be read has already stopped the aggregation that
+ * precedes the curves, so only finished runs are left to find) */
+size_t lms_sweep_curve_runs(const lms_sweep *s,
+                            lms_curve_run *const out[LMS_N_RULES], size_t max) {
     size_t n = 0;
     char dir[4300], err[512];
     lms_run_summary rs;
@@ -47,9 +43,8 @@ static size_t collect(const lms_sweep *s, lms_curve_run *const out[LMS_N_RULES],
     return n;
 }
 
-/* Lowest and highest LR run by variant v. */
-static void lr_range(const lms_curve_run *runs, size_t n, int v, double *lo,
-                     double *hi) {
+void lms_curve_lr_range(const lms_curve_run *runs, size_t n, int v, double *lo,
+                       double *hi) {
     *lo = INFINITY;
     *hi = 0;
     for (size_t i = 0; i < n; i++)
@@ -59,9 +54,8 @@ static void lr_range(const lms_curve_run *runs, size_t n, int v, double *lo,
         }
 }
 
-/* "0.342 [0.30, 0.39]", or why there is none */
-static void fmt_est(char *b, size_t n, const lms_estimate *e,
-                    const lms_curve *c, double lo, double hi) {
+void lms_curve_format(char *b, size_t n, const lms_estimate *e,
+                      const lms_curve *c, double lo, double hi) {
     if (c->runs == 0) {
         snprintf(b, n, "no runs");
         return;
@@ -103,7 +97,7 @@ static void plot_data(const char *data_dir, int r, const char *variant, int v,
     if (!f)
         return;
     double lo, hi;
-    lr_range(runs, n, v, &lo, &hi);
+    lms_curve_lr_range(runs, n, v, &lo, &hi);
     double done = 0;
     for (;;) { /* each distinct LR, ascending */
         double lr = INFINITY;
@@ -129,11 +123,11 @@ static void plot_data(const char *data_dir, int r, const char *variant, int v,
             fclose(f);
         return;
     }
-    double p[BOOT_SAMPLES];
+    double p[LMS_BOOT_SAMPLES];
     for (int i = 0; i < CURVE_POINTS; i++) {
         double x = log(lo) + (log(hi) - log(lo)) * i / (CURVE_POINTS - 1);
         int m = 0;
-        for (int b = 0; b < BOOT_SAMPLES; b++) {
+        for (int b = 0; b < LMS_BOOT_SAMPLES; b++) {
             double a = boot[((size_t)b * nv + v) * 2], s = boot[((size_t)b * nv + v) * 2 + 1];
             if (isfinite(a) && isfinite(s))
                 p[m++] = 1 / (1 + exp(-(a + s * x)));
@@ -154,7 +148,7 @@ int lms_sweep_curves(const lms_sweep *s, FILE *table, const char *csv_path,
         malloc(max * sizeof(lms_curve_run)), malloc(max * sizeof(lms_curve_run)),
         malloc(max * sizeof(lms_curve_run))};
     lms_curve *c = malloc(sizeof *c * (size_t)s->n_variants);
-    double *boot = malloc(sizeof(double) * 2 * BOOT_SAMPLES * (size_t)s->n_variants);
+    double *boot = malloc(sizeof(double) * 2 * LMS_BOOT_SAMPLES * (size_t)s->n_variants);
     FILE *csv = csv_path ? fopen(csv_path, "w") : NULL;
     int rc = -1, ref = 0;
     if (!rule_runs[0] || !rule_runs[1] || !rule_runs[2] || !c || !boot ||
@@ -174,13 +168,13 @@ int lms_sweep_curves(const lms_sweep *s, FILE *table, const char *csv_path,
                 "over every run; LR50 and LR10 are the LRs where it reaches 50%% "
                 "and 10%%. Brackets: 95%% bootstrap intervals (%d resamples of "
                 "the seeds, shared by all variants, so ratios compare matched "
-                "seeds). Ratio = LR50 / LR50 of %s.\n", BOOT_SAMPLES,
+                "seeds). Ratio = LR50 / LR50 of %s.\n", LMS_BOOT_SAMPLES,
                 s->reference);
-    const size_t n = collect(s, rule_runs, max);
+    const size_t n = lms_sweep_curve_runs(s, rule_runs, max);
     for (int r = 0; r < LMS_N_RULES; r++) {
         const lms_curve_run *runs = rule_runs[r];
-        if (lms_curves_fit(runs, n, s->n_variants, ref, BOOT_SAMPLES,
-                           BOOT_SEED, c, boot) != 0) {
+        if (lms_curves_fit(runs, n, s->n_variants, ref, LMS_BOOT_SAMPLES,
+                           LMS_BOOT_SEED, c, boot) != 0) {
             snprintf(err, errlen, "out of memory");
             goto out;
         }
@@ -191,10 +185,10 @@ int lms_sweep_curves(const lms_sweep *s, FILE *table, const char *csv_path,
         for (int v = 0; v < s->n_variants; v++) {
             char a[128], b[128], q[128];
             double lo, hi;
-            lr_range(runs, n, v, &lo, &hi);
-            fmt_est(a, sizeof a, &c[v].lr50, &c[v], lo, hi);
-            fmt_est(b, sizeof b, &c[v].lr10, &c[v], lo, hi);
-            fmt_est(q, sizeof q, &c[v].ratio50, &c[v], lo, hi);
+            lms_curve_lr_range(runs, n, v, &lo, &hi);
+            lms_curve_format(a, sizeof a, &c[v].lr50, &c[v], lo, hi);
+            lms_curve_format(b, sizeof b, &c[v].lr10, &c[v], lo, hi);
+            lms_curve_format(q, sizeof q, &c[v].ratio50, &c[v], lo, hi);
             if (v != ref && c[v].runs && (c[v].fails == 0 || c[v].fails == c[v].runs))
                 snprintf(q, sizeof q, "-");
             else if (v != ref && !isfinite(c[ref].lr50.value))
@@ -249,7 +243,7 @@ int lms_sweep_reading(const lms_sweep *s, char *out, size_t outlen) {
     for (int r = 0; r < LMS_N_RULES; r++)
         if (!(runs[r] = malloc(max * sizeof *runs[r])))
             goto done;
-    const size_t n = collect(s, runs, max);
+    const size_t n = lms_sweep_curve_runs(s, runs, max);
     for (int v = 0; v < s->n_variants; v++)
         if (!strcmp(s->variants[v], s->reference))
             ref = v;

@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "train/verdict.h" /* LMS_N_RULES */
+
 typedef struct lms_run_summary {
     char verdict[32];
     int verdicts[3]; /* lms_verdict under strict, default, lenient (older
@@ -97,6 +99,33 @@ double lms_t975(int df);
 int lms_sweep_curves(const struct lms_sweep *s, FILE *table,
                      const char *csv_path, const char *data_dir, char *err,
                      size_t errlen);
+/* The bootstrap of every failure curve: resamples, and the generator's
+ * seed (fixed, so every table and comparison is reproducible). */
+#define LMS_BOOT_SAMPLES 2000
+#define LMS_BOOT_SEED 20241130ULL
+struct lms_curve_run;
+/* Every finished run of the sweep, read once: out[r][i] is run i (variant,
+ * LR, seed), failed or not under rule r; at most max. Returns how many runs
+ * (the same for every rule). */
+size_t lms_sweep_curve_runs(const struct lms_sweep *s,
+                            struct lms_curve_run *const out[LMS_N_RULES],
+                            size_t max);
+/* Lowest and highest LR run by variant v among runs[0..n). */
+void lms_curve_lr_range(const struct lms_curve_run *runs, size_t n, int v,
+                        double *lo, double *hi);
+struct lms_estimate;
+struct lms_curve;
+/* An estimate of curve c as a table shows it: "0.342 [0.30, 0.39]", or why
+ * there is none ("< lo (every run failed)", "> hi (no run failed)", ...);
+ * lo, hi: the variant's LR range. */
+void lms_curve_format(char *b, size_t n, const struct lms_estimate *e,
+                      const struct lms_curve *c, double lo, double hi);
+/* Each variant's LR sensitivity (Wortsman et al. 2023) over the sweep's
+ * grid LRs in [3e-4, 3e-1]: sens[v] (NaN without runs there) and n_lrs[v],
+ * the number of LRs it rests on. 0, or -1 with a message when a run's
+ * summary.json is unreadable. */
+int lms_sweep_sensitivity(const struct lms_sweep *s, double *sens, int *n_lrs,
+                          char *err, size_t errlen);
 /* One plain sentence per variant against the reference: the learning rate
  * (run on 2+ seeds by both) where their failure shares differ most, with
  * the counts under each rule. 0, or -1 on allocation failure. */

@@ -129,6 +129,25 @@ static int read_settings(lms_sweep *s, const cJSON *o, const char *path,
                ? -1 : 0;
 }
 
+/* "overrides": the sweep's "section.key=value" strings (absent in old
+ * manifests: none). */
+static int read_overrides(lms_sweep *s, const cJSON *o, const char *path,
+                          char *err, size_t errlen) {
+    const cJSON *ov = cJSON_GetObjectItemCaseSensitive(o, "overrides");
+    if (!ov)
+        return 0;
+    if (!cJSON_IsArray(ov) || cJSON_GetArraySize(ov) > LMS_SWEEP_MAX_SETS)
+        return bad(err, errlen, path, "overrides", ov);
+    const cJSON *it;
+    cJSON_ArrayForEach(it, ov) {
+        if (!cJSON_IsString(it) || !strchr(it->valuestring, '=') ||
+            strlen(it->valuestring) >= sizeof s->sets[0])
+            return bad(err, errlen, path, "overrides", ov);
+        snprintf(s->sets[s->n_sets++], sizeof s->sets[0], "%s", it->valuestring);
+    }
+    return 0;
+}
+
 int lms_sweep_load_manifest(const char *dir, lms_sweep *s, char *err,
                             size_t errlen) {
     memset(s, 0, sizeof *s);
@@ -153,7 +172,8 @@ int lms_sweep_load_manifest(const char *dir, lms_sweep *s, char *err,
         snprintf(err, errlen, "%s: malformed sweep.json", path);
     else if (read_variants(s, v, path, err, errlen) == 0 &&
              read_grid(s, l, sd, path, err, errlen) == 0 &&
-             read_settings(s, o, path, err, errlen) == 0)
+             read_settings(s, o, path, err, errlen) == 0 &&
+             read_overrides(s, o, path, err, errlen) == 0)
         rc = 0;
     int ci = 0;
     cJSON *it;

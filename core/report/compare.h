@@ -1,0 +1,38 @@
+/*
+ * lmstab compare DIR...: sweeps that differ in one setting (a size ladder's
+ * d_model, the warmup length, ...) side by side. Each sweep's failure
+ * curves are fitted as in its own report; across the sweeps, each
+ * variant's LR50 and its ratio to the reference variant are followed from
+ * the first sweep to the last, with bootstrap intervals:
+ *   OUT/compare.md, compare.html  the tables and a one-paragraph reading
+ *   OUT/compare.csv               one row per sweep, variant and rule
+ *   OUT/plots/compare_*.png       LR50 and the ratio against the sweeps
+ */
+#ifndef LMSTAB_REPORT_COMPARE_H
+#define LMSTAB_REPORT_COMPARE_H
+
+#include <stddef.h>
+
+#include "sweep/failcurve.h"
+
+/* Write OUT's files for the n >= 2 sweep directories dirs (in the order
+ * given: the "change" is last / first). reading receives the page's
+ * opening paragraph. 0; 1 when gnuplot is missing or failed (the page
+ * says so); -1 and a message naming the directory or file. */
+int lms_compare_write(const char *const *dirs, int n, const char *out_dir,
+                      char *reading, size_t rlen, char *err, size_t errlen);
+
+/* How a positive quantity moves across n sweeps, from its bootstrap:
+ * point[j] is its estimate in sweep j, samples[j][b] its value in resample
+ * b (NaN where undefined), x[j] where sweep j sits (log2 of its parameter
+ * count, say). change = point[n-1] / point[0], with the percentile
+ * interval of samples[n-1][b] / samples[0][b]; slope = the least-squares
+ * slope of log2(quantity) on x (an exponent when x is log2 of a size),
+ * with the interval of the per-resample slopes; NaN with undefined = 1
+ * when n < 3 or the x do not vary. A resample counts as undefined when a
+ * sweep's value is not finite and positive. */
+void lms_compare_trend(const double *const *samples, const double *point,
+                       const double *x, int n, int n_samples,
+                       lms_estimate *change, lms_estimate *slope);
+
+#endif

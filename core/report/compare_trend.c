@@ -1,0 +1,61 @@
+/* How a bootstrap estimate moves across sweeps: the change from the first
+ * to the last, and the log-log slope when there are three or more. */
+#include <math.h>
+#include <stdlib.h>
+
+#include "report/compare.h"
+
+static int positive(double v) {
+    return isfinite(v) && v > 0;
+}
+
+/* Least-squares slope of log2(y) on x; NaN when a y is not positive or
+ * the x do not vary. */
+static double slope_of(const double *x, const double *y, int n) {
+    double mx = 0, my = 0;
+    for (int j = 0; j < n; j++) {
+        if (!positive(y[j]) || !isfinite(x[j]))
+            return NAN;
+        mx += x[j];
+        my += log2(y[j]);
+    }
+    mx /= n;
+    my /= n;
+    double sxy = 0, sxx = 0;
+    for (int j = 0; j < n; j++) {
+        sxy += (x[j] - mx) * (log2(y[j]) - my);
+        sxx += (x[j] - mx) * (x[j] - mx);
+    }
+    return sxx > 0 ? sxy / sxx : NAN;
+}
+
+void lms_compare_trend(const double *const *samples, const double *point,
+                       const double *x, int n, int n_samples,
+                       lms_estimate *change, lms_estimate *slope) {
+    change->value = positive(point[0]) && positive(point[n - 1])
+                        ? point[n - 1] / point[0] : NAN;
+    slope->value = n >= 3 ? slope_of(x, point, n) : NAN;
+    double *c = malloc(sizeof *c * (size_t)(n_samples + 1));
+    double *s = malloc(sizeof *s * (size_t)(n_samples + 1));
+    double *y = malloc(sizeof *y * (size_t)(n + 1));
+    if (!c || !s || !y || n < 2) {
+        change->lo = change->hi = slope->lo = slope->hi = NAN;
+        change->undefined = slope->undefined = 1;
+        free(c);
+        free(s);
+        free(y);
+        return;
+    }
+    for (int b = 0; b < n_samples; b++) {
+        const double first = samples[0][b], last = samples[n - 1][b];
+        c[b] = positive(first) && positive(last) ? last / first : NAN;
+        for (int j = 0; j < n; j++)
+            y[j] = samples[j][b];
+        s[b] = n >= 3 ? slope_of(x, y, n) : NAN;
+    }
+    lms_percentile_interval(c, n_samples, change);
+    lms_percentile_interval(s, n_samples, slope);
+    free(c);
+    free(s);
+    free(y);
+}

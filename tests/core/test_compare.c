@@ -1,0 +1,104 @@
+/* The trend across sweeps (core/report/compare_trend.c) against answers
+ * known in closed form: a constant quotient, an exact power law, resamples
+ * that are undefined in one sweep, and the cases with no slope. */
+#include <check.h>
+#include <math.h>
+#include <stdlib.h>
+
+#include "report/compare.h"
+
+#define NB 200
+
+START_TEST(change_of_constants) {
+    static double s0[NB], s1[NB];
+    for (int b = 0; b < NB; b++) {
+        s0[b] = 2;
+        s1[b] = 3;
+    }
+    const double *samples[2] = {s0, s1}, point[2] = {2, 3}, x[2] = {0, 1};
+    lms_estimate ch, sl;
+    lms_compare_trend(samples, point, x, 2, NB, &ch, &sl);
+    ck_assert_double_eq_tol(ch.value, 1.5, 1e-12);
+    ck_assert_double_eq_tol(ch.lo, 1.5, 1e-12);
+    ck_assert_double_eq_tol(ch.hi, 1.5, 1e-12);
+    ck_assert_double_eq(ch.undefined, 0);
+    /* two sweeps: no slope */
+    ck_assert(isnan(sl.value) && isnan(sl.lo) && isnan(sl.hi));
+    ck_assert_double_eq(sl.undefined, 1);
+}
+END_TEST
+
+START_TEST(power_law_slope) {
+    /* value = c * 2^(0.5 x) in every resample, c varying: slope 0.5 */
+    static double s[3][NB];
+    const double x[3] = {16, 17, 19}, point[3] = {1, sqrt(2), pow(2, 1.5)};
+    for (int b = 0; b < NB; b++)
+        for (int j = 0; j < 3; j++)
+            s[j][b] = (0.5 + b / (double)NB) * pow(2, 0.5 * (x[j] - 16));
+    const double *samples[3] = {s[0], s[1], s[2]};
+    lms_estimate ch, sl;
+    lms_compare_trend(samples, point, x, 3, NB, &ch, &sl);
+    ck_assert_double_eq_tol(sl.value, 0.5, 1e-12);
+    ck_assert_double_eq_tol(sl.lo, 0.5, 1e-9);
+    ck_assert_double_eq_tol(sl.hi, 0.5, 1e-9);
+    ck_assert_double_eq_tol(ch.value, pow(2, 1.5), 1e-12);
+    ck_assert_double_eq_tol(ch.lo, pow(2, 1.5), 1e-9);
+    /* a slope that varies: its interval is the spread of the resamples' */
+    for (int b = 0; b < NB; b++)
+        s[2][b] = pow(2, (b < NB / 2 ? 0.2 : 0.8) * 3);
+    for (int b = 0; b < NB; b++)
+        s[0][b] = 1, s[1][b] = pow(2, b < NB / 2 ? 0.2 : 0.8);
+    lms_compare_trend(samples, point, x, 3, NB, &ch, &sl);
+    ck_assert_double_eq_tol(sl.lo, 0.2, 1e-9);
+    ck_assert_double_eq_tol(sl.hi, 0.8, 1e-9);
+    ck_assert(ch.lo < ch.hi);
+}
+END_TEST
+
+START_TEST(undefined_resamples) {
+    static double s0[NB], s1[NB];
+    for (int b = 0; b < NB; b++) {
+        s0[b] = 1;
+        s1[b] = b % 4 == 0 ? NAN : b % 4 == 1 ? -1 : 2; /* half undefined */
+    }
+    const double *samples[2] = {s0, s1}, point[2] = {1, 2}, x[2] = {0, 0};
+    lms_estimate ch, sl;
+    lms_compare_trend(samples, point, x, 2, NB, &ch, &sl);
+    ck_assert_double_eq_tol(ch.undefined, 0.5, 1e-12);
+    ck_assert_double_eq_tol(ch.lo, 2, 1e-12);
+    ck_assert_double_eq_tol(ch.hi, 2, 1e-12);
+    /* an undefined estimate has no change */
+    const double bad[2] = {NAN, 2};
+    lms_compare_trend(samples, bad, x, 2, NB, &ch, &sl);
+    ck_assert(isnan(ch.value));
+}
+END_TEST
+
+START_TEST(flat_x_has_no_slope) {
+    static double s[3][NB];
+    for (int b = 0; b < NB; b++)
+        s[0][b] = s[1][b] = s[2][b] = 1 + b;
+    const double *samples[3] = {s[0], s[1], s[2]}, point[3] = {1, 2, 3},
+                 x[3] = {4, 4, 4};
+    lms_estimate ch, sl;
+    lms_compare_trend(samples, point, x, 3, NB, &ch, &sl);
+    ck_assert(isnan(sl.value));
+    ck_assert_double_eq(sl.undefined, 1);
+    ck_assert_double_eq_tol(ch.value, 3, 1e-12);
+}
+END_TEST
+
+int main(void) {
+    Suite *s = suite_create("compare");
+    TCase *tc = tcase_create("core");
+    tcase_add_test(tc, change_of_constants);
+    tcase_add_test(tc, power_law_slope);
+    tcase_add_test(tc, undefined_resamples);
+    tcase_add_test(tc, flat_x_has_no_slope);
+    suite_add_tcase(s, tc);
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -1,0 +1,98 @@
+# lmstab compare: sweeps that differ in d_model side by side. Each sweep's
+# LR50 in compare.csv is its own report's (curves.csv), the differing
+# override names each sweep, the reading opens the page, and bad input
+# (one directory, no --out, a directory that is not a sweep, two sweeps of
+# one name, a damaged sweep.json) is refused with a clear message.
+. "$(dirname "$0")/lib.sh"
+make_corpus "$TMP/corpus.txt"
+sizes="16 24 32" steps=60 seeds=1-3
+if [ "${LMS_TEST_SANITIZED:-0}" = 1 ]; then sizes="16 32" steps=30 seeds=1-2; fi
+dirs=""
+for d in $sizes; do
+    cat > "$TMP/s$d.ini" <<EOT
+[sweep]
+variants = baseline, qk_norm
+reference = qk_norm
+configs_dir = $SRC/configs
+lr_min = 0.01
+lr_max = 3
+lr_ratio = 3
+seeds = $seeds
+grid_seeds = 9
+jobs = 2
+out = $TMP/d$d
+
+[overrides]
+model.d_model = $d
+model.n_layer = 2
+model.n_head = 2
+model.context = 32
+training.batch_size = 4
+training.max_steps = $steps
+training.warmup_steps = 6
+training.eval_every = 30
+training.eval_batches = 2
+training.log_every = 5
+; the default rule fails a run that ends 0.05 nats above the byte
+; frequencies: these tiny runs do at the grid's high end
+verdict.default_margin = -0.05
+EOT
+    sed -i "s/^grid_seeds = 9/grid_seeds = $(echo "$seeds" | cut -d- -f2)/" "$TMP/s$d.ini"
+    "$LMSTAB" sweep "$TMP/s$d.ini" --quiet --plugin-dir "$PLUGINS" --data "$TMP/corpus.txt" > /dev/null 2> "$TMP/log" || { cat "$TMP/log"; fail "sweep d$d failed"; }
+    dirs="$dirs $TMP/d$d"
+done
+# shellcheck disable=SC2086
+"$LMSTAB" compare $dirs --out "$TMP/cmp" > "$TMP/out" 2> "$TMP/err" || { cat "$TMP/err"; fail "compare failed"; }
+page="$TMP/cmp/compare.md"
+[ -s "$page" ] && [ -s "$TMP/cmp/compare.html" ] || fail "no compare.md or compare.html"
+head -1 "$page" | grep -q "^# lmstab sweep comparison" || fail "page title"
+reading=$(head -1 "$TMP/out")
+[ -n "$reading" ] || fail "no reading printed"
+grep -qF "**Reading.** $reading" "$page" || fail "the page does not open with the printed reading"
+for d in $sizes; do
+    grep -q "^| d$d | \`model.d_model=$d\` | [0-9]* | [0-9]* | " "$page" || { cat "$page"; fail "sweep d$d's row does not name its d_model"; }
+done
+grep -q "model.n_layer" "$page" && fail "an override all sweeps share is listed as a difference"
+grep -q "^## Rule: default" "$page" && grep -q "^## Rule: strict" "$page" && grep -q "^## Rule: lenient" "$page" || fail "a rule's tables are missing"
+grep -q "^## LR sensitivity (Wortsman et al. 2023)" "$page" || fail "no LR sensitivity table"
+# one CSV row per sweep, variant and rule
+n_sweeps=$(echo $sizes | wc -w)
+rows=$(($(wc -l < "$TMP/cmp/compare.csv") - 1))
+[ "$rows" -eq $((n_sweeps * 2 * 3)) ] || fail "compare.csv has $rows rows, expected $((n_sweeps * 6))"
+# each sweep's LR50 is its own curves.csv's, rule by rule (the same fit)
+finite=0
+for d in $sizes; do
+    for v in baseline qk_norm; do
+        for r in strict default lenient; do
+            own=$(awk -F, -v v=$v -v r=$r '$1 == v && $2 == r { print $7 }' "$TMP/d$d/curves.csv")
+            fails=$(awk -F, -v v=$v -v r=$r '$1 == v && $2 == r { print $4 " " $3 }' "$TMP/d$d/curves.csv")
+            got=$(awk -F, -v s=d$d -v v=$v -v r=$r '$1 == s && $4 == v && $5 == r { print $8 }' "$TMP/cmp/compare.csv")
+            set -- $fails
+            if [ "$1" -gt 0 ] && [ "$1" -lt "$2" ] && [ "$own" != nan ]; then
+                [ "$got" = "$own" ] || fail "d$d $v $r: compare's LR50 $got, the sweep's own $own"
+                finite=$((finite + 1))
+            else
+                [ "$got" = nan ] || fail "d$d $v $r: an LR50 ($got) where the sweep has no curve ($fails, $own)"
+            fi
+        done
+    done
+done
+[ "$finite" -ge 1 ] || { cat "$TMP/cmp/compare.csv"; fail "no sweep has a failure curve: the check above checked nothing"; }
+# the matched seeds are said
+grep -q "The sweeps ran the same seeds" "$page" || fail "matched seeds not said"
+if command -v gnuplot > /dev/null && ! grep -q "nothing to plot" "$page"; then
+    [ -s "$TMP/cmp/plots/compare_lr50.png" ] || fail "no LR50 figure"
+fi
+# bad input
+set -- $dirs
+"$LMSTAB" compare "$1" --out "$TMP/c1" > /dev/null 2> "$TMP/err" && fail "one directory accepted"
+grep -q "needs at least two sweep directories" "$TMP/err" || fail "one directory: $(cat "$TMP/err")"
+"$LMSTAB" compare "$1" "$2" > /dev/null 2> "$TMP/err" && fail "no --out accepted"
+grep -q -- "--out DIR is required" "$TMP/err" || fail "no --out: $(cat "$TMP/err")"
+mkdir -p "$TMP/empty"
+expect_error "$TMP/empty: not a sweep directory (no sweep.json)" "$LMSTAB" compare "$1" "$TMP/empty" --out "$TMP/c2"
+mkdir -p "$TMP/other" && cp -r "$1" "$TMP/other/"
+expect_error "a second sweep named 'd16'" "$LMSTAB" compare "$1" "$TMP/other/d16" --out "$TMP/c3"
+sed -i 's/"model.d_model=16"/17/' "$TMP/other/d16/sweep.json"
+expect_error "$TMP/other/d16/sweep.json: malformed sweep.json (overrides" "$LMSTAB" compare "$TMP/other/d16" "$2" --out "$TMP/c4"
+echo "ok"
