@@ -66,3 +66,63 @@ set yrange [*:6]
 plot 'data/run_baseline_0.dat' using 1:2 with lines title 'lr 0.003', 3.309084 with lines dt 2 lc 'black' title 'unigram'
 set yrange [*:*]
 unset title
+set terminal pngcairo size 900,450 font ',10'
+set output 'loss_qk_norm.png'
+set grid
+set key outside right
+set termoption noenhanced
+set title 'qk_norm: training loss (seed 1)'
+set xlabel 'step'
+set ylabel 'train loss'
+set yrange [*:6]
+plot 'data/run_qk_norm_0.dat' using 1:2 with lines title 'lr 0.003', 3.309084 with lines dt 2 lc 'black' title 'unigram'
+set yrange [*:*]
+unset title
+set terminal pngcairo size 900,450 font ',10'
+set output 'loss_qk_fc_norm.png'
+set grid
+set key outside right
+set termoption noenhanced
+set title 'qk_fc_norm: training loss (seed 1)'
+set xlabel 'step'
+set ylabel 'train loss'
+set yrange [*:6]
+plot 'data/run_qk_fc_norm_0.dat' using 1:2 with lines title 'lr 0.003', 3.309084 with lines dt 2 lc 'black' title 'unigram'
+set yrange [*:*]
+unset title
+set terminal pngcairo size 900,450 font ',10'
+set output 'loss_qkv_norm.png'
+set grid
+set key outside right
+set termoption noenhanced
+set title 'qkv_norm: training loss (seed 1)'
+set xlabel 'step'
+set ylabel 'train loss'
+set yrange [*:6]
+plot 'data/run_qkv_norm_0.dat' using 1:2 with lines title 'lr 0.003', 3.309084 with lines dt 2 lc 'black' title 'unigram'
+set yrange [*:*]
+unset title
+set terminal pngcairo size 900,450 font ',10'
+set output 'loss_qk_norm_cap.png'
+set grid
+set key outside right
+set termoption noenhanced
+set title 'qk_norm_cap: training loss (seed 1)'
+set xlabel 'step'
+set ylabel 'train loss'
+set yrange [*:6]
+plot 'data/run_qk_norm_cap_0.dat' using 1:2 with lines title 'lr 0.003', 3.309084 with lines dt 2 lc 'black' title 'unigram'
+set yrange [*:*]
+unset title
+set terminal pngcairo size 900,450 font ',10'
+set output 'loss_soft_cap.png'
+set grid
+set key outside right
+set termoption noenhanced
+set title 'soft_cap: training loss (seed 1)'
+set xlabel 'step'
+set ylabel 'train loss'
+set yrange [*:6]
+plot 'data/run_soft_cap_0.dat' using 1:2 with lines title 'lr 0.003', 3.309084 with lines dt 2 lc 'black' title 'unigram'
+set yrange [*:*]
+unset title
