@@ -74,6 +74,21 @@ static double step(lms_bench_job *j, int instrument) {
     return loss;
 }
 
+int lms_bench_thread_settings(const lms_bench_opts *o, int out[2]) {
+    int n = 0;
+    const int cand[2] = {1, o->threads};
+    for (int s = 0; s < 2; s++) {
+        if (s == 1 && o->threads == 1)
+            break;
+        if (o->only_threads > 0 && cand[s] != o->only_threads)
+            continue;
+        out[n++] = cand[s];
+    }
+    if (n == 0 && o->only_threads > 0)
+        out[n++] = o->only_threads;
+    return n;
+}
+
 /* Train with `threads` threads: warm-up, then `rounds` pairs of blocks of
  * `block` steps, one without instrumentation (timed by op kind) and one
  * instrumented every 10 steps, interleaved so that machine noise hits both
@@ -253,16 +268,10 @@ int lms_bench_run(const lms_bench_opts *oin, FILE *out, char *err,
             P, j.B * j.T, fm * 1e-9, fa * 1e-9);
     lms_bench_figs runs[2];
     int nruns = 0;
-    int settings[2] = {1, o.threads};
-    for (int s = 0; s < 2; s++) {
-        if (s == 1 && o.threads == 1)
-            break;
-        if (o.only_threads > 0 && settings[s] != o.only_threads)
-            continue;
+    int settings[2];
+    const int n_settings = lms_bench_thread_settings(&o, settings);
+    for (int s = 0; s < n_settings; s++)
         lms_bench_job_run(&j, &o, settings[s], &runs[nruns++]);
-    }
-    if (o.only_threads > 0 && nruns == 0)
-        lms_bench_job_run(&j, &o, o.only_threads, &runs[nruns++]);
     double rss = rss_mib(); /* before the comparisons' extra models */
     if (o.compare_gemm > 0)
         lms_bench_compare_gemm(&j, &o, out, gb);

@@ -16,22 +16,6 @@ static int rounds_of(int asked) {
     return asked < MAX_ROUNDS ? asked : MAX_ROUNDS;
 }
 
-/* The thread settings to compare at: 1 and o->threads, or --only-threads. */
-static int thread_settings(const lms_bench_opts *o, int out[2]) {
-    int n = 0;
-    const int cand[2] = {1, o->threads};
-    for (int s = 0; s < 2; s++) {
-        if (s == 1 && o->threads == 1)
-            break;
-        if (o->only_threads > 0 && cand[s] != o->only_threads)
-            continue;
-        out[n++] = cand[s];
-    }
-    if (n == 0 && o->only_threads > 0)
-        out[n++] = o->only_threads;
-    return n;
-}
-
 /* The median of x[0..n) (n <= MAX_ROUNDS). */
 static double median(const double *x, int n) {
     double v[MAX_ROUNDS];
@@ -49,7 +33,7 @@ void lms_bench_compare_gemm(lms_bench_job *j, const lms_bench_opts *o,
                             FILE *out, lms_gemm_backend used) {
     const int rounds = rounds_of(o->compare_gemm);
     int ts[2];
-    const int nts = thread_settings(o, ts);
+    const int nts = lms_bench_thread_settings(o, ts);
     fprintf(out, "\ngemm backends, training tokens/s in %d interleaved "
                  "rounds:\n", rounds);
     for (int s = 0; s < nts; s++) {
@@ -136,7 +120,7 @@ int lms_bench_compare_precision(const lms_bench_opts *o, FILE *out,
     psetting ps[MAX_SETTINGS];
     const int nps = precision_settings(ps);
     int ts[2];
-    const int nts = thread_settings(o, ts);
+    const int nts = lms_bench_thread_settings(o, ts);
     const lms_bf16_kernel kernel0 = lms_get_bf16_kernel();
     const char **sets = malloc(((size_t)o->nsets + 1) * sizeof *sets);
     lms_bench_job jobs[2];

@@ -59,6 +59,9 @@ typedef struct lms_bench_roof {
 /* Threads as a training run with `threads` sets them (lms_set_threads, or
  * OpenBLAS's own threads under --blas-threads). */
 void lms_bench_set_threads(const lms_bench_opts *o, int threads);
+/* The thread counts a bench measures: 1 and all (--threads), or only
+ * --only-threads N; their number. */
+int lms_bench_thread_settings(const lms_bench_opts *o, int out[2]);
 
 /* Fills rf for the model m at B x T rows (the hardware peak and both
  * backends, 1 thread and o->threads). Leaves the threads at o->threads'
