@@ -51,7 +51,7 @@ int lms_cmd_report(int argc, char **argv, int dry) {
     static lms_sweep s;
     char reading[4096];
     if (lms_sweep_load_manifest(dir, &s, err, sizeof err) == 0 &&
-        lms_sweep_reading(&s, reading, sizeof reading) == 0)
+        lms_report_reading(&s, reading, sizeof reading) == 0)
         printf("%s\n", reading);
     printf("%s/report.md\n%s/report.html\n", dir, dir);
     return 0;

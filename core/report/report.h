@@ -16,4 +16,11 @@
  * gnuplot is missing (then 1 is returned). */
 int lms_report_write(const char *dir, char *err, size_t errlen);
 
+struct lms_sweep;
+/* The report's opening reading: for a sweep of one learning rate (a
+ * quality comparison), each variant's final validation loss against the
+ * reference's on matched seeds; otherwise where failure shares differ most
+ * (lms_sweep_reading). 0, or -1 on allocation failure. */
+int lms_report_reading(const struct lms_sweep *s, char *out, size_t n);
+
 #endif

@@ -67,6 +67,10 @@ void lms_report_split_tables(FILE *f, const struct lms_sweep *s,
  * whether the validation curves were still falling at the end. */
 void lms_report_quality_table(FILE *f, const struct lms_sweep *s,
                               const char *data_dir);
+/* The same comparison in one sentence (each variant's paired difference
+ * from the reference and whether it is lower, higher or not resolved);
+ * -1 when no variant pairs with the reference on 2+ seeds. */
+int lms_report_quality_reading(const struct lms_sweep *s, char *out, size_t n);
 
 /* The first finished run's summary.json, parsed (NULL if none); the caller
  * frees it with cJSON_Delete. */

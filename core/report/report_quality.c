@@ -190,3 +190,37 @@ void lms_report_quality_table(FILE *f, const lms_sweep *s,
                 o.at_end, o.runs, o.worst_rise, s->variants[o.worst_v],
                 o.worst_seed, o.worst_from);
 }
+
+int lms_report_quality_reading(const lms_sweep *s, char *out, size_t n) {
+    static double fin[LMS_SWEEP_MAX_VARIANTS][MAXS];
+    static int failed[LMS_SWEEP_MAX_VARIANTS][MAXS];
+    const int ref = ref_index(s);
+    const int k = pick_lr(s, ref, fin, failed);
+    if (k < 0)
+        return -1;
+    size_t w = (size_t)snprintf(out, n, "At learning rate %.4g, the final "
+                                "validation loss minus %s's on the same seeds "
+                                "(mean, paired 95%% t interval):", s->lrs[k],
+                                s->reference);
+    int listed = 0;
+    for (int v = 0; v < s->n_variants && w < n; v++) {
+        double d[MAXS], dm, dci;
+        int nd = 0;
+        for (int si = 0; si < s->n_seeds; si++)
+            if (v != ref && isfinite(fin[v][si]) && isfinite(fin[ref][si]))
+                d[nd++] = fin[v][si] - fin[ref][si];
+        if (nd < 2)
+            continue;
+        mean_ci(d, nd, &dm, &dci);
+        w += (size_t)snprintf(out + w, n - w, "%s %s %+.4f [%+.4f, %+.4f] "
+                              "(%s, %d seeds)", listed ? "," : "",
+                              s->variants[v], dm, dm - dci, dm + dci,
+                              direction(dm - dci, dm + dci), nd);
+        listed++;
+    }
+    if (!listed)
+        return -1;
+    if (w < n)
+        snprintf(out + w, n - w, ".");
+    return 0;
+}

@@ -91,6 +91,15 @@ START_TEST(paired_difference_and_overfitting) {
     ck_assert_msg(strstr(t, "lowest at the last evaluation in 5 of 6 runs; the "
                          "largest rise after the minimum is 0.0500 nats (b seed "
                          "2, minimum at step 10)"), "%s", t);
+    /* the reading says the same in one sentence */
+    lms_sweep *sw = malloc(sizeof *sw);
+    char err[512], r[1024];
+    ck_assert_msg(lms_sweep_load_manifest(dir, sw, err, sizeof err) == 0, "%s", err);
+    ck_assert_int_eq(lms_report_quality_reading(sw, r, sizeof r), 0);
+    ck_assert_str_eq(r, "At learning rate 0.2, the final validation loss minus "
+                     "a's on the same seeds (mean, paired 95% t interval): b "
+                     "-0.0833 [-0.1550, -0.0116] (lower, 3 seeds).");
+    free(sw);
 }
 END_TEST
 
@@ -100,6 +109,11 @@ START_TEST(no_reference_lr_yet) {
     put_run("b", "0.1", 1, "converged", 2.0, down, 2);
     ck_assert_str_eq(table(), "## Quality by matched seeds\n\nNo learning rate "
                      "has a converged on two or more seeds yet.\n\n");
+    lms_sweep *sw = malloc(sizeof *sw);
+    char err[512], r[1024];
+    ck_assert_msg(lms_sweep_load_manifest(dir, sw, err, sizeof err) == 0, "%s", err);
+    ck_assert_int_eq(lms_report_quality_reading(sw, r, sizeof r), -1);
+    free(sw);
 }
 END_TEST
 
