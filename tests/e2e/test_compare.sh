@@ -5,8 +5,8 @@
 # one name, a damaged sweep.json) is refused with a clear message.
 . "$(dirname "$0")/lib.sh"
 make_corpus "$TMP/corpus.txt"
-sizes="16 24 32" steps=60 seeds=1-3
-if [ "${LMS_TEST_SANITIZED:-0}" = 1 ]; then sizes="16 32" steps=30 seeds=1-2; fi
+sizes="16 24 32" steps=60 seeds=1-3 lr_min=0.01
+if [ "${LMS_TEST_SANITIZED:-0}" = 1 ]; then sizes="16 32" steps=30 seeds=1-2 lr_min=0.09; fi
 dirs=""
 for d in $sizes; do
     cat > "$TMP/s$d.ini" <<EOT
@@ -14,7 +14,7 @@ for d in $sizes; do
 variants = baseline, qk_norm
 reference = qk_norm
 configs_dir = $SRC/configs
-lr_min = 0.01
+lr_min = $lr_min
 lr_max = 3
 lr_ratio = 3
 seeds = $seeds
