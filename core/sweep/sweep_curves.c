@@ -236,7 +236,14 @@ static void count_at(const lms_curve_run *runs, size_t n, int v, double lr,
         }
 }
 
+/* A fitted curve with an LR50: some runs failed and some did not, and
+ * failure rises with the LR. */
+static int has_curve(const lms_curve *c) {
+    return c->runs && c->fails > 0 && c->fails < c->runs && isfinite(c->lr50.value);
+}
+
 int lms_sweep_reading(const lms_sweep *s, char *out, size_t outlen) {
+    lms_curve (*cv)[LMS_SWEEP_MAX_VARIANTS] = NULL;
     size_t max = (size_t)s->n_variants * s->n_lrs * s->n_seeds + 1;
     lms_curve_run *runs[LMS_N_RULES] = {NULL, NULL, NULL};
     int rc = -1, ref = 0;
@@ -249,6 +256,9 @@ int lms_sweep_reading(const lms_sweep *s, char *out, size_t outlen) {
             ref = v;
     size_t k = 0;
     out[0] = '\0';
+    int fitted = 0, curves_ok = 1;
+    if (!(cv = malloc(sizeof *cv * LMS_N_RULES)))
+        goto done;
     /* the variants with no LR run on 2+ seeds by both: one sentence */
     int none[LMS_SWEEP_MAX_VARIANTS], n_none = 0;
     for (int v = 0; v < s->n_variants && k < outlen; v++) {
@@ -269,8 +279,35 @@ int lms_sweep_reading(const lms_sweep *s, char *out, size_t outlen) {
                 best_lr = s->lrs[i];
             }
         }
-        if (best < 0) {
-            none[n_none++] = v;
+        if (best < 0) { /* no shared LR: the failure curves, if both have one */
+            if (!fitted) {
+                fitted = 1;
+                for (int r = 0; r < LMS_N_RULES && curves_ok; r++)
+                    curves_ok = lms_curves_fit(runs[r], n, s->n_variants, ref,
+                                               LMS_BOOT_SAMPLES, LMS_BOOT_SEED,
+                                               cv[r], NULL) == 0;
+            }
+            if (!curves_ok || !has_curve(&cv[1][v]) || !has_curve(&cv[1][ref])) {
+                none[n_none++] = v;
+                continue;
+            }
+            char q[LMS_N_RULES][96];
+            for (int r = 0; r < LMS_N_RULES; r++) {
+                const lms_estimate *e = &cv[r][v].ratio50;
+                if (!has_curve(&cv[r][v]) || !has_curve(&cv[r][ref]))
+                    snprintf(q[r], sizeof q[r], "no curve");
+                else if (isfinite(e->lo) && isfinite(e->hi))
+                    snprintf(q[r], sizeof q[r], "%.3g [%.3g, %.3g]", e->value,
+                             e->lo, e->hi);
+                else
+                    snprintf(q[r], sizeof q[r], "%.3g", e->value);
+            }
+            k += snprintf(out + k, outlen - k, "%sThe LR50 of %s is %s times "
+                          "%s's (default rule, failure curves over %d and %d "
+                          "runs, 95%% bootstrap interval; strict %s, lenient "
+                          "%s).", k ? " " : "", s->variants[v], q[1],
+                          s->reference, cv[1][v].runs, cv[1][ref].runs, q[0],
+                          q[2]);
             continue;
         }
         int f[LMS_N_RULES][2], t[2];
@@ -305,6 +342,7 @@ int lms_sweep_reading(const lms_sweep *s, char *out, size_t outlen) {
                       s->reference);
     rc = 0;
 done:
+    free(cv);
     for (int r = 0; r < LMS_N_RULES; r++)
         free(runs[r]);
     return rc;

@@ -106,6 +106,28 @@ START_TEST(reading_sentences) {
 }
 END_TEST
 
+/* No shared LR, but both have a failure curve: the reading gives the LR50
+ * ratio. Each fails one step above where it converges on both seeds, so
+ * Firth's LR50 lies at the geometric middle: sqrt(0.225 * 0.3375) /
+ * sqrt(0.1 * 0.15) = 2.25. */
+START_TEST(reading_from_curves) {
+    for (int seed = 1; seed <= 2; seed++) {
+        put_run("a", "0.1", seed, "converged", 2.0, 5.5);
+        put_run("a", "0.15", seed, "collapsed", 3.4, 5.5);
+        put_run("b", "0.225", seed, "converged", 2.0, 5.5);
+        put_run("b", "0.3375", seed, "collapsed", 3.4, 5.5);
+    }
+    lms_sweep *sw = malloc(sizeof *sw);
+    char err[512], out[2048];
+    ck_assert_msg(lms_sweep_load_manifest(dir, sw, err, sizeof err) == 0, "%s", err);
+    ck_assert_int_eq(lms_sweep_reading(sw, out, sizeof out), 0);
+    ck_assert_msg(!strncmp(out, "The LR50 of b is 2.25 [", 23), "%s", out);
+    ck_assert_msg(strstr(out, " times a's (default rule, failure curves over 4 "
+                         "and 4 runs, 95% bootstrap interval; strict 2.25"), "%s", out);
+    free(sw);
+}
+END_TEST
+
 START_TEST(not_a_sweep_dir) {
     char err[512];
     ck_assert_int_ne(lms_sweep_aggregate("/nonexistent", 0, err, sizeof err), 0);
@@ -160,6 +182,7 @@ int main(void) {
     tcase_add_checked_fixture(tc, setup, NULL);
     tcase_add_test(tc, max_stable_and_sensitivity);
     tcase_add_test(tc, reading_sentences);
+    tcase_add_test(tc, reading_from_curves);
     tcase_add_test(tc, not_a_sweep_dir);
     tcase_add_test(tc, malformed_manifest);
     suite_add_tcase(s, tc);
