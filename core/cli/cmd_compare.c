@@ -16,8 +16,6 @@ static const lms_opt opts[] = {
     {NULL, 0, NULL, 0, 0, 0, 0, NULL},
 };
 
-#define MAX_DIRS 16
-
 static void usage(FILE *f) {
     fprintf(f, "usage: lmstab compare SWEEP_DIR SWEEP_DIR... --out DIR\n"
             "Sweeps that differ in one setting (a size ladder's d_model, the\n"
@@ -27,16 +25,16 @@ static void usage(FILE *f) {
             "model sizes differ, their exponent in the parameter count), all\n"
             "with bootstrap 95%% intervals, and LR sensitivity. Prints the\n"
             "reading. 2 to %d sweep directories, in the order to compare.\n",
-            MAX_DIRS);
+            LMS_COMPARE_MAX);
     lms_opt_help(f, opts);
 }
 
 int lms_cmd_compare(int argc, char **argv, int dry) {
     compare_opts o = {NULL};
-    const char *pos[MAX_DIRS + 1];
+    const char *pos[LMS_COMPARE_MAX + 1];
     int npos;
     int prc = lms_opt_parse("compare", opts, &o, NULL, argc, argv, pos,
-                            MAX_DIRS, &npos);
+                            LMS_COMPARE_MAX, &npos);
     if (prc == 1) {
         usage(stdout);
         return 0;

@@ -15,7 +15,9 @@
 
 #include "sweep/failcurve.h"
 
-/* Write OUT's files for the n >= 2 sweep directories dirs (in the order
+#define LMS_COMPARE_MAX 16 /* sweeps in one comparison */
+
+/* Write OUT's files for the 2 <= n <= LMS_COMPARE_MAX sweep directories dirs (in the order
  * given: the "change" is last / first). reading receives the page's
  * opening paragraph. 0; 1 when gnuplot is missing or failed (the page
  * says so); -1 and a message naming the directory or file. */

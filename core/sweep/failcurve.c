@@ -169,6 +169,26 @@ void lms_percentile_interval(double *vals, int n, lms_estimate *e) {
     e->hi = vals[hi];
 }
 
+size_t lms_curve_seeds(const lms_curve_run *runs, size_t n_runs, long *seeds,
+                       size_t max) {
+    size_t n = 0;
+    for (size_t r = 0; r < n_runs; r++) {
+        size_t s = 0;
+        while (s < n && seeds[s] != runs[r].seed)
+            s++;
+        if (s == n && n < max)
+            seeds[n++] = runs[r].seed;
+    }
+    /* ascending: a resample draws the same seeds whatever order the runs
+     * came in, so two sweeps that ran the same seeds are resampled alike */
+    qsort(seeds, n, sizeof *seeds, cmp_long);
+    return n;
+}
+
+int lms_curve_defined(const lms_curve *c) {
+    return c->runs && c->fails > 0 && c->fails < c->runs && isfinite(c->lr50.value);
+}
+
 int lms_curves_fit(const lms_curve_run *runs, size_t n_runs, int nv, int ref,
                    int samples, unsigned long long seed, lms_curve *out,
                    double *boot) {
@@ -184,17 +204,7 @@ int lms_curves_fit(const lms_curve_run *runs, size_t n_runs, int nv, int ref,
     int rc = -1;
     if (!seeds || !weight || !gr.x || !gr.k || !gr.n || !b50 || !b10 || !tmp)
         goto out;
-    int n_seeds = 0;
-    for (size_t r = 0; r < n_runs; r++) {
-        int s = 0;
-        while (s < n_seeds && seeds[s] != runs[r].seed)
-            s++;
-        if (s == n_seeds)
-            seeds[n_seeds++] = runs[r].seed;
-    }
-    /* ascending: a resample draws the same seeds whatever order the runs
-     * came in, so two sweeps that ran the same seeds are resampled alike */
-    qsort(seeds, (size_t)n_seeds, sizeof *seeds, cmp_long);
+    const int n_seeds = (int)lms_curve_seeds(runs, n_runs, seeds, n_runs + 1);
     for (int v = 0; v < nv; v++) {
         lms_curve *c = &out[v];
         memset(c, 0, sizeof *c);

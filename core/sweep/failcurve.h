@@ -68,6 +68,15 @@ int lms_curves_fit(const lms_curve_run *runs, size_t n_runs, int n_variants,
                    int ref, int samples, unsigned long long seed,
                    lms_curve *out, double *boot);
 
+/* The distinct seeds of runs[0..n_runs), ascending (the bootstrap's
+ * clusters), at most max of them into seeds; how many. */
+size_t lms_curve_seeds(const lms_curve_run *runs, size_t n_runs, long *seeds,
+                       size_t max);
+
+/* 1 when c has an LR50: some of its runs failed and some did not, and
+ * failure rises with the LR. */
+int lms_curve_defined(const lms_curve *c);
+
 /* Fisher's exact test, two-sided, of a 2x2 table: a failures in n1 runs
  * against b failures in n2 runs (the probability, under equal failure
  * rates and the observed margins, of a table at most as likely as this

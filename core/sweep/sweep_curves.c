@@ -236,12 +236,6 @@ static void count_at(const lms_curve_run *runs, size_t n, int v, double lr,
         }
 }
 
-/* A fitted curve with an LR50: some runs failed and some did not, and
- * failure rises with the LR. */
-static int has_curve(const lms_curve *c) {
-    return c->runs && c->fails > 0 && c->fails < c->runs && isfinite(c->lr50.value);
-}
-
 int lms_sweep_reading(const lms_sweep *s, char *out, size_t outlen) {
     lms_curve (*cv)[LMS_SWEEP_MAX_VARIANTS] = NULL;
     size_t max = (size_t)s->n_variants * s->n_lrs * s->n_seeds + 1;
@@ -287,14 +281,16 @@ int lms_sweep_reading(const lms_sweep *s, char *out, size_t outlen) {
                                                LMS_BOOT_SAMPLES, LMS_BOOT_SEED,
                                                cv[r], NULL) == 0;
             }
-            if (!curves_ok || !has_curve(&cv[1][v]) || !has_curve(&cv[1][ref])) {
+            if (!curves_ok || !lms_curve_defined(&cv[1][v]) ||
+                !lms_curve_defined(&cv[1][ref])) {
                 none[n_none++] = v;
                 continue;
             }
             char q[LMS_N_RULES][96];
             for (int r = 0; r < LMS_N_RULES; r++) {
                 const lms_estimate *e = &cv[r][v].ratio50;
-                if (!has_curve(&cv[r][v]) || !has_curve(&cv[r][ref]))
+                if (!lms_curve_defined(&cv[r][v]) ||
+                    !lms_curve_defined(&cv[r][ref]))
                     snprintf(q[r], sizeof q[r], "no curve");
                 else if (isfinite(e->lo) && isfinite(e->hi))
                     snprintf(q[r], sizeof q[r], "%.3g [%.3g, %.3g]", e->value,

@@ -1,0 +1,61 @@
+/* Shared by the comparison's parts: the sweeps loaded, lined up by
+ * variant and fitted (compare_load.c), and the page written from them
+ * (compare.c). */
+#ifndef LMSTAB_REPORT_COMPARE_INTERNAL_H
+#define LMSTAB_REPORT_COMPARE_INTERNAL_H
+
+#include "report/compare.h"
+#include "sweep/sweep.h"
+#include "sweep/sweep_internal.h"
+
+/* One sweep, fitted. */
+typedef struct csweep {
+    lms_sweep s;
+    char name[256];    /* the directory's last component */
+    char setting[1024]; /* the overrides no other sweep shares, or "" */
+    double params;     /* the reference variant's parameter count */
+    int runs;
+    double seconds;
+    int ref;           /* the reference's index in s, or -1 */
+    int n_seeds;
+    long seeds[LMS_SWEEP_MAX_SEEDS]; /* seeds with a finished run, ascending */
+    lms_curve c[LMS_N_RULES][LMS_SWEEP_MAX_VARIANTS];
+    /* each variant's LR range */
+    double lo[LMS_SWEEP_MAX_VARIANTS], hi[LMS_SWEEP_MAX_VARIANTS];
+    /* the resamples' LR50 and its ratio to the reference: [v * samples + b] */
+    double *lr50[LMS_N_RULES];
+    double *ratio[LMS_N_RULES];
+    double sens[LMS_SWEEP_MAX_VARIANTS];
+    int sens_n[LMS_SWEEP_MAX_VARIANTS];
+} csweep;
+
+/* The sweeps of one comparison, in the order given. */
+typedef struct cmp {
+    int n;
+    csweep *sw;
+    int nv;
+    char variants[LMS_SWEEP_MAX_VARIANTS][64];
+    /* [sweep][union variant] -> the variant's index in the sweep, or -1 */
+    int vmap[LMS_COMPARE_MAX][LMS_SWEEP_MAX_VARIANTS];
+    char reference[64];
+    int by_size;        /* the sweeps' parameter counts all differ */
+    int slope;          /* by_size with 3 or more sweeps: an exponent */
+    int matched;        /* every sweep ran the same seeds */
+} cmp;
+
+/* Load the n sweep directories, fit each one's curves under every rule
+ * (keeping the resamples), line their variants up by name and find what
+ * differs between them. 0, or -1 with a message (free with lms_cmp_free
+ * either way). */
+int lms_cmp_load(cmp *m, const char *const *dirs, int n, char *err,
+                 size_t errlen);
+void lms_cmp_free(cmp *m);
+
+/* The trend of union variant u's LR50 (what 0) or its ratio to the
+ * reference (what 1) under rule r from the first sweep to the last (and
+ * its exponent in the parameter count when m->slope, else NaN); 0 when a
+ * sweep has no such estimate. */
+int lms_cmp_trend(const cmp *m, int u, int r, int what, lms_estimate *change,
+                  lms_estimate *slope);
+
+#endif

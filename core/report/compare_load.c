@@ -1,0 +1,240 @@
+/* The sweeps of a comparison loaded, fitted under every rule with their
+ * bootstrap resamples kept, lined up by variant name, and described by
+ * what differs between them (compare_internal.h). Each sweep's curves are
+ * fitted with the generator its own report uses; sweeps that ran the same
+ * seeds are resampled alike (failcurve.h), so resample b is matched across
+ * them. */
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report/compare_internal.h"
+#include "report/report_internal.h"
+#include "util/appendf.h"
+#include "util/fsutil.h"
+
+#define MAXV LMS_SWEEP_MAX_VARIANTS
+#define B LMS_BOOT_SAMPLES
+
+static void base_name(const char *dir, char *out, size_t n) {
+    size_t len = strlen(dir);
+    while (len > 1 && dir[len - 1] == '/')
+        len--;
+    size_t start = len;
+    while (start > 0 && dir[start - 1] != '/')
+        start--;
+    snprintf(out, n, "%.*s", (int)(len - start), dir + start);
+}
+
+/* The reference variant's parameter count (its first finished run), else
+ * the sweep's first run's; NaN without runs. */
+static double params_of(const lms_sweep *s, int ref) {
+    char dir[4300], path[4400], err[512];
+    for (int pass = 0; pass < 2; pass++)
+        for (int v = 0; v < s->n_variants; v++) {
+            if (pass == 0 && v != ref)
+                continue;
+            for (int k = 0; k < s->n_lrs; k++)
+                for (int si = 0; si < s->n_seeds; si++) {
+                    lms_sweep_run_dir(s->out_dir, s->variants[v], s->lrs[k],
+                                      s->seeds[si], dir, sizeof dir);
+                    snprintf(path, sizeof path, "%s/summary.json", dir);
+                    char *buf = lms_read_file(path, LMS_SUMMARY_MAX_BYTES, NULL,
+                                              err, sizeof err);
+                    if (!buf)
+                        continue;
+                    cJSON *o = cJSON_Parse(buf);
+                    free(buf);
+                    cJSON *np = cJSON_GetObjectItemCaseSensitive(o, "n_params");
+                    double p = cJSON_IsNumber(np) ? np->valuedouble : NAN;
+                    cJSON_Delete(o);
+                    if (isfinite(p))
+                        return p;
+                }
+        }
+    return NAN;
+}
+
+/* The value of override key (the "section.key" before '=') in s, or NULL. */
+static const char *override_value(const lms_sweep *s, const char *key,
+                                  size_t klen) {
+    for (int i = 0; i < s->n_sets; i++)
+        if (!strncmp(s->sets[i], key, klen) && s->sets[i][klen] == '=')
+            return s->sets[i] + klen + 1;
+    return NULL;
+}
+
+/* Each sweep's overrides whose value is not the same in every sweep. */
+static void settings(cmp *m) {
+    for (int j = 0; j < m->n; j++) {
+        const lms_sweep *s = &m->sw[j].s;
+        size_t k = 0;
+        m->sw[j].setting[0] = '\0';
+        for (int i = 0; i < s->n_sets; i++) {
+            const char *eq = strchr(s->sets[i], '=');
+            if (!eq)
+                continue;
+            const size_t klen = (size_t)(eq - s->sets[i]);
+            int same = 1;
+            for (int o = 0; o < m->n && same; o++) {
+                const char *w = override_value(&m->sw[o].s, s->sets[i], klen);
+                same = w && !strcmp(w, eq + 1);
+            }
+            if (!same)
+                lms_appendf(m->sw[j].setting, sizeof m->sw[j].setting, &k, "%s`%s`",
+                    k ? ", " : "", s->sets[i]);
+        }
+    }
+}
+
+/* Fit one sweep's curves under each rule and keep its resamples. */
+static int fit_sweep(csweep *w, char *err, size_t errlen) {
+    lms_sweep *s = &w->s;
+    const size_t max = (size_t)s->n_variants * s->n_lrs * s->n_seeds + 1;
+    lms_curve_run *runs[LMS_N_RULES] = {malloc(max * sizeof(lms_curve_run)),
+                                        malloc(max * sizeof(lms_curve_run)),
+                                        malloc(max * sizeof(lms_curve_run))};
+    double *boot = malloc(sizeof(double) * 2 * B * (size_t)s->n_variants);
+    int rc = -1;
+    for (int r = 0; r < LMS_N_RULES; r++) {
+        w->lr50[r] = malloc(sizeof(double) * B * (size_t)s->n_variants);
+        w->ratio[r] = malloc(sizeof(double) * B * (size_t)s->n_variants);
+        if (!w->lr50[r] || !w->ratio[r] || !runs[r])
+            goto out;
+    }
+    if (!boot)
+        goto out;
+    const size_t n = lms_sweep_curve_runs(s, runs, max);
+    w->n_seeds = (int)lms_curve_seeds(runs[0], n, w->seeds, LMS_SWEEP_MAX_SEEDS);
+    for (int v = 0; v < s->n_variants; v++)
+        lms_curve_lr_range(runs[0], n, v, &w->lo[v], &w->hi[v]);
+    for (int r = 0; r < LMS_N_RULES; r++) {
+        if (lms_curves_fit(runs[r], n, s->n_variants, w->ref >= 0 ? w->ref : 0,
+                           B, LMS_BOOT_SEED, w->c[r], boot) != 0)
+            goto out;
+        for (int v = 0; v < s->n_variants; v++)
+            for (int b = 0; b < B; b++) {
+                const lms_logit f = {boot[((size_t)b * s->n_variants + v) * 2],
+                                     boot[((size_t)b * s->n_variants + v) * 2 + 1], 1};
+                w->lr50[r][(size_t)v * B + b] = lms_logit_lr_at(&f, 0.5);
+            }
+        for (int v = 0; v < s->n_variants; v++)
+            for (int b = 0; b < B; b++)
+                w->ratio[r][(size_t)v * B + b] =
+                    w->ref >= 0 ? w->lr50[r][(size_t)v * B + b] /
+                                      w->lr50[r][(size_t)w->ref * B + b]
+                                : NAN;
+    }
+    rc = lms_sweep_sensitivity(s, w->sens, w->sens_n, err, errlen);
+out:
+    if (rc != 0 && !err[0])
+        snprintf(err, errlen, "out of memory");
+    for (int r = 0; r < LMS_N_RULES; r++)
+        free(runs[r]);
+    free(boot);
+    return rc;
+}
+
+void lms_cmp_free(cmp *m) {
+    if (!m->sw)
+        return;
+    for (int j = 0; j < m->n; j++)
+        for (int r = 0; r < LMS_N_RULES; r++) {
+            free(m->sw[j].lr50[r]);
+            free(m->sw[j].ratio[r]);
+        }
+    free(m->sw);
+}
+
+int lms_cmp_load(cmp *m, const char *const *dirs, int n, char *err,
+                 size_t errlen) {
+    m->n = n;
+    m->nv = 0;
+    if (!(m->sw = calloc((size_t)n, sizeof *m->sw))) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    for (int j = 0; j < n; j++) {
+        csweep *w = &m->sw[j];
+        if (lms_sweep_load_manifest(dirs[j], &w->s, err, errlen) != 0)
+            return -1;
+        base_name(dirs[j], w->name, sizeof w->name);
+        for (int o = 0; o < j; o++)
+            if (!strcmp(m->sw[o].name, w->name)) {
+                snprintf(err, errlen, "%s: a second sweep named '%s' (%s): the "
+                         "tables name sweeps by their directory's last "
+                         "component", dirs[j], w->name, dirs[o]);
+                return -1;
+            }
+        if (j == 0)
+            snprintf(m->reference, sizeof m->reference, "%s", w->s.reference);
+        w->ref = -1;
+        for (int v = 0; v < w->s.n_variants; v++) {
+            if (!strcmp(w->s.variants[v], m->reference))
+                w->ref = v;
+            int u = 0;
+            while (u < m->nv && strcmp(m->variants[u], w->s.variants[v]))
+                u++;
+            if (u == m->nv) {
+                if (m->nv == MAXV) {
+                    snprintf(err, errlen, "%s: more than %d variants in all",
+                             dirs[j], MAXV);
+                    return -1;
+                }
+                snprintf(m->variants[m->nv++], sizeof m->variants[0], "%s",
+                         w->s.variants[v]);
+            }
+        }
+        w->params = params_of(&w->s, w->ref);
+        lms_report_compute(&w->s, &w->runs, &w->seconds);
+        err[0] = '\0';
+        if (fit_sweep(w, err, errlen) != 0)
+            return -1;
+    }
+    for (int j = 0; j < n; j++)
+        for (int u = 0; u < m->nv; u++) {
+            m->vmap[j][u] = -1;
+            for (int v = 0; v < m->sw[j].s.n_variants; v++)
+                if (!strcmp(m->sw[j].s.variants[v], m->variants[u]))
+                    m->vmap[j][u] = v;
+        }
+    m->by_size = 1;
+    m->matched = 1;
+    m->slope = 0;
+    for (int j = 0; j < n; j++) {
+        m->by_size &= isfinite(m->sw[j].params) && m->sw[j].params > 0;
+        for (int o = 0; o < j; o++)
+            m->by_size &= m->sw[o].params != m->sw[j].params;
+        m->matched &= m->sw[j].n_seeds == m->sw[0].n_seeds &&
+                      !memcmp(m->sw[j].seeds, m->sw[0].seeds,
+                              sizeof(long) * (size_t)m->sw[0].n_seeds);
+    }
+    m->slope = m->by_size && n >= 3;
+    settings(m);
+    return 0;
+}
+
+int lms_cmp_trend(const cmp *m, int u, int r, int what, lms_estimate *change,
+                  lms_estimate *slope) {
+    const double *samples[LMS_COMPARE_MAX];
+    double point[LMS_COMPARE_MAX], x[LMS_COMPARE_MAX];
+    for (int j = 0; j < m->n; j++) {
+        const csweep *w = &m->sw[j];
+        const int v = m->vmap[j][u];
+        if (v < 0 || !lms_curve_defined(&w->c[r][v]) ||
+            (what == 1 &&
+             (w->ref < 0 || !lms_curve_defined(&w->c[r][w->ref]))))
+            return 0;
+        samples[j] = (what ? w->ratio[r] : w->lr50[r]) + (size_t)v * B;
+        point[j] = what ? w->c[r][v].ratio50.value : w->c[r][v].lr50.value;
+        x[j] = log2(w->params);
+    }
+    lms_compare_trend(samples, point, x, m->n, B, change, slope);
+    if (!m->slope) { /* an exponent needs 3+ model sizes */
+        slope->value = slope->lo = slope->hi = NAN;
+        slope->undefined = 1;
+    }
+    return 1;
+}
