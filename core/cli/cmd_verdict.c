@@ -13,6 +13,7 @@
 #include "util/fsutil.h"
 #include "sweep/sweep_internal.h"
 #include "train/verdict.h"
+#include "train/verdict_summary.h"
 
 /* no options of its own: the table is empty */
 static const lms_opt opts[] = {
@@ -60,10 +61,7 @@ static int one(const char *dir) {
         return 1;
     int rc = 1;
     char err[512];
-    lms_config c;
-    int have_cfg = 0;
     cJSON *text = cJSON_GetObjectItemCaseSensitive(o, "config_text");
-    cJSON *ov = cJSON_GetObjectItemCaseSensitive(o, "overrides");
     cJSON *uni = cJSON_GetObjectItemCaseSensitive(o, "unigram_entropy");
     cJSON *vs = cJSON_GetObjectItemCaseSensitive(o, "verdicts");
     if (!cJSON_IsString(text) || !cJSON_IsNumber(uni)) {
@@ -71,22 +69,8 @@ static int one(const char *dir) {
                 "unigram_entropy\n", dir);
         goto out;
     }
-    have_cfg = 1; /* freed even when the parse fails (it may have begun) */
-    if (lms_config_load_string(&c, text->valuestring, "summary.json config_text",
-                               err, sizeof err) != 0) {
-        fprintf(stderr, "lmstab verdict: %s: %s\n", dir, err);
-        goto out;
-    }
-    cJSON *it;
-    cJSON_ArrayForEach(it, ov) {
-        if (cJSON_IsString(it) &&
-            lms_config_override(&c, it->valuestring, err, sizeof err) != 0) {
-            fprintf(stderr, "lmstab verdict: %s: %s\n", dir, err);
-            goto out;
-        }
-    }
     lms_verdict_cfg vc;
-    if (lms_verdict_cfg_read(&vc, &c, err, sizeof err) != 0) {
+    if (lms_verdict_cfg_of_summary(o, &vc, err, sizeof err) != 0) {
         fprintf(stderr, "lmstab verdict: %s: %s\n", dir, err);
         goto out;
     }
@@ -112,8 +96,6 @@ static int one(const char *dir) {
     }
     putchar('\n');
 out:
-    if (have_cfg)
-        lms_config_free(&c);
     cJSON_Delete(o);
     return rc;
 }

@@ -35,6 +35,9 @@ typedef struct lms_curve_run {
     double lr;
     long seed;
     int failed;
+    int under_trained; /* failed the rule only by not learning, below the
+                          variant's loss-optimal LR: counted as a survival
+                          (lms_run_unstable) */
 } lms_curve_run;
 
 /* A quantity with its bootstrap 95% percentile interval. undefined = share

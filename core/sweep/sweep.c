@@ -98,6 +98,7 @@ static int load_grid(lms_sweep *s, lms_config *c, char *err, size_t errlen) {
                      "learning rates", c->path, LMS_SWEEP_MAX_LRS / 2);
             return -1;
         }
+        s->is_grid[s->n_lrs] = 1;
         s->lrs[s->n_lrs++] = lr;
     }
     s->n_grid = s->n_lrs;

@@ -28,19 +28,52 @@ size_t lms_sweep_curve_runs(const lms_sweep *s,
     size_t n = 0;
     char dir[4300], err[512];
     lms_run_summary rs;
-    for (int v = 0; v < s->n_variants; v++)
+    for (int v = 0; v < s->n_variants; v++) {
+        double opt = 0;
+        if (lms_sweep_optimal_lr(s, v, &opt, err, sizeof err) != 0)
+            opt = 0;
         for (int k = 0; k < s->n_lrs; k++)
             for (int si = 0; si < s->n_seeds; si++) {
                 lms_sweep_run_dir(s->out_dir, s->variants[v], s->lrs[k],
                                   s->seeds[si], dir, sizeof dir);
                 if (n == max || lms_sweep_read_summary(dir, &rs, err, sizeof err) != 0)
                     continue;
-                for (int r = 0; r < LMS_N_RULES; r++)
-                    out[r][n] = (lms_curve_run){v, s->lrs[k], s->seeds[si],
-                                                lms_run_failed(&rs, r)};
+                const int below = s->lrs[k] < opt;
+                for (int r = 0; r < LMS_N_RULES; r++) {
+                    const int f = lms_run_unstable(&rs, r, below);
+                    out[r][n] = (lms_curve_run){v, s->lrs[k], s->seeds[si], f,
+                                                f != lms_run_failed(&rs, r)};
+                }
                 n++;
             }
+    }
     return n;
+}
+
+/* Runs of variant v counted as survivals because under-trained. */
+static int under_trained(const lms_curve_run *runs, size_t n, int v) {
+    int k = 0;
+    for (size_t i = 0; i < n; i++)
+        k += runs[i].variant == v && runs[i].under_trained;
+    return k;
+}
+
+/* Which runs of a rule's table the curve counts as survivals, if any. */
+static void under_trained_note(FILE *table, const lms_sweep *s,
+                               const lms_curve_run *runs, size_t n) {
+    int first = 1;
+    for (int v = 0; v < s->n_variants; v++) {
+        const int k = under_trained(runs, n, v);
+        if (!k)
+            continue;
+        fprintf(table, "%s%s %d", first ? "\nCounted as survivals, as "
+                "under-trained (below the variant's loss-optimal grid LR, "
+                "failed only by the final loss: no spike, no divergence; "
+                "protocol, section 3): " : ", ", s->variants[v], k);
+        first = 0;
+    }
+    if (!first)
+        fprintf(table, ".\n");
 }
 
 void lms_curve_lr_range(const lms_curve_run *runs, size_t n, int v, double *lo,
@@ -161,7 +194,8 @@ int lms_sweep_curves(const lms_sweep *s, FILE *table, const char *csv_path,
             ref = v;
     if (csv)
         fprintf(csv, "variant,rule,runs,fails,a,b,lr50,lr50_lo,lr50_hi,lr10,"
-                "lr10_lo,lr10_hi,ratio50,ratio50_lo,ratio50_hi,undefined50\n");
+                "lr10_lo,lr10_hi,ratio50,ratio50_lo,ratio50_hi,undefined50,"
+                "under_trained\n");
     if (table)
         fprintf(table, "\n## Failure curves\n\nP(fail | LR) = sigmoid(a + b ln "
                 "LR) fitted per variant and rule by Firth's penalized likelihood "
@@ -207,12 +241,15 @@ int lms_sweep_curves(const lms_sweep *s, FILE *table, const char *csv_path,
                         c[v].runs, c[v].fails);
                 for (int i = 0; i < 11; i++) /* one spelling of "none" */
                     isnan(x[i]) ? fprintf(csv, ",nan") : fprintf(csv, ",%.6g", x[i]);
-                fprintf(csv, ",%.4f\n", c[v].lr50.undefined);
+                fprintf(csv, ",%.4f,%d\n", c[v].lr50.undefined,
+                        under_trained(runs, n, v));
             }
             if (data_dir)
                 plot_data(data_dir, r, s->variants[v], v, s->n_variants, &c[v],
                           runs, n, boot);
         }
+        if (table)
+            under_trained_note(table, s, runs, n);
     }
     rc = 0;
 out:

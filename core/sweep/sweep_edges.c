@@ -6,7 +6,13 @@
  * failure under the earliest-failing rule, to the first failure under the
  * latest one (one grid step beyond the grid when a rule never fails or the
  * first LR already does). It is decided once, from the grid alone, and kept
- * in DIR/edges.json, so later runs never move it. */
+ * in DIR/edges.json, so later runs never move it.
+ *
+ * The curve is of instability, which rises with the LR. A run below the
+ * variant's loss-optimal grid LR that failed a rule only by its final loss
+ * (collapsed, without a spike or a divergence) is under-trained, not
+ * unstable: the edge search and the curves count it as a survival
+ * (docs/results/protocol.md, change of 2026-12-01). */
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <math.h>
@@ -21,6 +27,35 @@
 
 int lms_run_failed(const lms_run_summary *rs, int rule) {
     return rs->verdicts[rule] != LMS_CONVERGED;
+}
+
+int lms_run_unstable(const lms_run_summary *rs, int rule, int below_optimum) {
+    if (below_optimum && rs->verdicts[rule] == LMS_COLLAPSED &&
+        !rs->spike_reached[rule])
+        return 0; /* under-trained */
+    return lms_run_failed(rs, rule);
+}
+
+int lms_sweep_optimal_lr(const lms_sweep *s, int v, double *lr, char *err,
+                         size_t errlen) {
+    char dir[4300];
+    double best = INFINITY;
+    *lr = 0;
+    for (int k = 0; k < s->n_lrs; k++) {
+        if (!s->is_grid[k])
+            continue;
+        lms_run_summary rs;
+        lms_sweep_run_dir(s->out_dir, s->variants[v], s->lrs[k], s->seeds[0],
+                          dir, sizeof dir);
+        int r = lms_sweep_read_summary(dir, &rs, err, errlen);
+        if (r < 0)
+            return -1;
+        if (r == 0 && isfinite(rs.final_val_loss) && rs.final_val_loss < best) {
+            best = rs.final_val_loss;
+            *lr = s->lrs[k];
+        }
+    }
+    return 0;
 }
 
 /* lr rounded to the 4 significant digits of its directory name */
@@ -54,15 +89,26 @@ static int decide(lms_sweep *s, int v, double *lo, double *hi, char *err,
     int first_fail[LMS_N_RULES];
     for (int r = 0; r < LMS_N_RULES; r++)
         first_fail[r] = s->n_grid;
+    for (int k = 0; k < s->n_grid; k++) { /* the grid complete first */
+        lms_sweep_run_dir(s->out_dir, s->variants[v], s->lrs[k], s->seeds[0],
+                          dir, sizeof dir);
+        lms_run_summary rs;
+        int r = lms_sweep_read_summary(dir, &rs, err, errlen);
+        if (r != 0)
+            return r > 0 ? 0 : -1;
+    }
+    double opt;
+    if (lms_sweep_optimal_lr(s, v, &opt, err, errlen) != 0)
+        return -1;
     for (int k = 0; k < s->n_grid; k++) {
         lms_run_summary rs;
         lms_sweep_run_dir(s->out_dir, s->variants[v], s->lrs[k], s->seeds[0],
                           dir, sizeof dir);
-        int r = lms_sweep_read_summary(dir, &rs, err, errlen);
-        if (r != 0)
-            return r > 0 ? 0 : -1;
+        if (lms_sweep_read_summary(dir, &rs, err, errlen) != 0)
+            return -1;
         for (int r = 0; r < LMS_N_RULES; r++)
-            if (first_fail[r] == s->n_grid && lms_run_failed(&rs, r))
+            if (first_fail[r] == s->n_grid &&
+                lms_run_unstable(&rs, r, s->lrs[k] < opt))
                 first_fail[r] = k;
     }
     int kmin = s->n_grid, kmax = 0;
@@ -78,12 +124,20 @@ static int decide(lms_sweep *s, int v, double *lo, double *hi, char *err,
 
 /* The band's LRs: geometric with ratio edge_ratio, centred on the edge
  * (geometric mean of lo and hi), edge_points of them or as many as it takes
- * to span [lo, hi], at most LMS_SWEEP_MAX_BAND. */
+ * to span [lo, hi]. Past LMS_SWEEP_MAX_BAND LRs the ratio widens so that
+ * the band still spans [lo, hi] (said on stderr): a band cut to its middle
+ * missed both ends of a wide edge. */
 static int make_band(lms_sweep *s, int v, double lo, double hi) {
-    const double q = s->edge_ratio;
+    double q = s->edge_ratio;
     int m = (int)ceil(log(hi / lo) / log(q) - 1e-9) + 1;
     m = m < s->edge_points ? s->edge_points : m;
-    m = m > LMS_SWEEP_MAX_BAND ? LMS_SWEEP_MAX_BAND : m;
+    if (m > LMS_SWEEP_MAX_BAND) {
+        m = LMS_SWEEP_MAX_BAND;
+        q = pow(hi / lo, 1.0 / (m - 1));
+        fprintf(stderr, "sweep: %s: the edge spans %.4g to %.4g, more than %d "
+                "LRs at ratio %g; its band has %d LRs at ratio %.4g\n",
+                s->variants[v], lo, hi, LMS_SWEEP_MAX_BAND, s->edge_ratio, m, q);
+    }
     const double start = sqrt(lo * hi) * pow(q, -(m - 1) / 2.0);
     s->n_band[v] = 0;
     for (int i = 0; i < m; i++) {

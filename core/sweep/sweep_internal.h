@@ -17,6 +17,10 @@ typedef struct lms_run_summary {
     double unigram_entropy;
     char precision[8];    /* "fp32" or "bf16" ("fp32" before the key) */
     char bf16_kernel[16]; /* at bf16: "emulated", "avx512_bf16" or "amx_bf16" */
+    /* spike_reached[r]: the run's rise reached rule r's spike threshold
+     * (its own [verdict] keys); read only for runs labelled collapsed under
+     * some rule, the label that hides a spike (0 otherwise) */
+    unsigned char spike_reached[LMS_N_RULES];
 } lms_run_summary;
 
 void lms_sweep_run_dir(const char *out, const char *variant, double lr,
@@ -89,6 +93,16 @@ int lms_sweep_edges_update(struct lms_sweep *s, char *err, size_t errlen);
 int lms_sweep_edges_load(struct lms_sweep *s, char *err, size_t errlen);
 /* 1 when run (v, lr index k) failed under rule r (a finished run). */
 int lms_run_failed(const lms_run_summary *rs, int rule);
+/* 1 when the run failed under rule r as the failure curves count it: an
+ * under-trained run (below_optimum: its LR is below the variant's
+ * loss-optimal grid LR; collapsed under r without reaching r's spike
+ * threshold) survives. */
+int lms_run_unstable(const lms_run_summary *rs, int rule, int below_optimum);
+/* Variant v's loss-optimal grid LR: the grid LR whose first-seed run ended
+ * with the lowest validation loss (0 when none has finished). 0, or -1
+ * with a message when a summary cannot be read. */
+int lms_sweep_optimal_lr(const struct lms_sweep *s, int v, double *lr,
+                         char *err, size_t errlen);
 /* The 97.5% quantile of Student's t with df degrees of freedom (NaN for
  * df < 1): a 95% interval is mean +- lms_t975(n - 1) * sd / sqrt(n). */
 double lms_t975(int df);

@@ -75,9 +75,9 @@ static size_t make_runs(lms_curve_run *r) {
             /* seeds 3 and 6 fail a step early, seed 2 survives a step late */
             int f0 = (i >= 3 && !(i == 3 && s == 2)) || (i == 2 && s % 3 == 0);
             int f2 = i >= 4 || (i == 3 && s % 3 == 0);
-            r[n++] = (lms_curve_run){0, lrs[i], s, f0};
-            r[n++] = (lms_curve_run){1, lrs[i], s, f0};
-            r[n++] = (lms_curve_run){2, lrs[i], s, f2};
+            r[n++] = (lms_curve_run){0, lrs[i], s, f0, 0};
+            r[n++] = (lms_curve_run){1, lrs[i], s, f0, 0};
+            r[n++] = (lms_curve_run){2, lrs[i], s, f2, 0};
         }
     return n;
 }

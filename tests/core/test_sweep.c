@@ -8,6 +8,7 @@
 
 #include "util/fsutil.h"
 #include "sweep/sweep.h"
+#include "sweep/failcurve.h"
 #include "sweep/sweep_internal.h"
 
 static char dir[64];
@@ -25,6 +26,26 @@ static void put_run(const char *v, const char *lr, int seed, const char *verdict
     else
         fprintf(f, "{\"verdict\": \"%s\", \"final_val_loss\": null, "
                 "\"init_val_loss\": %g, \"steps\": 3}\n", verdict, init_val);
+    fclose(f);
+}
+
+/* A run labelled under each rule, with its largest loss rise and, when
+ * config is not NULL, its config_text (the run's own [verdict] keys). */
+static void put_rules(const char *v, const char *lr, int seed,
+                      const char *strict, const char *def, const char *len,
+                      double val, double rise, const char *config) {
+    char path[512], err[256];
+    snprintf(path, sizeof path, "%s/%s/lr_%s/seed_%d", dir, v, lr, seed);
+    ck_assert_int_eq(lms_mkdirs(path, err, sizeof err), 0);
+    strcat(path, "/summary.json");
+    FILE *f = fopen(path, "w");
+    fprintf(f, "{\"verdict\": \"%s\", \"verdicts\": {\"strict\": \"%s\", "
+            "\"default\": \"%s\", \"lenient\": \"%s\"}, \"final_val_loss\": "
+            "%g, \"init_val_loss\": 5.5, \"max_rise\": %g, \"steps\": 10",
+            def, strict, def, len, val, rise);
+    if (config)
+        fprintf(f, ", \"config_text\": \"%s\"", config);
+    fprintf(f, "}\n");
     fclose(f);
 }
 
@@ -128,6 +149,63 @@ START_TEST(reading_from_curves) {
 }
 END_TEST
 
+/* Below a variant's loss-optimal grid LR, a run that failed a rule only by
+ * its final loss (collapsed, its rise under the rule's own spike threshold)
+ * is under-trained: the curves count it as a survival and the edge band is
+ * laid past it. A band too wide for LMS_SWEEP_MAX_BAND LRs at edge_ratio
+ * widens its ratio and still spans the edge. */
+START_TEST(under_trained_survives) {
+    /* a: the lowest LR ends 3.0 (collapsed under strict, rise 0.1);
+     * its optimum is 0.15; it fails at 0.3375 under every rule */
+    put_rules("a", "0.1", 1, "collapsed", "converged", "converged", 3.0, 0.1, NULL);
+    put_rules("a", "0.1", 2, "collapsed", "converged", "converged", 3.0, 0.6, NULL);
+    put_rules("a", "0.15", 1, "converged", "converged", "converged", 2.0, 0.1, NULL);
+    put_rules("a", "0.225", 1, "converged", "converged", "converged", 2.2, 0.1, NULL);
+    put_rules("a", "0.3375", 1, "collapsed", "collapsed", "collapsed", 3.4, 0, NULL);
+    /* b: rise 0.7 is a spike under the default strict threshold (0.5), not
+     * under its own (strict_spike = 1) */
+    const char *own = "[verdict]\\nstrict_spike = 1.0\\n";
+    put_rules("b", "0.1", 1, "collapsed", "converged", "converged", 3.0, 0.7, own);
+    put_rules("b", "0.15", 1, "converged", "converged", "converged", 2.0, 0.1, own);
+    put_rules("b", "0.225", 1, "converged", "converged", "converged", 2.2, 0.1, own);
+    put_rules("b", "0.3375", 1, "collapsed", "collapsed", "collapsed", 3.0, 0, own);
+    lms_sweep *sw = malloc(sizeof *sw);
+    char err[512];
+    ck_assert_msg(lms_sweep_load_manifest(dir, sw, err, sizeof err) == 0, "%s", err);
+    double opt;
+    ck_assert_int_eq(lms_sweep_optimal_lr(sw, 0, &opt, err, sizeof err), 0);
+    ck_assert_double_eq(opt, 0.15);
+    lms_curve_run *runs[LMS_N_RULES];
+    for (int r = 0; r < LMS_N_RULES; r++)
+        runs[r] = malloc(64 * sizeof *runs[r]);
+    const size_t n = lms_sweep_curve_runs(sw, runs, 64);
+    ck_assert_int_eq((int)n, 9);
+    int fails[2] = {0, 0}, under[2] = {0, 0};
+    for (size_t i = 0; i < n; i++) {
+        const lms_curve_run *u = &runs[0][i]; /* strict */
+        fails[u->variant] += u->failed;
+        under[u->variant] += u->under_trained;
+        if (u->lr == 0.1 && u->seed == 2) /* a spike: a failure still */
+            ck_assert(u->failed && !u->under_trained);
+    }
+    ck_assert_int_eq(fails[0], 2); /* 0.1 seed 2, 0.3375 */
+    ck_assert_int_eq(under[0], 1);
+    ck_assert_int_eq(fails[1], 1); /* 0.3375 only: 0.7 < its own 1.0 */
+    ck_assert_int_eq(under[1], 1);
+    /* the band: from the last LR below the first unstable one (0.225) to
+     * it (0.3375), 24 LRs at a widened ratio (1.01 would take 42) */
+    sw->edge_points = 2;
+    sw->edge_ratio = 1.01;
+    ck_assert_msg(lms_sweep_edges_update(sw, err, sizeof err) == 0, "%s", err);
+    ck_assert_int_eq(sw->n_band[0], LMS_SWEEP_MAX_BAND);
+    ck_assert_double_eq_tol(sw->lrs[sw->band[0][0]], 0.225, 1e-4);
+    ck_assert_double_eq_tol(sw->lrs[sw->band[0][LMS_SWEEP_MAX_BAND - 1]], 0.3375, 1e-4);
+    for (int r = 0; r < LMS_N_RULES; r++)
+        free(runs[r]);
+    free(sw);
+}
+END_TEST
+
 START_TEST(not_a_sweep_dir) {
     char err[512];
     ck_assert_int_ne(lms_sweep_aggregate("/nonexistent", 0, err, sizeof err), 0);
@@ -183,6 +261,7 @@ int main(void) {
     tcase_add_test(tc, max_stable_and_sensitivity);
     tcase_add_test(tc, reading_sentences);
     tcase_add_test(tc, reading_from_curves);
+    tcase_add_test(tc, under_trained_survives);
     tcase_add_test(tc, not_a_sweep_dir);
     tcase_add_test(tc, malformed_manifest);
     suite_add_tcase(s, tc);
