@@ -17,6 +17,7 @@ int lms_cmd_bench(int argc, char **argv, int dry);
 int lms_cmd_report(int argc, char **argv, int dry);
 int lms_cmd_compare(int argc, char **argv, int dry);
 int lms_cmd_verdict(int argc, char **argv, int dry);
+int lms_cmd_relabel(int argc, char **argv, int dry);
 int lms_cmd_tokenize(int argc, char **argv, int dry);
 int lms_cmd_check(int argc, char **argv, int dry);
 

@@ -39,6 +39,8 @@ static const struct {
      "sweeps side by side: LR50 and its ratio across them"},
     {"verdict", lms_cmd_verdict, "RUN_DIR...",
      "a run's verdicts recomputed from metrics.csv"},
+    {"relabel", lms_cmd_relabel, "SWEEP_DIR --set verdict.K=V... --out DIR",
+     "a sweep's runs under other verdict keys, as a new sweep"},
     {"tokenize", lms_cmd_tokenize, "train|encode|decode ...",
      "SentencePiece tokenizers and token shards"},
     {"plugins", lms_cmd_plugins, "[--keys NAME | --markdown]",

@@ -91,4 +91,11 @@ int lms_sweep_run(lms_sweep *s, const char *exe, int quiet, char *err,
  * sweep directory (reads DIR/sweep.json). */
 int lms_sweep_aggregate(const char *dir, int print, char *err, size_t errlen);
 
+/* The finished runs of sweep directory src relabelled under other [verdict]
+ * keys (sets: "verdict.KEY=VALUE") into the new sweep directory dst, then
+ * aggregated (sweep_relabel.c). 0, or -1 with a message. */
+int lms_sweep_relabel(const char *src, const char *dst,
+                      const char *const *sets, int n, char *err,
+                      size_t errlen);
+
 #endif

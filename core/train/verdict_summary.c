@@ -14,10 +14,16 @@ int lms_verdict_cfg_of_summary(const cJSON *summary, lms_verdict_cfg *vc,
     /* freed even when the parse fails (it may have begun) */
     int rc = lms_config_load_string(&c, have ? text->valuestring : "",
                                     "summary.json config_text", err, errlen);
-    const cJSON *it, *list = have ? ov : NULL;
-    cJSON_ArrayForEach(it, list) {
-        if (rc == 0 && cJSON_IsString(it))
-            rc = lms_config_override(&c, it->valuestring, err, errlen);
+    /* the run's overrides, then the keys it was relabelled with, if any
+     * (lmstab relabel) */
+    const cJSON *lists[2] = {have ? ov : NULL,
+                             cJSON_GetObjectItemCaseSensitive(summary, "relabel")};
+    for (int l = 0; l < 2; l++) {
+        const cJSON *it;
+        cJSON_ArrayForEach(it, lists[l]) {
+            if (rc == 0 && cJSON_IsString(it))
+                rc = lms_config_override(&c, it->valuestring, err, errlen);
+        }
     }
     if (rc == 0)
         rc = lms_verdict_cfg_read(vc, &c, err, errlen);

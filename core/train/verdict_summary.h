@@ -1,5 +1,6 @@
 /* The [verdict] rules a finished run was labelled with, read back from its
- * summary.json (its config_text with its overrides applied), so that the
+ * summary.json (its config_text with its overrides applied, then the keys
+ * of "relabel" when `lmstab relabel` wrote it), so that the
  * verdict command and the sweep's analysis use the run's own thresholds. */
 #ifndef LMSTAB_CORE_VERDICT_SUMMARY_H
 #define LMSTAB_CORE_VERDICT_SUMMARY_H

@@ -51,3 +51,35 @@ void lms_output_path(const char *path, char *out, size_t n) {
     const char *base = strrchr(canon, '/');
     snprintf(out, n, "%s", base ? base + 1 : canon);
 }
+
+/* Splits an absolute path in place into its components; their count. */
+static int components(char *p, char **c, int max) {
+    int n = 0;
+    char *save = NULL;
+    for (char *t = strtok_r(p, "/", &save); t && n < max;
+         t = strtok_r(NULL, "/", &save))
+        c[n++] = t;
+    return n;
+}
+
+int lms_relative_path(const char *from_dir, const char *to, char *out,
+                      size_t n) {
+    char a[PATH_MAX], b[PATH_MAX], *ca[PATH_MAX / 2], *cb[PATH_MAX / 2];
+    if (!realpath(from_dir, a) || !realpath(to, b))
+        return -1;
+    const int na = components(a, ca, PATH_MAX / 2);
+    const int nb = components(b, cb, PATH_MAX / 2);
+    int common = 0;
+    while (common < na && common < nb && !strcmp(ca[common], cb[common]))
+        common++;
+    size_t k = 0;
+    out[0] = '\0';
+    for (int i = common; i < na; i++)
+        k += (size_t)snprintf(out + k, k < n ? n - k : 0, "%s..", k ? "/" : "");
+    for (int i = common; i < nb; i++)
+        k += (size_t)snprintf(out + k, k < n ? n - k : 0, "%s%s", k ? "/" : "",
+                              cb[i]);
+    if (k == 0)
+        k = (size_t)snprintf(out, n, ".");
+    return k < n ? 0 : -1;
+}

@@ -11,4 +11,10 @@
  * the working directory when below it, else its file name alone. */
 void lms_output_path(const char *path, char *out, size_t n);
 
+/* The relative path from directory from_dir to the existing path to (both
+ * resolved): "../../a/b", "." when they are the same. 0, or -1 when either
+ * does not exist or out is too small. */
+int lms_relative_path(const char *from_dir, const char *to, char *out,
+                      size_t n);
+
 #endif

@@ -1,0 +1,77 @@
+# lmstab relabel: a sweep's runs under other [verdict] keys, as a new sweep
+# directory. Every relabelled verdict is what `lmstab verdict` recomputes
+# from the run's metrics.csv with the changed keys; the runs are not
+# touched; links and the manifest hold relative paths only; the report and
+# the tables read it as a sweep; bad requests are refused clearly.
+. "$(dirname "$0")/lib.sh"
+make_corpus "$TMP/corpus.txt"
+cat > "$TMP/s.ini" <<EOT
+[sweep]
+variants = baseline, qk_norm
+reference = qk_norm
+configs_dir = $SRC/configs
+lr_min = 0.03
+lr_max = 3
+lr_ratio = 10
+seeds = 1-2
+grid_seeds = 2
+jobs = 2
+out = $TMP/src
+
+[overrides]
+model.d_model = 32
+model.n_layer = 2
+model.n_head = 2
+model.context = 32
+training.batch_size = 4
+training.max_steps = 24
+training.warmup_steps = 8
+training.eval_every = 12
+training.eval_batches = 2
+training.log_every = 1
+; tiny runs end near the byte frequencies: the default rule's collapse line
+; is moved above them, so that its labels turn on spikes
+verdict.default_margin = -0.5
+EOT
+"$LMSTAB" sweep "$TMP/s.ini" --quiet --plugin-dir "$PLUGINS" --data "$TMP/corpus.txt" > /dev/null 2> "$TMP/log" || { cat "$TMP/log"; fail "sweep failed"; }
+before=$(find "$TMP/src" -type f -exec sha256sum {} + | sort)
+# spikes counted from step 0, and a default spike of 0.05 nats: labels move
+"$LMSTAB" relabel "$TMP/src" --set verdict.spike_after=0 --set verdict.default_spike=0.05 --out "$TMP/rl" > "$TMP/out" 2> "$TMP/err" || { cat "$TMP/err"; fail "relabel failed"; }
+grep -q "relabelled" "$TMP/out" || fail "no line said what was written"
+[ "$before" = "$(find "$TMP/src" -type f -exec sha256sum {} + | sort)" ] || fail "the source sweep changed"
+n_src=$(find "$TMP/src" -name summary.json | wc -l)
+n_rl=$(find "$TMP/rl" -name summary.json | wc -l)
+[ "$n_src" -eq 12 ] && [ "$n_rl" -eq 12 ] || fail "runs: $n_src in the sweep, $n_rl relabelled (want 3 LRs x 2 variants x 2 seeds)"
+# each relabelled summary agrees with the verdict recomputed from metrics.csv
+for s in $(find "$TMP/rl" -name summary.json); do
+    d=$(dirname "$s")
+    "$LMSTAB" verdict "$d" > "$TMP/v" || { cat "$TMP/v"; fail "$d: relabelled verdicts do not recompute"; }
+done
+# the new keys are in force: default_spike 0.05 labels runs spiked that the
+# declared rule (1 nat) did not, and no relabelled run is more lenient
+moved=0
+while IFS=, read -r v lr seed verdict strict def rest; do
+    [ "$v" = variant ] && continue
+    old=$(awk -F, -v v="$v" -v lr="$lr" -v s="$seed" '$1 == v && $2 == lr && $3 == s { print $6 }' "$TMP/src/results.csv")
+    [ -n "$old" ] || fail "$v $lr $seed missing from the source's results.csv"
+    [ "$old" != "$def" ] && moved=$((moved + 1))
+    [ "$old" != converged ] && [ "$def" = converged ] && fail "$v $lr $seed: failed under the declared rule, converged under a stricter one"
+done < "$TMP/rl/results.csv"
+[ "$moved" -ge 1 ] || fail "no default-rule label moved under a 0.05-nat spike threshold"
+grep -q '"relabel"' "$TMP/rl/sweep.json" || fail "sweep.json does not record the relabel"
+grep -q '"relabelled_from":[[:space:]]*"\.\./src"' "$TMP/rl/sweep.json" || fail "sweep.json does not name its source relatively"
+# nothing written holds an absolute path
+for l in $(find "$TMP/rl" -type l); do
+    case "$(readlink "$l")" in /*) fail "$l links to an absolute path";; esac
+done
+grep -rq "$TMP" "$TMP/rl" --include='*.json' --include='*.csv' --include='*.md' && fail "an absolute path was written"
+"$LMSTAB" report "$TMP/rl" > /dev/null 2> "$TMP/err" || { cat "$TMP/err"; fail "report of the relabelled sweep failed"; }
+grep -q '^\*\*Relabelled\*\* (`lmstab relabel`) with `verdict.spike_after=0` `verdict.default_spike=0.05`: ' "$TMP/rl/report.md" || fail "the report does not open by saying it is relabelled"
+# bad requests
+expect_error "only [verdict] keys can change after the runs" "$LMSTAB" relabel "$TMP/src" --set training.lr=1 --out "$TMP/x1"
+expect_error "exists" "$LMSTAB" relabel "$TMP/src" --set verdict.spike_after=0 --out "$TMP/rl"
+expect_error "nosuch" "$LMSTAB" relabel "$TMP/src" --set verdict.nosuch=1 --out "$TMP/x2"
+expect_error "not a sweep directory" "$LMSTAB" relabel "$TMP" --set verdict.spike_after=0 --out "$TMP/x3"
+if "$LMSTAB" relabel "$TMP/src" --out "$TMP/x4" > /dev/null 2>&1; then fail "relabel without --set succeeded"; fi
+[ ! -e "$TMP/x1" ] && [ ! -e "$TMP/x2" ] && [ ! -e "$TMP/x3" ] || fail "a refused relabel left a directory"
+echo "ok"
