@@ -4,7 +4,9 @@
 # figures and their data, and every run's raw metrics.csv and summary.json in
 # runs.tar.xz (the data every verdict and curve is recomputed from: untar and
 # run `lmstab sweep --aggregate` or `lmstab verdict` on it). A sweep still
-# running can be published: the report says how many runs it has.
+# running can be published: the report says how many runs it has. A
+# relabelled sweep's runs.tar.xz holds its summaries only (its metrics.csv
+# files are its source's).
 # Usage: scripts/publish_results.sh runs/curves [name]
 set -eu
 cd "$(dirname "$0")/.."
@@ -22,9 +24,14 @@ cp "$src"/plots/*.png "$src"/plots/report.gp "$dst/plots/"
 find "$src/plots/data" -maxdepth 1 -type f ! -name 'split_*' -exec cp {} "$dst/plots/data/" \;
 # the raw runs: finished runs only (a run in progress has no summary.json)
 list=$(cd "$src" && find . -name summary.json | sed 's|/summary.json$||' | sort)
+# A relabelled sweep (lmstab relabel) links its runs' metrics.csv to its
+# source's, published with the source: only its summaries are kept here.
+relabelled=0
+grep -q '"relabelled_from"' "$src/sweep.json" && relabelled=1
 if [ -n "$list" ]; then
     # shellcheck disable=SC2086
-    (cd "$src" && for d in $list; do echo "$d/summary.json"; echo "$d/metrics.csv"; done) |
+    (cd "$src" && for d in $list; do echo "$d/summary.json"
+                                      [ $relabelled = 1 ] || echo "$d/metrics.csv"; done) |
         tar -C "$src" -cJf "$dst/runs.tar.xz" --owner=0 --group=0 --mtime=@0 -T -
 fi
 echo "$dst"

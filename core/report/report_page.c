@@ -170,6 +170,38 @@ static void emit_relabel(FILE *f, const cJSON *sum) {
             "analysis.\n\n");
 }
 
+/* The seeds, as the design spends them and as far as they have run: a
+ * failure-curve sweep runs its bands seed by seed, so the count finished
+ * matters to every interval. */
+static void emit_seeds(FILE *f, const lms_sweep *s) {
+    fprintf(f, "- **Seeds:**");
+    for (int i = 0; i < s->n_seeds; i++)
+        fprintf(f, " %ld%s", s->seeds[i], i + 1 < s->n_seeds ? "," : "");
+    if (s->n_lrs == 1) {
+        fprintf(f, "; every seed at the one learning rate.\n");
+        return;
+    }
+    if (s->edge_points <= 0) {
+        fprintf(f, "; the first seed on every cell, up to %d on each variant's "
+                "last stable and first unstable learning rate.\n",
+                s->boundary_seeds);
+        return;
+    }
+    int lo, hi;
+    lms_sweep_band_seeds(s, &lo, &hi);
+    fprintf(f, "; the first seed on every grid learning rate, and %d seeds "
+            "on every learning rate of each variant's edge band (edges.json), "
+            "run seed by seed across variants.", s->edge_seeds);
+    if (hi == 0)
+        fprintf(f, " No band run has finished yet.\n");
+    else if (lo == hi)
+        fprintf(f, " Finished so far: %d of the %d seeds at every band "
+                "learning rate run.\n", lo, s->edge_seeds);
+    else
+        fprintf(f, " Finished so far: %d to %d of the %d seeds at the band "
+                "learning rates run.\n", lo, hi, s->edge_seeds);
+}
+
 static void emit_setup(FILE *f, const lms_sweep *s, cJSON *sum) {
     char model[512];
     model_line(sum, model, sizeof model);
@@ -225,17 +257,14 @@ static void emit_setup(FILE *f, const lms_sweep *s, cJSON *sum) {
     else
         fprintf(f, ".\n");
     emit_compute(f, s);
-    fprintf(f, "- **Seeds:**");
-    for (int i = 0; i < s->n_seeds; i++)
-        fprintf(f, " %ld%s", s->seeds[i], i + 1 < s->n_seeds ? "," : "");
-    fprintf(f, "; the first seed on every cell, all %d on each variant's last "
-            "stable and first unstable learning rate.\n", s->boundary_seeds);
+    emit_seeds(f, s);
     fprintf(f, "- **Verdicts** (each run's own rule, `[verdict] rule`, default "
             "unless set; first label that applies): diverged = non-finite "
             "loss or gradient (the run stops); collapsed = final validation loss "
             ">= the unigram entropy of the training data minus the rule's margin; "
             "spiked = the smoothed training loss rose the rule's threshold above "
-            "its running minimum (warmup included); "
+            "its running minimum at a step >= `spike_after` (warmup after that "
+            "step included); "
             "converged otherwise (docs/results/protocol.md). **Max stable LR** = the highest grid LR that "
             "converged on every seed run, with every lower LR also converged. "
             "**LR sensitivity** (Wortsman et al. 2023) = mean over the grid LRs in [3e-4, 3e-1] of "

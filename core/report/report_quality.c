@@ -134,7 +134,9 @@ void lms_report_quality_table(FILE *f, const lms_sweep *s,
     const int k = pick_lr(s, ref, fin, failed);
     if (k < 0) {
         fprintf(f, "No learning rate has %s converged on two or more seeds "
-                "yet.\n\n", s->reference);
+                "that another variant also ran, so there is no matched-seed "
+                "comparison of quality here (each variant's edge band has its "
+                "own learning rates).\n\n", s->reference);
         return;
     }
     fprintf(f, "At lr %.4g, where %s converged on every seed it ran: the final "

@@ -100,7 +100,7 @@ static const char *cell_mark(const cell *c, char *buf, size_t n) {
         k += snprintf(buf + k, n - k, "%.3f", c->val_mean);
     else
         k += snprintf(buf + k, n - k, "-");
-    if (c->n_conv != c->n || c->n > 1) {
+    { /* a letter per seed, a single converged run's too */
         k += snprintf(buf + k, n - k, " ");
         for (int i = 0; i < 4 && k < n; i++)
             for (int j = 0; j < c->counts[i] && k + 1 < n; j++)
@@ -178,9 +178,17 @@ static void write_table(FILE *f, const lms_sweep *s, const cell *cells,
         if (!strcmp(s->variants[v], s->reference))
             ref = v;
     double ref_lr = vs[ref].kmax >= 0 ? s->lrs[vs[ref].kmax] : NAN;
-    fprintf(f, "| variant | max stable LR (own rule) | vs %s | best mean val "
-            "loss [95%% CI] (at LR) | LR sensitivity (Wortsman et al.) |\n"
-            "|---|---|---|---|---|\n", s->reference);
+    /* a failure-curve sweep's edges are its curves: no max stable LR */
+    const int curves = s->edge_points > 0;
+    if (curves)
+        fprintf(f, "| variant | lowest mean val loss over the grid LRs (at "
+                "LR; [95%% CI] where 2+ seeds) | LR sensitivity (Wortsman et "
+                "al.) |\n|---|---|---|\n");
+    else
+        fprintf(f, "| variant | max stable LR (own rule) | vs %s | lowest mean "
+                "val loss over the grid LRs (at LR; [95%% CI] where 2+ seeds) "
+                "| LR sensitivity (Wortsman et al.) |\n|---|---|---|---|---|\n",
+                s->reference);
     for (int v = 0; v < s->n_variants; v++) {
         const vsum *r = &vs[v];
         char lr[32] = "< grid", ratio[32] = "-", best[128] = "-";
@@ -203,15 +211,21 @@ static void write_table(FILE *f, const lms_sweep *s, const cell *cells,
         if (r->sens_n)
             snprintf(sens, sizeof sens, "%.4f (%d LRs)", r->sensitivity,
                      r->sens_n);
-        fprintf(f, "| %s | %s | %s | %s | %s |\n", s->variants[v], lr, ratio,
-                best, sens);
+        if (curves)
+            fprintf(f, "| %s | %s | %s |\n", s->variants[v], best, sens);
+        else
+            fprintf(f, "| %s | %s | %s | %s | %s |\n", s->variants[v], lr,
+                    ratio, best, sens);
     }
     fprintf(f, "\nLR sensitivity: Wortsman et al. 2023's definition, the mean "
             "over learning rates in [3e-4, 3e-1] of min(final val loss, val "
             "loss at init) minus the best of them, taken over this sweep's grid "
-            "LRs in that range (their grid: about 3x apart). Max stable LR: the highest "
-            "LR with every lower LR converged on every seed run, under each run's "
-            "own rule; the failure curves below replace it.\n");
+            "LRs in that range (their grid: about 3x apart).%s\n",
+            curves ? " The learning rates each variant survives are its "
+                     "failure curves (below), under every rule."
+                   : " Max stable LR: the highest LR with every lower LR "
+                     "converged on every seed run, under each run's own "
+                     "rule.");
     fprintf(f, "\nFinal validation loss per learning rate (mean over seeds; "
             "letters = verdict per seed: c converged, S spiked, C collapsed, "
             "D diverged):\n\n| variant |");

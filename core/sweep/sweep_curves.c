@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "sweep/failcurve.h"
+#include "util/fsutil.h"
 #include "sweep/sweep.h"
 #include "sweep/sweep_internal.h"
 #include "train/verdict.h"
@@ -109,8 +110,14 @@ void lms_curve_format(char *b, size_t n, const lms_estimate *e,
     if (isfinite(e->lo) && isfinite(e->hi))
         k += snprintf(b + k, n - k, " [%.3g, %.3g]", e->lo, e->hi);
     if (e->undefined > 0.025 && k < (int)n)
-        snprintf(b + k, n - k, " (%.0f%% of resamples without a curve)",
-                 100 * e->undefined);
+        k += snprintf(b + k, n - k, " (%.0f%% of resamples without a curve)",
+                      100 * e->undefined);
+    /* an LR estimate beyond the LRs run is the fit's extrapolation (a
+     * ratio is not an LR: not checked) */
+    if ((e == &c->lr50 || e == &c->lr10) && (e->value < lo || e->value > hi) &&
+        k < (int)n)
+        snprintf(b + k, n - k, " (extrapolated: the LRs run span %.3g to %.3g)",
+                 lo, hi);
 }
 
 static int cmp_double(const void *a, const void *b) {
@@ -262,6 +269,31 @@ out:
     return rc;
 }
 
+int lms_sweep_band_seeds(const lms_sweep *s, int *lo, int *hi) {
+    char dir[4300], path[4400];
+    *lo = 1 << 30;
+    *hi = 0;
+    if (s->edge_points <= 0)
+        return 0;
+    for (int v = 0; v < s->n_variants; v++)
+        for (int k = 0; k < s->n_lrs; k++) {
+            if (s->is_grid[k])
+                continue;
+            int n = 0;
+            for (int si = 0; si < s->n_seeds; si++) {
+                lms_sweep_run_dir(s->out_dir, s->variants[v], s->lrs[k],
+                                  s->seeds[si], dir, sizeof dir);
+                snprintf(path, sizeof path, "%s/summary.json", dir);
+                n += lms_path_exists(path);
+            }
+            if (n) {
+                *lo = n < *lo ? n : *lo;
+                *hi = n > *hi ? n : *hi;
+            }
+        }
+    return *hi > 0;
+}
+
 /* Failed and total runs of variant v at lr under rule r. */
 static void count_at(const lms_curve_run *runs, size_t n, int v, double lr,
                      int *fails, int *total) {
@@ -358,11 +390,14 @@ int lms_sweep_reading(const lms_sweep *s, char *out, size_t outlen) {
             k += snprintf(out + k, outlen - k, "%sAt learning rate %.3g, %s "
                           "failed in %d of %d seeds and %s in %d of %d (default "
                           "rule, Fisher's exact p = %.2g; strict %d vs %d, "
-                          "lenient %d vs %d).",
+                          "p = %.2g; lenient %d vs %d, p = %.2g).",
                           k ? " " : "", best_lr, s->variants[v], f[1][0], t[0],
                           s->reference, f[1][1], t[1],
                           lms_fisher_exact(f[1][0], t[0], f[1][1], t[1]),
-                          f[0][0], f[0][1], f[2][0], f[2][1]);
+                          f[0][0], f[0][1],
+                          lms_fisher_exact(f[0][0], t[0], f[0][1], t[1]),
+                          f[2][0], f[2][1],
+                          lms_fisher_exact(f[2][0], t[0], f[2][1], t[1]));
     }
     for (int i = 0; i < n_none && k < outlen; i++)
         k += snprintf(out + k, outlen - k, "%s%s", i ? (i + 1 < n_none ? ", "
@@ -373,6 +408,15 @@ int lms_sweep_reading(const lms_sweep *s, char *out, size_t outlen) {
         k += snprintf(out + k, outlen - k, " %s no learning rate run on two or "
                       "more seeds with %s yet.", n_none > 1 ? "share" : "shares",
                       s->reference);
+    int lo, hi;
+    if (lms_sweep_band_seeds(s, &lo, &hi) && lo < s->edge_seeds && k < outlen) {
+        char have[32];
+        snprintf(have, sizeof have, lo == hi ? "%d" : "%d to %d", lo, hi);
+        k += snprintf(out + k, outlen - k, " Provisional: the edge bands have "
+                      "%s of their %d seeds so far, and no claim is made "
+                      "before all %d (docs/results/protocol.md).", have,
+                      s->edge_seeds, s->edge_seeds);
+    }
     rc = 0;
 done:
     free(cv);

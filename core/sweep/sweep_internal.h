@@ -131,7 +131,8 @@ struct lms_estimate;
 struct lms_curve;
 /* An estimate of curve c as a table shows it: "0.342 [0.30, 0.39]", or why
  * there is none ("< lo (every run failed)", "> hi (no run failed)", ...);
- * lo, hi: the variant's LR range. */
+ * lo, hi: the variant's LR range (an LR50 or LR10 outside it is marked as
+ * extrapolated). */
 void lms_curve_format(char *b, size_t n, const struct lms_estimate *e,
                       const struct lms_curve *c, double lo, double hi);
 /* Each variant's LR sensitivity (Wortsman et al. 2023) over the sweep's
@@ -140,6 +141,10 @@ void lms_curve_format(char *b, size_t n, const struct lms_estimate *e,
  * summary.json is unreadable. */
 int lms_sweep_sensitivity(const struct lms_sweep *s, double *sens, int *n_lrs,
                           char *err, size_t errlen);
+/* The finished seeds of a failure-curve sweep's band LRs (an LR off the
+ * grid that a variant ran): fewest in *lo, most in *hi. 1, or 0 when the
+ * sweep has no band run (or no band design). */
+int lms_sweep_band_seeds(const struct lms_sweep *s, int *lo, int *hi);
 /* One plain sentence per variant against the reference: the learning rate
  * (run on 2+ seeds by both) where their failure shares differ most, with
  * the counts under each rule. 0, or -1 on allocation failure. */

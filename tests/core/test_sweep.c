@@ -122,7 +122,7 @@ START_TEST(reading_sentences) {
     ck_assert_int_eq(lms_sweep_reading(sw, out, sizeof out), 0);
     ck_assert_str_eq(out, "At learning rate 0.15, b failed in 2 of 2 seeds and "
                      "a in 0 of 2 (default rule, Fisher's exact p = 0.33; "
-                     "strict 2 vs 0, lenient 2 vs 0).");
+                     "strict 2 vs 0, p = 0.33; lenient 2 vs 0, p = 0.33).");
     free(sw);
 }
 END_TEST
@@ -206,6 +206,43 @@ START_TEST(under_trained_survives) {
 }
 END_TEST
 
+/* A failure-curve sweep whose band LRs have fewer than edge_seeds seeds:
+ * the reading says it is provisional, with the counts. */
+START_TEST(reading_provisional) {
+    char path[256];
+    snprintf(path, sizeof path, "%s/sweep.json", dir);
+    FILE *f = fopen(path, "w");
+    fprintf(f, "{\"variants\": [\"a\", \"b\"], \"lrs\": [0.1, 0.3],"
+            " \"seeds\": [1, 2, 3, 4], \"edge_points\": 2, \"edge_ratio\": 1.2,"
+            " \"edge_seeds\": 4, \"reference\": \"a\"}\n");
+    fclose(f);
+    snprintf(path, sizeof path, "%s/edges.json", dir);
+    f = fopen(path, "w");
+    fprintf(f, "{\"bands\": {\"a\": [0.2], \"b\": [0.25]}, \"edge_seeds\": 4}\n");
+    fclose(f);
+    for (int seed = 1; seed <= 3; seed++)
+        put_run("a", "0.2", seed, "converged", 2.0, 5.5);
+    for (int seed = 1; seed <= 2; seed++)
+        put_run("b", "0.25", seed, "converged", 2.0, 5.5);
+    put_run("a", "0.1", 1, "converged", 2.0, 5.5);
+    put_run("b", "0.1", 1, "converged", 2.0, 5.5);
+    lms_sweep *sw = malloc(sizeof *sw);
+    char err[512], out[2048];
+    ck_assert_msg(lms_sweep_load_manifest(dir, sw, err, sizeof err) == 0, "%s", err);
+    ck_assert_int_eq(lms_sweep_reading(sw, out, sizeof out), 0);
+    ck_assert_msg(strstr(out, " Provisional: the edge bands have 2 to 3 of their "
+                         "4 seeds so far, and no claim is made before all 4 "
+                         "(docs/results/protocol.md)."), "%s", out);
+    for (int seed = 3; seed <= 4; seed++) {
+        put_run("a", "0.2", seed, "converged", 2.0, 5.5);
+        put_run("b", "0.25", seed, "converged", 2.0, 5.5);
+    }
+    ck_assert_int_eq(lms_sweep_reading(sw, out, sizeof out), 0);
+    ck_assert_msg(!strstr(out, "Provisional"), "%s", out);
+    free(sw);
+}
+END_TEST
+
 START_TEST(not_a_sweep_dir) {
     char err[512];
     ck_assert_int_ne(lms_sweep_aggregate("/nonexistent", 0, err, sizeof err), 0);
@@ -262,6 +299,7 @@ int main(void) {
     tcase_add_test(tc, reading_sentences);
     tcase_add_test(tc, reading_from_curves);
     tcase_add_test(tc, under_trained_survives);
+    tcase_add_test(tc, reading_provisional);
     tcase_add_test(tc, not_a_sweep_dir);
     tcase_add_test(tc, malformed_manifest);
     suite_add_tcase(s, tc);
