@@ -12,6 +12,7 @@
 #include "sweep/sweep.h"
 #include "report/report_internal.h"
 #include "sweep/sweep_internal.h"
+#include "sweep/tdist.h"
 
 #define RULE 1 /* default */
 #define MAXS LMS_SWEEP_MAX_SEEDS
@@ -146,6 +147,15 @@ void lms_report_quality_table(FILE *f, const lms_sweep *s,
             "| variant | seeds | final val loss [95%% CI] | minus %s, paired "
             "[95%% CI] | |\n|---|---|---|---|---|\n", s->lrs[k], s->reference,
             s->reference, s->reference);
+    /* the comparisons with the reference, for the Bonferroni intervals */
+    int n_cmp = 0;
+    for (int v = 0; v < s->n_variants; v++) {
+        int nd = 0;
+        for (int si = 0; si < s->n_seeds; si++)
+            nd += v != ref && isfinite(fin[v][si]) && isfinite(fin[ref][si]);
+        n_cmp += nd >= 2;
+    }
+    char bonf[LMS_SWEEP_MAX_VARIANTS][96];
     overfit o = {0, 0, 0, NAN, -1, 0};
     for (int v = 0; v < s->n_variants; v++) {
         double x[MAXS], d[MAXS];
@@ -166,11 +176,18 @@ void lms_report_quality_table(FILE *f, const lms_sweep *s,
         char cell[96], diff[96] = "(reference)", word[64] = "";
         snprintf(cell, sizeof cell, isfinite(ci) ? "%.4f [%.4f, %.4f]" : "%.4f",
                  m, m - ci, m + ci);
+        bonf[v][0] = '\0';
         if (v != ref && nd >= 2) {
             mean_ci(d, nd, &dm, &dci);
             snprintf(diff, sizeof diff, "%+.4f [%+.4f, %+.4f] (n %d)", dm,
                      dm - dci, dm + dci, nd);
             snprintf(word, sizeof word, "%s", direction(dm - dci, dm + dci));
+            /* the same interval at 1 - 0.05/n_cmp two-sided */
+            const double b = dci / lms_t975(nd - 1) *
+                             lms_t_quantile(1 - 0.025 / n_cmp, nd - 1);
+            snprintf(bonf[v], sizeof bonf[v], "%s %+.4f [%+.4f, %+.4f]: %s",
+                     s->variants[v], dm, dm - b, dm + b,
+                     direction(dm - b, dm + b));
         } else if (v != ref) {
             snprintf(diff, sizeof diff, "needs 2 matched seeds (has %d)", nd);
         }
@@ -179,6 +196,18 @@ void lms_report_quality_table(FILE *f, const lms_sweep *s,
                      "%s%d failed", *word ? "; " : "", nfail);
         fprintf(f, "| %s | %d | %s | %s | %s |\n", s->variants[v], n, cell,
                 diff, word);
+    }
+    if (n_cmp > 1) {
+        fprintf(f, "\nCorrected for the %d comparisons with %s (Bonferroni: "
+                "each paired interval at %.2f%%):", n_cmp, s->reference,
+                100 * (1 - 0.05 / n_cmp));
+        int first = 1;
+        for (int v = 0; v < s->n_variants; v++)
+            if (bonf[v][0]) {
+                fprintf(f, "%s %s", first ? "" : ";", bonf[v]);
+                first = 0;
+            }
+        fprintf(f, ".\n");
     }
     if (o.runs == 0)
         fprintf(f, "\n");
@@ -204,7 +233,8 @@ int lms_report_quality_reading(const lms_sweep *s, char *out, size_t n) {
                                 "validation loss minus %s's on the same seeds "
                                 "(mean, paired 95%% t interval):", s->lrs[k],
                                 s->reference);
-    int listed = 0;
+    int listed = 0, dv[LMS_SWEEP_MAX_VARIANTS], dn[LMS_SWEEP_MAX_VARIANTS];
+    double dmean[LMS_SWEEP_MAX_VARIANTS], dhalf[LMS_SWEEP_MAX_VARIANTS];
     for (int v = 0; v < s->n_variants && w < n; v++) {
         double d[MAXS], dm, dci;
         int nd = 0;
@@ -218,11 +248,32 @@ int lms_report_quality_reading(const lms_sweep *s, char *out, size_t n) {
                               "(%s, %d seeds)", listed ? "," : "",
                               s->variants[v], dm, dm - dci, dm + dci,
                               direction(dm - dci, dm + dci), nd);
-        listed++;
+        dv[listed] = v;
+        dmean[listed] = dm;
+        dhalf[listed] = dci / lms_t975(nd - 1);
+        dn[listed++] = nd;
     }
     if (!listed)
         return -1;
     if (w < n)
-        snprintf(out + w, n - w, ".");
+        w += (size_t)snprintf(out + w, n - w, ".");
+    if (listed < 2)
+        return 0;
+    /* which directions survive the correction for the comparisons made */
+    int kept = 0;
+    for (int i = 0; i < listed && w < n; i++) {
+        const double b = dhalf[i] * lms_t_quantile(1 - 0.025 / listed, dn[i] - 1);
+        const char *d = direction(dmean[i] - b, dmean[i] + b);
+        if (strcmp(d, "not resolved") == 0)
+            continue;
+        w += (size_t)snprintf(out + w, n - w, "%s %s %s", kept ? ";" :
+                              " Corrected for the comparisons (Bonferroni):",
+                              s->variants[dv[i]], d);
+        kept++;
+    }
+    if (w < n)
+        snprintf(out + w, n - w, kept ? "; the rest not resolved." :
+                 " Corrected for the comparisons (Bonferroni), none is "
+                 "resolved.");
     return 0;
 }

@@ -8,6 +8,7 @@
 #include "util/fsutil.h"
 #include "sweep/sweep.h"
 #include "sweep/sweep_internal.h"
+#include "sweep/tdist.h"
 #include "train/verdict.h"
 
 typedef struct cell {
@@ -23,12 +24,7 @@ static int verdict_index(const char *v) {
 }
 
 double lms_t975(int df) {
-    static const double t[30] = {12.706, 4.303, 3.182, 2.776, 2.571, 2.447,
-                                 2.365, 2.306, 2.262, 2.228, 2.201, 2.179,
-                                 2.160, 2.145, 2.131, 2.120, 2.110, 2.101,
-                                 2.093, 2.086, 2.080, 2.074, 2.069, 2.064,
-                                 2.060, 2.056, 2.052, 2.048, 2.045, 2.042};
-    return df < 1 ? NAN : df <= 30 ? t[df - 1] : 1.96 + 2.4 / df;
+    return lms_t_quantile(0.975, df);
 }
 
 /* One cell over its seeds; -1 and a message when a run's summary.json is

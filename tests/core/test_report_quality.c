@@ -125,12 +125,48 @@ START_TEST(no_reference_lr_yet) {
 }
 END_TEST
 
+/* Three variants: the paired intervals are also given corrected for the
+ * two comparisons with the reference (t at 1 - 0.025/2, df 2: 6.2054). b
+ * is lower at 95% but not resolved after the correction. */
+START_TEST(bonferroni) {
+    char path[256];
+    snprintf(path, sizeof path, "%s/sweep.json", dir);
+    FILE *f = fopen(path, "w");
+    fprintf(f, "{\"variants\": [\"a\", \"b\", \"c\"], \"lrs\": [0.2],"
+            " \"seeds\": [1, 2, 3], \"reference\": \"a\"}\n");
+    fclose(f);
+    const double down[] = {5.5, 3.0, 2.5};
+    const double a[] = {2.0, 2.1, 2.2}, b[] = {1.9, 2.05, 2.1},
+                 c[] = {2.2, 2.35, 2.5};
+    for (int s = 1; s <= 3; s++) {
+        put_run("a", "0.2", s, "converged", a[s - 1], down, 3);
+        put_run("b", "0.2", s, "converged", b[s - 1], down, 3);
+        put_run("c", "0.2", s, "converged", c[s - 1], down, 3);
+    }
+    const char *t = table();
+    ck_assert_msg(strstr(t, "-0.0833 [-0.1550, -0.0116] (n 3) | lower |"), "%s", t);
+    ck_assert_msg(strstr(t, "\nCorrected for the 2 comparisons with a "
+                         "(Bonferroni: each paired interval at 97.50%): b "
+                         "-0.0833 [-0.1868, +0.0201]: not resolved; c +0.2500 "
+                         "[+0.0709, +0.4291]: higher.\n"), "%s", t);
+    lms_sweep *sw = malloc(sizeof *sw);
+    char err[512], r[1024];
+    ck_assert_msg(lms_sweep_load_manifest(dir, sw, err, sizeof err) == 0, "%s", err);
+    ck_assert_int_eq(lms_report_quality_reading(sw, r, sizeof r), 0);
+    ck_assert_msg(strstr(r, "(lower, 3 seeds), c +0.2500 [+0.1258, +0.3742] "
+                         "(higher, 3 seeds). Corrected for the comparisons "
+                         "(Bonferroni): c higher; the rest not resolved."), "%s", r);
+    free(sw);
+}
+END_TEST
+
 int main(void) {
     Suite *s = suite_create("report_quality");
     TCase *tc = tcase_create("core");
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, paired_difference_and_overfitting);
     tcase_add_test(tc, no_reference_lr_yet);
+    tcase_add_test(tc, bonferroni);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_ENV);
