@@ -216,7 +216,8 @@ static void write_table(FILE *f, const lms_sweep *s, const cell *cells,
     fprintf(f, "\nLR sensitivity: Wortsman et al. 2023's definition, the mean "
             "over learning rates in [3e-4, 3e-1] of min(final val loss, val "
             "loss at init) minus the best of them, taken over this sweep's grid "
-            "LRs in that range (their grid: about 3x apart).%s\n",
+            "LRs in that range (their grid: about 3x apart); a grid LR that "
+            "is also an edge-band LR averages over all its seeds.%s\n",
             curves ? " The learning rates each variant survives are its "
                      "failure curves (below), under every rule."
                    : " Max stable LR: the highest LR with every lower LR "
