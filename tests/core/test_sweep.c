@@ -49,16 +49,22 @@ static void put_rules(const char *v, const char *lr, int seed,
     fclose(f);
 }
 
+/* DIR/name holding text (sweep.json, edges.json) */
+static void put_file(const char *name, const char *text) {
+    char path[256];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    ck_assert_ptr_nonnull(f);
+    fputs(text, f);
+    fclose(f);
+}
+
 static void setup(void) {
     strcpy(dir, "/tmp/lmssweepXXXXXX");
     ck_assert_ptr_nonnull(mkdtemp(dir));
-    char path[256];
-    snprintf(path, sizeof path, "%s/sweep.json", dir);
-    FILE *f = fopen(path, "w");
-    fprintf(f, "{\"variants\": [\"a\", \"b\"], \"configs\": [\"a.ini\", \"b.ini\"],"
-            " \"lrs\": [0.1, 0.15, 0.225, 0.3375], \"seeds\": [1, 2],"
-            " \"boundary_seeds\": 2, \"reference\": \"a\"}\n");
-    fclose(f);
+    put_file("sweep.json", "{\"variants\": [\"a\", \"b\"], \"configs\": "
+             "[\"a.ini\", \"b.ini\"], \"lrs\": [0.1, 0.15, 0.225, 0.3375], "
+             "\"seeds\": [1, 2], \"boundary_seeds\": 2, \"reference\": \"a\"}\n");
 }
 
 static char *slurp(const char *name) {
@@ -209,17 +215,11 @@ END_TEST
 /* A failure-curve sweep whose band LRs have fewer than edge_seeds seeds:
  * the reading says it is provisional, with the counts. */
 START_TEST(reading_provisional) {
-    char path[256];
-    snprintf(path, sizeof path, "%s/sweep.json", dir);
-    FILE *f = fopen(path, "w");
-    fprintf(f, "{\"variants\": [\"a\", \"b\"], \"lrs\": [0.1, 0.3],"
-            " \"seeds\": [1, 2, 3, 4], \"edge_points\": 2, \"edge_ratio\": 1.2,"
-            " \"edge_seeds\": 4, \"reference\": \"a\"}\n");
-    fclose(f);
-    snprintf(path, sizeof path, "%s/edges.json", dir);
-    f = fopen(path, "w");
-    fprintf(f, "{\"bands\": {\"a\": [0.2], \"b\": [0.25]}, \"edge_seeds\": 4}\n");
-    fclose(f);
+    put_file("sweep.json", "{\"variants\": [\"a\", \"b\"], \"lrs\": [0.1, "
+             "0.3], \"seeds\": [1, 2, 3, 4], \"edge_points\": 2, \"edge_ratio\": "
+             "1.2, \"edge_seeds\": 4, \"reference\": \"a\"}\n");
+    put_file("edges.json", "{\"bands\": {\"a\": [0.2], \"b\": [0.25]}, "
+             "\"edge_seeds\": 4}\n");
     for (int seed = 1; seed <= 3; seed++)
         put_run("a", "0.2", seed, "converged", 2.0, 5.5);
     for (int seed = 1; seed <= 2; seed++)
@@ -254,11 +254,8 @@ END_TEST
  * dropped (a seed of 1.1e308 was cast to long: undefined behaviour, found
  * by fuzz_manifest). */
 static void manifest_fails(const char *json, const char *want) {
-    char path[256], err[512];
-    snprintf(path, sizeof path, "%s/sweep.json", dir);
-    FILE *f = fopen(path, "w");
-    fputs(json, f);
-    fclose(f);
+    char err[512];
+    put_file("sweep.json", json);
     static lms_sweep s;
     ck_assert_int_ne(lms_sweep_load_manifest(dir, &s, err, sizeof err), 0);
     ck_assert_msg(strstr(err, want), "want '%s', got '%s'", want, err);
