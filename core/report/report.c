@@ -28,6 +28,8 @@ static void classify(const lms_sweep *s, int v, vinfo *vi) {
     vi->bad = -1;
     vi->has_runs = 0;
     for (int k = 0; k < s->n_lrs; k++) {
+        if (!s->is_grid[k]) /* the figures compare grid neighbours */
+            continue;
         int n = 0, ok = 1;
         for (int si = 0; si < s->n_seeds; si++) {
             lms_sweep_run_dir(s->out_dir, s->variants[v], s->lrs[k],
@@ -37,7 +39,7 @@ static void classify(const lms_sweep *s, int v, vinfo *vi) {
                 ok &= !strcmp(rs.verdict, "converged");
             }
         }
-        if (!n) /* another variant's band LR */
+        if (!n)
             continue;
         vi->has_runs = 1;
         if (ok && vi->bad < 0)

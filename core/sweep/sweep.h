@@ -47,6 +47,9 @@ typedef struct lms_sweep {
     int edge_seeds;      /* seeds run on each */
     int n_band[LMS_SWEEP_MAX_VARIANTS]; /* 0: not decided yet */
     int band[LMS_SWEEP_MAX_VARIANTS][LMS_SWEEP_MAX_BAND]; /* indices in lrs */
+    double band_ratio[LMS_SWEEP_MAX_VARIANTS]; /* its spacing: edge_ratio, or
+                            wider when the edge needed more LRs than a band
+                            has (0: not decided) */
     int n_seeds;
     long seeds[LMS_SWEEP_MAX_SEEDS];
     int grid_seeds;      /* seeds run on every grid LR (>= 1) */

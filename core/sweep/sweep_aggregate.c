@@ -24,7 +24,13 @@ static int verdict_index(const char *v) {
 }
 
 double lms_t975(int df) {
-    return lms_t_quantile(0.975, df);
+    /* once per df: every cell of a table asks (a quantile costs ~1 ms) */
+    static _Thread_local double memo[1024];
+    if (df < 1 || df >= 1024)
+        return lms_t_quantile(0.975, df);
+    if (memo[df] == 0)
+        memo[df] = lms_t_quantile(0.975, df);
+    return memo[df];
 }
 
 /* One cell over its seeds; -1 and a message when a run's summary.json is

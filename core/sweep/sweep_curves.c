@@ -31,8 +31,11 @@ size_t lms_sweep_curve_runs(const lms_sweep *s,
     lms_run_summary rs;
     for (int v = 0; v < s->n_variants; v++) {
         double opt = 0;
-        if (lms_sweep_optimal_lr(s, v, &opt, err, sizeof err) != 0)
+        if (lms_sweep_optimal_lr(s, v, &opt, err, sizeof err) != 0) {
+            fprintf(stderr, "lmstab: warning: %s; %s's under-trained runs "
+                    "count as failures\n", err, s->variants[v]);
             opt = 0;
+        }
         for (int k = 0; k < s->n_lrs; k++)
             for (int si = 0; si < s->n_seeds; si++) {
                 lms_sweep_run_dir(s->out_dir, s->variants[v], s->lrs[k],
@@ -275,23 +278,23 @@ int lms_sweep_band_seeds(const lms_sweep *s, int *lo, int *hi) {
     *hi = 0;
     if (s->edge_points <= 0)
         return 0;
-    for (int v = 0; v < s->n_variants; v++)
-        for (int k = 0; k < s->n_lrs; k++) {
-            if (s->is_grid[k])
-                continue;
+    for (int v = 0; v < s->n_variants; v++) {
+        if (!s->n_band[v]) /* not decided yet: none of its seeds run */
+            *lo = 0;
+        for (int i = 0; i < s->n_band[v]; i++) {
             int n = 0;
             for (int si = 0; si < s->n_seeds; si++) {
-                lms_sweep_run_dir(s->out_dir, s->variants[v], s->lrs[k],
-                                  s->seeds[si], dir, sizeof dir);
+                lms_sweep_run_dir(s->out_dir, s->variants[v],
+                                  s->lrs[s->band[v][i]], s->seeds[si], dir,
+                                  sizeof dir);
                 snprintf(path, sizeof path, "%s/summary.json", dir);
                 n += lms_path_exists(path);
             }
-            if (n) {
-                *lo = n < *lo ? n : *lo;
-                *hi = n > *hi ? n : *hi;
-            }
+            *lo = n < *lo ? n : *lo;
+            *hi = n > *hi ? n : *hi;
         }
-    return *hi > 0;
+    }
+    return 1;
 }
 
 /* Failed and total runs of variant v at lr under rule r. */
@@ -412,10 +415,10 @@ int lms_sweep_reading(const lms_sweep *s, char *out, size_t outlen) {
     if (lms_sweep_band_seeds(s, &lo, &hi) && lo < s->edge_seeds && k < outlen) {
         char have[32];
         snprintf(have, sizeof have, lo == hi ? "%d" : "%d to %d", lo, hi);
-        k += snprintf(out + k, outlen - k, " Provisional: the edge bands have "
-                      "%s of their %d seeds so far, and no claim is made "
-                      "before all %d (docs/results/protocol.md).", have,
-                      s->edge_seeds, s->edge_seeds);
+        k += snprintf(out + k, outlen - k, " Provisional: the edge bands' "
+                      "learning rates have %s of their %d seeds so far, and no "
+                      "claim is made before all %d (docs/results/protocol.md).",
+                      have, s->edge_seeds, s->edge_seeds);
     }
     rc = 0;
 done:

@@ -138,6 +138,7 @@ static int make_band(lms_sweep *s, int v, double lo, double hi) {
                 "LRs at ratio %g; its band has %d LRs at ratio %.4g\n",
                 s->variants[v], lo, hi, LMS_SWEEP_MAX_BAND, s->edge_ratio, m, q);
     }
+    s->band_ratio[v] = q;
     const double start = sqrt(lo * hi) * pow(q, -(m - 1) / 2.0);
     s->n_band[v] = 0;
     for (int i = 0; i < m; i++) {
@@ -160,6 +161,12 @@ static int write_edges(const lms_sweep *s, char *err, size_t errlen) {
             cJSON_AddItemToArray(a, cJSON_CreateNumber(s->lrs[s->band[v][i]]));
     }
     cJSON_AddNumberToObject(o, "edge_seeds", s->edge_seeds);
+    /* the spacing of each band: edge_ratio unless it had to widen */
+    cJSON *q = cJSON_AddObjectToObject(o, "ratios");
+    for (int v = 0; v < s->n_variants; v++)
+        if (s->n_band[v])
+            cJSON_AddItemToObject(q, s->variants[v], cJSON_CreateNumber(
+                s->band_ratio[v] > 0 ? s->band_ratio[v] : s->edge_ratio));
     char *text = cJSON_Print(o);
     cJSON_Delete(o);
     char path[4200];
@@ -200,6 +207,16 @@ int lms_sweep_edges_load(lms_sweep *s, char *err, size_t errlen) {
             }
             s->band[v][s->n_band[v]++] = k;
         }
+        /* edges.json from before "ratios": the band's own spacing */
+        cJSON *q = cJSON_GetObjectItemCaseSensitive(
+            cJSON_GetObjectItemCaseSensitive(o, "ratios"), s->variants[v]);
+        const int m = s->n_band[v];
+        s->band_ratio[v] =
+            m < 2 ? s->edge_ratio
+            : cJSON_IsNumber(q) && q->valuedouble > 1
+                ? q->valuedouble
+                : pow(s->lrs[s->band[v][m - 1]] / s->lrs[s->band[v][0]],
+                      1.0 / (m - 1));
     }
     cJSON_Delete(o);
     return 0;

@@ -18,8 +18,9 @@ typedef struct lms_run_summary {
     char precision[8];    /* "fp32" or "bf16" ("fp32" before the key) */
     char bf16_kernel[16]; /* at bf16: "emulated", "avx512_bf16" or "amx_bf16" */
     /* spike_reached[r]: the run's rise reached rule r's spike threshold
-     * (its own [verdict] keys); read only for runs labelled collapsed under
-     * some rule, the label that hides a spike (0 otherwise) */
+     * (its own [verdict] keys; the default rule's for a rule without one),
+     * or is unknown; read only for runs labelled collapsed under some rule,
+     * the label that hides a spike (0 otherwise) */
     unsigned char spike_reached[LMS_N_RULES];
 } lms_run_summary;
 
@@ -141,9 +142,9 @@ void lms_curve_format(char *b, size_t n, const struct lms_estimate *e,
  * summary.json is unreadable. */
 int lms_sweep_sensitivity(const struct lms_sweep *s, double *sens, int *n_lrs,
                           char *err, size_t errlen);
-/* The finished seeds of a failure-curve sweep's band LRs (an LR off the
- * grid that a variant ran): fewest in *lo, most in *hi. 1, or 0 when the
- * sweep has no band run (or no band design). */
+/* The finished seeds at every LR of every variant's edge band: fewest in
+ * *lo (0 while a variant's band is not decided), most in *hi. 1, or 0 for
+ * a sweep without the failure-curve design. */
 int lms_sweep_band_seeds(const struct lms_sweep *s, int *lo, int *hi);
 /* One plain sentence per variant against the reference: the learning rate
  * (run on 2+ seeds by both) where their failure shares differ most, with

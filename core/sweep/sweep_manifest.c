@@ -22,18 +22,25 @@ static int cmp_double(const void *a, const void *b) {
 }
 
 /* All LRs of the sweep (grid and edge bands) in ascending order, for the
- * tables and the report; is_grid marks the grid's. The bands' indices no
- * longer apply. */
+ * tables and the report; is_grid marks the grid's, and the bands' indices
+ * follow their LRs. */
 static void sort_lrs(lms_sweep *s) {
-    double g[LMS_SWEEP_MAX_LRS];
+    double g[LMS_SWEEP_MAX_LRS], old[LMS_SWEEP_MAX_LRS];
     memcpy(g, s->lrs, sizeof(double) * (size_t)s->n_grid);
+    memcpy(old, s->lrs, sizeof(double) * (size_t)s->n_lrs);
     qsort(s->lrs, (size_t)s->n_lrs, sizeof(double), cmp_double);
     for (int k = 0; k < s->n_lrs; k++) {
         s->is_grid[k] = 0;
         for (int i = 0; i < s->n_grid; i++)
             s->is_grid[k] |= s->lrs[k] == g[i];
     }
-    memset(s->n_band, 0, sizeof s->n_band);
+    for (int v = 0; v < s->n_variants; v++)
+        for (int i = 0; i < s->n_band[v]; i++)
+            for (int k = 0; k < s->n_lrs; k++)
+                if (s->lrs[k] == old[s->band[v][i]]) {
+                    s->band[v][i] = k;
+                    break;
+                }
 }
 
 static int bad(char *err, size_t errlen, const char *path, const char *what,

@@ -6,8 +6,10 @@
  * tool that reads a sweep (aggregate, report, compare, verdict) then reads
  * it as one: the conclusions under a rule that was not declared in advance,
  * side by side with the declared one, without touching the runs. */
+#define _XOPEN_SOURCE 700 /* nftw */
 #include <cjson/cJSON.h>
 #include <dirent.h>
+#include <ftw.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -99,14 +101,21 @@ static int relabel_run(const char *src, const char *dst,
     if (!o)
         return -1;
     int rc = -1;
-    replace(o, "relabel", relabel_list(cJSON_GetObjectItemCaseSensitive(o, "relabel"),
-                                       sets, n));
+    const cJSON *old = cJSON_GetObjectItemCaseSensitive(o, "relabel");
     const cJSON *uni = cJSON_GetObjectItemCaseSensitive(o, "unigram_entropy");
     lms_verdict_cfg vc;
     lms_facts f;
-    if (!cJSON_IsNumber(uni)) {
-        lms_errf(err, errlen, "%s: no unigram_entropy (a run from before "
-                 "the verdict rules cannot be relabelled)", path);
+    if (old && !cJSON_IsArray(old)) {
+        lms_errf(err, errlen, "%s: \"relabel\" is not a list", path);
+        goto out;
+    }
+    replace(o, "relabel", relabel_list(old, sets, n));
+    /* the run's own rules are needed to change some of them */
+    if (!cJSON_IsNumber(uni) ||
+        !cJSON_IsString(cJSON_GetObjectItemCaseSensitive(o, "config_text"))) {
+        lms_errf(err, errlen, "%s: no %s (a run from before the verdict rules "
+                 "cannot be relabelled)", path, cJSON_IsNumber(uni)
+                 ? "config_text" : "unigram_entropy");
         goto out;
     }
     if (lms_verdict_cfg_of_summary(o, &vc, e, sizeof e) < 0) {
@@ -142,8 +151,9 @@ static int relabel_run(const char *src, const char *dst,
         char from[4700], rel[4700];
         snprintf(from, sizeof from, "%s/%s", src, de->d_name);
         snprintf(path, sizeof path, "%s/%s", dst, de->d_name);
-        if (lms_relative_path(dst, from, rel, sizeof rel) != 0 ||
-            symlink(rel, path) != 0)
+        if (lms_relative_path(dst, from, rel, sizeof rel) != 0)
+            rc = lms_errf(err, errlen, "%s: no relative path to %s", path, from);
+        else if (symlink(rel, path) != 0)
             rc = lms_errf(err, errlen, "%s: cannot link to %s: %s", path, from,
                           strerror(errno));
     }
@@ -180,6 +190,14 @@ static int copy_json(const char *src, const char *dst, const char *name,
     return rc;
 }
 
+static int remove_one(const char *path, const struct stat *st, int flag,
+                      struct FTW *ftw) {
+    (void)st;
+    (void)flag;
+    (void)ftw;
+    return remove(path);
+}
+
 int lms_sweep_relabel(const char *src, const char *dst,
                       const char *const *sets, int n, char *err,
                       size_t errlen) {
@@ -191,13 +209,19 @@ int lms_sweep_relabel(const char *src, const char *dst,
     lms_sweep *s = malloc(sizeof *s);
     if (!s)
         return lms_errf(err, errlen, "out of memory");
+    /* built beside dst and renamed onto it when whole, so that a failure
+     * leaves nothing that reads as a sweep (the links' relative paths are
+     * the same from either name: same parent, same depth) */
+    char tmp[4200];
+    snprintf(tmp, sizeof tmp, "%s.partial-%ld", dst, (long)getpid());
     int rc = lms_sweep_load_manifest(src, s, err, errlen);
+    int made = 0;
+    if (rc == 0 && (rc = lms_mkdirs(tmp, err, errlen)) == 0)
+        made = 1;
     if (rc == 0)
-        rc = lms_mkdirs(dst, err, errlen);
+        rc = copy_json(src, tmp, "sweep.json", sets, n, 1, err, errlen);
     if (rc == 0)
-        rc = copy_json(src, dst, "sweep.json", sets, n, 1, err, errlen);
-    if (rc == 0)
-        rc = copy_json(src, dst, "edges.json", sets, n, 0, err, errlen);
+        rc = copy_json(src, tmp, "edges.json", sets, n, 0, err, errlen);
     char from[4300], to[4300], done[4400];
     for (int v = 0; rc == 0 && v < s->n_variants; v++)
         for (int k = 0; rc == 0 && k < s->n_lrs; k++)
@@ -207,10 +231,17 @@ int lms_sweep_relabel(const char *src, const char *dst,
                 snprintf(done, sizeof done, "%s/summary.json", from);
                 if (!lms_path_exists(done))
                     continue; /* not run, or not finished */
-                lms_sweep_run_dir(dst, s->variants[v], s->lrs[k], s->seeds[si],
+                lms_sweep_run_dir(tmp, s->variants[v], s->lrs[k], s->seeds[si],
                                   to, sizeof to);
                 rc = relabel_run(from, to, sets, n, err, errlen);
             }
     free(s);
-    return rc != 0 ? -1 : lms_sweep_aggregate(dst, 0, err, errlen);
+    if (rc == 0)
+        rc = lms_sweep_aggregate(tmp, 0, err, errlen);
+    if (rc == 0 && rename(tmp, dst) != 0)
+        rc = lms_errf(err, errlen, "%s: cannot rename to %s: %s", tmp, dst,
+                      strerror(errno));
+    if (rc != 0 && made)
+        nftw(tmp, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+    return rc != 0 ? -1 : 0;
 }

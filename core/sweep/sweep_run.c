@@ -44,9 +44,14 @@ static int spikes(const cJSON *o, lms_run_summary *rs, const char *path,
         snprintf(err, errlen, "%s: %s", path, e);
         return -1;
     }
-    for (int r = 0; r < LMS_N_RULES; r++)
-        rs->spike_reached[r] = vc.rules[r].spike > 0 && isfinite(rs->max_rise) &&
-                               rs->max_rise >= vc.rules[r].spike;
+    /* a rule that never counts spikes (lenient) tells a spike from
+     * under-training by the default rule's threshold; an unknown rise is
+     * not taken for under-training */
+    for (int r = 0; r < LMS_N_RULES; r++) {
+        const double t = vc.rules[r].spike > 0 ? vc.rules[r].spike
+                                               : vc.rules[1].spike;
+        rs->spike_reached[r] = !isfinite(rs->max_rise) || rs->max_rise >= t;
+    }
     return 0;
 }
 

@@ -74,11 +74,10 @@ int lms_relative_path(const char *from_dir, const char *to, char *out,
         common++;
     size_t k = 0;
     out[0] = '\0';
-    for (int i = common; i < na; i++)
-        k += (size_t)snprintf(out + k, k < n ? n - k : 0, "%s..", k ? "/" : "");
-    for (int i = common; i < nb; i++)
-        k += (size_t)snprintf(out + k, k < n ? n - k : 0, "%s%s", k ? "/" : "",
-                              cb[i]);
+    for (int i = common; i < na && k < n; i++)
+        k += (size_t)snprintf(out + k, n - k, "%s..", k ? "/" : "");
+    for (int i = common; i < nb && k < n; i++)
+        k += (size_t)snprintf(out + k, n - k, "%s%s", k ? "/" : "", cb[i]);
     if (k == 0)
         k = (size_t)snprintf(out, n, ".");
     return k < n ? 0 : -1;

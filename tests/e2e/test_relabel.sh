@@ -66,7 +66,7 @@ for l in $(find "$TMP/rl" -type l); do
 done
 grep -rq "$TMP" "$TMP/rl" --include='*.json' --include='*.csv' --include='*.md' && fail "an absolute path was written"
 "$LMSTAB" report "$TMP/rl" > /dev/null 2> "$TMP/err" || { cat "$TMP/err"; fail "report of the relabelled sweep failed"; }
-grep -q '^\*\*Relabelled\*\* (`lmstab relabel`) with `verdict.spike_after=0` `verdict.default_spike=0.05`: ' "$TMP/rl/report.md" || fail "the report does not open by saying it is relabelled"
+sed -n 3p "$TMP/rl/report.md" | grep -q '^\*\*Relabelled\*\* (`lmstab relabel`) with `verdict.spike_after=0` `verdict.default_spike=0.05`: ' || { head -5 "$TMP/rl/report.md"; fail "the report does not open by saying it is relabelled"; }
 # bad requests
 expect_error "only [verdict] keys can change after the runs" "$LMSTAB" relabel "$TMP/src" --set training.lr=1 --out "$TMP/x1"
 expect_error "exists" "$LMSTAB" relabel "$TMP/src" --set verdict.spike_after=0 --out "$TMP/rl"
@@ -74,4 +74,12 @@ expect_error "nosuch" "$LMSTAB" relabel "$TMP/src" --set verdict.nosuch=1 --out 
 expect_error "not a sweep directory" "$LMSTAB" relabel "$TMP" --set verdict.spike_after=0 --out "$TMP/x3"
 if "$LMSTAB" relabel "$TMP/src" --out "$TMP/x4" > /dev/null 2>&1; then fail "relabel without --set succeeded"; fi
 [ ! -e "$TMP/x1" ] && [ ! -e "$TMP/x2" ] && [ ! -e "$TMP/x3" ] || fail "a refused relabel left a directory"
+# a run that cannot be relabelled (a damaged metrics.csv) fails the whole
+# relabel, names the file, and leaves nothing behind
+cp -r "$TMP/src" "$TMP/bad"
+m=$(find "$TMP/bad" -name metrics.csv | sort | head -1)
+printf 'step,lr,train_loss\n1,0.1,not-a-number\n' > "$m"
+if "$LMSTAB" relabel "$TMP/bad" --set verdict.spike_after=0 --out "$TMP/x5" > /dev/null 2> "$TMP/err"; then fail "relabel of a damaged run succeeded"; fi
+grep -qF "$m" "$TMP/err" || { cat "$TMP/err"; fail "the error does not name the damaged metrics.csv"; }
+[ -z "$(find "$TMP" -maxdepth 1 -name 'x5*')" ] || fail "a failed relabel left $(find "$TMP" -maxdepth 1 -name 'x5*')"
 echo "ok"
