@@ -74,10 +74,13 @@ static int variant_table(FILE *f, const lms_sweep *s, int v, int k,
                                          "max attention score",
                                          "max abs output logit", "log Z (mean)"};
     fprintf(f, "**%s** at lr %.4g: %d seeds failed, %d survived (default rule)."
-            " Medians over each group.\n\n| signal | survived: at warmup end "
+            " Medians over each group.%s\n\n| signal | survived: at warmup end "
             "-> max after | failed: at warmup end -> max after | max, failed / "
             "survived | first step failed > 2x survived |\n|---|---|---|---|---|\n",
-            s->variants[v], s->lrs[k], n[1], n[0]);
+            s->variants[v], s->lrs[k], n[1], n[0],
+            n[0] < 3 || n[1] < 3 ? " With fewer than 3 seeds on a side, a "
+            "median is one run or the mean of two: an example, not a "
+            "comparison." : "");
     for (int o = 0; o < 7; o++) {
         int c = 4 + o;
         double ow, om, bw, bm;
