@@ -237,9 +237,13 @@ static void emit_setup(FILE *f, const lms_sweep *s, cJSON *sum) {
     else
         fprintf(f, ", a token shard without `data.tokenizer` (losses in nats "
                 "per token; no bits per byte)");
+    /* a byte-level run's token is a byte */
+    const int bytes_only = !(cJSON_IsString(tok) && cJSON_IsNumber(tpb)) &&
+                           (cJSON_IsNumber(tpb) || !tpb);
     fprintf(f, "; first 90%% train / last 10%% validation; unigram entropy of "
-            "the training split %.4f nats per token.\n",
-            cJSON_IsNumber(uni) ? uni->valuedouble : NAN);
+            "the training split %.4f nats per %s.\n",
+            cJSON_IsNumber(uni) ? uni->valuedouble : NAN,
+            bytes_only ? "byte" : "token");
     fprintf(f, "- **Variants:**");
     for (int v = 0; v < s->n_variants; v++)
         fprintf(f, " `%s`%s", s->variants[v], v + 1 < s->n_variants ? "," : ".\n");
