@@ -138,19 +138,27 @@ static int read_settings(lms_sweep *s, const cJSON *o, const char *path,
 
 /* "overrides": the sweep's "section.key=value" strings (absent in old
  * manifests: none). */
+/* The runs' overrides, then the [verdict] keys of a relabelled sweep
+ * (lmstab relabel), which apply to its analysis as if they had been set:
+ * comparisons name a relabelled sweep by them. */
 static int read_overrides(lms_sweep *s, const cJSON *o, const char *path,
                           char *err, size_t errlen) {
-    const cJSON *ov = cJSON_GetObjectItemCaseSensitive(o, "overrides");
-    if (!ov)
-        return 0;
-    if (!cJSON_IsArray(ov) || cJSON_GetArraySize(ov) > LMS_SWEEP_MAX_SETS)
-        return bad(err, errlen, path, "overrides", ov);
-    const cJSON *it;
-    cJSON_ArrayForEach(it, ov) {
-        if (!cJSON_IsString(it) || !strchr(it->valuestring, '=') ||
-            strlen(it->valuestring) >= sizeof s->sets[0])
-            return bad(err, errlen, path, "overrides", ov);
-        snprintf(s->sets[s->n_sets++], sizeof s->sets[0], "%s", it->valuestring);
+    static const char *const keys[2] = {"overrides", "relabel"};
+    for (int l = 0; l < 2; l++) {
+        const cJSON *ov = cJSON_GetObjectItemCaseSensitive(o, keys[l]);
+        if (!ov)
+            continue;
+        if (!cJSON_IsArray(ov) ||
+            cJSON_GetArraySize(ov) > LMS_SWEEP_MAX_SETS - s->n_sets)
+            return bad(err, errlen, path, keys[l], ov);
+        const cJSON *it;
+        cJSON_ArrayForEach(it, ov) {
+            if (!cJSON_IsString(it) || !strchr(it->valuestring, '=') ||
+                strlen(it->valuestring) >= sizeof s->sets[0])
+                return bad(err, errlen, path, keys[l], ov);
+            snprintf(s->sets[s->n_sets++], sizeof s->sets[0], "%s",
+                     it->valuestring);
+        }
     }
     return 0;
 }

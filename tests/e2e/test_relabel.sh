@@ -67,6 +67,9 @@ done
 grep -rq "$TMP" "$TMP/rl" --include='*.json' --include='*.csv' --include='*.md' && fail "an absolute path was written"
 "$LMSTAB" report "$TMP/rl" > /dev/null 2> "$TMP/err" || { cat "$TMP/err"; fail "report of the relabelled sweep failed"; }
 sed -n 3p "$TMP/rl/report.md" | grep -q '^\*\*Relabelled\*\* (`lmstab relabel`) with `verdict.spike_after=0` `verdict.default_spike=0.05`: ' || { head -5 "$TMP/rl/report.md"; fail "the report does not open by saying it is relabelled"; }
+# a comparison names the relabelled sweep by its keys, on matched seeds
+"$LMSTAB" compare "$TMP/src" "$TMP/rl" --out "$TMP/cmp" > /dev/null 2> "$TMP/err" || { cat "$TMP/err"; fail "compare of a sweep and its relabelling failed"; }
+grep -q '^| rl | `verdict.spike_after=0`, `verdict.default_spike=0.05` |' "$TMP/cmp/compare.md" || { grep '^| rl' "$TMP/cmp/compare.md"; fail "compare does not name the relabelled sweep by its keys"; }
 # bad requests
 expect_error "only [verdict] keys can change after the runs" "$LMSTAB" relabel "$TMP/src" --set training.lr=1 --out "$TMP/x1"
 expect_error "exists" "$LMSTAB" relabel "$TMP/src" --set verdict.spike_after=0 --out "$TMP/rl"
