@@ -145,8 +145,21 @@ static void write_reading(const cmp *m, char *out, size_t n) {
             direction(&ch[2]));
     }
     if (!k)
-        snprintf(out, n, "No variant was run in both %s and %s yet.", a->name,
-                 z->name);
+        lms_appendf(out, n, &k, "No variant was run in both %s and %s yet.",
+                    a->name, z->name);
+    /* the protocol's provisional rule holds for a comparison too */
+    for (int j = 0; j < m->n; j++) {
+        int lo, hi;
+        char have[32];
+        if (!lms_sweep_band_seeds(&m->sw[j].s, &lo, &hi) ||
+            lo >= m->sw[j].s.edge_seeds)
+            continue;
+        snprintf(have, sizeof have, lo == hi ? "%d" : "%d to %d", lo, hi);
+        lms_appendf(out, n, &k, " Provisional: %s's edge bands have %s of "
+                    "their %d seeds so far, and no claim is made before all "
+                    "(docs/results/protocol.md).", m->sw[j].name, have,
+                    m->sw[j].s.edge_seeds);
+    }
 }
 
 static void write_csv(FILE *f, const cmp *m) {

@@ -58,6 +58,12 @@ cp "$TMP/out/edges.json" "$TMP/edges1"
 "$LMSTAB" sweep "$TMP/s.ini" --plugin-dir "$PLUGINS" --data "$TMP/corpus.txt" > /dev/null 2> "$TMP/log2" || fail "resume failed"
 grep -q '^\[' "$TMP/log2" && { cat "$TMP/log2"; fail "resumed sweep re-ran runs"; }
 cmp -s "$TMP/edges1" "$TMP/out/edges.json" || fail "the band moved on resume"
+# a comparison says it is provisional while a sweep's bands lack seeds
+cp -r "$TMP/out" "$TMP/short"
+rm -rf "$(dirname "$(find "$TMP/short/baseline" -path '*seed_2/summary.json' | sort | head -1)")"
+"$LMSTAB" compare "$TMP/out" "$TMP/short" --out "$TMP/cmp" > "$TMP/cmpout" 2>&1 || { cat "$TMP/cmpout"; fail "compare failed"; }
+grep -q "Provisional: short's edge bands have 1 to 2 of their 2 seeds so far" "$TMP/cmpout" || { cat "$TMP/cmpout"; fail "the comparison does not say it is provisional"; }
+grep -q "Provisional: out's" "$TMP/cmpout" && fail "a complete sweep was called provisional"
 # a damaged edges.json is named, never silently replaced
 cp "$TMP/out/edges.json" "$TMP/edges.keep"
 echo '{"edge_seeds": 2}' > "$TMP/out/edges.json"
