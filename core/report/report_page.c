@@ -277,10 +277,13 @@ static void emit_setup(FILE *f, const lms_sweep *s, cJSON *sum) {
             "spiked = the smoothed training loss rose the rule's threshold above "
             "its running minimum at a step >= `spike_after` (warmup after that "
             "step included); "
-            "converged otherwise (docs/results/protocol.md). **Max stable LR** = the highest grid LR that "
-            "converged on every seed run, with every lower LR also converged. "
+            "converged otherwise (docs/results/protocol.md). %s"
             "**LR sensitivity** (Wortsman et al. 2023) = mean over the grid LRs in [3e-4, 3e-1] of "
-            "min(val loss, val loss at init) minus the best of them.\n\n");
+            "min(val loss, val loss at init) minus the best of them.\n\n",
+            s->edge_points > 0 ? "" /* its failure curves replace it */
+                               : "**Max stable LR** = the highest grid LR that "
+                                 "converged on every seed run, with every lower "
+                                 "LR also converged. ");
 }
 
 /* Norm growth tables (claim: QKV, Proj and FC2 outputs grow most, before
