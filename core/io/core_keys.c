@@ -116,7 +116,7 @@ static const lms_core_key core_keys[] = {
     FLOAT("verdict", "smoothing", "0.5", 0.0, 0.999, 0,
         "EMA factor of the train loss over metrics.csv rows, for the spike test (0: the raw loss)"),
     INT("verdict", "spike_after", "10", 0, 100000000, 0,
-        "rises at logged steps >= N count as spikes (warmup included)"),
+        "rises at logged steps >= N count as spikes (warmup steps before N are not watched)"),
     FLOAT("verdict", "strict_margin", "0.5", -10.0, 100.0, 0,
         "strict: `collapsed` when the final validation loss >= unigram entropy - this"),
     FLOAT("verdict", "strict_spike", "0.5", 0.0, 100.0, 0,
