@@ -21,13 +21,20 @@ cp "$src"/report.md "$src"/report.html "$src"/table.md "$src"/results.csv \
    "$src"/cells.csv "$src"/variants.csv "$src"/sweep.json "$dst/"
 for f in curves.csv edges.json; do [ ! -f "$src/$f" ] || cp "$src/$f" "$dst/"; done
 cp "$src"/plots/*.png "$src"/plots/report.gp "$dst/plots/"
-find "$src/plots/data" -maxdepth 1 -type f ! -name 'split_*' -exec cp {} "$dst/plots/data/" \;
+# A relabelled sweep's per-run series are its source's (published with it):
+# only the data its own figures add (the curves, the loss per LR) are kept.
+relabelled=0
+grep -q '"relabelled_from"' "$src/sweep.json" && relabelled=1
+if [ $relabelled = 1 ]; then
+    find "$src/plots/data" -maxdepth 1 -type f \( -name 'curve_*' -o -name 'val_*' \) \
+        -exec cp {} "$dst/plots/data/" \;
+else
+    find "$src/plots/data" -maxdepth 1 -type f ! -name 'split_*' -exec cp {} "$dst/plots/data/" \;
+fi
 # the raw runs: finished runs only (a run in progress has no summary.json)
 list=$(cd "$src" && find . -name summary.json | sed 's|/summary.json$||' | sort)
 # A relabelled sweep (lmstab relabel) links its runs' metrics.csv to its
 # source's, published with the source: only its summaries are kept here.
-relabelled=0
-grep -q '"relabelled_from"' "$src/sweep.json" && relabelled=1
 if [ -n "$list" ]; then
     # shellcheck disable=SC2086
     (cd "$src" && for d in $list; do echo "$d/summary.json"

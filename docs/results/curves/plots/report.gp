@@ -55,6 +55,138 @@ set title 'Final validation loss vs learning rate (mean +- std over the seeds ru
 plot 'data/val_baseline.dat' using 1:2:3 with yerrorlines lw 2 title 'baseline', 'data/val_qk_norm.dat' using 1:2:3 with yerrorlines lw 2 title 'qk_norm', 'data/val_qk_fc_norm.dat' using 1:2:3 with yerrorlines lw 2 title 'qk_fc_norm', 'data/val_qkv_norm.dat' using 1:2:3 with yerrorlines lw 2 title 'qkv_norm', 'data/val_qk_norm_cap.dat' using 1:2:3 with yerrorlines lw 2 title 'qk_norm_cap', 'data/val_soft_cap.dat' using 1:2:3 with yerrorlines lw 2 title 'soft_cap', 3.309084 with lines dt 2 lc 'black' title 'unigram entropy'
 unset logscale x
 set terminal pngcairo size 900,450 font ',10'
+set output 'loss_baseline.png'
+set grid
+set key outside right
+set termoption noenhanced
+set title 'baseline: training loss (seed 1)'
+set xlabel 'step'
+set ylabel 'train loss'
+set yrange [*:6]
+plot 'data/run_baseline_1.dat' using 1:2 with lines title 'lr 0.0192', 'data/run_baseline_3.dat' using 1:2 with lines title 'lr 0.0231', 'data/run_baseline_5.dat' using 1:2 with lines title 'lr 0.0277', 'data/run_baseline_6.dat' using 1:2 with lines title 'lr 0.03', 'data/run_baseline_8.dat' using 1:2 with lines title 'lr 0.0332', 'data/run_baseline_10.dat' using 1:2 with lines title 'lr 0.0399', 'data/run_baseline_11.dat' using 1:2 with lines title 'lr 0.045', 'data/run_baseline_13.dat' using 1:2 with lines title 'lr 0.0478', 'data/run_baseline_15.dat' using 1:2 with lines title 'lr 0.0574', 'data/run_baseline_18.dat' using 1:2 with lines title 'lr 0.0675', 'data/run_baseline_19.dat' using 1:2 with lines title 'lr 0.0689', 'data/run_baseline_22.dat' using 1:2 with lines title 'lr 0.0827', 'data/run_baseline_25.dat' using 1:2 with lines title 'lr 0.0992', 'data/run_baseline_26.dat' using 1:2 with lines title 'lr 0.101', 'data/run_baseline_29.dat' using 1:2 with lines title 'lr 0.119', 'data/run_baseline_32.dat' using 1:2 with lines title 'lr 0.143', 'data/run_baseline_33.dat' using 1:2 with lines title 'lr 0.152', 'data/run_baseline_36.dat' using 1:2 with lines title 'lr 0.171', 'data/run_baseline_39.dat' using 1:2 with lines title 'lr 0.206', 'data/run_baseline_43.dat' using 1:2 with lines title 'lr 0.228', 'data/run_baseline_45.dat' using 1:2 with lines title 'lr 0.247', 'data/run_baseline_51.dat' using 1:2 with lines title 'lr 0.296', 'data/run_baseline_57.dat' using 1:2 with lines title 'lr 0.342', 'data/run_baseline_58.dat' using 1:2 with lines title 'lr 0.355', 'data/run_baseline_69.dat' using 1:2 with lines title 'lr 0.513', 'data/run_baseline_81.dat' using 1:2 with lines title 'lr 0.769', 'data/run_baseline_89.dat' using 1:2 with lines title 'lr 1.15', 3.309084 with lines dt 2 lc 'black' title 'unigram'
+set yrange [*:*]
+unset title
+set terminal pngcairo size 900,450 font ',10'
+set output 'loss_qk_norm.png'
+set grid
+set key outside right
+set termoption noenhanced
+set title 'qk_norm: training loss (seed 1)'
+set xlabel 'step'
+set ylabel 'train loss'
+set yrange [*:6]
+plot 'data/run_qk_norm_6.dat' using 1:2 with lines title 'lr 0.03', 'data/run_qk_norm_11.dat' using 1:2 with lines title 'lr 0.045', 'data/run_qk_norm_18.dat' using 1:2 with lines title 'lr 0.0675', 'data/run_qk_norm_26.dat' using 1:2 with lines title 'lr 0.101', 'data/run_qk_norm_33.dat' using 1:2 with lines title 'lr 0.152', 'data/run_qk_norm_42.dat' using 1:2 with lines title 'lr 0.226', 'data/run_qk_norm_43.dat' using 1:2 with lines title 'lr 0.228', 'data/run_qk_norm_48.dat' using 1:2 with lines title 'lr 0.271', 'data/run_qk_norm_54.dat' using 1:2 with lines title 'lr 0.325', 'data/run_qk_norm_57.dat' using 1:2 with lines title 'lr 0.342', 'data/run_qk_norm_61.dat' using 1:2 with lines title 'lr 0.39', 'data/run_qk_norm_66.dat' using 1:2 with lines title 'lr 0.468', 'data/run_qk_norm_69.dat' using 1:2 with lines title 'lr 0.513', 'data/run_qk_norm_72.dat' using 1:2 with lines title 'lr 0.561', 'data/run_qk_norm_77.dat' using 1:2 with lines title 'lr 0.674', 'data/run_qk_norm_81.dat' using 1:2 with lines title 'lr 0.769', 'data/run_qk_norm_83.dat' using 1:2 with lines title 'lr 0.809', 'data/run_qk_norm_87.dat' using 1:2 with lines title 'lr 0.97', 'data/run_qk_norm_89.dat' using 1:2 with lines title 'lr 1.15', 'data/run_qk_norm_90.dat' using 1:2 with lines title 'lr 1.16', 3.309084 with lines dt 2 lc 'black' title 'unigram'
+set yrange [*:*]
+unset title
+set terminal pngcairo size 900,800 font ',10'
+set output 'norms_qk_norm.png'
+set grid
+set key outside right
+set termoption noenhanced
+set multiplot layout 3,1 title 'qk_norm: converging (lr 0.228, solid) vs unstable (lr 0.342, dashed)'
+unset title
+set logscale y
+set ylabel 'mean L2 norm of output'
+plot 'data/run_qk_norm_43.dat' using 1:5 with lines lw 2 lc 1 title 'qkv', 'data/run_qk_norm_57.dat' using 1:5 with lines lw 2 dt 2 lc 1 notitle, 'data/run_qk_norm_43.dat' using 1:6 with lines lw 2 lc 2 title 'proj', 'data/run_qk_norm_57.dat' using 1:6 with lines lw 2 dt 2 lc 2 notitle, 'data/run_qk_norm_43.dat' using 1:7 with lines lw 2 lc 3 title 'fc1', 'data/run_qk_norm_57.dat' using 1:7 with lines lw 2 dt 2 lc 3 notitle, 'data/run_qk_norm_43.dat' using 1:8 with lines lw 2 lc 4 title 'fc2', 'data/run_qk_norm_57.dat' using 1:8 with lines lw 2 dt 2 lc 4 notitle
+set ylabel 'max attention score'
+plot 'data/run_qk_norm_43.dat' using 1:9 with lines lw 2 lc 1 title 'converging', 'data/run_qk_norm_57.dat' using 1:9 with lines lw 2 dt 2 lc 2 title 'unstable'
+unset logscale y
+set xlabel 'step'
+set ylabel 'train loss'
+plot 'data/run_qk_norm_43.dat' using 1:2 with lines lw 2 lc 1 title 'converging', 'data/run_qk_norm_57.dat' using 1:2 with lines lw 2 dt 2 lc 2 title 'unstable'
+unset multiplot
+unset xlabel
+set terminal pngcairo size 900,450 font ',10'
+set output 'loss_qk_fc_norm.png'
+set grid
+set key outside right
+set termoption noenhanced
+set title 'qk_fc_norm: training loss (seed 1)'
+set xlabel 'step'
+set ylabel 'train loss'
+set yrange [*:6]
+plot 'data/run_qk_fc_norm_6.dat' using 1:2 with lines title 'lr 0.03', 'data/run_qk_fc_norm_11.dat' using 1:2 with lines title 'lr 0.045', 'data/run_qk_fc_norm_18.dat' using 1:2 with lines title 'lr 0.0675', 'data/run_qk_fc_norm_26.dat' using 1:2 with lines title 'lr 0.101', 'data/run_qk_fc_norm_33.dat' using 1:2 with lines title 'lr 0.152', 'data/run_qk_fc_norm_41.dat' using 1:2 with lines title 'lr 0.221', 'data/run_qk_fc_norm_43.dat' using 1:2 with lines title 'lr 0.228', 'data/run_qk_fc_norm_47.dat' using 1:2 with lines title 'lr 0.265', 'data/run_qk_fc_norm_53.dat' using 1:2 with lines title 'lr 0.318', 'data/run_qk_fc_norm_57.dat' using 1:2 with lines title 'lr 0.342', 'data/run_qk_fc_norm_60.dat' using 1:2 with lines title 'lr 0.382', 'data/run_qk_fc_norm_65.dat' using 1:2 with lines title 'lr 0.459', 'data/run_qk_fc_norm_69.dat' using 1:2 with lines title 'lr 0.513', 'data/run_qk_fc_norm_71.dat' using 1:2 with lines title 'lr 0.55', 'data/run_qk_fc_norm_76.dat' using 1:2 with lines title 'lr 0.66', 'data/run_qk_fc_norm_81.dat' using 1:2 with lines title 'lr 0.769', 'data/run_qk_fc_norm_82.dat' using 1:2 with lines title 'lr 0.792', 'data/run_qk_fc_norm_89.dat' using 1:2 with lines title 'lr 1.15', 3.309084 with lines dt 2 lc 'black' title 'unigram'
+set yrange [*:*]
+unset title
+set terminal pngcairo size 900,800 font ',10'
+set output 'norms_qk_fc_norm.png'
+set grid
+set key outside right
+set termoption noenhanced
+set multiplot layout 3,1 title 'qk_fc_norm: converging (lr 0.228, solid) vs unstable (lr 0.342, dashed)'
+unset title
+set logscale y
+set ylabel 'mean L2 norm of output'
+plot 'data/run_qk_fc_norm_43.dat' using 1:5 with lines lw 2 lc 1 title 'qkv', 'data/run_qk_fc_norm_57.dat' using 1:5 with lines lw 2 dt 2 lc 1 notitle, 'data/run_qk_fc_norm_43.dat' using 1:6 with lines lw 2 lc 2 title 'proj', 'data/run_qk_fc_norm_57.dat' using 1:6 with lines lw 2 dt 2 lc 2 notitle, 'data/run_qk_fc_norm_43.dat' using 1:7 with lines lw 2 lc 3 title 'fc1', 'data/run_qk_fc_norm_57.dat' using 1:7 with lines lw 2 dt 2 lc 3 notitle, 'data/run_qk_fc_norm_43.dat' using 1:8 with lines lw 2 lc 4 title 'fc2', 'data/run_qk_fc_norm_57.dat' using 1:8 with lines lw 2 dt 2 lc 4 notitle
+set ylabel 'max attention score'
+plot 'data/run_qk_fc_norm_43.dat' using 1:9 with lines lw 2 lc 1 title 'converging', 'data/run_qk_fc_norm_57.dat' using 1:9 with lines lw 2 dt 2 lc 2 title 'unstable'
+unset logscale y
+set xlabel 'step'
+set ylabel 'train loss'
+plot 'data/run_qk_fc_norm_43.dat' using 1:2 with lines lw 2 lc 1 title 'converging', 'data/run_qk_fc_norm_57.dat' using 1:2 with lines lw 2 dt 2 lc 2 title 'unstable'
+unset multiplot
+unset xlabel
+set terminal pngcairo size 900,450 font ',10'
+set output 'loss_qkv_norm.png'
+set grid
+set key outside right
+set termoption noenhanced
+set title 'qkv_norm: training loss (seed 1)'
+set xlabel 'step'
+set ylabel 'train loss'
+set yrange [*:6]
+plot 'data/run_qkv_norm_6.dat' using 1:2 with lines title 'lr 0.03', 'data/run_qkv_norm_11.dat' using 1:2 with lines title 'lr 0.045', 'data/run_qkv_norm_16.dat' using 1:2 with lines title 'lr 0.0636', 'data/run_qkv_norm_18.dat' using 1:2 with lines title 'lr 0.0675', 'data/run_qkv_norm_20.dat' using 1:2 with lines title 'lr 0.0763', 'data/run_qkv_norm_23.dat' using 1:2 with lines title 'lr 0.0916', 'data/run_qkv_norm_26.dat' using 1:2 with lines title 'lr 0.101', 'data/run_qkv_norm_27.dat' using 1:2 with lines title 'lr 0.11', 'data/run_qkv_norm_30.dat' using 1:2 with lines title 'lr 0.132', 'data/run_qkv_norm_33.dat' using 1:2 with lines title 'lr 0.152', 'data/run_qkv_norm_34.dat' using 1:2 with lines title 'lr 0.158', 'data/run_qkv_norm_37.dat' using 1:2 with lines title 'lr 0.19', 'data/run_qkv_norm_43.dat' using 1:2 with lines title 'lr 0.228', 'data/run_qkv_norm_49.dat' using 1:2 with lines title 'lr 0.273', 'data/run_qkv_norm_55.dat' using 1:2 with lines title 'lr 0.328', 'data/run_qkv_norm_57.dat' using 1:2 with lines title 'lr 0.342', 'data/run_qkv_norm_62.dat' using 1:2 with lines title 'lr 0.394', 'data/run_qkv_norm_67.dat' using 1:2 with lines title 'lr 0.472', 'data/run_qkv_norm_69.dat' using 1:2 with lines title 'lr 0.513', 'data/run_qkv_norm_73.dat' using 1:2 with lines title 'lr 0.567', 'data/run_qkv_norm_78.dat' using 1:2 with lines title 'lr 0.68', 'data/run_qkv_norm_81.dat' using 1:2 with lines title 'lr 0.769', 'data/run_qkv_norm_84.dat' using 1:2 with lines title 'lr 0.816', 'data/run_qkv_norm_89.dat' using 1:2 with lines title 'lr 1.15', 3.309084 with lines dt 2 lc 'black' title 'unigram'
+set yrange [*:*]
+unset title
+set terminal pngcairo size 900,800 font ',10'
+set output 'norms_qkv_norm.png'
+set grid
+set key outside right
+set termoption noenhanced
+set multiplot layout 3,1 title 'qkv_norm: converging (lr 0.152, solid) vs unstable (lr 0.228, dashed)'
+unset title
+set logscale y
+set ylabel 'mean L2 norm of output'
+plot 'data/run_qkv_norm_33.dat' using 1:5 with lines lw 2 lc 1 title 'qkv', 'data/run_qkv_norm_43.dat' using 1:5 with lines lw 2 dt 2 lc 1 notitle, 'data/run_qkv_norm_33.dat' using 1:6 with lines lw 2 lc 2 title 'proj', 'data/run_qkv_norm_43.dat' using 1:6 with lines lw 2 dt 2 lc 2 notitle, 'data/run_qkv_norm_33.dat' using 1:7 with lines lw 2 lc 3 title 'fc1', 'data/run_qkv_norm_43.dat' using 1:7 with lines lw 2 dt 2 lc 3 notitle, 'data/run_qkv_norm_33.dat' using 1:8 with lines lw 2 lc 4 title 'fc2', 'data/run_qkv_norm_43.dat' using 1:8 with lines lw 2 dt 2 lc 4 notitle
+set ylabel 'max attention score'
+plot 'data/run_qkv_norm_33.dat' using 1:9 with lines lw 2 lc 1 title 'converging', 'data/run_qkv_norm_43.dat' using 1:9 with lines lw 2 dt 2 lc 2 title 'unstable'
+unset logscale y
+set xlabel 'step'
+set ylabel 'train loss'
+plot 'data/run_qkv_norm_33.dat' using 1:2 with lines lw 2 lc 1 title 'converging', 'data/run_qkv_norm_43.dat' using 1:2 with lines lw 2 dt 2 lc 2 title 'unstable'
+unset multiplot
+unset xlabel
+set terminal pngcairo size 900,450 font ',10'
+set output 'loss_qk_norm_cap.png'
+set grid
+set key outside right
+set termoption noenhanced
+set title 'qk_norm_cap: training loss (seed 1)'
+set xlabel 'step'
+set ylabel 'train loss'
+set yrange [*:6]
+plot 'data/run_qk_norm_cap_6.dat' using 1:2 with lines title 'lr 0.03', 'data/run_qk_norm_cap_11.dat' using 1:2 with lines title 'lr 0.045', 'data/run_qk_norm_cap_18.dat' using 1:2 with lines title 'lr 0.0675', 'data/run_qk_norm_cap_26.dat' using 1:2 with lines title 'lr 0.101', 'data/run_qk_norm_cap_33.dat' using 1:2 with lines title 'lr 0.152', 'data/run_qk_norm_cap_40.dat' using 1:2 with lines title 'lr 0.21', 'data/run_qk_norm_cap_43.dat' using 1:2 with lines title 'lr 0.228', 'data/run_qk_norm_cap_46.dat' using 1:2 with lines title 'lr 0.252', 'data/run_qk_norm_cap_52.dat' using 1:2 with lines title 'lr 0.303', 'data/run_qk_norm_cap_57.dat' using 1:2 with lines title 'lr 0.342', 'data/run_qk_norm_cap_59.dat' using 1:2 with lines title 'lr 0.363', 'data/run_qk_norm_cap_64.dat' using 1:2 with lines title 'lr 0.436', 'data/run_qk_norm_cap_69.dat' using 1:2 with lines title 'lr 0.513', 'data/run_qk_norm_cap_70.dat' using 1:2 with lines title 'lr 0.523', 'data/run_qk_norm_cap_75.dat' using 1:2 with lines title 'lr 0.628', 'data/run_qk_norm_cap_80.dat' using 1:2 with lines title 'lr 0.753', 'data/run_qk_norm_cap_81.dat' using 1:2 with lines title 'lr 0.769', 'data/run_qk_norm_cap_86.dat' using 1:2 with lines title 'lr 0.904', 'data/run_qk_norm_cap_88.dat' using 1:2 with lines title 'lr 1.08', 'data/run_qk_norm_cap_89.dat' using 1:2 with lines title 'lr 1.15', 'data/run_qk_norm_cap_91.dat' using 1:2 with lines title 'lr 1.3', 'data/run_qk_norm_cap_92.dat' using 1:2 with lines title 'lr 1.56', 'data/run_qk_norm_cap_93.dat' using 1:2 with lines title 'lr 1.88', 3.309084 with lines dt 2 lc 'black' title 'unigram'
+set yrange [*:*]
+unset title
+set terminal pngcairo size 900,800 font ',10'
+set output 'norms_qk_norm_cap.png'
+set grid
+set key outside right
+set termoption noenhanced
+set multiplot layout 3,1 title 'qk_norm_cap: converging (lr 0.228, solid) vs unstable (lr 0.342, dashed)'
+unset title
+set logscale y
+set ylabel 'mean L2 norm of output'
+plot 'data/run_qk_norm_cap_43.dat' using 1:5 with lines lw 2 lc 1 title 'qkv', 'data/run_qk_norm_cap_57.dat' using 1:5 with lines lw 2 dt 2 lc 1 notitle, 'data/run_qk_norm_cap_43.dat' using 1:6 with lines lw 2 lc 2 title 'proj', 'data/run_qk_norm_cap_57.dat' using 1:6 with lines lw 2 dt 2 lc 2 notitle, 'data/run_qk_norm_cap_43.dat' using 1:7 with lines lw 2 lc 3 title 'fc1', 'data/run_qk_norm_cap_57.dat' using 1:7 with lines lw 2 dt 2 lc 3 notitle, 'data/run_qk_norm_cap_43.dat' using 1:8 with lines lw 2 lc 4 title 'fc2', 'data/run_qk_norm_cap_57.dat' using 1:8 with lines lw 2 dt 2 lc 4 notitle
+set ylabel 'max attention score'
+plot 'data/run_qk_norm_cap_43.dat' using 1:9 with lines lw 2 lc 1 title 'converging', 'data/run_qk_norm_cap_57.dat' using 1:9 with lines lw 2 dt 2 lc 2 title 'unstable'
+unset logscale y
+set xlabel 'step'
+set ylabel 'train loss'
+plot 'data/run_qk_norm_cap_43.dat' using 1:2 with lines lw 2 lc 1 title 'converging', 'data/run_qk_norm_cap_57.dat' using 1:2 with lines lw 2 dt 2 lc 2 title 'unstable'
+unset multiplot
+unset xlabel
+set terminal pngcairo size 900,450 font ',10'
 set output 'loss_soft_cap.png'
 set grid
 set key outside right
@@ -63,6 +195,6 @@ set title 'soft_cap: training loss (seed 1)'
 set xlabel 'step'
 set ylabel 'train loss'
 set yrange [*:6]
-plot 'data/run_soft_cap_0.dat' using 1:2 with lines title 'lr 0.0183', 'data/run_soft_cap_1.dat' using 1:2 with lines title 'lr 0.0192', 'data/run_soft_cap_2.dat' using 1:2 with lines title 'lr 0.0219', 'data/run_soft_cap_3.dat' using 1:2 with lines title 'lr 0.0231', 'data/run_soft_cap_4.dat' using 1:2 with lines title 'lr 0.0263', 'data/run_soft_cap_5.dat' using 1:2 with lines title 'lr 0.0277', 'data/run_soft_cap_6.dat' using 1:2 with lines title 'lr 0.03', 'data/run_soft_cap_7.dat' using 1:2 with lines title 'lr 0.0316', 'data/run_soft_cap_8.dat' using 1:2 with lines title 'lr 0.0332', 'data/run_soft_cap_9.dat' using 1:2 with lines title 'lr 0.0379', 'data/run_soft_cap_10.dat' using 1:2 with lines title 'lr 0.0399', 'data/run_soft_cap_11.dat' using 1:2 with lines title 'lr 0.045', 'data/run_soft_cap_12.dat' using 1:2 with lines title 'lr 0.0455', 'data/run_soft_cap_13.dat' using 1:2 with lines title 'lr 0.0478', 'data/run_soft_cap_14.dat' using 1:2 with lines title 'lr 0.0546', 'data/run_soft_cap_15.dat' using 1:2 with lines title 'lr 0.0574', 'data/run_soft_cap_16.dat' using 1:2 with lines title 'lr 0.0636', 'data/run_soft_cap_17.dat' using 1:2 with lines title 'lr 0.0655', 'data/run_soft_cap_18.dat' using 1:2 with lines title 'lr 0.0675', 'data/run_soft_cap_19.dat' using 1:2 with lines title 'lr 0.0689', 'data/run_soft_cap_20.dat' using 1:2 with lines title 'lr 0.0763', 'data/run_soft_cap_21.dat' using 1:2 with lines title 'lr 0.0786', 'data/run_soft_cap_22.dat' using 1:2 with lines title 'lr 0.0827', 'data/run_soft_cap_23.dat' using 1:2 with lines title 'lr 0.0916', 'data/run_soft_cap_24.dat' using 1:2 with lines title 'lr 0.0943', 'data/run_soft_cap_25.dat' using 1:2 with lines title 'lr 0.0992', 'data/run_soft_cap_26.dat' using 1:2 with lines title 'lr 0.101', 'data/run_soft_cap_27.dat' using 1:2 with lines title 'lr 0.11', 'data/run_soft_cap_28.dat' using 1:2 with lines title 'lr 0.113', 'data/run_soft_cap_29.dat' using 1:2 with lines title 'lr 0.119', 'data/run_soft_cap_30.dat' using 1:2 with lines title 'lr 0.132', 'data/run_soft_cap_31.dat' using 1:2 with lines title 'lr 0.136', 'data/run_soft_cap_32.dat' using 1:2 with lines title 'lr 0.143', 'data/run_soft_cap_33.dat' using 1:2 with lines title 'lr 0.152', 'data/run_soft_cap_34.dat' using 1:2 with lines title 'lr 0.158', 'data/run_soft_cap_35.dat' using 1:2 with lines title 'lr 0.163', 'data/run_soft_cap_36.dat' using 1:2 with lines title 'lr 0.171', 'data/run_soft_cap_37.dat' using 1:2 with lines title 'lr 0.19', 'data/run_soft_cap_38.dat' using 1:2 with lines title 'lr 0.196', 'data/run_soft_cap_39.dat' using 1:2 with lines title 'lr 0.206', 'data/run_soft_cap_40.dat' using 1:2 with lines title 'lr 0.21', 'data/run_soft_cap_41.dat' using 1:2 with lines title 'lr 0.221', 'data/run_soft_cap_42.dat' using 1:2 with lines title 'lr 0.226', 'data/run_soft_cap_43.dat' using 1:2 with lines title 'lr 0.228', 'data/run_soft_cap_44.dat' using 1:2 with lines title 'lr 0.235', 'data/run_soft_cap_45.dat' using 1:2 with lines title 'lr 0.247', 'data/run_soft_cap_46.dat' using 1:2 with lines title 'lr 0.252', 'data/run_soft_cap_47.dat' using 1:2 with lines title 'lr 0.265', 'data/run_soft_cap_48.dat' using 1:2 with lines title 'lr 0.271', 'data/run_soft_cap_49.dat' using 1:2 with lines title 'lr 0.273', 'data/run_soft_cap_50.dat' using 1:2 with lines title 'lr 0.282', 'data/run_soft_cap_51.dat' using 1:2 with lines title 'lr 0.296', 'data/run_soft_cap_52.dat' using 1:2 with lines title 'lr 0.303', 'data/run_soft_cap_53.dat' using 1:2 with lines title 'lr 0.318', 'data/run_soft_cap_54.dat' using 1:2 with lines title 'lr 0.325', 'data/run_soft_cap_55.dat' using 1:2 with lines title 'lr 0.328', 'data/run_soft_cap_56.dat' using 1:2 with lines title 'lr 0.338', 'data/run_soft_cap_57.dat' using 1:2 with lines title 'lr 0.342', 'data/run_soft_cap_58.dat' using 1:2 with lines title 'lr 0.355', 'data/run_soft_cap_59.dat' using 1:2 with lines title 'lr 0.363', 'data/run_soft_cap_60.dat' using 1:2 with lines title 'lr 0.382', 'data/run_soft_cap_61.dat' using 1:2 with lines title 'lr 0.39', 'data/run_soft_cap_62.dat' using 1:2 with lines title 'lr 0.394', 'data/run_soft_cap_63.dat' using 1:2 with lines title 'lr 0.406', 'data/run_soft_cap_64.dat' using 1:2 with lines title 'lr 0.436', 'data/run_soft_cap_65.dat' using 1:2 with lines title 'lr 0.459', 'data/run_soft_cap_66.dat' using 1:2 with lines title 'lr 0.468', 'data/run_soft_cap_67.dat' using 1:2 with lines title 'lr 0.472', 'data/run_soft_cap_68.dat' using 1:2 with lines title 'lr 0.487', 'data/run_soft_cap_69.dat' using 1:2 with lines title 'lr 0.513', 'data/run_soft_cap_70.dat' using 1:2 with lines title 'lr 0.523', 'data/run_soft_cap_71.dat' using 1:2 with lines title 'lr 0.55', 'data/run_soft_cap_72.dat' using 1:2 with lines title 'lr 0.561', 'data/run_soft_cap_73.dat' using 1:2 with lines title 'lr 0.567', 'data/run_soft_cap_74.dat' using 1:2 with lines title 'lr 0.584', 'data/run_soft_cap_75.dat' using 1:2 with lines title 'lr 0.628', 'data/run_soft_cap_76.dat' using 1:2 with lines title 'lr 0.66', 'data/run_soft_cap_77.dat' using 1:2 with lines title 'lr 0.674', 'data/run_soft_cap_78.dat' using 1:2 with lines title 'lr 0.68', 'data/run_soft_cap_79.dat' using 1:2 with lines title 'lr 0.701', 'data/run_soft_cap_80.dat' using 1:2 with lines title 'lr 0.753', 'data/run_soft_cap_81.dat' using 1:2 with lines title 'lr 0.769', 'data/run_soft_cap_82.dat' using 1:2 with lines title 'lr 0.792', 'data/run_soft_cap_83.dat' using 1:2 with lines title 'lr 0.809', 'data/run_soft_cap_84.dat' using 1:2 with lines title 'lr 0.816', 'data/run_soft_cap_85.dat' using 1:2 with lines title 'lr 0.841', 'data/run_soft_cap_86.dat' using 1:2 with lines title 'lr 0.904', 'data/run_soft_cap_87.dat' using 1:2 with lines title 'lr 0.97', 'data/run_soft_cap_88.dat' using 1:2 with lines title 'lr 1.08', 'data/run_soft_cap_89.dat' using 1:2 with lines title 'lr 1.15', 'data/run_soft_cap_90.dat' using 1:2 with lines title 'lr 1.16', 'data/run_soft_cap_91.dat' using 1:2 with lines title 'lr 1.3', 'data/run_soft_cap_92.dat' using 1:2 with lines title 'lr 1.56', 'data/run_soft_cap_93.dat' using 1:2 with lines title 'lr 1.88', 3.309084 with lines dt 2 lc 'black' title 'unigram'
+plot 'data/run_soft_cap_0.dat' using 1:2 with lines title 'lr 0.0183', 'data/run_soft_cap_2.dat' using 1:2 with lines title 'lr 0.0219', 'data/run_soft_cap_4.dat' using 1:2 with lines title 'lr 0.0263', 'data/run_soft_cap_6.dat' using 1:2 with lines title 'lr 0.03', 'data/run_soft_cap_7.dat' using 1:2 with lines title 'lr 0.0316', 'data/run_soft_cap_9.dat' using 1:2 with lines title 'lr 0.0379', 'data/run_soft_cap_11.dat' using 1:2 with lines title 'lr 0.045', 'data/run_soft_cap_12.dat' using 1:2 with lines title 'lr 0.0455', 'data/run_soft_cap_14.dat' using 1:2 with lines title 'lr 0.0546', 'data/run_soft_cap_17.dat' using 1:2 with lines title 'lr 0.0655', 'data/run_soft_cap_18.dat' using 1:2 with lines title 'lr 0.0675', 'data/run_soft_cap_21.dat' using 1:2 with lines title 'lr 0.0786', 'data/run_soft_cap_24.dat' using 1:2 with lines title 'lr 0.0943', 'data/run_soft_cap_26.dat' using 1:2 with lines title 'lr 0.101', 'data/run_soft_cap_28.dat' using 1:2 with lines title 'lr 0.113', 'data/run_soft_cap_31.dat' using 1:2 with lines title 'lr 0.136', 'data/run_soft_cap_33.dat' using 1:2 with lines title 'lr 0.152', 'data/run_soft_cap_35.dat' using 1:2 with lines title 'lr 0.163', 'data/run_soft_cap_38.dat' using 1:2 with lines title 'lr 0.196', 'data/run_soft_cap_43.dat' using 1:2 with lines title 'lr 0.228', 'data/run_soft_cap_44.dat' using 1:2 with lines title 'lr 0.235', 'data/run_soft_cap_50.dat' using 1:2 with lines title 'lr 0.282', 'data/run_soft_cap_56.dat' using 1:2 with lines title 'lr 0.338', 'data/run_soft_cap_57.dat' using 1:2 with lines title 'lr 0.342', 'data/run_soft_cap_63.dat' using 1:2 with lines title 'lr 0.406', 'data/run_soft_cap_68.dat' using 1:2 with lines title 'lr 0.487', 'data/run_soft_cap_69.dat' using 1:2 with lines title 'lr 0.513', 'data/run_soft_cap_74.dat' using 1:2 with lines title 'lr 0.584', 'data/run_soft_cap_79.dat' using 1:2 with lines title 'lr 0.701', 'data/run_soft_cap_81.dat' using 1:2 with lines title 'lr 0.769', 'data/run_soft_cap_85.dat' using 1:2 with lines title 'lr 0.841', 'data/run_soft_cap_89.dat' using 1:2 with lines title 'lr 1.15', 3.309084 with lines dt 2 lc 'black' title 'unigram'
 set yrange [*:*]
 unset title
