@@ -89,14 +89,6 @@ static double unigram_of(const lms_sweep *s) {
     return NAN;
 }
 
-static int first_seed_ran(const lms_sweep *s, int v, int k) {
-    char dir[4300], path[4400];
-    lms_sweep_run_dir(s->out_dir, s->variants[v], s->lrs[k], s->seeds[0], dir,
-                      sizeof dir);
-    snprintf(path, sizeof path, "%s/summary.json", dir);
-    return lms_path_exists(path);
-}
-
 static void gp_header(FILE *g, const char *png, int w, int h) {
     fprintf(g, "set terminal pngcairo size %d,%d font ',10'\nset output '%s'\n"
             "set grid\nset key outside right\nset termoption noenhanced\n", w, h,
@@ -152,7 +144,8 @@ static int write_script(const lms_sweep *s, const vinfo *vi, double unigram,
                 "set ylabel 'train loss'\nset yrange [*:6]\nplot ", s->variants[v],
                 s->seeds[0]);
         for (int k = 0; k < s->n_lrs; k++)
-            if (first_seed_ran(s, v, k)) /* its band's LRs, not the others' */
+            if (lms_sweep_run_finished(s->out_dir, s->variants[v], s->lrs[k],
+                                       s->seeds[0])) /* not others' band LRs */
                 fprintf(g, "'data/run_%s_%d.dat' using 1:2 with lines title "
                         "'lr %.3g', ", s->variants[v], k, s->lrs[k]);
         fprintf(g, "%.6f with lines dt 2 lc 'black' title 'unigram'\nset yrange [*:*]\n"

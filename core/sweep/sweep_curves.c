@@ -8,7 +8,6 @@
 #include <string.h>
 
 #include "sweep/failcurve.h"
-#include "util/fsutil.h"
 #include "sweep/sweep.h"
 #include "sweep/sweep_internal.h"
 #include "train/verdict.h"
@@ -44,7 +43,7 @@ size_t lms_sweep_curve_runs(const lms_sweep *s,
                     continue;
                 const int below = s->lrs[k] < opt;
                 for (int r = 0; r < LMS_N_RULES; r++) {
-                    const int f = lms_run_unstable(&rs, r, below);
+                    const int f = lms_run_unstable(dir, &rs, r, below);
                     out[r][n] = (lms_curve_run){v, s->lrs[k], s->seeds[si], f,
                                                 f != lms_run_failed(&rs, r)};
                 }
@@ -273,7 +272,6 @@ out:
 }
 
 int lms_sweep_band_seeds(const lms_sweep *s, int *lo, int *hi) {
-    char dir[4300], path[4400];
     *lo = 1 << 30;
     *hi = 0;
     if (s->edge_points <= 0)
@@ -283,13 +281,9 @@ int lms_sweep_band_seeds(const lms_sweep *s, int *lo, int *hi) {
             *lo = 0;
         for (int i = 0; i < s->n_band[v]; i++) {
             int n = 0;
-            for (int si = 0; si < s->n_seeds; si++) {
-                lms_sweep_run_dir(s->out_dir, s->variants[v],
-                                  s->lrs[s->band[v][i]], s->seeds[si], dir,
-                                  sizeof dir);
-                snprintf(path, sizeof path, "%s/summary.json", dir);
-                n += lms_path_exists(path);
-            }
+            for (int si = 0; si < s->n_seeds; si++)
+                n += lms_sweep_run_finished(s->out_dir, s->variants[v],
+                                            s->lrs[s->band[v][i]], s->seeds[si]);
             *lo = n < *lo ? n : *lo;
             *hi = n > *hi ? n : *hi;
         }

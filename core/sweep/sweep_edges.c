@@ -24,15 +24,52 @@
 #include "sweep/sweep.h"
 #include "sweep/sweep_internal.h"
 #include "train/verdict.h"
+#include "train/verdict_summary.h"
 
 int lms_run_failed(const lms_run_summary *rs, int rule) {
     return rs->verdicts[rule] != LMS_CONVERGED;
 }
 
-int lms_run_unstable(const lms_run_summary *rs, int rule, int below_optimum) {
-    if (below_optimum && rs->verdicts[rule] == LMS_COLLAPSED &&
-        !rs->spike_reached[rule])
-        return 0; /* under-trained */
+/* rs->spike_reached from the run's own rules (collapsed takes precedence
+ * over spiked, so the label alone cannot tell an under-trained run from one
+ * that spiked and ended badly). A summary whose rules cannot be read counts
+ * every rise as a spike, so nothing is taken for under-training, and says so. */
+static void read_spikes(const char *run_dir, lms_run_summary *rs) {
+    char path[4400], err[5600], e[1024];
+    snprintf(path, sizeof path, "%s/summary.json", run_dir);
+    char *buf = lms_read_file(path, LMS_SUMMARY_MAX_BYTES, NULL, err, sizeof err);
+    cJSON *o = buf ? cJSON_Parse(buf) : NULL;
+    lms_verdict_cfg vc;
+    int ok = 0;
+    if (buf && !o)
+        snprintf(err, sizeof err, "%s: not valid JSON", path);
+    else if (o && !(ok = lms_verdict_cfg_of_summary(o, &vc, e, sizeof e) >= 0))
+        snprintf(err, sizeof err, "%s: %s", path, e);
+    free(buf);
+    cJSON_Delete(o);
+    if (!ok)
+        fprintf(stderr, "lmstab: warning: %s; its failures are not taken for "
+                "under-training\n", err);
+    /* a rule that never counts spikes (lenient) tells a spike from
+     * under-training by the default rule's threshold; an unknown rise is
+     * not taken for under-training */
+    for (int r = 0; r < LMS_N_RULES; r++) {
+        const double t = !ok ? 0
+                         : vc.rules[r].spike > 0 ? vc.rules[r].spike
+                                                 : vc.rules[1].spike;
+        rs->spike_reached[r] = !ok || !isfinite(rs->max_rise) || rs->max_rise >= t;
+    }
+    rs->spikes = 1;
+}
+
+int lms_run_unstable(const char *run_dir, lms_run_summary *rs, int rule,
+                     int below_optimum) {
+    if (below_optimum && rs->verdicts[rule] == LMS_COLLAPSED) {
+        if (!rs->spikes)
+            read_spikes(run_dir, rs);
+        if (!rs->spike_reached[rule])
+            return 0; /* under-trained */
+    }
     return lms_run_failed(rs, rule);
 }
 
@@ -108,7 +145,7 @@ static int decide(lms_sweep *s, int v, double *lo, double *hi, char *err,
             return -1;
         for (int r = 0; r < LMS_N_RULES; r++)
             if (first_fail[r] == s->n_grid &&
-                lms_run_unstable(&rs, r, s->lrs[k] < opt))
+                lms_run_unstable(dir, &rs, r, s->lrs[k] < opt))
                 first_fail[r] = k;
     }
     int kmin = s->n_grid, kmax = 0;

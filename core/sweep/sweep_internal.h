@@ -19,13 +19,17 @@ typedef struct lms_run_summary {
     char bf16_kernel[16]; /* at bf16: "emulated", "avx512_bf16" or "amx_bf16" */
     /* spike_reached[r]: the run's rise reached rule r's spike threshold
      * (its own [verdict] keys; the default rule's for a rule without one),
-     * or is unknown; read only for runs labelled collapsed under some rule,
-     * the label that hides a spike (0 otherwise) */
+     * or is unknown; read by lms_run_unstable when it needs them (spikes
+     * 1), as only an under-training verdict does */
     unsigned char spike_reached[LMS_N_RULES];
+    unsigned char spikes;
 } lms_run_summary;
 
 void lms_sweep_run_dir(const char *out, const char *variant, double lr,
                        long seed, char *buf, size_t n);
+/* 1 when that run has finished (its summary.json exists). */
+int lms_sweep_run_finished(const char *out, const char *variant, double lr,
+                           long seed);
 /* Largest summary.json read (it holds the run's config text, itself at most
  * 64 MiB, JSON-escaped). */
 #define LMS_SUMMARY_MAX_BYTES ((size_t)512 << 20)
@@ -94,11 +98,13 @@ int lms_sweep_edges_update(struct lms_sweep *s, char *err, size_t errlen);
 int lms_sweep_edges_load(struct lms_sweep *s, char *err, size_t errlen);
 /* 1 when run (v, lr index k) failed under rule r (a finished run). */
 int lms_run_failed(const lms_run_summary *rs, int rule);
-/* 1 when the run failed under rule r as the failure curves count it: an
- * under-trained run (below_optimum: its LR is below the variant's
- * loss-optimal grid LR; collapsed under r without reaching r's spike
- * threshold) survives. */
-int lms_run_unstable(const lms_run_summary *rs, int rule, int below_optimum);
+/* 1 when run_dir's run (rs, read by lms_sweep_read_summary) failed under
+ * rule r as the failure curves count it: an under-trained run (below_optimum:
+ * its LR is below the variant's loss-optimal grid LR; collapsed under r
+ * without reaching r's spike threshold) survives. Reads the run's rules
+ * once, and only for such a candidate. */
+int lms_run_unstable(const char *run_dir, lms_run_summary *rs, int rule,
+                     int below_optimum);
 /* Variant v's loss-optimal grid LR: the grid LR whose first-seed run ended
  * with the lowest validation loss (0 when none has finished). 0, or -1
  * with a message when a summary cannot be read. */

@@ -222,15 +222,15 @@ int lms_sweep_relabel(const char *src, const char *dst,
         rc = copy_json(src, tmp, "sweep.json", sets, n, 1, err, errlen);
     if (rc == 0)
         rc = copy_json(src, tmp, "edges.json", sets, n, 0, err, errlen);
-    char from[4300], to[4300], done[4400];
+    char from[4300], to[4300];
     for (int v = 0; rc == 0 && v < s->n_variants; v++)
         for (int k = 0; rc == 0 && k < s->n_lrs; k++)
             for (int si = 0; rc == 0 && si < s->n_seeds; si++) {
+                if (!lms_sweep_run_finished(src, s->variants[v], s->lrs[k],
+                                            s->seeds[si]))
+                    continue; /* not run, or not finished */
                 lms_sweep_run_dir(src, s->variants[v], s->lrs[k], s->seeds[si],
                                   from, sizeof from);
-                snprintf(done, sizeof done, "%s/summary.json", from);
-                if (!lms_path_exists(done))
-                    continue; /* not run, or not finished */
                 lms_sweep_run_dir(tmp, s->variants[v], s->lrs[k], s->seeds[si],
                                   to, sizeof to);
                 rc = relabel_run(from, to, sets, n, err, errlen);

@@ -21,38 +21,18 @@
 #include "train/runlock.h"
 #include "sweep/sweep_internal.h"
 #include "train/verdict.h"
-#include "train/verdict_summary.h"
 
 void lms_sweep_run_dir(const char *out, const char *variant, double lr,
                        long seed, char *buf, size_t n) {
     snprintf(buf, n, "%s/%s/lr_%.4g/seed_%ld", out, variant, lr, seed);
 }
 
-/* rs->spike_reached from the run's own rules, when a label is collapsed
- * (collapsed takes precedence over spiked, so the label alone cannot tell
- * an under-trained run from one that spiked and ended badly). */
-static int spikes(const cJSON *o, lms_run_summary *rs, const char *path,
-                  char *err, size_t errlen) {
-    int collapsed = 0;
-    for (int r = 0; r < LMS_N_RULES; r++)
-        collapsed |= rs->verdicts[r] == LMS_COLLAPSED;
-    if (!collapsed)
-        return 0;
-    lms_verdict_cfg vc;
-    char e[1024];
-    if (lms_verdict_cfg_of_summary(o, &vc, e, sizeof e) < 0) {
-        snprintf(err, errlen, "%s: %s", path, e);
-        return -1;
-    }
-    /* a rule that never counts spikes (lenient) tells a spike from
-     * under-training by the default rule's threshold; an unknown rise is
-     * not taken for under-training */
-    for (int r = 0; r < LMS_N_RULES; r++) {
-        const double t = vc.rules[r].spike > 0 ? vc.rules[r].spike
-                                               : vc.rules[1].spike;
-        rs->spike_reached[r] = !isfinite(rs->max_rise) || rs->max_rise >= t;
-    }
-    return 0;
+int lms_sweep_run_finished(const char *out, const char *variant, double lr,
+                           long seed) {
+    char dir[4300], path[4400];
+    lms_sweep_run_dir(out, variant, lr, seed, dir, sizeof dir);
+    snprintf(path, sizeof path, "%s/summary.json", dir);
+    return lms_path_exists(path);
 }
 
 int lms_sweep_read_summary(const char *run_dir, lms_run_summary *rs,
@@ -105,9 +85,8 @@ int lms_sweep_read_summary(const char *run_dir, lms_run_summary *rs,
     cJSON *bk = cJSON_GetObjectItemCaseSensitive(o, "bf16_kernel");
     snprintf(rs->bf16_kernel, sizeof rs->bf16_kernel, "%s",
              cJSON_IsString(bk) ? bk->valuestring : "");
-    int rc = spikes(o, rs, path, err, errlen);
     cJSON_Delete(o);
-    return rc;
+    return 0;
 }
 
 
