@@ -105,6 +105,48 @@ double lms_logit_lr_at(const lms_logit *f, double p) {
     return isfinite(lr) && lr > 0 ? lr : NAN;
 }
 
+/* k ln(k / m), 0 when k = 0 (its limit) */
+static double xlogx_over(double k, double m) {
+    return k > 0 ? k * log(k / m) : 0;
+}
+
+double lms_logit_deviance(const lms_logit *f, const double *x, const double *k,
+                          const double *n, int g) {
+    double d = 0;
+    for (int i = 0; i < g; i++) {
+        double p = sigmoid(f->a + f->b * x[i]);
+        d += xlogx_over(k[i], n[i] * p) + xlogx_over(n[i] - k[i], n[i] * (1 - p));
+    }
+    return 2 * d;
+}
+
+/* Parametric bootstrap of the deviance: draws from the fitted curve f at
+ * the observed LRs and run counts (n whole numbers), each refitted the
+ * same way; (1 + draws at least as extreme) / (1 + draws), the p-value
+ * that counts the observation among the draws. sim holds g doubles. */
+static double gof_p(const lms_logit *f, const double *x, const double *n,
+                    int g, double observed, int samples, lms_rng *rng,
+                    double *sim) {
+    int extreme = 0, valid = 0;
+    for (int b = 0; b < samples; b++) {
+        for (int i = 0; i < g; i++) {
+            const double p = sigmoid(f->a + f->b * x[i]);
+            sim[i] = 0;
+            for (int j = 0; j < (int)n[i]; j++)
+                sim[i] += (double)lms_rng_uniform(rng) < p;
+        }
+        lms_logit fb;
+        if (lms_logit_fit(x, sim, n, g, &fb) != 0)
+            continue;
+        valid++;
+        /* a relative tolerance: a draw equal to the observation, up to
+         * rounding, counts as at least as extreme */
+        extreme += lms_logit_deviance(&fb, x, sim, n, g) >=
+                   observed * (1 - 1e-9) - 1e-12;
+    }
+    return valid ? (1.0 + extreme) / (1.0 + valid) : NAN;
+}
+
 /* Grouped data of one variant, each run counted weight[seed index] times. */
 typedef struct groups {
     double *x, *k, *n;
@@ -201,9 +243,13 @@ int lms_curves_fit(const lms_curve_run *runs, size_t n_runs, int nv, int ref,
     double *b50 = malloc(((size_t)samples * nv + 1) * sizeof(double));
     double *b10 = malloc(((size_t)samples * nv + 1) * sizeof(double));
     double *tmp = malloc(((size_t)samples + 1) * sizeof(double));
+    double *sim = malloc((n_runs + 1) * sizeof(double));
     int rc = -1;
-    if (!seeds || !weight || !gr.x || !gr.k || !gr.n || !b50 || !b10 || !tmp)
+    if (!seeds || !weight || !gr.x || !gr.k || !gr.n || !b50 || !b10 || !tmp ||
+        !sim)
         goto out;
+    lms_rng gof_rng; /* a stream of its own: see lms_curves_fit's header */
+    lms_rng_seed(&gof_rng, seed, 0x90f);
     const int n_seeds = (int)lms_curve_seeds(runs, n_runs, seeds, n_runs + 1);
     for (int v = 0; v < nv; v++) {
         lms_curve *c = &out[v];
@@ -218,6 +264,14 @@ int lms_curves_fit(const lms_curve_run *runs, size_t n_runs, int nv, int ref,
             c->fit.b = NAN;
         c->lr50.value = lms_logit_lr_at(&c->fit, 0.5);
         c->lr10.value = lms_logit_lr_at(&c->fit, 0.1);
+        c->gof_df = gr.g - 2;
+        c->deviance = c->gof_p = NAN;
+        if (isfinite(c->fit.b)) {
+            c->deviance = lms_logit_deviance(&c->fit, gr.x, gr.k, gr.n, gr.g);
+            if (c->gof_df >= 1)
+                c->gof_p = gof_p(&c->fit, gr.x, gr.n, gr.g, c->deviance,
+                                 samples, &gof_rng, sim);
+        }
     }
     lms_rng rng;
     lms_rng_seed(&rng, seed, 0xb007);
@@ -261,6 +315,7 @@ out:
     free(b50);
     free(b10);
     free(tmp);
+    free(sim);
     return rc;
 }
 

@@ -29,6 +29,12 @@ int lms_logit_fit(const double *x, const double *fails, const double *n,
  * anything) and the LR is a finite positive number. */
 double lms_logit_lr_at(const lms_logit *f, double p);
 
+/* The deviance of grouped data against the curve f: twice the log-likelihood
+ * ratio of the saturated model (each LR its own failure rate) to f,
+ * 2 sum [k ln(k / n P) + (n - k) ln((n - k) / n (1 - P))], 0 ln 0 = 0. */
+double lms_logit_deviance(const lms_logit *f, const double *x,
+                          const double *fails, const double *n, int groups);
+
 /* One run of a sweep, as the curves see it. */
 typedef struct lms_curve_run {
     int variant;
@@ -57,10 +63,22 @@ typedef struct lms_curve {
     int runs, fails;
     lms_estimate lr50, lr10;
     lms_estimate ratio50; /* lr50 / the reference variant's lr50 */
+    /* Does the logistic shape describe the runs at all? The deviance over
+     * the variant's LRs, its degrees of freedom (LRs - 2) and a parametric
+     * bootstrap p-value: the share of data sets drawn from the fitted curve
+     * (same LRs and run counts, refitted) whose deviance is at least this
+     * one's. gof_p is NAN with fewer than 3 LRs (nothing left to test) or
+     * no fit. A small gof_p says P(fail) has another shape (flat, not
+     * monotone), and the LR50 then summarises a curve the runs do not
+     * follow. */
+    double deviance, gof_p;
+    int gof_df;
 } lms_curve;
 
-/* Fit every variant (0..n_variants-1) and bootstrap `samples` times over
- * the seeds (clusters, in ascending order of seed: two calls with the same
+/* Fit every variant (0..n_variants-1), test each fit's shape (gof_p, from
+ * `samples` parametric draws on a generator stream of its own, so the seed
+ * bootstrap below is the same with or without it) and bootstrap `samples`
+ * times over the seeds (clusters, in ascending order of seed: two calls with the same
  * generator seed over the same seeds draw the same resamples), with the
  * generator seeded by `seed`. ref: index of
  * the reference variant for ratio50. out has n_variants entries. boot, when

@@ -183,6 +183,16 @@ static void plot_data(const char *data_dir, int r, const char *variant, int v,
     fclose(f);
 }
 
+/* The table's fit p: the p-value, flagged below 0.05 */
+static void fmt_gof(char *b, size_t n, const lms_curve *c) {
+    if (isnan(c->gof_p))
+        snprintf(b, n, "-");
+    else if (c->gof_p < 0.001)
+        snprintf(b, n, "< 0.001 (poor fit)");
+    else
+        snprintf(b, n, c->gof_p < 0.05 ? "%.3f (poor fit)" : "%.2f", c->gof_p);
+}
+
 int lms_sweep_curves(const lms_sweep *s, FILE *table, const char *csv_path,
                      const char *data_dir, char *err, size_t errlen) {
     size_t max = (size_t)s->n_variants * s->n_lrs * s->n_seeds + 1;
@@ -204,15 +214,24 @@ int lms_sweep_curves(const lms_sweep *s, FILE *table, const char *csv_path,
     if (csv)
         fprintf(csv, "variant,rule,runs,fails,a,b,lr50,lr50_lo,lr50_hi,lr10,"
                 "lr10_lo,lr10_hi,ratio50,ratio50_lo,ratio50_hi,undefined50,"
-                "under_trained\n");
+                "under_trained,deviance,gof_df,gof_p\n");
     if (table)
         fprintf(table, "\n## Failure curves\n\nP(fail | LR) = sigmoid(a + b ln "
                 "LR) fitted per variant and rule by Firth's penalized likelihood "
                 "over every run; LR50 and LR10 are the LRs where it reaches 50%% "
                 "and 10%%. Brackets: 95%% bootstrap intervals (%d resamples of "
                 "the seeds, shared by all variants, so ratios compare matched "
-                "seeds). Ratio = LR50 / LR50 of %s.\n", LMS_BOOT_SAMPLES,
-                s->reference);
+                "seeds). Ratio = LR50 / LR50 of %s. Fit p: does the logistic shape "
+                "describe the runs? The deviance of the runs against the fitted "
+                "curve, over the variant's LRs, compared with %d data sets drawn "
+                "from that curve at the same LRs and run counts (a parametric "
+                "bootstrap; '-' with fewer than 3 LRs). Below 0.05, P(fail) has "
+                "another shape (flat over a range of LRs, or not monotone) and "
+                "the LR50 summarises a curve the runs do not follow. With 8 seeds "
+                "an LR the test has little power: it flags a shape that is "
+                "clearly wrong, and a p above 0.05 does not show the shape is "
+                "logistic.\n",
+                LMS_BOOT_SAMPLES, s->reference, LMS_BOOT_SAMPLES);
     const size_t n = lms_sweep_curve_runs(s, rule_runs, max);
     for (int r = 0; r < LMS_N_RULES; r++) {
         const lms_curve_run *runs = rule_runs[r];
@@ -223,10 +242,11 @@ int lms_sweep_curves(const lms_sweep *s, FILE *table, const char *csv_path,
         }
         if (table)
             fprintf(table, "\n### Rule: %s\n\n| variant | runs | failed | LR50 "
-                    "[95%% CI] | LR10 [95%% CI] | LR50 / %s [95%% CI] |\n"
-                    "|---|---|---|---|---|---|\n", rule_names[r], s->reference);
+                    "[95%% CI] | LR10 [95%% CI] | LR50 / %s [95%% CI] | fit p |\n"
+                    "|---|---|---|---|---|---|---|\n", rule_names[r], s->reference);
         for (int v = 0; v < s->n_variants; v++) {
-            char a[128], b[128], q[128];
+            char a[128], b[128], q[128], gp[48];
+            fmt_gof(gp, sizeof gp, &c[v]);
             double lo, hi;
             lms_curve_lr_range(runs, n, v, &lo, &hi);
             lms_curve_format(a, sizeof a, &c[v].lr50, &c[v], lo, hi);
@@ -237,9 +257,9 @@ int lms_sweep_curves(const lms_sweep *s, FILE *table, const char *csv_path,
             else if (v != ref && !isfinite(c[ref].lr50.value))
                 snprintf(q, sizeof q, "- (%s has no LR50)", s->reference);
             if (table)
-                fprintf(table, "| %s | %d | %d | %s | %s | %s |\n",
+                fprintf(table, "| %s | %d | %d | %s | %s | %s | %s |\n",
                         s->variants[v], c[v].runs, c[v].fails, a, b,
-                        v == ref ? "1 (reference)" : q);
+                        v == ref ? "1 (reference)" : q, gp);
             if (csv) {
                 const double x[11] = {c[v].fit.a, c[v].fit.b, c[v].lr50.value,
                                       c[v].lr50.lo, c[v].lr50.hi, c[v].lr10.value,
@@ -250,8 +270,13 @@ int lms_sweep_curves(const lms_sweep *s, FILE *table, const char *csv_path,
                         c[v].runs, c[v].fails);
                 for (int i = 0; i < 11; i++) /* one spelling of "none" */
                     isnan(x[i]) ? fprintf(csv, ",nan") : fprintf(csv, ",%.6g", x[i]);
-                fprintf(csv, ",%.4f,%d\n", c[v].lr50.undefined,
+                fprintf(csv, ",%.4f,%d", c[v].lr50.undefined,
                         under_trained(runs, n, v));
+                isnan(c[v].deviance) ? fprintf(csv, ",nan")
+                                     : fprintf(csv, ",%.6g", c[v].deviance);
+                fprintf(csv, ",%d", c[v].gof_df);
+                isnan(c[v].gof_p) ? fprintf(csv, ",nan\n")
+                                  : fprintf(csv, ",%.4f\n", c[v].gof_p);
             }
             if (data_dir)
                 plot_data(data_dir, r, s->variants[v], v, s->n_variants, &c[v],

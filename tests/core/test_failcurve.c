@@ -2,7 +2,9 @@
  * Firth's estimate in a saturated two-LR design is the proportion with half
  * a run added to each cell; a design symmetric about x0 has its LR50 at
  * x0; a large sample recovers the true curve; the seed-cluster bootstrap is
- * deterministic and pairs variants on the same seeds. */
+ * deterministic and pairs variants on the same seeds; the deviance has its
+ * closed form, and the goodness-of-fit test keeps a logistic edge and
+ * rejects a plateau and a non-monotone curve. */
 #include <check.h>
 #include <math.h>
 #include <stdlib.h>
@@ -110,6 +112,81 @@ START_TEST(bootstrap_pairs_seeds) {
 }
 END_TEST
 
+/* The deviance in closed form: against P = 1/2 everywhere, and zero for
+ * a curve through every LR's failure rate (a saturated two-LR design) */
+START_TEST(deviance_closed_form) {
+    const double x[2] = {0, 1}, n[2] = {10, 10}, k[2] = {2, 7};
+    const lms_logit half = {0, 0, 1};
+    const double want = 2 * (2 * log(2 / 5.0) + 8 * log(8 / 5.0) +
+                             7 * log(7 / 5.0) + 3 * log(3 / 5.0));
+    ck_assert_double_eq_tol(lms_logit_deviance(&half, x, k, n, 2), want, 1e-12);
+    const lms_logit exact = {logit(0.2), logit(0.7) - logit(0.2), 1};
+    ck_assert_double_eq_tol(lms_logit_deviance(&exact, x, k, n, 2), 0, 1e-12);
+    /* 0 ln 0 = 0: no failures and all failures are finite terms */
+    const double k0[2] = {0, 10};
+    ck_assert(isfinite(lms_logit_deviance(&half, x, k0, n, 2)));
+}
+END_TEST
+
+/* `seeds` seeds at each of `lrs` LRs 1.5x apart, failing where
+ * fails_at(i, seed) */
+static size_t grid_runs(lms_curve_run *r, int lrs, long seeds,
+                        int (*fails_at)(int, long)) {
+    size_t n = 0;
+    for (long s = 1; s <= seeds; s++)
+        for (int i = 0; i < lrs; i++)
+            r[n++] = (lms_curve_run){0, 0.01 * pow(1.5, i), s, fails_at(i, s), 0};
+    return n;
+}
+
+/* none fail below LR 3, half from 3 to 6, all from 7: a plateau between
+ * two steps */
+static int plateau(int i, long s) {
+    return i >= 7 || (i >= 3 && s % 2);
+}
+
+/* failures only in the middle of the range: not monotone */
+static int middle_only(int i, long s) {
+    (void)s;
+    return i == 3 || i == 4;
+}
+
+START_TEST(goodness_of_fit) {
+    lms_curve_run runs[400];
+    lms_curve c[3], d[3];
+    /* a logistic-looking edge (seeds a step early or late) fits */
+    size_t n = make_runs(runs);
+    ck_assert_int_eq(lms_curves_fit(runs, n, 3, 0, 400, 42, c, NULL), 0);
+    for (int v = 0; v < 3; v++) {
+        ck_assert_int_eq(c[v].gof_df, 6 - 2);
+        ck_assert(c[v].gof_p > 0.1);
+    }
+    /* deterministic, and a p-value (1 + extreme) / (1 + draws) */
+    ck_assert_int_eq(lms_curves_fit(runs, n, 3, 0, 400, 42, d, NULL), 0);
+    ck_assert_double_eq(c[2].gof_p, d[2].gof_p);
+    ck_assert(c[2].gof_p >= 1.0 / 401 && c[2].gof_p <= 1);
+    /* a plateau is rejected on 32 seeds an LR, and is not on 8: the test
+     * has little power at the protocol's seed count (the report says so) */
+    n = grid_runs(runs, 10, 32, plateau);
+    ck_assert_int_eq(lms_curves_fit(runs, n, 1, 0, 400, 42, c, NULL), 0);
+    ck_assert_int_eq(c[0].gof_df, 10 - 2);
+    ck_assert(c[0].gof_p < 0.01);
+    n = grid_runs(runs, 10, 8, plateau);
+    ck_assert_int_eq(lms_curves_fit(runs, n, 1, 0, 400, 42, c, NULL), 0);
+    ck_assert(c[0].gof_p > 0.05);
+    /* failure only in the middle is rejected on 8 */
+    n = grid_runs(runs, 8, 8, middle_only);
+    ck_assert_int_eq(lms_curves_fit(runs, n, 1, 0, 400, 42, c, NULL), 0);
+    ck_assert(c[0].gof_p < 0.01);
+    /* two LRs leave nothing to test */
+    n = grid_runs(runs, 2, 8, plateau);
+    ck_assert_int_eq(lms_curves_fit(runs, n, 1, 0, 400, 42, c, NULL), 0);
+    ck_assert_int_eq(c[0].gof_df, 0);
+    ck_assert(isnan(c[0].gof_p));
+    ck_assert(isfinite(c[0].deviance));
+}
+END_TEST
+
 /* R: fisher.test(matrix(c(6,2,0,8),2))$p.value = 0.006993007;
  * fisher.test(matrix(c(3,1,1,3),2))$p.value = 0.4857143 */
 START_TEST(fisher) {
@@ -129,6 +206,8 @@ int main(void) {
     tcase_add_test(tc, degenerate);
     tcase_add_test(tc, bootstrap_pairs_seeds);
     tcase_add_test(tc, fisher);
+    tcase_add_test(tc, deviance_closed_form);
+    tcase_add_test(tc, goodness_of_fit);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
