@@ -395,6 +395,14 @@ int lms_sweep_reading(const lms_sweep *s, char *out, size_t outlen) {
                           "%s).", k ? " " : "", s->variants[v], q[1],
                           s->reference, cv[1][v].runs, cv[1][ref].runs, q[0],
                           q[2]);
+            const int bad[2] = {v, ref}; /* a curve the runs do not follow */
+            for (int j = 0; j < 2 && k < outlen; j++)
+                if (cv[1][bad[j]].gof_p < 0.05)
+                    k += snprintf(out + k, outlen - k, " The default rule's "
+                                  "failures of %s do not follow a logistic "
+                                  "curve (fit p = %.2g), so this ratio carries "
+                                  "no claim (protocol, section 3).",
+                                  s->variants[bad[j]], cv[1][bad[j]].gof_p);
             continue;
         }
         int f[LMS_N_RULES][2], t[2];
