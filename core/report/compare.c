@@ -78,6 +78,8 @@ static void estimate_table(FILE *f, const cmp *m, int r, int what) {
                                  w->lo[v], w->hi[v]);
             else
                 fmt_ratio(b, sizeof b, w, r, v);
+            if (v >= 0 && w->c[r][v].gof_p < 0.05) /* protocol, section 3 */
+                snprintf(b + strlen(b), sizeof b - strlen(b), " (poor fit)");
             fprintf(f, " %s |", b);
         }
         lms_estimate ch, sl;
@@ -143,6 +145,22 @@ static void write_reading(const cmp *m, char *out, size_t n) {
         lms_appendf(out, n, &k, ", a change of %s: %s (default rule; strict: %s, "
             "lenient: %s).", c1, direction(&ch[1]), direction(&ch[0]),
             direction(&ch[2]));
+        /* a curve the runs do not follow carries no claim (protocol, 3) */
+        int poor = 0;
+        for (int j = 0; j < m->n; j++)
+            for (int side = 0; side < 2 - is_ref; side++) {
+                const int v = side ? m->sw[j].ref : m->vmap[j][u];
+                if (v < 0 || !(m->sw[j].c[1][v].gof_p < 0.05))
+                    continue;
+                lms_appendf(out, n, &k, "%s %s in %s",
+                            poor ? "," : " The default rule's failures do not "
+                                         "follow a logistic curve (fit p < "
+                                         "0.05) for",
+                            side ? m->reference : m->variants[u], m->sw[j].name);
+                poor = 1;
+            }
+        if (poor)
+            lms_appendf(out, n, &k, "; no claim rests on this change.");
     }
     if (!k)
         lms_appendf(out, n, &k, "No variant was run in both %s and %s yet.",
@@ -165,7 +183,7 @@ static void write_reading(const cmp *m, char *out, size_t n) {
 static void write_csv(FILE *f, const cmp *m) {
     fprintf(f, "sweep,setting,params,variant,rule,runs,fails,lr50,lr50_lo,"
             "lr50_hi,ratio50,ratio50_lo,ratio50_hi,lr_sensitivity,"
-            "lr_sensitivity_lrs\n");
+            "lr_sensitivity_lrs,gof_p\n");
     for (int j = 0; j < m->n; j++) {
         const csweep *w = &m->sw[j];
         char setting[1024];
@@ -193,7 +211,8 @@ static void write_csv(FILE *f, const cmp *m) {
                 for (int i = 0; i < 6; i++)
                     isnan(x[i]) ? fprintf(f, ",nan") : fprintf(f, ",%.6g", x[i]);
                 isnan(w->sens[v]) ? fprintf(f, ",nan") : fprintf(f, ",%.6f", w->sens[v]);
-                fprintf(f, ",%d\n", w->sens_n[v]);
+                fprintf(f, ",%d", w->sens_n[v]);
+                isnan(c->gof_p) ? fprintf(f, ",nan\n") : fprintf(f, ",%.4f\n", c->gof_p);
             }
         }
     }
@@ -303,7 +322,9 @@ static void write_page(FILE *f, const cmp *m, const char *reading,
             "the last sweep's value over the first's, with the interval of "
             "that quotient over the resamples: a change whose interval lies "
             "above 1 grew, below 1 shrank, and one that contains 1 is not "
-            "resolved.%s\n\n", B, (unsigned long long)LMS_BOOT_SEED,
+            "resolved. \"(poor fit)\": that sweep's failures do not follow a "
+            "logistic curve (fit p < 0.05 in its report; protocol, section 3)."
+            "%s\n\n", B, (unsigned long long)LMS_BOOT_SEED,
             m->matched ? "The sweeps ran the same seeds, so resample b draws "
                          "the same seeds in every sweep (matched across sweeps "
                          "as well as across variants)."
