@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "io/json_file.h"
 #include "cli/cli.h"
 #include "cli/cmd_opt.h"
 #include "util/fsutil.h"
@@ -35,23 +36,13 @@ static void usage(FILE *f) {
 static cJSON *read_summary(const char *dir) {
     char path[4200], err[4400];
     snprintf(path, sizeof path, "%s/summary.json", dir);
-    char *buf = lms_read_file(path, LMS_SUMMARY_MAX_BYTES, NULL, err,
-                              sizeof err);
-    if (!buf) {
-        if (errno == ENOENT)
-            fprintf(stderr, "lmstab verdict: %s: not a finished run (no "
-                    "summary.json)\n", dir);
-        else
-            fprintf(stderr, "lmstab verdict: %s\n", err);
-        return NULL;
-    }
-    cJSON *o = cJSON_Parse(buf);
-    free(buf);
-    if (!cJSON_IsObject(o)) {
-        fprintf(stderr, "lmstab verdict: %s: not a JSON object\n", path);
-        cJSON_Delete(o);
-        return NULL;
-    }
+    cJSON *o = lms_json_read_object(path, LMS_SUMMARY_MAX_BYTES, err,
+                                    sizeof err);
+    if (!o && errno == ENOENT)
+        fprintf(stderr, "lmstab verdict: %s: not a finished run (no "
+                "summary.json)\n", dir);
+    else if (!o)
+        fprintf(stderr, "lmstab verdict: %s\n", err);
     return o;
 }
 

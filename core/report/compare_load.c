@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "io/json_file.h"
 #include "report/compare_internal.h"
 #include "report/report_internal.h"
 #include "util/appendf.h"
@@ -41,12 +42,8 @@ static double params_of(const lms_sweep *s, int ref) {
                     lms_sweep_run_dir(s->out_dir, s->variants[v], s->lrs[k],
                                       s->seeds[si], dir, sizeof dir);
                     snprintf(path, sizeof path, "%s/summary.json", dir);
-                    char *buf = lms_read_file(path, LMS_SUMMARY_MAX_BYTES, NULL,
-                                              err, sizeof err);
-                    if (!buf)
-                        continue;
-                    cJSON *o = cJSON_Parse(buf);
-                    free(buf);
+                    cJSON *o = lms_json_read_object(path, LMS_SUMMARY_MAX_BYTES,
+                                                    err, sizeof err);
                     cJSON *np = cJSON_GetObjectItemCaseSensitive(o, "n_params");
                     double p = cJSON_IsNumber(np) ? np->valuedouble : NAN;
                     cJSON_Delete(o);

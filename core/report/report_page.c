@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "io/json_file.h"
 #include "io/config.h"
 #include "util/fsutil.h"
 #include "sweep/sweep.h"
@@ -26,12 +27,9 @@ cJSON *lms_report_first_summary(const lms_sweep *s) {
             lms_sweep_run_dir(s->out_dir, s->variants[v], s->lrs[k], s->seeds[0],
                               dir, sizeof dir);
             snprintf(path, sizeof path, "%s/summary.json", dir);
-            char err[512], *buf = lms_read_file(path, LMS_SUMMARY_MAX_BYTES,
-                                                NULL, err, sizeof err);
-            if (!buf)
-                continue;
-            cJSON *o = cJSON_Parse(buf);
-            free(buf);
+            char err[4600];
+            cJSON *o = lms_json_read_object(path, LMS_SUMMARY_MAX_BYTES, err,
+                                            sizeof err);
             if (o)
                 return o;
         }

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "io/json_file.h"
 #include "engine/loader.h"
 #include "io/config.h"
 #include "report/report_internal.h"
@@ -73,12 +74,10 @@ int lms_report_op_roles(const char *run_dir,
                         char roles[LMS_REPORT_NOPS][LMS_NAME_MAX]) {
     for (int k = 0; k < LMS_REPORT_NOPS; k++)
         roles[k][0] = '\0';
-    char path[4400], err[512];
+    char path[4400], err[4600];
     snprintf(path, sizeof path, "%s/summary.json", run_dir);
-    char *buf = lms_read_file(path, LMS_SUMMARY_MAX_BYTES, NULL, err,
-                              sizeof err);
-    cJSON *sum = buf ? cJSON_Parse(buf) : NULL;
-    free(buf);
+    cJSON *sum = lms_json_read_object(path, LMS_SUMMARY_MAX_BYTES, err,
+                                      sizeof err);
     cJSON *text = cJSON_GetObjectItemCaseSensitive(sum, "config_text");
     if (!cJSON_IsString(text)) {
         cJSON_Delete(sum);

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "io/json_file.h"
 #include "util/fsutil.h"
 #include "sweep/sweep.h"
 #include "sweep/sweep_internal.h"
@@ -37,15 +38,11 @@ int lms_run_failed(const lms_run_summary *rs, int rule) {
 static void read_spikes(const char *run_dir, lms_run_summary *rs) {
     char path[4400], err[5600], e[1024];
     snprintf(path, sizeof path, "%s/summary.json", run_dir);
-    char *buf = lms_read_file(path, LMS_SUMMARY_MAX_BYTES, NULL, err, sizeof err);
-    cJSON *o = buf ? cJSON_Parse(buf) : NULL;
+    cJSON *o = lms_json_read_object(path, LMS_SUMMARY_MAX_BYTES, err, sizeof err);
     lms_verdict_cfg vc;
     int ok = 0;
-    if (buf && !o)
-        snprintf(err, sizeof err, "%s: not valid JSON", path);
-    else if (o && !(ok = lms_verdict_cfg_of_summary(o, &vc, e, sizeof e) >= 0))
+    if (o && !(ok = lms_verdict_cfg_of_summary(o, &vc, e, sizeof e) >= 0))
         snprintf(err, sizeof err, "%s: %s", path, e);
-    free(buf);
     cJSON_Delete(o);
     if (!ok)
         fprintf(stderr, "lmstab: warning: %s; its failures are not taken for "
@@ -219,11 +216,9 @@ int lms_sweep_edges_load(lms_sweep *s, char *err, size_t errlen) {
     char path[4200];
     snprintf(path, sizeof path, "%s/edges.json", s->out_dir);
     /* ours: read whole, never from a FIFO (lms_read_file) */
-    char *buf = lms_read_file(path, (size_t)1 << 20, NULL, err, errlen);
-    if (!buf)
+    cJSON *o = lms_json_read_object(path, (size_t)1 << 20, err, errlen);
+    if (!o)
         return errno == ENOENT ? 0 : -1;
-    cJSON *o = cJSON_Parse(buf);
-    free(buf);
     cJSON *b = cJSON_GetObjectItemCaseSensitive(o, "bands");
     if (!cJSON_IsObject(b)) {
         cJSON_Delete(o);

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "io/json_file.h"
 #include "util/fsutil.h"
 #include "engine/loader.h"
 #include "sweep/sweep.h"
@@ -168,15 +169,13 @@ int lms_sweep_load_manifest(const char *dir, lms_sweep *s, char *err,
     memset(s, 0, sizeof *s);
     char path[4200];
     snprintf(path, sizeof path, "%s/sweep.json", dir);
-    char *buf = lms_read_file(path, LMS_SUMMARY_MAX_BYTES, NULL, err, errlen);
-    if (!buf) {
+    cJSON *o = lms_json_read_object(path, LMS_SUMMARY_MAX_BYTES, err, errlen);
+    if (!o) {
         if (errno == ENOENT)
             snprintf(err, errlen, "%s: not a sweep directory (no sweep.json)",
                      dir);
         return -1;
     }
-    cJSON *o = cJSON_Parse(buf);
-    free(buf);
     cJSON *v = cJSON_GetObjectItemCaseSensitive(o, "variants");
     cJSON *c = cJSON_GetObjectItemCaseSensitive(o, "configs");
     cJSON *l = cJSON_GetObjectItemCaseSensitive(o, "lrs");

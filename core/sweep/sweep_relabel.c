@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "io/json_file.h"
 #include "io/config.h"
 #include "io/core_keys.h"
 #include "sweep/sweep.h"
@@ -77,17 +78,7 @@ static int write_json(const char *path, const cJSON *o, char *err,
 }
 
 static cJSON *read_json(const char *path, char *err, size_t errlen) {
-    char *buf = lms_read_file(path, LMS_SUMMARY_MAX_BYTES, NULL, err, errlen);
-    if (!buf)
-        return NULL;
-    cJSON *o = cJSON_Parse(buf);
-    free(buf);
-    if (!cJSON_IsObject(o)) {
-        cJSON_Delete(o);
-        lms_errf(err, errlen, "%s: not a JSON object", path);
-        return NULL;
-    }
-    return o;
+    return lms_json_read_object(path, LMS_SUMMARY_MAX_BYTES, err, errlen);
 }
 
 /* The run src relabelled into dst (created): its summary recomputed, its

@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "io/json_file.h"
 #include "train/checkpoint.h"
 #include "train/dist.h"
 #include "util/fsutil.h"
@@ -39,15 +40,15 @@ int lms_sweep_read_summary(const char *run_dir, lms_run_summary *rs,
                            char *err, size_t errlen) {
     char path[4300];
     snprintf(path, sizeof path, "%s/summary.json", run_dir);
-    char *buf = lms_read_file(path, LMS_SUMMARY_MAX_BYTES, NULL, err, errlen);
-    if (!buf)
-        return errno == ENOENT ? 1 : -1;
-    cJSON *o = cJSON_Parse(buf);
-    free(buf);
-    if (!cJSON_IsObject(o)) {
-        cJSON_Delete(o);
-        snprintf(err, errlen, "%s: not valid JSON (a torn or edited file? "
-                 "delete it to run this run again)", path);
+    cJSON *o = lms_json_read_object(path, LMS_SUMMARY_MAX_BYTES, err, errlen);
+    if (!o) {
+        if (errno == ENOENT)
+            return 1;
+        if (errno == EINVAL) {
+            size_t k = strlen(err);
+            snprintf(err + k, errlen - k, " (a torn or edited file? delete it "
+                     "to run this run again)");
+        }
         return -1;
     }
     memset(rs, 0, sizeof *rs);
