@@ -343,6 +343,8 @@ int lms_report_page(const char *dir, const lms_sweep *s, const int *stable,
     }
     cJSON *sum = lms_report_first_summary(s);
     double warmup = warmup_of(sum);
+    const cJSON *vs = cJSON_GetObjectItemCaseSensitive(sum, "vocab_size");
+    const int vocab = cJSON_IsNumber(vs) ? vs->valueint : 256;
     char reading[4096];
     if (lms_report_reading(s, reading, sizeof reading) != 0)
         reading[0] = '\0';
@@ -366,6 +368,7 @@ int lms_report_page(const char *dir, const lms_sweep *s, const int *stable,
     snprintf(data_dir, sizeof data_dir, "%s/plots/data", dir);
     lms_report_quality_table(f, s, data_dir);
     lms_report_split_tables(f, s, data_dir, warmup);
+    lms_report_logits_table(f, s, data_dir, vocab);
     emit_norms(f, dir, s, stable, bad, warmup);
     emit_figures(f, s, stable, bad, plots_ok);
     fclose(f);

@@ -102,6 +102,18 @@ fi
 "$LMSTAB" report "$TMP/out" > /dev/null 2>&1 || fail "report failed"
 [ -s "$TMP/out/report.md" ] && [ -s "$TMP/out/report.html" ] || fail "no report"
 grep -q '## Results' "$TMP/out/report.md" || fail "report lacks results"
+# the LM head's logits: qk_norm's cell at LR 0.03 is the median over its
+# seeds of the last head.log_z each metrics.csv logged with a training loss
+zs=""
+for d in "$TMP"/out/qk_norm/lr_0.03/seed_*; do
+    [ -s "$d/summary.json" ] || continue
+    zs="$zs $(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "head.log_z") c = i; next }
+                      $3 != "" && $c != "" { z = $c } END { print z }' "$d/metrics.csv")"
+done
+want=$(echo $zs | tr ' ' '\n' | sort -g | awk '{ v[NR] = $1 } END { m = NR % 2 ? v[(NR + 1) / 2] : 0.5 * (v[NR / 2] + v[NR / 2 + 1]); printf "%.2f", m }')
+grep -q "^## The LM head's logits by learning rate" "$TMP/out/report.md" || fail "report lacks the logits section"
+grep "^| 0.03 | " "$TMP/out/report.md" | awk -F'|' '{ print $4 }' | grep -q "^ $want / " \
+    || { grep "^| 0.03 | " "$TMP/out/report.md"; fail "logits: qk_norm at 0.03 is not the median final log Z $want"; }
 if command -v gnuplot > /dev/null; then
     [ -s "$TMP/out/plots/val_vs_lr.png" ] || fail "no plot"
 fi
