@@ -78,7 +78,9 @@ static void estimate_table(FILE *f, const cmp *m, int r, int what) {
                                  w->lo[v], w->hi[v]);
             else
                 fmt_ratio(b, sizeof b, w, r, v);
-            if (v >= 0 && w->c[r][v].gof_p < 0.05) /* protocol, section 3 */
+            /* protocol, section 3: a ratio rests on the reference's fit too */
+            if (v >= 0 && (w->c[r][v].gof_p < 0.05 ||
+                           (what == 1 && w->ref >= 0 && w->c[r][w->ref].gof_p < 0.05)))
                 snprintf(b + strlen(b), sizeof b - strlen(b), " (poor fit)");
             fprintf(f, " %s |", b);
         }
@@ -153,9 +155,9 @@ static void write_reading(const cmp *m, char *out, size_t n) {
                 if (v < 0 || !(m->sw[j].c[1][v].gof_p < 0.05))
                     continue;
                 lms_appendf(out, n, &k, "%s %s in %s",
-                            poor ? "," : " The default rule's failures do not "
-                                         "follow a logistic curve (fit p < "
-                                         "0.05) for",
+                            poor ? "," : " The default rule's failures are "
+                                         "unlikely under the fitted logistic "
+                                         "curve (fit p < 0.05) for",
                             side ? m->reference : m->variants[u], m->sw[j].name);
                 poor = 1;
             }
@@ -322,8 +324,9 @@ static void write_page(FILE *f, const cmp *m, const char *reading,
             "the last sweep's value over the first's, with the interval of "
             "that quotient over the resamples: a change whose interval lies "
             "above 1 grew, below 1 shrank, and one that contains 1 is not "
-            "resolved. \"(poor fit)\": that sweep's failures do not follow a "
-            "logistic curve (fit p < 0.05 in its report; protocol, section 3)."
+            "resolved. \"(poor fit)\": that sweep's failures (for a ratio, the variant's or "
+            "the reference's) are unlikely under the fitted logistic curve (fit "
+            "p < 0.05 in its report; protocol, section 3)."
             "%s\n\n", B, (unsigned long long)LMS_BOOT_SEED,
             m->matched ? "The sweeps ran the same seeds, so resample b draws "
                          "the same seeds in every sweep (matched across sweeps "

@@ -120,7 +120,20 @@ double lms_logit_deviance(const lms_logit *f, const double *x, const double *k,
     return 2 * d;
 }
 
-/* Parametric bootstrap of the deviance: draws from the fitted curve f at
+/* The test's statistic: the deviance over the LRs with 2+ runs only. With
+ * one run at an LR, a Bernoulli deviance term is nearly a function of the
+ * fitted P alone and says little about the fit; the grid's first-seed LRs
+ * are such. The fit itself uses every LR. */
+static double tested_deviance(const lms_logit *f, const double *x,
+                              const double *k, const double *n, int g) {
+    double d = 0;
+    for (int i = 0; i < g; i++)
+        if (n[i] >= 2)
+            d += lms_logit_deviance(f, x + i, k + i, n + i, 1);
+    return d;
+}
+
+/* Parametric bootstrap of that statistic: draws from the fitted curve f at
  * the observed LRs and run counts (n whole numbers), each refitted the
  * same way; (1 + draws at least as extreme) / (1 + draws), the p-value
  * that counts the observation among the draws. sim holds g doubles. */
@@ -141,7 +154,7 @@ static double gof_p(const lms_logit *f, const double *x, const double *n,
         valid++;
         /* a relative tolerance: a draw equal to the observation, up to
          * rounding, counts as at least as extreme */
-        extreme += lms_logit_deviance(&fb, x, sim, n, g) >=
+        extreme += tested_deviance(&fb, x, sim, n, g) >=
                    observed * (1 - 1e-9) - 1e-12;
     }
     return valid ? (1.0 + extreme) / (1.0 + valid) : NAN;
@@ -248,8 +261,6 @@ int lms_curves_fit(const lms_curve_run *runs, size_t n_runs, int nv, int ref,
     if (!seeds || !weight || !gr.x || !gr.k || !gr.n || !b50 || !b10 || !tmp ||
         !sim)
         goto out;
-    lms_rng gof_rng; /* a stream of its own: see lms_curves_fit's header */
-    lms_rng_seed(&gof_rng, seed, 0x90f);
     const int n_seeds = (int)lms_curve_seeds(runs, n_runs, seeds, n_runs + 1);
     for (int v = 0; v < nv; v++) {
         lms_curve *c = &out[v];
@@ -264,10 +275,17 @@ int lms_curves_fit(const lms_curve_run *runs, size_t n_runs, int nv, int ref,
             c->fit.b = NAN;
         c->lr50.value = lms_logit_lr_at(&c->fit, 0.5);
         c->lr10.value = lms_logit_lr_at(&c->fit, 0.1);
-        c->gof_df = gr.g - 2;
+        int tested = 0; /* LRs with 2+ runs */
+        for (int i = 0; i < gr.g; i++)
+            tested += gr.n[i] >= 2;
+        c->gof_df = tested > 2 ? tested - 2 : 0;
         c->deviance = c->gof_p = NAN;
         if (isfinite(c->fit.b)) {
-            c->deviance = lms_logit_deviance(&c->fit, gr.x, gr.k, gr.n, gr.g);
+            c->deviance = tested_deviance(&c->fit, gr.x, gr.k, gr.n, gr.g);
+            /* a stream of its own per variant (see the header): one
+             * variant's p does not move when another's runs change */
+            lms_rng gof_rng;
+            lms_rng_seed(&gof_rng, seed, 0x90f000ULL + (unsigned)v);
             if (c->gof_df >= 1)
                 c->gof_p = gof_p(&c->fit, gr.x, gr.n, gr.g, c->deviance,
                                  samples, &gof_rng, sim);

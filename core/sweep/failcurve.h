@@ -63,21 +63,25 @@ typedef struct lms_curve {
     int runs, fails;
     lms_estimate lr50, lr10;
     lms_estimate ratio50; /* lr50 / the reference variant's lr50 */
-    /* Does the logistic shape describe the runs at all? The deviance over
-     * the variant's LRs, its degrees of freedom (LRs - 2) and a parametric
-     * bootstrap p-value: the share of data sets drawn from the fitted curve
-     * (same LRs and run counts, refitted) whose deviance is at least this
-     * one's. gof_p is NAN with fewer than 3 LRs (nothing left to test) or
-     * no fit. A small gof_p says P(fail) has another shape (flat, not
-     * monotone), and the LR50 then summarises a curve the runs do not
-     * follow. */
+    /* Are the runs plausible under the fitted curve? The deviance against
+     * it over the variant's LRs with 2+ runs (one run at an LR says little
+     * about fit; the fit uses every LR), its degrees of freedom (those LRs
+     * - 2) and a parametric bootstrap p-value: the share of data sets drawn
+     * from the fitted curve (same LRs and run counts, independent runs,
+     * refitted) whose statistic is at least this one's. gof_p is NAN with
+     * fewer than 3 such LRs or no fit. A small gof_p says the runs are
+     * unlikely under the fitted logistic curve: P(fail) may have another
+     * shape (flat over a range, not monotone, lopsided), or the runs vary
+     * more than independent binomials would. Runs on the same seed are not
+     * independent across LRs; that makes the test conservative. */
     double deviance, gof_p;
     int gof_df;
 } lms_curve;
 
-/* Fit every variant (0..n_variants-1), test each fit's shape (gof_p, from
- * `samples` parametric draws on a generator stream of its own, so the seed
- * bootstrap below is the same with or without it) and bootstrap `samples`
+/* Fit every variant (0..n_variants-1), test each fit (gof_p, from
+ * `samples` parametric draws on a generator stream of the variant's own,
+ * so the seed bootstrap below is the same with or without it, and one
+ * variant's p does not depend on another's runs) and bootstrap `samples`
  * times over the seeds (clusters, in ascending order of seed: two calls with the same
  * generator seed over the same seeds draw the same resamples), with the
  * generator seeded by `seed`. ref: index of

@@ -189,8 +189,10 @@ static void fmt_gof(char *b, size_t n, const lms_curve *c) {
         snprintf(b, n, "-");
     else if (c->gof_p < 0.001)
         snprintf(b, n, "< 0.001 (poor fit)");
+    else if (c->gof_p < 0.05) /* truncated: 0.04996 is not "0.050" */
+        snprintf(b, n, "%.3f (poor fit)", floor(c->gof_p * 1000) / 1000);
     else
-        snprintf(b, n, c->gof_p < 0.05 ? "%.3f (poor fit)" : "%.2f", c->gof_p);
+        snprintf(b, n, "%.2f", c->gof_p);
 }
 
 int lms_sweep_curves(const lms_sweep *s, FILE *table, const char *csv_path,
@@ -221,16 +223,20 @@ int lms_sweep_curves(const lms_sweep *s, FILE *table, const char *csv_path,
                 "over every run; LR50 and LR10 are the LRs where it reaches 50%% "
                 "and 10%%. Brackets: 95%% bootstrap intervals (%d resamples of "
                 "the seeds, shared by all variants, so ratios compare matched "
-                "seeds). Ratio = LR50 / LR50 of %s. Fit p: does the logistic shape "
-                "describe the runs? The deviance of the runs against the fitted "
-                "curve, over the variant's LRs, compared with %d data sets drawn "
-                "from that curve at the same LRs and run counts (a parametric "
-                "bootstrap; '-' with fewer than 3 LRs). Below 0.05, P(fail) has "
-                "another shape (flat over a range of LRs, or not monotone) and "
-                "the LR50 summarises a curve the runs do not follow. With 8 seeds "
-                "an LR the test has little power: it flags a shape that is "
-                "clearly wrong, and a p above 0.05 does not show the shape is "
-                "logistic.\n",
+                "seeds). Ratio = LR50 / LR50 of %s. Fit p: are the runs plausible "
+                "under the fitted curve? The deviance of the runs against it, "
+                "over the variant's LRs with 2 or more runs, compared with %d "
+                "data sets drawn from that curve at the same LRs and run counts "
+                "(a parametric bootstrap; '-' with fewer than 3 such LRs). Below "
+                "0.05 the runs are unlikely under the fitted logistic curve: "
+                "P(fail) may have another shape (flat over a range of LRs, not "
+                "monotone, lopsided), or the runs vary more than independent "
+                "ones would, and the LR50 summarises a curve the runs do not "
+                "follow. The test has little power with 8 seeds an LR and is "
+                "conservative (runs on one seed are not independent across "
+                "LRs), and with one test per variant and rule about 1 in 20 "
+                "would be flagged by chance alone: a p above 0.05 does not show "
+                "the shape is logistic.\n",
                 LMS_BOOT_SAMPLES, s->reference, LMS_BOOT_SAMPLES);
     const size_t n = lms_sweep_curve_runs(s, rule_runs, max);
     for (int r = 0; r < LMS_N_RULES; r++) {
@@ -399,9 +405,9 @@ int lms_sweep_reading(const lms_sweep *s, char *out, size_t outlen) {
             for (int j = 0; j < 2 && k < outlen; j++)
                 if (cv[1][bad[j]].gof_p < 0.05)
                     k += snprintf(out + k, outlen - k, " The default rule's "
-                                  "failures of %s do not follow a logistic "
-                                  "curve (fit p = %.2g), so this ratio carries "
-                                  "no claim (protocol, section 3).",
+                                  "failures of %s are unlikely under its fitted "
+                                  "logistic curve (fit p = %.2g), so this ratio "
+                                  "carries no claim (protocol, section 3).",
                                   s->variants[bad[j]], cv[1][bad[j]].gof_p);
             continue;
         }

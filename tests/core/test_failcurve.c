@@ -161,6 +161,15 @@ START_TEST(goodness_of_fit) {
         ck_assert_int_eq(c[v].gof_df, 6 - 2);
         ck_assert(c[v].gof_p > 0.1);
     }
+    /* a run alone at an LR (a grid's first seed) is fitted, not tested */
+    runs[n++] = (lms_curve_run){0, 0.01, 1, 0, 0};
+    runs[n++] = (lms_curve_run){0, 1.0, 1, 1, 0};
+    ck_assert_int_eq(lms_curves_fit(runs, n, 3, 0, 400, 42, d, NULL), 0);
+    ck_assert_int_eq(d[0].gof_df, 6 - 2);
+    ck_assert_int_eq(d[0].runs, 50);
+    /* each variant's draws are its own: variant 2's p is unmoved */
+    ck_assert_double_eq(d[2].gof_p, c[2].gof_p);
+    n -= 2;
     /* deterministic, and a p-value (1 + extreme) / (1 + draws) */
     ck_assert_int_eq(lms_curves_fit(runs, n, 3, 0, 400, 42, d, NULL), 0);
     ck_assert_double_eq(c[2].gof_p, d[2].gof_p);
