@@ -60,10 +60,10 @@ struct lms_sweep;
  * variant whose seeds split at some LR (report_split.c); data files are
  * written to data_dir. */
 /* "The LM head's logits by learning rate": per variant and LR, medians over
- * the seeds of the final log Z and the peak max |logit| (report_logits.c);
- * nothing when no run logged them. vocab: for ln V, log Z at init. */
-void lms_report_logits_table(FILE *f, const struct lms_sweep *s,
-                             const char *data_dir, int vocab);
+ * the seeds of the final log Z and the peak max |logit| beside the failures
+ * as the curves count them (report_logits.c); nothing when no run logged
+ * them. vocab: for ln V, log Z at init. */
+void lms_report_logits_table(FILE *f, const struct lms_sweep *s, int vocab);
 void lms_report_split_tables(FILE *f, const struct lms_sweep *s,
                              const char *data_dir, double warmup);
 

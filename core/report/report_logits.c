@@ -9,14 +9,14 @@
 #include <string.h>
 
 #include "report/report_internal.h"
+#include "sweep/failcurve.h"
 #include "sweep/sweep.h"
 #include "sweep/sweep_internal.h"
-
-#define COL_LOGIT 9 /* lms_report_extract's columns */
-#define COL_LOGZ 10
+#include "util/fsutil.h"
 
 typedef struct cell {
-    int runs, fails, n; /* n: runs with logit signals */
+    int runs, fails;   /* as the failure curves count them (default rule) */
+    int n, nonfinite;  /* runs that logged the signals, finite / not */
     double *logz, *peak;
 } cell;
 
@@ -30,56 +30,108 @@ static double median(double *v, int n) {
     return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
 
-/* The run's final log Z and peak max |logit| from its metrics; 0 when it
- * logged them. tmp: a scratch data file. */
-static int run_signals(const char *dir, const char *tmp, double *logz,
-                       double *peak) {
-    lms_series sr = {0, NULL};
-    if (lms_report_extract(dir, tmp) != 0 || lms_series_load(tmp, &sr) != 0) {
-        free(sr.v);
-        return -1;
-    }
-    *logz = *peak = NAN;
-    for (int i = 0; i < sr.n; i++) {
-        if (isfinite(sr.v[i][COL_LOGZ]))
-            *logz = sr.v[i][COL_LOGZ];
-        if (isfinite(sr.v[i][COL_LOGIT]) && !(sr.v[i][COL_LOGIT] <= *peak))
-            *peak = sr.v[i][COL_LOGIT];
-    }
-    free(sr.v);
-    return isfinite(*logz) && isfinite(*peak) ? 0 : -1;
+/* Column index of name in a header split by split(), or -1. */
+static int column(char **cols, int n, const char *name) {
+    for (int i = 0; i < n; i++)
+        if (!strcmp(cols[i], name))
+            return i;
+    return -1;
 }
 
-void lms_report_logits_table(FILE *f, const lms_sweep *s, const char *data_dir,
-                             int vocab) {
-    const int nv = s->n_variants, nk = s->n_lrs, ns = s->n_seeds;
-    cell *c = calloc((size_t)nv * nk, sizeof *c);
-    double *store = malloc(sizeof(double) * 2 * ((size_t)nv * nk * ns + 1));
-    int order[LMS_SWEEP_MAX_LRS];
-    if (!c || !store)
-        goto out;
-    char dir[4300], tmp[4400], err[512];
-    snprintf(tmp, sizeof tmp, "%s/logits_scratch.dat", data_dir);
-    lms_run_summary rs;
-    int any = 0;
-    for (int v = 0; v < nv; v++)
-        for (int k = 0; k < nk; k++) {
-            cell *x = &c[v * nk + k];
-            x->logz = store + 2 * ((size_t)(v * nk + k) * ns);
-            x->peak = x->logz + ns;
-            for (int si = 0; si < ns; si++) {
-                lms_sweep_run_dir(s->out_dir, s->variants[v], s->lrs[k],
-                                  s->seeds[si], dir, sizeof dir);
-                if (lms_sweep_read_summary(dir, &rs, err, sizeof err) != 0)
-                    continue;
-                x->runs++;
-                x->fails += lms_run_failed(&rs, 1);
-                if (run_signals(dir, tmp, &x->logz[x->n], &x->peak[x->n]) == 0)
-                    x->n++;
-            }
-            any |= x->n > 0;
+/* Split a CSV line in place (no quoting in metrics.csv) into at most max
+ * fields; how many. */
+static int split(char *line, char **cols, int max) {
+    int n = 0;
+    line[strcspn(line, "\r\n")] = '\0';
+    for (char *p = line; n < max; p++) {
+        cols[n++] = p;
+        if (!(p = strchr(p, ',')))
+            break;
+        *p = '\0';
+    }
+    return n;
+}
+
+/* The run's last logged mean log Z and its largest max |logit|, straight
+ * from metrics.csv (training rows only, any length). 1 when it logged them
+ * and every value was finite, -1 when one was not (the divergence the
+ * table is for), 0 when it logged none. */
+static int run_signals(const char *dir, double *logz, double *peak) {
+    char path[4400], err[512];
+    snprintf(path, sizeof path, "%s/metrics.csv", dir);
+    FILE *f = lms_fopen_regular(path, err, sizeof err);
+    if (!f)
+        return 0;
+    enum { MAXC = 8192 };
+    char **cols = malloc(sizeof *cols * MAXC), *line = NULL;
+    size_t cap = 0;
+    int have = 0, bad = 0, cz = -1, cm = -1, cl = -1, nh = 0;
+    if (cols && getline(&line, &cap, f) > 0) {
+        nh = split(line, cols, MAXC);
+        cz = column(cols, nh, "head.log_z");
+        cm = column(cols, nh, "head.max_abs_logit");
+        cl = column(cols, nh, "train_loss");
+    }
+    *logz = *peak = NAN;
+    while (cz >= 0 && cm >= 0 && cl >= 0 && getline(&line, &cap, f) > 0) {
+        const int n = split(line, cols, MAXC);
+        if (n <= cz || n <= cm || n <= cl || !cols[cl][0])
+            continue; /* short, or the final evaluation-only row */
+        if (cols[cz][0]) {
+            *logz = strtod(cols[cz], NULL);
+            bad |= !isfinite(*logz);
+            have = 1;
         }
-    remove(tmp);
+        if (cols[cm][0]) {
+            const double m = strtod(cols[cm], NULL);
+            bad |= !isfinite(m);
+            if (isfinite(m) && !(m <= *peak))
+                *peak = m;
+            have = 1;
+        }
+    }
+    free(line);
+    free(cols);
+    fclose(f);
+    return bad ? -1 : have && isfinite(*logz) && isfinite(*peak);
+}
+
+void lms_report_logits_table(FILE *f, const lms_sweep *s, int vocab) {
+    const int nv = s->n_variants, nk = s->n_lrs, ns = s->n_seeds;
+    const size_t max = (size_t)nv * nk * ns + 1;
+    cell *c = calloc((size_t)nv * nk, sizeof *c);
+    double *store = malloc(sizeof(double) * 2 * max);
+    lms_curve_run *runs[LMS_N_RULES] = {malloc(max * sizeof(lms_curve_run)),
+                                        malloc(max * sizeof(lms_curve_run)),
+                                        malloc(max * sizeof(lms_curve_run))};
+    int order[LMS_SWEEP_MAX_LRS];
+    if (!c || !store || !runs[0] || !runs[1] || !runs[2])
+        goto out;
+    for (int i = 0; i < nv * nk; i++) {
+        c[i].logz = store + 2 * (size_t)i * ns;
+        c[i].peak = c[i].logz + ns;
+    }
+    /* the runs and their failures exactly as the failure curves count them */
+    const size_t n = lms_sweep_curve_runs(s, runs, max);
+    char dir[4300];
+    int any = 0;
+    for (size_t i = 0; i < n; i++) {
+        const lms_curve_run *r = &runs[1][i];
+        int k = 0;
+        while (k < nk && s->lrs[k] != r->lr)
+            k++;
+        if (k == nk)
+            continue;
+        cell *x = &c[r->variant * nk + k];
+        x->runs++;
+        x->fails += r->failed;
+        lms_sweep_run_dir(s->out_dir, s->variants[r->variant], r->lr, r->seed,
+                          dir, sizeof dir);
+        const int got = run_signals(dir, &x->logz[x->n], &x->peak[x->n]);
+        x->n += got > 0;
+        x->nonfinite += got < 0;
+        any |= got != 0;
+    }
     if (!any)
         goto out;
     fprintf(f, "## The LM head's logits by learning rate\n\nOutput-logit "
@@ -88,8 +140,11 @@ void lms_report_logits_table(FILE *f, const lms_sweep *s, const char *data_dir,
             "invariant to it, does not show it; z-loss penalises log Z^2 to "
             "hold it. Each cell: the median over the seeds run of the final "
             "mean log Z / the largest max |logit| any logged step reached "
-            "(failed / runs, default rule). At initialisation log Z is about "
-            "ln %d = %.2f.\n\n| LR |", vocab, log(vocab > 0 ? vocab : 1));
+            "(failed / runs under the default rule, counted as the failure "
+            "curves count them; runs whose log Z or max |logit| became "
+            "infinite or NaN are counted apart as non-finite, and a cell says "
+            "how many runs logged the signals when not all did). At "
+            "initialisation log Z is about ln %d = %.2f.\n\n| LR |", vocab, log(vocab > 0 ? vocab : 1));
     for (int v = 0; v < nv; v++)
         fprintf(f, " %s |", s->variants[v]);
     fprintf(f, "\n|---|");
@@ -106,18 +161,27 @@ void lms_report_logits_table(FILE *f, const lms_sweep *s, const char *data_dir,
         const int k = order[i];
         int row = 0;
         for (int v = 0; v < nv; v++)
-            row |= c[v * nk + k].n > 0;
+            row |= c[v * nk + k].n + c[v * nk + k].nonfinite > 0;
         if (!row)
             continue;
         fprintf(f, "| %.4g |", s->lrs[k]);
         for (int v = 0; v < nv; v++) {
             cell *x = &c[v * nk + k];
-            if (!x->n) {
+            if (!x->n && !x->nonfinite) {
                 fprintf(f, " |");
                 continue;
             }
-            fprintf(f, " %.2f / %.3g (%d/%d) |", median(x->logz, x->n),
-                    median(x->peak, x->n), x->fails, x->runs);
+            if (x->n)
+                fprintf(f, " %.2f / %.3g", median(x->logz, x->n),
+                        median(x->peak, x->n));
+            else
+                fprintf(f, " -");
+            fprintf(f, " (%d/%d", x->fails, x->runs);
+            if (x->nonfinite)
+                fprintf(f, "; %d non-finite", x->nonfinite);
+            if (x->n + x->nonfinite < x->runs)
+                fprintf(f, "; %d logged", x->n + x->nonfinite);
+            fprintf(f, ") |");
         }
         fputc('\n', f);
     }
@@ -125,4 +189,6 @@ void lms_report_logits_table(FILE *f, const lms_sweep *s, const char *data_dir,
 out:
     free(c);
     free(store);
+    for (int r = 0; r < LMS_N_RULES; r++)
+        free(runs[r]);
 }

@@ -368,7 +368,7 @@ int lms_report_page(const char *dir, const lms_sweep *s, const int *stable,
     snprintf(data_dir, sizeof data_dir, "%s/plots/data", dir);
     lms_report_quality_table(f, s, data_dir);
     lms_report_split_tables(f, s, data_dir, warmup);
-    lms_report_logits_table(f, s, data_dir, vocab);
+    lms_report_logits_table(f, s, vocab);
     emit_norms(f, dir, s, stable, bad, warmup);
     emit_figures(f, s, stable, bad, plots_ok);
     fclose(f);
