@@ -17,6 +17,6 @@ cJSON *lms_json_read_object(const char *path, size_t cap, char *err,
         return o;
     snprintf(err, errlen, "%s: %s", path, o ? "not a JSON object" : "not valid JSON");
     cJSON_Delete(o);
-    errno = EINVAL;
+    errno = EBADMSG; /* read whole, but not an object: torn or edited */
     return NULL;
 }

@@ -8,9 +8,11 @@
 
 /* The object in the file at path, read whole (at most cap bytes; never
  * from a FIFO: lms_read_file), to be freed with cJSON_Delete. NULL with a
- * message naming the file: errno ENOENT when it does not exist (callers
- * that take an absent file for "not yet" check it), EINVAL with "PATH: not
- * valid JSON" or "PATH: not a JSON object". */
+ * message naming the file, and errno: EBADMSG when it was read but is "not
+ * valid JSON" or "not a JSON object" (a torn or edited file), else the
+ * read's own (ENOENT when it does not exist, which callers that take an
+ * absent file for "not yet" check; EINVAL not a regular file, EFBIG over
+ * cap, EACCES, EIO, ...). */
 cJSON *lms_json_read_object(const char *path, size_t cap, char *err,
                             size_t errlen);
 

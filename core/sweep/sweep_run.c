@@ -44,7 +44,7 @@ int lms_sweep_read_summary(const char *run_dir, lms_run_summary *rs,
     if (!o) {
         if (errno == ENOENT)
             return 1;
-        if (errno == EINVAL) {
+        if (errno == EBADMSG) {
             size_t k = strlen(err);
             snprintf(err + k, errlen - k, " (a torn or edited file? delete it "
                      "to run this run again)");

@@ -131,8 +131,9 @@ char *lms_read_file(const char *path, size_t cap, size_t *len, char *err,
     if (!buf || n > cap) {
         snprintf(err, errlen, "%s: %s", path,
                  buf ? "too large" : "out of memory");
+        const int e = buf ? EFBIG : ENOMEM;
         free(buf);
-        errno = ENOMEM;
+        errno = e;
         return NULL;
     }
     buf[n] = '\0';

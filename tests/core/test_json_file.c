@@ -1,6 +1,6 @@
 /* Tests for lms_json_read_object (core/io/json_file.c), the one reader of
  * summary.json, sweep.json and edges.json: an absent file is told apart
- * (ENOENT: "not yet") from a damaged one (EINVAL), and every message names
+ * (ENOENT: "not yet") from a damaged one (EBADMSG), and every message names
  * the file. */
 #include <check.h>
 #include <errno.h>
@@ -56,18 +56,20 @@ END_TEST
 START_TEST(absent_torn_and_wrong) {
     refused(ENOENT, "");
     write_text("{\"verdict\": \"conv"); /* torn mid-write */
-    refused(EINVAL, "not valid JSON");
+    refused(EBADMSG, "not valid JSON");
     write_text("[1, 2]");
-    refused(EINVAL, "not a JSON object");
+    refused(EBADMSG, "not a JSON object");
     write_text("");
-    refused(EINVAL, "not valid JSON");
+    refused(EBADMSG, "not valid JSON");
 }
 END_TEST
 
 START_TEST(over_the_cap) {
     write_text("{\"a\": \"0123456789\"}");
     char err[512] = "";
+    errno = 0;
     ck_assert_ptr_null(lms_json_read_object(path, 8, err, sizeof err));
+    ck_assert_int_eq(errno, EFBIG);
     ck_assert_msg(strstr(err, path) != NULL, "'%s' does not name the file", err);
 }
 END_TEST
