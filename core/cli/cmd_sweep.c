@@ -122,6 +122,8 @@ int lms_cmd_sweep(int argc, char **argv, int dry) {
     }
     exe[n] = '\0';
     const lms_dist *d = lms_dist_world();
+    if (d->rank == 0)
+        lms_sweep_numerics_note(&s, stderr);
     if (!a.quiet && d->rank == 0)
         fprintf(stderr, "sweep: %d variants x %d learning rates, up to %d "
                 "seeds, %d at a time -> %s\n", s.n_variants, s.n_lrs,

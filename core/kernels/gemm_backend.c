@@ -35,6 +35,13 @@ int lms_gemm_backend_available(lms_gemm_backend b) {
     return b != LMS_GEMM_ONEDNN || lms_onednn_available();
 }
 
+const char *lms_gemm_kernel_name(lms_gemm_backend b) {
+    if (b == LMS_GEMM_LMSTAB)
+        return lms_gemm_isa();
+    const char *core = openblas_get_corename();
+    return core ? core : "?";
+}
+
 /* OpenBLAS 0.3.21's kernel sets with AVX-512 sgemm kernels. */
 static int openblas_has_avx512(const char *core) {
     static const char *wide[] = {"skylakex", "cooperlake", "sapphirerapids"};

@@ -74,6 +74,12 @@ lms_gemm_backend lms_sgemm_get_backend(void);
  * one-line reason. */
 lms_gemm_backend lms_gemm_auto(char *why, size_t len);
 
+/* The kernel set backend b (not AUTO) runs here, as summary.json's
+ * gemm_kernel records it: lmstab's ISA for LMSTAB, else OpenBLAS's kernel
+ * set (its choice for this CPU, or OPENBLAS_CORETYPE's). Two kernel sets
+ * round differently, so runs on them are not bit-identical. */
+const char *lms_gemm_kernel_name(lms_gemm_backend b);
+
 /* "openblas", "lmstab", "auto" or "onednn". */
 const char *lms_gemm_backend_name(lms_gemm_backend b);
 /* Parses one of those names: 0, or -1 when s is none of them ("onednn"

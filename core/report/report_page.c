@@ -113,6 +113,25 @@ static void emit_compute(FILE *f, const lms_sweep *s) {
             "CPU time when the machine was shared).\n", n, sec / 3600.0);
 }
 
+/* The matrix-product kernels the runs used: a rerun reproduces a run bit
+ * for bit only on its own kernel set (core/sweep/sweep_numerics.c). */
+static void emit_kernels(FILE *f, const lms_sweep *s) {
+    lms_kernel_count k[8];
+    int n = lms_sweep_kernels(s, -1, k, 8);
+    if (n == 0)
+        return;
+    fprintf(f, "- **Matrix products:** ");
+    for (int i = 0; i < n; i++)
+        fprintf(f, "%s%s on kernel set %s (%d run%s)", i ? "; " : "",
+                k[i].gemm[0] ? k[i].gemm : "not recorded",
+                k[i].kernel[0] ? k[i].kernel : "not recorded", k[i].runs,
+                k[i].runs == 1 ? "" : "s");
+    fprintf(f, n == 1 ? ".\n"
+                      : ". Kernel sets round differently: the runs are draws "
+                        "of the same experiment, each reproducible bit for bit "
+                        "on its own kernel set only.\n");
+}
+
 /* The precision of a variant's products as its first finished run (in
  * grid order) records it: "fp32", "bf16 (<kernel>)", or "?" with none. */
 static void variant_precision(const lms_sweep *s, int v, char *out, size_t n) {
@@ -267,6 +286,7 @@ static void emit_setup(FILE *f, const lms_sweep *s, cJSON *sum) {
     } else
         fprintf(f, ".\n");
     emit_compute(f, s);
+    emit_kernels(f, s);
     emit_seeds(f, s);
     fprintf(f, "- **Verdicts** (each run's own rule, `[verdict] rule`, default "
             "unless set; first label that applies): diverged = non-finite "

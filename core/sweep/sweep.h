@@ -19,6 +19,7 @@
 #define LMSTAB_SWEEP_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #define LMS_SWEEP_MAX_VARIANTS 32
 #define LMS_SWEEP_MAX_LRS 256 /* the grid and every variant's edge band */
@@ -63,6 +64,8 @@ typedef struct lms_sweep {
                                          [overrides]; 0: --set */
     long max_steps[LMS_SWEEP_MAX_VARIANTS]; /* each variant's training.max_steps
                                          (lms_sweep_check) */
+    int gemm[LMS_SWEEP_MAX_VARIANTS]; /* each variant's [training] gemm, an
+                           lms_gemm_backend (lms_sweep_check fills it) */
     char reference[64];  /* variant the table's LR ratios are relative to */
     char plugin_dir[4096];
     char data_path[4096];
@@ -81,6 +84,15 @@ int lms_sweep_load(lms_sweep *s, const char *path, char *err, size_t errlen);
  * starts; fills s->max_steps. -1 and the first error, at the sweep file's
  * line for an [overrides] entry, naming the variant. */
 int lms_sweep_check(lms_sweep *s, char *err, size_t errlen);
+
+/* Before a sweep continues: when a variant's finished runs used another
+ * matrix-product kernel than its runs will use on this machine (a sweep
+ * carried to another CPU, or an OPENBLAS_CORETYPE set or unset), a note
+ * on f naming both and how to keep the arithmetic; nothing is changed.
+ * Runs on two kernels are valid draws of the same experiment, but round
+ * differently, so they are no longer bit-reproducible on one machine.
+ * Needs lms_sweep_check's gemm[]. */
+void lms_sweep_numerics_note(const lms_sweep *s, FILE *f);
 
 /* Run (or resume) every run of the sweep; exe is the lmstab binary. Prints
  * progress to stderr. Returns 0 when all runs finished, 128 + the signal

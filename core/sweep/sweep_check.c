@@ -42,8 +42,10 @@ static int check_variant(lms_sweep *s, int v, lms_loader *ld, char *err,
     if (rc == 0)
         rc = lms_config_check_unused(&c, lms_core_accepted, NULL, err,
                                      errlen);
-    if (rc == 0)
+    if (rc == 0) {
         s->max_steps[v] = tc.max_steps;
+        s->gemm[v] = (int)tc.gemm;
+    }
     lms_model_free(&m);
     lms_config_free(&c);
     return rc;

@@ -17,6 +17,9 @@ typedef struct lms_run_summary {
     double unigram_entropy;
     char precision[8];    /* "fp32" or "bf16" ("fp32" before the key) */
     char bf16_kernel[16]; /* at bf16: "emulated", "avx512_bf16" or "amx_bf16" */
+    char gemm[16];        /* the backend that ran ("openblas", "lmstab", ...;
+                             "" before the key) */
+    char gemm_kernel[32]; /* its kernel set ("SkylakeX", "avx512", ...) */
     /* spike_reached[r]: the run's rise reached rule r's spike threshold
      * (its own [verdict] keys; the default rule's for a rule without one),
      * or is unknown; read by lms_run_unstable when it needs them (spikes
@@ -38,6 +41,18 @@ int lms_sweep_run_finished(const char *out, const char *variant, double lr,
  * cannot be read or is not a JSON object (never taken for "missing"). */
 int lms_sweep_read_summary(const char *run_dir, lms_run_summary *rs,
                            char *err, size_t errlen);
+
+/* One matrix-product kernel of a sweep's finished runs and how many used
+ * it (sweep_numerics.c). */
+typedef struct lms_kernel_count {
+    char gemm[16], kernel[32]; /* as lms_run_summary has them */
+    int runs;
+} lms_kernel_count;
+struct lms_sweep;
+/* The distinct kernels of variant v's finished runs (v < 0: every
+ * variant's), most runs first, at most max of them; returns how many. */
+int lms_sweep_kernels(const struct lms_sweep *s, int v, lms_kernel_count *out,
+                      int max);
 
 #include <sys/types.h>
 

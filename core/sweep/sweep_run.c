@@ -86,6 +86,13 @@ int lms_sweep_read_summary(const char *run_dir, lms_run_summary *rs,
     cJSON *bk = cJSON_GetObjectItemCaseSensitive(o, "bf16_kernel");
     snprintf(rs->bf16_kernel, sizeof rs->bf16_kernel, "%s",
              cJSON_IsString(bk) ? bk->valuestring : "");
+    static const char *const keys[2] = {"gemm", "gemm_kernel"};
+    char *dst[2] = {rs->gemm, rs->gemm_kernel};
+    const size_t cap[2] = {sizeof rs->gemm, sizeof rs->gemm_kernel};
+    for (int i = 0; i < 2; i++) {
+        cJSON *x = cJSON_GetObjectItemCaseSensitive(o, keys[i]);
+        snprintf(dst[i], cap[i], "%s", cJSON_IsString(x) ? x->valuestring : "");
+    }
     cJSON_Delete(o);
     return 0;
 }

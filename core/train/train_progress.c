@@ -17,7 +17,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "kernels/gemm.h"
 #include "util/duration.h"
 #include "util/outpath.h"
 #include "train/train_job.h"
@@ -76,9 +75,8 @@ void lms_progress_start(job *j, const lms_train_result *r) {
     lms_output_path(j->t.data_path, data, sizeof data);
     lms_output_path(j->o->out_dir ? j->o->out_dir : "", out, sizeof out);
     const char *gemm = lms_gemm_backend_name((lms_gemm_backend)j->st.gemm);
-    snprintf(kern, sizeof kern, "%s", j->st.gemm == LMS_GEMM_LMSTAB
-                                          ? lms_gemm_isa()
-                                          : openblas_get_corename());
+    snprintf(kern, sizeof kern, "%s",
+             lms_gemm_kernel_name((lms_gemm_backend)j->st.gemm));
     const size_t n_val = j->t.data.n_tokens - j->t.data.n_train;
     const long from = r->resumed_from > 0 ? r->resumed_from : 0;
     pg->t0 = pg->t_last = lms_job_now();

@@ -1,6 +1,5 @@
 /* The end of a training job: final evaluation, verdict, message and the
  * summary.json that marks a finished run (written atomically). */
-#include <cblas.h>
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <math.h>
@@ -9,7 +8,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "kernels/gemm.h"
 #include "train/dist.h"
 #include "util/fsutil.h"
 #include "util/outpath.h"
@@ -54,10 +52,8 @@ static int write_summary(job *j, const lms_train_result *r, char *err,
                                            (lms_gemm_backend)j->st.gemm));
     cJSON_AddStringToObject(o, "gemm_setting",
                             lms_gemm_backend_name(j->t.tc.gemm));
-    cJSON_AddStringToObject(o, "gemm_kernel",
-                            j->st.gemm == LMS_GEMM_LMSTAB
-                                ? lms_gemm_isa()
-                                : openblas_get_corename());
+    cJSON_AddStringToObject(
+        o, "gemm_kernel", lms_gemm_kernel_name((lms_gemm_backend)j->st.gemm));
     cJSON_AddStringToObject(o, "precision", lms_precision_name(j->t.tc.precision));
     cJSON_AddNumberToObject(o, "threads", j->gov.cand[0]); /* the maximum */
     cJSON_AddBoolToObject(o, "adapt_threads", j->gov.on);

@@ -1,0 +1,25 @@
+#!/bin/sh
+# readme_figures.sh fails when a figure or a quoted reading drifts: run on a
+# copy of the README and the reports with one figure changed at a time.
+set -u
+src="$1"
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+mkdir -p "$tmp/docs/results"
+for d in "$src"/docs/results/*/; do
+    [ -f "$d/report.md" ] || continue
+    mkdir -p "$tmp/docs/results/$(basename "$d")"; cp "$d/report.md" "$tmp/docs/results/$(basename "$d")/"
+done
+check() { sh "$src/tests/tools/readme_figures.sh" "$tmp" 2> "$tmp/err"; }
+cp "$src/README.md" "$tmp/README.md"
+check || { cat "$tmp/err"; echo "FAIL: the unchanged copy does not pass" >&2; exit 1; }
+# each mutation: a perl substitution over the whole README (figures may
+# break across lines) that must make the check fail
+for m in 's/(\d)(\s+runs,\s+)([\d.]+)(\s+core-hours)/${1}${2}9${3}${4}/' \
+         's/(\d)(\s+runs,\s+[\d.]+\s+core-hours)/${1}9${2}/' \
+         's/(report\.md\),\s+)([\d.]+)(\s+core-hours)/${1}9${2}${3}/' \
+         's/^(> At learning rate [\d.]+, baseline failed in )(\d)/${1}9${2}/m'; do
+    perl -0pe "$m" "$src/README.md" > "$tmp/README.md"
+    cmp -s "$src/README.md" "$tmp/README.md" && { printf 'FAIL: %s changed nothing (no such figure in the README?)\n' "$m" >&2; exit 1; }
+    check && { printf 'FAIL: readme_figures.sh passed a README changed by %s\n' "$m" >&2; exit 1; }
+done
+exit 0
