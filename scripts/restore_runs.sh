@@ -15,6 +15,8 @@ dst="runs/$name"
 [ -f "$src/runs.tar.xz" ] || { echo "restore_runs: $src/runs.tar.xz not found" >&2; exit 1; }
 mkdir -p "$dst"
 tar -C "$dst" --skip-old-files -xJf "$src/runs.tar.xz"
+# the manifest, so that report and compare read the runs before any rerun
+[ -f "$dst/sweep.json" ] || cp "$src/sweep.json" "$dst/"
 if [ -f "$src/edges.json" ]; then
     if [ -f "$dst/edges.json" ]; then
         cmp -s "$src/edges.json" "$dst/edges.json" || { echo "restore_runs: $dst/edges.json differs from $src/edges.json (the edge bands of another sweep?): left as it is" >&2; exit 1; }

@@ -25,6 +25,9 @@ typedef struct csweep {
     /* the resamples' LR50 and its ratio to the reference: [v * samples + b] */
     double *lr50[LMS_N_RULES];
     double *ratio[LMS_N_RULES];
+    /* its finished runs as its failure curves count them, per rule */
+    lms_curve_run *curve_runs[LMS_N_RULES];
+    size_t n_runs;
     double sens[LMS_SWEEP_MAX_VARIANTS];
     int sens_n[LMS_SWEEP_MAX_VARIANTS];
 } csweep;
@@ -57,5 +60,11 @@ void lms_cmp_free(cmp *m);
  * sweep has no such estimate. */
 int lms_cmp_trend(const cmp *m, int u, int r, int what, lms_estimate *change,
                   lms_estimate *slope);
+
+/* Run by run (compare_runs.c): the runs each later sweep shares with the
+ * first (same variant, LR and seed), their labels' agreement per rule with
+ * McNemar's exact test, and the change of their final validation loss:
+ * a Markdown section on md and rows of compare_runs.csv on csv. */
+void lms_cmp_runs(FILE *md, FILE *csv, const cmp *m);
 
 #endif

@@ -104,6 +104,7 @@ static int fit_sweep(csweep *w, char *err, size_t errlen) {
     if (!boot)
         goto out;
     const size_t n = lms_sweep_curve_runs(s, runs, max);
+    w->n_runs = n;
     w->n_seeds = (int)lms_curve_seeds(runs[0], n, w->seeds, LMS_SWEEP_MAX_SEEDS);
     for (int v = 0; v < s->n_variants; v++)
         lms_curve_lr_range(runs[0], n, v, &w->lo[v], &w->hi[v]);
@@ -129,7 +130,7 @@ out:
     if (rc != 0 && !err[0])
         snprintf(err, errlen, "out of memory");
     for (int r = 0; r < LMS_N_RULES; r++)
-        free(runs[r]);
+        w->curve_runs[r] = runs[r]; /* kept for the run-by-run table */
     free(boot);
     return rc;
 }
@@ -141,6 +142,7 @@ void lms_cmp_free(cmp *m) {
         for (int r = 0; r < LMS_N_RULES; r++) {
             free(m->sw[j].lr50[r]);
             free(m->sw[j].ratio[r]);
+            free(m->sw[j].curve_runs[r]);
         }
     free(m->sw);
 }

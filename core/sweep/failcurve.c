@@ -355,3 +355,14 @@ double lms_fisher_exact(int a, int n1, int b, int n2) {
     }
     return p < 1 ? p : 1;
 }
+
+double lms_mcnemar_exact(int b, int c) {
+    const int n = b + c, k = b < c ? b : c;
+    if (n == 0)
+        return 1;
+    double tail = 0; /* P(X <= k), X ~ Binomial(n, 1/2) */
+    for (int x = 0; x <= k; x++)
+        tail += exp(log_choose(n, x) - n * log(2.0));
+    const double p = 2 * tail;
+    return p < 1 ? p : 1;
+}

@@ -108,4 +108,10 @@ int lms_curve_defined(const lms_curve *c);
  * one). */
 double lms_fisher_exact(int a, int n1, int b, int n2);
 
+/* McNemar's exact test, two-sided, of paired outcomes: b pairs failed only
+ * in the first condition, c only in the second (the binomial probability,
+ * with p = 1/2 over the b + c discordant pairs, of a split at least as
+ * uneven; 1 when there are none). */
+double lms_mcnemar_exact(int b, int c);
+
 #endif

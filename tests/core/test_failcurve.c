@@ -198,6 +198,18 @@ END_TEST
 
 /* R: fisher.test(matrix(c(6,2,0,8),2))$p.value = 0.006993007;
  * fisher.test(matrix(c(3,1,1,3),2))$p.value = 0.4857143 */
+/* R: binom.test(1, 10)$p.value = 0.02148438; binom.test(2, 9)$p.value =
+ * 0.1796875; binom.test(0, 6)$p.value = 0.03125; binom.test(3, 7) = 1 */
+START_TEST(mcnemar) {
+    ck_assert_double_eq_tol(lms_mcnemar_exact(1, 9), 0.021484375, 1e-12);
+    ck_assert_double_eq_tol(lms_mcnemar_exact(9, 1), 0.021484375, 1e-12);
+    ck_assert_double_eq_tol(lms_mcnemar_exact(7, 2), 0.1796875, 1e-12);
+    ck_assert_double_eq_tol(lms_mcnemar_exact(0, 6), 0.03125, 1e-12);
+    ck_assert_double_eq_tol(lms_mcnemar_exact(3, 4), 1.0, 1e-12);
+    ck_assert_double_eq_tol(lms_mcnemar_exact(0, 0), 1.0, 1e-12);
+}
+END_TEST
+
 START_TEST(fisher) {
     ck_assert_double_eq_tol(lms_fisher_exact(6, 8, 0, 8), 0.006993007, 1e-8);
     ck_assert_double_eq_tol(lms_fisher_exact(3, 4, 1, 4), 0.4857143, 1e-7);
@@ -215,6 +227,7 @@ int main(void) {
     tcase_add_test(tc, degenerate);
     tcase_add_test(tc, bootstrap_pairs_seeds);
     tcase_add_test(tc, fisher);
+    tcase_add_test(tc, mcnemar);
     tcase_add_test(tc, deviance_closed_form);
     tcase_add_test(tc, goodness_of_fit);
     suite_add_tcase(s, tc);

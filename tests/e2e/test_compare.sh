@@ -78,6 +78,37 @@ for d in $sizes; do
     done
 done
 [ "$finite" -ge 1 ] || { cat "$TMP/cmp/compare.csv"; fail "no sweep has a failure curve: the check above checked nothing"; }
+# run by run: every run of the later sweeps is shared with the first (same
+# grid, every seed on it), so each variant's failures split into both /
+# first only / later only exactly as the two sweeps' own curves count them,
+# and the median change of the final loss is the one results.csv gives
+grep -q "^## Run by run" "$page" || fail "no run-by-run section"
+rcsv="$TMP/cmp/compare_runs.csv"
+rows=$(($(wc -l < "$rcsv") - 1))
+[ "$rows" -eq $(((n_sweeps - 1) * 2 * 3)) ] || { cat "$rcsv"; fail "compare_runs.csv has $rows rows, expected $(((n_sweeps - 1) * 6))"; }
+set -- $sizes
+first=$1; shift
+for d in "$@"; do
+    for v in baseline qk_norm; do
+        for r in strict default lenient; do
+            row=$(awk -F, -v s=d$d -v v=$v -v r=$r '$2 == s && $3 == v && $4 == r' "$rcsv")
+            [ -n "$row" ] || fail "no run-by-run row for d$d $v $r"
+            both=$(echo "$row" | cut -d, -f5); fb=$(echo "$row" | cut -d, -f6)
+            fa=$(echo "$row" | cut -d, -f7); fl=$(echo "$row" | cut -d, -f8)
+            na=$(awk -F, -v v=$v -v r=$r '$1 == v && $2 == r { print $3 " " $4 }' "$TMP/d$first/curves.csv")
+            nl=$(awk -F, -v v=$v -v r=$r '$1 == v && $2 == r { print $3 " " $4 }' "$TMP/d$d/curves.csv")
+            [ "$both $((fb + fa))" = "$na" ] || fail "d$d $v $r: $row against the first sweep's curves ($na)"
+            [ "$both $((fb + fl))" = "$nl" ] || fail "d$d $v $r: $row against the sweep's own curves ($nl)"
+        done
+        want=$(awk -F, -v v=$v 'NR == FNR { if ($1 == v) a[$2 "," $3] = $8; next }
+                              $1 == v && ($2 "," $3) in a { printf "%.6f\n", $8 - a[$2 "," $3] }' \
+                   "$TMP/d$first/results.csv" "$TMP/d$d/results.csv" | sort -g |
+               awk '{ x[NR] = $1 } END { printf "%.3f", NR % 2 ? x[(NR + 1) / 2] : (x[NR / 2] + x[NR / 2 + 1]) / 2 }')
+        got=$(awk -F, -v s=d$d -v v=$v '$2 == s && $3 == v && $4 == "default" { printf "%.3f", $10 }' "$rcsv")
+        [ "$got" = "$want" ] || fail "d$d $v: median change of the final loss $got, results.csv gives $want"
+    done
+done
+grep -q "^| d$1 vs d$first | baseline | " "$page" || fail "no run-by-run row on the page"
 # the matched seeds are said
 grep -q "The sweeps ran the same seeds" "$page" || fail "matched seeds not said"
 if command -v gnuplot > /dev/null && ! grep -q "nothing to plot" "$page"; then
