@@ -1,0 +1,68 @@
+# A sweep published while running, then again: the first publication
+# archives its finished runs, the second adds only those finished since
+# (runs.part2.tar.xz); restore_runs.sh puts every published run back, byte
+# for byte, without overwriting a run already there; a published run that
+# changed on disk stops the next publication unless --fresh.
+. "$(dirname "$0")/lib.sh"
+make_corpus "$TMP/corpus.txt"
+cat > "$TMP/s.ini" <<EOT
+[sweep]
+variants = qk_norm
+configs_dir = $SRC/configs
+lr_min = 0.01
+lr_max = 0.01
+seeds = 1
+jobs = 1
+out = $TMP/runs/pub
+
+[overrides]
+model.d_model = 32
+model.n_layer = 2
+model.n_head = 2
+model.context = 32
+training.batch_size = 4
+training.max_steps = 6
+training.warmup_steps = 2
+training.eval_every = 6
+training.eval_batches = 2
+EOT
+export LMSTAB LMSTAB_RESULTS="$TMP/results" LMSTAB_RUNS="$TMP/restored"
+sweep() { "$LMSTAB" sweep "$TMP/s.ini" --quiet --plugin-dir "$PLUGINS" --data "$TMP/corpus.txt" > /dev/null 2> "$TMP/log" || { cat "$TMP/log"; fail "sweep failed"; }; }
+publish() { sh "$SRC/scripts/publish_results.sh" "$@" > /dev/null 2> "$TMP/perr"; }
+sweep
+publish "$TMP/runs/pub" || { cat "$TMP/perr"; fail "first publication failed"; }
+pub="$TMP/results/pub"
+[ -s "$pub/report.md" ] && [ -s "$pub/sweep.json" ] && [ -s "$pub/runs.tar.xz" ] || fail "the first publication lacks its report, manifest or runs"
+[ "$(tar -tJf "$pub/runs.tar.xz" | sort | tr '\n' ' ')" = "./qk_norm/lr_0.01/seed_1/metrics.csv ./qk_norm/lr_0.01/seed_1/summary.json " ] \
+    || { tar -tJf "$pub/runs.tar.xz"; fail "runs.tar.xz does not hold the one run's summary and metrics"; }
+# two more seeds finish; the second publication adds them alone
+sed -i 's/^seeds = 1$/seeds = 1-3\ngrid_seeds = 3/' "$TMP/s.ini"
+sweep
+first=$(sha256sum < "$pub/runs.tar.xz")
+publish "$TMP/runs/pub" || { cat "$TMP/perr"; fail "second publication failed"; }
+[ "$first" = "$(sha256sum < "$pub/runs.tar.xz")" ] || fail "the second publication rewrote runs.tar.xz"
+[ -s "$pub/runs.part2.tar.xz" ] || { ls "$pub"; fail "no runs.part2.tar.xz"; }
+[ "$(tar -tJf "$pub/runs.part2.tar.xz" | sed -n 's|/summary.json$||p' | sort | tr '\n' ' ')" = "./qk_norm/lr_0.01/seed_2 ./qk_norm/lr_0.01/seed_3 " ] \
+    || { tar -tJf "$pub/runs.part2.tar.xz"; fail "runs.part2.tar.xz does not hold exactly the two new runs"; }
+grep -q "Compute:\*\* 3 runs finished" "$pub/report.md" || fail "the republished report does not count 3 runs"
+# nothing new: no new archive
+publish "$TMP/runs/pub" || { cat "$TMP/perr"; fail "third publication failed"; }
+[ ! -e "$pub/runs.part3.tar.xz" ] || fail "an archive without new runs"
+# restore: every published run back, byte for byte
+sh "$SRC/scripts/restore_runs.sh" pub > /dev/null 2> "$TMP/rerr" || { cat "$TMP/rerr"; fail "restore failed"; }
+for s in 1 2 3; do for f in summary.json metrics.csv; do
+    cmp -s "$TMP/runs/pub/qk_norm/lr_0.01/seed_$s/$f" "$TMP/restored/pub/qk_norm/lr_0.01/seed_$s/$f" || fail "seed $s $f not restored as published"
+done; done
+[ -s "$TMP/restored/pub/sweep.json" ] || fail "the manifest was not restored"
+"$LMSTAB" report "$TMP/restored/pub" > /dev/null 2>&1 || fail "the restored sweep does not report"
+# a run already there is kept, not overwritten
+echo changed > "$TMP/restored/pub/qk_norm/lr_0.01/seed_2/metrics.csv"
+sh "$SRC/scripts/restore_runs.sh" pub > /dev/null 2> "$TMP/rerr" || { cat "$TMP/rerr"; fail "second restore failed"; }
+[ "$(cat "$TMP/restored/pub/qk_norm/lr_0.01/seed_2/metrics.csv")" = changed ] || fail "restore overwrote a run already on disk"
+# a published run changed on disk: refused, then --fresh archives anew
+sed -i 's/"steps":/"steps" :/' "$TMP/runs/pub/qk_norm/lr_0.01/seed_1/summary.json"
+publish "$TMP/runs/pub" && fail "published over a run that changed since its archive"
+grep -q "runs.tar.xz no longer matches" "$TMP/perr" && grep -q -- "--fresh" "$TMP/perr" || { cat "$TMP/perr"; fail "the refusal does not name the archive and --fresh"; }
+publish --fresh "$TMP/runs/pub" || { cat "$TMP/perr"; fail "--fresh failed"; }
+[ ! -e "$pub/runs.part2.tar.xz" ] && [ "$(tar -tJf "$pub/runs.tar.xz" | grep -c summary.json)" -eq 3 ] || fail "--fresh did not make one archive of the 3 runs"
+exit 0
