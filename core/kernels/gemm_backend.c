@@ -56,10 +56,15 @@ static int openblas_has_avx512(const char *core) {
     return 0;
 }
 
+lms_gemm_backend lms_gemm_auto_under(const char *core) {
+    return !strcmp(lms_gemm_isa(), "avx512") && !openblas_has_avx512(core)
+               ? LMS_GEMM_LMSTAB : LMS_GEMM_OPENBLAS;
+}
+
 lms_gemm_backend lms_gemm_auto(char *why, size_t len) {
     const char *core = openblas_get_corename();
     const char *isa = lms_gemm_isa();
-    const int own_wider = !strcmp(isa, "avx512") && !openblas_has_avx512(core);
+    const int own_wider = lms_gemm_auto_under(core) == LMS_GEMM_LMSTAB;
     if (why && len)
         snprintf(why, len, "lmstab kernel %s, OpenBLAS kernels %s: %s", isa,
                  core ? core : "?",

@@ -73,6 +73,9 @@ lms_gemm_backend lms_sgemm_get_backend(void);
  * A function of the CPU and the environment only. why (may be NULL) gets a
  * one-line reason. */
 lms_gemm_backend lms_gemm_auto(char *why, size_t len);
+/* What that rule picks on this CPU were OpenBLAS running kernel set core
+ * (the choice OPENBLAS_CORETYPE=core would give). */
+lms_gemm_backend lms_gemm_auto_under(const char *core);
 
 /* The kernel set backend b (not AUTO) runs here, as summary.json's
  * gemm_kernel records it: lmstab's ISA for LMSTAB, else OpenBLAS's kernel

@@ -318,13 +318,17 @@ static void write_page(FILE *f, FILE *runs_csv, const cmp *m,
             lms_appendf(seeds, sizeof seeds, &k, "%s%ld", i ? ", " : "", w->seeds[i]);
         /* the kernel sets: sweeps alike in every setting may differ here */
         lms_kernel_count kc[4];
-        const int nk = lms_sweep_kernels(&w->s, -1, kc, 4);
-        char kern[256] = "";
+        int other;
+        const int nk = lms_sweep_kernels(&w->s, -1, kc, 4, &other);
+        char kern[512] = "";
         k = 0;
         for (int i = 0; i < nk; i++)
-            lms_appendf(kern, sizeof kern, &k, "%s%s %s (%d)", i ? ", " : "",
+            lms_appendf(kern, sizeof kern, &k, "%s%s %s%s%s (%d)", i ? ", " : "",
                         kc[i].gemm[0] ? kc[i].gemm : "?",
-                        kc[i].kernel[0] ? kc[i].kernel : "?", kc[i].runs);
+                        kc[i].kernel[0] ? kc[i].kernel : "?",
+                        kc[i].bf16[0] ? ", bf16 " : "", kc[i].bf16, kc[i].runs);
+        if (other)
+            lms_appendf(kern, sizeof kern, &k, ", other (%d)", other);
         fprintf(f, "| %s | %s | %.0f | %d | %s | %.2f | %s |\n", w->name,
                 w->setting[0] ? w->setting : "(nothing in [overrides])",
                 w->params, w->runs, seeds[0] ? seeds : "-", w->seconds / 3600,

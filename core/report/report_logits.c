@@ -17,8 +17,23 @@
 typedef struct cell {
     int runs, fails;   /* as the failure curves count them (default rule) */
     int n, nonfinite;  /* runs that logged the signals, finite / not */
+    int drifted;       /* finite runs whose final |log Z| passed the line */
     double *logz, *peak;
 } cell;
+
+/* One run's signals: got 1 (finite), -1 (non-finite) or 0 (not logged). */
+typedef struct rsig {
+    int v, k, got;
+    long seed;
+    double logz;
+} rsig;
+
+/* Drift, as declared before the z-loss runs (protocol, section 3c): the
+ * final mean log Z beyond twice its value at initialisation, ln V, either
+ * way, or non-finite. */
+static int drifted(const rsig *r, double line) {
+    return r->got < 0 || (r->got > 0 && fabs(r->logz) > line);
+}
 
 static int cmp_double(const void *a, const void *b) {
     double x = *(const double *)a, y = *(const double *)b;
@@ -96,16 +111,69 @@ static int run_signals(const char *dir, double *logz, double *peak) {
     return bad ? -1 : have && isfinite(*logz) && isfinite(*peak);
 }
 
+/* Runs that drifted per variant, and for each declared pair the runs both
+ * made (same LR and seed) that logged the signals, drifted side by side
+ * with McNemar's exact test: does the second variant (z-loss, say) drift
+ * less on the same runs? */
+static void drift_summary(FILE *f, const lms_sweep *s, const rsig *sig,
+                          size_t n, double line) {
+    fprintf(f, "\nRuns that drifted (final |log Z| > %.2f, or non-finite), "
+            "of those that logged the signals:", line);
+    for (int v = 0; v < s->n_variants; v++) {
+        int d = 0, m = 0;
+        for (size_t i = 0; i < n; i++)
+            if (sig[i].v == v && sig[i].got) {
+                m++;
+                d += drifted(&sig[i], line);
+            }
+        fprintf(f, "%s %s %d of %d", v ? ";" : "", s->variants[v], d, m);
+    }
+    fprintf(f, ".\n\n");
+    if (!s->n_pairs)
+        return;
+    fprintf(f, "Drift in the declared pairs (`[sweep] pairs`), on the runs "
+            "both variants made at the same LR and seed: drifted in both / "
+            "the first only / the second only, McNemar's exact test of the "
+            "last two (runs treated as independent: it describes).\n\n"
+            "| pair | shared runs | both / first / second | McNemar p |\n"
+            "|---|---|---|---|\n");
+    for (int p = 0; p < s->n_pairs; p++) {
+        const int a = s->pair[p][0], b = s->pair[p][1];
+        int m = 0, cnt[3] = {0, 0, 0};
+        for (size_t i = 0; i < n; i++) {
+            if (sig[i].v != a || !sig[i].got)
+                continue;
+            for (size_t j = 0; j < n; j++)
+                if (sig[j].v == b && sig[j].got && sig[j].k == sig[i].k &&
+                    sig[j].seed == sig[i].seed) {
+                    const int da = drifted(&sig[i], line);
+                    const int db = drifted(&sig[j], line);
+                    cnt[0] += da && db;
+                    cnt[1] += da && !db;
+                    cnt[2] += !da && db;
+                    m++;
+                    break;
+                }
+        }
+        fprintf(f, "| %s → %s | %d | %d / %d / %d | %.2g |\n", s->variants[a],
+                s->variants[b], m, cnt[0], cnt[1], cnt[2],
+                lms_mcnemar_exact(cnt[1], cnt[2]));
+    }
+    fputc('\n', f);
+}
+
 void lms_report_logits_table(FILE *f, const lms_sweep *s, int vocab) {
     const int nv = s->n_variants, nk = s->n_lrs, ns = s->n_seeds;
     const size_t max = (size_t)nv * nk * ns + 1;
     cell *c = calloc((size_t)nv * nk, sizeof *c);
     double *store = malloc(sizeof(double) * 2 * max);
+    rsig *sig = malloc(sizeof *sig * max);
+    const double line = 2 * log(vocab > 1 ? vocab : 2);
     lms_curve_run *runs[LMS_N_RULES] = {malloc(max * sizeof(lms_curve_run)),
                                         malloc(max * sizeof(lms_curve_run)),
                                         malloc(max * sizeof(lms_curve_run))};
     int order[LMS_SWEEP_MAX_LRS];
-    if (!c || !store || !runs[0] || !runs[1] || !runs[2])
+    if (!c || !store || !sig || !runs[0] || !runs[1] || !runs[2])
         goto out;
     for (int i = 0; i < nv * nk; i++) {
         c[i].logz = store + 2 * (size_t)i * ns;
@@ -128,6 +196,8 @@ void lms_report_logits_table(FILE *f, const lms_sweep *s, int vocab) {
         lms_sweep_run_dir(s->out_dir, s->variants[r->variant], r->lr, r->seed,
                           dir, sizeof dir);
         const int got = run_signals(dir, &x->logz[x->n], &x->peak[x->n]);
+        sig[i] = (rsig){r->variant, k, got, r->seed, x->logz[x->n]};
+        x->drifted += got > 0 && drifted(&sig[i], line);
         x->n += got > 0;
         x->nonfinite += got < 0;
         any |= got != 0;
@@ -144,7 +214,10 @@ void lms_report_logits_table(FILE *f, const lms_sweep *s, int vocab) {
             "curves count them; runs whose log Z or max |logit| became "
             "infinite or NaN are counted apart as non-finite, and a cell says "
             "how many runs logged the signals when not all did). At "
-            "initialisation log Z is about ln %d = %.2f.\n\n| LR |", vocab, log(vocab > 0 ? vocab : 1));
+            "initialisation log Z is about ln %d = %.2f; \"drifted\": runs "
+            "whose final |log Z| passed twice that, %.2f (declared before "
+            "the z-loss runs: protocol, section 3c).\n\n| LR |", vocab,
+            line / 2, line);
     for (int v = 0; v < nv; v++)
         fprintf(f, " %s |", s->variants[v]);
     fprintf(f, "\n|---|");
@@ -177,6 +250,8 @@ void lms_report_logits_table(FILE *f, const lms_sweep *s, int vocab) {
             else
                 fprintf(f, " -");
             fprintf(f, " (%d/%d", x->fails, x->runs);
+            if (x->drifted)
+                fprintf(f, "; %d drifted", x->drifted);
             if (x->nonfinite)
                 fprintf(f, "; %d non-finite", x->nonfinite);
             if (x->n + x->nonfinite < x->runs)
@@ -185,10 +260,11 @@ void lms_report_logits_table(FILE *f, const lms_sweep *s, int vocab) {
         }
         fputc('\n', f);
     }
-    fputc('\n', f);
+    drift_summary(f, s, sig, n, line);
 out:
     free(c);
     free(store);
+    free(sig);
     for (int r = 0; r < LMS_N_RULES; r++)
         free(runs[r]);
 }

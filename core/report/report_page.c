@@ -117,19 +117,24 @@ static void emit_compute(FILE *f, const lms_sweep *s) {
  * for bit only on its own kernel set (core/sweep/sweep_numerics.c). */
 static void emit_kernels(FILE *f, const lms_sweep *s) {
     lms_kernel_count k[8];
-    int n = lms_sweep_kernels(s, -1, k, 8);
+    int other;
+    int n = lms_sweep_kernels(s, -1, k, 8, &other);
     if (n == 0)
         return;
     fprintf(f, "- **Matrix products:** ");
-    for (int i = 0; i < n; i++)
-        fprintf(f, "%s%s on kernel set %s (%d run%s)", i ? "; " : "",
-                k[i].gemm[0] ? k[i].gemm : "not recorded",
-                k[i].kernel[0] ? k[i].kernel : "not recorded", k[i].runs,
+    for (int i = 0; i < n; i++) {
+        char d[96];
+        lms_kernel_describe(&k[i], d, sizeof d);
+        fprintf(f, "%s%s (%d run%s)", i ? "; " : "", d, k[i].runs,
                 k[i].runs == 1 ? "" : "s");
-    fprintf(f, n == 1 ? ".\n"
-                      : ". Kernel sets round differently: the runs are draws "
-                        "of the same experiment, each reproducible bit for bit "
-                        "on its own kernel set only.\n");
+    }
+    if (other)
+        fprintf(f, "; other kernels (%d run%s)", other, other == 1 ? "" : "s");
+    fprintf(f, n == 1 && !other
+                   ? ".\n"
+                   : ". Kernels round differently: the runs are draws of the "
+                     "same experiment, each reproducible bit for bit on its "
+                     "own kernels only.\n");
 }
 
 /* The precision of a variant's products as its first finished run (in

@@ -216,6 +216,53 @@ static int expand_precisions(lms_sweep *s, lms_config *c, char *err,
     return 0;
 }
 
+/* pairs = a:b, c:d (optional): each a variant against another, declared
+ * with the design so that the report's comparison of them is too. */
+static int read_pairs(lms_sweep *s, lms_config *c, char *err, size_t errlen) {
+    lms_cfg_entry *e = lms_config_find(c, "sweep", "pairs");
+    if (!e)
+        return 0;
+    char buf[4096], *items[LMS_SWEEP_MAX_PAIRS + 1];
+    int n = read_list(c, "pairs", buf, sizeof buf, items,
+                      LMS_SWEEP_MAX_PAIRS + 1, err, errlen);
+    if (n < 0)
+        return -1;
+    if (n > LMS_SWEEP_MAX_PAIRS) {
+        lms_config_errorf(e, err, errlen, "at most %d pairs",
+                          LMS_SWEEP_MAX_PAIRS);
+        return -1;
+    }
+    for (int i = 0; i < n; i++) {
+        char *colon = strchr(items[i], ':');
+        int idx[2] = {-1, -1};
+        if (colon) {
+            *colon = '\0';
+            const char *name[2] = {items[i], colon + 1};
+            for (int k = 0; k < 2; k++) {
+                while (*name[k] == ' ' || *name[k] == '\t')
+                    name[k]++;
+                size_t len = strlen(name[k]);
+                while (len && (name[k][len - 1] == ' ' || name[k][len - 1] == '\t'))
+                    len--;
+                for (int v = 0; v < s->n_variants; v++)
+                    if (strlen(s->variants[v]) == len &&
+                        !strncmp(s->variants[v], name[k], len))
+                        idx[k] = v;
+            }
+        }
+        if (idx[0] < 0 || idx[1] < 0 || idx[0] == idx[1]) {
+            lms_config_errorf(e, err, errlen, "each pair is FIRST:SECOND, two "
+                              "different variants of this sweep (got '%s%s%s')",
+                              items[i], colon ? ":" : "", colon ? colon + 1 : "");
+            return -1;
+        }
+        s->pair[i][0] = idx[0];
+        s->pair[i][1] = idx[1];
+    }
+    s->n_pairs = n;
+    return 0;
+}
+
 int lms_sweep_load(lms_sweep *s, const char *path, char *err, size_t errlen) {
     memset(s, 0, sizeof *s);
     snprintf(s->path, sizeof s->path, "%s", path);
@@ -280,6 +327,8 @@ int lms_sweep_load(lms_sweep *s, const char *path, char *err, size_t errlen) {
         goto out;
     }
     snprintf(s->reference, sizeof s->reference, "%s", ref);
+    if (read_pairs(s, &c, err, errlen) != 0)
+        goto out;
     const char *data = lms_config_str(&c, "sweep", "data", "");
     snprintf(s->data_path, sizeof s->data_path, "%s", data);
     lms_config_has_section(&c, "overrides");
@@ -298,7 +347,7 @@ int lms_sweep_load(lms_sweep *s, const char *path, char *err, size_t errlen) {
     }
     static const char *const accepted = "variants, configs_dir, lr_min, "
         "lr_max, lr_ratio, seeds, grid_seeds, boundary_seeds, edge_points, edge_ratio, "
-        "edge_seeds, jobs, out, data, reference, precisions";
+        "edge_seeds, jobs, out, data, reference, precisions, pairs";
     if (lms_config_check_unused(&c, NULL, NULL, err, errlen) != 0) {
         size_t len = strlen(err);
         if (strstr(err, "unknown key") && len + 64 < errlen)

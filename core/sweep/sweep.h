@@ -26,6 +26,7 @@
 #define LMS_SWEEP_MAX_SEEDS 64
 #define LMS_SWEEP_MAX_BAND 24
 #define LMS_SWEEP_MAX_SETS 64
+#define LMS_SWEEP_MAX_PAIRS 16
 
 typedef struct lms_sweep {
     char path[4096];     /* the sweep file */
@@ -65,15 +66,22 @@ typedef struct lms_sweep {
     long max_steps[LMS_SWEEP_MAX_VARIANTS]; /* each variant's training.max_steps
                                          (lms_sweep_check) */
     int gemm[LMS_SWEEP_MAX_VARIANTS]; /* each variant's [training] gemm, an
-                           lms_gemm_backend (lms_sweep_check fills it) */
+                           lms_gemm_backend, and whether it trains at bf16
+                           (lms_sweep_check fills both) */
+    unsigned char bf16[LMS_SWEEP_MAX_VARIANTS];
     char reference[64];  /* variant the table's LR ratios are relative to */
+    int n_pairs;         /* [sweep] pairs: variants set against each other */
+    int pair[LMS_SWEEP_MAX_PAIRS][2]; /* (first, second) variant indices: the
+                            report gives second's LR50 over first's and
+                            their runs side by side */
     char plugin_dir[4096];
     char data_path[4096];
 } lms_sweep;
 
 /* Parse SWEEP.ini: [sweep] variants, configs_dir, lr_min, lr_max, lr_ratio,
  * seeds (items or ranges: "1-8, 20"), grid_seeds, boundary_seeds, edge_points,
- * edge_ratio, edge_seeds, jobs, out, precisions; [overrides] section.key =
+ * edge_ratio, edge_seeds, jobs, out, precisions, pairs ("a:b, c:d": the
+ * comparisons declared besides the reference); [overrides] section.key =
  * value. With `precisions = fp32, bf16` every variant runs at each
  * precision, as variants named <variant>_<precision> (one precision: the
  * names stay), so that one sweep, its tables and its report compare them. */

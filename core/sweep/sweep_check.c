@@ -45,6 +45,8 @@ static int check_variant(lms_sweep *s, int v, lms_loader *ld, char *err,
     if (rc == 0) {
         s->max_steps[v] = tc.max_steps;
         s->gemm[v] = (int)tc.gemm;
+        s->bf16[v] = s->precisions[v][0] ? !strcmp(s->precisions[v], "bf16")
+                                          : tc.precision == LMS_PRECISION_BF16;
     }
     lms_model_free(&m);
     lms_config_free(&c);

@@ -204,9 +204,18 @@ int lms_sweep_curves(const lms_sweep *s, FILE *table, const char *csv_path,
     lms_curve *c = malloc(sizeof *c * (size_t)s->n_variants);
     double *boot = malloc(sizeof(double) * 2 * LMS_BOOT_SAMPLES * (size_t)s->n_variants);
     FILE *csv = csv_path ? fopen(csv_path, "w") : NULL;
+    FILE *pcsv = NULL; /* pairs.csv beside curves.csv, with declared pairs */
+    if (csv_path && s->n_pairs) {
+        char pp[4400];
+        const char *slash = strrchr(csv_path, '/');
+        snprintf(pp, sizeof pp, "%.*spairs.csv",
+                 slash ? (int)(slash - csv_path + 1) : 0, csv_path);
+        if ((pcsv = fopen(pp, "w")))
+            fputs(LMS_PAIRS_CSV_HEADER, pcsv);
+    }
     int rc = -1, ref = 0;
     if (!rule_runs[0] || !rule_runs[1] || !rule_runs[2] || !c || !boot ||
-        (csv_path && !csv)) {
+        (csv_path && !csv) || (csv_path && s->n_pairs && !pcsv)) {
         snprintf(err, errlen, "%s: cannot write", csv_path ? csv_path : "curves");
         goto out;
     }
@@ -290,11 +299,14 @@ int lms_sweep_curves(const lms_sweep *s, FILE *table, const char *csv_path,
         }
         if (table)
             under_trained_note(table, s, runs, n);
+        lms_sweep_pairs(table, pcsv, s, r, runs, n, c, boot);
     }
     rc = 0;
 out:
     if (csv)
         fclose(csv);
+    if (pcsv)
+        fclose(pcsv);
     for (int r = 0; r < LMS_N_RULES; r++)
         free(rule_runs[r]);
     free(c);

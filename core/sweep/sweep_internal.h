@@ -46,13 +46,17 @@ int lms_sweep_read_summary(const char *run_dir, lms_run_summary *rs,
  * it (sweep_numerics.c). */
 typedef struct lms_kernel_count {
     char gemm[16], kernel[32]; /* as lms_run_summary has them */
+    char bf16[16];             /* its bf16_kernel at bf16, else "" */
     int runs;
 } lms_kernel_count;
 struct lms_sweep;
 /* The distinct kernels of variant v's finished runs (v < 0: every
- * variant's), most runs first, at most max of them; returns how many. */
+ * variant's), most runs first, at most max of them; returns how many, and
+ * in *other (may be NULL) the runs on kernels beyond those max. */
 int lms_sweep_kernels(const struct lms_sweep *s, int v, lms_kernel_count *out,
-                      int max);
+                      int max, int *other);
+/* "openblas on kernel set SkylakeX" (", bf16 amx_bf16" at bf16). */
+void lms_kernel_describe(const lms_kernel_count *k, char *out, size_t n);
 
 #include <sys/types.h>
 
@@ -135,6 +139,18 @@ double lms_t975(int df);
 int lms_sweep_curves(const struct lms_sweep *s, FILE *table,
                      const char *csv_path, const char *data_dir, char *err,
                      size_t errlen);
+/* The declared pairs under rule r (sweep_pairs.c), from the curves c of
+ * runs[0..n) and their resamples boot (lms_curves_fit's layout): a table
+ * appended to `table` and rows of pairs.csv on csv (either may be NULL). */
+struct lms_curve;
+struct lms_curve_run;
+void lms_sweep_pairs(FILE *table, FILE *csv, const struct lms_sweep *s,
+                     int rule, const struct lms_curve_run *runs, size_t n,
+                     const struct lms_curve *c, const double *boot);
+#define LMS_PAIRS_CSV_HEADER                                                 \
+    "first,second,rule,ratio50,ratio50_lo,ratio50_hi,undefined50,"           \
+    "shared_runs,failed_both,failed_first_only,failed_second_only,"          \
+    "mcnemar_p\n"
 /* The bootstrap of every failure curve: resamples, and the generator's
  * seed (fixed, so every table and comparison is reproducible). */
 #define LMS_BOOT_SAMPLES 2000

@@ -137,6 +137,32 @@ static int read_settings(lms_sweep *s, const cJSON *o, const char *path,
                ? -1 : 0;
 }
 
+/* "pairs" (optional): [[first, second], ...], variants of the sweep. */
+static int read_pairs(lms_sweep *s, const cJSON *o, const char *path,
+                      char *err, size_t errlen) {
+    const cJSON *pa = cJSON_GetObjectItemCaseSensitive(o, "pairs");
+    if (!pa)
+        return 0;
+    if (!cJSON_IsArray(pa) || cJSON_GetArraySize(pa) > LMS_SWEEP_MAX_PAIRS)
+        return bad(err, errlen, path, "pairs", pa);
+    const cJSON *one;
+    cJSON_ArrayForEach(one, pa) {
+        int idx[2] = {-1, -1};
+        for (int k = 0; k < 2 && cJSON_IsArray(one) &&
+                        cJSON_GetArraySize(one) == 2; k++) {
+            const cJSON *name = cJSON_GetArrayItem(one, k);
+            for (int v = 0; v < s->n_variants && cJSON_IsString(name); v++)
+                if (!strcmp(s->variants[v], name->valuestring))
+                    idx[k] = v;
+        }
+        if (idx[0] < 0 || idx[1] < 0 || idx[0] == idx[1])
+            return bad(err, errlen, path, "pair", one);
+        s->pair[s->n_pairs][0] = idx[0];
+        s->pair[s->n_pairs++][1] = idx[1];
+    }
+    return 0;
+}
+
 /* "overrides": the sweep's "section.key=value" strings (absent in old
  * manifests: none). */
 /* The runs' overrides, then the [verdict] keys of a relabelled sweep
@@ -187,6 +213,7 @@ int lms_sweep_load_manifest(const char *dir, lms_sweep *s, char *err,
     else if (read_variants(s, v, path, err, errlen) == 0 &&
              read_grid(s, l, sd, path, err, errlen) == 0 &&
              read_settings(s, o, path, err, errlen) == 0 &&
+             read_pairs(s, o, path, err, errlen) == 0 &&
              read_overrides(s, o, path, err, errlen) == 0)
         rc = 0;
     int ci = 0;

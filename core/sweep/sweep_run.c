@@ -278,6 +278,15 @@ int lms_sweep_write_manifest(const lms_sweep *s, char *err, size_t errlen) {
     cJSON_AddNumberToObject(o, "edge_ratio", s->edge_ratio);
     cJSON_AddNumberToObject(o, "edge_seeds", s->edge_seeds);
     cJSON_AddStringToObject(o, "reference", s->reference);
+    if (s->n_pairs) {
+        cJSON *pa = cJSON_AddArrayToObject(o, "pairs");
+        for (int i = 0; i < s->n_pairs; i++) {
+            cJSON *one = cJSON_CreateArray();
+            cJSON_AddItemToArray(one, cJSON_CreateString(s->variants[s->pair[i][0]]));
+            cJSON_AddItemToArray(one, cJSON_CreateString(s->variants[s->pair[i][1]]));
+            cJSON_AddItemToArray(pa, one);
+        }
+    }
     cJSON *st = cJSON_AddArrayToObject(o, "overrides");
     for (int i = 0; i < s->n_sets; i++)
         cJSON_AddItemToArray(st, cJSON_CreateString(s->sets[i]));

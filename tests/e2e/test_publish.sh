@@ -1,8 +1,9 @@
 # A sweep published while running, then again: the first publication
 # archives its finished runs, the second adds only those finished since
 # (runs.part2.tar.xz); restore_runs.sh puts every published run back, byte
-# for byte, without overwriting a run already there; a published run that
-# changed on disk stops the next publication unless --fresh.
+# for byte, keeping a finished run already there and replacing an
+# unfinished one whole; a published run that changed on disk stops the next
+# publication before anything is written, unless --fresh. Paths with spaces.
 . "$(dirname "$0")/lib.sh"
 make_corpus "$TMP/corpus.txt"
 cat > "$TMP/s.ini" <<EOT
@@ -26,12 +27,12 @@ training.warmup_steps = 2
 training.eval_every = 6
 training.eval_batches = 2
 EOT
-export LMSTAB LMSTAB_RESULTS="$TMP/results" LMSTAB_RUNS="$TMP/restored"
+export LMSTAB LMSTAB_RESULTS="$TMP/pub results" LMSTAB_RUNS="$TMP/restored runs"
 sweep() { "$LMSTAB" sweep "$TMP/s.ini" --quiet --plugin-dir "$PLUGINS" --data "$TMP/corpus.txt" > /dev/null 2> "$TMP/log" || { cat "$TMP/log"; fail "sweep failed"; }; }
 publish() { sh "$SRC/scripts/publish_results.sh" "$@" > /dev/null 2> "$TMP/perr"; }
 sweep
 publish "$TMP/runs/pub" || { cat "$TMP/perr"; fail "first publication failed"; }
-pub="$TMP/results/pub"
+pub="$TMP/pub results/pub"
 [ -s "$pub/report.md" ] && [ -s "$pub/sweep.json" ] && [ -s "$pub/runs.tar.xz" ] || fail "the first publication lacks its report, manifest or runs"
 [ "$(tar -tJf "$pub/runs.tar.xz" | sort | tr '\n' ' ')" = "./qk_norm/lr_0.01/seed_1/metrics.csv ./qk_norm/lr_0.01/seed_1/summary.json " ] \
     || { tar -tJf "$pub/runs.tar.xz"; fail "runs.tar.xz does not hold the one run's summary and metrics"; }
@@ -51,18 +52,34 @@ publish "$TMP/runs/pub" || { cat "$TMP/perr"; fail "third publication failed"; }
 # restore: every published run back, byte for byte
 sh "$SRC/scripts/restore_runs.sh" pub > /dev/null 2> "$TMP/rerr" || { cat "$TMP/rerr"; fail "restore failed"; }
 for s in 1 2 3; do for f in summary.json metrics.csv; do
-    cmp -s "$TMP/runs/pub/qk_norm/lr_0.01/seed_$s/$f" "$TMP/restored/pub/qk_norm/lr_0.01/seed_$s/$f" || fail "seed $s $f not restored as published"
+    cmp -s "$TMP/runs/pub/qk_norm/lr_0.01/seed_$s/$f" "$TMP/restored runs/pub/qk_norm/lr_0.01/seed_$s/$f" || fail "seed $s $f not restored as published"
 done; done
-[ -s "$TMP/restored/pub/sweep.json" ] || fail "the manifest was not restored"
-"$LMSTAB" report "$TMP/restored/pub" > /dev/null 2>&1 || fail "the restored sweep does not report"
-# a run already there is kept, not overwritten
-echo changed > "$TMP/restored/pub/qk_norm/lr_0.01/seed_2/metrics.csv"
-sh "$SRC/scripts/restore_runs.sh" pub > /dev/null 2> "$TMP/rerr" || { cat "$TMP/rerr"; fail "second restore failed"; }
-[ "$(cat "$TMP/restored/pub/qk_norm/lr_0.01/seed_2/metrics.csv")" = changed ] || fail "restore overwrote a run already on disk"
+[ -s "$TMP/restored runs/pub/sweep.json" ] || fail "the manifest was not restored"
+"$LMSTAB" report "$TMP/restored runs/pub" > /dev/null 2>&1 || fail "the restored sweep does not report"
+# a finished run already there is kept; an unfinished one (a checkpoint
+# and part of its metrics, no summary) is replaced whole by the published run
+r2="$TMP/restored runs/pub/qk_norm/lr_0.01/seed_2" r3="$TMP/restored runs/pub/qk_norm/lr_0.01/seed_3"
+echo changed > "$r2/metrics.csv"
+rm "$r3/summary.json" && head -2 "$r3/metrics.csv" > "$TMP/part" && mv "$TMP/part" "$r3/metrics.csv" && echo x > "$r3/checkpoint.safetensors"
+sh "$SRC/scripts/restore_runs.sh" pub > "$TMP/rout" 2> "$TMP/rerr" || { cat "$TMP/rerr"; fail "second restore failed"; }
+[ "$(cat "$r2/metrics.csv")" = changed ] || fail "restore overwrote a finished run already on disk"
+cmp -s "$TMP/runs/pub/qk_norm/lr_0.01/seed_3/metrics.csv" "$r3/metrics.csv" && [ ! -e "$r3/checkpoint.safetensors" ] \
+    || fail "an unfinished run was not replaced whole by the published one"
+grep -q ": 1 runs restored, 2 already here$" "$TMP/rout" || { cat "$TMP/rout"; fail "restore does not say what it did"; }
 # a published run changed on disk: refused, then --fresh archives anew
 sed -i 's/"steps":/"steps" :/' "$TMP/runs/pub/qk_norm/lr_0.01/seed_1/summary.json"
+page=$(sha256sum < "$pub/report.md")
 publish "$TMP/runs/pub" && fail "published over a run that changed since its archive"
-grep -q "runs.tar.xz no longer matches" "$TMP/perr" && grep -q -- "--fresh" "$TMP/perr" || { cat "$TMP/perr"; fail "the refusal does not name the archive and --fresh"; }
+grep -q "runs.tar.xz: a published run changed or is missing" "$TMP/perr" && grep -q -- "--fresh" "$TMP/perr" || { cat "$TMP/perr"; fail "the refusal does not name the archive and --fresh"; }
+[ "$page" = "$(sha256sum < "$pub/report.md")" ] && [ -s "$pub/runs.part2.tar.xz" ] || fail "a refused publication changed the published page"
+# (also under another language: the check does not read translated messages)
+LANGUAGE=de LC_ALL=de_DE.UTF-8 publish "$TMP/runs/pub" 2>/dev/null && fail "published over a changed run under another locale"
 publish --fresh "$TMP/runs/pub" || { cat "$TMP/perr"; fail "--fresh failed"; }
 [ ! -e "$pub/runs.part2.tar.xz" ] && [ "$(tar -tJf "$pub/runs.tar.xz" | grep -c summary.json)" -eq 3 ] || fail "--fresh did not make one archive of the 3 runs"
+# after --fresh the runs match again; a published run missing on disk is
+# refused (its page would count fewer runs than its archive holds)
+publish "$TMP/runs/pub" || { cat "$TMP/perr"; fail "publication after --fresh failed"; }
+mv "$TMP/runs/pub/qk_norm/lr_0.01/seed_2" "$TMP/seed_2"
+publish "$TMP/runs/pub" && fail "published with a published run missing"
+grep -q "changed or is missing" "$TMP/perr" || { cat "$TMP/perr"; fail "the refusal of a missing run does not say so"; }
 exit 0

@@ -42,7 +42,7 @@ sed -i "s/^\t\"gemm\":\t\".*\",$/\t\"gemm\":\t\"openblas\",/" "$run/seed_1/summa
 rm "$run/seed_2/summary.json"
 before=$(sha256sum "$run/seed_1/summary.json")
 sweep || { cat "$TMP/log"; fail "the resumed sweep failed"; }
-grep -q "^sweep: note: qk_norm's finished runs (1 of them) used gemm openblas on kernel set Elsewhere; its next runs here will use gemm $gemm on kernel set $kern, which rounds differently" "$TMP/log" \
+grep -q "^sweep: note: qk_norm's finished runs (1 of them) used openblas on kernel set Elsewhere; any run it starts or resumes here will use $gemm on kernel set $kern, which rounds differently" "$TMP/log" \
     || { cat "$TMP/log"; fail "no note naming both kernel sets"; }
 if [ "$gemm" = openblas ]; then
     grep -q "OPENBLAS_CORETYPE=Elsewhere" "$TMP/log" || { cat "$TMP/log"; fail "the note does not say how to keep OpenBLAS's kernel set"; }
@@ -50,6 +50,20 @@ fi
 [ "$before" = "$(sha256sum "$run/seed_1/summary.json")" ] || fail "the note changed a finished run"
 [ -s "$run/seed_2/summary.json" ] || fail "the lost run was not redone"
 "$LMSTAB" report "$TMP/out" > /dev/null 2>&1 || fail "report failed"
-grep -qF -- "- **Matrix products:** openblas on kernel set Elsewhere (1 run); $gemm on kernel set $kern (1 run). Kernel sets round differently" "$TMP/out/report.md" \
+grep -qF -- "- **Matrix products:** openblas on kernel set Elsewhere (1 run); $gemm on kernel set $kern (1 run). Kernels round differently" "$TMP/out/report.md" \
     || { grep -F "Matrix products" "$TMP/out/report.md"; fail "the report does not count the runs of each kernel set"; }
+# at bf16 the bf16 kernel counts too: a run "made" on another one is noted
+# with the variable that keeps it
+sed -i 's/^variants = qk_norm$/variants = qk_norm\nprecisions = bf16/' "$TMP/s.ini"
+sed -i "s|^out = .*|out = $TMP/outb|" "$TMP/s.ini"
+sweep || { cat "$TMP/log"; fail "bf16 sweep failed"; }
+runb="$TMP/outb/qk_norm/lr_0.01"
+bk=$(sed -n 's/^\t"bf16_kernel":\t"\(.*\)",$/\1/p' "$runb/seed_1/summary.json")
+[ -n "$bk" ] || fail "a bf16 run records no bf16_kernel"
+other=amx_bf16; [ "$bk" = amx_bf16 ] && other=emulated
+sed -i "s/^\t\"bf16_kernel\":\t\".*\",$/\t\"bf16_kernel\":\t\"$other\",/" "$runb/seed_1/summary.json"
+rm "$runb/seed_2/summary.json"
+sweep || { cat "$TMP/log"; fail "the resumed bf16 sweep failed"; }
+grep -q "used $gemm on kernel set $kern, bf16 kernel $other; any run it starts or resumes here will use $gemm on kernel set $kern, bf16 kernel $bk" "$TMP/log" \
+    && grep -q "LMSTAB_BF16_KERNEL=$other" "$TMP/log" || { cat "$TMP/log"; fail "no note naming both bf16 kernels"; }
 exit 0

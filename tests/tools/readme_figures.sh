@@ -1,41 +1,47 @@
 #!/bin/sh
 # The README's figures taken from published reports agree with them, so a
 # republished sweep cannot leave the README quoting an older state:
-#  - every quoted reading ("> At learning rate ...") is a line of a report
-#    under docs/results;
+#  - every quoted reading ("> At learning rate ...", joined over its lines)
+#    is in a report under docs/results;
 #  - every "N runs, H core-hours" and every "report.md), H core-hours" is
 #    the Compute line of the docs/results report linked last before it in
-#    the same paragraph.
+#    the same paragraph (one with no such link is an error).
 # Usage: readme_figures.sh SOURCE_DIR
 set -u
 cd "$1" || exit 2
 bad=0
-grep '^> At learning rate' README.md | sed 's/^> //' > "${TMPDIR:-/tmp}/readme_quotes.$$"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+cat docs/results/*/report.md > "$tmp/reports"
+# quotes: consecutive "> " lines, joined
+awk '/^> / { q = q (q == "" ? "" : " ") substr($0, 3); next }
+     { if (q != "") print q; q = "" }
+     END { if (q != "") print q }' README.md | grep '^At learning rate' > "$tmp/quotes"
 while IFS= read -r q; do
-    if ! cat docs/results/*/report.md | grep -qF -- "$q"; then
-        echo "README.md quotes a reading no report under docs/results has: $q" >&2; bad=1
-    fi
-done < "${TMPDIR:-/tmp}/readme_quotes.$$"
-rm -f "${TMPDIR:-/tmp}/readme_quotes.$$"
-# paragraphs on one line each; then, in order, the links and the figures
-awk 'BEGIN { RS = "" } { gsub(/\n/, " "); print }' README.md |
-    grep -o 'docs/results/[a-z0-9_]*/\|[0-9][0-9,]* runs, [0-9][0-9.]* core-hours\|report\.md), [0-9][0-9.]* core-hours\|^' > "${TMPDIR:-/tmp}/readme_tokens.$$"
+    grep -qF -- "$q" "$tmp/reports" || { echo "README.md quotes a reading no report under docs/results has: $q" >&2; bad=1; }
+done < "$tmp/quotes"
+# per paragraph, in order: a marker, then its report links and figures
+awk 'BEGIN { RS = "" }
+{
+    gsub(/\n/, " "); print "PARAGRAPH"
+    re = "docs/results/[a-z0-9_]+/|[0-9][0-9,]* runs, [0-9][0-9.]* core-hours|report\\.md\\), [0-9][0-9.]* core-hours"
+    while (match($0, re)) { print substr($0, RSTART, RLENGTH); $0 = substr($0, RSTART + RLENGTH) }
+}' README.md > "$tmp/tokens"
 cur=""
 while IFS= read -r t; do
     case "$t" in
-    "") cur="" ;; # a new paragraph
+    PARAGRAPH) cur="" ;;
     docs/results/*) cur="$t" ;;
     *core-hours)
         h=$(echo "$t" | sed 's/.* \([0-9.]*\) core-hours$/\1/')
         n=$(echo "$t" | sed -n 's/^\([0-9,]*\) runs,.*/\1/p' | tr -d ,)
         if [ -z "$cur" ] || [ ! -f "${cur}report.md" ]; then
-            echo "README.md: '$t' follows no link to a report under docs/results" >&2; bad=1; continue
+            echo "README.md: '$t' follows no link to a report under docs/results in its paragraph" >&2; bad=1; continue
         fi
         line=$(grep -m1 '^- \*\*Compute:\*\* ' "${cur}report.md")
-        echo "$line" | grep -q ", $h core-hours" || { echo "README.md: '$t', but ${cur}report.md says: $line" >&2; bad=1; }
-        [ -z "$n" ] || echo "$line" | grep -q "Compute:\*\* $n runs finished" || { echo "README.md: '$t', but ${cur}report.md says: $line" >&2; bad=1; }
+        echo "$line" | grep -qF ", $h core-hours" || { echo "README.md: '$t', but ${cur}report.md says: $line" >&2; bad=1; }
+        [ -z "$n" ] || echo "$line" | grep -qF "Compute:** $n runs finished" || { echo "README.md: '$t', but ${cur}report.md says: $line" >&2; bad=1; }
         ;;
     esac
-done < "${TMPDIR:-/tmp}/readme_tokens.$$"
-rm -f "${TMPDIR:-/tmp}/readme_tokens.$$"
+done < "$tmp/tokens"
 exit $bad

@@ -17,7 +17,10 @@ check || { cat "$tmp/err"; echo "FAIL: the unchanged copy does not pass" >&2; ex
 for m in 's/(\d)(\s+runs,\s+)([\d.]+)(\s+core-hours)/${1}${2}9${3}${4}/' \
          's/(\d)(\s+runs,\s+[\d.]+\s+core-hours)/${1}9${2}/' \
          's/(report\.md\),\s+)([\d.]+)(\s+core-hours)/${1}9${2}${3}/' \
-         's/^(> At learning rate [\d.]+, baseline failed in )(\d)/${1}9${2}/m'; do
+         's/^(> At learning rate [\d.]+, baseline failed in )(\d)/${1}9${2}/m' \
+         's/(\d+\.\d)\d(\s+core-hours)/${1}.${2}/' \
+         's/\z/\nA paragraph without a link: 3 runs, 1.00 core-hours.\n/' \
+         's/(\n> At learning rate [^\n]*\n)(?!> )/${1}> and a second line no report has\n/'; do
     perl -0pe "$m" "$src/README.md" > "$tmp/README.md"
     cmp -s "$src/README.md" "$tmp/README.md" && { printf 'FAIL: %s changed nothing (no such figure in the README?)\n' "$m" >&2; exit 1; }
     check && { printf 'FAIL: readme_figures.sh passed a README changed by %s\n' "$m" >&2; exit 1; }

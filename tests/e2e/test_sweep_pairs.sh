@@ -1,0 +1,74 @@
+# [sweep] pairs: variants set against each other besides the reference.
+# Each rule's table gives the second's LR50 over the first's (the ratio of
+# the two curves in curves.csv) and their runs at the same LR and seed,
+# whose failures add up to each variant's own; pairs.csv holds the same;
+# the manifest keeps the pairs (report and aggregate read them); a pair
+# that is not two variants of the sweep is refused at its line.
+. "$(dirname "$0")/lib.sh"
+make_corpus "$TMP/corpus.txt"
+cat > "$TMP/s.ini" <<EOT
+[sweep]
+variants = baseline, qk_norm, qk_norm_cap
+reference = qk_norm
+pairs = baseline:qk_norm_cap, qk_norm_cap : baseline
+configs_dir = $SRC/configs
+lr_min = 0.01
+lr_max = 3
+lr_ratio = 3
+seeds = 1-3
+grid_seeds = 3
+jobs = 2
+out = $TMP/out
+
+[overrides]
+model.d_model = 32
+model.n_layer = 2
+model.n_head = 2
+model.context = 32
+training.batch_size = 4
+training.max_steps = 40
+training.warmup_steps = 6
+training.eval_every = 20
+training.eval_batches = 2
+training.log_every = 5
+verdict.default_margin = -0.05
+EOT
+"$LMSTAB" sweep "$TMP/s.ini" --quiet --plugin-dir "$PLUGINS" --data "$TMP/corpus.txt" > /dev/null 2> "$TMP/log" || { cat "$TMP/log"; fail "sweep failed"; }
+grep -q '"pairs"' "$TMP/out/sweep.json" || fail "the manifest does not keep the pairs"
+pcsv="$TMP/out/pairs.csv"
+[ "$(($(wc -l < "$pcsv") - 1))" -eq 6 ] || { cat "$pcsv"; fail "pairs.csv: expected 2 pairs x 3 rules"; }
+[ "$(grep -c '^| baseline → qk_norm_cap | ' "$TMP/out/table.md")" -eq 3 ] || fail "no pair row per rule in table.md"
+finite=0
+for r in strict default lenient; do
+    for p in "baseline qk_norm_cap" "qk_norm_cap baseline"; do
+        set -- $p
+        row=$(awk -F, -v a=$1 -v b=$2 -v r=$r '$1 == a && $2 == b && $3 == r' "$pcsv")
+        [ -n "$row" ] || fail "no pairs.csv row for $1 $2 $r"
+        shared=$(echo "$row" | cut -d, -f8); both=$(echo "$row" | cut -d, -f9)
+        fo=$(echo "$row" | cut -d, -f10); so=$(echo "$row" | cut -d, -f11)
+        ca=$(awk -F, -v v=$1 -v r=$r '$1 == v && $2 == r { print $3 " " $4 }' "$TMP/out/curves.csv")
+        cb=$(awk -F, -v v=$2 -v r=$r '$1 == v && $2 == r { print $3 " " $4 }' "$TMP/out/curves.csv")
+        # every run is shared (one grid, every seed on it)
+        [ "$shared $((both + fo))" = "$ca" ] || fail "$1 $2 $r: $row against $1's curve ($ca)"
+        [ "$shared $((both + so))" = "$cb" ] || fail "$1 $2 $r: $row against $2's curve ($cb)"
+        la=$(awk -F, -v v=$1 -v r=$r '$1 == v && $2 == r { print $7 }' "$TMP/out/curves.csv")
+        lb=$(awk -F, -v v=$2 -v r=$r '$1 == v && $2 == r { print $7 }' "$TMP/out/curves.csv")
+        got=$(echo "$row" | cut -d, -f4)
+        if [ "$la" != nan ] && [ "$lb" != nan ]; then
+            want=$(awk -v a="$la" -v b="$lb" 'BEGIN { printf "%.3g", b / a }')
+            [ "$(awk -v x="$got" 'BEGIN { printf "%.3g", x }')" = "$want" ] || fail "$1 $2 $r: ratio $got, curves.csv gives $lb / $la"
+            finite=$((finite + 1))
+        else
+            [ "$got" = nan ] || fail "$1 $2 $r: a ratio ($got) without both LR50s"
+        fi
+    done
+done
+[ "$finite" -ge 1 ] || { cat "$TMP/out/curves.csv"; fail "no pair has both LR50s: the ratio check checked nothing"; }
+"$LMSTAB" report "$TMP/out" > /dev/null 2>&1 || fail "report failed"
+grep -q "^Declared pairs (\`\[sweep\] pairs\`), rule default" "$TMP/out/report.md" || fail "the report lacks the pairs"
+# refused: a name that is not a variant, a pair of one variant, no colon
+for bad in "baseline:nope" "qk_norm:qk_norm" "baseline"; do
+    sed "s/^pairs = .*/pairs = $bad/" "$TMP/s.ini" > "$TMP/bad.ini"
+    expect_error "bad.ini:4: [sweep] pairs: each pair is FIRST:SECOND" "$LMSTAB" sweep "$TMP/bad.ini" --plugin-dir "$PLUGINS" --data "$TMP/corpus.txt"
+done
+exit 0
