@@ -2,35 +2,32 @@
  * (report_logits.c): the cell is the median over seeds of the last logged
  * log Z and of the peak max |logit|, read from metrics.csv training rows; a
  * run whose signals went non-finite is counted apart, and one that did not
- * log them is said to be missing. */
+ * log them is said to be missing; runs past the drift line (|log Z| > 2 ln
+ * V) are counted per cell and variant, and side by side in declared pairs. */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "report/report_internal.h"
-#include "sweep/sweep.h"
 #include "sweep/sweep_internal.h"
-#include "util/fsutil.h"
+#include "sweep_fixture.h"
 
 static char dir[64];
 
 /* A run of 10 training rows; log Z falls from logz0 by 0.1 a step, max
  * |logit| rises by 1 a step from 1, and the row at bad_step (if >= 0)
  * logs log Z as `bad`. With head = 0 the run logs neither column. */
-static void put_run(int seed, const char *verdict, double logz0, int head,
-                    int bad_step, const char *bad) {
-    char path[512], err[256];
-    snprintf(path, sizeof path, "%s/a/lr_0.1/seed_%d", dir, seed);
-    ck_assert_int_eq(lms_mkdirs(path, err, sizeof err), 0);
+static void put_run_of(const char *variant, int seed, const char *verdict,
+                       double logz0, int head, int bad_step, const char *bad) {
+    char path[512], text[256];
+    fx_run_dir(dir, variant, "0.1", seed, path, sizeof path);
+    snprintf(text, sizeof text, "{\"verdict\": \"%s\", \"final_val_loss\": "
+             "3.0, \"init_val_loss\": 5.5, \"steps\": 10}\n", verdict);
+    fx_write(path, "summary.json", text);
     char file[600];
-    snprintf(file, sizeof file, "%s/summary.json", path);
-    FILE *f = fopen(file, "w");
-    fprintf(f, "{\"verdict\": \"%s\", \"final_val_loss\": 3.0, "
-            "\"init_val_loss\": 5.5, \"steps\": 10}\n", verdict);
-    fclose(f);
     snprintf(file, sizeof file, "%s/metrics.csv", path);
-    f = fopen(file, "w");
+    FILE *f = fopen(file, "w");
     fprintf(f, "step,lr,train_loss,val_loss,grad_norm%s\n",
             head ? ",head.max_abs_logit,head.log_z" : "");
     for (int step = 0; step < 10; step++) {
@@ -48,10 +45,13 @@ static void put_run(int seed, const char *verdict, double logz0, int head,
     fclose(f);
 }
 
+static void put_run(int seed, const char *verdict, double logz0, int head,
+                    int bad_step, const char *bad) {
+    put_run_of("a", seed, verdict, logz0, head, bad_step, bad);
+}
+
 static char *table(void) {
-    lms_sweep *s = malloc(sizeof *s);
-    char err[512];
-    ck_assert_msg(lms_sweep_load_manifest(dir, s, err, sizeof err) == 0, "%s", err);
+    lms_sweep *s = fx_sweep_load(dir);
     static char buf[16384];
     FILE *f = fmemopen(buf, sizeof buf, "w");
     lms_report_logits_table(f, s, 256);
@@ -61,21 +61,12 @@ static char *table(void) {
 }
 
 static void setup(void) {
-    strcpy(dir, "/tmp/lmslogitsXXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(dir));
-    char path[256];
-    snprintf(path, sizeof path, "%s/sweep.json", dir);
-    FILE *f = fopen(path, "w");
-    fprintf(f, "{\"variants\": [\"a\"], \"lrs\": [0.1], \"seeds\": [1, 2, 3, "
-            "4], \"reference\": \"a\"}\n");
-    fclose(f);
+    fx_sweep_dir(dir, sizeof dir, "logits", "{\"variants\": [\"a\", \"b\"], "
+                 "\"lrs\": [0.1], \"seeds\": [1, 2, 3, 4], \"reference\": "
+                 "\"a\", \"pairs\": [[\"a\", \"b\"]]}\n");
 }
 
-static void teardown(void) {
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    ck_assert_int_eq(system(cmd), 0);
-}
+static void teardown(void) { fx_sweep_rm(dir); }
 
 START_TEST(medians_nonfinite_and_missing) {
     /* last logged log Z: step 8, 6 - 0.8 = 5.2 and 7 - 0.8 = 6.2 (median
@@ -87,8 +78,30 @@ START_TEST(medians_nonfinite_and_missing) {
     const char *t = table();
     ck_assert_msg(strstr(t, "## The LM head's logits by learning rate"), "%s", t);
     ck_assert_msg(strstr(t, "ln 256 = 5.55"), "%s", t);
-    ck_assert_msg(strstr(t, "| LR | a |\n"), "%s", t);
+    ck_assert_msg(strstr(t, "| LR | a | b |\n"), "%s", t);
     ck_assert_msg(strstr(t, "| 0.1 | 5.70 / 9 (2/4; 1 non-finite; 3 logged) |"), "%s", t);
+}
+END_TEST
+
+/* 2 ln 256 = 11.09: a final log Z of -12 or 12 drifted, 11 did not; a
+ * non-finite one did. In the pair, a drifted alone on seeds 1 and 2, both
+ * on seed 3, b alone on none; seed 4 logged nothing in b. */
+START_TEST(drift_counted_and_paired) {
+    put_run_of("a", 1, "converged", -11.2, 1, -1, ""); /* ends at -12.0 */
+    put_run_of("a", 2, "converged", 12.8, 1, -1, "");  /* ends at 12.0 */
+    put_run_of("a", 3, "spiked", 6.0, 1, 4, "nan");
+    put_run_of("a", 4, "converged", 11.8, 1, -1, "");  /* ends at 11.0 */
+    put_run_of("b", 1, "converged", 6.0, 1, -1, "");
+    put_run_of("b", 2, "converged", 6.0, 1, -1, "");
+    put_run_of("b", 3, "converged", 20.0, 1, -1, "");  /* ends at 19.2 */
+    put_run_of("b", 4, "converged", 6.0, 0, -1, "");
+    const char *t = table();
+    ck_assert_msg(strstr(t, "passed twice that, 11.09"), "%s", t);
+    ck_assert_msg(strstr(t, "(1/4; 2 drifted; 1 non-finite) |"), "%s", t);
+    ck_assert_msg(strstr(t, "(0/4; 1 drifted; 3 logged) |"), "%s", t);
+    ck_assert_msg(strstr(t, "of those that logged the signals: a 3 of 4; b 1 of 3."),
+                  "%s", t);
+    ck_assert_msg(strstr(t, "| a → b | 3 | 1 / 2 / 0 | 0.5 |"), "%s", t);
 }
 END_TEST
 
@@ -104,6 +117,7 @@ int main(void) {
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, medians_nonfinite_and_missing);
     tcase_add_test(tc, nothing_logged_no_section);
+    tcase_add_test(tc, drift_counted_and_paired);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

@@ -6,10 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "util/fsutil.h"
-#include "sweep/sweep.h"
 #include "report/report_internal.h"
 #include "sweep/sweep_internal.h"
+#include "sweep_fixture.h"
+#include "util/fsutil.h"
 
 static char dir[64];
 
@@ -18,15 +18,13 @@ static char dir[64];
 static void put_run(const char *v, const char *lr, int seed,
                     const char *verdict, double final, const double *vals,
                     int n) {
-    char path[512], err[256];
-    snprintf(path, sizeof path, "%s/%s/lr_%s/seed_%d", dir, v, lr, seed);
-    ck_assert_int_eq(lms_mkdirs(path, err, sizeof err), 0);
+    char path[512], text[256];
+    fx_run_dir(dir, v, lr, seed, path, sizeof path);
+    snprintf(text, sizeof text, "{\"verdict\": \"%s\", \"final_val_loss\": "
+             "%.17g, \"init_val_loss\": 5.5, \"steps\": 30}\n", verdict, final);
+    fx_write(path, "summary.json", text);
     char file[600];
-    snprintf(file, sizeof file, "%s/summary.json", path);
-    FILE *f = fopen(file, "w");
-    fprintf(f, "{\"verdict\": \"%s\", \"final_val_loss\": %.17g, "
-            "\"init_val_loss\": 5.5, \"steps\": 30}\n", verdict, final);
-    fclose(f);
+    FILE *f;
     snprintf(file, sizeof file, "%s/metrics.csv", path);
     f = fopen(file, "w");
     fprintf(f, "step,lr,train_loss,val_loss,grad_norm\n");
@@ -37,9 +35,8 @@ static void put_run(const char *v, const char *lr, int seed,
 }
 
 static char *table(void) {
-    lms_sweep *s = malloc(sizeof *s);
+    lms_sweep *s = fx_sweep_load(dir);
     char err[512], data[128];
-    ck_assert_msg(lms_sweep_load_manifest(dir, s, err, sizeof err) == 0, "%s", err);
     snprintf(data, sizeof data, "%s/data", dir);
     ck_assert_int_eq(lms_mkdirs(data, err, sizeof err), 0);
     static char buf[8192];
@@ -51,21 +48,12 @@ static char *table(void) {
 }
 
 static void setup(void) {
-    strcpy(dir, "/tmp/lmsqualXXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(dir));
-    char path[256];
-    snprintf(path, sizeof path, "%s/sweep.json", dir);
-    FILE *f = fopen(path, "w");
-    fprintf(f, "{\"variants\": [\"a\", \"b\"], \"configs\": [\"a.ini\", \"b.ini\"],"
-            " \"lrs\": [0.1, 0.2], \"seeds\": [1, 2, 3], \"reference\": \"a\"}\n");
-    fclose(f);
+    fx_sweep_dir(dir, sizeof dir, "qual", "{\"variants\": [\"a\", \"b\"], "
+                 "\"configs\": [\"a.ini\", \"b.ini\"], \"lrs\": [0.1, 0.2], "
+                 "\"seeds\": [1, 2, 3], \"reference\": \"a\"}\n");
 }
 
-static void teardown(void) {
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    ck_assert_int_eq(system(cmd), 0);
-}
+static void teardown(void) { fx_sweep_rm(dir); }
 
 START_TEST(paired_difference_and_overfitting) {
     const double down[] = {5.5, 3.0, 2.5};

@@ -7,27 +7,24 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "util/fsutil.h"
-#include "sweep/sweep.h"
 #include "report/report_internal.h"
 #include "sweep/sweep_internal.h"
+#include "sweep_fixture.h"
+#include "util/fsutil.h"
 
 static char dir[64];
 
 /* A run of 40 logged steps: loss 3, output norms 10 (fc2 grows to
  * fc2_end from step 20 on), max score 5, logit 8, log Z 6. */
 static void put_run(int seed, const char *verdict, double fc2_end) {
-    char path[512], err[256];
-    snprintf(path, sizeof path, "%s/a/lr_0.1/seed_%d", dir, seed);
-    ck_assert_int_eq(lms_mkdirs(path, err, sizeof err), 0);
+    char path[512], text[256];
+    fx_run_dir(dir, "a", "0.1", seed, path, sizeof path);
+    snprintf(text, sizeof text, "{\"verdict\": \"%s\", \"final_val_loss\": "
+             "3.0, \"init_val_loss\": 5.5, \"steps\": 40}\n", verdict);
+    fx_write(path, "summary.json", text);
     char file[600];
-    snprintf(file, sizeof file, "%s/summary.json", path);
-    FILE *f = fopen(file, "w");
-    fprintf(f, "{\"verdict\": \"%s\", \"final_val_loss\": 3.0, "
-            "\"init_val_loss\": 5.5, \"steps\": 40}\n", verdict);
-    fclose(f);
     snprintf(file, sizeof file, "%s/metrics.csv", path);
-    f = fopen(file, "w");
+    FILE *f = fopen(file, "w");
     fprintf(f, "step,lr,train_loss,val_loss,grad_norm,h0.qkv.out_norm,"
             "h0.proj.out_norm,h0.fc1.out_norm,h0.fc2.out_norm,"
             "h0.attn.max_score,head.max_abs_logit,head.log_z\n");
@@ -38,9 +35,8 @@ static void put_run(int seed, const char *verdict, double fc2_end) {
 }
 
 static char *tables(void) {
-    lms_sweep *s = malloc(sizeof *s);
+    lms_sweep *s = fx_sweep_load(dir);
     char err[512], data[128];
-    ck_assert_msg(lms_sweep_load_manifest(dir, s, err, sizeof err) == 0, "%s", err);
     snprintf(data, sizeof data, "%s/data", dir);
     ck_assert_int_eq(lms_mkdirs(data, err, sizeof err), 0);
     static char buf[16384];
@@ -52,21 +48,11 @@ static char *tables(void) {
 }
 
 static void setup(void) {
-    strcpy(dir, "/tmp/lmssplitXXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(dir));
-    char path[256];
-    snprintf(path, sizeof path, "%s/sweep.json", dir);
-    FILE *f = fopen(path, "w");
-    fprintf(f, "{\"variants\": [\"a\"], \"lrs\": [0.1], \"seeds\": [1, 2, 3, "
-            "4, 5, 6], \"reference\": \"a\"}\n");
-    fclose(f);
+    fx_sweep_dir(dir, sizeof dir, "split", "{\"variants\": [\"a\"], \"lrs\": "
+                 "[0.1], \"seeds\": [1, 2, 3, 4, 5, 6], \"reference\": \"a\"}\n");
 }
 
-static void teardown(void) {
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    ck_assert_int_eq(system(cmd), 0);
-}
+static void teardown(void) { fx_sweep_rm(dir); }
 
 START_TEST(few_seeds_are_examples) {
     put_run(1, "converged", 10);
