@@ -37,12 +37,23 @@ same_run "$TMP/stop"
 
 # 2. kill -9 right after the first checkpoint: the rows logged after it
 #    are dropped on resume.
+#    The run is frozen (SIGSTOP) while its files are read, so that the
+#    kill lands where they say: on a busy machine it could otherwise write
+#    its next checkpoint between the look and the kill.
 (exec_train --out "$TMP/kill") & pid=$!
-i=0; while { [ ! -e "$TMP/kill/checkpoint.safetensors" ] || [ "$(wc -l < "$TMP/kill/metrics.csv")" -lt 7 ]; } && [ $i -lt 3000 ]; do sleep 0.01; i=$((i + 1)); done
+ck_step="" last=-1 i=0
+while [ $i -lt 3000 ]; do
+    if [ -e "$TMP/kill/checkpoint.safetensors" ] && [ "$(wc -l < "$TMP/kill/metrics.csv")" -ge 7 ]; then
+        kill -STOP $pid 2>/dev/null || break
+        ck_step=$(head -c 4096 "$TMP/kill/checkpoint.safetensors" | grep -ao '"step":"[0-9]*"' | tr -dc 0-9)
+        last=$(tail -n 1 "$TMP/kill/metrics.csv" | cut -d, -f1)
+        [ -n "$ck_step" ] && [ "$last" -ge "$ck_step" ] 2>/dev/null && break
+        kill -CONT $pid
+    fi
+    sleep 0.01; i=$((i + 1))
+done
 kill -9 $pid 2>/dev/null; wait $pid 2>/dev/null
 [ ! -e "$TMP/kill/summary.json" ] || fail "kill -9 came too late (run finished); make the run longer"
-ck_step=$(head -c 4096 "$TMP/kill/checkpoint.safetensors" | grep -ao '"step":"[0-9]*"' | tr -dc 0-9)
-last=$(tail -n 1 "$TMP/kill/metrics.csv" | cut -d, -f1)
 [ -n "$ck_step" ] && [ "$last" -ge "$ck_step" ] || fail "kill -9: no rows past the checkpoint (step $ck_step, last row $last)"
 train --resume "$TMP/kill" || fail "resume after kill -9 failed"
 same_run "$TMP/kill"
