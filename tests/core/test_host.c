@@ -7,6 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cblas.h>
+
+#include "kernels/gemm.h"
 #include "kernels/host.h"
 #include "engine/loader.h"
 #include "lmstab/plugin_util.h"
@@ -206,6 +209,23 @@ START_TEST(test_sgemm_threads_onednn) {
 }
 END_TEST
 
+/* `gemm = auto` and the kernel names a run records: OpenBLAS unless
+ * lmstab's kernel is AVX-512 and OpenBLAS's kernel set is narrower; the
+ * rule under another kernel set is the one OPENBLAS_CORETYPE would give. */
+START_TEST(test_gemm_auto_rule) {
+    const int avx512 = !strcmp(lms_gemm_isa(), "avx512");
+    ck_assert_int_eq(lms_gemm_auto_under("SkylakeX"), LMS_GEMM_OPENBLAS);
+    ck_assert_int_eq(lms_gemm_auto_under("COOPERLAKE"), LMS_GEMM_OPENBLAS);
+    ck_assert_int_eq(lms_gemm_auto_under("Haswell"),
+                     avx512 ? LMS_GEMM_LMSTAB : LMS_GEMM_OPENBLAS);
+    ck_assert_int_eq(lms_gemm_auto(NULL, 0),
+                     lms_gemm_auto_under(openblas_get_corename()));
+    ck_assert_str_eq(lms_gemm_kernel_name(LMS_GEMM_LMSTAB), lms_gemm_isa());
+    ck_assert_str_eq(lms_gemm_kernel_name(LMS_GEMM_OPENBLAS),
+                     openblas_get_corename());
+}
+END_TEST
+
 int main(void) {
     Suite *s = suite_create("host");
     TCase *tc = tcase_create("core");
@@ -215,6 +235,7 @@ int main(void) {
     tcase_add_test(tc, test_sgemm_threads);
     tcase_add_test(tc, test_sgemm_threads_lmstab);
     tcase_add_test(tc, test_sgemm_threads_onednn);
+    tcase_add_test(tc, test_gemm_auto_rule);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
