@@ -60,7 +60,8 @@ static void usage(FILE *f) {
             "\n"
             "SWEEP.ini has a [sweep] section (variants, configs_dir, lr_min,\n"
             "lr_max, lr_ratio, seeds, grid_seeds, boundary_seeds, edge_points,\n"
-            "edge_ratio, edge_seeds, jobs, out, data, reference)\n"
+            "edge_ratio, edge_seeds, jobs, out, data, reference, precisions,\n"
+            "pairs)\n"
             "and an optional [overrides] section of SECTION.KEY = VALUE lines;\n"
             "see docs/cli.md.\n");
 }
@@ -92,6 +93,7 @@ int lms_cmd_sweep(int argc, char **argv, int dry) {
         }
         return 0;
     }
+    lms_sweep_catch_stops(); /* a stop during the checks below counts */
     static lms_sweep s;
     if (lms_sweep_load(&s, file, err, sizeof err) != 0) {
         fprintf(stderr, "lmstab: error: %s\n", err);

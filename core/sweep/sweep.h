@@ -102,6 +102,12 @@ int lms_sweep_check(lms_sweep *s, char *err, size_t errlen);
  * Needs lms_sweep_check's gemm[]. */
 void lms_sweep_numerics_note(const lms_sweep *s, FILE *f);
 
+/* From now on SIGINT/SIGTERM stop the sweep (as lms_sweep_run describes),
+ * also during its loading and checks: call it first, since a sweep started
+ * in the background by a shell begins with SIGINT ignored, and a signal
+ * sent then would be lost. lms_sweep_run calls it when not called yet. */
+void lms_sweep_catch_stops(void);
+
 /* Run (or resume) every run of the sweep; exe is the lmstab binary. Prints
  * progress to stderr. Returns 0 when all runs finished, 128 + the signal
  * when SIGINT/SIGTERM stopped it (message in err: the runs in progress were

@@ -342,6 +342,24 @@ static void on_stop(int sig) {
     g_stops++;
 }
 
+/* Caught from lms_sweep_catch_stops until lms_sweep_run returns. */
+static int g_caught;
+static struct sigaction g_old_int, g_old_term;
+
+void lms_sweep_catch_stops(void) {
+    if (g_caught)
+        return;
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_stop; /* no SA_RESTART: the sleep returns at once */
+    sigemptyset(&sa.sa_mask);
+    g_stop_sig = 0;
+    g_stops = 0;
+    sigaction(SIGINT, &sa, &g_old_int);
+    sigaction(SIGTERM, &sa, &g_old_term);
+    g_caught = 1;
+}
+
 static void forward_stop(const slot *sl, int jobs, int sig) {
     for (int j = 0; j < jobs; j++)
         if (sl[j].pid > 0)
@@ -436,22 +454,17 @@ int lms_sweep_run(lms_sweep *s, const char *exe, int quiet, char *err,
     lms_sweep_progress_begin(s, &pg, quiet);
     int running = 0, failed = 0, stopped = 0, aborted = 0, changed = 1;
     double stop_t = 0;
-    struct sigaction sa, old_int, old_term;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_stop; /* no SA_RESTART: the sleep returns at once */
-    sigemptyset(&sa.sa_mask);
-    g_stop_sig = 0;
-    g_stops = 0;
-    sigaction(SIGINT, &sa, &old_int);
-    sigaction(SIGTERM, &sa, &old_term);
+    lms_sweep_catch_stops(); /* (a stop caught before now is kept) */
     for (;;) {
         if (g_stop_sig && !stopped) {
             stopped = (int)g_stop_sig;
             stop_t = lms_sweep_now();
             forward_stop(sl, s->jobs, stopped);
             snprintf(err, errlen,
-                     "stopped by %s: the runs in progress were checkpointed; "
-                     "run the same command to continue",
+                     running ? "stopped by %s: the runs in progress were "
+                               "checkpointed; run the same command to continue"
+                             : "stopped by %s before a run started; run the "
+                               "same command to continue",
                      stopped == SIGINT ? "SIGINT" : "SIGTERM");
             failed = 1;
         } else if (stopped && !aborted && g_stops > 1) {
@@ -486,8 +499,9 @@ int lms_sweep_run(lms_sweep *s, const char *exe, int quiet, char *err,
         changed = 1;
         reap(s, sl, pid, status, &pg, &failed, err, errlen);
     }
-    sigaction(SIGINT, &old_int, NULL);
-    sigaction(SIGTERM, &old_term, NULL);
+    sigaction(SIGINT, &g_old_int, NULL);
+    sigaction(SIGTERM, &g_old_term, NULL);
+    g_caught = 0;
     free(sl);
     free(todo);
     return stopped ? 128 + stopped : failed ? -1 : 0;

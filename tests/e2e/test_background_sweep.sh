@@ -1,0 +1,66 @@
+# scripts/background_sweep.sh: a sweep started in the background runs to its
+# end, detached, logging to RUNS/NAME.log; a long one is listed by status
+# and stopped by stop (SIGINT: its run in progress checkpoints), and start
+# continues it; a sweep file that does not exist is refused.
+. "$(dirname "$0")/lib.sh"
+make_corpus "$TMP/corpus.txt"
+mkdir -p "$TMP/sw"
+for n in tiny long; do
+    steps=6; [ $n = long ] && steps=100000
+    cat > "$TMP/sw/$n.ini" <<EOT
+[sweep]
+variants = qk_norm
+configs_dir = $SRC/configs
+lr_min = 0.01
+lr_max = 0.01
+seeds = 1
+jobs = 1
+data = $TMP/corpus.txt
+out = $TMP/runs/$n
+
+[overrides]
+model.d_model = 32
+model.n_layer = 2
+model.n_head = 2
+model.context = 32
+training.batch_size = 4
+training.max_steps = $steps
+training.warmup_steps = 2
+training.eval_every = 0
+EOT
+done
+export LMSTAB SWEEPS="$TMP/sw" RUNS="$TMP/runs"
+bg() { sh "$SRC/scripts/background_sweep.sh" "$@"; }
+bg start tiny -- --plugin-dir "$PLUGINS" > "$TMP/out" 2>&1 || { cat "$TMP/out"; fail "start failed"; }
+grep -q "^tiny: started (pid [0-9]*), log $TMP/runs/tiny.log$" "$TMP/out" || { cat "$TMP/out"; fail "start does not say what it started"; }
+i=0; while [ ! -s "$TMP/runs/tiny/results.csv" ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
+[ -s "$TMP/runs/tiny/qk_norm/lr_0.01/seed_1/summary.json" ] || { cat "$TMP/runs/tiny.log"; fail "the background sweep did not finish its run"; }
+grep -q "^\[1/1\] qk_norm" "$TMP/runs/tiny.log" || { cat "$TMP/runs/tiny.log"; fail "no progress in the log"; }
+bg start long -- --plugin-dir "$PLUGINS" > /dev/null 2>&1 || fail "start long failed"
+r="$TMP/runs/long/qk_norm/lr_0.01/seed_1"
+i=0; while [ "$(wc -l < "$r/metrics.csv" 2>/dev/null || echo 0)" -lt 5 ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
+bg status > "$TMP/st" 2>&1
+grep -q "^long (pid [0-9]*): " "$TMP/st" || { cat "$TMP/st"; fail "status does not list the running sweep"; }
+bg start long -- --plugin-dir "$PLUGINS" > /dev/null 2> "$TMP/err"
+grep -q "long is already running" "$TMP/err" || fail "a second start of a running sweep was not refused"
+bg stop long > "$TMP/out" 2>&1 || { cat "$TMP/out"; fail "stop failed"; }
+[ -z "$(bg status)" ] || fail "the sweep still runs after stop"
+grep -q "stopped by SIGINT" "$TMP/runs/long.log" || { cat "$TMP/runs/long.log"; fail "the sweep was not stopped by SIGINT"; }
+[ -e "$r/checkpoint.safetensors" ] && [ ! -e "$r/summary.json" ] || fail "the stopped run left no checkpoint"
+# a stop right after a start is not lost (the sweep starts with SIGINT
+# ignored, as a background job; start returns once it catches it), and
+# stops it before its run starts or while it runs
+bg start long -- --plugin-dir "$PLUGINS" > /dev/null 2>&1 || fail "restart failed"
+bg stop > /dev/null 2>&1
+[ -z "$(bg status)" ] || fail "a stop right after a start was lost"
+[ "$(grep -c "stopped by SIGINT" "$TMP/runs/long.log")" -eq 2 ] || { cat "$TMP/runs/long.log"; fail "the second stop is not in the log"; }
+# and start continues the stopped run from its checkpoint
+bg start long -- --plugin-dir "$PLUGINS" > /dev/null 2>&1 || fail "restart failed"
+n0=$(wc -l < "$r/metrics.csv")
+i=0; while [ "$(wc -l < "$r/metrics.csv")" -le "$n0" ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
+bg stop > /dev/null 2>&1
+grep -q "^lmstab: steps [1-9][0-9]* to 100000," "$r/train.log" && grep -q "stopped by SIGINT after step" "$r/train.log" \
+    || { cat "$r/train.log"; fail "start did not continue the stopped run from its checkpoint"; }
+bg start nope > /dev/null 2> "$TMP/err" && fail "a missing sweep file was accepted"
+grep -q "nope.ini not found" "$TMP/err" || fail "the refusal does not name the file"
+exit 0
