@@ -322,6 +322,9 @@ int lms_curves_fit(const lms_curve_run *runs, size_t n_runs, int nv, int ref,
         for (int b = 0; b < samples; b++)
             tmp[b] = b50[(size_t)b * nv + v] / b50[(size_t)b * nv + ref];
         lms_percentile_interval(tmp, samples, &c->ratio50);
+        if (n_seeds < 2) /* every resample is the one seed: no interval */
+            c->lr50.lo = c->lr50.hi = c->lr10.lo = c->lr10.hi =
+                c->ratio50.lo = c->ratio50.hi = NAN;
     }
     rc = 0;
 out:

@@ -78,7 +78,8 @@ typedef struct lms_curve {
     int gof_df;
 } lms_curve;
 
-/* Fit every variant (0..n_variants-1), test each fit (gof_p, from
+/* Fit every variant (0..n_variants-1) (with runs of one seed only, the
+ * intervals are NaN: resampling one seed gives that seed back), test each fit (gof_p, from
  * `samples` parametric draws on a generator stream of the variant's own,
  * so the seed bootstrap below is the same with or without it, and one
  * variant's p does not depend on another's runs) and bootstrap `samples`

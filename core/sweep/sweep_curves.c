@@ -405,7 +405,7 @@ int lms_sweep_reading(const lms_sweep *s, char *out, size_t outlen) {
                     snprintf(q[r], sizeof q[r], "%.3g [%.3g, %.3g]", e->value,
                              e->lo, e->hi);
                 else
-                    snprintf(q[r], sizeof q[r], "%.3g", e->value);
+                    snprintf(q[r], sizeof q[r], "%.3g (no interval)", e->value);
             }
             k += snprintf(out + k, outlen - k, "%sThe LR50 of %s is %s times "
                           "%s's (default rule, failure curves over %d and %d "

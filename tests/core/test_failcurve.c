@@ -112,6 +112,27 @@ START_TEST(bootstrap_pairs_seeds) {
 }
 END_TEST
 
+/* Runs of one seed: estimates, but no interval (every resample is that
+ * seed again, which would print a zero-width interval) */
+START_TEST(one_seed_no_interval) {
+    lms_curve_run runs[200];
+    size_t n = make_runs(runs), k = 0;
+    const long first = runs[0].seed;
+    for (size_t i = 0; i < n; i++)
+        if (runs[i].seed == first)
+            runs[k++] = runs[i];
+    lms_curve c[3];
+    ck_assert_int_eq(lms_curves_fit(runs, k, 3, 0, 400, 42, c, NULL), 0);
+    int defined = 0;
+    for (int v = 0; v < 3; v++) {
+        defined += isfinite(c[v].lr50.value);
+        ck_assert(isnan(c[v].lr50.lo) && isnan(c[v].lr50.hi));
+        ck_assert(isnan(c[v].lr10.lo) && isnan(c[v].ratio50.hi));
+    }
+    ck_assert_int_ge(defined, 1); /* the check above is not vacuous */
+}
+END_TEST
+
 /* The deviance in closed form: against P = 1/2 everywhere, and zero for
  * a curve through every LR's failure rate (a saturated two-LR design) */
 START_TEST(deviance_closed_form) {
@@ -228,6 +249,7 @@ int main(void) {
     tcase_add_test(tc, bootstrap_pairs_seeds);
     tcase_add_test(tc, fisher);
     tcase_add_test(tc, mcnemar);
+    tcase_add_test(tc, one_seed_no_interval);
     tcase_add_test(tc, deviance_closed_form);
     tcase_add_test(tc, goodness_of_fit);
     suite_add_tcase(s, tc);
