@@ -59,6 +59,8 @@ void lms_sweep_pairs(FILE *table, FILE *csv, const lms_sweep *s, int rule,
                      const double *boot) {
     if (!s->n_pairs)
         return;
+    long seeds[LMS_SWEEP_MAX_SEEDS];
+    const int one_seed = lms_curve_seeds(runs, n, seeds, LMS_SWEEP_MAX_SEEDS) < 2;
     if (table)
         fprintf(table, "\nDeclared pairs (`[sweep] pairs`), rule %s: the second "
                 "variant's LR50 over the first's [95%% bootstrap interval, the "
@@ -78,10 +80,15 @@ void lms_sweep_pairs(FILE *table, FILE *csv, const lms_sweep *s, int rule,
                      !isfinite(c[a].lr50.value) ? s->variants[a] : s->variants[b]);
         } else {
             e.value = c[b].lr50.value / c[a].lr50.value;
-            ratio_interval(boot, s->n_variants, a, b, &e);
+            if (one_seed) /* resampling one seed gives it back: no interval */
+                e.lo = e.hi = NAN, e.undefined = 0;
+            else
+                ratio_interval(boot, s->n_variants, a, b, &e);
             int k = snprintf(q, sizeof q, "%.3g", e.value);
             if (isfinite(e.lo) && isfinite(e.hi))
                 k += snprintf(q + k, sizeof q - k, " [%.3g, %.3g]", e.lo, e.hi);
+            else if (one_seed)
+                k += snprintf(q + k, sizeof q - k, " (one seed: no interval)");
             if (e.undefined > 0.025 && k < (int)sizeof q)
                 k += snprintf(q + k, sizeof q - k,
                               " (%.0f%% of resamples without a curve)",

@@ -66,6 +66,11 @@ done
 [ "$finite" -ge 1 ] || { cat "$TMP/out/curves.csv"; fail "no pair has both LR50s: the ratio check checked nothing"; }
 "$LMSTAB" report "$TMP/out" > /dev/null 2>&1 || fail "report failed"
 grep -q "^Declared pairs (\`\[sweep\] pairs\`), rule default" "$TMP/out/report.md" || fail "the report lacks the pairs"
+# one seed: the ratio without an interval (resampling one seed gives it back)
+sed -e "s|^out = .*|out = $TMP/one|" -e "s/^seeds = .*/seeds = 1/" -e "s/^grid_seeds = .*/grid_seeds = 1/" "$TMP/s.ini" > "$TMP/one.ini"
+"$LMSTAB" sweep "$TMP/one.ini" --quiet --plugin-dir "$PLUGINS" --data "$TMP/corpus.txt" > /dev/null 2> "$TMP/log" || { cat "$TMP/log"; fail "one-seed sweep failed"; }
+grep -q "^| qk_norm_cap → baseline | [0-9.e+-]* (one seed: no interval) | " "$TMP/one/table.md" \
+    || { grep "→" "$TMP/one/table.md"; fail "a one-seed pair shows an interval, or no ratio"; }
 # refused: a name that is not a variant, a pair of one variant, no colon
 for bad in "baseline:nope" "qk_norm:qk_norm" "baseline"; do
     sed "s/^pairs = .*/pairs = $bad/" "$TMP/s.ini" > "$TMP/bad.ini"
