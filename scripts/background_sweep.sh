@@ -40,8 +40,12 @@ start)
             LMSTAB_RUNS="$runs" scripts/restore_runs.sh "$n"
         fi
         nohup nice -n 19 setsid "$lmstab" sweep "$sweeps/$n.ini" "$@" >> "$runs/$n.log" 2>&1 < /dev/null &
-        # lmstab's own pid (setsid forks when started as a group leader)
+        # lmstab's own pid: the job's, once it has exec'd lmstab (setsid
+        # forks instead when started as a group leader: then by its name)
         pid="" i=0
+        job=$!
+        sleep 0.05
+        if tr '\0' ' ' < "/proc/$job/cmdline" 2>/dev/null | grep -q "lmstab sweep"; then pid=$job; fi
         while [ -z "$pid" ] && [ $i -lt 200 ]; do pid=$(pids "$n" | head -n 1); [ -n "$pid" ] || sleep 0.05; i=$((i + 1)); done
         if [ -z "$pid" ]; then # already over: nothing to run, or an error
             echo "$n: ended at once; its log ($runs/$n.log) ends:"; tail -n 2 "$runs/$n.log"; continue
