@@ -9,12 +9,7 @@
 #include <string.h>
 
 #include "report/compare_internal.h"
-
-/* Same learning rate: a band LR and a grid LR that print alike (a run's
- * directory) may differ by a rounding; the runs compared must not. */
-static int same_lr(double a, double b) {
-    return fabs(a - b) <= 1e-9 * fmax(fabs(a), fabs(b));
-}
+#include "util/order.h"
 
 static double final_val(const csweep *w, int v, double lr, long seed) {
     char dir[4300], err[512];
@@ -22,11 +17,6 @@ static double final_val(const csweep *w, int v, double lr, long seed) {
     lms_sweep_run_dir(w->s.out_dir, w->s.variants[v], lr, seed, dir, sizeof dir);
     return lms_sweep_read_summary(dir, &rs, err, sizeof err) == 0
                ? rs.final_val_loss : NAN;
-}
-
-static int cmp_double(const void *a, const void *b) {
-    const double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
 }
 
 typedef struct pairs {
@@ -40,18 +30,8 @@ static int match(const csweep *a, int va, const csweep *b, int vb, pairs *p) {
     p->ib = malloc((a->n_runs + 1) * sizeof *p->ib);
     if (!p->ia || !p->ib)
         return -1;
-    const lms_curve_run *ra = a->curve_runs[0], *rb = b->curve_runs[0];
-    for (size_t i = 0; i < a->n_runs; i++) {
-        if (ra[i].variant != va)
-            continue;
-        for (size_t k = 0; k < b->n_runs; k++)
-            if (rb[k].variant == vb && rb[k].seed == ra[i].seed &&
-                same_lr(rb[k].lr, ra[i].lr)) {
-                p->ia[p->n] = i;
-                p->ib[p->n++] = k;
-                break;
-            }
-    }
+    p->n = lms_curve_runs_pair(a->curve_runs[0], a->n_runs, va,
+                               b->curve_runs[0], b->n_runs, vb, p->ia, p->ib);
     return 0;
 }
 
@@ -83,8 +63,7 @@ static void one_pair(FILE *md, FILE *csv, const cmp *m, int j, int u,
     }
     double med = NAN, maxabs = NAN;
     if (nd) {
-        qsort(d, nd, sizeof *d, cmp_double);
-        med = nd % 2 ? d[nd / 2] : 0.5 * (d[nd / 2 - 1] + d[nd / 2]);
+        med = lms_median(d, nd); /* (sorted) */
         maxabs = fmax(fabs(d[0]), fabs(d[nd - 1]));
     }
     free(d);

@@ -13,6 +13,7 @@
 #include "sweep/sweep.h"
 #include "sweep/sweep_internal.h"
 #include "util/fsutil.h"
+#include "util/order.h"
 
 typedef struct cell {
     int runs, fails;   /* as the failure curves count them (default rule) */
@@ -21,10 +22,10 @@ typedef struct cell {
     double *logz, *peak;
 } cell;
 
-/* One run's signals: got 1 (finite), -1 (non-finite) or 0 (not logged). */
+/* One run's signals (parallel to the curve runs): got 1 (finite), -1
+ * (non-finite) or 0 (not logged). */
 typedef struct rsig {
-    int v, k, got;
-    long seed;
+    int v, got;
     double logz;
 } rsig;
 
@@ -33,16 +34,6 @@ typedef struct rsig {
  * way, or non-finite. */
 static int drifted(const rsig *r, double line) {
     return r->got < 0 || (r->got > 0 && fabs(r->logz) > line);
-}
-
-static int cmp_double(const void *a, const void *b) {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static double median(double *v, int n) {
-    qsort(v, (size_t)n, sizeof *v, cmp_double);
-    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
 
 /* Column index of name in a header split by split(), or -1. */
@@ -116,7 +107,7 @@ static int run_signals(const char *dir, double *logz, double *peak) {
  * with McNemar's exact test: does the second variant (z-loss, say) drift
  * less on the same runs? */
 static void drift_summary(FILE *f, const lms_sweep *s, const rsig *sig,
-                          size_t n, double line) {
+                          const lms_curve_run *runs, size_t n, double line) {
     fprintf(f, "\nRuns that drifted (final |log Z| > %.2f, or non-finite), "
             "of those that logged the signals:", line);
     for (int v = 0; v < s->n_variants; v++) {
@@ -129,37 +120,36 @@ static void drift_summary(FILE *f, const lms_sweep *s, const rsig *sig,
         fprintf(f, "%s %s %d of %d", v ? ";" : "", s->variants[v], d, m);
     }
     fprintf(f, ".\n\n");
-    if (!s->n_pairs)
-        return;
-    fprintf(f, "Drift in the declared pairs (`[sweep] pairs`), on the runs "
-            "both variants made at the same LR and seed: drifted in both / "
-            "the first only / the second only, McNemar's exact test of the "
-            "last two (runs treated as independent: it describes).\n\n"
-            "| pair | shared runs | both / first / second | McNemar p |\n"
-            "|---|---|---|---|\n");
-    for (int p = 0; p < s->n_pairs; p++) {
-        const int a = s->pair[p][0], b = s->pair[p][1];
-        int m = 0, cnt[3] = {0, 0, 0};
-        for (size_t i = 0; i < n; i++) {
-            if (sig[i].v != a || !sig[i].got)
-                continue;
-            for (size_t j = 0; j < n; j++)
-                if (sig[j].v == b && sig[j].got && sig[j].k == sig[i].k &&
-                    sig[j].seed == sig[i].seed) {
-                    const int da = drifted(&sig[i], line);
-                    const int db = drifted(&sig[j], line);
-                    cnt[0] += da && db;
-                    cnt[1] += da && !db;
-                    cnt[2] += !da && db;
-                    m++;
-                    break;
-                }
+    size_t *ia = malloc((n + 1) * sizeof *ia), *ib = malloc((n + 1) * sizeof *ib);
+    if (s->n_pairs && ia && ib) {
+        fprintf(f, "Drift in the declared pairs (`[sweep] pairs`), on the runs "
+                "both variants made at the same LR and seed: drifted in both / "
+                "the first only / the second only, McNemar's exact test of the "
+                "last two (runs treated as independent: it describes).\n\n"
+                "| pair | shared runs | both / first / second | McNemar p |\n"
+                "|---|---|---|---|\n");
+        for (int p = 0; p < s->n_pairs; p++) {
+            const int a = s->pair[p][0], b = s->pair[p][1];
+            const size_t np = lms_curve_runs_pair(runs, n, a, runs, n, b, ia, ib);
+            int m = 0, cnt[3] = {0, 0, 0};
+            for (size_t i = 0; i < np; i++) {
+                const rsig *x = &sig[ia[i]], *y = &sig[ib[i]];
+                if (!x->got || !y->got) /* both must have logged the signals */
+                    continue;
+                const int da = drifted(x, line), db = drifted(y, line);
+                cnt[0] += da && db;
+                cnt[1] += da && !db;
+                cnt[2] += !da && db;
+                m++;
+            }
+            fprintf(f, "| %s → %s | %d | %d / %d / %d | %.2g |\n",
+                    s->variants[a], s->variants[b], m, cnt[0], cnt[1], cnt[2],
+                    lms_mcnemar_exact(cnt[1], cnt[2]));
         }
-        fprintf(f, "| %s → %s | %d | %d / %d / %d | %.2g |\n", s->variants[a],
-                s->variants[b], m, cnt[0], cnt[1], cnt[2],
-                lms_mcnemar_exact(cnt[1], cnt[2]));
+        fputc('\n', f);
     }
-    fputc('\n', f);
+    free(ia);
+    free(ib);
 }
 
 void lms_report_logits_table(FILE *f, const lms_sweep *s, int vocab) {
@@ -185,6 +175,7 @@ void lms_report_logits_table(FILE *f, const lms_sweep *s, int vocab) {
     int any = 0;
     for (size_t i = 0; i < n; i++) {
         const lms_curve_run *r = &runs[1][i];
+        sig[i] = (rsig){r->variant, 0, NAN};
         int k = 0;
         while (k < nk && s->lrs[k] != r->lr)
             k++;
@@ -196,7 +187,7 @@ void lms_report_logits_table(FILE *f, const lms_sweep *s, int vocab) {
         lms_sweep_run_dir(s->out_dir, s->variants[r->variant], r->lr, r->seed,
                           dir, sizeof dir);
         const int got = run_signals(dir, &x->logz[x->n], &x->peak[x->n]);
-        sig[i] = (rsig){r->variant, k, got, r->seed, x->logz[x->n]};
+        sig[i] = (rsig){r->variant, got, x->logz[x->n]};
         x->drifted += got > 0 && drifted(&sig[i], line);
         x->n += got > 0;
         x->nonfinite += got < 0;
@@ -245,8 +236,8 @@ void lms_report_logits_table(FILE *f, const lms_sweep *s, int vocab) {
                 continue;
             }
             if (x->n)
-                fprintf(f, " %.2f / %.3g", median(x->logz, x->n),
-                        median(x->peak, x->n));
+                fprintf(f, " %.2f / %.3g", lms_median(x->logz, (size_t)x->n),
+                        lms_median(x->peak, (size_t)x->n));
             else
                 fprintf(f, " -");
             fprintf(f, " (%d/%d", x->fails, x->runs);
@@ -260,7 +251,7 @@ void lms_report_logits_table(FILE *f, const lms_sweep *s, int vocab) {
         }
         fputc('\n', f);
     }
-    drift_summary(f, s, sig, n, line);
+    drift_summary(f, s, sig, runs[1], n, line);
 out:
     free(c);
     free(store);

@@ -7,6 +7,7 @@
 
 #include "util/fsutil.h"
 #include "report/report_internal.h"
+#include "util/order.h"
 
 #define MAX_ROWS 100000
 
@@ -38,11 +39,6 @@ int lms_series_load(const char *path, lms_series *s) {
     return s->n > 0 ? 0 : -1;
 }
 
-static int cmp_double(const void *a, const void *b) {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 int lms_series_median(const lms_series *runs, int n, lms_series *out) {
     out->n = 0;
     for (int r = 0; r < n; r++)
@@ -63,9 +59,7 @@ int lms_series_median(const lms_series *runs, int n, lms_series *out) {
                 out->v[i][c] = NAN;
                 continue;
             }
-            qsort(vals, (size_t)m, sizeof *vals, cmp_double);
-            out->v[i][c] = m % 2 ? vals[m / 2]
-                                 : 0.5 * (vals[m / 2 - 1] + vals[m / 2]);
+            out->v[i][c] = lms_median(vals, (size_t)m);
         }
     free(vals);
     return 0;

@@ -6,6 +6,7 @@
 
 #include "sweep/failcurve.h"
 #include "util/rng.h"
+#include "util/order.h"
 
 static double sigmoid(double z) {
     return z >= 0 ? 1.0 / (1.0 + exp(-z)) : exp(z) / (1.0 + exp(z));
@@ -196,11 +197,6 @@ static void group(const lms_curve_run *runs, size_t n_runs, int v,
     }
 }
 
-static int cmp_double(const void *a, const void *b) {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 /* Percentile interval of the defined values among vals[0..n). */
 static int cmp_long(const void *a, const void *b) {
     long x = *(const long *)a, y = *(const long *)b;
@@ -217,7 +213,7 @@ void lms_percentile_interval(double *vals, int n, lms_estimate *e) {
         e->lo = e->hi = NAN;
         return;
     }
-    qsort(vals, (size_t)m, sizeof *vals, cmp_double);
+    qsort(vals, (size_t)m, sizeof *vals, lms_cmp_double);
     /* the 2.5% and 97.5% order statistics (nearest rank) */
     int lo = (int)floor(0.025 * (m - 1) + 0.5), hi = (int)floor(0.975 * (m - 1) + 0.5);
     e->lo = vals[lo];
@@ -368,4 +364,22 @@ double lms_mcnemar_exact(int b, int c) {
         tail += exp(log_choose(n, x) - n * log(2.0));
     const double p = 2 * tail;
     return p < 1 ? p : 1;
+}
+
+size_t lms_curve_runs_pair(const lms_curve_run *a, size_t na, int va,
+                           const lms_curve_run *b, size_t nb, int vb,
+                           size_t *ia, size_t *ib) {
+    size_t m = 0;
+    for (size_t i = 0; i < na; i++) {
+        if (a[i].variant != va)
+            continue;
+        for (size_t j = 0; j < nb; j++)
+            if (b[j].variant == vb && b[j].seed == a[i].seed &&
+                fabs(b[j].lr - a[i].lr) <= 1e-9 * fmax(a[i].lr, b[j].lr)) {
+                ia[m] = i;
+                ib[m++] = j;
+                break;
+            }
+    }
+    return m;
 }

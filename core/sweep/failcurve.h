@@ -99,6 +99,15 @@ int lms_curves_fit(const lms_curve_run *runs, size_t n_runs, int n_variants,
 size_t lms_curve_seeds(const lms_curve_run *runs, size_t n_runs, long *seeds,
                        size_t max);
 
+/* The runs of variant va in a[0..na) paired with those of variant vb in
+ * b[0..nb) made on the same seed at the same LR (to a relative 1e-9: a
+ * band LR and a grid LR may print alike yet differ): their indices into
+ * ia and ib (room for na each); how many pairs. a and b may be one array
+ * (two variants of a sweep) or two sweeps' runs. */
+size_t lms_curve_runs_pair(const lms_curve_run *a, size_t na, int va,
+                           const lms_curve_run *b, size_t nb, int vb,
+                           size_t *ia, size_t *ib);
+
 /* 1 when c has an LR50: some of its runs failed and some did not, and
  * failure rises with the LR. */
 int lms_curve_defined(const lms_curve *c);

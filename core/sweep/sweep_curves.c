@@ -11,6 +11,7 @@
 #include "sweep/sweep.h"
 #include "sweep/sweep_internal.h"
 #include "train/verdict.h"
+#include "util/order.h"
 
 #define CURVE_POINTS 120 /* points of a plotted curve */
 
@@ -122,11 +123,6 @@ void lms_curve_format(char *b, size_t n, const lms_estimate *e,
                  lo, hi);
 }
 
-static int cmp_double(const void *a, const void *b) {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 /* plots/data/curve_<rule>_<variant>.pts: lr, failed share, runs;
  * .fit: lr, fitted P(fail), 2.5% and 97.5% of the bootstrap fits. */
 static void plot_data(const char *data_dir, int r, const char *variant, int v,
@@ -174,7 +170,7 @@ static void plot_data(const char *data_dir, int r, const char *variant, int v,
             if (isfinite(a) && isfinite(s))
                 p[m++] = 1 / (1 + exp(-(a + s * x)));
         }
-        qsort(p, (size_t)m, sizeof *p, cmp_double);
+        qsort(p, (size_t)m, sizeof *p, lms_cmp_double);
         fprintf(f, "%.6g %.5f %.5f %.5f\n", exp(x),
                 1 / (1 + exp(-(c->fit.a + c->fit.b * x))),
                 m ? p[(int)(0.025 * (m - 1) + 0.5)] : NAN,

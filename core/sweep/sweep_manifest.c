@@ -16,11 +16,7 @@
 #include "engine/loader.h"
 #include "sweep/sweep.h"
 #include "sweep/sweep_internal.h"
-
-static int cmp_double(const void *a, const void *b) {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
+#include "util/order.h"
 
 /* All LRs of the sweep (grid and edge bands) in ascending order, for the
  * tables and the report; is_grid marks the grid's, and the bands' indices
@@ -29,7 +25,7 @@ static void sort_lrs(lms_sweep *s) {
     double g[LMS_SWEEP_MAX_LRS], old[LMS_SWEEP_MAX_LRS];
     memcpy(g, s->lrs, sizeof(double) * (size_t)s->n_grid);
     memcpy(old, s->lrs, sizeof(double) * (size_t)s->n_lrs);
-    qsort(s->lrs, (size_t)s->n_lrs, sizeof(double), cmp_double);
+    qsort(s->lrs, (size_t)s->n_lrs, sizeof(double), lms_cmp_double);
     for (int k = 0; k < s->n_lrs; k++) {
         s->is_grid[k] = 0;
         for (int i = 0; i < s->n_grid; i++)

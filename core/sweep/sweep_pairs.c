@@ -32,26 +32,26 @@ static void ratio_interval(const double *boot, int nv, int a, int b,
 }
 
 /* Runs of a and b at the same LR and seed: failed in both, a only, b only;
- * how many such pairs. */
+ * how many such pairs (none without memory). */
 static int shared(const lms_curve_run *runs, size_t n, int a, int b,
                   int cnt[3]) {
-    int k = 0;
+    size_t *ia = malloc((n + 1) * sizeof *ia), *ib = malloc((n + 1) * sizeof *ib);
     cnt[0] = cnt[1] = cnt[2] = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (runs[i].variant != a)
-            continue;
-        for (size_t j = 0; j < n; j++)
-            if (runs[j].variant == b && runs[j].seed == runs[i].seed &&
-                runs[j].lr == runs[i].lr) {
-                const int fa = runs[i].failed, fb = runs[j].failed;
-                cnt[0] += fa && fb;
-                cnt[1] += fa && !fb;
-                cnt[2] += !fa && fb;
-                k++;
-                break;
-            }
+    if (!ia || !ib) {
+        free(ia);
+        free(ib);
+        return 0;
     }
-    return k;
+    const size_t m = lms_curve_runs_pair(runs, n, a, runs, n, b, ia, ib);
+    for (size_t i = 0; i < m; i++) {
+        const int fa = runs[ia[i]].failed, fb = runs[ib[i]].failed;
+        cnt[0] += fa && fb;
+        cnt[1] += fa && !fb;
+        cnt[2] += !fa && fb;
+    }
+    free(ia);
+    free(ib);
+    return (int)m;
 }
 
 void lms_sweep_pairs(FILE *table, FILE *csv, const lms_sweep *s, int rule,

@@ -9,6 +9,7 @@
 #include "kernels/gemm.h"
 #include "kernels/host.h"
 #include "train/bench_internal.h"
+#include "util/order.h"
 
 enum { MAX_ROUNDS = 16, MAX_SETTINGS = 4 };
 
@@ -20,13 +21,7 @@ static int rounds_of(int asked) {
 static double median(const double *x, int n) {
     double v[MAX_ROUNDS];
     memcpy(v, x, (size_t)n * sizeof *v);
-    for (int i = 1; i < n; i++)
-        for (int k = i; k > 0 && v[k - 1] > v[k]; k--) {
-            double t = v[k];
-            v[k] = v[k - 1];
-            v[k - 1] = t;
-        }
-    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+    return lms_median(v, (size_t)n);
 }
 
 void lms_bench_compare_gemm(lms_bench_job *j, const lms_bench_opts *o,

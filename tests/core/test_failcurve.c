@@ -112,6 +112,26 @@ START_TEST(bootstrap_pairs_seeds) {
 }
 END_TEST
 
+/* Pairs of runs: same seed and LR (a rounding apart), another variant;
+ * a run without a partner, or at an LR that only prints alike, is left */
+START_TEST(runs_paired) {
+    const lms_curve_run a[] = {{0, 0.1, 1, 1, 0}, {0, 0.1, 2, 0, 0},
+                               {0, 0.3417, 1, 1, 0}, {1, 0.1, 1, 0, 0}};
+    const lms_curve_run b[] = {{1, 0.1, 2, 1, 0}, {0, 0.1, 1, 0, 0},
+                               {1, 0.1 * (1 + 1e-12), 1, 0, 0},
+                               {1, 0.34171875, 1, 0, 0}};
+    size_t ia[4], ib[4];
+    ck_assert_uint_eq(lms_curve_runs_pair(a, 4, 0, b, 4, 1, ia, ib), 2);
+    ck_assert_uint_eq(ia[0], 0); /* seed 1 at 0.1: the rounding-apart LR */
+    ck_assert_uint_eq(ib[0], 2);
+    ck_assert_uint_eq(ia[1], 1); /* seed 2 at 0.1 */
+    ck_assert_uint_eq(ib[1], 0);
+    /* one array, two of its variants */
+    ck_assert_uint_eq(lms_curve_runs_pair(a, 4, 0, a, 4, 1, ia, ib), 1);
+    ck_assert_uint_eq(ib[0], 3);
+}
+END_TEST
+
 /* Runs of one seed: estimates, but no interval (every resample is that
  * seed again, which would print a zero-width interval) */
 START_TEST(one_seed_no_interval) {
@@ -250,6 +270,7 @@ int main(void) {
     tcase_add_test(tc, fisher);
     tcase_add_test(tc, mcnemar);
     tcase_add_test(tc, one_seed_no_interval);
+    tcase_add_test(tc, runs_paired);
     tcase_add_test(tc, deviance_closed_form);
     tcase_add_test(tc, goodness_of_fit);
     suite_add_tcase(s, tc);
