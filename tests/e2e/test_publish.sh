@@ -76,6 +76,12 @@ grep -q "runs.tar.xz: a published run changed or is missing" "$TMP/perr" && grep
 LANGUAGE=de LC_ALL=de_DE.UTF-8 publish "$TMP/runs/pub" 2>/dev/null && fail "published over a changed run under another locale"
 publish --fresh "$TMP/runs/pub" || { cat "$TMP/perr"; fail "--fresh failed"; }
 [ ! -e "$pub/runs.part2.tar.xz" ] && [ "$(tar -tJf "$pub/runs.tar.xz" | grep -c summary.json)" -eq 3 ] || fail "--fresh did not make one archive of the 3 runs"
+# restore keeps edge bands that differ from the published ones, and says so
+echo '{"bands": 1}' > "$pub/edges.json"; echo '{"bands": 2}' > "$TMP/restored runs/pub/edges.json"
+expect_error "restore_runs: $TMP/restored runs/pub/edges.json differs from $pub/edges.json (the edge bands of another sweep?): left as it is" \
+    sh "$SRC/scripts/restore_runs.sh" pub
+[ "$(cat "$TMP/restored runs/pub/edges.json")" = '{"bands": 2}' ] || fail "restore replaced differing edge bands"
+rm "$pub/edges.json"
 # after --fresh the runs match again; a published run missing on disk is
 # refused (its page would count fewer runs than its archive holds)
 publish "$TMP/runs/pub" || { cat "$TMP/perr"; fail "publication after --fresh failed"; }

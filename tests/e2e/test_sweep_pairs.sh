@@ -76,4 +76,14 @@ for bad in "baseline:nope" "qk_norm:qk_norm" "baseline"; do
     sed "s/^pairs = .*/pairs = $bad/" "$TMP/s.ini" > "$TMP/bad.ini"
     expect_error "bad.ini:4: [sweep] pairs: each pair is FIRST:SECOND" "$LMSTAB" sweep "$TMP/bad.ini" --plugin-dir "$PLUGINS" --data "$TMP/corpus.txt"
 done
+# 17 pairs (short config names, for a line the parser takes)
+mkdir -p "$TMP/cfg" && cp "$SRC/configs/baseline.ini" "$TMP/cfg/a.ini" && cp "$SRC/configs/qk_norm.ini" "$TMP/cfg/b.ini"
+many=$(i=0; while [ $i -lt 17 ]; do [ $i -gt 0 ] && printf ', '; printf 'a:b'; i=$((i + 1)); done)
+sed -e "s/^pairs = .*/pairs = $many/" -e "s/^variants = .*/variants = a, b/" -e "s/^reference = .*/reference = a/" \
+    -e "s|^configs_dir = .*|configs_dir = $TMP/cfg|" "$TMP/s.ini" > "$TMP/bad.ini"
+expect_error "bad.ini:4: [sweep] pairs: at most 16 pairs" "$LMSTAB" sweep "$TMP/bad.ini" --plugin-dir "$PLUGINS" --data "$TMP/corpus.txt"
+# a manifest whose pair names no variant of the sweep is refused by the report
+sed -i 's/\["baseline", "qk_norm_cap"\]/["baseline", "nope"]/' "$TMP/out/sweep.json"
+grep -q '"nope"' "$TMP/out/sweep.json" || fail "the manifest edit did not apply"
+expect_error "$TMP/out/sweep.json: malformed sweep.json (pair [\"baseline\",\"nope\"])" "$LMSTAB" report "$TMP/out"
 exit 0
