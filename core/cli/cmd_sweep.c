@@ -59,9 +59,9 @@ static void usage(FILE *f) {
             "  --plugin-dir DIR       search DIR for plugins first\n"
             "\n"
             "SWEEP.ini has a [sweep] section (variants, configs_dir, lr_min,\n"
-            "lr_max, lr_ratio, seeds, grid_seeds, boundary_seeds, edge_points,\n"
-            "edge_ratio, edge_seeds, jobs, out, data, reference, precisions,\n"
-            "pairs)\n"
+            "lr_max, lr_ratio, lr_anchor, seeds, grid_seeds, boundary_seeds,\n"
+            "edge_points, edge_ratio, edge_seeds, jobs, out, data, reference,\n"
+            "precisions, pairs, reuse)\n"
             "and an optional [overrides] section of SECTION.KEY = VALUE lines;\n"
             "see docs/cli.md.\n");
 }

@@ -329,10 +329,13 @@ static void write_page(FILE *f, FILE *runs_csv, const cmp *m,
                         kc[i].bf16[0] ? ", bf16 " : "", kc[i].bf16, kc[i].runs);
         if (other)
             lms_appendf(kern, sizeof kern, &k, ", other (%d)", other);
-        fprintf(f, "| %s | %s | %.0f | %d | %s | %.2f | %s |\n", w->name,
+        char runs[64];
+        snprintf(runs, sizeof runs, w->compute.reused ? "%d (%d reused)" : "%d",
+                 w->compute.runs, w->compute.reused);
+        fprintf(f, "| %s | %s | %.0f | %s | %s | %.2f | %s |\n", w->name,
                 w->setting[0] ? w->setting : "(nothing in [overrides])",
-                w->params, w->runs, seeds[0] ? seeds : "-", w->seconds / 3600,
-                kern[0] ? kern : "-");
+                w->params, runs, seeds[0] ? seeds : "-",
+                w->compute.seconds / 3600, kern[0] ? kern : "-");
     }
     fprintf(f, "\nIntervals: 95%% percentiles of %d bootstrap resamples of "
             "the seeds in each sweep (generator seed %llu). %s The change is "

@@ -6,6 +6,7 @@
 
 #include "report/compare.h"
 #include "sweep/sweep.h"
+#include "report/report_internal.h"
 #include "sweep/sweep_internal.h"
 
 /* One sweep, fitted. */
@@ -14,8 +15,7 @@ typedef struct csweep {
     char name[256];    /* the directory's last component */
     char setting[1024]; /* the overrides no other sweep shares, or "" */
     double params;     /* the reference variant's parameter count */
-    int runs;
-    double seconds;
+    lms_compute compute; /* its runs and their core time */
     int ref;           /* the reference's index in s, or -1 */
     int n_seeds;
     long seeds[LMS_SWEEP_MAX_SEEDS]; /* seeds with a finished run, ascending */

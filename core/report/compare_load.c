@@ -187,7 +187,7 @@ int lms_cmp_load(cmp *m, const char *const *dirs, int n, char *err,
             }
         }
         w->params = params_of(&w->s, w->ref);
-        lms_report_compute(&w->s, &w->runs, &w->seconds);
+        lms_report_compute(&w->s, &w->compute);
         err[0] = '\0';
         if (fit_sweep(w, err, errlen) != 0)
             return -1;

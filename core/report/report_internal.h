@@ -82,8 +82,13 @@ int lms_report_quality_reading(const struct lms_sweep *s, char *out, size_t n);
 struct cJSON;
 struct cJSON *lms_report_first_summary(const struct lms_sweep *s);
 /* The sweep's finished runs and their summed wall-clock seconds (each run
- * is one process on one thread). */
-void lms_report_compute(const struct lms_sweep *s, int *runs, double *seconds);
+ * is one process on one thread), and of them those copied from another
+ * sweep ([sweep] reuse: trained there). */
+typedef struct lms_compute {
+    int runs, reused;
+    double seconds, reused_seconds;
+} lms_compute;
+void lms_report_compute(const struct lms_sweep *s, lms_compute *c);
 /* Run gnuplot on script in dir (its warnings to dir/gnuplot.log); -1 when
  * it is missing or fails. */
 int lms_report_gnuplot(const char *dir, const char *script);

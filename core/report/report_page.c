@@ -84,9 +84,8 @@ static double warmup_of(cJSON *sum) {
     return w;
 }
 
-void lms_report_compute(const lms_sweep *s, int *runs, double *seconds) {
-    int n = 0;
-    double sec = 0;
+void lms_report_compute(const lms_sweep *s, lms_compute *c) {
+    memset(c, 0, sizeof *c);
     char dir[4300], err[512];
     lms_run_summary rs;
     for (int v = 0; v < s->n_variants; v++)
@@ -96,21 +95,29 @@ void lms_report_compute(const lms_sweep *s, int *runs, double *seconds) {
                                   s->seeds[i], dir, sizeof dir);
                 if (lms_sweep_read_summary(dir, &rs, err, sizeof err) != 0)
                     continue;
-                n++;
-                if (isfinite(rs.wall_seconds))
-                    sec += rs.wall_seconds;
+                const double sec = isfinite(rs.wall_seconds) ? rs.wall_seconds
+                                                             : 0;
+                c->runs++;
+                c->seconds += sec;
+                if (rs.reused) {
+                    c->reused++;
+                    c->reused_seconds += sec;
+                }
             }
-    *runs = n;
-    *seconds = sec;
 }
 
 static void emit_compute(FILE *f, const lms_sweep *s) {
-    int n;
-    double sec;
-    lms_report_compute(s, &n, &sec);
+    lms_compute c;
+    lms_report_compute(s, &c);
     fprintf(f, "- **Compute:** %d runs finished, %.2f core-hours (the runs' "
             "wall-clock time summed, one thread each: an upper bound on their "
-            "CPU time when the machine was shared).\n", n, sec / 3600.0);
+            "CPU time when the machine was shared)", c.runs,
+            c.seconds / 3600.0);
+    if (c.reused)
+        fprintf(f, "; %d of the runs, %.2f of the core-hours, were another "
+                "sweep's identical runs, copied ([sweep] reuse)", c.reused,
+                c.reused_seconds / 3600.0);
+    fprintf(f, ".\n");
 }
 
 /* The matrix-product kernels the runs used: a rerun reproduces a run bit

@@ -79,29 +79,86 @@ static int read_seeds(lms_sweep *s, lms_config *c, char **items, int n,
     return 0;
 }
 
+/* The grid: anchor x ratio^k within [lo, hi], upward by repeated
+ * multiplication from the anchor and downward by repeated division, so
+ * that the LRs at and above the anchor are, bit for bit, those of a sweep
+ * whose lr_min is the anchor (their runs are then the same runs: [sweep]
+ * reuse). */
 static int load_grid(lms_sweep *s, lms_config *c, char *err, size_t errlen) {
-    double lo, hi, ratio;
+    double lo, hi, ratio, anchor;
     if (lms_config_float(c, "sweep", "lr_min", 1e-3, 1e-12, 1e3, &lo, err, errlen) ||
         lms_config_float(c, "sweep", "lr_max", 1e-1, 1e-12, 1e3, &hi, err, errlen) ||
-        lms_config_float(c, "sweep", "lr_ratio", 1.5, 1.01, 100.0, &ratio, err, errlen))
+        lms_config_float(c, "sweep", "lr_ratio", 1.5, 1.01, 100.0, &ratio, err, errlen) ||
+        lms_config_float(c, "sweep", "lr_anchor", lo, 1e-12, 1e3, &anchor, err, errlen))
         return -1;
     if (hi < lo) {
         snprintf(err, errlen, "%s: [sweep] lr_max (%g) is below lr_min (%g)",
                  c->path, hi, lo);
         return -1;
     }
+    const double top = hi * (1.0 + 1e-9), bottom = lo * (1.0 - 1e-9);
+    double lr = anchor;
+    while (lr > top) /* an anchor above the range: down into it */
+        lr /= ratio;
+    while (lr < bottom)
+        lr *= ratio;
+    /* the LRs below the anchor, highest first, then the rest upward */
+    double down[LMS_SWEEP_MAX_LRS / 2 + 1];
+    int n_down = 0;
+    for (double d = lr / ratio; d >= bottom && n_down <= LMS_SWEEP_MAX_LRS / 2;
+         d /= ratio)
+        down[n_down++] = d;
     s->n_lrs = 0;
     s->lr_ratio = ratio;
-    for (double lr = lo; lr <= hi * (1.0 + 1e-9); lr *= ratio) {
-        if (s->n_lrs == LMS_SWEEP_MAX_LRS / 2) {
-            snprintf(err, errlen, "%s: [sweep] the grid has more than %d "
-                     "learning rates", c->path, LMS_SWEEP_MAX_LRS / 2);
+    for (int i = n_down - 1; i >= 0 && s->n_lrs <= LMS_SWEEP_MAX_LRS / 2; i--)
+        s->lrs[s->n_lrs++] = down[i];
+    for (double x = lr; x <= top && s->n_lrs <= LMS_SWEEP_MAX_LRS / 2;
+         x *= ratio)
+        s->lrs[s->n_lrs++] = x;
+    if (s->n_lrs > LMS_SWEEP_MAX_LRS / 2) {
+        snprintf(err, errlen, "%s: [sweep] the grid has more than %d "
+                 "learning rates", c->path, LMS_SWEEP_MAX_LRS / 2);
+        return -1;
+    }
+    for (int i = 0; i < s->n_lrs; i++)
+        s->is_grid[i] = 1;
+    s->n_grid = s->n_lrs;
+    if (s->n_grid == 0) {
+        snprintf(err, errlen, "%s: [sweep] no LR of the grid lies between "
+                 "lr_min and lr_max", c->path);
+        return -1;
+    }
+    return 0;
+}
+
+/* reuse: other sweeps' output directories (never this one's). */
+static int read_reuse(lms_sweep *s, lms_config *c, char *err, size_t errlen) {
+    lms_cfg_entry *e = lms_config_find(c, "sweep", "reuse");
+    if (!e)
+        return 0;
+    char buf[LMS_SWEEP_MAX_REUSE * 4096], *items[LMS_SWEEP_MAX_REUSE];
+    int n = read_list(c, "reuse", buf, sizeof buf, items, LMS_SWEEP_MAX_REUSE,
+                      err, errlen);
+    if (n < 0)
+        return -1;
+    for (int i = 0; i < n; i++) {
+        size_t len = strlen(items[i]);
+        while (len > 1 && items[i][len - 1] == '/')
+            items[i][--len] = '\0';
+        char out[4096];
+        snprintf(out, sizeof out, "%s", s->out_dir);
+        size_t lo = strlen(out);
+        while (lo > 1 && out[lo - 1] == '/')
+            out[--lo] = '\0';
+        if (len >= sizeof s->reuse[0] || !strcmp(items[i], out)) {
+            lms_config_errorf(e, err, errlen, "'%s' %s", items[i],
+                              len >= sizeof s->reuse[0] ? "is too long"
+                              : "is this sweep's own output directory");
             return -1;
         }
-        s->is_grid[s->n_lrs] = 1;
-        s->lrs[s->n_lrs++] = lr;
+        snprintf(s->reuse[i], sizeof s->reuse[i], "%s", items[i]);
     }
-    s->n_grid = s->n_lrs;
+    s->n_reuse = n;
     return 0;
 }
 
@@ -327,7 +384,8 @@ int lms_sweep_load(lms_sweep *s, const char *path, char *err, size_t errlen) {
         goto out;
     }
     snprintf(s->reference, sizeof s->reference, "%s", ref);
-    if (read_pairs(s, &c, err, errlen) != 0)
+    if (read_pairs(s, &c, err, errlen) != 0 ||
+        read_reuse(s, &c, err, errlen) != 0)
         goto out;
     const char *data = lms_config_str(&c, "sweep", "data", "");
     snprintf(s->data_path, sizeof s->data_path, "%s", data);
@@ -346,8 +404,8 @@ int lms_sweep_load(lms_sweep *s, const char *path, char *err, size_t errlen) {
         snprintf(s->sets[s->n_sets++], sizeof s->sets[0], "%s=%s", e->key, e->value);
     }
     static const char *const accepted = "variants, configs_dir, lr_min, "
-        "lr_max, lr_ratio, seeds, grid_seeds, boundary_seeds, edge_points, edge_ratio, "
-        "edge_seeds, jobs, out, data, reference, precisions, pairs";
+        "lr_max, lr_ratio, lr_anchor, seeds, grid_seeds, boundary_seeds, edge_points, edge_ratio, "
+        "edge_seeds, jobs, out, data, reference, precisions, pairs, reuse";
     if (lms_config_check_unused(&c, NULL, NULL, err, errlen) != 0) {
         size_t len = strlen(err);
         if (strstr(err, "unknown key") && len + 64 < errlen)

@@ -27,6 +27,9 @@
 #define LMS_SWEEP_MAX_BAND 24
 #define LMS_SWEEP_MAX_SETS 64
 #define LMS_SWEEP_MAX_PAIRS 16
+#define LMS_SWEEP_MAX_REUSE 8
+
+struct lms_sweep_reuse; /* sweep_reuse.c's memory of a running sweep */
 
 typedef struct lms_sweep {
     char path[4096];     /* the sweep file */
@@ -76,12 +79,25 @@ typedef struct lms_sweep {
                             their runs side by side */
     char plugin_dir[4096];
     char data_path[4096];
+    /* [sweep] reuse: other sweeps' directories whose identical finished
+     * runs are copied instead of trained (sweep_reuse.c) */
+    int n_reuse;
+    char reuse[LMS_SWEEP_MAX_REUSE][4096];
+    char data_sha[LMS_SWEEP_MAX_VARIANTS][65]; /* each variant's training
+                            data and tokenizer ("" none), by SHA-256
+                            (lms_sweep_check, when n_reuse > 0) */
+    char tok_sha[LMS_SWEEP_MAX_VARIANTS][65];
+    struct lms_sweep_reuse *reuse_state; /* while the sweep runs */
 } lms_sweep;
 
 /* Parse SWEEP.ini: [sweep] variants, configs_dir, lr_min, lr_max, lr_ratio,
- * seeds (items or ranges: "1-8, 20"), grid_seeds, boundary_seeds, edge_points,
- * edge_ratio, edge_seeds, jobs, out, precisions, pairs ("a:b, c:d": the
- * comparisons declared besides the reference); [overrides] section.key =
+ * lr_anchor (the grid is lr_anchor x lr_ratio^k for the integers k that
+ * keep it within [lr_min, lr_max]; default lr_min, so two sweeps with one
+ * anchor and ratio share their LRs bit for bit), seeds (items or ranges:
+ * "1-8, 20"), grid_seeds, boundary_seeds, edge_points, edge_ratio,
+ * edge_seeds, jobs, out, precisions, pairs ("a:b, c:d": the comparisons
+ * declared besides the reference), reuse (other sweeps' directories,
+ * relative to the working directory as `out` is); [overrides] section.key =
  * value. With `precisions = fp32, bf16` every variant runs at each
  * precision, as variants named <variant>_<precision> (one precision: the
  * names stay), so that one sweep, its tables and its report compare them. */

@@ -11,6 +11,8 @@
 #include "sweep/sweep.h"
 #include "train/train_job.h"
 #include "io/vocab.h"
+#include "util/fsutil.h"
+#include "util/sha256.h"
 
 /* Variant v's config with the overrides; 0, or -1 with a message. */
 static int check_variant(lms_sweep *s, int v, lms_loader *ld, char *err,
@@ -42,6 +44,17 @@ static int check_variant(lms_sweep *s, int v, lms_loader *ld, char *err,
     if (rc == 0)
         rc = lms_config_check_unused(&c, lms_core_accepted, NULL, err,
                                      errlen);
+    /* what [sweep] reuse compares: the data and tokenizer by content */
+    s->data_sha[v][0] = s->tok_sha[v][0] = '\0';
+    unsigned long long bytes;
+    if (rc == 0 && s->n_reuse > 0 &&
+        lms_sha256_file(data, s->data_sha[v], &bytes) != 0)
+        s->data_sha[v][0] = '\0'; /* (a list of shards: nothing reused) */
+    if (rc == 0 && s->n_reuse > 0 && tc.tokenizer_path &&
+        *tc.tokenizer_path &&
+        lms_sha256_file(tc.tokenizer_path, s->tok_sha[v], &bytes) != 0)
+        rc = lms_errf(err, errlen, "%s: cannot be read for its SHA-256",
+                      tc.tokenizer_path);
     if (rc == 0) {
         s->max_steps[v] = tc.max_steps;
         s->gemm[v] = (int)tc.gemm;

@@ -26,6 +26,7 @@ typedef struct lms_run_summary {
      * 1), as only an under-training verdict does */
     unsigned char spike_reached[LMS_N_RULES];
     unsigned char spikes;
+    unsigned char reused; /* copied from another sweep ("reused_from") */
 } lms_run_summary;
 
 void lms_sweep_run_dir(const char *out, const char *variant, double lr,
@@ -57,6 +58,11 @@ int lms_sweep_kernels(const struct lms_sweep *s, int v, lms_kernel_count *out,
                       int max, int *other);
 /* "openblas on kernel set SkylakeX" (", bf16 amx_bf16" at bf16). */
 void lms_kernel_describe(const lms_kernel_count *k, char *out, size_t n);
+/* The kernels variant v's next runs get on this machine (its [training]
+ * gemm, `auto` resolved as train resolves it; at bf16 its bf16 kernel);
+ * needs lms_sweep_check's gemm[] and bf16[]. runs is left 0. */
+void lms_sweep_next_kernel(const struct lms_sweep *s, int v,
+                           lms_kernel_count *k);
 
 #include <sys/types.h>
 
@@ -75,10 +81,25 @@ int lms_sweep_needed(const struct lms_sweep *s, pending *out, int max,
  * run still going (of an earlier, killed sweep). */
 pid_t lms_sweep_launch(const struct lms_sweep *s, const char *exe,
                        const pending *p, char *err, size_t errlen);
+/* The overrides run p gets after the sweep's own (its LR, seed and, with
+ * [sweep] precisions, precision), written into bufs and pointed to by
+ * out; returns how many (2 or 3). */
+int lms_sweep_run_sets(const struct lms_sweep *s, const pending *p,
+                       char bufs[3][64], const char *out[3]);
+/* Reuse (sweep_reuse.c): run p copied from one of [sweep] reuse's
+ * directories when one holds the same run finished: 1 (from: that run's
+ * directory as shown), 0 when none does (a note on stderr, once per
+ * variant, says why a run found there is not the same run), -1 and a
+ * message when the copy fails. */
+int lms_sweep_reuse(struct lms_sweep *s, const pending *p, char *from,
+                    size_t fromlen, char *err, size_t errlen);
+/* Frees what lms_sweep_reuse remembered. */
+void lms_sweep_reuse_end(struct lms_sweep *s);
 /* Progress of a sweep on stderr (sweep_progress.c). */
 typedef struct lms_sweep_progress {
     double t0;       /* the sweep's start */
     int done;        /* runs finished since */
+    int reused;      /* of them, copied from other sweeps (no time spent) */
     int quiet;
     double every;    /* a line per run in progress every this many s */
     double t_last;   /* when those lines were last printed */
@@ -96,6 +117,9 @@ void lms_sweep_progress_begin(const struct lms_sweep *s,
  * finished (its summary.json is read). */
 void lms_sweep_report_done(const struct lms_sweep *s, lms_sweep_progress *pg,
                            const pending *p, double secs);
+/* The same for a run copied from another sweep (from: its directory). */
+void lms_sweep_report_reused(const struct lms_sweep *s, lms_sweep_progress *pg,
+                             const pending *p, const char *from);
 /* When every-seconds have passed: one line per run in progress (runs[i]
  * started at t0[i]) with its step from metrics.csv. */
 void lms_sweep_progress_tick(const struct lms_sweep *s,

@@ -113,25 +113,41 @@ static int taken(const coord *c, const pending *p) {
     return 0;
 }
 
-/* Next run no rank holds, or 0 when none is available right now. */
+/* Next run no rank holds, or 0 when none is available right now; the
+ * needed runs another sweep has finished ([sweep] reuse) are copied on the
+ * way, and the list is read again after one (it can decide a band). */
 static int next_run(coord *c, pending *out) {
     static pending todo[4096];
-    if (c->failed)
-        return 0;
-    if (lms_sweep_edges_update(c->s, c->err, c->errlen) != 0) {
-        c->failed = 1;
-        return 0;
-    }
-    int n = lms_sweep_needed(c->s, todo, 4096, c->err, c->errlen);
-    if (n < 0) {
-        c->failed = 1;
-        return 0;
-    }
-    for (int i = 0; i < n; i++)
-        if (!taken(c, &todo[i])) {
+    for (int copied = 1; copied && !c->failed;) {
+        copied = 0;
+        if (lms_sweep_edges_update(c->s, c->err, c->errlen) != 0) {
+            c->failed = 1;
+            return 0;
+        }
+        int n = lms_sweep_needed(c->s, todo, 4096, c->err, c->errlen);
+        if (n < 0) {
+            c->failed = 1;
+            return 0;
+        }
+        for (int i = 0; i < n && !copied; i++) {
+            if (taken(c, &todo[i]))
+                continue;
+            char from[4096];
+            int r = lms_sweep_reuse(c->s, &todo[i], from, sizeof from, c->err,
+                                    c->errlen);
+            if (r < 0) {
+                c->failed = 1;
+                return 0;
+            }
+            if (r > 0) {
+                lms_sweep_report_reused(c->s, &c->pg, &todo[i], from);
+                copied = 1;
+                continue;
+            }
             *out = todo[i];
             return 1;
         }
+    }
     return 0;
 }
 
@@ -295,6 +311,7 @@ int lms_sweep_run_mpi(lms_sweep *s, const char *exe, int quiet, char *err,
             lms_sweep_progress_tick(s, &c.pg, runs, t0, n);
             usleep(20000);
         }
+    lms_sweep_reuse_end(s);
     return c.failed ? -1 : 0;
 }
 

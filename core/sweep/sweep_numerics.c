@@ -67,15 +67,13 @@ void lms_kernel_describe(const lms_kernel_count *k, char *out, size_t n) {
         snprintf(out + w, n - (size_t)w, ", bf16 kernel %s", k->bf16);
 }
 
-/* The kernels variant v's next runs get on this machine: its [training]
- * gemm, `auto` resolved by the rule train uses, and at bf16 the bf16
- * kernel train would pick. */
-static void next_kernel(const lms_sweep *s, int v, lms_kernel_count *k) {
+void lms_sweep_next_kernel(const lms_sweep *s, int v, lms_kernel_count *k) {
     lms_gemm_backend b = (lms_gemm_backend)s->gemm[v];
     if (b == LMS_GEMM_AUTO)
         b = lms_gemm_auto(NULL, 0);
     if (!lms_gemm_backend_available(b))
         b = LMS_GEMM_OPENBLAS; /* what train does without oneDNN */
+    k->runs = 0;
     snprintf(k->gemm, sizeof k->gemm, "%s", lms_gemm_backend_name(b));
     snprintf(k->kernel, sizeof k->kernel, "%s", lms_gemm_kernel_name(b));
     k->bf16[0] = '\0';
@@ -122,7 +120,7 @@ void lms_sweep_numerics_note(const lms_sweep *s, FILE *f) {
         int n = lms_sweep_kernels(s, v, had, 4, NULL);
         if (n == 0 || !had[0].gemm[0]) /* none yet, or runs before the key */
             continue;
-        next_kernel(s, v, &next);
+        lms_sweep_next_kernel(s, v, &next);
         if (same(&had[0], next.gemm, next.kernel, next.bf16))
             continue;
         char a[96], b[96], key[200]; /* one note per change, not per variant */

@@ -63,11 +63,10 @@ void lms_sweep_progress_begin(const lms_sweep *s, lms_sweep_progress *pg,
                 "first seed's grid shows each variant's edge)" : "");
 }
 
-void lms_sweep_report_done(const lms_sweep *s, lms_sweep_progress *pg,
-                           const pending *p, double secs) {
-    pg->done++;
-    if (pg->quiet)
-        return;
+/* "[k/N] variant lr seed verdict val (what)  elapsed, ETA": the ETA from
+ * the runs trained here, not the ones copied in an instant. */
+static void report(const lms_sweep *s, lms_sweep_progress *pg,
+                   const pending *p, const char *what) {
     char dir[4300], err[512], total[48], el[32], eta[40];
     lms_run_summary rs;
     lms_sweep_run_dir(s->out_dir, s->variants[p->v], s->lrs[p->k],
@@ -77,14 +76,40 @@ void lms_sweep_report_done(const lms_sweep *s, lms_sweep_progress *pg,
     int at_least = 0;
     int left = lms_sweep_remaining(s, &at_least, err, sizeof err);
     const double elapsed = lms_sweep_now() - pg->t0;
+    const int trained = pg->done - pg->reused;
     snprintf(total, sizeof total, "%s%d", at_least ? "at least " : "",
              pg->done + (left > 0 ? left : 0));
     lms_fmt_duration(el, sizeof el, elapsed);
-    lms_fmt_duration(eta, sizeof eta, left > 0 ? elapsed / pg->done * left : 0);
-    fprintf(stderr, "[%d/%s] %-12s lr %-9.4g seed %-3ld %-9s val %.4f  (%.0f "
-            "s)  elapsed %s, ETA %s%s\n", pg->done, total, s->variants[p->v],
-            s->lrs[p->k], s->seeds[p->s], rs.verdict, rs.final_val_loss, secs,
+    if (left > 0 && trained == 0)
+        snprintf(eta, sizeof eta, "?");
+    else
+        lms_fmt_duration(eta, sizeof eta,
+                         left > 0 ? elapsed / trained * left : 0);
+    fprintf(stderr, "[%d/%s] %-12s lr %-9.4g seed %-3ld %-9s val %.4f  (%s)"
+            "  elapsed %s, ETA %s%s\n", pg->done, total, s->variants[p->v],
+            s->lrs[p->k], s->seeds[p->s], rs.verdict, rs.final_val_loss, what,
             el, at_least ? "at least " : "", left >= 0 ? eta : "?");
+}
+
+void lms_sweep_report_done(const lms_sweep *s, lms_sweep_progress *pg,
+                           const pending *p, double secs) {
+    pg->done++;
+    if (pg->quiet)
+        return;
+    char what[32];
+    snprintf(what, sizeof what, "%.0f s", secs);
+    report(s, pg, p, what);
+}
+
+void lms_sweep_report_reused(const lms_sweep *s, lms_sweep_progress *pg,
+                             const pending *p, const char *from) {
+    pg->done++;
+    pg->reused++;
+    if (pg->quiet)
+        return;
+    char what[4400];
+    snprintf(what, sizeof what, "reused from %s", from);
+    report(s, pg, p, what);
 }
 
 /* The step of the last row of dir/metrics.csv, or -1. */

@@ -86,6 +86,7 @@ int lms_sweep_read_summary(const char *run_dir, lms_run_summary *rs,
     cJSON *bk = cJSON_GetObjectItemCaseSensitive(o, "bf16_kernel");
     snprintf(rs->bf16_kernel, sizeof rs->bf16_kernel, "%s",
              cJSON_IsString(bk) ? bk->valuestring : "");
+    rs->reused = cJSON_IsString(cJSON_GetObjectItemCaseSensitive(o, "reused_from"));
     static const char *const keys[2] = {"gemm", "gemm_kernel"};
     char *dst[2] = {rs->gemm, rs->gemm_kernel};
     const size_t cap[2] = {sizeof rs->gemm, sizeof rs->gemm_kernel};
@@ -174,9 +175,26 @@ static int interrupted(const char *dir) {
     return access(path, F_OK) == 0;
 }
 
+int lms_sweep_run_sets(const lms_sweep *s, const pending *p, char bufs[3][64],
+                       const char *out[3]) {
+    int n = 0;
+    snprintf(bufs[n], 64, "training.lr=%.9g", s->lrs[p->k]);
+    out[n] = bufs[n];
+    n++;
+    snprintf(bufs[n], 64, "training.seed=%ld", s->seeds[p->s]);
+    out[n] = bufs[n];
+    n++;
+    if (s->precisions[p->v][0]) { /* [sweep] precisions */
+        snprintf(bufs[n], 64, "training.precision=%s", s->precisions[p->v]);
+        out[n] = bufs[n];
+        n++;
+    }
+    return n;
+}
+
 pid_t lms_sweep_launch(const lms_sweep *s, const char *exe, const pending *p,
                        char *err, size_t errlen) {
-    char dir[4300], log[4400], lrset[64], seedset[64], precset[64];
+    char dir[4300], log[4400];
     lms_sweep_run_dir(s->out_dir, s->variants[p->v], s->lrs[p->k],
                       s->seeds[p->s], dir, sizeof dir);
     /* (a run still going there would have its log cut by the launch) */
@@ -185,8 +203,9 @@ pid_t lms_sweep_launch(const lms_sweep *s, const char *exe, const pending *p,
         return -1;
     const int resume = interrupted(dir);
     snprintf(log, sizeof log, "%s/train.log", dir);
-    snprintf(lrset, sizeof lrset, "training.lr=%.9g", s->lrs[p->k]);
-    snprintf(seedset, sizeof seedset, "training.seed=%ld", s->seeds[p->s]);
+    char runsets[3][64];
+    const char *own[3];
+    const int n_own = lms_sweep_run_sets(s, p, runsets, own);
     const char *argv[20 + 2 * LMS_SWEEP_MAX_SETS];
     int a = 0;
     argv[a++] = "lmstab"; /* what its log's messages call it (no path) */
@@ -196,15 +215,9 @@ pid_t lms_sweep_launch(const lms_sweep *s, const char *exe, const pending *p,
         argv[a++] = "--set";
         argv[a++] = s->sets[i];
     }
-    argv[a++] = "--set";
-    argv[a++] = lrset;
-    argv[a++] = "--set";
-    argv[a++] = seedset;
-    if (s->precisions[p->v][0]) { /* [sweep] precisions */
-        snprintf(precset, sizeof precset, "training.precision=%s",
-                 s->precisions[p->v]);
+    for (int i = 0; i < n_own; i++) {
         argv[a++] = "--set";
-        argv[a++] = precset;
+        argv[a++] = own[i];
     }
     argv[a++] = resume ? "--resume" : "--out";
     argv[a++] = dir;
@@ -287,6 +300,13 @@ int lms_sweep_write_manifest(const lms_sweep *s, char *err, size_t errlen) {
             cJSON_AddItemToArray(pa, one);
         }
     }
+    if (s->n_reuse) { /* where identical runs were copied from */
+        cJSON *ru = cJSON_AddArrayToObject(o, "reuse");
+        for (int i = 0; i < s->n_reuse; i++) {
+            lms_output_path(s->reuse[i], shown, sizeof shown);
+            cJSON_AddItemToArray(ru, cJSON_CreateString(shown));
+        }
+    }
     cJSON *st = cJSON_AddArrayToObject(o, "overrides");
     for (int i = 0; i < s->n_sets; i++)
         cJSON_AddItemToArray(st, cJSON_CreateString(s->sets[i]));
@@ -366,29 +386,50 @@ static void forward_stop(const slot *sl, int jobs, int sig) {
             kill(sl[j].pid, sig);
 }
 
-/* Start needed runs in the free slots; the number started, -1 on an error
- * (message in err). */
+/* Copy in the needed runs that another sweep ([sweep] reuse) has finished,
+ * then start needed runs in the free slots; the number started, -1 on an
+ * error (message in err). A copied run can decide an edge band, whose runs
+ * may be there too: the needed runs are listed again until none is copied. */
 static int fill_slots(lms_sweep *s, const char *exe, slot *sl, int running,
-                      pending *todo, char *err, size_t errlen) {
-    if (lms_sweep_edges_update(s, err, errlen) != 0)
-        return -1;
-    int n = lms_sweep_needed(s, todo, 4096, err, errlen), started = 0;
-    if (n < 0)
-        return -1;
-    for (int i = 0; i < n && running + started < s->jobs; i++) {
-        if (is_running(sl, s->jobs, &todo[i]))
-            continue;
-        int j = 0;
-        while (sl[j].pid > 0)
-            j++;
-        sl[j].p = todo[i];
-        sl[j].t0 = lms_sweep_now();
-        sl[j].pid = lms_sweep_launch(s, exe, &todo[i], err, errlen);
-        if (sl[j].pid < 0) {
-            sl[j].pid = 0;
+                      pending *todo, lms_sweep_progress *pg, char *err,
+                      size_t errlen) {
+    int started = 0;
+    for (int copied = 1; copied;) {
+        copied = 0;
+        if (lms_sweep_edges_update(s, err, errlen) != 0)
             return -1;
+        int n = lms_sweep_needed(s, todo, 4096, err, errlen);
+        if (n < 0)
+            return -1;
+        for (int i = 0; i < n; i++) {
+            if (g_stop_sig)
+                return started;
+            if (is_running(sl, s->jobs, &todo[i]))
+                continue;
+            char from[4096];
+            int r = lms_sweep_reuse(s, &todo[i], from, sizeof from, err,
+                                    errlen);
+            if (r < 0)
+                return -1;
+            if (r > 0) {
+                lms_sweep_report_reused(s, pg, &todo[i], from);
+                copied = 1;
+                continue;
+            }
+            if (running + started >= s->jobs)
+                continue; /* (the rest may still be copied) */
+            int j = 0;
+            while (sl[j].pid > 0)
+                j++;
+            sl[j].p = todo[i];
+            sl[j].t0 = lms_sweep_now();
+            sl[j].pid = lms_sweep_launch(s, exe, &todo[i], err, errlen);
+            if (sl[j].pid < 0) {
+                sl[j].pid = 0;
+                return -1;
+            }
+            started++;
         }
-        started++;
     }
     return started;
 }
@@ -478,7 +519,7 @@ int lms_sweep_run(lms_sweep *s, const char *exe, int quiet, char *err,
         }
         /* the summaries are read again only when a run has ended */
         if (changed && !failed) {
-            int k = fill_slots(s, exe, sl, running, todo, err, errlen);
+            int k = fill_slots(s, exe, sl, running, todo, &pg, err, errlen);
             if (k < 0)
                 failed = 1;
             else
@@ -502,6 +543,7 @@ int lms_sweep_run(lms_sweep *s, const char *exe, int quiet, char *err,
     sigaction(SIGINT, &g_old_int, NULL);
     sigaction(SIGTERM, &g_old_term, NULL);
     g_caught = 0;
+    lms_sweep_reuse_end(s);
     free(sl);
     free(todo);
     return stopped ? 128 + stopped : failed ? -1 : 0;

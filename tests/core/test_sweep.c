@@ -305,6 +305,61 @@ START_TEST(malformed_manifest) {
 }
 END_TEST
 
+/* lr_anchor: the grid is anchor x ratio^k within [lr_min, lr_max]; at and
+ * above the anchor it is, bit for bit, the grid of a sweep whose lr_min is
+ * the anchor (repeated multiplication), below it repeated division; an
+ * anchor outside the range still fixes the grid's phase. */
+static void load_grid(const char *keys, lms_sweep *sw) {
+    char text[1024], path[128], err[512];
+    put_file("a.ini", "[model]\n");
+    snprintf(text, sizeof text, "[sweep]\nvariants = a\nconfigs_dir = .\n"
+             "seeds = 1\n%s", keys);
+    put_file("s.ini", text);
+    snprintf(path, sizeof path, "%s/s.ini", dir);
+    ck_assert_msg(lms_sweep_load(sw, path, err, sizeof err) == 0, "%s", err);
+}
+
+START_TEST(grid_anchor) {
+    lms_sweep *a = malloc(sizeof *a), *b = malloc(sizeof *b);
+    load_grid("lr_min = 0.03\nlr_max = 1.2\nlr_ratio = 1.5\n", a);
+    load_grid("lr_min = 3e-4\nlr_anchor = 0.03\nlr_max = 1.3\n"
+              "lr_ratio = 1.5\n", b);
+    ck_assert_int_eq(a->n_grid, 10); /* 0.03 ... 0.03 * 1.5^9 = 1.153 */
+    ck_assert_int_eq(b->n_grid, 21); /* and 11 below: 0.03 / 1.5^11 >= 3e-4 */
+    for (int i = 0; i < a->n_grid; i++)
+        ck_assert_msg(a->lrs[i] == b->lrs[11 + i], "LR %d: %.17g vs %.17g", i,
+                      a->lrs[i], b->lrs[11 + i]);
+    for (int i = 0; i < 11; i++) {
+        double d = 0.03;
+        for (int j = 0; j < 11 - i; j++)
+            d /= 1.5;
+        ck_assert_double_eq(b->lrs[i], d);
+        ck_assert(b->is_grid[i]);
+    }
+    /* an anchor above lr_max: the same LRs as the anchor's own grid */
+    load_grid("lr_min = 3e-4\nlr_anchor = 0.03\nlr_max = 0.0134\n"
+              "lr_ratio = 1.5\n", a);
+    ck_assert_int_eq(a->n_grid, 10); /* 0.03 / 1.5^11 ... 0.03 / 1.5^2 = 0.01333 */
+    for (int i = 0; i < 10; i++)
+        ck_assert_double_eq(a->lrs[i], b->lrs[i]);
+    /* no anchor: lr_min is one, as before the key */
+    load_grid("lr_min = 0.01\nlr_max = 0.1\nlr_ratio = 2\n", a);
+    ck_assert_int_eq(a->n_grid, 4);
+    ck_assert_double_eq(a->lrs[0], 0.01);
+    ck_assert_double_eq(a->lrs[3], 0.08);
+    /* a range between two of the anchor's LRs holds none */
+    char path[128], err[512];
+    put_file("s.ini", "[sweep]\nvariants = a\nconfigs_dir = .\nseeds = 1\n"
+             "lr_min = 0.031\nlr_max = 0.04\nlr_anchor = 0.03\nlr_ratio = 1.5\n");
+    snprintf(path, sizeof path, "%s/s.ini", dir);
+    ck_assert_int_eq(lms_sweep_load(a, path, err, sizeof err), -1);
+    ck_assert_msg(strstr(err, "s.ini: [sweep] no LR of the grid lies between "
+                         "lr_min and lr_max"), "%s", err);
+    free(a);
+    free(b);
+}
+END_TEST
+
 int main(void) {
     Suite *s = suite_create("sweep");
     TCase *tc = tcase_create("aggregate");
@@ -316,6 +371,7 @@ int main(void) {
     tcase_add_test(tc, reading_provisional);
     tcase_add_test(tc, not_a_sweep_dir);
     tcase_add_test(tc, malformed_manifest);
+    tcase_add_test(tc, grid_anchor);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_ENV);
