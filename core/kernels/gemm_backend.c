@@ -38,6 +38,8 @@ int lms_gemm_backend_available(lms_gemm_backend b) {
 const char *lms_gemm_kernel_name(lms_gemm_backend b) {
     if (b == LMS_GEMM_LMSTAB)
         return lms_gemm_isa();
+    if (b == LMS_GEMM_ONEDNN && lms_onednn_available())
+        return lms_onednn_isa();
     const char *core = openblas_get_corename();
     return core ? core : "?";
 }

@@ -40,6 +40,31 @@ const char *lms_onednn_version(void) {
 #endif
 }
 
+const char *lms_onednn_isa(void) {
+#ifdef LMS_HAVE_ONEDNN
+    /* the widest instruction set its JIT kernels use here (capped by
+     * ONEDNN_MAX_CPU_ISA), and whether it was told to prefer ymm registers:
+     * either changes its kernels, and so the rounding */
+    const int ymm = dnnl_get_cpu_isa_hints() == dnnl_cpu_isa_prefer_ymm;
+    switch (dnnl_get_effective_cpu_isa()) {
+    case dnnl_cpu_isa_sse41: return "sse41";
+    case dnnl_cpu_isa_avx: return "avx";
+    case dnnl_cpu_isa_avx2: return "avx2";
+    case dnnl_cpu_isa_avx2_vnni: return "avx2_vnni";
+    case dnnl_cpu_isa_avx512_core: return ymm ? "avx512_core+ymm" : "avx512_core";
+    case dnnl_cpu_isa_avx512_core_vnni:
+        return ymm ? "avx512_core_vnni+ymm" : "avx512_core_vnni";
+    case dnnl_cpu_isa_avx512_core_bf16:
+        return ymm ? "avx512_core_bf16+ymm" : "avx512_core_bf16";
+    case dnnl_cpu_isa_avx512_core_amx:
+        return ymm ? "avx512_core_amx+ymm" : "avx512_core_amx";
+    default: return "other";
+    }
+#else
+    return NULL;
+#endif
+}
+
 void lms_onednn_sgemm(int ta, int tb, int m, int n, int k, float alpha,
                       const float *a, int lda, const float *b, int ldb,
                       float beta, float *c, int ldc) {

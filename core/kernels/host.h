@@ -78,8 +78,9 @@ lms_gemm_backend lms_gemm_auto(char *why, size_t len);
 lms_gemm_backend lms_gemm_auto_under(const char *core);
 
 /* The kernel set backend b (not AUTO) runs here, as summary.json's
- * gemm_kernel records it: lmstab's ISA for LMSTAB, else OpenBLAS's kernel
- * set (its choice for this CPU, or OPENBLAS_CORETYPE's). Two kernel sets
+ * gemm_kernel records it: lmstab's ISA for LMSTAB, oneDNN's for ONEDNN
+ * (lms_onednn_isa), else OpenBLAS's kernel set (its choice for this CPU,
+ * or OPENBLAS_CORETYPE's). Two kernel sets
  * round differently, so runs on them are not bit-identical. */
 const char *lms_gemm_kernel_name(lms_gemm_backend b);
 

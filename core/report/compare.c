@@ -207,9 +207,14 @@ static void write_csv(FILE *f, const cmp *m) {
                                      hr ? c->ratio50.value : NAN,
                                      hr ? c->ratio50.lo : NAN,
                                      hr ? c->ratio50.hi : NAN};
-                fprintf(f, "%s,\"%s\",%.0f,%s,%s,%d,%d", w->name, setting,
-                        w->params, m->variants[u], lms_sweep_rule_name(r),
-                        c->runs, c->fails);
+                fprintf(f, "%s,\"", w->name);
+                for (const char *q = setting; *q; q++) { /* "" inside quotes */
+                    if (*q == '"')
+                        putc('"', f);
+                    putc(*q, f);
+                }
+                fprintf(f, "\",%.0f,%s,%s,%d,%d", w->params, m->variants[u],
+                        lms_sweep_rule_name(r), c->runs, c->fails);
                 for (int i = 0; i < 6; i++)
                     isnan(x[i]) ? fprintf(f, ",nan") : fprintf(f, ",%.6g", x[i]);
                 isnan(w->sens[v]) ? fprintf(f, ",nan") : fprintf(f, ",%.6f", w->sens[v]);

@@ -160,6 +160,17 @@ int lms_cmp_load(cmp *m, const char *const *dirs, int n, char *err,
         if (lms_sweep_load_manifest(dirs[j], &w->s, err, errlen) != 0)
             return -1;
         base_name(dirs[j], w->name, sizeof w->name);
+        const size_t bad = strcspn(w->name, ",\"|\n\r\t");
+        if (w->name[bad]) {
+            char what[32];
+            snprintf(what, sizeof what, w->name[bad] < ' ' ? "a control "
+                     "character" : "'%c'", w->name[bad]);
+            snprintf(err, errlen, "%s: the sweep's name (its directory's last "
+                     "component, which names it in compare.csv and the tables) "
+                     "holds %s, which they cannot: rename the directory",
+                     dirs[j], what);
+            return -1;
+        }
         for (int o = 0; o < j; o++)
             if (!strcmp(m->sw[o].name, w->name)) {
                 snprintf(err, errlen, "%s: a second sweep named '%s' (%s): the "

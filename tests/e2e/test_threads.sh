@@ -165,5 +165,13 @@ else
         run "onednn" qkv_norm $t $RAGGED --set training.gemm=onednn
     done
     same "onednn" 2 3
+    # its kernel set is oneDNN's instruction set, which ONEDNN_MAX_CPU_ISA
+    # caps (not OpenBLAS's: a sweep compares it to say two runs are alike)
+    # shellcheck disable=SC2086
+    ONEDNN_MAX_CPU_ISA=SSE41 "$LMSTAB" train "$SRC/configs/baseline.ini" $TINY \
+        --set training.max_steps=2 --set training.gemm=onednn --plugin-dir "$PLUGINS" \
+        --data "$TMP/corpus.txt" --out "$TMP/odn" --quiet || fail "onednn at SSE41 failed"
+    grep -q '"gemm_kernel":[[:space:]]*"sse41"' "$TMP/odn/summary.json" \
+        || fail "summary.json's gemm_kernel is not oneDNN's capped ISA: $(grep gemm_kernel "$TMP/odn/summary.json")"
 fi
 echo "ok"
