@@ -5,9 +5,13 @@
 #    is in a report under docs/results;
 #  - every "N runs, H core-hours" and every "report.md), H core-hours" is
 #    the Compute line of the docs/results report linked last before it in
-#    the same paragraph (one with no such link is an error).
+#    the same paragraph (one with no such link is an error);
+#  - every table of LR50 ratios ("| variant | default rule | lenient rule |
+#    strict rule |") is scripts/curve_table.sh's for the sweep linked last
+#    before it.
 # Usage: readme_figures.sh SOURCE_DIR
 set -u
+table="$(cd "$(dirname "$0")/../.." && pwd)/scripts/curve_table.sh"
 cd "$1" || exit 2
 bad=0
 tmp=$(mktemp -d)
@@ -44,4 +48,21 @@ while IFS= read -r t; do
         ;;
     esac
 done < "$tmp/tokens"
+# ratio tables: each with the docs/results link last before it
+awk -v dir="$tmp" '
+/^\| variant \| default rule \| lenient rule \| strict rule \|$/ {
+    n++; f = dir "/table" n; print last > (f ".src"); close(f ".src"); intable = 1
+}
+intable && /^\|/ { print > (dir "/table" n); next }
+{ intable = 0 }
+{ s = $0; while (match(s, /docs\/results\/[a-z0-9_]+\//)) { last = substr(s, RSTART, RLENGTH); s = substr(s, RSTART + RLENGTH) } }
+' README.md
+for f in "$tmp"/table*.src; do
+    [ -e "$f" ] || continue
+    src=$(cat "$f")
+    t=${f%.src}
+    if [ -z "$src" ]; then echo "README.md: a table of LR50 ratios follows no link to docs/results" >&2; bad=1; continue; fi
+    sh "$table" "$src" > "$t.want" 2>&1 || { cat "$t.want" >&2; bad=1; continue; }
+    cmp -s "$t" "$t.want" || { echo "README.md: the table of LR50 ratios after the link to $src is not scripts/curve_table.sh $src:" >&2; diff "$t" "$t.want" >&2; bad=1; }
+done
 exit $bad

@@ -7,7 +7,10 @@ tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 mkdir -p "$tmp/docs/results"
 for d in "$src"/docs/results/*/; do
     [ -f "$d/report.md" ] || continue
-    mkdir -p "$tmp/docs/results/$(basename "$d")"; cp "$d/report.md" "$tmp/docs/results/$(basename "$d")/"
+    mkdir -p "$tmp/docs/results/$(basename "$d")"
+    for f in report.md curves.csv sweep.json; do
+        [ ! -f "$d/$f" ] || cp "$d/$f" "$tmp/docs/results/$(basename "$d")/"
+    done
 done
 check() { sh "$src/tests/tools/readme_figures.sh" "$tmp" 2> "$tmp/err"; }
 cp "$src/README.md" "$tmp/README.md"
@@ -20,7 +23,9 @@ for m in 's/(\d)(\s+runs,\s+)([\d.]+)(\s+core-hours)/${1}${2}9${3}${4}/' \
          's/^(> At learning rate [\d.]+, baseline failed in )(\d)/${1}9${2}/m' \
          's/(\d+\.\d)\d(\s+core-hours)/${1}.${2}/' \
          's/\z/\nA paragraph without a link: 3 runs, 1.00 core-hours.\n/' \
-         's/(\n> At learning rate [^\n]*\n)(?!> )/${1}> and a second line no report has\n/'; do
+         's/(\n> At learning rate [^\n]*\n)(?!> )/${1}> and a second line no report has\n/' \
+         's/^(\| qk_norm_cap \(method 3\) \| )(\d)((?:[^|\n]*\|){3})$/${1}9${2}${3}/m' \
+         's/^(\| variant \| default rule \| lenient rule \| strict rule \|\n\|---\|---\|---\|---\|\n)\|[^\n]*\n/${1}/m'; do
     perl -0pe "$m" "$src/README.md" > "$tmp/README.md"
     cmp -s "$src/README.md" "$tmp/README.md" && { printf 'FAIL: %s changed nothing (no such figure in the README?)\n' "$m" >&2; exit 1; }
     check && { printf 'FAIL: readme_figures.sh passed a README changed by %s\n' "$m" >&2; exit 1; }

@@ -1,0 +1,37 @@
+#!/bin/sh
+# The README's table of a failure-curve sweep, from its curves.csv: each
+# variant's LR50 over the reference's (sweep.json "reference") with the 95%
+# bootstrap interval, under the default, lenient and strict rules;
+# ", poor fit" where the fit test's p is below 0.05 (the protocol's
+# caveat), "-" where a variant or the reference has no curve.
+# tests/tools/readme_figures.sh checks every such table in the README
+# against this script's output for the report it follows.
+# Usage: scripts/curve_table.sh DIR   (a sweep or a published docs/results one)
+set -eu
+dir="${1:?usage: curve_table.sh DIR}"
+[ -f "$dir/curves.csv" ] || { echo "curve_table: $dir/curves.csv not found" >&2; exit 1; }
+ref=$(sed -n 's/^[[:space:]]*"reference":[[:space:]]*"\([^"]*\)".*/\1/p' "$dir/sweep.json")
+[ -n "$ref" ] || { echo "curve_table: $dir/sweep.json names no reference" >&2; exit 1; }
+echo "| variant | default rule | lenient rule | strict rule |"
+echo "|---|---|---|---|"
+awk -F, -v ref="$ref" '
+NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
+{
+    v = $col["variant"]; r = $col["rule"]
+    if (!(v in seen)) { seen[v] = 1; order[n++] = v }
+    x = $col["ratio50"]; lo = $col["ratio50_lo"]; hi = $col["ratio50_hi"]; p = $col["gof_p"]
+    if (x == "nan" || lo == "nan" || hi == "nan")
+        cell[v, r] = "-"
+    else
+        cell[v, r] = sprintf("%.3g [%.3g, %.3g]%s", x, lo, hi,
+                             (p != "" && p != "-" && p != "nan" && p + 0 < 0.05) ? ", poor fit" : "")
+}
+END {
+    label["qk_fc_norm"] = " (method 1)"; label["qkv_norm"] = " (method 2)"
+    label["qk_norm_cap"] = " (method 3)"
+    for (i = 0; i < n; i++) {
+        v = order[i]
+        if (v == ref) continue
+        printf "| %s%s | %s | %s | %s |\n", v, label[v], cell[v, "default"], cell[v, "lenient"], cell[v, "strict"]
+    }
+}' "$dir/curves.csv"
