@@ -1,7 +1,8 @@
 #!/bin/sh
 # Run long sweeps in the background, beside other work, across sessions:
 #   scripts/background_sweep.sh start NAME...   restore NAME's published runs
-#       if runs/NAME is absent (scripts/restore_runs.sh), then run
+#       if runs/NAME is absent (scripts/restore_runs.sh), and those of the
+#       sweeps its [sweep] reuse names (runs/OTHER), then run
 #       `lmstab sweep configs/sweeps/NAME.ini` detached (nohup, its own
 #       session), logging to runs/NAME.log, at nice 19 with its scheduling
 #       group at nice 19 too (with Linux autogroups, a process in its own
@@ -15,12 +16,14 @@
 #   scripts/background_sweep.sh status          the sweeps running, and
 #       each log's last line.
 # (LMSTAB: the lmstab binary instead of build/lmstab; SWEEPS: the folder of
-# the sweep files instead of configs/sweeps; RUNS: runs/.)
+# the sweep files instead of configs/sweeps; RUNS: runs/; LMSTAB_RESULTS:
+# docs/results, where published sweeps are restored from.)
 set -eu
 cd "$(dirname "$0")/.."
 lmstab="${LMSTAB:-./build/lmstab}"
 sweeps="${SWEEPS:-configs/sweeps}"
 runs="${RUNS:-runs}"
+results="${LMSTAB_RESULTS:-docs/results}"
 cmd="${1:-status}"
 [ $# -gt 0 ] && shift
 pids() { # the sweeps of name $1 (all with no name)
@@ -36,9 +39,17 @@ start)
     for n in $names; do
         [ -f "$sweeps/$n.ini" ] || { echo "background_sweep: $sweeps/$n.ini not found" >&2; exit 1; }
         [ -z "$(pids "$n")" ] || { echo "background_sweep: $n is already running" >&2; continue; }
-        if [ ! -d "$runs/$n" ] && [ -f "docs/results/$n/runs.tar.xz" ]; then
-            LMSTAB_RUNS="$runs" scripts/restore_runs.sh "$n"
+        if [ ! -d "$runs/$n" ] && [ -f "$results/$n/runs.tar.xz" ]; then
+            LMSTAB_RUNS="$runs" LMSTAB_RESULTS="$results" scripts/restore_runs.sh "$n"
         fi
+        # the sweeps it copies identical runs from ([sweep] reuse), when
+        # published and absent: else it would train them all again
+        for r in $(sed -n 's/^[[:space:]]*reuse[[:space:]]*=[[:space:]]*//p' "$sweeps/$n.ini" | tr ',' ' '); do
+            r=${r%/}
+            if [ "${r%/*}" = "$runs" ] && [ ! -d "$r" ] && [ -f "$results/${r##*/}/runs.tar.xz" ]; then
+                LMSTAB_RUNS="$runs" LMSTAB_RESULTS="$results" scripts/restore_runs.sh "${r##*/}"
+            fi
+        done
         nohup nice -n 19 setsid "$lmstab" sweep "$sweeps/$n.ini" "$@" >> "$runs/$n.log" 2>&1 < /dev/null &
         # lmstab's own pid: the job's, once it has exec'd lmstab (setsid
         # forks instead when started as a group leader: then by its name)

@@ -242,15 +242,13 @@ static int copy_files(const char *src, const char *dst, char *err,
 }
 
 /* Copy run src (summary o) into dst, its summary last: the run is finished
- * only once every file is there. */
-static int copy_run(const char *src, const char *dst, cJSON *o, char *err,
-                    size_t errlen) {
+ * only once every file is there. shown: src as the summary names it. */
+static int copy_run(const char *src, const char *dst, const char *shown,
+                    cJSON *o, char *err, size_t errlen) {
     if (lms_mkdirs(dst, err, errlen) != 0 ||
         lms_runlock_check(dst, err, errlen) != 0 ||
         copy_files(src, dst, err, errlen) != 0)
         return -1;
-    char shown[4096];
-    lms_output_path(src, shown, sizeof shown);
     cJSON_DeleteItemFromObjectCaseSensitive(o, "reused_from");
     cJSON_AddStringToObject(o, "reused_from", shown);
     char *text = cJSON_Print(o);
@@ -321,12 +319,15 @@ int lms_sweep_reuse(lms_sweep *s, const pending *p, char *from,
                 continue; /* not (yet) run there */
             snprintf(why, sizeof why, "%s", e2);
         } else if (!differs(s, p, o, why, sizeof why)) {
-            int rc = copy_run(src, dir, o, err, errlen);
+            /* never an absolute path: the directory as lms_output_path
+             * shows it (its name alone when outside the tree and the
+             * working directory), then the run's own path in it */
+            char shown[4096];
+            lms_output_path(s->reuse[d], shown, sizeof shown);
+            snprintf(from, fromlen, "%s%s", shown, src + strlen(s->reuse[d]));
+            int rc = copy_run(src, dir, from, o, err, errlen);
             cJSON_Delete(o);
-            if (rc != 0)
-                return -1;
-            lms_output_path(src, from, fromlen);
-            return 1;
+            return rc != 0 ? -1 : 1;
         }
         cJSON_Delete(o);
         r->differs[bit / 8] |= (unsigned char)(1u << (bit % 8));

@@ -63,6 +63,20 @@ i=0; while [ "$(wc -l < "$r/metrics.csv")" -le "$n0" ] && [ $i -lt 600 ]; do sle
 bg stop > /dev/null 2>&1
 grep -q "^lmstab: steps [1-9][0-9]* to 100000," "$r/train.log" && grep -q "stopped by SIGINT after step" "$r/train.log" \
     || { cat "$r/train.log"; fail "start did not continue the stopped run from its checkpoint"; }
+# a sweep that copies another's runs ([sweep] reuse): start restores the
+# other's published runs first when they are absent, and they are copied
+mkdir -p "$TMP/results/tiny"
+tar -C "$TMP/runs/tiny" -cJf "$TMP/results/tiny/runs.tar.xz" qk_norm
+cp "$TMP/runs/tiny/sweep.json" "$TMP/results/tiny/"
+rm -rf "$TMP/runs/tiny"
+sed -e "s|^out = .*|out = $TMP/runs/more|" -e "s|^seeds = 1$|seeds = 1\nreuse = $TMP/runs/tiny|" "$TMP/sw/tiny.ini" > "$TMP/sw/more.ini"
+LMSTAB_RESULTS="$TMP/results" bg start more -- --plugin-dir "$PLUGINS" > "$TMP/out" 2>&1 || { cat "$TMP/out"; fail "start more failed"; }
+i=0; while [ ! -s "$TMP/runs/more/results.csv" ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
+[ -s "$TMP/runs/tiny/qk_norm/lr_0.01/seed_1/summary.json" ] || { cat "$TMP/out"; fail "start did not restore the runs the sweep reuses"; }
+grep -q "reused from tiny/qk_norm/lr_0.01/seed_1" "$TMP/runs/more.log" || { cat "$TMP/runs/more.log"; fail "the restored run was not reused"; }
+# (named without the absolute path of the directory it came from)
+grep -q '"reused_from":[[:space:]]*"tiny/qk_norm/lr_0.01/seed_1"' "$TMP/runs/more/qk_norm/lr_0.01/seed_1/summary.json" \
+    || fail "reused_from is not the run's path in the sweep it came from: $(grep reused_from "$TMP/runs/more/qk_norm/lr_0.01/seed_1/summary.json")"
 bg start nope > /dev/null 2> "$TMP/err" && fail "a missing sweep file was accepted"
 grep -q "nope.ini not found" "$TMP/err" || fail "the refusal does not name the file"
 exit 0
