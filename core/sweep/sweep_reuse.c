@@ -132,36 +132,30 @@ static const char *str(const cJSON *o, const char *key) {
     return cJSON_IsString(x) ? x->valuestring : NULL;
 }
 
-/* 0 when summary o (of a finished run) is run p of this sweep, else 1 and
- * why not. */
-static int differs(const lms_sweep *s, const pending *p, const cJSON *o,
-                   char *why, size_t n) {
-    const char *text = str(o, "config_text");
-    const cJSON *ov = cJSON_GetObjectItemCaseSensitive(o, "overrides");
+/* The inputs beside the configuration: a fresh run on the same data and
+ * tokenizer. 0 when alike, else 1 and why not. */
+static int inputs_differ(const lms_sweep *s, const pending *p, const cJSON *o,
+                         char *why, size_t n) {
     const cJSON *ro = cJSON_GetObjectItemCaseSensitive(o, "resume_overrides");
-    if (!text || !cJSON_IsArray(ov)) {
-        snprintf(why, n, "its summary.json has no config_text or overrides");
-        return 1;
-    }
-    if (cJSON_GetArraySize(ro) > 0) {
-        snprintf(why, n, "it was resumed with overrides");
-        return 1;
-    }
     const char *sha = str(o, "data_sha256"), *tok = str(o, "tokenizer_sha256");
-    if (!s->data_sha[p->v][0]) {
+    if (cJSON_GetArraySize(ro) > 0)
+        snprintf(why, n, "it was resumed with overrides");
+    else if (!s->data_sha[p->v][0])
         snprintf(why, n, "this sweep's training data is no single file, "
                  "which a SHA-256 would identify");
-        return 1;
-    }
-    if (!sha || strcmp(sha, s->data_sha[p->v])) {
+    else if (!sha || strcmp(sha, s->data_sha[p->v]))
         snprintf(why, n, "its training data %s", sha ? "differs (SHA-256)"
                  : "has no recorded SHA-256");
-        return 1;
-    }
-    if (strcmp(tok ? tok : "", s->tok_sha[p->v])) {
+    else if (strcmp(tok ? tok : "", s->tok_sha[p->v]))
         snprintf(why, n, "its tokenizer differs (SHA-256)");
-        return 1;
-    }
+    else
+        return 0;
+    return 1;
+}
+
+/* The kernels it ran on against those a run here gets. */
+static int kernels_differ(const lms_sweep *s, const pending *p,
+                          const cJSON *o, char *why, size_t n) {
     lms_kernel_count here, there;
     lms_sweep_next_kernel(s, p->v, &here);
     memset(&there, 0, sizeof there);
@@ -171,12 +165,24 @@ static int differs(const lms_sweep *s, const pending *p, const cJSON *o,
     snprintf(there.kernel, sizeof there.kernel, "%s", k ? k : "");
     snprintf(there.bf16, sizeof there.bf16, "%s",
              pr && !strcmp(pr, "bf16") && bk ? bk : "");
-    if (strcmp(here.gemm, there.gemm) || strcmp(here.kernel, there.kernel) ||
-        strcmp(here.bf16, there.bf16)) {
-        char a[96], b[96];
-        lms_kernel_describe(&there, a, sizeof a);
-        lms_kernel_describe(&here, b, sizeof b);
-        snprintf(why, n, "it used %s, and a run here would use %s", a, b);
+    if (!strcmp(here.gemm, there.gemm) && !strcmp(here.kernel, there.kernel) &&
+        !strcmp(here.bf16, there.bf16))
+        return 0;
+    char a[96], b[96];
+    lms_kernel_describe(&there, a, sizeof a);
+    lms_kernel_describe(&here, b, sizeof b);
+    snprintf(why, n, "it used %s, and a run here would use %s", a, b);
+    return 1;
+}
+
+/* Its effective configuration (config_text with its overrides) against
+ * the one run p gets here. */
+static int configs_differ(const lms_sweep *s, const pending *p,
+                          const cJSON *o, char *why, size_t n) {
+    const char *text = str(o, "config_text");
+    const cJSON *ov = cJSON_GetObjectItemCaseSensitive(o, "overrides"), *x;
+    if (!text || !cJSON_IsArray(ov)) {
+        snprintf(why, n, "its summary.json has no config_text or overrides");
         return 1;
     }
     char err[2048];
@@ -192,7 +198,6 @@ static int differs(const lms_sweep *s, const pending *p, const cJSON *o,
         snprintf(why, n, "its config_text: %s", err);
         rc = 1;
     }
-    const cJSON *x;
     cJSON_ArrayForEach(x, ov) {
         if (rc != 0)
             break;
@@ -208,6 +213,14 @@ static int differs(const lms_sweep *s, const pending *p, const cJSON *o,
     lms_config_free(&b);
     lms_config_free(&a);
     return rc;
+}
+
+/* 0 when summary o (of a finished run) is run p of this sweep, else 1 and
+ * why not. */
+static int differs(const lms_sweep *s, const pending *p, const cJSON *o,
+                   char *why, size_t n) {
+    return inputs_differ(s, p, o, why, n) || kernels_differ(s, p, o, why, n) ||
+           configs_differ(s, p, o, why, n);
 }
 
 /* Every regular file of run directory src but its summary, lock and
@@ -267,47 +280,55 @@ static int is_own(const lms_sweep *s, int d) {
     return realpath(s->reuse[d], a) && realpath(s->out_dir, b) && !strcmp(a, b);
 }
 
+/* The sweep's reuse memory, made on first use (NULL: out of memory). */
+static struct lms_sweep_reuse *state(lms_sweep *s) {
+    if (!s->reuse_state) {
+        s->reuse_state = calloc(1, sizeof *s->reuse_state);
+        const size_t bits = bit_of(s->n_reuse, &(pending){0, 0, 0});
+        if (s->reuse_state)
+            s->reuse_state->differs = calloc(bits / 8 + 1, 1);
+        if (!s->reuse_state || !s->reuse_state->differs)
+            lms_sweep_reuse_end(s);
+    }
+    return s->reuse_state;
+}
+
+/* 1 when directory d of [sweep] reuse can be read for runs now; else a
+ * note, once, says why not (it may appear later: it is looked at again). */
+static int usable(const lms_sweep *s, struct lms_sweep_reuse *r, int d) {
+    struct stat st;
+    const char *bad = NULL;
+    if (stat(s->reuse[d], &st) != 0)
+        bad = errno == ENOENT ? "does not exist (yet)" : strerror(errno);
+    else if (!S_ISDIR(st.st_mode))
+        bad = "is not a directory";
+    else if (is_own(s, d))
+        bad = "is this sweep's own directory";
+    if (bad && !r->absent_noted[d])
+        fprintf(stderr, "sweep: note: [sweep] reuse: %s %s; no run is reused "
+                "from it\n", s->reuse[d], bad);
+    if (bad)
+        r->absent_noted[d] = 1;
+    return !bad;
+}
+
 int lms_sweep_reuse(lms_sweep *s, const pending *p, char *from,
                     size_t fromlen, char *err, size_t errlen) {
     if (s->n_reuse == 0)
         return 0;
-    if (!s->reuse_state) {
-        s->reuse_state = calloc(1, sizeof *s->reuse_state);
-        size_t bits = bit_of(s->n_reuse, &(pending){0, 0, 0});
-        if (s->reuse_state)
-            s->reuse_state->differs = calloc(bits / 8 + 1, 1);
-        if (!s->reuse_state || !s->reuse_state->differs) {
-            lms_sweep_reuse_end(s);
-            return lms_errf(err, errlen, "out of memory");
-        }
-    }
-    struct lms_sweep_reuse *r = s->reuse_state;
-    char dir[4300];
+    struct lms_sweep_reuse *r = state(s);
+    if (!r)
+        return lms_errf(err, errlen, "out of memory");
+    char dir[4300], ck[4400];
     lms_sweep_run_dir(s->out_dir, s->variants[p->v], s->lrs[p->k],
                       s->seeds[p->s], dir, sizeof dir);
-    char ck[4400];
     snprintf(ck, sizeof ck, "%s/" LMS_CKPT_FILE, dir);
     if (lms_path_exists(ck))
         return 0; /* interrupted here: it resumes */
     for (int d = 0; d < s->n_reuse; d++) {
         const size_t bit = bit_of(d, p);
-        if (r->differs[bit / 8] & (1u << (bit % 8)))
+        if ((r->differs[bit / 8] & (1u << (bit % 8))) || !usable(s, r, d))
             continue;
-        struct stat st;
-        const char *bad = NULL;
-        if (stat(s->reuse[d], &st) != 0)
-            bad = errno == ENOENT ? "does not exist (yet)" : strerror(errno);
-        else if (!S_ISDIR(st.st_mode))
-            bad = "is not a directory";
-        else if (is_own(s, d))
-            bad = "is this sweep's own directory";
-        if (bad) {
-            if (!r->absent_noted[d])
-                fprintf(stderr, "sweep: note: [sweep] reuse: %s %s; no run is "
-                        "reused from it\n", s->reuse[d], bad);
-            r->absent_noted[d] = 1;
-            continue;
-        }
         char src[4300], path[4400], why[2400], e2[512];
         lms_sweep_run_dir(s->reuse[d], s->variants[p->v], s->lrs[p->k],
                           s->seeds[p->s], src, sizeof src);
