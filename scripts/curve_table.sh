@@ -2,8 +2,9 @@
 # The README's table of a failure-curve sweep, from its curves.csv: each
 # variant's LR50 over the reference's (sweep.json "reference") with the 95%
 # bootstrap interval, under the default, lenient and strict rules;
-# ", poor fit" where the fit test's p is below 0.05 (the protocol's
-# caveat), "-" where a variant or the reference has no curve.
+# ", poor fit" where the fit test's p is below 0.05 for the variant or for
+# the reference (protocol section 3: no claim rests on such a ratio), "-"
+# where a variant or the reference has no curve.
 # tests/tools/readme_figures.sh checks every such table in the README
 # against this script's output for the report it follows.
 # Usage: scripts/curve_table.sh DIR   (a sweep or a published docs/results one)
@@ -19,14 +20,20 @@ NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
 {
     v = $col["variant"]; r = $col["rule"]
     if (!(v in seen)) { seen[v] = 1; order[n++] = v }
-    x = $col["ratio50"]; lo = $col["ratio50_lo"]; hi = $col["ratio50_hi"]; p = $col["gof_p"]
-    if (x == "nan" || lo == "nan" || hi == "nan")
-        cell[v, r] = "-"
-    else
-        cell[v, r] = sprintf("%.3g [%.3g, %.3g]%s", x, lo, hi,
-                             (p != "" && p != "-" && p != "nan" && p + 0 < 0.05) ? ", poor fit" : "")
+    x[v, r] = $col["ratio50"]; lo[v, r] = $col["ratio50_lo"]; hi[v, r] = $col["ratio50_hi"]
+    p = $col["gof_p"]
+    poor[v, r] = p != "" && p != "-" && p != "nan" && p + 0 < 0.05
 }
 END {
+    for (i = 0; i < n; i++)
+        for (k = 0; k < 3; k++) {
+            v = order[i]; r = (k == 0) ? "default" : (k == 1) ? "lenient" : "strict"
+            if (x[v, r] == "nan" || lo[v, r] == "nan" || hi[v, r] == "nan" || x[v, r] == "")
+                cell[v, r] = "-"
+            else
+                cell[v, r] = sprintf("%.3g [%.3g, %.3g]%s", x[v, r], lo[v, r], hi[v, r],
+                                     (poor[v, r] || poor[ref, r]) ? ", poor fit" : "")
+        }
     label["qk_fc_norm"] = " (method 1)"; label["qkv_norm"] = " (method 2)"
     label["qk_norm_cap"] = " (method 3)"
     for (i = 0; i < n; i++) {
