@@ -18,6 +18,12 @@ make_corpus() {
     else i=0; while [ $i -lt 4000 ]; do echo "line $i of some text to learn from, again and again."; i=$((i+1)); done > "$1"; fi
 }
 TINY="--set model.d_model=32 --set model.n_layer=2 --set model.n_head=2 --set model.context=32 --set training.batch_size=4 --set training.eval_every=10 --set training.eval_batches=2 --set training.log_every=5 --set training.warmup_steps=5"
+# The same model as [overrides] lines of a sweep file (in an unquoted here-document).
+TINY_OVERRIDES="model.d_model = 32
+model.n_layer = 2
+model.n_head = 2
+model.context = 32
+training.batch_size = 4"
 # data_of FILE: the data block of a safetensors file (skips the 8-byte length
 # and the header, whose metadata holds wall-clock times).
 data_of() { n=$(od -An -t u8 -N8 "$1" | tr -d ' '); tail -c +$((n + 9)) "$1"; }

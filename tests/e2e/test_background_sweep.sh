@@ -19,11 +19,7 @@ data = $TMP/corpus.txt
 out = $TMP/runs/$n
 
 [overrides]
-model.d_model = 32
-model.n_layer = 2
-model.n_head = 2
-model.context = 32
-training.batch_size = 4
+$TINY_OVERRIDES
 training.max_steps = $steps
 training.warmup_steps = 2
 training.eval_every = 0

@@ -19,11 +19,7 @@ jobs = 2
 out = $TMP/src
 
 [overrides]
-model.d_model = 32
-model.n_layer = 2
-model.n_head = 2
-model.context = 32
-training.batch_size = 4
+$TINY_OVERRIDES
 training.max_steps = 24
 training.warmup_steps = 8
 training.eval_every = 12

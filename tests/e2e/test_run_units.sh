@@ -65,11 +65,7 @@ jobs = 1
 out = $TMP/sw
 
 [overrides]
-model.d_model = 32
-model.n_layer = 2
-model.n_head = 2
-model.context = 32
-training.batch_size = 4
+$TINY_OVERRIDES
 training.max_steps = 1000000
 EOT
 "$LMSTAB" sweep "$TMP/s.ini" --plugin-dir "$PLUGINS" --data "$TMP/corpus.txt" > /dev/null 2>&1 & s=$!

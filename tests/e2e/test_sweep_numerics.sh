@@ -16,11 +16,7 @@ jobs = 1
 out = $TMP/out
 
 [overrides]
-model.d_model = 32
-model.n_layer = 2
-model.n_head = 2
-model.context = 32
-training.batch_size = 4
+$TINY_OVERRIDES
 training.max_steps = 6
 training.warmup_steps = 2
 training.eval_every = 6

@@ -21,11 +21,7 @@ jobs = 2
 out = $TMP/out
 
 [overrides]
-model.d_model = 32
-model.n_layer = 2
-model.n_head = 2
-model.context = 32
-training.batch_size = 4
+$TINY_OVERRIDES
 training.max_steps = 40
 training.warmup_steps = 6
 training.eval_every = 20

@@ -27,11 +27,7 @@ out = $1
 $3
 
 [overrides]
-model.d_model = 32
-model.n_layer = 2
-model.n_head = 2
-model.context = 32
-training.batch_size = 4
+$TINY_OVERRIDES
 training.max_steps = 24
 training.warmup_steps = 4
 training.eval_every = 12
