@@ -26,6 +26,12 @@ runs="${RUNS:-runs}"
 results="${LMSTAB_RESULTS:-docs/results}"
 cmd="${1:-status}"
 [ $# -gt 0 ] && shift
+reuse_dirs() { # [sweep] reuse of sweep file $1, one a word (no ./ prefix)
+    awk -F= '/^[[:space:]]*\[/ { s = $0; gsub(/[][[:space:]]/, "", s); next }
+        s == "sweep" && $1 ~ /^[[:space:]]*reuse[[:space:]]*$/ {
+            v = substr($0, index($0, "=") + 1); sub(/[[:space:]][;#].*/, "", v)
+            gsub(/,/, " ", v); gsub(/(^|[[:space:]])\.\//, " ", v); print v }' "$1"
+}
 pids() { # the sweeps of name $1 (all with no name)
     pgrep -f "lmstab sweep $sweeps/${1:-[A-Za-z0-9_]*}\\.ini" || true
 }
@@ -44,9 +50,9 @@ start)
         fi
         # the sweeps it copies identical runs from ([sweep] reuse), when
         # published and absent: else it would train them all again
-        for r in $(sed -n 's/^[[:space:]]*reuse[[:space:]]*=[[:space:]]*//p' "$sweeps/$n.ini" | tr ',' ' '); do
+        for r in $(reuse_dirs "$sweeps/$n.ini"); do
             r=${r%/}
-            if [ "${r%/*}" = "$runs" ] && [ ! -d "$r" ] && [ -f "$results/${r##*/}/runs.tar.xz" ]; then
+            if [ "${r%/*}" = "${runs#./}" ] && [ ! -d "$r" ] && [ -f "$results/${r##*/}/runs.tar.xz" ]; then
                 LMSTAB_RUNS="$runs" LMSTAB_RESULTS="$results" scripts/restore_runs.sh "${r##*/}"
             fi
         done

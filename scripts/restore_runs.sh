@@ -16,7 +16,11 @@ name="$1"
 src="${LMSTAB_RESULTS:-docs/results}/$name"
 dst="${LMSTAB_RUNS:-runs}/$name"
 [ -f "$src/runs.tar.xz" ] || { echo "restore_runs: $src/runs.tar.xz not found" >&2; exit 1; }
-work=$(mktemp -d)
+# unpacked beside dst, on its filesystem: each run then moves into place by
+# one rename, so a sweep reading runs/ (one that reuses these) never sees a
+# summary.json before the run's other files
+mkdir -p "$(dirname "$dst")"
+work=$(mktemp -d "$(dirname "$dst")/.restore.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 # the first publication's runs, then those each later one added
 tar -C "$work" -xJf "$src/runs.tar.xz"

@@ -19,3 +19,8 @@ foreach(kernel avx2 generic)
     ENVIRONMENT "${LMS_TEST_ENV};LMSTAB_GEMM_KERNEL=${kernel}"
     WORKING_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR})
 endforeach()
+# LD_PRELOAD shim: a signal after the Nth rename(2) (tests/e2e/test_sweep_reuse.sh)
+add_library(signal_on_rename MODULE tools/signal_on_rename.c)
+target_link_libraries(signal_on_rename PRIVATE ${CMAKE_DL_LIBS})
+set_target_properties(signal_on_rename PROPERTIES PREFIX "" OUTPUT_NAME signal_on_rename
+  LIBRARY_OUTPUT_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR})

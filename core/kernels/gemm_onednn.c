@@ -58,7 +58,12 @@ const char *lms_onednn_isa(void) {
         return ymm ? "avx512_core_bf16+ymm" : "avx512_core_bf16";
     case dnnl_cpu_isa_avx512_core_amx:
         return ymm ? "avx512_core_amx+ymm" : "avx512_core_amx";
-    default: return "other";
+    default: { /* (a later oneDNN's: named by its number) */
+        static char v[32];
+        snprintf(v, sizeof v, "isa_0x%x%s", (unsigned)dnnl_get_effective_cpu_isa(),
+                 ymm ? "+ymm" : "");
+        return v;
+    }
     }
 #else
     return NULL;

@@ -87,6 +87,9 @@ typedef struct lms_sweep {
                             data and tokenizer ("" none), by SHA-256
                             (lms_sweep_check, when n_reuse > 0) */
     char tok_sha[LMS_SWEEP_MAX_VARIANTS][65];
+    char val_sha[LMS_SWEEP_MAX_VARIANTS][65]; /* data.val's ("" none) */
+    char plugins[4096];  /* "name version" of every plugin the variants
+                            load, one a line (lms_sweep_check) */
     struct lms_sweep_reuse *reuse_state; /* while the sweep runs */
 } lms_sweep;
 

@@ -11,6 +11,7 @@
 #include "sweep/sweep.h"
 #include "train/train_job.h"
 #include "io/vocab.h"
+#include "util/appendf.h"
 #include "util/fsutil.h"
 #include "util/sha256.h"
 
@@ -45,7 +46,7 @@ static int check_variant(lms_sweep *s, int v, lms_loader *ld, char *err,
         rc = lms_config_check_unused(&c, lms_core_accepted, NULL, err,
                                      errlen);
     /* what [sweep] reuse compares: the data and tokenizer by content */
-    s->data_sha[v][0] = s->tok_sha[v][0] = '\0';
+    s->data_sha[v][0] = s->tok_sha[v][0] = s->val_sha[v][0] = '\0';
     unsigned long long bytes;
     if (rc == 0 && s->n_reuse > 0 &&
         lms_sha256_file(data, s->data_sha[v], &bytes) != 0)
@@ -55,6 +56,9 @@ static int check_variant(lms_sweep *s, int v, lms_loader *ld, char *err,
         lms_sha256_file(tc.tokenizer_path, s->tok_sha[v], &bytes) != 0)
         rc = lms_errf(err, errlen, "%s: cannot be read for its SHA-256",
                       tc.tokenizer_path);
+    if (rc == 0 && s->n_reuse > 0 && tc.val_path && *tc.val_path &&
+        lms_sha256_file(tc.val_path, s->val_sha[v], &bytes) != 0)
+        s->val_sha[v][0] = '\0'; /* (nothing reused: it cannot be matched) */
     if (rc == 0) {
         s->max_steps[v] = tc.max_steps;
         s->gemm[v] = (int)tc.gemm;
@@ -79,6 +83,14 @@ int lms_sweep_check(lms_sweep *s, char *err, size_t errlen) {
         if (rc != 0)
             snprintf(err, errlen, "%s (variant %s, checked before the first "
                      "run)", e2, s->variants[v]);
+    }
+    /* the plugins the runs load, by name and version ([sweep] reuse) */
+    size_t k = 0;
+    s->plugins[0] = '\0';
+    for (int i = 0; rc == 0 && i < lms_loader_nloaded(ld); i++) {
+        const lms_plugin *p = lms_loader_loaded(ld, i);
+        lms_appendf(s->plugins, sizeof s->plugins, &k, "%s %s\n", p->name,
+                    p->desc->version);
     }
     lms_loader_free(ld);
     return rc;

@@ -21,8 +21,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "io/config.h"
+#include "lmstab/plugin_math.h" /* lms_simd_level */
 #include "io/json_file.h"
 #include "train/checkpoint.h"
 #include "train/runlock.h"
@@ -132,25 +134,64 @@ static const char *str(const cJSON *o, const char *key) {
     return cJSON_IsString(x) ? x->valuestring : NULL;
 }
 
-/* The inputs beside the configuration: a fresh run on the same data and
- * tokenizer. 0 when alike, else 1 and why not. */
+/* The inputs beside the configuration: a fresh run, labelled by its own
+ * rules, on the same training and validation data and tokenizer. 0 when
+ * alike, else 1 and why not. */
 static int inputs_differ(const lms_sweep *s, const pending *p, const cJSON *o,
                          char *why, size_t n) {
     const cJSON *ro = cJSON_GetObjectItemCaseSensitive(o, "resume_overrides");
-    const char *sha = str(o, "data_sha256"), *tok = str(o, "tokenizer_sha256");
+    const char *sha = str(o, "data_sha256"), *tok = str(o, "tokenizer_sha256"),
+               *val = str(o, "data_val_sha256");
     if (cJSON_GetArraySize(ro) > 0)
         snprintf(why, n, "it was resumed with overrides");
+    else if (cJSON_GetObjectItemCaseSensitive(o, "relabel"))
+        snprintf(why, n, "it is a relabelled run: its verdicts are under "
+                 "other [verdict] keys than its config's");
     else if (!s->data_sha[p->v][0])
-        snprintf(why, n, "this sweep's training data is no single file, "
-                 "which a SHA-256 would identify");
+        snprintf(why, n, "this sweep's training data has no SHA-256 (a list "
+                 "of shards?), so no run can be matched to it");
     else if (!sha || strcmp(sha, s->data_sha[p->v]))
         snprintf(why, n, "its training data %s", sha ? "differs (SHA-256)"
                  : "has no recorded SHA-256");
     else if (strcmp(tok ? tok : "", s->tok_sha[p->v]))
         snprintf(why, n, "its tokenizer differs (SHA-256)");
+    else if (s->val_sha[p->v][0] && (!val || strcmp(val, s->val_sha[p->v])))
+        snprintf(why, n, "its validation data %s", val ? "differs (SHA-256)"
+                 : "has no recorded SHA-256");
     else
         return 0;
     return 1;
+}
+
+/* The code beside the matrix products, where the summary records it (runs
+ * from before these keys are taken to match): the SIMD level of the
+ * plugins' own kernels, and each plugin's version. */
+static int code_differs(const lms_sweep *s, const cJSON *o, char *why,
+                        size_t n) {
+    static const char *const simd[] = {"generic", "avx2", "avx512"};
+    const char *here = simd[lms_simd_level("LMSTAB_ATT_KERNEL")];
+    const char *there = str(o, "plugin_simd");
+    if (there && strcmp(there, here)) {
+        snprintf(why, n, "its plugins' kernels ran at SIMD level %s, here "
+                 "they would at %s", there, here);
+        return 1;
+    }
+    const cJSON *x;
+    cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(o, "plugins")) {
+        if (!cJSON_IsString(x))
+            continue;
+        char line[300];
+        snprintf(line, sizeof line, "%s\n", x->valuestring);
+        const char *at = s->plugins;
+        while ((at = strstr(at, line)) && at != s->plugins && at[-1] != '\n')
+            at++;
+        if (!at) {
+            snprintf(why, n, "it ran plugin %s, not a version loaded here",
+                     x->valuestring);
+            return 1;
+        }
+    }
+    return 0;
 }
 
 /* The kernels it ran on against those a run here gets. */
@@ -220,7 +261,27 @@ static int configs_differ(const lms_sweep *s, const pending *p,
 static int differs(const lms_sweep *s, const pending *p, const cJSON *o,
                    char *why, size_t n) {
     return inputs_differ(s, p, o, why, n) || kernels_differ(s, p, o, why, n) ||
-           configs_differ(s, p, o, why, n);
+           code_differs(s, o, why, n) || configs_differ(s, p, o, why, n);
+}
+
+/* The regular files of dst but its lock: what an attempt here that left
+ * no checkpoint left behind, removed before a copy takes its place. */
+static int clear_dir(const char *dst, char *err, size_t errlen) {
+    DIR *d = opendir(dst);
+    if (!d)
+        return lms_errf(err, errlen, "%s: %s", dst, strerror(errno));
+    struct dirent *e;
+    int rc = 0;
+    while (rc == 0 && (e = readdir(d))) {
+        char path[4600];
+        struct stat st;
+        snprintf(path, sizeof path, "%s/%s", dst, e->d_name);
+        if (strcmp(e->d_name, LMS_RUNLOCK_FILE) && lstat(path, &st) == 0 &&
+            S_ISREG(st.st_mode) && unlink(path) != 0)
+            rc = lms_errf(err, errlen, "%s: %s", path, strerror(errno));
+    }
+    closedir(d);
+    return rc;
 }
 
 /* Every regular file of run directory src but its summary, lock and
@@ -260,6 +321,7 @@ static int copy_run(const char *src, const char *dst, const char *shown,
                     cJSON *o, char *err, size_t errlen) {
     if (lms_mkdirs(dst, err, errlen) != 0 ||
         lms_runlock_check(dst, err, errlen) != 0 ||
+        clear_dir(dst, err, errlen) != 0 ||
         copy_files(src, dst, err, errlen) != 0)
         return -1;
     cJSON_DeleteItemFromObjectCaseSensitive(o, "reused_from");
@@ -333,13 +395,22 @@ int lms_sweep_reuse(lms_sweep *s, const pending *p, char *from,
         lms_sweep_run_dir(s->reuse[d], s->variants[p->v], s->lrs[p->k],
                           s->seeds[p->s], src, sizeof src);
         snprintf(path, sizeof path, "%s/summary.json", src);
+        if (lms_runlock_check(src, e2, sizeof e2) != 0)
+            continue; /* a process still writes there: later */
         cJSON *o = lms_json_read_object(path, LMS_SUMMARY_MAX_BYTES, e2,
                                         sizeof e2);
+        struct stat st;
+        snprintf(path, sizeof path, "%s/metrics.csv", src);
         if (!o) {
             if (errno == ENOENT)
                 continue; /* not (yet) run there */
             snprintf(why, sizeof why, "%s", e2);
-        } else if (!differs(s, p, o, why, sizeof why)) {
+        } else if (differs(s, p, o, why, sizeof why)) {
+            /* (why says how) */
+        } else if (lstat(path, &st) != 0 || !S_ISREG(st.st_mode)) {
+            snprintf(why, sizeof why, "its metrics.csv is missing or not a "
+                     "file");
+        } else {
             /* never an absolute path: the directory as lms_output_path
              * shows it (its name alone when outside the tree and the
              * working directory), then the run's own path in it */

@@ -526,6 +526,8 @@ int lms_sweep_run(lms_sweep *s, const char *exe, int quiet, char *err,
                 running += k;
         }
         changed = 0;
+        if (running == 0 && g_stop_sig && !stopped)
+            continue; /* a stop while runs were copied: said above */
         if (running == 0)
             break;
         int status;

@@ -8,11 +8,36 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "engine/loader.h"
+#include "lmstab/plugin_math.h" /* lms_simd_level */
 #include "train/dist.h"
 #include "util/fsutil.h"
 #include "util/outpath.h"
 #include "util/sha256.h"
 #include "train/train_job.h"
+
+/* What else a run's numbers depend on, for a sweep that would copy it
+ * ([sweep] reuse): the validation file's content, the SIMD level of the
+ * plugins' own kernels (LMSTAB_ATT_KERNEL narrows causal_attention's: its
+ * portable kernel rounds differently), and every plugin by name and
+ * version. */
+static void add_identity(cJSON *o, const job *j) {
+    char sha[65];
+    unsigned long long bytes;
+    if (j->t.tc.val_path && *j->t.tc.val_path &&
+        lms_sha256_file(j->t.tc.val_path, sha, &bytes) == 0)
+        cJSON_AddStringToObject(o, "data_val_sha256", sha);
+    static const char *const simd[] = {"generic", "avx2", "avx512"};
+    cJSON_AddStringToObject(o, "plugin_simd",
+                            simd[lms_simd_level("LMSTAB_ATT_KERNEL")]);
+    cJSON *pl = cJSON_AddArrayToObject(o, "plugins");
+    for (int i = 0; pl && i < lms_loader_nloaded(j->t.ld); i++) {
+        const lms_plugin *p = lms_loader_loaded(j->t.ld, i);
+        char s[LMS_NAME_MAX + 64];
+        snprintf(s, sizeof s, "%s %s", p->name, p->desc->version);
+        cJSON_AddItemToArray(pl, cJSON_CreateString(s));
+    }
+}
 
 static int write_summary(job *j, const lms_train_result *r, char *err,
                          size_t errlen) {
@@ -38,6 +63,7 @@ static int write_summary(job *j, const lms_train_result *r, char *err,
         lms_output_path(j->t.tc.val_path, vshown, sizeof vshown);
         cJSON_AddStringToObject(o, "data_val", vshown);
     }
+    add_identity(o, j);
     if (lms_sha256_file(j->t.data_path, sha, &bytes) == 0) {
         cJSON_AddNumberToObject(o, "data_bytes", (double)bytes);
         cJSON_AddStringToObject(o, "data_sha256", sha);

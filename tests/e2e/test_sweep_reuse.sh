@@ -93,6 +93,30 @@ sweep e.ini corpus.txt
 grep -q reused "$TMP/log" && fail "sweep e reused a run of another kernel set"
 grep -q "is not the run baseline needs (it used [a-z0-9]* on kernel set Bogus, and a run here would use" "$TMP/log" || { cat "$TMP/log"; fail "sweep e: no note on the kernel"; }
 
+# a relabelled sweep's runs: their verdicts are under other [verdict] keys
+"$LMSTAB" relabel a --set verdict.spike_after=0 --out rel > /dev/null 2>&1 || fail "relabel failed"
+sweep_ini g 0.03 "reuse = rel" > g.ini
+sweep g.ini corpus.txt
+grep -q reused "$TMP/log" && fail "sweep g reused a relabelled run"
+grep -q "is not the run baseline needs (it is a relabelled run" "$TMP/log" || { cat "$TMP/log"; fail "sweep g: no note on the relabelled run"; }
+
+# SIGINT while runs are copied (here: right after the 6th rename: the
+# manifest, the 4 files of the first run, the first of the second): the
+# sweep stops as stopped (130), not as finished, and the same command
+# copies the rest
+shim="$(dirname "$JSON_LINES")/signal_on_rename.so"
+[ -f "$shim" ] || fail "no $shim (tests/tools.cmake builds it)"
+sweep_ini h 0.03 "reuse = a" > h.ini
+LD_PRELOAD="$shim" SIGNAL_ON_RENAME_AFTER=6 ASAN_OPTIONS="${ASAN_OPTIONS:-}:verify_asan_link_order=0" \
+    "$LMSTAB" sweep h.ini --plugin-dir "$PLUGINS" --data corpus.txt > /dev/null 2> "$TMP/log"
+rc=$?
+[ $rc -eq 130 ] || { cat "$TMP/log"; fail "a SIGINT while runs were copied: exit $rc, expected 130"; }
+grep -q "stopped by SIGINT" "$TMP/log" || { cat "$TMP/log"; fail "no stop message"; }
+[ "$(grep -c 'reused from' "$TMP/log")" -eq 2 ] || { cat "$TMP/log"; fail "expected 2 runs copied before the stop"; }
+[ ! -e h/results.csv ] || fail "a stopped sweep wrote its tables as if complete"
+sweep h.ini corpus.txt
+[ "$(grep -c 'reused from' "$TMP/log")" -eq 10 ] || { cat "$TMP/log"; fail "the same command did not copy the other 10"; }
+
 # its own directory
 sweep_ini f 0.03 "reuse = f/" > f.ini
 expect_error "f.ini:13: [sweep] reuse: 'f' is this sweep's own output directory" "$LMSTAB" sweep f.ini --plugin-dir "$PLUGINS" --data corpus.txt
