@@ -403,12 +403,14 @@ int lms_sweep_reading(const lms_sweep *s, char *out, size_t outlen) {
                 else
                     snprintf(q[r], sizeof q[r], "%.3g (no interval)", e->value);
             }
+            const lms_estimate *d = &cv[1][v].ratio50;
             k += snprintf(out + k, outlen - k, "%sThe LR50 of %s is %s times "
                           "%s's (default rule, failure curves over %d and %d "
-                          "runs, 95%% bootstrap interval; strict %s, lenient "
-                          "%s).", k ? " " : "", s->variants[v], q[1],
-                          s->reference, cv[1][v].runs, cv[1][ref].runs, q[0],
-                          q[2]);
+                          "runs, %s; strict %s, lenient %s).", k ? " " : "",
+                          s->variants[v], q[1], s->reference, cv[1][v].runs,
+                          cv[1][ref].runs, isfinite(d->lo) && isfinite(d->hi)
+                          ? "95% bootstrap interval" : "no bootstrap interval",
+                          q[0], q[2]);
             const int bad[2] = {v, ref}; /* a curve the runs do not follow */
             for (int j = 0; j < 2 && k < outlen; j++)
                 if (cv[1][bad[j]].gof_p < 0.05)

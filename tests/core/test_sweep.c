@@ -155,6 +155,24 @@ START_TEST(reading_from_curves) {
 }
 END_TEST
 
+/* One seed: the ratio has no interval, and the reading does not call it
+ * one. */
+START_TEST(reading_one_seed) {
+    put_run("a", "0.1", 1, "converged", 2.0, 5.5);
+    put_run("a", "0.15", 1, "collapsed", 3.4, 5.5);
+    put_run("b", "0.225", 1, "converged", 2.0, 5.5);
+    put_run("b", "0.3375", 1, "collapsed", 3.4, 5.5);
+    lms_sweep *sw = malloc(sizeof *sw);
+    char err[512], out[2048];
+    ck_assert_msg(lms_sweep_load_manifest(dir, sw, err, sizeof err) == 0, "%s", err);
+    ck_assert_int_eq(lms_sweep_reading(sw, out, sizeof out), 0);
+    ck_assert_msg(strstr(out, " times a's (default rule, failure curves over 2 "
+                         "and 2 runs, no bootstrap interval; strict 2.25 (no "
+                         "interval)"), "%s", out);
+    free(sw);
+}
+END_TEST
+
 /* Below a variant's loss-optimal grid LR, a run that failed a rule only by
  * its final loss (collapsed, its rise under the rule's own spike threshold)
  * is under-trained: the curves count it as a survival and the edge band is
@@ -367,6 +385,7 @@ int main(void) {
     tcase_add_test(tc, max_stable_and_sensitivity);
     tcase_add_test(tc, reading_sentences);
     tcase_add_test(tc, reading_from_curves);
+    tcase_add_test(tc, reading_one_seed);
     tcase_add_test(tc, under_trained_survives);
     tcase_add_test(tc, reading_provisional);
     tcase_add_test(tc, not_a_sweep_dir);
