@@ -10,6 +10,7 @@
 
 #include "kernels/gemm.h"
 #include "kernels/gemm_onednn.h"
+#include "lmstab/plugin_math.h" /* lms_simd_level */
 #include "kernels/host.h"
 
 const char *lms_gemm_backend_name(lms_gemm_backend b) {
@@ -42,6 +43,11 @@ const char *lms_gemm_kernel_name(lms_gemm_backend b) {
         return lms_onednn_isa();
     const char *core = openblas_get_corename();
     return core ? core : "?";
+}
+
+const char *lms_plugin_simd_name(void) {
+    static const char *const name[] = {"generic", "avx2", "avx512"};
+    return name[lms_simd_level("LMSTAB_ATT_KERNEL")];
 }
 
 /* OpenBLAS 0.3.21's kernel sets with AVX-512 sgemm kernels. */

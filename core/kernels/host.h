@@ -84,6 +84,12 @@ lms_gemm_backend lms_gemm_auto_under(const char *core);
  * round differently, so runs on them are not bit-identical. */
 const char *lms_gemm_kernel_name(lms_gemm_backend b);
 
+/* The SIMD level the plugins' own kernels run at here ("generic", "avx2",
+ * "avx512": lms_simd_level, which LMSTAB_ATT_KERNEL narrows for
+ * causal_attention), as summary.json's plugin_simd records it: the portable
+ * kernels round differently from the vector ones. */
+const char *lms_plugin_simd_name(void);
+
 /* "openblas", "lmstab", "auto" or "onednn". */
 const char *lms_gemm_backend_name(lms_gemm_backend b);
 /* Parses one of those names: 0, or -1 when s is none of them ("onednn"

@@ -4,10 +4,13 @@
  *   - the same effective configuration: the config's entries with every
  *     override applied, compared entry by entry (an [overrides] line that
  *     restates a config's value changes nothing; comments never count);
- *   - the same training data and tokenizer, by SHA-256;
- *   - trained from its start to its end with no override added on a resume;
+ *   - the same training and validation data and tokenizer, by SHA-256;
+ *   - trained from its start to its end with no override added on a resume,
+ *     and labelled by its own rules (never a relabelled run);
  *   - on the matrix-product kernels (and bf16 kernel) this machine would
- *     give it here: a run's numbers depend on those, never on its threads.
+ *     give it here: a run's numbers depend on those, never on its threads;
+ *   - where its summary records them, the plugins' SIMD level and each
+ *     plugin's name and version.
  * Training is deterministic, so the copy is, bit for bit, the run this
  * sweep would have trained. Its summary.json names where it came from
  * ("reused_from"), and reports count such runs apart. A sweep extending
@@ -24,7 +27,7 @@
 #include <unistd.h>
 
 #include "io/config.h"
-#include "lmstab/plugin_math.h" /* lms_simd_level */
+#include "kernels/host.h"
 #include "io/json_file.h"
 #include "train/checkpoint.h"
 #include "train/runlock.h"
@@ -168,9 +171,7 @@ static int inputs_differ(const lms_sweep *s, const pending *p, const cJSON *o,
  * plugins' own kernels, and each plugin's version. */
 static int code_differs(const lms_sweep *s, const cJSON *o, char *why,
                         size_t n) {
-    static const char *const simd[] = {"generic", "avx2", "avx512"};
-    const char *here = simd[lms_simd_level("LMSTAB_ATT_KERNEL")];
-    const char *there = str(o, "plugin_simd");
+    const char *here = lms_plugin_simd_name(), *there = str(o, "plugin_simd");
     if (there && strcmp(there, here)) {
         snprintf(why, n, "its plugins' kernels ran at SIMD level %s, here "
                  "they would at %s", there, here);
@@ -395,15 +396,17 @@ int lms_sweep_reuse(lms_sweep *s, const pending *p, char *from,
         lms_sweep_run_dir(s->reuse[d], s->variants[p->v], s->lrs[p->k],
                           s->seeds[p->s], src, sizeof src);
         snprintf(path, sizeof path, "%s/summary.json", src);
-        if (lms_runlock_check(src, e2, sizeof e2) != 0)
-            continue; /* a process still writes there: later */
         cJSON *o = lms_json_read_object(path, LMS_SUMMARY_MAX_BYTES, e2,
                                         sizeof e2);
+        if (!o && errno == ENOENT)
+            continue; /* not (yet) run there */
+        if (lms_runlock_check(src, e2, sizeof e2) != 0) {
+            cJSON_Delete(o);
+            continue; /* a process still writes there: later */
+        }
         struct stat st;
         snprintf(path, sizeof path, "%s/metrics.csv", src);
         if (!o) {
-            if (errno == ENOENT)
-                continue; /* not (yet) run there */
             snprintf(why, sizeof why, "%s", e2);
         } else if (differs(s, p, o, why, sizeof why)) {
             /* (why says how) */

@@ -9,7 +9,6 @@
 #include <unistd.h>
 
 #include "engine/loader.h"
-#include "lmstab/plugin_math.h" /* lms_simd_level */
 #include "train/dist.h"
 #include "util/fsutil.h"
 #include "util/outpath.h"
@@ -27,9 +26,7 @@ static void add_identity(cJSON *o, const job *j) {
     if (j->t.tc.val_path && *j->t.tc.val_path &&
         lms_sha256_file(j->t.tc.val_path, sha, &bytes) == 0)
         cJSON_AddStringToObject(o, "data_val_sha256", sha);
-    static const char *const simd[] = {"generic", "avx2", "avx512"};
-    cJSON_AddStringToObject(o, "plugin_simd",
-                            simd[lms_simd_level("LMSTAB_ATT_KERNEL")]);
+    cJSON_AddStringToObject(o, "plugin_simd", lms_plugin_simd_name());
     cJSON *pl = cJSON_AddArrayToObject(o, "plugins");
     for (int i = 0; pl && i < lms_loader_nloaded(j->t.ld); i++) {
         const lms_plugin *p = lms_loader_loaded(j->t.ld, i);
