@@ -185,7 +185,7 @@ static void write_reading(const cmp *m, char *out, size_t n) {
 static void write_csv(FILE *f, const cmp *m) {
     fprintf(f, "sweep,setting,params,variant,rule,runs,fails,lr50,lr50_lo,"
             "lr50_hi,ratio50,ratio50_lo,ratio50_hi,lr_sensitivity,"
-            "lr_sensitivity_lrs,gof_p\n");
+            "lr_sensitivity_lrs,gof_p,lr_sensitivity_from,lr_sensitivity_to\n");
     for (int j = 0; j < m->n; j++) {
         const csweep *w = &m->sw[j];
         char setting[1024];
@@ -217,9 +217,12 @@ static void write_csv(FILE *f, const cmp *m) {
                         lms_sweep_rule_name(r), c->runs, c->fails);
                 for (int i = 0; i < 6; i++)
                     isnan(x[i]) ? fprintf(f, ",nan") : fprintf(f, ",%.6g", x[i]);
-                isnan(w->sens[v]) ? fprintf(f, ",nan") : fprintf(f, ",%.6f", w->sens[v]);
-                fprintf(f, ",%d", w->sens_n[v]);
-                isnan(c->gof_p) ? fprintf(f, ",nan\n") : fprintf(f, ",%.4f\n", c->gof_p);
+                const lms_lr_sens *sv = &w->sens[v];
+                isnan(sv->value) ? fprintf(f, ",nan") : fprintf(f, ",%.6f", sv->value);
+                fprintf(f, ",%d", sv->in_range);
+                isnan(c->gof_p) ? fprintf(f, ",nan") : fprintf(f, ",%.4f", c->gof_p);
+                isnan(sv->value) ? fprintf(f, ",nan,nan\n")
+                                 : fprintf(f, ",%.6g,%.6g\n", sv->from, sv->to);
             }
         }
     }
@@ -370,10 +373,13 @@ static void write_page(FILE *f, FILE *runs_csv, const cmp *m,
         estimate_table(f, m, rr, 1);
     }
     fprintf(f, "## LR sensitivity (Wortsman et al. 2023)\n\nThe mean over "
-            "each sweep's grid learning rates in [3e-4, 3e-1] of min(final "
-            "val loss, val loss at init) minus the best of them (the number "
-            "of learning rates in brackets); comparable between sweeps only "
-            "when their grids are the same.\n\n| variant |");
+            "learning rates in [3e-4, 3e-1] of min(final val loss, val loss "
+            "at init) minus the best of them, estimated from each sweep's "
+            "grid learning rates as the mean, uniform in log LR, of the line "
+            "through them (their number in the range in brackets, with the "
+            "span where a grid does not reach an end of the range): sweeps "
+            "on different grids estimate the same quantity, up to the "
+            "interpolation between their grid LRs.\n\n| variant |");
     for (int j = 0; j < m->n; j++)
         fprintf(f, " %s |", m->sw[j].name);
     fprintf(f, "\n|---|");
@@ -384,10 +390,11 @@ static void write_page(FILE *f, FILE *runs_csv, const cmp *m,
         fprintf(f, "| %s |", m->variants[u]);
         for (int j = 0; j < m->n; j++) {
             const int v = m->vmap[j][u];
-            if (v < 0 || !m->sw[j].sens_n[v] || !isfinite(m->sw[j].sens[v]))
-                fprintf(f, " - |");
-            else
-                fprintf(f, " %.4f (%d) |", m->sw[j].sens[v], m->sw[j].sens_n[v]);
+            char b[80] = "-";
+            if (v >= 0)
+                lms_lr_sens_format(b, sizeof b, &m->sw[j].sens[v],
+                                   LMS_SENS_LR_MIN, LMS_SENS_LR_MAX);
+            fprintf(f, " %s |", b);
         }
         fputc('\n', f);
     }

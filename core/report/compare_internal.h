@@ -8,6 +8,7 @@
 #include "sweep/sweep.h"
 #include "report/report_internal.h"
 #include "sweep/sweep_internal.h"
+#include "sweep/lr_sensitivity.h"
 
 /* One sweep, fitted. */
 typedef struct csweep {
@@ -28,8 +29,7 @@ typedef struct csweep {
     /* its finished runs as its failure curves count them, per rule */
     lms_curve_run *curve_runs[LMS_N_RULES];
     size_t n_runs;
-    double sens[LMS_SWEEP_MAX_VARIANTS];
-    int sens_n[LMS_SWEEP_MAX_VARIANTS];
+    lms_lr_sens sens[LMS_SWEEP_MAX_VARIANTS]; /* LR sensitivity */
 } csweep;
 
 /* The sweeps of one comparison, in the order given. */

@@ -125,7 +125,7 @@ static int fit_sweep(csweep *w, char *err, size_t errlen) {
                                       w->lr50[r][(size_t)w->ref * B + b]
                                 : NAN;
     }
-    rc = lms_sweep_sensitivity(s, w->sens, w->sens_n, err, errlen);
+    rc = lms_sweep_sensitivity(s, w->sens, err, errlen);
 out:
     if (rc != 0 && !err[0])
         snprintf(err, errlen, "out of memory");

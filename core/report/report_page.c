@@ -308,8 +308,9 @@ static void emit_setup(FILE *f, const lms_sweep *s, cJSON *sum) {
             "its running minimum at a step >= `spike_after` (warmup after that "
             "step included); "
             "converged otherwise (docs/results/protocol.md). %s"
-            "**LR sensitivity** (Wortsman et al. 2023) = mean over the grid LRs in [3e-4, 3e-1] of "
-            "min(val loss, val loss at init) minus the best of them.\n\n",
+            "**LR sensitivity** (Wortsman et al. 2023) = mean over LRs in [3e-4, 3e-1] of "
+            "min(val loss, val loss at init) minus the best of them, from the "
+            "grid LRs interpolated in log LR.\n\n",
             s->edge_points > 0 ? "" /* its failure curves replace it */
                                : "**Max stable LR** = the highest grid LR that "
                                  "converged on every seed run, with every lower "

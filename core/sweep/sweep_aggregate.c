@@ -8,6 +8,7 @@
 #include "util/fsutil.h"
 #include "sweep/sweep.h"
 #include "sweep/sweep_internal.h"
+#include "sweep/lr_sensitivity.h"
 #include "sweep/tdist.h"
 #include "train/verdict.h"
 
@@ -112,27 +113,19 @@ static const char *cell_mark(const cell *c, char *buf, size_t n) {
     return buf;
 }
 
-/* Wortsman et al. 2023's LR range for LR sensitivity: 3e-4 to 3e-1. */
-#define LMS_SENS_LR_MIN 3e-4
-#define LMS_SENS_LR_MAX 3e-1
-
 typedef struct vsum {
-    int kmax, best_k, sens_n;
-    double best, sensitivity;
+    int kmax, best_k;
+    double best;
+    lms_lr_sens sens;
 } vsum;
 
-static int in_sens_range(double lr) {
-    return lr >= LMS_SENS_LR_MIN * (1 - 1e-9) && lr <= LMS_SENS_LR_MAX * (1 + 1e-9);
-}
-
-/* Best cell over the grid's LRs, and LR sensitivity (Wortsman et al. 2023:
- * the mean over LRs in [3e-4, 3e-1] of min(final loss, loss at init) minus
- * the best of them) over the grid LRs in that range only: an edge band's
- * denser LRs would weigh the edge more. */
+/* Best cell over the grid's LRs, and LR sensitivity (Wortsman et al. 2023,
+ * lr_sensitivity.h) over the grid LRs only: an edge band's denser LRs would
+ * weigh the edge more. `lr`, `y`: room for n_lrs values. */
 static vsum summarize(const lms_sweep *s, const cell *cells,
-                      const unsigned char *grid) {
-    vsum r = {max_stable(cells, s->n_lrs), -1, 0, INFINITY, NAN};
-    double total = 0, sbest = INFINITY;
+                      const unsigned char *grid, double *lr, double *y) {
+    vsum r = {max_stable(cells, s->n_lrs), -1, INFINITY, {NAN, 0, NAN, NAN}};
+    int n = 0;
     for (int k = 0; k < s->n_lrs; k++) {
         if (!cells[k].n || !grid[k])
             continue;
@@ -141,36 +134,35 @@ static vsum summarize(const lms_sweep *s, const cell *cells,
             r.best = c;
             r.best_k = k;
         }
-        if (in_sens_range(s->lrs[k])) {
-            total += c;
-            sbest = c < sbest ? c : sbest;
-            r.sens_n++;
-        }
+        lr[n] = s->lrs[k];
+        y[n++] = c;
     }
-    if (r.sens_n)
-        r.sensitivity = total / r.sens_n - sbest;
+    r.sens = lms_lr_sensitivity(lr, y, n, LMS_SENS_LR_MIN, LMS_SENS_LR_MAX);
     return r;
 }
 
-int lms_sweep_sensitivity(const lms_sweep *s, double *sens, int *n_lrs,
-                          char *err, size_t errlen) {
-    cell *row = calloc((size_t)s->n_lrs + 1, sizeof *row);
-    if (!row) {
+int lms_sweep_sensitivity(const lms_sweep *s, lms_lr_sens *sens, char *err,
+                          size_t errlen) {
+    const size_t n = (size_t)s->n_lrs + 1;
+    cell *row = calloc(n, sizeof *row);
+    double *lr = calloc(n, sizeof *lr), *y = calloc(n, sizeof *y);
+    int rc = -1;
+    if (!row || !lr || !y) {
         snprintf(err, errlen, "out of memory");
-        return -1;
+        goto out;
     }
     for (int v = 0; v < s->n_variants; v++) {
         for (int k = 0; k < s->n_lrs; k++)
-            if (fill_cell(s, v, k, &row[k], NULL, err, errlen) != 0) {
-                free(row);
-                return -1;
-            }
-        vsum r = summarize(s, row, s->is_grid);
-        sens[v] = r.sensitivity;
-        n_lrs[v] = r.sens_n;
+            if (fill_cell(s, v, k, &row[k], NULL, err, errlen) != 0)
+                goto out;
+        sens[v] = summarize(s, row, s->is_grid, lr, y).sens;
     }
+    rc = 0;
+out:
     free(row);
-    return 0;
+    free(lr);
+    free(y);
+    return rc;
 }
 
 static void write_table(FILE *f, const lms_sweep *s, const cell *cells,
@@ -209,10 +201,10 @@ static void write_table(FILE *f, const lms_sweep *s, const cell *cells,
                 snprintf(best, sizeof best, "%.4f (%.4g)", r->best,
                          s->lrs[r->best_k]);
         }
-        char sens[48] = "- (no grid LR in range)";
-        if (r->sens_n)
-            snprintf(sens, sizeof sens, "%.4f (%d LRs)", r->sensitivity,
-                     r->sens_n);
+        char sens[80] = "- (no grid LR in range)";
+        if (isfinite(r->sens.value))
+            lms_lr_sens_format(sens, sizeof sens, &r->sens, LMS_SENS_LR_MIN,
+                               LMS_SENS_LR_MAX);
         if (curves)
             fprintf(f, "| %s | %s | %s |\n", s->variants[v], best, sens);
         else
@@ -221,9 +213,12 @@ static void write_table(FILE *f, const lms_sweep *s, const cell *cells,
     }
     fprintf(f, "\nLR sensitivity: Wortsman et al. 2023's definition, the mean "
             "over learning rates in [3e-4, 3e-1] of min(final val loss, val "
-            "loss at init) minus the best of them, taken over this sweep's grid "
-            "LRs in that range (their grid: about 3x apart); a grid LR that "
-            "is also an edge-band LR averages over all its seeds.%s\n",
+            "loss at init) minus the best of them; estimated from this "
+            "sweep's grid LRs as the mean, uniform in log LR, of the line "
+            "through them (their number in the range in brackets, with the "
+            "span where the grid does not reach an end of the range), so that "
+            "sweeps on different grids estimate the same quantity; a grid LR "
+            "that is also an edge-band LR averages over all its seeds.%s\n",
             curves ? " The learning rates each variant survives are its "
                      "failure curves (below), under every rule."
                    : " Max stable LR: the highest LR with every lower LR "
@@ -255,6 +250,8 @@ int lms_sweep_aggregate(const char *dir, int print, char *err, size_t errlen) {
     }
     cell *cells = calloc((size_t)s->n_variants * s->n_lrs, sizeof *cells);
     vsum *vs = calloc((size_t)s->n_variants, sizeof *vs);
+    double *lr = calloc((size_t)s->n_lrs + 1, sizeof *lr);
+    double *y = calloc((size_t)s->n_lrs + 1, sizeof *y);
     char path[4300];
     snprintf(path, sizeof path, "%s/results.csv", dir);
     FILE *runs = fopen(path, "w");
@@ -265,7 +262,7 @@ int lms_sweep_aggregate(const char *dir, int print, char *err, size_t errlen) {
     snprintf(path, sizeof path, "%s/table.md", dir);
     FILE *ft = fopen(path, "w");
     int rc = -1;
-    if (!cells || !vs || !runs || !fc || !fv || !ft) {
+    if (!cells || !vs || !lr || !y || !runs || !fc || !fv || !ft) {
         snprintf(err, errlen, "%s: cannot write results", dir);
         goto out;
     }
@@ -275,7 +272,7 @@ int lms_sweep_aggregate(const char *dir, int print, char *err, size_t errlen) {
     fprintf(fc, "variant,lr,runs,converged,spiked,collapsed,diverged,"
             "val_loss_mean,val_loss_std,val_loss_ci95,val_perplexity\n");
     fprintf(fv, "variant,max_stable_lr,best_val_loss,best_lr,lr_sensitivity,"
-            "lr_sensitivity_lrs\n");
+            "lr_sensitivity_lrs,lr_sensitivity_from,lr_sensitivity_to\n");
     for (int v = 0; v < s->n_variants; v++) {
         cell *row = &cells[v * s->n_lrs];
         for (int k = 0; k < s->n_lrs; k++) {
@@ -288,11 +285,12 @@ int lms_sweep_aggregate(const char *dir, int print, char *err, size_t errlen) {
                         row[k].val_mean, row[k].val_std, row[k].val_ci,
                         exp(row[k].val_mean));
         }
-        vs[v] = summarize(s, row, s->is_grid);
-        fprintf(fv, "%s,%.6g,%.6f,%.6g,%.6f,%d\n", s->variants[v],
+        vs[v] = summarize(s, row, s->is_grid, lr, y);
+        fprintf(fv, "%s,%.6g,%.6f,%.6g,%.6f,%d,%.6g,%.6g\n", s->variants[v],
                 vs[v].kmax >= 0 ? s->lrs[vs[v].kmax] : 0.0, vs[v].best,
                 vs[v].best_k >= 0 ? s->lrs[vs[v].best_k] : 0.0,
-                vs[v].sensitivity, vs[v].sens_n);
+                vs[v].sens.value, vs[v].sens.in_range, vs[v].sens.from,
+                vs[v].sens.to);
     }
     write_table(ft, s, cells, vs);
     if (print)
@@ -308,6 +306,8 @@ out:
     if (ft) fclose(ft);
     free(cells);
     free(vs);
+    free(lr);
+    free(y);
     free(s);
     return rc;
 }

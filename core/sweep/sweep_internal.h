@@ -168,6 +168,7 @@ int lms_sweep_curves(const struct lms_sweep *s, FILE *table,
  * appended to `table` and rows of pairs.csv on csv (either may be NULL). */
 struct lms_curve;
 struct lms_curve_run;
+struct lms_lr_sens;
 void lms_sweep_pairs(FILE *table, FILE *csv, const struct lms_sweep *s,
                      int rule, const struct lms_curve_run *runs, size_t n,
                      const struct lms_curve *c, const double *boot);
@@ -197,11 +198,11 @@ struct lms_curve;
  * extrapolated). */
 void lms_curve_format(char *b, size_t n, const struct lms_estimate *e,
                       const struct lms_curve *c, double lo, double hi);
-/* Each variant's LR sensitivity (Wortsman et al. 2023) over the sweep's
- * grid LRs in [3e-4, 3e-1]: sens[v] (NaN without runs there) and n_lrs[v],
- * the number of LRs it rests on. 0, or -1 with a message when a run's
- * summary.json is unreadable. */
-int lms_sweep_sensitivity(const struct lms_sweep *s, double *sens, int *n_lrs,
+/* Each variant's LR sensitivity (Wortsman et al. 2023, lr_sensitivity.h)
+ * from the sweep's grid LRs, over [3e-4, 3e-1]: sens[v] (value NaN without
+ * runs there). 0, or -1 with a message when a run's summary.json is
+ * unreadable. */
+int lms_sweep_sensitivity(const struct lms_sweep *s, struct lms_lr_sens *sens,
                           char *err, size_t errlen);
 /* The finished seeds at every LR of every variant's edge band: fewest in
  * *lo (0 while a variant's band is not decided), most in *hi. 1, or 0 for

@@ -95,11 +95,16 @@ START_TEST(max_stable_and_sensitivity) {
     char err[512];
     ck_assert_msg(lms_sweep_aggregate(dir, 0, err, sizeof err) == 0, "%s", err);
     const char *v = slurp("variants.csv");
-    /* LR sensitivity over [3e-4, 0.3] only (0.3375 is past it).
-     * a: cells 2.0, 1.925, 2.6 -> best 1.925, mean 2.175 */
-    ck_assert_msg(strstr(v, "a,0.15,1.925000,0.15,0.250000,3\n"), "%s", v);
-    /* b: max stable LR 0.1; cells 2.1, 3.4, 2.0 -> best 2, mean 2.5 */
-    ck_assert_msg(strstr(v, "b,0.1,2.000000,0.225,0.500000,3\n"), "%s", v);
+    /* LR sensitivity: the mean over ln LR of the line through the grid
+     * cells (min(val, init): a's diverged 0.3375 counts as 5.5), from 0.1
+     * (the lowest grid LR) to 0.3 (0.3375 anchors that end), minus the best.
+     * a: 2.0, 1.925, 2.6 and 4.6576 at 0.3: trapezoids 0.795725 + 0.917365
+     * + 1.043935 over ln 3, minus 1.925 = 0.58455 */
+    ck_assert_msg(strstr(v, "a,0.15,1.925000,0.15,0.58455"), "%s", v);
+    ck_assert_msg(strstr(v, ",3,0.1,0.3\n"), "%s", v);
+    /* b: max stable LR 0.1; 2.1, 3.4, 2.0, 2.0: 1.115029 + 1.094756 +
+     * 0.575364 over ln 3, minus 2 = 0.53515 */
+    ck_assert_msg(strstr(v, "b,0.1,2.000000,0.225,0.53515"), "%s", v);
     const char *c = slurp("cells.csv");
     ck_assert_msg(strstr(c, "a,0.225,2,1,1,0,0,2.600000"), "%s", c);
     ck_assert_msg(strstr(c, "a,0.3375,1,0,0,0,1,"), "%s", c);
