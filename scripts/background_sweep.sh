@@ -10,11 +10,19 @@
 #       its nice: docs/cli.md). The environment passes through
 #       (OPENBLAS_CORETYPE, say), and so do the arguments after `--`
 #       (`-- --plugin-dir DIR`, `-- --set training.gemm=openblas`).
-#   scripts/background_sweep.sh stop [NAME...]   SIGINT to those sweeps (all
-#       when none is named): their runs in progress checkpoint, and `start`
-#       continues them; waits until they have stopped.
+#   scripts/background_sweep.sh queue NAME...   the same for each NAME in
+#       turn, one after another, from one detached runner (runs/queue.log
+#       says when each starts and ends): for experiments longer than a
+#       session. The queue ends at the first sweep that does not finish (a
+#       stop, an error), leaving the rest unstarted; `queue` again goes on
+#       (a finished sweep's `lmstab sweep` only re-aggregates).
+#   scripts/background_sweep.sh stop [NAME...]   SIGINT to those sweeps (all,
+#       and the queue, when none is named): their runs in progress
+#       checkpoint, and `start` continues them; waits until they have
+#       stopped. Each sweep gets one SIGINT (a second would make its runs
+#       give up their checkpoints).
 #   scripts/background_sweep.sh status          the sweeps running, and
-#       each log's last line.
+#       each log's last line; the queue and the sweeps it has left.
 # (LMSTAB: the lmstab binary instead of build/lmstab; SWEEPS: the folder of
 # the sweep files instead of configs/sweeps; RUNS: runs/; LMSTAB_RESULTS:
 # docs/results, where published sweeps are restored from.)
@@ -35,6 +43,32 @@ reuse_dirs() { # [sweep] reuse of sweep file $1, one a word (no ./ prefix)
 pids() { # the sweeps of name $1 (all with no name)
     pgrep -f "lmstab sweep $sweeps/${1:-[A-Za-z0-9_]*}\\.ini" || true
 }
+queue_pids() { # the queue runners
+    pgrep -f "background_sweep\.sh _queue" || true
+}
+catches_int() { # lmstab $1 has installed its SIGINT handler (SigCgt bit 1)
+    cgt=$(sed -n 's/^SigCgt:[[:space:]]*//p' "/proc/$1/status" 2>/dev/null || true)
+    case "${cgt#"${cgt%?}"}" in [2367abefABEF]) return 0 ;; esac
+    return 1
+}
+restore_for() { # sweep $1's published runs, and those of the sweeps it reuses
+    if [ ! -d "$runs/$1" ] && [ -f "$results/$1/runs.tar.xz" ]; then
+        LMSTAB_RUNS="$runs" LMSTAB_RESULTS="$results" scripts/restore_runs.sh "$1"
+    fi
+    # the sweeps it copies identical runs from ([sweep] reuse), when
+    # published and absent: else it would train them all again
+    for r in $(reuse_dirs "$sweeps/$1.ini"); do
+        r=${r%/}
+        if [ "${r%/*}" = "${runs#./}" ] && [ ! -d "$r" ] && [ -f "$results/${r##*/}/runs.tar.xz" ]; then
+            LMSTAB_RUNS="$runs" LMSTAB_RESULTS="$results" scripts/restore_runs.sh "${r##*/}"
+        fi
+    done
+}
+alive() { # process $1 exists and is not a zombie (which never catches SIGINT)
+    st=$(sed -n 's/^State:[[:space:]]*\(.\).*/\1/p' "/proc/$1/status" 2>/dev/null || true)
+    [ -n "$st" ] && [ "$st" != Z ]
+}
+stamp() { date -u +%Y-%m-%dT%H:%M:%SZ; }
 case "$cmd" in
 start)
     names=""
@@ -45,17 +79,7 @@ start)
     for n in $names; do
         [ -f "$sweeps/$n.ini" ] || { echo "background_sweep: $sweeps/$n.ini not found" >&2; exit 1; }
         [ -z "$(pids "$n")" ] || { echo "background_sweep: $n is already running" >&2; continue; }
-        if [ ! -d "$runs/$n" ] && [ -f "$results/$n/runs.tar.xz" ]; then
-            LMSTAB_RUNS="$runs" LMSTAB_RESULTS="$results" scripts/restore_runs.sh "$n"
-        fi
-        # the sweeps it copies identical runs from ([sweep] reuse), when
-        # published and absent: else it would train them all again
-        for r in $(reuse_dirs "$sweeps/$n.ini"); do
-            r=${r%/}
-            if [ "${r%/*}" = "${runs#./}" ] && [ ! -d "$r" ] && [ -f "$results/${r##*/}/runs.tar.xz" ]; then
-                LMSTAB_RUNS="$runs" LMSTAB_RESULTS="$results" scripts/restore_runs.sh "${r##*/}"
-            fi
-        done
+        restore_for "$n"
         nohup nice -n 19 setsid "$lmstab" sweep "$sweeps/$n.ini" "$@" >> "$runs/$n.log" 2>&1 < /dev/null &
         # lmstab's own pid: the job's, once it has exec'd lmstab (setsid
         # forks instead when started as a group leader: then by its name)
@@ -73,26 +97,95 @@ start)
         # it (its first act): wait for that, so that a stop right after
         # this start is not lost (SigCgt's bit 1 is SIGINT, 2).
         i=0
-        while [ $i -lt 200 ] && kill -0 "$pid" 2>/dev/null; do
-            cgt=$(sed -n 's/^SigCgt:[[:space:]]*//p' "/proc/$pid/status" 2>/dev/null || true)
-            case "${cgt#"${cgt%?}"}" in [2367abefABEF]) break ;; esac
+        while [ $i -lt 200 ] && kill -0 "$pid" 2>/dev/null && ! catches_int "$pid"; do
             sleep 0.05; i=$((i + 1))
         done
         echo "$n: started (pid $pid), log $runs/$n.log"
     done
     ;;
+queue)
+    names=""
+    while [ $# -gt 0 ] && [ "$1" != -- ]; do names="$names $1"; shift; done
+    [ $# -eq 0 ] || shift
+    [ -n "$names" ] || { echo "background_sweep: queue NAME... [-- ARGS]" >&2; exit 2; }
+    for n in $names; do
+        [ -f "$sweeps/$n.ini" ] || { echo "background_sweep: $sweeps/$n.ini not found" >&2; exit 1; }
+        [ -z "$(pids "$n")" ] || { echo "background_sweep: $n is already running" >&2; exit 1; }
+    done
+    q=$(queue_pids)
+    [ -z "$q" ] || { echo "background_sweep: a queue is already running (pid $(echo $q))" >&2; exit 1; }
+    mkdir -p "$runs"
+    nohup nice -n 19 setsid sh scripts/background_sweep.sh _queue $names -- "$@" >> "$runs/queue.log" 2>&1 < /dev/null &
+    job=$! q="" i=0
+    while [ -z "$q" ] && [ $i -lt 200 ]; do q=$(queue_pids | head -n 1); [ -n "$q" ] || sleep 0.05; i=$((i + 1)); done
+    [ -n "$q" ] || { echo "queue: ended at once; $runs/queue.log ends:"; tail -n 2 "$runs/queue.log"; exit 1; }
+    # its session's scheduling group, which its sweeps share
+    [ ! -w "/proc/$q/autogroup" ] || echo 19 > "/proc/$q/autogroup" 2>/dev/null || true
+    echo "queue:$names (pid $q), log $runs/queue.log"
+    ;;
+_queue) # the detached runner of `queue`
+    stopping=0
+    trap 'stopping=1' TERM # from `stop`, between two sweeps
+    names=""
+    while [ $# -gt 0 ] && [ "$1" != -- ]; do names="$names $1"; shift; done
+    [ $# -eq 0 ] || shift
+    left="$names"
+    for n in $names; do
+        left=${left# }; left=${left#"$n"}
+        [ $stopping = 0 ] || { echo "$(stamp) queue: stopped before $n; not started: $n$left"; exit 130; }
+        if [ -n "$(pids "$n")" ]; then
+            echo "$(stamp) queue: $n is running outside the queue; not started: $n$left"; exit 1
+        fi
+        restore_for "$n"
+        echo "$(stamp) queue: $n started"
+        rc=0
+        "$lmstab" sweep "$sweeps/$n.ini" "$@" >> "$runs/$n.log" 2>&1 < /dev/null || rc=$?
+        echo "$(stamp) queue: $n ended (exit $rc)"
+        if [ $rc -ne 0 ]; then
+            [ -z "$left" ] || echo "$(stamp) queue: not started:$left"
+            exit $rc
+        fi
+    done
+    echo "$(stamp) queue: done"
+    ;;
 stop)
-    list=""
-    if [ $# -eq 0 ]; then list=$(pids); else for n in "$@"; do list="$list $(pids "$n")"; done; fi
-    for p in $list; do kill -INT "$p" 2>/dev/null || true; done
-    for p in $list; do while kill -0 "$p" 2>/dev/null; do sleep 1; done; done
-    echo "stopped:$(echo " $list" | wc -w) sweeps"
+    list="" queues=""
+    if [ $# -eq 0 ]; then
+        queues=$(queue_pids)
+        for p in $queues; do kill -TERM "$p" 2>/dev/null || true; done
+        list=$(pids)
+    else
+        for n in "$@"; do list="$list $(pids "$n")"; done
+    fi
+    # one SIGINT a sweep, once it catches it (a sweep a queue has just
+    # started ignores it until then); while a queue runs, the sweep it
+    # may start before it sees its TERM is stopped too
+    sent=" " n=0
+    while :; do
+        [ -z "$queues" ] || list=$(pids)
+        busy=0
+        for p in $list; do
+            alive "$p" || continue
+            busy=1
+            case "$sent" in *" $p "*) continue ;; esac
+            catches_int "$p" || continue
+            kill -INT "$p" 2>/dev/null || true
+            sent="$sent$p " n=$((n + 1))
+        done
+        for p in $queues; do ! alive "$p" || busy=1; done
+        [ $busy = 1 ] || break
+        sleep 0.2
+    done
+    echo "stopped: $n sweeps"
     ;;
 status)
     for p in $(pids); do
         n=$(tr '\0' ' ' < "/proc/$p/cmdline" | sed -n "s|.* $sweeps/\([A-Za-z0-9_]*\)\.ini.*|\1|p")
         echo "$n (pid $p): $(tail -n 1 "$runs/$n.log" 2>/dev/null)"
     done
+    for q in $(queue_pids); do
+        echo "queue (pid $q): $(grep ' queue: ' "$runs/queue.log" 2>/dev/null | tail -n 1)"
+    done
     ;;
-*) echo "background_sweep: start NAME... [-- ARGS] | stop [NAME...] | status" >&2; exit 2 ;;
+*) echo "background_sweep: start NAME... [-- ARGS] | queue NAME... [-- ARGS] | stop [NAME...] | status" >&2; exit 2 ;;
 esac

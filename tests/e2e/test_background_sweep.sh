@@ -1,11 +1,12 @@
 # scripts/background_sweep.sh: a sweep started in the background runs to its
 # end, detached, logging to RUNS/NAME.log; a long one is listed by status
 # and stopped by stop (SIGINT: its run in progress checkpoints), and start
-# continues it; a sweep file that does not exist is refused.
+# continues it; a sweep file that does not exist is refused. A queue runs
+# its sweeps one after another; stop ends it, leaving the rest unstarted.
 . "$(dirname "$0")/lib.sh"
 make_corpus "$TMP/corpus.txt"
 mkdir -p "$TMP/sw"
-for n in tiny long; do
+for n in tiny long q1 q2; do
     steps=6; [ $n = long ] && steps=100000
     cat > "$TMP/sw/$n.ini" <<EOT
 [sweep]
@@ -75,4 +76,44 @@ grep -q '"reused_from":[[:space:]]*"tiny/qk_norm/lr_0.01/seed_1"' "$TMP/runs/mor
     || fail "reused_from is not the run's path in the sweep it came from: $(grep reused_from "$TMP/runs/more/qk_norm/lr_0.01/seed_1/summary.json")"
 bg start nope > /dev/null 2> "$TMP/err" && fail "a missing sweep file was accepted"
 grep -q "nope.ini not found" "$TMP/err" || fail "the refusal does not name the file"
-exit 0
+
+# a queue: q1 then q2, one after the other, to the end
+bg queue q1 q2 -- --plugin-dir "$PLUGINS" > "$TMP/out" 2>&1 || { cat "$TMP/out"; fail "queue failed"; }
+grep -q "^queue: q1 q2 (pid [0-9]*), log $TMP/runs/queue.log$" "$TMP/out" || { cat "$TMP/out"; fail "queue does not say what it started"; }
+i=0; while ! grep -q "queue: done" "$TMP/runs/queue.log" 2>/dev/null && [ $i -lt 900 ]; do sleep 0.1; i=$((i + 1)); done
+grep -q "queue: done" "$TMP/runs/queue.log" || { cat "$TMP/runs/queue.log"; fail "the queue did not end"; }
+[ -s "$TMP/runs/q1/results.csv" ] && [ -s "$TMP/runs/q2/results.csv" ] || fail "the queue did not run both sweeps"
+# in order: q1 ended before q2 started
+sed -n 's/.*queue: \(q[12] [a-z]*\).*/\1/p' "$TMP/runs/queue.log" | tr '\n' ' ' > "$TMP/order"
+[ "$(cat "$TMP/order")" = "q1 started q1 ended q2 started q2 ended " ] || fail "queue order: $(cat "$TMP/order")"
+[ -z "$(bg status)" ] || fail "status lists something after the queue ended"
+# a queue stopped while its first sweep runs: that sweep checkpoints, the
+# next is never started, and a second queue meanwhile is refused
+rm -rf "$TMP/runs/q2" "$TMP/runs/long" && : > "$TMP/runs/queue.log"
+bg queue long q2 -- --plugin-dir "$PLUGINS" > /dev/null 2>&1 || fail "queue long q2 failed"
+i=0; while [ "$(wc -l < "$r/metrics.csv" 2>/dev/null || echo 0)" -lt 5 ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
+bg status > "$TMP/st" 2>&1
+grep -q "^long (pid [0-9]*): " "$TMP/st" && grep -q "^queue (pid [0-9]*): .*queue: long started" "$TMP/st" \
+    || { cat "$TMP/st"; fail "status does not list the queue and its sweep"; }
+bg queue q1 > /dev/null 2> "$TMP/err" && fail "a second queue was accepted"
+grep -q "a queue is already running" "$TMP/err" || { cat "$TMP/err"; fail "the second queue's refusal does not say why"; }
+bg stop > "$TMP/out" 2>&1 || { cat "$TMP/out"; fail "stop of the queue failed"; }
+grep -q "^stopped: 1 sweeps$" "$TMP/out" || { cat "$TMP/out"; fail "stop does not count the sweep it stopped"; }
+[ -z "$(bg status)" ] || { bg status; fail "the queue or its sweep runs after stop"; }
+grep -q "queue: long ended (exit 130)" "$TMP/runs/queue.log" && grep -q "queue: not started: q2" "$TMP/runs/queue.log" \
+    || { cat "$TMP/runs/queue.log"; fail "the queue log does not say it stopped before q2"; }
+[ ! -e "$TMP/runs/q2" ] || fail "q2 was started after the stop"
+[ -e "$r/checkpoint.safetensors" ] || fail "the queue's stopped run left no checkpoint"
+# stopping the queue's sweep by name ends the queue too (the sweep did not
+# finish), and the queue goes on from its checkpoint
+: > "$TMP/runs/queue.log"
+bg queue long q2 -- --plugin-dir "$PLUGINS" > /dev/null 2>&1 || fail "queue long q2 failed again"
+n0=$(wc -l < "$r/metrics.csv")
+i=0; while [ "$(wc -l < "$r/metrics.csv")" -le "$n0" ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
+bg stop long > /dev/null 2>&1 || fail "stop long failed"
+i=0; while [ -n "$(bg status)" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+[ -z "$(bg status)" ] || { bg status; fail "the queue goes on after its sweep was stopped"; }
+grep -q "queue: not started: q2" "$TMP/runs/queue.log" && [ ! -e "$TMP/runs/q2" ] \
+    || { cat "$TMP/runs/queue.log"; fail "the queue started q2 after its first sweep was stopped"; }
+[ "$(grep -c "stopped by SIGINT after step" "$r/train.log")" -eq 2 ] || { cat "$r/train.log"; fail "the queue's run was not continued and stopped again"; }
+cat "$TMP/runs/queue.log"; grep -c "" "$r/metrics.csv"; exit 0
