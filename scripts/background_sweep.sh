@@ -43,8 +43,8 @@ reuse_dirs() { # [sweep] reuse of sweep file $1, one a word (no ./ prefix)
 pids() { # the sweeps of name $1 (all with no name)
     pgrep -f "lmstab sweep $sweeps/${1:-[A-Za-z0-9_]*}\\.ini" || true
 }
-queue_pids() { # the queue runners
-    pgrep -f "background_sweep\.sh _queue" || true
+queue_pids() { # the queue runners of this folder of sweep files
+    pgrep -f "background_sweep\.sh _queue $sweeps/" || true
 }
 catches_int() { # lmstab $1 has installed its SIGINT handler (SigCgt bit 1)
     cgt=$(sed -n 's/^SigCgt:[[:space:]]*//p' "/proc/$1/status" 2>/dev/null || true)
@@ -115,8 +115,10 @@ queue)
     q=$(queue_pids)
     [ -z "$q" ] || { echo "background_sweep: a queue is already running (pid $(echo $q))" >&2; exit 1; }
     mkdir -p "$runs"
-    nohup nice -n 19 setsid sh scripts/background_sweep.sh _queue $names -- "$@" >> "$runs/queue.log" 2>&1 < /dev/null &
-    job=$! q="" i=0
+    files="" # the runner's arguments name its folder of sweep files (queue_pids)
+    for n in $names; do files="$files $sweeps/$n.ini"; done
+    nohup nice -n 19 setsid sh scripts/background_sweep.sh _queue $files -- "$@" >> "$runs/queue.log" 2>&1 < /dev/null &
+    q="" i=0
     while [ -z "$q" ] && [ $i -lt 200 ]; do q=$(queue_pids | head -n 1); [ -n "$q" ] || sleep 0.05; i=$((i + 1)); done
     [ -n "$q" ] || { echo "queue: ended at once; $runs/queue.log ends:"; tail -n 2 "$runs/queue.log"; exit 1; }
     # its session's scheduling group, which its sweeps share
@@ -127,7 +129,7 @@ _queue) # the detached runner of `queue`
     stopping=0
     trap 'stopping=1' TERM # from `stop`, between two sweeps
     names=""
-    while [ $# -gt 0 ] && [ "$1" != -- ]; do names="$names $1"; shift; done
+    while [ $# -gt 0 ] && [ "$1" != -- ]; do n=${1##*/}; names="$names ${n%.ini}"; shift; done
     [ $# -eq 0 ] || shift
     left="$names"
     for n in $names; do

@@ -95,6 +95,9 @@ i=0; while [ "$(wc -l < "$r/metrics.csv" 2>/dev/null || echo 0)" -lt 5 ] && [ $i
 bg status > "$TMP/st" 2>&1
 grep -q "^long (pid [0-9]*): " "$TMP/st" && grep -q "^queue (pid [0-9]*): .*queue: long started" "$TMP/st" \
     || { cat "$TMP/st"; fail "status does not list the queue and its sweep"; }
+# (another folder of sweep files has its own queue: this one is not its)
+mkdir -p "$TMP/other"
+[ -z "$(SWEEPS="$TMP/other" bg status)" ] || fail "status of another folder of sweep files lists this queue"
 bg queue q1 > /dev/null 2> "$TMP/err" && fail "a second queue was accepted"
 grep -q "a queue is already running" "$TMP/err" || { cat "$TMP/err"; fail "the second queue's refusal does not say why"; }
 bg stop > "$TMP/out" 2>&1 || { cat "$TMP/out"; fail "stop of the queue failed"; }
