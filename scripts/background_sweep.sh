@@ -19,10 +19,12 @@
 #   scripts/background_sweep.sh stop [NAME...]   SIGINT to those sweeps (all,
 #       and the queue, when none is named): their runs in progress
 #       checkpoint, and `start` continues them; waits until they have
-#       stopped. Each sweep gets one SIGINT (a second would make its runs
-#       give up their checkpoints).
+#       stopped. Each sweep gets one SIGINT, however many stops are asked
+#       for (a second within 5 s would make its runs give up their
+#       checkpoints). A named sweep that a queue has not started yet is not
+#       stopped: stop the queue.
 #   scripts/background_sweep.sh status          the sweeps running, and
-#       each log's last line; the queue and the sweeps it has left.
+#       each log's last line; the queue and its log's last line.
 # (LMSTAB: the lmstab binary instead of build/lmstab; SWEEPS: the folder of
 # the sweep files instead of configs/sweeps; RUNS: runs/; LMSTAB_RESULTS:
 # docs/results, where published sweeps are restored from.)
@@ -40,35 +42,69 @@ reuse_dirs() { # [sweep] reuse of sweep file $1, one a word (no ./ prefix)
             v = substr($0, index($0, "=") + 1); sub(/[[:space:]][;#].*/, "", v)
             gsub(/,/, " ", v); gsub(/(^|[[:space:]])\.\//, " ", v); print v }' "$1"
 }
+# Processes by command line, anchored at argv[0]: not the nohup/nice/setsid
+# stages that name the same command, nor a wrapper such as timeout.
 pids() { # the sweeps of name $1 (all with no name)
-    pgrep -f "lmstab sweep $sweeps/${1:-[A-Za-z0-9_]*}\\.ini" || true
+    pgrep -f "^[^ ]*lmstab sweep $sweeps/${1:-[A-Za-z0-9_]*}\\.ini( |\$)" || true
 }
-queue_pids() { # the queue runners of this folder of sweep files
-    pgrep -f "background_sweep\.sh _queue $sweeps/" || true
+queue_pids() { # the queue runner of this folder of sweep files (a session
+    # leader: not its command substitutions, which share its command line)
+    for p in $(pgrep -f "^sh [^ ]*background_sweep\\.sh _queue $sweeps/" || true); do
+        [ "$(field "$p" 6)" != "$p" ] || echo "$p"
+    done
+}
+field() { # field $2 of /proc/$1/stat (counted as in proc(5); "" when gone)
+    s=$(cat "/proc/$1/stat" 2>/dev/null) || { echo; return 0; }
+    echo "${s##*) }" | cut -d' ' -f$(($2 - 2))
+}
+alive() { # process $1 exists and is not a zombie (which never catches SIGINT)
+    st=$(field "$1" 3)
+    [ -n "$st" ] && [ "$st" != Z ]
 }
 catches_int() { # lmstab $1 has installed its SIGINT handler (SigCgt bit 1)
     cgt=$(sed -n 's/^SigCgt:[[:space:]]*//p' "/proc/$1/status" 2>/dev/null || true)
     case "${cgt#"${cgt%?}"}" in [2367abefABEF]) return 0 ;; esac
     return 1
 }
+# The one SIGINT a sweep gets: recorded in $runs/.sigint.PID (holding the
+# process's start time, so that a recycled pid is not taken for it), made
+# by a hard link of a complete file, which only one of two stops at once
+# can make.
+claim_sigint() {
+    m="$runs/.sigint.$1" t=$(field "$1" 22)
+    if [ -f "$m" ] && [ "$(cat "$m" 2>/dev/null)" != "$t" ]; then rm -f "$m"; fi
+    echo "$t" > "$m.$$"
+    ok=0
+    ln "$m.$$" "$m" 2>/dev/null || ok=1
+    rm -f "$m.$$"
+    return $ok
+}
+clear_sigints() { # the records of sweeps that have ended
+    for m in "$runs"/.sigint.*; do
+        [ -f "$m" ] || continue
+        p=${m##*.sigint.}
+        case "$p" in *[!0-9]*) continue ;; esac # another stop's file in the making
+        if ! alive "$p" || [ "$(cat "$m" 2>/dev/null)" != "$(field "$p" 22)" ]; then rm -f "$m"; fi
+    done
+}
 restore_for() { # sweep $1's published runs, and those of the sweeps it reuses
     if [ ! -d "$runs/$1" ] && [ -f "$results/$1/runs.tar.xz" ]; then
-        LMSTAB_RUNS="$runs" LMSTAB_RESULTS="$results" scripts/restore_runs.sh "$1"
+        LMSTAB_RUNS="$runs" LMSTAB_RESULTS="$results" scripts/restore_runs.sh "$1" || return 1
     fi
     # the sweeps it copies identical runs from ([sweep] reuse), when
     # published and absent: else it would train them all again
     for r in $(reuse_dirs "$sweeps/$1.ini"); do
         r=${r%/}
         if [ "${r%/*}" = "${runs#./}" ] && [ ! -d "$r" ] && [ -f "$results/${r##*/}/runs.tar.xz" ]; then
-            LMSTAB_RUNS="$runs" LMSTAB_RESULTS="$results" scripts/restore_runs.sh "${r##*/}"
+            LMSTAB_RUNS="$runs" LMSTAB_RESULTS="$results" scripts/restore_runs.sh "${r##*/}" || return 1
         fi
     done
 }
-alive() { # process $1 exists and is not a zombie (which never catches SIGINT)
-    st=$(sed -n 's/^State:[[:space:]]*\(.\).*/\1/p' "/proc/$1/status" 2>/dev/null || true)
-    [ -n "$st" ] && [ "$st" != Z ]
-}
 stamp() { date -u +%Y-%m-%dT%H:%M:%SZ; }
+# A process's scheduling group is its session's: each detached process sets
+# its own, once in its new session (from outside, a write can land on the
+# caller's group before setsid has run).
+own_group='[ ! -w /proc/$$/autogroup ] || echo 19 > /proc/$$/autogroup 2>/dev/null || true'
 case "$cmd" in
 start)
     names=""
@@ -80,24 +116,24 @@ start)
         [ -f "$sweeps/$n.ini" ] || { echo "background_sweep: $sweeps/$n.ini not found" >&2; exit 1; }
         [ -z "$(pids "$n")" ] || { echo "background_sweep: $n is already running" >&2; continue; }
         restore_for "$n"
-        nohup nice -n 19 setsid "$lmstab" sweep "$sweeps/$n.ini" "$@" >> "$runs/$n.log" 2>&1 < /dev/null &
-        # lmstab's own pid: the job's, once it has exec'd lmstab (setsid
-        # forks instead when started as a group leader: then by its name)
-        pid="" i=0
-        job=$!
-        sleep 0.05
-        if tr '\0' ' ' < "/proc/$job/cmdline" 2>/dev/null | grep -q "lmstab sweep"; then pid=$job; fi
-        while [ -z "$pid" ] && [ $i -lt 200 ]; do pid=$(pids "$n" | head -n 1); [ -n "$pid" ] || sleep 0.05; i=$((i + 1)); done
+        # (setsid -w: where setsid must fork, it waits, so the job lives
+        # as long as the sweep)
+        nohup nice -n 19 setsid -w sh -c "$own_group; exec \"\$@\"" sh \
+            "$lmstab" sweep "$sweeps/$n.ini" "$@" >> "$runs/$n.log" 2>&1 < /dev/null &
+        job=$! pid=""
+        while [ -z "$pid" ]; do
+            pid=$(pids "$n" | head -n 1)
+            [ -n "$pid" ] || alive "$job" || break
+            [ -n "$pid" ] || sleep 0.05
+        done
         if [ -z "$pid" ]; then # already over: nothing to run, or an error
             echo "$n: ended at once; its log ($runs/$n.log) ends:"; tail -n 2 "$runs/$n.log"; continue
         fi
-        # the session's scheduling group, where the kernel has autogroups
-        [ ! -w "/proc/$pid/autogroup" ] || echo 19 > "/proc/$pid/autogroup" 2>/dev/null || true
         # A background job starts with SIGINT ignored until lmstab catches
         # it (its first act): wait for that, so that a stop right after
         # this start is not lost (SigCgt's bit 1 is SIGINT, 2).
         i=0
-        while [ $i -lt 200 ] && kill -0 "$pid" 2>/dev/null && ! catches_int "$pid"; do
+        while [ $i -lt 200 ] && alive "$pid" && ! catches_int "$pid"; do
             sleep 0.05; i=$((i + 1))
         done
         echo "$n: started (pid $pid), log $runs/$n.log"
@@ -117,15 +153,18 @@ queue)
     mkdir -p "$runs"
     files="" # the runner's arguments name its folder of sweep files (queue_pids)
     for n in $names; do files="$files $sweeps/$n.ini"; done
-    nohup nice -n 19 setsid sh scripts/background_sweep.sh _queue $files -- "$@" >> "$runs/queue.log" 2>&1 < /dev/null &
-    q="" i=0
-    while [ -z "$q" ] && [ $i -lt 200 ]; do q=$(queue_pids | head -n 1); [ -n "$q" ] || sleep 0.05; i=$((i + 1)); done
+    nohup nice -n 19 setsid -w sh scripts/background_sweep.sh _queue $files -- "$@" >> "$runs/queue.log" 2>&1 < /dev/null &
+    job=$! q=""
+    while [ -z "$q" ]; do
+        q=$(queue_pids | head -n 1)
+        [ -n "$q" ] || alive "$job" || break
+        [ -n "$q" ] || sleep 0.05
+    done
     [ -n "$q" ] || { echo "queue: ended at once; $runs/queue.log ends:"; tail -n 2 "$runs/queue.log"; exit 1; }
-    # its session's scheduling group, which its sweeps share
-    [ ! -w "/proc/$q/autogroup" ] || echo 19 > "/proc/$q/autogroup" 2>/dev/null || true
     echo "queue:$names (pid $q), log $runs/queue.log"
     ;;
 _queue) # the detached runner of `queue`
+    eval "$own_group" # its sweeps share it
     stopping=0
     trap 'stopping=1' TERM # from `stop`, between two sweeps
     names=""
@@ -134,11 +173,11 @@ _queue) # the detached runner of `queue`
     left="$names"
     for n in $names; do
         left=${left# }; left=${left#"$n"}
-        [ $stopping = 0 ] || { echo "$(stamp) queue: stopped before $n; not started: $n$left"; exit 130; }
         if [ -n "$(pids "$n")" ]; then
             echo "$(stamp) queue: $n is running outside the queue; not started: $n$left"; exit 1
         fi
-        restore_for "$n"
+        restore_for "$n" || { echo "$(stamp) queue: the runs of $n could not be restored; not started: $n$left"; exit 1; }
+        [ $stopping = 0 ] || { echo "$(stamp) queue: stopped before $n; not started: $n$left"; exit 130; }
         echo "$(stamp) queue: $n started"
         rc=0
         "$lmstab" sweep "$sweeps/$n.ini" "$@" >> "$runs/$n.log" 2>&1 < /dev/null || rc=$?
@@ -159,25 +198,27 @@ stop)
     else
         for n in "$@"; do list="$list $(pids "$n")"; done
     fi
+    mkdir -p "$runs"
     # one SIGINT a sweep, once it catches it (a sweep a queue has just
     # started ignores it until then); while a queue runs, the sweep it
     # may start before it sees its TERM is stopped too
-    sent=" " n=0
+    n=0
     while :; do
         [ -z "$queues" ] || list=$(pids)
         busy=0
         for p in $list; do
             alive "$p" || continue
             busy=1
-            case "$sent" in *" $p "*) continue ;; esac
             catches_int "$p" || continue
+            claim_sigint "$p" || continue # sent already, by this stop or another
             kill -INT "$p" 2>/dev/null || true
-            sent="$sent$p " n=$((n + 1))
+            n=$((n + 1))
         done
         for p in $queues; do ! alive "$p" || busy=1; done
         [ $busy = 1 ] || break
         sleep 0.2
     done
+    clear_sigints
     echo "stopped: $n sweeps"
     ;;
 status)

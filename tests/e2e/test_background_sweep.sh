@@ -35,15 +35,30 @@ grep -q -e "^tiny: started (pid [0-9]*), log $TMP/runs/tiny.log$" -e "^tiny: end
 i=0; while [ ! -s "$TMP/runs/tiny/results.csv" ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
 [ -s "$TMP/runs/tiny/qk_norm/lr_0.01/seed_1/summary.json" ] || { cat "$TMP/runs/tiny.log"; fail "the background sweep did not finish its run"; }
 grep -q "^\[1/1\] qk_norm" "$TMP/runs/tiny.log" || { cat "$TMP/runs/tiny.log"; fail "no progress in the log"; }
+group() { sed -n 's/.* nice \(-*[0-9]*\)$/\1/p' "/proc/$1/autogroup" 2>/dev/null; }
+mine=$(group $$)
 bg start long -- --plugin-dir "$PLUGINS" > /dev/null 2>&1 || fail "start long failed"
 r="$TMP/runs/long/qk_norm/lr_0.01/seed_1"
 i=0; while [ "$(wc -l < "$r/metrics.csv" 2>/dev/null || echo 0)" -lt 5 ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
 bg status > "$TMP/st" 2>&1
 grep -q "^long (pid [0-9]*): " "$TMP/st" || { cat "$TMP/st"; fail "status does not list the running sweep"; }
+# its session's scheduling group is at nice 19, and the caller's is as it was
+if [ -n "$mine" ] && [ -w /proc/self/autogroup ]; then
+    p=$(sed -n 's/^long (pid \([0-9]*\)).*/\1/p' "$TMP/st")
+    [ "$(group "$p")" = 19 ] || fail "the sweep's scheduling group is at nice $(group "$p"), not 19"
+    [ "$(group $$)" = "$mine" ] || fail "start moved the caller's scheduling group from nice $mine to $(group $$)"
+fi
 bg start long -- --plugin-dir "$PLUGINS" > /dev/null 2> "$TMP/err"
 grep -q "long is already running" "$TMP/err" || fail "a second start of a running sweep was not refused"
-bg stop long > "$TMP/out" 2>&1 || { cat "$TMP/out"; fail "stop failed"; }
+# two stops at once send one SIGINT (a second would abort the runs
+# without checkpoints)
+bg stop long > "$TMP/out" 2>&1 & bg stop long > "$TMP/out2" 2>&1 || { cat "$TMP/out2"; fail "stop failed"; }
+wait $! || { cat "$TMP/out"; fail "stop failed"; }
 [ -z "$(bg status)" ] || fail "the sweep still runs after stop"
+cat "$TMP/out" "$TMP/out2" | sort | tr '\n' ' ' > "$TMP/counts"
+[ "$(cat "$TMP/counts")" = "stopped: 0 sweeps stopped: 1 sweeps " ] || fail "two stops at once: $(cat "$TMP/counts")"
+! grep -q "aborted by a second" "$TMP/runs/long.log" || fail "two stops at once sent two SIGINTs"
+[ -z "$(ls -A "$TMP/runs" | grep '^\.sigint\.')" ] || fail "stop left its SIGINT records behind"
 grep -q "stopped by SIGINT" "$TMP/runs/long.log" || { cat "$TMP/runs/long.log"; fail "the sweep was not stopped by SIGINT"; }
 [ -e "$r/checkpoint.safetensors" ] && [ ! -e "$r/summary.json" ] || fail "the stopped run left no checkpoint"
 # a stop right after a start is not lost (the sweep starts with SIGINT
@@ -80,8 +95,15 @@ grep -q "nope.ini not found" "$TMP/err" || fail "the refusal does not name the f
 # a queue: q1 then q2, one after the other, to the end
 bg queue q1 q2 -- --plugin-dir "$PLUGINS" > "$TMP/out" 2>&1 || { cat "$TMP/out"; fail "queue failed"; }
 grep -q "^queue: q1 q2 (pid [0-9]*), log $TMP/runs/queue.log$" "$TMP/out" || { cat "$TMP/out"; fail "queue does not say what it started"; }
+if [ -n "$mine" ] && [ -w /proc/self/autogroup ]; then
+    q=$(sed -n 's/.*(pid \([0-9]*\)).*/\1/p' "$TMP/out")
+    g=$(group "$q")
+    [ -z "$g" ] || [ "$g" = 19 ] || fail "the queue's scheduling group is at nice $g, not 19"
+    [ "$(group $$)" = "$mine" ] || fail "queue moved the caller's scheduling group from nice $mine to $(group $$)"
+fi
 i=0; while ! grep -q "queue: done" "$TMP/runs/queue.log" 2>/dev/null && [ $i -lt 900 ]; do sleep 0.1; i=$((i + 1)); done
 grep -q "queue: done" "$TMP/runs/queue.log" || { cat "$TMP/runs/queue.log"; fail "the queue did not end"; }
+i=0; while [ -n "$(bg status)" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 [ -s "$TMP/runs/q1/results.csv" ] && [ -s "$TMP/runs/q2/results.csv" ] || fail "the queue did not run both sweeps"
 # in order: q1 ended before q2 started
 sed -n 's/.*queue: \(q[12] [a-z]*\).*/\1/p' "$TMP/runs/queue.log" | tr '\n' ' ' > "$TMP/order"
@@ -119,4 +141,4 @@ i=0; while [ -n "$(bg status)" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); 
 grep -q "queue: not started: q2" "$TMP/runs/queue.log" && [ ! -e "$TMP/runs/q2" ] \
     || { cat "$TMP/runs/queue.log"; fail "the queue started q2 after its first sweep was stopped"; }
 [ "$(grep -c "stopped by SIGINT after step" "$r/train.log")" -eq 2 ] || { cat "$r/train.log"; fail "the queue's run was not continued and stopped again"; }
-cat "$TMP/runs/queue.log"; grep -c "" "$r/metrics.csv"; exit 0
+exit 0
