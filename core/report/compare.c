@@ -376,10 +376,19 @@ static void write_page(FILE *f, FILE *runs_csv, const cmp *m,
             "learning rates in [3e-4, 3e-1] of min(final val loss, val loss "
             "at init) minus the best of them, estimated from each sweep's "
             "grid learning rates as the mean, uniform in log LR, of the line "
-            "through them (their number in the range in brackets, with the "
-            "span where a grid does not reach an end of the range): sweeps "
-            "on different grids estimate the same quantity, up to the "
-            "interpolation between their grid LRs.\n\n| variant |");
+            "through them (the number of its grid LRs inside the span in "
+            "brackets). ");
+    if (isfinite(m->sens_lo))
+        fprintf(f, "Every sweep is taken over the learning rates all of their "
+                "grids span, %.3g to %.3g, so that they are compared over the "
+                "same range (a sweep's own report may give it over a wider "
+                "one); sweeps on different grids then differ only by the "
+                "interpolation between their grid LRs.\n\n| variant |",
+                m->sens_lo, m->sens_hi);
+    else
+        fprintf(f, "The sweeps' grids share no span of learning rates in that "
+                "range: each is taken over its own (in brackets), and they do "
+                "not compare.\n\n| variant |");
     for (int j = 0; j < m->n; j++)
         fprintf(f, " %s |", m->sw[j].name);
     fprintf(f, "\n|---|");
@@ -391,7 +400,10 @@ static void write_page(FILE *f, FILE *runs_csv, const cmp *m,
         for (int j = 0; j < m->n; j++) {
             const int v = m->vmap[j][u];
             char b[80] = "-";
-            if (v >= 0)
+            if (v >= 0 && isfinite(m->sens_lo))
+                lms_lr_sens_format(b, sizeof b, &m->sw[j].sens[v], m->sens_lo,
+                                   m->sens_hi);
+            else if (v >= 0)
                 lms_lr_sens_format(b, sizeof b, &m->sw[j].sens[v],
                                    LMS_SENS_LR_MIN, LMS_SENS_LR_MAX);
             fprintf(f, " %s |", b);

@@ -44,6 +44,9 @@ typedef struct cmp {
     int by_size;        /* the sweeps' parameter counts all differ */
     int slope;          /* by_size with 3 or more sweeps: an exponent */
     int matched;        /* every sweep ran the same seeds */
+    /* the LR span every sweep's LR sensitivity is taken over (NaN: none
+     * shared, each over its own) */
+    double sens_lo, sens_hi;
 } cmp;
 
 /* Load the n sweep directories, fit each one's curves under every rule

@@ -125,7 +125,8 @@ static int fit_sweep(csweep *w, char *err, size_t errlen) {
                                       w->lr50[r][(size_t)w->ref * B + b]
                                 : NAN;
     }
-    rc = lms_sweep_sensitivity(s, w->sens, err, errlen);
+    rc = lms_sweep_sensitivity(s, LMS_SENS_LR_MIN, LMS_SENS_LR_MAX, w->sens,
+                               err, errlen);
 out:
     if (rc != 0 && !err[0])
         snprintf(err, errlen, "out of memory");
@@ -145,6 +146,28 @@ void lms_cmp_free(cmp *m) {
             free(m->sw[j].curve_runs[r]);
         }
     free(m->sw);
+}
+
+/* LR sensitivity again over the span every sweep's grid covers, so that
+ * the sweeps are compared over the same learning rates (lr_sensitivity.h):
+ * m->sens_lo, m->sens_hi (NaN when they share none: each keeps its own). */
+static int common_sensitivity(cmp *m, char *err, size_t errlen) {
+    lms_lr_sens all[LMS_COMPARE_MAX * LMS_SWEEP_MAX_VARIANTS];
+    int k = 0;
+    for (int j = 0; j < m->n; j++)
+        for (int v = 0; v < m->sw[j].s.n_variants; v++)
+            all[k++] = m->sw[j].sens[v];
+    m->sens_lo = m->sens_hi = NAN;
+    double lo, hi;
+    if (lms_lr_sens_common(all, k, &lo, &hi) != 0)
+        return 0;
+    m->sens_lo = lo;
+    m->sens_hi = hi;
+    for (int j = 0; j < m->n; j++)
+        if (lms_sweep_sensitivity(&m->sw[j].s, lo, hi, m->sw[j].sens, err,
+                                  errlen) != 0)
+            return -1;
+    return 0;
 }
 
 int lms_cmp_load(cmp *m, const char *const *dirs, int n, char *err,
@@ -223,7 +246,7 @@ int lms_cmp_load(cmp *m, const char *const *dirs, int n, char *err,
     }
     m->slope = m->by_size && n >= 3;
     settings(m);
-    return 0;
+    return common_sensitivity(m, err, errlen);
 }
 
 int lms_cmp_trend(const cmp *m, int u, int r, int what, lms_estimate *change,

@@ -14,13 +14,14 @@ static int by_x(const void *a, const void *b) {
     return (u > v) - (u < v);
 }
 
-/* The piecewise-linear curve through p[0..m) at x, p[0].x <= x <= p[m-1].x. */
+/* The piecewise-linear curve through p[0..m) (distinct x, ascending) at x,
+ * p[0].x <= x <= p[m-1].x. */
 static double at(const pt *p, int m, double x) {
     int i = 1;
     while (i < m - 1 && p[i].x < x)
         i++;
-    if (m == 1 || p[i].x == p[i - 1].x) /* one point, or one LR twice */
-        return p[i < m ? i : 0].y;
+    if (m == 1)
+        return p[0].y;
     const double w = (x - p[i - 1].x) / (p[i].x - p[i - 1].x);
     return p[i - 1].y + w * (p[i].y - p[i - 1].y);
 }
@@ -38,6 +39,16 @@ lms_lr_sens lms_lr_sensitivity(const double *lr, const double *y, int n,
         if (lr[i] > 0 && isfinite(lr[i]) && isfinite(y[i]))
             p[m++] = (pt){log(lr[i]), y[i]};
     qsort(p, (size_t)m, sizeof *p, by_x);
+    int u = 0; /* an LR given twice: once, at the mean of its values */
+    for (int i = 0; i < m; u++) {
+        int j = i + 1;
+        double sum = p[i].y;
+        while (j < m && p[j].x == p[i].x)
+            sum += p[j++].y;
+        p[u] = (pt){p[i].x, sum / (j - i)};
+        i = j;
+    }
+    m = u;
     /* relative 1e-9: a grid LR printed as 3e-4 counts as inside */
     const double A = log(lo), B = log(hi), eps = 1e-9;
     int first = -1, last = -1;
@@ -91,4 +102,17 @@ void lms_lr_sens_format(char *buf, size_t n, const lms_lr_sens *s, double lo,
     else
         snprintf(buf, n, "%.4f (%d LRs, %.3g to %.3g)", s->value, s->in_range,
                  s->from, s->to);
+}
+
+int lms_lr_sens_common(const lms_lr_sens *s, int n, double *lo, double *hi) {
+    int any = 0;
+    *lo = 0;
+    *hi = INFINITY;
+    for (int i = 0; i < n; i++)
+        if (isfinite(s[i].value)) {
+            any = 1;
+            *lo = fmax(*lo, s[i].from);
+            *hi = fmin(*hi, s[i].to);
+        }
+    return any && *hi > *lo ? 0 : -1;
 }

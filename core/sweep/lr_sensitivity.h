@@ -6,11 +6,13 @@
  * points in ln LR (the trapezoid rule, exact for that curve), with the
  * nearest grid LR outside the range on each side as the end's anchor.
  * Unlike the plain mean over the grid LRs in range, this estimates the same
- * quantity on any grid: a ratio-2 grid from 3e-4 and a ratio-1.5 grid from
- * 0.03 agree up to interpolation error, where their plain means weigh
- * different parts of the range (docs/results/protocol.md, Changes). Where
- * the grid does not reach an end of the range, nothing is extrapolated: the
- * expectation is over the part the grid spans, which is reported.
+ * quantity on any grid that spans [lo, hi]: a ratio-2 grid from 3e-4 and a
+ * ratio-1.5 grid from 0.03 agree up to interpolation error, where their
+ * plain means weigh different parts of the range (docs/results/protocol.md,
+ * Changes). Where the grid does not reach an end of the range, nothing is
+ * extrapolated: the expectation is over the part the grid spans, which is
+ * reported, and grids that span different parts are compared over the part
+ * they share (lms_lr_sens_common), since the value depends on the span.
  */
 #ifndef LMSTAB_CORE_LR_SENSITIVITY_H
 #define LMSTAB_CORE_LR_SENSITIVITY_H
@@ -28,9 +30,15 @@ typedef struct lms_lr_sens {
 } lms_lr_sens;
 
 /* lr[i] > 0 (any order), y[i] the value at lr[i]; points with a
- * non-finite y or a non-positive LR are skipped. */
+ * non-finite y or a non-positive LR are skipped, and an LR given twice
+ * counts once, at the mean of its values. */
 lms_lr_sens lms_lr_sensitivity(const double *lr, const double *y, int n,
                                double lo, double hi);
+
+/* The span [*lo, *hi] that every estimate of s[0..n) with a value covers:
+ * to compare sweeps on different grids over the same learning rates. 0, or
+ * -1 when none has a value or they share no span. */
+int lms_lr_sens_common(const lms_lr_sens *s, int n, double *lo, double *hi);
 
 /* For tables: "0.1234 (17 LRs)", with the span when it is less than
  * [lo, hi]: "0.1234 (9 LRs, 0.03 to 0.3)"; "-" without a value. */

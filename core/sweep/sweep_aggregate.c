@@ -120,12 +120,15 @@ typedef struct vsum {
 } vsum;
 
 /* Best cell over the grid's LRs, and LR sensitivity (Wortsman et al. 2023,
- * lr_sensitivity.h) over the grid LRs only: an edge band's denser LRs would
- * weigh the edge more. `lr`, `y`: room for n_lrs values. */
+ * lr_sensitivity.h) over [lo, hi] from the grid LRs only: an edge band's
+ * denser LRs would weigh the edge more. A grid cell in that span without a
+ * value (a run's summary without its loss at init) leaves no value: the
+ * line is not drawn across it. `lr`, `y`: room for n_lrs values. */
 static vsum summarize(const lms_sweep *s, const cell *cells,
-                      const unsigned char *grid, double *lr, double *y) {
+                      const unsigned char *grid, double lo, double hi,
+                      double *lr, double *y) {
     vsum r = {max_stable(cells, s->n_lrs), -1, INFINITY, {NAN, 0, NAN, NAN}};
-    int n = 0;
+    int n = 0, unknown = 0;
     for (int k = 0; k < s->n_lrs; k++) {
         if (!cells[k].n || !grid[k])
             continue;
@@ -134,15 +137,19 @@ static vsum summarize(const lms_sweep *s, const cell *cells,
             r.best = c;
             r.best_k = k;
         }
+        unknown |= !isfinite(c) && s->lrs[k] >= lo * (1 - 1e-9) &&
+                   s->lrs[k] <= hi * (1 + 1e-9);
         lr[n] = s->lrs[k];
         y[n++] = c;
     }
-    r.sens = lms_lr_sensitivity(lr, y, n, LMS_SENS_LR_MIN, LMS_SENS_LR_MAX);
+    r.sens = lms_lr_sensitivity(lr, y, n, lo, hi);
+    if (unknown)
+        r.sens.value = NAN;
     return r;
 }
 
-int lms_sweep_sensitivity(const lms_sweep *s, lms_lr_sens *sens, char *err,
-                          size_t errlen) {
+int lms_sweep_sensitivity(const lms_sweep *s, double lo, double hi,
+                          lms_lr_sens *sens, char *err, size_t errlen) {
     const size_t n = (size_t)s->n_lrs + 1;
     cell *row = calloc(n, sizeof *row);
     double *lr = calloc(n, sizeof *lr), *y = calloc(n, sizeof *y);
@@ -155,7 +162,7 @@ int lms_sweep_sensitivity(const lms_sweep *s, lms_lr_sens *sens, char *err,
         for (int k = 0; k < s->n_lrs; k++)
             if (fill_cell(s, v, k, &row[k], NULL, err, errlen) != 0)
                 goto out;
-        sens[v] = summarize(s, row, s->is_grid, lr, y).sens;
+        sens[v] = summarize(s, row, s->is_grid, lo, hi, lr, y).sens;
     }
     rc = 0;
 out:
@@ -285,7 +292,8 @@ int lms_sweep_aggregate(const char *dir, int print, char *err, size_t errlen) {
                         row[k].val_mean, row[k].val_std, row[k].val_ci,
                         exp(row[k].val_mean));
         }
-        vs[v] = summarize(s, row, s->is_grid, lr, y);
+        vs[v] = summarize(s, row, s->is_grid, LMS_SENS_LR_MIN, LMS_SENS_LR_MAX,
+                          lr, y);
         fprintf(fv, "%s,%.6g,%.6f,%.6g,%.6f,%d,%.6g,%.6g\n", s->variants[v],
                 vs[v].kmax >= 0 ? s->lrs[vs[v].kmax] : 0.0, vs[v].best,
                 vs[v].best_k >= 0 ? s->lrs[vs[v].best_k] : 0.0,

@@ -199,11 +199,11 @@ struct lms_curve;
 void lms_curve_format(char *b, size_t n, const struct lms_estimate *e,
                       const struct lms_curve *c, double lo, double hi);
 /* Each variant's LR sensitivity (Wortsman et al. 2023, lr_sensitivity.h)
- * from the sweep's grid LRs, over [3e-4, 3e-1]: sens[v] (value NaN without
- * runs there). 0, or -1 with a message when a run's summary.json is
- * unreadable. */
-int lms_sweep_sensitivity(const struct lms_sweep *s, struct lms_lr_sens *sens,
-                          char *err, size_t errlen);
+ * from the sweep's grid LRs, over [lo, hi] (Wortsman et al.'s range:
+ * LMS_SENS_LR_MIN, LMS_SENS_LR_MAX): sens[v] (value NaN without runs
+ * there). 0, or -1 with a message when a run's summary.json is unreadable. */
+int lms_sweep_sensitivity(const struct lms_sweep *s, double lo, double hi,
+                          struct lms_lr_sens *sens, char *err, size_t errlen);
 /* The finished seeds at every LR of every variant's edge band: fewest in
  * *lo (0 while a variant's band is not decided), most in *hi. 1, or 0 for
  * a sweep without the failure-curve design. */

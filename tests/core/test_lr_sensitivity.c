@@ -84,7 +84,7 @@ START_TEST(same_quantity_on_two_grids) {
 END_TEST
 
 START_TEST(partial_grids_and_bad_points) {
-    /* a grid from 0.03: the span starts there; 0.45 anchors the top */
+    /* a grid from 0.03: the span starts there; 0.342 anchors the top */
     const double lr[] = {0.03,  0.045, 0.0675, 0.101,
                          0.152, 0.228, 0.342,  0.513};
     const double y[] = {2.0, 1.9, 1.8, 1.9, 2.2, NAN, 3.0, 4.0};
@@ -92,7 +92,19 @@ START_TEST(partial_grids_and_bad_points) {
     ck_assert_int_eq(s.in_range, 5); /* the NaN point is skipped */
     ck_assert_double_eq_tol(s.from, 0.03, 1e-12);
     ck_assert_double_eq_tol(s.to, 0.3, 1e-12);
-    ck_assert(s.value > 0);
+    /* ln-LR steps 0.405 (0.03 to 0.101: 0.03 / 1.5^k rounded) and the top
+     * piece to 0.3 on the line to 0.342 (y 3.0): computed the same way */
+    {
+        const double x[] = {log(0.03),  log(0.045), log(0.0675),
+                            log(0.101), log(0.152), log(0.3)};
+        const double y3 = 2.2 + (log(0.3) - log(0.152)) /
+                                    (log(0.342) - log(0.152)) * (3.0 - 2.2);
+        const double v[] = {2.0, 1.9, 1.8, 1.9, 2.2, y3};
+        double area = 0;
+        for (int i = 1; i < 6; i++)
+            area += 0.5 * (v[i] + v[i - 1]) * (x[i] - x[i - 1]);
+        ck_assert_double_eq_tol(s.value, area / (x[5] - x[0]) - 1.8, 1e-12);
+    }
     char buf[80];
     lms_lr_sens_format(buf, sizeof buf, &s, 3e-4, 0.3);
     ck_assert_msg(strstr(buf, "(5 LRs, 0.03 to 0.3)"), "%s", buf);
@@ -117,6 +129,67 @@ START_TEST(partial_grids_and_bad_points) {
 }
 END_TEST
 
+/* A loss high at the low end (under-trained) as well as at the top: the
+ * span a grid reaches matters, which is why `lmstab compare` takes every
+ * sweep over the span all of them cover (lms_lr_sens_common). */
+START_TEST(span_and_common_span) {
+    double lr[32], y[32];
+    int n = 0;
+    for (double v = 0.03 / pow(1.5, 11); v < 0.5; v *= 1.5, n++) {
+        lr[n] = v;
+        y[n] = pow(log(v / 0.01), 2); /* high at both ends */
+    }
+    lms_lr_sens own = lms_lr_sensitivity(lr, y, n, 3e-4, 0.3);
+    double lo = own.from;
+    ck_assert_double_gt(lo, 3e-4); /* 3.47e-4: the grid stops short */
+    /* a ratio-2 grid from 3e-4 over its own span and over the common one */
+    double lr2[16], y2[16];
+    int n2 = 0;
+    for (double v = 3e-4; v < 0.7; v *= 2, n2++) {
+        lr2[n2] = v;
+        y2[n2] = pow(log(v / 0.01), 2);
+    }
+    lms_lr_sens wide = lms_lr_sensitivity(lr2, y2, n2, 3e-4, 0.3);
+    lms_lr_sens both[2] = {own, wide};
+    double clo, chi;
+    ck_assert_int_eq(lms_lr_sens_common(both, 2, &clo, &chi), 0);
+    ck_assert_double_eq_tol(clo, lo, 1e-15);
+    ck_assert_double_eq_tol(chi, 0.3, 1e-12);
+    lms_lr_sens same = lms_lr_sensitivity(lr2, y2, n2, clo, chi);
+    /* the exact mean of (ln LR - ln 0.01)^2 over [a, b] is
+     * (B^3 - A^3) / (3 (B - A)), A = ln(a / 0.01), B = ln(b / 0.01) */
+    const double A0 = log(3e-4 / 0.01), A1 = log(clo / 0.01), B = log(30.0);
+    const double t_wide = (B * B * B - A0 * A0 * A0) / (3 * (B - A0));
+    const double t_same = (B * B * B - A1 * A1 * A1) / (3 * (B - A1));
+    ck_assert_double_gt(t_wide - t_same, 0.1); /* the span alone moves it */
+    /* each within its trapezoid error (h^2 f'' / 12: 0.08 at ratio 2, 0.03
+     * at 1.5; plus the best's, 0.013 at ratio 2) of its own span's mean */
+    ck_assert_double_eq_tol(wide.value, t_wide, 0.1);
+    ck_assert_double_eq_tol(same.value, t_same, 0.1);
+    ck_assert_double_eq_tol(own.value, t_same, 0.04);
+    /* none shared, or none with a value */
+    lms_lr_sens apart[2] = {{1.0, 2, 1e-3, 1e-2}, {1.0, 2, 0.02, 0.3}};
+    ck_assert_int_eq(lms_lr_sens_common(apart, 2, &clo, &chi), -1);
+    lms_lr_sens none[1] = {{NAN, 0, NAN, NAN}};
+    ck_assert_int_eq(lms_lr_sens_common(none, 1, &clo, &chi), -1);
+}
+END_TEST
+
+/* An LR given twice counts once, at the mean of its values, whatever the
+ * order; so does the result. */
+START_TEST(duplicates_in_any_order) {
+    const double lr1[] = {0.01, 0.01, 0.1, 0.3}, y1[] = {1, 3, 1, 1};
+    const double lr2[] = {0.3, 0.01, 0.1, 0.01}, y2[] = {1, 3, 1, 1};
+    lms_lr_sens a = lms_lr_sensitivity(lr1, y1, 4, 0.01, 0.3);
+    lms_lr_sens b = lms_lr_sensitivity(lr2, y2, 4, 0.01, 0.3);
+    ck_assert_double_eq(a.value, b.value);
+    ck_assert_int_eq(a.in_range, 3);
+    /* 2 at 0.01, 1 at 0.1 and 0.3: (1.5 ln 10 + ln 3) / ln 30 - 1 */
+    ck_assert_double_eq_tol(
+        a.value, (1.5 * log(10.0) + log(3.0)) / log(30.0) - 1, 1e-12);
+}
+END_TEST
+
 int main(void) {
     Suite *s = suite_create("lr_sensitivity");
     TCase *tc = tcase_create("core");
@@ -124,6 +197,8 @@ int main(void) {
     tcase_add_test(tc, anchors_outside_the_range);
     tcase_add_test(tc, same_quantity_on_two_grids);
     tcase_add_test(tc, partial_grids_and_bad_points);
+    tcase_add_test(tc, span_and_common_span);
+    tcase_add_test(tc, duplicates_in_any_order);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_ENV);
