@@ -355,8 +355,12 @@ static void write_page(FILE *f, FILE *runs_csv, const cmp *m,
             "p < 0.05 in its report; protocol, section 3)."
             "%s\n\n", B, (unsigned long long)LMS_BOOT_SEED,
             m->matched ? "The sweeps ran the same seeds, so resample b draws "
-                         "the same seeds in every sweep (matched across sweeps "
-                         "as well as across variants)."
+                         "the same seed indices in every sweep (matched across "
+                         "sweeps as well as across variants: a seed fixes the "
+                         "order of the training batches, the same in every "
+                         "sweep on the same data, batch and context, and the "
+                         "initialisation, the same only where the models' "
+                         "shapes are)."
                        : "The sweeps did not run the same seeds (yet), so "
                          "their resamples are independent.",
             m->slope ? " The exponent is the least-squares slope of log2 of "
