@@ -144,9 +144,21 @@ static void write_reading(const cmp *m, char *out, size_t n) {
             lms_appendf(out, n, &k, "%sFrom %s to %s, the LR50 of %s relative to %s "
                 "went from %.3g to %.3g", k ? " " : "", a->name, z->name,
                 m->variants[u], m->reference, ea->value, ez->value);
-        lms_appendf(out, n, &k, ", a change of %s: %s (default rule; strict: %s, "
-            "lenient: %s).", c1, direction(&ch[1]), direction(&ch[0]),
-            direction(&ch[2]));
+        lms_appendf(out, n, &k, ", a change of %s: %s", c1, direction(&ch[1]));
+        /* a ratio below 1 that grows is the reference's advantage shrinking:
+         * said in those words, which is how it is read */
+        const char *word = NULL;
+        const int whose = is_ref ? 0 : lms_compare_advantage(ea->value, ez->value,
+                                                             ch[1].lo, ch[1].hi,
+                                                             &word);
+        if (whose == 1)
+            lms_appendf(out, n, &k, ", so %s's advantage over it %s",
+                        m->reference, word);
+        else if (whose == 2)
+            lms_appendf(out, n, &k, ", so its advantage over %s %s",
+                        m->reference, word);
+        lms_appendf(out, n, &k, " (default rule; strict: %s, lenient: %s).",
+                    direction(&ch[0]), direction(&ch[2]));
         /* a curve the runs do not follow carries no claim (protocol, 3) */
         int poor = 0;
         for (int j = 0; j < m->n; j++)

@@ -37,4 +37,13 @@ void lms_compare_trend(const double *const *samples, const double *point,
                        const double *x, int n, int n_samples,
                        lms_estimate *change, lms_estimate *slope);
 
+/* Whose advantage a resolved change of a ratio to the reference moved:
+ * with the ratio below 1 in the first and last sweep, the reference's
+ * (its advantage shrinks as the ratio grows): returns 1 and *word the
+ * opposite of the change's; above 1 in both, the variant's: 2 and the
+ * same word; else (the ratio crossed 1, or the change is not resolved:
+ * change_lo <= 1 <= change_hi) 0. */
+int lms_compare_advantage(double first, double last, double change_lo,
+                          double change_hi, const char **word);
+
 #endif

@@ -59,3 +59,19 @@ void lms_compare_trend(const double *const *samples, const double *point,
     free(s);
     free(y);
 }
+
+int lms_compare_advantage(double first, double last, double change_lo,
+                          double change_hi, const char **word) {
+    const int grew = change_lo > 1, shrank = change_hi < 1;
+    if (!grew && !shrank)
+        return 0;
+    if (first < 1 && last < 1) {
+        *word = grew ? "shrank" : "grew";
+        return 1;
+    }
+    if (first > 1 && last > 1) {
+        *word = grew ? "grew" : "shrank";
+        return 2;
+    }
+    return 0;
+}

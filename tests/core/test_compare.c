@@ -88,6 +88,27 @@ START_TEST(flat_x_has_no_slope) {
 }
 END_TEST
 
+/* The reading says whose advantage a resolved ratio change moved. */
+START_TEST(advantage_words) {
+    const char *w = NULL;
+    /* the variant below the reference in both, its ratio grew: the
+     * reference's advantage shrank */
+    ck_assert_int_eq(lms_compare_advantage(0.166, 0.53, 1.63, 5.89, &w), 1);
+    ck_assert_str_eq(w, "shrank");
+    ck_assert_int_eq(lms_compare_advantage(0.5, 0.25, 0.3, 0.7, &w), 1);
+    ck_assert_str_eq(w, "grew");
+    /* above it in both: the variant's own advantage, the same word */
+    ck_assert_int_eq(lms_compare_advantage(1.2, 1.8, 1.1, 1.9, &w), 2);
+    ck_assert_str_eq(w, "grew");
+    ck_assert_int_eq(lms_compare_advantage(1.8, 1.2, 0.5, 0.9, &w), 2);
+    ck_assert_str_eq(w, "shrank");
+    /* not resolved, or the ratio crossed 1: nothing said */
+    ck_assert_int_eq(lms_compare_advantage(0.5, 0.6, 0.9, 1.3, &w), 0);
+    ck_assert_int_eq(lms_compare_advantage(0.8, 1.3, 1.2, 2.0, &w), 0);
+    ck_assert_int_eq(lms_compare_advantage(0.5, 0.6, NAN, NAN, &w), 0);
+}
+END_TEST
+
 int main(void) {
     Suite *s = suite_create("compare");
     TCase *tc = tcase_create("core");
@@ -95,6 +116,7 @@ int main(void) {
     tcase_add_test(tc, power_law_slope);
     tcase_add_test(tc, undefined_resamples);
     tcase_add_test(tc, flat_x_has_no_slope);
+    tcase_add_test(tc, advantage_words);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
