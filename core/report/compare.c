@@ -245,6 +245,9 @@ static void write_csv(FILE *f, const cmp *m) {
 static int write_plots(const char *out_dir, const cmp *m, int drawn[2],
                        char *err, size_t errlen) {
     int has[2][MAXV] = {{0}};
+    /* each figure's y range: its points' (not their intervals': an
+     * interval of a poor fit can span ten decades and flatten the rest) */
+    double ymin[2] = {INFINITY, INFINITY}, ymax[2] = {0, 0};
     char path[4400];
     snprintf(path, sizeof path, "%s/plots/data", out_dir);
     if (lms_mkdirs(path, err, errlen) != 0)
@@ -257,7 +260,9 @@ static int write_plots(const char *out_dir, const cmp *m, int drawn[2],
             snprintf(err, errlen, "%s: cannot write: %s", path, strerror(errno));
             return -1;
         }
-        fprintf(f, "# x lr50 lo hi ratio lo hi (default rule)\n");
+        fprintf(f, "# x lr50 lo hi ratio lo hi poor_lr50 poor_ratio (default "
+                "rule; poor: fit p < 0.05, for a ratio the variant's or the "
+                "reference's)\n");
         for (int j = 0; j < m->n; j++) {
             const csweep *w = &m->sw[j];
             const int v = m->vmap[j][u];
@@ -266,11 +271,21 @@ static int write_plots(const char *out_dir, const cmp *m, int drawn[2],
             const int hr = hc && w->ref >= 0 && lms_curve_defined(&w->c[1][w->ref]);
             has[0][u] |= hc;
             has[1][u] |= hr && v != w->ref;
-            fprintf(f, "%.6g %.6g %.6g %.6g %.6g %.6g %.6g\n",
+            const int poor = hc && c->gof_p < 0.05;
+            const int poor_r = poor || (hr && w->c[1][w->ref].gof_p < 0.05);
+            const double val[2] = {hc ? c->lr50.value : NAN,
+                                   hr && v != w->ref ? c->ratio50.value : NAN};
+            for (int i = 0; i < 2; i++)
+                if (isfinite(val[i]) && val[i] > 0) {
+                    ymin[i] = fmin(ymin[i], val[i]);
+                    ymax[i] = fmax(ymax[i], val[i]);
+                }
+            fprintf(f, "%.6g %.6g %.6g %.6g %.6g %.6g %.6g %d %d\n",
                     m->by_size ? w->params : (double)(j + 1),
                     hc ? c->lr50.value : NAN, hc ? c->lr50.lo : NAN,
                     hc ? c->lr50.hi : NAN, hr ? c->ratio50.value : NAN,
-                    hr ? c->ratio50.lo : NAN, hr ? c->ratio50.hi : NAN);
+                    hr ? c->ratio50.lo : NAN, hr ? c->ratio50.hi : NAN, poor,
+                    poor_r);
         }
         fclose(f);
     }
@@ -280,9 +295,11 @@ static int write_plots(const char *out_dir, const cmp *m, int drawn[2],
         snprintf(err, errlen, "%s: cannot write: %s", path, strerror(errno));
         return -1;
     }
-    static const char *const fig[2][3] = {
-        {"compare_lr50.png", "LR50 (default rule)", "2:3:4"},
-        {"compare_ratio.png", "LR50 / LR50 of the reference", "5:6:7"}};
+    /* value, interval and poor-fit columns of each figure */
+    static const char *const fig[2][2] = {
+        {"compare_lr50.png", "LR50"},
+        {"compare_ratio.png", "LR50 / LR50 of the reference"}};
+    static const int col[2][4] = {{2, 3, 4, 8}, {5, 6, 7, 9}};
     for (int i = 0; i < 2; i++) {
         drawn[i] = 0; /* a figure with no series is not drawn */
         for (int u = 0; u < m->nv; u++)
@@ -292,8 +309,12 @@ static int write_plots(const char *out_dir, const cmp *m, int drawn[2],
         fprintf(g, "set terminal pngcairo size 900,500 font ',10'\n"
                 "set output '%s'\nset grid\nset key outside right\n"
                 "set termoption noenhanced\nset logscale y\nset ylabel '%s'\n"
-                "set title '%s per sweep, default rule (bars: 95%% bootstrap "
-                "interval)'\n", fig[i][0], fig[i][1], fig[i][1]);
+                "set title \"%s per sweep, default rule\\n(bars: 95%% "
+                "bootstrap interval, cut at the plot; open circle: poor fit, "
+                "no bar)\"\n",
+                fig[i][0], fig[i][1], fig[i][1]);
+        if (ymax[i] > 0)
+            fprintf(g, "set yrange [%.6g:%.6g]\n", ymin[i] / 4, ymax[i] * 4);
         if (m->by_size)
             fprintf(g, "set logscale x\nset xlabel 'parameters (%s)'\n"
                     "set xrange [*:*]\nset xtics auto\n", m->reference);
@@ -309,9 +330,15 @@ static int write_plots(const char *out_dir, const cmp *m, int drawn[2],
         for (int u = 0; u < m->nv; u++) {
             if (!has[i][u])
                 continue;
-            fprintf(g, "%s'data/compare_%s.dat' using 1:%s with yerrorlines "
-                    "lw 2 pt 7 lc %d title '%s'", first ? "" : ", ",
-                    m->variants[u], fig[i][2], u + 1, m->variants[u]);
+            /* a line through every point; bars on the fits that pass the
+             * test; an open circle, no bar, on those that do not */
+            const int *c = col[i];
+            fprintf(g, "%s'data/compare_%s.dat' using 1:%d with lines lw 1 "
+                    "lc %d notitle, '' using 1:($%d > 0 ? 1/0 : $%d):%d:%d with "
+                    "yerrorbars lw 2 pt 7 lc %d title '%s', '' using 1:($%d > 0 "
+                    "? $%d : 1/0) with points pt 6 ps 1.5 lc %d notitle",
+                    first ? "" : ", ", m->variants[u], c[0], u + 1, c[3], c[0],
+                    c[1], c[2], u + 1, m->variants[u], c[3], c[0], u + 1);
             first = 0;
         }
         fputc('\n', g);

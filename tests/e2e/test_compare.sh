@@ -118,6 +118,19 @@ grep -q "The sweeps ran the same seeds" "$page" || fail "matched seeds not said"
 if command -v gnuplot > /dev/null && ! grep -q "nothing to plot" "$page"; then
     [ -s "$TMP/cmp/plots/compare_lr50.png" ] || fail "no LR50 figure"
 fi
+# the figures' data mark each estimate whose fit the test flags (columns 8
+# and 9, as compare.csv's gof_p says), and the y range is the points'
+for v in baseline qk_norm; do
+    dat="$TMP/cmp/plots/data/compare_$v.dat"
+    awk '!/^#/ && NF != 9 { exit 1 }' "$dat" || fail "$dat: not 9 columns"
+    for d in $sizes; do
+        p=$(awk -F, -v s="d$d" -v v="$v" '$1 == s && $4 == v && $5 == "default" { print $(NF - 2) }' "$TMP/cmp/compare.csv")
+        want=0; case "$p" in nan|"") ;; *) awk -v p="$p" 'BEGIN { exit !(p < 0.05) }' && want=1 ;; esac
+        x=$(grep -n "" "$dat" | sed -n "s/^[0-9]*://p" | grep -v "^#" | sed -n "$(( $(echo $sizes | tr ' ' '\n' | grep -n "^$d$" | cut -d: -f1) ))p" | awk '{ print $8 }')
+        [ "$x" = "$want" ] || fail "$dat, d$d: poor-fit mark $x, compare.csv's fit p $p"
+    done
+done
+grep -q "^set yrange \[" "$TMP/cmp/plots/compare.gp" || fail "the figures' y range is not set from the points"
 # bad input
 set -- $dirs
 "$LMSTAB" compare "$1" --out "$TMP/c1" > /dev/null 2> "$TMP/err" && fail "one directory accepted"
