@@ -434,6 +434,10 @@ static void write_page(FILE *f, FILE *runs_csv, const cmp *m,
                 "not compare.\n\n| variant |");
     for (int j = 0; j < m->n; j++)
         fprintf(f, " %s |", m->sw[j].name);
+    /* the span each sweep was taken over: the common one, else its own */
+    const int common = isfinite(m->sens_lo);
+    const double span[2] = {common ? m->sens_lo : LMS_SENS_LR_MIN,
+                            common ? m->sens_hi : LMS_SENS_LR_MAX};
     fprintf(f, "\n|---|");
     for (int j = 0; j < m->n; j++)
         fprintf(f, "---|");
@@ -443,12 +447,9 @@ static void write_page(FILE *f, FILE *runs_csv, const cmp *m,
         for (int j = 0; j < m->n; j++) {
             const int v = m->vmap[j][u];
             char b[80] = "-";
-            if (v >= 0 && isfinite(m->sens_lo))
-                lms_lr_sens_format(b, sizeof b, &m->sw[j].sens[v], m->sens_lo,
-                                   m->sens_hi);
-            else if (v >= 0)
-                lms_lr_sens_format(b, sizeof b, &m->sw[j].sens[v],
-                                   LMS_SENS_LR_MIN, LMS_SENS_LR_MAX);
+            if (v >= 0)
+                lms_lr_sens_format(b, sizeof b, &m->sw[j].sens[v], span[0],
+                                   span[1]);
             fprintf(f, " %s |", b);
         }
         fputc('\n', f);

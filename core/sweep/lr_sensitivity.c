@@ -34,10 +34,18 @@ lms_lr_sens lms_lr_sensitivity(const double *lr, const double *y, int n,
     pt *p = malloc((size_t)n * sizeof *p);
     if (!p)
         return r;
-    int m = 0;
-    for (int i = 0; i < n; i++)
-        if (lr[i] > 0 && isfinite(lr[i]) && isfinite(y[i]))
-            p[m++] = (pt){log(lr[i]), y[i]};
+    /* relative 1e-9: a grid LR printed as 3e-4 counts as inside */
+    const double A = log(lo), B = log(hi), eps = 1e-9;
+    int m = 0, unknown = 0;
+    for (int i = 0; i < n; i++) {
+        if (!(lr[i] > 0) || !isfinite(lr[i]))
+            continue;
+        const double x = log(lr[i]);
+        if (isfinite(y[i]))
+            p[m++] = (pt){x, y[i]};
+        else
+            unknown |= x >= A - eps && x <= B + eps;
+    }
     qsort(p, (size_t)m, sizeof *p, by_x);
     int u = 0; /* an LR given twice: once, at the mean of its values */
     for (int i = 0; i < m; u++) {
@@ -49,8 +57,6 @@ lms_lr_sens lms_lr_sensitivity(const double *lr, const double *y, int n,
         i = j;
     }
     m = u;
-    /* relative 1e-9: a grid LR printed as 3e-4 counts as inside */
-    const double A = log(lo), B = log(hi), eps = 1e-9;
     int first = -1, last = -1;
     for (int i = 0; i < m; i++)
         if (p[i].x >= A - eps && p[i].x <= B + eps) {
@@ -63,8 +69,7 @@ lms_lr_sens lms_lr_sensitivity(const double *lr, const double *y, int n,
         return r;
     }
     r.in_range = last - first + 1;
-    /* the points in range plus one anchor beyond each end, where there is one
-     */
+    /* the points in range, and one anchor beyond each end where there is */
     const int a0 = first > 0 ? first - 1 : first;
     const int a1 = last < m - 1 ? last + 1 : last;
     const pt *q = p + a0;
@@ -86,7 +91,7 @@ lms_lr_sens lms_lr_sensitivity(const double *lr, const double *y, int n,
         prev_y = v;
     }
     free(p);
-    r.value = to > from ? area / (to - from) - best : 0.0;
+    r.value = unknown ? NAN : to > from ? area / (to - from) - best : 0.0;
     return r;
 }
 

@@ -29,9 +29,10 @@ typedef struct lms_lr_sens {
     double from, to; /* the LRs the expectation is over: [lo, hi] or less */
 } lms_lr_sens;
 
-/* lr[i] > 0 (any order), y[i] the value at lr[i]; points with a
- * non-finite y or a non-positive LR are skipped, and an LR given twice
- * counts once, at the mean of its values. */
+/* lr[i] > 0 (any order), y[i] the value at lr[i]; an LR given twice counts
+ * once, at the mean of its values. A non-finite y inside [lo, hi] leaves
+ * no value (the line is not drawn across an unknown point); outside, such
+ * a point is skipped, as is a non-positive LR. */
 lms_lr_sens lms_lr_sensitivity(const double *lr, const double *y, int n,
                                double lo, double hi);
 

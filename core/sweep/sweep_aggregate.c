@@ -121,14 +121,12 @@ typedef struct vsum {
 
 /* Best cell over the grid's LRs, and LR sensitivity (Wortsman et al. 2023,
  * lr_sensitivity.h) over [lo, hi] from the grid LRs only: an edge band's
- * denser LRs would weigh the edge more. A grid cell in that span without a
- * value (a run's summary without its loss at init) leaves no value: the
- * line is not drawn across it. `lr`, `y`: room for n_lrs values. */
+ * denser LRs would weigh the edge more. `lr`, `y`: room for n_lrs values. */
 static vsum summarize(const lms_sweep *s, const cell *cells,
                       const unsigned char *grid, double lo, double hi,
                       double *lr, double *y) {
     vsum r = {max_stable(cells, s->n_lrs), -1, INFINITY, {NAN, 0, NAN, NAN}};
-    int n = 0, unknown = 0;
+    int n = 0;
     for (int k = 0; k < s->n_lrs; k++) {
         if (!cells[k].n || !grid[k])
             continue;
@@ -137,14 +135,10 @@ static vsum summarize(const lms_sweep *s, const cell *cells,
             r.best = c;
             r.best_k = k;
         }
-        unknown |= !isfinite(c) && s->lrs[k] >= lo * (1 - 1e-9) &&
-                   s->lrs[k] <= hi * (1 + 1e-9);
         lr[n] = s->lrs[k];
         y[n++] = c;
     }
     r.sens = lms_lr_sensitivity(lr, y, n, lo, hi);
-    if (unknown)
-        r.sens.value = NAN;
     return r;
 }
 
@@ -159,8 +153,8 @@ int lms_sweep_sensitivity(const lms_sweep *s, double lo, double hi,
         goto out;
     }
     for (int v = 0; v < s->n_variants; v++) {
-        for (int k = 0; k < s->n_lrs; k++)
-            if (fill_cell(s, v, k, &row[k], NULL, err, errlen) != 0)
+        for (int k = 0; k < s->n_lrs; k++) /* grid cells only: it uses no other */
+            if (s->is_grid[k] && fill_cell(s, v, k, &row[k], NULL, err, errlen) != 0)
                 goto out;
         sens[v] = summarize(s, row, s->is_grid, lo, hi, lr, y).sens;
     }

@@ -84,12 +84,12 @@ START_TEST(same_quantity_on_two_grids) {
 END_TEST
 
 START_TEST(partial_grids_and_bad_points) {
-    /* a grid from 0.03: the span starts there; 0.342 anchors the top */
-    const double lr[] = {0.03,  0.045, 0.0675, 0.101,
-                         0.152, 0.228, 0.342,  0.513};
+    /* a grid from 0.03: the span starts there; 0.342 anchors the top; the
+     * unknown point at 1.0 is outside the range, skipped */
+    const double lr[] = {0.03, 0.045, 0.0675, 0.101, 0.152, 1.0, 0.342, 0.513};
     const double y[] = {2.0, 1.9, 1.8, 1.9, 2.2, NAN, 3.0, 4.0};
     lms_lr_sens s = lms_lr_sensitivity(lr, y, 8, 3e-4, 0.3);
-    ck_assert_int_eq(s.in_range, 5); /* the NaN point is skipped */
+    ck_assert_int_eq(s.in_range, 5);
     ck_assert_double_eq_tol(s.from, 0.03, 1e-12);
     ck_assert_double_eq_tol(s.to, 0.3, 1e-12);
     /* ln-LR steps 0.405 (0.03 to 0.101: 0.03 / 1.5^k rounded) and the top
@@ -108,6 +108,17 @@ START_TEST(partial_grids_and_bad_points) {
     char buf[80];
     lms_lr_sens_format(buf, sizeof buf, &s, 3e-4, 0.3);
     ck_assert_msg(strstr(buf, "(5 LRs, 0.03 to 0.3)"), "%s", buf);
+    /* an unknown point inside the range leaves no value: the line is not
+     * drawn across it */
+    {
+        const double lr2[] = {0.03, 0.045, 0.0675, 0.101, 0.152, 0.228, 0.342};
+        const double y2[] = {2.0, 1.9, 1.8, 1.9, 2.2, NAN, 3.0};
+        const lms_lr_sens u = lms_lr_sensitivity(lr2, y2, 7, 3e-4, 0.3);
+        ck_assert(isnan(u.value));
+        ck_assert_int_eq(u.in_range, 5);
+        lms_lr_sens_format(buf, sizeof buf, &u, 3e-4, 0.3);
+        ck_assert_str_eq(buf, "-");
+    }
     /* one point: no spread */
     s = lms_lr_sensitivity(lr, y, 1, 3e-4, 0.3);
     ck_assert_double_eq(s.value, 0);
