@@ -101,6 +101,17 @@ restore_for() { # sweep $1's published runs, and those of the sweeps it reuses
     done
 }
 stamp() { date -u +%Y-%m-%dT%H:%M:%SZ; }
+await() { # the first pid that "$2..." lists, once it does, while background
+    # job $1 lives (nothing when the job ends first: over at once, or failed)
+    job=$1
+    shift
+    while :; do
+        found=$("$@" | head -n 1)
+        [ -z "$found" ] || { echo "$found"; return 0; }
+        alive "$job" || return 0
+        sleep 0.05
+    done
+}
 # A process's scheduling group is its session's: each detached process sets
 # its own, once in its new session (from outside, a write can land on the
 # caller's group before setsid has run).
@@ -120,12 +131,7 @@ start)
         # as long as the sweep)
         nohup nice -n 19 setsid -w sh -c "$own_group; exec \"\$@\"" sh \
             "$lmstab" sweep "$sweeps/$n.ini" "$@" >> "$runs/$n.log" 2>&1 < /dev/null &
-        job=$! pid=""
-        while [ -z "$pid" ]; do
-            pid=$(pids "$n" | head -n 1)
-            [ -n "$pid" ] || alive "$job" || break
-            [ -n "$pid" ] || sleep 0.05
-        done
+        pid=$(await $! pids "$n")
         if [ -z "$pid" ]; then # already over: nothing to run, or an error
             echo "$n: ended at once; its log ($runs/$n.log) ends:"; tail -n 2 "$runs/$n.log"; continue
         fi
@@ -154,12 +160,7 @@ queue)
     files="" # the runner's arguments name its folder of sweep files (queue_pids)
     for n in $names; do files="$files $sweeps/$n.ini"; done
     nohup nice -n 19 setsid -w sh scripts/background_sweep.sh _queue $files -- "$@" >> "$runs/queue.log" 2>&1 < /dev/null &
-    job=$! q=""
-    while [ -z "$q" ]; do
-        q=$(queue_pids | head -n 1)
-        [ -n "$q" ] || alive "$job" || break
-        [ -n "$q" ] || sleep 0.05
-    done
+    q=$(await $! queue_pids)
     [ -n "$q" ] || { echo "queue: ended at once; $runs/queue.log ends:"; tail -n 2 "$runs/queue.log"; exit 1; }
     echo "queue:$names (pid $q), log $runs/queue.log"
     ;;
