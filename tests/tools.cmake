@@ -19,6 +19,15 @@ foreach(kernel avx2 generic)
     ENVIRONMENT "${LMS_TEST_ENV};LMSTAB_GEMM_KERNEL=${kernel}"
     WORKING_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR})
 endforeach()
+# lms_expf_rows on AVX2 too (core_expf_rows runs the widest the CPU has;
+# "generic" is libm against itself). Not under sanitizers: a numeric check
+# over 300 million floats, and core_expf_rows already runs there.
+if(NOT LMS_SANITIZE)
+  add_test(NAME core_expf_rows_avx2 COMMAND test_core_expf_rows)
+  set_tests_properties(core_expf_rows_avx2 PROPERTIES
+    ENVIRONMENT "${LMS_TEST_ENV};LMSTAB_EXPF_KERNEL=avx2"
+    WORKING_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR})
+endif()
 # LD_PRELOAD shim: a signal after the Nth rename(2) (tests/e2e/test_sweep_reuse.sh)
 add_library(signal_on_rename MODULE tools/signal_on_rename.c)
 target_link_libraries(signal_on_rename PRIVATE ${CMAKE_DL_LIBS})

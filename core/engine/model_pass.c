@@ -8,11 +8,13 @@
 
 #include "engine/guard_call.h"
 #include "engine/op_timer.h"
+#include "kernels/expf_rows.h"
 #include "kernels/host.h" /* lms_matmul */
 #include "util/clock.h"
 #include "engine/metrics.h"
 #include "engine/model.h"
 #include "kernels/parallel.h"
+#include "lmstab/plugin_math.h" /* lms_row_max */
 
 /* Rows the activation buffers were allocated for. */
 static size_t alloc_rows(const lms_model *m) {
@@ -135,26 +137,50 @@ static void embed_backward(lms_model *m) {
     }
 }
 
-/* probs = softmax(logits) row-wise; losses[i] = logsumexp - logit[y] */
+/* Rows of the softmax that sum side by side: each row's sum of exps is one
+ * in-order chain of double adds, which alone waits on every add; eight
+ * independent chains keep the adder busy. */
+enum { CE_ROWS = 8 };
+
+/* probs = softmax(logits) row-wise; losses[i] = logsumexp - logit[y].
+ * Every number is what a row-by-row loop of libm expf and a sequential
+ * double sum gives: lms_expf_rows is expf bit for bit, lms_row_max the
+ * same maximum (up to the sign of a zero, which changes no result), and
+ * each row's sum keeps its order. */
 static void softmax_ce(lms_model *m, const int32_t *y, size_t rows) {
     const int V = m->mi.vocab;
+    const size_t groups = (rows + CE_ROWS - 1) / CE_ROWS;
     const int nt = lms_par_threads(rows * V);
 #pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1)
-    for (size_t r = 0; r < rows; r++) {
-        const float *z = m->mapped + r * V;
-        float *p = m->probs + r * V;
-        float mx = z[0];
-        for (int v = 1; v < V; v++)
-            mx = z[v] > mx ? z[v] : mx;
-        double sum = 0.0;
-        for (int v = 0; v < V; v++) {
-            p[v] = expf(z[v] - mx);
-            sum += p[v];
+    for (size_t g = 0; g < groups; g++) {
+        const size_t r0 = g * CE_ROWS;
+        const int nr = (int)(rows - r0 < CE_ROWS ? rows - r0 : CE_ROWS);
+        float mx[CE_ROWS];
+        double sum[CE_ROWS] = {0};
+        for (int k = 0; k < nr; k++) {
+            const float *z = m->mapped + (r0 + k) * V;
+            mx[k] = lms_row_max(z, V);
+            lms_expf_rows(m->probs + (r0 + k) * V, z, mx[k], (size_t)V);
         }
-        float inv = (float)(1.0 / sum);
-        for (int v = 0; v < V; v++)
-            p[v] *= inv;
-        m->losses[r] = y ? (float)(log(sum) + mx - z[y[r]]) : 0.0f;
+        const float *p = m->probs + r0 * V;
+        if (nr == CE_ROWS) {
+            for (int v = 0; v < V; v++)
+                for (int k = 0; k < CE_ROWS; k++)
+                    sum[k] += p[(size_t)k * V + v];
+        } else {
+            for (int k = 0; k < nr; k++)
+                for (int v = 0; v < V; v++)
+                    sum[k] += p[(size_t)k * V + v];
+        }
+        for (int k = 0; k < nr; k++) {
+            const size_t r = r0 + k;
+            const float *z = m->mapped + r * V;
+            float *pr = m->probs + r * V;
+            const float inv = (float)(1.0 / sum[k]);
+            for (int v = 0; v < V; v++)
+                pr[v] *= inv;
+            m->losses[r] = y ? (float)(log(sum[k]) + mx[k] - z[y[r]]) : 0.0f;
+        }
     }
 }
 

@@ -324,6 +324,7 @@ int lms_bench_run(const lms_bench_opts *oin, FILE *out, char *err,
     if (nruns == 2)
         fprintf(out, "speed-up %d threads / 1 thread: %.2fx\n", o.threads,
                 runs[1].tps / runs[0].tps);
+    lms_bench_expf(out, j.t.m.mi.vocab, j.B * j.T);
     fprintf(out,
             "\nmemory: peak RSS %.1f MiB (%.1f MiB before the model) vs "
             "params+grads+Adam %.1f MiB + activation arena %.1f MiB = %.1f "

@@ -129,4 +129,10 @@ void lms_bench_compare_gemm(lms_bench_job *j, const lms_bench_opts *o,
 int lms_bench_compare_precision(const lms_bench_opts *o, FILE *out,
                                 int precision, char *err, size_t errlen);
 
+/* One line on the LM head softmax's exps: lms_expf_rows against a row loop
+ * of libm's expf on `rows` rows (fewer if large) of V logits, ns per exp
+ * (best of 5 alternating rounds, one thread) and whether every result is
+ * the same (core/train/bench_expf.c). */
+void lms_bench_expf(FILE *out, int V, int rows);
+
 #endif

@@ -14,6 +14,8 @@
  * softmax = exp((x - m) - ls) without cancellation.
  * Backward: dx[r, v] += dy[r] * coeff * 2 * lse[r] * softmax(x[r])[v].
  * Shapes: x: (rows, V) logits; y: (rows, 1); cache m, ls: (rows) each.
+ * Built without FMA contraction (CMakeLists.txt), so the AVX2 and AVX-512
+ * clones (LMS_HOT) round as the baseline one does, on every CPU.
  */
 #include <math.h>
 #include <stddef.h>
@@ -68,8 +70,9 @@ static int zl_plan(void *self, const lms_model_info *model, lms_plan *plan,
 }
 
 
-/* sum of exp(x[j] - m) over [0, n) in double, 8 lanes */
-static double row_sumexp(const float *x, int n, float m) {
+/* sum of exp(x[j] - m) over [0, n) in double, 8 lanes (each lane in
+ * order, so the vector width changes no bit) */
+LMS_HOT static double row_sumexp(const float *x, int n, float m) {
     double s[8] = {0, 0, 0, 0, 0, 0, 0, 0};
     int j = 0;
     for (; j + 8 <= n; j += 8)
@@ -96,6 +99,13 @@ static void zl_forward(void *self, const lms_fwd *a) {
     }
 }
 
+/* dx[0, V) += g * exp((x - m) - ls) */
+LMS_HOT static void row_backward(float *dx, const float *x, int V, float m,
+                                 float ls, float g) {
+    for (int v = 0; v < V; v++)
+        dx[v] += g * lms_expf((x[v] - m) - ls);
+}
+
 /* dx[r, :] += dy[r] * coeff * 2 * lse * exp((x - m) - ls) */
 static void zl_backward(void *self, const lms_bwd *a) {
     const z_loss *s = self;
@@ -109,8 +119,7 @@ static void zl_backward(void *self, const lms_bwd *a) {
             (float)((double)a->dy[r] * s->coeff * 2.0 * ((double)m + ls));
         if (g == 0.0f)
             continue; /* coeff = 0 (or a zero upstream gradient) */
-        for (int v = 0; v < V; v++)
-            dx[v] += g * lms_expf((x[v] - m) - ls);
+        row_backward(dx, x, V, m, ls, g);
     }
 }
 
