@@ -14,7 +14,9 @@ extern "C" {
 
 /*
  * p[i] = expf(z[i] - shift) for i < n, each equal bit for bit to libm's
- * expf of the float z[i] - shift. On x86-64 with AVX2 and FMA it runs glibc's
+ * expf of the float z[i] - shift (glibc's FMA variant, which glibc picks on
+ * every CPU with AVX2 and FMA unless GLIBC_TUNABLES masks them). On x86-64
+ * with AVX2 and FMA it runs glibc's
  * expf algorithm (since 2.28: a 32-entry 2^(k/32) table and a cubic in
  * double, FMA-contracted as glibc's FMA variant is) 4 or 8 lanes at a time;
  * arguments outside (-88, 88) (and NaN) go to libm itself. The vector path
