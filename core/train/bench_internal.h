@@ -102,7 +102,11 @@ typedef struct lms_bench_figs {
     int threads;
     double tps, ms_step, gflops, loss0, loss1;
     double split[LMS_TK_N], split_total; /* ms/step by op kind */
-    double tps_off, tps_on; /* instrumentation check, interleaved blocks */
+    /* instrumentation check, interleaved blocks: tokens/s plain and at one
+     * instrumented step in 10 (derived from the measured extra time of an
+     * instrumented step), that extra time, and the steps it rests on */
+    double tps_off, tps_on, instr_ms;
+    long instr_steps, on_steps;
 } lms_bench_figs;
 
 /* The trainer as `lmstab train` opens it, for o's config and --set
