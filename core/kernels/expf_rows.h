@@ -21,7 +21,8 @@ extern "C" {
  * double, FMA-contracted as glibc's FMA variant is) 4 or 8 lanes at a time;
  * arguments outside (-88, 88) (and NaN) go to libm itself. The vector path
  * is used only after it matched this process's libm on a fixed set of
- * 131,072 arguments (lms_expf_rows_kernel); otherwise every element calls
+ * 131,072 arguments, among them the two where glibc's variant without FMA
+ * rounds otherwise (lms_expf_rows_kernel); otherwise every element calls
  * libm. p may equal z; otherwise they must not overlap.
  */
 void lms_expf_rows(float *p, const float *z, float shift, size_t n);

@@ -14,8 +14,9 @@
  * softmax = exp((x - m) - ls) without cancellation.
  * Backward: dx[r, v] += dy[r] * coeff * 2 * lse[r] * softmax(x[r])[v].
  * Shapes: x: (rows, V) logits; y: (rows, 1); cache m, ls: (rows) each.
- * Built without FMA contraction (CMakeLists.txt), so the AVX2 and AVX-512
- * clones (LMS_HOT) round as the baseline one does, on every CPU.
+ * The portable build has no FMA contraction here (CMakeLists.txt), so the
+ * AVX2 and AVX-512 clones (LMS_HOT) round as the baseline one does, on
+ * every CPU.
  */
 #include <math.h>
 #include <stddef.h>
