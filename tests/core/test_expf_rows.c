@@ -1,10 +1,10 @@
 /* Tests for lms_expf_rows (core/kernels/expf_rows.c): every result equal bit
- * for bit to libm's expf, on every negative float down to -104 (every
- * 13th under AddressSanitizer; the
+ * for bit to libm's expf, on every negative float down to -104 (the
  * softmax feeds it logits minus their row max; below -103.97 expf is 0 and
- * that range is sampled), on samples of the remaining floats, in rows of
- * every length and with special arguments mixed in. ctest runs it once per
- * vector path this CPU has ($LMSTAB_EXPF_KERNEL, tests/tools.cmake). */
+ * that range is sampled; every 13th under AddressSanitizer), on samples of
+ * the remaining floats, in rows of every length and with special arguments
+ * mixed in. ctest runs it once per vector path this CPU has
+ * ($LMSTAB_EXPF_KERNEL, tests/tools.cmake). */
 #include <check.h>
 #ifdef __GLIBC__
 #include <gnu/libc-version.h>
