@@ -27,6 +27,10 @@ extern "C" {
  */
 void lms_expf_rows(float *p, const float *z, float shift, size_t n);
 
+/* The same as libm's calls, one per element: the path where the vector one
+ * is not taken, and what benchmarks compare it with. */
+void lms_expf_rows_libm(float *p, const float *z, float shift, size_t n);
+
 /* The path lms_expf_rows takes here: "avx512", "avx2" or "libm" (no AVX2 +
  * FMA, not x86-64, $LMSTAB_EXPF_KERNEL=generic, or the self-check found
  * this libm's expf to round otherwise); $LMSTAB_EXPF_KERNEL=avx2 asks for

@@ -140,7 +140,7 @@ void lms_bench_job_run(lms_bench_job *j, const lms_bench_opts *o, int threads,
     r->instr_steps = n_instr;
     r->on_steps = n_on;
     r->tps_on = tok / (s_off + extra / 10.0);
-    r->ms_step = t_off / n_off * 1e3;
+    r->ms_step = s_off * 1e3;
     r->gflops = (fm + fa) * n_off / t_off * 1e-9;
     for (int k = 0; k < LMS_TK_N; k++) {
         r->split[k] = split.sec[k] / n_off * 1e3;

@@ -3,7 +3,6 @@
  * vocabulary libm's one call per element shows in the step. lms_expf_rows
  * and a row loop of libm expf run on the same rows, alternating rounds,
  * and their results are compared bit for bit. */
-#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,14 +11,6 @@
 #include "kernels/expf_rows.h"
 #include "train/bench_internal.h"
 #include "util/clock.h"
-
-/* the row loop lms_expf_rows replaces (kept out of line, so the timing is
- * of the calls, not of a loop the compiler could merge with the check) */
-__attribute__((noinline)) static void rows_libm(float *p, const float *z,
-                                                float shift, size_t n) {
-    for (size_t i = 0; i < n; i++)
-        p[i] = expf(z[i] - shift);
-}
 
 void lms_bench_expf(FILE *out, int V, int rows) {
     /* at most 2^22 elements: long enough to time, small enough for L3 */
@@ -44,7 +35,7 @@ void lms_bench_expf(FILE *out, int V, int rows) {
             lms_expf_rows(a + (size_t)r * V, z + (size_t)r * V, 0.0f, (size_t)V);
         double t1 = lms_now();
         for (int r = 0; r < rows; r++)
-            rows_libm(b + (size_t)r * V, z + (size_t)r * V, 0.0f, (size_t)V);
+            lms_expf_rows_libm(b + (size_t)r * V, z + (size_t)r * V, 0.0f, (size_t)V);
         double t2 = lms_now();
         best_vec = t1 - t0 < best_vec ? t1 - t0 : best_vec;
         best_libm = t2 - t1 < best_libm ? t2 - t1 : best_libm;

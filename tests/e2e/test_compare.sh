@@ -123,10 +123,12 @@ fi
 for v in baseline qk_norm; do
     dat="$TMP/cmp/plots/data/compare_$v.dat"
     awk '!/^#/ && NF != 9 { exit 1 }' "$dat" || fail "$dat: not 9 columns"
+    k=0
     for d in $sizes; do
+        k=$((k + 1)) # sweep k is the dat file's k-th data line
         p=$(awk -F, -v s="d$d" -v v="$v" '$1 == s && $4 == v && $5 == "default" { print $(NF - 2) }' "$TMP/cmp/compare.csv")
         want=0; case "$p" in nan|"") ;; *) awk -v p="$p" 'BEGIN { exit !(p < 0.05) }' && want=1 ;; esac
-        x=$(grep -n "" "$dat" | sed -n "s/^[0-9]*://p" | grep -v "^#" | sed -n "$(( $(echo $sizes | tr ' ' '\n' | grep -n "^$d$" | cut -d: -f1) ))p" | awk '{ print $8 }')
+        x=$(awk -v k="$k" '!/^#/ && ++n == k { print $8 }' "$dat")
         [ "$x" = "$want" ] || fail "$dat, d$d: poor-fit mark $x, compare.csv's fit p $p"
     done
 done
