@@ -23,8 +23,10 @@
 #       for (a second within 5 s would make its runs give up their
 #       checkpoints). A named sweep that a queue has not started yet is not
 #       stopped: stop the queue.
-#   scripts/background_sweep.sh status          the sweeps running, and
-#       each log's last line; the queue and its log's last line.
+#   scripts/background_sweep.sh status          the sweeps running, each
+#       with its count of finished runs and its log's last line; the queue
+#       and its log's last line; or "no sweep running", and whether the
+#       last queue was killed rather than stopped.
 # (LMSTAB: the lmstab binary instead of build/lmstab; SWEEPS: the folder of
 # the sweep files instead of configs/sweeps; RUNS: runs/; LMSTAB_RESULTS:
 # docs/results, where published sweeps are restored from.)
@@ -223,13 +225,35 @@ stop)
     echo "stopped: $n sweeps"
     ;;
 status)
+    busy=0
     for p in $(pids); do
+        busy=1
         n=$(tr '\0' ' ' < "/proc/$p/cmdline" | sed -n "s|.* $sweeps/\([A-Za-z0-9_]*\)\.ini.*|\1|p")
-        echo "$n (pid $p): $(tail -n 1 "$runs/$n.log" 2>/dev/null)"
+        done=$(find "$runs/$n" -name summary.json 2>/dev/null | wc -l)
+        echo "$n (pid $p): $done runs finished; $(tail -n 1 "$runs/$n.log" 2>/dev/null)"
     done
     for q in $(queue_pids); do
+        busy=1
         echo "queue (pid $q): $(grep ' queue: ' "$runs/queue.log" 2>/dev/null | tail -n 1)"
     done
+    [ $busy = 0 ] || exit 0
+    echo "no sweep running"
+    # A queue that was stopped or ended logs it; one whose log ends at a
+    # start was killed (a restart, SIGKILL) and did not checkpoint its runs
+    # in progress. (A queue of another folder of sweep files may write to
+    # this log: not while one does.)
+    last=$(grep ' queue: ' "$runs/queue.log" 2>/dev/null | tail -n 1)
+    case "$last" in
+    *" queue: "*" started")
+        log=$(realpath "$runs/queue.log")
+        for p in $(pgrep -f '^sh [^ ]*background_sweep\.sh _queue ' || true); do
+            for f in /proc/"$p"/fd/*; do # (the shell keeps its stdout on a
+                # saved descriptor while a sweep's redirection runs)
+                [ "$(readlink "$f" 2>/dev/null)" != "$log" ] || exit 0
+            done
+        done
+        echo "the queue was killed: its log ends with \"$last\"; \`queue NAME... [-- ARGS]\` again keeps the finished runs and starts those in progress again (from their checkpoint, if they wrote one)" ;;
+    esac
     ;;
 *) echo "background_sweep: start NAME... [-- ARGS] | queue NAME... [-- ARGS] | stop [NAME...] | status" >&2; exit 2 ;;
 esac

@@ -28,6 +28,7 @@ EOT
 done
 export LMSTAB SWEEPS="$TMP/sw" RUNS="$TMP/runs"
 bg() { sh "$SRC/scripts/background_sweep.sh" "$@"; }
+idle() { [ "$(bg status)" = "no sweep running" ]; } # (and no killed queue)
 bg start tiny -- --plugin-dir "$PLUGINS" > "$TMP/out" 2>&1 || { cat "$TMP/out"; fail "start failed"; }
 # (a sweep this short may be over before start sees it: then it says so)
 grep -q -e "^tiny: started (pid [0-9]*), log $TMP/runs/tiny.log$" -e "^tiny: ended at once; its log ($TMP/runs/tiny.log) ends:$" "$TMP/out" \
@@ -41,7 +42,7 @@ bg start long -- --plugin-dir "$PLUGINS" > /dev/null 2>&1 || fail "start long fa
 r="$TMP/runs/long/qk_norm/lr_0.01/seed_1"
 i=0; while [ "$(wc -l < "$r/metrics.csv" 2>/dev/null || echo 0)" -lt 5 ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
 bg status > "$TMP/st" 2>&1
-grep -q "^long (pid [0-9]*): " "$TMP/st" || { cat "$TMP/st"; fail "status does not list the running sweep"; }
+grep -q "^long (pid [0-9]*): 0 runs finished; " "$TMP/st" || { cat "$TMP/st"; fail "status does not list the running sweep"; }
 # its session's scheduling group is at nice 19, and the caller's is as it was
 if [ -n "$mine" ] && [ -w /proc/self/autogroup ]; then
     p=$(sed -n 's/^long (pid \([0-9]*\)).*/\1/p' "$TMP/st")
@@ -54,7 +55,7 @@ grep -q "long is already running" "$TMP/err" || fail "a second start of a runnin
 # without checkpoints)
 bg stop long > "$TMP/out" 2>&1 & bg stop long > "$TMP/out2" 2>&1 || { cat "$TMP/out2"; fail "stop failed"; }
 wait $! || { cat "$TMP/out"; fail "stop failed"; }
-[ -z "$(bg status)" ] || fail "the sweep still runs after stop"
+idle || fail "the sweep still runs after stop"
 cat "$TMP/out" "$TMP/out2" | sort | tr '\n' ' ' > "$TMP/counts"
 [ "$(cat "$TMP/counts")" = "stopped: 0 sweeps stopped: 1 sweeps " ] || fail "two stops at once: $(cat "$TMP/counts")"
 ! grep -q "aborted by a second" "$TMP/runs/long.log" || fail "two stops at once sent two SIGINTs"
@@ -66,7 +67,7 @@ grep -q "stopped by SIGINT" "$TMP/runs/long.log" || { cat "$TMP/runs/long.log"; 
 # stops it before its run starts or while it runs
 bg start long -- --plugin-dir "$PLUGINS" > /dev/null 2>&1 || fail "restart failed"
 bg stop > /dev/null 2>&1
-[ -z "$(bg status)" ] || fail "a stop right after a start was lost"
+idle || fail "a stop right after a start was lost"
 [ "$(grep -c "stopped by SIGINT" "$TMP/runs/long.log")" -eq 2 ] || { cat "$TMP/runs/long.log"; fail "the second stop is not in the log"; }
 # and start continues the stopped run from its checkpoint
 bg start long -- --plugin-dir "$PLUGINS" > /dev/null 2>&1 || fail "restart failed"
@@ -103,12 +104,12 @@ if [ -n "$mine" ] && [ -w /proc/self/autogroup ]; then
 fi
 i=0; while ! grep -q "queue: done" "$TMP/runs/queue.log" 2>/dev/null && [ $i -lt 900 ]; do sleep 0.1; i=$((i + 1)); done
 grep -q "queue: done" "$TMP/runs/queue.log" || { cat "$TMP/runs/queue.log"; fail "the queue did not end"; }
-i=0; while [ -n "$(bg status)" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+i=0; while ! idle && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 [ -s "$TMP/runs/q1/results.csv" ] && [ -s "$TMP/runs/q2/results.csv" ] || fail "the queue did not run both sweeps"
 # in order: q1 ended before q2 started
 sed -n 's/.*queue: \(q[12] [a-z]*\).*/\1/p' "$TMP/runs/queue.log" | tr '\n' ' ' > "$TMP/order"
 [ "$(cat "$TMP/order")" = "q1 started q1 ended q2 started q2 ended " ] || fail "queue order: $(cat "$TMP/order")"
-[ -z "$(bg status)" ] || fail "status lists something after the queue ended"
+idle || fail "status lists something after the queue ended"
 # a queue stopped while its first sweep runs: that sweep checkpoints, the
 # next is never started, and a second queue meanwhile is refused
 rm -rf "$TMP/runs/q2" "$TMP/runs/long" && : > "$TMP/runs/queue.log"
@@ -119,12 +120,12 @@ grep -q "^long (pid [0-9]*): " "$TMP/st" && grep -q "^queue (pid [0-9]*): .*queu
     || { cat "$TMP/st"; fail "status does not list the queue and its sweep"; }
 # (another folder of sweep files has its own queue: this one is not its)
 mkdir -p "$TMP/other"
-[ -z "$(SWEEPS="$TMP/other" bg status)" ] || fail "status of another folder of sweep files lists this queue"
+[ "$(SWEEPS="$TMP/other" bg status)" = "no sweep running" ] || fail "status of another folder of sweep files lists this queue"
 bg queue q1 > /dev/null 2> "$TMP/err" && fail "a second queue was accepted"
 grep -q "a queue is already running" "$TMP/err" || { cat "$TMP/err"; fail "the second queue's refusal does not say why"; }
 bg stop > "$TMP/out" 2>&1 || { cat "$TMP/out"; fail "stop of the queue failed"; }
 grep -q "^stopped: 1 sweeps$" "$TMP/out" || { cat "$TMP/out"; fail "stop does not count the sweep it stopped"; }
-[ -z "$(bg status)" ] || { bg status; fail "the queue or its sweep runs after stop"; }
+idle || { bg status; fail "the queue or its sweep runs after stop"; }
 grep -q "queue: long ended (exit 130)" "$TMP/runs/queue.log" && grep -q "queue: not started: q2" "$TMP/runs/queue.log" \
     || { cat "$TMP/runs/queue.log"; fail "the queue log does not say it stopped before q2"; }
 [ ! -e "$TMP/runs/q2" ] || fail "q2 was started after the stop"
@@ -136,9 +137,24 @@ bg queue long q2 -- --plugin-dir "$PLUGINS" > /dev/null 2>&1 || fail "queue long
 n0=$(wc -l < "$r/metrics.csv")
 i=0; while [ "$(wc -l < "$r/metrics.csv")" -le "$n0" ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
 bg stop long > /dev/null 2>&1 || fail "stop long failed"
-i=0; while [ -n "$(bg status)" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-[ -z "$(bg status)" ] || { bg status; fail "the queue goes on after its sweep was stopped"; }
+i=0; while ! idle && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+idle || { bg status; fail "the queue goes on after its sweep was stopped"; }
 grep -q "queue: not started: q2" "$TMP/runs/queue.log" && [ ! -e "$TMP/runs/q2" ] \
     || { cat "$TMP/runs/queue.log"; fail "the queue started q2 after its first sweep was stopped"; }
 [ "$(grep -c "stopped by SIGINT after step" "$r/train.log")" -eq 2 ] || { cat "$r/train.log"; fail "the queue's run was not continued and stopped again"; }
+# a queue killed outside its control (a restart: SIGKILL to it and its
+# sweep) logs no end; status says so, and queue again goes on
+bg queue long -- --plugin-dir "$PLUGINS" > /dev/null 2>&1 || fail "queue long failed"
+i=0; while ! bg status | grep -q "^long (pid" && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
+bg status > "$TMP/st"
+q=$(sed -n 's/^queue (pid \([0-9]*\)).*/\1/p' "$TMP/st") p=$(sed -n 's/^long (pid \([0-9]*\)).*/\1/p' "$TMP/st")
+[ -n "$q" ] && [ -n "$p" ] || { cat "$TMP/st"; fail "status does not list the queue and its sweep"; }
+kill -KILL "$q" "$p"
+i=0; while bg status | grep -q "(pid" && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+pkill -KILL -f "train .*--out $TMP/runs/long/" || true # its run, orphaned
+bg status > "$TMP/st"
+[ "$(head -n 1 "$TMP/st")" = "no sweep running" ] && grep -q '^the queue was killed: its log ends with ".* queue: long started"' "$TMP/st" \
+    || { cat "$TMP/st"; fail "status does not say that the queue was killed"; }
+: > "$TMP/runs/queue.log"
+idle || { bg status; fail "status reports a killed queue after its log was emptied"; }
 exit 0
