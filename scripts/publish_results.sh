@@ -13,7 +13,12 @@
 # runs.tar.xz). A relabelled sweep's archive holds its summaries only (its
 # metrics.csv files are its source's). The new page replaces the old one
 # only once it is complete.
+# A directory of `lmstab compare` (compare.md, no sweep.json) is published
+# as its page: compare.md/html, compare.csv, compare_runs.csv and the
+# figures with their data and gnuplot script (its runs are the compared
+# sweeps', published with them).
 # Usage: scripts/publish_results.sh [--fresh] runs/curves [name]
+#        scripts/publish_results.sh runs/ladder [name]   (a compare directory)
 # (LMSTAB_RESULTS: where the results go instead of docs/results; LMSTAB: the
 # lmstab binary instead of build/lmstab; for tests)
 set -eu
@@ -24,7 +29,23 @@ src="$1"
 name="${2:-$(basename "$src")}"
 dst="${LMSTAB_RESULTS:-docs/results}/$name"
 die() { echo "publish_results: $*" >&2; exit 1; }
-[ -f "$src/sweep.json" ] || die "$src is not a sweep directory"
+if [ ! -f "$src/sweep.json" ] && [ -f "$src/compare.md" ]; then
+    mkdir -p "$(dirname "$dst")"
+    page="$(dirname "$dst")/.publish.$$"
+    trap 'rm -rf "$page"' EXIT
+    mkdir -p "$page/plots/data"
+    for f in compare.md compare.html compare.csv compare_runs.csv; do
+        [ -f "$src/$f" ] || die "$src/$f is missing: not a complete lmstab compare directory"
+        cp "$src/$f" "$page/"
+    done
+    find "$src/plots" -maxdepth 1 -type f \( -name '*.png' -o -name '*.gp' \) -exec cp {} "$page/plots/" \;
+    find "$src/plots/data" -maxdepth 1 -type f -exec cp {} "$page/plots/data/" \; 2>/dev/null || true
+    rm -rf "$dst"
+    mv "$page" "$dst"
+    echo "$dst"
+    exit 0
+fi
+[ -f "$src/sweep.json" ] || die "$src is not a sweep directory (nor a compare directory)"
 relabelled=0
 grep -q '"relabelled_from"' "$src/sweep.json" && relabelled=1
 work=$(mktemp -d)

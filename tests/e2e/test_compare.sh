@@ -133,6 +133,16 @@ for v in baseline qk_norm; do
     done
 done
 grep -q "^set yrange \[" "$TMP/cmp/plots/compare.gp" || fail "the figures' y range is not set from the points"
+# published as a page (scripts/publish_results.sh): its tables, CSVs and
+# figures with their data, so that the page's gnuplot script runs again
+LMSTAB_RESULTS="$TMP/pub" sh "$SRC/scripts/publish_results.sh" "$TMP/cmp" ladder > /dev/null 2> "$TMP/err" || { cat "$TMP/err"; fail "publishing the compare page failed"; }
+for f in compare.md compare.html compare.csv compare_runs.csv plots/compare.gp; do
+    cmp -s "$TMP/cmp/$f" "$TMP/pub/ladder/$f" || fail "the published page's $f is not the compare directory's"
+done
+ls "$TMP"/cmp/plots/data/compare_*.dat > /dev/null 2>&1 || fail "compare wrote no figure data"
+for f in "$TMP"/cmp/plots/data/*; do
+    cmp -s "$f" "$TMP/pub/ladder/plots/data/${f##*/}" || fail "the published page lacks plots/data/${f##*/}"
+done
 # bad input
 set -- $dirs
 "$LMSTAB" compare "$1" --out "$TMP/c1" > /dev/null 2> "$TMP/err" && fail "one directory accepted"
