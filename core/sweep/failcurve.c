@@ -92,7 +92,9 @@ int lms_logit_fit(const double *x, const double *k, const double *n, int g,
     }
     out->a = a;
     out->b = b;
-    return 0;
+    /* a fit that did not settle is no fit: its LR50 would be wherever the
+     * iterations stopped (none did in any published sweep) */
+    return out->converged ? 0 : 1;
 }
 
 /* Slopes below this (per unit of ln LR) are flat: a 1e-6 slope moves P by

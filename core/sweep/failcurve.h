@@ -20,7 +20,10 @@ typedef struct lms_logit {
 
 /* Fit by Firth's method on grouped data: at log LR x[i], fails[i] failures
  * out of n[i] runs (n[i] > 0, may be fractional: bootstrap weights). 0, or
- * -1 when there is no data or the design is degenerate (one distinct LR). */
+ * -1 when there is no data or the design is degenerate (one distinct LR),
+ * or 1 when Newton did not settle in 200 steps (out holds where it stopped,
+ * converged 0): callers take both as no fit (a bootstrap resample's LR50
+ * undefined). */
 int lms_logit_fit(const double *x, const double *fails, const double *n,
                   int groups, lms_logit *out);
 

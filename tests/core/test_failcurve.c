@@ -64,6 +64,12 @@ START_TEST(degenerate) {
     const double x2[2] = {0, 1}, n2[2] = {5, 5}, k2[2] = {4, 1};
     ck_assert_int_eq(lms_logit_fit(x2, k2, n2, 2, &f), 0);
     ck_assert(isnan(lms_logit_lr_at(&f, 0.5)));
+    /* Newton that does not settle in its 200 steps (a near-vertical
+     * curve over LRs 1e-6 apart, 1e15 runs each): no fit, said so */
+    const double x3[3] = {0, 1e-6, 2e-6}, n3[3] = {1e15, 1e15, 1e15},
+                 k3[3] = {1, 5e14, 1e15 - 1};
+    ck_assert_int_eq(lms_logit_fit(x3, k3, n3, 3, &f), 1);
+    ck_assert_int_eq(f.converged, 0);
 }
 END_TEST
 
