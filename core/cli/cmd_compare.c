@@ -8,11 +8,16 @@
 
 typedef struct compare_opts {
     const char *out;
+    long null_check;
 } compare_opts;
 
 static const lms_opt opts[] = {
     {"--out", LMS_OPT_STR, "DIR", offsetof(compare_opts, out), 0, 0, 0,
      "write compare.md, compare.html, compare.csv and plots/ here (required)"},
+    {"--null-check", LMS_OPT_INT, "N", offsetof(compare_opts, null_check), 0,
+     100000, 0,
+     "simulate N comparisons where no ratio changed: how often a direction "
+     "would be stated (compare_null.csv)"},
     {NULL, 0, NULL, 0, 0, 0, 0, NULL},
 };
 
@@ -30,7 +35,7 @@ static void usage(FILE *f) {
 }
 
 int lms_cmd_compare(int argc, char **argv, int dry) {
-    compare_opts o = {NULL};
+    compare_opts o = {NULL, 0};
     const char *pos[LMS_COMPARE_MAX + 1];
     int npos;
     int prc = lms_opt_parse("compare", opts, &o, NULL, argc, argv, pos,
@@ -50,8 +55,8 @@ int lms_cmd_compare(int argc, char **argv, int dry) {
     if (dry)
         return 0;
     char err[4096], reading[8192];
-    int rc = lms_compare_write(pos, npos, o.out, reading, sizeof reading, err,
-                               sizeof err);
+    int rc = lms_compare_write(pos, npos, o.out, (int)o.null_check, reading,
+                               sizeof reading, err, sizeof err);
     if (rc < 0) {
         fprintf(stderr, "lmstab: error: %s\n", err);
         return 1;

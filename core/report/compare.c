@@ -43,11 +43,34 @@ static void fmt_change(char *b, size_t n, const lms_estimate *e, int exponent) {
                  100 * e->undefined);
 }
 
-/* "grew", "shrank" or "not resolved": where the change's interval lies. */
-static const char *direction(const lms_estimate *e) {
-    if (!isfinite(e->lo) || !isfinite(e->hi))
-        return "no curve";
-    return e->lo > 1 ? "grew" : e->hi < 1 ? "shrank" : "not resolved";
+/* Whether the fits that a change of union variant u under
+ * rule r rests on pass the test (p >= 0.05) in the first and the last sweep
+ * (the variant's, and for a ratio the reference's): 0 yes, 1 one is flagged
+ * (p < 0.05), 2 none flagged but one untested (too few LRs with 2 or more
+ * runs). The failing ones are listed in why ("X in S, ..."). */
+static int fits_blocking(const cmp *m, int u, int r, int ratio, char *why,
+                         size_t n) {
+    size_t k = 0;
+    int worst = 0;
+    why[0] = '\0';
+    for (int e = 0; e < 2; e++) {
+        const int j = e ? m->n - 1 : 0;
+        const csweep *w = &m->sw[j];
+        for (int side = 0; side < 1 + ratio; side++) {
+            const int v = side ? w->ref : m->vmap[j][u];
+            if (v < 0)
+                continue;
+            const double p = w->c[r][v].gof_p;
+            const int bad = p < 0.05 ? 1 : isnan(p) ? 2 : 0;
+            if (!bad)
+                continue;
+            lms_appendf(why, n, &k, "%s%s in %s (%s)", k ? ", " : "",
+                        side ? m->reference : m->variants[u], w->name,
+                        bad == 1 ? "flagged" : "untested");
+            worst = worst == 1 || bad == 1 ? 1 : 2;
+        }
+    }
+    return worst;
 }
 
 static void table_header(FILE *f, const cmp *m, const char *first) {
@@ -84,11 +107,20 @@ static void estimate_table(FILE *f, const cmp *m, int r, int what) {
                 snprintf(b + strlen(b), sizeof b - strlen(b), " (poor fit)");
             fprintf(f, " %s |", b);
         }
-        lms_estimate ch, sl;
-        char a[160] = "-", b[160] = "-";
-        if (lms_cmp_trend(m, u, r, what, &ch, &sl)) {
+        lms_estimate ch, sl, chi, sli;
+        char a[400] = "-", b[160] = "-";
+        if (lms_cmp_trend(m, u, r, what, 0, &ch, &sl)) {
+            char why[512];
             fmt_change(a, sizeof a, &ch, 0);
             fmt_change(b, sizeof b, &sl, 1);
+            if (lms_cmp_trend(m, u, r, what, 1, &chi, &sli) &&
+                isfinite(chi.lo) && isfinite(chi.hi))
+                snprintf(a + strlen(a), sizeof a - strlen(a),
+                         "; independent [%.3g, %.3g]", chi.lo, chi.hi);
+            const int fb = fits_blocking(m, u, r, what, why, sizeof why);
+            if (fb)
+                snprintf(a + strlen(a), sizeof a - strlen(a), " (%s)",
+                         fb == 1 ? "poor fit" : "fit untested");
         }
         fprintf(f, " %s |", a);
         if (m->slope)
@@ -110,7 +142,7 @@ static void write_reading(const cmp *m, char *out, size_t n) {
         const int is_ref = !strcmp(m->variants[u], m->reference);
         if (m->vmap[0][u] < 0 || m->vmap[m->n - 1][u] < 0)
             continue; /* not in both: nothing to follow */
-        if (!lms_cmp_trend(m, u, 1, is_ref ? 0 : 1, &ch[1], &sl)) {
+        if (!lms_cmp_trend(m, u, 1, is_ref ? 0 : 1, 0, &ch[1], &sl)) {
             int j = 0; /* the first sweep without it */
             while (j < m->n - 1 && m->vmap[j][u] >= 0 &&
                    lms_curve_defined(&m->sw[j].c[1][m->vmap[j][u]]) &&
@@ -128,9 +160,13 @@ static void write_reading(const cmp *m, char *out, size_t n) {
                     m->variants[u], m->reference, m->sw[j].name);
             continue;
         }
-        for (int r = 0; r < LMS_N_RULES; r += 2)
-            if (!lms_cmp_trend(m, u, r, is_ref ? 0 : 1, &ch[r], &sl))
+        lms_estimate ind[LMS_N_RULES];
+        for (int r = 0; r < LMS_N_RULES; r++) {
+            if (r != 1 && !lms_cmp_trend(m, u, r, is_ref ? 0 : 1, 0, &ch[r], &sl))
                 ch[r].lo = ch[r].hi = NAN;
+            if (!lms_cmp_trend(m, u, r, is_ref ? 0 : 1, 1, &ind[r], &sl))
+                ind[r].lo = ind[r].hi = NAN;
+        }
         const int va = m->vmap[0][u], vz = m->vmap[m->n - 1][u];
         const lms_estimate *ea = is_ref ? &a->c[1][va].lr50 : &a->c[1][va].ratio50;
         const lms_estimate *ez = is_ref ? &z->c[1][vz].lr50 : &z->c[1][vz].ratio50;
@@ -144,37 +180,67 @@ static void write_reading(const cmp *m, char *out, size_t n) {
             lms_appendf(out, n, &k, "%sFrom %s to %s, the LR50 of %s relative to %s "
                 "went from %.3g to %.3g", k ? " " : "", a->name, z->name,
                 m->variants[u], m->reference, ea->value, ez->value);
-        lms_appendf(out, n, &k, ", a change of %s: %s", c1, direction(&ch[1]));
-        /* a ratio below 1 that grows is the reference's advantage shrinking:
-         * said in those words, which is how it is read */
-        const char *word = NULL;
-        const int whose = is_ref ? 0 : lms_compare_advantage(ea->value, ez->value,
-                                                             ch[1].lo, ch[1].hi,
-                                                             &word);
-        if (whose == 1)
-            lms_appendf(out, n, &k, ", so %s's advantage over it %s",
-                        m->reference, word);
-        else if (whose == 2)
-            lms_appendf(out, n, &k, ", so its advantage over %s %s",
-                        m->reference, word);
-        lms_appendf(out, n, &k, " (default rule; strict: %s, lenient: %s).",
-                    direction(&ch[0]), direction(&ch[2]));
-        /* a curve the runs do not follow carries no claim (protocol, 3) */
-        int poor = 0;
-        for (int j = 0; j < m->n; j++)
+        lms_appendf(out, n, &k, ", a change of %s", c1);
+        if (isfinite(ind[1].lo) && isfinite(ind[1].hi))
+            lms_appendf(out, n, &k, " (independent resampling: [%.3g, %.3g])",
+                        ind[1].lo, ind[1].hi);
+        /* a curve the runs do not follow, or one not tested, carries no
+         * direction (protocol, sections 3 and 3d): then the failures are
+         * to be read LR by LR in the sweeps' reports */
+        char why[512];
+        const int blocked = fits_blocking(m, u, 1, !is_ref, why, sizeof why);
+        if (blocked) {
+            lms_appendf(out, n, &k, " under the default rule; no direction is "
+                        "stated, since a fit it rests on did not pass the test "
+                        "(flagged: p < 0.05; untested: fewer than 3 LRs with 2 "
+                        "or more runs): %s; read its failures LR by LR in each "
+                        "sweep's report", why);
+        } else {
+            const char *dir = lms_compare_direction(&ch[1], &ind[1]);
+            lms_appendf(out, n, &k, ": %s", dir);
+            /* a ratio below 1 that grows is the reference's advantage
+             * shrinking: said in those words, which is how it is read */
+            const char *word = NULL;
+            const int resolved = !strcmp(dir, "grew") || !strcmp(dir, "shrank");
+            const int whose = is_ref || !resolved ? 0
+                : lms_compare_advantage(ea->value, ez->value, ch[1].lo,
+                                        ch[1].hi, &word);
+            if (whose == 1)
+                lms_appendf(out, n, &k, ", so %s's advantage over it %s",
+                            m->reference, word);
+            else if (whose == 2)
+                lms_appendf(out, n, &k, ", so its advantage over %s %s",
+                            m->reference, word);
+            lms_appendf(out, n, &k, " (default rule)");
+        }
+        /* the other rules, each under the same fit condition */
+        lms_appendf(out, n, &k, "; the other rules, for sensitivity:");
+        for (int r = 0; r < LMS_N_RULES; r += 2) {
+            char w2[512];
+            const int b2 = fits_blocking(m, u, r, !is_ref, w2, sizeof w2);
+            lms_appendf(out, n, &k, "%s %s %s", r ? "," : "",
+                        lms_sweep_rule_name(r),
+                        b2 == 1 ? "no direction (a fit flagged)"
+                        : b2 == 2 ? "no direction (a fit untested)"
+                                  : lms_compare_direction(&ch[r], &ind[r]));
+        }
+        lms_appendf(out, n, &k, ".");
+        /* a middle sweep's flagged fit: the change does not rest on it */
+        int mid = 0;
+        for (int j = 1; j < m->n - 1; j++)
             for (int side = 0; side < 2 - is_ref; side++) {
                 const int v = side ? m->sw[j].ref : m->vmap[j][u];
                 if (v < 0 || !(m->sw[j].c[1][v].gof_p < 0.05))
                     continue;
                 lms_appendf(out, n, &k, "%s %s in %s",
-                            poor ? "," : " The default rule's failures are "
-                                         "unlikely under the fitted logistic "
-                                         "curve (fit p < 0.05) for",
+                            mid ? "," : " The default rule's fit is flagged "
+                                        "also for",
                             side ? m->reference : m->variants[u], m->sw[j].name);
-                poor = 1;
+                mid = 1;
             }
-        if (poor)
-            lms_appendf(out, n, &k, "; no claim rests on this change.");
+        if (mid)
+            lms_appendf(out, n, &k, " (a middle sweep: the change does not "
+                        "rest on it).");
     }
     if (!k)
         lms_appendf(out, n, &k, "No variant was run in both %s and %s yet.",
@@ -238,6 +304,45 @@ static void write_csv(FILE *f, const cmp *m) {
             }
         }
     }
+}
+
+/* compare_change.csv: per variant, rule and quantity (its LR50, its
+ * ratio to the reference), the change from the first sweep to the last
+ * with both intervals, the share of resamples without one, whether the
+ * fits it rests on pass, and the direction the page states. */
+static void write_change_csv(FILE *f, const cmp *m) {
+    fprintf(f, "variant,rule,quantity,from_sweep,to_sweep,from,to,change,lo,hi,"
+            "undefined,lo_independent,hi_independent,undefined_independent,"
+            "fits,direction\n");
+    const csweep *a = &m->sw[0], *z = &m->sw[m->n - 1];
+    for (int u = 0; u < m->nv; u++)
+        for (int r = 0; r < LMS_N_RULES; r++)
+            for (int what = 0; what < 2; what++) {
+                lms_estimate ch, chi, sl;
+                if (what && !strcmp(m->variants[u], m->reference))
+                    continue;
+                if (!lms_cmp_trend(m, u, r, what, 0, &ch, &sl))
+                    continue;
+                if (!lms_cmp_trend(m, u, r, what, 1, &chi, &sl))
+                    chi.lo = chi.hi = NAN, chi.undefined = 1;
+                char why[512];
+                const int fb = fits_blocking(m, u, r, what, why, sizeof why);
+                const int va = m->vmap[0][u], vz = m->vmap[m->n - 1][u];
+                const double from = what ? a->c[r][va].ratio50.value : a->c[r][va].lr50.value;
+                const double to = what ? z->c[r][vz].ratio50.value : z->c[r][vz].lr50.value;
+                fprintf(f, "%s,%s,%s,%s,%s", m->variants[u],
+                        lms_sweep_rule_name(r), what ? "ratio50" : "lr50",
+                        a->name, z->name);
+                const double x[5] = {from, to, ch.value, ch.lo, ch.hi};
+                for (int i = 0; i < 5; i++)
+                    isfinite(x[i]) ? fprintf(f, ",%.6g", x[i]) : fprintf(f, ",nan");
+                fprintf(f, ",%.4f", ch.undefined);
+                isfinite(chi.lo) ? fprintf(f, ",%.6g", chi.lo) : fprintf(f, ",nan");
+                isfinite(chi.hi) ? fprintf(f, ",%.6g", chi.hi) : fprintf(f, ",nan");
+                fprintf(f, ",%.4f,%s,\"%s\"\n", chi.undefined,
+                        fb == 1 ? "flagged" : fb == 2 ? "untested" : "pass",
+                        fb ? "no direction" : lms_compare_direction(&ch, &chi));
+            }
 }
 
 /* plots/data/compare_<variant>.dat (default rule): x, LR50 and its
@@ -348,6 +453,69 @@ static int write_plots(const char *out_dir, const cmp *m, int drawn[2],
     return lms_report_gnuplot(path, "compare.gp") == 0 ? 0 : 1;
 }
 
+/* Wilson's 95% interval of k successes in n, as "[lo, hi]" in percent */
+static void wilson(char *b, size_t len, int k, int n) {
+    if (n <= 0) {
+        snprintf(b, len, "-");
+        return;
+    }
+    const double z = 1.959964, p = (double)k / n, d = 1 + z * z / n;
+    const double c = (p + z * z / (2.0 * n)) / d;
+    const double h = z * sqrt(p * (1 - p) / n + z * z / (4.0 * n * n)) / d;
+    snprintf(b, len, "%.1f%% [%.1f, %.1f]", 100 * p, 100 * fmax(0, c - h),
+             100 * fmin(1, c + h));
+}
+
+/* The null check's section and compare_null.csv (null_sims > 0). */
+static int write_null_check(FILE *f, FILE *csv, const cmp *m, int sims) {
+    fprintf(f, "## Null check\n\nHow often this page's change of a ratio "
+            "would exclude 1 if it did not change, from %d simulated "
+            "comparisons per variant (`lmstab compare --null-check %d`, "
+            "%d resamples each, generator seed %llu). Each keeps both sweeps' "
+            "runs (LRs and seeds) and draws every outcome from a fitted "
+            "default-rule curve: in %s the variant's and %s's own, in %s "
+            "%s's own and the variant's own slope placed at %s's ratio. "
+            "Outcomes are drawn independently, also across one seed's LRs "
+            "(real seeds are not), so this measures the intervals' "
+            "calibration under the fitted curves. Nominal: 5%% for an "
+            "interval; a direction is stated only when both intervals "
+            "exclude 1 and the four fits pass. Brackets: Wilson 95%% "
+            "intervals of the simulated share.\n\n| variant | simulated | "
+            "paired excludes 1 | independent excludes 1 | both (a "
+            "direction) | fits pass | direction stated |\n|---|---|---|---|"
+            "---|---|---|\n", sims, sims, LMS_NULL_SAMPLES,
+            (unsigned long long)LMS_NULL_SEED, m->sw[0].name, m->reference,
+            m->sw[m->n - 1].name, m->reference, m->sw[0].name);
+    fprintf(csv, "variant,sims,defined,paired,independent,both,fits_pass,"
+            "stated\n");
+    int any = 0;
+    for (int u = 0; u < m->nv; u++) {
+        lms_null_check nc;
+        if (lms_cmp_null_check(m, u, sims, LMS_NULL_SAMPLES, LMS_NULL_SEED,
+                               &nc) != 0)
+            return -1;
+        if (!nc.sims)
+            continue;
+        any = 1;
+        char p[64], i[64], b[64], s[64], fp[64];
+        wilson(p, sizeof p, nc.paired, nc.defined);
+        wilson(i, sizeof i, nc.independent, nc.defined);
+        wilson(b, sizeof b, nc.both, nc.defined);
+        wilson(fp, sizeof fp, nc.fits_pass, nc.sims);
+        wilson(s, sizeof s, nc.stated, nc.sims);
+        fprintf(f, "| %s | %d (%d with an interval) | %s | %s | %s | %s | %s |\n",
+                m->variants[u], nc.sims, nc.defined, p, i, b, fp, s);
+        fprintf(csv, "%s,%d,%d,%d,%d,%d,%d,%d\n", m->variants[u], nc.sims,
+                nc.defined, nc.paired, nc.independent, nc.both, nc.fits_pass,
+                nc.stated);
+    }
+    if (!any)
+        fprintf(f, "| (no variant has a ratio curve in both %s and %s) | | | | "
+                "| | |\n", m->sw[0].name, m->sw[m->n - 1].name);
+    fputc('\n', f);
+    return 0;
+}
+
 static void write_page(FILE *f, FILE *runs_csv, const cmp *m,
                        const char *reading, int plots_ok, const int drawn[2]) {
     fprintf(f, "# lmstab sweep comparison\n\n**Reading.** %s\n\nGenerated by "
@@ -385,23 +553,34 @@ static void write_page(FILE *f, FILE *runs_csv, const cmp *m,
                 w->compute.seconds / 3600, kern[0] ? kern : "-");
     }
     fprintf(f, "\nIntervals: 95%% percentiles of %d bootstrap resamples of "
-            "the seeds in each sweep (generator seed %llu). %s The change is "
-            "the last sweep's value over the first's, with the interval of "
-            "that quotient over the resamples: a change whose interval lies "
-            "above 1 grew, below 1 shrank, and one that contains 1 is not "
-            "resolved. \"(poor fit)\": that sweep's failures (for a ratio, the variant's or "
-            "the reference's) are unlikely under the fitted logistic curve (fit "
-            "p < 0.05 in its report; protocol, section 3)."
+            "the seeds in each sweep (generator seed %llu, the sweep's own "
+            "report's). Resample b draws the same seed positions (the i-th "
+            "smallest seed) in every sweep with as many seeds: %s The change "
+            "is the last sweep's value over the first's, with the interval of "
+            "that quotient over those resamples, and a second interval "
+            "(\"independent\") over resamples of the last sweep drawn from a "
+            "generator of its own, which treats the two sweeps as independent "
+            "experiments. A change **grew** when both intervals lie above 1, "
+            "**shrank** when both lie below, and is **not resolved** "
+            "otherwise: with 8 seeds a percentile interval of a change "
+            "excludes 1 more often than 5%% of the time when nothing changed, "
+            "and requiring both is the stricter reading (protocol, Changes, "
+            "2026-12-01). A change resting on a fit the test flags (\"poor "
+            "fit\": that sweep's failures, for a ratio the variant's or the "
+            "reference's, are unlikely under the fitted logistic curve, fit p "
+            "< 0.05 in its report) or could not test (\"fit untested\": fewer "
+            "than 3 LRs with 2 or more runs), in the first or the last sweep, "
+            "is given a value but no direction (protocol, sections 3 and 3d)."
             "%s\n\n", B, (unsigned long long)LMS_BOOT_SEED,
-            m->matched ? "The sweeps ran the same seeds, so resample b draws "
-                         "the same seed indices in every sweep (matched across "
-                         "sweeps as well as across variants: a seed fixes the "
-                         "order of the training batches, the same in every "
-                         "sweep on the same data, batch and context, and the "
-                         "initialisation, the same only where the models' "
-                         "shapes are)."
-                       : "The sweeps did not run the same seeds (yet), so "
-                         "their resamples are independent.",
+            m->matched ? "the sweeps ran the same seeds, so resample b is "
+                         "matched across sweeps as well as across variants (a "
+                         "seed fixes the order of the training batches, the "
+                         "same in every sweep on the same data, batch and "
+                         "context, and the initialisation, the same only where "
+                         "the models' shapes are)."
+                       : "the sweeps did not run the same seeds (yet), so "
+                         "resample b pairs seeds by rank, not by number, "
+                         "where their counts agree.",
             m->slope ? " The exponent is the least-squares slope of log2 of "
                          "the value against log2 of the reference variant's "
                          "parameter count, per resample: the value grows like "
@@ -473,7 +652,8 @@ static void write_page(FILE *f, FILE *runs_csv, const cmp *m,
 }
 
 int lms_compare_write(const char *const *dirs, int n, const char *out_dir,
-                      char *reading, size_t rlen, char *err, size_t errlen) {
+                      int null_sims, char *reading, size_t rlen, char *err,
+                      size_t errlen) {
     if (n < 2 || n > LMS_COMPARE_MAX) {
         snprintf(err, errlen, "compare needs 2 to %d sweep directories (got %d)",
                  LMS_COMPARE_MAX, n);
@@ -491,6 +671,12 @@ int lms_compare_write(const char *const *dirs, int n, const char *out_dir,
         goto cannot;
     write_csv(f, &m);
     fclose(f);
+    snprintf(path, sizeof path, "%s/compare_change.csv", out_dir);
+    if (!(f = fopen(path, "w")))
+        goto cannot;
+    write_change_csv(f, &m);
+    if (fclose(f) != 0)
+        goto cannot;
     if ((plots = write_plots(out_dir, &m, drawn, err, errlen)) < 0)
         goto out;
     snprintf(path, sizeof path, "%s/compare_runs.csv", out_dir);
@@ -503,6 +689,25 @@ int lms_compare_write(const char *const *dirs, int n, const char *out_dir,
         goto cannot;
     }
     write_page(f, rc_csv, &m, reading, plots == 0, drawn);
+    if (null_sims > 0) {
+        snprintf(path, sizeof path, "%s/compare_null.csv", out_dir);
+        FILE *nc = fopen(path, "w");
+        if (!nc) {
+            fclose(f);
+            fclose(rc_csv);
+            goto cannot;
+        }
+        const int nrc = write_null_check(f, nc, &m, null_sims);
+        if (fclose(nc) != 0 || nrc != 0) {
+            fclose(f);
+            fclose(rc_csv);
+            if (nrc != 0) {
+                snprintf(err, errlen, "out of memory");
+                goto out;
+            }
+            goto cannot;
+        }
+    }
     fclose(f);
     if (fclose(rc_csv) != 0) {
         snprintf(path, sizeof path, "%s/compare_runs.csv", out_dir);

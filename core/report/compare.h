@@ -16,13 +16,17 @@
 #include "sweep/failcurve.h"
 
 #define LMS_COMPARE_MAX 16 /* sweeps in one comparison */
+#define LMS_NULL_SAMPLES 1000 /* resamples of each simulated comparison */
+#define LMS_NULL_SEED 20261201ULL
 
 /* Write OUT's files for the 2 <= n <= LMS_COMPARE_MAX sweep directories dirs (in the order
- * given: the "change" is last / first). reading receives the page's
+ * given: the "change" is last / first); with null_sims > 0 also the null
+ * check of each ratio's change (compare_null.csv and a section). reading receives the page's
  * opening paragraph. 0; 1 when gnuplot is missing or failed (the page
  * says so); -1 and a message naming the directory or file. */
 int lms_compare_write(const char *const *dirs, int n, const char *out_dir,
-                      char *reading, size_t rlen, char *err, size_t errlen);
+                      int null_sims, char *reading, size_t rlen, char *err,
+                      size_t errlen);
 
 /* How a positive quantity moves across n sweeps, from its bootstrap:
  * point[j] is its estimate in sweep j, samples[j][b] its value in resample
@@ -36,6 +40,16 @@ int lms_compare_write(const char *const *dirs, int n, const char *out_dir,
 void lms_compare_trend(const double *const *samples, const double *point,
                        const double *x, int n, int n_samples,
                        lms_estimate *change, lms_estimate *slope);
+
+/* "grew", "shrank" or "not resolved": where a change's intervals lie.
+ * Both must exclude 1 on the same side: the one over resamples paired
+ * across the sweeps and the one over independent resamples (with 8 seeds
+ * either alone excludes 1 more often than 5% of the time when nothing
+ * changed; protocol, Changes, 2026-12-01); "not resolved (the paired
+ * interval alone excludes 1)" when only the first does, "no curve"
+ * without a paired interval. */
+const char *lms_compare_direction(const lms_estimate *paired,
+                                  const lms_estimate *indep);
 
 /* Whose advantage a resolved change of a ratio to the reference moved:
  * with the ratio below 1 in the first and last sweep, the reference's

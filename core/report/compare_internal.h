@@ -26,6 +26,10 @@ typedef struct csweep {
     /* the resamples' LR50 and its ratio to the reference: [v * samples + b] */
     double *lr50[LMS_N_RULES];
     double *ratio[LMS_N_RULES];
+    /* the same from a generator of this sweep's own (sweep 0: the above),
+     * independent of sweep 0's resamples */
+    double *lr50_ind[LMS_N_RULES];
+    double *ratio_ind[LMS_N_RULES];
     /* its finished runs as its failure curves count them, per rule */
     lms_curve_run *curve_runs[LMS_N_RULES];
     size_t n_runs;
@@ -60,9 +64,29 @@ void lms_cmp_free(cmp *m);
 /* The trend of union variant u's LR50 (what 0) or its ratio to the
  * reference (what 1) under rule r from the first sweep to the last (and
  * its exponent in the parameter count when m->slope, else NaN); 0 when a
- * sweep has no such estimate. */
-int lms_cmp_trend(const cmp *m, int u, int r, int what, lms_estimate *change,
-                  lms_estimate *slope);
+ * sweep has no such estimate. independent: the last sweep's resamples from
+ * its own generator, so the change's interval treats the two sweeps as
+ * independent experiments (no exponent). */
+int lms_cmp_trend(const cmp *m, int u, int r, int what, int independent,
+                  lms_estimate *change, lms_estimate *slope);
+
+/* The null check (compare_null.c) of union variant u's ratio change from
+ * the first sweep to the last: sims simulated comparisons, each resampled
+ * `samples` times, generator seeded by seed. */
+typedef struct lms_null_check {
+    int sims;        /* simulated */
+    int defined;     /* with a paired interval of the change */
+    int paired;      /* ... that excludes 1 */
+    int independent; /* the independent interval excludes 1 */
+    int both;        /* a direction (both exclude 1, on one side) */
+    int fits_pass;   /* both sweeps' two fits pass the test */
+    int stated;      /* a direction the page would state (both, fits pass) */
+} lms_null_check;
+
+/* 0 (out->sims 0 when u has no ratio curve in the first or last sweep),
+ * or -1 on allocation failure. */
+int lms_cmp_null_check(const cmp *m, int u, int sims, int samples,
+                       unsigned long long seed, lms_null_check *out);
 
 /* Run by run (compare_runs.c): the runs each later sweep shares with the
  * first (same variant, LR and seed), their labels' agreement per rule with

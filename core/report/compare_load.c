@@ -86,22 +86,53 @@ static void settings(cmp *m) {
     }
 }
 
-/* Fit one sweep's curves under each rule and keep its resamples. */
-static int fit_sweep(csweep *w, char *err, size_t errlen) {
+/* The resamples' LR50 and ratio to the reference of fitted runs, drawn
+ * from the bootstrap generator seeded with seed, into lr50 and ratio
+ * ([v * B + b]); boot: scratch for B * n_variants (a, b) pairs. */
+static int resample(const csweep *w, const lms_curve_run *runs, size_t n,
+                    unsigned long long seed, lms_curve *c, double *boot,
+                    double *lr50, double *ratio) {
+    const int nv = w->s.n_variants;
+    if (lms_curves_fit(runs, n, nv, w->ref >= 0 ? w->ref : 0, B, seed, c,
+                       boot) != 0)
+        return -1;
+    for (int v = 0; v < nv; v++)
+        for (int b = 0; b < B; b++) {
+            const lms_logit f = {boot[((size_t)b * nv + v) * 2],
+                                 boot[((size_t)b * nv + v) * 2 + 1], 1};
+            lr50[(size_t)v * B + b] = lms_logit_lr_at(&f, 0.5);
+        }
+    for (int v = 0; v < nv; v++)
+        for (int b = 0; b < B; b++)
+            ratio[(size_t)v * B + b] =
+                w->ref >= 0 ? lr50[(size_t)v * B + b] / lr50[(size_t)w->ref * B + b]
+                            : NAN;
+    return 0;
+}
+
+/* Fit sweep j's curves under each rule and keep its resamples: those of
+ * the report's generator (matched across sweeps that ran the same seeds),
+ * and for j > 0 another set from a generator of its own (independent of
+ * sweep 0's, for the change's second interval). */
+static int fit_sweep(csweep *w, int j, char *err, size_t errlen) {
     lms_sweep *s = &w->s;
     const size_t max = (size_t)s->n_variants * s->n_lrs * s->n_seeds + 1;
     lms_curve_run *runs[LMS_N_RULES] = {malloc(max * sizeof(lms_curve_run)),
                                         malloc(max * sizeof(lms_curve_run)),
                                         malloc(max * sizeof(lms_curve_run))};
     double *boot = malloc(sizeof(double) * 2 * B * (size_t)s->n_variants);
+    lms_curve *scratch = malloc(sizeof(lms_curve) * (size_t)s->n_variants);
     int rc = -1;
     for (int r = 0; r < LMS_N_RULES; r++) {
         w->lr50[r] = malloc(sizeof(double) * B * (size_t)s->n_variants);
         w->ratio[r] = malloc(sizeof(double) * B * (size_t)s->n_variants);
-        if (!w->lr50[r] || !w->ratio[r] || !runs[r])
+        w->lr50_ind[r] = malloc(sizeof(double) * B * (size_t)s->n_variants);
+        w->ratio_ind[r] = malloc(sizeof(double) * B * (size_t)s->n_variants);
+        if (!w->lr50[r] || !w->ratio[r] || !w->lr50_ind[r] || !w->ratio_ind[r] ||
+            !runs[r])
             goto out;
     }
-    if (!boot)
+    if (!boot || !scratch)
         goto out;
     const size_t n = lms_sweep_curve_runs(s, runs, max);
     w->n_runs = n;
@@ -109,21 +140,15 @@ static int fit_sweep(csweep *w, char *err, size_t errlen) {
     for (int v = 0; v < s->n_variants; v++)
         lms_curve_lr_range(runs[0], n, v, &w->lo[v], &w->hi[v]);
     for (int r = 0; r < LMS_N_RULES; r++) {
-        if (lms_curves_fit(runs[r], n, s->n_variants, w->ref >= 0 ? w->ref : 0,
-                           B, LMS_BOOT_SEED, w->c[r], boot) != 0)
+        if (resample(w, runs[r], n, LMS_BOOT_SEED, w->c[r], boot, w->lr50[r],
+                     w->ratio[r]) != 0)
             goto out;
-        for (int v = 0; v < s->n_variants; v++)
-            for (int b = 0; b < B; b++) {
-                const lms_logit f = {boot[((size_t)b * s->n_variants + v) * 2],
-                                     boot[((size_t)b * s->n_variants + v) * 2 + 1], 1};
-                w->lr50[r][(size_t)v * B + b] = lms_logit_lr_at(&f, 0.5);
-            }
-        for (int v = 0; v < s->n_variants; v++)
-            for (int b = 0; b < B; b++)
-                w->ratio[r][(size_t)v * B + b] =
-                    w->ref >= 0 ? w->lr50[r][(size_t)v * B + b] /
-                                      w->lr50[r][(size_t)w->ref * B + b]
-                                : NAN;
+        if (j == 0) { /* sweep 0's own resamples are the ones to pair with */
+            memcpy(w->lr50_ind[r], w->lr50[r], sizeof(double) * B * (size_t)s->n_variants);
+            memcpy(w->ratio_ind[r], w->ratio[r], sizeof(double) * B * (size_t)s->n_variants);
+        } else if (resample(w, runs[r], n, LMS_BOOT_SEED + 0x1dULL * (unsigned)j,
+                            scratch, boot, w->lr50_ind[r], w->ratio_ind[r]) != 0)
+            goto out;
     }
     rc = lms_sweep_sensitivity(s, LMS_SENS_LR_MIN, LMS_SENS_LR_MAX, w->sens,
                                err, errlen);
@@ -133,6 +158,7 @@ out:
     for (int r = 0; r < LMS_N_RULES; r++)
         w->curve_runs[r] = runs[r]; /* kept for the run-by-run table */
     free(boot);
+    free(scratch);
     return rc;
 }
 
@@ -143,6 +169,8 @@ void lms_cmp_free(cmp *m) {
         for (int r = 0; r < LMS_N_RULES; r++) {
             free(m->sw[j].lr50[r]);
             free(m->sw[j].ratio[r]);
+            free(m->sw[j].lr50_ind[r]);
+            free(m->sw[j].ratio_ind[r]);
             free(m->sw[j].curve_runs[r]);
         }
     free(m->sw);
@@ -223,7 +251,7 @@ int lms_cmp_load(cmp *m, const char *const *dirs, int n, char *err,
         w->params = params_of(&w->s, w->ref);
         lms_report_compute(&w->s, &w->compute);
         err[0] = '\0';
-        if (fit_sweep(w, err, errlen) != 0)
+        if (fit_sweep(w, j, err, errlen) != 0)
             return -1;
     }
     for (int j = 0; j < n; j++)
@@ -249,8 +277,8 @@ int lms_cmp_load(cmp *m, const char *const *dirs, int n, char *err,
     return common_sensitivity(m, err, errlen);
 }
 
-int lms_cmp_trend(const cmp *m, int u, int r, int what, lms_estimate *change,
-                  lms_estimate *slope) {
+int lms_cmp_trend(const cmp *m, int u, int r, int what, int independent,
+                  lms_estimate *change, lms_estimate *slope) {
     const double *samples[LMS_COMPARE_MAX];
     double point[LMS_COMPARE_MAX], x[LMS_COMPARE_MAX];
     for (int j = 0; j < m->n; j++) {
@@ -260,12 +288,15 @@ int lms_cmp_trend(const cmp *m, int u, int r, int what, lms_estimate *change,
             (what == 1 &&
              (w->ref < 0 || !lms_curve_defined(&w->c[r][w->ref]))))
             return 0;
-        samples[j] = (what ? w->ratio[r] : w->lr50[r]) + (size_t)v * B;
+        const int ind = independent && j == m->n - 1;
+        samples[j] = (what ? (ind ? w->ratio_ind[r] : w->ratio[r])
+                           : (ind ? w->lr50_ind[r] : w->lr50[r])) + (size_t)v * B;
         point[j] = what ? w->c[r][v].ratio50.value : w->c[r][v].lr50.value;
         x[j] = log2(w->params);
     }
     lms_compare_trend(samples, point, x, m->n, B, change, slope);
-    if (!m->slope) { /* an exponent needs 3+ model sizes */
+    if (!m->slope || independent) { /* an exponent needs 3+ model sizes
+                                      * (and the resamples of one generator) */
         slope->value = slope->lo = slope->hi = NAN;
         slope->undefined = 1;
     }

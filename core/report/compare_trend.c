@@ -60,6 +60,25 @@ void lms_compare_trend(const double *const *samples, const double *point,
     free(y);
 }
 
+/* +1 above 1, -1 below, 0 containing it, 2 without an interval */
+static int side_of(const lms_estimate *e) {
+    if (!isfinite(e->lo) || !isfinite(e->hi))
+        return 2;
+    return e->lo > 1 ? 1 : e->hi < 1 ? -1 : 0;
+}
+
+const char *lms_compare_direction(const lms_estimate *paired,
+                                  const lms_estimate *indep) {
+    const int a = side_of(paired), b = side_of(indep);
+    if (a == 2)
+        return "no curve";
+    if (a != 0 && a == b)
+        return a > 0 ? "grew" : "shrank";
+    if (a != 0)
+        return "not resolved (the paired interval alone excludes 1)";
+    return "not resolved";
+}
+
 int lms_compare_advantage(double first, double last, double change_lo,
                           double change_hi, const char **word) {
     const int grew = change_lo > 1, shrank = change_hi < 1;

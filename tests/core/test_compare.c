@@ -89,6 +89,24 @@ START_TEST(flat_x_has_no_slope) {
 END_TEST
 
 /* The reading says whose advantage a resolved ratio change moved. */
+START_TEST(direction_needs_both_intervals) {
+    const lms_estimate above = {1.3, 1.1, 1.6, 0}, below = {0.5, 0.3, 0.8, 0},
+                       across = {1.2, 0.9, 1.6, 0}, none = {NAN, NAN, NAN, 1};
+    ck_assert_str_eq(lms_compare_direction(&above, &above), "grew");
+    ck_assert_str_eq(lms_compare_direction(&below, &below), "shrank");
+    /* the paired interval alone: not resolved, and said why */
+    ck_assert_str_eq(lms_compare_direction(&above, &across),
+                     "not resolved (the paired interval alone excludes 1)");
+    ck_assert_str_eq(lms_compare_direction(&below, &none),
+                     "not resolved (the paired interval alone excludes 1)");
+    /* opposite sides: not resolved either */
+    ck_assert_str_eq(lms_compare_direction(&above, &below),
+                     "not resolved (the paired interval alone excludes 1)");
+    ck_assert_str_eq(lms_compare_direction(&across, &above), "not resolved");
+    ck_assert_str_eq(lms_compare_direction(&none, &above), "no curve");
+}
+END_TEST
+
 START_TEST(advantage_words) {
     const char *w = NULL;
     /* the variant below the reference in both, its ratio grew: the
@@ -117,6 +135,7 @@ int main(void) {
     tcase_add_test(tc, undefined_resamples);
     tcase_add_test(tc, flat_x_has_no_slope);
     tcase_add_test(tc, advantage_words);
+    tcase_add_test(tc, direction_needs_both_intervals);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

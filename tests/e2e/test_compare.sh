@@ -114,7 +114,36 @@ for d in "$@"; do
 done
 grep -q "^| d$1 vs d$first | baseline | " "$page" || fail "no run-by-run row on the page"
 # the matched seeds are said
-grep -q "The sweeps ran the same seeds" "$page" || fail "matched seeds not said"
+grep -q "the sweeps ran the same seeds" "$page" || fail "matched seeds not said"
+# compare_change.csv: each change is the last sweep's value over the first's
+# (compare.csv's), and its direction follows the declared rule: none unless
+# the fits it rests on pass, grew/shrank only when the paired and the
+# independent intervals both exclude 1 on that side
+chg="$TMP/cmp/compare_change.csv"
+head -1 "$chg" | grep -q "^variant,rule,quantity,from_sweep,to_sweep,from,to,change,lo,hi,undefined,lo_independent,hi_independent,undefined_independent,fits,direction$" \
+    || fail "compare_change.csv header: $(head -1 "$chg")"
+[ "$(wc -l < "$chg")" -gt 1 ] || fail "compare_change.csv has no change"
+awk -F, 'NR > 1 {
+    want = $16
+    if ($15 != "pass") d = "\"no direction\""
+    else if ($9 > 1 && $12 > 1) d = "\"grew\""
+    else if ($10 < 1 && $13 < 1) d = "\"shrank\""
+    else d = "\"not resolved\""
+    if (d != want && !(d == "\"not resolved\"" && want ~ /^"not resolved/)) { print "direction: " $0; bad = 1 }
+    if ($6 > 0 && $7 > 0) { r = $7 / $6 / $8; if (r > 1.0001 || r < 0.9999) { print "change: " $0; bad = 1 } }
+    if (!($9 <= $8 && $8 <= $10)) { print "interval: " $0; bad = 1 }
+} END { exit bad }' "$chg" || fail "compare_change.csv is not consistent"
+while IFS=, read -r v r q fs ts from to rest; do
+    [ "$q" = lr50 ] || continue
+    a=$(awk -F, -v s="$fs" -v v="$v" -v r="$r" '$1 == s && $4 == v && $5 == r { print $8 }' "$TMP/cmp/compare.csv")
+    b=$(awk -F, -v s="$ts" -v v="$v" -v r="$r" '$1 == s && $4 == v && $5 == r { print $8 }' "$TMP/cmp/compare.csv")
+    [ "$a" = "$from" ] && [ "$b" = "$to" ] || fail "compare_change.csv $v $r: from $from to $to, compare.csv $a and $b"
+done < "$chg"
+# where the default rule's change rests on a fit that did not pass, the
+# reading states no direction for it
+if grep -q "^[a-z_]*,default,[a-z0-9]*,[^,]*,[^,]*,[^,]*,[^,]*,[^,]*,[^,]*,[^,]*,[^,]*,[^,]*,[^,]*,[^,]*,\(flagged\|untested\)," "$chg"; then
+    grep -q "no direction is stated, since a fit it rests on did not pass the test" "$page" || fail "a blocked change's reading states a direction"
+fi
 if command -v gnuplot > /dev/null && ! grep -q "nothing to plot" "$page"; then
     [ -s "$TMP/cmp/plots/compare_lr50.png" ] || fail "no LR50 figure"
 fi
@@ -143,6 +172,21 @@ ls "$TMP"/cmp/plots/data/compare_*.dat > /dev/null 2>&1 || fail "compare wrote n
 for f in "$TMP"/cmp/plots/data/*; do
     cmp -s "$f" "$TMP/pub/ladder/plots/data/${f##*/}" || fail "the published page lacks plots/data/${f##*/}"
 done
+# the null check: a row per variant with a ratio curve in the first and the
+# last sweep, counts that nest as the reading does, and the same numbers
+# on a second run (seeded)
+# shellcheck disable=SC2086
+"$LMSTAB" compare $dirs --out "$TMP/null" --null-check 4 > /dev/null 2> "$TMP/err" || { cat "$TMP/err"; fail "compare --null-check failed"; }
+nul="$TMP/null/compare_null.csv"
+[ "$(head -1 "$nul")" = "variant,sims,defined,paired,independent,both,fits_pass,stated" ] || fail "compare_null.csv header: $(head -1 "$nul")"
+grep -q "^## Null check" "$TMP/null/compare.md" || fail "no null check section"
+awk -F, 'NR > 1 { n++
+    if ($2 != 4 || $3 > $2 || $4 > $3 || $5 > $3 || $6 > $4 || $6 > $5 || $7 > $2 || $8 > $6 || $8 > $7) { print; bad = 1 } }
+    END { exit bad || !n }' "$nul" || { cat "$nul"; fail "compare_null.csv: counts that do not nest, or no row"; }
+# shellcheck disable=SC2086
+"$LMSTAB" compare $dirs --out "$TMP/null2" --null-check 4 > /dev/null 2>&1 || fail "second null check failed"
+cmp -s "$nul" "$TMP/null2/compare_null.csv" || fail "the null check is not deterministic"
+[ ! -e "$TMP/cmp/compare_null.csv" ] || fail "compare_null.csv without --null-check"
 # bad input
 set -- $dirs
 "$LMSTAB" compare "$1" --out "$TMP/c1" > /dev/null 2> "$TMP/err" && fail "one directory accepted"
