@@ -24,8 +24,11 @@ static void fmt_ratio(char *b, size_t n, const csweep *w, int r, int v) {
         snprintf(b, n, "- (no reference)");
     else if (!lms_curve_defined(c) || !lms_curve_defined(&w->c[r][w->ref]))
         snprintf(b, n, "-");
-    else
+    else {
         lms_curve_format(b, n, &c->ratio50, c, w->lo[v], w->hi[v]);
+        lms_curve_mark_ratio(b, n, c, w->lo[v], w->hi[v], &w->c[r][w->ref],
+                             w->lo[w->ref], w->hi[w->ref]);
+    }
 }
 
 static void fmt_change(char *b, size_t n, const lms_estimate *e, int exponent) {

@@ -53,6 +53,7 @@ int lms_logit_fit(const double *x, const double *k, const double *n, int g,
     double pbar = (sk + 0.5) / (sn + 1.0);
     double a = log(pbar / (1 - pbar)), b = 0;
     double f = penalized(x, k, n, g, a, b);
+    int flat = 0;
     for (int it = 0; it < 200; it++) {
         double i00 = 0, i01 = 0, i11 = 0;
         for (int i = 0; i < g; i++) {
@@ -84,12 +85,20 @@ int lms_logit_fit(const double *x, const double *k, const double *n, int g,
         }
         a += step * d0;
         b += step * d1;
+        /* at a saturated design's optimum the iterates can alternate about
+         * 1e-7 apart, forever, the penalized likelihood flat to rounding:
+         * settled too, if still so at the last step (the iterations run
+         * on as before, so no fit that settled before moves) */
+        flat = fabs(fa - f) <= 1e-13 * (1 + fabs(f)) &&
+               fabs(step * d0) < 1e-6 && fabs(step * d1) < 1e-6;
         f = fa;
         if (fabs(step * d0) < 1e-10 && fabs(step * d1) < 1e-10) {
             out->converged = 1;
             break;
         }
     }
+    if (flat)
+        out->converged = 1;
     out->a = a;
     out->b = b;
     /* a fit that did not settle is no fit: its LR50 would be wherever the

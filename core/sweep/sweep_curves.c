@@ -179,6 +179,16 @@ static void plot_data(const char *data_dir, int r, const char *variant, int v,
     fclose(f);
 }
 
+void lms_curve_mark_ratio(char *b, size_t n, const lms_curve *v, double v_lo,
+                          double v_hi, const lms_curve *ref, double r_lo,
+                          double r_hi) {
+    const double x = v->lr50.value, y = ref->lr50.value;
+    const size_t k = strlen(b);
+    if (isfinite(x) && isfinite(y) && (x < v_lo || x > v_hi || y < r_lo || y > r_hi) &&
+        k < n)
+        snprintf(b + k, n - k, " (from an extrapolated LR50)");
+}
+
 /* The table's fit p: the p-value, flagged below 0.05 */
 static void fmt_gof(char *b, size_t n, const lms_curve *c) {
     if (isnan(c->gof_p))
@@ -263,6 +273,11 @@ int lms_sweep_curves(const lms_sweep *s, FILE *table, const char *csv_path,
             lms_curve_format(a, sizeof a, &c[v].lr50, &c[v], lo, hi);
             lms_curve_format(b, sizeof b, &c[v].lr10, &c[v], lo, hi);
             lms_curve_format(q, sizeof q, &c[v].ratio50, &c[v], lo, hi);
+            if (v != ref) {
+                double rlo, rhi;
+                lms_curve_lr_range(runs, n, ref, &rlo, &rhi);
+                lms_curve_mark_ratio(q, sizeof q, &c[v], lo, hi, &c[ref], rlo, rhi);
+            }
             if (v != ref && c[v].runs && (c[v].fails == 0 || c[v].fails == c[v].runs))
                 snprintf(q, sizeof q, "-");
             else if (v != ref && !isfinite(c[ref].lr50.value))

@@ -198,6 +198,13 @@ struct lms_curve;
  * extrapolated). */
 void lms_curve_format(char *b, size_t n, const struct lms_estimate *e,
                       const struct lms_curve *c, double lo, double hi);
+/* Append " (from an extrapolated LR50)" to the ratio text b when the
+ * variant's LR50 (its LRs run span v_lo..v_hi) or the reference's
+ * (r_lo..r_hi) lies beyond the LRs run: the ratio then rests on the fit's
+ * extrapolation. */
+void lms_curve_mark_ratio(char *b, size_t n, const struct lms_curve *v,
+                          double v_lo, double v_hi, const struct lms_curve *ref,
+                          double r_lo, double r_hi);
 /* Each variant's LR sensitivity (Wortsman et al. 2023, lr_sensitivity.h)
  * from the sweep's grid LRs, over [lo, hi] (Wortsman et al.'s range:
  * LMS_SENS_LR_MIN, LMS_SENS_LR_MAX): sens[v] (value NaN without runs

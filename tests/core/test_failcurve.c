@@ -64,12 +64,18 @@ START_TEST(degenerate) {
     const double x2[2] = {0, 1}, n2[2] = {5, 5}, k2[2] = {4, 1};
     ck_assert_int_eq(lms_logit_fit(x2, k2, n2, 2, &f), 0);
     ck_assert(isnan(lms_logit_lr_at(&f, 0.5)));
-    /* Newton that does not settle in its 200 steps (a near-vertical
-     * curve over LRs 1e-6 apart, 1e15 runs each): no fit, said so */
-    const double x3[3] = {0, 1e-6, 2e-6}, n3[3] = {1e15, 1e15, 1e15},
-                 k3[3] = {1, 5e14, 1e15 - 1};
-    ck_assert_int_eq(lms_logit_fit(x3, k3, n3, 3, &f), 1);
+    /* Newton that does not settle in its 200 steps (LRs 1e-9 apart in
+     * log, runs weighted 1e-9: the iterates wander off): no fit, said so */
+    const double x3[2] = {0, 1e-9}, n3[2] = {1e-9, 1e-9}, k3[2] = {0, 1e-9};
+    ck_assert_int_eq(lms_logit_fit(x3, k3, n3, 2, &f), 1);
     ck_assert_int_eq(f.converged, 0);
+    /* a saturated design (2 LRs, one run each) whose iterates end up
+     * alternating 1e-7 apart on a flat optimum: settled, at Firth's
+     * answer (P = (k + 1/2) / (n + 1) at each LR) */
+    const double x4[2] = {log(0.225), log(0.3375)}, n4[2] = {1, 1}, k4[2] = {0, 1};
+    ck_assert_int_eq(lms_logit_fit(x4, k4, n4, 2, &f), 0);
+    ck_assert_double_eq_tol(f.a + f.b * x4[0], log(0.25 / 0.75), 1e-6);
+    ck_assert_double_eq_tol(f.a + f.b * x4[1], log(0.75 / 0.25), 1e-6);
 }
 END_TEST
 

@@ -383,6 +383,27 @@ START_TEST(grid_anchor) {
 }
 END_TEST
 
+/* a ratio resting on an LR50 beyond the LRs run says so (the variant's or
+ * the reference's), and one within both ranges does not */
+START_TEST(ratio_from_extrapolated_lr50) {
+    lms_curve v = {0}, r = {0};
+    v.lr50.value = 24.4; /* d64's method 2: runs up to 1.23 */
+    r.lr50.value = 0.569;
+    char b[128] = "42.9 [2.52, 8.21e+09]";
+    lms_curve_mark_ratio(b, sizeof b, &v, 3e-4, 1.23, &r, 3e-4, 1.23);
+    ck_assert_str_eq(b, "42.9 [2.52, 8.21e+09] (from an extrapolated LR50)");
+    v.lr50.value = 0.6;
+    r.lr50.value = 2e-4; /* the reference's below its range */
+    snprintf(b, sizeof b, "3");
+    lms_curve_mark_ratio(b, sizeof b, &v, 3e-4, 1.23, &r, 3e-4, 1.23);
+    ck_assert_str_eq(b, "3 (from an extrapolated LR50)");
+    r.lr50.value = 0.5;
+    snprintf(b, sizeof b, "1.2");
+    lms_curve_mark_ratio(b, sizeof b, &v, 3e-4, 1.23, &r, 3e-4, 1.23);
+    ck_assert_str_eq(b, "1.2");
+}
+END_TEST
+
 int main(void) {
     Suite *s = suite_create("sweep");
     TCase *tc = tcase_create("aggregate");
@@ -396,6 +417,7 @@ int main(void) {
     tcase_add_test(tc, not_a_sweep_dir);
     tcase_add_test(tc, malformed_manifest);
     tcase_add_test(tc, grid_anchor);
+    tcase_add_test(tc, ratio_from_extrapolated_lr50);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_ENV);
