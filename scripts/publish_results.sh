@@ -14,7 +14,8 @@
 # metrics.csv files are its source's). The new page replaces the old one
 # only once it is complete.
 # A directory of `lmstab compare` (compare.md, no sweep.json) is published
-# as its page: compare.md/html, compare.csv, compare_runs.csv and the
+# as its page: compare.md/html, its CSVs (compare, compare_change,
+# compare_runs, and compare_null after --null-check) and the
 # figures with their data and gnuplot script (its runs are the compared
 # sweeps', published with them).
 # Usage: scripts/publish_results.sh [--fresh] runs/curves [name]
@@ -34,10 +35,11 @@ if [ ! -f "$src/sweep.json" ] && [ -f "$src/compare.md" ]; then
     page="$(dirname "$dst")/.publish.$$"
     trap 'rm -rf "$page"' EXIT
     mkdir -p "$page/plots/data"
-    for f in compare.md compare.html compare.csv compare_runs.csv; do
+    for f in compare.md compare.html compare.csv compare_change.csv compare_runs.csv; do
         [ -f "$src/$f" ] || die "$src/$f is missing: not a complete lmstab compare directory"
         cp "$src/$f" "$page/"
     done
+    [ ! -f "$src/compare_null.csv" ] || cp "$src/compare_null.csv" "$page/" # (--null-check)
     find "$src/plots" -maxdepth 1 -type f \( -name '*.png' -o -name '*.gp' \) -exec cp {} "$page/plots/" \;
     find "$src/plots/data" -maxdepth 1 -type f -exec cp {} "$page/plots/data/" \; 2>/dev/null || true
     rm -rf "$dst"

@@ -165,7 +165,7 @@ grep -q "^set yrange \[" "$TMP/cmp/plots/compare.gp" || fail "the figures' y ran
 # published as a page (scripts/publish_results.sh): its tables, CSVs and
 # figures with their data, so that the page's gnuplot script runs again
 LMSTAB_RESULTS="$TMP/pub" sh "$SRC/scripts/publish_results.sh" "$TMP/cmp" ladder > /dev/null 2> "$TMP/err" || { cat "$TMP/err"; fail "publishing the compare page failed"; }
-for f in compare.md compare.html compare.csv compare_runs.csv plots/compare.gp; do
+for f in compare.md compare.html compare.csv compare_change.csv compare_runs.csv plots/compare.gp; do
     cmp -s "$TMP/cmp/$f" "$TMP/pub/ladder/$f" || fail "the published page's $f is not the compare directory's"
 done
 ls "$TMP"/cmp/plots/data/compare_*.dat > /dev/null 2>&1 || fail "compare wrote no figure data"
@@ -187,6 +187,8 @@ awk -F, 'NR > 1 { n++
 "$LMSTAB" compare $dirs --out "$TMP/null2" --null-check 4 > /dev/null 2>&1 || fail "second null check failed"
 cmp -s "$nul" "$TMP/null2/compare_null.csv" || fail "the null check is not deterministic"
 [ ! -e "$TMP/cmp/compare_null.csv" ] || fail "compare_null.csv without --null-check"
+LMSTAB_RESULTS="$TMP/pub" sh "$SRC/scripts/publish_results.sh" "$TMP/null" null > /dev/null 2>&1 || fail "publishing the null-checked page failed"
+cmp -s "$nul" "$TMP/pub/null/compare_null.csv" || fail "the published page lacks compare_null.csv"
 # bad input
 set -- $dirs
 "$LMSTAB" compare "$1" --out "$TMP/c1" > /dev/null 2> "$TMP/err" && fail "one directory accepted"
