@@ -13,7 +13,7 @@ typedef struct compare_opts {
 
 static const lms_opt opts[] = {
     {"--out", LMS_OPT_STR, "DIR", offsetof(compare_opts, out), 0, 0, 0,
-     "write compare.md, compare.html, compare.csv and plots/ here (required)"},
+     "write compare.md/html, its CSVs and plots/ here (required)"},
     {"--null-check", LMS_OPT_INT, "N", offsetof(compare_opts, null_check), 0,
      100000, 0,
      "simulate N comparisons where no ratio changed: how often a direction "
@@ -22,14 +22,18 @@ static const lms_opt opts[] = {
 };
 
 static void usage(FILE *f) {
-    fprintf(f, "usage: lmstab compare SWEEP_DIR SWEEP_DIR... --out DIR\n"
+    fprintf(f, "usage: lmstab compare SWEEP_DIR SWEEP_DIR... --out DIR "
+            "[--null-check N]\n"
             "Sweeps that differ in one setting (a size ladder's d_model, the\n"
             "warmup, ...) side by side: each variant's LR50 and its ratio to\n"
             "the reference variant per sweep under each verdict rule, how\n"
             "they change from the first sweep to the last (and, when the\n"
             "model sizes differ, their exponent in the parameter count), all\n"
-            "with bootstrap 95%% intervals, and LR sensitivity. Prints the\n"
-            "reading. 2 to %d sweep directories, in the order to compare.\n",
+            "with bootstrap 95%% intervals (a change's over seeds paired\n"
+            "across the sweeps and over independent resamples; a direction\n"
+            "only when both exclude 1 and the fits pass), and LR\n"
+            "sensitivity. Prints the reading. 2 to %d sweep directories, in\n"
+            "the order to compare.\n",
             LMS_COMPARE_MAX);
     lms_opt_help(f, opts);
 }
