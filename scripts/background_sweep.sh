@@ -229,8 +229,8 @@ status)
     for p in $(pids); do
         busy=1
         n=$(tr '\0' ' ' < "/proc/$p/cmdline" | sed -n "s|.* $sweeps/\([A-Za-z0-9_]*\)\.ini.*|\1|p")
-        done=$(find "$runs/$n" -name summary.json 2>/dev/null | wc -l)
-        echo "$n (pid $p): $done runs finished; $(tail -n 1 "$runs/$n.log" 2>/dev/null)"
+        finished=$(find "$runs/$n" -name summary.json 2>/dev/null | wc -l)
+        echo "$n (pid $p): $finished runs finished; $(tail -n 1 "$runs/$n.log" 2>/dev/null)"
     done
     for q in $(queue_pids); do
         busy=1
@@ -239,14 +239,17 @@ status)
     [ $busy = 0 ] || exit 0
     echo "no sweep running"
     # A queue that was stopped or ended logs it; one whose log ends at a
-    # start was killed (a restart, SIGKILL) and did not checkpoint its runs
-    # in progress. (A queue of another folder of sweep files may write to
-    # this log: not while one does.)
+    # start, or at a sweep that finished (the runner then starts the next
+    # or says done), was killed (a restart, SIGKILL) and did not checkpoint
+    # its runs in progress. (A queue of another folder of sweep files may
+    # write to this log: not while one does, or may: its descriptors
+    # unreadable.)
     last=$(grep ' queue: ' "$runs/queue.log" 2>/dev/null | tail -n 1)
     case "$last" in
-    *" queue: "*" started")
-        log=$(realpath "$runs/queue.log")
+    *" queue: "*" started" | *" queue: "*" ended (exit 0)")
+        log="$(cd "$runs" && pwd -P)/queue.log"
         for p in $(pgrep -f '^sh [^ ]*background_sweep\.sh _queue ' || true); do
+            [ -r "/proc/$p/fd" ] || exit 0
             for f in /proc/"$p"/fd/*; do # (the shell keeps its stdout on a
                 # saved descriptor while a sweep's redirection runs)
                 [ "$(readlink "$f" 2>/dev/null)" != "$log" ] || exit 0

@@ -58,7 +58,7 @@ int lms_cmd_compare(int argc, char **argv, int dry) {
     }
     if (dry)
         return 0;
-    char err[4096], reading[8192];
+    char err[4096], reading[32768]; /* up to 32 variants */
     int rc = lms_compare_write(pos, npos, o.out, (int)o.null_check, reading,
                                sizeof reading, err, sizeof err);
     if (rc < 0) {

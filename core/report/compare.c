@@ -223,7 +223,8 @@ static void write_reading(const cmp *m, char *out, size_t n) {
             const int b2 = fits_blocking(m, u, r, !is_ref, w2, sizeof w2);
             lms_appendf(out, n, &k, "%s %s %s", r ? "," : "",
                         lms_sweep_rule_name(r),
-                        b2 == 1 ? "no direction (a fit flagged)"
+                        !isfinite(ch[r].lo) ? "no curve"
+                        : b2 == 1 ? "no direction (a fit flagged)"
                         : b2 == 2 ? "no direction (a fit untested)"
                                   : lms_compare_direction(&ch[r], &ind[r]));
         }
@@ -483,7 +484,8 @@ static int write_null_check(FILE *f, FILE *csv, const cmp *m, int sims) {
             "calibration under the fitted curves. Nominal: 5%% for an "
             "interval; a direction is stated only when both intervals "
             "exclude 1 and the four fits pass. Brackets: Wilson 95%% "
-            "intervals of the simulated share.\n\n| variant | simulated | "
+            "intervals of the simulated share, of all simulated comparisons "
+            "(one without a curve excludes nothing).\n\n| variant | simulated | "
             "paired excludes 1 | independent excludes 1 | both (a "
             "direction) | fits pass | direction stated |\n|---|---|---|---|"
             "---|---|---|\n", sims, sims, LMS_NULL_SAMPLES,
@@ -501,9 +503,9 @@ static int write_null_check(FILE *f, FILE *csv, const cmp *m, int sims) {
             continue;
         any = 1;
         char p[64], i[64], b[64], s[64], fp[64];
-        wilson(p, sizeof p, nc.paired, nc.defined);
-        wilson(i, sizeof i, nc.independent, nc.defined);
-        wilson(b, sizeof b, nc.both, nc.defined);
+        wilson(p, sizeof p, nc.paired, nc.sims);
+        wilson(i, sizeof i, nc.independent, nc.sims);
+        wilson(b, sizeof b, nc.both, nc.sims);
         wilson(fp, sizeof fp, nc.fits_pass, nc.sims);
         wilson(s, sizeof s, nc.stated, nc.sims);
         fprintf(f, "| %s | %d (%d with an interval) | %s | %s | %s | %s | %s |\n",
@@ -565,8 +567,9 @@ static void write_page(FILE *f, FILE *runs_csv, const cmp *m,
             "generator of its own, which treats the two sweeps as independent "
             "experiments. A change **grew** when both intervals lie above 1, "
             "**shrank** when both lie below, and is **not resolved** "
-            "otherwise: with 8 seeds a percentile interval of a change "
-            "excludes 1 more often than 5%% of the time when nothing changed, "
+            "otherwise: with as few seeds as these sweeps have, a percentile "
+            "interval of a change excludes 1 more often than 5%% of the time "
+            "when nothing changed (measure it with --null-check), "
             "and requiring both is the stricter reading (protocol, Changes, "
             "2026-12-01). A change resting on a fit the test flags (\"poor "
             "fit\": that sweep's failures, for a ratio the variant's or the "
@@ -692,8 +695,13 @@ int lms_compare_write(const char *const *dirs, int n, const char *out_dir,
         goto cannot;
     }
     write_page(f, rc_csv, &m, reading, plots == 0, drawn);
+    snprintf(path, sizeof path, "%s/compare_null.csv", out_dir);
+    if (null_sims <= 0 && remove(path) != 0 && errno != ENOENT) {
+        fclose(f); /* (a stale one would be published beside this page) */
+        fclose(rc_csv);
+        goto cannot;
+    }
     if (null_sims > 0) {
-        snprintf(path, sizeof path, "%s/compare_null.csv", out_dir);
         FILE *nc = fopen(path, "w");
         if (!nc) {
             fclose(f);
@@ -716,6 +724,7 @@ int lms_compare_write(const char *const *dirs, int n, const char *out_dir,
         snprintf(path, sizeof path, "%s/compare_runs.csv", out_dir);
         goto cannot;
     }
+    snprintf(path, sizeof path, "%s/compare.md", out_dir); /* to HTML */
     FILE *in = lms_fopen_regular(path, err, errlen);
     if (!in)
         goto out;

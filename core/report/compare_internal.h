@@ -10,6 +10,9 @@
 #include "sweep/sweep_internal.h"
 #include "sweep/lr_sensitivity.h"
 
+/* The bootstrap generator seed of sweep j's independent resamples */
+#define LMS_CMP_INDEPENDENT_SEED(j) (LMS_BOOT_SEED + 0x1dULL * (unsigned)(j))
+
 /* One sweep, fitted. */
 typedef struct csweep {
     lms_sweep s;
@@ -26,8 +29,9 @@ typedef struct csweep {
     /* the resamples' LR50 and its ratio to the reference: [v * samples + b] */
     double *lr50[LMS_N_RULES];
     double *ratio[LMS_N_RULES];
-    /* the same from a generator of this sweep's own (sweep 0: the above),
-     * independent of sweep 0's resamples */
+    /* the last sweep's from a generator of its own
+     * (LMS_CMP_INDEPENDENT_SEED), independent of sweep 0's resamples (the
+     * other sweeps: a copy of the above) */
     double *lr50_ind[LMS_N_RULES];
     double *ratio_ind[LMS_N_RULES];
     /* its finished runs as its failure curves count them, per rule */

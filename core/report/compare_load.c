@@ -112,9 +112,9 @@ static int resample(const csweep *w, const lms_curve_run *runs, size_t n,
 
 /* Fit sweep j's curves under each rule and keep its resamples: those of
  * the report's generator (matched across sweeps that ran the same seeds),
- * and for j > 0 another set from a generator of its own (independent of
- * sweep 0's, for the change's second interval). */
-static int fit_sweep(csweep *w, int j, char *err, size_t errlen) {
+ * and for the last sweep (last, j > 0) another set from a generator of its
+ * own (independent of sweep 0's, for the change's second interval). */
+static int fit_sweep(csweep *w, int j, int last, char *err, size_t errlen) {
     lms_sweep *s = &w->s;
     const size_t max = (size_t)s->n_variants * s->n_lrs * s->n_seeds + 1;
     lms_curve_run *runs[LMS_N_RULES] = {malloc(max * sizeof(lms_curve_run)),
@@ -143,11 +143,12 @@ static int fit_sweep(csweep *w, int j, char *err, size_t errlen) {
         if (resample(w, runs[r], n, LMS_BOOT_SEED, w->c[r], boot, w->lr50[r],
                      w->ratio[r]) != 0)
             goto out;
-        if (j == 0) { /* sweep 0's own resamples are the ones to pair with */
+        if (!last) { /* only the last sweep's are read (the change is last
+                      * over first): the others keep their own */
             memcpy(w->lr50_ind[r], w->lr50[r], sizeof(double) * B * (size_t)s->n_variants);
             memcpy(w->ratio_ind[r], w->ratio[r], sizeof(double) * B * (size_t)s->n_variants);
-        } else if (resample(w, runs[r], n, LMS_BOOT_SEED + 0x1dULL * (unsigned)j,
-                            scratch, boot, w->lr50_ind[r], w->ratio_ind[r]) != 0)
+        } else if (resample(w, runs[r], n, LMS_CMP_INDEPENDENT_SEED(j), scratch,
+                            boot, w->lr50_ind[r], w->ratio_ind[r]) != 0)
             goto out;
     }
     rc = lms_sweep_sensitivity(s, LMS_SENS_LR_MIN, LMS_SENS_LR_MAX, w->sens,
@@ -251,7 +252,7 @@ int lms_cmp_load(cmp *m, const char *const *dirs, int n, char *err,
         w->params = params_of(&w->s, w->ref);
         lms_report_compute(&w->s, &w->compute);
         err[0] = '\0';
-        if (fit_sweep(w, j, err, errlen) != 0)
+        if (fit_sweep(w, j, j > 0 && j == n - 1, err, errlen) != 0)
             return -1;
     }
     for (int j = 0; j < n; j++)

@@ -40,13 +40,20 @@ static void draw(lms_curve_run *runs, size_t n, const lms_logit f[2],
     }
 }
 
-/* Fit a simulated sweep and put its resamples' ratio in ratio[0..samples);
- * whether both fits pass the test (p >= 0.05). -1 on allocation failure. */
+/* Fit a simulated sweep and put its resamples' ratio in ratio[0..samples)
+ * (NaN throughout when a point fit has no curve, as the page would have
+ * none); whether both fits pass the test (p >= 0.05). -1 on allocation
+ * failure. */
 static int fit_ratio(const lms_curve_run *runs, size_t n, int samples,
                      unsigned long long seed, double *boot, double *ratio) {
     lms_curve c[2];
     if (lms_curves_fit(runs, n, 2, 1, samples, seed, c, boot) != 0)
         return -1;
+    if (!lms_curve_defined(&c[0]) || !lms_curve_defined(&c[1])) {
+        for (int b = 0; b < samples; b++)
+            ratio[b] = NAN;
+        return 0;
+    }
     for (int b = 0; b < samples; b++) {
         const lms_logit fv = {boot[(size_t)b * 4], boot[(size_t)b * 4 + 1], 1};
         const lms_logit fr = {boot[(size_t)b * 4 + 2], boot[(size_t)b * 4 + 3], 1};
@@ -88,7 +95,8 @@ int lms_cmp_null_check(const cmp *m, int u, int sims, int samples,
         draw(dz, nz, fz, &rng);
         const int pa = fit_ratio(da, na, samples, LMS_BOOT_SEED, boot, r0);
         const int pz = fit_ratio(dz, nz, samples, LMS_BOOT_SEED, boot, r1);
-        const int pi = fit_ratio(dz, nz, samples, LMS_BOOT_SEED + 0x1dULL, boot, r2);
+        const int pi = fit_ratio(dz, nz, samples,
+                                 LMS_CMP_INDEPENDENT_SEED(m->n - 1), boot, r2);
         if (pa < 0 || pz < 0 || pi < 0)
             goto out;
         const double point[2] = {1, 1}, x[2] = {0, 1};

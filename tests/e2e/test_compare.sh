@@ -125,14 +125,17 @@ head -1 "$chg" | grep -q "^variant,rule,quantity,from_sweep,to_sweep,from,to,cha
 [ "$(wc -l < "$chg")" -gt 1 ] || fail "compare_change.csv has no change"
 awk -F, 'NR > 1 {
     want = $16
+    pass += $15 == "pass"
     if ($15 != "pass") d = "\"no direction\""
+    else if ($9 == "nan" || $10 == "nan") d = "\"no curve\""
     else if ($9 > 1 && $12 > 1) d = "\"grew\""
     else if ($10 < 1 && $13 < 1) d = "\"shrank\""
     else d = "\"not resolved\""
     if (d != want && !(d == "\"not resolved\"" && want ~ /^"not resolved/)) { print "direction: " $0; bad = 1 }
     if ($6 > 0 && $7 > 0) { r = $7 / $6 / $8; if (r > 1.0001 || r < 0.9999) { print "change: " $0; bad = 1 } }
-    if (!($9 <= $8 && $8 <= $10)) { print "interval: " $0; bad = 1 }
-} END { exit bad }' "$chg" || fail "compare_change.csv is not consistent"
+    if ($9 != "nan" && !($9 <= $8 && $8 <= $10)) { print "interval: " $0; bad = 1 }
+} END { if (!pass) print "no change whose fits pass: the direction checks checked nothing"; exit bad || !pass }' "$chg" \
+    || { cat "$chg"; fail "compare_change.csv is not consistent"; }
 while IFS=, read -r v r q fs ts from to rest; do
     [ "$q" = lr50 ] || continue
     a=$(awk -F, -v s="$fs" -v v="$v" -v r="$r" '$1 == s && $4 == v && $5 == r { print $8 }' "$TMP/cmp/compare.csv")
@@ -180,6 +183,8 @@ done
 nul="$TMP/null/compare_null.csv"
 [ "$(head -1 "$nul")" = "variant,sims,defined,paired,independent,both,fits_pass,stated" ] || fail "compare_null.csv header: $(head -1 "$nul")"
 grep -q "^## Null check" "$TMP/null/compare.md" || fail "no null check section"
+grep -q "<h2>Null check</h2>" "$TMP/null/compare.html" && grep -q "<h2>Rule: default</h2>" "$TMP/null/compare.html" \
+    || fail "compare.html with --null-check is not the page"
 awk -F, 'NR > 1 { n++
     if ($2 != 4 || $3 > $2 || $4 > $3 || $5 > $3 || $6 > $4 || $6 > $5 || $7 > $2 || $8 > $6 || $8 > $7) { print; bad = 1 } }
     END { exit bad || !n }' "$nul" || { cat "$nul"; fail "compare_null.csv: counts that do not nest, or no row"; }
@@ -187,6 +192,9 @@ awk -F, 'NR > 1 { n++
 "$LMSTAB" compare $dirs --out "$TMP/null2" --null-check 4 > /dev/null 2>&1 || fail "second null check failed"
 cmp -s "$nul" "$TMP/null2/compare_null.csv" || fail "the null check is not deterministic"
 [ ! -e "$TMP/cmp/compare_null.csv" ] || fail "compare_null.csv without --null-check"
+# shellcheck disable=SC2086
+"$LMSTAB" compare $dirs --out "$TMP/null2" > /dev/null 2>&1 || fail "compare into a null-checked folder failed"
+[ ! -e "$TMP/null2/compare_null.csv" ] || fail "a stale compare_null.csv survived a comparison without --null-check"
 LMSTAB_RESULTS="$TMP/pub" sh "$SRC/scripts/publish_results.sh" "$TMP/null" null > /dev/null 2>&1 || fail "publishing the null-checked page failed"
 cmp -s "$nul" "$TMP/pub/null/compare_null.csv" || fail "the published page lacks compare_null.csv"
 # bad input
