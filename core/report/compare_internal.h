@@ -74,22 +74,23 @@ void lms_cmp_free(cmp *m);
 int lms_cmp_trend(const cmp *m, int u, int r, int what, int independent,
                   lms_estimate *change, lms_estimate *slope);
 
-/* The null check (compare_null.c) of union variant u's ratio change from
- * the first sweep to the last: sims simulated comparisons, each resampled
- * `samples` times, generator seeded by seed. */
+/* The null check (compare_null.c) of the change of union variant u's
+ * ratio to the reference (what 1) or its LR50 (what 0) from the first
+ * sweep to the last: sims simulated comparisons, each resampled `samples`
+ * times, generator seeded by seed. */
 typedef struct lms_null_check {
     int sims;        /* simulated */
     int defined;     /* with a paired interval of the change */
     int paired;      /* ... that excludes 1 */
     int independent; /* the independent interval excludes 1 */
     int both;        /* a direction (both exclude 1, on one side) */
-    int fits_pass;   /* both sweeps' two fits pass the test */
+    int fits_pass;   /* both sweeps' fits (2 or 4) pass the test */
     int stated;      /* a direction the page would state (both, fits pass) */
 } lms_null_check;
 
-/* 0 (out->sims 0 when u has no ratio curve in the first or last sweep),
- * or -1 on allocation failure. */
-int lms_cmp_null_check(const cmp *m, int u, int sims, int samples,
+/* 0 (out->sims 0 when u has no such curve in the first or last sweep), or
+ * -1 on allocation failure. */
+int lms_cmp_null_check(const cmp *m, int u, int what, int sims, int samples,
                        unsigned long long seed, lms_null_check *out);
 
 /* Run by run (compare_runs.c): the runs each later sweep shares with the

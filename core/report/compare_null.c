@@ -1,10 +1,11 @@
 /* The null check of a comparison (lmstab compare --null-check N): how often
  * its change intervals exclude 1, and a direction is stated, when the
- * ratio did not change. Each simulated comparison keeps the two sweeps'
- * designs (their runs' LRs and seeds) and draws every run's outcome from
- * a fitted curve: in the first sweep the variant's and the reference's own
- * default-rule curves; in the last the reference's own and the variant's
- * own slope placed so that its ratio to the reference is the first
+ * quantity did not change: a variant's ratio to the reference, or its own
+ * LR50. Each simulated comparison keeps the two sweeps' designs (their
+ * runs' LRs and seeds) and draws every run's outcome from a fitted curve:
+ * in the first sweep the variant's (and the reference's) own default-rule
+ * curves; in the last the reference's own and the variant's own slope
+ * placed so that its ratio to the reference (its LR50) is the first
  * sweep's. Both are then fitted, resampled and read as the page reads the
  * real ones. Runs are drawn independently, also across the LRs of one
  * seed, which real seeds are not: the check measures the intervals'
@@ -16,13 +17,13 @@
 #include "report/compare_internal.h"
 #include "util/rng.h"
 
-/* The runs of variants v (as 0) and ref (as 1) of a sweep, their outcomes
- * to be drawn; how many. */
-static size_t design(const csweep *w, int v, lms_curve_run *out) {
+/* The runs of variant v (as 0) and, when ref >= 0, of ref (as 1) of a
+ * sweep, their outcomes to be drawn; how many. */
+static size_t design(const csweep *w, int v, int ref, lms_curve_run *out) {
     size_t n = 0;
     const lms_curve_run *runs = w->curve_runs[1];
     for (size_t i = 0; i < w->n_runs; i++)
-        if (runs[i].variant == v || runs[i].variant == w->ref) {
+        if (runs[i].variant == v || (ref >= 0 && runs[i].variant == ref)) {
             out[n] = runs[i];
             out[n].variant = runs[i].variant == v ? 0 : 1;
             out[n].under_trained = 0;
@@ -40,42 +41,52 @@ static void draw(lms_curve_run *runs, size_t n, const lms_logit f[2],
     }
 }
 
-/* Fit a simulated sweep and put its resamples' ratio in ratio[0..samples)
- * (NaN throughout when a point fit has no curve, as the page would have
- * none); whether both fits pass the test (p >= 0.05). -1 on allocation
- * failure. */
-static int fit_ratio(const lms_curve_run *runs, size_t n, int samples,
-                     unsigned long long seed, double *boot, double *ratio) {
+/* Fit a simulated sweep of nv variants (1: the variant; 2: and the
+ * reference) and put its resamples' LR50 (nv 1) or ratio (nv 2) in
+ * val[0..samples) (NaN throughout when a point fit has no curve, as the
+ * page would have none); whether the fits pass the test (p >= 0.05). -1
+ * on allocation failure. */
+static int fit_value(const lms_curve_run *runs, size_t n, int nv, int samples,
+                     unsigned long long seed, double *boot, double *val) {
     lms_curve c[2];
-    if (lms_curves_fit(runs, n, 2, 1, samples, seed, c, boot) != 0)
+    if (lms_curves_fit(runs, n, nv, nv - 1, samples, seed, c, boot) != 0)
         return -1;
-    if (!lms_curve_defined(&c[0]) || !lms_curve_defined(&c[1])) {
-        for (int b = 0; b < samples; b++)
-            ratio[b] = NAN;
-        return 0;
+    int defined = 1, pass = 1;
+    for (int v = 0; v < nv; v++) {
+        defined &= lms_curve_defined(&c[v]);
+        pass &= c[v].gof_p >= 0.05;
     }
     for (int b = 0; b < samples; b++) {
-        const lms_logit fv = {boot[(size_t)b * 4], boot[(size_t)b * 4 + 1], 1};
-        const lms_logit fr = {boot[(size_t)b * 4 + 2], boot[(size_t)b * 4 + 3], 1};
-        ratio[b] = lms_logit_lr_at(&fv, 0.5) / lms_logit_lr_at(&fr, 0.5);
+        const double *f = boot + (size_t)b * nv * 2;
+        const lms_logit fv = {f[0], f[1], 1};
+        val[b] = lms_logit_lr_at(&fv, 0.5);
+        if (nv == 2) {
+            const lms_logit fr = {f[2], f[3], 1};
+            val[b] /= lms_logit_lr_at(&fr, 0.5);
+        }
+        if (!defined)
+            val[b] = NAN;
     }
-    return c[0].gof_p >= 0.05 && c[1].gof_p >= 0.05;
+    return defined && pass;
 }
 
-int lms_cmp_null_check(const cmp *m, int u, int sims, int samples,
+int lms_cmp_null_check(const cmp *m, int u, int what, int sims, int samples,
                        unsigned long long seed, lms_null_check *out) {
     memset(out, 0, sizeof *out);
     const csweep *a = &m->sw[0], *z = &m->sw[m->n - 1];
     const int va = m->vmap[0][u], vz = m->vmap[m->n - 1][u];
-    if (va < 0 || vz < 0 || a->ref < 0 || z->ref < 0 || va == a->ref)
+    const int ratio = what == 1, nv = ratio ? 2 : 1;
+    if (va < 0 || vz < 0 || (ratio && (a->ref < 0 || z->ref < 0 || va == a->ref)))
         return 0;
-    const lms_curve *ca = &a->c[1][va], *ra = &a->c[1][a->ref];
-    const lms_curve *cz = &z->c[1][vz], *rz = &z->c[1][z->ref];
+    const lms_curve *ca = &a->c[1][va], *cz = &z->c[1][vz];
+    const lms_curve *ra = ratio ? &a->c[1][a->ref] : ca;
+    const lms_curve *rz = ratio ? &z->c[1][z->ref] : cz;
     if (!lms_curve_defined(ca) || !lms_curve_defined(ra) ||
         !lms_curve_defined(cz) || !lms_curve_defined(rz))
         return 0;
-    /* the null: the last sweep's variant at the first sweep's ratio */
-    const double lr50 = ca->ratio50.value * rz->lr50.value;
+    /* the null: the last sweep's variant at the first sweep's ratio (its
+     * LR50) */
+    const double lr50 = ratio ? ca->ratio50.value * rz->lr50.value : ca->lr50.value;
     const lms_logit fa[2] = {ca->fit, ra->fit};
     const lms_logit fz[2] = {{-cz->fit.b * log(lr50), cz->fit.b, 1}, rz->fit};
     lms_curve_run *da = malloc(sizeof *da * (a->n_runs + 1));
@@ -87,15 +98,16 @@ int lms_cmp_null_check(const cmp *m, int u, int sims, int samples,
     int rc = -1;
     if (!da || !dz || !boot || !r0 || !r1 || !r2)
         goto out;
-    const size_t na = design(a, va, da), nz = design(z, vz, dz);
-    lms_rng rng;
-    lms_rng_seed(&rng, seed, 0x4e011ULL + (unsigned)u);
+    const size_t na = design(a, va, ratio ? a->ref : -1, da);
+    const size_t nz = design(z, vz, ratio ? z->ref : -1, dz);
+    lms_rng rng; /* a stream per variant and quantity */
+    lms_rng_seed(&rng, seed, (ratio ? 0x4e011ULL : 0x4e111ULL) + (unsigned)u);
     for (int s = 0; s < sims; s++) {
         draw(da, na, fa, &rng);
         draw(dz, nz, fz, &rng);
-        const int pa = fit_ratio(da, na, samples, LMS_BOOT_SEED, boot, r0);
-        const int pz = fit_ratio(dz, nz, samples, LMS_BOOT_SEED, boot, r1);
-        const int pi = fit_ratio(dz, nz, samples,
+        const int pa = fit_value(da, na, nv, samples, LMS_BOOT_SEED, boot, r0);
+        const int pz = fit_value(dz, nz, nv, samples, LMS_BOOT_SEED, boot, r1);
+        const int pi = fit_value(dz, nz, nv, samples,
                                  LMS_CMP_INDEPENDENT_SEED(m->n - 1), boot, r2);
         if (pa < 0 || pz < 0 || pi < 0)
             goto out;

@@ -181,13 +181,13 @@ done
 # shellcheck disable=SC2086
 "$LMSTAB" compare $dirs --out "$TMP/null" --null-check 4 > /dev/null 2> "$TMP/err" || { cat "$TMP/err"; fail "compare --null-check failed"; }
 nul="$TMP/null/compare_null.csv"
-[ "$(head -1 "$nul")" = "variant,sims,defined,paired,independent,both,fits_pass,stated" ] || fail "compare_null.csv header: $(head -1 "$nul")"
+[ "$(head -1 "$nul")" = "variant,quantity,sims,defined,paired,independent,both,fits_pass,stated" ] || fail "compare_null.csv header: $(head -1 "$nul")"
 grep -q "^## Null check" "$TMP/null/compare.md" || fail "no null check section"
 grep -q "<h2>Null check</h2>" "$TMP/null/compare.html" && grep -q "<h2>Rule: default</h2>" "$TMP/null/compare.html" \
     || fail "compare.html with --null-check is not the page"
-awk -F, 'NR > 1 { n++
-    if ($2 != 4 || $3 > $2 || $4 > $3 || $5 > $3 || $6 > $4 || $6 > $5 || $7 > $2 || $8 > $6 || $8 > $7) { print; bad = 1 } }
-    END { exit bad || !n }' "$nul" || { cat "$nul"; fail "compare_null.csv: counts that do not nest, or no row"; }
+awk -F, 'NR > 1 { n++; q[$2]++
+    if ($3 != 4 || $4 > $3 || $5 > $4 || $6 > $4 || $7 > $5 || $7 > $6 || $8 > $3 || $9 > $7 || $9 > $8) { print; bad = 1 } }
+    END { exit bad || !q["lr50"] || !q["ratio50"] }' "$nul" || { cat "$nul"; fail "compare_null.csv: counts that do not nest, or no LR50 or ratio row"; }
 # shellcheck disable=SC2086
 "$LMSTAB" compare $dirs --out "$TMP/null2" --null-check 4 > /dev/null 2>&1 || fail "second null check failed"
 cmp -s "$nul" "$TMP/null2/compare_null.csv" || fail "the null check is not deterministic"
