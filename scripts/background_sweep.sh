@@ -46,8 +46,12 @@ reuse_dirs() { # [sweep] reuse of sweep file $1, one a word (no ./ prefix)
 }
 # Processes by command line, anchored at argv[0]: not the nohup/nice/setsid
 # stages that name the same command, nor a wrapper such as timeout.
-pids() { # the sweeps of name $1 (all with no name)
-    pgrep -f "^[^ ]*lmstab sweep $sweeps/${1:-[A-Za-z0-9_]*}\\.ini( |\$)" || true
+pids() { # the sweeps of name $1 (all with no name): not a sweep's child
+    # between its fork and its exec of a run, which shares its command line
+    all=$(pgrep -f "^[^ ]*lmstab sweep $sweeps/${1:-[A-Za-z0-9_]*}\\.ini( |\$)" || true)
+    for p in $all; do
+        case " $(echo $all) " in *" $(field "$p" 4) "*) ;; *) echo "$p" ;; esac
+    done
 }
 queue_pids() { # the queue runner of this folder of sweep files (a session
     # leader: not its command substitutions, which share its command line)
