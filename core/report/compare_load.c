@@ -86,15 +86,17 @@ static void settings(cmp *m) {
     }
 }
 
-/* The resamples' LR50 and ratio to the reference of fitted runs, drawn
- * from the bootstrap generator seeded with seed, into lr50 and ratio
- * ([v * B + b]); boot: scratch for B * n_variants (a, b) pairs. */
+/* The resamples' LR50 and ratio to the reference of the runs, drawn from
+ * the bootstrap generator seeded with seed, into lr50 and ratio
+ * ([v * B + b]), with the curves fitted into c (NULL: the resamples alone);
+ * boot: scratch for B * n_variants (a, b) pairs. */
 static int resample(const csweep *w, const lms_curve_run *runs, size_t n,
                     unsigned long long seed, lms_curve *c, double *boot,
                     double *lr50, double *ratio) {
     const int nv = w->s.n_variants;
-    if (lms_curves_fit(runs, n, nv, w->ref >= 0 ? w->ref : 0, B, seed, c,
-                       boot) != 0)
+    if (c ? lms_curves_fit(runs, n, nv, w->ref >= 0 ? w->ref : 0, B, seed, c,
+                           boot) != 0
+          : lms_curves_resample(runs, n, nv, B, seed, boot) != 0)
         return -1;
     for (int v = 0; v < nv; v++)
         for (int b = 0; b < B; b++) {
@@ -121,7 +123,6 @@ static int fit_sweep(csweep *w, int j, int last, char *err, size_t errlen) {
                                         malloc(max * sizeof(lms_curve_run)),
                                         malloc(max * sizeof(lms_curve_run))};
     double *boot = malloc(sizeof(double) * 2 * B * (size_t)s->n_variants);
-    lms_curve *scratch = malloc(sizeof(lms_curve) * (size_t)s->n_variants);
     int rc = -1;
     for (int r = 0; r < LMS_N_RULES; r++) {
         w->lr50[r] = malloc(sizeof(double) * B * (size_t)s->n_variants);
@@ -132,7 +133,7 @@ static int fit_sweep(csweep *w, int j, int last, char *err, size_t errlen) {
             !runs[r])
             goto out;
     }
-    if (!boot || !scratch)
+    if (!boot)
         goto out;
     const size_t n = lms_sweep_curve_runs(s, runs, max);
     w->n_runs = n;
@@ -147,7 +148,7 @@ static int fit_sweep(csweep *w, int j, int last, char *err, size_t errlen) {
                       * over first): the others keep their own */
             memcpy(w->lr50_ind[r], w->lr50[r], sizeof(double) * B * (size_t)s->n_variants);
             memcpy(w->ratio_ind[r], w->ratio[r], sizeof(double) * B * (size_t)s->n_variants);
-        } else if (resample(w, runs[r], n, LMS_CMP_INDEPENDENT_SEED(j), scratch,
+        } else if (resample(w, runs[r], n, LMS_CMP_INDEPENDENT_SEED(j), NULL,
                             boot, w->lr50_ind[r], w->ratio_ind[r]) != 0)
             goto out;
     }
@@ -159,7 +160,6 @@ out:
     for (int r = 0; r < LMS_N_RULES; r++)
         w->curve_runs[r] = runs[r]; /* kept for the run-by-run table */
     free(boot);
-    free(scratch);
     return rc;
 }
 

@@ -41,21 +41,27 @@ static void draw(lms_curve_run *runs, size_t n, const lms_logit f[2],
     }
 }
 
-/* Fit a simulated sweep of nv variants (1: the variant; 2: and the
- * reference) and put its resamples' LR50 (nv 1) or ratio (nv 2) in
- * val[0..samples) (NaN throughout when a point fit has no curve, as the
- * page would have none); whether the fits pass the test (p >= 0.05). -1
- * on allocation failure. */
-static int fit_value(const lms_curve_run *runs, size_t n, int nv, int samples,
-                     unsigned long long seed, double *boot, double *val) {
-    lms_curve c[2];
-    if (lms_curves_fit(runs, n, nv, nv - 1, samples, seed, c, boot) != 0)
+/* A simulated sweep of nv variants (1: the variant; 2: and the reference):
+ * its resamples' LR50 (nv 1) or ratio (nv 2) from the generator seeded by
+ * seed into val[0..samples), NaN throughout when *defined is 0 (a point fit
+ * without a curve: the page would have none). With c (the first call on
+ * these runs) the curves are fitted into it and *defined and the return
+ * value are set: whether the fits pass the test (p >= 0.05); without, the
+ * resamples alone, *defined as given. -1 on allocation failure. */
+static int sim_value(const lms_curve_run *runs, size_t n, int nv, int samples,
+                     unsigned long long seed, lms_curve *c, int *defined,
+                     double *boot, double *val) {
+    int pass = 1;
+    if (c) {
+        if (lms_curves_fit(runs, n, nv, nv - 1, samples, seed, c, boot) != 0)
+            return -1;
+        *defined = 1;
+        for (int v = 0; v < nv; v++) {
+            *defined &= lms_curve_defined(&c[v]);
+            pass &= c[v].gof_p >= 0.05;
+        }
+    } else if (lms_curves_resample(runs, n, nv, samples, seed, boot) != 0)
         return -1;
-    int defined = 1, pass = 1;
-    for (int v = 0; v < nv; v++) {
-        defined &= lms_curve_defined(&c[v]);
-        pass &= c[v].gof_p >= 0.05;
-    }
     for (int b = 0; b < samples; b++) {
         const double *f = boot + (size_t)b * nv * 2;
         const lms_logit fv = {f[0], f[1], 1};
@@ -64,10 +70,10 @@ static int fit_value(const lms_curve_run *runs, size_t n, int nv, int samples,
             const lms_logit fr = {f[2], f[3], 1};
             val[b] /= lms_logit_lr_at(&fr, 0.5);
         }
-        if (!defined)
+        if (!*defined)
             val[b] = NAN;
     }
-    return defined && pass;
+    return *defined && pass;
 }
 
 int lms_cmp_null_check(const cmp *m, int u, int what, int sims, int samples,
@@ -105,11 +111,17 @@ int lms_cmp_null_check(const cmp *m, int u, int what, int sims, int samples,
     for (int s = 0; s < sims; s++) {
         draw(da, na, fa, &rng);
         draw(dz, nz, fz, &rng);
-        const int pa = fit_value(da, na, nv, samples, LMS_BOOT_SEED, boot, r0);
-        const int pz = fit_value(dz, nz, nv, samples, LMS_BOOT_SEED, boot, r1);
-        const int pi = fit_value(dz, nz, nv, samples,
-                                 LMS_CMP_INDEPENDENT_SEED(m->n - 1), boot, r2);
-        if (pa < 0 || pz < 0 || pi < 0)
+        lms_curve c[2];
+        int da_ok, dz_ok;
+        const int pa = sim_value(da, na, nv, samples, LMS_BOOT_SEED, c, &da_ok,
+                                 boot, r0);
+        const int pz = sim_value(dz, nz, nv, samples, LMS_BOOT_SEED, c, &dz_ok,
+                                 boot, r1);
+        /* the last sweep again, from its own generator (its curves are
+         * those just fitted) */
+        if (pa < 0 || pz < 0 ||
+            sim_value(dz, nz, nv, samples, LMS_CMP_INDEPENDENT_SEED(m->n - 1),
+                      NULL, &dz_ok, boot, r2) < 0)
             goto out;
         const double point[2] = {1, 1}, x[2] = {0, 1};
         const double *paired[2] = {r0, r1}, *indep[2] = {r0, r2};

@@ -251,21 +251,59 @@ int lms_curve_defined(const lms_curve *c) {
     return c->runs && c->fails > 0 && c->fails < c->runs && isfinite(c->lr50.value);
 }
 
-int lms_curves_fit(const lms_curve_run *runs, size_t n_runs, int nv, int ref,
-                   int samples, unsigned long long seed, lms_curve *out,
-                   double *boot) {
-    /* the distinct seeds: the clusters of the bootstrap */
+int lms_curves_resample(const lms_curve_run *runs, size_t n_runs, int nv,
+                        int samples, unsigned long long seed, double *boot) {
     long *seeds = malloc((n_runs + 1) * sizeof *seeds);
     double *weight = malloc((n_runs + 1) * sizeof *weight);
     groups gr = {malloc((n_runs + 1) * sizeof(double)),
                  malloc((n_runs + 1) * sizeof(double)),
                  malloc((n_runs + 1) * sizeof(double)), 0};
+    int rc = -1;
+    if (!seeds || !weight || !gr.x || !gr.k || !gr.n)
+        goto out;
+    /* the distinct seeds: the clusters of the bootstrap */
+    const int n_seeds = (int)lms_curve_seeds(runs, n_runs, seeds, n_runs + 1);
+    lms_rng rng;
+    lms_rng_seed(&rng, seed, 0xb007);
+    for (int b = 0; b < samples; b++) {
+        for (int s = 0; s < n_seeds; s++)
+            weight[s] = 0;
+        for (int s = 0; s < n_seeds; s++)
+            weight[lms_rng_below(&rng, (uint64_t)n_seeds)] += 1;
+        for (int v = 0; v < nv; v++) {
+            lms_logit f;
+            group(runs, n_runs, v, seeds, weight, n_seeds, &gr);
+            const int ok = lms_logit_fit(gr.x, gr.k, gr.n, gr.g, &f) == 0;
+            boot[((size_t)b * nv + v) * 2] = ok ? f.a : NAN;
+            boot[((size_t)b * nv + v) * 2 + 1] = ok ? f.b : NAN;
+        }
+    }
+    rc = 0;
+out:
+    free(seeds);
+    free(weight);
+    free(gr.x);
+    free(gr.k);
+    free(gr.n);
+    return rc;
+}
+
+int lms_curves_fit(const lms_curve_run *runs, size_t n_runs, int nv, int ref,
+                   int samples, unsigned long long seed, lms_curve *out,
+                   double *boot) {
+    long *seeds = malloc((n_runs + 1) * sizeof *seeds);
+    groups gr = {malloc((n_runs + 1) * sizeof(double)),
+                 malloc((n_runs + 1) * sizeof(double)),
+                 malloc((n_runs + 1) * sizeof(double)), 0};
+    double *own = boot ? NULL : malloc(((size_t)samples * nv * 2 + 1) * sizeof(double));
     double *b50 = malloc(((size_t)samples * nv + 1) * sizeof(double));
     double *b10 = malloc(((size_t)samples * nv + 1) * sizeof(double));
     double *tmp = malloc(((size_t)samples + 1) * sizeof(double));
     double *sim = malloc((n_runs + 1) * sizeof(double));
     int rc = -1;
-    if (!seeds || !weight || !gr.x || !gr.k || !gr.n || !b50 || !b10 || !tmp ||
+    if (!boot)
+        boot = own;
+    if (!seeds || !gr.x || !gr.k || !gr.n || !boot || !b50 || !b10 || !tmp ||
         !sim)
         goto out;
     const int n_seeds = (int)lms_curve_seeds(runs, n_runs, seeds, n_runs + 1);
@@ -298,24 +336,13 @@ int lms_curves_fit(const lms_curve_run *runs, size_t n_runs, int nv, int ref,
                                  samples, &gof_rng, sim);
         }
     }
-    lms_rng rng;
-    lms_rng_seed(&rng, seed, 0xb007);
-    for (int b = 0; b < samples; b++) {
-        for (int s = 0; s < n_seeds; s++)
-            weight[s] = 0;
-        for (int s = 0; s < n_seeds; s++)
-            weight[lms_rng_below(&rng, (uint64_t)n_seeds)] += 1;
-        for (int v = 0; v < nv; v++) {
-            lms_logit f;
-            group(runs, n_runs, v, seeds, weight, n_seeds, &gr);
-            int ok = lms_logit_fit(gr.x, gr.k, gr.n, gr.g, &f) == 0;
-            if (boot) {
-                boot[((size_t)b * nv + v) * 2] = ok ? f.a : NAN;
-                boot[((size_t)b * nv + v) * 2 + 1] = ok ? f.b : NAN;
-            }
-            b50[(size_t)b * nv + v] = ok ? lms_logit_lr_at(&f, 0.5) : NAN;
-            b10[(size_t)b * nv + v] = ok ? lms_logit_lr_at(&f, 0.1) : NAN;
-        }
+    if (lms_curves_resample(runs, n_runs, nv, samples, seed, boot) != 0)
+        goto out;
+    for (size_t i = 0; i < (size_t)samples * nv; i++) {
+        /* (a resample without a fit holds NaN: no quantile) */
+        const lms_logit f = {boot[i * 2], boot[i * 2 + 1], 1};
+        b50[i] = lms_logit_lr_at(&f, 0.5);
+        b10[i] = lms_logit_lr_at(&f, 0.1);
     }
     for (int v = 0; v < nv; v++) {
         lms_curve *c = &out[v];
@@ -336,7 +363,7 @@ int lms_curves_fit(const lms_curve_run *runs, size_t n_runs, int nv, int ref,
     rc = 0;
 out:
     free(seeds);
-    free(weight);
+    free(own);
     free(gr.x);
     free(gr.k);
     free(gr.n);

@@ -97,6 +97,13 @@ int lms_curves_fit(const lms_curve_run *runs, size_t n_runs, int n_variants,
                    int ref, int samples, unsigned long long seed,
                    lms_curve *out, double *boot);
 
+/* lms_curves_fit's bootstrap alone: the same resamples of the seeds (the
+ * generator seeded by seed), each variant refitted, into boot (samples *
+ * n_variants (a, b) pairs, NAN where a resample had no fit), without the
+ * point fits and their fit tests. 0, or -1 on allocation failure. */
+int lms_curves_resample(const lms_curve_run *runs, size_t n_runs, int n_variants,
+                        int samples, unsigned long long seed, double *boot);
+
 /* The distinct seeds of runs[0..n_runs), ascending (the bootstrap's
  * clusters), at most max of them into seeds; how many. */
 size_t lms_curve_seeds(const lms_curve_run *runs, size_t n_runs, long *seeds,
