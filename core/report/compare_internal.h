@@ -93,6 +93,37 @@ typedef struct lms_null_check {
 int lms_cmp_null_check(const cmp *m, int u, int what, int sims, int samples,
                        unsigned long long seed, lms_null_check *out);
 
+/* A change as the tables and the reading give it: "0.953x [0.868, 1.07]"
+ * (exponent: "+0.12 [...]"), its share of resamples without one when
+ * above 2.5%; "-" without a value (compare_reading.c). */
+void lms_cmp_fmt_change(char *b, size_t n, const lms_estimate *e, int exponent);
+
+/* Whether the fits a change of union variant u under rule r rests on pass
+ * the test (p >= 0.05) in the first and the last sweep (the variant's, and
+ * for a ratio the reference's): 0 yes, 1 one is flagged (p < 0.05), 2 none
+ * flagged but one untested (too few LRs with 2 or more runs); the failing
+ * ones listed in why ("X in S (flagged), ..."). */
+int lms_cmp_fits_blocking(const cmp *m, int u, int r, int ratio, char *why,
+                          size_t n);
+
+/* The page's opening paragraph into out (compare_reading.c). */
+void lms_cmp_reading(const cmp *m, char *out, size_t n);
+
+/* compare.csv and compare_change.csv (compare_csv.c). */
+void lms_cmp_write_csv(FILE *f, const cmp *m);
+void lms_cmp_write_change_csv(FILE *f, const cmp *m);
+
+/* plots/data/compare_<variant>.dat, plots/compare.gp and the figures
+ * (compare_plots.c); drawn[i]: figure i had a series. 0, 1 when gnuplot is
+ * missing or failed, -1 with a message when a file cannot be written. */
+int lms_cmp_write_plots(const char *out_dir, const cmp *m, int drawn[2],
+                        char *err, size_t errlen);
+
+/* The null check's section on f and compare_null.csv on csv, sims
+ * simulated comparisons per variant and quantity (compare_null.c). 0, or
+ * -1 on allocation failure. */
+int lms_cmp_write_null(FILE *f, FILE *csv, const cmp *m, int sims);
+
 /* Run by run (compare_runs.c): the runs each later sweep shares with the
  * first (same variant, LR and seed), their labels' agreement per rule with
  * McNemar's exact test, and the change of their final validation loss:
