@@ -106,7 +106,9 @@ void lms_curve_format(char *b, size_t n, const lms_estimate *e,
         return;
     }
     if (!isfinite(e->value)) {
-        snprintf(b, n, "none (failure does not rise with the LR)");
+        /* no fit (Newton did not settle) is not a flat or falling curve */
+        snprintf(b, n, isfinite(c->fit.b) ? "none (failure does not rise with "
+                 "the LR)" : "none (no fit: the curve's fit did not settle)");
         return;
     }
     int k = snprintf(b, n, "%.3g", e->value);

@@ -404,6 +404,27 @@ START_TEST(ratio_from_extrapolated_lr50) {
 }
 END_TEST
 
+/* an LR50 cell without a value says why: a curve that is flat or falls,
+ * or no fit at all (Newton did not settle) */
+START_TEST(curve_cell_without_lr50) {
+    lms_curve c = {0};
+    c.runs = 16;
+    c.fails = 5;
+    c.lr50.value = NAN;
+    c.fit.b = -0.3;
+    char b[128];
+    lms_curve_format(b, sizeof b, &c.lr50, &c, 0.01, 0.3);
+    ck_assert_str_eq(b, "none (failure does not rise with the LR)");
+    c.fit.b = NAN;
+    lms_curve_format(b, sizeof b, &c.lr50, &c, 0.01, 0.3);
+    ck_assert_str_eq(b, "none (no fit: the curve's fit did not settle)");
+    c.lr50 = (lms_estimate){0.1, 0.08, 0.12, 0};
+    c.fit.b = 4;
+    lms_curve_format(b, sizeof b, &c.lr50, &c, 0.01, 0.3);
+    ck_assert_str_eq(b, "0.1 [0.08, 0.12]");
+}
+END_TEST
+
 int main(void) {
     Suite *s = suite_create("sweep");
     TCase *tc = tcase_create("aggregate");
@@ -418,6 +439,7 @@ int main(void) {
     tcase_add_test(tc, malformed_manifest);
     tcase_add_test(tc, grid_anchor);
     tcase_add_test(tc, ratio_from_extrapolated_lr50);
+    tcase_add_test(tc, curve_cell_without_lr50);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_ENV);
