@@ -86,7 +86,18 @@ typedef struct lms_null_check {
     int both;        /* a direction (both exclude 1, on one side) */
     int fits_pass;   /* both sweeps' fits (2 or 4) pass the test */
     int stated;      /* a direction the page would state (both, fits pass) */
+    /* The test of no change: the page's change (default rule, point
+     * estimates; NaN without one) and the simulated comparisons whose own
+     * point change is at least as far from 1 on the log scale, or has no
+     * value (counted against the change: conservative). */
+    double observed;
+    int extreme;
+    int no_point;    /* simulated comparisons without a point change */
 } lms_null_check;
+
+/* The null check's Monte Carlo p-value of no change: (1 + extreme) /
+ * (1 + sims), NaN without an observed change or simulations. */
+double lms_null_p(const lms_null_check *nc);
 
 /* 0 (out->sims 0 when u has no such curve in the first or last sweep), or
  * -1 on allocation failure. */

@@ -9,7 +9,10 @@
  * sweep's. Both are then fitted, resampled and read as the page reads the
  * real ones. Runs are drawn independently, also across the LRs of one
  * seed, which real seeds are not: the check measures the intervals'
- * calibration under the curves, not every way the runs may vary. */
+ * calibration under the curves, not every way the runs may vary.
+ * The same simulations test no change directly (a parametric bootstrap
+ * test): the share of them whose point change lies at least as far from 1
+ * as the page's, a p-value that needs no interval to be calibrated. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,12 +49,13 @@ static void draw(lms_curve_run *runs, size_t n, const lms_logit f[2],
  * its resamples' LR50 (nv 1) or ratio (nv 2) from the generator seeded by
  * seed into val[0..samples), NaN throughout when *defined is 0 (a point fit
  * without a curve: the page would have none). With c (the first call on
- * these runs) the curves are fitted into it and *defined and the return
- * value are set: whether the fits pass the test (p >= 0.05); without, the
- * resamples alone, *defined as given. -1 on allocation failure. */
+ * these runs) the curves are fitted into it and *defined, *point (the
+ * point LR50 or ratio, NaN when not defined) and the return value are
+ * set: whether the fits pass the test (p >= 0.05); without, the resamples
+ * alone, *defined as given. -1 on allocation failure. */
 static int sim_value(const lms_curve_run *runs, size_t n, int nv, int samples,
                      unsigned long long seed, lms_curve *c, int *defined,
-                     double *boot, double *val) {
+                     double *point, double *boot, double *val) {
     int pass = 1;
     if (c) {
         if (lms_curves_fit(runs, n, nv, nv - 1, samples, seed, c, boot) != 0)
@@ -61,6 +65,8 @@ static int sim_value(const lms_curve_run *runs, size_t n, int nv, int samples,
             *defined &= lms_curve_defined(&c[v]);
             pass &= c[v].gof_p >= 0.05;
         }
+        *point = !*defined ? NAN : nv == 2 ? c[0].lr50.value / c[1].lr50.value
+                                           : c[0].lr50.value;
     } else if (lms_curves_resample(runs, n, nv, samples, seed, boot) != 0)
         return -1;
     for (int b = 0; b < samples; b++) {
@@ -91,6 +97,8 @@ int lms_cmp_null_check(const cmp *m, int u, int what, int sims, int samples,
     if (!lms_curve_defined(ca) || !lms_curve_defined(ra) ||
         !lms_curve_defined(cz) || !lms_curve_defined(rz))
         return 0;
+    lms_estimate obs, sl;
+    out->observed = lms_cmp_trend(m, u, 1, what, 0, &obs, &sl) ? obs.value : NAN;
     /* the null: the last sweep's variant at the first sweep's ratio (its
      * LR50) */
     const double lr50 = ratio ? ca->ratio50.value * rz->lr50.value : ca->lr50.value;
@@ -114,16 +122,23 @@ int lms_cmp_null_check(const cmp *m, int u, int what, int sims, int samples,
         draw(dz, nz, fz, &rng);
         lms_curve c[2];
         int da_ok, dz_ok;
+        double xa, xz;
         const int pa = sim_value(da, na, nv, samples, LMS_BOOT_SEED, c, &da_ok,
-                                 boot, r0);
+                                 &xa, boot, r0);
         const int pz = sim_value(dz, nz, nv, samples, LMS_BOOT_SEED, c, &dz_ok,
-                                 boot, r1);
+                                 &xz, boot, r1);
         /* the last sweep again, from its own generator (its curves are
          * those just fitted) */
         if (pa < 0 || pz < 0 ||
             sim_value(dz, nz, nv, samples, LMS_CMP_INDEPENDENT_SEED(m->n - 1),
-                      NULL, &dz_ok, boot, r2) < 0)
+                      NULL, &dz_ok, NULL, boot, r2) < 0)
             goto out;
+        const double xc = xz / xa;
+        if (!(isfinite(xc) && xc > 0))
+            out->no_point++;
+        if (!(isfinite(xc) && xc > 0) ||
+            fabs(log(xc)) >= fabs(log(out->observed)) * (1 - 1e-12))
+            out->extreme++;
         const double point[2] = {1, 1}, x[2] = {0, 1};
         const double *paired[2] = {r0, r1}, *indep[2] = {r0, r2};
         lms_estimate chp, chi, sl;
@@ -152,6 +167,12 @@ out:
     free(r1);
     free(r2);
     return rc;
+}
+
+double lms_null_p(const lms_null_check *nc) {
+    if (nc->sims <= 0 || !(isfinite(nc->observed) && nc->observed > 0))
+        return NAN;
+    return (1.0 + nc->extreme) / (1.0 + nc->sims);
 }
 
 /* Wilson's 95% interval of k successes in n, as "[lo, hi]" in percent */
@@ -184,14 +205,18 @@ int lms_cmp_write_null(FILE *f, FILE *csv, const cmp *m, int sims) {
             "interval; a direction is stated only when both intervals "
             "exclude 1 and the fits pass. Shares of all simulated "
             "comparisons (one without a curve excludes nothing), with "
-            "Wilson 95%% intervals.\n\n| variant | quantity | simulated | "
+            "Wilson 95%% intervals. The last column tests no change with the "
+            "same simulations, without an interval: p = (1 + k) / (1 + n), "
+            "k of the n simulated comparisons having a point change at least "
+            "as far from 1 (on the log scale) as this page's, or none (counted "
+            "against the change).\n\n| variant | quantity | simulated | "
             "paired excludes 1 | independent excludes 1 | both (a "
-            "direction) | fits pass | direction stated |\n|---|---|---|---|"
-            "---|---|---|---|\n", m->reference, sims, sims, LMS_NULL_SAMPLES,
+            "direction) | fits pass | direction stated | change: p of no "
+            "change (k of n) |\n|---|---|---|---|---|---|---|---|---|\n", m->reference, sims, sims, LMS_NULL_SAMPLES,
             (unsigned long long)LMS_NULL_SEED, m->sw[0].name, m->reference,
             m->sw[m->n - 1].name, m->sw[0].name, m->reference, m->sw[0].name);
     fprintf(csv, "variant,quantity,sims,defined,paired,independent,both,"
-            "fits_pass,stated\n");
+            "fits_pass,stated,observed,extreme,no_point,p\n");
     int any = 0;
     for (int u = 0; u < m->nv; u++)
         for (int what = 0; what < 2; what++) {
@@ -208,16 +233,23 @@ int lms_cmp_write_null(FILE *f, FILE *csv, const cmp *m, int sims) {
             wilson(b, sizeof b, nc.both, nc.sims);
             wilson(fp, sizeof fp, nc.fits_pass, nc.sims);
             wilson(s, sizeof s, nc.stated, nc.sims);
+            char t[96] = "-";
+            const double pv = lms_null_p(&nc);
+            if (isfinite(pv))
+                snprintf(t, sizeof t, "%.3gx: %.3g (%d of %d)", nc.observed,
+                         pv, nc.extreme, nc.sims);
             fprintf(f, "| %s | %s | %d (%d with an interval) | %s | %s | %s | "
-                    "%s | %s |\n", m->variants[u], what ? "ratio" : "LR50",
-                    nc.sims, nc.defined, p, i, b, fp, s);
-            fprintf(csv, "%s,%s,%d,%d,%d,%d,%d,%d,%d\n", m->variants[u],
-                    what ? "ratio50" : "lr50", nc.sims, nc.defined, nc.paired,
-                    nc.independent, nc.both, nc.fits_pass, nc.stated);
+                    "%s | %s | %s |\n", m->variants[u], what ? "ratio" : "LR50",
+                    nc.sims, nc.defined, p, i, b, fp, s, t);
+            fprintf(csv, "%s,%s,%d,%d,%d,%d,%d,%d,%d,%.6g,%d,%d,%.6g\n",
+                    m->variants[u], what ? "ratio50" : "lr50", nc.sims,
+                    nc.defined, nc.paired, nc.independent, nc.both,
+                    nc.fits_pass, nc.stated, nc.observed, nc.extreme,
+                    nc.no_point, pv);
         }
     if (!any)
         fprintf(f, "| (no variant has a curve in both %s and %s) | | | | | | "
-                "| |\n", m->sw[0].name, m->sw[m->n - 1].name);
+                "| | |\n", m->sw[0].name, m->sw[m->n - 1].name);
     fputc('\n', f);
     return 0;
 }

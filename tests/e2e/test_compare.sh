@@ -181,13 +181,23 @@ done
 # shellcheck disable=SC2086
 "$LMSTAB" compare $dirs --out "$TMP/null" --null-check 4 > /dev/null 2> "$TMP/err" || { cat "$TMP/err"; fail "compare --null-check failed"; }
 nul="$TMP/null/compare_null.csv"
-[ "$(head -1 "$nul")" = "variant,quantity,sims,defined,paired,independent,both,fits_pass,stated" ] || fail "compare_null.csv header: $(head -1 "$nul")"
+[ "$(head -1 "$nul")" = "variant,quantity,sims,defined,paired,independent,both,fits_pass,stated,observed,extreme,no_point,p" ] || fail "compare_null.csv header: $(head -1 "$nul")"
 grep -q "^## Null check" "$TMP/null/compare.md" || fail "no null check section"
 grep -q "<h2>Null check</h2>" "$TMP/null/compare.html" && grep -q "<h2>Rule: default</h2>" "$TMP/null/compare.html" \
     || fail "compare.html with --null-check is not the page"
 awk -F, 'NR > 1 { n++; q[$2]++
     if ($3 != 4 || $4 > $3 || $5 > $4 || $6 > $4 || $7 > $5 || $7 > $6 || $8 > $3 || $9 > $7 || $9 > $8) { print; bad = 1 } }
     END { exit bad || !q["lr50"] || !q["ratio50"] }' "$nul" || { cat "$nul"; fail "compare_null.csv: counts that do not nest, or no LR50 or ratio row"; }
+# the test of no change: its observed change is the page's (default rule),
+# the simulations counted against it include those without a change, and
+# p = (1 + extreme) / (1 + sims)
+awk -F, 'NR == FNR { if ($2 == "default") ch[$1 "," $3] = $8; next }
+    FNR > 1 { n++; o = ch[$1 "," $2]
+    if ($13 == "nan") { if (o != "" && o != "nan") { print "no p: " $0; bad = 1 }; next }
+    m++
+    if ($12 > $11 || $11 > $3 || o == "" || ($10 - o) ^ 2 > (1e-5 * o) ^ 2 || ($13 - (1 + $11) / (1 + $3)) ^ 2 > 1e-10) { print; bad = 1 } }
+    END { exit bad || !m }' "$TMP/null/compare_change.csv" "$nul" || { cat "$nul"; fail "compare_null.csv: the test of no change does not add up"; }
+grep -q "| change: p of no change (k of n) |" "$TMP/null/compare.md" || fail "no test of no change in the null check section"
 # shellcheck disable=SC2086
 "$LMSTAB" compare $dirs --out "$TMP/null2" --null-check 4 > /dev/null 2>&1 || fail "second null check failed"
 cmp -s "$nul" "$TMP/null2/compare_null.csv" || fail "the null check is not deterministic"
