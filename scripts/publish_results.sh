@@ -41,7 +41,8 @@ if [ ! -f "$src/sweep.json" ] && [ -f "$src/compare.md" ]; then
     done
     [ ! -f "$src/compare_null.csv" ] || cp "$src/compare_null.csv" "$page/" # (--null-check)
     find "$src/plots" -maxdepth 1 -type f \( -name '*.png' -o -name '*.gp' \) -exec cp {} "$page/plots/" \;
-    find "$src/plots/data" -maxdepth 1 -type f -exec cp {} "$page/plots/data/" \; 2>/dev/null || true
+    # (not a writer's temporary: *.tmp.<pid>, left by a killed command)
+    find "$src/plots/data" -maxdepth 1 -type f ! -name '*.tmp.*' -exec cp {} "$page/plots/data/" \; 2>/dev/null || true
     rm -rf "$dst"
     mv "$page" "$dst"
     echo "$dst"
@@ -90,9 +91,10 @@ find "$src/plots" -maxdepth 1 -type f \( -name '*.png' -o -name report.gp \) -ex
 # only the data its own figures add (the curves, the loss per LR) are kept.
 if [ $relabelled = 1 ]; then
     find "$src/plots/data" -maxdepth 1 -type f \( -name 'curve_*' -o -name 'val_*' \) \
-        -exec cp {} "$page/plots/data/" \;
+        ! -name '*.tmp.*' -exec cp {} "$page/plots/data/" \;
 else
-    find "$src/plots/data" -maxdepth 1 -type f ! -name 'split_*' -exec cp {} "$page/plots/data/" \;
+    find "$src/plots/data" -maxdepth 1 -type f ! -name 'split_*' ! -name '*.tmp.*' \
+        -exec cp {} "$page/plots/data/" \;
 fi
 for a in $old; do cp "$dst/$a" "$page/"; done
 if [ -s "$work/new" ]; then

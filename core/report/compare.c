@@ -14,6 +14,7 @@
 #include "report/report_internal.h"
 #include "util/appendf.h"
 #include "util/fsutil.h"
+#include "util/outfile.h"
 
 #define B LMS_BOOT_SAMPLES
 
@@ -236,79 +237,70 @@ int lms_compare_write(const char *const *dirs, int n, const char *out_dir,
     cmp m = {0};
     int rc = -1, plots = 1, drawn[2] = {0, 0};
     char path[4400];
-    FILE *f = NULL;
+    lms_out csv = {0}, runs = {0}, md = {0}, nul = {0}, html = {0};
     if (lms_cmp_load(&m, dirs, n, err, errlen) != 0 || lms_mkdirs(out_dir, err, errlen) != 0)
         goto out;
     lms_cmp_reading(&m, reading, rlen);
     snprintf(path, sizeof path, "%s/compare.csv", out_dir);
-    if (!(f = fopen(path, "w")))
-        goto cannot;
-    lms_cmp_write_csv(f, &m);
-    fclose(f);
+    if (!lms_out_open(&csv, path, err, errlen))
+        goto out;
+    lms_cmp_write_csv(csv.f, &m);
+    if (lms_out_commit(&csv, err, errlen) != 0)
+        goto out;
     snprintf(path, sizeof path, "%s/compare_change.csv", out_dir);
-    if (!(f = fopen(path, "w")))
-        goto cannot;
-    lms_cmp_write_change_csv(f, &m);
-    if (fclose(f) != 0)
-        goto cannot;
+    if (!lms_out_open(&csv, path, err, errlen))
+        goto out;
+    lms_cmp_write_change_csv(csv.f, &m);
+    if (lms_out_commit(&csv, err, errlen) != 0)
+        goto out;
     if ((plots = lms_cmp_write_plots(out_dir, &m, drawn, err, errlen)) < 0)
         goto out;
     snprintf(path, sizeof path, "%s/compare_runs.csv", out_dir);
-    FILE *rc_csv = fopen(path, "w");
-    if (!rc_csv)
-        goto cannot;
+    if (!lms_out_open(&runs, path, err, errlen))
+        goto out;
     snprintf(path, sizeof path, "%s/compare.md", out_dir);
-    if (!(f = fopen(path, "w"))) {
-        fclose(rc_csv);
-        goto cannot;
-    }
-    write_page(f, rc_csv, &m, reading, plots == 0, drawn);
+    if (!lms_out_open(&md, path, err, errlen))
+        goto out;
+    write_page(md.f, runs.f, &m, reading, plots == 0, drawn);
     snprintf(path, sizeof path, "%s/compare_null.csv", out_dir);
     if (null_sims <= 0 && remove(path) != 0 && errno != ENOENT) {
-        fclose(f); /* (a stale one would be published beside this page) */
-        fclose(rc_csv);
-        goto cannot;
+        /* (a stale one would be published beside this page) */
+        lms_errf(err, errlen, "%s: cannot remove: %s", path, strerror(errno));
+        goto out;
     }
     if (null_sims > 0) {
-        FILE *nc = fopen(path, "w");
-        if (!nc) {
-            fclose(f);
-            fclose(rc_csv);
-            goto cannot;
+        if (!lms_out_open(&nul, path, err, errlen))
+            goto out;
+        if (lms_cmp_write_null(md.f, nul.f, &m, null_sims) != 0) {
+            snprintf(err, errlen, "out of memory");
+            goto out;
         }
-        const int nrc = lms_cmp_write_null(f, nc, &m, null_sims);
-        if (fclose(nc) != 0 || nrc != 0) {
-            fclose(f);
-            fclose(rc_csv);
-            if (nrc != 0) {
-                snprintf(err, errlen, "out of memory");
-                goto out;
-            }
-            goto cannot;
-        }
+        if (lms_out_commit(&nul, err, errlen) != 0)
+            goto out;
     }
-    fclose(f);
-    if (fclose(rc_csv) != 0) {
-        snprintf(path, sizeof path, "%s/compare_runs.csv", out_dir);
-        goto cannot;
-    }
+    if (lms_out_commit(&runs, err, errlen) != 0 ||
+        lms_out_commit(&md, err, errlen) != 0)
+        goto out;
     snprintf(path, sizeof path, "%s/compare.md", out_dir); /* to HTML */
     FILE *in = lms_fopen_regular(path, err, errlen);
     if (!in)
         goto out;
     snprintf(path, sizeof path, "%s/compare.html", out_dir);
-    if (!(f = fopen(path, "w"))) {
+    if (!lms_out_open(&html, path, err, errlen)) {
         fclose(in);
-        goto cannot;
+        goto out;
     }
-    lms_md_to_html(in, f, "lmstab sweep comparison");
+    lms_md_to_html(in, html.f, "lmstab sweep comparison");
     fclose(in);
-    fclose(f);
+    if (lms_out_commit(&html, err, errlen) != 0)
+        goto out;
     rc = plots == 0 ? 0 : 1;
-    goto out;
-cannot:
-    snprintf(err, errlen, "%s: cannot write: %s", path, strerror(errno));
 out:
+    lms_out_abort(&csv);
+    lms_out_abort(&runs);
+    lms_out_abort(&md);
+    lms_out_abort(&nul);
+    lms_out_abort(&html);
     lms_cmp_free(&m);
     return rc;
 }

@@ -1,12 +1,11 @@
 /* lmstab compare's figures (compare_internal.h): LR50 and its ratio to
  * the reference per sweep, default rule, their data and gnuplot script. */
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
-#include <string.h>
 
 #include "report/compare_internal.h"
 #include "util/fsutil.h"
+#include "util/outfile.h"
 
 #define MAXV LMS_SWEEP_MAX_VARIANTS
 
@@ -25,11 +24,10 @@ int lms_cmp_write_plots(const char *out_dir, const cmp *m, int drawn[2],
     for (int u = 0; u < m->nv; u++) {
         snprintf(path, sizeof path, "%s/plots/data/compare_%s.dat", out_dir,
                  m->variants[u]);
-        FILE *f = fopen(path, "w");
-        if (!f) {
-            snprintf(err, errlen, "%s: cannot write: %s", path, strerror(errno));
+        lms_out o;
+        FILE *f = lms_out_open(&o, path, err, errlen);
+        if (!f)
             return -1;
-        }
         fprintf(f, "# x lr50 lo hi ratio lo hi poor_lr50 poor_ratio (default "
                 "rule; poor: fit p < 0.05, for a ratio the variant's or the "
                 "reference's)\n");
@@ -57,14 +55,14 @@ int lms_cmp_write_plots(const char *out_dir, const cmp *m, int drawn[2],
                     hr ? c->ratio50.lo : NAN, hr ? c->ratio50.hi : NAN, poor,
                     poor_r);
         }
-        fclose(f);
+        if (lms_out_commit(&o, err, errlen) != 0)
+            return -1;
     }
     snprintf(path, sizeof path, "%s/plots/compare.gp", out_dir);
-    FILE *g = fopen(path, "w");
-    if (!g) {
-        snprintf(err, errlen, "%s: cannot write: %s", path, strerror(errno));
+    lms_out go;
+    FILE *g = lms_out_open(&go, path, err, errlen);
+    if (!g)
         return -1;
-    }
     /* value, interval and poor-fit columns of each figure */
     static const char *const fig[2][2] = {
         {"compare_lr50.png", "LR50"},
@@ -113,7 +111,8 @@ int lms_cmp_write_plots(const char *out_dir, const cmp *m, int drawn[2],
         }
         fputc('\n', g);
     }
-    fclose(g);
+    if (lms_out_commit(&go, err, errlen) != 0)
+        return -1;
     snprintf(path, sizeof path, "%s/plots", out_dir);
     return lms_report_gnuplot(path, "compare.gp") == 0 ? 0 : 1;
 }

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "util/fsutil.h"
+#include "util/outfile.h"
 #include "report/report.h"
 #include "sweep/sweep.h"
 #include "report/report_internal.h"
@@ -49,11 +50,14 @@ static void classify(const lms_sweep *s, int v, vinfo *vi) {
     }
 }
 
-/* plots/data/val_<v>.dat: lr, mean, std of the final val loss over seeds. */
-static void write_val(const lms_sweep *s, int v, const char *path) {
-    FILE *f = fopen(path, "w");
+/* plots/data/val_<v>.dat: lr, mean, std of the final val loss over seeds.
+ * 0, or -1 with a message. */
+static int write_val(const lms_sweep *s, int v, const char *path, char *werr,
+                     size_t werrlen) {
+    lms_out out;
+    FILE *f = lms_out_open(&out, path, werr, werrlen);
     if (!f)
-        return;
+        return -1;
     char dir[4300], err[512];
     lms_run_summary rs;
     for (int k = 0; k < s->n_lrs; k++) {
@@ -73,7 +77,7 @@ static void write_val(const lms_sweep *s, int v, const char *path) {
             fprintf(f, "%.6g %.6f %.6f\n", s->lrs[k], sum / n,
                     n > 1 ? sqrt(fmax(0, (sq - sum * sum / n) / (n - 1))) : 0.0);
     }
-    fclose(f);
+    return lms_out_commit(&out, werr, werrlen);
 }
 
 static double unigram_of(const lms_sweep *s) {
@@ -219,30 +223,34 @@ int lms_report_write(const char *dir, char *err, size_t errlen) {
         stable[v] = vi[v].stable;
         bad[v] = vi[v].bad;
         snprintf(path, sizeof path, "%s/val_%s.dat", pdir, s.variants[v]);
-        write_val(&s, v, path);
+        if (write_val(&s, v, path, err, errlen) != 0)
+            return -1;
         for (int k = 0; k < s.n_lrs; k++) {
             lms_sweep_run_dir(s.out_dir, s.variants[v], s.lrs[k], s.seeds[0],
                               rdir, sizeof rdir);
             snprintf(path, sizeof path, "%s/run_%s_%d.dat", pdir, s.variants[v], k);
-            if (lms_report_extract(rdir, path) != 0) {
-                FILE *f = fopen(path, "w"); /* empty: gnuplot skips it */
-                if (f) {
-                    fputs("# no run\n", f);
-                    fclose(f);
-                }
+            const int x = lms_report_extract(rdir, path, err, errlen);
+            if (x < 0)
+                return -1;
+            if (x > 0) { /* no run: an empty table, which gnuplot skips */
+                lms_out out;
+                if (!lms_out_open(&out, path, err, errlen))
+                    return -1;
+                fputs("# no run\n", out.f);
+                if (lms_out_commit(&out, err, errlen) != 0)
+                    return -1;
             }
         }
     }
     if (lms_sweep_curves(&s, NULL, NULL, pdir, err, errlen) != 0)
         return -1;
     snprintf(path, sizeof path, "%s/plots/report.gp", dir);
-    FILE *g = fopen(path, "w");
-    if (!g) {
-        snprintf(err, errlen, "%s: cannot write: %s", path, strerror(errno));
+    lms_out gp;
+    if (!lms_out_open(&gp, path, err, errlen))
         return -1;
-    }
-    write_script(&s, vi, unigram_of(&s), g);
-    fclose(g);
+    write_script(&s, vi, unigram_of(&s), gp.f);
+    if (lms_out_commit(&gp, err, errlen) != 0)
+        return -1;
     snprintf(pdir, sizeof pdir, "%s/plots", dir);
     int plots_ok = lms_report_gnuplot(pdir, "report.gp") == 0;
     if (lms_report_page(dir, &s, stable, bad, plots_ok, err, errlen) != 0)

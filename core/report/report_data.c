@@ -7,6 +7,7 @@
 
 #include "sweep/sweep.h"
 #include "util/fsutil.h"
+#include "util/outfile.h"
 #include "report/report_internal.h"
 #include "sweep/sweep_internal.h"
 
@@ -36,14 +37,15 @@ static int split_csv(char *line, char **cols, int max) {
  * kind, whatever the ops are called; a run without a summary.json, e.g.
  * one still running, is read with GPT-2's op names), NaN where a row has no
  * value; the final evaluation-only row is left out. */
-int lms_report_extract(const char *run_dir, const char *out_path) {
-    char path[4300];
+int lms_report_extract(const char *run_dir, const char *out_path, char *err,
+                       size_t errlen) {
+    char path[4300], why[512];
     snprintf(path, sizeof path, "%s/metrics.csv", run_dir);
-    char err[512];
-    FILE *f = lms_fopen_regular(path, err, sizeof err);
+    FILE *f = lms_fopen_regular(path, why, sizeof why);
     if (!f)
-        return -1;
-    FILE *o = fopen(out_path, "w");
+        return 1;
+    lms_out out;
+    FILE *o = lms_out_open(&out, out_path, err, errlen);
     if (!o) {
         fclose(f);
         return -1;
@@ -115,6 +117,5 @@ int lms_report_extract(const char *run_dir, const char *out_path) {
         fputc('\n', o);
     }
     fclose(f);
-    fclose(o);
-    return 0;
+    return lms_out_commit(&out, err, errlen);
 }

@@ -7,8 +7,11 @@
 /* Write a whitespace table (step train_loss val_loss grad_norm qkv proj fc1
  * fc2 max_score max_abs_logit log_z) from run_dir/metrics.csv; layer means
  * of each linear op's out_norm, max over layers of max_score, the LM head's
- * logit signals; NaN where not logged. */
-int lms_report_extract(const char *run_dir, const char *out_path);
+ * logit signals; NaN where not logged. 0; 1 when the run has no readable
+ * metrics.csv (nothing written); -1 with "out_path: cannot write: ..." when
+ * the table cannot be written whole (out_path as it was). */
+int lms_report_extract(const char *run_dir, const char *out_path, char *err,
+                       size_t errlen);
 
 #include "lmstab/plugin.h" /* LMS_NAME_MAX, the kinds */
 
@@ -58,20 +61,21 @@ int lms_report_norm_table(FILE *f, const char *variant, const char *ok_path,
 struct lms_sweep;
 /* The matched-LR comparison of failing and surviving seeds, one table per
  * variant whose seeds split at some LR (report_split.c); data files are
- * written to data_dir. */
+ * written to data_dir. 0, or -1 with a message when one cannot be. */
 /* "The LM head's logits by learning rate": per variant and LR, medians over
  * the seeds of the final log Z and the peak max |logit| beside the failures
  * as the curves count them (report_logits.c); nothing when no run logged
  * them. vocab: for ln V, log Z at init. */
 void lms_report_logits_table(FILE *f, const struct lms_sweep *s, int vocab);
-void lms_report_split_tables(FILE *f, const struct lms_sweep *s,
-                             const char *data_dir, double warmup);
+int lms_report_split_tables(FILE *f, const struct lms_sweep *s,
+                            const char *data_dir, double warmup, char *err,
+                            size_t errlen);
 
 /* Quality by matched seeds at one LR (report_quality.c): each variant's
  * final validation loss and its paired difference from the reference, and
  * whether the validation curves were still falling at the end. */
-void lms_report_quality_table(FILE *f, const struct lms_sweep *s,
-                              const char *data_dir);
+int lms_report_quality_table(FILE *f, const struct lms_sweep *s,
+                             const char *data_dir, char *err, size_t errlen);
 /* The same comparison in one sentence (each variant's paired difference
  * from the reference and whether it is lower, higher or not resolved);
  * -1 when no variant pairs with the reference on 2+ seeds. */

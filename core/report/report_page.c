@@ -8,6 +8,7 @@
 #include "io/json_file.h"
 #include "io/config.h"
 #include "util/fsutil.h"
+#include "util/outfile.h"
 #include "sweep/sweep.h"
 #include "util/outpath.h"
 #include "report/report.h"
@@ -368,10 +369,15 @@ int lms_report_page(const char *dir, const lms_sweep *s, const int *stable,
 int lms_report_page(const char *dir, const lms_sweep *s, const int *stable,
                     const int *bad, int plots_ok, char *err, size_t errlen) {
     char path[4300];
+    snprintf(path, sizeof path, "%s/table.md", dir);
+    FILE *t = lms_fopen_regular(path, err, errlen); /* the aggregate's */
+    if (!t)
+        return -1;
+    lms_out md, html;
     snprintf(path, sizeof path, "%s/report.md", dir);
-    FILE *f = fopen(path, "w");
+    FILE *f = lms_out_open(&md, path, err, errlen);
     if (!f) {
-        snprintf(err, errlen, "%s: cannot write", path);
+        fclose(t);
         return -1;
     }
     cJSON *sum = lms_report_first_summary(s);
@@ -388,37 +394,34 @@ int lms_report_page(const char *dir, const lms_sweep *s, const int *stable,
     emit_setup(f, s, sum);
     cJSON_Delete(sum);
     fprintf(f, "## Results\n\n");
-    snprintf(path, sizeof path, "%s/table.md", dir);
-    FILE *t = lms_fopen_regular(path, err, errlen);
-    if (t) {
-        char line[8192];
-        while (fgets(line, sizeof line, t))
-            fputs(line, f);
-        fclose(t);
-    }
+    char line[8192];
+    while (fgets(line, sizeof line, t))
+        fputs(line, f);
+    fclose(t);
     fputc('\n', f);
     char data_dir[4300];
     snprintf(data_dir, sizeof data_dir, "%s/plots/data", dir);
-    lms_report_quality_table(f, s, data_dir);
-    lms_report_split_tables(f, s, data_dir, warmup);
+    if (lms_report_quality_table(f, s, data_dir, err, errlen) != 0 ||
+        lms_report_split_tables(f, s, data_dir, warmup, err, errlen) != 0) {
+        lms_out_abort(&md);
+        return -1;
+    }
     lms_report_logits_table(f, s, vocab);
     emit_norms(f, dir, s, stable, bad, warmup);
     emit_figures(f, s, stable, bad, plots_ok);
-    fclose(f);
+    if (lms_out_commit(&md, err, errlen) != 0)
+        return -1;
     snprintf(path, sizeof path, "%s/report.md", dir);
     FILE *in = lms_fopen_regular(path, err, errlen);
+    if (!in)
+        return -1;
     snprintf(path, sizeof path, "%s/report.html", dir);
-    FILE *o = fopen(path, "w");
-    if (!in || !o) {
-        if (in)
-            fclose(in);
-        if (o)
-            fclose(o);
-        snprintf(err, errlen, "%s: cannot write", path);
+    FILE *o = lms_out_open(&html, path, err, errlen);
+    if (!o) {
+        fclose(in);
         return -1;
     }
     lms_md_to_html(in, o, "lmstab report");
     fclose(in);
-    fclose(o);
-    return 0;
+    return lms_out_commit(&html, err, errlen);
 }

@@ -87,17 +87,20 @@ typedef struct overfit {
 } overfit;
 
 /* The run's validation curve: is its final value (summary.json's, from
- * the evaluation after the last step) its minimum? */
-static void check_curve(const lms_sweep *s, int v, int k, int si,
-                        double final, const char *data_dir, overfit *o) {
+ * the evaluation after the last step) its minimum? 0, or -1 with a message
+ * when its data file cannot be written. */
+static int check_curve(const lms_sweep *s, int v, int k, int si, double final,
+                       const char *data_dir, overfit *o, char *err,
+                       size_t errlen) {
     char dir[4300], path[4600];
     lms_sweep_run_dir(s->out_dir, s->variants[v], s->lrs[k], s->seeds[si], dir,
                       sizeof dir);
     snprintf(path, sizeof path, "%s/quality_%s_%ld.dat", data_dir,
              s->variants[v], s->seeds[si]);
     lms_series sr;
-    if (lms_report_extract(dir, path) != 0 || lms_series_load(path, &sr) != 0)
-        return;
+    const int x = lms_report_extract(dir, path, err, errlen);
+    if (x != 0 || lms_series_load(path, &sr) != 0)
+        return x < 0 ? -1 : 0;
     double mn = INFINITY, mn_step = NAN, last = final;
     for (int i = 0; i < sr.n; i++) {
         double val = sr.v[i][2];
@@ -110,7 +113,7 @@ static void check_curve(const lms_sweep *s, int v, int k, int si,
     }
     free(sr.v);
     if (!isfinite(last) || !isfinite(mn))
-        return;
+        return 0;
     o->runs++;
     if (last <= mn)
         o->at_end++;
@@ -120,14 +123,15 @@ static void check_curve(const lms_sweep *s, int v, int k, int si,
         o->worst_v = v;
         o->worst_seed = s->seeds[si];
     }
+    return 0;
 }
 
 static const char *direction(double lo, double hi) {
     return hi < 0 ? "lower" : lo > 0 ? "higher" : "not resolved";
 }
 
-void lms_report_quality_table(FILE *f, const lms_sweep *s,
-                              const char *data_dir) {
+int lms_report_quality_table(FILE *f, const lms_sweep *s,
+                             const char *data_dir, char *err, size_t errlen) {
     static double fin[LMS_SWEEP_MAX_VARIANTS][MAXS];
     static int failed[LMS_SWEEP_MAX_VARIANTS][MAXS];
     const int ref = ref_index(s);
@@ -138,7 +142,7 @@ void lms_report_quality_table(FILE *f, const lms_sweep *s,
                 "that another variant also ran, so there is no matched-seed "
                 "comparison of quality here (each variant's edge band has its "
                 "own learning rates).\n\n", s->reference);
-        return;
+        return 0;
     }
     fprintf(f, "At lr %.4g, where %s converged on every seed it ran: the final "
             "validation loss of each variant (mean and 95%% t interval over "
@@ -165,7 +169,9 @@ void lms_report_quality_table(FILE *f, const lms_sweep *s,
                 continue;
             x[n++] = fin[v][si];
             nfail += failed[v][si];
-            check_curve(s, v, k, si, fin[v][si], data_dir, &o);
+            if (check_curve(s, v, k, si, fin[v][si], data_dir, &o, err,
+                            errlen) != 0)
+                return -1;
             if (isfinite(fin[ref][si]))
                 d[nd++] = fin[v][si] - fin[ref][si];
         }
@@ -220,6 +226,7 @@ void lms_report_quality_table(FILE *f, const lms_sweep *s,
                 "minimum is %.4f nats (%s seed %ld, minimum at step %.0f).\n\n",
                 o.at_end, o.runs, o.worst_rise, s->variants[o.worst_v],
                 o.worst_seed, o.worst_from);
+    return 0;
 }
 
 int lms_report_quality_reading(const lms_sweep *s, char *out, size_t n) {

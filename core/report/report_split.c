@@ -43,11 +43,13 @@ static int split_lr(const lms_sweep *s, int v, int *nfail, int *nok) {
     return best;
 }
 
-/* One variant's table; 0 when written. */
+/* One variant's table: 0 when written, 1 when its seeds do not give one,
+ * -1 with a message when a data file cannot be written. */
 static int variant_table(FILE *f, const lms_sweep *s, int v, int k,
-                         const char *data_dir, double warmup) {
+                         const char *data_dir, double warmup, char *werr,
+                         size_t werrlen) {
     lms_series grp[2][64], med[2] = {{0, NULL}, {0, NULL}};
-    int n[2] = {0, 0}, rc = -1;
+    int n[2] = {0, 0}, rc = 1;
     char dir[4300], path[4600], err[512];
     lms_run_summary rs;
     for (int si = 0; si < s->n_seeds; si++) {
@@ -60,8 +62,12 @@ static int variant_table(FILE *f, const lms_sweep *s, int v, int k,
             continue;
         snprintf(path, sizeof path, "%s/split_%s_%ld.dat", data_dir,
                  s->variants[v], s->seeds[si]);
-        if (lms_report_extract(dir, path) != 0 ||
-            lms_series_load(path, &grp[g][n[g]]) != 0) {
+        const int x = lms_report_extract(dir, path, werr, werrlen);
+        if (x < 0) {
+            rc = -1;
+            goto out;
+        }
+        if (x > 0 || lms_series_load(path, &grp[g][n[g]]) != 0) {
             free(grp[g][n[g]].v);
             continue;
         }
@@ -112,8 +118,8 @@ out:
     return rc;
 }
 
-void lms_report_split_tables(FILE *f, const lms_sweep *s, const char *data_dir,
-                             double warmup) {
+int lms_report_split_tables(FILE *f, const lms_sweep *s, const char *data_dir,
+                            double warmup, char *err, size_t errlen) {
     fprintf(f, "## Signals of failing vs surviving seeds at the same learning "
             "rate\n\nThe paper's claim (a), tested without comparing different "
             "learning rates: at the LR where a variant's seeds split most evenly "
@@ -124,10 +130,14 @@ void lms_report_split_tables(FILE *f, const lms_sweep *s, const char *data_dir,
     int any = 0;
     for (int v = 0; v < s->n_variants; v++) {
         int nf = 0, no = 0, k = split_lr(s, v, &nf, &no);
-        if (k >= 0 && variant_table(f, s, v, k, data_dir, warmup) == 0)
-            any = 1;
+        const int t = k >= 0 ? variant_table(f, s, v, k, data_dir, warmup,
+                                             err, errlen) : 1;
+        if (t < 0)
+            return -1;
+        any |= t == 0;
     }
     if (!any)
         fprintf(f, "No learning rate has both failing and surviving seeds of one "
                 "variant yet.\n\n");
+    return 0;
 }

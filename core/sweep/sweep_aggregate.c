@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "util/fsutil.h"
+#include "util/outfile.h"
 #include "sweep/sweep.h"
 #include "sweep/sweep_internal.h"
 #include "sweep/lr_sensitivity.h"
@@ -253,20 +254,23 @@ int lms_sweep_aggregate(const char *dir, int print, char *err, size_t errlen) {
     vsum *vs = calloc((size_t)s->n_variants, sizeof *vs);
     double *lr = calloc((size_t)s->n_lrs + 1, sizeof *lr);
     double *y = calloc((size_t)s->n_lrs + 1, sizeof *y);
+    /* each file whole or not at all (a full disk fails the command and
+     * leaves the previous files) */
+    lms_out out[4] = {{0}};
+    static const char *const names[4] = {"results.csv", "cells.csv",
+                                         "variants.csv", "table.md"};
     char path[4300];
-    snprintf(path, sizeof path, "%s/results.csv", dir);
-    FILE *runs = fopen(path, "w");
-    snprintf(path, sizeof path, "%s/cells.csv", dir);
-    FILE *fc = fopen(path, "w");
-    snprintf(path, sizeof path, "%s/variants.csv", dir);
-    FILE *fv = fopen(path, "w");
-    snprintf(path, sizeof path, "%s/table.md", dir);
-    FILE *ft = fopen(path, "w");
     int rc = -1;
-    if (!cells || !vs || !lr || !y || !runs || !fc || !fv || !ft) {
-        snprintf(err, errlen, "%s: cannot write results", dir);
+    if (!cells || !vs || !lr || !y) {
+        snprintf(err, errlen, "out of memory");
         goto out;
     }
+    for (int i = 0; i < 4; i++) {
+        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+        if (!lms_out_open(&out[i], path, err, errlen))
+            goto out;
+    }
+    FILE *runs = out[0].f, *fc = out[1].f, *fv = out[2].f, *ft = out[3].f;
     fprintf(runs, "variant,lr,seed,verdict,strict,default,lenient,"
             "final_val_loss,final_train_loss,init_train_loss,max_rise,steps,"
             "tokens_per_sec,wall_seconds,final_val_bpb,precision\n");
@@ -300,12 +304,13 @@ int lms_sweep_aggregate(const char *dir, int print, char *err, size_t errlen) {
     snprintf(path, sizeof path, "%s/curves.csv", dir);
     if (lms_sweep_curves(s, ft, path, NULL, err, errlen) != 0)
         goto out;
+    for (int i = 0; i < 4; i++)
+        if (lms_out_commit(&out[i], err, errlen) != 0)
+            goto out;
     rc = 0;
 out:
-    if (runs) fclose(runs);
-    if (fc) fclose(fc);
-    if (fv) fclose(fv);
-    if (ft) fclose(ft);
+    for (int i = 0; i < 4; i++)
+        lms_out_abort(&out[i]);
     free(cells);
     free(vs);
     free(lr);

@@ -12,6 +12,7 @@
 #include "sweep/sweep_internal.h"
 #include "train/verdict.h"
 #include "util/order.h"
+#include "util/outfile.h"
 
 #define CURVE_POINTS 120 /* points of a plotted curve */
 
@@ -126,16 +127,18 @@ void lms_curve_format(char *b, size_t n, const lms_estimate *e,
 }
 
 /* plots/data/curve_<rule>_<variant>.pts: lr, failed share, runs;
- * .fit: lr, fitted P(fail), 2.5% and 97.5% of the bootstrap fits. */
-static void plot_data(const char *data_dir, int r, const char *variant, int v,
-                      int nv, const lms_curve *c, const lms_curve_run *runs,
-                      size_t n, const double *boot) {
+ * .fit: lr, fitted P(fail), 2.5% and 97.5% of the bootstrap fits (empty
+ * without a fit). 0, or -1 with a message. */
+static int plot_data(const char *data_dir, int r, const char *variant, int v,
+                     int nv, const lms_curve *c, const lms_curve_run *runs,
+                     size_t n, const double *boot, char *err, size_t errlen) {
     char path[4400];
     snprintf(path, sizeof path, "%s/curve_%s_%s.pts", data_dir, rule_names[r],
              variant);
-    FILE *f = fopen(path, "w");
+    lms_out out;
+    FILE *f = lms_out_open(&out, path, err, errlen);
     if (!f)
-        return;
+        return -1;
     double lo, hi;
     lms_curve_lr_range(runs, n, v, &lo, &hi);
     double done = 0;
@@ -155,14 +158,14 @@ static void plot_data(const char *data_dir, int r, const char *variant, int v,
         fprintf(f, "%.6g %.4f %d\n", lr, (double)k / m, m);
         done = lr;
     }
-    fclose(f);
+    if (lms_out_commit(&out, err, errlen) != 0)
+        return -1;
     snprintf(path, sizeof path, "%s/curve_%s_%s.fit", data_dir, rule_names[r],
              variant);
-    if (!(f = fopen(path, "w")) || !(lo < hi) || !isfinite(c->fit.b)) {
-        if (f)
-            fclose(f);
-        return;
-    }
+    if (!(f = lms_out_open(&out, path, err, errlen)))
+        return -1;
+    if (!(lo < hi) || !isfinite(c->fit.b))
+        return lms_out_commit(&out, err, errlen);
     double p[LMS_BOOT_SAMPLES];
     for (int i = 0; i < CURVE_POINTS; i++) {
         double x = log(lo) + (log(hi) - log(lo)) * i / (CURVE_POINTS - 1);
@@ -178,7 +181,7 @@ static void plot_data(const char *data_dir, int r, const char *variant, int v,
                 m ? p[(int)(0.025 * (m - 1) + 0.5)] : NAN,
                 m ? p[(int)(0.975 * (m - 1) + 0.5)] : NAN);
     }
-    fclose(f);
+    return lms_out_commit(&out, err, errlen);
 }
 
 void lms_curve_mark_ratio(char *b, size_t n, const lms_curve *v, double v_lo,
@@ -211,21 +214,24 @@ int lms_sweep_curves(const lms_sweep *s, FILE *table, const char *csv_path,
         malloc(max * sizeof(lms_curve_run))};
     lms_curve *c = malloc(sizeof *c * (size_t)s->n_variants);
     double *boot = malloc(sizeof(double) * 2 * LMS_BOOT_SAMPLES * (size_t)s->n_variants);
-    FILE *csv = csv_path ? fopen(csv_path, "w") : NULL;
-    FILE *pcsv = NULL; /* pairs.csv beside curves.csv, with declared pairs */
+    lms_out csv_out = {0}, pcsv_out = {0};
+    FILE *csv = NULL, *pcsv = NULL; /* pairs.csv beside curves.csv, with
+                                       declared pairs */
+    int rc = -1, ref = 0;
+    if (!rule_runs[0] || !rule_runs[1] || !rule_runs[2] || !c || !boot) {
+        snprintf(err, errlen, "out of memory");
+        goto out;
+    }
+    if (csv_path && !(csv = lms_out_open(&csv_out, csv_path, err, errlen)))
+        goto out;
     if (csv_path && s->n_pairs) {
         char pp[4400];
         const char *slash = strrchr(csv_path, '/');
         snprintf(pp, sizeof pp, "%.*spairs.csv",
                  slash ? (int)(slash - csv_path + 1) : 0, csv_path);
-        if ((pcsv = fopen(pp, "w")))
-            fputs(LMS_PAIRS_CSV_HEADER, pcsv);
-    }
-    int rc = -1, ref = 0;
-    if (!rule_runs[0] || !rule_runs[1] || !rule_runs[2] || !c || !boot ||
-        (csv_path && !csv) || (csv_path && s->n_pairs && !pcsv)) {
-        snprintf(err, errlen, "%s: cannot write", csv_path ? csv_path : "curves");
-        goto out;
+        if (!(pcsv = lms_out_open(&pcsv_out, pp, err, errlen)))
+            goto out;
+        fputs(LMS_PAIRS_CSV_HEADER, pcsv);
     }
     for (int v = 0; v < s->n_variants; v++)
         if (!strcmp(s->variants[v], s->reference))
@@ -306,20 +312,21 @@ int lms_sweep_curves(const lms_sweep *s, FILE *table, const char *csv_path,
                 isnan(c[v].gof_p) ? fprintf(csv, ",nan\n")
                                   : fprintf(csv, ",%.4f\n", c[v].gof_p);
             }
-            if (data_dir)
-                plot_data(data_dir, r, s->variants[v], v, s->n_variants, &c[v],
-                          runs, n, boot);
+            if (data_dir && plot_data(data_dir, r, s->variants[v], v,
+                                      s->n_variants, &c[v], runs, n, boot,
+                                      err, errlen) != 0)
+                goto out;
         }
         if (table)
             under_trained_note(table, s, runs, n);
         lms_sweep_pairs(table, pcsv, s, r, runs, n, c, boot);
     }
-    rc = 0;
+    if (lms_out_commit(&csv_out, err, errlen) == 0 &&
+        lms_out_commit(&pcsv_out, err, errlen) == 0)
+        rc = 0;
 out:
-    if (csv)
-        fclose(csv);
-    if (pcsv)
-        fclose(pcsv);
+    lms_out_abort(&csv_out);
+    lms_out_abort(&pcsv_out);
     for (int r = 0; r < LMS_N_RULES; r++)
         free(rule_runs[r]);
     free(c);

@@ -5,10 +5,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "util/fsutil.h"
+#include "util/outfile.h"
 
 static char dir[64];
 
@@ -69,12 +72,58 @@ START_TEST(test_whole_file_and_cap) {
 }
 END_TEST
 
+/* Whole or not at all: a write the disk refuses (here a file size limit,
+ * EFBIG, as a full disk gives ENOSPC) leaves the previous file and no
+ * temporary, with the file and the reason named; abort leaves it too; a
+ * commit replaces it. */
+static int entries(const char *d) {
+    char cmd[160];
+    snprintf(cmd, sizeof cmd, "test $(ls -A %s | wc -l) -eq 1", d);
+    return system(cmd) == 0;
+}
+
+START_TEST(test_outfile_whole_or_nothing) {
+    char path[128], err[256], want[256], *txt;
+    snprintf(path, sizeof path, "%s/page.md", dir);
+    lms_out o;
+    ck_assert_ptr_nonnull(lms_out_open(&o, path, err, sizeof err));
+    fputs("old\n", o.f);
+    ck_assert_int_eq(lms_out_commit(&o, err, sizeof err), 0);
+    ck_assert_int_eq(lms_out_commit(&o, err, sizeof err), 0); /* closed: no-op */
+    ck_assert_ptr_nonnull(lms_out_open(&o, path, err, sizeof err));
+    fputs("new, abandoned\n", o.f);
+    lms_out_abort(&o);
+    ck_assert_ptr_nonnull(txt = lms_read_file(path, 1 << 20, NULL, err, sizeof err));
+    ck_assert_str_eq(txt, "old\n");
+    free(txt);
+    ck_assert(entries(dir));
+    signal(SIGXFSZ, SIG_IGN);
+    const struct rlimit lim = {4096, 4096};
+    ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &lim), 0);
+    ck_assert_ptr_nonnull(lms_out_open(&o, path, err, sizeof err));
+    for (int i = 0; i < 2000; i++)
+        fputs("a line of a report that will not fit\n", o.f);
+    ck_assert_int_eq(lms_out_commit(&o, err, sizeof err), -1);
+    snprintf(want, sizeof want, "%s: cannot write: File too large", path);
+    ck_assert_str_eq(err, want);
+    ck_assert_ptr_nonnull(txt = lms_read_file(path, 1 << 20, NULL, err, sizeof err));
+    ck_assert_str_eq(txt, "old\n");
+    free(txt);
+    ck_assert(entries(dir));
+    snprintf(path, sizeof path, "%s/none/page.md", dir);
+    ck_assert_ptr_null(lms_out_open(&o, path, err, sizeof err));
+    snprintf(want, sizeof want, "%s: cannot write: No such file or directory", path);
+    ck_assert_str_eq(err, want);
+}
+END_TEST
+
 int main(void) {
     Suite *s = suite_create("fsutil");
     TCase *tc = tcase_create("core");
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, test_fifo_refused_without_blocking);
     tcase_add_test(tc, test_whole_file_and_cap);
+    tcase_add_test(tc, test_outfile_whole_or_nothing);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_set_fork_status(sr, CK_FORK);

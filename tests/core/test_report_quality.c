@@ -41,7 +41,7 @@ static char *table(void) {
     ck_assert_int_eq(lms_mkdirs(data, err, sizeof err), 0);
     static char buf[8192];
     FILE *f = fmemopen(buf, sizeof buf, "w");
-    lms_report_quality_table(f, s, data);
+    ck_assert_int_eq(lms_report_quality_table(f, s, data, err, sizeof err), 0);
     fclose(f);
     free(s);
     return buf;

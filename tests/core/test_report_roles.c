@@ -36,7 +36,8 @@ static const char *extract(void) {
     static char line[512];
     char out[128];
     snprintf(out, sizeof out, "%s/run.dat", dir);
-    ck_assert_int_eq(lms_report_extract(dir, out), 0);
+    char err[512];
+    ck_assert_int_eq(lms_report_extract(dir, out, err, sizeof err), 0);
     FILE *f = fopen(out, "r");
     ck_assert_ptr_nonnull(f);
     ck_assert_ptr_nonnull(fgets(line, sizeof line, f)); /* header */
@@ -89,12 +90,29 @@ START_TEST(no_summary_gpt2_names) {
 }
 END_TEST
 
+/* A run without metrics.csv is no run (1, nothing written); a table that
+ * cannot be written is an error naming it (-1). */
+START_TEST(extract_outcomes) {
+    char out[160], err[512], want[600];
+    snprintf(out, sizeof out, "%s/run.dat", dir);
+    ck_assert_int_eq(lms_report_extract(dir, out, err, sizeof err), 1);
+    ck_assert(!lms_path_exists(out));
+    static const char *const gpt2[4] = {"qkv", "proj", "fc1", "fc2"};
+    put_run("qkv, mix, proj", "fc1, act, fc2", gpt2);
+    snprintf(out, sizeof out, "%s/missing/run.dat", dir);
+    ck_assert_int_eq(lms_report_extract(dir, out, err, sizeof err), -1);
+    snprintf(want, sizeof want, "%s: cannot write: No such file or directory", out);
+    ck_assert_str_eq(err, want);
+}
+END_TEST
+
 int main(void) {
     Suite *s = suite_create("report_roles");
     TCase *tc = tcase_create("roles");
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, other_names_same_table);
     tcase_add_test(tc, no_summary_gpt2_names);
+    tcase_add_test(tc, extract_outcomes);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_ENV);

@@ -41,7 +41,7 @@ static char *tables(void) {
     ck_assert_int_eq(lms_mkdirs(data, err, sizeof err), 0);
     static char buf[16384];
     FILE *f = fmemopen(buf, sizeof buf, "w");
-    lms_report_split_tables(f, s, data, 10);
+    ck_assert_int_eq(lms_report_split_tables(f, s, data, 10, err, sizeof err), 0);
     fclose(f);
     free(s);
     return buf;

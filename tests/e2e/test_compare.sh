@@ -207,6 +207,27 @@ cmp -s "$nul" "$TMP/null2/compare_null.csv" || fail "the null check is not deter
 [ ! -e "$TMP/null2/compare_null.csv" ] || fail "a stale compare_null.csv survived a comparison without --null-check"
 LMSTAB_RESULTS="$TMP/pub" sh "$SRC/scripts/publish_results.sh" "$TMP/null" null > /dev/null 2>&1 || fail "publishing the null-checked page failed"
 cmp -s "$nul" "$TMP/pub/null/compare_null.csv" || fail "the published page lacks compare_null.csv"
+# a full disk (a file size limit: EFBIG, as ENOSPC) fails compare and
+# report with the file named, and leaves every earlier file whole: each is
+# replaced only when written in full, and no temporary is left behind
+full_check() { # what dir: the files in dir equal those in $TMP/before
+    ( cd "$TMP/before" && find . -type f ! -name '*.png' ! -name gnuplot.log ) | while read -r f; do
+        cmp -s "$TMP/before/$f" "$2/$f" || { echo "$1: $f changed"; exit 1; }
+    done || fail "$1 on a full disk changed a file"
+    [ -z "$(find "$2" -name '*.tmp.*')" ] || fail "$1 on a full disk left a temporary: $(find "$2" -name '*.tmp.*')"
+}
+cp -r "$TMP/cmp" "$TMP/full" && cp -r "$TMP/cmp" "$TMP/before"
+# shellcheck disable=SC2086
+( trap '' XFSZ; ulimit -f 2; exec "$LMSTAB" compare $dirs --out "$TMP/full" ) > /dev/null 2> "$TMP/err" \
+    && fail "compare on a full disk succeeded"
+grep -q "^lmstab: error: $TMP/full/[a-z_/]*\.[a-z]*: cannot write: File too large$" "$TMP/err" || { cat "$TMP/err"; fail "compare on a full disk: no error naming the file"; }
+full_check compare "$TMP/full"
+rm -rf "$TMP/before" && cp -r "$TMP/d16" "$TMP/before" && cp -r "$TMP/d16" "$TMP/rfull"
+"$LMSTAB" report "$TMP/rfull" > /dev/null 2>&1 && "$LMSTAB" report "$TMP/before" > /dev/null 2>&1 || fail "report failed"
+( trap '' XFSZ; ulimit -f 2; exec "$LMSTAB" report "$TMP/rfull" ) > /dev/null 2> "$TMP/err" \
+    && fail "report on a full disk succeeded"
+grep -q "cannot write: File too large$" "$TMP/err" || { cat "$TMP/err"; fail "report on a full disk: no error naming the file"; }
+full_check report "$TMP/rfull"
 # bad input
 set -- $dirs
 "$LMSTAB" compare "$1" --out "$TMP/c1" > /dev/null 2> "$TMP/err" && fail "one directory accepted"

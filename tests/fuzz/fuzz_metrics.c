@@ -42,7 +42,8 @@ static void series(const char *run_dir, const char *dat) {
     static FILE *sink;
     if (!sink && !(sink = fopen("/dev/null", "w")))
         abort();
-    if (lms_report_extract(run_dir, dat) != 0)
+    char err[512];
+    if (lms_report_extract(run_dir, dat, err, sizeof err) != 0)
         return;
     lms_series s = {0, NULL}, runs[2], med = {0, NULL};
     if (lms_series_load(dat, &s) == 0) {
