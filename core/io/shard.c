@@ -132,7 +132,7 @@ lms_shard_writer *lms_shard_create(const char *path, int vocab, char *err,
     w->fp = fd < 0 ? NULL : fdopen(fd, "wb");
     unsigned char zero[HEADER_BYTES] = {0};
     if (!w->fp || fwrite(zero, 1, sizeof zero, w->fp) != sizeof zero) {
-        lms_errf(err, errlen, "%s: cannot create: %s", w->tmp, strerror(errno));
+        lms_errf(err, errlen, "%s: cannot write: %s", w->path, strerror(errno));
         if (fd >= 0 && !w->fp)
             close(fd);
         lms_shard_abort(w);
@@ -163,7 +163,7 @@ int lms_shard_append(lms_shard_writer *w, const int32_t *ids, size_t n,
                 put_u32(buf + 4 * j, (uint32_t)id);
         }
         if (fwrite(buf, (size_t)w->id_bytes, k, w->fp) != k)
-            return lms_errf(err, errlen, "%s: write failed: %s", w->tmp,
+            return lms_errf(err, errlen, "%s: cannot write: %s", w->path,
                         strerror(errno));
     }
     w->n += n;
@@ -184,12 +184,12 @@ int lms_shard_finish(lms_shard_writer *w, char *err, size_t errlen) {
     else if (fflush(w->fp) != 0 || fseek(w->fp, 0, SEEK_SET) != 0 ||
              fwrite(h, 1, sizeof h, w->fp) != sizeof h || fflush(w->fp) != 0 ||
              fsync(fileno(w->fp)) != 0)
-        rc = lms_errf(err, errlen, "%s: write failed: %s", w->tmp,
+        rc = lms_errf(err, errlen, "%s: cannot write: %s", w->path,
                   strerror(errno));
     int crc = fclose(w->fp);
     w->fp = NULL;
     if (rc == 0 && crc != 0)
-        rc = lms_errf(err, errlen, "%s: close failed: %s", w->tmp,
+        rc = lms_errf(err, errlen, "%s: cannot write: %s", w->path,
                   strerror(errno));
     if (rc == 0 && rename(w->tmp, w->path) != 0)
         rc = lms_errf(err, errlen, "%s: rename failed: %s", w->path,

@@ -30,6 +30,35 @@ static bool ends_with(const std::string &s, const char *suffix) {
 extern "C" int lms_tok_available(void) { return 1; }
 extern "C" const char *lms_tok_feature(void) { return "sentencepiece"; }
 
+// "" when prefix.model parses with vocab pieces and prefix.vocab has vocab
+// lines; else what is wrong
+static std::string written_whole(const std::string &prefix, int vocab) {
+    sentencepiece::SentencePieceProcessor sp;
+    auto st = sp.Load(prefix + ".model");
+    if (!st.ok())
+        return "the trained model does not read back (a full disk?): " +
+               st.ToString();
+    if (sp.GetPieceSize() != vocab)
+        return "the trained model reads back with " +
+               std::to_string(sp.GetPieceSize()) + " of its " +
+               std::to_string(vocab) + " pieces (a full disk?)";
+    FILE *f = fopen((prefix + ".vocab").c_str(), "r");
+    if (!f)
+        return "the vocabulary list does not read back: " +
+               std::string(strerror(errno));
+    long lines = 0;
+    int c, last = '\n';
+    while ((c = getc(f)) != EOF) {
+        lines += c == '\n';
+        last = c;
+    }
+    fclose(f);
+    if (lines != vocab || last != '\n')
+        return "the vocabulary list reads back with " + std::to_string(lines) +
+               " of its " + std::to_string(vocab) + " lines (a full disk?)";
+    return "";
+}
+
 extern "C" int lms_tok_train(const char *input, const char *out, int vocab,
                              const char *type, char *err, size_t errlen) {
     std::string o(out);
@@ -85,6 +114,16 @@ extern "C" int lms_tok_train(const char *input, const char *out, int vocab,
         return lms_errf(err, errlen, "%s: SentencePiece could not train a %s "
                     "tokenizer of %d pieces: %s", input, type, vocab,
                     st.ToString().c_str());
+    }
+    // SentencePiece does not check its writes: a full disk leaves a cut
+    // model and an ok status. Read both files back before they replace
+    // anything: the model must parse with every piece, and the vocabulary
+    // list hold a line per piece.
+    std::string why = written_whole(tmp, vocab);
+    if (!why.empty()) {
+        unlink((tmp + ".model").c_str());
+        unlink((tmp + ".vocab").c_str());
+        return lms_errf(err, errlen, "%s: cannot write: %s", out, why.c_str());
     }
     if (rename((tmp + ".vocab").c_str(), (prefix + ".vocab").c_str()) != 0 ||
         rename((tmp + ".model").c_str(), o.c_str()) != 0) {

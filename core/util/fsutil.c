@@ -176,7 +176,7 @@ int lms_write_atomic(const char *path, const void *data, size_t n, char *err,
     snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
     int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
     if (fd < 0) {
-        snprintf(err, errlen, "%s: cannot create: %s", tmp, strerror(errno));
+        snprintf(err, errlen, "%s: cannot write: %s", path, strerror(errno));
         return -1;
     }
     const char *p = data;
@@ -186,7 +186,7 @@ int lms_write_atomic(const char *path, const void *data, size_t n, char *err,
         if (w < 0 && errno == EINTR)
             continue;
         if (w <= 0) {
-            snprintf(err, errlen, "%s: write failed: %s", tmp, strerror(errno));
+            snprintf(err, errlen, "%s: cannot write: %s", path, strerror(errno));
             close(fd);
             unlink(tmp);
             return -1;
@@ -195,7 +195,7 @@ int lms_write_atomic(const char *path, const void *data, size_t n, char *err,
         left -= (size_t)w;
     }
     if (fsync(fd) != 0 || close(fd) != 0) {
-        snprintf(err, errlen, "%s: fsync/close failed: %s", tmp, strerror(errno));
+        snprintf(err, errlen, "%s: cannot write: %s", path, strerror(errno));
         unlink(tmp);
         return -1;
     }

@@ -53,6 +53,20 @@ expect_error "corpus.txt: not a SentencePiece model" \
 expect_error "nope.txt: cannot open: No such file or directory" \
     "$LMSTAB" tokenize encode --model tok.model nope.txt --out y.bin
 [ -e y.bin ] && fail "a failed encode left y.bin"
+# a full disk (a file size limit: EFBIG, as ENOSPC) fails train and encode
+# naming the file the user asked for, and leaves the earlier files whole:
+# SentencePiece's trainer reports success on a cut model, so it is read back
+cp tok.model before.model && cp tok.vocab before.vocab && cp c.bin before.bin
+( trap '' XFSZ; ulimit -f 2; exec "$LMSTAB" tokenize train corpus.txt --vocab 512 --out tok.model --overwrite ) \
+    > /dev/null 2> log && fail "train on a full disk succeeded"
+grep -q "^lmstab tokenize: tok.model: cannot write: the trained model does not read back (a full disk?)" log \
+    || fail "train on a full disk: $(cat log)"
+( trap '' XFSZ; ulimit -f 2; exec "$LMSTAB" tokenize encode --model tok.model corpus.txt --out c.bin --overwrite ) \
+    > /dev/null 2> log && fail "encode on a full disk succeeded"
+grep -q "^lmstab tokenize: c.bin: cannot write: File too large$" log || fail "encode on a full disk: $(cat log)"
+cmp -s tok.model before.model && cmp -s tok.vocab before.vocab && cmp -s c.bin before.bin \
+    || fail "a full disk changed an earlier tokenizer or shard"
+ls | grep -q tmp && fail "temporaries left on a full disk: $(ls)"
 head -c 1500 c.bin > cut.bin
 expect_error "cut.bin: offset 8: the header says" \
     "$LMSTAB" tokenize decode --model tok.model cut.bin
