@@ -95,13 +95,15 @@ static void usage(FILE *f) {
             "  --progress-every N steps (default a tenth of the run) or\n"
             "  --progress-seconds S (default 60), and one per evaluation.\n"
             "  --json events are described in docs/cli.md.\n"
-            "SIGINT/SIGTERM: the current step finishes, a checkpoint is written (with\n"
-            "  --out), the command that continues the run is printed, and the run\n"
-            "  stops without summary.json.\n"
+            "SIGINT/SIGTERM/SIGHUP: the current step finishes, a checkpoint is\n"
+            "  written (with --out), the command that continues the run is printed,\n"
+            "  and the run stops without summary.json. So does a --json stream\n"
+            "  that cannot be written (a full disk, a reader gone), with exit\n"
+            "  status 1. A closed stderr does not stop a run (SIGPIPE is ignored).\n"
             "Exit status: 0 trained (a diverged run is a result: see summary.json),\n"
             "1 on an error (bad config, plugin, data or checkpoint), 2 on bad usage,\n"
-            "130/143 when stopped by SIGINT/SIGTERM (the run is not finished;\n"
-            "resume it with --resume DIR).\n");
+            "130/143/129 when stopped by SIGINT/SIGTERM/SIGHUP (the run is not\n"
+            "finished; resume it with --resume DIR).\n");
 }
 
 static volatile sig_atomic_t stop_signal;
@@ -120,6 +122,17 @@ static void install_handlers(void) {
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL); /* a closed terminal or ssh session */
+    /* a reader that went away (`2>&1 | head`) must not kill the run: its
+     * progress lines are dropped; a --json stream's failure stops the run
+     * with a checkpoint (train_progress.c) */
+    signal(SIGPIPE, SIG_IGN);
+}
+
+static const char *signal_name(int sig) {
+    return sig == SIGTERM ? "SIGTERM" : sig == SIGHUP ? "SIGHUP"
+         : sig == SIGPIPE ? "a --json stream that could not be written"
+                          : "SIGINT";
 }
 
 /* s as one shell word: as it is when it needs no quoting, else in single
@@ -215,14 +228,16 @@ int lms_cmd_train(int argc, char **argv, int dry) {
         fprintf(stderr, "lmstab: error: %s\n", err);
         return 1;
     }
+    if (r.stream_failed) /* after the stop message, if the run stopped */
+        fprintf(stderr, "lmstab: error: %s\n", err);
     if (r.interrupted) {
-        const char *name = r.interrupted == SIGTERM ? "SIGTERM" : "SIGINT";
+        const char *name = signal_name(r.interrupted);
         if (r.checkpointed)
             stopped_message(name, &r, &o, argv[-1]);
         else
             fprintf(stderr, "lmstab: stopped by %s after step %ld (no --out: "
                     "nothing saved)\n", name, r.steps);
-        return 128 + r.interrupted;
+        return r.stream_failed ? 1 : 128 + r.interrupted;
     }
-    return 0;
+    return r.stream_failed ? 1 : 0;
 }

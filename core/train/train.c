@@ -6,6 +6,7 @@
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,10 +79,13 @@ static int save_voted(job *j, char *err, size_t errlen) {
     return bad ? -1 : 0;
 }
 
-/* 1 when the caller asked the loop to stop after this step. */
+/* The signal number of a stop after this step: the caller's (o->stop), or
+ * SIGPIPE when the --json stream failed (progress.c), or 0. */
 static int stop_requested(const job *j) {
     if (j->o->stop && *j->o->stop)
         return *j->o->stop;
+    if (j->pg.json_errno)
+        return SIGPIPE;
     if (j->o->stop_after > 0 && j->st.step >= j->o->stop_after)
         return SIGINT;
     return 0;
@@ -217,7 +221,11 @@ int lms_train_run(const lms_train_opts *o, lms_train_result *r, char *err,
         rc = train_loop(&j, r, err, errlen);
     if (j.t.root)
         lms_progress_break(&j); /* an error message starts on its own line */
-    lms_progress_close(&j);
+    char serr[600];
+    if (lms_progress_close(&j, serr, sizeof serr) != 0 && rc == 0) {
+        r->stream_failed = 1; /* the run stopped, or finished, as it was */
+        snprintf(err, errlen, "%s", serr);
+    }
     lms_metrics_close(&j.mt);
     free(j.inst);
     free(j.inst_max);

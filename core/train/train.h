@@ -113,6 +113,9 @@ typedef struct lms_train_result {
                              summary.json: the run is not finished), else 0 */
     long resumed_from;    /* step the run resumed at, or -1 */
     int checkpointed;     /* 1 if a checkpoint was written at the stop */
+    int stream_failed;    /* the --json stream failed (message in err; the
+                             run stopped at its next step, interrupted =
+                             SIGPIPE, or had finished) */
 } lms_train_result;
 
 /* Run a whole training job. Returns 0 when the run completed (diverged runs

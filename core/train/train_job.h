@@ -32,6 +32,8 @@ typedef struct lms_progress {
     int has_val;
     FILE *json;         /* --json stream, or NULL */
     int own_json;       /* opened by us (not stdout) */
+    int json_errno;     /* the stream's first failed write (then no more
+                           events; the run stops: train.c), or 0 */
 } lms_progress;
 
 typedef struct job {
@@ -109,7 +111,9 @@ void lms_progress_step(job *j, long step, double loss, float lr, double gnorm,
                        double tps, double elapsed, int logged, int last);
 void lms_progress_break(job *j);
 void lms_progress_end(job *j, const lms_train_result *r);
-void lms_progress_close(job *j);
+/* 0, or -1 with "FILE: cannot write the --json stream: reason" when an
+ * event or the close failed. */
+int lms_progress_close(job *j, char *err, size_t errlen);
 
 static inline double lms_job_now(void) {
     struct timespec ts;

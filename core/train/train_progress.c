@@ -11,6 +11,8 @@
  * Paths are shown as lmstab writes them (outpath.h): never absolute. */
 #include <cblas.h>
 #include <cjson/cJSON.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <signal.h>
 #include <stdio.h>
@@ -21,12 +23,17 @@
 #include "util/outpath.h"
 #include "train/train_job.h"
 
-/* One JSON object as one line, flushed (a tool reads it as it comes). */
+/* One JSON object as one line, flushed (a tool reads it as it comes). A
+ * stream that fails (a full disk, a reader gone: SIGPIPE is ignored by
+ * `train`) takes no more events: its first error stops the run (train.c),
+ * with a checkpoint, rather than leave a stream with a hole. */
 static void emit(job *j, cJSON *o) {
-    char *text = j->pg.json ? cJSON_PrintUnformatted(o) : NULL;
+    lms_progress *pg = &j->pg;
+    char *text = pg->json && !pg->json_errno ? cJSON_PrintUnformatted(o) : NULL;
     if (text) {
-        fprintf(j->pg.json, "%s\n", text);
-        fflush(j->pg.json);
+        errno = 0;
+        if (fprintf(pg->json, "%s\n", text) < 0 || fflush(pg->json) != 0)
+            pg->json_errno = errno ? errno : EIO;
     }
     cJSON_free(text);
     cJSON_Delete(o);
@@ -53,19 +60,42 @@ int lms_progress_open(job *j, char *err, size_t errlen) {
         pg->json = stdout;
         return 0;
     }
-    if (!(pg->json = fopen(o->json_path, "w"))) {
-        snprintf(err, errlen, "%s: cannot write the --json stream: %m",
-                 o->json_path);
+    /* non-blocking open: a FIFO without a reader is refused (ENXIO), not
+     * waited on for ever; then blocking writes as usual */
+    int fd = open(o->json_path, O_WRONLY | O_CREAT | O_TRUNC | O_NONBLOCK |
+                  O_CLOEXEC, 0666);
+    if (fd >= 0 && fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) != 0) {
+        close(fd);
+        fd = -1;
+    }
+    if (fd < 0 || !(pg->json = fdopen(fd, "w"))) {
+        snprintf(err, errlen, "%s: cannot write the --json stream: %s%s",
+                 o->json_path, strerror(errno),
+                 errno == ENXIO ? " (a FIFO without a reader)" : "");
+        if (fd >= 0)
+            close(fd);
         return -1;
     }
     pg->own_json = 1;
     return 0;
 }
 
-void lms_progress_close(job *j) {
-    if (j->pg.own_json)
-        fclose(j->pg.json);
-    j->pg.json = NULL;
+int lms_progress_close(job *j, char *err, size_t errlen) {
+    lms_progress *pg = &j->pg;
+    errno = 0;
+    if (pg->json && !pg->json_errno &&
+        (pg->own_json ? fclose(pg->json) : fflush(pg->json)) != 0)
+        pg->json_errno = errno ? errno : EIO;
+    else if (pg->own_json && pg->json_errno)
+        fclose(pg->json);
+    pg->json = NULL;
+    pg->own_json = 0;
+    if (!pg->json_errno)
+        return 0;
+    snprintf(err, errlen, "%s: cannot write the --json stream: %s",
+             !strcmp(j->o->json_path, "-") ? "stdout" : j->o->json_path,
+             strerror(pg->json_errno));
+    return -1;
 }
 
 void lms_progress_start(job *j, const lms_train_result *r) {
