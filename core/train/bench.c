@@ -17,6 +17,7 @@
 #include "kernels/gemm.h"
 #include "kernels/peak.h"
 #include "train/bench.h"
+#include "util/outpath.h"
 #include "util/fsutil.h"
 #include "engine/metrics.h"
 #include "train/train.h"
@@ -167,7 +168,9 @@ static cJSON *json_report(const lms_bench_opts *o, const lms_bench_job *j,
                           const lms_bench_roof *rf, const lms_bench_figs *runs, int nruns,
                           double rss, double need, double acts) {
     cJSON *root = cJSON_CreateObject();
-    cJSON_AddStringToObject(root, "config", o->config_path);
+    char shown[4096];
+    lms_output_path(o->config_path, shown, sizeof shown);
+    cJSON_AddStringToObject(root, "config", shown);
     cJSON_AddNumberToObject(root, "batch", j->B);
     cJSON_AddNumberToObject(root, "context", j->T);
     cJSON_AddNumberToObject(root, "d_model", j->t.m.mi.d_model);

@@ -44,8 +44,11 @@ static int write_summary(job *j, const lms_train_result *r, char *err,
     char cfg_shown[4096];
     lms_output_path(j->t.cfg.path, cfg_shown, sizeof cfg_shown);
     cJSON_AddStringToObject(o, "config", cfg_shown);
-    for (size_t i = 0; i < j->t.cfg.noverrides; i++)
-        cJSON_AddItemToArray(ov, cJSON_CreateString(j->t.cfg.overrides[i]));
+    for (size_t i = 0; i < j->t.cfg.noverrides; i++) {
+        char set[8192]; /* (a path in a setting: never absolute) */
+        lms_output_setting(j->t.cfg.overrides[i], set, sizeof set);
+        cJSON_AddItemToArray(ov, cJSON_CreateString(set));
+    }
     cJSON_AddItemToObject(o, "overrides", ov);
     /* which of them came with a resume, and from which step they hold */
     cJSON *rs = j->resume_sets ? cJSON_Parse(j->resume_sets) : NULL;

@@ -52,6 +52,35 @@ void lms_output_path(const char *path, char *out, size_t n) {
     snprintf(out, n, "%s", base ? base + 1 : canon);
 }
 
+void lms_output_setting(const char *kv, char *out, size_t n) {
+    const char *eq = strchr(kv, '=');
+    if (!eq || !strchr(eq, '/')) {
+        snprintf(out, n, "%s", kv);
+        return;
+    }
+    size_t k = (size_t)snprintf(out, n, "%.*s", (int)(eq + 1 - kv), kv);
+    for (const char *item = eq + 1; k < n;) {
+        const char *comma = strchr(item, ',');
+        const size_t len = comma ? (size_t)(comma - item) : strlen(item);
+        const size_t lead = strspn(item, " \t");
+        char one[PATH_MAX], shown[PATH_MAX];
+        if (lead < len && item[lead] == '/' && len - lead < sizeof one) {
+            snprintf(one, sizeof one, "%.*s", (int)(len - lead), item + lead);
+            size_t end = strlen(one); /* (trailing blanks kept below) */
+            while (end && (one[end - 1] == ' ' || one[end - 1] == '\t'))
+                one[--end] = '\0';
+            lms_output_path(one, shown, sizeof shown);
+            k += (size_t)snprintf(out + k, n - k, "%.*s%s%.*s", (int)lead, item,
+                                  shown, (int)(len - lead - end), item + lead + end);
+        } else
+            k += (size_t)snprintf(out + k, n - k, "%.*s", (int)len, item);
+        if (!comma || k >= n)
+            break;
+        k += (size_t)snprintf(out + k, n - k, ",");
+        item = comma + 1;
+    }
+}
+
 /* Splits an absolute path in place into its components; their count. */
 static int components(char *p, char **c, int max) {
     int n = 0;

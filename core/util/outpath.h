@@ -11,6 +11,12 @@
  * the working directory when below it, else its file name alone. */
 void lms_output_path(const char *path, char *out, size_t n);
 
+/* A "section.key=value" setting as it may be written: each comma-separated
+ * item of the value that is an absolute path (begins with '/') through
+ * lms_output_path, the rest as given ("data.train=/x/a.bin, b.bin" ->
+ * "data.train=a.bin, b.bin" outside the tree and the working directory). */
+void lms_output_setting(const char *kv, char *out, size_t n);
+
 /* The relative path from directory from_dir to the existing path to (both
  * resolved): "../../a/b", "." when they are the same. 0, or -1 when either
  * does not exist or out is too small. */

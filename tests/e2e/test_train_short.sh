@@ -29,6 +29,12 @@ grep -q "lenient [a-z]* (summary.json: MISMATCH)" "$TMP/verdict2.out" || { cat "
 if grep -rl -e "$TMP" -e "$SRC" "$TMP/run"; then fail "an absolute path was written (files above)"; fi
 grep -q '"data":[[:space:]]*"corpus.txt"' "$TMP/run/summary.json" || fail "data not named by its file name"
 grep -q '"data_sha256":[[:space:]]*"[0-9a-f]\{64\}"' "$TMP/run/summary.json" || fail "no data_sha256"
+# a path given in a setting is written as lmstab writes paths (here: its
+# file name), never absolute; the checkpoint keeps it as given, to resume
+"$LMSTAB" train "$SRC/configs/baseline.ini" $TINY --set training.max_steps=2 --set "data.val=$TMP/corpus.txt" \
+    --plugin-dir "$PLUGINS" --data "$TMP/corpus.txt" --out "$TMP/run_abs" --quiet || fail "train with data.val failed"
+grep -q '"data.val=corpus.txt"' "$TMP/run_abs/summary.json" || fail "data.val not written as its file name"
+if grep -l -e "$TMP" "$TMP/run_abs/summary.json" "$TMP/run_abs/metrics.csv"; then fail "an absolute path in a setting was written"; fi
 expect_error "lmstab verdict: $TMP/nowhere: not a finished run (no summary.json)" "$LMSTAB" verdict "$TMP/nowhere"
 # every rule's verdict is reported
 for r in strict default lenient; do grep -q "\"$r\":[[:space:]]*\"" "$TMP/run/summary.json" || fail "no $r verdict"; done
