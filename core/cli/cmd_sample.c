@@ -1,5 +1,6 @@
 /* lmstab sample */
 #include <stddef.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,9 +99,11 @@ int lms_cmd_sample(int argc, char **argv, int dry) {
         fputs(prompt, stdout);
         fwrite(out, 1, out_len, stdout);
         fputc('\n', stdout);
-        rc = fflush(stdout) == 0 ? 0 : -1;
+        errno = 0;
+        rc = fflush(stdout) == 0 && !ferror(stdout) ? 0 : -1;
         if (rc)
-            snprintf(err, sizeof err, "cannot write to stdout");
+            snprintf(err, sizeof err, "stdout: cannot write: %s",
+                     errno ? strerror(errno) : "write error");
     }
     lms_sampler_free(&s);
     free(out);

@@ -216,8 +216,10 @@ static int cmd_decode(const tok_args *a) {
                             sizeof err);
     else
         rc = -1;
-    if (rc == 0 && fwrite(text, 1, tlen, stdout) != tlen) {
-        snprintf(err, sizeof err, "stdout: write failed");
+    errno = 0;
+    if (rc == 0 && (fwrite(text, 1, tlen, stdout) != tlen || fflush(stdout) != 0)) {
+        snprintf(err, sizeof err, "stdout: cannot write: %s",
+                 errno ? strerror(errno) : "write error");
         rc = -1;
     }
     free(text);

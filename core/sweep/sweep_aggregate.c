@@ -265,6 +265,7 @@ int lms_sweep_aggregate(const char *dir, int print, char *err, size_t errlen) {
         snprintf(err, errlen, "out of memory");
         goto out;
     }
+    lms_out_clean(dir, NULL, 0); /* what a killed aggregate left */
     for (int i = 0; i < 4; i++) {
         snprintf(path, sizeof path, "%s/%s", dir, names[i]);
         if (!lms_out_open(&out[i], path, err, errlen))
@@ -299,14 +300,14 @@ int lms_sweep_aggregate(const char *dir, int print, char *err, size_t errlen) {
                 vs[v].sens.to);
     }
     write_table(ft, s, cells, vs);
-    if (print)
-        write_table(stdout, s, cells, vs);
     snprintf(path, sizeof path, "%s/curves.csv", dir);
     if (lms_sweep_curves(s, ft, path, NULL, err, errlen) != 0)
         goto out;
     for (int i = 0; i < 4; i++)
         if (lms_out_commit(&out[i], err, errlen) != 0)
             goto out;
+    if (print) /* after the files are whole: a reader gone loses no file */
+        write_table(stdout, s, cells, vs);
     rc = 0;
 out:
     for (int i = 0; i < 4; i++)

@@ -308,8 +308,11 @@ int lms_sweep_write_manifest(const lms_sweep *s, char *err, size_t errlen) {
         }
     }
     cJSON *st = cJSON_AddArrayToObject(o, "overrides");
-    for (int i = 0; i < s->n_sets; i++)
-        cJSON_AddItemToArray(st, cJSON_CreateString(s->sets[i]));
+    for (int i = 0; i < s->n_sets; i++) {
+        char set[8192]; /* (a path in a setting: never absolute) */
+        lms_output_setting(s->sets[i], set, sizeof set);
+        cJSON_AddItemToArray(st, cJSON_CreateString(set));
+    }
     char *text = cJSON_Print(o);
     cJSON_Delete(o);
     char path[4200];
@@ -364,7 +367,7 @@ static void on_stop(int sig) {
 
 /* Caught from lms_sweep_catch_stops until lms_sweep_run returns. */
 static int g_caught;
-static struct sigaction g_old_int, g_old_term;
+static struct sigaction g_old_int, g_old_term, g_old_hup, g_old_pipe;
 
 void lms_sweep_catch_stops(void) {
     if (g_caught)
@@ -377,7 +380,18 @@ void lms_sweep_catch_stops(void) {
     g_stops = 0;
     sigaction(SIGINT, &sa, &g_old_int);
     sigaction(SIGTERM, &sa, &g_old_term);
+    sigaction(SIGHUP, &sa, &g_old_hup); /* a closed terminal: as SIGTERM */
+    /* a progress reader gone (`| head`) must not end the sweep: its lines
+     * are dropped, the runs go on */
+    struct sigaction ign;
+    memset(&ign, 0, sizeof ign);
+    ign.sa_handler = SIG_IGN;
+    sigaction(SIGPIPE, &ign, &g_old_pipe);
     g_caught = 1;
+}
+
+static const char *stop_name(int sig) {
+    return sig == SIGINT ? "SIGINT" : sig == SIGHUP ? "SIGHUP" : "SIGTERM";
 }
 
 static void forward_stop(const slot *sl, int jobs, int sig) {
@@ -434,21 +448,33 @@ static int fill_slots(lms_sweep *s, const char *exe, slot *sl, int running,
     return started;
 }
 
-/* A child exited: report it, or (not stopping) record its failure. */
-static void reap(const lms_sweep *s, slot *sl, pid_t pid, int status,
-                 lms_sweep_progress *pg, int *failed, char *err,
+/* Runs a stop found without a checkpoint: they exited otherwise than a
+ * stopped run does (128 + the signal, after its checkpoint). */
+typedef struct unsaved {
+    int n;
+    char first[4300]; /* the first one's directory */
+} unsaved;
+
+/* A child exited: report it, or (not stopping) record its failure, or
+ * (stopping, sig) count it in *lost when it did not checkpoint. */
+static void reap(const lms_sweep *s, slot *sl, pid_t pid, int status, int sig,
+                 lms_sweep_progress *pg, int *failed, unsaved *lost, char *err,
                  size_t errlen) {
     for (int j = 0; j < s->jobs; j++) {
         if (sl[j].pid != pid)
             continue;
         sl[j].pid = 0;
+        char dir[4300];
+        lms_sweep_run_dir(s->out_dir, s->variants[sl[j].p.v],
+                          s->lrs[sl[j].p.k], s->seeds[sl[j].p.s], dir,
+                          sizeof dir);
         if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
             lms_sweep_report_done(s, pg, &sl[j].p, lms_sweep_now() - sl[j].t0);
+        } else if (sig) {
+            if (!(WIFEXITED(status) && WEXITSTATUS(status) == 128 + sig) &&
+                lost->n++ == 0)
+                snprintf(lost->first, sizeof lost->first, "%s", dir);
         } else if (!*failed && !g_stop_sig) {
-            char dir[4300];
-            lms_sweep_run_dir(s->out_dir, s->variants[sl[j].p.v],
-                              s->lrs[sl[j].p.k], s->seeds[sl[j].p.s], dir,
-                              sizeof dir);
             snprintf(err, errlen, "run %s failed (%s %d); see %s/train.log",
                      dir, WIFEXITED(status) ? "exit status" : "signal",
                      WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status),
@@ -494,6 +520,7 @@ int lms_sweep_run(lms_sweep *s, const char *exe, int quiet, char *err,
     lms_sweep_progress pg;
     lms_sweep_progress_begin(s, &pg, quiet);
     int running = 0, failed = 0, stopped = 0, aborted = 0, changed = 1;
+    unsaved lost = {0, ""};
     double stop_t = 0;
     lms_sweep_catch_stops(); /* (a stop caught before now is kept) */
     for (;;) {
@@ -506,7 +533,7 @@ int lms_sweep_run(lms_sweep *s, const char *exe, int quiet, char *err,
                                "checkpointed; run the same command to continue"
                              : "stopped by %s before a run started; run the "
                                "same command to continue",
-                     stopped == SIGINT ? "SIGINT" : "SIGTERM");
+                     stop_name(stopped));
             failed = 1;
         } else if (stopped && !aborted && g_stops > 1) {
             aborted = 1;
@@ -514,7 +541,7 @@ int lms_sweep_run(lms_sweep *s, const char *exe, int quiet, char *err,
                 forward_stop(sl, s->jobs, stopped); /* runs give up at once */
                 snprintf(err, errlen, "aborted by a second %s: the runs in "
                          "progress stopped without a checkpoint and will "
-                         "start over", stopped == SIGINT ? "SIGINT" : "SIGTERM");
+                         "start over", stop_name(stopped));
             }
         }
         /* the summaries are read again only when a run has ended */
@@ -540,13 +567,21 @@ int lms_sweep_run(lms_sweep *s, const char *exe, int quiet, char *err,
             break; /* no child left (cannot happen while running > 0) */
         running--;
         changed = 1;
-        reap(s, sl, pid, status, &pg, &failed, err, errlen);
+        reap(s, sl, pid, status, aborted ? 0 : stopped, &pg, &failed, &lost,
+             err, errlen);
     }
+    if (lost.n) /* a checkpoint that failed (a full disk): said, not hidden */
+        snprintf(err, errlen, "stopped by %s, but %d run%s in progress could "
+                 "not write a checkpoint and will start over (the first: see "
+                 "%s/train.log); run the same command to continue",
+                 stop_name(stopped), lost.n, lost.n > 1 ? "s" : "", lost.first);
     sigaction(SIGINT, &g_old_int, NULL);
     sigaction(SIGTERM, &g_old_term, NULL);
+    sigaction(SIGHUP, &g_old_hup, NULL);
+    sigaction(SIGPIPE, &g_old_pipe, NULL);
     g_caught = 0;
     lms_sweep_reuse_end(s);
     free(sl);
     free(todo);
-    return stopped ? 128 + stopped : failed ? -1 : 0;
+    return lost.n ? -1 : stopped ? 128 + stopped : failed ? -1 : 0;
 }
