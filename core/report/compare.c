@@ -240,6 +240,11 @@ int lms_compare_write(const char *const *dirs, int n, const char *out_dir,
     lms_out csv = {0}, runs = {0}, md = {0}, nul = {0}, html = {0};
     if (lms_cmp_load(&m, dirs, n, err, errlen) != 0 || lms_mkdirs(out_dir, err, errlen) != 0)
         goto out;
+    static const char *const parts[3] = {"", "/plots", "/plots/data"};
+    for (int i = 0; i < 3; i++) { /* what a killed compare left */
+        snprintf(path, sizeof path, "%s%s", out_dir, parts[i]);
+        lms_out_clean(path, NULL, 0);
+    }
     lms_cmp_reading(&m, reading, rlen);
     snprintf(path, sizeof path, "%s/compare.csv", out_dir);
     if (!lms_out_open(&csv, path, err, errlen))

@@ -215,6 +215,9 @@ int lms_report_write(const char *dir, char *err, size_t errlen) {
     snprintf(pdir, sizeof pdir, "%s/plots/data", dir);
     if (lms_mkdirs(pdir, err, errlen) != 0)
         return -1;
+    lms_out_clean(pdir, NULL, 0); /* what a killed report left */
+    snprintf(path, sizeof path, "%s/plots", dir);
+    lms_out_clean(path, NULL, 0);
     vinfo vi[LMS_SWEEP_MAX_VARIANTS];
     int stable[LMS_SWEEP_MAX_VARIANTS], bad[LMS_SWEEP_MAX_VARIANTS];
     char rdir[4300];

@@ -10,6 +10,8 @@
 #include <cjson/cJSON.h>
 #include <dirent.h>
 #include <ftw.h>
+#include <libgen.h>
+#include <signal.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -189,6 +191,53 @@ static int remove_one(const char *path, const struct stat *st, int flag,
     return remove(path);
 }
 
+/* Remove dst's ".partial-<pid>" directories whose writer is gone (a
+ * relabel killed while building one). */
+static void clean_partials(const char *dst) {
+    char parent[4200], base[4200];
+    snprintf(parent, sizeof parent, "%s", dst);
+    snprintf(base, sizeof base, "%s", dst);
+    const char *b = basename(base);
+    const char *p = dirname(parent);
+    const size_t k = strlen(b);
+    DIR *d = opendir(p);
+    if (!d)
+        return;
+    struct dirent *e;
+    char path[8500];
+    while ((e = readdir(d))) {
+        if (strncmp(e->d_name, b, k) != 0 || strncmp(e->d_name + k, ".partial-", 9))
+            continue;
+        char *end;
+        const long pid = strtol(e->d_name + k + 9, &end, 10);
+        if (*end || pid <= 0 || pid == (long)getpid() ||
+            kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+            continue;
+        snprintf(path, sizeof path, "%s/%s", p, e->d_name);
+        nftw(path, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+    }
+    closedir(d);
+}
+
+/* A message about the directory being built names the one asked for:
+ * each "tmp" in err becomes "dst". */
+static void name_dst(char *err, size_t errlen, const char *tmp,
+                     const char *dst) {
+    char out[4096], *o = out;
+    const size_t k = strlen(tmp);
+    for (const char *e = err; *e && o < out + sizeof out - 1;) {
+        if (!strncmp(e, tmp, k)) {
+            o += snprintf(o, (size_t)(out + sizeof out - o), "%s", dst);
+            if (o > out + sizeof out - 1)
+                o = out + sizeof out - 1;
+            e += k;
+        } else
+            *o++ = *e++;
+    }
+    *o = '\0';
+    snprintf(err, errlen, "%s", out);
+}
+
 int lms_sweep_relabel(const char *src, const char *dst,
                       const char *const *sets, int n, char *err,
                       size_t errlen) {
@@ -205,6 +254,7 @@ int lms_sweep_relabel(const char *src, const char *dst,
      * the same from either name: same parent, same depth) */
     char tmp[4200];
     snprintf(tmp, sizeof tmp, "%s.partial-%ld", dst, (long)getpid());
+    clean_partials(dst);
     int rc = lms_sweep_load_manifest(src, s, err, errlen);
     int made = 0;
     if (rc == 0 && (rc = lms_mkdirs(tmp, err, errlen)) == 0)
@@ -230,9 +280,10 @@ int lms_sweep_relabel(const char *src, const char *dst,
     if (rc == 0)
         rc = lms_sweep_aggregate(tmp, 0, err, errlen);
     if (rc == 0 && rename(tmp, dst) != 0)
-        rc = lms_errf(err, errlen, "%s: cannot rename to %s: %s", tmp, dst,
-                      strerror(errno));
+        rc = lms_errf(err, errlen, "%s: cannot write: %s", dst, strerror(errno));
     if (rc != 0 && made)
         nftw(tmp, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+    if (rc != 0)
+        name_dst(err, errlen, tmp, dst);
     return rc != 0 ? -1 : 0;
 }

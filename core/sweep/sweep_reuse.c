@@ -285,8 +285,9 @@ static int clear_dir(const char *dst, char *err, size_t errlen) {
     return rc;
 }
 
-/* Every regular file of run directory src but its summary, lock and
- * checkpoint, into dst (each written atomically). */
+/* Every regular file of run directory src but its summary, lock,
+ * checkpoint and any writer's temporary (<file>.tmp.<pid>: a killed run's),
+ * into dst (each written atomically). */
 static int copy_files(const char *src, const char *dst, char *err,
                       size_t errlen) {
     DIR *d = opendir(src);
@@ -296,8 +297,8 @@ static int copy_files(const char *src, const char *dst, char *err,
     int rc = 0;
     while (rc == 0 && (e = readdir(d))) {
         if (e->d_name[0] == '.' || !strcmp(e->d_name, "summary.json") ||
-            !strcmp(e->d_name, LMS_CKPT_FILE))
-            continue; /* (.lock, and any hidden temporary) */
+            !strcmp(e->d_name, LMS_CKPT_FILE) || strstr(e->d_name, ".tmp."))
+            continue; /* (.lock, and any temporary) */
         char from[4600], to[4600];
         snprintf(from, sizeof from, "%s/%s", src, e->d_name);
         snprintf(to, sizeof to, "%s/%s", dst, e->d_name);

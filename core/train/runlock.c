@@ -15,6 +15,7 @@
 
 #include "train/checkpoint.h"
 #include "train/runlock.h"
+#include "util/outfile.h"
 
 /* The holder's pid as written in the lock file, or 0. */
 static long holder(int fd) {
@@ -78,37 +79,8 @@ void lms_runlock_release(int fd) {
         close(fd);
 }
 
-/* "<one of our files>.tmp.<pid>" -> pid, else 0. */
-static long tmp_pid(const char *name) {
-    static const char *const ours[] = {LMS_CKPT_FILE, "summary.json",
-                                       "metrics.csv"};
-    for (size_t i = 0; i < sizeof ours / sizeof ours[0]; i++) {
-        size_t k = strlen(ours[i]);
-        if (strncmp(name, ours[i], k) != 0 || strncmp(name + k, ".tmp.", 5))
-            continue;
-        char *end;
-        long pid = strtol(name + k + 5, &end, 10);
-        return *end == '\0' && pid > 0 ? pid : 0;
-    }
-    return 0;
-}
-
 int lms_runlock_clean_temps(const char *dir) {
-    DIR *d = opendir(dir);
-    if (!d)
-        return 0;
-    int removed = 0;
-    struct dirent *e;
-    char path[4400];
-    while ((e = readdir(d))) {
-        long pid = tmp_pid(e->d_name);
-        if (!pid || pid == (long)getpid())
-            continue;
-        if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
-            continue; /* its writer may be alive */
-        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-        removed += unlink(path) == 0;
-    }
-    closedir(d);
-    return removed;
+    static const char *const ours[] = {LMS_CKPT_FILE, LMS_WEIGHTS_FILE,
+                                       "summary.json", "metrics.csv"};
+    return lms_out_clean(dir, ours, sizeof ours / sizeof ours[0]);
 }

@@ -15,7 +15,7 @@ int lms_runlock_acquire(const char *dir, char *err, size_t errlen);
 int lms_runlock_check(const char *dir, char *err, size_t errlen);
 /* Drop the lock (accepts -1). */
 void lms_runlock_release(int fd);
-/* Remove DIR/<our file>.tmp.<pid> (checkpoint, summary, metrics) whose
+/* Remove DIR/<our file>.tmp.<pid> (checkpoint, weights, summary, metrics) whose
  * writer is dead: what a killed run leaves. Call with the lock held.
  * Returns how many were removed. */
 int lms_runlock_clean_temps(const char *dir);

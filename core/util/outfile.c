@@ -1,8 +1,11 @@
 /* Whole-or-nothing output files (outfile.h). */
 #include "util/outfile.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -54,4 +57,45 @@ void lms_out_abort(lms_out *o) {
     fclose(o->f);
     o->f = NULL;
     unlink(o->tmp);
+}
+
+/* "<name>.tmp.<pid>" (name one of names, or any with names NULL) -> pid,
+ * else 0 */
+static long tmp_pid(const char *entry, const char *const *names, size_t n) {
+    const char *t = strstr(entry, ".tmp.");
+    if (!t || t == entry)
+        return 0;
+    while (strstr(t + 1, ".tmp.")) /* the last one: names may hold it */
+        t = strstr(t + 1, ".tmp.");
+    if (names) {
+        size_t i = 0;
+        while (i < n && (strlen(names[i]) != (size_t)(t - entry) ||
+                         strncmp(entry, names[i], (size_t)(t - entry)) != 0))
+            i++;
+        if (i == n)
+            return 0;
+    }
+    char *end;
+    long pid = strtol(t + 5, &end, 10);
+    return *end == '\0' && end != t + 5 && pid > 0 ? pid : 0;
+}
+
+int lms_out_clean(const char *dir, const char *const *names, size_t n) {
+    DIR *d = opendir(dir);
+    if (!d)
+        return 0;
+    int removed = 0;
+    struct dirent *e;
+    char path[4400];
+    while ((e = readdir(d))) {
+        const long pid = tmp_pid(e->d_name, names, n);
+        if (!pid || pid == (long)getpid())
+            continue;
+        if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+            continue; /* its writer may be alive */
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        removed += unlink(path) == 0;
+    }
+    closedir(d);
+    return removed;
 }

@@ -27,4 +27,10 @@ int lms_out_commit(lms_out *o, char *err, size_t errlen);
 /* Close and remove the temporary; path as it was. Nothing when not open. */
 void lms_out_abort(lms_out *o);
 
+/* Remove dir's temporaries "<name>.tmp.<pid>" whose writer is gone (no such
+ * process on this machine: a command killed while writing). names (n of
+ * them): only those files' temporaries; NULL: any file's. Not recursive.
+ * How many were removed. */
+int lms_out_clean(const char *dir, const char *const *names, size_t n);
+
 #endif

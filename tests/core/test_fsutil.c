@@ -117,6 +117,32 @@ START_TEST(test_outfile_whole_or_nothing) {
 }
 END_TEST
 
+/* A killed writer's temporaries are removed; a live one's (here ours), a
+ * name that is not a temporary and, with names, other files' are kept. */
+START_TEST(test_outfile_clean) {
+    static const char *const files[] = {"a.md.tmp.2147483646", "b.csv.tmp.0",
+                                        "c.tmp.x", "keep.txt", "d.tmp.2147483646",
+                                        "ours.tmp.%ld"};
+    char path[160], name[64];
+    for (size_t i = 0; i < 6; i++) {
+        snprintf(name, sizeof name, files[i], (long)getpid());
+        snprintf(path, sizeof path, "%s/%s", dir, name);
+        FILE *f = fopen(path, "w");
+        ck_assert_ptr_nonnull(f);
+        fclose(f);
+    }
+    static const char *const only_d[] = {"d"};
+    ck_assert_int_eq(lms_out_clean(dir, only_d, 1), 1);
+    ck_assert_int_eq(lms_out_clean(dir, NULL, 0), 1);
+    snprintf(path, sizeof path, "%s/a.md.tmp.2147483646", dir);
+    ck_assert(!lms_path_exists(path));
+    snprintf(path, sizeof path, "%s/ours.tmp.%ld", dir, (long)getpid());
+    ck_assert(lms_path_exists(path));
+    snprintf(path, sizeof path, "%s/c.tmp.x", dir);
+    ck_assert(lms_path_exists(path));
+}
+END_TEST
+
 int main(void) {
     Suite *s = suite_create("fsutil");
     TCase *tc = tcase_create("core");
@@ -124,6 +150,7 @@ int main(void) {
     tcase_add_test(tc, test_fifo_refused_without_blocking);
     tcase_add_test(tc, test_whole_file_and_cap);
     tcase_add_test(tc, test_outfile_whole_or_nothing);
+    tcase_add_test(tc, test_outfile_clean);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_set_fork_status(sr, CK_FORK);

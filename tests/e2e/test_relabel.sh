@@ -81,4 +81,14 @@ printf 'step,lr,train_loss\n1,0.1,not-a-number\n' > "$m"
 if "$LMSTAB" relabel "$TMP/bad" --set verdict.spike_after=0 --out "$TMP/x5" > /dev/null 2> "$TMP/err"; then fail "relabel of a damaged run succeeded"; fi
 grep -qF "$m" "$TMP/err" || { cat "$TMP/err"; fail "the error does not name the damaged metrics.csv"; }
 [ -z "$(find "$TMP" -maxdepth 1 -name 'x5*')" ] || fail "a failed relabel left $(find "$TMP" -maxdepth 1 -name 'x5*')"
+# a full disk: the error names the directory asked for (not the one being
+# built beside it), and nothing is left
+( trap '' XFSZ; ulimit -f 1; exec "$LMSTAB" relabel "$TMP/src" --set verdict.spike_after=0 --out "$TMP/x6" ) > /dev/null 2> "$TMP/err" \
+    && fail "relabel on a full disk succeeded"
+grep -q "^lmstab: error: $TMP/x6/[a-z_./0-9]*: cannot write: File too large$" "$TMP/err" || { cat "$TMP/err"; fail "relabel on a full disk: no error naming the file under --out"; }
+[ -z "$(find "$TMP" -maxdepth 1 -name 'x6*')" ] || fail "relabel on a full disk left $(find "$TMP" -maxdepth 1 -name 'x6*')"
+# what a killed relabel left beside its --out (its pid gone) is removed
+mkdir -p "$TMP/x7.partial-2147483646/baseline"
+"$LMSTAB" relabel "$TMP/src" --set verdict.spike_after=0 --out "$TMP/x7" > /dev/null 2>&1 || fail "relabel beside a stale partial failed"
+[ ! -e "$TMP/x7.partial-2147483646" ] || fail "a killed relabel's partial directory was left"
 echo "ok"
