@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <new>
 #include <string>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <vector>
 
@@ -72,8 +73,16 @@ extern "C" int lms_tok_train(const char *input, const char *out, int vocab,
         return lms_errf(err, errlen, "tokenizer vocabulary must be 260 to %d "
                     "(the 256 byte pieces and <unk> come first; got %d)",
                     1 << 24, vocab);
-    if (access(input, R_OK) != 0)
-        return lms_errf(err, errlen, "%s: %s", input, strerror(errno));
+    // a regular, non-empty file: SentencePiece blocks on a FIFO, throws on
+    // a directory and names only its own source line for an empty file
+    struct stat st_in;
+    int fd = lms_open_regular(input, &st_in, err, errlen);
+    if (fd < 0)
+        return -1;
+    close(fd);
+    if (st_in.st_size == 0)
+        return lms_errf(err, errlen, "%s: empty: nothing to train a tokenizer "
+                        "on", input);
     // train under a temporary prefix beside the target, then rename: a
     // crash leaves the old model (or none), never half of one
     std::string prefix = o.substr(0, o.size() - 6);
@@ -142,7 +151,23 @@ extern "C" lms_tokenizer *lms_tok_load(const char *path, char *err,
         lms_errf(err, errlen, "%s: out of memory", path);
         return nullptr;
     }
-    auto st = t->sp.Load(path);
+    // SentencePiece throws on a directory and would block on a FIFO
+    struct stat st_m;
+    int fd = lms_open_regular(path, &st_m, err, errlen);
+    if (fd < 0) {
+        delete t;
+        return nullptr;
+    }
+    close(fd);
+    sentencepiece::util::Status st;
+    try {
+        st = t->sp.Load(path);
+    } catch (const std::exception &e) {
+        lms_errf(err, errlen, "%s: not a SentencePiece model: %s", path,
+                 e.what());
+        delete t;
+        return nullptr;
+    }
     if (!st.ok()) {
         lms_errf(err, errlen, "%s: not a SentencePiece model: %s", path,
              st.ToString().c_str());

@@ -67,6 +67,13 @@ grep -q "^lmstab tokenize: c.bin: cannot write: File too large$" log || fail "en
 cmp -s tok.model before.model && cmp -s tok.vocab before.vocab && cmp -s c.bin before.bin \
     || fail "a full disk changed an earlier tokenizer or shard"
 ls | grep -q tmp && fail "temporaries left on a full disk: $(ls)"
+# a directory, a FIFO or an empty file where a tokenizer or its text goes:
+# named, refused at once (SentencePiece would abort, block, or name only
+# its own source line)
+mkdir adir && mkfifo fifo && : > empty.txt
+expect_error "adir: not a regular file (a directory)" "$LMSTAB" tokenize encode --model adir corpus.txt --out d.bin
+expect_error "fifo: not a regular file (a FIFO)" timeout 60 "$LMSTAB" tokenize train fifo --vocab 400 --out f.model
+expect_error "empty.txt: empty: nothing to train a tokenizer on" "$LMSTAB" tokenize train empty.txt --vocab 400 --out f.model
 head -c 1500 c.bin > cut.bin
 expect_error "cut.bin: offset 8: the header says" \
     "$LMSTAB" tokenize decode --model tok.model cut.bin
