@@ -59,9 +59,21 @@ int lms_sweep_read_summary(const char *run_dir, lms_run_summary *rs,
     cJSON *vs = cJSON_GetObjectItemCaseSensitive(o, "verdicts");
     static const char *const rules[3] = {"strict", "default", "lenient"};
     for (int i = 0; i < 3; i++) {
+        /* a label that does not read is an error, never a failure: a
+         * summary from before the three rules (no "verdicts") counts its
+         * own verdict under each */
         cJSON *x = cJSON_GetObjectItemCaseSensitive(vs, rules[i]);
-        int k = cJSON_IsString(x) ? lms_verdict_parse(x->valuestring) : -1;
-        rs->verdicts[i] = k >= 0 ? k : own >= 0 ? own : LMS_DIVERGED;
+        int k = !vs ? own : cJSON_IsString(x) ? lms_verdict_parse(x->valuestring) : -1;
+        if (k < 0) {
+            snprintf(err, errlen, "%s: %s%s is %s, not a verdict (converged, "
+                     "spiked, collapsed or diverged): a damaged or edited file? "
+                     "(delete it to run this run again)", path,
+                     vs ? "verdicts." : "verdict", vs ? rules[i] : "",
+                     vs && !x ? "missing" : "unreadable");
+            cJSON_Delete(o);
+            return -1;
+        }
+        rs->verdicts[i] = k;
     }
 #define NUM(field, key)                                                     \
     do {                                                                    \

@@ -109,8 +109,9 @@ int lms_verdict_parse(const char *name) {
 }
 
 /* The cell of column col in a CSV line (no quoting: metrics.csv has none):
- * 1 and *x set, "nan"/"inf" parsed as such; 0 when empty or missing. */
-static int cell(const char *line, int col, double *x) {
+ * 1 and *x set, "nan"/"inf" parsed as such; 0 when empty or missing (*x
+ * NaN); -1 when it is not one number (*x NaN, the cell in bad[0..nbad)). */
+static int cell(const char *line, int col, double *x, char *bad, size_t nbad) {
     const char *p = line;
     for (int i = 0; i < col && p; i++) {
         p = strchr(p, ',');
@@ -121,8 +122,13 @@ static int cell(const char *line, int col, double *x) {
     if (!p || *p == ',' || *p == '\n' || *p == '\r' || *p == '\0')
         return 0;
     char *end;
-    *x = strtod(p, &end);
-    return end != p;
+    const double v = strtod(p, &end);
+    if (end == p || (*end && *end != ',' && *end != '\r' && *end != '\n')) {
+        snprintf(bad, nbad, "%.*s", (int)strcspn(p, ",\r\n"), p);
+        return -1;
+    }
+    *x = v;
+    return 1;
 }
 
 int lms_facts_from_csv(lms_facts *f, const lms_verdict_cfg *v,
@@ -135,6 +141,7 @@ int lms_facts_from_csv(lms_facts *f, const lms_verdict_cfg *v,
     char *line = NULL;
     int c_step = -1, c_train = -1, c_grad = -1, c_val = -1, rc = 0;
     long lineno = 0;
+    double last_step = -1;
     while (getline(&line, &cap, in) > 0) {
         lineno++;
         if (lineno == 1) {
@@ -156,26 +163,52 @@ int lms_facts_from_csv(lms_facts *f, const lms_verdict_cfg *v,
             continue;
         }
         double step, train, grad = NAN, val;
-        if (!cell(line, c_step, &step) || !isfinite(step)) {
+        char bad[64];
+        if (cell(line, c_step, &step, bad, sizeof bad) != 1 || !isfinite(step)) {
             snprintf(err, errlen, "%s:%ld: no step in this row", path, lineno);
             rc = -1;
             break;
         }
-        /* a step we wrote is a whole number (and fits a long) */
+        /* a step we wrote is a whole number (and fits a long), and each
+         * row's is above the one before (a resume cuts the file back) */
         if (!(step >= 0 && step <= 1e15) || step != floor(step)) {
             snprintf(err, errlen, "%s:%ld: step %.17g is not a whole number "
                      "from 0 to 1e15", path, lineno, step);
             rc = -1;
             break;
         }
-        int has_train = cell(line, c_train, &train);
-        if (c_grad >= 0)
-            has_train |= cell(line, c_grad, &grad);
-        cell(line, c_val, &val);
-        lms_facts_add(f, v, (long)step, has_train, train, grad, val);
+        if (lineno > 2 && step <= last_step) {
+            snprintf(err, errlen, "%s:%ld: step %.0f after step %.0f: the "
+                     "rows' steps must rise", path, lineno, step, last_step);
+            rc = -1;
+            break;
+        }
+        last_step = step;
+        /* a cell that is not a number is an error, never a zero or a gap */
+        static const char *const names[3] = {"train_loss", "grad_norm",
+                                             "val_loss"};
+        const int cols[3] = {c_train, c_grad, c_val};
+        double *dst[3] = {&train, &grad, &val};
+        int got[3] = {0, 0, 0};
+        for (int i = 0; i < 3 && rc == 0; i++) {
+            if (cols[i] < 0)
+                continue;
+            got[i] = cell(line, cols[i], dst[i], bad, sizeof bad);
+            if (got[i] < 0) {
+                snprintf(err, errlen, "%s:%ld: %s is '%s', not a number", path,
+                         lineno, names[i], bad);
+                rc = -1;
+            }
+        }
+        if (rc != 0)
+            break;
+        lms_facts_add(f, v, (long)step, got[0] || got[1], train, grad, val);
     }
     if (rc == 0 && lineno == 0) {
         snprintf(err, errlen, "%s: empty file", path);
+        rc = -1;
+    } else if (rc == 0 && lineno == 1) {
+        snprintf(err, errlen, "%s: a header and no rows", path);
         rc = -1;
     }
     free(line);

@@ -149,6 +149,25 @@ START_TEST(from_csv) {
     fclose(out);
     ck_assert_int_ne(lms_facts_from_csv(&b, &v, path, err, sizeof err), 0);
     ck_assert_msg(strstr(err, ": empty file"), "%s", err);
+    /* a cell that is not one number, steps that do not rise, a header
+     * alone: errors named by line (a garbled val_loss read as 0.0 turned a
+     * collapsed run into a converged one; found by an input audit) */
+    static const char *const bad_files[][2] = {
+        {"step,lr,train_loss,val_loss,grad_norm\n0,0.1,5.5,5.6,1\n30,,,n/a,\n",
+         ":3: val_loss is 'n/a', not a number"},
+        {"step,lr,train_loss,val_loss,grad_norm\n0,0.1,3.35xyz,,1\n",
+         ":2: train_loss is '3.35xyz', not a number"},
+        {"step,lr,train_loss,val_loss,grad_norm\n5,0.1,5.5,,1\n0,0.1,5.4,,1\n",
+         ":3: step 0 after step 5: the rows' steps must rise"},
+        {"step,lr,train_loss,val_loss,grad_norm\n", ": a header and no rows"},
+    };
+    for (size_t i = 0; i < sizeof bad_files / sizeof bad_files[0]; i++) {
+        out = fopen(path, "w");
+        fputs(bad_files[i][0], out);
+        fclose(out);
+        ck_assert_int_ne(lms_facts_from_csv(&b, &v, path, err, sizeof err), 0);
+        ck_assert_msg(strstr(err, bad_files[i][1]), "%s", err);
+    }
     /* not a metrics file */
     out = fopen(path, "w");
     fprintf(out, "a,b\n1,2\n");

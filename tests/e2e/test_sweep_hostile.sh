@@ -56,6 +56,11 @@ fi
 rm -f "$sum"; mkfifo "$sum"
 expect_error "$sum: not a regular file (a FIFO)" timeout 20 "$LMSTAB" sweep --aggregate "$TMP/big"
 rm -f "$sum"; cp "$TMP/good.json" "$sum"
+# a verdict that does not read is an error, never counted as a failure
+sed 's/"default":[[:space:]]*"[a-z]*"/"default": "Converged"/' "$TMP/good.json" > "$sum"
+grep -q '"default": "Converged"' "$sum" || fail "the test did not damage the verdict"
+expect_error "$sum: verdicts.default is unreadable, not a verdict" "$LMSTAB" sweep --aggregate "$TMP/big"
+cp "$TMP/good.json" "$sum"
 "$LMSTAB" sweep --aggregate "$TMP/big" > /dev/null 2>&1 || fail "aggregate of a repaired sweep failed"
 # every other file of ours read back is refused as a FIFO too, never waited on
 mkfifo "$TMP/big/edges.json"
