@@ -93,6 +93,18 @@ int lms_sweep_run_sets(const struct lms_sweep *s, const pending *p,
  * message when the copy fails. */
 int lms_sweep_reuse(struct lms_sweep *s, const pending *p, char *from,
                     size_t fromlen, char *err, size_t errlen);
+/* 0 when the effective configuration of the finished run whose summary is
+ * o (config_text with its overrides) is the one run p gets here, else 1 and
+ * how it differs (sweep_reuse.c). */
+struct cJSON;
+int lms_sweep_config_differs(const struct lms_sweep *s, const pending *p,
+                             const struct cJSON *o, char *why, size_t n);
+/* Whether out_dir may hold this sweep (sweep_outdir.c): absent, empty, or
+ * a sweep directory whose finished runs were made with this sweep's
+ * configuration (one run per variant is compared: a changed [overrides] or
+ * variant config would mix two designs in one table). 0, or -1 with a
+ * message naming the directory or the run and the difference. */
+int lms_sweep_check_out(const struct lms_sweep *s, char *err, size_t errlen);
 /* Frees what lms_sweep_reuse remembered. */
 void lms_sweep_reuse_end(struct lms_sweep *s);
 /* Progress of a sweep on stderr (sweep_progress.c). */

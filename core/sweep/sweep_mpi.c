@@ -271,7 +271,8 @@ int lms_sweep_run_mpi(lms_sweep *s, const char *exe, int quiet, char *err,
     const lms_dist *d = lms_dist_world();
     int ok = 1;
     if (d->rank == 0)
-        ok = lms_mkdirs(s->out_dir, err, errlen) == 0 &&
+        ok = lms_sweep_check_out(s, err, errlen) == 0 &&
+             lms_mkdirs(s->out_dir, err, errlen) == 0 &&
              lms_sweep_write_manifest(s, err, errlen) == 0 &&
              lms_sweep_edges_load(s, err, errlen) == 0;
     int all_ok = ok;

@@ -118,15 +118,20 @@ static int config_differs(const lms_config *a, const lms_config *b, char *why,
     return rc;
 }
 
-/* This sweep's configuration of run p, as train would build it. */
+/* This sweep's configuration of run p, as train would build it and write
+ * it into summary.json (a path in a setting as lms_output_setting shows
+ * it: never absolute). */
 static int ours(const lms_sweep *s, const pending *p, lms_config *c,
                 char *err, size_t errlen) {
     char bufs[3][64];
     const char *own[3];
     int n = lms_sweep_run_sets(s, p, bufs, own);
     int rc = lms_config_load(c, s->configs[p->v], err, errlen);
-    for (int i = 0; rc == 0 && i < s->n_sets; i++)
-        rc = lms_config_override(c, s->sets[i], err, errlen);
+    for (int i = 0; rc == 0 && i < s->n_sets; i++) {
+        char set[8192];
+        lms_output_setting(s->sets[i], set, sizeof set);
+        rc = lms_config_override(c, set, err, errlen);
+    }
     for (int i = 0; rc == 0 && i < n; i++)
         rc = lms_config_override(c, own[i], err, errlen);
     return rc;
@@ -255,6 +260,11 @@ static int configs_differ(const lms_sweep *s, const pending *p,
     lms_config_free(&b);
     lms_config_free(&a);
     return rc;
+}
+
+int lms_sweep_config_differs(const lms_sweep *s, const pending *p,
+                             const cJSON *o, char *why, size_t n) {
+    return configs_differ(s, p, o, why, n);
 }
 
 /* 0 when summary o (of a finished run) is run p of this sweep, else 1 and

@@ -516,7 +516,8 @@ int lms_sweep_run(lms_sweep *s, const char *exe, int quiet, char *err,
                   size_t errlen) {
     if (lms_dist_world()->size > 1)
         return lms_sweep_run_mpi(s, exe, quiet, err, errlen);
-    if (lms_mkdirs(s->out_dir, err, errlen) != 0 ||
+    if (lms_sweep_check_out(s, err, errlen) != 0 ||
+        lms_mkdirs(s->out_dir, err, errlen) != 0 ||
         lms_sweep_write_manifest(s, err, errlen) != 0 ||
         lms_sweep_edges_load(s, err, errlen) != 0 ||
         lms_sweep_edges_update(s, err, errlen) != 0)

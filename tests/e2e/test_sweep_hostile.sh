@@ -74,6 +74,17 @@ rm -f "$run/metrics.csv"; mv "$TMP/metrics.keep" "$run/metrics.csv"
 rm -f "$sum"; mkfifo "$sum"
 expect_error "$sum: not a regular file (a FIFO)" timeout 20 "$LMSTAB" verdict "$run"
 rm -f "$sum"; cp "$TMP/good.json" "$sum"
+# --- out is the sweep's own: not a directory of other files, not a sweep ---
+# --- of another design (its runs and the new ones would share a table) ---
+mkdir -p "$TMP/userdir" && echo MINE > "$TMP/userdir/notes.txt" && echo MINE > "$TMP/userdir/table.md"
+sweep_ini "$TMP/userdir" big > "$TMP/user.ini"
+expect_error "$TMP/userdir: out names a directory that holds other files (" sweep "$TMP/user.ini" --quiet
+[ "$(cat "$TMP/userdir/table.md")" = MINE ] && [ ! -e "$TMP/userdir/sweep.json" ] || fail "a sweep wrote into a directory of other files"
+cp "$TMP/big/sweep.json" "$TMP/sweep.keep"
+sed 's/^model.d_model = 16/model.d_model = 24/' "$TMP/big.ini" > "$TMP/big24.ini"
+expect_error "$run: a finished run of this sweep directory was not made with this sweep's configuration (model.d_model=24 here, model.d_model=16 there)" \
+    sweep "$TMP/big24.ini" --quiet
+cmp -s "$TMP/big/sweep.json" "$TMP/sweep.keep" || fail "a refused sweep rewrote sweep.json"
 # a summary.json without config_text (crafted or old): the report's setup
 # falls back to defaults (it freed an uninitialised config)
 sed 's/"config_text"/"config_txt"/' "$TMP/good.json" > "$sum"
