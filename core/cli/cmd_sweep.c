@@ -108,7 +108,16 @@ int lms_cmd_sweep(int argc, char **argv, int dry) {
     s.progress_seconds = a.progress;
     if (c.plugin_dir)
         snprintf(s.plugin_dir, sizeof s.plugin_dir, "%s", c.plugin_dir);
-    for (int i = 0; i < c.nsets && s.n_sets < LMS_SWEEP_MAX_SETS; i++) {
+    for (int i = 0; i < c.nsets; i++) {
+        if (s.n_sets == LMS_SWEEP_MAX_SETS ||
+            strlen(c.sets[i]) >= sizeof s.sets[0]) {
+            fprintf(stderr, "lmstab: error: --set %.60s: %s\n", c.sets[i],
+                    s.n_sets == LMS_SWEEP_MAX_SETS
+                        ? "a sweep takes at most 64 overrides ([overrides] "
+                          "and --set together)"
+                        : "longer than a sweep's override can be (511 bytes)");
+            return 1;
+        }
         s.set_line[s.n_sets] = 0;
         snprintf(s.sets[s.n_sets++], sizeof s.sets[0], "%s", c.sets[i]);
     }

@@ -394,9 +394,14 @@ int lms_sweep_load(lms_sweep *s, const char *path, char *err, size_t errlen) {
         lms_cfg_entry *e = &c.entries[i];
         if (strcmp(e->section, "overrides") != 0)
             continue;
-        if (s->n_sets == LMS_SWEEP_MAX_SETS || !strchr(e->key, '.')) {
-            lms_config_errorf(e, err, errlen, "override keys are SECTION.KEY "
-                              "(e.g. training.max_steps = 500)");
+        if (s->n_sets == LMS_SWEEP_MAX_SETS || !strchr(e->key, '.') ||
+            strlen(e->key) + strlen(e->value) + 2 > sizeof s->sets[0]) {
+            lms_config_errorf(e, err, errlen, "%s", s->n_sets ==
+                              LMS_SWEEP_MAX_SETS ? "a sweep takes at most 64 "
+                              "overrides" : strchr(e->key, '.')
+                              ? "longer than an override can be (511 bytes)"
+                              : "override keys are SECTION.KEY (e.g. "
+                                "training.max_steps = 500)");
             goto out;
         }
         e->used = 1;

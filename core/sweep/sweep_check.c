@@ -70,7 +70,42 @@ static int check_variant(lms_sweep *s, int v, lms_loader *ld, char *err,
     return rc;
 }
 
+/* Keys the sweep itself sets for every run (lms_sweep_run_sets, --data):
+ * an override of one would be recorded in sweep.json and named as a
+ * setting by compare, yet never reach a run. 0, or -1 naming its line (or
+ * its --set) and where the value comes from. */
+static int owned_keys(const lms_sweep *s, char *err, size_t errlen) {
+    int precisions = 0;
+    for (int v = 0; v < s->n_variants; v++)
+        precisions |= s->precisions[v][0] != '\0';
+    for (int i = 0; i < s->n_sets; i++) {
+        const char *kv = s->sets[i];
+        const size_t k = strcspn(kv, "=");
+        const char *why = NULL;
+        if (k == 11 && !strncmp(kv, "training.lr", k))
+            why = "each run's learning rate comes from lr_min, lr_max and "
+                  "lr_ratio (and the edge bands)";
+        else if (k == 13 && !strncmp(kv, "training.seed", k))
+            why = "each run's seed comes from seeds";
+        else if (k == 18 && !strncmp(kv, "training.precision", k) && precisions)
+            why = "each variant's precision comes from [sweep] precisions";
+        else if (k == 10 && !strncmp(kv, "data.train", k) && s->data_path[0])
+            why = "the training data is [sweep] data (or --data): give it "
+                  "once";
+        if (!why)
+            continue;
+        if (s->set_line[i] > 0)
+            return lms_errf(err, errlen, "%s:%d: %.*s: the sweep sets it: %s",
+                            s->path, s->set_line[i], (int)k, kv, why);
+        return lms_errf(err, errlen, "--set %.*s: the sweep sets it: %s",
+                        (int)k, kv, why);
+    }
+    return 0;
+}
+
 int lms_sweep_check(lms_sweep *s, char *err, size_t errlen) {
+    if (owned_keys(s, err, errlen) != 0)
+        return -1;
     lms_loader *ld = lms_loader_new(s->plugin_dir[0] ? s->plugin_dir : NULL);
     if (!ld) {
         snprintf(err, errlen, "out of memory");

@@ -75,6 +75,16 @@ static int read_grid(lms_sweep *s, const cJSON *l, const cJSON *sd,
             return bad(err, errlen, path, "learning rate", it);
         if (s->n_lrs == LMS_SWEEP_MAX_LRS / 2)
             return bad(err, errlen, path, "more than 128 learning rates", NULL);
+        /* two LRs that name one run directory (lr_%.4g) would count its
+         * runs twice */
+        char a[32], b[32];
+        snprintf(a, sizeof a, "%.4g", it->valuedouble);
+        for (int i = 0; i < s->n_lrs; i++) {
+            snprintf(b, sizeof b, "%.4g", s->lrs[i]);
+            if (!strcmp(a, b))
+                return bad(err, errlen, path, "a learning rate that names "
+                           "the run directory of another", it);
+        }
         s->lrs[s->n_lrs++] = it->valuedouble;
     }
     cJSON_ArrayForEach(it, sd) {

@@ -314,6 +314,8 @@ START_TEST(malformed_manifest) {
     manifest_fails(M("\"lrs\": [0.1], \"seeds\": [-1]"), "(seed -1)");
     manifest_fails(M("\"lrs\": [0.1], \"seeds\": [3, 3]"), "(repeated seed 3)");
     manifest_fails(M("\"lrs\": [0.1, -1], \"seeds\": [1]"), "(learning rate -1)");
+    manifest_fails(M("\"lrs\": [0.01, 0.010001], \"seeds\": [1]"),
+                   "(a learning rate that names the run directory of another 0.010001)");
     manifest_fails(M("\"lrs\": [\"x\"], \"seeds\": [1]"), "(learning rate \"x\")");
     manifest_fails(M("\"lrs\": [], \"seeds\": [1]"), "(no learning rates or seeds)");
     manifest_fails("{\"variants\": [\"a\", \"a\"], \"lrs\": [0.1], \"seeds\": [1]}",

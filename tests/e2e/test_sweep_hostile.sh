@@ -85,6 +85,18 @@ sed 's/^model.d_model = 16/model.d_model = 24/' "$TMP/big.ini" > "$TMP/big24.ini
 expect_error "$run: a finished run of this sweep directory was not made with this sweep's configuration (model.d_model=24 here, model.d_model=16 there)" \
     sweep "$TMP/big24.ini" --quiet
 cmp -s "$TMP/big/sweep.json" "$TMP/sweep.keep" || fail "a refused sweep rewrote sweep.json"
+# keys the sweep sets for every run are refused as overrides, at their line
+{ sweep_ini "$TMP/own" big; echo "training.lr = 0.5"; } > "$TMP/own.ini"
+expect_error "$TMP/own.ini:20: training.lr: the sweep sets it: each run's learning rate comes from lr_min" sweep "$TMP/own.ini" --quiet
+sweep_ini "$TMP/own" big > "$TMP/own.ini"
+expect_error "--set training.seed: the sweep sets it: each run's seed comes from seeds" sweep "$TMP/own.ini" --quiet --set training.seed=7
+[ ! -e "$TMP/own" ] || fail "a refused sweep made its out directory"
+# 64 overrides at most, [overrides] and --set together: one more is an
+# error, not dropped
+{ sweep_ini "$TMP/own" big; i=0; while [ $i -lt 55 ]; do echo "x$i.y = 1"; i=$((i + 1)); done; } > "$TMP/own.ini"
+expect_error "--set training.max_steps=2: a sweep takes at most 64 overrides" sweep "$TMP/own.ini" --quiet --set training.max_steps=2
+echo "x55.y = 1" >> "$TMP/own.ini"
+expect_error "own.ini:75: [overrides] x55.y: a sweep takes at most 64 overrides" sweep "$TMP/own.ini" --quiet
 # a summary.json without config_text (crafted or old): the report's setup
 # falls back to defaults (it freed an uninitialised config)
 sed 's/"config_text"/"config_txt"/' "$TMP/good.json" > "$sum"
