@@ -176,6 +176,24 @@ static int cmd_encode(const tok_args *a) {
         fprintf(stderr, "lmstab tokenize: %s\n", err);
         return 1;
     }
+    /* an earlier encode's later shards (the same names, contiguous from
+     * 0) would read as part of this one through a glob: replaced means
+     * removed */
+    int stale = 0;
+    char name[4200];
+    for (int k = st.shards; a->shard_tokens > 0 &&
+         lms_tok_shard_name(a->out, (size_t)a->shard_tokens, k, name,
+                            sizeof name) == 0 && lms_path_exists(name); k++) {
+        if (unlink(name) != 0) {
+            fprintf(stderr, "lmstab tokenize: %s: an earlier encode's shard, "
+                    "cannot remove: %s\n", name, strerror(errno));
+            return 1;
+        }
+        stale++;
+    }
+    if (stale)
+        fprintf(stderr, "tokenize: removed %d shard%s an earlier encode left "
+                "after the last written\n", stale, stale == 1 ? "" : "s");
     fprintf(stderr, "tokenize: %llu bytes -> %llu tokens (%.3f bytes/token) "
             "in %d shard%s: %s%s\n", (unsigned long long)st.bytes,
             (unsigned long long)st.tokens, (double)st.bytes / (double)st.tokens,

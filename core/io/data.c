@@ -8,6 +8,7 @@
  * model shape does not depend on which tokens a given file happens to
  * contain. A file is read as tokens iff its name ends in ".bin". */
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -198,6 +199,44 @@ int lms_data_load(lms_data *d, const char *path, int context, char *err,
     return lms_data_load_split(d, path, NULL, context, err, errlen);
 }
 
+/* A file named twice, within the training list or in both the training
+ * and the validation lists (by its resolved path): validation on training
+ * tokens holds nothing out, and a repeated shard weighs twice. 0, or -1
+ * naming it. */
+static int repeated_file(const char *train, const char *val, char *err,
+                         size_t errlen) {
+    char **p[2] = {NULL, NULL};
+    size_t n[2] = {0, 0};
+    int rc = lms_data_expand(train, &p[0], &n[0], err, errlen);
+    if (rc == 0 && val && *val)
+        rc = lms_data_expand(val, &p[1], &n[1], err, errlen);
+    char *real = rc == 0 ? malloc((n[0] + n[1] + 1) * PATH_MAX) : NULL;
+    if (rc == 0 && !real)
+        rc = lms_errf(err, errlen, "out of memory");
+    for (size_t i = 0; rc == 0 && i < n[0] + n[1]; i++) {
+        const char *x = i < n[0] ? p[0][i] : p[1][i - n[0]];
+        char *r = real + i * PATH_MAX;
+        if (!realpath(x, r))
+            snprintf(r, PATH_MAX, "%s", x); /* (its load names the fault) */
+        for (size_t j = 0; j < i && rc == 0; j++) {
+            if (strcmp(r, real + j * PATH_MAX))
+                continue;
+            if (j < n[0] && i >= n[0])
+                rc = lms_errf(err, errlen, "%s: in data.train and in data.val: "
+                              "validation on training data holds nothing out",
+                              x);
+            else
+                rc = lms_errf(err, errlen, "%s: named twice in data.%s: a "
+                              "file counts once", x, i < n[0] ? "train" : "val");
+        }
+    }
+    free(real);
+    for (int k = 0; k < 2; k++)
+        if (p[k])
+            lms_data_paths_free(p[k], n[k]);
+    return rc;
+}
+
 int lms_data_load_split(lms_data *d, const char *train, const char *val,
                         int context, char *err, size_t errlen) {
     memset(d, 0, sizeof *d);
@@ -205,6 +244,8 @@ int lms_data_load_split(lms_data *d, const char *train, const char *val,
     if (context < 1)
         return lms_errf(err, errlen, "%s: context must be >= 1 (got %d)", train,
                     context);
+    if (repeated_file(train, val, err, errlen) != 0)
+        return -1;
     int rc = load_spec(d, train, err, errlen);
     if (rc == 0 && val && *val) {
         const size_t n_train = d->n_tokens;

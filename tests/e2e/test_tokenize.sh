@@ -37,6 +37,15 @@ cat corpus.txt corpus.txt | cmp -s - back2.txt || fail "shards do not decode to 
 grep -q "40000 tokens (40000 train, 20000 validation)\|60000 tokens (40000 train, 20000 validation)" split.err \
     || fail "the shard list was not split as given: $(grep tokens split.err)"
 grep -q '"data_val":[[:space:]]*"s_000002.bin"' split/summary.json || fail "summary.json lacks data_val"
+# a file in both lists, or twice in one, is refused by name
+# shellcheck disable=SC2086
+expect_error "s_000002.bin: in data.train and in data.val: validation on training data holds nothing out" \
+    "$LMSTAB" train "$SRC/configs/baseline.ini" --plugin-dir "$PLUGINS" $TINY --set model.vocab_size=auto \
+    --set "data.train=s_00000[012].bin" --set data.val=./s_000002.bin --out tv
+# shellcheck disable=SC2086
+expect_error "s_000000.bin: named twice in data.train: a file counts once" \
+    "$LMSTAB" train "$SRC/configs/baseline.ini" --plugin-dir "$PLUGINS" $TINY --set model.vocab_size=auto \
+    --set "data.train=s_000000.bin, s_00000[01].bin" --out tv
 # shellcheck disable=SC2086
 expect_error "nomatch_*.bin: no file matches" \
     "$LMSTAB" train "$SRC/configs/baseline.ini" --plugin-dir "$PLUGINS" $TINY --set "data.train=nomatch_*.bin" --out nm
@@ -44,6 +53,13 @@ expect_error "nomatch_*.bin: no file matches" \
 expect_error "corpus.txt: text, unlike the files before it in the list (token shards, vocabulary 512): one list holds one kind of data" \
     "$LMSTAB" train "$SRC/configs/baseline.ini" --plugin-dir "$PLUGINS" $TINY --set model.vocab_size=auto \
     --set "data.train=s_000000.bin, corpus.txt" --out mix
+# a shorter encode over it with --overwrite removes its later shards (a
+# glob would mix them in)
+head -c 20000 corpus.txt > short.txt
+"$LMSTAB" tokenize encode --model tok.model short.txt --out s.bin --shard-tokens 20000 --overwrite 2>log || { cat log; fail "re-encode"; }
+grep -q "removed $((n - 1)) shards an earlier encode left" log || fail "re-encode: $(cat log)"
+[ "$(ls s_0*.bin | wc -l)" -eq 1 ] || fail "stale shards survived --overwrite: $(ls s_0*.bin)"
+"$LMSTAB" tokenize encode --model tok.model corpus.txt corpus.txt --out s.bin --shard-tokens 20000 --overwrite 2>/dev/null || fail "encode again"
 expect_error "s_000000.bin exists; pass --overwrite" \
     "$LMSTAB" tokenize encode --model tok.model corpus.txt --out s.bin --shard-tokens 20000
 expect_error "out.txt: a shard's name must end in .bin" \
