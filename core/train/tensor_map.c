@@ -86,6 +86,30 @@ void lms_tensor_map_name(const lms_tensor_map *m, const char *ours, char *out,
     }
 }
 
+int lms_tensor_map_unused(const lms_tensor_map *m, int first,
+                          const lms_model *model) {
+    for (int r = first; m && r < m->n; r++) {
+        int used = 0;
+        for (size_t t = 0; !used && t < model->n_tensors; t++) {
+            char name[512];
+            snprintf(name, sizeof name, "%s", model->tensors[t].name);
+            for (int i = 0; i < r; i++) { /* the rules before it, in order */
+                char *p = find_pieces(name, m->from[i]);
+                if (!p)
+                    continue;
+                char tmp[512];
+                snprintf(tmp, sizeof tmp, "%.*s%s%s", (int)(p - name), name,
+                         m->to[i], p + strlen(m->from[i]));
+                snprintf(name, sizeof name, "%s", tmp);
+            }
+            used = find_pieces(name, m->from[r]) != NULL;
+        }
+        if (!used)
+            return r;
+    }
+    return -1;
+}
+
 /* A Conv1D weight of HF GPT-2: (in, out) on disk. */
 static int is_conv1d(const char *theirs) {
     static const char *const sfx[] = {"attn.c_attn.weight", "attn.c_proj.weight",

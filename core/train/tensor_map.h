@@ -38,6 +38,13 @@ int lms_tensor_map_preset(lms_tensor_map *m, const char *name, char *err,
 void lms_tensor_map_name(const lms_tensor_map *m, const char *ours, char *out,
                          size_t cap);
 
+/* The first rule from index `first` on that rewrites none of the model's
+ * tensor names (each name rewritten by the rules in order, as
+ * lms_tensor_map_name does), or -1 when every one does: a --map rule that
+ * names nothing is a typo, not a no-op. */
+int lms_tensor_map_unused(const lms_tensor_map *m, int first,
+                          const lms_model *model);
+
 /* Every parameter tensor of the model from f under the map (m may be
  * NULL: our own names), F32, transposing Conv1D weights. -1 and a message
  * naming the file, our name and theirs on a missing tensor or a shape that

@@ -128,13 +128,34 @@ int lms_job_prepare(job *j, lms_train_result *r, char *err, size_t errlen) {
     if (o->map_preset &&
         lms_tensor_map_preset(&map, o->map_preset, err, errlen) != 0)
         return -1;
+    const int first_user = map.n;
     for (int i = 0; i < o->nmaps; i++)
         if (lms_tensor_map_add(&map, o->maps[i], err, errlen) != 0)
             return -1;
+    const int unused = lms_tensor_map_unused(&map, first_user, &j->t.m);
+    if (unused >= 0)
+        return lms_errf(err, errlen, "--map %s=%s: '%s' is not a piece of "
+                        "any of the model's tensor names (after the rules "
+                        "before it): a typo?", map.from[unused], map.to[unused],
+                        map.from[unused]);
     lms_st_file *f = lms_st_open(o->init_from, err, errlen);
     int rc = f ? lms_tensor_map_load(&j->t.m, f, &map, o->init_from, err, errlen)
                : -1;
     lms_st_close(f);
+    /* a model cannot start from a non-finite weight: its first step would
+     * be a "diverged" result that counts on a failure curve */
+    for (size_t t = 0; rc == 0 && t < j->t.m.n_tensors; t++) {
+        const lms_tensor *x = &j->t.m.tensors[t];
+        for (size_t i = 0; i < x->numel; i++)
+            if (!isfinite(x->w[i])) {
+                char theirs[512];
+                lms_tensor_map_name(&map, x->name, theirs, sizeof theirs);
+                return lms_errf(err, errlen, "%s: tensor '%s' holds %s at "
+                                "index %zu: a model cannot start from a "
+                                "non-finite weight", o->init_from, theirs,
+                                isnan(x->w[i]) ? "NaN" : "an infinity", i);
+            }
+    }
     return rc;
 }
 

@@ -26,6 +26,20 @@ expect_error "hf-gpt2.st: tensor 'transformer.h.0.attn.c_attn.weight' has shape 
     train --init-from "$TMP/hf-gpt2.st" --map-preset nanogpt --out "$TMP/y"
 expect_error "missing tensor 'transformer.h.0.ln_one.weight' (F32 [32]) for our 'h.0.ln1.weight'" \
     train --init-from "$TMP/nanogpt.st" --map-preset nanogpt --map ln_1=ln_one --out "$TMP/z"
+expect_error "--map qvk=attn.c_attn: 'qvk' is not a piece of any of the model's tensor names" \
+    train --init-from "$TMP/src/weights.safetensors" --map qvk=attn.c_attn --out "$TMP/u"
+# a non-finite weight: refused, named (its first step would be a
+# "diverged" result that counts on a failure curve)
+python3 - "$TMP/src/weights.safetensors" "$TMP/nan.st" <<'EOT' || fail "writing nan.st"
+import json, struct, sys
+b = bytearray(open(sys.argv[1], "rb").read())
+n = struct.unpack("<Q", b[:8])[0]
+off = json.loads(b[8:8 + n])["wte"]["data_offsets"][0] + 8 + n
+b[off + 4 * 5:off + 4 * 6] = struct.pack("<f", float("nan"))
+open(sys.argv[2], "wb").write(b)
+EOT
+expect_error "nan.st: tensor 'wte' holds NaN at index 5: a model cannot start from a non-finite weight" \
+    train --init-from "$TMP/nan.st" --out "$TMP/n"
 expect_error "unknown map preset 'megatron' (nanogpt or hf-gpt2)" \
     train --init-from "$TMP/nanogpt.st" --map-preset megatron --out "$TMP/w"
 expect_error "--map and --map-preset name the tensors of --init-from FILE" \
