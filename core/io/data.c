@@ -237,6 +237,60 @@ static int repeated_file(const char *train, const char *val, char *err,
     return rc;
 }
 
+/* One list's files: regular, shards with headers that agree with their
+ * size, all of one kind (as load_file requires). */
+static int probe_list(const char *spec, char *err, size_t errlen) {
+    char **paths;
+    size_t n;
+    if (lms_data_expand(spec, &paths, &n, err, errlen) != 0)
+        return -1;
+    int rc = 0, kind = -1; /* 0 text, else the id width */
+    int vocab = 0;
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        struct stat st;
+        int fd = lms_open_regular(paths[i], &st, err, errlen);
+        if (fd < 0) {
+            rc = -1;
+            break;
+        }
+        lms_shard_info info;
+        memset(&info, 0, sizeof info);
+        if (ends_with(paths[i], ".bin")) {
+            unsigned char h[1024];
+            ssize_t got = pread(fd, h, sizeof h, 0);
+            rc = lms_shard_header(paths[i], h, got > 0 ? (size_t)got : 0,
+                                  &info, err, errlen);
+            const size_t body = (size_t)st.st_size - sizeof h;
+            if (rc == 0 && (body % (size_t)info.id_bytes ||
+                            body / (size_t)info.id_bytes != info.n_tokens))
+                rc = lms_errf(err, errlen, "%s: offset 8: the header says %zu "
+                              "tokens (%d bytes each), the file holds %zu bytes "
+                              "after the header (truncated or not a shard?)",
+                              paths[i], info.n_tokens, info.id_bytes, body);
+        }
+        close(fd);
+        if (rc == 0 && kind >= 0 && (info.id_bytes != kind || info.vocab != vocab))
+            rc = lms_errf(err, errlen, "%s: %s, unlike the files before it in "
+                          "the list (%s%s%.0d%s): one list holds one kind of "
+                          "data", paths[i], info.id_bytes ? "a token shard"
+                          : "text", kind ? "token shards" : "text",
+                          kind ? ", vocabulary " : "", kind ? vocab : 0,
+                          kind && !vocab ? "0" : "");
+        kind = info.id_bytes;
+        vocab = info.vocab;
+    }
+    lms_data_paths_free(paths, n);
+    return rc;
+}
+
+int lms_data_probe(const char *train, const char *val, char *err,
+                   size_t errlen) {
+    if (repeated_file(train, val, err, errlen) != 0 ||
+        probe_list(train, err, errlen) != 0)
+        return -1;
+    return val && *val ? probe_list(val, err, errlen) : 0;
+}
+
 int lms_data_load_split(lms_data *d, const char *train, const char *val,
                         int context, char *err, size_t errlen) {
     memset(d, 0, sizeof *d);

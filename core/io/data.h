@@ -74,6 +74,14 @@ int lms_data_header_vocab(const char *path, int *vocab, char *err,
 int lms_data_resolve(const char *given, const char *train_path, char *out,
                      size_t outlen, char *err, size_t errlen);
 
+/* What a run's data load would refuse, found without reading the tokens
+ * (a sweep checks before its first run): every file of the training and
+ * validation lists exists and is a regular file, a shard's header and size
+ * agree, one list holds one kind of data, no file is named twice. 0, or
+ * -1 with the message the load would give. */
+int lms_data_probe(const char *train, const char *val, char *err,
+                   size_t errlen);
+
 /* Resolve the default corpus: user path if given, else data/<name> in the
  * repo, else ../shared/data/<name>; writes the chosen path. Non-zero if none
  * exists (the message says where it looked and the download URL). */

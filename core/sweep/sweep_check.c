@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "io/core_keys.h"
+#include "io/data.h"
 #include "sweep/sweep.h"
 #include "train/train_job.h"
 #include "io/vocab.h"
@@ -35,6 +36,9 @@ static int check_variant(lms_sweep *s, int v, lms_loader *ld, char *err,
     if (rc == 0)
         rc = lms_data_resolve(s->data_path[0] ? s->data_path : NULL,
                               tc.train_path, data, sizeof data, err, errlen);
+    /* what each run's load would refuse, found once here (no tokens read) */
+    if (rc == 0)
+        rc = lms_data_probe(data, tc.val_path, err, errlen);
     if (rc == 0)
         rc = lms_vocab_from_data(&c, data, err, errlen);
     if (rc == 0)

@@ -93,6 +93,23 @@ expect_error "empty.txt: empty: nothing to train a tokenizer on" "$LMSTAB" token
 head -c 1500 c.bin > cut.bin
 expect_error "cut.bin: offset 8: the header says" \
     "$LMSTAB" tokenize decode --model tok.model cut.bin
+# a sweep finds it before its first run (each run would fail alone)
+cat > cut.ini <<EOT
+[sweep]
+variants = baseline
+configs_dir = $SRC/configs
+lr_min = 0.01
+lr_max = 0.01
+seeds = 1
+out = cutsweep
+
+[overrides]
+$TINY_OVERRIDES
+model.vocab_size = auto
+EOT
+expect_error "cut.bin: offset 8: the header says" \
+    "$LMSTAB" sweep cut.ini --quiet --plugin-dir "$PLUGINS" --data cut.bin
+[ ! -e cutsweep ] || fail "a sweep on a cut shard made its out directory"
 # a model trains on the shard; model.vocab_size = auto takes the tokenizer's
 # vocabulary from the shard's header (word 3)
 # shellcheck disable=SC2086
