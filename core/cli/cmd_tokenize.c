@@ -229,10 +229,20 @@ static int cmd_decode(const tok_args *a) {
                  "%d pieces", a->inputs[0], info.vocab, a->model,
                  lms_tok_vocab(t));
         rc = -1;
-    } else if (t)
-        rc = lms_tok_decode(t, ids, info.n_tokens, &text, &tlen, err,
-                            sizeof err);
-    else
+    } else if (t) {
+        /* an id the tokenizer has no piece for, named where it lies */
+        for (size_t i = 0; i < info.n_tokens && rc == 0; i++)
+            if (ids[i] < 0 || ids[i] >= lms_tok_vocab(t)) {
+                snprintf(err, sizeof err, "%s: offset %zu: token %zu is %d, "
+                         "outside the vocabulary of %s (%d pieces)",
+                         a->inputs[0], 1024 + i * (size_t)info.id_bytes, i,
+                         ids[i], a->model, lms_tok_vocab(t));
+                rc = -1;
+            }
+        if (rc == 0)
+            rc = lms_tok_decode(t, ids, info.n_tokens, &text, &tlen, err,
+                                sizeof err);
+    } else
         rc = -1;
     errno = 0;
     if (rc == 0 && (fwrite(text, 1, tlen, stdout) != tlen || fflush(stdout) != 0)) {

@@ -120,9 +120,25 @@ extern "C" int lms_tok_train(const char *input, const char *out, int vocab,
     if (!st.ok()) {
         unlink((tmp + ".model").c_str());
         unlink((tmp + ".vocab").c_str());
+        // its two vocabulary limits, in lmstab's terms (its own message
+        // names trainer options lmstab does not have)
+        const std::string m = st.ToString();
+        size_t at;
+        long a = 0, b = 0;
+        if ((at = m.find("smaller than required_chars.")) != std::string::npos &&
+            sscanf(m.c_str() + at + 28, " %ld vs %ld", &a, &b) == 2)
+            return lms_errf(err, errlen, "%s: --vocab %d is too small: this "
+                            "text needs %ld pieces for its characters, the 256 "
+                            "bytes and <unk>; give --vocab %ld or more", input,
+                            vocab, b, b);
+        if ((at = m.find("set it to a value <=")) != std::string::npos &&
+            sscanf(m.c_str() + at + 20, " %ld", &b) == 1)
+            return lms_errf(err, errlen, "%s: --vocab %d is too large: this "
+                            "text gives at most %ld pieces; give --vocab %ld "
+                            "or less (or more text)", input, vocab, b, b);
         return lms_errf(err, errlen, "%s: SentencePiece could not train a %s "
                     "tokenizer of %d pieces: %s", input, type, vocab,
-                    st.ToString().c_str());
+                    m.c_str());
     }
     // SentencePiece does not check its writes: a full disk leaves a cut
     // model and an ok status. Read both files back before they replace

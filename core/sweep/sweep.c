@@ -365,6 +365,12 @@ int lms_sweep_load(lms_sweep *s, const char *path, char *err, size_t errlen) {
     s->jobs = jobs > 0 ? (int)jobs : lms_cpus_allowed();
     snprintf(s->out_dir, sizeof s->out_dir, "%s",
              lms_config_str(&c, "sweep", "out", "runs/sweep"));
+    if (!s->out_dir[0]) {
+        lms_config_errorf(lms_config_find(&c, "sweep", "out"), err, errlen,
+                          "must name a directory (the sweep's runs and "
+                          "tables go there)");
+        goto out;
+    }
     const char *ref = lms_config_str(&c, "sweep", "reference", s->variants[0]);
     int found = 0;
     for (int i = 0; i < s->n_variants; i++)
@@ -415,6 +421,17 @@ int lms_sweep_load(lms_sweep *s, const char *path, char *err, size_t errlen) {
         size_t len = strlen(err);
         if (strstr(err, "unknown key") && len + 64 < errlen)
             snprintf(err + len, errlen - len, "; accepted: %s", accepted);
+        /* a run's section ([training], [model], ...) in a sweep file: its
+         * keys are overrides here */
+        for (size_t i = 0; i < c.n && strstr(err, "unknown section"); i++)
+            if (!c.entries[i].used) {
+                lms_config_errorf(&c.entries[i], err, errlen, "a sweep file "
+                                  "has [sweep] and [overrides] only: a run's "
+                                  "key goes under [overrides] as %s.%s = %s",
+                                  c.entries[i].section, c.entries[i].key,
+                                  c.entries[i].value);
+                break;
+            }
         goto out;
     }
     rc = 0;

@@ -43,6 +43,14 @@ static int check_sets(const char *const *sets, int n, char *err,
                           "change after the runs", sets[i]);
             break;
         }
+        const size_t k = strcspn(sets[i], "=");
+        for (int j = 0; j < i && rc == 0; j++)
+            if (strcspn(sets[j], "=") == k && !strncmp(sets[i], sets[j], k))
+                rc = lms_errf(err, errlen, "--set %.*s: given twice (%s, %s): "
+                              "a relabel names each key once", (int)k,
+                              sets[i], sets[j], sets[i]);
+        if (rc != 0)
+            break;
         rc = lms_config_override(&c, sets[i], err, errlen);
     }
     lms_verdict_cfg vc;

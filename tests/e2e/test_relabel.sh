@@ -70,6 +70,8 @@ grep -q '^| rl | `verdict.spike_after=0`, `verdict.default_spike=0.05` |' "$TMP/
 expect_error "only [verdict] keys can change after the runs" "$LMSTAB" relabel "$TMP/src" --set training.lr=1 --out "$TMP/x1"
 expect_error "exists" "$LMSTAB" relabel "$TMP/src" --set verdict.spike_after=0 --out "$TMP/rl"
 expect_error "nosuch" "$LMSTAB" relabel "$TMP/src" --set verdict.nosuch=1 --out "$TMP/x2"
+expect_error "--set verdict.spike_after: given twice (verdict.spike_after=0, verdict.spike_after=5)" \
+    "$LMSTAB" relabel "$TMP/src" --set verdict.spike_after=0 --set verdict.spike_after=5 --out "$TMP/x2"
 expect_error "not a sweep directory" "$LMSTAB" relabel "$TMP" --set verdict.spike_after=0 --out "$TMP/x3"
 if "$LMSTAB" relabel "$TMP/src" --out "$TMP/x4" > /dev/null 2>&1; then fail "relabel without --set succeeded"; fi
 [ ! -e "$TMP/x1" ] && [ ! -e "$TMP/x2" ] && [ ! -e "$TMP/x3" ] || fail "a refused relabel left a directory"

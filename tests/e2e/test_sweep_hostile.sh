@@ -91,6 +91,12 @@ expect_error "$TMP/own.ini:20: training.lr: the sweep sets it: each run's learni
 sweep_ini "$TMP/own" big > "$TMP/own.ini"
 expect_error "--set training.seed: the sweep sets it: each run's seed comes from seeds" sweep "$TMP/own.ini" --quiet --set training.seed=7
 [ ! -e "$TMP/own" ] || fail "a refused sweep made its out directory"
+# a run's section in a sweep file says where its keys go; an empty out
+{ sweep_ini "$TMP/own" big; printf '[training]\nmax_steps = 5\n'; } > "$TMP/own.ini"
+expect_error "own.ini:21: [training] max_steps: a sweep file has [sweep] and [overrides] only: a run's key goes under [overrides] as training.max_steps = 5" \
+    sweep "$TMP/own.ini" --quiet
+sweep_ini "" big > "$TMP/own.ini"
+expect_error "own.ini:8: [sweep] out: must name a directory" sweep "$TMP/own.ini" --quiet
 # 64 overrides at most, [overrides] and --set together: one more is an
 # error, not dropped
 { sweep_ini "$TMP/own" big; i=0; while [ $i -lt 55 ]; do echo "x$i.y = 1"; i=$((i + 1)); done; } > "$TMP/own.ini"

@@ -179,6 +179,20 @@ expect_error "c.bin is a token shard (vocabulary 512; its largest token id is" \
     --set model.vocab_size=300 --out run2
 expect_error "unknown action 'encoed' (train, encode or decode)" \
     "$LMSTAB" tokenize encoed
+expect_error "corpus.txt: --vocab 262 is too small: this text needs" \
+    "$LMSTAB" tokenize train corpus.txt --vocab 262 --out t3.model
+# an id past the tokenizer's vocabulary, named where it lies
+python3 - c.bin big.bin <<'EOT' 2>/dev/null || cp c.bin big.bin
+import struct, sys
+b = bytearray(open(sys.argv[1], "rb").read())
+struct.pack_into("<i", b, 12, 0)        # no recorded vocabulary
+struct.pack_into("<H", b, 1024 + 2 * 3, 65000)
+open(sys.argv[2], "wb").write(b)
+EOT
+if command -v python3 > /dev/null; then
+    expect_error "big.bin: offset 1030: token 3 is 65000, outside the vocabulary of tok.model (512 pieces)" \
+        "$LMSTAB" tokenize decode --model tok.model big.bin
+fi
 expect_error "--vocab: must be an integer >= 1 (got 'many')" \
     "$LMSTAB" tokenize train corpus.txt --vocab many --out t2.model
 echo "ok"
