@@ -238,6 +238,12 @@ int lms_compare_write(const char *const *dirs, int n, const char *out_dir,
     int rc = -1, plots = 1, drawn[2] = {0, 0};
     char path[4400];
     lms_out csv = {0}, runs = {0}, md = {0}, nul = {0}, html = {0};
+    snprintf(path, sizeof path, "%s/sweep.json", out_dir);
+    if (lms_path_exists(path)) { /* its plots/ and pages are the sweep's */
+        lms_errf(err, errlen, "%s: --out names a sweep directory; a "
+                 "comparison goes to a directory of its own", out_dir);
+        goto out;
+    }
     if (lms_cmp_load(&m, dirs, n, err, errlen) != 0 || lms_mkdirs(out_dir, err, errlen) != 0)
         goto out;
     static const char *const parts[3] = {"", "/plots", "/plots/data"};

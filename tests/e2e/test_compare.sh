@@ -234,6 +234,7 @@ set -- $dirs
 grep -q "needs at least two sweep directories" "$TMP/err" || fail "one directory: $(cat "$TMP/err")"
 "$LMSTAB" compare "$1" "$2" > /dev/null 2> "$TMP/err" && fail "no --out accepted"
 grep -q -- "--out DIR is required" "$TMP/err" || fail "no --out: $(cat "$TMP/err")"
+expect_error "$2: --out names a sweep directory; a comparison goes to a directory of its own" "$LMSTAB" compare "$1" "$2" --out "$2"
 mkdir -p "$TMP/empty"
 expect_error "$TMP/empty: not a sweep directory (no sweep.json)" "$LMSTAB" compare "$1" "$TMP/empty" --out "$TMP/c2"
 mkdir -p "$TMP/other" && cp -r "$1" "$TMP/other/"
