@@ -291,6 +291,12 @@ int lms_config_override_at(lms_config *c, const char *assign,
     for (const char *p = assign; eq && p < eq; p++)
         if (*p == '.')
             dot = p;
+    if ((!eq || !dot || dot == assign || dot + 1 == eq) && origin && line > 0) {
+        snprintf(err, errlen, "%s:%d: %.*s: an override key is SECTION.KEY "
+                 "(e.g. training.max_steps = 500)", origin, line,
+                 eq ? (int)(eq - assign) : (int)strlen(assign), assign);
+        return -1;
+    }
     if (!eq || !dot || dot == assign || dot + 1 == eq) {
         snprintf(err, errlen,
                  "--set %s: expected SECTION.KEY=VALUE (e.g. training.lr=0.01)",

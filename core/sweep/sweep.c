@@ -45,18 +45,25 @@ static int read_seeds(lms_sweep *s, lms_config *c, char **items, int n,
     s->n_seeds = 0;
     for (int i = 0; i < n; i++) {
         long a, b;
+        /* (a run's training.seed is at most 2^31 - 1) */
         char *dash = strchr(items[i] + (items[i][0] == '-'), '-');
         if (dash) {
             *dash = '\0';
-            if (lms_parse_long(items[i], 0, LONG_MAX, &a) != 0 ||
-                lms_parse_long(dash + 1, a, LONG_MAX, &b) != 0) {
+            char *hi = dash + 1; /* "1 - 8" reads as "1-8" */
+            for (char *t = dash; t > items[i] && t[-1] == ' '; t--)
+                t[-1] = '\0';
+            while (*hi == ' ')
+                hi++;
+            if (lms_parse_long(items[i], 0, 2147483647L, &a) != 0 ||
+                lms_parse_long(hi, a, 2147483647L, &b) != 0) {
                 lms_config_errorf(e, err, errlen, "a seed range is a-b with "
-                                  "0 <= a <= b (got '%s-%s')", items[i], dash + 1);
+                                  "0 <= a <= b <= 2147483647 (got '%s-%s')",
+                                  items[i], hi);
                 return -1;
             }
-        } else if (lms_parse_long(items[i], 0, LONG_MAX, &a) != 0) {
-            lms_config_errorf(e, err, errlen, "seeds must be integers >= 0 "
-                              "or ranges a-b (got '%s')", items[i]);
+        } else if (lms_parse_long(items[i], 0, 2147483647L, &a) != 0) {
+            lms_config_errorf(e, err, errlen, "seeds must be integers from 0 "
+                              "to 2147483647 or ranges a-b (got '%s')", items[i]);
             return -1;
         } else {
             b = a;

@@ -68,6 +68,8 @@ cp "$TMP/edges.keep" "$TMP/out/edges.json"
 # bad seed lists
 sed 's/^seeds = 1-3/seeds = 3-1/' "$TMP/s.ini" > "$TMP/bad.ini"
 expect_error "a seed range is a-b" "$LMSTAB" sweep "$TMP/bad.ini" --plugin-dir "$PLUGINS"
+sed 's/^seeds = 1-3/seeds = 1, 3000000000/' "$TMP/s.ini" > "$TMP/bad.ini"
+expect_error "seeds must be integers from 0 to 2147483647 or ranges a-b (got '3000000000')" "$LMSTAB" sweep "$TMP/bad.ini" --plugin-dir "$PLUGINS"
 sed 's/^seeds = 1-3/seeds = 1-3, 2/' "$TMP/s.ini" > "$TMP/bad.ini"
 expect_error "seed 2 is listed twice" "$LMSTAB" sweep "$TMP/bad.ini" --plugin-dir "$PLUGINS"
 # --jobs is checked; jobs = 0 means one run per CPU of the affinity mask
