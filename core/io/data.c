@@ -88,6 +88,12 @@ int lms_data_header_vocab(const char *spec, int *vocab, char *err,
     lms_shard_info in;
     if (lms_shard_header(path, buf, got, &in, err, errlen) != 0)
         return -1;
+    /* a recorded vocabulary a model cannot have (model.vocab_size's range)
+     * is the shard's error, named where it lies */
+    if (in.vocab == 1 || in.vocab > 1048576)
+        return lms_errf(err, errlen, "%s: offset 12: vocabulary %d, which no "
+                        "model can have (2 to 1048576): a damaged header?",
+                        path, in.vocab);
     *vocab = in.vocab ? in.vocab : lms_shard_default_vocab(in.id_bytes);
     return 0;
 }

@@ -192,6 +192,12 @@ EOT
 if command -v python3 > /dev/null; then
     expect_error "big.bin: offset 1030: token 3 is 65000, outside the vocabulary of tok.model (512 pieces)" \
         "$LMSTAB" tokenize decode --model tok.model big.bin
+    # a header's vocabulary no model can have, for model.vocab_size = auto
+    python3 -c 'import struct, sys; b = bytearray(open("c.bin", "rb").read()); struct.pack_into("<i", b, 12, 1); open("v1.bin", "wb").write(b)'
+    # shellcheck disable=SC2086
+    expect_error "v1.bin: offset 12: vocabulary 1, which no model can have (2 to 1048576)" \
+        "$LMSTAB" train "$SRC/configs/baseline.ini" --plugin-dir "$PLUGINS" $TINY --set model.vocab_size=auto \
+        --set data.train=v1.bin --out v1run
 fi
 expect_error "--vocab: must be an integer >= 1 (got 'many')" \
     "$LMSTAB" tokenize train corpus.txt --vocab many --out t2.model
