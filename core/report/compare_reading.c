@@ -166,9 +166,18 @@ void lms_cmp_reading(const cmp *m, char *out, size_t n) {
             lms_appendf(out, n, &k, " (a middle sweep: the change does not "
                         "rest on it).");
     }
-    if (!k)
-        lms_appendf(out, n, &k, "No variant was run in both %s and %s yet.",
-                    a->name, z->name);
+    if (!k) {
+        int shared = 0;
+        for (int u = 0; u < m->nv; u++)
+            shared |= m->vmap[0][u] >= 0 && m->vmap[m->n - 1][u] >= 0;
+        if (shared)
+            lms_appendf(out, n, &k, "No variant has runs in both %s and %s "
+                        "to compare yet.", a->name, z->name);
+        else
+            lms_appendf(out, n, &k, "No variant of %s is one of %s (variants "
+                        "are matched by name): nothing to compare.", a->name,
+                        z->name);
+    }
     /* the protocol's provisional rule holds for a comparison too */
     for (int j = 0; j < m->n; j++) {
         int lo, hi;

@@ -235,6 +235,11 @@ grep -q "needs at least two sweep directories" "$TMP/err" || fail "one directory
 "$LMSTAB" compare "$1" "$2" > /dev/null 2> "$TMP/err" && fail "no --out accepted"
 grep -q -- "--out DIR is required" "$TMP/err" || fail "no --out: $(cat "$TMP/err")"
 expect_error "$2: --out names a sweep directory; a comparison goes to a directory of its own" "$LMSTAB" compare "$1" "$2" --out "$2"
+# sweeps with no variant in common say so (not "yet")
+mkdir -p "$TMP/renamed" && cp -r "$1" "$TMP/renamed/r16" && mv "$TMP/renamed/r16/baseline" "$TMP/renamed/r16/b2" \
+    && mv "$TMP/renamed/r16/qk_norm" "$TMP/renamed/r16/q2" && sed -i 's/"baseline"/"b2"/g; s/"qk_norm"/"q2"/g' "$TMP/renamed/r16/sweep.json"
+"$LMSTAB" compare "$1" "$TMP/renamed/r16" --out "$TMP/c5" 2> /dev/null | head -1 \
+    | grep -q "^No variant of d16 is one of r16 (variants are matched by name): nothing to compare.$" || fail "no shared variant: not said"
 mkdir -p "$TMP/empty"
 expect_error "$TMP/empty: not a sweep directory (no sweep.json)" "$LMSTAB" compare "$1" "$TMP/empty" --out "$TMP/c2"
 mkdir -p "$TMP/other" && cp -r "$1" "$TMP/other/"
