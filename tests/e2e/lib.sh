@@ -24,6 +24,12 @@ model.n_layer = 2
 model.n_head = 2
 model.context = 32
 training.batch_size = 4"
+# one_cell_sweep OUT [LINES]: a sweep file of baseline at lr 0.01, seed 1,
+# the TINY model, and LINES appended to its [overrides]
+one_cell_sweep() {
+    printf '[sweep]\nvariants = baseline\nconfigs_dir = %s\nlr_min = 0.01\nlr_max = 0.01\nseeds = 1\nout = %s\n\n[overrides]\n%s\n%s\n' \
+        "$SRC/configs" "$1" "$TINY_OVERRIDES" "${2:-}"
+}
 # data_of FILE: the data block of a safetensors file (skips the 8-byte length
 # and the header, whose metadata holds wall-clock times).
 data_of() { n=$(od -An -t u8 -N8 "$1" | tr -d ' '); tail -c +$((n + 9)) "$1"; }

@@ -1,3 +1,6 @@
+one_cell_sweep "$TMP/sw" "training.max_steps = 1000000
+training.log_every = 100000
+training.eval_every = 1000000" > "$TMP/s.ini"
 # A full disk (here: a file size limit, which fails writes with EFBIG like
 # ENOSPC) stops a run at the first metrics.csv row that cannot be written,
 # with an error naming the file; the rows before it stay in the file. A

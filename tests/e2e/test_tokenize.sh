@@ -94,19 +94,7 @@ head -c 1500 c.bin > cut.bin
 expect_error "cut.bin: offset 8: the header says" \
     "$LMSTAB" tokenize decode --model tok.model cut.bin
 # a sweep finds it before its first run (each run would fail alone)
-cat > cut.ini <<EOT
-[sweep]
-variants = baseline
-configs_dir = $SRC/configs
-lr_min = 0.01
-lr_max = 0.01
-seeds = 1
-out = cutsweep
-
-[overrides]
-$TINY_OVERRIDES
-model.vocab_size = auto
-EOT
+one_cell_sweep cutsweep "model.vocab_size = auto" > cut.ini
 expect_error "cut.bin: offset 8: the header says" \
     "$LMSTAB" sweep cut.ini --quiet --plugin-dir "$PLUGINS" --data cut.bin
 [ ! -e cutsweep ] || fail "a sweep on a cut shard made its out directory"
