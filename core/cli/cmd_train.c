@@ -122,7 +122,11 @@ static void install_handlers(void) {
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGHUP, &sa, NULL); /* a closed terminal or ssh session */
+    /* a closed terminal or ssh session, unless SIGHUP is ignored already
+     * (nohup: the user asked the run to outlive the terminal) */
+    struct sigaction hup;
+    if (sigaction(SIGHUP, NULL, &hup) == 0 && hup.sa_handler != SIG_IGN)
+        sigaction(SIGHUP, &sa, NULL);
     /* a reader that went away (`2>&1 | head`) must not kill the run: its
      * progress lines are dropped; a --json stream's failure stops the run
      * with a checkpoint (train_progress.c) */
@@ -228,7 +232,7 @@ int lms_cmd_train(int argc, char **argv, int dry) {
         fprintf(stderr, "lmstab: error: %s\n", err);
         return 1;
     }
-    if (r.stream_failed) /* after the stop message, if the run stopped */
+    if (r.stream_failed) /* named first, then the stop that followed */
         fprintf(stderr, "lmstab: error: %s\n", err);
     if (r.interrupted) {
         const char *name = signal_name(r.interrupted);

@@ -15,11 +15,10 @@ int main(int argc, char **argv) {
      * exit 0 would say it was all there */
     errno = 0;
     const int flushed = fflush(stdout) == 0;
-    if (!flushed || ferror(stdout)) {
+    if (rc == 0 && (!flushed || ferror(stdout))) { /* (else said already) */
         fprintf(stderr, "lmstab: error: stdout: cannot write: %s\n",
                 !flushed && errno ? strerror(errno) : "write error");
-        if (rc == 0)
-            rc = 1;
+        rc = 1;
     }
     lms_dist_finalize();
     return rc;

@@ -392,7 +392,10 @@ void lms_sweep_catch_stops(void) {
     g_stops = 0;
     sigaction(SIGINT, &sa, &g_old_int);
     sigaction(SIGTERM, &sa, &g_old_term);
-    sigaction(SIGHUP, &sa, &g_old_hup); /* a closed terminal: as SIGTERM */
+    /* a closed terminal: as SIGTERM, unless ignored already (nohup) */
+    sigaction(SIGHUP, NULL, &g_old_hup);
+    if (g_old_hup.sa_handler != SIG_IGN)
+        sigaction(SIGHUP, &sa, NULL);
     /* a progress reader gone (`| head`) must not end the sweep: its lines
      * are dropped, the runs go on */
     struct sigaction ign;
@@ -532,7 +535,8 @@ int lms_sweep_run(lms_sweep *s, const char *exe, int quiet, char *err,
     }
     lms_sweep_progress pg;
     lms_sweep_progress_begin(s, &pg, quiet);
-    int running = 0, failed = 0, stopped = 0, aborted = 0, changed = 1;
+    int running = 0, failed = 0, stopped = 0, aborted = 0, second = 0;
+    int changed = 1;
     unsaved lost = {0, ""};
     double stop_t = 0;
     lms_sweep_catch_stops(); /* (a stop caught before now is kept) */
@@ -548,9 +552,11 @@ int lms_sweep_run(lms_sweep *s, const char *exe, int quiet, char *err,
                                "same command to continue",
                      stop_name(stopped));
             failed = 1;
-        } else if (stopped && !aborted && g_stops > 1) {
-            aborted = 1;
+        } else if (stopped && !second && g_stops > 1) {
+            second = 1; /* (later than ABORT_SECONDS: the runs keep on
+                           checkpointing, and their exits are counted) */
             if (lms_sweep_now() - stop_t <= ABORT_SECONDS) {
+                aborted = 1;
                 forward_stop(sl, s->jobs, stopped); /* runs give up at once */
                 snprintf(err, errlen, "aborted by a second %s: the runs in "
                          "progress stopped without a checkpoint and will "
@@ -584,9 +590,9 @@ int lms_sweep_run(lms_sweep *s, const char *exe, int quiet, char *err,
              err, errlen);
     }
     if (lost.n) /* a checkpoint that failed (a full disk): said, not hidden */
-        snprintf(err, errlen, "stopped by %s, but %d run%s in progress could "
-                 "not write a checkpoint and will start over (the first: see "
-                 "%s/train.log); run the same command to continue",
+        snprintf(err, errlen, "stopped by %s, but %d run%s in progress did "
+                 "not stop with a checkpoint and will start over (the first: "
+                 "%s, see its train.log); run the same command to continue",
                  stop_name(stopped), lost.n, lost.n > 1 ? "s" : "", lost.first);
     sigaction(SIGINT, &g_old_int, NULL);
     sigaction(SIGTERM, &g_old_term, NULL);

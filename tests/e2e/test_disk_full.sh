@@ -1,6 +1,3 @@
-one_cell_sweep "$TMP/sw" "training.max_steps = 1000000
-training.log_every = 100000
-training.eval_every = 1000000" > "$TMP/s.ini"
 # A full disk (here: a file size limit, which fails writes with EFBIG like
 # ENOSPC) stops a run at the first metrics.csv row that cannot be written,
 # with an error naming the file; the rows before it stay in the file. A
@@ -24,21 +21,9 @@ rows=$(wc -l < "$TMP/o/metrics.csv")
 head -1 "$TMP/o/metrics.csv" | grep -q '^step,lr,train_loss' || fail "metrics.csv lost its header"
 # a sweep's run whose checkpoint will not fit, stopped by SIGTERM: the
 # sweep does not claim it was checkpointed
-cat > "$TMP/s.ini" <<EOT
-[sweep]
-variants = baseline
-configs_dir = $SRC/configs
-lr_min = 0.01
-lr_max = 0.01
-seeds = 1
-out = $TMP/sw
-
-[overrides]
-$TINY_OVERRIDES
-training.max_steps = 1000000
+one_cell_sweep "$TMP/sw" "training.max_steps = 1000000
 training.log_every = 100000
-training.eval_every = 1000000
-EOT
+training.eval_every = 1000000" > "$TMP/s.ini"
 ( trap '' XFSZ; ulimit -f 40
   exec "$LMSTAB" sweep "$TMP/s.ini" --plugin-dir "$PLUGINS" --data "$TMP/corpus.txt" ) > /dev/null 2> "$TMP/sw.err" & pid=$!
 run="$TMP/sw/baseline/lr_0.01/seed_1"
@@ -46,7 +31,7 @@ i=0; while [ ! -s "$run/metrics.csv" ] && [ $i -lt 3000 ]; do sleep 0.01; i=$((i
 sleep 0.5
 kill -TERM $pid; wait $pid; rc=$?
 [ $rc -eq 1 ] || { cat "$TMP/sw.err"; fail "a sweep whose run could not checkpoint exited $rc, expected 1"; }
-grep -q "^lmstab: error: stopped by SIGTERM, but 1 run in progress could not write a checkpoint and will start over (the first: see $run/train.log)" "$TMP/sw.err" \
+grep -q "^lmstab: error: stopped by SIGTERM, but 1 run in progress did not stop with a checkpoint and will start over (the first: $run, see its train.log)" "$TMP/sw.err" \
     || { cat "$TMP/sw.err"; fail "the sweep did not say its run lost its checkpoint"; }
 grep -q "checkpoint.safetensors: .*File too large" "$run/train.log" || { cat "$run/train.log"; fail "the run's log does not name its checkpoint"; }
 # stdout on a full device: the command fails, naming stdout

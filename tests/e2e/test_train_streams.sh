@@ -26,6 +26,15 @@ grep -q "stopped by SIGHUP after step [0-9]*; checkpoint written to $TMP/hup/che
     || { cat "$TMP/hup.err"; fail "no stop message after SIGHUP"; }
 resumes "$TMP/hup"
 
+# under nohup (SIGHUP ignored when it starts) the run outlives SIGHUP
+(exec nohup "$LMSTAB" train "$CFG" $TINY --plugin-dir "$PLUGINS" --data "$TMP/corpus.txt" \
+    --set training.max_steps=$hup_steps --out "$TMP/nohup" --quiet > /dev/null 2>&1) & pid=$!
+i=0; while [ "$(cat "$TMP/nohup/metrics.csv" 2>/dev/null | wc -l)" -lt 4 ] && [ $i -lt 3000 ]; do sleep 0.01; i=$((i + 1)); done
+kill -HUP $pid; sleep 0.3
+kill -0 $pid 2>/dev/null || fail "a run under nohup stopped at SIGHUP"
+kill -INT $pid; wait $pid; rc=$?
+[ $rc -eq 130 ] || fail "nohup run: exit $rc after SIGINT, expected 130"
+
 # stderr's reader goes away after one line: the run goes on to the end
 (exec_train --set training.max_steps=60 --out "$TMP/pipe" --progress-every 1 2>&1 >/dev/null) | head -1 > /dev/null
 i=0; while [ ! -e "$TMP/pipe/summary.json" ] && [ $i -lt 3000 ]; do sleep 0.01; i=$((i + 1)); done
