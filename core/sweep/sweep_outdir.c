@@ -5,6 +5,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "io/json_file.h"
@@ -51,10 +52,38 @@ static cJSON *first_run(const lms_sweep *s, int v, pending *p, char *dir,
     return NULL;
 }
 
+/* A sweep directory's variant with runs that this sweep does not list:
+ * the new sweep.json and tables would leave its runs out. 0, or -1 naming
+ * it. */
+static int dropped_variant(const lms_sweep *s, char *err, size_t errlen) {
+    lms_sweep *old = malloc(sizeof *old);
+    char e2[512];
+    if (!old)
+        return lms_errf(err, errlen, "out of memory");
+    int rc = 0;
+    if (lms_sweep_load_manifest(s->out_dir, old, e2, sizeof e2) == 0)
+        for (int i = 0; i < old->n_variants && rc == 0; i++) {
+            int listed = 0;
+            for (int v = 0; v < s->n_variants; v++)
+                listed |= !strcmp(old->variants[i], s->variants[v]);
+            char dir[4300];
+            snprintf(dir, sizeof dir, "%s/%s", s->out_dir, old->variants[i]);
+            if (!listed && lms_path_exists(dir))
+                rc = lms_errf(err, errlen, "%s: this sweep directory holds "
+                              "runs of variant %s, which the sweep file does "
+                              "not list: its sweep.json and tables would leave "
+                              "them out; list it, or give another out",
+                              s->out_dir, old->variants[i]);
+        }
+    free(old); /* (a sweep.json that does not read: the sweep says so) */
+    return rc;
+}
+
 int lms_sweep_check_out(const lms_sweep *s, char *err, size_t errlen) {
     char path[4300], name[256];
     snprintf(path, sizeof path, "%s/sweep.json", s->out_dir);
-    DIR *d = lms_path_exists(path) ? NULL : opendir(s->out_dir);
+    const int manifest = lms_path_exists(path);
+    DIR *d = manifest ? NULL : opendir(s->out_dir);
     if (d) { /* absent (made next), or not a directory: said then */
         const int foreign = foreign_entry(s, d, name, sizeof name);
         closedir(d);
@@ -64,6 +93,8 @@ int lms_sweep_check_out(const lms_sweep *s, char *err, size_t errlen) {
                             "writes its tables there; give a new or empty "
                             "directory", s->out_dir, name);
     }
+    if (manifest && dropped_variant(s, err, errlen) != 0)
+        return -1;
     for (int v = 0; v < s->n_variants; v++) {
         pending p;
         char dir[4300], why[2400];

@@ -89,8 +89,21 @@ static int same_key(const char *a, const char *b) {
     return n == strcspn(b, "=") && !strncmp(a, b, n);
 }
 
-/* 0 when a and b hold the same entries, else 1 and the first difference
- * in why. */
+/* Keys that change no number of a run: the thread counts (every count
+ * gives the same bits), and the matrix-product backend, whose kernels a
+ * run records and kernels_differ / the sweep's numerics note compare. */
+static int numbers_same(const char *entry) {
+    static const char *const keys[] = {"training.threads",
+                                       "training.adapt_threads",
+                                       "training.gemm"};
+    for (size_t i = 0; i < sizeof keys / sizeof *keys; i++)
+        if (same_key(entry, keys[i]))
+            return 1;
+    return 0;
+}
+
+/* 0 when a and b hold the same entries (but those numbers_same names),
+ * else 1 and the first difference in why. */
 static int config_differs(const lms_config *a, const lms_config *b, char *why,
                           size_t n) {
     char **x = entries(a), **y = entries(b);
@@ -100,6 +113,14 @@ static int config_differs(const lms_config *a, const lms_config *b, char *why,
         rc = 1;
     }
     for (size_t i = 0, j = 0; !rc && (i < a->n || j < b->n);) {
+        if (i < a->n && numbers_same(x[i])) {
+            i++;
+            continue;
+        }
+        if (j < b->n && numbers_same(y[j])) {
+            j++;
+            continue;
+        }
         int c = i == a->n ? 1 : j == b->n ? -1 : strcmp(x[i], y[j]);
         if (c == 0) {
             i++, j++;
@@ -248,8 +269,12 @@ static int configs_differ(const lms_sweep *s, const pending *p,
     cJSON_ArrayForEach(x, ov) {
         if (rc != 0)
             break;
+        char set[8192]; /* (in written form, as ours: older summaries
+                           may hold a path as given) */
+        if (cJSON_IsString(x))
+            lms_output_setting(x->valuestring, set, sizeof set);
         if (!cJSON_IsString(x) ||
-            lms_config_override(&b, x->valuestring, err, sizeof err) != 0) {
+            lms_config_override(&b, set, err, sizeof err) != 0) {
             snprintf(why, n, "its overrides: %s", cJSON_IsString(x) ? err
                      : "not a list of strings");
             rc = 1;

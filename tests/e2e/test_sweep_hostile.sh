@@ -85,6 +85,16 @@ sed 's/^model.d_model = 16/model.d_model = 24/' "$TMP/big.ini" > "$TMP/big24.ini
 expect_error "$run: a finished run of this sweep directory was not made with this sweep's configuration (model.d_model=24 here, model.d_model=16 there)" \
     sweep "$TMP/big24.ini" --quiet
 cmp -s "$TMP/big/sweep.json" "$TMP/sweep.keep" || fail "a refused sweep rewrote sweep.json"
+# settings that change no number (threads, the matrix-product backend) do
+# not make another design; a sweep file that drops a variant with runs is
+# refused (its sweep.json and tables would leave them out)
+sweep "$TMP/big.ini" --quiet --set training.threads=1 --set training.gemm=openblas > /dev/null 2> "$TMP/err" \
+    || { cat "$TMP/err"; fail "a sweep continued with --set training.threads/gemm was refused"; }
+cp "$TMP/big/sweep.json" "$TMP/sweep.keep"
+sed 's/^variants = big/variants = baseline/; s|^configs_dir = .*|configs_dir = '"$SRC"'/configs|' "$TMP/big.ini" > "$TMP/other.ini"
+expect_error "$TMP/big: this sweep directory holds runs of variant big, which the sweep file does not list" \
+    sweep "$TMP/other.ini" --quiet
+cmp -s "$TMP/big/sweep.json" "$TMP/sweep.keep" || fail "a refused sweep rewrote sweep.json"
 # keys the sweep sets for every run are refused as overrides, at their line
 { sweep_ini "$TMP/own" big; echo "training.lr = 0.5"; } > "$TMP/own.ini"
 expect_error "$TMP/own.ini:20: training.lr: the sweep sets it: each run's learning rate comes from lr_min" sweep "$TMP/own.ini" --quiet
