@@ -161,6 +161,13 @@ int lms_tok_encode_files(const lms_tokenizer *t, const char *const *inputs,
     if (rc != 0) {
         lms_shard_abort(e.w);
         remove_written(out, o.shard_tokens, st->shards);
+        /* once this call had replaced an earlier encode's first shards, that
+         * encode's later ones would read through a glob as a whole set */
+        char name[4200];
+        for (int k = st->shards; st->shards > 0 && o.shard_tokens > 0 &&
+             lms_tok_shard_name(out, o.shard_tokens, k, name, sizeof name) == 0 &&
+             lms_path_exists(name); k++)
+            unlink(name);
         st->shards = 0;
     }
     if (rc == 0 && o.progress)

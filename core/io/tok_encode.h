@@ -24,7 +24,8 @@ typedef struct lms_tok_encode_stats {
 } lms_tok_encode_stats;
 
 /* Encode the inputs, concatenated, into shards at `out` (ending in ".bin").
- * A failure removes the shards this call wrote. 0, or -1 and a message
+ * A failure removes the shards this call wrote, and, when it had replaced
+ * an earlier encode's first shards, that encode's later ones of the name. 0, or -1 and a message
  * naming the file. */
 int lms_tok_encode_files(const lms_tokenizer *t, const char *const *inputs,
                          int n_inputs, const char *out,

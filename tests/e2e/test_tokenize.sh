@@ -59,6 +59,11 @@ head -c 20000 corpus.txt > short.txt
 "$LMSTAB" tokenize encode --model tok.model short.txt --out s.bin --shard-tokens 20000 --overwrite 2>log || { cat log; fail "re-encode"; }
 grep -q "removed $((n - 1)) shards an earlier encode left" log || fail "re-encode: $(cat log)"
 [ "$(ls s_0*.bin | wc -l)" -eq 1 ] || fail "stale shards survived --overwrite: $(ls s_0*.bin)"
+# a failed encode over an earlier set, once it had replaced its first
+# shards, leaves none of that name (not a set missing its head)
+"$LMSTAB" tokenize encode --model tok.model corpus.txt corpus.txt --out s.bin --shard-tokens 20000 --overwrite 2>/dev/null || fail "encode again"
+expect_error "nope.txt: cannot open" "$LMSTAB" tokenize encode --model tok.model short.txt nope.txt --out s.bin --shard-tokens 2000 --overwrite
+[ -z "$(ls s_0*.bin 2>/dev/null)" ] || fail "a failed encode left a partial set: $(ls s_0*.bin)"
 "$LMSTAB" tokenize encode --model tok.model corpus.txt corpus.txt --out s.bin --shard-tokens 20000 --overwrite 2>/dev/null || fail "encode again"
 expect_error "s_000000.bin exists; pass --overwrite" \
     "$LMSTAB" tokenize encode --model tok.model corpus.txt --out s.bin --shard-tokens 20000
