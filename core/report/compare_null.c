@@ -134,11 +134,8 @@ int lms_cmp_null_check(const cmp *m, int u, int what, int sims, int samples,
                       NULL, &dz_ok, NULL, boot, r2) < 0)
             goto out;
         const double xc = xz / xa;
-        if (!(isfinite(xc) && xc > 0))
-            out->no_point++;
-        if (!(isfinite(xc) && xc > 0) ||
-            fabs(log(xc)) >= fabs(log(out->observed)) * (1 - 1e-12))
-            out->extreme++;
+        out->no_point += !(isfinite(xc) && xc > 0);
+        out->extreme += lms_null_extreme(xc, out->observed);
         const double point[2] = {1, 1}, x[2] = {0, 1};
         const double *paired[2] = {r0, r1}, *indep[2] = {r0, r2};
         lms_estimate chp, chi, sl;
@@ -167,6 +164,12 @@ out:
     free(r1);
     free(r2);
     return rc;
+}
+
+int lms_null_extreme(double simulated, double observed) {
+    if (!(isfinite(simulated) && simulated > 0))
+        return 1;
+    return fabs(log(simulated)) >= fabs(log(observed)) * (1 - 1e-12);
 }
 
 double lms_null_p(const lms_null_check *nc) {

@@ -127,6 +127,23 @@ START_TEST(advantage_words) {
 }
 END_TEST
 
+/* The null check's test is two-sided on the log scale: a simulated 1.25x
+ * counts against an observed 0.8x (and the other way), ties count, a
+ * smaller change does not, one without a value counts; an observed 1x is
+ * met by every simulation (p = 1) */
+START_TEST(null_test_two_sided) {
+    ck_assert_int_eq(lms_null_extreme(1.25, 0.8), 1);
+    ck_assert_int_eq(lms_null_extreme(0.8, 1.25), 1);
+    ck_assert_int_eq(lms_null_extreme(0.5, 0.5), 1);
+    ck_assert_int_eq(lms_null_extreme(1.1, 1.25), 0);
+    ck_assert_int_eq(lms_null_extreme(0.9, 1.25), 0);
+    ck_assert_int_eq(lms_null_extreme(NAN, 3.0), 1);
+    ck_assert_int_eq(lms_null_extreme(0.0, 3.0), 1);
+    ck_assert_int_eq(lms_null_extreme(1.0, 1.0), 1);
+    ck_assert_int_eq(lms_null_extreme(1.0001, 1.0), 1);
+}
+END_TEST
+
 int main(void) {
     Suite *s = suite_create("compare");
     TCase *tc = tcase_create("core");
@@ -136,6 +153,7 @@ int main(void) {
     tcase_add_test(tc, flat_x_has_no_slope);
     tcase_add_test(tc, advantage_words);
     tcase_add_test(tc, direction_needs_both_intervals);
+    tcase_add_test(tc, null_test_two_sided);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
