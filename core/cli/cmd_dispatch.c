@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "util/source_id.h"
 #include "kernels/gemm_onednn.h" /* --version */
 #include "train/dist.h"
 #include "lmstab/plugin.h"
@@ -135,10 +136,10 @@ int lms_cli_dispatch(int argc, char **argv, int dry) {
     }
     if (!strcmp(cmd, "--version")) {
         const char *dnnl = lms_onednn_version();
-        printf("lmstab %s (plugin ABI %d.%d, MPI: %s, tokenizer: %s, "
-               "oneDNN: %s)\n",
-               LMS_VERSION, LMS_ABI_MAJOR, LMS_ABI_MINOR, lms_dist_feature(),
-               lms_tok_feature(), dnnl ? dnnl : "off");
+        printf("lmstab %s (source %s, plugin ABI %d.%d, MPI: %s, tokenizer: "
+               "%s, oneDNN: %s)\n",
+               LMS_VERSION, lms_source_id(), LMS_ABI_MAJOR, LMS_ABI_MINOR,
+               lms_dist_feature(), lms_tok_feature(), dnnl ? dnnl : "off");
         return 0;
     }
     for (size_t i = 0; i < N_COMMANDS; i++)

@@ -12,6 +12,7 @@
 #include "train/dist.h"
 #include "util/fsutil.h"
 #include "util/outpath.h"
+#include "util/source_id.h"
 #include "util/sha256.h"
 #include "train/train_job.h"
 
@@ -27,6 +28,7 @@ static void add_identity(cJSON *o, const job *j) {
         lms_sha256_file(j->t.tc.val_path, sha, &bytes) == 0)
         cJSON_AddStringToObject(o, "data_val_sha256", sha);
     cJSON_AddStringToObject(o, "plugin_simd", lms_plugin_simd_name());
+    cJSON_AddStringToObject(o, "lmstab_source", lms_source_id());
     cJSON *pl = cJSON_AddArrayToObject(o, "plugins");
     for (int i = 0; pl && i < lms_loader_nloaded(j->t.ld); i++) {
         const lms_plugin *p = lms_loader_loaded(j->t.ld, i);
