@@ -121,6 +121,49 @@ static void emit_compute(FILE *f, const lms_sweep *s) {
     fprintf(f, ".\n");
 }
 
+/* The code that made the runs (summary.json's lmstab_source), each with
+ * its count of runs; runs from before the key are counted apart. */
+static void emit_code(FILE *f, const lms_sweep *s) {
+    char src[8][48], dir[4300], err[512];
+    int n = 0, count[8] = {0}, other = 0, before = 0;
+    lms_run_summary rs;
+    for (int v = 0; v < s->n_variants; v++)
+        for (int k = 0; k < s->n_lrs; k++)
+            for (int i = 0; i < s->n_seeds; i++) {
+                lms_sweep_run_dir(s->out_dir, s->variants[v], s->lrs[k],
+                                  s->seeds[i], dir, sizeof dir);
+                if (lms_sweep_read_summary(dir, &rs, err, sizeof err) != 0)
+                    continue;
+                if (!rs.source[0]) {
+                    before++;
+                    continue;
+                }
+                int j = 0;
+                while (j < n && strcmp(src[j], rs.source))
+                    j++;
+                if (j == n && n == 8) {
+                    other++;
+                    continue;
+                }
+                if (j == n)
+                    snprintf(src[n++], sizeof src[0], "%s", rs.source);
+                count[j]++;
+            }
+    if (!n && !before && !other)
+        return;
+    fprintf(f, "- **Code:** ");
+    for (int j = 0; j < n; j++)
+        fprintf(f, "%slmstab source `%s` (%d run%s)", j ? "; " : "", src[j],
+                count[j], count[j] == 1 ? "" : "s");
+    if (other)
+        fprintf(f, "%sother sources (%d run%s)", n ? "; " : "", other,
+                other == 1 ? "" : "s");
+    if (before)
+        fprintf(f, "%s%d run%s made before lmstab recorded its source",
+                n || other ? "; " : "", before, before == 1 ? "" : "s");
+    fprintf(f, ".\n");
+}
+
 /* The matrix-product kernels the runs used: a rerun reproduces a run bit
  * for bit only on its own kernel set (core/sweep/sweep_numerics.c). */
 static void emit_kernels(FILE *f, const lms_sweep *s) {
@@ -300,6 +343,7 @@ static void emit_setup(FILE *f, const lms_sweep *s, cJSON *sum) {
         fprintf(f, ".\n");
     emit_compute(f, s);
     emit_kernels(f, s);
+    emit_code(f, s);
     emit_seeds(f, s);
     fprintf(f, "- **Verdicts** (each run's own rule, `[verdict] rule`, default "
             "unless set; first label that applies): diverged = non-finite "

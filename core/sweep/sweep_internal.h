@@ -27,6 +27,8 @@ typedef struct lms_run_summary {
     unsigned char spike_reached[LMS_N_RULES];
     unsigned char spikes;
     unsigned char reused; /* copied from another sweep ("reused_from") */
+    char source[48];      /* lmstab_source: the code that ran it ("" before
+                             the key) */
 } lms_run_summary;
 
 void lms_sweep_run_dir(const char *out, const char *variant, double lr,

@@ -224,6 +224,10 @@ grep -q "^lmstab: error: $TMP/full/[a-z_/]*\.[a-z]*: cannot write: File too larg
 full_check compare "$TMP/full"
 rm -rf "$TMP/before" && cp -r "$TMP/d16" "$TMP/before" && cp -r "$TMP/d16" "$TMP/rfull"
 "$LMSTAB" report "$TMP/rfull" > /dev/null 2>&1 && "$LMSTAB" report "$TMP/before" > /dev/null 2>&1 || fail "report failed"
+# the report names the code that made its runs (summary.json's lmstab_source)
+src=$("$LMSTAB" --version | sed -n 's/.*(source \([^,]*\),.*/\1/p')
+n=$(find "$TMP/before" -name summary.json | wc -l)
+grep -qF -- "- **Code:** lmstab source \`$src\` ($n runs)." "$TMP/before/report.md" || { grep Code "$TMP/before/report.md"; fail "the report does not name its runs' source"; }
 ( trap '' XFSZ; ulimit -f 2; exec "$LMSTAB" report "$TMP/rfull" ) > /dev/null 2> "$TMP/err" \
     && fail "report on a full disk succeeded"
 grep -q "cannot write: File too large$" "$TMP/err" || { cat "$TMP/err"; fail "report on a full disk: no error naming the file"; }

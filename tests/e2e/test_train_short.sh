@@ -29,6 +29,10 @@ grep -q "lenient [a-z]* (summary.json: MISMATCH)" "$TMP/verdict2.out" || { cat "
 if grep -rl -e "$TMP" -e "$SRC" "$TMP/run"; then fail "an absolute path was written (files above)"; fi
 grep -q '"data":[[:space:]]*"corpus.txt"' "$TMP/run/summary.json" || fail "data not named by its file name"
 grep -q '"data_sha256":[[:space:]]*"[0-9a-f]\{64\}"' "$TMP/run/summary.json" || fail "no data_sha256"
+# the code that made it: the source --version names
+src=$("$LMSTAB" --version | sed -n 's/.*(source \([^,]*\),.*/\1/p')
+[ -n "$src" ] || fail "--version names no source"
+grep -q "\"lmstab_source\":[[:space:]]*\"$src\"" "$TMP/run/summary.json" || fail "summary.json lacks lmstab_source $src"
 # a path given in a setting is written as lmstab writes paths (here: its
 # file name), never absolute; the checkpoint keeps it as given, to resume
 head -c 50000 "$TMP/corpus.txt" > "$TMP/val.txt"
