@@ -63,6 +63,38 @@ static int ends_with(const char *s, const char *suffix) {
     return n >= k && strcmp(s + n - k, suffix) == 0;
 }
 
+int lms_data_known_vocab(const char *spec, int *vocab, char *err,
+                         size_t errlen) {
+    int v;
+    if (lms_data_header_vocab(spec, &v, err, errlen) != 0)
+        return -1;
+    char **paths;
+    size_t np;
+    if (lms_data_expand(spec, &paths, &np, err, errlen) != 0)
+        return -1;
+    const int shard = ends_with(paths[0], ".bin");
+    char path[4096];
+    snprintf(path, sizeof path, "%s", paths[0]);
+    lms_data_paths_free(paths, np);
+    *vocab = 256;
+    if (!shard)
+        return 0;
+    /* a shard: its recorded vocabulary, or 0 (the default is a guess) */
+    unsigned char buf[LMS_SHARD_HEADER_INTS * 4];
+    struct stat st;
+    int fd = lms_open_regular(path, &st, err, errlen);
+    if (fd < 0)
+        return -1;
+    ssize_t got = pread(fd, buf, sizeof buf, 0);
+    close(fd);
+    lms_shard_info in;
+    if (lms_shard_header(path, buf, got > 0 ? (size_t)got : 0, &in, err,
+                         errlen) != 0)
+        return -1;
+    *vocab = in.vocab;
+    return 0;
+}
+
 int lms_data_header_vocab(const char *spec, int *vocab, char *err,
                           size_t errlen) {
     *vocab = 256;

@@ -74,6 +74,13 @@ int lms_data_header_vocab(const char *path, int *vocab, char *err,
 int lms_data_resolve(const char *given, const char *train_path, char *out,
                      size_t outlen, char *err, size_t errlen);
 
+/* The vocabulary the data at spec (its first file) is known to need
+ * without reading its tokens: 256 for text, a shard header's recorded
+ * vocabulary, or 0 for a shard that records none (its largest id decides).
+ * -1 with a message as lms_data_header_vocab gives. */
+int lms_data_known_vocab(const char *spec, int *vocab, char *err,
+                         size_t errlen);
+
 /* What a run's data load would refuse, found without reading the tokens
  * (a sweep checks before its first run): every file of the training and
  * validation lists exists and is a regular file, a shard's header and size

@@ -46,6 +46,24 @@ static int check_variant(lms_sweep *s, int v, lms_loader *ld, char *err,
     /* batch 1: the check needs the plans, not the activations */
     if (rc == 0)
         rc = lms_model_build(&m, &c, ld, 1, err, errlen);
+    /* a model too small for its data's vocabulary: each run's load would
+     * refuse it (lms_vocab_check); found here for text (256 byte values)
+     * and shards whose header records one, without reading the tokens */
+    int dv = 0;
+    if (rc == 0 && lms_data_known_vocab(data, &dv, err, errlen) != 0)
+        rc = -1;
+    if (rc == 0 && m.mi.vocab < dv) {
+        lms_cfg_entry *e = lms_config_find(&c, "model", "vocab_size");
+        if (e)
+            lms_config_errorf(e, err, errlen, "is %d, but %s has a vocabulary "
+                              "of %d: set model.vocab_size = %d, or auto to "
+                              "take it from the data", m.mi.vocab, data, dv, dv);
+        else
+            snprintf(err, errlen, "[model] vocab_size (default 256) is less "
+                     "than the vocabulary of %.1800s, %d: set model.vocab_size = "
+                     "%d, or auto to take it from the data", data, dv, dv);
+        rc = -1;
+    }
     if (rc == 0)
         rc = lms_config_check_unused(&c, lms_core_accepted, NULL, err,
                                      errlen);

@@ -107,6 +107,10 @@ expect_error "own.ini:21: [training] max_steps: a sweep file has [sweep] and [ov
     sweep "$TMP/own.ini" --quiet
 sweep_ini "" big > "$TMP/own.ini"
 expect_error "own.ini:8: [sweep] out: must name a directory" sweep "$TMP/own.ini" --quiet
+# a model too small for its data's vocabulary: found before the first run
+{ sweep_ini "$TMP/own" big; echo "model.vocab_size = 100"; } > "$TMP/own.ini"
+expect_error "own.ini:20: [model] vocab_size: is 100, but $TMP/corpus.txt has a vocabulary of 256" sweep "$TMP/own.ini" --quiet
+[ ! -e "$TMP/own" ] || fail "a refused sweep made its out directory"
 # 64 overrides at most, [overrides] and --set together: one more is an
 # error, not dropped
 { sweep_ini "$TMP/own" big; i=0; while [ $i -lt 55 ]; do echo "x$i.y = 1"; i=$((i + 1)); done; } > "$TMP/own.ini"
