@@ -320,6 +320,13 @@ static int read_pairs(lms_sweep *s, lms_config *c, char *err, size_t errlen) {
                               items[i], colon ? ":" : "", colon ? colon + 1 : "");
             return -1;
         }
+        for (int j = 0; j < i; j++) /* (both orders may be asked for) */
+            if (s->pair[j][0] == idx[0] && s->pair[j][1] == idx[1]) {
+                lms_config_errorf(e, err, errlen, "the pair %s:%s is given "
+                                  "twice", s->variants[idx[0]],
+                                  s->variants[idx[1]]);
+                return -1;
+            }
         s->pair[i][0] = idx[0];
         s->pair[i][1] = idx[1];
     }

@@ -72,6 +72,9 @@ for bad in "baseline:nope" "qk_norm:qk_norm" "baseline"; do
     sed "s/^pairs = .*/pairs = $bad/" "$TMP/s.ini" > "$TMP/bad.ini"
     expect_error "bad.ini:4: [sweep] pairs: each pair is FIRST:SECOND" "$LMSTAB" sweep "$TMP/bad.ini" --plugin-dir "$PLUGINS" --data "$TMP/corpus.txt"
 done
+# one pair given twice
+sed "s/^pairs = .*/pairs = baseline:qk_norm, baseline : qk_norm/" "$TMP/s.ini" > "$TMP/bad.ini"
+expect_error "bad.ini:4: [sweep] pairs: the pair baseline:qk_norm is given twice" "$LMSTAB" sweep "$TMP/bad.ini" --plugin-dir "$PLUGINS" --data "$TMP/corpus.txt"
 # 17 pairs (short config names, for a line the parser takes)
 mkdir -p "$TMP/cfg" && cp "$SRC/configs/baseline.ini" "$TMP/cfg/a.ini" && cp "$SRC/configs/qk_norm.ini" "$TMP/cfg/b.ini"
 many=$(i=0; while [ $i -lt 17 ]; do [ $i -gt 0 ] && printf ', '; printf 'a:b'; i=$((i + 1)); done)
