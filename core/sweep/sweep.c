@@ -385,6 +385,20 @@ int lms_sweep_load(lms_sweep *s, const char *path, char *err, size_t errlen) {
                           "tables go there)");
         goto out;
     }
+    if (s->out_dir[0] == '~') { /* no shell expands it here */
+        lms_config_errorf(lms_config_find(&c, "sweep", "out"), err, errlen,
+                          "'~' is not expanded in a sweep file (it would "
+                          "name a directory called '~'): write the path out");
+        goto out;
+    }
+    /* the two designs of extra seeds exclude each other: with a band
+     * (edge_points), boundary_seeds would be ignored without a word */
+    if (ep > 0 && lms_config_find(&c, "sweep", "boundary_seeds")) {
+        lms_config_errorf(lms_config_find(&c, "sweep", "boundary_seeds"), err,
+                          errlen, "applies without edge_points; with a band "
+                          "of edge_points LRs its seeds are edge_seeds");
+        goto out;
+    }
     const char *ref = lms_config_str(&c, "sweep", "reference", s->variants[0]);
     int found = 0;
     for (int i = 0; i < s->n_variants; i++)

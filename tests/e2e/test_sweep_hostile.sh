@@ -107,6 +107,11 @@ expect_error "own.ini:21: [training] max_steps: a sweep file has [sweep] and [ov
     sweep "$TMP/own.ini" --quiet
 sweep_ini "" big > "$TMP/own.ini"
 expect_error "own.ini:8: [sweep] out: must name a directory" sweep "$TMP/own.ini" --quiet
+# '~' in out (no shell expands it); boundary_seeds beside a band
+sweep_ini "~/x" big > "$TMP/own.ini"
+expect_error "own.ini:8: [sweep] out: '~' is not expanded in a sweep file" sweep "$TMP/own.ini" --quiet
+sweep_ini "$TMP/own" big | sed 's/^seeds = 1$/seeds = 1\nedge_points = 6\nboundary_seeds = 1/' > "$TMP/own.ini"
+expect_error "[sweep] boundary_seeds: applies without edge_points" sweep "$TMP/own.ini" --quiet
 # a model too small for its data's vocabulary: found before the first run
 { sweep_ini "$TMP/own" big; echo "model.vocab_size = 100"; } > "$TMP/own.ini"
 expect_error "own.ini:20: [model] vocab_size: is 100, but $TMP/corpus.txt has a vocabulary of 256" sweep "$TMP/own.ini" --quiet
