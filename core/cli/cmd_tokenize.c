@@ -101,6 +101,15 @@ static int cmd_train(const tok_args *a) {
     }
     if (refuse_existing(a->out, a->overwrite) != 0)
         return 1;
+    /* and its vocabulary list beside it, which training writes too (a
+     * name without ".model" is refused by lms_tok_train) */
+    const size_t k = strlen(a->out);
+    char list[4200];
+    if (k > 6 && !strcmp(a->out + k - 6, ".model")) {
+        snprintf(list, sizeof list, "%.*s.vocab", (int)(k - 6), a->out);
+        if (refuse_existing(list, a->overwrite) != 0)
+            return 1;
+    }
     char err[1024];
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);

@@ -11,6 +11,7 @@
 #include <dirent.h>
 #include <ftw.h>
 #include <libgen.h>
+#include <limits.h>
 #include <signal.h>
 #include <errno.h>
 #include <stdio.h>
@@ -264,6 +265,17 @@ int lms_sweep_relabel(const char *src, const char *dst,
     snprintf(tmp, sizeof tmp, "%s.partial-%ld", dst, (long)getpid());
     clean_partials(dst);
     int rc = lms_sweep_load_manifest(src, s, err, errlen);
+    if (rc == 0) { /* not inside the source sweep: its runs would hold
+                    * another sweep */
+        char rs[PATH_MAX], rp[PATH_MAX], parent[4200];
+        snprintf(parent, sizeof parent, "%s", dst);
+        const char *p = dirname(parent);
+        const size_t k = realpath(src, rs) ? strlen(rs) : 0;
+        if (k && realpath(p, rp) && !strncmp(rp, rs, k) &&
+            (rp[k] == '\0' || rp[k] == '/'))
+            rc = lms_errf(err, errlen, "%s: inside the sweep it relabels "
+                          "(%s): give a directory outside it", dst, src);
+    }
     int made = 0;
     if (rc == 0 && (rc = lms_mkdirs(tmp, err, errlen)) == 0)
         made = 1;

@@ -73,6 +73,7 @@ expect_error "nosuch" "$LMSTAB" relabel "$TMP/src" --set verdict.nosuch=1 --out 
 expect_error "--set verdict.spike_after: given twice (verdict.spike_after=0, verdict.spike_after=5)" \
     "$LMSTAB" relabel "$TMP/src" --set verdict.spike_after=0 --set verdict.spike_after=5 --out "$TMP/x2"
 expect_error "not a sweep directory" "$LMSTAB" relabel "$TMP" --set verdict.spike_after=0 --out "$TMP/x3"
+expect_error "$TMP/src/sub: inside the sweep it relabels" "$LMSTAB" relabel "$TMP/src" --set verdict.spike_after=0 --out "$TMP/src/sub"
 if "$LMSTAB" relabel "$TMP/src" --out "$TMP/x4" > /dev/null 2>&1; then fail "relabel without --set succeeded"; fi
 [ ! -e "$TMP/x1" ] && [ ! -e "$TMP/x2" ] && [ ! -e "$TMP/x3" ] || fail "a refused relabel left a directory"
 # a run that cannot be relabelled (a damaged metrics.csv) fails the whole

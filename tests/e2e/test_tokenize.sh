@@ -14,6 +14,9 @@ grep -q "trained a bpe tokenizer of 512 pieces on corpus.txt" log || fail "train
 [ "$(wc -l < log)" -eq 1 ] || fail "the trainer's own log leaked: $(cat log)"
 [ -s tok.vocab ] && [ "$(wc -l < tok.vocab)" -eq 512 ] || fail "tok.vocab"
 ls | grep -q tmp && fail "temporaries left: $(ls)"
+cp tok.vocab lone.vocab
+expect_error "lone.vocab exists; pass --overwrite to replace it" \
+    "$LMSTAB" tokenize train corpus.txt --vocab 512 --out lone.model
 expect_error "tok.model exists; pass --overwrite to replace it" \
     "$LMSTAB" tokenize train corpus.txt --vocab 512 --out tok.model
 "$LMSTAB" tokenize encode --model tok.model corpus.txt --out c.bin 2>log || { cat log; fail "encode"; }
