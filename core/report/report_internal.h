@@ -91,6 +91,11 @@ struct cJSON *lms_report_first_summary(const struct lms_sweep *s);
 typedef struct lms_compute {
     int runs, reused;
     double seconds, reused_seconds;
+    /* the code that made them (summary.json's lmstab_source): up to 8
+     * sources with their run counts, the runs of further ones, and those
+     * from before the key */
+    int n_sources, source_runs[8], other_source, no_source;
+    char sources[8][48];
 } lms_compute;
 void lms_report_compute(const struct lms_sweep *s, lms_compute *c);
 /* Run gnuplot on script in dir (its warnings to dir/gnuplot.log); -1 when

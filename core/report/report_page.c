@@ -85,6 +85,23 @@ static double warmup_of(cJSON *sum) {
     return w;
 }
 
+static void count_source(lms_compute *c, const char *src) {
+    if (!src[0]) {
+        c->no_source++;
+        return;
+    }
+    int j = 0;
+    while (j < c->n_sources && strcmp(c->sources[j], src))
+        j++;
+    if (j == c->n_sources && j == 8) {
+        c->other_source++;
+        return;
+    }
+    if (j == c->n_sources)
+        snprintf(c->sources[c->n_sources++], sizeof c->sources[0], "%s", src);
+    c->source_runs[j]++;
+}
+
 void lms_report_compute(const lms_sweep *s, lms_compute *c) {
     memset(c, 0, sizeof *c);
     char dir[4300], err[512];
@@ -104,12 +121,12 @@ void lms_report_compute(const lms_sweep *s, lms_compute *c) {
                     c->reused++;
                     c->reused_seconds += sec;
                 }
+                count_source(c, rs.source);
             }
 }
 
-static void emit_compute(FILE *f, const lms_sweep *s) {
-    lms_compute c;
-    lms_report_compute(s, &c);
+static void emit_compute(FILE *f, const lms_compute *cp) {
+    const lms_compute c = *cp;
     fprintf(f, "- **Compute:** %d runs finished, %.2f core-hours (the runs' "
             "wall-clock time summed, one thread each: an upper bound on their "
             "CPU time when the machine was shared)", c.runs,
@@ -121,46 +138,22 @@ static void emit_compute(FILE *f, const lms_sweep *s) {
     fprintf(f, ".\n");
 }
 
-/* The code that made the runs (summary.json's lmstab_source), each with
- * its count of runs; runs from before the key are counted apart. */
-static void emit_code(FILE *f, const lms_sweep *s) {
-    char src[8][48], dir[4300], err[512];
-    int n = 0, count[8] = {0}, other = 0, before = 0;
-    lms_run_summary rs;
-    for (int v = 0; v < s->n_variants; v++)
-        for (int k = 0; k < s->n_lrs; k++)
-            for (int i = 0; i < s->n_seeds; i++) {
-                lms_sweep_run_dir(s->out_dir, s->variants[v], s->lrs[k],
-                                  s->seeds[i], dir, sizeof dir);
-                if (lms_sweep_read_summary(dir, &rs, err, sizeof err) != 0)
-                    continue;
-                if (!rs.source[0]) {
-                    before++;
-                    continue;
-                }
-                int j = 0;
-                while (j < n && strcmp(src[j], rs.source))
-                    j++;
-                if (j == n && n == 8) {
-                    other++;
-                    continue;
-                }
-                if (j == n)
-                    snprintf(src[n++], sizeof src[0], "%s", rs.source);
-                count[j]++;
-            }
-    if (!n && !before && !other)
+/* The code that made the runs (counted by lms_report_compute). */
+static void emit_code(FILE *f, const lms_compute *c) {
+    if (!c->n_sources && !c->no_source && !c->other_source)
         return;
     fprintf(f, "- **Code:** ");
-    for (int j = 0; j < n; j++)
-        fprintf(f, "%slmstab source `%s` (%d run%s)", j ? "; " : "", src[j],
-                count[j], count[j] == 1 ? "" : "s");
-    if (other)
-        fprintf(f, "%sother sources (%d run%s)", n ? "; " : "", other,
-                other == 1 ? "" : "s");
-    if (before)
+    for (int j = 0; j < c->n_sources; j++)
+        fprintf(f, "%slmstab source `%s` (%d run%s)", j ? "; " : "",
+                c->sources[j], c->source_runs[j],
+                c->source_runs[j] == 1 ? "" : "s");
+    if (c->other_source)
+        fprintf(f, "%sother sources (%d run%s)", c->n_sources ? "; " : "",
+                c->other_source, c->other_source == 1 ? "" : "s");
+    if (c->no_source)
         fprintf(f, "%s%d run%s made before lmstab recorded its source",
-                n || other ? "; " : "", before, before == 1 ? "" : "s");
+                c->n_sources || c->other_source ? "; " : "", c->no_source,
+                c->no_source == 1 ? "" : "s");
     fprintf(f, ".\n");
 }
 
@@ -341,9 +334,11 @@ static void emit_setup(FILE *f, const lms_sweep *s, cJSON *sum) {
         fprintf(f, ").\n");
     } else
         fprintf(f, ".\n");
-    emit_compute(f, s);
+    lms_compute c; /* (one pass over the runs' summaries) */
+    lms_report_compute(s, &c);
+    emit_compute(f, &c);
     emit_kernels(f, s);
-    emit_code(f, s);
+    emit_code(f, &c);
     emit_seeds(f, s);
     fprintf(f, "- **Verdicts** (each run's own rule, `[verdict] rule`, default "
             "unless set; first label that applies): diverged = non-finite "
