@@ -277,9 +277,13 @@ static int cmp_range(const void *a, const void *b) {
     return (x->end > y->end) - (x->end < y->end);
 }
 
-/* Duplicate names and overlapping non-empty byte ranges. */
-static int check_layout(lms_st_file *f, const char *path, char *err,
-                        size_t errlen) {
+/* Duplicate names, and the data block indexed whole: sorted by offset, each
+ * tensor begins where the one before ends (zero-size ones included), from
+ * byte 0 to the block's end. The safetensors reference reader refuses holes
+ * and trailing bytes the same way: bytes no tensor owns could carry anything
+ * (a polyglot file) and a reader would never see them. */
+static int check_layout(lms_st_file *f, const char *path, uint64_t data_len,
+                        char *err, size_t errlen) {
     for (size_t i = 0; i < f->n; i++)
         f->byname[i] = &f->t[i];
     qsort(f->byname, f->n, sizeof *f->byname, cmp_byname);
@@ -293,12 +297,11 @@ static int check_layout(lms_st_file *f, const char *path, char *err,
         return lms_st_fail(err, errlen, path, "out of memory");
     memcpy(r, f->ranges, f->n * sizeof *r);
     qsort(r, f->n, sizeof *r, cmp_range);
-    const st_range *prev = NULL;
+    const st_range *prev = NULL; /* the tensor that ends at `off` */
+    uint64_t off = 0;
     int rc = 0;
     for (size_t i = 0; i < f->n && rc == 0; i++) {
-        if (r[i].begin == r[i].end)
-            continue;
-        if (prev && r[i].begin < prev->end)
+        if (r[i].begin < off)
             rc = lms_st_fail(err, errlen, path,
                       "tensors '" ST_NAME_FMT "' [%llu, "
                       "%llu] and '" ST_NAME_FMT "' [%llu, %llu] overlap",
@@ -306,8 +309,25 @@ static int check_layout(lms_st_file *f, const char *path, char *err,
                       (unsigned long long)prev->end, f->t[r[i].idx].name,
                       (unsigned long long)r[i].begin,
                       (unsigned long long)r[i].end);
+        else if (r[i].begin > off)
+            rc = lms_st_fail(err, errlen, path,
+                      "%llu bytes at offset %llu of the data block belong "
+                      "to no tensor (a hole before '" ST_NAME_FMT "')",
+                      (unsigned long long)(r[i].begin - off),
+                      (unsigned long long)off, f->t[r[i].idx].name);
+        off = r[i].end;
         prev = &r[i];
     }
+    if (rc == 0 && off != data_len)
+        rc = prev ? lms_st_fail(err, errlen, path,
+                         "the data block has %llu bytes after its last "
+                         "tensor ('" ST_NAME_FMT "' ends at %llu of %llu)",
+                         (unsigned long long)(data_len - off),
+                         f->t[prev->idx].name, (unsigned long long)off,
+                         (unsigned long long)data_len)
+                  : lms_st_fail(err, errlen, path,
+                         "the data block has %llu bytes but no tensor",
+                         (unsigned long long)data_len);
     free(r);
     return rc;
 }
@@ -355,5 +375,5 @@ int lms_st_parse_header(lms_st_file *f, const char *hdr, size_t hlen,
         f->n += rc == 0;
     }
     cJSON_Delete(root);
-    return rc ? rc : check_layout(f, path, err, errlen);
+    return rc ? rc : check_layout(f, path, data_len, err, errlen);
 }

@@ -368,6 +368,34 @@ START_TEST(test_overlap) {
 }
 END_TEST
 
+/* The data block must be indexed whole, as the reference reader requires. */
+START_TEST(test_holes_and_trailing_bytes) {
+    expect_error("{\"a\": {\"dtype\": \"F32\", \"shape\": [1], "
+                 "\"data_offsets\": [0, 4]}, \"b\": {\"dtype\": \"F32\", "
+                 "\"shape\": [1], \"data_offsets\": [8, 12]}}",
+                 12,
+                 "4 bytes at offset 4 of the data block belong to no tensor "
+                 "(a hole before 'b')");
+    expect_error("{\"a\": {\"dtype\": \"F32\", \"shape\": [1], "
+                 "\"data_offsets\": [4, 8]}}",
+                 8,
+                 "4 bytes at offset 0 of the data block belong to no tensor "
+                 "(a hole before 'a')");
+    expect_error("{\"a\": {\"dtype\": \"F32\", \"shape\": [1], "
+                 "\"data_offsets\": [0, 4]}}",
+                 7,
+                 "the data block has 3 bytes after its last tensor ('a' ends "
+                 "at 4 of 7)");
+    expect_error("{}", 5, "the data block has 5 bytes but no tensor");
+    /* a zero-size tensor inside another is out of order, as in the
+     * reference reader */
+    expect_error("{\"a\": {\"dtype\": \"F32\", \"shape\": [2], "
+                 "\"data_offsets\": [0, 8]}, \"e\": {\"dtype\": \"F32\", "
+                 "\"shape\": [0], \"data_offsets\": [4, 4]}}",
+                 8, "tensors 'a' [0, 8] and 'e' [4, 4] overlap");
+}
+END_TEST
+
 START_TEST(test_duplicate_names) {
     expect_error("{\"a\": {\"dtype\": \"F32\", \"shape\": [1], "
                  "\"data_offsets\": [0, 4]}, \"a\": {\"dtype\": \"F32\", "
@@ -430,6 +458,7 @@ int main(void) {
     tcase_add_test(tc, test_size_mismatch_and_overflow);
     tcase_add_test(tc, test_offsets);
     tcase_add_test(tc, test_overlap);
+    tcase_add_test(tc, test_holes_and_trailing_bytes);
     tcase_add_test(tc, test_duplicate_names);
     tcase_add_test(tc, test_bad_metadata);
     tcase_add_test(tc, test_edge_but_valid);
