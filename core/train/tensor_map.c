@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "train/tensor_map.h"
+#include "util/fsutil.h"
 
 int lms_tensor_map_add(lms_tensor_map *m, const char *rule, char *err,
                        size_t errlen) {
@@ -132,18 +133,31 @@ static void shape_str(char *buf, size_t n, int ndim, const int64_t *shape) {
         snprintf(buf + w, n - (size_t)w, "]");
 }
 
+/* Their tensor for our name `ours` under the map, trying the alternative
+ * prefix too; `theirs` gets the name found (or, when none is, the mapped
+ * name a message should show). */
+static const lms_st_tensor *find_theirs(const lms_st_file *f,
+                                        const lms_tensor_map *m,
+                                        const char *ours, char *theirs,
+                                        size_t cap) {
+    char mapped[600];
+    lms_tensor_map_name(m, ours, mapped, sizeof mapped);
+    snprintf(theirs, cap, "%s", mapped);
+    const lms_st_tensor *s = lms_st_find(f, mapped);
+    if (!s && m && m->alt_prefix[0]) {
+        char alt[640];
+        snprintf(alt, sizeof alt, "%s%s", m->alt_prefix, mapped);
+        if ((s = lms_st_find(f, alt)))
+            snprintf(theirs, cap, "%s", alt);
+    }
+    return s;
+}
+
 static int load_one(lms_tensor *t, const lms_st_file *f,
                     const lms_tensor_map *m, const char *path, char *err,
                     size_t errlen) {
-    char mapped[600], alt[640];
-    lms_tensor_map_name(m, t->name, mapped, sizeof mapped);
-    const char *theirs = mapped;
-    const lms_st_tensor *s = lms_st_find(f, mapped);
-    if (!s && m && m->alt_prefix[0]) {
-        snprintf(alt, sizeof alt, "%s%s", m->alt_prefix, mapped);
-        if ((s = lms_st_find(f, alt)))
-            theirs = alt;
-    }
+    char theirs[640];
+    const lms_st_tensor *s = find_theirs(f, m, t->name, theirs, sizeof theirs);
     int64_t want[2] = {t->shape[0], t->shape[1]};
     char ws[64], gs[160];
     shape_str(ws, sizeof ws, t->ndim, want);
@@ -186,11 +200,44 @@ static int load_one(lms_tensor *t, const lms_st_file *f,
     return 0;
 }
 
+static const lms_tensor *model_tensor(const lms_model *model,
+                                      const char *name) {
+    for (size_t i = 0; i < model->n_tensors; i++)
+        if (!strcmp(model->tensors[i].name, name))
+            return &model->tensors[i];
+    return NULL;
+}
+
+/* A model that ties its output head to wte has no head of its own to load
+ * a file's into. PyTorch saves a tied head twice, equal to wte; a head that
+ * differs is another function, and dropping it would start a run from a
+ * model the file does not hold. */
+static int check_tied_head(const lms_model *model, const lms_st_file *f,
+                           const lms_tensor_map *m, const char *path,
+                           char *err, size_t errlen) {
+    const lms_tensor *wte = model_tensor(model, "wte");
+    if (!wte || model_tensor(model, "lm_head.weight"))
+        return 0;
+    char theirs[640], wte_theirs[640];
+    const lms_st_tensor *s =
+        find_theirs(f, m, "lm_head.weight", theirs, sizeof theirs);
+    if (!s)
+        return 0;
+    if (s->dtype == LMS_DTYPE_F32 && s->numel == wte->numel &&
+        !memcmp(s->data, wte->w, wte->numel * sizeof(float)))
+        return 0;
+    find_theirs(f, m, "wte", wte_theirs, sizeof wte_theirs);
+    return lms_errf(err, errlen, "%s: tensor '%s' differs from '%s', loaded "
+                    "as wte: the file's output head is untied, and this "
+                    "model ties its head to wte (set model.tie_embeddings = "
+                    "false to load it)", path, theirs, wte_theirs);
+}
+
 int lms_tensor_map_load(lms_model *model, const lms_st_file *f,
                         const lms_tensor_map *m, const char *path, char *err,
                         size_t errlen) {
     for (size_t i = 0; i < model->n_tensors; i++)
         if (load_one(&model->tensors[i], f, m, path, err, errlen) != 0)
             return -1;
-    return 0;
+    return check_tied_head(model, f, m, path, err, errlen);
 }

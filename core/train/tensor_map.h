@@ -48,7 +48,8 @@ int lms_tensor_map_unused(const lms_tensor_map *m, int first,
 /* Every parameter tensor of the model from f under the map (m may be
  * NULL: our own names), F32, transposing Conv1D weights. -1 and a message
  * naming the file, our name and theirs on a missing tensor or a shape that
- * is neither ours nor (for Conv1D) its transpose. */
+ * is neither ours nor (for Conv1D) its transpose, or on an lm_head.weight
+ * unlike wte when the model ties its head to wte. */
 int lms_tensor_map_load(lms_model *model, const lms_st_file *f,
                         const lms_tensor_map *m, const char *path, char *err,
                         size_t errlen);

@@ -40,6 +40,19 @@ open(sys.argv[2], "wb").write(b)
 EOT
 expect_error "nan.st: tensor 'wte' holds NaN at index 5: a model cannot start from a non-finite weight" \
     train --init-from "$TMP/nan.st" --out "$TMP/n"
+# an untied output head (lm_head.weight unlike wte) cannot load into a model
+# that ties its head to wte: refused, named; equal (as PyTorch saves a tied
+# head twice) it loads, as above
+python3 - "$TMP/nanogpt.st" "$TMP/untied.st" <<'EOT' || fail "writing untied.st"
+import json, struct, sys
+b = bytearray(open(sys.argv[1], "rb").read())
+n = struct.unpack("<Q", b[:8])[0]
+off = json.loads(b[8:8 + n])["lm_head.weight"]["data_offsets"][0] + 8 + n
+b[off:off + 4] = struct.pack("<f", 0.5)
+open(sys.argv[2], "wb").write(b)
+EOT
+expect_error "untied.st: tensor 'lm_head.weight' differs from 'transformer.wte.weight', loaded as wte: the file's output head is untied, and this model ties its head to wte (set model.tie_embeddings = false to load it)" \
+    train --init-from "$TMP/untied.st" --map-preset nanogpt --out "$TMP/t"
 expect_error "unknown map preset 'megatron' (nanogpt or hf-gpt2)" \
     train --init-from "$TMP/nanogpt.st" --map-preset megatron --out "$TMP/w"
 expect_error "--map and --map-preset name the tensors of --init-from FILE" \
