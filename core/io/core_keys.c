@@ -163,8 +163,23 @@ int lms_core_int(lms_config *c, const char *section, const char *key,
     int ok = lms_parse_long(k->default_value, LONG_MIN, LONG_MAX, &def);
     assert(ok == 0);
     (void)ok;
-    return lms_config_int(c, section, key, def, (long)k->min, (long)k->max,
-                          out, err, errlen);
+    if (lms_config_int(c, section, key, def, (long)k->min, (long)k->max, out,
+                       err, errlen) == 0)
+        return 0;
+    /* a key that takes a word too (vocab_size = auto) names it: "AUTO"
+     * is not "an integer in [2, 1048576]" but a misspelt word */
+    lms_cfg_entry *e = lms_config_find(c, section, key);
+    if (k->expect && e) {
+        char want[160];
+        size_t n = 0;
+        for (const char *p = k->expect; *p && n + 1 < sizeof want; p++)
+            if (*p != '`')
+                want[n++] = *p;
+        want[n] = '\0';
+        lms_config_errorf(e, err, errlen, "must be %s (got '%s')", want,
+                          e->value);
+    }
+    return -1;
 }
 
 int lms_core_float(lms_config *c, const char *section, const char *key,

@@ -171,12 +171,28 @@ static int parse_bytes(lms_data *d, const unsigned char *buf, size_t len,
     return 0;
 }
 
+/* path is not of the kind (id_bytes 0: text) of the files before it in
+ * the list `key`, or, with `key` NULL, of data.train's files (path being
+ * a validation file). */
+static int kind_differs(const char *path, const char *key, int id_bytes,
+                        int kind, int vocab, char *err, size_t errlen) {
+    return lms_errf(err, errlen, "%s: %s, unlike the files %s%s (%s%s%.0d%s): "
+                    "%s", path, id_bytes ? "a token shard" : "text",
+                    key ? "before it in " : "of data.train", key ? key : "",
+                    kind ? "token shards" : "text",
+                    kind ? ", vocabulary " : "", kind ? vocab : 0,
+                    kind && !vocab ? "0" : "",
+                    key ? "one list holds one kind of data"
+                        : "validation data is of the training data's kind");
+}
+
 /* Load path into d (d is overwritten; free with lms_data_free). Returns 0,
  * or -1 with a message naming the path: unreadable, empty, malformed .bin,
  * or a split shorter than context + 1 tokens. On failure d is left zeroed
  * except for d->path. */
 /* One file into d (tokens, vocab, ...; d->path is set by the caller). */
-static int load_file(lms_data *d, const char *path, char *err, size_t errlen) {
+static int load_file(lms_data *d, const char *path, const char *key,
+                     char *err, size_t errlen) {
     unsigned char *buf = NULL;
     size_t len = 0;
     if (slurp(path, &buf, &len, err, errlen) != 0)
@@ -201,10 +217,8 @@ static int load_file(lms_data *d, const char *path, char *err, size_t errlen) {
     if (one.id_bytes != d->id_bytes || one.vocab != d->vocab ||
         one.vocab_recorded != d->vocab_recorded) {
         free(one.tokens);
-        return lms_errf(err, errlen, "%s: %s, unlike the files before it in the "
-                    "list (%s, vocabulary %d): one list holds one kind of "
-                    "data", path, one.id_bytes ? "a token shard" : "text",
-                    d->id_bytes ? "token shards" : "text", d->vocab);
+        return kind_differs(path, key, one.id_bytes, d->id_bytes, d->vocab,
+                            err, errlen);
     }
     int32_t *t = realloc(d->tokens, (d->n_tokens + one.n_tokens) * sizeof *t);
     if (!t) {
@@ -220,14 +234,17 @@ static int load_file(lms_data *d, const char *path, char *err, size_t errlen) {
 }
 
 /* Every file of spec (lms_data_expand), appended to d. */
-static int load_spec(lms_data *d, const char *spec, char *err, size_t errlen) {
+static int load_spec(lms_data *d, const char *spec, const char *key,
+                     char *err, size_t errlen) {
     char **paths;
     size_t n;
     if (lms_data_expand(spec, &paths, &n, err, errlen) != 0)
         return -1;
     int rc = 0;
+    const int after_train = d->tokens != NULL; /* data.val, appended */
     for (size_t i = 0; i < n && rc == 0; i++)
-        rc = load_file(d, paths[i], err, errlen);
+        rc = load_file(d, paths[i], i == 0 && after_train ? NULL : key, err,
+                       errlen);
     lms_data_paths_free(paths, n);
     return rc;
 }
@@ -277,13 +294,16 @@ static int repeated_file(const char *train, const char *val, char *err,
 
 /* One list's files: regular, shards with headers that agree with their
  * size, all of one kind (as load_file requires). */
-static int probe_list(const char *spec, char *err, size_t errlen) {
+static int probe_list(const char *spec, const char *key, int *kind_io,
+                      int *vocab_io, char *err, size_t errlen) {
     char **paths;
     size_t n;
     if (lms_data_expand(spec, &paths, &n, err, errlen) != 0)
         return -1;
-    int rc = 0, kind = -1; /* 0 text, else the id width */
-    int vocab = 0;
+    int rc = 0;
+    /* -1 for data.train; for data.val, data.train's kind and vocabulary */
+    int kind = *kind_io, vocab = *vocab_io; /* kind: 0 text, else id width */
+    const int after_train = kind >= 0;
     for (size_t i = 0; i < n && rc == 0; i++) {
         struct stat st;
         int fd = lms_open_regular(paths[i], &st, err, errlen);
@@ -308,25 +328,25 @@ static int probe_list(const char *spec, char *err, size_t errlen) {
         }
         close(fd);
         if (rc == 0 && kind >= 0 && (info.id_bytes != kind || info.vocab != vocab))
-            rc = lms_errf(err, errlen, "%s: %s, unlike the files before it in "
-                          "the list (%s%s%.0d%s): one list holds one kind of "
-                          "data", paths[i], info.id_bytes ? "a token shard"
-                          : "text", kind ? "token shards" : "text",
-                          kind ? ", vocabulary " : "", kind ? vocab : 0,
-                          kind && !vocab ? "0" : "");
+            rc = kind_differs(paths[i], i == 0 && after_train ? NULL : key,
+                              info.id_bytes, kind, vocab, err, errlen);
         kind = info.id_bytes;
         vocab = info.vocab;
     }
     lms_data_paths_free(paths, n);
+    *kind_io = kind;
+    *vocab_io = vocab;
     return rc;
 }
 
 int lms_data_probe(const char *train, const char *val, char *err,
                    size_t errlen) {
+    int kind = -1, vocab = 0;
     if (repeated_file(train, val, err, errlen) != 0 ||
-        probe_list(train, err, errlen) != 0)
+        probe_list(train, "data.train", &kind, &vocab, err, errlen) != 0)
         return -1;
-    return val && *val ? probe_list(val, err, errlen) : 0;
+    return val && *val ? probe_list(val, "data.val", &kind, &vocab, err, errlen)
+                       : 0;
 }
 
 int lms_data_load_split(lms_data *d, const char *train, const char *val,
@@ -338,11 +358,11 @@ int lms_data_load_split(lms_data *d, const char *train, const char *val,
                     context);
     if (repeated_file(train, val, err, errlen) != 0)
         return -1;
-    int rc = load_spec(d, train, err, errlen);
+    int rc = load_spec(d, train, "data.train", err, errlen);
     if (rc == 0 && val && *val) {
         const size_t n_train = d->n_tokens;
         lms_data v = *d; /* the validation files must be of the same kind */
-        rc = load_spec(&v, val, err, errlen);
+        rc = load_spec(&v, val, "data.val", err, errlen);
         *d = v;
         d->n_train = n_train;
     } else if (rc == 0) {

@@ -12,6 +12,7 @@ expect_error "[block.act] plugin: unknown plugin 'no_such_act': no lms_no_such_a
 sed 's/^plugin = gelu/plugin = ..\/gelu/' "$CFG" > "$TMP/path_plugin.ini"
 expect_error "[block.act] plugin: invalid plugin name '../gelu'" run "$TMP/path_plugin.ini"
 expect_error "--set training.lr: [training] lr: must be a finite number" run "$CFG" --set training.lr=abc
+expect_error "--set model.vocab_size: [model] vocab_size: must be auto or an integer >= 2 and <= 1048576 (got 'AUTO')" run "$CFG" --set model.vocab_size=AUTO
 expect_error "[model] n_head: d_model (128) must be divisible by n_head (3)" run "$CFG" --set model.n_head=3
 sed 's/^mlp  = ln2, fc1, act, fc2/mlp  = ln2, fc1, act, fc3/' "$CFG" > "$TMP/undefined_op.ini"
 expect_error "[block] mlp: op 'fc3' needs a [block.fc3] section" run "$TMP/undefined_op.ini"

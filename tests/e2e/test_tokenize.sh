@@ -53,9 +53,28 @@ expect_error "s_000000.bin: named twice in data.train: a file counts once" \
 expect_error "nomatch_*.bin: no file matches" \
     "$LMSTAB" train "$SRC/configs/baseline.ini" --plugin-dir "$PLUGINS" $TINY --set "data.train=nomatch_*.bin" --out nm
 # shellcheck disable=SC2086
-expect_error "corpus.txt: text, unlike the files before it in the list (token shards, vocabulary 512): one list holds one kind of data" \
+expect_error "corpus.txt: text, unlike the files before it in data.train (token shards, vocabulary 512): one list holds one kind of data" \
     "$LMSTAB" train "$SRC/configs/baseline.ini" --plugin-dir "$PLUGINS" $TINY --set model.vocab_size=auto \
     --set "data.train=s_000000.bin, corpus.txt" --out mix
+# data.val: its own list, and of data.train's kind; a sweep says so before
+# its first run, naming the same file and list
+# shellcheck disable=SC2086
+expect_error "corpus.txt: text, unlike the files before it in data.val (token shards, vocabulary 512): one list holds one kind of data" \
+    "$LMSTAB" train "$SRC/configs/baseline.ini" --plugin-dir "$PLUGINS" $TINY --set model.vocab_size=auto \
+    --set "data.train=s_000000.bin" --set "data.val=s_000001.bin, corpus.txt" --out mixv
+# shellcheck disable=SC2086
+expect_error "corpus.txt: text, unlike the files of data.train (token shards, vocabulary 512): validation data is of the training data's kind" \
+    "$LMSTAB" train "$SRC/configs/baseline.ini" --plugin-dir "$PLUGINS" $TINY --set model.vocab_size=auto \
+    --set "data.train=s_000000.bin" --set "data.val=corpus.txt" --out mixt
+one_cell_sweep mixsweep "model.vocab_size = auto
+data.val = corpus.txt" > mix.ini
+expect_error "corpus.txt: text, unlike the files of data.train (token shards, vocabulary 512): validation data is of the training data's kind" \
+    "$LMSTAB" sweep mix.ini --quiet --plugin-dir "$PLUGINS" --data s_000000.bin
+one_cell_sweep mixsweep "model.vocab_size = auto
+data.val = s_000001.bin, corpus.txt" > mix.ini
+expect_error "corpus.txt: text, unlike the files before it in data.val (token shards, vocabulary 512): one list holds one kind of data" \
+    "$LMSTAB" sweep mix.ini --quiet --plugin-dir "$PLUGINS" --data s_000000.bin
+[ ! -e mixsweep ] || fail "a sweep with mixed data made its out directory"
 # a shorter encode over it with --overwrite removes its later shards (a
 # glob would mix them in)
 head -c 20000 corpus.txt > short.txt
