@@ -282,7 +282,8 @@ int lms_compare_write(const char *const *dirs, int n, const char *out_dir,
     if (null_sims > 0) {
         if (!lms_out_open(&nul, path, err, errlen))
             goto out;
-        if (lms_cmp_write_null(md.f, nul.f, &m, null_sims) != 0) {
+        /* minutes to hours at large N: its progress on stderr */
+        if (lms_cmp_write_null(md.f, nul.f, &m, null_sims, stderr) != 0) {
             snprintf(err, errlen, "out of memory");
             goto out;
         }

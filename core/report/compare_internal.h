@@ -100,9 +100,11 @@ typedef struct lms_null_check {
 double lms_null_p(const lms_null_check *nc);
 
 /* 0 (out->sims 0 when u has no such curve in the first or last sweep), or
- * -1 on allocation failure. */
+ * -1 on allocation failure. progress (or NULL): a line every 10 s of how
+ * many of the sims are done, headed by label. */
 int lms_cmp_null_check(const cmp *m, int u, int what, int sims, int samples,
-                       unsigned long long seed, lms_null_check *out);
+                       unsigned long long seed, lms_null_check *out,
+                       FILE *progress, const char *label);
 
 /* A change as the tables and the reading give it: "0.953x [0.868, 1.07]"
  * (exponent: "+0.12 [...]"), its share of resamples without one when
@@ -131,9 +133,11 @@ int lms_cmp_write_plots(const char *out_dir, const cmp *m, int drawn[2],
                         char *err, size_t errlen);
 
 /* The null check's section on f and compare_null.csv on csv, sims
- * simulated comparisons per variant and quantity (compare_null.c). 0, or
- * -1 on allocation failure. */
-int lms_cmp_write_null(FILE *f, FILE *csv, const cmp *m, int sims);
+ * simulated comparisons per variant and quantity (compare_null.c), with a
+ * line on progress (or NULL) per variant and quantity done, and every 10 s
+ * within one. 0, or -1 on allocation failure. */
+int lms_cmp_write_null(FILE *f, FILE *csv, const cmp *m, int sims,
+                       FILE *progress);
 
 /* Run by run (compare_runs.c): the runs each later sweep shares with the
  * first (same variant, LR and seed), their labels' agreement per rule with

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "report/compare_internal.h"
+#include "util/clock.h"
 #include "util/rng.h"
 
 /* The runs of variant v (as 0) and, when ref >= 0, of ref (as 1) of a
@@ -84,7 +85,8 @@ static int sim_value(const lms_curve_run *runs, size_t n, int nv, int samples,
 }
 
 int lms_cmp_null_check(const cmp *m, int u, int what, int sims, int samples,
-                       unsigned long long seed, lms_null_check *out) {
+                       unsigned long long seed, lms_null_check *out,
+                       FILE *progress, const char *label) {
     memset(out, 0, sizeof *out);
     const csweep *a = &m->sw[0], *z = &m->sw[m->n - 1];
     const int va = m->vmap[0][u], vz = m->vmap[m->n - 1][u];
@@ -117,7 +119,14 @@ int lms_cmp_null_check(const cmp *m, int u, int what, int sims, int samples,
     const size_t nz = design(z, vz, ratio ? z->ref : -1, dz);
     lms_rng rng; /* a stream per variant and quantity */
     lms_rng_seed(&rng, seed, (ratio ? 0x4e011ULL : 0x4e111ULL) + (unsigned)u);
+    double shown = lms_now();
     for (int s = 0; s < sims; s++) {
+        if (progress && lms_now() - shown >= 10) {
+            shown = lms_now();
+            fprintf(progress, "lmstab compare: null check: %s: %d of %d "
+                    "simulations\n", label, s, sims);
+            fflush(progress);
+        }
         draw(da, na, fa, &rng);
         draw(dz, nz, fz, &rng);
         lms_curve c[2];
@@ -192,7 +201,8 @@ static void wilson(char *b, size_t len, int k, int n) {
 }
 
 /* The null check's section and compare_null.csv (null_sims > 0). */
-int lms_cmp_write_null(FILE *f, FILE *csv, const cmp *m, int sims) {
+int lms_cmp_write_null(FILE *f, FILE *csv, const cmp *m, int sims,
+                       FILE *progress) {
     fprintf(f, "## Null check\n\nHow often this page's change of an LR50, "
             "or of a ratio to %s, would exclude 1 if it did not change, "
             "from %d simulated comparisons per variant and quantity (`lmstab "
@@ -224,11 +234,21 @@ int lms_cmp_write_null(FILE *f, FILE *csv, const cmp *m, int sims) {
     for (int u = 0; u < m->nv; u++)
         for (int what = 0; what < 2; what++) {
             lms_null_check nc;
+            char label[160];
+            snprintf(label, sizeof label, "%s %s", m->variants[u],
+                     what ? "ratio" : "LR50");
+            const double t0 = lms_now();
             if (lms_cmp_null_check(m, u, what, sims, LMS_NULL_SAMPLES,
-                                   LMS_NULL_SEED, &nc) != 0)
+                                   LMS_NULL_SEED, &nc, progress, label) != 0)
                 return -1;
             if (!nc.sims)
                 continue;
+            if (progress) {
+                fprintf(progress, "lmstab compare: null check: %s: %d "
+                        "simulations in %.0f s\n", label, nc.sims,
+                        lms_now() - t0);
+                fflush(progress);
+            }
             any = 1;
             char p[64], i[64], b[64], s[64], fp[64];
             wilson(p, sizeof p, nc.paired, nc.sims);

@@ -180,6 +180,7 @@ done
 # on a second run (seeded)
 # shellcheck disable=SC2086
 "$LMSTAB" compare $dirs --out "$TMP/null" --null-check 4 > /dev/null 2> "$TMP/err" || { cat "$TMP/err"; fail "compare --null-check failed"; }
+grep -q "^lmstab compare: null check: baseline ratio: 4 simulations in [0-9]* s$" "$TMP/err" || { cat "$TMP/err"; fail "no progress line per variant and quantity"; }
 nul="$TMP/null/compare_null.csv"
 [ "$(head -1 "$nul")" = "variant,quantity,sims,defined,paired,independent,both,fits_pass,stated,observed,extreme,no_point,p" ] || fail "compare_null.csv header: $(head -1 "$nul")"
 grep -q "^## Null check" "$TMP/null/compare.md" || fail "no null check section"
