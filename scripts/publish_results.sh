@@ -41,7 +41,7 @@ if [ ! -f "$src/sweep.json" ] && [ -f "$src/compare.md" ]; then
     done
     [ ! -f "$src/compare_null.csv" ] || cp "$src/compare_null.csv" "$page/" # (--null-check)
     find "$src/plots" -maxdepth 1 -type f \( -name '*.png' -o -name '*.gp' \) -exec cp {} "$page/plots/" \;
-    # (not a writer's temporary: *.tmp.<pid>, left by a killed command)
+    # (not a writer's temporary: *.tmp.<pid>.<host>, left by a killed command)
     find "$src/plots/data" -maxdepth 1 -type f ! -name '*.tmp.*' -exec cp {} "$page/plots/data/" \; 2>/dev/null || true
     rm -rf "$dst"
     mv "$page" "$dst"

@@ -9,6 +9,7 @@
 
 #include "util/fsutil.h"
 #include "io/shard.h"
+#include "util/outfile.h"
 
 #define HEADER_BYTES (LMS_SHARD_HEADER_INTS * 4)
 
@@ -125,7 +126,11 @@ lms_shard_writer *lms_shard_create(const char *path, int vocab, char *err,
         free(w);
         return NULL;
     }
-    snprintf(w->tmp, sizeof w->tmp, "%s.tmp.%ld", path, (long)getpid());
+    if (lms_tmp_path(w->tmp, sizeof w->tmp, path) != 0) {
+        lms_errf(err, errlen, "%s: path too long", path);
+        free(w);
+        return NULL;
+    }
     w->vocab = vocab;
     w->id_bytes = vocab <= 65536 ? 2 : 4;
     int fd = open(w->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);

@@ -12,6 +12,7 @@
 
 #include "io/safetensors.h"
 #include "io/st_internal.h"
+#include "util/outfile.h"
 
 
 typedef struct st_entry {
@@ -288,8 +289,7 @@ int lms_st_writer_save(lms_st_writer *w, const char *path, char *err,
     int rc = -1;
     if (!order || build_header(w, order, &hdr) != 0)
         lms_st_fail(err, errlen, path, "out of memory");
-    else if (snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid()) >=
-             (int)sizeof tmp)
+    else if (lms_tmp_path(tmp, sizeof tmp, path) != 0)
         lms_st_fail(err, errlen, path, "path too long");
     else {
         FILE *fp = fopen(tmp, "wb");

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "util/fsutil.h"
+#include "util/outfile.h"
 
 int lms_path_exists(const char *path) {
     struct stat st;
@@ -173,7 +174,10 @@ int lms_mkdirs(const char *path, char *err, size_t errlen) {
 int lms_write_atomic(const char *path, const void *data, size_t n, char *err,
                      size_t errlen) {
     char tmp[4200];
-    snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
+    if (lms_tmp_path(tmp, sizeof tmp, path) != 0) {
+        snprintf(err, errlen, "%s: cannot write: path too long", path);
+        return -1;
+    }
     int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
     if (fd < 0) {
         snprintf(err, errlen, "%s: cannot write: %s", path, strerror(errno));

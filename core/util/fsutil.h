@@ -8,7 +8,7 @@
 
 /* mkdir -p. */
 int lms_mkdirs(const char *path, char *err, size_t errlen);
-/* Write data to path atomically: path.tmp.<pid>, fsync, rename, fsync dir.
+/* Write data to path atomically: path.tmp.<pid>.<host>, fsync, rename, fsync dir.
  * -1 with "path: cannot write: reason" (the temporary removed). */
 int lms_write_atomic(const char *path, const void *data, size_t n, char *err,
                      size_t errlen);

@@ -1,6 +1,7 @@
 /* Whole-or-nothing output files (outfile.h). */
 #include "util/outfile.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <signal.h>
@@ -11,13 +12,35 @@
 
 #include "util/fsutil.h"
 
+/* This machine's name as temporaries carry it: letters, digits and '-'
+ * (a dot would end it), at most 40 of them; "host" when it has none. */
+static void host_tag(char *out, size_t cap) {
+    char h[256] = "";
+    if (gethostname(h, sizeof h - 1) != 0)
+        h[0] = '\0';
+    size_t n = 0;
+    for (const char *p = h; *p && n + 1 < cap && n < 40; p++)
+        out[n++] = isalnum((unsigned char)*p) || *p == '-' ? *p : '-';
+    out[n] = '\0';
+    if (!n)
+        snprintf(out, cap, "host");
+}
+
+int lms_tmp_path(char *out, size_t cap, const char *path) {
+    char host[48];
+    host_tag(host, sizeof host);
+    const int n = snprintf(out, cap, "%s.tmp.%ld.%s", path, (long)getpid(),
+                           host);
+    return n < 0 || (size_t)n >= cap ? -1 : 0;
+}
+
 FILE *lms_out_open(lms_out *o, const char *path, char *err, size_t errlen) {
     o->f = NULL;
-    if (snprintf(o->path, sizeof o->path, "%s", path) >= (int)sizeof o->path) {
+    if (snprintf(o->path, sizeof o->path, "%s", path) >= (int)sizeof o->path ||
+        lms_tmp_path(o->tmp, sizeof o->tmp, path) != 0) {
         lms_errf(err, errlen, "%s: cannot write: path too long", path);
         return NULL;
     }
-    snprintf(o->tmp, sizeof o->tmp, "%s.tmp.%ld", path, (long)getpid());
     if (!(o->f = fopen(o->tmp, "w")))
         lms_errf(err, errlen, "%s: cannot write: %s", path, strerror(errno));
     return o->f;
@@ -59,9 +82,10 @@ void lms_out_abort(lms_out *o) {
     unlink(o->tmp);
 }
 
-/* "<name>.tmp.<pid>" (name one of names, or any with names NULL) -> pid,
- * else 0 */
-static long tmp_pid(const char *entry, const char *const *names, size_t n) {
+/* "<name>.tmp.<pid>[.<host>]" (name one of names, or any with names
+ * NULL) -> pid, and host (empty without one); else 0 */
+static long tmp_pid(const char *entry, const char *const *names, size_t n,
+                    char *host, size_t cap) {
     const char *t = strstr(entry, ".tmp.");
     if (!t || t == entry)
         return 0;
@@ -77,19 +101,31 @@ static long tmp_pid(const char *entry, const char *const *names, size_t n) {
     }
     char *end;
     long pid = strtol(t + 5, &end, 10);
-    return *end == '\0' && end != t + 5 && pid > 0 ? pid : 0;
+    if (end == t + 5 || pid <= 0 || !isdigit((unsigned char)t[5]))
+        return 0;
+    if (*end == '\0')
+        host[0] = '\0';
+    else if (*end == '.' && end[1] && !strchr(end + 1, '.'))
+        snprintf(host, cap, "%s", end + 1);
+    else
+        return 0;
+    return pid;
 }
 
 int lms_out_clean(const char *dir, const char *const *names, size_t n) {
     DIR *d = opendir(dir);
     if (!d)
         return 0;
+    char here[48];
+    host_tag(here, sizeof here);
     int removed = 0;
     struct dirent *e;
-    char path[4400];
+    char path[4400], host[256];
     while ((e = readdir(d))) {
-        const long pid = tmp_pid(e->d_name, names, n);
-        if (!pid || pid == (long)getpid())
+        const long pid = tmp_pid(e->d_name, names, n, host, sizeof host);
+        if (!pid || (host[0] && strcmp(host, here)))
+            continue; /* not a temporary, or another machine's */
+        if (pid == (long)getpid())
             continue;
         if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
             continue; /* its writer may be alive */

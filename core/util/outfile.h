@@ -1,4 +1,4 @@
-/* A file written whole or not at all: the stream writes "<path>.tmp.<pid>",
+/* A file written whole or not at all: the stream writes "<path>.tmp.<pid>.<host>",
  * which replaces path only when every write, the flush and the close
  * succeeded. A full disk or a killed process leaves the previous file (or
  * none), never a truncated one that reads as complete. For derived files
@@ -16,6 +16,13 @@ typedef struct lms_out {
     char tmp[4128];
 } lms_out;
 
+/* A writer's temporary beside path: "<path>.tmp.<pid>.<host>" (the host
+ * name cut to letters, digits and '-'), so that on a filesystem that
+ * machines share, lms_out_clean judges only this machine's writers. -1 when
+ * it does not fit in cap. Every temporary that replaces a file by rename
+ * is named by it. */
+int lms_tmp_path(char *out, size_t cap, const char *path);
+
 /* Open o for path; its stream, or NULL with "path: cannot write: reason". */
 FILE *lms_out_open(lms_out *o, const char *path, char *err, size_t errlen);
 
@@ -27,10 +34,13 @@ int lms_out_commit(lms_out *o, char *err, size_t errlen);
 /* Close and remove the temporary; path as it was. Nothing when not open. */
 void lms_out_abort(lms_out *o);
 
-/* Remove dir's temporaries "<name>.tmp.<pid>" whose writer is gone (no such
- * process on this machine: a command killed while writing). names (n of
- * them): only those files' temporaries; NULL: any file's. Not recursive.
- * How many were removed. */
+/* Remove dir's temporaries "<name>.tmp.<pid>.<host>" whose writer is gone:
+ * written on this machine by a process that no longer exists (a command
+ * killed while writing). Another machine's are left: its processes cannot
+ * be seen from here. A name without a host ("<name>.tmp.<pid>", as
+ * earlier versions wrote) is judged by its pid alone. names (n of them):
+ * only those files' temporaries; NULL: any file's. Not recursive. How many
+ * were removed. */
 int lms_out_clean(const char *dir, const char *const *names, size_t n);
 
 #endif

@@ -117,29 +117,46 @@ START_TEST(test_outfile_whole_or_nothing) {
 }
 END_TEST
 
-/* A killed writer's temporaries are removed; a live one's (here ours), a
- * name that is not a temporary and, with names, other files' are kept. */
+/* A killed writer's temporaries are removed (named by this machine, or
+ * with no machine as earlier versions wrote them); a live one's (here
+ * ours), another machine's, a name that is not a temporary and, with
+ * names, other files' are kept. */
 START_TEST(test_outfile_clean) {
-    static const char *const files[] = {"a.md.tmp.2147483646", "b.csv.tmp.0",
-                                        "c.tmp.x", "keep.txt", "d.tmp.2147483646",
-                                        "ours.tmp.%ld"};
-    char path[160], name[64];
-    for (size_t i = 0; i < 6; i++) {
-        snprintf(name, sizeof name, files[i], (long)getpid());
-        snprintf(path, sizeof path, "%s/%s", dir, name);
+    char here[256], dead[256], mine[256];
+    ck_assert_int_eq(lms_tmp_path(here, sizeof here, "x"), 0);
+    const char *host = strchr(strchr(here, '.') + 5, '.') + 1; /* x.tmp.<pid>.<host> */
+    ck_assert(*host && !strchr(host, '.') && !strchr(host, '/'));
+    snprintf(dead, sizeof dead, "e.json.tmp.2147483646.%s", host);
+    snprintf(mine, sizeof mine, "f.json.tmp.%ld.%s", (long)getpid(), host);
+    const char *files[] = {"a.md.tmp.2147483646", "b.csv.tmp.0", "c.tmp.x",
+                           "keep.txt", "d.tmp.2147483646", dead, mine,
+                           "g.csv.tmp.2147483646.another-machine",
+                           "h.csv.tmp.2147483646.a.b"};
+    const size_t nf = sizeof files / sizeof *files;
+    char path[512];
+    for (size_t i = 0; i < nf; i++) {
+        snprintf(path, sizeof path, "%s/%s", dir, files[i]);
         FILE *f = fopen(path, "w");
         ck_assert_ptr_nonnull(f);
         fclose(f);
     }
     static const char *const only_d[] = {"d"};
     ck_assert_int_eq(lms_out_clean(dir, only_d, 1), 1);
-    ck_assert_int_eq(lms_out_clean(dir, NULL, 0), 1);
-    snprintf(path, sizeof path, "%s/a.md.tmp.2147483646", dir);
-    ck_assert(!lms_path_exists(path));
-    snprintf(path, sizeof path, "%s/ours.tmp.%ld", dir, (long)getpid());
-    ck_assert(lms_path_exists(path));
-    snprintf(path, sizeof path, "%s/c.tmp.x", dir);
-    ck_assert(lms_path_exists(path));
+    ck_assert_int_eq(lms_out_clean(dir, NULL, 0), 2); /* a.md, e.json */
+    static const int kept[] = {0, 1, 1, 1, 0, 0, 1, 1, 1};
+    for (size_t i = 0; i < nf; i++) {
+        snprintf(path, sizeof path, "%s/%s", dir, files[i]);
+        ck_assert_msg(!!lms_path_exists(path) == kept[i], "%s: %s", files[i],
+                      kept[i] ? "removed" : "kept");
+    }
+    /* lms_out_open writes the same kind of name */
+    lms_out o;
+    snprintf(path, sizeof path, "%s/page.md", dir);
+    ck_assert_ptr_nonnull(lms_out_open(&o, path, here, sizeof here));
+    snprintf(mine, sizeof mine, "%s/page.md.tmp.%ld.%s", dir, (long)getpid(),
+             host);
+    ck_assert_str_eq(o.tmp, mine);
+    lms_out_abort(&o);
 }
 END_TEST
 
