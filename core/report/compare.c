@@ -237,7 +237,11 @@ int lms_compare_write(const char *const *dirs, int n, const char *out_dir,
     cmp m = {0};
     int rc = -1, plots = 1, drawn[2] = {0, 0};
     char path[4400];
-    lms_out csv = {0}, runs = {0}, md = {0}, nul = {0}, html = {0};
+    /* the page's files, committed together: compare.csv, compare_change.csv,
+     * compare_runs.csv, compare.md, compare_null.csv */
+    lms_out page[5] = {{0}}, html = {0};
+    lms_out *csv = &page[0], *chg = &page[1], *runs = &page[2], *md = &page[3],
+            *nul = &page[4];
     snprintf(path, sizeof path, "%s/sweep.json", out_dir);
     if (lms_path_exists(path)) { /* its plots/ and pages are the sweep's */
         lms_errf(err, errlen, "%s: --out names a sweep directory; a "
@@ -253,26 +257,22 @@ int lms_compare_write(const char *const *dirs, int n, const char *out_dir,
     }
     lms_cmp_reading(&m, reading, rlen);
     snprintf(path, sizeof path, "%s/compare.csv", out_dir);
-    if (!lms_out_open(&csv, path, err, errlen))
+    if (!lms_out_open(csv, path, err, errlen))
         goto out;
-    lms_cmp_write_csv(csv.f, &m);
-    if (lms_out_commit(&csv, err, errlen) != 0)
-        goto out;
+    lms_cmp_write_csv(csv->f, &m);
     snprintf(path, sizeof path, "%s/compare_change.csv", out_dir);
-    if (!lms_out_open(&csv, path, err, errlen))
+    if (!lms_out_open(chg, path, err, errlen))
         goto out;
-    lms_cmp_write_change_csv(csv.f, &m);
-    if (lms_out_commit(&csv, err, errlen) != 0)
-        goto out;
+    lms_cmp_write_change_csv(chg->f, &m);
     if ((plots = lms_cmp_write_plots(out_dir, &m, drawn, err, errlen)) < 0)
         goto out;
     snprintf(path, sizeof path, "%s/compare_runs.csv", out_dir);
-    if (!lms_out_open(&runs, path, err, errlen))
+    if (!lms_out_open(runs, path, err, errlen))
         goto out;
     snprintf(path, sizeof path, "%s/compare.md", out_dir);
-    if (!lms_out_open(&md, path, err, errlen))
+    if (!lms_out_open(md, path, err, errlen))
         goto out;
-    write_page(md.f, runs.f, &m, reading, plots == 0, drawn);
+    write_page(md->f, runs->f, &m, reading, plots == 0, drawn);
     snprintf(path, sizeof path, "%s/compare_null.csv", out_dir);
     if (null_sims <= 0 && remove(path) != 0 && errno != ENOENT) {
         /* (a stale one would be published beside this page) */
@@ -280,18 +280,15 @@ int lms_compare_write(const char *const *dirs, int n, const char *out_dir,
         goto out;
     }
     if (null_sims > 0) {
-        if (!lms_out_open(&nul, path, err, errlen))
+        if (!lms_out_open(nul, path, err, errlen))
             goto out;
         /* minutes to hours at large N: its progress on stderr */
-        if (lms_cmp_write_null(md.f, nul.f, &m, null_sims, stderr) != 0) {
+        if (lms_cmp_write_null(md->f, nul->f, &m, null_sims, stderr) != 0) {
             snprintf(err, errlen, "out of memory");
             goto out;
         }
-        if (lms_out_commit(&nul, err, errlen) != 0)
-            goto out;
     }
-    if (lms_out_commit(&runs, err, errlen) != 0 ||
-        lms_out_commit(&md, err, errlen) != 0)
+    if (lms_out_commit_all(page, 5, err, errlen) != 0)
         goto out;
     snprintf(path, sizeof path, "%s/compare.md", out_dir); /* to HTML */
     FILE *in = lms_fopen_regular(path, err, errlen);
@@ -308,10 +305,8 @@ int lms_compare_write(const char *const *dirs, int n, const char *out_dir,
         goto out;
     rc = plots == 0 ? 0 : 1;
 out:
-    lms_out_abort(&csv);
-    lms_out_abort(&runs);
-    lms_out_abort(&md);
-    lms_out_abort(&nul);
+    for (int i = 0; i < 5; i++)
+        lms_out_abort(&page[i]);
     lms_out_abort(&html);
     lms_cmp_free(&m);
     return rc;

@@ -254,8 +254,8 @@ int lms_sweep_aggregate(const char *dir, int print, char *err, size_t errlen) {
     vsum *vs = calloc((size_t)s->n_variants, sizeof *vs);
     double *lr = calloc((size_t)s->n_lrs + 1, sizeof *lr);
     double *y = calloc((size_t)s->n_lrs + 1, sizeof *y);
-    /* each file whole or not at all (a full disk fails the command and
-     * leaves the previous files) */
+    /* the four files whole and together, or the previous ones (a full disk
+     * fails the command; a stop waits for the renames) */
     lms_out out[4] = {{0}};
     static const char *const names[4] = {"results.csv", "cells.csv",
                                          "variants.csv", "table.md"};
@@ -303,9 +303,8 @@ int lms_sweep_aggregate(const char *dir, int print, char *err, size_t errlen) {
     snprintf(path, sizeof path, "%s/curves.csv", dir);
     if (lms_sweep_curves(s, ft, path, NULL, err, errlen) != 0)
         goto out;
-    for (int i = 0; i < 4; i++)
-        if (lms_out_commit(&out[i], err, errlen) != 0)
-            goto out;
+    if (lms_out_commit_all(out, 4, err, errlen) != 0)
+        goto out;
     if (print) /* after the files are whole: a reader gone loses no file */
         write_table(stdout, s, cells, vs);
     rc = 0;

@@ -46,9 +46,9 @@ FILE *lms_out_open(lms_out *o, const char *path, char *err, size_t errlen) {
     return o->f;
 }
 
-int lms_out_commit(lms_out *o, char *err, size_t errlen) {
-    if (!o->f)
-        return 0;
+/* Flush, check every write and close o's stream; the temporary stays for
+ * the rename. 0, or -1 with the message (the temporary removed). */
+static int finish(lms_out *o, char *err, size_t errlen) {
     /* fflush retries what a failed write left in the buffer, so its errno
      * names the fault (ENOSPC, EFBIG, EIO); a stream that failed earlier
      * and then flushed reports its error flag */
@@ -66,12 +66,48 @@ int lms_out_commit(lms_out *o, char *err, size_t errlen) {
         unlink(o->tmp);
         return -1;
     }
-    if (rename(o->tmp, o->path) != 0) {
-        lms_errf(err, errlen, "%s: cannot write: %s", o->path, strerror(errno));
-        unlink(o->tmp);
-        return -1;
-    }
     return 0;
+}
+
+static int replace(lms_out *o, char *err, size_t errlen) {
+    if (rename(o->tmp, o->path) == 0)
+        return 0;
+    lms_errf(err, errlen, "%s: cannot write: %s", o->path, strerror(errno));
+    unlink(o->tmp);
+    return -1;
+}
+
+int lms_out_commit(lms_out *o, char *err, size_t errlen) {
+    if (!o->f)
+        return 0;
+    return finish(o, err, errlen) != 0 ? -1 : replace(o, err, errlen);
+}
+
+int lms_out_commit_all(lms_out *o, size_t n, char *err, size_t errlen) {
+    int rc = 0;
+    for (size_t i = 0; i < n; i++) {
+        o[i].finished = 0;
+        if (o[i].f && rc == 0)
+            o[i].finished = (rc = finish(&o[i], err, errlen)) == 0;
+    }
+    /* a stop (SIGINT, SIGTERM, SIGHUP) waits until every file is in
+     * place, so that it does not leave files from two runs of a command */
+    sigset_t hold, was;
+    sigemptyset(&hold);
+    sigaddset(&hold, SIGINT);
+    sigaddset(&hold, SIGTERM);
+    sigaddset(&hold, SIGHUP);
+    sigprocmask(SIG_BLOCK, &hold, &was);
+    for (size_t i = 0; i < n; i++) {
+        if (o[i].finished && rc == 0)
+            rc = replace(&o[i], err, errlen);
+        else if (o[i].finished) /* none replaces its file after a fault */
+            unlink(o[i].tmp);
+        o[i].finished = 0;
+        lms_out_abort(&o[i]); /* those not reached after a fault */
+    }
+    sigprocmask(SIG_SETMASK, &was, NULL);
+    return rc;
 }
 
 void lms_out_abort(lms_out *o) {

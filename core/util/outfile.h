@@ -14,6 +14,7 @@ typedef struct lms_out {
     FILE *f; /* NULL when not open */
     char path[4096];
     char tmp[4128];
+    int finished; /* (lms_out_commit_all: written whole, not yet renamed) */
 } lms_out;
 
 /* A writer's temporary beside path: "<path>.tmp.<pid>.<host>" (the host
@@ -30,6 +31,13 @@ FILE *lms_out_open(lms_out *o, const char *path, char *err, size_t errlen);
  * with "path: cannot write: reason" (the temporary removed, path as it
  * was). 0 on an o that is not open. */
 int lms_out_commit(lms_out *o, char *err, size_t errlen);
+
+/* n files that belong together (a table and its CSVs): each is finished
+ * first, and only when all are whole do they replace their paths, with
+ * SIGINT, SIGTERM and SIGHUP held off meanwhile: a full disk leaves every
+ * earlier file, a stop never a mix of two runs' files. Those not open are
+ * skipped. 0, or -1 with the first file's message. */
+int lms_out_commit_all(lms_out *o, size_t n, char *err, size_t errlen);
 
 /* Close and remove the temporary; path as it was. Nothing when not open. */
 void lms_out_abort(lms_out *o);

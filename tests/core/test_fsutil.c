@@ -117,6 +117,68 @@ START_TEST(test_outfile_whole_or_nothing) {
 }
 END_TEST
 
+/* Files committed together: when one cannot be written whole, none
+ * replaces its file (the first one, whole, too) and no temporary is left;
+ * when all can, all are replaced, and the signals held off during the
+ * renames are let through again afterwards. */
+static volatile sig_atomic_t got_term;
+static void on_term(int sig) {
+    (void)sig;
+    got_term = 1;
+}
+
+static char *slurp_str(const char *path) {
+    char err[256];
+    char *t = lms_read_file(path, 1 << 20, NULL, err, sizeof err);
+    ck_assert_msg(t, "%s", err);
+    return t;
+}
+
+START_TEST(test_outfile_commit_all) {
+    char a[128], b[128], err[256], want[256], *txt;
+    snprintf(a, sizeof a, "%s/a.csv", dir);
+    snprintf(b, sizeof b, "%s/b.md", dir);
+    lms_out o[3] = {{0}};
+    ck_assert_ptr_nonnull(lms_out_open(&o[0], a, err, sizeof err));
+    ck_assert_ptr_nonnull(lms_out_open(&o[2], b, err, sizeof err));
+    fputs("old a\n", o[0].f);
+    fputs("old b\n", o[2].f);
+    ck_assert_int_eq(lms_out_commit_all(o, 3, err, sizeof err), 0); /* o[1] unused */
+    signal(SIGXFSZ, SIG_IGN);
+    const struct rlimit lim = {4096, 4096};
+    ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &lim), 0);
+    ck_assert_ptr_nonnull(lms_out_open(&o[0], a, err, sizeof err));
+    ck_assert_ptr_nonnull(lms_out_open(&o[1], b, err, sizeof err));
+    fputs("new a, whole\n", o[0].f);
+    for (int i = 0; i < 2000; i++)
+        fputs("a line of a page that will not fit\n", o[1].f);
+    ck_assert_int_eq(lms_out_commit_all(o, 2, err, sizeof err), -1);
+    snprintf(want, sizeof want, "%s: cannot write: File too large", b);
+    ck_assert_str_eq(err, want);
+    ck_assert_str_eq(txt = slurp_str(a), "old a\n");
+    free(txt);
+    ck_assert_str_eq(txt = slurp_str(b), "old b\n");
+    free(txt);
+    char cmd[200];
+    snprintf(cmd, sizeof cmd, "test $(ls -A %s | wc -l) -eq 2", dir);
+    ck_assert_msg(system(cmd) == 0, "a temporary was left");
+    signal(SIGTERM, on_term);
+    ck_assert_ptr_nonnull(lms_out_open(&o[0], a, err, sizeof err));
+    ck_assert_ptr_nonnull(lms_out_open(&o[1], b, err, sizeof err));
+    fputs("new a\n", o[0].f);
+    fputs("new b\n", o[1].f);
+    got_term = 0;
+    ck_assert_int_eq(lms_out_commit_all(o, 2, err, sizeof err), 0);
+    ck_assert_str_eq(txt = slurp_str(a), "new a\n");
+    free(txt);
+    ck_assert_str_eq(txt = slurp_str(b), "new b\n");
+    free(txt);
+    /* the mask is restored: a SIGTERM now arrives at once */
+    raise(SIGTERM);
+    ck_assert(got_term);
+}
+END_TEST
+
 /* A killed writer's temporaries are removed (named by this machine, or
  * with no machine as earlier versions wrote them); a live one's (here
  * ours), another machine's, a name that is not a temporary and, with
@@ -168,6 +230,7 @@ int main(void) {
     tcase_add_test(tc, test_whole_file_and_cap);
     tcase_add_test(tc, test_outfile_whole_or_nothing);
     tcase_add_test(tc, test_outfile_clean);
+    tcase_add_test(tc, test_outfile_commit_all);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_set_fork_status(sr, CK_FORK);
