@@ -41,11 +41,6 @@ void lms_compare_trend(const double *const *samples, const double *point,
                        const double *x, int n, int n_samples,
                        lms_estimate *change, lms_estimate *slope);
 
-/* Whether a simulated comparison with no change counts against an
- * observed change (the null check's test, compare_null.c): its point
- * change is at least as far from 1 on the log scale, either side (ties
- * included), or it has none. */
-int lms_null_extreme(double simulated, double observed);
 
 /* "grew", "shrank" or "not resolved": where a change's intervals lie.
  * Both must exclude 1 on the same side: the one over resamples paired

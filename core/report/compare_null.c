@@ -19,70 +19,9 @@
 #include <string.h>
 
 #include "report/compare_internal.h"
+#include "report/null_sim.h"
 #include "util/clock.h"
 #include "util/rng.h"
-
-/* The runs of variant v (as 0) and, when ref >= 0, of ref (as 1) of a
- * sweep, their outcomes to be drawn; how many. */
-static size_t design(const csweep *w, int v, int ref, lms_curve_run *out) {
-    size_t n = 0;
-    const lms_curve_run *runs = w->curve_runs[1];
-    for (size_t i = 0; i < w->n_runs; i++)
-        if (runs[i].variant == v || (ref >= 0 && runs[i].variant == ref)) {
-            out[n] = runs[i];
-            out[n].variant = runs[i].variant == v ? 0 : 1;
-            out[n].under_trained = 0;
-            n++;
-        }
-    return n;
-}
-
-static void draw(lms_curve_run *runs, size_t n, const lms_logit f[2],
-                 lms_rng *rng) {
-    for (size_t i = 0; i < n; i++) {
-        const lms_logit *c = &f[runs[i].variant];
-        const double p = 1 / (1 + exp(-(c->a + c->b * log(runs[i].lr))));
-        runs[i].failed = (double)lms_rng_uniform(rng) < p;
-    }
-}
-
-/* A simulated sweep of nv variants (1: the variant; 2: and the reference):
- * its resamples' LR50 (nv 1) or ratio (nv 2) from the generator seeded by
- * seed into val[0..samples), NaN throughout when *defined is 0 (a point fit
- * without a curve: the page would have none). With c (the first call on
- * these runs) the curves are fitted into it and *defined, *point (the
- * point LR50 or ratio, NaN when not defined) and the return value are
- * set: whether the fits pass the test (p >= 0.05); without, the resamples
- * alone, *defined as given. -1 on allocation failure. */
-static int sim_value(const lms_curve_run *runs, size_t n, int nv, int samples,
-                     unsigned long long seed, lms_curve *c, int *defined,
-                     double *point, double *boot, double *val) {
-    int pass = 1;
-    if (c) {
-        if (lms_curves_fit(runs, n, nv, nv - 1, samples, seed, c, boot) != 0)
-            return -1;
-        *defined = 1;
-        for (int v = 0; v < nv; v++) {
-            *defined &= lms_curve_defined(&c[v]);
-            pass &= c[v].gof_p >= 0.05;
-        }
-        *point = !*defined ? NAN : nv == 2 ? c[0].lr50.value / c[1].lr50.value
-                                           : c[0].lr50.value;
-    } else if (lms_curves_resample(runs, n, nv, samples, seed, boot) != 0)
-        return -1;
-    for (int b = 0; b < samples; b++) {
-        const double *f = boot + (size_t)b * nv * 2;
-        const lms_logit fv = {f[0], f[1], 1};
-        val[b] = lms_logit_lr_at(&fv, 0.5);
-        if (nv == 2) {
-            const lms_logit fr = {f[2], f[3], 1};
-            val[b] /= lms_logit_lr_at(&fr, 0.5);
-        }
-        if (!*defined)
-            val[b] = NAN;
-    }
-    return *defined && pass;
-}
 
 int lms_cmp_null_check(const cmp *m, int u, int what, int sims, int samples,
                        unsigned long long seed, lms_null_check *out,
@@ -115,8 +54,10 @@ int lms_cmp_null_check(const cmp *m, int u, int what, int sims, int samples,
     int rc = -1;
     if (!da || !dz || !boot || !r0 || !r1 || !r2)
         goto out;
-    const size_t na = design(a, va, ratio ? a->ref : -1, da);
-    const size_t nz = design(z, vz, ratio ? z->ref : -1, dz);
+    const size_t na = lms_null_design(a->curve_runs[1], a->n_runs, va,
+                                      ratio ? a->ref : -1, da);
+    const size_t nz = lms_null_design(z->curve_runs[1], z->n_runs, vz,
+                                      ratio ? z->ref : -1, dz);
     lms_rng rng; /* a stream per variant and quantity */
     lms_rng_seed(&rng, seed, (ratio ? 0x4e011ULL : 0x4e111ULL) + (unsigned)u);
     double shown = lms_now();
@@ -127,19 +68,19 @@ int lms_cmp_null_check(const cmp *m, int u, int what, int sims, int samples,
                     "simulations\n", label, s, sims);
             fflush(progress);
         }
-        draw(da, na, fa, &rng);
-        draw(dz, nz, fz, &rng);
+        lms_null_draw(da, na, fa, &rng);
+        lms_null_draw(dz, nz, fz, &rng);
         lms_curve c[2];
         int da_ok, dz_ok;
         double xa, xz;
-        const int pa = sim_value(da, na, nv, samples, LMS_BOOT_SEED, c, &da_ok,
+        const int pa = lms_null_sim_value(da, na, nv, samples, LMS_BOOT_SEED, c, &da_ok,
                                  &xa, boot, r0);
-        const int pz = sim_value(dz, nz, nv, samples, LMS_BOOT_SEED, c, &dz_ok,
+        const int pz = lms_null_sim_value(dz, nz, nv, samples, LMS_BOOT_SEED, c, &dz_ok,
                                  &xz, boot, r1);
         /* the last sweep again, from its own generator (its curves are
          * those just fitted) */
         if (pa < 0 || pz < 0 ||
-            sim_value(dz, nz, nv, samples, LMS_CMP_INDEPENDENT_SEED(m->n - 1),
+            lms_null_sim_value(dz, nz, nv, samples, LMS_CMP_INDEPENDENT_SEED(m->n - 1),
                       NULL, &dz_ok, NULL, boot, r2) < 0)
             goto out;
         const double xc = xz / xa;
@@ -175,29 +116,8 @@ out:
     return rc;
 }
 
-int lms_null_extreme(double simulated, double observed) {
-    if (!(isfinite(simulated) && simulated > 0))
-        return 1;
-    return fabs(log(simulated)) >= fabs(log(observed)) * (1 - 1e-12);
-}
-
 double lms_null_p(const lms_null_check *nc) {
-    if (nc->sims <= 0 || !(isfinite(nc->observed) && nc->observed > 0))
-        return NAN;
-    return (1.0 + nc->extreme) / (1.0 + nc->sims);
-}
-
-/* Wilson's 95% interval of k successes in n, as "[lo, hi]" in percent */
-static void wilson(char *b, size_t len, int k, int n) {
-    if (n <= 0) {
-        snprintf(b, len, "-");
-        return;
-    }
-    const double z = 1.959964, p = (double)k / n, d = 1 + z * z / n;
-    const double c = (p + z * z / (2.0 * n)) / d;
-    const double h = z * sqrt(p * (1 - p) / n + z * z / (4.0 * n * n)) / d;
-    snprintf(b, len, "%.1f%% [%.1f, %.1f]", 100 * p, 100 * fmax(0, c - h),
-             100 * fmin(1, c + h));
+    return lms_null_pvalue(nc->extreme, nc->sims, nc->observed);
 }
 
 /* The null check's section and compare_null.csv (null_sims > 0). */
@@ -251,11 +171,11 @@ int lms_cmp_write_null(FILE *f, FILE *csv, const cmp *m, int sims,
             }
             any = 1;
             char p[64], i[64], b[64], s[64], fp[64];
-            wilson(p, sizeof p, nc.paired, nc.sims);
-            wilson(i, sizeof i, nc.independent, nc.sims);
-            wilson(b, sizeof b, nc.both, nc.sims);
-            wilson(fp, sizeof fp, nc.fits_pass, nc.sims);
-            wilson(s, sizeof s, nc.stated, nc.sims);
+            lms_null_fmt_share(p, sizeof p, nc.paired, nc.sims);
+            lms_null_fmt_share(i, sizeof i, nc.independent, nc.sims);
+            lms_null_fmt_share(b, sizeof b, nc.both, nc.sims);
+            lms_null_fmt_share(fp, sizeof fp, nc.fits_pass, nc.sims);
+            lms_null_fmt_share(s, sizeof s, nc.stated, nc.sims);
             char t[96] = "-";
             const double pv = lms_null_p(&nc);
             if (isfinite(pv))

@@ -204,9 +204,11 @@ int lms_report_gnuplot(const char *dir, const char *script) {
 }
 
 int lms_report_page(const char *dir, const lms_sweep *s, const int *stable,
-                    const int *bad, int plots_ok, char *err, size_t errlen);
+                    const int *bad, int plots_ok, int null_sims, char *err,
+                    size_t errlen);
 
-int lms_report_write(const char *dir, char *err, size_t errlen) {
+int lms_report_write(const char *dir, int null_sims, char *err,
+                     size_t errlen) {
     static lms_sweep s;
     if (lms_sweep_aggregate(dir, 0, err, errlen) != 0 ||
         lms_sweep_load_manifest(dir, &s, err, errlen) != 0)
@@ -256,7 +258,8 @@ int lms_report_write(const char *dir, char *err, size_t errlen) {
         return -1;
     snprintf(pdir, sizeof pdir, "%s/plots", dir);
     int plots_ok = lms_report_gnuplot(pdir, "report.gp") == 0;
-    if (lms_report_page(dir, &s, stable, bad, plots_ok, err, errlen) != 0)
+    if (lms_report_page(dir, &s, stable, bad, plots_ok, null_sims, err,
+                        errlen) != 0)
         return -1;
     return plots_ok ? 0 : 1;
 }

@@ -13,8 +13,12 @@
 #include <stddef.h>
 
 /* Returns 0 on success; plots are skipped with a note in the page when
- * gnuplot is missing (then 1 is returned). */
-int lms_report_write(const char *dir, char *err, size_t errlen);
+ * gnuplot is missing (then 1 is returned). null_sims > 0: the page also
+ * checks its ratios' intervals on that many simulated sweeps per variant
+ * (report_null.csv; its progress on stderr); otherwise a report_null.csv
+ * of an earlier report is removed with the page it belonged to. */
+int lms_report_write(const char *dir, int null_sims, char *err,
+                     size_t errlen);
 
 struct lms_sweep;
 /* The report's opening reading: for a sweep of one learning rate (a

@@ -101,6 +101,13 @@ void lms_report_compute(const struct lms_sweep *s, lms_compute *c);
 /* Run gnuplot on script in dir (its warnings to dir/gnuplot.log); -1 when
  * it is missing or fails. */
 int lms_report_gnuplot(const char *dir, const char *script);
+
+/* The null check of the sweep's default-rule LR50 ratios (report_null.c):
+ * its section on md and report_null.csv on csv, sims simulated sweeps per
+ * variant, progress (or NULL) a line per variant and every 10 s. 0, or -1
+ * with a message. */
+int lms_report_null(FILE *md, FILE *csv, const struct lms_sweep *s, int sims,
+                    FILE *progress, char *err, size_t errlen);
 /* The Markdown lmstab writes, as a self-contained HTML page (md_html.c). */
 void lms_md_to_html(FILE *in, FILE *out, const char *title);
 

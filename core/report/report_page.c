@@ -1,5 +1,6 @@
 /* The report's text: Markdown, and the same content as HTML. */
 #include <cjson/cJSON.h>
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -404,17 +405,25 @@ static void emit_figures(FILE *f, const lms_sweep *s, const int *stable,
 }
 
 int lms_report_page(const char *dir, const lms_sweep *s, const int *stable,
-                    const int *bad, int plots_ok, char *err, size_t errlen);
+                    const int *bad, int plots_ok, int null_sims, char *err,
+                    size_t errlen);
 int lms_report_page(const char *dir, const lms_sweep *s, const int *stable,
-                    const int *bad, int plots_ok, char *err, size_t errlen) {
+                    const int *bad, int plots_ok, int null_sims, char *err,
+                    size_t errlen) {
     char path[4300];
+    snprintf(path, sizeof path, "%s/report_null.csv", dir);
+    if (null_sims <= 0 && remove(path) != 0 && errno != ENOENT)
+        /* (a stale one would be published beside this page) */
+        return lms_errf(err, errlen, "%s: cannot remove: %s", path,
+                        strerror(errno));
     snprintf(path, sizeof path, "%s/table.md", dir);
     FILE *t = lms_fopen_regular(path, err, errlen); /* the aggregate's */
     if (!t)
         return -1;
-    lms_out md, html;
+    lms_out page[2] = {{0}}, html; /* report.md and report_null.csv */
+    lms_out *md = &page[0], *nul = &page[1];
     snprintf(path, sizeof path, "%s/report.md", dir);
-    FILE *f = lms_out_open(&md, path, err, errlen);
+    FILE *f = lms_out_open(md, path, err, errlen);
     if (!f) {
         fclose(t);
         return -1;
@@ -438,17 +447,28 @@ int lms_report_page(const char *dir, const lms_sweep *s, const int *stable,
         fputs(line, f);
     fclose(t);
     fputc('\n', f);
+    if (null_sims > 0) { /* beside the failure-curve tables it checks */
+        snprintf(path, sizeof path, "%s/report_null.csv", dir);
+        if (!lms_out_open(nul, path, err, errlen) ||
+            lms_report_null(f, nul->f, s, null_sims, stderr, err,
+                            errlen) != 0) {
+            lms_out_abort(nul);
+            lms_out_abort(md);
+            return -1;
+        }
+    }
     char data_dir[4300];
     snprintf(data_dir, sizeof data_dir, "%s/plots/data", dir);
     if (lms_report_quality_table(f, s, data_dir, err, errlen) != 0 ||
         lms_report_split_tables(f, s, data_dir, warmup, err, errlen) != 0) {
-        lms_out_abort(&md);
+        lms_out_abort(nul);
+        lms_out_abort(md);
         return -1;
     }
     lms_report_logits_table(f, s, vocab);
     emit_norms(f, dir, s, stable, bad, warmup);
     emit_figures(f, s, stable, bad, plots_ok);
-    if (lms_out_commit(&md, err, errlen) != 0)
+    if (lms_out_commit_all(page, 2, err, errlen) != 0)
         return -1;
     snprintf(path, sizeof path, "%s/report.md", dir);
     FILE *in = lms_fopen_regular(path, err, errlen);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "report/compare.h"
+#include "report/null_sim.h"
 
 #define NB 200
 

@@ -199,6 +199,28 @@ awk -F, 'NR == FNR { if ($2 == "default") ch[$1 "," $3] = $8; next }
     if ($12 > $11 || $11 > $3 || o == "" || ($10 - o) ^ 2 > (1e-5 * o) ^ 2 || ($13 - (1 + $11) / (1 + $3)) ^ 2 > 1e-10) { print; bad = 1 } }
     END { exit bad || !m }' "$TMP/null/compare_change.csv" "$nul" || { cat "$nul"; fail "compare_null.csv: the test of no change does not add up"; }
 grep -q "| change: p of no change (k of n) |" "$TMP/null/compare.md" || fail "no test of no change in the null check section"
+# the null check of one sweep's ratios (report --null-check): a row per
+# variant with a default-rule ratio, counts that nest, its observed ratio
+# the report's (curves.csv), p = (1 + extreme) / (1 + sims), the same
+# numbers again (seeded); a plain report removes it with its section
+first=$(echo $sizes | cut -d' ' -f1)
+"$LMSTAB" report "$TMP/d$first" --null-check 4 > /dev/null 2> "$TMP/err" || { cat "$TMP/err"; fail "report --null-check failed"; }
+rn="$TMP/d$first/report_null.csv"
+[ "$(head -1 "$rn")" = "variant,sims,defined,excludes,fits_pass,stated,observed,extreme,no_point,p" ] || fail "report_null.csv header: $(head -1 "$rn")"
+grep -q "^lmstab report: null check: baseline: 4 simulations in [0-9]* s$" "$TMP/err" || { cat "$TMP/err"; fail "report --null-check: no progress line"; }
+awk -F, 'NR == FNR { if ($2 == "default") r[$1] = $13; next }
+    FNR > 1 { m++; o = r[$1]
+    if ($2 != 4 || $3 > $2 || $4 > $3 || $5 > $2 || $6 > $4 || $6 > $5 || $9 > $8 || $8 > $2 || o == "" \
+        || ($7 - o) ^ 2 > (1e-5 * o) ^ 2 || ($10 - (1 + $8) / (1 + $2)) ^ 2 > 1e-10) { print; bad = 1 } }
+    END { exit bad || !m }' "$TMP/d$first/curves.csv" "$rn" || { cat "$rn"; fail "report_null.csv: counts that do not nest, no row, or a ratio or p that is not the report's"; }
+grep -q "^## Null check of the ratios" "$TMP/d$first/report.md" && grep -q "<h2>Null check of the ratios</h2>" "$TMP/d$first/report.html" \
+    || fail "no null check section in the report"
+cp "$rn" "$TMP/rn1"
+"$LMSTAB" report "$TMP/d$first" --null-check 4 > /dev/null 2>&1 || fail "second report --null-check failed"
+cmp -s "$rn" "$TMP/rn1" || fail "report --null-check is not reproducible"
+"$LMSTAB" report "$TMP/d$first" > /dev/null 2>&1 || fail "report after a null check failed"
+[ ! -e "$rn" ] || fail "a stale report_null.csv survived a report without --null-check"
+grep -q "Null check" "$TMP/d$first/report.md" && fail "a report without --null-check has the section"
 # shellcheck disable=SC2086
 "$LMSTAB" compare $dirs --out "$TMP/null2" --null-check 4 > /dev/null 2>&1 || fail "second null check failed"
 cmp -s "$nul" "$TMP/null2/compare_null.csv" || fail "the null check is not deterministic"
