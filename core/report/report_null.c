@@ -128,9 +128,9 @@ int lms_report_null(FILE *md, FILE *csv, const lms_sweep *s, int sims,
             "last column tests no difference with the same simulations, "
             "without an interval: p = (1 + k) / (1 + n), k of the n simulated "
             "sweeps having a point ratio at least as far from 1 (on the log "
-            "scale) as this sweep's, or none (counted against it). Not "
-            "declared before the runs of sweeps published earlier: a check "
-            "of the declared interval, not a rule (protocol, Changes).\n\n"
+            "scale) as this sweep's, or none (counted against it). A check "
+            "of the declared interval and a test beside it, not a rule "
+            "(protocol, Changes, 2026-12-02).\n\n"
             "| variant | simulated | interval excludes 1 | fits pass | a "
             "claim (both) | ratio: p of no difference (k of n) |\n"
             "|---|---|---|---|---|---|\n",
