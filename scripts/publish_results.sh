@@ -18,14 +18,23 @@
 # compare_runs, and compare_null after --null-check) and the
 # figures with their data and gnuplot script (its runs are the compared
 # sweeps', published with them).
-# Usage: scripts/publish_results.sh [--fresh] runs/curves [name]
+# --null-check N: the report checks its ratios on N simulated sweeps per
+# variant (lmstab report --null-check; report_null.csv is published too).
+# Usage: scripts/publish_results.sh [--fresh] [--null-check N] runs/curves [name]
 #        scripts/publish_results.sh runs/ladder [name]   (a compare directory)
 # (LMSTAB_RESULTS: where the results go instead of docs/results; LMSTAB: the
 # lmstab binary instead of build/lmstab; for tests)
 set -eu
 cd "$(dirname "$0")/.."
-fresh=0
-[ "${1:-}" = --fresh ] && { fresh=1; shift; }
+fresh=0 null=""
+while :; do
+    case "${1:-}" in
+    --fresh) fresh=1; shift ;;
+    --null-check) [ $# -ge 2 ] || { echo "publish_results: --null-check needs N" >&2; exit 1; }
+        null="--null-check $2"; shift 2 ;;
+    *) break ;;
+    esac
+done
 src="$1"
 name="${2:-$(basename "$src")}"
 dst="${LMSTAB_RESULTS:-docs/results}/$name"
@@ -80,11 +89,12 @@ done
 (cd "$src" && find . -name summary.json) | sed 's|/summary.json$||' | LC_ALL=C sort > "$work/list"
 grep -vxF -f "$work/published" "$work/list" > "$work/new" || true
 
-"${LMSTAB:-./build/lmstab}" report "$src" > /dev/null
+# shellcheck disable=SC2086
+"${LMSTAB:-./build/lmstab}" report "$src" $null > /dev/null
 mkdir -p "$page/plots/data"
 cp "$src"/report.md "$src"/report.html "$src"/table.md "$src"/results.csv \
    "$src"/cells.csv "$src"/variants.csv "$src"/sweep.json "$page/"
-for f in curves.csv pairs.csv edges.json; do [ ! -f "$src/$f" ] || cp "$src/$f" "$page/"; done
+for f in curves.csv pairs.csv edges.json report_null.csv; do [ ! -f "$src/$f" ] || cp "$src/$f" "$page/"; done
 # (no figures where gnuplot is missing: the report says so)
 find "$src/plots" -maxdepth 1 -type f \( -name '*.png' -o -name report.gp \) -exec cp {} "$page/plots/" \;
 # A relabelled sweep's per-run series are its source's (published with it):

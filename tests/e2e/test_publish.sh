@@ -45,6 +45,14 @@ grep -q "Compute:\*\* 3 runs finished" "$pub/report.md" || fail "the republished
 # nothing new: no new archive
 publish "$TMP/runs/pub" || { cat "$TMP/perr"; fail "third publication failed"; }
 [ ! -e "$pub/runs.part3.tar.xz" ] || fail "an archive without new runs"
+# --null-check: the report checks its ratios and report_null.csv is
+# published with the page; a later publication without it drops both
+publish --null-check 2 "$TMP/runs/pub" || { cat "$TMP/perr"; fail "publication with --null-check failed"; }
+[ "$(head -1 "$pub/report_null.csv")" = "variant,sims,defined,excludes,fits_pass,stated,observed,extreme,no_point,p" ] \
+    && grep -q "^## Null check of the ratios" "$pub/report.md" || fail "--null-check: no report_null.csv or section published"
+publish "$TMP/runs/pub" || { cat "$TMP/perr"; fail "publication after --null-check failed"; }
+[ ! -e "$pub/report_null.csv" ] && ! grep -q "Null check" "$pub/report.md" || fail "a stale null check was published"
+expect_error "publish_results: --null-check needs N" sh "$SRC/scripts/publish_results.sh" --null-check
 # restore: every published run back, byte for byte
 sh "$SRC/scripts/restore_runs.sh" pub > /dev/null 2> "$TMP/rerr" || { cat "$TMP/rerr"; fail "restore failed"; }
 for s in 1 2 3; do for f in summary.json metrics.csv; do
