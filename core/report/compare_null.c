@@ -62,12 +62,7 @@ int lms_cmp_null_check(const cmp *m, int u, int what, int sims, int samples,
     lms_rng_seed(&rng, seed, (ratio ? 0x4e011ULL : 0x4e111ULL) + (unsigned)u);
     double shown = lms_now();
     for (int s = 0; s < sims; s++) {
-        if (progress && lms_now() - shown >= 10) {
-            shown = lms_now();
-            fprintf(progress, "lmstab compare: null check: %s: %d of %d "
-                    "simulations\n", label, s, sims);
-            fflush(progress);
-        }
+        lms_null_progress(progress, &shown, "compare", label, s, sims);
         lms_null_draw(da, na, fa, &rng);
         lms_null_draw(dz, nz, fz, &rng);
         lms_curve c[2];
@@ -163,12 +158,7 @@ int lms_cmp_write_null(FILE *f, FILE *csv, const cmp *m, int sims,
                 return -1;
             if (!nc.sims)
                 continue;
-            if (progress) {
-                fprintf(progress, "lmstab compare: null check: %s: %d "
-                        "simulations in %.0f s\n", label, nc.sims,
-                        lms_now() - t0);
-                fflush(progress);
-            }
+            lms_null_progress_done(progress, "compare", label, nc.sims, t0);
             any = 1;
             char p[64], i[64], b[64], s[64], fp[64];
             lms_null_fmt_share(p, sizeof p, nc.paired, nc.sims);

@@ -3,6 +3,7 @@
 #include <stdio.h>
 
 #include "report/null_sim.h"
+#include "util/clock.h"
 
 size_t lms_null_design(const lms_curve_run *runs, size_t n, int v, int ref,
                        lms_curve_run *out) {
@@ -79,4 +80,23 @@ void lms_null_fmt_share(char *b, size_t len, int k, int n) {
     const double h = z * sqrt(p * (1 - p) / n + z * z / (4.0 * n * n)) / d;
     snprintf(b, len, "%.1f%% [%.1f, %.1f]", 100 * p, 100 * fmax(0, c - h),
              100 * fmin(1, c + h));
+}
+
+void lms_null_progress(FILE *progress, double *shown, const char *cmd,
+                       const char *label, int s, int sims) {
+    if (!progress || lms_now() - *shown < 10)
+        return;
+    *shown = lms_now();
+    fprintf(progress, "lmstab %s: null check: %s: %d of %d simulations\n",
+            cmd, label, s, sims);
+    fflush(progress);
+}
+
+void lms_null_progress_done(FILE *progress, const char *cmd,
+                            const char *label, int sims, double t0) {
+    if (!progress)
+        return;
+    fprintf(progress, "lmstab %s: null check: %s: %d simulations in %.0f s\n",
+            cmd, label, sims, lms_now() - t0);
+    fflush(progress);
 }

@@ -10,6 +10,7 @@
 #define LMSTAB_REPORT_NULL_SIM_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "sweep/failcurve.h"
 #include "util/rng.h"
@@ -45,6 +46,15 @@ int lms_null_extreme(double simulated, double observed);
 /* The Monte Carlo p-value of no difference: (1 + extreme) / (1 + sims);
  * NaN without simulations or an observed value. */
 double lms_null_pvalue(int extreme, int sims, double observed);
+
+/* A null check's progress on progress (or nothing when NULL): "lmstab
+ * CMD: null check: LABEL: S of N simulations" once 10 s have passed since
+ * *shown (then reset), and at the end "... LABEL: N simulations in T s"
+ * (t0: when it began, lms_now()). */
+void lms_null_progress(FILE *progress, double *shown, const char *cmd,
+                       const char *label, int s, int sims);
+void lms_null_progress_done(FILE *progress, const char *cmd,
+                            const char *label, int sims, double t0);
 
 /* Wilson's 95% interval of k successes in n: "12.3% [9.0, 16.4]"; "-"
  * when n is 0. */

@@ -54,12 +54,7 @@ static int check_one(const lms_curve_run *runs, size_t n, int v, int ref,
     lms_rng_seed(&rng, LMS_NULL_SEED, 0x4e0a1ULL + (unsigned)v);
     double shown = lms_now();
     for (int s = 0; s < sims; s++) {
-        if (progress && lms_now() - shown >= 10) {
-            shown = lms_now();
-            fprintf(progress, "lmstab report: null check: %s: %d of %d "
-                    "simulations\n", name, s, sims);
-            fflush(progress);
-        }
+        lms_null_progress(progress, &shown, "report", name, s, sims);
         lms_null_draw(d, nd, f, &rng);
         lms_curve c[2];
         int defined;
@@ -150,11 +145,7 @@ int lms_report_null(FILE *md, FILE *csv, const lms_sweep *s, int sims,
             snprintf(err, errlen, "out of memory");
             goto out;
         }
-        if (progress) {
-            fprintf(progress, "lmstab report: null check: %s: %d simulations "
-                    "in %.0f s\n", s->variants[v], nc.sims, lms_now() - t0);
-            fflush(progress);
-        }
+        lms_null_progress_done(progress, "report", s->variants[v], nc.sims, t0);
         any = 1;
         char ex[64], fp[64], st[64], t[96];
         lms_null_fmt_share(ex, sizeof ex, nc.excludes, nc.sims);
