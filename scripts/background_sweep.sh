@@ -72,6 +72,12 @@ catches_int() { # lmstab $1 has installed its SIGINT handler (SigCgt bit 1)
     case "${cgt#"${cgt%?}"}" in [2367abefABEF]) return 0 ;; esac
     return 1
 }
+catches_term() { # the queue runner $1 has set its trap on SIGTERM (bit 14)
+    cgt=$(sed -n 's/^SigCgt:[[:space:]]*//p' "/proc/$1/status" 2>/dev/null || true)
+    d=${cgt%???}
+    case "${d#"${d%?}"}" in [4567cdefCDEF]) return 0 ;; esac
+    return 1
+}
 # The one SIGINT a sweep gets: recorded in $runs/.sigint.PID (holding the
 # process's start time, so that a recycled pid is not taken for it), made
 # by a hard link of a complete file, which only one of two stops at once
@@ -168,6 +174,13 @@ queue)
     nohup nice -n 19 setsid -w sh scripts/background_sweep.sh _queue $files -- "$@" >> "$runs/queue.log" 2>&1 < /dev/null &
     q=$(await $! queue_pids)
     [ -n "$q" ] || { echo "queue: ended at once; $runs/queue.log ends:"; tail -n 2 "$runs/queue.log"; exit 1; }
+    # Wait until the runner has set its scheduling group and its trap on
+    # SIGTERM (in that order, its first acts): a stop right after this
+    # queue would otherwise kill it before it can say what it left undone.
+    i=0
+    while [ $i -lt 200 ] && alive "$q" && ! catches_term "$q"; do
+        sleep 0.05; i=$((i + 1))
+    done
     echo "queue:$names (pid $q), log $runs/queue.log"
     ;;
 _queue) # the detached runner of `queue`

@@ -28,6 +28,12 @@ if(NOT LMS_SANITIZE)
     ENVIRONMENT "${LMS_TEST_ENV};LMSTAB_EXPF_KERNEL=avx2"
     WORKING_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR})
 endif()
+# LD_PRELOAD shim: a stop between a sweep's fork and its run's exec
+# (tests/e2e/test_sweep.sh)
+add_library(stop_before_exec MODULE tools/stop_before_exec.c)
+target_link_libraries(stop_before_exec PRIVATE ${CMAKE_DL_LIBS})
+set_target_properties(stop_before_exec PROPERTIES PREFIX "" OUTPUT_NAME stop_before_exec
+  LIBRARY_OUTPUT_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR})
 # LD_PRELOAD shim: a signal after the Nth rename(2) (tests/e2e/test_sweep_reuse.sh)
 add_library(signal_on_rename MODULE tools/signal_on_rename.c)
 target_link_libraries(signal_on_rename PRIVATE ${CMAKE_DL_LIBS})

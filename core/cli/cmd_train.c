@@ -131,6 +131,14 @@ static void install_handlers(void) {
      * progress lines are dropped; a --json stream's failure stops the run
      * with a checkpoint (train_progress.c) */
     signal(SIGPIPE, SIG_IGN);
+    /* a sweep starts its runs with the stop signals blocked, so that one
+     * sent before now waits for these handlers: let it through */
+    sigset_t stops;
+    sigemptyset(&stops);
+    sigaddset(&stops, SIGINT);
+    sigaddset(&stops, SIGTERM);
+    sigaddset(&stops, SIGHUP);
+    sigprocmask(SIG_UNBLOCK, &stops, NULL);
 }
 
 static const char *signal_name(int sig) {

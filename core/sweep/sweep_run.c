@@ -157,6 +157,17 @@ pid_t lms_sweep_launch(const lms_sweep *s, const char *exe, const pending *p,
     }
     argv[a] = NULL;
     const pid_t sweep_pid = getpid();
+    /* A stop that came between the fork and the run's own handlers would
+     * be caught by the sweep's handler, copied into the child, and lost:
+     * the run would go on to its end. So the stop signals stay blocked
+     * across the fork and the exec, pending, until `lmstab train` has its
+     * handlers and lets them through (cmd_train.c). */
+    sigset_t stops, was;
+    sigemptyset(&stops);
+    sigaddset(&stops, SIGINT);
+    sigaddset(&stops, SIGTERM);
+    sigaddset(&stops, SIGHUP);
+    sigprocmask(SIG_BLOCK, &stops, &was);
     pid_t pid = fork();
     if (pid == 0) {
         /* the sweep killed (even by kill -9): the run checkpoints and stops
@@ -183,8 +194,10 @@ pid_t lms_sweep_launch(const lms_sweep *s, const char *exe, const pending *p,
         fprintf(stderr, "exec %s: %s\n", exe, strerror(errno));
         _exit(127);
     }
+    const int fork_errno = errno;
+    sigprocmask(SIG_SETMASK, &was, NULL); /* the sweep's own, delivered now */
     if (pid < 0)
-        snprintf(err, errlen, "cannot start a run: %s", strerror(errno));
+        snprintf(err, errlen, "cannot start a run: %s", strerror(fork_errno));
     return pid;
 }
 
