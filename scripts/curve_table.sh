@@ -5,6 +5,10 @@
 # ", poor fit" where the fit test's p is below 0.05 for the variant or for
 # the reference (protocol section 3: no claim rests on such a ratio), "-"
 # where a variant or the reference has no curve.
+# With report_null.csv (lmstab report --null-check N), a last column: the
+# p of no difference of the default-rule ratio (the share of N simulated
+# sweeps whose variant has the reference's edge with a ratio at least as
+# far from 1; "-" where it has none).
 # tests/tools/readme_figures.sh checks every such table in the README
 # against this script's output for the report it follows.
 # Usage: scripts/curve_table.sh DIR   (a sweep or a published docs/results one)
@@ -13,9 +17,19 @@ dir="${1:?usage: curve_table.sh DIR}"
 [ -f "$dir/curves.csv" ] || { echo "curve_table: $dir/curves.csv not found" >&2; exit 1; }
 ref=$(sed -n 's/^[[:space:]]*"reference":[[:space:]]*"\([^"]*\)".*/\1/p' "$dir/sweep.json")
 [ -n "$ref" ] || { echo "curve_table: $dir/sweep.json names no reference" >&2; exit 1; }
-echo "| variant | default rule | lenient rule | strict rule |"
-echo "|---|---|---|---|"
-awk -F, -v ref="$ref" '
+null="$dir/report_null.csv"
+if [ -f "$null" ]; then
+    echo "| variant | default rule | lenient rule | strict rule | default rule: p of no difference |"
+    echo "|---|---|---|---|---|"
+else
+    echo "| variant | default rule | lenient rule | strict rule |"
+    echo "|---|---|---|---|"
+    null=/dev/null
+fi
+awk -F, -v ref="$ref" -v withp="$([ "$null" = /dev/null ] && echo 0 || echo 1)" '
+FNR == 1 && FILENAME != ARGV[1] { nulls = 1 }
+nulls && FNR == 1 { for (i = 1; i <= NF; i++) ncol[$i] = i; next }
+nulls { pv[$ncol["variant"]] = $ncol["p"]; next }
 NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
 {
     v = $col["variant"]; r = $col["rule"]
@@ -39,6 +53,8 @@ END {
     for (i = 0; i < n; i++) {
         v = order[i]
         if (v == ref) continue
-        printf "| %s%s | %s | %s | %s |\n", v, label[v], cell[v, "default"], cell[v, "lenient"], cell[v, "strict"]
+        printf "| %s%s | %s | %s | %s |", v, label[v], cell[v, "default"], cell[v, "lenient"], cell[v, "strict"]
+        if (withp) printf " %s |", (v in pv && pv[v] != "nan") ? sprintf("%.2g", pv[v]) : "-"
+        printf "\n"
     }
-}' "$dir/curves.csv"
+}' "$dir/curves.csv" "$null"

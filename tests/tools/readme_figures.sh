@@ -7,8 +7,11 @@
 #    the Compute line of the docs/results report linked last before it in
 #    the same paragraph (one with no such link is an error);
 #  - every table of LR50 ratios ("| variant | default rule | lenient rule |
-#    strict rule |") is scripts/curve_table.sh's for the sweep linked last
-#    before it.
+#    strict rule |", and "default rule: p of no difference |" after a null
+#    check) is scripts/curve_table.sh's for the sweep linked last before it;
+#  - every "excluded 1 in A–B% of N simulated sweeps" gives the lowest and
+#    highest share (rounded to a percent) of report_null.csv's excludes
+#    over sims, and its N, for the sweep linked last before it.
 # Usage: readme_figures.sh SOURCE_DIR
 set -u
 table="$(cd "$(dirname "$0")/../.." && pwd)/scripts/curve_table.sh"
@@ -27,8 +30,8 @@ done < "$tmp/quotes"
 # per paragraph, in order: a marker, then its report links and figures
 awk 'BEGIN { RS = "" }
 {
-    gsub(/\n/, " "); print "PARAGRAPH"
-    re = "docs/results/[a-z0-9_]+/|[0-9][0-9,]* runs, [0-9][0-9.]* core-hours|report\\.md\\), [0-9][0-9.]* core-hours"
+    gsub(/\n/, " "); gsub(/  +/, " "); print "PARAGRAPH"
+    re = "docs/results/[a-z0-9_]+/|[0-9][0-9,]* runs, [0-9][0-9.]* core-hours|report\\.md\\), [0-9][0-9.]* core-hours|excluded 1 in [0-9]+–[0-9]+% of [0-9]+ simulated sweeps"
     while (match($0, re)) { print substr($0, RSTART, RLENGTH); $0 = substr($0, RSTART + RLENGTH) }
 }' README.md > "$tmp/tokens"
 cur=""
@@ -36,6 +39,16 @@ while IFS= read -r t; do
     case "$t" in
     PARAGRAPH) cur="" ;;
     docs/results/*) cur="$t" ;;
+    *simulated\ sweeps)
+        got=$(echo "$t" | sed 's/^excluded 1 in \([0-9]*\)–\([0-9]*\)% of \([0-9]*\) .*/\1 \2 \3/')
+        f="${cur}report_null.csv"
+        if [ -z "$cur" ] || [ ! -f "$f" ]; then
+            echo "README.md: '$t' follows no link to a report with a null check (report_null.csv) in its paragraph" >&2; bad=1; continue
+        fi
+        want=$(awk -F, 'NR > 1 && $2 > 0 { x = 100 * $4 / $2; if (n == 0 || x < lo) lo = x; if (n == 0 || x > hi) hi = x; s = $2; n++ }
+            END { if (n) printf "%.0f %.0f %d", lo, hi, s }' "$f")
+        [ "$got" = "$want" ] || { echo "README.md: '$t', but $f gives: $want" >&2; bad=1; }
+        ;;
     *core-hours)
         h=$(echo "$t" | sed 's/.* \([0-9.]*\) core-hours$/\1/')
         n=$(echo "$t" | sed -n 's/^\([0-9,]*\) runs,.*/\1/p' | tr -d ,)
@@ -50,7 +63,7 @@ while IFS= read -r t; do
 done < "$tmp/tokens"
 # ratio tables: each with the docs/results link last before it
 awk -v dir="$tmp" '
-/^\| variant \| default rule \| lenient rule \| strict rule \|$/ {
+/^\| variant \| default rule \| lenient rule \| strict rule \|( default rule: p of no difference \|)?$/ {
     n++; f = dir "/table" n; print last > (f ".src"); close(f ".src"); intable = 1
 }
 intable && /^\|/ { print > (dir "/table" n); next }
