@@ -8,7 +8,9 @@
 # With report_null.csv (lmstab report --null-check N), a last column: the
 # p of no difference of the default-rule ratio (the share of N simulated
 # sweeps whose variant has the reference's edge with a ratio at least as
-# far from 1; "-" where it has none).
+# far from 1; "-" where it has none; "stale" where the check's ratio is
+# not curves.csv's: it was made on other runs, and the report must be run
+# again with --null-check).
 # tests/tools/readme_figures.sh checks every such table in the README
 # against this script's output for the report it follows.
 # Usage: scripts/curve_table.sh DIR   (a sweep or a published docs/results one)
@@ -29,7 +31,7 @@ fi
 awk -F, -v ref="$ref" -v withp="$([ "$null" = /dev/null ] && echo 0 || echo 1)" '
 FNR == 1 && FILENAME != ARGV[1] { nulls = 1 }
 nulls && FNR == 1 { for (i = 1; i <= NF; i++) ncol[$i] = i; next }
-nulls { pv[$ncol["variant"]] = $ncol["p"]; next }
+nulls { pv[$ncol["variant"]] = $ncol["p"]; obs[$ncol["variant"]] = $ncol["observed"]; next }
 NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
 {
     v = $col["variant"]; r = $col["rule"]
@@ -54,7 +56,12 @@ END {
         v = order[i]
         if (v == ref) continue
         printf "| %s%s | %s | %s | %s |", v, label[v], cell[v, "default"], cell[v, "lenient"], cell[v, "strict"]
-        if (withp) printf " %s |", (v in pv && pv[v] != "nan") ? sprintf("%.2g", pv[v]) : "-"
+        # a null check of other runs (the sweep went on after it): not shown
+        d = (v in obs) ? obs[v] - x[v, "default"] : 0
+        if (withp && (v in obs) && d * d > (1e-5 * x[v, "default"]) ^ 2)
+            printf " stale (of %s, not %s) |", obs[v], x[v, "default"]
+        else if (withp)
+            printf " %s |", (v in pv && pv[v] != "nan") ? sprintf("%.2g", pv[v]) : "-"
         printf "\n"
     }
 }' "$dir/curves.csv" "$null"

@@ -40,6 +40,7 @@ name="${2:-$(basename "$src")}"
 dst="${LMSTAB_RESULTS:-docs/results}/$name"
 die() { echo "publish_results: $*" >&2; exit 1; }
 if [ ! -f "$src/sweep.json" ] && [ -f "$src/compare.md" ]; then
+    [ -z "$null" ] || die "--null-check is for a sweep's report; a comparison's is \`lmstab compare --null-check N\`, before publishing"
     mkdir -p "$(dirname "$dst")"
     page="$(dirname "$dst")/.publish.$$"
     trap 'rm -rf "$page"' EXIT

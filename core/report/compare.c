@@ -274,11 +274,6 @@ int lms_compare_write(const char *const *dirs, int n, const char *out_dir,
         goto out;
     write_page(md->f, runs->f, &m, reading, plots == 0, drawn);
     snprintf(path, sizeof path, "%s/compare_null.csv", out_dir);
-    if (null_sims <= 0 && remove(path) != 0 && errno != ENOENT) {
-        /* (a stale one would be published beside this page) */
-        lms_errf(err, errlen, "%s: cannot remove: %s", path, strerror(errno));
-        goto out;
-    }
     if (null_sims > 0) {
         if (!lms_out_open(nul, path, err, errlen))
             goto out;
@@ -290,6 +285,13 @@ int lms_compare_write(const char *const *dirs, int n, const char *out_dir,
     }
     if (lms_out_commit_all(page, 5, err, errlen) != 0)
         goto out;
+    /* without a null check, an earlier one goes with the page it belonged
+     * to (a stale one would be published beside this page) */
+    snprintf(path, sizeof path, "%s/compare_null.csv", out_dir);
+    if (null_sims <= 0 && remove(path) != 0 && errno != ENOENT) {
+        lms_errf(err, errlen, "%s: cannot remove: %s", path, strerror(errno));
+        goto out;
+    }
     snprintf(path, sizeof path, "%s/compare.md", out_dir); /* to HTML */
     FILE *in = lms_fopen_regular(path, err, errlen);
     if (!in)

@@ -68,15 +68,15 @@ int lms_cmp_null_check(const cmp *m, int u, int what, int sims, int samples,
         lms_curve c[2];
         int da_ok, dz_ok;
         double xa, xz;
-        const int pa = lms_null_sim_value(da, na, nv, samples, LMS_BOOT_SEED, c, &da_ok,
+        const int pa = lms_null_sim_value(da, na, nv, samples, LMS_BOOT_SEED, c, 0, &da_ok,
                                  &xa, boot, r0);
-        const int pz = lms_null_sim_value(dz, nz, nv, samples, LMS_BOOT_SEED, c, &dz_ok,
+        const int pz = lms_null_sim_value(dz, nz, nv, samples, LMS_BOOT_SEED, c, 0, &dz_ok,
                                  &xz, boot, r1);
         /* the last sweep again, from its own generator (its curves are
          * those just fitted) */
         if (pa < 0 || pz < 0 ||
             lms_null_sim_value(dz, nz, nv, samples, LMS_CMP_INDEPENDENT_SEED(m->n - 1),
-                      NULL, &dz_ok, NULL, boot, r2) < 0)
+                      NULL, 0, &dz_ok, NULL, boot, r2) < 0)
             goto out;
         const double xc = xz / xa;
         out->no_point += !(isfinite(xc) && xc > 0);

@@ -29,8 +29,8 @@ void lms_null_draw(lms_curve_run *runs, size_t n, const lms_logit f[2],
 
 int lms_null_sim_value(const lms_curve_run *runs, size_t n, int nv,
                        int samples, unsigned long long seed, lms_curve *c,
-                       int *defined, double *point, double *boot,
-                       double *val) {
+                       int untested_passes, int *defined, double *point,
+                       double *boot, double *val) {
     int pass = 1;
     if (c) {
         if (lms_curves_fit(runs, n, nv, nv - 1, samples, seed, c, boot) != 0)
@@ -38,7 +38,8 @@ int lms_null_sim_value(const lms_curve_run *runs, size_t n, int nv,
         *defined = 1;
         for (int v = 0; v < nv; v++) {
             *defined &= lms_curve_defined(&c[v]);
-            pass &= c[v].gof_p >= 0.05;
+            pass &= untested_passes ? !(c[v].gof_p < 0.05)
+                                    : c[v].gof_p >= 0.05;
         }
         *point = !*defined ? NAN : nv == 2 ? c[0].lr50.value / c[1].lr50.value
                                            : c[0].lr50.value;

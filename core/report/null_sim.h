@@ -31,12 +31,15 @@ void lms_null_draw(lms_curve_run *runs, size_t n, const lms_logit f[2],
  * without a curve: the page would have none). With c (the first call on
  * these runs) the curves are fitted into it and *defined, *point (the
  * point LR50 or ratio, NaN when not defined) and the return value are
- * set: whether the fits pass the test (p >= 0.05); without, the resamples
- * alone, *defined as given. boot: room for samples * nv * 2. -1 on
- * allocation failure. */
+ * set: whether the fits pass the test (p >= 0.05; a fit the test cannot
+ * take, with fewer than 3 LRs of 2 or more runs, passes when
+ * untested_passes, as a sweep's table reads it, and not otherwise, as a
+ * comparison reads it); without c, the resamples alone, *defined as
+ * given. boot: room for samples * nv * 2. -1 on allocation failure. */
 int lms_null_sim_value(const lms_curve_run *runs, size_t n, int nv,
                        int samples, unsigned long long seed, lms_curve *c,
-                       int *defined, double *point, double *boot, double *val);
+                       int untested_passes, int *defined, double *point,
+                       double *boot, double *val);
 
 /* Whether a simulated value (a change or a ratio; 1 is no difference) is
  * at least as far from 1 on the log scale as the observed one: 1 also

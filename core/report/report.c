@@ -247,7 +247,7 @@ int lms_report_write(const char *dir, int null_sims, char *err,
             }
         }
     }
-    if (lms_sweep_curves(&s, NULL, NULL, pdir, err, errlen) != 0)
+    if (lms_sweep_curves(&s, NULL, NULL, pdir, NULL, err, errlen) != 0)
         return -1;
     snprintf(path, sizeof path, "%s/plots/report.gp", dir);
     lms_out gp;

@@ -28,7 +28,7 @@ typedef struct ratio_null {
     int sims;      /* simulated */
     int defined;   /* with a ratio and an interval */
     int excludes;  /* ... that excludes 1 */
-    int fits_pass; /* both fits pass the test (p >= 0.05) */
+    int fits_pass; /* neither fit fails the test (p < 0.05) */
     int stated;    /* excludes 1 and the fits pass: a claim */
     double observed; /* the sweep's ratio */
     int extreme;   /* simulated ratios at least as far from 1, or none */
@@ -60,8 +60,8 @@ static int check_one(const lms_curve_run *runs, size_t n, int v, int ref,
         int defined;
         double point;
         const int pass = lms_null_sim_value(d, nd, 2, LMS_NULL_SAMPLES,
-                                            LMS_BOOT_SEED, c, &defined, &point,
-                                            boot, val);
+                                            LMS_BOOT_SEED, c, 1, &defined,
+                                            &point, boot, val);
         if (pass < 0)
             goto out;
         out->sims++;
@@ -110,10 +110,11 @@ int lms_report_null(FILE *md, FILE *csv, const lms_sweep *s, int sims,
     }
     fprintf(md, "## Null check of the ratios\n\nHow often a variant's LR50 "
             "ratio to %s (default rule) would have an interval that excludes "
-            "1, and a claim would be made (the interval excludes 1 and both "
-            "fits pass the test, p >= 0.05), if the variant's edge were %s's: "
-            "from %d simulated sweeps per variant (`lmstab report "
-            "--null-check %d`, %d resamples each, generator seed %llu). Each "
+            "1, and a claim would be made (the interval excludes 1 and "
+            "neither fit fails the test, p < 0.05, as the table reads it), if "
+            "the variant's edge were %s's: from %d simulated sweeps per "
+            "variant (`lmstab report --null-check %d`, generator seed %llu; "
+            "%d resamples and fit-test draws each, the table's %d). Each "
             "keeps the two variants' runs (LRs and seeds) and draws every "
             "outcome from a fitted default-rule curve: %s's own, and the "
             "variant's own slope placed at %s's LR50. Outcomes are drawn "
@@ -129,8 +130,8 @@ int lms_report_null(FILE *md, FILE *csv, const lms_sweep *s, int sims,
             "| variant | simulated | interval excludes 1 | fits pass | a "
             "claim (both) | ratio: p of no difference (k of n) |\n"
             "|---|---|---|---|---|---|\n",
-            s->reference, s->reference, sims, sims, LMS_NULL_SAMPLES,
-            LMS_NULL_SEED, s->reference, s->reference);
+            s->reference, s->reference, sims, sims, LMS_NULL_SEED,
+            LMS_NULL_SAMPLES, LMS_BOOT_SAMPLES, s->reference, s->reference);
     fprintf(csv, "variant,sims,defined,excludes,fits_pass,stated,observed,"
             "extreme,no_point,p\n");
     int any = 0;

@@ -411,11 +411,6 @@ int lms_report_page(const char *dir, const lms_sweep *s, const int *stable,
                     const int *bad, int plots_ok, int null_sims, char *err,
                     size_t errlen) {
     char path[4300];
-    snprintf(path, sizeof path, "%s/report_null.csv", dir);
-    if (null_sims <= 0 && remove(path) != 0 && errno != ENOENT)
-        /* (a stale one would be published beside this page) */
-        return lms_errf(err, errlen, "%s: cannot remove: %s", path,
-                        strerror(errno));
     snprintf(path, sizeof path, "%s/table.md", dir);
     FILE *t = lms_fopen_regular(path, err, errlen); /* the aggregate's */
     if (!t)
@@ -470,6 +465,12 @@ int lms_report_page(const char *dir, const lms_sweep *s, const int *stable,
     emit_figures(f, s, stable, bad, plots_ok);
     if (lms_out_commit_all(page, 2, err, errlen) != 0)
         return -1;
+    /* without a null check, an earlier one goes with the page it belonged
+     * to (a stale one would be published beside this page) */
+    snprintf(path, sizeof path, "%s/report_null.csv", dir);
+    if (null_sims <= 0 && remove(path) != 0 && errno != ENOENT)
+        return lms_errf(err, errlen, "%s: cannot remove: %s", path,
+                        strerror(errno));
     snprintf(path, sizeof path, "%s/report.md", dir);
     FILE *in = lms_fopen_regular(path, err, errlen);
     if (!in)

@@ -254,9 +254,9 @@ int lms_sweep_aggregate(const char *dir, int print, char *err, size_t errlen) {
     vsum *vs = calloc((size_t)s->n_variants, sizeof *vs);
     double *lr = calloc((size_t)s->n_lrs + 1, sizeof *lr);
     double *y = calloc((size_t)s->n_lrs + 1, sizeof *y);
-    /* the four files whole and together, or the previous ones (a full disk
+    /* the six files whole and together, or the previous ones (a full disk
      * fails the command; a stop waits for the renames) */
-    lms_out out[4] = {{0}};
+    lms_out out[6] = {{0}}; /* and curves.csv, pairs.csv */
     static const char *const names[4] = {"results.csv", "cells.csv",
                                          "variants.csv", "table.md"};
     char path[4300];
@@ -301,15 +301,15 @@ int lms_sweep_aggregate(const char *dir, int print, char *err, size_t errlen) {
     }
     write_table(ft, s, cells, vs);
     snprintf(path, sizeof path, "%s/curves.csv", dir);
-    if (lms_sweep_curves(s, ft, path, NULL, err, errlen) != 0)
+    if (lms_sweep_curves(s, ft, path, NULL, &out[4], err, errlen) != 0)
         goto out;
-    if (lms_out_commit_all(out, 4, err, errlen) != 0)
+    if (lms_out_commit_all(out, 6, err, errlen) != 0)
         goto out;
     if (print) /* after the files are whole: a reader gone loses no file */
         write_table(stdout, s, cells, vs);
     rc = 0;
 out:
-    for (int i = 0; i < 4; i++)
+    for (int i = 0; i < 6; i++)
         lms_out_abort(&out[i]);
     free(cells);
     free(vs);

@@ -207,14 +207,16 @@ static void fmt_gof(char *b, size_t n, const lms_curve *c) {
 }
 
 int lms_sweep_curves(const lms_sweep *s, FILE *table, const char *csv_path,
-                     const char *data_dir, char *err, size_t errlen) {
+                     const char *data_dir, lms_out *files, char *err,
+                     size_t errlen) {
     size_t max = (size_t)s->n_variants * s->n_lrs * s->n_seeds + 1;
     lms_curve_run *rule_runs[LMS_N_RULES] = {
         malloc(max * sizeof(lms_curve_run)), malloc(max * sizeof(lms_curve_run)),
         malloc(max * sizeof(lms_curve_run))};
     lms_curve *c = malloc(sizeof *c * (size_t)s->n_variants);
     double *boot = malloc(sizeof(double) * 2 * LMS_BOOT_SAMPLES * (size_t)s->n_variants);
-    lms_out csv_out = {0}, pcsv_out = {0};
+    lms_out co[2] = {{0}}; /* curves.csv, pairs.csv */
+    lms_out *csv_out = &co[0], *pcsv_out = &co[1];
     FILE *csv = NULL, *pcsv = NULL; /* pairs.csv beside curves.csv, with
                                        declared pairs */
     int rc = -1, ref = 0;
@@ -222,14 +224,14 @@ int lms_sweep_curves(const lms_sweep *s, FILE *table, const char *csv_path,
         snprintf(err, errlen, "out of memory");
         goto out;
     }
-    if (csv_path && !(csv = lms_out_open(&csv_out, csv_path, err, errlen)))
+    if (csv_path && !(csv = lms_out_open(csv_out, csv_path, err, errlen)))
         goto out;
     if (csv_path && s->n_pairs) {
         char pp[4400];
         const char *slash = strrchr(csv_path, '/');
         snprintf(pp, sizeof pp, "%.*spairs.csv",
                  slash ? (int)(slash - csv_path + 1) : 0, csv_path);
-        if (!(pcsv = lms_out_open(&pcsv_out, pp, err, errlen)))
+        if (!(pcsv = lms_out_open(pcsv_out, pp, err, errlen)))
             goto out;
         fputs(LMS_PAIRS_CSV_HEADER, pcsv);
     }
@@ -321,12 +323,16 @@ int lms_sweep_curves(const lms_sweep *s, FILE *table, const char *csv_path,
             under_trained_note(table, s, runs, n);
         lms_sweep_pairs(table, pcsv, s, r, runs, n, c, boot);
     }
-    if (lms_out_commit(&csv_out, err, errlen) == 0 &&
-        lms_out_commit(&pcsv_out, err, errlen) == 0)
+    if (files) { /* the caller's to commit, with its own files */
+        files[0] = co[0];
+        files[1] = co[1];
+        co[0].f = co[1].f = NULL;
+        rc = 0;
+    } else if (lms_out_commit_all(co, 2, err, errlen) == 0)
         rc = 0;
 out:
-    lms_out_abort(&csv_out);
-    lms_out_abort(&pcsv_out);
+    lms_out_abort(csv_out);
+    lms_out_abort(pcsv_out);
     for (int r = 0; r < LMS_N_RULES; r++)
         free(rule_runs[r]);
     free(c);

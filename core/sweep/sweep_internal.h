@@ -171,12 +171,17 @@ int lms_sweep_optimal_lr(const struct lms_sweep *s, int v, double *lr,
  * df < 1): a 95% interval is mean +- lms_t975(n - 1) * sd / sqrt(n). */
 double lms_t975(int df);
 
-/* Failure curves per verdict rule (sweep_curves.c): curves.csv at csv_path,
- * their tables appended to `table`, and plot data (curve_<rule>_<variant>
- * .pts/.fit) in data_dir; each may be NULL. 0, or -1 with a message. */
+/* Failure curves per verdict rule (sweep_curves.c): curves.csv at csv_path
+ * (and pairs.csv beside it, with declared pairs), their tables appended to
+ * `table`, and plot data (curve_<rule>_<variant>.pts/.fit) in data_dir;
+ * each may be NULL. With `files` (room for 2), the CSVs are left there
+ * written but not yet in place, for the caller to commit with its own
+ * (lms_out_commit_all); without, they are committed here. 0, or -1 with a
+ * message. */
+struct lms_out;
 int lms_sweep_curves(const struct lms_sweep *s, FILE *table,
-                     const char *csv_path, const char *data_dir, char *err,
-                     size_t errlen);
+                     const char *csv_path, const char *data_dir,
+                     struct lms_out *files, char *err, size_t errlen);
 /* The declared pairs under rule r (sweep_pairs.c), from the curves c of
  * runs[0..n) and their resamples boot (lms_curves_fit's layout): a table
  * appended to `table` and rows of pairs.csv on csv (either may be NULL). */

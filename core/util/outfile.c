@@ -83,6 +83,9 @@ int lms_out_commit(lms_out *o, char *err, size_t errlen) {
     return finish(o, err, errlen) != 0 ? -1 : replace(o, err, errlen);
 }
 
+static volatile sig_atomic_t g_held; /* a stop held during renames */
+static void on_held(int sig) { g_held = sig; }
+
 int lms_out_commit_all(lms_out *o, size_t n, char *err, size_t errlen) {
     int rc = 0;
     for (size_t i = 0; i < n; i++) {
@@ -91,13 +94,21 @@ int lms_out_commit_all(lms_out *o, size_t n, char *err, size_t errlen) {
             o[i].finished = (rc = finish(&o[i], err, errlen)) == 0;
     }
     /* a stop (SIGINT, SIGTERM, SIGHUP) waits until every file is in
-     * place, so that it does not leave files from two runs of a command */
-    sigset_t hold, was;
-    sigemptyset(&hold);
-    sigaddset(&hold, SIGINT);
-    sigaddset(&hold, SIGTERM);
-    sigaddset(&hold, SIGHUP);
-    sigprocmask(SIG_BLOCK, &hold, &was);
+     * place, so that it does not leave files from two runs of a command:
+     * where it would end the process (no handler of the command's own), a
+     * handler holds it for the renames, whichever thread takes it, and it
+     * is raised again after them */
+    static const int sigs[3] = {SIGINT, SIGTERM, SIGHUP};
+    struct sigaction hold, old[3];
+    memset(&hold, 0, sizeof hold);
+    hold.sa_handler = on_held;
+    sigemptyset(&hold.sa_mask);
+    int held[3] = {0, 0, 0};
+    g_held = 0;
+    for (int k = 0; k < 3; k++)
+        if (sigaction(sigs[k], NULL, &old[k]) == 0 &&
+            old[k].sa_handler == SIG_DFL)
+            held[k] = sigaction(sigs[k], &hold, NULL) == 0;
     for (size_t i = 0; i < n; i++) {
         if (o[i].finished && rc == 0)
             rc = replace(&o[i], err, errlen);
@@ -106,7 +117,11 @@ int lms_out_commit_all(lms_out *o, size_t n, char *err, size_t errlen) {
         o[i].finished = 0;
         lms_out_abort(&o[i]); /* those not reached after a fault */
     }
-    sigprocmask(SIG_SETMASK, &was, NULL);
+    for (int k = 0; k < 3; k++)
+        if (held[k])
+            sigaction(sigs[k], &old[k], NULL);
+    if (g_held)
+        raise(g_held);
     return rc;
 }
 

@@ -34,9 +34,12 @@ int lms_out_commit(lms_out *o, char *err, size_t errlen);
 
 /* n files that belong together (a table and its CSVs): each is finished
  * first, and only when all are whole do they replace their paths, with
- * SIGINT, SIGTERM and SIGHUP held off meanwhile: a full disk leaves every
- * earlier file, a stop never a mix of two runs' files. Those not open are
- * skipped. 0, or -1 with the first file's message. */
+ * SIGINT, SIGTERM and SIGHUP held off meanwhile (where the command has no
+ * handler of its own: held by one, then raised again): a full disk while
+ * writing leaves every earlier file, a stop never a mix of two runs'
+ * files. The exception is a rename that fails after others
+ * succeeded (a directory that cannot grow): the files before it are new.
+ * Those not open are skipped. 0, or -1 with the first file's message. */
 int lms_out_commit_all(lms_out *o, size_t n, char *err, size_t errlen);
 
 /* Close and remove the temporary; path as it was. Nothing when not open. */

@@ -119,8 +119,8 @@ END_TEST
 
 /* Files committed together: when one cannot be written whole, none
  * replaces its file (the first one, whole, too) and no temporary is left;
- * when all can, all are replaced, and the signals held off during the
- * renames are let through again afterwards. */
+ * when all can, all are replaced, and the handlers of the stop signals
+ * are as they were afterwards (a command's own kept; the default back). */
 static volatile sig_atomic_t got_term;
 static void on_term(int sig) {
     (void)sig;
@@ -173,9 +173,18 @@ START_TEST(test_outfile_commit_all) {
     free(txt);
     ck_assert_str_eq(txt = slurp_str(b), "new b\n");
     free(txt);
-    /* the mask is restored: a SIGTERM now arrives at once */
+    /* a command's own handler is kept, and used */
     raise(SIGTERM);
     ck_assert(got_term);
+    /* the default is put back */
+    signal(SIGHUP, SIG_DFL);
+    ck_assert_ptr_nonnull(lms_out_open(&o[0], a, err, sizeof err));
+    ck_assert_int_eq(lms_out_commit_all(o, 1, err, sizeof err), 0);
+    struct sigaction now;
+    ck_assert_int_eq(sigaction(SIGHUP, NULL, &now), 0);
+    ck_assert(now.sa_handler == SIG_DFL);
+    ck_assert_int_eq(sigaction(SIGTERM, NULL, &now), 0);
+    ck_assert(now.sa_handler == on_term);
 }
 END_TEST
 

@@ -229,6 +229,7 @@ cmp -s "$nul" "$TMP/null2/compare_null.csv" || fail "the null check is not deter
 "$LMSTAB" compare $dirs --out "$TMP/null2" > /dev/null 2>&1 || fail "compare into a null-checked folder failed"
 [ ! -e "$TMP/null2/compare_null.csv" ] || fail "a stale compare_null.csv survived a comparison without --null-check"
 LMSTAB_RESULTS="$TMP/pub" sh "$SRC/scripts/publish_results.sh" "$TMP/null" null > /dev/null 2>&1 || fail "publishing the null-checked page failed"
+expect_error "publish_results: --null-check is for a sweep's report" env LMSTAB_RESULTS="$TMP/pub" sh "$SRC/scripts/publish_results.sh" --null-check 2 "$TMP/null" null2
 cmp -s "$nul" "$TMP/pub/null/compare_null.csv" || fail "the published page lacks compare_null.csv"
 # a full disk (a file size limit: EFBIG, as ENOSPC) fails compare and
 # report with the file named, and leaves every earlier file whole: each is

@@ -105,7 +105,7 @@ shim="$(dirname "$JSON_LINES")/stop_before_exec.so"
 sed -e "s|^out = .*|out = $TMP/out4|" -e "s|^training.max_steps = .*|training.max_steps = 100000|" \
     "$TMP/s2.ini" > "$TMP/s4.ini"
 r4="$TMP/out4/qk_norm/lr_0.01/seed_1"
-STOP_BEFORE_EXEC=1 LD_PRELOAD="$shim" ASAN_OPTIONS="${ASAN_OPTIONS:-}:verify_asan_link_order=0" \
+STOP_BEFORE_EXEC="$TMP/stopped_once" LD_PRELOAD="$shim" ASAN_OPTIONS="${ASAN_OPTIONS:-}:verify_asan_link_order=0" \
     timeout 120 "$LMSTAB" sweep "$TMP/s4.ini" --plugin-dir "$PLUGINS" --data "$TMP/corpus.txt" > /dev/null 2> "$TMP/log8"
 rc=$?
 [ $rc -eq 130 ] || { cat "$TMP/log8" "$r4/train.log"; fail "a stop before the run's exec: the sweep exited $rc, expected 130"; }

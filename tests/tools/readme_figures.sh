@@ -10,7 +10,7 @@
 #    strict rule |", and "default rule: p of no difference |" after a null
 #    check) is scripts/curve_table.sh's for the sweep linked last before it;
 #  - every "excluded 1 in A–B% of N simulated sweeps" gives the lowest and
-#    highest share (rounded to a percent) of report_null.csv's excludes
+#    highest share (in percent, one decimal) of report_null.csv's excludes
 #    over sims, and its N, for the sweep linked last before it.
 # Usage: readme_figures.sh SOURCE_DIR
 set -u
@@ -31,7 +31,7 @@ done < "$tmp/quotes"
 awk 'BEGIN { RS = "" }
 {
     gsub(/\n/, " "); gsub(/  +/, " "); print "PARAGRAPH"
-    re = "docs/results/[a-z0-9_]+/|[0-9][0-9,]* runs, [0-9][0-9.]* core-hours|report\\.md\\), [0-9][0-9.]* core-hours|excluded 1 in [0-9]+–[0-9]+% of [0-9]+ simulated sweeps"
+    re = "docs/results/[a-z0-9_]+/|[0-9][0-9,]* runs, [0-9][0-9.]* core-hours|report\\.md\\), [0-9][0-9.]* core-hours|excluded 1 in [0-9.]+–[0-9.]+% of [0-9]+ simulated sweeps"
     while (match($0, re)) { print substr($0, RSTART, RLENGTH); $0 = substr($0, RSTART + RLENGTH) }
 }' README.md > "$tmp/tokens"
 cur=""
@@ -40,13 +40,13 @@ while IFS= read -r t; do
     PARAGRAPH) cur="" ;;
     docs/results/*) cur="$t" ;;
     *simulated\ sweeps)
-        got=$(echo "$t" | sed 's/^excluded 1 in \([0-9]*\)–\([0-9]*\)% of \([0-9]*\) .*/\1 \2 \3/')
+        got=$(echo "$t" | sed 's/^excluded 1 in \([0-9.]*\)–\([0-9.]*\)% of \([0-9]*\) .*/\1 \2 \3/')
         f="${cur}report_null.csv"
         if [ -z "$cur" ] || [ ! -f "$f" ]; then
             echo "README.md: '$t' follows no link to a report with a null check (report_null.csv) in its paragraph" >&2; bad=1; continue
         fi
         want=$(awk -F, 'NR > 1 && $2 > 0 { x = 100 * $4 / $2; if (n == 0 || x < lo) lo = x; if (n == 0 || x > hi) hi = x; s = $2; n++ }
-            END { if (n) printf "%.0f %.0f %d", lo, hi, s }' "$f")
+            END { if (n) printf "%.1f %.1f %d", lo, hi, s }' "$f")
         [ "$got" = "$want" ] || { echo "README.md: '$t', but $f gives: $want" >&2; bad=1; }
         ;;
     *core-hours)
