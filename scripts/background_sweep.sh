@@ -276,4 +276,8 @@ status)
     esac
     ;;
 *) echo "background_sweep: start NAME... [-- ARGS] | queue NAME... [-- ARGS] | stop [NAME...] | status" >&2; exit 2 ;;
-esac
+# (exit on the line of esac: the shell has then read the whole command it
+# runs, so a queue runner that lives for days is not disturbed by an edit
+# of this file in place: sh reads a script as it goes, and would read on
+# after esac from the edited file, at the old offset)
+esac; exit $?
