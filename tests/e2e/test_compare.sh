@@ -206,11 +206,12 @@ grep -q "| change: p of no change (k of n) |" "$TMP/null/compare.md" || fail "no
 first=$(echo $sizes | cut -d' ' -f1)
 "$LMSTAB" report "$TMP/d$first" --null-check 4 > /dev/null 2> "$TMP/err" || { cat "$TMP/err"; fail "report --null-check failed"; }
 rn="$TMP/d$first/report_null.csv"
-[ "$(head -1 "$rn")" = "variant,sims,defined,excludes,fits_pass,stated,observed,extreme,no_point,p" ] || fail "report_null.csv header: $(head -1 "$rn")"
+[ "$(head -1 "$rn")" = "variant,sims,defined,excludes,fits_pass,stated,observed,extreme,no_point,p,above,stated_above" ] || fail "report_null.csv header: $(head -1 "$rn")"
 grep -q "^lmstab report: null check: baseline: 4 simulations in [0-9]* s$" "$TMP/err" || { cat "$TMP/err"; fail "report --null-check: no progress line"; }
 awk -F, 'NR == FNR { if ($2 == "default") r[$1] = $13; next }
     FNR > 1 { m++; o = r[$1]
     if ($2 != 4 || $3 > $2 || $4 > $3 || $5 > $2 || $6 > $4 || $6 > $5 || $9 > $8 || $8 > $2 || o == "" \
+        || $11 > $4 || $12 > $11 || $12 > $6 \
         || ($7 - o) ^ 2 > (1e-5 * o) ^ 2 || ($10 - (1 + $8) / (1 + $2)) ^ 2 > 1e-10) { print; bad = 1 } }
     END { exit bad || !m }' "$TMP/d$first/curves.csv" "$rn" || { cat "$rn"; fail "report_null.csv: counts that do not nest, no row, or a ratio or p that is not the report's"; }
 grep -q "^## Null check of the ratios" "$TMP/d$first/report.md" && grep -q "<h2>Null check of the ratios</h2>" "$TMP/d$first/report.html" \
