@@ -9,9 +9,10 @@
 #  - every table of LR50 ratios ("| variant | default rule | lenient rule |
 #    strict rule |", and "default rule: p of no difference |" after a null
 #    check) is scripts/curve_table.sh's for the sweep linked last before it;
-#  - every "excluded 1 in A–B% of N simulated sweeps" gives the lowest and
-#    highest share (in percent, one decimal) of report_null.csv's excludes
-#    over sims, and its N, for the sweep linked last before it.
+#  - every "excluded 1 in A–B% of N simulated sweeps" (and "a higher-LR
+#    claim in ...") gives the lowest and highest share (in percent, one
+#    decimal) of report_null.csv's excludes (stated_above) over sims, and
+#    its N, for the sweep linked last before it.
 # Usage: readme_figures.sh SOURCE_DIR
 set -u
 table="$(cd "$(dirname "$0")/../.." && pwd)/scripts/curve_table.sh"
@@ -31,7 +32,7 @@ done < "$tmp/quotes"
 awk 'BEGIN { RS = "" }
 {
     gsub(/\n/, " "); gsub(/  +/, " "); print "PARAGRAPH"
-    re = "docs/results/[a-z0-9_]+/|[0-9][0-9,]* runs, [0-9][0-9.]* core-hours|report\\.md\\), [0-9][0-9.]* core-hours|excluded 1 in [0-9.]+–[0-9.]+% of [0-9]+ simulated sweeps"
+    re = "docs/results/[a-z0-9_]+/|[0-9][0-9,]* runs, [0-9][0-9.]* core-hours|report\\.md\\), [0-9][0-9.]* core-hours|(excluded 1|a higher-LR claim) in [0-9.]+–[0-9.]+% of [0-9]+ simulated sweeps"
     while (match($0, re)) { print substr($0, RSTART, RLENGTH); $0 = substr($0, RSTART + RLENGTH) }
 }' README.md > "$tmp/tokens"
 cur=""
@@ -40,12 +41,14 @@ while IFS= read -r t; do
     PARAGRAPH) cur="" ;;
     docs/results/*) cur="$t" ;;
     *simulated\ sweeps)
-        got=$(echo "$t" | sed 's/^excluded 1 in \([0-9.]*\)–\([0-9.]*\)% of \([0-9]*\) .*/\1 \2 \3/')
+        got=$(echo "$t" | sed 's/^.* in \([0-9.]*\)–\([0-9.]*\)% of \([0-9]*\) .*/\1 \2 \3/')
+        case "$t" in excluded*) c=excludes ;; *) c=stated_above ;; esac
         f="${cur}report_null.csv"
         if [ -z "$cur" ] || [ ! -f "$f" ]; then
             echo "README.md: '$t' follows no link to a report with a null check (report_null.csv) in its paragraph" >&2; bad=1; continue
         fi
-        want=$(awk -F, 'NR > 1 && $2 > 0 { x = 100 * $4 / $2; if (n == 0 || x < lo) lo = x; if (n == 0 || x > hi) hi = x; s = $2; n++ }
+        want=$(awk -F, -v c="$c" 'NR == 1 { for (i = 1; i <= NF; i++) k[$i] = i; next }
+            $2 > 0 { x = 100 * $k[c] / $2; if (n == 0 || x < lo) lo = x; if (n == 0 || x > hi) hi = x; s = $2; n++ }
             END { if (n) printf "%.1f %.1f %d", lo, hi, s }' "$f")
         [ "$got" = "$want" ] || { echo "README.md: '$t', but $f gives: $want" >&2; bad=1; }
         ;;
