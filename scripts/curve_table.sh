@@ -10,7 +10,9 @@
 # sweeps whose variant has the reference's edge with a ratio at least as
 # far from 1; "-" where it has none; "stale" where the check's ratio is
 # not curves.csv's: it was made on other runs, and the report must be run
-# again with --null-check).
+# again with --null-check), and the default-rule ratio's calibrated 95%
+# interval (the null check's levels: docs/cli.md; "-" where it has none)
+# where report_null.csv has them (an older null check has not).
 # tests/tools/readme_figures.sh checks every such table in the README
 # against this script's output for the report it follows.
 # Usage: scripts/curve_table.sh DIR   (a sweep or a published docs/results one)
@@ -21,8 +23,13 @@ ref=$(sed -n 's/^[[:space:]]*"reference":[[:space:]]*"\([^"]*\)".*/\1/p' "$dir/s
 [ -n "$ref" ] || { echo "curve_table: $dir/sweep.json names no reference" >&2; exit 1; }
 null="$dir/report_null.csv"
 if [ -f "$null" ]; then
-    echo "| variant | default rule | lenient rule | strict rule | default rule: p of no difference |"
-    echo "|---|---|---|---|---|"
+    if head -1 "$null" | grep -q ',cal_lo,'; then
+        echo "| variant | default rule | lenient rule | strict rule | default rule: p of no difference | default rule: calibrated interval |"
+        echo "|---|---|---|---|---|---|"
+    else
+        echo "| variant | default rule | lenient rule | strict rule | default rule: p of no difference |"
+        echo "|---|---|---|---|---|"
+    fi
 else
     echo "| variant | default rule | lenient rule | strict rule |"
     echo "|---|---|---|---|"
@@ -31,7 +38,11 @@ fi
 awk -F, -v ref="$ref" -v withp="$([ "$null" = /dev/null ] && echo 0 || echo 1)" '
 FNR == 1 && FILENAME != ARGV[1] { nulls = 1 }
 nulls && FNR == 1 { for (i = 1; i <= NF; i++) ncol[$i] = i; next }
-nulls { pv[$ncol["variant"]] = $ncol["p"]; obs[$ncol["variant"]] = $ncol["observed"]; next }
+nulls {
+    pv[$ncol["variant"]] = $ncol["p"]; obs[$ncol["variant"]] = $ncol["observed"]
+    if ("cal_lo" in ncol) { withcal = 1; clo[$ncol["variant"]] = $ncol["cal_lo"]; chi[$ncol["variant"]] = $ncol["cal_hi"] }
+    next
+}
 NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
 {
     v = $col["variant"]; r = $col["rule"]
@@ -59,9 +70,12 @@ END {
         # a null check of other runs (the sweep went on after it): not shown
         d = (v in obs) ? obs[v] - x[v, "default"] : 0
         if (withp && (v in obs) && d * d > (1e-5 * x[v, "default"]) ^ 2)
-            printf " stale (of %s, not %s) |", obs[v], x[v, "default"]
-        else if (withp)
+            printf " stale (of %s, not %s) |%s", obs[v], x[v, "default"], withcal ? " stale |" : ""
+        else if (withp) {
             printf " %s |", (v in pv && pv[v] != "nan") ? sprintf("%.2g", pv[v]) : "-"
+            if (withcal)
+                printf " %s |", (v in clo && clo[v] != "nan" && chi[v] != "nan") ? sprintf("[%.3g, %.3g]", clo[v], chi[v]) : "-"
+        }
         printf "\n"
     }
 }' "$dir/curves.csv" "$null"

@@ -215,6 +215,11 @@ static int cmp_long(const void *a, const void *b) {
 }
 
 void lms_percentile_interval(double *vals, int n, lms_estimate *e) {
+    lms_percentile_interval_at(vals, n, 0.025, 0.975, e);
+}
+
+void lms_percentile_interval_at(double *vals, int n, double lo_level,
+                                double hi_level, lms_estimate *e) {
     int m = 0;
     for (int i = 0; i < n; i++)
         if (isfinite(vals[i]))
@@ -225,8 +230,9 @@ void lms_percentile_interval(double *vals, int n, lms_estimate *e) {
         return;
     }
     qsort(vals, (size_t)m, sizeof *vals, lms_cmp_double);
-    /* the 2.5% and 97.5% order statistics (nearest rank) */
-    int lo = (int)floor(0.025 * (m - 1) + 0.5), hi = (int)floor(0.975 * (m - 1) + 0.5);
+    /* the order statistics at the two levels (nearest rank) */
+    const int lo = (int)floor(lo_level * (m - 1) + 0.5);
+    const int hi = (int)floor(hi_level * (m - 1) + 0.5);
     e->lo = vals[lo];
     e->hi = vals[hi];
 }

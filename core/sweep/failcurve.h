@@ -61,6 +61,12 @@ typedef struct lms_estimate {
  * e->undefined (e->value untouched). Reorders vals. */
 void lms_percentile_interval(double *vals, int n, lms_estimate *e);
 
+/* The same at other levels: the lo and hi order statistics (nearest rank:
+ * index floor(level * (m - 1) + 0.5) of the m finite values, ascending),
+ * 0 <= lo <= hi <= 1. lms_percentile_interval is this at 0.025, 0.975. */
+void lms_percentile_interval_at(double *vals, int n, double lo, double hi,
+                                lms_estimate *e);
+
 typedef struct lms_curve {
     lms_logit fit;
     int runs, fails;

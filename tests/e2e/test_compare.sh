@@ -206,7 +206,7 @@ grep -q "| change: p of no change (k of n) |" "$TMP/null/compare.md" || fail "no
 first=$(echo $sizes | cut -d' ' -f1)
 "$LMSTAB" report "$TMP/d$first" --null-check 4 > /dev/null 2> "$TMP/err" || { cat "$TMP/err"; fail "report --null-check failed"; }
 rn="$TMP/d$first/report_null.csv"
-[ "$(head -1 "$rn")" = "variant,sims,defined,excludes,fits_pass,stated,observed,extreme,no_point,p,above,stated_above" ] || fail "report_null.csv header: $(head -1 "$rn")"
+[ "$(head -1 "$rn")" = "variant,sims,defined,excludes,fits_pass,stated,observed,extreme,no_point,p,above,stated_above,level_lo,level_hi,cal_lo,cal_hi,cv_excludes,cv_above" ] || fail "report_null.csv header: $(head -1 "$rn")"
 grep -q "^lmstab report: null check: baseline: 4 simulations in [0-9]* s$" "$TMP/err" || { cat "$TMP/err"; fail "report --null-check: no progress line"; }
 awk -F, 'NR == FNR { if ($2 == "default") r[$1] = $13; next }
     FNR > 1 { m++; o = r[$1]
@@ -214,6 +214,16 @@ awk -F, 'NR == FNR { if ($2 == "default") r[$1] = $13; next }
         || $11 > $4 || $12 > $11 || $12 > $6 \
         || ($7 - o) ^ 2 > (1e-5 * o) ^ 2 || ($10 - (1 + $8) / (1 + $2)) ^ 2 > 1e-10) { print; bad = 1 } }
     END { exit bad || !m }' "$TMP/d$first/curves.csv" "$rn" || { cat "$rn"; fail "report_null.csv: counts that do not nest, no row, or a ratio or p that is not the report's"; }
+# the calibrated interval: levels in range, the same resamples as the
+# table's interval (wider levels, a wider interval; narrower, narrower),
+# held-out counts that nest
+awk -F, 'NR == FNR { if ($2 == "default") { lo[$1] = $14; hi[$1] = $15 }; next }
+    FNR > 1 && $15 != "nan" { m++
+    if ($13 < 0 || $13 > 0.5 || $14 < 0.5 || $14 > 1 || $17 > $2 || $18 > $17 \
+        || ($13 <= 0.025 && $15 > lo[$1] * (1 + 1e-5)) || ($13 >= 0.025 && $15 < lo[$1] * (1 - 1e-5)) \
+        || ($14 >= 0.975 && $16 < hi[$1] * (1 - 1e-5)) || ($14 <= 0.975 && $16 > hi[$1] * (1 + 1e-5))) { print; bad = 1 } }
+    END { exit bad || !m }' "$TMP/d$first/curves.csv" "$rn" || { cat "$rn"; fail "report_null.csv: a calibrated interval that is not the table's resamples at its levels"; }
+grep -q "^### Calibrated intervals" "$TMP/d$first/report.md" || fail "no calibrated intervals in the report"
 grep -q "^## Null check of the ratios" "$TMP/d$first/report.md" && grep -q "<h2>Null check of the ratios</h2>" "$TMP/d$first/report.html" \
     || fail "no null check section in the report"
 cp "$rn" "$TMP/rn1"

@@ -1,0 +1,49 @@
+/* A percentile interval calibrated on a null check's simulations.
+ *
+ * With 8 seeds the bootstrap's 2.5% and 97.5% percentiles give an interval
+ * that excludes 1 about twice as often as 5% when there is no difference
+ * (the null checks, report_null.c and compare_null.c). Calibrated here as
+ * in a double bootstrap (Beran 1987; Hall 1986), with the outer level
+ * taken from the null check's simulated sweeps: the levels lo and hi at
+ * which the simulated sweeps' own percentile intervals would lie above 1
+ * in at most 2.5% of them, and below 1 in at most 2.5%. The real sweep's
+ * interval at those levels is the calibrated interval. It is calibrated at
+ * no difference, under the null check's model (the fitted curves,
+ * independent runs): it is a check of the claim "the interval lies above
+ * (below) 1", not a coverage guarantee at every ratio. */
+#ifndef LMSTAB_REPORT_NULL_CALIB_H
+#define LMSTAB_REPORT_NULL_CALIB_H
+
+/* Where 1 lies among one simulated sweep's resampled values: m of them
+ * finite (0: no interval, which never excludes 1), le of those at most 1,
+ * lt below 1. */
+typedef struct lms_null_rank {
+    int m, le, lt;
+} lms_null_rank;
+
+/* The rank of 1 among the finite values of val[0..n). */
+lms_null_rank lms_null_rank_of(const double *val, int n);
+
+/* Whether the sweep's percentile interval at levels lo, hi (nearest rank,
+ * as lms_percentile_interval_at takes them) lies above 1 (1) or below 1
+ * (-1), or holds it (0). */
+int lms_null_rank_side(const lms_null_rank *r, double lo, double hi);
+
+/* The calibrated levels from ranks r[0..n) (the n simulated sweeps under
+ * no difference, those without an interval included): lo, the largest
+ * level in [0, 0.5] at which at most floor(tail * n) of the intervals lie
+ * above 1 (0 when even the smallest resample lies above 1 in more of
+ * them: the calibration cannot reach the tail), and hi, the smallest in
+ * [0.5, 1] at which at most as many lie below 1; by bisection. tail is
+ * 0.025 for a 95% interval. NaN when n is 0. */
+void lms_null_calibrate(const lms_null_rank *r, int n, double tail,
+                        double *lo, double *hi);
+
+/* The calibration checked on simulations it did not see (two-fold cross
+ * validation): levels fitted on the even-numbered ranks are applied to the
+ * odd-numbered ones and the other way round; how many of the n intervals
+ * then exclude 1, and in *above how many lie above it. */
+int lms_null_calibration_check(const lms_null_rank *r, int n, double tail,
+                               int *above);
+
+#endif
