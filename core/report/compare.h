@@ -41,6 +41,11 @@ void lms_compare_trend(const double *const *samples, const double *point,
                        const double *x, int n, int n_samples,
                        lms_estimate *change, lms_estimate *slope);
 
+/* The change's resamples as lms_compare_trend takes them: last[b] /
+ * first[b] into out[b], NaN unless both are finite and positive. */
+void lms_compare_change_samples(const double *first, const double *last,
+                                int n_samples, double *out);
+
 
 /* "grew", "shrank" or "not resolved": where a change's intervals lie.
  * Both must exclude 1 on the same side: the one over resamples paired

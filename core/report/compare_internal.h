@@ -74,6 +74,12 @@ void lms_cmp_free(cmp *m);
 int lms_cmp_trend(const cmp *m, int u, int r, int what, int independent,
                   lms_estimate *change, lms_estimate *slope);
 
+/* The change of lms_cmp_trend with its interval at percentile levels lo,
+ * hi (a calibrated interval: null_calib.h): 1, 0 when a sweep has no such
+ * estimate, -1 on allocation failure. */
+int lms_cmp_change_at(const cmp *m, int u, int r, int what, int independent,
+                      double lo, double hi, lms_estimate *change);
+
 /* The null check (compare_null.c) of the change of union variant u's
  * ratio to the reference (what 1) or its LR50 (what 0) from the first
  * sweep to the last: sims simulated comparisons, each resampled `samples`
@@ -93,6 +99,13 @@ typedef struct lms_null_check {
     double observed;
     int extreme;
     int no_point;    /* simulated comparisons without a point change */
+    /* The calibrated levels of the paired and the independent interval
+     * (null_calib.h), and on held-out halves how often each calibrated
+     * interval excludes 1 and both do on one side (a direction). */
+    double plevel_lo, plevel_hi, ilevel_lo, ilevel_hi;
+    int cv_paired, cv_independent, cv_both;
+    /* the page's change at those levels (lms_cmp_write_null) */
+    lms_estimate pcal, ical;
 } lms_null_check;
 
 /* The null check's Monte Carlo p-value of no change: (1 + extreme) /

@@ -278,10 +278,10 @@ int lms_cmp_load(cmp *m, const char *const *dirs, int n, char *err,
     return common_sensitivity(m, err, errlen);
 }
 
-int lms_cmp_trend(const cmp *m, int u, int r, int what, int independent,
-                  lms_estimate *change, lms_estimate *slope) {
-    const double *samples[LMS_COMPARE_MAX];
-    double point[LMS_COMPARE_MAX], x[LMS_COMPARE_MAX];
+/* The resamples and point estimates of union variant u's quantity in
+ * every sweep, as lms_cmp_trend reads them; 0 when a sweep has none. */
+static int trend_inputs(const cmp *m, int u, int r, int what, int independent,
+                        const double **samples, double *point, double *x) {
     for (int j = 0; j < m->n; j++) {
         const csweep *w = &m->sw[j];
         const int v = m->vmap[j][u];
@@ -295,11 +295,36 @@ int lms_cmp_trend(const cmp *m, int u, int r, int what, int independent,
         point[j] = what ? w->c[r][v].ratio50.value : w->c[r][v].lr50.value;
         x[j] = log2(w->params);
     }
+    return 1;
+}
+
+int lms_cmp_trend(const cmp *m, int u, int r, int what, int independent,
+                  lms_estimate *change, lms_estimate *slope) {
+    const double *samples[LMS_COMPARE_MAX];
+    double point[LMS_COMPARE_MAX], x[LMS_COMPARE_MAX];
+    if (!trend_inputs(m, u, r, what, independent, samples, point, x))
+        return 0;
     lms_compare_trend(samples, point, x, m->n, B, change, slope);
     if (!m->slope || independent) { /* an exponent needs 3+ model sizes
                                       * (and the resamples of one generator) */
         slope->value = slope->lo = slope->hi = NAN;
         slope->undefined = 1;
     }
+    return 1;
+}
+
+int lms_cmp_change_at(const cmp *m, int u, int r, int what, int independent,
+                      double lo, double hi, lms_estimate *change) {
+    const double *samples[LMS_COMPARE_MAX];
+    double point[LMS_COMPARE_MAX], x[LMS_COMPARE_MAX];
+    if (!trend_inputs(m, u, r, what, independent, samples, point, x))
+        return 0;
+    double *c = malloc(sizeof *c * B);
+    if (!c)
+        return -1;
+    lms_compare_change_samples(samples[0], samples[m->n - 1], B, c);
+    change->value = point[m->n - 1] / point[0];
+    lms_percentile_interval_at(c, B, lo, hi, change);
+    free(c);
     return 1;
 }

@@ -19,9 +19,35 @@
 #include <string.h>
 
 #include "report/compare_internal.h"
+#include "report/null_calib.h"
 #include "report/null_sim.h"
 #include "util/clock.h"
 #include "util/rng.h"
+
+/* The calibrated levels of the paired (rp) and independent (ri) intervals
+ * from out->sims simulated comparisons, and their check on held-out
+ * halves: a direction needs both calibrated intervals on one side. */
+static void calibrate(const lms_null_rank *rp, const lms_null_rank *ri,
+                      lms_null_check *out) {
+    const int n = out->sims;
+    lms_null_calibrate(rp, n, 0.025, &out->plevel_lo, &out->plevel_hi);
+    lms_null_calibrate(ri, n, 0.025, &out->ilevel_lo, &out->ilevel_hi);
+    out->cv_paired = out->cv_independent = out->cv_both = 0;
+    for (int half = 0; half < 2; half++) {
+        double plo, phi, ilo, ihi;
+        lms_null_calibrate_part(rp, n, half, 2, 0.025, &plo, &phi);
+        lms_null_calibrate_part(ri, n, half, 2, 0.025, &ilo, &ihi);
+        if (!isfinite(plo) || !isfinite(ilo))
+            continue;
+        for (int s = 1 - half; s < n; s += 2) {
+            const int a = lms_null_rank_side(&rp[s], plo, phi);
+            const int b = lms_null_rank_side(&ri[s], ilo, ihi);
+            out->cv_paired += a != 0;
+            out->cv_independent += b != 0;
+            out->cv_both += a != 0 && a == b;
+        }
+    }
+}
 
 int lms_cmp_null_check(const cmp *m, int u, int what, int sims, int samples,
                        unsigned long long seed, lms_null_check *out,
@@ -51,8 +77,11 @@ int lms_cmp_null_check(const cmp *m, int u, int what, int sims, int samples,
     double *r0 = malloc(sizeof(double) * (size_t)samples);
     double *r1 = malloc(sizeof(double) * (size_t)samples);
     double *r2 = malloc(sizeof(double) * (size_t)samples);
+    double *chg = malloc(sizeof(double) * (size_t)samples);
+    lms_null_rank *rp = malloc(sizeof *rp * (size_t)(sims + 1));
+    lms_null_rank *ri = malloc(sizeof *ri * (size_t)(sims + 1));
     int rc = -1;
-    if (!da || !dz || !boot || !r0 || !r1 || !r2)
+    if (!da || !dz || !boot || !r0 || !r1 || !r2 || !chg || !rp || !ri)
         goto out;
     const size_t na = lms_null_design(a->curve_runs[1], a->n_runs, va,
                                       ratio ? a->ref : -1, da);
@@ -87,6 +116,16 @@ int lms_cmp_null_check(const cmp *m, int u, int what, int sims, int samples,
         lms_compare_trend(paired, point, x, 2, samples, &chp, &sl);
         lms_compare_trend(indep, point, x, 2, samples, &chi, &sl);
         out->sims++;
+        /* where 1 lies among the change's resamples (the calibration) */
+        rp[s] = ri[s] = (lms_null_rank){0, 0, 0};
+        if (isfinite(chp.lo) && isfinite(chp.hi)) {
+            lms_compare_change_samples(r0, r1, samples, chg);
+            rp[s] = lms_null_rank_of(chg, samples);
+        }
+        if (isfinite(chi.lo) && isfinite(chi.hi)) {
+            lms_compare_change_samples(r0, r2, samples, chg);
+            ri[s] = lms_null_rank_of(chg, samples);
+        }
         if (!isfinite(chp.lo) || !isfinite(chp.hi))
             continue;
         out->defined++;
@@ -100,6 +139,7 @@ int lms_cmp_null_check(const cmp *m, int u, int what, int sims, int samples,
         out->fits_pass += pa && pz;
         out->stated += stated && pa && pz;
     }
+    calibrate(rp, ri, out);
     rc = 0;
 out:
     free(da);
@@ -108,11 +148,63 @@ out:
     free(r0);
     free(r1);
     free(r2);
+    free(chg);
+    free(rp);
+    free(ri);
     return rc;
 }
 
 double lms_null_p(const lms_null_check *nc) {
     return lms_null_pvalue(nc->extreme, nc->sims, nc->observed);
+}
+
+/* A calibrated interval, "[lo, hi] (levels a%, b%)", or "-". */
+static void fmt_cal(char *b, size_t n, const lms_estimate *e, double lo,
+                    double hi) {
+    if (!isfinite(e->lo) || !isfinite(e->hi))
+        snprintf(b, n, "-");
+    else
+        snprintf(b, n, "[%.3g, %.3g] (%.2f%%, %.2f%%)", e->lo, e->hi,
+                 100 * lo, 100 * hi);
+}
+
+/* The calibrated intervals' table (null_calib.h). */
+static void write_calibrated(FILE *f, const cmp *m, const lms_null_check *all) {
+    fprintf(f, "### Calibrated intervals\n\nThe same simulations calibrate "
+            "each interval of the change (a double bootstrap with this null "
+            "check as its outer level): the percentile levels at which the "
+            "simulated comparisons' intervals lie above 1 in at most 2.5%% "
+            "of them and below 1 in at most 2.5%%, applied to this page's "
+            "resamples. Calibrated at no change, under the check's model: a "
+            "check of the claim that a change's interval excludes 1, not of "
+            "its coverage at every change. \"Direction\": both calibrated "
+            "intervals on one side of 1 (the fit rule still applies). The "
+            "held-out columns check the calibration on simulations it did "
+            "not see: levels fitted on half of them, applied to the other "
+            "half, and the other way round (nominal 5%% for an interval). A "
+            "check beside the declared reading (protocol, Changes, "
+            "2026-12-02, stop 25).\n\n| variant | quantity | change | "
+            "paired, calibrated (levels) | independent, calibrated (levels) "
+            "| direction | held out: paired excludes 1 | held out: "
+            "independent excludes 1 | held out: a direction |\n"
+            "|---|---|---|---|---|---|---|---|---|\n");
+    for (int u = 0; u < m->nv; u++)
+        for (int what = 0; what < 2; what++) {
+            const lms_null_check *q = &all[u * 2 + what];
+            if (!q->sims)
+                continue;
+            char pc[128], ic[128], cp[64], ci[64], cb[64];
+            fmt_cal(pc, sizeof pc, &q->pcal, q->plevel_lo, q->plevel_hi);
+            fmt_cal(ic, sizeof ic, &q->ical, q->ilevel_lo, q->ilevel_hi);
+            lms_null_fmt_share(cp, sizeof cp, q->cv_paired, q->sims);
+            lms_null_fmt_share(ci, sizeof ci, q->cv_independent, q->sims);
+            lms_null_fmt_share(cb, sizeof cb, q->cv_both, q->sims);
+            const char *d = lms_compare_direction(&q->pcal, &q->ical);
+            fprintf(f, "| %s | %s | %.3gx | %s | %s | %s | %s | %s | %s |\n",
+                    m->variants[u], what ? "ratio" : "LR50", q->pcal.value,
+                    pc, ic, d, cp, ci, cb);
+        }
+    fputc('\n', f);
 }
 
 /* The null check's section and compare_null.csv (null_sims > 0). */
@@ -144,45 +236,66 @@ int lms_cmp_write_null(FILE *f, FILE *csv, const cmp *m, int sims,
             (unsigned long long)LMS_NULL_SEED, m->sw[0].name, m->reference,
             m->sw[m->n - 1].name, m->sw[0].name, m->reference, m->sw[0].name);
     fprintf(csv, "variant,quantity,sims,defined,paired,independent,both,"
-            "fits_pass,stated,observed,extreme,no_point,p\n");
-    int any = 0;
+            "fits_pass,stated,observed,extreme,no_point,p,plevel_lo,"
+            "plevel_hi,pcal_lo,pcal_hi,ilevel_lo,ilevel_hi,ical_lo,ical_hi,"
+            "cv_paired,cv_independent,cv_both\n");
+    lms_null_check *all = calloc((size_t)m->nv * 2 + 1, sizeof *all);
+    if (!all)
+        return -1;
+    int any = 0, rc = -1;
     for (int u = 0; u < m->nv; u++)
         for (int what = 0; what < 2; what++) {
-            lms_null_check nc;
+            lms_null_check *q = &all[u * 2 + what];
             char label[160];
             snprintf(label, sizeof label, "%s %s", m->variants[u],
                      what ? "ratio" : "LR50");
             const double t0 = lms_now();
             if (lms_cmp_null_check(m, u, what, sims, LMS_NULL_SAMPLES,
-                                   LMS_NULL_SEED, &nc, progress, label) != 0)
-                return -1;
-            if (!nc.sims)
+                                   LMS_NULL_SEED, q, progress, label) != 0)
+                goto out;
+            if (!q->sims)
                 continue;
-            lms_null_progress_done(progress, "compare", label, nc.sims, t0);
+            lms_null_progress_done(progress, "compare", label, q->sims, t0);
             any = 1;
             char p[64], i[64], b[64], s[64], fp[64];
-            lms_null_fmt_share(p, sizeof p, nc.paired, nc.sims);
-            lms_null_fmt_share(i, sizeof i, nc.independent, nc.sims);
-            lms_null_fmt_share(b, sizeof b, nc.both, nc.sims);
-            lms_null_fmt_share(fp, sizeof fp, nc.fits_pass, nc.sims);
-            lms_null_fmt_share(s, sizeof s, nc.stated, nc.sims);
+            lms_null_fmt_share(p, sizeof p, q->paired, q->sims);
+            lms_null_fmt_share(i, sizeof i, q->independent, q->sims);
+            lms_null_fmt_share(b, sizeof b, q->both, q->sims);
+            lms_null_fmt_share(fp, sizeof fp, q->fits_pass, q->sims);
+            lms_null_fmt_share(s, sizeof s, q->stated, q->sims);
             char t[96] = "-";
-            const double pv = lms_null_p(&nc);
+            const double pv = lms_null_p(q);
             if (isfinite(pv))
-                snprintf(t, sizeof t, "%.3gx: %.3g (%d of %d)", nc.observed,
-                         pv, nc.extreme, nc.sims);
+                snprintf(t, sizeof t, "%.3gx: %.3g (%d of %d)", q->observed,
+                         pv, q->extreme, q->sims);
             fprintf(f, "| %s | %s | %d (%d with an interval) | %s | %s | %s | "
                     "%s | %s | %s |\n", m->variants[u], what ? "ratio" : "LR50",
-                    nc.sims, nc.defined, p, i, b, fp, s, t);
-            fprintf(csv, "%s,%s,%d,%d,%d,%d,%d,%d,%d,%.6g,%d,%d,%.6g\n",
-                    m->variants[u], what ? "ratio50" : "lr50", nc.sims,
-                    nc.defined, nc.paired, nc.independent, nc.both,
-                    nc.fits_pass, nc.stated, nc.observed, nc.extreme,
-                    nc.no_point, pv);
+                    q->sims, q->defined, p, i, b, fp, s, t);
+            lms_estimate pc = {NAN, NAN, NAN, NAN}, ic = pc;
+            if (lms_cmp_change_at(m, u, 1, what, 0, q->plevel_lo,
+                                  q->plevel_hi, &pc) < 0 ||
+                lms_cmp_change_at(m, u, 1, what, 1, q->ilevel_lo,
+                                  q->ilevel_hi, &ic) < 0)
+                goto out;
+            q->pcal = pc;
+            q->ical = ic;
+            fprintf(csv, "%s,%s,%d,%d,%d,%d,%d,%d,%d,%.6g,%d,%d,%.6g,%.6g,"
+                    "%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%d,%d,%d\n",
+                    m->variants[u], what ? "ratio50" : "lr50", q->sims,
+                    q->defined, q->paired, q->independent, q->both,
+                    q->fits_pass, q->stated, q->observed, q->extreme,
+                    q->no_point, pv, q->plevel_lo, q->plevel_hi, pc.lo, pc.hi,
+                    q->ilevel_lo, q->ilevel_hi, ic.lo, ic.hi, q->cv_paired,
+                    q->cv_independent, q->cv_both);
         }
     if (!any)
         fprintf(f, "| (no variant has a curve in both %s and %s) | | | | | | "
                 "| | |\n", m->sw[0].name, m->sw[m->n - 1].name);
     fputc('\n', f);
-    return 0;
+    if (any)
+        write_calibrated(f, m, all);
+    rc = 0;
+out:
+    free(all);
+    return rc;
 }

@@ -46,9 +46,8 @@ void lms_compare_trend(const double *const *samples, const double *point,
         free(y);
         return;
     }
+    lms_compare_change_samples(samples[0], samples[n - 1], n_samples, c);
     for (int b = 0; b < n_samples; b++) {
-        const double first = samples[0][b], last = samples[n - 1][b];
-        c[b] = positive(first) && positive(last) ? last / first : NAN;
         for (int j = 0; j < n; j++)
             y[j] = samples[j][b];
         s[b] = n >= 3 ? slope_of(x, y, n) : NAN;
@@ -58,6 +57,13 @@ void lms_compare_trend(const double *const *samples, const double *point,
     free(c);
     free(s);
     free(y);
+}
+
+void lms_compare_change_samples(const double *first, const double *last,
+                                int n_samples, double *out) {
+    for (int b = 0; b < n_samples; b++)
+        out[b] = positive(first[b]) && positive(last[b]) ? last[b] / first[b]
+                                                         : NAN;
 }
 
 /* +1 above 1, -1 below, 0 containing it, 2 without an interval */

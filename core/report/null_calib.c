@@ -39,8 +39,8 @@ static int count_side(const lms_null_rank *r, int n, int first, int step,
     return k;
 }
 
-static void calibrate(const lms_null_rank *r, int n, int first, int step,
-                      double tail, double *lo, double *hi) {
+void lms_null_calibrate_part(const lms_null_rank *r, int n, int first,
+                             int step, double tail, double *lo, double *hi) {
     int sims = 0;
     for (int i = first; i < n; i += step)
         sims++;
@@ -80,7 +80,7 @@ static void calibrate(const lms_null_rank *r, int n, int first, int step,
 
 void lms_null_calibrate(const lms_null_rank *r, int n, double tail,
                         double *lo, double *hi) {
-    calibrate(r, n, 0, 1, tail, lo, hi);
+    lms_null_calibrate_part(r, n, 0, 1, tail, lo, hi);
 }
 
 int lms_null_calibration_check(const lms_null_rank *r, int n, double tail,
@@ -89,7 +89,7 @@ int lms_null_calibration_check(const lms_null_rank *r, int n, double tail,
     *above = 0;
     for (int half = 0; half < 2; half++) {
         double lo, hi;
-        calibrate(r, n, half, 2, tail, &lo, &hi);
+        lms_null_calibrate_part(r, n, half, 2, tail, &lo, &hi);
         if (!isfinite(lo))
             continue;
         const int up = count_side(r, n, 1 - half, 2, 1, lo, hi);

@@ -39,6 +39,11 @@ int lms_null_rank_side(const lms_null_rank *r, double lo, double hi);
 void lms_null_calibrate(const lms_null_rank *r, int n, double tail,
                         double *lo, double *hi);
 
+/* The same from the ranks r[first], r[first + step], ... below n alone
+ * (a part of the simulations: the held-out check fits on one half). */
+void lms_null_calibrate_part(const lms_null_rank *r, int n, int first,
+                             int step, double tail, double *lo, double *hi);
+
 /* The calibration checked on simulations it did not see (two-fold cross
  * validation): levels fitted on the even-numbered ranks are applied to the
  * odd-numbered ones and the other way round; how many of the n intervals

@@ -182,7 +182,7 @@ done
 "$LMSTAB" compare $dirs --out "$TMP/null" --null-check 4 > /dev/null 2> "$TMP/err" || { cat "$TMP/err"; fail "compare --null-check failed"; }
 grep -q "^lmstab compare: null check: baseline ratio: 4 simulations in [0-9]* s$" "$TMP/err" || { cat "$TMP/err"; fail "no progress line per variant and quantity"; }
 nul="$TMP/null/compare_null.csv"
-[ "$(head -1 "$nul")" = "variant,quantity,sims,defined,paired,independent,both,fits_pass,stated,observed,extreme,no_point,p" ] || fail "compare_null.csv header: $(head -1 "$nul")"
+[ "$(head -1 "$nul")" = "variant,quantity,sims,defined,paired,independent,both,fits_pass,stated,observed,extreme,no_point,p,plevel_lo,plevel_hi,pcal_lo,pcal_hi,ilevel_lo,ilevel_hi,ical_lo,ical_hi,cv_paired,cv_independent,cv_both" ] || fail "compare_null.csv header: $(head -1 "$nul")"
 grep -q "^## Null check" "$TMP/null/compare.md" || fail "no null check section"
 grep -q "<h2>Null check</h2>" "$TMP/null/compare.html" && grep -q "<h2>Rule: default</h2>" "$TMP/null/compare.html" \
     || fail "compare.html with --null-check is not the page"
@@ -199,6 +199,19 @@ awk -F, 'NR == FNR { if ($2 == "default") ch[$1 "," $3] = $8; next }
     if ($12 > $11 || $11 > $3 || o == "" || ($10 - o) ^ 2 > (1e-5 * o) ^ 2 || ($13 - (1 + $11) / (1 + $3)) ^ 2 > 1e-10) { print; bad = 1 } }
     END { exit bad || !m }' "$TMP/null/compare_change.csv" "$nul" || { cat "$nul"; fail "compare_null.csv: the test of no change does not add up"; }
 grep -q "| change: p of no change (k of n) |" "$TMP/null/compare.md" || fail "no test of no change in the null check section"
+# the calibrated intervals: the page's resamples at the null check's
+# levels (wider levels, a wider interval than the page's; narrower,
+# narrower), held-out counts that nest
+awk -F, 'NR == FNR { if ($2 == "default") { lo[$1 "," $3] = $9; hi[$1 "," $3] = $10; li[$1 "," $3] = $12; hi2[$1 "," $3] = $13 }; next }
+    FNR > 1 && $16 != "nan" && $20 != "nan" { m++; k = $1 "," $2
+    if ($14 < 0 || $14 > 0.5 || $15 < 0.5 || $15 > 1 || $18 < 0 || $18 > 0.5 || $19 < 0.5 || $19 > 1 \
+        || $22 > $3 || $23 > $3 || $24 > $22 || $24 > $23 \
+        || ($14 <= 0.025 && $16 > lo[k] * (1 + 1e-5)) || ($14 >= 0.025 && $16 < lo[k] * (1 - 1e-5)) \
+        || ($15 >= 0.975 && $17 < hi[k] * (1 - 1e-5)) || ($15 <= 0.975 && $17 > hi[k] * (1 + 1e-5)) \
+        || ($18 <= 0.025 && $20 > li[k] * (1 + 1e-5)) || ($18 >= 0.025 && $20 < li[k] * (1 - 1e-5)) \
+        || ($19 >= 0.975 && $21 < hi2[k] * (1 - 1e-5)) || ($19 <= 0.975 && $21 > hi2[k] * (1 + 1e-5))) { print; bad = 1 } }
+    END { exit bad || !m }' "$TMP/null/compare_change.csv" "$nul" || { cat "$nul"; fail "compare_null.csv: a calibrated interval that is not the page's resamples at its levels"; }
+grep -q "^### Calibrated intervals" "$TMP/null/compare.md" || fail "no calibrated intervals on the compare page"
 # the null check of one sweep's ratios (report --null-check): a row per
 # variant with a default-rule ratio, counts that nest, its observed ratio
 # the report's (curves.csv), p = (1 + extreme) / (1 + sims), the same
