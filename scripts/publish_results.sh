@@ -19,7 +19,8 @@
 # figures with their data and gnuplot script (its runs are the compared
 # sweeps', published with them).
 # --null-check N: the report checks its ratios on N simulated sweeps per
-# variant (lmstab report --null-check; report_null.csv is published too).
+# variant (lmstab report --null-check; report_null.csv and
+# report_dependence.csv are published too).
 # Usage: scripts/publish_results.sh [--fresh] [--null-check N] runs/curves [name]
 #        scripts/publish_results.sh runs/ladder [name]   (a compare directory)
 # (LMSTAB_RESULTS: where the results go instead of docs/results; LMSTAB: the
@@ -95,7 +96,7 @@ grep -vxF -f "$work/published" "$work/list" > "$work/new" || true
 mkdir -p "$page/plots/data"
 cp "$src"/report.md "$src"/report.html "$src"/table.md "$src"/results.csv \
    "$src"/cells.csv "$src"/variants.csv "$src"/sweep.json "$page/"
-for f in curves.csv pairs.csv edges.json report_null.csv; do [ ! -f "$src/$f" ] || cp "$src/$f" "$page/"; done
+for f in curves.csv pairs.csv edges.json report_null.csv report_dependence.csv; do [ ! -f "$src/$f" ] || cp "$src/$f" "$page/"; done
 # (no figures where gnuplot is missing: the report says so)
 find "$src/plots" -maxdepth 1 -type f \( -name '*.png' -o -name report.gp \) -exec cp {} "$page/plots/" \;
 # A relabelled sweep's per-run series are its source's (published with it):

@@ -26,6 +26,8 @@ int lms_report_op_roles(const char *run_dir,
 
 #include <stdio.h>
 
+#include "sweep/failcurve.h" /* lms_curve_run, lms_curve */
+
 /* A run's plot data file read back: n rows of the lms_report_extract
  * columns (row i of two runs of one sweep is the same step). */
 #define LMS_SERIES_NCOL 11
@@ -104,10 +106,20 @@ int lms_report_gnuplot(const char *dir, const char *script);
 
 /* The null check of the sweep's default-rule LR50 ratios (report_null.c):
  * its section on md and report_null.csv on csv, sims simulated sweeps per
- * variant, progress (or NULL) a line per variant and every 10 s. 0, or -1
- * with a message. */
-int lms_report_null(FILE *md, FILE *csv, const struct lms_sweep *s, int sims,
-                    FILE *progress, char *err, size_t errlen);
+ * variant, progress (or NULL) a line per variant and every 10 s; with the
+ * check of its model's independence (report_dependence.c) on md and dep
+ * (report_dependence.csv). 0, or -1 with a message. */
+int lms_report_null(FILE *md, FILE *csv, FILE *dep, const struct lms_sweep *s,
+                    int sims, FILE *progress, char *err, size_t errlen);
+
+/* Whether a seed's runs are independent across LRs, as the null checks
+ * draw them (report_dependence.c): per variant with a default-rule curve
+ * c[v], the inversions among runs[0..n) (default rule) against those
+ * expected under independence and sims independent draws; a subsection on
+ * md and rows on csv. 0, or -1 on allocation failure. */
+int lms_report_dependence(FILE *md, FILE *csv, const struct lms_sweep *s,
+                          const lms_curve_run *runs, size_t n,
+                          const lms_curve *c, int sims);
 /* The Markdown lmstab writes, as a self-contained HTML page (md_html.c). */
 void lms_md_to_html(FILE *in, FILE *out, const char *title);
 

@@ -139,8 +139,8 @@ static void write_calibrated(FILE *md, const lms_sweep *s, const lms_curve *c,
     fputc('\n', md);
 }
 
-int lms_report_null(FILE *md, FILE *csv, const lms_sweep *s, int sims,
-                    FILE *progress, char *err, size_t errlen) {
+int lms_report_null(FILE *md, FILE *csv, FILE *dep, const lms_sweep *s,
+                    int sims, FILE *progress, char *err, size_t errlen) {
     size_t max = (size_t)s->n_variants * s->n_lrs * s->n_seeds + 1;
     lms_curve_run *rr[LMS_N_RULES] = {malloc(max * sizeof(lms_curve_run)),
                                       malloc(max * sizeof(lms_curve_run)),
@@ -162,7 +162,7 @@ int lms_report_null(FILE *md, FILE *csv, const lms_sweep *s, int sims,
     const size_t n = lms_sweep_curve_runs(s, rr, max);
     const lms_curve_run *runs = rr[DEFAULT_RULE];
     /* the table's fits (its generator seed and resamples) */
-    if (ref >= 0 && lms_curves_fit(runs, n, s->n_variants, ref,
+    if (lms_curves_fit(runs, n, s->n_variants, ref >= 0 ? ref : 0,
                                    LMS_BOOT_SAMPLES, LMS_BOOT_SEED, c,
                                    boot) != 0) {
         snprintf(err, errlen, "out of memory");
@@ -250,6 +250,10 @@ int lms_report_null(FILE *md, FILE *csv, const lms_sweep *s, int sims,
     fputc('\n', md);
     if (any)
         write_calibrated(md, s, c, nc, ref);
+    if (lms_report_dependence(md, dep, s, runs, n, c, sims) != 0) {
+        snprintf(err, errlen, "out of memory");
+        goto out;
+    }
     rc = 0;
 out:
     for (int r = 0; r < LMS_N_RULES; r++)

@@ -415,8 +415,9 @@ int lms_report_page(const char *dir, const lms_sweep *s, const int *stable,
     FILE *t = lms_fopen_regular(path, err, errlen); /* the aggregate's */
     if (!t)
         return -1;
-    lms_out page[2] = {{0}}, html; /* report.md and report_null.csv */
-    lms_out *md = &page[0], *nul = &page[1];
+    /* report.md, report_null.csv and report_dependence.csv */
+    lms_out page[3] = {{0}}, html;
+    lms_out *md = &page[0], *nul = &page[1], *dep = &page[2];
     snprintf(path, sizeof path, "%s/report.md", dir);
     FILE *f = lms_out_open(md, path, err, errlen);
     if (!f) {
@@ -444,9 +445,13 @@ int lms_report_page(const char *dir, const lms_sweep *s, const int *stable,
     fputc('\n', f);
     if (null_sims > 0) { /* beside the failure-curve tables it checks */
         snprintf(path, sizeof path, "%s/report_null.csv", dir);
+        char dpath[4300];
+        snprintf(dpath, sizeof dpath, "%s/report_dependence.csv", dir);
         if (!lms_out_open(nul, path, err, errlen) ||
-            lms_report_null(f, nul->f, s, null_sims, stderr, err,
+            !lms_out_open(dep, dpath, err, errlen) ||
+            lms_report_null(f, nul->f, dep->f, s, null_sims, stderr, err,
                             errlen) != 0) {
+            lms_out_abort(dep);
             lms_out_abort(nul);
             lms_out_abort(md);
             return -1;
@@ -456,6 +461,7 @@ int lms_report_page(const char *dir, const lms_sweep *s, const int *stable,
     snprintf(data_dir, sizeof data_dir, "%s/plots/data", dir);
     if (lms_report_quality_table(f, s, data_dir, err, errlen) != 0 ||
         lms_report_split_tables(f, s, data_dir, warmup, err, errlen) != 0) {
+        lms_out_abort(dep);
         lms_out_abort(nul);
         lms_out_abort(md);
         return -1;
@@ -463,14 +469,18 @@ int lms_report_page(const char *dir, const lms_sweep *s, const int *stable,
     lms_report_logits_table(f, s, vocab);
     emit_norms(f, dir, s, stable, bad, warmup);
     emit_figures(f, s, stable, bad, plots_ok);
-    if (lms_out_commit_all(page, 2, err, errlen) != 0)
+    if (lms_out_commit_all(page, 3, err, errlen) != 0)
         return -1;
     /* without a null check, an earlier one goes with the page it belonged
      * to (a stale one would be published beside this page) */
-    snprintf(path, sizeof path, "%s/report_null.csv", dir);
-    if (null_sims <= 0 && remove(path) != 0 && errno != ENOENT)
-        return lms_errf(err, errlen, "%s: cannot remove: %s", path,
-                        strerror(errno));
+    static const char *const stale[] = {"report_null.csv",
+                                        "report_dependence.csv"};
+    for (int i = 0; null_sims <= 0 && i < 2; i++) {
+        snprintf(path, sizeof path, "%s/%s", dir, stale[i]);
+        if (remove(path) != 0 && errno != ENOENT)
+            return lms_errf(err, errlen, "%s: cannot remove: %s", path,
+                            strerror(errno));
+    }
     snprintf(path, sizeof path, "%s/report.md", dir);
     FILE *in = lms_fopen_regular(path, err, errlen);
     if (!in)

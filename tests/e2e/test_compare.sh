@@ -237,13 +237,21 @@ awk -F, 'NR == FNR { if ($2 == "default") { lo[$1] = $14; hi[$1] = $15 }; next }
         || ($14 >= 0.975 && $16 < hi[$1] * (1 - 1e-5)) || ($14 <= 0.975 && $16 > hi[$1] * (1 + 1e-5))) { print; bad = 1 } }
     END { exit bad || !m }' "$TMP/d$first/curves.csv" "$rn" || { cat "$rn"; fail "report_null.csv: a calibrated interval that is not the table's resamples at its levels"; }
 grep -q "^### Calibrated intervals" "$TMP/d$first/report.md" || fail "no calibrated intervals in the report"
+# the check of independence across a seed's LRs: a row per variant with a
+# curve, inversions among the pairs, p = (1 + as_few) / (1 + sims)
+rd="$TMP/d$first/report_dependence.csv"
+[ "$(head -1 "$rd")" = "variant,runs,pairs,inversions,expected,sims,as_few,p" ] || fail "report_dependence.csv header: $(head -1 "$rd")"
+awk -F, 'FNR > 1 { m++
+    if ($4 > $3 || $5 < 0 || $5 > $3 || $6 != 4 || $7 > $6 || ($8 - (1 + $7) / (1 + $6)) ^ 2 > 1e-10) { print; bad = 1 } }
+    END { exit bad || !m }' "$rd" || { cat "$rd"; fail "report_dependence.csv: counts that do not add up"; }
+grep -q "^### Are a seed's runs independent across learning rates?" "$TMP/d$first/report.md" || fail "no independence check in the report"
 grep -q "^## Null check of the ratios" "$TMP/d$first/report.md" && grep -q "<h2>Null check of the ratios</h2>" "$TMP/d$first/report.html" \
     || fail "no null check section in the report"
 cp "$rn" "$TMP/rn1"
 "$LMSTAB" report "$TMP/d$first" --null-check 4 > /dev/null 2>&1 || fail "second report --null-check failed"
 cmp -s "$rn" "$TMP/rn1" || fail "report --null-check is not reproducible"
 "$LMSTAB" report "$TMP/d$first" > /dev/null 2>&1 || fail "report after a null check failed"
-[ ! -e "$rn" ] || fail "a stale report_null.csv survived a report without --null-check"
+[ ! -e "$rn" ] && [ ! -e "$rd" ] || fail "a stale report_null.csv or report_dependence.csv survived a report without --null-check"
 grep -q "Null check" "$TMP/d$first/report.md" && fail "a report without --null-check has the section"
 # shellcheck disable=SC2086
 "$LMSTAB" compare $dirs --out "$TMP/null2" --null-check 4 > /dev/null 2>&1 || fail "second null check failed"
