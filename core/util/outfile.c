@@ -83,6 +83,29 @@ int lms_out_commit(lms_out *o, char *err, size_t errlen) {
     return finish(o, err, errlen) != 0 ? -1 : replace(o, err, errlen);
 }
 
+/* The previous file at path kept for a rollback while a set is renamed:
+ * "<path>.old.tmp.<pid>.<host>" (lms_out_clean takes it for path's). */
+static int backup_path(char *out, size_t cap, const char *path) {
+    char old[4200];
+    if (snprintf(old, sizeof old, "%s.old", path) >= (int)sizeof old)
+        return -1;
+    return lms_tmp_path(out, cap, old);
+}
+
+enum { KEPT_NONE, KEPT_LINK, KEPT_ABSENT };
+
+/* Keep o's previous file (a hard link beside it) before its rename: how,
+ * KEPT_NONE where the filesystem has no hard links (or a name too long):
+ * that file then stays new if a later rename fails. */
+static int keep_previous(const lms_out *o, char *bak, size_t cap) {
+    if (backup_path(bak, cap, o->path) != 0)
+        return KEPT_NONE;
+    unlink(bak); /* (a stale one of a reused pid) */
+    if (link(o->path, bak) == 0)
+        return KEPT_LINK;
+    return errno == ENOENT ? KEPT_ABSENT : KEPT_NONE;
+}
+
 static volatile sig_atomic_t g_held; /* a stop held during renames */
 static void on_held(int sig) { g_held = sig; }
 
@@ -109,14 +132,35 @@ int lms_out_commit_all(lms_out *o, size_t n, char *err, size_t errlen) {
         if (sigaction(sigs[k], NULL, &old[k]) == 0 &&
             old[k].sa_handler == SIG_DFL)
             held[k] = sigaction(sigs[k], &hold, NULL) == 0;
+    /* each previous file is kept until every rename is done, so that a
+     * rename that fails after others succeeded (a directory that cannot
+     * grow, a path that became a directory) puts the earlier ones back */
+    char (*bak)[4200] = rc == 0 ? malloc(sizeof *bak * (n + 1)) : NULL;
+    int *kept = rc == 0 ? calloc(n + 1, sizeof *kept) : NULL;
+    size_t renamed = 0;
     for (size_t i = 0; i < n; i++) {
-        if (o[i].finished && rc == 0)
+        if (o[i].finished && rc == 0) {
+            if (bak && kept)
+                kept[i] = keep_previous(&o[i], bak[i], sizeof bak[i]);
             rc = replace(&o[i], err, errlen);
-        else if (o[i].finished) /* none replaces its file after a fault */
+            renamed = rc == 0 ? i + 1 : renamed;
+        } else if (o[i].finished) /* none replaces its file after a fault */
             unlink(o[i].tmp);
         o[i].finished = 0;
         lms_out_abort(&o[i]); /* those not reached after a fault */
     }
+    /* (the renames stop at the first that fails: those before it in the
+     * set that were tried succeeded) */
+    for (size_t i = 0; bak && kept && i < n; i++) {
+        if (rc != 0 && i < renamed && kept[i] == KEPT_LINK)
+            rename(bak[i], o[i].path);
+        else if (rc != 0 && i < renamed && kept[i] == KEPT_ABSENT)
+            unlink(o[i].path);
+        if (kept[i] == KEPT_LINK)
+            unlink(bak[i]); /* (gone after a rollback) */
+    }
+    free(bak);
+    free(kept);
     for (int k = 0; k < 3; k++)
         if (held[k])
             sigaction(sigs[k], &old[k], NULL);
@@ -133,7 +177,7 @@ void lms_out_abort(lms_out *o) {
     unlink(o->tmp);
 }
 
-/* "<name>.tmp.<pid>[.<host>]" (name one of names, or any with names
+/* "<name>[.old].tmp.<pid>[.<host>]" (name one of names, or any with names
  * NULL) -> pid, and host (empty without one); else 0 */
 static long tmp_pid(const char *entry, const char *const *names, size_t n,
                     char *host, size_t cap) {
@@ -142,10 +186,12 @@ static long tmp_pid(const char *entry, const char *const *names, size_t n,
         return 0;
     while (strstr(t + 1, ".tmp.")) /* the last one: names may hold it */
         t = strstr(t + 1, ".tmp.");
-    if (names) {
-        size_t i = 0;
-        while (i < n && (strlen(names[i]) != (size_t)(t - entry) ||
-                         strncmp(entry, names[i], (size_t)(t - entry)) != 0))
+    if (names) { /* names[i], or its previous file kept by commit_all */
+        size_t len = (size_t)(t - entry), i = 0;
+        if (len > 4 && !strncmp(entry + len - 4, ".old", 4))
+            len -= 4;
+        while (i < n && (strlen(names[i]) != len ||
+                         strncmp(entry, names[i], len) != 0))
             i++;
         if (i == n)
             return 0;

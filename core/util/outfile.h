@@ -37,15 +37,19 @@ int lms_out_commit(lms_out *o, char *err, size_t errlen);
  * SIGINT, SIGTERM and SIGHUP held off meanwhile (where the command has no
  * handler of its own: held by one, then raised again): a full disk while
  * writing leaves every earlier file, a stop never a mix of two runs'
- * files. The exception is a rename that fails after others
- * succeeded (a directory that cannot grow): the files before it are new.
- * Those not open are skipped. 0, or -1 with the first file's message. */
+ * files. A rename that fails after others succeeded (a directory that
+ * cannot grow) puts the earlier files back: each previous file is kept as
+ * a hard link until the set is in place (a path that had none is
+ * removed again); on a filesystem without hard links the files before the
+ * fault stay new. Those not open are skipped. 0, or -1 with the first
+ * file's message. */
 int lms_out_commit_all(lms_out *o, size_t n, char *err, size_t errlen);
 
 /* Close and remove the temporary; path as it was. Nothing when not open. */
 void lms_out_abort(lms_out *o);
 
-/* Remove dir's temporaries "<name>.tmp.<pid>.<host>" whose writer is gone:
+/* Remove dir's temporaries "<name>.tmp.<pid>.<host>" (and the previous
+ * files lms_out_commit_all keeps, "<name>.old.tmp.<pid>.<host>") whose writer is gone:
  * written on this machine by a process that no longer exists (a command
  * killed while writing). Another machine's are left: its processes cannot
  * be seen from here. A name without a host ("<name>.tmp.<pid>", as

@@ -188,6 +188,49 @@ START_TEST(test_outfile_commit_all) {
 }
 END_TEST
 
+/* A rename that fails after another succeeded puts the earlier file back
+ * (and removes one that was not there before): here the last path of the
+ * set has become a directory, which a file cannot replace. */
+START_TEST(test_outfile_commit_all_rolls_back) {
+    char a[128], c[128], d[128], err[256], want[256], *txt;
+    snprintf(a, sizeof a, "%s/a.csv", dir);
+    snprintf(c, sizeof c, "%s/c.csv", dir);
+    snprintf(d, sizeof d, "%s/d.md", dir);
+    lms_out o[3] = {{0}};
+    ck_assert_ptr_nonnull(lms_out_open(&o[0], a, err, sizeof err));
+    fputs("old a\n", o[0].f);
+    ck_assert_int_eq(lms_out_commit_all(o, 1, err, sizeof err), 0);
+    ck_assert_int_eq(mkdir(d, 0755), 0);
+    ck_assert_ptr_nonnull(lms_out_open(&o[0], a, err, sizeof err));
+    ck_assert_ptr_nonnull(lms_out_open(&o[1], c, err, sizeof err));
+    ck_assert_ptr_nonnull(lms_out_open(&o[2], d, err, sizeof err));
+    fputs("new a\n", o[0].f);
+    fputs("new c\n", o[1].f);
+    fputs("new d\n", o[2].f);
+    ck_assert_int_eq(lms_out_commit_all(o, 3, err, sizeof err), -1);
+    snprintf(want, sizeof want, "%s: cannot write: Is a directory", d);
+    ck_assert_str_eq(err, want);
+    ck_assert_str_eq(txt = slurp_str(a), "old a\n");
+    free(txt);
+    ck_assert_int_eq(access(c, F_OK), -1); /* it was not there before */
+    char cmd[200];
+    snprintf(cmd, sizeof cmd, "test $(ls -A %s | wc -l) -eq 2", dir);
+    ck_assert_msg(system(cmd) == 0, "a temporary or a kept file was left");
+    /* and with every path a file, the set goes through and keeps nothing */
+    ck_assert_int_eq(rmdir(d), 0);
+    ck_assert_ptr_nonnull(lms_out_open(&o[0], a, err, sizeof err));
+    ck_assert_ptr_nonnull(lms_out_open(&o[1], d, err, sizeof err));
+    fputs("new a\n", o[0].f);
+    fputs("new d\n", o[1].f);
+    ck_assert_int_eq(lms_out_commit_all(o, 2, err, sizeof err), 0);
+    ck_assert_str_eq(txt = slurp_str(a), "new a\n");
+    free(txt);
+    ck_assert_str_eq(txt = slurp_str(d), "new d\n");
+    free(txt);
+    ck_assert_msg(system(cmd) == 0, "a kept file was left");
+}
+END_TEST
+
 /* A killed writer's temporaries are removed (named by this machine, or
  * with no machine as earlier versions wrote them); a live one's (here
  * ours), another machine's, a name that is not a temporary and, with
@@ -213,6 +256,18 @@ START_TEST(test_outfile_clean) {
     }
     static const char *const only_d[] = {"d"};
     ck_assert_int_eq(lms_out_clean(dir, only_d, 1), 1);
+    /* a killed commit_all's kept previous file goes with its file's name */
+    char kept_old[256];
+    snprintf(kept_old, sizeof kept_old, "%s/k.csv.old.tmp.2147483646.%s", dir,
+             host);
+    FILE *kf = fopen(kept_old, "w");
+    ck_assert_ptr_nonnull(kf);
+    fclose(kf);
+    static const char *const only_j[] = {"j.csv"};
+    ck_assert_int_eq(lms_out_clean(dir, only_j, 1), 0);
+    static const char *const only_k[] = {"k.csv"};
+    ck_assert_int_eq(lms_out_clean(dir, only_k, 1), 1);
+    ck_assert(!lms_path_exists(kept_old));
     ck_assert_int_eq(lms_out_clean(dir, NULL, 0), 2); /* a.md, e.json */
     static const int kept[] = {0, 1, 1, 1, 0, 0, 1, 1, 1};
     for (size_t i = 0; i < nf; i++) {
@@ -240,6 +295,7 @@ int main(void) {
     tcase_add_test(tc, test_outfile_whole_or_nothing);
     tcase_add_test(tc, test_outfile_clean);
     tcase_add_test(tc, test_outfile_commit_all);
+    tcase_add_test(tc, test_outfile_commit_all_rolls_back);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_set_fork_status(sr, CK_FORK);
