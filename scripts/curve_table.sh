@@ -11,7 +11,8 @@
 # far from 1; "-" where it has none; "stale" where the check's ratio is
 # not curves.csv's: it was made on other runs, and the report must be run
 # again with --null-check), and the default-rule ratio's calibrated 95%
-# interval (the null check's levels: docs/cli.md; "-" where it has none)
+# interval calibrated for the test of 1 (the null check's levels:
+# docs/cli.md; "-" where it has none)
 # where report_null.csv has them (an older null check has not).
 # tests/tools/readme_figures.sh checks every such table in the README
 # against this script's output for the report it follows.
@@ -37,10 +38,10 @@ else
 fi
 awk -F, -v ref="$ref" -v withp="$([ "$null" = /dev/null ] && echo 0 || echo 1)" '
 FNR == 1 && FILENAME != ARGV[1] { nulls = 1 }
-nulls && FNR == 1 { for (i = 1; i <= NF; i++) ncol[$i] = i; next }
+nulls && FNR == 1 { for (i = 1; i <= NF; i++) ncol[$i] = i; withcal = ("cal_lo" in ncol); next }
 nulls {
     pv[$ncol["variant"]] = $ncol["p"]; obs[$ncol["variant"]] = $ncol["observed"]
-    if ("cal_lo" in ncol) { withcal = 1; clo[$ncol["variant"]] = $ncol["cal_lo"]; chi[$ncol["variant"]] = $ncol["cal_hi"] }
+    if (withcal) { clo[$ncol["variant"]] = $ncol["cal_lo"]; chi[$ncol["variant"]] = $ncol["cal_hi"] }
     next
 }
 NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }

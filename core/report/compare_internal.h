@@ -75,8 +75,8 @@ int lms_cmp_trend(const cmp *m, int u, int r, int what, int independent,
                   lms_estimate *change, lms_estimate *slope);
 
 /* The change of lms_cmp_trend with its interval at percentile levels lo,
- * hi (a calibrated interval: null_calib.h): 1, 0 when a sweep has no such
- * estimate, -1 on allocation failure. */
+ * hi (a calibrated interval: null_calib.h; NaN levels, no interval): 1, 0
+ * when a sweep has no such estimate, -1 on allocation failure. */
 int lms_cmp_change_at(const cmp *m, int u, int r, int what, int independent,
                       double lo, double hi, lms_estimate *change);
 
@@ -104,6 +104,7 @@ typedef struct lms_null_check {
      * interval excludes 1 and both do on one side (a direction). */
     double plevel_lo, plevel_hi, ilevel_lo, ilevel_hi;
     int cv_paired, cv_independent, cv_both;
+    int cv_checked; /* held-out comparisons with both intervals */
     /* the page's change at those levels (lms_cmp_write_null) */
     lms_estimate pcal, ical;
 } lms_null_check;

@@ -324,7 +324,10 @@ int lms_cmp_change_at(const cmp *m, int u, int r, int what, int independent,
         return -1;
     lms_compare_change_samples(samples[0], samples[m->n - 1], B, c);
     change->value = point[m->n - 1] / point[0];
-    lms_percentile_interval_at(c, B, lo, hi, change);
+    change->lo = change->hi = NAN;
+    change->undefined = 1;
+    if (isfinite(lo) && isfinite(hi)) /* (NaN: no levels to read at) */
+        lms_percentile_interval_at(c, B, lo, hi, change);
     free(c);
     return 1;
 }

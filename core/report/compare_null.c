@@ -32,7 +32,7 @@ static void calibrate(const lms_null_rank *rp, const lms_null_rank *ri,
     const int n = out->sims;
     lms_null_calibrate(rp, n, 0.025, &out->plevel_lo, &out->plevel_hi);
     lms_null_calibrate(ri, n, 0.025, &out->ilevel_lo, &out->ilevel_hi);
-    out->cv_paired = out->cv_independent = out->cv_both = 0;
+    out->cv_paired = out->cv_independent = out->cv_both = out->cv_checked = 0;
     for (int half = 0; half < 2; half++) {
         double plo, phi, ilo, ihi;
         lms_null_calibrate_part(rp, n, half, 2, 0.025, &plo, &phi);
@@ -40,6 +40,9 @@ static void calibrate(const lms_null_rank *rp, const lms_null_rank *ri,
         if (!isfinite(plo) || !isfinite(ilo))
             continue;
         for (int s = 1 - half; s < n; s += 2) {
+            if (rp[s].m <= 0 || ri[s].m <= 0) /* (as the levels are fitted) */
+                continue;
+            out->cv_checked++;
             const int a = lms_null_rank_side(&rp[s], plo, phi);
             const int b = lms_null_rank_side(&ri[s], ilo, ihi);
             out->cv_paired += a != 0;
@@ -170,20 +173,24 @@ static void fmt_cal(char *b, size_t n, const lms_estimate *e, double lo,
 
 /* The calibrated intervals' table (null_calib.h). */
 static void write_calibrated(FILE *f, const cmp *m, const lms_null_check *all) {
-    fprintf(f, "### Calibrated intervals\n\nThe same simulations calibrate "
-            "each interval of the change (a double bootstrap with this null "
-            "check as its outer level): the percentile levels at which the "
-            "simulated comparisons' intervals lie above 1 in at most 2.5%% "
-            "of them and below 1 in at most 2.5%%, applied to this page's "
-            "resamples. Calibrated at no change, under the check's model: a "
-            "check of the claim that a change's interval excludes 1, not of "
-            "its coverage at every change. \"Direction\": both calibrated "
-            "intervals on one side of 1 (the fit rule still applies). The "
-            "held-out columns check the calibration on simulations it did "
-            "not see: levels fitted on half of them, applied to the other "
-            "half, and the other way round (nominal 5%% for an interval). A "
-            "check beside the declared reading (protocol, Changes, "
-            "2026-12-02, stop 25).\n\n| variant | quantity | change | "
+    fprintf(f, "### Intervals calibrated for the test of 1\n\nThat a "
+            "change's interval excludes 1 is a test; the same simulations "
+            "give each interval's critical value (prepivoting, Beran 1988): "
+            "the percentile levels at which the simulated comparisons' "
+            "intervals lie above 1 in at most 2.5%% of those with an "
+            "interval and below 1 in at most 2.5%%, applied to this page's "
+            "resamples, for the paired and the independent interval each. "
+            "It holds under the check's model only (the fitted curves as "
+            "true, independent runs), and says nothing of coverage at other "
+            "changes. \"Direction\": both calibrated intervals on one side "
+            "of 1 (the fit rule still applies); \"-\": fewer than 40 "
+            "simulated comparisons with an interval. The held-out columns "
+            "check the levels on simulations they were not fitted to: "
+            "fitted on half of them, applied to the other half, and the "
+            "other way round (expected a little above 5%% for an interval: "
+            "this measures the noise of the levels, not the model). A check "
+            "beside the declared reading (protocol, Changes, 2026-12-02, "
+            "stop 25).\n\n| variant | quantity | change | "
             "paired, calibrated (levels) | independent, calibrated (levels) "
             "| direction | held out: paired excludes 1 | held out: "
             "independent excludes 1 | held out: a direction |\n"
@@ -196,10 +203,13 @@ static void write_calibrated(FILE *f, const cmp *m, const lms_null_check *all) {
             char pc[128], ic[128], cp[64], ci[64], cb[64];
             fmt_cal(pc, sizeof pc, &q->pcal, q->plevel_lo, q->plevel_hi);
             fmt_cal(ic, sizeof ic, &q->ical, q->ilevel_lo, q->ilevel_hi);
-            lms_null_fmt_share(cp, sizeof cp, q->cv_paired, q->sims);
-            lms_null_fmt_share(ci, sizeof ci, q->cv_independent, q->sims);
-            lms_null_fmt_share(cb, sizeof cb, q->cv_both, q->sims);
-            const char *d = lms_compare_direction(&q->pcal, &q->ical);
+            lms_null_fmt_share(cp, sizeof cp, q->cv_paired, q->cv_checked);
+            lms_null_fmt_share(ci, sizeof ci, q->cv_independent,
+                               q->cv_checked);
+            lms_null_fmt_share(cb, sizeof cb, q->cv_both, q->cv_checked);
+            const char *d = isfinite(q->pcal.lo) && isfinite(q->ical.lo)
+                                ? lms_compare_direction(&q->pcal, &q->ical)
+                                : "-";
             fprintf(f, "| %s | %s | %.3gx | %s | %s | %s | %s | %s | %s |\n",
                     m->variants[u], what ? "ratio" : "LR50", q->pcal.value,
                     pc, ic, d, cp, ci, cb);
@@ -238,7 +248,7 @@ int lms_cmp_write_null(FILE *f, FILE *csv, const cmp *m, int sims,
     fprintf(csv, "variant,quantity,sims,defined,paired,independent,both,"
             "fits_pass,stated,observed,extreme,no_point,p,plevel_lo,"
             "plevel_hi,pcal_lo,pcal_hi,ilevel_lo,ilevel_hi,ical_lo,ical_hi,"
-            "cv_paired,cv_independent,cv_both\n");
+            "cv_paired,cv_independent,cv_both,cv_checked\n");
     lms_null_check *all = calloc((size_t)m->nv * 2 + 1, sizeof *all);
     if (!all)
         return -1;
@@ -280,13 +290,13 @@ int lms_cmp_write_null(FILE *f, FILE *csv, const cmp *m, int sims,
             q->pcal = pc;
             q->ical = ic;
             fprintf(csv, "%s,%s,%d,%d,%d,%d,%d,%d,%d,%.6g,%d,%d,%.6g,%.6g,"
-                    "%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%d,%d,%d\n",
+                    "%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%d,%d,%d,%d\n",
                     m->variants[u], what ? "ratio50" : "lr50", q->sims,
                     q->defined, q->paired, q->independent, q->both,
                     q->fits_pass, q->stated, q->observed, q->extreme,
                     q->no_point, pv, q->plevel_lo, q->plevel_hi, pc.lo, pc.hi,
                     q->ilevel_lo, q->ilevel_hi, ic.lo, ic.hi, q->cv_paired,
-                    q->cv_independent, q->cv_both);
+                    q->cv_independent, q->cv_both, q->cv_checked);
         }
     if (!any)
         fprintf(f, "| (no variant has a curve in both %s and %s) | | | | | | "

@@ -1,4 +1,4 @@
-/* A percentile interval calibrated on a null check's simulations
+/* A percentile interval calibrated for the test of no difference
  * (null_calib.h). */
 #include <math.h>
 
@@ -41,10 +41,12 @@ static int count_side(const lms_null_rank *r, int n, int first, int step,
 
 void lms_null_calibrate_part(const lms_null_rank *r, int n, int first,
                              int step, double tail, double *lo, double *hi) {
+    /* among the simulated sweeps with an interval: a sweep being read has
+     * one, and those without (which exclude nothing) would loosen it */
     int sims = 0;
     for (int i = first; i < n; i += step)
-        sims++;
-    if (sims == 0) {
+        sims += r[i].m > 0;
+    if (sims * tail < 1) { /* no simulation to set a tail on */
         *lo = *hi = NAN;
         return;
     }
@@ -65,7 +67,7 @@ void lms_null_calibrate_part(const lms_null_rank *r, int n, int first,
             b = mid;
     }
     *lo = a;
-    a = 0.5, b = 1; /* at 1 no interval lies below 1 */
+    a = 0.5, b = 1; /* (1 when more than k have every resample below 1) */
     if (count_side(r, n, first, step, -1, 0, a) <= k)
         b = a;
     for (int it = 0; it < 50 && b - a > 1e-12; it++) {
@@ -84,14 +86,16 @@ void lms_null_calibrate(const lms_null_rank *r, int n, double tail,
 }
 
 int lms_null_calibration_check(const lms_null_rank *r, int n, double tail,
-                               int *above) {
+                               int *above, int *checked) {
     int excludes = 0;
-    *above = 0;
+    *above = *checked = 0;
     for (int half = 0; half < 2; half++) {
         double lo, hi;
         lms_null_calibrate_part(r, n, half, 2, tail, &lo, &hi);
         if (!isfinite(lo))
             continue;
+        for (int i = 1 - half; i < n; i += 2)
+            *checked += r[i].m > 0;
         const int up = count_side(r, n, 1 - half, 2, 1, lo, hi);
         excludes += up + count_side(r, n, 1 - half, 2, -1, lo, hi);
         *above += up;

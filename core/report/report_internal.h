@@ -113,13 +113,12 @@ int lms_report_null(FILE *md, FILE *csv, FILE *dep, const struct lms_sweep *s,
                     int sims, FILE *progress, char *err, size_t errlen);
 
 /* Whether a seed's runs are independent across LRs, as the null checks
- * draw them (report_dependence.c): per variant with a default-rule curve
- * c[v], the inversions among runs[0..n) (default rule) against those
- * expected under independence and sims independent draws; a subsection on
- * md and rows on csv. 0, or -1 on allocation failure. */
+ * draw them (report_dependence.c): per variant, the inversions among
+ * runs[0..n) (default rule) against their distribution over sims shuffles
+ * of the outcomes within each LR; a subsection on md and rows on csv. 0,
+ * or -1 on allocation failure. */
 int lms_report_dependence(FILE *md, FILE *csv, const struct lms_sweep *s,
-                          const lms_curve_run *runs, size_t n,
-                          const lms_curve *c, int sims);
+                          const lms_curve_run *runs, size_t n, int sims);
 /* The Markdown lmstab writes, as a self-contained HTML page (md_html.c). */
 void lms_md_to_html(FILE *in, FILE *out, const char *title);
 

@@ -218,8 +218,23 @@ void lms_percentile_interval(double *vals, int n, lms_estimate *e) {
     lms_percentile_interval_at(vals, n, 0.025, 0.975, e);
 }
 
+void lms_curve_ratio_samples(const double *boot, int samples, int nv, int v,
+                             int ref, double *out) {
+    for (int b = 0; b < samples; b++) {
+        const double *f = boot + (size_t)b * nv * 2;
+        const lms_logit fv = {f[2 * v], f[2 * v + 1], 1};
+        const lms_logit fr = {f[2 * ref], f[2 * ref + 1], 1};
+        out[b] = lms_logit_lr_at(&fv, 0.5) / lms_logit_lr_at(&fr, 0.5);
+    }
+}
+
 void lms_percentile_interval_at(double *vals, int n, double lo_level,
                                 double hi_level, lms_estimate *e) {
+    if (!isfinite(lo_level) || !isfinite(hi_level)) { /* no levels */
+        e->lo = e->hi = NAN;
+        e->undefined = 1;
+        return;
+    }
     int m = 0;
     for (int i = 0; i < n; i++)
         if (isfinite(vals[i]))
@@ -359,8 +374,7 @@ int lms_curves_fit(const lms_curve_run *runs, size_t n_runs, int nv, int ref,
             tmp[b] = b10[(size_t)b * nv + v];
         lms_percentile_interval(tmp, samples, &c->lr10);
         c->ratio50.value = c->lr50.value / out[ref].lr50.value;
-        for (int b = 0; b < samples; b++)
-            tmp[b] = b50[(size_t)b * nv + v] / b50[(size_t)b * nv + ref];
+        lms_curve_ratio_samples(boot, samples, nv, v, ref, tmp);
         lms_percentile_interval(tmp, samples, &c->ratio50);
         if (n_seeds < 2) /* every resample is the one seed: no interval */
             c->lr50.lo = c->lr50.hi = c->lr10.lo = c->lr10.hi =

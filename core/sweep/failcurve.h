@@ -103,6 +103,12 @@ int lms_curves_fit(const lms_curve_run *runs, size_t n_runs, int n_variants,
                    int ref, int samples, unsigned long long seed,
                    lms_curve *out, double *boot);
 
+/* Each resample's LR50 ratio of variant v to ref, from boot as
+ * lms_curves_fit fills it (samples resamples of nv variants), into out
+ * (NaN where either has no LR50): what ratio50's interval is taken over. */
+void lms_curve_ratio_samples(const double *boot, int samples, int nv, int v,
+                             int ref, double *out);
+
 /* lms_curves_fit's bootstrap alone: the same resamples of the seeds (the
  * generator seeded by seed), each variant refitted, into boot (samples *
  * n_variants (a, b) pairs, NAN where a resample had no fit), without the

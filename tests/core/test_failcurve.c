@@ -121,6 +121,15 @@ START_TEST(bootstrap_pairs_seeds) {
     /* another generator seed moves the interval, not the estimate */
     ck_assert_int_eq(lms_curves_fit(runs, n, 3, 0, 400, 43, d, NULL), 0);
     ck_assert_double_eq(c[2].lr50.value, d[2].lr50.value);
+    /* the resamples handed back give the ratio's interval exactly (what a
+     * calibrated interval is read from, at other levels) */
+    static double boot[400 * 3 * 2], ratio[400];
+    ck_assert_int_eq(lms_curves_fit(runs, n, 3, 0, 400, 42, d, boot), 0);
+    lms_curve_ratio_samples(boot, 400, 3, 2, 0, ratio);
+    lms_estimate e;
+    lms_percentile_interval_at(ratio, 400, 0.025, 0.975, &e);
+    ck_assert_double_eq(e.lo, c[2].ratio50.lo);
+    ck_assert_double_eq(e.hi, c[2].ratio50.hi);
 }
 END_TEST
 

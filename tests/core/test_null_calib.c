@@ -97,8 +97,9 @@ START_TEST(calibrated_levels_on_uniform_ranks) {
     double lo, hi;
     lms_null_calibrate(r, N, 0.025, &lo, &hi);
     ck_assert(fabs(lo - 0.025) < 0.007 && fabs(hi - 0.975) < 0.007);
-    int above;
-    const int ex = lms_null_calibration_check(r, N, 0.025, &above);
+    int above, checked;
+    const int ex = lms_null_calibration_check(r, N, 0.025, &above, &checked);
+    ck_assert_int_eq(checked, N);
     ck_assert(ex > 0.03 * N && ex < 0.07 * N);
     ck_assert(above > 0.01 * N && above < 0.04 * N);
 }
@@ -121,12 +122,13 @@ START_TEST(calibrated_levels_widen_a_short_interval) {
     ck_assert_int_le(count(r, N, -1, 0, hi), 25);
     ck_assert_int_gt(count(r, N, 1, lo + 1e-6, 1), 25);
     ck_assert_int_gt(count(r, N, -1, 0, hi - 1e-6), 25);
-    /* sweeps without an interval never exclude: they count in n only */
+    /* sweeps without an interval do not count: a sweep being read has one */
     for (int s = N; s < N + 5; s++)
         r[s] = (lms_null_rank){0, 0, 0};
     double lo2, hi2;
     lms_null_calibrate(r, N + 5, 0.025, &lo2, &hi2);
-    ck_assert(lo2 >= lo && hi2 <= hi);
+    ck_assert_double_eq(lo2, lo);
+    ck_assert_double_eq(hi2, hi);
 }
 END_TEST
 
@@ -140,12 +142,43 @@ START_TEST(calibration_that_cannot_reach_the_tail) {
     double lo, hi;
     lms_null_calibrate(r, N, 0.025, &lo, &hi);
     ck_assert_double_eq(lo, 0);
-    int above;
-    const int ex = lms_null_calibration_check(r, N, 0.025, &above);
+    int above, checked;
+    const int ex = lms_null_calibration_check(r, N, 0.025, &above, &checked);
     ck_assert_int_eq(above, 20);
     ck_assert_int_eq(ex, 20);
+    ck_assert_int_eq(checked, N);
     lms_null_calibrate(r, 0, 0.025, &lo, &hi);
     ck_assert(isnan(lo) && isnan(hi));
+}
+END_TEST
+
+/* Too few simulated sweeps with an interval to set a 2.5% tail on (fewer
+ * than 40): no levels, and none where no sweep has an interval at all
+ * (such sweeps never exclude 1, and would otherwise pull the levels to the
+ * median). */
+START_TEST(calibration_needs_sweeps_with_an_interval) {
+    enum { N = 100 };
+    static lms_null_rank r[N];
+    for (int s = 0; s < N; s++)
+        r[s] = (lms_null_rank){0, 0, 0};
+    double lo, hi;
+    lms_null_calibrate(r, N, 0.025, &lo, &hi);
+    ck_assert(isnan(lo) && isnan(hi));
+    for (int s = 0; s < 39; s++)
+        r[s] = (lms_null_rank){M, 500, 500};
+    lms_null_calibrate(r, N, 0.025, &lo, &hi);
+    ck_assert(isnan(lo) && isnan(hi));
+    r[39] = (lms_null_rank){M, 500, 500};
+    lms_null_calibrate(r, N, 0.025, &lo, &hi);
+    ck_assert(isfinite(lo) && isfinite(hi)); /* 40: one may exclude */
+    int above, checked;
+    lms_null_calibration_check(r, N, 0.025, &above, &checked);
+    ck_assert_int_eq(checked, 0); /* 20 a half: no levels on either */
+    /* NaN levels read no interval */
+    double v[3] = {1, 2, 3};
+    lms_estimate e;
+    lms_percentile_interval_at(v, 3, NAN, NAN, &e);
+    ck_assert(isnan(e.lo) && isnan(e.hi));
 }
 END_TEST
 
@@ -157,6 +190,7 @@ int main(void) {
     tcase_add_test(tc, calibrated_levels_on_uniform_ranks);
     tcase_add_test(tc, calibrated_levels_widen_a_short_interval);
     tcase_add_test(tc, calibration_that_cannot_reach_the_tail);
+    tcase_add_test(tc, calibration_needs_sweeps_with_an_interval);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

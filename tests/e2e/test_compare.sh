@@ -182,7 +182,7 @@ done
 "$LMSTAB" compare $dirs --out "$TMP/null" --null-check 4 > /dev/null 2> "$TMP/err" || { cat "$TMP/err"; fail "compare --null-check failed"; }
 grep -q "^lmstab compare: null check: baseline ratio: 4 simulations in [0-9]* s$" "$TMP/err" || { cat "$TMP/err"; fail "no progress line per variant and quantity"; }
 nul="$TMP/null/compare_null.csv"
-[ "$(head -1 "$nul")" = "variant,quantity,sims,defined,paired,independent,both,fits_pass,stated,observed,extreme,no_point,p,plevel_lo,plevel_hi,pcal_lo,pcal_hi,ilevel_lo,ilevel_hi,ical_lo,ical_hi,cv_paired,cv_independent,cv_both" ] || fail "compare_null.csv header: $(head -1 "$nul")"
+[ "$(head -1 "$nul")" = "variant,quantity,sims,defined,paired,independent,both,fits_pass,stated,observed,extreme,no_point,p,plevel_lo,plevel_hi,pcal_lo,pcal_hi,ilevel_lo,ilevel_hi,ical_lo,ical_hi,cv_paired,cv_independent,cv_both,cv_checked" ] || fail "compare_null.csv header: $(head -1 "$nul")"
 grep -q "^## Null check" "$TMP/null/compare.md" || fail "no null check section"
 grep -q "<h2>Null check</h2>" "$TMP/null/compare.html" && grep -q "<h2>Rule: default</h2>" "$TMP/null/compare.html" \
     || fail "compare.html with --null-check is not the page"
@@ -199,19 +199,24 @@ awk -F, 'NR == FNR { if ($2 == "default") ch[$1 "," $3] = $8; next }
     if ($12 > $11 || $11 > $3 || o == "" || ($10 - o) ^ 2 > (1e-5 * o) ^ 2 || ($13 - (1 + $11) / (1 + $3)) ^ 2 > 1e-10) { print; bad = 1 } }
     END { exit bad || !m }' "$TMP/null/compare_change.csv" "$nul" || { cat "$nul"; fail "compare_null.csv: the test of no change does not add up"; }
 grep -q "| change: p of no change (k of n) |" "$TMP/null/compare.md" || fail "no test of no change in the null check section"
-# the calibrated intervals: the page's resamples at the null check's
-# levels (wider levels, a wider interval than the page's; narrower,
-# narrower), held-out counts that nest
+# the calibrated intervals: none with 4 simulations (a 2.5% tail needs
+# 40); with 40, the page's resamples at the null check's levels (wider
+# levels, a wider interval than the page's; narrower, narrower), held-out
+# counts that nest
+awk -F, 'NR > 1 && ($14 != "nan" || $16 != "nan") { print; bad = 1 } END { exit bad }' "$nul" \
+    || fail "compare_null.csv: levels from 4 simulations"
+# shellcheck disable=SC2086
+"$LMSTAB" compare $dirs --out "$TMP/null40" --null-check 40 > /dev/null 2> "$TMP/err" || { cat "$TMP/err"; fail "compare --null-check 40 failed"; }
 awk -F, 'NR == FNR { if ($2 == "default") { lo[$1 "," $3] = $9; hi[$1 "," $3] = $10; li[$1 "," $3] = $12; hi2[$1 "," $3] = $13 }; next }
     FNR > 1 && $16 != "nan" && $20 != "nan" { m++; k = $1 "," $2
     if ($14 < 0 || $14 > 0.5 || $15 < 0.5 || $15 > 1 || $18 < 0 || $18 > 0.5 || $19 < 0.5 || $19 > 1 \
-        || $22 > $3 || $23 > $3 || $24 > $22 || $24 > $23 \
+        || $22 > $25 || $23 > $25 || $24 > $22 || $24 > $23 || $25 > $3 \
         || ($14 <= 0.025 && $16 > lo[k] * (1 + 1e-5)) || ($14 >= 0.025 && $16 < lo[k] * (1 - 1e-5)) \
         || ($15 >= 0.975 && $17 < hi[k] * (1 - 1e-5)) || ($15 <= 0.975 && $17 > hi[k] * (1 + 1e-5)) \
         || ($18 <= 0.025 && $20 > li[k] * (1 + 1e-5)) || ($18 >= 0.025 && $20 < li[k] * (1 - 1e-5)) \
         || ($19 >= 0.975 && $21 < hi2[k] * (1 - 1e-5)) || ($19 <= 0.975 && $21 > hi2[k] * (1 + 1e-5))) { print; bad = 1 } }
-    END { exit bad || !m }' "$TMP/null/compare_change.csv" "$nul" || { cat "$nul"; fail "compare_null.csv: a calibrated interval that is not the page's resamples at its levels"; }
-grep -q "^### Calibrated intervals" "$TMP/null/compare.md" || fail "no calibrated intervals on the compare page"
+    END { exit bad || !m }' "$TMP/null40/compare_change.csv" "$TMP/null40/compare_null.csv" || { cat "$TMP/null40/compare_null.csv"; fail "compare_null.csv: a calibrated interval that is not the page's resamples at its levels"; }
+grep -q "^### Intervals calibrated for the test of 1" "$TMP/null40/compare.md" || fail "no calibrated intervals on the compare page"
 # the null check of one sweep's ratios (report --null-check): a row per
 # variant with a default-rule ratio, counts that nest, its observed ratio
 # the report's (curves.csv), p = (1 + extreme) / (1 + sims), the same
@@ -219,7 +224,7 @@ grep -q "^### Calibrated intervals" "$TMP/null/compare.md" || fail "no calibrate
 first=$(echo $sizes | cut -d' ' -f1)
 "$LMSTAB" report "$TMP/d$first" --null-check 4 > /dev/null 2> "$TMP/err" || { cat "$TMP/err"; fail "report --null-check failed"; }
 rn="$TMP/d$first/report_null.csv"
-[ "$(head -1 "$rn")" = "variant,sims,defined,excludes,fits_pass,stated,observed,extreme,no_point,p,above,stated_above,level_lo,level_hi,cal_lo,cal_hi,cv_excludes,cv_above" ] || fail "report_null.csv header: $(head -1 "$rn")"
+[ "$(head -1 "$rn")" = "variant,sims,defined,excludes,fits_pass,stated,observed,extreme,no_point,p,above,stated_above,level_lo,level_hi,cal_lo,cal_hi,cv_excludes,cv_above,cv_checked" ] || fail "report_null.csv header: $(head -1 "$rn")"
 grep -q "^lmstab report: null check: baseline: 4 simulations in [0-9]* s$" "$TMP/err" || { cat "$TMP/err"; fail "report --null-check: no progress line"; }
 awk -F, 'NR == FNR { if ($2 == "default") r[$1] = $13; next }
     FNR > 1 { m++; o = r[$1]
@@ -227,16 +232,18 @@ awk -F, 'NR == FNR { if ($2 == "default") r[$1] = $13; next }
         || $11 > $4 || $12 > $11 || $12 > $6 \
         || ($7 - o) ^ 2 > (1e-5 * o) ^ 2 || ($10 - (1 + $8) / (1 + $2)) ^ 2 > 1e-10) { print; bad = 1 } }
     END { exit bad || !m }' "$TMP/d$first/curves.csv" "$rn" || { cat "$rn"; fail "report_null.csv: counts that do not nest, no row, or a ratio or p that is not the report's"; }
-# the calibrated interval: levels in range, the same resamples as the
-# table's interval (wider levels, a wider interval; narrower, narrower),
-# held-out counts that nest
+# the calibrated interval (40 simulations, on a copy): levels in range,
+# the same resamples as the table's interval (wider levels, a wider
+# interval; narrower, narrower), held-out counts that nest
+cp -r "$TMP/d$first" "$TMP/d40"
+"$LMSTAB" report "$TMP/d40" --null-check 40 > /dev/null 2> "$TMP/err" || { cat "$TMP/err"; fail "report --null-check 40 failed"; }
 awk -F, 'NR == FNR { if ($2 == "default") { lo[$1] = $14; hi[$1] = $15 }; next }
     FNR > 1 && $15 != "nan" { m++
-    if ($13 < 0 || $13 > 0.5 || $14 < 0.5 || $14 > 1 || $17 > $2 || $18 > $17 \
+    if ($13 < 0 || $13 > 0.5 || $14 < 0.5 || $14 > 1 || $17 > $19 || $18 > $17 || $19 > $3 \
         || ($13 <= 0.025 && $15 > lo[$1] * (1 + 1e-5)) || ($13 >= 0.025 && $15 < lo[$1] * (1 - 1e-5)) \
         || ($14 >= 0.975 && $16 < hi[$1] * (1 - 1e-5)) || ($14 <= 0.975 && $16 > hi[$1] * (1 + 1e-5))) { print; bad = 1 } }
-    END { exit bad || !m }' "$TMP/d$first/curves.csv" "$rn" || { cat "$rn"; fail "report_null.csv: a calibrated interval that is not the table's resamples at its levels"; }
-grep -q "^### Calibrated intervals" "$TMP/d$first/report.md" || fail "no calibrated intervals in the report"
+    END { exit bad || !m }' "$TMP/d40/curves.csv" "$TMP/d40/report_null.csv" || { cat "$TMP/d40/report_null.csv"; fail "report_null.csv: a calibrated interval that is not the table's resamples at its levels"; }
+grep -q "^### Intervals calibrated for the test of 1" "$TMP/d40/report.md" || fail "no calibrated intervals in the report"
 # the check of independence across a seed's LRs: a row per variant with a
 # curve, inversions among the pairs, p = (1 + as_few) / (1 + sims)
 rd="$TMP/d$first/report_dependence.csv"
