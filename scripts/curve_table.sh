@@ -25,7 +25,7 @@ ref=$(sed -n 's/^[[:space:]]*"reference":[[:space:]]*"\([^"]*\)".*/\1/p' "$dir/s
 null="$dir/report_null.csv"
 if [ -f "$null" ]; then
     if head -1 "$null" | grep -q ',cal_lo,'; then
-        echo "| variant | default rule | lenient rule | strict rule | default rule: p of no difference | default rule: calibrated interval |"
+        echo "| variant | default rule | lenient rule | strict rule | default rule: p of no difference | default rule: interval calibrated at 1 |"
         echo "|---|---|---|---|---|---|"
     else
         echo "| variant | default rule | lenient rule | strict rule | default rule: p of no difference |"

@@ -12,7 +12,12 @@
 #  - every "excluded 1 in A–B% of N simulated sweeps" (and "a higher-LR
 #    claim in ...") gives the lowest and highest share (in percent, one
 #    decimal) of report_null.csv's excludes (stated_above) over sims, and
-#    its N, for the sweep linked last before it.
+#    its N, for the sweep linked last before it;
+#  - every "excluded 1 (lay above 1) in A–B% of N held-out simulated
+#    sweeps" gives the lowest and highest share of report_null.csv's
+#    cv_excludes (cv_above) over cv_checked, and N, likewise;
+#  - every "p of as few inversions A–B" gives the lowest and highest p
+#    (two decimals) of report_dependence.csv, likewise.
 # Usage: readme_figures.sh SOURCE_DIR
 set -u
 table="$(cd "$(dirname "$0")/../.." && pwd)/scripts/curve_table.sh"
@@ -32,7 +37,7 @@ done < "$tmp/quotes"
 awk 'BEGIN { RS = "" }
 {
     gsub(/\n/, " "); gsub(/  +/, " "); print "PARAGRAPH"
-    re = "docs/results/[a-z0-9_]+/|[0-9][0-9,]* runs, [0-9][0-9.]* core-hours|report\\.md\\), [0-9][0-9.]* core-hours|(excluded 1|a higher-LR claim) in [0-9.]+–[0-9.]+% of [0-9]+ simulated sweeps"
+    re = "docs/results/[a-z0-9_]+/|[0-9][0-9,]* runs, [0-9][0-9.]* core-hours|report\\.md\\), [0-9][0-9.]* core-hours|(excluded 1|a higher-LR claim) in [0-9.]+–[0-9.]+% of [0-9]+ simulated sweeps|(excluded 1|lay above 1) in [0-9.]+–[0-9.]+% of [0-9]+ held-out simulated sweeps|p of as few inversions [0-9.]+–[0-9.]+"
     while (match($0, re)) { print substr($0, RSTART, RLENGTH); $0 = substr($0, RSTART + RLENGTH) }
 }' README.md > "$tmp/tokens"
 cur=""
@@ -40,6 +45,29 @@ while IFS= read -r t; do
     case "$t" in
     PARAGRAPH) cur="" ;;
     docs/results/*) cur="$t" ;;
+    *held-out\ simulated\ sweeps)
+        got=$(echo "$t" | sed 's/^.* in \([0-9.]*\)–\([0-9.]*\)% of \([0-9]*\) .*/\1 \2 \3/')
+        case "$t" in excluded*) c=cv_excludes ;; *) c=cv_above ;; esac
+        f="${cur}report_null.csv"
+        if [ -z "$cur" ] || [ ! -f "$f" ]; then
+            echo "README.md: '$t' follows no link to a report with a null check (report_null.csv) in its paragraph" >&2; bad=1; continue
+        fi
+        want=$(awk -F, -v c="$c" 'NR == 1 { for (i = 1; i <= NF; i++) k[$i] = i; next }
+            ("cv_checked" in k) && $k["cv_checked"] > 0 { x = 100 * $k[c] / $k["cv_checked"]; if (n == 0 || x < lo) lo = x; if (n == 0 || x > hi) hi = x; s = $k["cv_checked"]; n++ }
+            END { if (n) printf "%.1f %.1f %d", lo, hi, s }' "$f")
+        [ "$got" = "$want" ] || { echo "README.md: '$t', but $f gives: $want" >&2; bad=1; }
+        ;;
+    p\ of\ as\ few\ inversions*)
+        got=$(echo "$t" | sed 's/^.* \([0-9.]*\)–\([0-9.]*\)$/\1 \2/')
+        f="${cur}report_dependence.csv"
+        if [ -z "$cur" ] || [ ! -f "$f" ]; then
+            echo "README.md: '$t' follows no link to a report with report_dependence.csv in its paragraph" >&2; bad=1; continue
+        fi
+        want=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) k[$i] = i; next }
+            { x = $k["p"] + 0; if (n == 0 || x < lo) lo = x; if (n == 0 || x > hi) hi = x; n++ }
+            END { if (n) printf "%.2f %.2f", lo, hi }' "$f")
+        [ "$got" = "$want" ] || { echo "README.md: '$t', but $f gives: $want" >&2; bad=1; }
+        ;;
     *simulated\ sweeps)
         got=$(echo "$t" | sed 's/^.* in \([0-9.]*\)–\([0-9.]*\)% of \([0-9]*\) .*/\1 \2 \3/')
         case "$t" in excluded*) c=excludes ;; *) c=stated_above ;; esac
@@ -66,7 +94,7 @@ while IFS= read -r t; do
 done < "$tmp/tokens"
 # ratio tables: each with the docs/results link last before it
 awk -v dir="$tmp" '
-/^\| variant \| default rule \| lenient rule \| strict rule \|( default rule: p of no difference \|)?$/ {
+/^\| variant \| default rule \| lenient rule \| strict rule \|( default rule: p of no difference \|( default rule: interval calibrated at 1 \|)?)?$/ {
     n++; f = dir "/table" n; print last > (f ".src"); close(f ".src"); intable = 1
 }
 intable && /^\|/ { print > (dir "/table" n); next }
