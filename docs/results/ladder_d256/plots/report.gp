@@ -131,17 +131,17 @@ set output 'norms_qkv_norm.png'
 set grid
 set key outside right
 set termoption noenhanced
-set multiplot layout 3,1 title 'qkv_norm: converging (lr 0.0024, solid) vs unstable (lr 0.0048, dashed)'
+set multiplot layout 3,1 title 'qkv_norm: converging (lr 0.0012, solid) vs unstable (lr 0.0024, dashed)'
 unset title
 set logscale y
 set ylabel 'mean L2 norm of output'
-plot 'data/run_qkv_norm_3.dat' using 1:5 with lines lw 2 lc 1 title 'qkv', 'data/run_qkv_norm_6.dat' using 1:5 with lines lw 2 dt 2 lc 1 notitle, 'data/run_qkv_norm_3.dat' using 1:6 with lines lw 2 lc 2 title 'proj', 'data/run_qkv_norm_6.dat' using 1:6 with lines lw 2 dt 2 lc 2 notitle, 'data/run_qkv_norm_3.dat' using 1:7 with lines lw 2 lc 3 title 'fc1', 'data/run_qkv_norm_6.dat' using 1:7 with lines lw 2 dt 2 lc 3 notitle, 'data/run_qkv_norm_3.dat' using 1:8 with lines lw 2 lc 4 title 'fc2', 'data/run_qkv_norm_6.dat' using 1:8 with lines lw 2 dt 2 lc 4 notitle
+plot 'data/run_qkv_norm_2.dat' using 1:5 with lines lw 2 lc 1 title 'qkv', 'data/run_qkv_norm_3.dat' using 1:5 with lines lw 2 dt 2 lc 1 notitle, 'data/run_qkv_norm_2.dat' using 1:6 with lines lw 2 lc 2 title 'proj', 'data/run_qkv_norm_3.dat' using 1:6 with lines lw 2 dt 2 lc 2 notitle, 'data/run_qkv_norm_2.dat' using 1:7 with lines lw 2 lc 3 title 'fc1', 'data/run_qkv_norm_3.dat' using 1:7 with lines lw 2 dt 2 lc 3 notitle, 'data/run_qkv_norm_2.dat' using 1:8 with lines lw 2 lc 4 title 'fc2', 'data/run_qkv_norm_3.dat' using 1:8 with lines lw 2 dt 2 lc 4 notitle
 set ylabel 'max attention score'
-plot 'data/run_qkv_norm_3.dat' using 1:9 with lines lw 2 lc 1 title 'converging', 'data/run_qkv_norm_6.dat' using 1:9 with lines lw 2 dt 2 lc 2 title 'unstable'
+plot 'data/run_qkv_norm_2.dat' using 1:9 with lines lw 2 lc 1 title 'converging', 'data/run_qkv_norm_3.dat' using 1:9 with lines lw 2 dt 2 lc 2 title 'unstable'
 unset logscale y
 set xlabel 'step'
 set ylabel 'train loss'
-plot 'data/run_qkv_norm_3.dat' using 1:2 with lines lw 2 lc 1 title 'converging', 'data/run_qkv_norm_6.dat' using 1:2 with lines lw 2 dt 2 lc 2 title 'unstable'
+plot 'data/run_qkv_norm_2.dat' using 1:2 with lines lw 2 lc 1 title 'converging', 'data/run_qkv_norm_3.dat' using 1:2 with lines lw 2 dt 2 lc 2 title 'unstable'
 unset multiplot
 unset xlabel
 set terminal pngcairo size 900,450 font ',10'
