@@ -40,6 +40,8 @@ typedef struct ratio_null {
     int cv_excludes, cv_above; /* the calibration on the other half */
     int cv_checked; /* ... over so many simulated sweeps */
     double cal_lo, cal_hi; /* the sweep's ratio at the calibrated levels */
+    char name[160]; /* the variant, or "b/a" for a declared pair a:b */
+    double ratio, lo, hi; /* the sweep's ratio and its percentile interval */
 } ratio_null;
 
 /* sims simulated sweeps of variant v against ref under the null. */
@@ -104,8 +106,8 @@ out:
 }
 
 /* The calibrated intervals' table (null_calib.h). */
-static void write_calibrated(FILE *md, const lms_sweep *s, const lms_curve *c,
-                             const ratio_null *nc, int ref) {
+static void write_calibrated(FILE *md, const lms_sweep *s,
+                             const ratio_null *rows, int n_rows) {
     fprintf(md, "### Intervals calibrated for the test of 1\n\nThe "
             "percentile interval above excludes 1 more often than 5%% when "
             "there is no difference. \"It lies above 1\" is a test (fewer "
@@ -124,14 +126,13 @@ static void write_calibrated(FILE *md, const lms_sweep *s, const lms_curve *c,
             "simulations; this measures that noise, not the model). A check "
             "beside the declared reading (protocol, Changes, 2026-12-02, stop "
             "25).\n\n"
-            "| variant | ratio to %s | 95%% interval (percentile) | "
+            "| variant | ratio | 95%% interval (percentile) | "
             "calibrated at 1 | levels | held out: excludes 1 | held "
             "out: above 1 |\n|---|---|---|---|---|---|---|\n",
-            LMS_BOOT_SAMPLES, LMS_NULL_SAMPLES, s->reference);
-    for (int v = 0; v < s->n_variants; v++) {
-        const ratio_null *q = &nc[v];
-        if (v == ref || q->sims == 0)
-            continue;
+            LMS_BOOT_SAMPLES, LMS_NULL_SAMPLES);
+    (void)s;
+    for (int r = 0; r < n_rows; r++) {
+        const ratio_null *q = &rows[r];
         char cal[96] = "-", cv[64], ca[64];
         if (isfinite(q->cal_lo) && isfinite(q->cal_hi))
             snprintf(cal, sizeof cal, "[%.3g, %.3g]", q->cal_lo, q->cal_hi);
@@ -141,11 +142,60 @@ static void write_calibrated(FILE *md, const lms_sweep *s, const lms_curve *c,
         if (isfinite(q->level_lo))
             snprintf(lv, sizeof lv, "%.2f%%, %.2f%%", 100 * q->level_lo,
                      100 * q->level_hi);
-        fprintf(md, "| %s | %.3g | [%.3g, %.3g] | %s | %s | %s | %s |\n",
-                s->variants[v], c[v].ratio50.value, c[v].ratio50.lo,
-                c[v].ratio50.hi, cal, lv, cv, ca);
+        char pct[96] = "-";
+        if (isfinite(q->lo) && isfinite(q->hi))
+            snprintf(pct, sizeof pct, "[%.3g, %.3g]", q->lo, q->hi);
+        fprintf(md, "| %s | %.3g | %s | %s | %s | %s | %s |\n", q->name,
+                q->ratio, pct, cal, lv, cv, ca);
     }
     fputc('\n', md);
+}
+
+/* One comparison's null check (variant num against den: a variant and the
+ * reference, or a declared pair), calibrated, as a row of the section's
+ * table and of report_null.csv; 0, or -1 out of memory. */
+static int one_row(FILE *md, FILE *csv, const lms_curve_run *runs, size_t n,
+                   const lms_curve *c, const double *boot, int nv, int num,
+                   int den, const char *name, int sims, FILE *progress,
+                   double *ratio, ratio_null *q) {
+    const double t0 = lms_now();
+    if (check_one(runs, n, num, den, &c[num], &c[den], sims, progress, name,
+                  q) != 0)
+        return -1;
+    lms_null_progress_done(progress, "report", name, q->sims, t0);
+    snprintf(q->name, sizeof q->name, "%s", name);
+    /* the sweep's resampled ratios, as the table's interval takes them */
+    lms_curve_ratio_samples(boot, LMS_BOOT_SAMPLES, nv, num, den, ratio);
+    lms_estimate e = {NAN, NAN, NAN, NAN};
+    q->ratio = c[num].lr50.value / c[den].lr50.value;
+    lms_percentile_interval(ratio, LMS_BOOT_SAMPLES, &e);
+    long seeds[2];
+    const int one_seed = lms_curve_seeds(runs, n, seeds, 2) < 2;
+    q->lo = one_seed ? NAN : e.lo; /* (one seed resampled is itself) */
+    q->hi = one_seed ? NAN : e.hi;
+    lms_curve_ratio_samples(boot, LMS_BOOT_SAMPLES, nv, num, den, ratio);
+    e.lo = e.hi = NAN;
+    if (isfinite(q->level_lo) && isfinite(q->lo))
+        lms_percentile_interval_at(ratio, LMS_BOOT_SAMPLES, q->level_lo,
+                                   q->level_hi, &e);
+    q->cal_lo = e.lo;
+    q->cal_hi = e.hi;
+    char ex[64], fp[64], st[64], ab[64], t[96];
+    lms_null_fmt_share(ex, sizeof ex, q->excludes, q->sims);
+    lms_null_fmt_share(fp, sizeof fp, q->fits_pass, q->sims);
+    lms_null_fmt_share(st, sizeof st, q->stated, q->sims);
+    lms_null_fmt_share(ab, sizeof ab, q->stated_above, q->sims);
+    const double p = lms_null_pvalue(q->extreme, q->sims, q->observed);
+    snprintf(t, sizeof t, "%.3gx: %.3g (%d of %d)", q->observed, p,
+             q->extreme, q->sims);
+    fprintf(md, "| %s | %d (%d with an interval) | %s | %s | %s | %s | %s |\n",
+            name, q->sims, q->defined, ex, fp, st, ab, t);
+    fprintf(csv, "%s,%d,%d,%d,%d,%d,%.6g,%d,%d,%.6g,%d,%d,%.6g,%.6g,%.6g,"
+            "%.6g,%d,%d,%d\n", name, q->sims, q->defined, q->excludes,
+            q->fits_pass, q->stated, q->observed, q->extreme, q->no_point, p,
+            q->above, q->stated_above, q->level_lo, q->level_hi, q->cal_lo,
+            q->cal_hi, q->cv_excludes, q->cv_above, q->cv_checked);
+    return 0;
 }
 
 int lms_report_null(FILE *md, FILE *csv, FILE *dep, const lms_sweep *s,
@@ -159,7 +209,7 @@ int lms_report_null(FILE *md, FILE *csv, FILE *dep, const lms_sweep *s,
     double *boot = malloc(sizeof(double) * 2 * LMS_BOOT_SAMPLES *
                           (size_t)s->n_variants);
     double *ratio = malloc(sizeof(double) * LMS_BOOT_SAMPLES);
-    ratio_null *nc = calloc((size_t)s->n_variants, sizeof *nc);
+    ratio_null *nc = calloc((size_t)(s->n_variants + s->n_pairs), sizeof *nc);
     int rc = -1, ref = -1;
     if (!rr[0] || !rr[1] || !rr[2] || !c || !boot || !ratio || !nc) {
         snprintf(err, errlen, "out of memory");
@@ -196,7 +246,9 @@ int lms_report_null(FILE *md, FILE *csv, FILE *dep, const lms_sweep *s,
             "scale) as this sweep's, or none (counted against it). The "
             "protocol's claim is one-sided (a variant trains at a higher LR "
             "when its interval lies above 1): its false-claim rate is the "
-            "column \"above 1, a claim\", nominal 2.5%%. A check "
+            "column \"above 1, a claim\", nominal 2.5%%. Declared pairs "
+            "(`[sweep] pairs` a:b) are checked the same way, in rows b/a with "
+            "a in the reference's place. A check "
             "of the declared interval and a test beside it, not a rule "
             "(protocol, Changes, 2026-12-02).\n\n"
             "| variant | simulated | interval excludes 1 | fits pass | a "
@@ -207,54 +259,38 @@ int lms_report_null(FILE *md, FILE *csv, FILE *dep, const lms_sweep *s,
     fprintf(csv, "variant,sims,defined,excludes,fits_pass,stated,observed,"
             "extreme,no_point,p,above,stated_above,level_lo,level_hi,cal_lo,"
             "cal_hi,cv_excludes,cv_above,cv_checked\n");
-    int any = 0;
+    int rows = 0;
     for (int v = 0; ref >= 0 && v < s->n_variants; v++) {
         if (v == ref || !lms_curve_defined(&c[v]) ||
             !lms_curve_defined(&c[ref]))
             continue;
-        const double t0 = lms_now();
-        if (check_one(runs, n, v, ref, &c[v], &c[ref], sims, progress,
-                      s->variants[v], &nc[v]) != 0) {
+        if (one_row(md, csv, runs, n, c, boot, s->n_variants, v, ref,
+                    s->variants[v], sims, progress, ratio, &nc[rows++]) != 0) {
             snprintf(err, errlen, "out of memory");
             goto out;
         }
-        lms_null_progress_done(progress, "report", s->variants[v], nc[v].sims,
-                               t0);
-        any = 1;
-        ratio_null *q = &nc[v];
-        /* the sweep's resampled ratios, as the table's interval takes them */
-        lms_curve_ratio_samples(boot, LMS_BOOT_SAMPLES, s->n_variants, v, ref,
-                                ratio);
-        lms_estimate e = {NAN, NAN, NAN, NAN};
-        if (isfinite(q->level_lo) && isfinite(c[v].ratio50.lo))
-            lms_percentile_interval_at(ratio, LMS_BOOT_SAMPLES, q->level_lo,
-                                       q->level_hi, &e);
-        q->cal_lo = e.lo;
-        q->cal_hi = e.hi;
-        char ex[64], fp[64], st[64], ab[64], t[96];
-        lms_null_fmt_share(ex, sizeof ex, q->excludes, q->sims);
-        lms_null_fmt_share(fp, sizeof fp, q->fits_pass, q->sims);
-        lms_null_fmt_share(st, sizeof st, q->stated, q->sims);
-        lms_null_fmt_share(ab, sizeof ab, q->stated_above, q->sims);
-        const double p = lms_null_pvalue(q->extreme, q->sims, q->observed);
-        snprintf(t, sizeof t, "%.3gx: %.3g (%d of %d)", q->observed, p,
-                 q->extreme, q->sims);
-        fprintf(md, "| %s | %d (%d with an interval) | %s | %s | %s | %s | "
-                "%s |\n", s->variants[v], q->sims, q->defined, ex, fp, st, ab,
-                t);
-        fprintf(csv, "%s,%d,%d,%d,%d,%d,%.6g,%d,%d,%.6g,%d,%d,%.6g,%.6g,"
-                "%.6g,%.6g,%d,%d,%d\n", s->variants[v], q->sims, q->defined,
-                q->excludes, q->fits_pass, q->stated, q->observed, q->extreme,
-                q->no_point, p, q->above, q->stated_above, q->level_lo,
-                q->level_hi, q->cal_lo, q->cal_hi, q->cv_excludes,
-                q->cv_above, q->cv_checked);
     }
+    /* declared pairs a:b, b's LR50 over a's (one against the reference is
+     * a row above already) */
+    for (int k = 0; k < s->n_pairs; k++) {
+        const int a = s->pair[k][0], b = s->pair[k][1];
+        if (a == ref || !lms_curve_defined(&c[a]) || !lms_curve_defined(&c[b]))
+            continue;
+        char name[160];
+        snprintf(name, sizeof name, "%s/%s", s->variants[b], s->variants[a]);
+        if (one_row(md, csv, runs, n, c, boot, s->n_variants, b, a, name, sims,
+                    progress, ratio, &nc[rows++]) != 0) {
+            snprintf(err, errlen, "out of memory");
+            goto out;
+        }
+    }
+    const int any = rows > 0;
     if (!any)
         fprintf(md, "| (no variant and %s with a default-rule LR50) | | | | "
                 "| | |\n", s->reference);
     fputc('\n', md);
     if (any)
-        write_calibrated(md, s, c, nc, ref);
+        write_calibrated(md, s, nc, rows);
     if (lms_report_dependence(md, dep, s, runs, n, sims) != 0) {
         snprintf(err, errlen, "out of memory");
         goto out;

@@ -21,12 +21,7 @@ static void ratio_interval(const double *boot, int nv, int a, int b,
         e->undefined = 1;
         return;
     }
-    for (int k = 0; k < LMS_BOOT_SAMPLES; k++) {
-        const double *fa = boot + ((size_t)k * nv + a) * 2;
-        const double *fb = boot + ((size_t)k * nv + b) * 2;
-        const lms_logit la = {fa[0], fa[1], 1}, lb = {fb[0], fb[1], 1};
-        r[k] = lms_logit_lr_at(&lb, 0.5) / lms_logit_lr_at(&la, 0.5);
-    }
+    lms_curve_ratio_samples(boot, LMS_BOOT_SAMPLES, nv, b, a, r);
     lms_percentile_interval(r, LMS_BOOT_SAMPLES, e);
     free(r);
 }

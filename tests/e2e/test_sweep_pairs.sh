@@ -62,6 +62,15 @@ done
 [ "$finite" -ge 1 ] || { cat "$TMP/out/curves.csv"; fail "no pair has both LR50s: the ratio check checked nothing"; }
 "$LMSTAB" report "$TMP/out" > /dev/null 2>&1 || fail "report failed"
 grep -q "^Declared pairs (\`\[sweep\] pairs\`), rule default" "$TMP/out/report.md" || fail "the report lacks the pairs"
+# the report's null check covers each pair with both LR50s (second/first)
+# and its ratio is pairs.csv's (default rule); a pair against the
+# reference would be a variant's row already
+"$LMSTAB" report "$TMP/out" --null-check 40 > /dev/null 2> "$TMP/err" || { cat "$TMP/err"; fail "report --null-check failed"; }
+awk -F, 'NR == FNR { if ($3 == "default" && $4 != "nan") want[$2 "/" $1] = $4; next }
+    FNR > 1 && index($1, "/") { got[$1] = $7 }
+    END { for (k in want) { n++; if (!(k in got) || (got[k] - want[k]) ^ 2 > (1e-5 * want[k]) ^ 2) { print k, want[k], got[k]; bad = 1 } }
+          exit bad || !n }' "$TMP/out/pairs.csv" "$TMP/out/report_null.csv" \
+    || { cat "$TMP/out/report_null.csv"; fail "report_null.csv: a declared pair missing, or its ratio not pairs.csv's"; }
 # one seed: the ratio without an interval (resampling one seed gives it back)
 sed -e "s|^out = .*|out = $TMP/one|" -e "s/^seeds = .*/seeds = 1/" -e "s/^grid_seeds = .*/grid_seeds = 1/" "$TMP/s.ini" > "$TMP/one.ini"
 "$LMSTAB" sweep "$TMP/one.ini" --quiet --plugin-dir "$PLUGINS" --data "$TMP/corpus.txt" > /dev/null 2> "$TMP/log" || { cat "$TMP/log"; fail "one-seed sweep failed"; }
