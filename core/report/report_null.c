@@ -106,8 +106,7 @@ out:
 }
 
 /* The calibrated intervals' table (null_calib.h). */
-static void write_calibrated(FILE *md, const lms_sweep *s,
-                             const ratio_null *rows, int n_rows) {
+static void write_calibrated(FILE *md, const ratio_null *rows, int n_rows) {
     fprintf(md, "### Intervals calibrated for the test of 1\n\nThe "
             "percentile interval above excludes 1 more often than 5%% when "
             "there is no difference. \"It lies above 1\" is a test (fewer "
@@ -130,7 +129,6 @@ static void write_calibrated(FILE *md, const lms_sweep *s,
             "calibrated at 1 | levels | held out: excludes 1 | held "
             "out: above 1 |\n|---|---|---|---|---|---|---|\n",
             LMS_BOOT_SAMPLES, LMS_NULL_SAMPLES);
-    (void)s;
     for (int r = 0; r < n_rows; r++) {
         const ratio_null *q = &rows[r];
         char cal[96] = "-", cv[64], ca[64];
@@ -153,7 +151,8 @@ static void write_calibrated(FILE *md, const lms_sweep *s,
 
 /* One comparison's null check (variant num against den: a variant and the
  * reference, or a declared pair), calibrated, as a row of the section's
- * table and of report_null.csv; 0, or -1 out of memory. */
+ * table and of report_null.csv (ratio: scratch for 2 * LMS_BOOT_SAMPLES);
+ * 0, or -1 out of memory. */
 static int one_row(FILE *md, FILE *csv, const lms_curve_run *runs, size_t n,
                    const lms_curve *c, const double *boot, int nv, int num,
                    int den, const char *name, int sims, FILE *progress,
@@ -164,8 +163,11 @@ static int one_row(FILE *md, FILE *csv, const lms_curve_run *runs, size_t n,
         return -1;
     lms_null_progress_done(progress, "report", name, q->sims, t0);
     snprintf(q->name, sizeof q->name, "%s", name);
-    /* the sweep's resampled ratios, as the table's interval takes them */
+    /* the sweep's resampled ratios, as the table's interval takes them
+     * (twice: an interval reorders its copy) */
+    double *again = ratio + LMS_BOOT_SAMPLES;
     lms_curve_ratio_samples(boot, LMS_BOOT_SAMPLES, nv, num, den, ratio);
+    memcpy(again, ratio, sizeof *again * LMS_BOOT_SAMPLES);
     lms_estimate e = {NAN, NAN, NAN, NAN};
     q->ratio = c[num].lr50.value / c[den].lr50.value;
     lms_percentile_interval(ratio, LMS_BOOT_SAMPLES, &e);
@@ -173,10 +175,9 @@ static int one_row(FILE *md, FILE *csv, const lms_curve_run *runs, size_t n,
     const int one_seed = lms_curve_seeds(runs, n, seeds, 2) < 2;
     q->lo = one_seed ? NAN : e.lo; /* (one seed resampled is itself) */
     q->hi = one_seed ? NAN : e.hi;
-    lms_curve_ratio_samples(boot, LMS_BOOT_SAMPLES, nv, num, den, ratio);
     e.lo = e.hi = NAN;
     if (isfinite(q->level_lo) && isfinite(q->lo))
-        lms_percentile_interval_at(ratio, LMS_BOOT_SAMPLES, q->level_lo,
+        lms_percentile_interval_at(again, LMS_BOOT_SAMPLES, q->level_lo,
                                    q->level_hi, &e);
     q->cal_lo = e.lo;
     q->cal_hi = e.hi;
@@ -208,7 +209,7 @@ int lms_report_null(FILE *md, FILE *csv, FILE *dep, const lms_sweep *s,
     /* the table's resamples, for the calibrated intervals */
     double *boot = malloc(sizeof(double) * 2 * LMS_BOOT_SAMPLES *
                           (size_t)s->n_variants);
-    double *ratio = malloc(sizeof(double) * LMS_BOOT_SAMPLES);
+    double *ratio = malloc(sizeof(double) * 2 * LMS_BOOT_SAMPLES);
     ratio_null *nc = calloc((size_t)(s->n_variants + s->n_pairs), sizeof *nc);
     int rc = -1, ref = -1;
     if (!rr[0] || !rr[1] || !rr[2] || !c || !boot || !ratio || !nc) {
@@ -290,7 +291,7 @@ int lms_report_null(FILE *md, FILE *csv, FILE *dep, const lms_sweep *s,
                 "| | |\n", s->reference);
     fputc('\n', md);
     if (any)
-        write_calibrated(md, s, nc, rows);
+        write_calibrated(md, nc, rows);
     if (lms_report_dependence(md, dep, s, runs, n, sims) != 0) {
         snprintf(err, errlen, "out of memory");
         goto out;
