@@ -67,8 +67,10 @@ static int variant_table(FILE *f, const lms_sweep *s, int v, int k,
             rc = -1;
             goto out;
         }
-        if (x > 0 || lms_series_load(path, &grp[g][n[g]]) != 0) {
-            free(grp[g][n[g]].v);
+        if (x > 0) /* no metrics.csv (a run kept by its summary alone) */
+            continue;
+        if (lms_series_load(path, &grp[g][n[g]]) != 0) {
+            free(grp[g][n[g]].v); /* (NULL: the load sets it first) */
             continue;
         }
         n[g]++;

@@ -81,6 +81,26 @@ START_TEST(three_a_side_compare) {
 }
 END_TEST
 
+/* Runs kept by their summary.json alone (a published sweep's runs outside
+ * the cells its conclusions rest on have no metrics.csv) are left out of
+ * the groups; they once freed a pointer never set. */
+START_TEST(runs_without_metrics) {
+    put_run(1, "converged", 10);
+    put_run(2, "converged", 10);
+    put_run(3, "spiked", 40);
+    char path[512];
+    for (int seed = 4; seed <= 6; seed++) {
+        fx_run_dir(dir, "a", "0.1", seed, path, sizeof path);
+        fx_write(path, "summary.json", "{\"verdict\": \"spiked\", "
+                 "\"final_val_loss\": 3.0, \"init_val_loss\": 5.5, "
+                 "\"steps\": 40}\n");
+    }
+    const char *t = tables();
+    ck_assert_msg(strstr(t, "**a** at lr 0.1: 1 seeds failed, 2 survived "), "%s",
+                  t);
+}
+END_TEST
+
 START_TEST(no_split) {
     put_run(1, "converged", 10);
     put_run(2, "converged", 10);
@@ -95,6 +115,7 @@ int main(void) {
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, few_seeds_are_examples);
     tcase_add_test(tc, three_a_side_compare);
+    tcase_add_test(tc, runs_without_metrics);
     tcase_add_test(tc, no_split);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
