@@ -3,6 +3,7 @@
 #include <stdio.h>
 
 #include "report/null_sim.h"
+#include "sweep/normal.h"
 #include "util/clock.h"
 
 size_t lms_null_design(const lms_curve_run *runs, size_t n, int v, int ref,
@@ -24,6 +25,24 @@ void lms_null_draw(lms_curve_run *runs, size_t n, const lms_logit f[2],
         const lms_logit *c = &f[runs[i].variant];
         const double p = 1 / (1 + exp(-(c->a + c->b * log(runs[i].lr))));
         runs[i].failed = (double)lms_rng_uniform(rng) < p;
+    }
+}
+
+void lms_null_draw_copula(lms_curve_run *runs, size_t n, const lms_logit f[2],
+                          const double rho[2], double *latent, lms_rng *rng) {
+    for (size_t i = 0; i < n; i++) {
+        size_t j = 0; /* the first run of its variant and seed */
+        while (j < i && (runs[j].variant != runs[i].variant ||
+                         runs[j].seed != runs[i].seed))
+            j++;
+        latent[i] = j < i ? latent[j] : (double)lms_rng_normal(rng);
+        const lms_logit *c = &f[runs[i].variant];
+        const double r = rho[runs[i].variant];
+        const double z = sqrt(r) * latent[i] +
+                         sqrt(1 - r) * (double)lms_rng_normal(rng);
+        /* Phi(z) < p, on the logit scale: logit(p) = a + b ln LR */
+        runs[i].failed = z < lms_norm_quantile(
+                                 1 / (1 + exp(-(c->a + c->b * log(runs[i].lr)))));
     }
 }
 

@@ -25,6 +25,14 @@ size_t lms_null_design(const lms_curve_run *runs, size_t n, int v, int ref,
 void lms_null_draw(lms_curve_run *runs, size_t n, const lms_logit f[2],
                    lms_rng *rng);
 
+/* As lms_null_draw, with one seed's runs of a variant hanging together
+ * by the Gaussian copula of report_dependence.c: the run fails when
+ * sqrt(rho) u + sqrt(1 - rho) e < Phi^-1(p), u drawn once per variant and
+ * seed, e per run, rho[its variant] in [0, 1] (0: lms_null_draw's
+ * outcomes, though from other draws). latent: room for n values. */
+void lms_null_draw_copula(lms_curve_run *runs, size_t n, const lms_logit f[2],
+                          const double rho[2], double *latent, lms_rng *rng);
+
 /* A simulated sweep of nv variants (1: the variant; 2: and the reference):
  * its resamples' LR50 (nv 1) or ratio (nv 2) from the generator seeded by
  * seed into val[0..samples), NaN throughout when *defined is 0 (a point fit

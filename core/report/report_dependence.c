@@ -10,7 +10,17 @@
  * outcomes at each LR are shuffled among that LR's runs (a permutation
  * test: each LR keeps its failure count, and only which seed failed is
  * left to chance, as independence would have it). Its mean is exact: sum
- * over the pairs of f(lower) (1 - f(higher)), f an LR's failure share. */
+ * over the pairs of f(lower) (1 - f(higher)), f an LR's failure share.
+ *
+ * How much they hang together is put as one number, rho, the correlation
+ * of a Gaussian copula: seed s fails at LR x when sqrt(rho) u_s +
+ * sqrt(1 - rho) e_x < Phi^-1(f(x)), u_s and e_x standard normal, so that
+ * each LR keeps its failure share, rho 0 is independence and rho 1 a single
+ * edge a seed. Inversions then number sum over the pairs of f(lower) -
+ * Phi2(q(lower), q(higher); rho), q = Phi^-1(f), falling as rho grows; the
+ * estimate is the rho at which that equals the count (a moment estimate,
+ * 0 when there are at least as many as independence expects). The null
+ * checks simulate with it beside their independent draws (null_sim.h). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +28,7 @@
 #include "report/compare.h" /* LMS_NULL_SEED */
 #include "report/report_internal.h"
 #include "sweep/failcurve.h"
+#include "sweep/normal.h"
 #include "sweep/sweep.h"
 #include "util/rng.h"
 
@@ -56,6 +67,131 @@ static long inversions(const lms_curve_run *runs, const size_t *idx,
     return n;
 }
 
+/* Variant v's runs among runs[0..n) grouped by LR (group_by_lr) with
+ * their outcomes and each LR's failure share; the pairs of one seed's runs
+ * at two LRs, their number, and the mean of the inversions under
+ * shuffling; k, the variant's runs. Arrays of n + 1 (start n + 2). */
+typedef struct seed_pairs {
+    size_t *idx, *group, *start;
+    int *failed;
+    double *share;
+    size_t k, groups;
+    long pairs;
+    double expected;
+} seed_pairs;
+
+static int pairs_alloc(seed_pairs *p, size_t n) {
+    p->idx = malloc(sizeof *p->idx * (n + 1));
+    p->group = malloc(sizeof *p->group * (n + 1));
+    p->start = malloc(sizeof *p->start * (n + 2));
+    p->failed = malloc(sizeof *p->failed * (n + 1));
+    p->share = malloc(sizeof *p->share * (n + 1));
+    return p->idx && p->group && p->start && p->failed && p->share ? 0 : -1;
+}
+
+static void pairs_free(seed_pairs *p) {
+    free(p->idx);
+    free(p->group);
+    free(p->start);
+    free(p->failed);
+    free(p->share);
+}
+
+static void pairs_of(const lms_curve_run *runs, size_t n, int v,
+                     seed_pairs *p) {
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (runs[i].variant == v)
+            p->idx[k++] = i;
+    p->k = k;
+    p->groups = group_by_lr(runs, p->idx, k, p->group, p->start);
+    for (size_t g = 0; g < p->groups; g++) {
+        int f = 0;
+        for (size_t i = p->start[g]; i < p->start[g + 1]; i++)
+            f += runs[p->idx[i]].failed;
+        p->share[g] = (double)f / (double)(p->start[g + 1] - p->start[g]);
+    }
+    p->pairs = 0;
+    p->expected = 0;
+    for (size_t i = 0; i < k; i++) {
+        p->failed[i] = runs[p->idx[i]].failed;
+        for (size_t j = 0; j < k; j++)
+            if (runs[p->idx[i]].seed == runs[p->idx[j]].seed &&
+                p->group[i] < p->group[j]) {
+                p->pairs++;
+                p->expected +=
+                    p->share[p->group[i]] * (1 - p->share[p->group[j]]);
+            }
+    }
+}
+
+/* The inversions the copula expects at rho, over the pairs counted by LR
+ * in cnt[g * groups + h] (g below h), q[g] = Phi^-1(share[g]). */
+static double copula_inversions(const seed_pairs *p, const long *cnt,
+                                const double *q, double rho) {
+    double e = 0;
+    for (size_t g = 0; g < p->groups; g++)
+        for (size_t h = g + 1; h < p->groups; h++)
+            if (cnt[g * p->groups + h])
+                e += (double)cnt[g * p->groups + h] *
+                     (p->share[g] - lms_bvn_cdf(q[g], q[h], rho));
+    return e;
+}
+
+/* The moment estimate of rho (above) for observed inversions. */
+static double rho_of(const lms_curve_run *runs, const seed_pairs *p,
+                     long observed) {
+    const size_t G = p->groups;
+    long *cnt = calloc(G * G + 1, sizeof *cnt);
+    double *q = malloc(sizeof *q * (G + 1));
+    double rho = NAN;
+    if (!cnt || !q)
+        goto out;
+    for (size_t i = 0; i < p->k; i++)
+        for (size_t j = 0; j < p->k; j++)
+            if (runs[p->idx[i]].seed == runs[p->idx[j]].seed &&
+                p->group[i] < p->group[j])
+                cnt[p->group[i] * G + p->group[j]]++;
+    for (size_t g = 0; g < G; g++)
+        q[g] = lms_norm_quantile(p->share[g]);
+    const double x = (double)observed;
+    if (x >= copula_inversions(p, cnt, q, 0) - 1e-9) {
+        rho = 0;
+        goto out;
+    }
+    /* (near rho 1 the expected count falls below any count: 1e-9) */
+    if (x <= copula_inversions(p, cnt, q, 1) + 1e-9) {
+        rho = 1;
+        goto out;
+    }
+    double lo = 0, hi = 1; /* expected(lo) > x > expected(hi) */
+    for (int it = 0; it < 40; it++) {
+        const double mid = (lo + hi) / 2;
+        if (copula_inversions(p, cnt, q, mid) > x)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    rho = (lo + hi) / 2;
+out:
+    free(cnt);
+    free(q);
+    return rho;
+}
+
+double lms_seed_rho(const lms_curve_run *runs, size_t n, int v) {
+    seed_pairs p = {0};
+    double rho = NAN;
+    if (pairs_alloc(&p, n) == 0) {
+        pairs_of(runs, n, v, &p);
+        if (p.pairs > 0)
+            rho = rho_of(runs, &p,
+                         inversions(runs, p.idx, p.group, p.k, p.failed));
+    }
+    pairs_free(&p);
+    return rho;
+}
+
 int lms_report_dependence(FILE *md, FILE *csv, const lms_sweep *s,
                           const lms_curve_run *runs, size_t n, int sims) {
     fprintf(md, "### Are a seed's runs independent across learning rates?\n\n"
@@ -72,52 +208,36 @@ int lms_report_dependence(FILE *md, FILE *csv, const lms_sweep *s,
             "seed's runs hang together, and that the null checks' "
             "simulations vary less than real sweeps do. Where few inversions "
             "are expected (failures that rise within one or two LRs) the "
-            "count cannot tell the two apart.\n\n"
+            "count cannot tell the two apart. ρ puts how much they hang "
+            "together in one number: the correlation of a Gaussian copula "
+            "that keeps each LR's failure share (a seed fails at LR x when "
+            "√ρ u + √(1 − ρ) e < Φ⁻¹(f(x)), u the seed's and e the run's "
+            "standard normal draw; 0 is independence, 1 a single edge a "
+            "seed) at which the inversions expected equal the count (0 when "
+            "there are as many as independence expects or more). A point "
+            "estimate: with few expected inversions it is loose.\n\n"
             "| variant | runs | pairs at two LRs | inversions | expected if "
-            "independent | p of as few |\n|---|---|---|---|---|---|\n", sims,
-            LMS_NULL_SEED);
-    fprintf(csv, "variant,runs,pairs,inversions,expected,sims,as_few,p\n");
-    size_t *idx = malloc(sizeof *idx * (n + 1));
-    size_t *group = malloc(sizeof *group * (n + 1));
-    size_t *start = malloc(sizeof *start * (n + 2));
-    int *failed = malloc(sizeof *failed * (n + 1));
-    double *share = malloc(sizeof *share * (n + 1));
+            "independent | p of as few | ρ within a seed |\n"
+            "|---|---|---|---|---|---|---|\n", sims, LMS_NULL_SEED);
+    fprintf(csv, "variant,runs,pairs,inversions,expected,sims,as_few,p,rho\n");
+    seed_pairs pr = {0};
     int rc = -1, any = 0;
-    if (!idx || !group || !start || !failed || !share)
+    if (pairs_alloc(&pr, n) != 0)
         goto out;
     for (int v = 0; v < s->n_variants; v++) {
-        size_t k = 0;
-        for (size_t i = 0; i < n; i++)
-            if (runs[i].variant == v)
-                idx[k++] = i;
-        if (k == 0)
+        pairs_of(runs, n, v, &pr);
+        if (pr.k == 0 || pr.pairs == 0)
             continue;
-        const size_t groups = group_by_lr(runs, idx, k, group, start);
-        for (size_t g = 0; g < groups; g++) {
-            int f = 0;
-            for (size_t i = start[g]; i < start[g + 1]; i++)
-                f += runs[idx[i]].failed;
-            share[g] = (double)f / (double)(start[g + 1] - start[g]);
-        }
-        long pairs = 0;
-        double expected = 0;
-        for (size_t i = 0; i < k; i++) {
-            failed[i] = runs[idx[i]].failed;
-            for (size_t j = 0; j < k; j++)
-                if (runs[idx[i]].seed == runs[idx[j]].seed &&
-                    group[i] < group[j]) {
-                    pairs++;
-                    expected += share[group[i]] * (1 - share[group[j]]);
-                }
-        }
-        if (pairs == 0)
-            continue;
-        const long observed = inversions(runs, idx, group, k, failed);
+        const long observed =
+            inversions(runs, pr.idx, pr.group, pr.k, pr.failed);
+        const double rho = rho_of(runs, &pr, observed);
         lms_rng rng; /* a stream of its own: the checks above do not move */
         lms_rng_seed(&rng, LMS_NULL_SEED, 0xde9e0ULL + (unsigned)v);
         int as_few = 0;
+        const size_t *start = pr.start;
+        int *failed = pr.failed;
         for (int t = 0; t < sims; t++) {
-            for (size_t g = 0; g < groups; g++) /* Fisher-Yates within LR g */
+            for (size_t g = 0; g < pr.groups; g++) /* Fisher-Yates in LR g */
                 for (size_t i = start[g + 1] - 1; i > start[g]; i--) {
                     const size_t span = i - start[g] + 1;
                     size_t j = start[g] +
@@ -127,25 +247,25 @@ int lms_report_dependence(FILE *md, FILE *csv, const lms_sweep *s,
                     failed[i] = failed[j];
                     failed[j] = x;
                 }
-            as_few += inversions(runs, idx, group, k, failed) <= observed;
+            as_few += inversions(runs, pr.idx, pr.group, pr.k, failed) <=
+                      observed;
         }
         const double pv = sims > 0 ? (1.0 + as_few) / (1.0 + sims) : NAN;
         any = 1;
-        fprintf(md, "| %s | %zu | %ld | %ld | %.1f | %.3g |\n", s->variants[v],
-                k, pairs, observed, expected, pv);
-        fprintf(csv, "%s,%zu,%ld,%ld,%.6g,%d,%d,%.6g\n", s->variants[v], k,
-                pairs, observed, expected, sims, as_few, pv);
+        char r[32] = "-";
+        if (isfinite(rho))
+            snprintf(r, sizeof r, "%.2f", rho);
+        fprintf(md, "| %s | %zu | %ld | %ld | %.1f | %.3g | %s |\n",
+                s->variants[v], pr.k, pr.pairs, observed, pr.expected, pv, r);
+        fprintf(csv, "%s,%zu,%ld,%ld,%.6g,%d,%d,%.6g,%.6g\n", s->variants[v],
+                pr.k, pr.pairs, observed, pr.expected, sims, as_few, pv, rho);
     }
     if (!any)
         fprintf(md, "| (no variant with runs of one seed at two LRs) | | | | | "
-                "|\n");
+                "| |\n");
     fputc('\n', md);
     rc = 0;
 out:
-    free(idx);
-    free(group);
-    free(start);
-    free(failed);
-    free(share);
+    pairs_free(&pr);
     return rc;
 }

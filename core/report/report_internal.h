@@ -119,6 +119,11 @@ int lms_report_null(FILE *md, FILE *csv, FILE *dep, const struct lms_sweep *s,
  * or -1 on allocation failure. */
 int lms_report_dependence(FILE *md, FILE *csv, const struct lms_sweep *s,
                           const lms_curve_run *runs, size_t n, int sims);
+/* How much variant v's runs of one seed hang together across LRs among
+ * runs[0..n) (report_dependence.c): the Gaussian copula's rho in [0, 1]
+ * at which the inversions it expects, given each LR's failure share,
+ * equal the count; NaN without a seed at two LRs, or out of memory. */
+double lms_seed_rho(const lms_curve_run *runs, size_t n, int v);
 /* The Markdown lmstab writes, as a self-contained HTML page (md_html.c). */
 void lms_md_to_html(FILE *in, FILE *out, const char *title);
 

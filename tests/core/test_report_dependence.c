@@ -3,7 +3,9 @@
  * shuffling within each LR, against answers worked by hand; a sweep whose
  * seeds each have one edge has none, and its p is small when independence
  * expects many; seeds whose outcomes were drawn independently are not
- * flagged. */
+ * flagged; the copula's rho is 1 for one edge a seed, 0 for as many
+ * inversions as independence expects, and found again from runs drawn
+ * with a known rho. */
 #include <check.h>
 #include <math.h>
 #include <stdio.h>
@@ -11,11 +13,14 @@
 #include <string.h>
 
 #include "report/report_internal.h"
+#include "sweep/normal.h"
 #include "sweep/sweep.h"
+#include "util/rng.h"
 
 /* The one CSV row of variant 0 written for runs[0..n) under curve f. */
 static void row_of(const lms_curve_run *runs, size_t n, size_t own, int sims,
-                   long *pairs, long *inv, double *expected, double *p) {
+                   long *pairs, long *inv, double *expected, double *p,
+                   double *rho) {
     static lms_sweep s; /* large: not on the stack */
     memset(&s, 0, sizeof s);
     s.n_variants = 1;
@@ -26,12 +31,16 @@ static void row_of(const lms_curve_run *runs, size_t n, size_t own, int sims,
     rewind(csv);
     char line[512];
     ck_assert(fgets(line, sizeof line, csv));
-    ck_assert_str_eq(line, "variant,runs,pairs,inversions,expected,sims,as_few,p\n");
+    ck_assert_str_eq(line,
+                     "variant,runs,pairs,inversions,expected,sims,as_few,p,rho\n");
     ck_assert(fgets(line, sizeof line, csv));
     size_t runs_n;
     int sims_n, as_few;
-    ck_assert_int_eq(sscanf(line, "v,%zu,%ld,%ld,%lf,%d,%d,%lf", &runs_n,
-                            pairs, inv, expected, &sims_n, &as_few, p), 7);
+    ck_assert_int_eq(sscanf(line, "v,%zu,%ld,%ld,%lf,%d,%d,%lf,%lf", &runs_n,
+                            pairs, inv, expected, &sims_n, &as_few, p, rho),
+                     8);
+    /* the same estimate as the null checks take */
+    ck_assert_double_eq_tol(*rho, lms_seed_rho(runs, n, 0), 1e-5);
     ck_assert_uint_eq(runs_n, own); /* variant 0's runs */
     ck_assert_int_eq(sims_n, sims);
     ck_assert_double_eq_tol(*p, (1.0 + as_few) / (1.0 + sims), 1e-6);
@@ -50,13 +59,14 @@ START_TEST(inversions_by_hand) {
         {1, 0.5, 1, 1, 0},
     };
     long pairs, inv;
-    double e, p;
-    row_of(runs, 7, 6, 50, &pairs, &inv, &e, &p);
+    double e, p, rho;
+    row_of(runs, 7, 6, 50, &pairs, &inv, &e, &p, &rho);
     /* seed 1: (1,2) (1,4) (2,4); seed 2: (1,2) (1,2'): 5 pairs */
     ck_assert_int_eq(pairs, 5);
     ck_assert_int_eq(inv, 1);
     /* 1/2 (2/3) + 1/2 (0) + 1/3 (0) + 2 (1/2) (2/3) = 1 */
     ck_assert_double_eq_tol(e, 1.0, 1e-6);
+    ck_assert_double_eq(rho, 0); /* as many as independence expects */
 }
 END_TEST
 
@@ -71,12 +81,13 @@ START_TEST(one_edge_a_seed_is_found) {
             runs[n++] = (lms_curve_run){0, exp(0.5 * k), s + 1,
                                         k >= 1 + s % (LRS - 1), 0};
     long pairs, inv;
-    double e, p;
-    row_of(runs, n, n, 200, &pairs, &inv, &e, &p);
+    double e, p, rho;
+    row_of(runs, n, n, 200, &pairs, &inv, &e, &p, &rho);
     ck_assert_int_eq(pairs, SEEDS * LRS * (LRS - 1) / 2);
     ck_assert_int_eq(inv, 0);
     ck_assert(e > 50);
     ck_assert_double_eq_tol(p, 1.0 / 201, 1e-7); /* (printed to 6 digits) */
+    ck_assert_double_eq(rho, 1);
 }
 END_TEST
 
@@ -95,10 +106,41 @@ START_TEST(independent_seeds_pass) {
                                         u < (k + 0.5) / LRS, 0};
         }
     long pairs, inv;
-    double e, p;
-    row_of(runs, n, n, 400, &pairs, &inv, &e, &p);
+    double e, p, rho;
+    row_of(runs, n, n, 400, &pairs, &inv, &e, &p, &rho);
     ck_assert(p > 0.05);
     ck_assert(fabs((double)inv - e) < 0.3 * e);
+    ck_assert(rho < 0.15);
+}
+END_TEST
+
+/* Seeds drawn from the copula itself at rho 0.6 (u a seed's, e a run's
+ * standard normal, failing when sqrt(rho) u + sqrt(1 - rho) e < Phi^-1(f)):
+ * the estimate finds it again, and a stronger dependence gives a larger
+ * one. 300 seeds: the estimate's own spread is then a few hundredths. */
+static double rho_drawn(double rho, unsigned long long seed) {
+    enum { SEEDS = 300, LRS = 8 };
+    static lms_curve_run runs[SEEDS * LRS];
+    lms_rng rng;
+    lms_rng_seed(&rng, seed, 7);
+    size_t n = 0;
+    for (int s = 0; s < SEEDS; s++) {
+        const double u = lms_rng_normal(&rng);
+        for (int k = 0; k < LRS; k++) {
+            const double z = sqrt(rho) * u + sqrt(1 - rho) * lms_rng_normal(&rng);
+            const double f = (k + 0.5) / LRS;
+            runs[n++] = (lms_curve_run){0, exp(0.5 * k), s + 1,
+                                        z < lms_norm_quantile(f), 0};
+        }
+    }
+    return lms_seed_rho(runs, n, 0);
+}
+
+START_TEST(rho_found_again) {
+    const double r6 = rho_drawn(0.6, 11), r3 = rho_drawn(0.3, 12);
+    ck_assert_msg(fabs(r6 - 0.6) < 0.08, "rho 0.6 estimated as %g", r6);
+    ck_assert_msg(fabs(r3 - 0.3) < 0.08, "rho 0.3 estimated as %g", r3);
+    ck_assert(isnan(lms_seed_rho((lms_curve_run[]){{0, 1, 1, 1, 0}}, 1, 0)));
 }
 END_TEST
 
@@ -108,6 +150,7 @@ int main(void) {
     tcase_add_test(tc, inversions_by_hand);
     tcase_add_test(tc, one_edge_a_seed_is_found);
     tcase_add_test(tc, independent_seeds_pass);
+    tcase_add_test(tc, rho_found_again);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
