@@ -224,7 +224,7 @@ grep -q "^### Intervals calibrated for the test of 1" "$TMP/null40/compare.md" |
 first=$(echo $sizes | cut -d' ' -f1)
 "$LMSTAB" report "$TMP/d$first" --null-check 4 > /dev/null 2> "$TMP/err" || { cat "$TMP/err"; fail "report --null-check failed"; }
 rn="$TMP/d$first/report_null.csv"
-[ "$(head -1 "$rn")" = "variant,sims,defined,excludes,fits_pass,stated,observed,extreme,no_point,p,above,stated_above,level_lo,level_hi,cal_lo,cal_hi,cv_excludes,cv_above,cv_checked" ] || fail "report_null.csv header: $(head -1 "$rn")"
+[ "$(head -1 "$rn")" = "variant,sims,defined,excludes,fits_pass,stated,observed,extreme,no_point,p,above,stated_above,level_lo,level_hi,cal_lo,cal_hi,cv_excludes,cv_above,cv_checked,rho,rho_ref,dep_sims,dep_defined,dep_excludes,dep_above,dep_cal_excludes,dep_cal_above,dep_claims" ] || fail "report_null.csv header: $(head -1 "$rn")"
 grep -q "^lmstab report: null check: baseline: 4 simulations in [0-9]* s$" "$TMP/err" || { cat "$TMP/err"; fail "report --null-check: no progress line"; }
 awk -F, 'NR == FNR { if ($2 == "default") r[$1] = $13; next }
     FNR > 1 { m++; o = r[$1]
@@ -244,10 +244,22 @@ awk -F, 'NR == FNR { if ($2 == "default") { lo[$1] = $14; hi[$1] = $15 }; next }
         || ($14 >= 0.975 && $16 < hi[$1] * (1 - 1e-5)) || ($14 <= 0.975 && $16 > hi[$1] * (1 + 1e-5))) { print; bad = 1 } }
     END { exit bad || !m }' "$TMP/d40/curves.csv" "$TMP/d40/report_null.csv" || { cat "$TMP/d40/report_null.csv"; fail "report_null.csv: a calibrated interval that is not the table's resamples at its levels"; }
 grep -q "^### Intervals calibrated for the test of 1" "$TMP/d40/report.md" || fail "no calibrated intervals in the report"
+# the same null with dependent seeds: each row's rho the variant's and the
+# reference's of report_dependence.csv; simulated again (all 40) exactly
+# when either is above 0; counts that nest
+ref=$(sed -n 's/.*"reference": *"\([^"]*\)".*/\1/p' "$TMP/d40/sweep.json")
+awk -F, -v ref="$ref" 'NR == FNR { if (FNR > 1) rho[$1] = $9; next }
+    FNR > 1 { m++; dep = ($20 > 0 || $21 > 0)
+    if ($20 != rho[$1] || $21 != rho[ref] || $20 < 0 || $20 > 1 || $21 < 0 || $21 > 1 \
+        || $22 != (dep ? 40 : 0) || $23 > $22 || $24 > $23 || $25 > $24 \
+        || $26 > $23 || $27 > $26 || $28 > $27 || $25 > $24) { print; bad = 1 } }
+    END { exit bad || !m }' "$TMP/d40/report_dependence.csv" "$TMP/d40/report_null.csv" \
+    || { cat "$TMP/d40/report_dependence.csv" "$TMP/d40/report_null.csv"; fail "report_null.csv: a dependent-seeds check with another rho, simulated when it should not be (or not when it should), or counts that do not nest"; }
+grep -q "^### The same null with dependent seeds" "$TMP/d40/report.md" || fail "no dependent-seeds check in the report"
 # the check of independence across a seed's LRs: a row per variant with a
 # curve, inversions among the pairs, p = (1 + as_few) / (1 + sims)
 rd="$TMP/d$first/report_dependence.csv"
-[ "$(head -1 "$rd")" = "variant,runs,pairs,inversions,expected,sims,as_few,p" ] || fail "report_dependence.csv header: $(head -1 "$rd")"
+[ "$(head -1 "$rd")" = "variant,runs,pairs,inversions,expected,sims,as_few,p,rho" ] || fail "report_dependence.csv header: $(head -1 "$rd")"
 awk -F, 'FNR > 1 { m++
     if ($4 > $3 || $5 < 0 || $5 > $3 || $6 != 4 || $7 > $6 || ($8 - (1 + $7) / (1 + $6)) ^ 2 > 1e-10) { print; bad = 1 } }
     END { exit bad || !m }' "$rd" || { cat "$rd"; fail "report_dependence.csv: counts that do not add up"; }
