@@ -107,7 +107,20 @@ typedef struct lms_null_check {
     int cv_checked; /* held-out comparisons with both intervals */
     /* the page's change at those levels (lms_cmp_write_null) */
     lms_estimate pcal, ical;
+    /* The seeds' dependence (the copula's rho, report_dependence.c) of the
+     * variant and the reference (0 for an LR50) in the first and the last
+     * sweep, and the same null simulated with it: of dep_sims, those with
+     * a paired interval, whose percentile intervals exclude 1 (paired,
+     * independent), whose calibrated ones do, both on one side, and the
+     * directions the page would state (both calibrated on one side, the
+     * percentile direction the same, the fits passing). */
+    double rho_a[2], rho_z[2];
+    int dep_sims, dep_defined, dep_paired, dep_independent;
+    int dep_cal_paired, dep_cal_independent, dep_cal_both, dep_stated;
 } lms_null_check;
+
+/* Whether a check's seeds hang together in either sweep (some rho > 0). */
+int lms_null_check_dependent(const lms_null_check *nc);
 
 /* The null check's Monte Carlo p-value of no change: (1 + extreme) /
  * (1 + sims), NaN without an observed change or simulations. */

@@ -52,6 +52,110 @@ static void calibrate(const lms_null_rank *rp, const lms_null_rank *ri,
     }
 }
 
+/* One simulated comparison's work: the designs of both sweeps, the null
+ * curves, scratch, and what one simulation gives. */
+typedef struct null_sim {
+    lms_curve_run *da, *dz;
+    size_t na, nz;
+    lms_logit fa[2], fz[2];
+    int nv, samples, last;
+    double *boot, *r0, *r1, *r2, *chg, *latent;
+    /* the result: the change's paired and independent intervals, where 1
+     * lies among their resamples, the fits' tests, the point change */
+    lms_estimate chp, chi;
+    lms_null_rank rp, ri;
+    int pa, pz;
+    double xc;
+} null_sim;
+
+/* One simulated comparison: outcomes drawn independently (rho NULL) or
+ * with the seeds' copula (rho: first sweep's two, last sweep's two). */
+static int simulate(null_sim *q, const double *rho, lms_rng *rng) {
+    if (rho) {
+        lms_null_draw_copula(q->da, q->na, q->fa, rho, q->latent, rng);
+        lms_null_draw_copula(q->dz, q->nz, q->fz, rho + 2, q->latent, rng);
+    } else {
+        lms_null_draw(q->da, q->na, q->fa, rng);
+        lms_null_draw(q->dz, q->nz, q->fz, rng);
+    }
+    lms_curve c[2];
+    int da_ok, dz_ok;
+    double xa, xz;
+    const int n = q->samples;
+    q->pa = lms_null_sim_value(q->da, q->na, q->nv, n, LMS_BOOT_SEED, c, 0,
+                               &da_ok, &xa, q->boot, q->r0);
+    q->pz = lms_null_sim_value(q->dz, q->nz, q->nv, n, LMS_BOOT_SEED, c, 0,
+                               &dz_ok, &xz, q->boot, q->r1);
+    /* the last sweep again, from its own generator (its curves are those
+     * just fitted) */
+    if (q->pa < 0 || q->pz < 0 ||
+        lms_null_sim_value(q->dz, q->nz, q->nv, n,
+                           LMS_CMP_INDEPENDENT_SEED(q->last), NULL, 0, &dz_ok,
+                           NULL, q->boot, q->r2) < 0)
+        return -1;
+    q->xc = xz / xa;
+    const double point[2] = {1, 1}, x[2] = {0, 1};
+    const double *paired[2] = {q->r0, q->r1}, *indep[2] = {q->r0, q->r2};
+    lms_estimate sl;
+    lms_compare_trend(paired, point, x, 2, n, &q->chp, &sl);
+    lms_compare_trend(indep, point, x, 2, n, &q->chi, &sl);
+    /* where 1 lies among the change's resamples (the calibration) */
+    q->rp = q->ri = (lms_null_rank){0, 0, 0};
+    if (isfinite(q->chp.lo) && isfinite(q->chp.hi)) {
+        lms_compare_change_samples(q->r0, q->r1, n, q->chg);
+        q->rp = lms_null_rank_of(q->chg, n);
+    }
+    if (isfinite(q->chi.lo) && isfinite(q->chi.hi)) {
+        lms_compare_change_samples(q->r0, q->r2, n, q->chg);
+        q->ri = lms_null_rank_of(q->chg, n);
+    }
+    return 0;
+}
+
+/* The same null with the seeds' dependence (out->rho_a, rho_z): sims
+ * simulated comparisons judged by the percentile intervals and by the
+ * calibrated levels fitted on the independent ones. */
+static int check_dependent(null_sim *q, int u, int ratio, int sims,
+                           unsigned long long seed, lms_null_check *out,
+                           FILE *progress, const char *label) {
+    double rho[4];
+    for (int i = 0; i < 2; i++) {
+        rho[i] = isfinite(out->rho_a[i]) ? out->rho_a[i] : 0;
+        rho[2 + i] = isfinite(out->rho_z[i]) ? out->rho_z[i] : 0;
+    }
+    lms_rng rng; /* a stream of its own: the draws above do not move */
+    lms_rng_seed(&rng, seed, (ratio ? 0xc0b11ULL : 0xc0b21ULL) + (unsigned)u);
+    char lab[200];
+    snprintf(lab, sizeof lab, "%s, seeds dependent", label);
+    const int cal = isfinite(out->plevel_lo) && isfinite(out->ilevel_lo);
+    double shown = lms_now();
+    for (int s = 0; s < sims; s++) {
+        lms_null_progress(progress, &shown, "compare", lab, s, sims);
+        if (simulate(q, rho, &rng) != 0)
+            return -1;
+        out->dep_sims++;
+        if (!isfinite(q->chp.lo) || !isfinite(q->chp.hi))
+            continue;
+        out->dep_defined++;
+        out->dep_paired += q->chp.lo > 1 || q->chp.hi < 1;
+        out->dep_independent +=
+            isfinite(q->chi.lo) && (q->chi.lo > 1 || q->chi.hi < 1);
+        if (!cal || q->ri.m <= 0)
+            continue;
+        const int a = lms_null_rank_side(&q->rp, out->plevel_lo,
+                                         out->plevel_hi);
+        const int b = lms_null_rank_side(&q->ri, out->ilevel_lo,
+                                         out->ilevel_hi);
+        out->dep_cal_paired += a != 0;
+        out->dep_cal_independent += b != 0;
+        out->dep_cal_both += a != 0 && a == b;
+        out->dep_stated += a != 0 && a == b && q->pa && q->pz &&
+                           !strcmp(lms_compare_direction(&q->chp, &q->chi),
+                                   a > 0 ? "grew" : "shrank");
+    }
+    return 0;
+}
+
 int lms_cmp_null_check(const cmp *m, int u, int what, int sims, int samples,
                        unsigned long long seed, lms_null_check *out,
                        FILE *progress, const char *label) {
@@ -72,89 +176,80 @@ int lms_cmp_null_check(const cmp *m, int u, int what, int sims, int samples,
     /* the null: the last sweep's variant at the first sweep's ratio (its
      * LR50) */
     const double lr50 = ratio ? ca->ratio50.value * rz->lr50.value : ca->lr50.value;
-    const lms_logit fa[2] = {ca->fit, ra->fit};
-    const lms_logit fz[2] = {{-cz->fit.b * log(lr50), cz->fit.b, 1}, rz->fit};
-    lms_curve_run *da = malloc(sizeof *da * (a->n_runs + 1));
-    lms_curve_run *dz = malloc(sizeof *dz * (z->n_runs + 1));
-    double *boot = malloc(sizeof(double) * 4 * (size_t)samples);
-    double *r0 = malloc(sizeof(double) * (size_t)samples);
-    double *r1 = malloc(sizeof(double) * (size_t)samples);
-    double *r2 = malloc(sizeof(double) * (size_t)samples);
-    double *chg = malloc(sizeof(double) * (size_t)samples);
+    null_sim q = {.fa = {ca->fit, ra->fit},
+                  .fz = {{-cz->fit.b * log(lr50), cz->fit.b, 1}, rz->fit},
+                  .nv = nv, .samples = samples, .last = m->n - 1};
+    const size_t most = a->n_runs > z->n_runs ? a->n_runs : z->n_runs;
+    q.da = malloc(sizeof *q.da * (a->n_runs + 1));
+    q.dz = malloc(sizeof *q.dz * (z->n_runs + 1));
+    q.latent = malloc(sizeof *q.latent * (most + 1));
+    q.boot = malloc(sizeof(double) * 4 * (size_t)samples);
+    q.r0 = malloc(sizeof(double) * (size_t)samples);
+    q.r1 = malloc(sizeof(double) * (size_t)samples);
+    q.r2 = malloc(sizeof(double) * (size_t)samples);
+    q.chg = malloc(sizeof(double) * (size_t)samples);
     lms_null_rank *rp = malloc(sizeof *rp * (size_t)(sims + 1));
     lms_null_rank *ri = malloc(sizeof *ri * (size_t)(sims + 1));
     int rc = -1;
-    if (!da || !dz || !boot || !r0 || !r1 || !r2 || !chg || !rp || !ri)
+    if (!q.da || !q.dz || !q.latent || !q.boot || !q.r0 || !q.r1 || !q.r2 ||
+        !q.chg || !rp || !ri)
         goto out;
-    const size_t na = lms_null_design(a->curve_runs[1], a->n_runs, va,
-                                      ratio ? a->ref : -1, da);
-    const size_t nz = lms_null_design(z->curve_runs[1], z->n_runs, vz,
-                                      ratio ? z->ref : -1, dz);
+    q.na = lms_null_design(a->curve_runs[1], a->n_runs, va,
+                           ratio ? a->ref : -1, q.da);
+    q.nz = lms_null_design(z->curve_runs[1], z->n_runs, vz,
+                           ratio ? z->ref : -1, q.dz);
     lms_rng rng; /* a stream per variant and quantity */
     lms_rng_seed(&rng, seed, (ratio ? 0x4e011ULL : 0x4e111ULL) + (unsigned)u);
     double shown = lms_now();
     for (int s = 0; s < sims; s++) {
         lms_null_progress(progress, &shown, "compare", label, s, sims);
-        lms_null_draw(da, na, fa, &rng);
-        lms_null_draw(dz, nz, fz, &rng);
-        lms_curve c[2];
-        int da_ok, dz_ok;
-        double xa, xz;
-        const int pa = lms_null_sim_value(da, na, nv, samples, LMS_BOOT_SEED, c, 0, &da_ok,
-                                 &xa, boot, r0);
-        const int pz = lms_null_sim_value(dz, nz, nv, samples, LMS_BOOT_SEED, c, 0, &dz_ok,
-                                 &xz, boot, r1);
-        /* the last sweep again, from its own generator (its curves are
-         * those just fitted) */
-        if (pa < 0 || pz < 0 ||
-            lms_null_sim_value(dz, nz, nv, samples, LMS_CMP_INDEPENDENT_SEED(m->n - 1),
-                      NULL, 0, &dz_ok, NULL, boot, r2) < 0)
+        if (simulate(&q, NULL, &rng) != 0)
             goto out;
-        const double xc = xz / xa;
-        out->no_point += !(isfinite(xc) && xc > 0);
-        out->extreme += lms_null_extreme(xc, out->observed);
-        const double point[2] = {1, 1}, x[2] = {0, 1};
-        const double *paired[2] = {r0, r1}, *indep[2] = {r0, r2};
-        lms_estimate chp, chi, sl;
-        lms_compare_trend(paired, point, x, 2, samples, &chp, &sl);
-        lms_compare_trend(indep, point, x, 2, samples, &chi, &sl);
+        out->no_point += !(isfinite(q.xc) && q.xc > 0);
+        out->extreme += lms_null_extreme(q.xc, out->observed);
         out->sims++;
-        /* where 1 lies among the change's resamples (the calibration) */
-        rp[s] = ri[s] = (lms_null_rank){0, 0, 0};
-        if (isfinite(chp.lo) && isfinite(chp.hi)) {
-            lms_compare_change_samples(r0, r1, samples, chg);
-            rp[s] = lms_null_rank_of(chg, samples);
-        }
-        if (isfinite(chi.lo) && isfinite(chi.hi)) {
-            lms_compare_change_samples(r0, r2, samples, chg);
-            ri[s] = lms_null_rank_of(chg, samples);
-        }
-        if (!isfinite(chp.lo) || !isfinite(chp.hi))
+        rp[s] = q.rp;
+        ri[s] = q.ri;
+        if (!isfinite(q.chp.lo) || !isfinite(q.chp.hi))
             continue;
         out->defined++;
-        const int ep = chp.lo > 1 || chp.hi < 1;
-        const int ei = isfinite(chi.lo) && (chi.lo > 1 || chi.hi < 1);
-        const char *d = lms_compare_direction(&chp, &chi);
+        const int ep = q.chp.lo > 1 || q.chp.hi < 1;
+        const int ei = isfinite(q.chi.lo) && (q.chi.lo > 1 || q.chi.hi < 1);
+        const char *d = lms_compare_direction(&q.chp, &q.chi);
         const int stated = !strcmp(d, "grew") || !strcmp(d, "shrank");
         out->paired += ep;
         out->independent += ei;
         out->both += stated;
-        out->fits_pass += pa && pz;
-        out->stated += stated && pa && pz;
+        out->fits_pass += q.pa && q.pz;
+        out->stated += stated && q.pa && q.pz;
     }
     calibrate(rp, ri, out);
+    /* the seeds' dependence in each sweep (report_dependence.c) */
+    out->rho_a[0] = lms_seed_rho(a->curve_runs[1], a->n_runs, va);
+    out->rho_z[0] = lms_seed_rho(z->curve_runs[1], z->n_runs, vz);
+    out->rho_a[1] = ratio ? lms_seed_rho(a->curve_runs[1], a->n_runs, a->ref) : 0;
+    out->rho_z[1] = ratio ? lms_seed_rho(z->curve_runs[1], z->n_runs, z->ref) : 0;
+    if (lms_null_check_dependent(out) &&
+        check_dependent(&q, u, ratio, sims, seed, out, progress, label) != 0)
+        goto out;
     rc = 0;
 out:
-    free(da);
-    free(dz);
-    free(boot);
-    free(r0);
-    free(r1);
-    free(r2);
-    free(chg);
+    free(q.da);
+    free(q.dz);
+    free(q.latent);
+    free(q.boot);
+    free(q.r0);
+    free(q.r1);
+    free(q.r2);
+    free(q.chg);
     free(rp);
     free(ri);
     return rc;
+}
+
+int lms_null_check_dependent(const lms_null_check *nc) {
+    return nc->rho_a[0] > 0 || nc->rho_a[1] > 0 || nc->rho_z[0] > 0 ||
+           nc->rho_z[1] > 0;
 }
 
 double lms_null_p(const lms_null_check *nc) {
@@ -217,6 +312,71 @@ static void write_calibrated(FILE *f, const cmp *m, const lms_null_check *all) {
     fputc('\n', f);
 }
 
+/* "a, b" of two rhos ("-" for one not estimated) */
+static void fmt_rho(char *b, size_t n, const double r[2], int ratio) {
+    char x[2][24];
+    for (int i = 0; i < 2; i++)
+        if (isfinite(r[i]))
+            snprintf(x[i], sizeof x[i], "%.2f", r[i]);
+        else
+            snprintf(x[i], sizeof x[i], "-");
+    if (ratio)
+        snprintf(b, n, "%s, %s", x[0], x[1]);
+    else
+        snprintf(b, n, "%s", x[0]);
+}
+
+/* The same null with dependent seeds (check_dependent). */
+static void write_dependent(FILE *f, const cmp *m, const lms_null_check *all,
+                            int sims) {
+    fprintf(f, "### The same null with dependent seeds\n\nThe simulations "
+            "above draw every run on its own. Where a variant's or %s's "
+            "seeds hang together across LRs in either sweep (ρ > 0: the "
+            "Gaussian copula of `lmstab report --null-check`, which keeps "
+            "each LR's failure probability; docs/cli.md), %d comparisons are "
+            "simulated again with each sweep's ρ and judged as above: the "
+            "percentile intervals, and the calibrated ones at the levels "
+            "fitted on the independent simulations. Nominal: 5%% for an "
+            "interval, 2.5%% a side; a share well above says the intervals "
+            "are too short for seeds that hang together as much as these. ρ "
+            "is a point estimate: a check beside the declared reading "
+            "(protocol, Changes, stop 26), not a rule.\n\n| variant | "
+            "quantity | ρ in %s | ρ in %s | simulated (with an interval) | "
+            "paired excludes 1 | independent excludes 1 | calibrated: paired "
+            "| calibrated: independent | calibrated: a direction stated |\n"
+            "|---|---|---|---|---|---|---|---|---|---|\n", m->reference, sims,
+            m->sw[0].name, m->sw[m->n - 1].name);
+    for (int u = 0; u < m->nv; u++)
+        for (int what = 0; what < 2; what++) {
+            const lms_null_check *q = &all[u * 2 + what];
+            if (!q->sims)
+                continue;
+            char ra[64], rz[64];
+            fmt_rho(ra, sizeof ra, q->rho_a, what);
+            fmt_rho(rz, sizeof rz, q->rho_z, what);
+            if (!lms_null_check_dependent(q)) {
+                fprintf(f, "| %s | %s | %s | %s | (independent: the check "
+                        "above) | | | | | |\n", m->variants[u],
+                        what ? "ratio" : "LR50", ra, rz);
+                continue;
+            }
+            char p[64], i[64], cp[64] = "-", ci[64] = "-", cs[64] = "-";
+            lms_null_fmt_share(p, sizeof p, q->dep_paired, q->dep_sims);
+            lms_null_fmt_share(i, sizeof i, q->dep_independent, q->dep_sims);
+            if (isfinite(q->plevel_lo) && isfinite(q->ilevel_lo)) {
+                lms_null_fmt_share(cp, sizeof cp, q->dep_cal_paired,
+                                   q->dep_sims);
+                lms_null_fmt_share(ci, sizeof ci, q->dep_cal_independent,
+                                   q->dep_sims);
+                lms_null_fmt_share(cs, sizeof cs, q->dep_stated, q->dep_sims);
+            }
+            fprintf(f, "| %s | %s | %s | %s | %d (%d) | %s | %s | %s | %s | "
+                    "%s |\n", m->variants[u], what ? "ratio" : "LR50", ra, rz,
+                    q->dep_sims, q->dep_defined, p, i, cp, ci, cs);
+        }
+    fputc('\n', f);
+}
+
 /* The null check's section and compare_null.csv (null_sims > 0). */
 int lms_cmp_write_null(FILE *f, FILE *csv, const cmp *m, int sims,
                        FILE *progress) {
@@ -248,7 +408,9 @@ int lms_cmp_write_null(FILE *f, FILE *csv, const cmp *m, int sims,
     fprintf(csv, "variant,quantity,sims,defined,paired,independent,both,"
             "fits_pass,stated,observed,extreme,no_point,p,plevel_lo,"
             "plevel_hi,pcal_lo,pcal_hi,ilevel_lo,ilevel_hi,ical_lo,ical_hi,"
-            "cv_paired,cv_independent,cv_both,cv_checked\n");
+            "cv_paired,cv_independent,cv_both,cv_checked,rho_a,rho_a_ref,"
+            "rho_z,rho_z_ref,dep_sims,dep_defined,dep_paired,dep_independent,"
+            "dep_cal_paired,dep_cal_independent,dep_cal_both,dep_stated\n");
     lms_null_check *all = calloc((size_t)m->nv * 2 + 1, sizeof *all);
     if (!all)
         return -1;
@@ -290,20 +452,27 @@ int lms_cmp_write_null(FILE *f, FILE *csv, const cmp *m, int sims,
             q->pcal = pc;
             q->ical = ic;
             fprintf(csv, "%s,%s,%d,%d,%d,%d,%d,%d,%d,%.6g,%d,%d,%.6g,%.6g,"
-                    "%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%d,%d,%d,%d\n",
+                    "%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%d,%d,%d,%d,%.6g,%.6g,"
+                    "%.6g,%.6g,%d,%d,%d,%d,%d,%d,%d,%d\n",
                     m->variants[u], what ? "ratio50" : "lr50", q->sims,
                     q->defined, q->paired, q->independent, q->both,
                     q->fits_pass, q->stated, q->observed, q->extreme,
                     q->no_point, pv, q->plevel_lo, q->plevel_hi, pc.lo, pc.hi,
                     q->ilevel_lo, q->ilevel_hi, ic.lo, ic.hi, q->cv_paired,
-                    q->cv_independent, q->cv_both, q->cv_checked);
+                    q->cv_independent, q->cv_both, q->cv_checked, q->rho_a[0],
+                    q->rho_a[1], q->rho_z[0], q->rho_z[1], q->dep_sims,
+                    q->dep_defined, q->dep_paired, q->dep_independent,
+                    q->dep_cal_paired, q->dep_cal_independent, q->dep_cal_both,
+                    q->dep_stated);
         }
     if (!any)
         fprintf(f, "| (no variant has a curve in both %s and %s) | | | | | | "
                 "| | |\n", m->sw[0].name, m->sw[m->n - 1].name);
     fputc('\n', f);
-    if (any)
+    if (any) {
         write_calibrated(f, m, all);
+        write_dependent(f, m, all, sims);
+    }
     rc = 0;
 out:
     free(all);

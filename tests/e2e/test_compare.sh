@@ -182,7 +182,7 @@ done
 "$LMSTAB" compare $dirs --out "$TMP/null" --null-check 4 > /dev/null 2> "$TMP/err" || { cat "$TMP/err"; fail "compare --null-check failed"; }
 grep -q "^lmstab compare: null check: baseline ratio: 4 simulations in [0-9]* s$" "$TMP/err" || { cat "$TMP/err"; fail "no progress line per variant and quantity"; }
 nul="$TMP/null/compare_null.csv"
-[ "$(head -1 "$nul")" = "variant,quantity,sims,defined,paired,independent,both,fits_pass,stated,observed,extreme,no_point,p,plevel_lo,plevel_hi,pcal_lo,pcal_hi,ilevel_lo,ilevel_hi,ical_lo,ical_hi,cv_paired,cv_independent,cv_both,cv_checked" ] || fail "compare_null.csv header: $(head -1 "$nul")"
+[ "$(head -1 "$nul")" = "variant,quantity,sims,defined,paired,independent,both,fits_pass,stated,observed,extreme,no_point,p,plevel_lo,plevel_hi,pcal_lo,pcal_hi,ilevel_lo,ilevel_hi,ical_lo,ical_hi,cv_paired,cv_independent,cv_both,cv_checked,rho_a,rho_a_ref,rho_z,rho_z_ref,dep_sims,dep_defined,dep_paired,dep_independent,dep_cal_paired,dep_cal_independent,dep_cal_both,dep_stated" ] || fail "compare_null.csv header: $(head -1 "$nul")"
 grep -q "^## Null check" "$TMP/null/compare.md" || fail "no null check section"
 grep -q "<h2>Null check</h2>" "$TMP/null/compare.html" && grep -q "<h2>Rule: default</h2>" "$TMP/null/compare.html" \
     || fail "compare.html with --null-check is not the page"
@@ -217,6 +217,15 @@ awk -F, 'NR == FNR { if ($2 == "default") { lo[$1 "," $3] = $9; hi[$1 "," $3] = 
         || ($19 >= 0.975 && $21 < hi2[k] * (1 - 1e-5)) || ($19 <= 0.975 && $21 > hi2[k] * (1 + 1e-5))) { print; bad = 1 } }
     END { exit bad || !m }' "$TMP/null40/compare_change.csv" "$TMP/null40/compare_null.csv" || { cat "$TMP/null40/compare_null.csv"; fail "compare_null.csv: a calibrated interval that is not the page's resamples at its levels"; }
 grep -q "^### Intervals calibrated for the test of 1" "$TMP/null40/compare.md" || fail "no calibrated intervals on the compare page"
+# the same null with dependent seeds: rhos in [0, 1] (an LR50's reference
+# rho 0), simulated again (all 40) exactly when one is above 0, counts that
+# nest
+awk -F, 'NR > 1 { dep = ($26 > 0 || $27 > 0 || $28 > 0 || $29 > 0)
+    if ($26 < 0 || $26 > 1 || $27 < 0 || $27 > 1 || $28 < 0 || $28 > 1 || $29 < 0 || $29 > 1 \
+        || ($2 == "lr50" && ($27 != 0 || $29 != 0)) || $30 != (dep ? 40 : 0) || $31 > $30 \
+        || $32 > $31 || $33 > $31 || $34 > $31 || $35 > $31 || $36 > $34 || $36 > $35 || $37 > $36) { print; bad = 1 } }
+    END { exit bad }' "$TMP/null40/compare_null.csv" || { cat "$TMP/null40/compare_null.csv"; fail "compare_null.csv: a dependent-seeds check out of range, simulated when it should not be (or not when it should), or counts that do not nest"; }
+grep -q "^### The same null with dependent seeds" "$TMP/null40/compare.md" || fail "no dependent-seeds check on the compare page"
 # the null check of one sweep's ratios (report --null-check): a row per
 # variant with a default-rule ratio, counts that nest, its observed ratio
 # the report's (curves.csv), p = (1 + extreme) / (1 + sims), the same
