@@ -48,7 +48,8 @@ static int check_variant(lms_sweep *s, int v, lms_loader *ld, char *err,
         rc = lms_model_build(&m, &c, ld, 1, err, errlen);
     /* a model too small for its data's vocabulary: each run's load would
      * refuse it (lms_vocab_check); found here for text (256 byte values)
-     * and shards whose header records one, without reading the tokens */
+     * and shards whose header records one, without reading the tokens
+     * (0: a shard that records none, read below) */
     int dv = 0;
     if (rc == 0 && lms_data_known_vocab(data, &dv, err, errlen) != 0)
         rc = -1;
@@ -63,6 +64,18 @@ static int check_variant(lms_sweep *s, int v, lms_loader *ld, char *err,
                      "than the vocabulary of %.1800s, %d: set model.vocab_size = "
                      "%d, or auto to take it from the data", data, dv, dv);
         rc = -1;
+    }
+    /* a shard that records no vocabulary (llm.c's): its largest token id
+     * decides, as at each run's load; read once here rather than failing
+     * every run */
+    if (rc == 0 && dv == 0) {
+        lms_data d;
+        memset(&d, 0, sizeof d);
+        rc = lms_data_load_split(&d, data, tc.val_path, m.mi.context, err,
+                                 errlen);
+        if (rc == 0)
+            rc = lms_vocab_check(&c, &d, m.mi.vocab, err, errlen);
+        lms_data_free(&d);
     }
     if (rc == 0)
         rc = lms_config_check_unused(&c, lms_core_accepted, NULL, err,

@@ -45,4 +45,11 @@ EOT
 "$LMSTAB" sweep "$TMP/s.ini" --plugin-dir "$PLUGINS" --data "$TMP/t.bin" --quiet > /dev/null 2> "$TMP/sw.err" \
     || { cat "$TMP/sw.err"; fail "a sweep with vocab_size = auto failed"; }
 grep -q '"vocab_size":[[:space:]]*50257,' "$TMP/sweep/baseline/lr_0.01/seed_1/summary.json" || fail "sweep run: wrong vocabulary"
+# a model too small for a token file that records no vocabulary: the sweep
+# reads its ids when it checks its configs and stops before any run, at
+# the key's line (not once per run, inside each train.log)
+sed -e 's/^model.vocab_size = auto$/model.vocab_size = 256/' -e "s|^out = .*|out = $TMP/sweep2|" "$TMP/s.ini" > "$TMP/s2.ini"
+expect_error "s2.ini:9: [model] vocab_size: is 256, but $TMP/t.bin is an llm.c token file of GPT-2 tokens (vocabulary 50257; its largest token id is 999): set model.vocab_size = 50257" \
+    "$LMSTAB" sweep "$TMP/s2.ini" --plugin-dir "$PLUGINS" --data "$TMP/t.bin" --quiet
+[ ! -e "$TMP/sweep2/baseline" ] || fail "a sweep whose model cannot hold its data's ids started a run"
 echo "ok"
