@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
+#include <fstream>
 #include <new>
 #include <string>
 #include <sys/stat.h>
@@ -15,8 +16,9 @@
 #include <vector>
 
 extern "C" {
-#include "util/fsutil.h"
 #include "io/tokenizer.h"
+#include "util/fsutil.h"
+#include "util/outfile.h"
 }
 
 struct lms_tokenizer {
@@ -31,34 +33,58 @@ static bool ends_with(const std::string &s, const char *suffix) {
 extern "C" int lms_tok_available(void) { return 1; }
 extern "C" const char *lms_tok_feature(void) { return "sentencepiece"; }
 
-// "" when prefix.model parses with vocab pieces and prefix.vocab has vocab
-// lines; else what is wrong
-static std::string written_whole(const std::string &prefix, int vocab) {
+// "" when the serialized model parses with vocab pieces, else what is
+// wrong
+static std::string parses_whole(const std::string &model, int vocab) {
     sentencepiece::SentencePieceProcessor sp;
-    auto st = sp.Load(prefix + ".model");
+    auto st = sp.LoadFromSerializedProto(model);
     if (!st.ok())
-        return "the trained model does not read back (a full disk?): " +
-               st.ToString();
+        return "the trained model does not parse: " + st.ToString();
     if (sp.GetPieceSize() != vocab)
-        return "the trained model reads back with " +
-               std::to_string(sp.GetPieceSize()) + " of its " +
-               std::to_string(vocab) + " pieces (a full disk?)";
-    FILE *f = fopen((prefix + ".vocab").c_str(), "r");
-    if (!f)
-        return "the vocabulary list does not read back: " +
-               std::string(strerror(errno));
-    long lines = 0;
-    int c, last = '\n';
-    while ((c = getc(f)) != EOF) {
-        lines += c == '\n';
-        last = c;
-    }
-    fclose(f);
-    if (lines != vocab || last != '\n')
-        return "the vocabulary list reads back with " + std::to_string(lines) +
-               " of its " + std::to_string(vocab) + " lines (a full disk?)";
+        return "the trained model has " + std::to_string(sp.GetPieceSize()) +
+               " of its " + std::to_string(vocab) + " pieces";
     return "";
 }
+
+// the vocabulary list SentencePiece would write beside the model: a line
+// per piece, "piece<TAB>score"
+static std::string vocab_list(const std::string &model) {
+    sentencepiece::SentencePieceProcessor sp;
+    std::string out;
+    if (!sp.LoadFromSerializedProto(model).ok())
+        return out;
+    char score[64];
+    for (int i = 0; i < sp.GetPieceSize(); i++) {
+        snprintf(score, sizeof score, "%g", (double)sp.GetScore(i));
+        out += sp.IdToPiece(i) + "\t" + score + "\n";
+    }
+    return out;
+}
+
+// The text's lines, as SentencePiece's own file reader gives them
+// (std::getline: split at '\n', nothing else stripped). Fed through this,
+// the trainer records no input path in the model.
+class LineIterator : public sentencepiece::SentenceIterator {
+  public:
+    explicit LineIterator(const char *path) : in_(path, std::ios::binary) {
+        Next();
+    }
+    bool done() const override { return done_; }
+    void Next() override { done_ = !std::getline(in_, line_); }
+    const std::string &value() const override { return line_; }
+    sentencepiece::util::Status status() const override {
+        if (in_.bad())
+            return sentencepiece::util::Status(
+                sentencepiece::util::StatusCode::kDataLoss,
+                "a read error in the text");
+        return sentencepiece::util::Status();
+    }
+
+  private:
+    std::ifstream in_;
+    std::string line_;
+    bool done_ = false;
+};
 
 extern "C" int lms_tok_train(const char *input, const char *out, int vocab,
                              const char *type, char *err, size_t errlen) {
@@ -83,17 +109,15 @@ extern "C" int lms_tok_train(const char *input, const char *out, int vocab,
     if (st_in.st_size == 0)
         return lms_errf(err, errlen, "%s: empty: nothing to train a tokenizer "
                         "on", input);
-    // train under a temporary prefix beside the target, then rename: a
-    // crash leaves the old model (or none), never half of one
+    // The model records its trainer's options, the input path and the
+    // model prefix among them. Trained into memory (nothing written by
+    // SentencePiece, so no prefix) from the lines of the text (no input
+    // path): the same text gives the same bytes wherever and whenever it
+    // is trained (a temporary name with a process id made each model
+    // unique), and no machine's path is written.
     std::string prefix = o.substr(0, o.size() - 6);
-    std::string tmp = prefix + ".tmp." + std::to_string(getpid());
-    // '--' options in a string: SentencePiece splits on spaces, so refuse
-    // paths it would misread
-    if (strchr(input, ' ') || tmp.find(' ') != std::string::npos)
-        return lms_errf(err, errlen, "%s: SentencePiece's trainer cannot take a "
-                    "path with a space", strchr(input, ' ') ? input : out);
-    std::string args = "--input=" + std::string(input) +
-        " --model_prefix=" + tmp + " --vocab_size=" + std::to_string(vocab) +
+    LineIterator lines(input);
+    std::string args = "--vocab_size=" + std::to_string(vocab) +
         " --model_type=" + type +
         " --normalization_rule_name=identity --remove_extra_whitespaces=false"
         " --add_dummy_prefix=false --byte_fallback=true"
@@ -110,7 +134,8 @@ extern "C" int lms_tok_train(const char *input, const char *out, int vocab,
     int saved = dup(2), devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
     if (saved >= 0 && devnull >= 0)
         dup2(devnull, 2);
-    auto st = sentencepiece::SentencePieceTrainer::Train(args);
+    std::string model;
+    auto st = sentencepiece::SentencePieceTrainer::Train(args, &lines, &model);
     if (saved >= 0 && devnull >= 0)
         dup2(saved, 2);
     if (saved >= 0)
@@ -118,8 +143,6 @@ extern "C" int lms_tok_train(const char *input, const char *out, int vocab,
     if (devnull >= 0)
         close(devnull);
     if (!st.ok()) {
-        unlink((tmp + ".model").c_str());
-        unlink((tmp + ".vocab").c_str());
         // its two vocabulary limits, in lmstab's terms (its own message
         // names trainer options lmstab does not have)
         const std::string m = st.ToString();
@@ -140,24 +163,37 @@ extern "C" int lms_tok_train(const char *input, const char *out, int vocab,
                     "tokenizer of %d pieces: %s", input, type, vocab,
                     m.c_str());
     }
-    // SentencePiece does not check its writes: a full disk leaves a cut
-    // model and an ok status. Read both files back before they replace
-    // anything: the model must parse with every piece, and the vocabulary
-    // list hold a line per piece.
-    std::string why = written_whole(tmp, vocab);
-    if (!why.empty()) {
-        unlink((tmp + ".model").c_str());
-        unlink((tmp + ".vocab").c_str());
-        return lms_errf(err, errlen, "%s: cannot write: %s", out, why.c_str());
+    std::string why = parses_whole(model, vocab);
+    if (!why.empty())
+        return lms_errf(err, errlen, "%s: %s", out, why.c_str());
+    // both files whole or neither (a full disk leaves the old ones)
+    const std::string list = vocab_list(model);
+    const std::string vpath = prefix + ".vocab";
+    lms_out files[2];
+    memset(files, 0, sizeof files);
+    FILE *fm = lms_out_open(&files[0], out, err, errlen);
+    if (!fm)
+        return -1;
+    FILE *fv = lms_out_open(&files[1], vpath.c_str(), err, errlen);
+    if (!fv) {
+        lms_out_abort(&files[0]);
+        return -1;
     }
-    if (rename((tmp + ".vocab").c_str(), (prefix + ".vocab").c_str()) != 0 ||
-        rename((tmp + ".model").c_str(), o.c_str()) != 0) {
-        int e = errno;
-        unlink((tmp + ".model").c_str());
-        unlink((tmp + ".vocab").c_str());
-        return lms_errf(err, errlen, "%s: %s", out, strerror(e));
+    const std::string *text[2] = {&model, &list};
+    FILE *f[2] = {fm, fv};
+    for (int i = 0; i < 2; i++) {
+        errno = 0;
+        if (fwrite(text[i]->data(), 1, text[i]->size(), f[i]) !=
+            text[i]->size()) { /* the reason now: the stream keeps none */
+            const int e = errno;
+            lms_errf(err, errlen, "%s: cannot write: %s", files[i].path,
+                     e ? strerror(e) : "write error");
+            lms_out_abort(&files[0]);
+            lms_out_abort(&files[1]);
+            return -1;
+        }
     }
-    return 0;
+    return lms_out_commit_all(files, 2, err, errlen);
 }
 
 extern "C" lms_tokenizer *lms_tok_load(const char *path, char *err,

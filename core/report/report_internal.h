@@ -87,17 +87,21 @@ int lms_report_quality_reading(const struct lms_sweep *s, char *out, size_t n);
  * frees it with cJSON_Delete. */
 struct cJSON;
 struct cJSON *lms_report_first_summary(const struct lms_sweep *s);
+/* Distinct values among the runs: up to 8 with their run counts, the runs
+ * of further ones, and those without the key (from before it). */
+typedef struct lms_tally {
+    int n, runs[8], other, none;
+    char key[8][72];
+} lms_tally;
 /* The sweep's finished runs and their summed wall-clock seconds (each run
  * is one process on one thread), and of them those copied from another
  * sweep ([sweep] reuse: trained there). */
 typedef struct lms_compute {
     int runs, reused;
     double seconds, reused_seconds;
-    /* the code that made them (summary.json's lmstab_source): up to 8
-     * sources with their run counts, the runs of further ones, and those
-     * from before the key */
-    int n_sources, source_runs[8], other_source, no_source;
-    char sources[8][48];
+    /* the code that made them (summary.json's lmstab_source), and their
+     * inputs by content (data_sha256, tokenizer_sha256) */
+    lms_tally source, data, tok;
 } lms_compute;
 void lms_report_compute(const struct lms_sweep *s, lms_compute *c);
 /* Run gnuplot on script in dir (its warnings to dir/gnuplot.log); -1 when

@@ -86,21 +86,21 @@ static double warmup_of(cJSON *sum) {
     return w;
 }
 
-static void count_source(lms_compute *c, const char *src) {
-    if (!src[0]) {
-        c->no_source++;
+static void tally(lms_tally *t, const char *key) {
+    if (!key[0]) {
+        t->none++;
         return;
     }
     int j = 0;
-    while (j < c->n_sources && strcmp(c->sources[j], src))
+    while (j < t->n && strcmp(t->key[j], key))
         j++;
-    if (j == c->n_sources && j == 8) {
-        c->other_source++;
+    if (j == t->n && j == 8) {
+        t->other++;
         return;
     }
-    if (j == c->n_sources)
-        snprintf(c->sources[c->n_sources++], sizeof c->sources[0], "%s", src);
-    c->source_runs[j]++;
+    if (j == t->n)
+        snprintf(t->key[t->n++], sizeof t->key[0], "%s", key);
+    t->runs[j]++;
 }
 
 void lms_report_compute(const lms_sweep *s, lms_compute *c) {
@@ -122,7 +122,9 @@ void lms_report_compute(const lms_sweep *s, lms_compute *c) {
                     c->reused++;
                     c->reused_seconds += sec;
                 }
-                count_source(c, rs.source);
+                tally(&c->source, rs.source);
+                tally(&c->data, rs.data_sha);
+                tally(&c->tok, rs.tok_sha);
             }
 }
 
@@ -141,21 +143,44 @@ static void emit_compute(FILE *f, const lms_compute *cp) {
 
 /* The code that made the runs (counted by lms_report_compute). */
 static void emit_code(FILE *f, const lms_compute *c) {
-    if (!c->n_sources && !c->no_source && !c->other_source)
+    const lms_tally *t = &c->source;
+    if (!t->n && !t->none && !t->other)
         return;
     fprintf(f, "- **Code:** ");
-    for (int j = 0; j < c->n_sources; j++)
-        fprintf(f, "%slmstab source `%s` (%d run%s)", j ? "; " : "",
-                c->sources[j], c->source_runs[j],
-                c->source_runs[j] == 1 ? "" : "s");
-    if (c->other_source)
-        fprintf(f, "%sother sources (%d run%s)", c->n_sources ? "; " : "",
-                c->other_source, c->other_source == 1 ? "" : "s");
-    if (c->no_source)
+    for (int j = 0; j < t->n; j++)
+        fprintf(f, "%slmstab source `%s` (%d run%s)", j ? "; " : "", t->key[j],
+                t->runs[j], t->runs[j] == 1 ? "" : "s");
+    if (t->other)
+        fprintf(f, "%sother sources (%d run%s)", t->n ? "; " : "", t->other,
+                t->other == 1 ? "" : "s");
+    if (t->none)
         fprintf(f, "%s%d run%s made before lmstab recorded its source",
-                c->n_sources || c->other_source ? "; " : "", c->no_source,
-                c->no_source == 1 ? "" : "s");
+                t->n || t->other ? "; " : "", t->none,
+                t->none == 1 ? "" : "s");
     fprintf(f, ".\n");
+}
+
+/* Runs whose data or tokenizer files differ by content (the Data line
+ * names the first run's): each SHA-256 with its runs, so that a mix is
+ * seen; nothing when every run has one of each. */
+static void emit_inputs(FILE *f, const lms_compute *c) {
+    const lms_tally *t[2] = {&c->data, &c->tok};
+    static const char *const what[2] = {"data", "tokenizer"};
+    for (int i = 0; i < 2; i++) {
+        if (t[i]->n + (t[i]->other > 0) + (t[i]->none > 0) < 2)
+            continue;
+        fprintf(f, "- **The runs' %s files differ** (by SHA-256): ", what[i]);
+        for (int j = 0; j < t[i]->n; j++)
+            fprintf(f, "%s`%s` (%d run%s)", j ? "; " : "", t[i]->key[j],
+                    t[i]->runs[j], t[i]->runs[j] == 1 ? "" : "s");
+        if (t[i]->other)
+            fprintf(f, "; others (%d run%s)", t[i]->other,
+                    t[i]->other == 1 ? "" : "s");
+        if (t[i]->none)
+            fprintf(f, "; none recorded (%d run%s)", t[i]->none,
+                    t[i]->none == 1 ? "" : "s");
+        fprintf(f, ".\n");
+    }
 }
 
 /* The matrix-product kernels the runs used: a rerun reproduces a run bit
@@ -338,6 +363,7 @@ static void emit_setup(FILE *f, const lms_sweep *s, cJSON *sum) {
     lms_compute c; /* (one pass over the runs' summaries) */
     lms_report_compute(s, &c);
     emit_compute(f, &c);
+    emit_inputs(f, &c);
     emit_kernels(f, s);
     emit_code(f, &c);
     emit_seeds(f, s);

@@ -29,6 +29,8 @@ typedef struct lms_run_summary {
     unsigned char reused; /* copied from another sweep ("reused_from") */
     char source[48];      /* lmstab_source: the code that ran it ("" before
                              the key) */
+    char data_sha[72];    /* data_sha256, tokenizer_sha256: the inputs by */
+    char tok_sha[72];     /* content ("" where not recorded) */
 } lms_run_summary;
 
 void lms_sweep_run_dir(const char *out, const char *variant, double lr,

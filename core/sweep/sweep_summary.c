@@ -90,11 +90,14 @@ int lms_sweep_read_summary(const char *run_dir, lms_run_summary *rs,
     snprintf(rs->bf16_kernel, sizeof rs->bf16_kernel, "%s",
              cJSON_IsString(bk) ? bk->valuestring : "");
     rs->reused = cJSON_IsString(cJSON_GetObjectItemCaseSensitive(o, "reused_from"));
-    static const char *const keys[3] = {"gemm", "gemm_kernel", "lmstab_source"};
-    char *dst[3] = {rs->gemm, rs->gemm_kernel, rs->source};
-    const size_t cap[3] = {sizeof rs->gemm, sizeof rs->gemm_kernel,
-                           sizeof rs->source};
-    for (int i = 0; i < 3; i++) {
+    static const char *const keys[5] = {"gemm", "gemm_kernel", "lmstab_source",
+                                        "data_sha256", "tokenizer_sha256"};
+    char *dst[5] = {rs->gemm, rs->gemm_kernel, rs->source, rs->data_sha,
+                    rs->tok_sha};
+    const size_t cap[5] = {sizeof rs->gemm, sizeof rs->gemm_kernel,
+                           sizeof rs->source, sizeof rs->data_sha,
+                           sizeof rs->tok_sha};
+    for (int i = 0; i < 5; i++) {
         cJSON *x = cJSON_GetObjectItemCaseSensitive(o, keys[i]);
         snprintf(dst[i], cap[i], "%s", cJSON_IsString(x) ? x->valuestring : "");
     }

@@ -62,6 +62,19 @@ done
 [ "$finite" -ge 1 ] || { cat "$TMP/out/curves.csv"; fail "no pair has both LR50s: the ratio check checked nothing"; }
 "$LMSTAB" report "$TMP/out" > /dev/null 2>&1 || fail "report failed"
 grep -q "^Declared pairs (\`\[sweep\] pairs\`), rule default" "$TMP/out/report.md" || fail "the report lacks the pairs"
+grep -q "files differ" "$TMP/out/report.md" && fail "one data file reported as several"
+# runs whose data differ by content (here one summary edited, then put
+# back) are named with their SHA-256s, so a mix cannot hide behind the
+# first run's
+one=$(find "$TMP/out" -name summary.json | sort | head -1)
+cp "$one" "$TMP/one.json"
+sed 's/"data_sha256":[[:space:]]*"[0-9a-f]*"/"data_sha256": "0000000000000000000000000000000000000000000000000000000000000000"/' "$TMP/one.json" > "$one"
+"$LMSTAB" report "$TMP/out" > /dev/null 2>&1 || fail "report of mixed data failed"
+cp "$TMP/one.json" "$one"
+line=$(grep "^- \*\*The runs' data files differ\*\* (by SHA-256): " "$TMP/out/report.md")
+echo "$line" | grep -q "\`0000000000000000000000000000000000000000000000000000000000000000\` (1 run)" \
+    && echo "$line" | grep -q "\`[0-9a-f]\{64\}\` ($(($(find "$TMP/out" -name summary.json | wc -l) - 1)) runs)" \
+    || { grep -i differ "$TMP/out/report.md"; fail "runs of two data files are not named"; }
 # the report's null check covers each pair with both LR50s (second/first)
 # and its ratio is pairs.csv's (default rule); a pair against the
 # reference would be a variant's row already

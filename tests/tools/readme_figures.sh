@@ -17,7 +17,12 @@
 #    sweeps" gives the lowest and highest share of report_null.csv's
 #    cv_excludes (cv_above) over cv_checked, and N, likewise;
 #  - every "p of as few inversions A–B" gives the lowest and highest p
-#    (two decimals) of report_dependence.csv, likewise.
+#    (two decimals) of report_dependence.csv, likewise, and every "copula
+#    ρ A–B" its lowest and highest rho;
+#  - every "excluded 1 (lay above 1) in A–B% of N dependent simulated
+#    sweeps" gives the lowest and highest share of report_null.csv's
+#    dep_cal_excludes (dep_cal_above) over dep_sims, over the rows
+#    simulated with dependent seeds, and N, likewise.
 # Usage: readme_figures.sh SOURCE_DIR
 set -u
 table="$(cd "$(dirname "$0")/../.." && pwd)/scripts/curve_table.sh"
@@ -37,7 +42,7 @@ done < "$tmp/quotes"
 awk 'BEGIN { RS = "" }
 {
     gsub(/\n/, " "); gsub(/  +/, " "); print "PARAGRAPH"
-    re = "docs/results/[a-z0-9_]+/|[0-9][0-9,]* runs, [0-9][0-9.]* core-hours|report\\.md\\), [0-9][0-9.]* core-hours|(excluded 1|a higher-LR claim) in [0-9.]+–[0-9.]+% of [0-9]+ simulated sweeps|(excluded 1|lay above 1) in [0-9.]+–[0-9.]+% of [0-9]+ held-out simulated sweeps|p of as few inversions [0-9.]+–[0-9.]+"
+    re = "docs/results/[a-z0-9_]+/|[0-9][0-9,]* runs, [0-9][0-9.]* core-hours|report\\.md\\), [0-9][0-9.]* core-hours|(excluded 1|a higher-LR claim) in [0-9.]+–[0-9.]+% of [0-9]+ simulated sweeps|(excluded 1|lay above 1) in [0-9.]+–[0-9.]+% of [0-9]+ held-out simulated sweeps|p of as few inversions [0-9.]+–[0-9.]+|copula ρ [0-9.]+–[0-9.]+|(excluded 1|lay above 1) in [0-9.]+–[0-9.]+% of [0-9]+ dependent simulated sweeps"
     while (match($0, re)) { print substr($0, RSTART, RLENGTH); $0 = substr($0, RSTART + RLENGTH) }
 }' README.md > "$tmp/tokens"
 cur=""
@@ -45,14 +50,15 @@ while IFS= read -r t; do
     case "$t" in
     PARAGRAPH) cur="" ;;
     docs/results/*) cur="$t" ;;
-    p\ of\ as\ few\ inversions*)
+    p\ of\ as\ few\ inversions*|copula\ ρ*)
         got=$(echo "$t" | sed 's/^.* \([0-9.]*\)–\([0-9.]*\)$/\1 \2/')
         f="${cur}report_dependence.csv"
         if [ -z "$cur" ] || [ ! -f "$f" ]; then
             echo "README.md: '$t' follows no link to a report with report_dependence.csv in its paragraph" >&2; bad=1; continue
         fi
-        want=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) k[$i] = i; next }
-            { x = $k["p"] + 0; if (n == 0 || x < lo) lo = x; if (n == 0 || x > hi) hi = x; n++ }
+        case "$t" in copula*) c=rho ;; *) c=p ;; esac
+        want=$(awk -F, -v c="$c" 'NR == 1 { for (i = 1; i <= NF; i++) k[$i] = i; next }
+            (c in k) { x = $k[c] + 0; if (n == 0 || x < lo) lo = x; if (n == 0 || x > hi) hi = x; n++ }
             END { if (n) printf "%.2f %.2f", lo, hi }' "$f")
         [ "$got" = "$want" ] || { echo "README.md: '$t', but $f gives: $want" >&2; bad=1; }
         ;;
@@ -62,6 +68,7 @@ while IFS= read -r t; do
         got=$(echo "$t" | sed 's/^.* in \([0-9.]*\)–\([0-9.]*\)% of \([0-9]*\) .*/\1 \2 \3/')
         case "$t" in
         *held-out*) d=cv_checked; case "$t" in excluded*) c=cv_excludes ;; *) c=cv_above ;; esac ;;
+        *dependent*) d=dep_sims; case "$t" in excluded*) c=dep_cal_excludes ;; *) c=dep_cal_above ;; esac ;;
         *) d=sims; case "$t" in excluded*) c=excludes ;; *) c=stated_above ;; esac ;;
         esac
         f="${cur}report_null.csv"

@@ -33,7 +33,11 @@ for m in 's/(\d)(\s+runs,\s+)([\d.]+)(\s+core-hours)/${1}${2}9${3}${4}/' \
          's/(a higher-LR claim in [\d.]+–)(\d)/${1}9${2}/' \
          's/(excluded 1 in )(\d+\.\d)(–[\d.]+%\s+of\s+\d+\s+held-out)/${1}9${2}${3}/' \
          's/(lay above 1 in [\d.]+–)(\d)/${1}9${2}/' \
-         's/(p\s+of\s+as\s+few\s+inversions\s+[\d.]+–)(\d)/${1}9${2}/'; do
+         's/(p\s+of\s+as\s+few\s+inversions\s+[\d.]+–)(\d)/${1}9${2}/' \
+         's/(copula\s+ρ\s+[\d.]+–)(\d)/${1}9${2}/' \
+         's/(excluded 1 in )(\d+\.\d)(–[\d.]+%\s+of\s+\d+\s+dependent)/${1}9${2}${3}/' \
+         's/(lay above 1 in [\d.]+–)(\d+\.\d%\s+of\s+\d+\s+dependent)/${1}9${2}/' \
+         's/(in [\d.]+–[\d.]+% of )(\d+)(\s+dependent)/${1}9${2}${3}/'; do
     perl -0pe "$m" "$src/README.md" > "$tmp/README.md"
     cmp -s "$src/README.md" "$tmp/README.md" && { printf 'FAIL: %s changed nothing (no such figure in the README?)\n' "$m" >&2; exit 1; }
     check && { printf 'FAIL: readme_figures.sh passed a README changed by %s\n' "$m" >&2; exit 1; }
