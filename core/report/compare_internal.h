@@ -111,12 +111,14 @@ typedef struct lms_null_check {
      * variant and the reference (0 for an LR50) in the first and the last
      * sweep, and the same null simulated with it: of dep_sims, those with
      * a paired interval, whose percentile intervals exclude 1 (paired,
-     * independent), whose calibrated ones do, both on one side, and the
-     * directions the page would state (both calibrated on one side, the
-     * percentile direction the same, the fits passing). */
+     * independent); of dep_checked (both intervals, as the levels are
+     * fitted), whose calibrated ones do, both on one side, and the
+     * directions the page would state, grew and shrank (both calibrated
+     * on that side, the percentile direction the same, the fits passing). */
     double rho_a[2], rho_z[2];
-    int dep_sims, dep_defined, dep_paired, dep_independent;
-    int dep_cal_paired, dep_cal_independent, dep_cal_both, dep_stated;
+    int dep_sims, dep_defined, dep_paired, dep_independent, dep_checked;
+    int dep_cal_paired, dep_cal_independent, dep_cal_both;
+    int dep_grew, dep_shrank;
 } lms_null_check;
 
 /* Whether a check's seeds hang together in either sweep (some rho > 0). */

@@ -124,11 +124,12 @@ static int check_dependent(null_sim *q, int u, int ratio, int sims,
         rho[2 + i] = isfinite(out->rho_z[i]) ? out->rho_z[i] : 0;
     }
     lms_rng rng; /* a stream of its own: the draws above do not move */
-    lms_rng_seed(&rng, seed, (ratio ? 0xc0b11ULL : 0xc0b21ULL) + (unsigned)u);
+    lms_rng_seed(&rng, seed, (ratio ? 0xc0b100ULL : 0xc0c100ULL) + (unsigned)u);
     char lab[200];
     snprintf(lab, sizeof lab, "%s, seeds dependent", label);
     const int cal = isfinite(out->plevel_lo) && isfinite(out->ilevel_lo);
-    double shown = lms_now();
+    const double t0 = lms_now();
+    double shown = t0;
     for (int s = 0; s < sims; s++) {
         lms_null_progress(progress, &shown, "compare", lab, s, sims);
         if (simulate(q, rho, &rng) != 0)
@@ -140,8 +141,10 @@ static int check_dependent(null_sim *q, int u, int ratio, int sims,
         out->dep_paired += q->chp.lo > 1 || q->chp.hi < 1;
         out->dep_independent +=
             isfinite(q->chi.lo) && (q->chi.lo > 1 || q->chi.hi < 1);
+        /* (the calibrated ones as the levels are fitted: with both) */
         if (!cal || q->ri.m <= 0)
             continue;
+        out->dep_checked++;
         const int a = lms_null_rank_side(&q->rp, out->plevel_lo,
                                          out->plevel_hi);
         const int b = lms_null_rank_side(&q->ri, out->ilevel_lo,
@@ -149,10 +152,13 @@ static int check_dependent(null_sim *q, int u, int ratio, int sims,
         out->dep_cal_paired += a != 0;
         out->dep_cal_independent += b != 0;
         out->dep_cal_both += a != 0 && a == b;
-        out->dep_stated += a != 0 && a == b && q->pa && q->pz &&
+        const int stated = a != 0 && a == b && q->pa && q->pz &&
                            !strcmp(lms_compare_direction(&q->chp, &q->chi),
                                    a > 0 ? "grew" : "shrank");
+        out->dep_grew += stated && a > 0;
+        out->dep_shrank += stated && a < 0;
     }
+    lms_null_progress_done(progress, "compare", lab, out->dep_sims, t0);
     return 0;
 }
 
@@ -200,7 +206,8 @@ int lms_cmp_null_check(const cmp *m, int u, int what, int sims, int samples,
                            ratio ? z->ref : -1, q.dz);
     lms_rng rng; /* a stream per variant and quantity */
     lms_rng_seed(&rng, seed, (ratio ? 0x4e011ULL : 0x4e111ULL) + (unsigned)u);
-    double shown = lms_now();
+    const double t0 = lms_now();
+    double shown = t0;
     for (int s = 0; s < sims; s++) {
         lms_null_progress(progress, &shown, "compare", label, s, sims);
         if (simulate(&q, NULL, &rng) != 0)
@@ -224,6 +231,8 @@ int lms_cmp_null_check(const cmp *m, int u, int what, int sims, int samples,
         out->stated += stated && q.pa && q.pz;
     }
     calibrate(rp, ri, out);
+    if (out->sims)
+        lms_null_progress_done(progress, "compare", label, out->sims, t0);
     /* the seeds' dependence in each sweep (report_dependence.c) */
     out->rho_a[0] = lms_seed_rho(a->curve_runs[1], a->n_runs, va);
     out->rho_z[0] = lms_seed_rho(z->curve_runs[1], z->n_runs, vz);
@@ -335,16 +344,20 @@ static void write_dependent(FILE *f, const cmp *m, const lms_null_check *all,
             "Gaussian copula of `lmstab report --null-check`, which keeps "
             "each LR's failure probability; docs/cli.md), %d comparisons are "
             "simulated again with each sweep's ρ and judged as above: the "
-            "percentile intervals, and the calibrated ones at the levels "
-            "fitted on the independent simulations. Nominal: 5%% for an "
-            "interval, 2.5%% a side; a share well above says the intervals "
+            "percentile intervals (shares of all simulated comparisons, as "
+            "above), and the calibrated ones at the levels fitted on the "
+            "independent simulations (shares of those with both intervals, "
+            "as the levels are fitted), with the directions the page would "
+            "state, grew and shrank apart. Nominal: 5%% for an interval, "
+            "2.5%% a side; a share well above says the intervals "
             "are too short for seeds that hang together as much as these. ρ "
             "is a point estimate: a check beside the declared reading "
             "(protocol, Changes, stop 26), not a rule.\n\n| variant | "
             "quantity | ρ in %s | ρ in %s | simulated (with an interval) | "
             "paired excludes 1 | independent excludes 1 | calibrated: paired "
-            "| calibrated: independent | calibrated: a direction stated |\n"
-            "|---|---|---|---|---|---|---|---|---|---|\n", m->reference, sims,
+            "| calibrated: independent | calibrated: grew stated | "
+            "calibrated: shrank stated |\n"
+            "|---|---|---|---|---|---|---|---|---|---|---|\n", m->reference, sims,
             m->sw[0].name, m->sw[m->n - 1].name);
     for (int u = 0; u < m->nv; u++)
         for (int what = 0; what < 2; what++) {
@@ -356,23 +369,26 @@ static void write_dependent(FILE *f, const cmp *m, const lms_null_check *all,
             fmt_rho(rz, sizeof rz, q->rho_z, what);
             if (!lms_null_check_dependent(q)) {
                 fprintf(f, "| %s | %s | %s | %s | (independent: the check "
-                        "above) | | | | | |\n", m->variants[u],
+                        "above) | | | | | | |\n", m->variants[u],
                         what ? "ratio" : "LR50", ra, rz);
                 continue;
             }
-            char p[64], i[64], cp[64] = "-", ci[64] = "-", cs[64] = "-";
+            char p[64], i[64], cp[64] = "-", ci[64] = "-", cg[64] = "-",
+                                                        cs[64] = "-";
             lms_null_fmt_share(p, sizeof p, q->dep_paired, q->dep_sims);
             lms_null_fmt_share(i, sizeof i, q->dep_independent, q->dep_sims);
             if (isfinite(q->plevel_lo) && isfinite(q->ilevel_lo)) {
                 lms_null_fmt_share(cp, sizeof cp, q->dep_cal_paired,
-                                   q->dep_sims);
+                                   q->dep_checked);
                 lms_null_fmt_share(ci, sizeof ci, q->dep_cal_independent,
-                                   q->dep_sims);
-                lms_null_fmt_share(cs, sizeof cs, q->dep_stated, q->dep_sims);
+                                   q->dep_checked);
+                lms_null_fmt_share(cg, sizeof cg, q->dep_grew, q->dep_checked);
+                lms_null_fmt_share(cs, sizeof cs, q->dep_shrank,
+                                   q->dep_checked);
             }
             fprintf(f, "| %s | %s | %s | %s | %d (%d) | %s | %s | %s | %s | "
-                    "%s |\n", m->variants[u], what ? "ratio" : "LR50", ra, rz,
-                    q->dep_sims, q->dep_defined, p, i, cp, ci, cs);
+                    "%s | %s |\n", m->variants[u], what ? "ratio" : "LR50", ra,
+                    rz, q->dep_sims, q->dep_defined, p, i, cp, ci, cg, cs);
         }
     fputc('\n', f);
 }
@@ -410,7 +426,8 @@ int lms_cmp_write_null(FILE *f, FILE *csv, const cmp *m, int sims,
             "plevel_hi,pcal_lo,pcal_hi,ilevel_lo,ilevel_hi,ical_lo,ical_hi,"
             "cv_paired,cv_independent,cv_both,cv_checked,rho_a,rho_a_ref,"
             "rho_z,rho_z_ref,dep_sims,dep_defined,dep_paired,dep_independent,"
-            "dep_cal_paired,dep_cal_independent,dep_cal_both,dep_stated\n");
+            "dep_checked,dep_cal_paired,dep_cal_independent,dep_cal_both,"
+            "dep_grew,dep_shrank\n");
     lms_null_check *all = calloc((size_t)m->nv * 2 + 1, sizeof *all);
     if (!all)
         return -1;
@@ -421,13 +438,11 @@ int lms_cmp_write_null(FILE *f, FILE *csv, const cmp *m, int sims,
             char label[160];
             snprintf(label, sizeof label, "%s %s", m->variants[u],
                      what ? "ratio" : "LR50");
-            const double t0 = lms_now();
             if (lms_cmp_null_check(m, u, what, sims, LMS_NULL_SAMPLES,
                                    LMS_NULL_SEED, q, progress, label) != 0)
                 goto out;
             if (!q->sims)
                 continue;
-            lms_null_progress_done(progress, "compare", label, q->sims, t0);
             any = 1;
             char p[64], i[64], b[64], s[64], fp[64];
             lms_null_fmt_share(p, sizeof p, q->paired, q->sims);
@@ -453,7 +468,7 @@ int lms_cmp_write_null(FILE *f, FILE *csv, const cmp *m, int sims,
             q->ical = ic;
             fprintf(csv, "%s,%s,%d,%d,%d,%d,%d,%d,%d,%.6g,%d,%d,%.6g,%.6g,"
                     "%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%d,%d,%d,%d,%.6g,%.6g,"
-                    "%.6g,%.6g,%d,%d,%d,%d,%d,%d,%d,%d\n",
+                    "%.6g,%.6g,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d\n",
                     m->variants[u], what ? "ratio50" : "lr50", q->sims,
                     q->defined, q->paired, q->independent, q->both,
                     q->fits_pass, q->stated, q->observed, q->extreme,
@@ -462,8 +477,8 @@ int lms_cmp_write_null(FILE *f, FILE *csv, const cmp *m, int sims,
                     q->cv_independent, q->cv_both, q->cv_checked, q->rho_a[0],
                     q->rho_a[1], q->rho_z[0], q->rho_z[1], q->dep_sims,
                     q->dep_defined, q->dep_paired, q->dep_independent,
-                    q->dep_cal_paired, q->dep_cal_independent, q->dep_cal_both,
-                    q->dep_stated);
+                    q->dep_checked, q->dep_cal_paired, q->dep_cal_independent,
+                    q->dep_cal_both, q->dep_grew, q->dep_shrank);
         }
     if (!any)
         fprintf(f, "| (no variant has a curve in both %s and %s) | | | | | | "

@@ -19,7 +19,9 @@
  * edge a seed. Inversions then number sum over the pairs of f(lower) -
  * Phi2(q(lower), q(higher); rho), q = Phi^-1(f), falling as rho grows; the
  * estimate is the rho at which that equals the count (a moment estimate,
- * 0 when there are at least as many as independence expects). The null
+ * 0 when there are at least as many as independence expects, 1 when no
+ * more than a single edge a seed would give, NaN when every LR's runs all
+ * failed or all survived: then no rho changes the count). The null
  * checks simulate with it beside their independent draws (null_sim.h). */
 #include <math.h>
 #include <stdio.h>
@@ -155,12 +157,17 @@ static double rho_of(const lms_curve_run *runs, const seed_pairs *p,
     for (size_t g = 0; g < G; g++)
         q[g] = lms_norm_quantile(p->share[g]);
     const double x = (double)observed;
-    if (x >= copula_inversions(p, cnt, q, 0) - 1e-9) {
+    const double e0 = copula_inversions(p, cnt, q, 0);
+    const double e1 = copula_inversions(p, cnt, q, 1);
+    if (e0 - e1 < 1e-9) /* every LR all failed or all survived: no telling */
+        goto out;
+    if (x >= e0 - 1e-9) {
         rho = 0;
         goto out;
     }
-    /* (near rho 1 the expected count falls below any count: 1e-9) */
-    if (x <= copula_inversions(p, cnt, q, 1) + 1e-9) {
+    /* at or below what one edge a seed expects (near rho 1 the expected
+     * count falls below any count: 1e-9): 1, the copula's end */
+    if (x <= e1 + 1e-9) {
         rho = 1;
         goto out;
     }
@@ -214,8 +221,10 @@ int lms_report_dependence(FILE *md, FILE *csv, const lms_sweep *s,
             "√ρ u + √(1 − ρ) e < Φ⁻¹(f(x)), u the seed's and e the run's "
             "standard normal draw; 0 is independence, 1 a single edge a "
             "seed) at which the inversions expected equal the count (0 when "
-            "there are as many as independence expects or more). A point "
-            "estimate: with few expected inversions it is loose.\n\n"
+            "there are as many as independence expects or more; 1 when no "
+            "more than one edge a seed gives; \"-\" when every LR's runs all "
+            "failed or all survived). A point estimate: with few expected "
+            "inversions it is loose.\n\n"
             "| variant | runs | pairs at two LRs | inversions | expected if "
             "independent | p of as few | ρ within a seed |\n"
             "|---|---|---|---|---|---|---|\n", sims, LMS_NULL_SEED);

@@ -49,7 +49,8 @@ typedef struct ratio_null {
     int dep_sims, dep_defined; /* simulated with rho, with an interval */
     int dep_excludes, dep_above; /* the percentile interval excludes 1 ... */
     int dep_cal_excludes, dep_cal_above; /* ... the calibrated one */
-    int dep_claims; /* both lie above 1 and the fits pass: a claim */
+    int dep_claims, dep_claims_below; /* both intervals above (below) 1 and
+                                         the fits pass: a claim */
     char name[160]; /* the variant, or "b/a" for a declared pair a:b */
     double ratio, lo, hi; /* the sweep's ratio and its percentile interval */
 } ratio_null;
@@ -72,7 +73,8 @@ static int check_dependent(lms_curve_run *d, size_t nd, const lms_logit f[2],
     lms_rng_seed(&rng, LMS_NULL_SEED, 0xc0b1aULL + (unsigned)v);
     char label[200];
     snprintf(label, sizeof label, "%s, seeds dependent", name);
-    double shown = lms_now();
+    const double t0 = lms_now();
+    double shown = t0;
     const int cal = isfinite(out->level_lo) && isfinite(out->level_hi);
     for (int s = 0; s < sims; s++) {
         lms_null_progress(progress, &shown, "report", label, s, sims);
@@ -99,7 +101,9 @@ static int check_dependent(lms_curve_run *d, size_t nd, const lms_logit f[2],
         out->dep_cal_excludes += side != 0;
         out->dep_cal_above += side > 0;
         out->dep_claims += side > 0 && e->lo > 1 && pass;
+        out->dep_claims_below += side < 0 && e->hi < 1 && pass;
     }
+    lms_null_progress_done(progress, "report", label, out->dep_sims, t0);
     return 0;
 }
 
@@ -108,6 +112,7 @@ static int check_one(const lms_curve_run *runs, size_t n, int v, int ref,
                      const lms_curve *cv, const lms_curve *cr,
                      const double rho[2], int sims, FILE *progress,
                      const char *name, ratio_null *out) {
+    const double t0 = lms_now();
     memset(out, 0, sizeof *out);
     out->rho[0] = rho[0];
     out->rho[1] = rho[1];
@@ -159,6 +164,7 @@ static int check_one(const lms_curve_run *runs, size_t n, int v, int ref,
                        &out->level_hi);
     out->cv_excludes = lms_null_calibration_check(
         rank, out->sims, 0.025, &out->cv_above, &out->cv_checked);
+    lms_null_progress_done(progress, "report", name, out->sims, t0);
     if (dependent(out) &&
         check_dependent(d, nd, f, v, sims, progress, name, boot, val, latent,
                         out) != 0)
@@ -221,22 +227,26 @@ static void write_calibrated(FILE *md, const ratio_null *rows, int n_rows) {
 static void write_dependent(FILE *md, const ratio_null *rows, int n_rows,
                             int sims) {
     fprintf(md, "### The same null with dependent seeds\n\nThe simulations "
-            "above draw every run on its own. Where a variant's seeds hang "
-            "together across LRs by the estimate below (ρ > 0, the Gaussian "
-            "copula of the next section, which keeps each LR's failure "
-            "probability), %d sweeps are simulated again with that ρ for the "
-            "variant's runs and the reference's own for its, and their "
-            "intervals judged as above: the percentile interval at 2.5%% and "
-            "97.5%%, and the calibrated one at the levels fitted on the "
-            "independent simulations. Nominal: 5%% excluding 1, 2.5%% above "
-            "1; a share well above says the intervals are too short for "
-            "seeds that hang together as much as these, and a claim should "
-            "wait for more seeds. ρ is a point estimate: a check beside the "
-            "declared reading (protocol, Changes, stop 26), not a rule.\n\n"
+            "above draw every run on its own. Where the variant's or the "
+            "reference's seeds (for a pair b/a: b's or a's) hang together "
+            "across LRs by the estimate below (ρ > 0, the Gaussian copula of "
+            "the next section, which keeps each LR's failure probability), "
+            "%d sweeps are simulated again, each variant's runs with its own "
+            "ρ, and their intervals judged as above: the percentile interval "
+            "at 2.5%% and 97.5%% (shares of all simulated sweeps, as above), "
+            "and the calibrated one at the levels fitted on the independent "
+            "simulations (shares of those with an interval, as the levels "
+            "are fitted). A claim: both intervals on one side of 1 and the "
+            "fits passing. Nominal: 5%% excluding 1, 2.5%% a side; a share "
+            "well above says the intervals are too short for seeds that hang "
+            "together as much as these, and a claim should wait for more "
+            "seeds. ρ is a point estimate: a check beside the declared "
+            "reading (protocol, Changes, stop 26), not a rule.\n\n"
             "| variant | ρ (variant, reference) | simulated (with an "
             "interval) | percentile: excludes 1 | percentile: above 1 | "
-            "calibrated: excludes 1 | calibrated: above 1, a claim |\n"
-            "|---|---|---|---|---|---|---|\n", sims);
+            "calibrated: excludes 1 | calibrated: a claim above 1 | "
+            "calibrated: a claim below 1 |\n"
+            "|---|---|---|---|---|---|---|---|\n", sims);
     for (int r = 0; r < n_rows; r++) {
         const ratio_null *q = &rows[r];
         char rh[64], r0[24] = "-", r1[24] = "-";
@@ -247,19 +257,22 @@ static void write_dependent(FILE *md, const ratio_null *rows, int n_rows,
         snprintf(rh, sizeof rh, "%s, %s", r0, r1);
         if (!dependent(q)) {
             fprintf(md, "| %s | %s | (independent: the check above) | | | | "
-                    "|\n", q->name, rh);
+                    "| |\n", q->name, rh);
             continue;
         }
-        char ex[64], ab[64], cex[64] = "-", cab[64] = "-";
+        char ex[64], ab[64], cex[64] = "-", cab[64] = "-", cbe[64] = "-";
         lms_null_fmt_share(ex, sizeof ex, q->dep_excludes, q->dep_sims);
         lms_null_fmt_share(ab, sizeof ab, q->dep_above, q->dep_sims);
         if (isfinite(q->level_lo)) {
             lms_null_fmt_share(cex, sizeof cex, q->dep_cal_excludes,
-                               q->dep_sims);
-            lms_null_fmt_share(cab, sizeof cab, q->dep_claims, q->dep_sims);
+                               q->dep_defined);
+            lms_null_fmt_share(cab, sizeof cab, q->dep_claims, q->dep_defined);
+            lms_null_fmt_share(cbe, sizeof cbe, q->dep_claims_below,
+                               q->dep_defined);
         }
-        fprintf(md, "| %s | %s | %d (%d) | %s | %s | %s | %s |\n", q->name, rh,
-                q->dep_sims, q->dep_defined, ex, ab, cex, cab);
+        fprintf(md, "| %s | %s | %d (%d) | %s | %s | %s | %s | %s |\n",
+                q->name, rh, q->dep_sims, q->dep_defined, ex, ab, cex, cab,
+                cbe);
     }
     fputc('\n', md);
 }
@@ -272,12 +285,10 @@ static int one_row(FILE *md, FILE *csv, const lms_curve_run *runs, size_t n,
                    const lms_curve *c, const double *boot, int nv, int num,
                    int den, const double *rho, const char *name, int sims,
                    FILE *progress, double *ratio, ratio_null *q) {
-    const double t0 = lms_now();
     const double r[2] = {rho[num], rho[den]};
     if (check_one(runs, n, num, den, &c[num], &c[den], r, sims, progress,
                   name, q) != 0)
         return -1;
-    lms_null_progress_done(progress, "report", name, q->sims, t0);
     snprintf(q->name, sizeof q->name, "%s", name);
     /* the sweep's resampled ratios, as the table's interval takes them
      * (twice: an interval reorders its copy) */
@@ -308,13 +319,14 @@ static int one_row(FILE *md, FILE *csv, const lms_curve_run *runs, size_t n,
     fprintf(md, "| %s | %d (%d with an interval) | %s | %s | %s | %s | %s |\n",
             name, q->sims, q->defined, ex, fp, st, ab, t);
     fprintf(csv, "%s,%d,%d,%d,%d,%d,%.6g,%d,%d,%.6g,%d,%d,%.6g,%.6g,%.6g,"
-            "%.6g,%d,%d,%d,%.6g,%.6g,%d,%d,%d,%d,%d,%d,%d\n", name, q->sims,
+            "%.6g,%d,%d,%d,%.6g,%.6g,%d,%d,%d,%d,%d,%d,%d,%d\n", name, q->sims,
             q->defined, q->excludes, q->fits_pass, q->stated, q->observed,
             q->extreme, q->no_point, p, q->above, q->stated_above,
             q->level_lo, q->level_hi, q->cal_lo, q->cal_hi, q->cv_excludes,
             q->cv_above, q->cv_checked, q->rho[0], q->rho[1], q->dep_sims,
             q->dep_defined, q->dep_excludes, q->dep_above,
-            q->dep_cal_excludes, q->dep_cal_above, q->dep_claims);
+            q->dep_cal_excludes, q->dep_cal_above, q->dep_claims,
+            q->dep_claims_below);
     return 0;
 }
 
@@ -383,7 +395,7 @@ int lms_report_null(FILE *md, FILE *csv, FILE *dep, const lms_sweep *s,
             "extreme,no_point,p,above,stated_above,level_lo,level_hi,cal_lo,"
             "cal_hi,cv_excludes,cv_above,cv_checked,rho,rho_ref,dep_sims,"
             "dep_defined,dep_excludes,dep_above,dep_cal_excludes,dep_cal_above,"
-            "dep_claims\n");
+            "dep_claims,dep_claims_below\n");
     int rows = 0;
     for (int v = 0; ref >= 0 && v < s->n_variants; v++) {
         if (v == ref || !lms_curve_defined(&c[v]) ||

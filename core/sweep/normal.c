@@ -49,7 +49,8 @@ double lms_norm_quantile(double p) {
     /* Halley: e the CDF's error, u = e / density */
     const double e = lms_norm_cdf(x) - p;
     const double u = e * sqrt(2 * M_PI) * exp(x * x / 2);
-    return x - u / (1 + x * u / 2);
+    /* (below p ~ 1e-308 the density underflows: the approximation stands) */
+    return isfinite(u) ? x - u / (1 + x * u / 2) : x;
 }
 
 /* the integrand at t (rho = sin t), written so that it stays exact as cos t

@@ -36,7 +36,8 @@ static int check_variant(lms_sweep *s, int v, lms_loader *ld, char *err,
     if (rc == 0)
         rc = lms_data_resolve(s->data_path[0] ? s->data_path : NULL,
                               tc.train_path, data, sizeof data, err, errlen);
-    /* what each run's load would refuse, found once here (no tokens read) */
+    /* what each run's load would refuse, found once here (no tokens read;
+     * below, a shard that records no vocabulary is) */
     if (rc == 0)
         rc = lms_data_probe(data, tc.val_path, err, errlen);
     if (rc == 0)

@@ -182,7 +182,7 @@ done
 "$LMSTAB" compare $dirs --out "$TMP/null" --null-check 4 > /dev/null 2> "$TMP/err" || { cat "$TMP/err"; fail "compare --null-check failed"; }
 grep -q "^lmstab compare: null check: baseline ratio: 4 simulations in [0-9]* s$" "$TMP/err" || { cat "$TMP/err"; fail "no progress line per variant and quantity"; }
 nul="$TMP/null/compare_null.csv"
-[ "$(head -1 "$nul")" = "variant,quantity,sims,defined,paired,independent,both,fits_pass,stated,observed,extreme,no_point,p,plevel_lo,plevel_hi,pcal_lo,pcal_hi,ilevel_lo,ilevel_hi,ical_lo,ical_hi,cv_paired,cv_independent,cv_both,cv_checked,rho_a,rho_a_ref,rho_z,rho_z_ref,dep_sims,dep_defined,dep_paired,dep_independent,dep_cal_paired,dep_cal_independent,dep_cal_both,dep_stated" ] || fail "compare_null.csv header: $(head -1 "$nul")"
+[ "$(head -1 "$nul")" = "variant,quantity,sims,defined,paired,independent,both,fits_pass,stated,observed,extreme,no_point,p,plevel_lo,plevel_hi,pcal_lo,pcal_hi,ilevel_lo,ilevel_hi,ical_lo,ical_hi,cv_paired,cv_independent,cv_both,cv_checked,rho_a,rho_a_ref,rho_z,rho_z_ref,dep_sims,dep_defined,dep_paired,dep_independent,dep_checked,dep_cal_paired,dep_cal_independent,dep_cal_both,dep_grew,dep_shrank" ] || fail "compare_null.csv header: $(head -1 "$nul")"
 grep -q "^## Null check" "$TMP/null/compare.md" || fail "no null check section"
 grep -q "<h2>Null check</h2>" "$TMP/null/compare.html" && grep -q "<h2>Rule: default</h2>" "$TMP/null/compare.html" \
     || fail "compare.html with --null-check is not the page"
@@ -220,10 +220,13 @@ grep -q "^### Intervals calibrated for the test of 1" "$TMP/null40/compare.md" |
 # the same null with dependent seeds: rhos in [0, 1] (an LR50's reference
 # rho 0), simulated again (all 40) exactly when one is above 0, counts that
 # nest
-awk -F, 'NR > 1 { dep = ($26 > 0 || $27 > 0 || $28 > 0 || $29 > 0)
-    if ($26 < 0 || $26 > 1 || $27 < 0 || $27 > 1 || $28 < 0 || $28 > 1 || $29 < 0 || $29 > 1 \
+awk -F, 'function ok(r) { return (r "") == "nan" || (r >= 0 && r <= 1) }
+    function pos(r) { return (r "") != "nan" && r > 0 }
+    NR > 1 { dep = pos($26) || pos($27) || pos($28) || pos($29)
+    if (!ok($26) || !ok($27) || !ok($28) || !ok($29) \
         || ($2 == "lr50" && ($27 != 0 || $29 != 0)) || $30 != (dep ? 40 : 0) || $31 > $30 \
-        || $32 > $31 || $33 > $31 || $34 > $31 || $35 > $31 || $36 > $34 || $36 > $35 || $37 > $36) { print; bad = 1 } }
+        || $32 > $31 || $33 > $31 || $34 > $31 || $35 > $34 || $36 > $34 || $37 > $35 || $37 > $36 \
+        || $38 + $39 > $37) { print; bad = 1 } }
     END { exit bad }' "$TMP/null40/compare_null.csv" || { cat "$TMP/null40/compare_null.csv"; fail "compare_null.csv: a dependent-seeds check out of range, simulated when it should not be (or not when it should), or counts that do not nest"; }
 grep -q "^### The same null with dependent seeds" "$TMP/null40/compare.md" || fail "no dependent-seeds check on the compare page"
 # the null check of one sweep's ratios (report --null-check): a row per
@@ -233,7 +236,7 @@ grep -q "^### The same null with dependent seeds" "$TMP/null40/compare.md" || fa
 first=$(echo $sizes | cut -d' ' -f1)
 "$LMSTAB" report "$TMP/d$first" --null-check 4 > /dev/null 2> "$TMP/err" || { cat "$TMP/err"; fail "report --null-check failed"; }
 rn="$TMP/d$first/report_null.csv"
-[ "$(head -1 "$rn")" = "variant,sims,defined,excludes,fits_pass,stated,observed,extreme,no_point,p,above,stated_above,level_lo,level_hi,cal_lo,cal_hi,cv_excludes,cv_above,cv_checked,rho,rho_ref,dep_sims,dep_defined,dep_excludes,dep_above,dep_cal_excludes,dep_cal_above,dep_claims" ] || fail "report_null.csv header: $(head -1 "$rn")"
+[ "$(head -1 "$rn")" = "variant,sims,defined,excludes,fits_pass,stated,observed,extreme,no_point,p,above,stated_above,level_lo,level_hi,cal_lo,cal_hi,cv_excludes,cv_above,cv_checked,rho,rho_ref,dep_sims,dep_defined,dep_excludes,dep_above,dep_cal_excludes,dep_cal_above,dep_claims,dep_claims_below" ] || fail "report_null.csv header: $(head -1 "$rn")"
 grep -q "^lmstab report: null check: baseline: 4 simulations in [0-9]* s$" "$TMP/err" || { cat "$TMP/err"; fail "report --null-check: no progress line"; }
 awk -F, 'NR == FNR { if ($2 == "default") r[$1] = $13; next }
     FNR > 1 { m++; o = r[$1]
@@ -254,14 +257,17 @@ awk -F, 'NR == FNR { if ($2 == "default") { lo[$1] = $14; hi[$1] = $15 }; next }
     END { exit bad || !m }' "$TMP/d40/curves.csv" "$TMP/d40/report_null.csv" || { cat "$TMP/d40/report_null.csv"; fail "report_null.csv: a calibrated interval that is not the table's resamples at its levels"; }
 grep -q "^### Intervals calibrated for the test of 1" "$TMP/d40/report.md" || fail "no calibrated intervals in the report"
 # the same null with dependent seeds: each row's rho the variant's and the
-# reference's of report_dependence.csv; simulated again (all 40) exactly
-# when either is above 0; counts that nest
-ref=$(sed -n 's/.*"reference": *"\([^"]*\)".*/\1/p' "$TMP/d40/sweep.json")
-awk -F, -v ref="$ref" 'NR == FNR { if (FNR > 1) rho[$1] = $9; next }
-    FNR > 1 { m++; dep = ($20 > 0 || $21 > 0)
-    if ($20 != rho[$1] || $21 != rho[ref] || $20 < 0 || $20 > 1 || $21 < 0 || $21 > 1 \
+# reference's of report_dependence.csv (nan: not estimated); simulated
+# again (all 40) exactly when either is above 0; counts that nest (claims
+# within the calibrated interval's side and the percentile's)
+ref=$(sed -n 's/.*"reference":[[:space:]]*"\([^"]*\)".*/\1/p' "$TMP/d40/sweep.json")
+[ -n "$ref" ] || fail "no reference in sweep.json"
+awk -F, -v ref="$ref" 'function ok(r) { return (r "") == "nan" || (r >= 0 && r <= 1) }
+    NR == FNR { if (FNR > 1) rho[$1] = $9; next }
+    FNR > 1 { m++; dep = (($20 "") != "nan" && $20 > 0) || (($21 "") != "nan" && $21 > 0)
+    if (($20 "") != (rho[$1] "") || ($21 "") != (rho[ref] "") || !ok($20) || !ok($21) \
         || $22 != (dep ? 40 : 0) || $23 > $22 || $24 > $23 || $25 > $24 \
-        || $26 > $23 || $27 > $26 || $28 > $27 || $25 > $24) { print; bad = 1 } }
+        || $26 > $23 || $27 > $26 || $28 > $27 || $28 > $25 || $29 > $26 - $27) { print; bad = 1 } }
     END { exit bad || !m }' "$TMP/d40/report_dependence.csv" "$TMP/d40/report_null.csv" \
     || { cat "$TMP/d40/report_dependence.csv" "$TMP/d40/report_null.csv"; fail "report_null.csv: a dependent-seeds check with another rho, simulated when it should not be (or not when it should), or counts that do not nest"; }
 grep -q "^### The same null with dependent seeds" "$TMP/d40/report.md" || fail "no dependent-seeds check in the report"
