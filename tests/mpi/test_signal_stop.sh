@@ -15,7 +15,11 @@ i=0
 rows() { if [ -f "$TMP/cut/metrics.csv" ]; then wc -l < "$TMP/cut/metrics.csv"; else echo 0; fi; }
 while [ -z "$victim" ] || [ "$(rows)" -lt 50 ]; do
     [ -f "$TMP/cut/summary.json" ] && fail "the run finished before the signal: raise max_steps"
-    i=$((i + 1)); [ $i -gt 600 ] && { kill -9 "$job"; fail "the 2-rank run did not start within 30 s"; }
+    i=$((i + 1))
+    if [ $i -gt 600 ]; then # mpirun and its ranks, not mpirun alone
+        pkill -9 -f -- "--out $TMP/cut" || true; kill -9 "$job" 2> /dev/null || true
+        fail "the 2-rank run did not start, or log 50 steps, within 30 s"
+    fi
     sleep 0.05
     for p in $(pgrep -f -- "--out $TMP/cut" || true); do
         [ "$p" = "$job" ] && continue

@@ -21,7 +21,7 @@
 #    ρ A–B" its lowest and highest rho;
 #  - every "excluded 1 (lay above 1) in A–B% of N dependent simulated
 #    sweeps" gives the lowest and highest share of report_null.csv's
-#    dep_cal_excludes (dep_cal_above) over dep_sims, over the rows
+#    dep_cal_excludes (dep_cal_above) over dep_defined, over the rows
 #    simulated with dependent seeds, and N, likewise.
 # Usage: readme_figures.sh SOURCE_DIR
 set -u
@@ -68,7 +68,7 @@ while IFS= read -r t; do
         got=$(echo "$t" | sed 's/^.* in \([0-9.]*\)–\([0-9.]*\)% of \([0-9]*\) .*/\1 \2 \3/')
         case "$t" in
         *held-out*) d=cv_checked; case "$t" in excluded*) c=cv_excludes ;; *) c=cv_above ;; esac ;;
-        *dependent*) d=dep_sims; case "$t" in excluded*) c=dep_cal_excludes ;; *) c=dep_cal_above ;; esac ;;
+        *dependent*) d=dep_defined; case "$t" in excluded*) c=dep_cal_excludes ;; *) c=dep_cal_above ;; esac ;;
         *) d=sims; case "$t" in excluded*) c=excludes ;; *) c=stated_above ;; esac ;;
         esac
         f="${cur}report_null.csv"
