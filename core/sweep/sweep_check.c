@@ -5,6 +5,7 @@
  * the strict parser, rather than every run failing with the reason inside
  * its train.log. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "io/core_keys.h"
@@ -16,9 +17,18 @@
 #include "util/fsutil.h"
 #include "util/sha256.h"
 
+/* What a shard that records no vocabulary was found to hold (its tokens
+ * read once for the sweep's check, not once per variant): the data and
+ * validation specs it was read for, and the facts lms_vocab_check needs. */
+typedef struct read_shard {
+    char data[4096], val[4096];
+    lms_data facts; /* tokens freed: vocab, max_token, id_bytes, path */
+    int have;
+} read_shard;
+
 /* Variant v's config with the overrides; 0, or -1 with a message. */
-static int check_variant(lms_sweep *s, int v, lms_loader *ld, char *err,
-                         size_t errlen) {
+static int check_variant(lms_sweep *s, int v, lms_loader *ld,
+                         read_shard *rd, char *err, size_t errlen) {
     lms_config c;
     lms_model m;
     lms_train_cfg tc;
@@ -70,13 +80,23 @@ static int check_variant(lms_sweep *s, int v, lms_loader *ld, char *err,
      * decides, as at each run's load; read once here rather than failing
      * every run */
     if (rc == 0 && dv == 0) {
-        lms_data d;
-        memset(&d, 0, sizeof d);
-        rc = lms_data_load_split(&d, data, tc.val_path, m.mi.context, err,
-                                 errlen);
+        const char *val = tc.val_path ? tc.val_path : "";
+        if (!rd->have || strcmp(rd->data, data) || strcmp(rd->val, val)) {
+            lms_data d;
+            memset(&d, 0, sizeof d);
+            rc = lms_data_load_split(&d, data, tc.val_path, m.mi.context, err,
+                                     errlen);
+            if (rc == 0) {
+                rd->facts = d;
+                rd->facts.tokens = NULL;
+                snprintf(rd->data, sizeof rd->data, "%s", data);
+                snprintf(rd->val, sizeof rd->val, "%s", val);
+                rd->have = 1;
+            }
+            lms_data_free(&d);
+        }
         if (rc == 0)
-            rc = lms_vocab_check(&c, &d, m.mi.vocab, err, errlen);
-        lms_data_free(&d);
+            rc = lms_vocab_check(&c, &rd->facts, m.mi.vocab, err, errlen);
     }
     if (rc == 0)
         rc = lms_config_check_unused(&c, lms_core_accepted, NULL, err,
@@ -147,10 +167,16 @@ int lms_sweep_check(lms_sweep *s, char *err, size_t errlen) {
         snprintf(err, errlen, "out of memory");
         return -1;
     }
+    read_shard *rd = calloc(1, sizeof *rd); /* (large: not on the stack) */
+    if (!rd) {
+        lms_loader_free(ld);
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
     int rc = 0;
     for (int v = 0; v < s->n_variants && rc == 0; v++) {
         char e2[2048];
-        rc = check_variant(s, v, ld, e2, sizeof e2);
+        rc = check_variant(s, v, ld, rd, e2, sizeof e2);
         if (rc != 0)
             snprintf(err, errlen, "%s (variant %s, checked before the first "
                      "run)", e2, s->variants[v]);
@@ -163,6 +189,7 @@ int lms_sweep_check(lms_sweep *s, char *err, size_t errlen) {
         lms_appendf(s->plugins, sizeof s->plugins, &k, "%s %s\n", p->name,
                     p->desc->version);
     }
+    free(rd);
     lms_loader_free(ld);
     return rc;
 }
