@@ -18,7 +18,7 @@
 #    cv_excludes (cv_above) over cv_checked, and N, likewise;
 #  - every "p of as few inversions A–B" gives the lowest and highest p
 #    (two decimals) of report_dependence.csv, likewise, and every "copula
-#    ρ A–B" its lowest and highest rho;
+#    ρ A–B" its lowest and highest rho (of the variants that have one);
 #  - every "excluded 1 (lay above 1) in A–B% of N dependent simulated
 #    sweeps" gives the lowest and highest share of report_null.csv's
 #    dep_cal_excludes (dep_cal_above) over dep_defined, over the rows
@@ -58,7 +58,7 @@ while IFS= read -r t; do
         fi
         case "$t" in copula*) c=rho ;; *) c=p ;; esac
         want=$(awk -F, -v c="$c" 'NR == 1 { for (i = 1; i <= NF; i++) k[$i] = i; next }
-            (c in k) { x = $k[c] + 0; if (n == 0 || x < lo) lo = x; if (n == 0 || x > hi) hi = x; n++ }
+            (c in k) && ($k[c] "") != "nan" { x = $k[c] + 0; if (n == 0 || x < lo) lo = x; if (n == 0 || x > hi) hi = x; n++ }
             END { if (n) printf "%.2f %.2f", lo, hi }' "$f")
         [ "$got" = "$want" ] || { echo "README.md: '$t', but $f gives: $want" >&2; bad=1; }
         ;;
@@ -75,8 +75,11 @@ while IFS= read -r t; do
         if [ -z "$cur" ] || [ ! -f "$f" ]; then
             echo "README.md: '$t' follows no link to a report with a null check (report_null.csv) in its paragraph" >&2; bad=1; continue
         fi
-        want=$(awk -F, -v c="$c" -v d="$d" 'NR == 1 { for (i = 1; i <= NF; i++) k[$i] = i; next }
-            (d in k) && $k[d] > 0 { x = 100 * $k[c] / $k[d]; if (n == 0 || x < lo) lo = x; if (n == 0 || x > hi) hi = x; s = $k[d]; n++ }
+        # (N: the simulated sweeps; a dependent share is of those of them
+        # with an interval)
+        sn=$d; [ "$d" = dep_defined ] && sn=dep_sims
+        want=$(awk -F, -v c="$c" -v d="$d" -v sn="$sn" 'NR == 1 { for (i = 1; i <= NF; i++) k[$i] = i; next }
+            (d in k) && $k[d] > 0 { x = 100 * $k[c] / $k[d]; if (n == 0 || x < lo) lo = x; if (n == 0 || x > hi) hi = x; s = $k[sn]; n++ }
             END { if (n) printf "%.1f %.1f %d", lo, hi, s }' "$f")
         [ "$got" = "$want" ] || { echo "README.md: '$t', but $f gives: $want" >&2; bad=1; }
         ;;
