@@ -1,3 +1,7 @@
+# (These run no compiled code: not in the memory-safety build.)
+if(LMS_SANITIZE)
+  return()
+endif()
 # Nothing published holds a machine's absolute path: the result pages, CSVs
 # and manifests under docs/results, and the configs (data are named relative
 # to the repository, with size and SHA-256).
