@@ -21,8 +21,10 @@
  * estimate is the rho at which that equals the count (a moment estimate,
  * 0 when there are at least as many as independence expects, 1 when no
  * more than a single edge a seed would give, NaN when every LR's runs all
- * failed or all survived: then no rho changes the count). The null
- * checks simulate with it beside their independent draws (null_sim.h). */
+ * failed or all survived: then no rho changes the count), with a
+ * bootstrap interval over the seeds that describes it and enters no
+ * check. The null checks simulate with the point estimate beside their
+ * independent draws (null_sim.h). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,6 +35,9 @@
 #include "sweep/normal.h"
 #include "sweep/sweep.h"
 #include "util/rng.h"
+
+/* draws of the seeds behind rho's interval */
+#define LMS_RHO_RESAMPLES 400
 
 /* two LRs are one when they agree to 1e-9 relative (lms_curve_runs_pair) */
 static int lower(double a, double b) { return a < b * (1 - 1e-9); }
@@ -199,6 +204,70 @@ double lms_seed_rho(const lms_curve_run *runs, size_t n, int v) {
     return rho;
 }
 
+/* qsort: seeds ascending */
+static int by_seed(const void *a, const void *b) {
+    const long x = ((const lms_curve_run *)a)->seed,
+               y = ((const lms_curve_run *)b)->seed;
+    return (x > y) - (x < y);
+}
+
+int lms_seed_rho_interval(const lms_curve_run *runs, size_t n, int v,
+                          int resamples, lms_estimate *e) {
+    e->value = lms_seed_rho(runs, n, v);
+    e->lo = e->hi = e->undefined = NAN;
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        k += runs[i].variant == v;
+    /* v's runs by seed; first[j] is where seed j begins (first[S] = k) */
+    lms_curve_run *mine = malloc(sizeof *mine * (k + 1));
+    size_t *first = malloc(sizeof *first * (k + 2));
+    double *vals = malloc(sizeof *vals * (size_t)(resamples + 1));
+    lms_curve_run *draw = NULL;
+    int rc = -1;
+    if (!mine || !first || !vals)
+        goto out;
+    k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (runs[i].variant == v)
+            mine[k++] = runs[i];
+    qsort(mine, k, sizeof *mine, by_seed);
+    size_t seeds = 0, most = 0;
+    for (size_t i = 0; i < k; i++)
+        if (i == 0 || mine[i].seed != mine[i - 1].seed)
+            first[seeds++] = i;
+    first[seeds] = k;
+    for (size_t j = 0; j < seeds; j++)
+        most = first[j + 1] - first[j] > most ? first[j + 1] - first[j] : most;
+    rc = 0;
+    if (seeds < 2 || resamples < 1) /* one seed resamples to itself */
+        goto out;
+    rc = -1;
+    if (!(draw = malloc(sizeof *draw * (seeds * most + 1))))
+        goto out;
+    lms_rng rng; /* a stream of its own: the checks do not move */
+    lms_rng_seed(&rng, LMS_NULL_SEED, 0x5eed0ULL + (unsigned)v);
+    for (int b = 0; b < resamples; b++) {
+        size_t m = 0;
+        for (size_t c = 0; c < seeds; c++) {
+            size_t j = (size_t)(lms_rng_uniform(&rng) * (float)seeds);
+            j = j >= seeds ? seeds - 1 : j;
+            for (size_t i = first[j]; i < first[j + 1]; i++) {
+                draw[m] = mine[i];
+                draw[m++].seed = (long)c; /* a second draw is another seed */
+            }
+        }
+        vals[b] = lms_seed_rho(draw, m, v);
+    }
+    lms_percentile_interval(vals, resamples, e);
+    rc = 0;
+out:
+    free(mine);
+    free(first);
+    free(vals);
+    free(draw);
+    return rc;
+}
+
 int lms_report_dependence(FILE *md, FILE *csv, const lms_sweep *s,
                           const lms_curve_run *runs, size_t n, int sims) {
     fprintf(md, "### Are a seed's runs independent across learning rates?\n\n"
@@ -224,11 +293,17 @@ int lms_report_dependence(FILE *md, FILE *csv, const lms_sweep *s,
             "there are as many as independence expects or more; 1 when no "
             "more than one edge a seed gives; \"-\" when every LR's runs all "
             "failed or all survived). A point estimate: with few expected "
-            "inversions it is loose.\n\n"
+            "inversions it is loose: its interval is the 2.5 and 97.5 "
+            "percentiles over %d draws of the variant's seeds with "
+            "replacement (each drawn seed with all its runs; a draw without a "
+            "ρ is left out and counted, as \"n undefined\"). It describes the "
+            "estimate only; the checks above use the point.\n\n"
             "| variant | runs | pairs at two LRs | inversions | expected if "
-            "independent | p of as few | ρ within a seed |\n"
-            "|---|---|---|---|---|---|---|\n", sims, LMS_NULL_SEED);
-    fprintf(csv, "variant,runs,pairs,inversions,expected,sims,as_few,p,rho\n");
+            "independent | p of as few | ρ within a seed (95%% interval) |\n"
+            "|---|---|---|---|---|---|---|\n", sims, LMS_NULL_SEED,
+            LMS_RHO_RESAMPLES);
+    fprintf(csv, "variant,runs,pairs,inversions,expected,sims,as_few,p,rho,"
+                 "rho_lo,rho_hi,rho_resamples,rho_undefined\n");
     seed_pairs pr = {0};
     int rc = -1, any = 0;
     if (pairs_alloc(&pr, n) != 0)
@@ -239,7 +314,9 @@ int lms_report_dependence(FILE *md, FILE *csv, const lms_sweep *s,
             continue;
         const long observed =
             inversions(runs, pr.idx, pr.group, pr.k, pr.failed);
-        const double rho = rho_of(runs, &pr, observed);
+        lms_estimate rho;
+        if (lms_seed_rho_interval(runs, n, v, LMS_RHO_RESAMPLES, &rho) != 0)
+            goto out;
         lms_rng rng; /* a stream of its own: the checks above do not move */
         lms_rng_seed(&rng, LMS_NULL_SEED, 0xde9e0ULL + (unsigned)v);
         int as_few = 0;
@@ -261,13 +338,22 @@ int lms_report_dependence(FILE *md, FILE *csv, const lms_sweep *s,
         }
         const double pv = sims > 0 ? (1.0 + as_few) / (1.0 + sims) : NAN;
         any = 1;
-        char r[32] = "-";
-        if (isfinite(rho))
-            snprintf(r, sizeof r, "%.2f", rho);
+        char r[96] = "-";
+        if (isfinite(rho.value)) {
+            int at = snprintf(r, sizeof r, "%.2f", rho.value);
+            if (isfinite(rho.lo))
+                at += snprintf(r + at, sizeof r - (size_t)at, " (%.2f–%.2f)",
+                               rho.lo, rho.hi);
+            if (rho.undefined > 0)
+                snprintf(r + at, sizeof r - (size_t)at, ", %.0f undefined",
+                         rho.undefined * LMS_RHO_RESAMPLES);
+        }
         fprintf(md, "| %s | %zu | %ld | %ld | %.1f | %.3g | %s |\n",
                 s->variants[v], pr.k, pr.pairs, observed, pr.expected, pv, r);
-        fprintf(csv, "%s,%zu,%ld,%ld,%.6g,%d,%d,%.6g,%.6g\n", s->variants[v],
-                pr.k, pr.pairs, observed, pr.expected, sims, as_few, pv, rho);
+        fprintf(csv, "%s,%zu,%ld,%ld,%.6g,%d,%d,%.6g,%.6g,%.6g,%.6g,%d,%.6g\n",
+                s->variants[v], pr.k, pr.pairs, observed, pr.expected, sims,
+                as_few, pv, rho.value, rho.lo, rho.hi, LMS_RHO_RESAMPLES,
+                rho.undefined);
     }
     if (!any)
         fprintf(md, "| (no variant with runs of one seed at two LRs) | | | | | "

@@ -128,6 +128,14 @@ int lms_report_dependence(FILE *md, FILE *csv, const struct lms_sweep *s,
  * at which the inversions it expects, given each LR's failure share,
  * equal the count; NaN without a seed at two LRs, or out of memory. */
 double lms_seed_rho(const lms_curve_run *runs, size_t n, int v);
+/* lms_seed_rho with its bootstrap interval over the seeds: resamples
+ * draws of v's seeds with replacement (each drawn seed's runs kept
+ * together, a seed drawn twice counted as two), the 2.5 and 97.5
+ * percentiles of their rho, and the share of draws without one
+ * (lms_percentile_interval). e->value is rho; lo, hi and undefined are NaN
+ * with fewer than two seeds. 0, or -1 out of memory. */
+int lms_seed_rho_interval(const lms_curve_run *runs, size_t n, int v,
+                          int resamples, lms_estimate *e);
 /* The Markdown lmstab writes, as a self-contained HTML page (md_html.c). */
 void lms_md_to_html(FILE *in, FILE *out, const char *title);
 

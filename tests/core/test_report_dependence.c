@@ -32,15 +32,23 @@ static void row_of(const lms_curve_run *runs, size_t n, size_t own, int sims,
     char line[512];
     ck_assert(fgets(line, sizeof line, csv));
     ck_assert_str_eq(line,
-                     "variant,runs,pairs,inversions,expected,sims,as_few,p,rho\n");
+                     "variant,runs,pairs,inversions,expected,sims,as_few,p,rho,"
+                     "rho_lo,rho_hi,rho_resamples,rho_undefined\n");
     ck_assert(fgets(line, sizeof line, csv));
     size_t runs_n;
-    int sims_n, as_few;
-    ck_assert_int_eq(sscanf(line, "v,%zu,%ld,%ld,%lf,%d,%d,%lf,%lf", &runs_n,
-                            pairs, inv, expected, &sims_n, &as_few, p, rho),
-                     8);
-    /* the same estimate as the null checks take */
+    int sims_n, as_few, resamples;
+    double lo, hi, undefined;
+    ck_assert_int_eq(sscanf(line, "v,%zu,%ld,%ld,%lf,%d,%d,%lf,%lf,%lf,%lf,%d,%lf",
+                            &runs_n, pairs, inv, expected, &sims_n, &as_few, p,
+                            rho, &lo, &hi, &resamples, &undefined),
+                     12);
+    /* the same estimate as the null checks take, and its interval */
     ck_assert_double_eq_tol(*rho, lms_seed_rho(runs, n, 0), 1e-5);
+    lms_estimate e;
+    ck_assert_int_eq(lms_seed_rho_interval(runs, n, 0, resamples, &e), 0);
+    ck_assert_double_eq_tol(lo, e.lo, 1e-5);
+    ck_assert_double_eq_tol(hi, e.hi, 1e-5);
+    ck_assert_double_eq_tol(undefined, e.undefined, 1e-5);
     ck_assert_uint_eq(runs_n, own); /* variant 0's runs */
     ck_assert_int_eq(sims_n, sims);
     ck_assert_double_eq_tol(*p, (1.0 + as_few) / (1.0 + sims), 1e-6);
@@ -88,6 +96,13 @@ START_TEST(one_edge_a_seed_is_found) {
     ck_assert(e > 50);
     ck_assert_double_eq_tol(p, 1.0 / 201, 1e-7); /* (printed to 6 digits) */
     ck_assert_double_eq(rho, 1);
+    /* every draw of these seeds has one edge a seed too */
+    lms_estimate r;
+    ck_assert_int_eq(lms_seed_rho_interval(runs, n, 0, 50, &r), 0);
+    ck_assert_double_eq(r.value, 1);
+    ck_assert_double_eq(r.lo, 1);
+    ck_assert_double_eq(r.hi, 1);
+    ck_assert_double_eq(r.undefined, 0);
 }
 END_TEST
 
@@ -118,13 +133,15 @@ END_TEST
  * standard normal, failing when sqrt(rho) u + sqrt(1 - rho) e < Phi^-1(f)):
  * the estimate finds it again, and a stronger dependence gives a larger
  * one. 300 seeds: the estimate's own spread is then a few hundredths. */
-static double rho_drawn(double rho, unsigned long long seed) {
-    enum { SEEDS = 300, LRS = 8 };
-    static lms_curve_run runs[SEEDS * LRS];
+static lms_curve_run drawn[300 * 8];
+
+static double rho_drawn(double rho, unsigned long long seed, int seeds) {
+    enum { LRS = 8 };
+    lms_curve_run *runs = drawn;
     lms_rng rng;
     lms_rng_seed(&rng, seed, 7);
     size_t n = 0;
-    for (int s = 0; s < SEEDS; s++) {
+    for (int s = 0; s < seeds; s++) {
         const double u = lms_rng_normal(&rng);
         for (int k = 0; k < LRS; k++) {
             const double z = sqrt(rho) * u + sqrt(1 - rho) * lms_rng_normal(&rng);
@@ -137,10 +154,31 @@ static double rho_drawn(double rho, unsigned long long seed) {
 }
 
 START_TEST(rho_found_again) {
-    const double r6 = rho_drawn(0.6, 11), r3 = rho_drawn(0.3, 12);
+    const double r6 = rho_drawn(0.6, 11, 300), r3 = rho_drawn(0.3, 12, 300);
     ck_assert_msg(fabs(r6 - 0.6) < 0.08, "rho 0.6 estimated as %g", r6);
     ck_assert_msg(fabs(r3 - 0.3) < 0.08, "rho 0.3 estimated as %g", r3);
     ck_assert(isnan(lms_seed_rho((lms_curve_run[]){{0, 1, 1, 1, 0}}, 1, 0)));
+}
+END_TEST
+
+/* The seeds' bootstrap interval: it holds the estimate, covers the rho
+ * drawn (120 seeds at rho 0.6: the estimate's spread is about 0.1), is
+ * narrower than the whole range, and is the same on a second call; with
+ * one seed there is nothing to resample. */
+START_TEST(rho_interval) {
+    const double r = rho_drawn(0.6, 13, 120);
+    lms_estimate e, again;
+    ck_assert_int_eq(lms_seed_rho_interval(drawn, 120 * 8, 0, 100, &e), 0);
+    ck_assert_double_eq(e.value, r);
+    ck_assert_msg(e.lo <= r && r <= e.hi, "%g outside [%g, %g]", r, e.lo, e.hi);
+    ck_assert_msg(e.lo < 0.6 && 0.6 < e.hi, "0.6 outside [%g, %g]", e.lo, e.hi);
+    ck_assert_msg(e.hi - e.lo < 0.5, "[%g, %g]: too wide", e.lo, e.hi);
+    ck_assert_double_eq(e.undefined, 0);
+    ck_assert_int_eq(lms_seed_rho_interval(drawn, 120 * 8, 0, 100, &again), 0);
+    ck_assert(e.lo == again.lo && e.hi == again.hi);
+    const lms_curve_run one[] = {{0, 1, 5, 0, 0}, {0, 2, 5, 1, 0}, {0, 4, 5, 0, 0}};
+    ck_assert_int_eq(lms_seed_rho_interval(one, 3, 0, 100, &e), 0);
+    ck_assert(isnan(e.lo) && isnan(e.hi));
 }
 END_TEST
 
@@ -151,6 +189,7 @@ int main(void) {
     tcase_add_test(tc, one_edge_a_seed_is_found);
     tcase_add_test(tc, independent_seeds_pass);
     tcase_add_test(tc, rho_found_again);
+    tcase_add_test(tc, rho_interval);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

@@ -274,9 +274,11 @@ grep -q "^### The same null with dependent seeds" "$TMP/d40/report.md" || fail "
 # the check of independence across a seed's LRs: a row per variant with a
 # curve, inversions among the pairs, p = (1 + as_few) / (1 + sims)
 rd="$TMP/d$first/report_dependence.csv"
-[ "$(head -1 "$rd")" = "variant,runs,pairs,inversions,expected,sims,as_few,p,rho" ] || fail "report_dependence.csv header: $(head -1 "$rd")"
+[ "$(head -1 "$rd")" = "variant,runs,pairs,inversions,expected,sims,as_few,p,rho,rho_lo,rho_hi,rho_resamples,rho_undefined" ] || fail "report_dependence.csv header: $(head -1 "$rd")"
+# (rho's seed-bootstrap interval, where there is one, holds rho within [0, 1])
 awk -F, 'FNR > 1 { m++
-    if ($4 > $3 || $5 < 0 || $5 > $3 || $6 != 4 || $7 > $6 || ($8 - (1 + $7) / (1 + $6)) ^ 2 > 1e-10) { print; bad = 1 } }
+    if ($4 > $3 || $5 < 0 || $5 > $3 || $6 != 4 || $7 > $6 || ($8 - (1 + $7) / (1 + $6)) ^ 2 > 1e-10) { print; bad = 1 }
+    if ($12 != 400 || $13 < 0 || $13 > 1 || ($10 != "nan" && ($9 == "nan" || $10 < 0 || $10 > $9 + 1e-9 || $11 < $9 - 1e-9 || $11 > 1))) { print; bad = 1 } }
     END { exit bad || !m }' "$rd" || { cat "$rd"; fail "report_dependence.csv: counts that do not add up"; }
 grep -q "^### Are a seed's runs independent across learning rates?" "$TMP/d$first/report.md" || fail "no independence check in the report"
 grep -q "^## Null check of the ratios" "$TMP/d$first/report.md" && grep -q "<h2>Null check of the ratios</h2>" "$TMP/d$first/report.html" \
