@@ -74,6 +74,12 @@ typedef struct pending {
     int v, k, s; /* variant, lr index, seed index */
 } pending;
 
+/* The sweep's message for a run in dir that failed (how "exit status" or
+ * "signal", and its code): the error that ends the run's train.log, or
+ * that the log ends without one (a full disk cuts it short). */
+void lms_sweep_run_failure(const char *dir, const char *how, int code,
+                           char *err, size_t errlen);
+
 struct lms_sweep;
 /* Runs still needed (not finished) given what is known, at most max; -1
  * and a message when a run's summary.json is unreadable. */

@@ -159,8 +159,9 @@ static void finished(coord *c, int rank, int status) {
         char dir[4300];
         lms_sweep_run_dir(c->s->out_dir, c->s->variants[p->v], c->s->lrs[p->k],
                           c->s->seeds[p->s], dir, sizeof dir);
-        snprintf(c->err, c->errlen, "run %s failed on rank %d (status %d); see "
-                 "%s/train.log", dir, rank, status, dir);
+        char how[32];
+        snprintf(how, sizeof how, "on rank %d, status", rank);
+        lms_sweep_run_failure(dir, how, status, c->err, c->errlen);
         c->failed = 1;
     }
     p->v = -1;

@@ -415,10 +415,10 @@ static void reap(const lms_sweep *s, slot *sl, pid_t pid, int status, int sig,
                 lost->n++ == 0)
                 snprintf(lost->first, sizeof lost->first, "%s", dir);
         } else if (!*failed && !g_stop_sig) {
-            snprintf(err, errlen, "run %s failed (%s %d); see %s/train.log",
-                     dir, WIFEXITED(status) ? "exit status" : "signal",
-                     WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status),
-                     dir);
+            lms_sweep_run_failure(
+                dir, WIFEXITED(status) ? "exit status" : "signal",
+                WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status), err,
+                errlen);
             *failed = 1;
         }
     }

@@ -25,7 +25,7 @@ training.warmup_steps = 2
 training.eval_every = 5
 training.eval_batches = 2
 EOT
-run_sweep() { out="$1"; shift; "$@" sweep "$TMP/s.ini" --out "$out" --plugin-dir "$PLUGINS" --data "$TMP/corpus.txt" --quiet; }
+run_sweep() { out="$1"; shift; "$@" sweep "${INI:-$TMP/s.ini}" --out "$out" --plugin-dir "$PLUGINS" --data "$TMP/corpus.txt" --quiet; }
 run_sweep "$TMP/single" "$LMSTAB" > "$TMP/t1" || fail "single sweep failed"
 run_sweep "$TMP/mpi" $MPI "$LMSTAB" > "$TMP/t2" 2> "$TMP/mpi.log" || { cat "$TMP/mpi.log"; fail "mpi sweep failed"; }
 cmp -s "$TMP/t1" "$TMP/t2" || { diff "$TMP/t1" "$TMP/t2"; fail "tables differ"; }
@@ -44,4 +44,14 @@ done
 rm "$TMP/mpi/baseline/lr_0.03/seed_1/summary.json" "$TMP/mpi/qk_norm/lr_0.01/seed_1/summary.json"
 run_sweep "$TMP/mpi" $MPI "$LMSTAB" > "$TMP/t3" 2> /dev/null || fail "resumed mpi sweep failed"
 cmp -s "$TMP/t1" "$TMP/t3" || fail "resumed table differs"
+# a run that fails (its metrics.csv on a full device: /dev/full) stops
+# the sweep with the run's own error, from whichever rank ran it
+sed -e 's/^variants = .*/variants = baseline/' -e 's/^lr_max = .*/lr_max = 0.01/' \
+    -e 's/^seeds = .*/seeds = 1/' -e 's/^boundary_seeds = .*/boundary_seeds = 1/' "$TMP/s.ini" > "$TMP/f.ini"
+run="$TMP/full/baseline/lr_0.01/seed_1"
+mkdir -p "$run" && ln -s /dev/full "$run/metrics.csv"
+INI="$TMP/f.ini" run_sweep "$TMP/full" $MPI "$LMSTAB" > /dev/null 2> "$TMP/f.log" && fail "a sweep whose run cannot write exited 0"
+grep -qF "lmstab: error: run $run failed (on rank " "$TMP/f.log" \
+    && grep -qF ", status 1: $run/metrics.csv: cannot write: No space left on device" "$TMP/f.log" \
+    || { cat "$TMP/f.log"; fail "the sweep does not quote its failed run's error"; }
 echo ok
