@@ -60,6 +60,22 @@ static int dependent(const ratio_null *q) {
     return q->rho[0] > 0 || q->rho[1] > 0;
 }
 
+/* One simulated sweep of the design d under the curves f: drawn
+ * independently, or with the copula's rho (null_sim.h) when rho is given;
+ * then fitted and resampled as the report's table is (lms_null_sim_value:
+ * whether the fits pass, or -1). */
+static int simulate(lms_curve_run *d, size_t nd, const lms_logit f[2],
+                    const double *rho, double *latent, lms_rng *rng,
+                    lms_curve c[2], int *defined, double *point, double *boot,
+                    double *val) {
+    if (rho)
+        lms_null_draw_copula(d, nd, f, rho, latent, rng);
+    else
+        lms_null_draw(d, nd, f, rng);
+    return lms_null_sim_value(d, nd, 2, LMS_NULL_SAMPLES, LMS_BOOT_SEED, c, 1,
+                              defined, point, boot, val);
+}
+
 /* The same null with the seeds' dependence (out->rho): sims simulated
  * sweeps of the design d, their percentile intervals and those at the
  * calibrated levels (none without levels) counted into out. */
@@ -78,13 +94,11 @@ static int check_dependent(lms_curve_run *d, size_t nd, const lms_logit f[2],
     const int cal = isfinite(out->level_lo) && isfinite(out->level_hi);
     for (int s = 0; s < sims; s++) {
         lms_null_progress(progress, &shown, "report", label, s, sims);
-        lms_null_draw_copula(d, nd, f, rho, latent, &rng);
         lms_curve c[2];
         int defined;
         double point;
-        const int pass = lms_null_sim_value(d, nd, 2, LMS_NULL_SAMPLES,
-                                            LMS_BOOT_SEED, c, 1, &defined,
-                                            &point, boot, val);
+        const int pass = simulate(d, nd, f, rho, latent, &rng, c, &defined,
+                                  &point, boot, val);
         if (pass < 0)
             return -1;
         out->dep_sims++;
@@ -133,13 +147,11 @@ static int check_one(const lms_curve_run *runs, size_t n, int v, int ref,
     double shown = lms_now();
     for (int s = 0; s < sims; s++) {
         lms_null_progress(progress, &shown, "report", name, s, sims);
-        lms_null_draw(d, nd, f, &rng);
         lms_curve c[2];
         int defined;
         double point;
-        const int pass = lms_null_sim_value(d, nd, 2, LMS_NULL_SAMPLES,
-                                            LMS_BOOT_SEED, c, 1, &defined,
-                                            &point, boot, val);
+        const int pass = simulate(d, nd, f, NULL, NULL, &rng, c, &defined,
+                                  &point, boot, val);
         if (pass < 0)
             goto out;
         out->sims++;
