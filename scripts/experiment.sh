@@ -4,14 +4,17 @@
 # seeds each (configs/sweeps/quick.ini: 32 runs of a d_model-64 model, a few
 # minutes on 2 cores), then a Markdown/HTML report with failure curves and
 # plots. Prints one sentence saying what the runs show. Resumable.
-# Usage: scripts/experiment.sh [SWEEP.ini] [CORPUS]   (after scripts/setup.sh)
+# Usage: scripts/experiment.sh [SWEEP.ini] [CORPUS] [OUT]   (after scripts/setup.sh)
+# OUT defaults to runs/<name of SWEEP>; LMSTAB names another lmstab binary
+# (its plugins beside it), as the tests do.
 set -eu
 cd "$(dirname "$0")/.."
 sweep="${1:-configs/sweeps/quick.ini}"
 corpus="$(scripts/get_corpus.sh "${2:-}")"
-out="runs/$(basename "$sweep" .ini)"
-./build/lmstab sweep "$sweep" --data "$corpus" --out "$out"
-report=$(./build/lmstab report "$out")
+out="${3:-runs/$(basename "$sweep" .ini)}"
+lmstab="${LMSTAB:-./build/lmstab}"
+"$lmstab" sweep "$sweep" --data "$corpus" --out "$out"
+report=$("$lmstab" report "$out")
 echo
 echo "$report" | sed -n 1p
 echo "report: $out/report.md (and report.html, plots in $out/plots/)"
