@@ -84,8 +84,10 @@ void lms_cli_usage(FILE *f) {
             "environment:\n"
             "  LMSTAB_PLUGIN_PATH    colon-separated absolute dirs searched for\n"
             "                        plugins after --plugin-dir\n"
-            "  OPENBLAS_NUM_THREADS  BLAS threads (1: bit-for-bit reproducible)\n"
             "  LMSTAB_THREADS        threads of lmstab's own loops and split sgemm\n"
+            "                        (any value gives the same numbers; OpenBLAS\n"
+            "                        itself is called on one thread, whatever\n"
+            "                        OPENBLAS_NUM_THREADS says)\n"
             "  LMSTAB_BF16_KERNEL    amx | emulated | native: the path of bf16\n"
             "                        products (default: amx where it runs)\n"
             "Reference: docs/cli.md; every config key: docs/keys.md.\n");
