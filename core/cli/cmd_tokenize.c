@@ -39,14 +39,14 @@ static const lms_opt opts[] = {
 
 static void usage(FILE *f) {
     fprintf(f,
-            "usage: lmstab tokenize train TEXT... --vocab N --out FILE.model\n"
+            "usage: lmstab tokenize train TEXT --vocab N --out FILE.model\n"
             "                             [--type bpe|unigram] [--overwrite]\n"
             "       lmstab tokenize encode --model FILE.model TEXT... --out FILE.bin\n"
             "                             [--shard-tokens N] [--overwrite]\n"
             "       lmstab tokenize decode --model FILE.model SHARD.bin\n"
             "\n"
             "train   a SentencePiece tokenizer (BPE by default) of N pieces on the\n"
-            "        text files: lossless (whitespace kept, unknown characters as\n"
+            "        text file: lossless (whitespace kept, unknown characters as\n"
             "        bytes) and deterministic; FILE.vocab lists the pieces.\n"
             "encode  the text files, concatenated, into a token shard (llm.c's\n"
             "        layout: uint16 ids up to 65536 pieces, else uint32); with\n"

@@ -234,8 +234,10 @@ void lms_progress_end(job *j, const lms_train_result *r) {
                                                         : "finished");
     cJSON_AddNumberToObject(e, "steps", (double)r->steps);
     if (r->interrupted) {
-        cJSON_AddStringToObject(e, "signal", r->interrupted == SIGTERM
-                                                 ? "SIGTERM" : "SIGINT");
+        cJSON_AddStringToObject(e, "signal",
+                                r->interrupted == SIGTERM   ? "SIGTERM"
+                                : r->interrupted == SIGHUP ? "SIGHUP"
+                                                           : "SIGINT");
         cJSON_AddBoolToObject(e, "checkpoint", r->checkpointed);
     } else {
         cJSON_AddNumberToObject(e, "final_val_loss", r->final_val_loss);

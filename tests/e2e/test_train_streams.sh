@@ -18,12 +18,14 @@ resumes() { # dir: the stopped run continues to a finished one
 # SIGHUP mid-run (a closed terminal or ssh session); long enough that it
 # cannot finish first (the sanitized build is ~20x slower)
 hup_steps=2000; [ "${LMS_TEST_SANITIZED:-0}" = 1 ] && hup_steps=300
-(exec_train --set training.max_steps=$hup_steps --out "$TMP/hup" --quiet 2> "$TMP/hup.err") & pid=$!
+(exec_train --set training.max_steps=$hup_steps --out "$TMP/hup" --quiet --json "$TMP/hup.jsonl" 2> "$TMP/hup.err") & pid=$!
 i=0; while [ "$(cat "$TMP/hup/metrics.csv" 2>/dev/null | wc -l)" -lt 4 ] && [ $i -lt 3000 ]; do sleep 0.01; i=$((i + 1)); done
 kill -HUP $pid; wait $pid; rc=$?
 [ $rc -eq 129 ] || { cat "$TMP/hup.err"; fail "SIGHUP: exit $rc, expected 129 (make the run longer if it finished)"; }
 grep -q "stopped by SIGHUP after step [0-9]*; checkpoint written to $TMP/hup/checkpoint.safetensors; continue with:" "$TMP/hup.err" \
     || { cat "$TMP/hup.err"; fail "no stop message after SIGHUP"; }
+# the --json stream's end event names the signal (it once said SIGINT)
+tail -1 "$TMP/hup.jsonl" | grep -qE '"event": ?"end".*"signal": ?"SIGHUP"' || { tail -1 "$TMP/hup.jsonl"; fail "the end event does not name SIGHUP"; }
 resumes "$TMP/hup"
 
 # under nohup (SIGHUP ignored when it starts) the run outlives SIGHUP
