@@ -112,7 +112,10 @@ static int train_loop(job *j, lms_train_result *r, char *err, size_t errlen) {
             if (j->t.root)
                 lms_progress_eval(j, step, row.val_loss);
         }
-        int log = step % tc->log_every == 0 || step == tc->max_steps - 1;
+        /* an evaluation is always a row: its loss is never computed only
+         * to be dropped when eval_every is no multiple of log_every */
+        int log = step % tc->log_every == 0 || step == tc->max_steps - 1 ||
+                  row.has_val;
         row.instrumented = log && tc->instrument_every > 0 &&
                            step % tc->instrument_every == 0;
         lms_trainer_draw(&j->t, &st->rng);

@@ -28,4 +28,14 @@ ratios=$(grep -c " / fp32: median " "$TMP/out")
 grep -q '"tokens_per_sec":[[:space:]]*[0-9]' "$TMP/b.json" || fail "no tokens_per_sec in --json"
 # peak RSS against the model's own memory
 grep -q "ratio [0-9.]*$" "$TMP/out" || fail "no memory line"
+# the comparisons' extra models leave the main run alone: its MFU is
+# against the fp32 peak (the model's precision), and its model memory is
+# that of a bench without comparisons
+grep -q "^  MFU [0-9.]*% of the hardware fp32 " "$TMP/out" || { grep MFU "$TMP/out"; fail "the main run's MFU is not against the fp32 peak"; }
+# shellcheck disable=SC2086
+"$LMSTAB" bench "$SRC/configs/baseline.ini" --plugin-dir "$PLUGINS" --data "$TMP/corpus.txt" $TINY \
+    --steps 1 --warmup 1 --only-threads 1 --no-roof > "$TMP/plain" 2>"$TMP/err" || { cat "$TMP/err" >&2; fail "plain bench failed"; }
+model_mem() { sed -n 's/^memory: .* vs \(params+grads+Adam .* MiB\): ratio .*/\1/p' "$1"; }
+[ -n "$(model_mem "$TMP/plain")" ] && [ "$(model_mem "$TMP/plain")" = "$(model_mem "$TMP/out")" ] \
+    || { grep '^memory' "$TMP/plain" "$TMP/out"; fail "the comparisons changed the main run's model memory"; }
 echo ok

@@ -10,6 +10,13 @@ STEPS=150
 exec_train() { exec "$LMSTAB" train "$CFG" $TINY --set training.max_steps=$STEPS --plugin-dir "$PLUGINS" \
           --data "$TMP/corpus.txt" --checkpoint-every 20 --quiet "$@"; }
 train() { (exec_train "$@"); }
+# stopped DIR RC: a --stop-after run exited 130 with a checkpoint and no
+# summary (what follows resumes it; a run that finished would resume to
+# the same end and prove nothing)
+stopped() {
+    [ "$2" -eq 130 ] && [ -s "$1/checkpoint.safetensors" ] && [ ! -e "$1/summary.json" ] \
+        || fail "$1: --stop-after did not stop the run (exit $2)"
+}
 same_run() { # dir [ref]: compare with the uninterrupted run in ref ($TMP/ref)
     ref=${2:-$TMP/ref}
     cut -d, -f1-5,8- "$ref/metrics.csv" > "$TMP/a.csv"
@@ -111,6 +118,7 @@ if sh "$SRC/tests/tools/coretypes.sh" | grep -qx SkylakeX; then
     grep -q '"gemm":[[:space:]]*"lmstab"' "$TMP/auto_ref/summary.json" \
         || fail "gemm=auto under OpenBLAS's Haswell kernels did not pick lmstab"
     OPENBLAS_CORETYPE=Haswell train --out "$TMP/auto" --set training.gemm=auto --stop-after 47 2>/dev/null
+    stopped "$TMP/auto" $?
     OPENBLAS_CORETYPE=SkylakeX train --resume "$TMP/auto" --set training.gemm=auto \
         || fail "resume of the gemm=auto run failed"
     grep -q '"gemm":[[:space:]]*"lmstab"' "$TMP/auto/summary.json" \
@@ -130,6 +138,7 @@ kernel=$(sed -n 's/.*"bf16_kernel":[[:space:]]*"\([a-z0-9_]*\)".*/\1/p' "$TMP/bf
 [ -n "$kernel" ] || fail "summary.json has no bf16_kernel"
 # shellcheck disable=SC2086
 LMSTAB_BF16_KERNEL=native train --out "$TMP/bf16" $BF16 --stop-after 47 2>/dev/null
+stopped "$TMP/bf16" $?
 # shellcheck disable=SC2086
 train --resume "$TMP/bf16" $BF16 || fail "resume of the bf16 run failed"
 same_run "$TMP/bf16" "$TMP/bf16_ref"
@@ -137,6 +146,7 @@ grep -q "\"bf16_kernel\":[[:space:]]*\"$kernel\"" "$TMP/bf16/summary.json" \
     || fail "the resumed bf16 run switched kernel from $kernel"
 # shellcheck disable=SC2086
 train --out "$TMP/bf16b" $BF16 --stop-after 47 2>/dev/null
+stopped "$TMP/bf16b" $?
 # resumed alone, the run keeps its stored precision; a --set of another
 # precision is refused as a key that changes the training
 # shellcheck disable=SC2086
@@ -145,11 +155,13 @@ grep -q '"precision":[[:space:]]*"bf16"' "$TMP/bf16b/summary.json" \
     || fail "a bf16 run resumed without --set left bf16"
 # shellcheck disable=SC2086
 train --out "$TMP/bf16c" $BF16 --stop-after 47 2>/dev/null
+stopped "$TMP/bf16c" $?
 train --resume "$TMP/bf16c" --set training.precision=fp32 2>"$TMP/prec.err" && fail "a bf16 checkpoint resumed at fp32"
 grep -q "training.precision changes the training, so a resumed run keeps its own" "$TMP/prec.err" \
     || { cat "$TMP/prec.err"; fail "no precision message"; }
 # shellcheck disable=SC2086
 train --out "$TMP/fp32b" --stop-after 47 2>/dev/null
+stopped "$TMP/fp32b" $?
 # shellcheck disable=SC2086
 train --resume "$TMP/fp32b" $BF16 2>"$TMP/prec.err" && fail "an fp32 checkpoint resumed at bf16"
 grep -q "training.precision changes the training" "$TMP/prec.err" || { cat "$TMP/prec.err"; fail "no precision message"; }

@@ -77,8 +77,14 @@ page=$(sha256sum < "$pub/report.md")
 publish "$TMP/runs/pub" && fail "published over a run that changed since its archive"
 grep -q "runs.tar.xz: a published run changed or is missing" "$TMP/perr" && grep -q -- "--fresh" "$TMP/perr" || { cat "$TMP/perr"; fail "the refusal does not name the archive and --fresh"; }
 [ "$page" = "$(sha256sum < "$pub/report.md")" ] && [ -s "$pub/runs.part2.tar.xz" ] || fail "a refused publication changed the published page"
-# (also under another language: the check does not read translated messages)
-LANGUAGE=de LC_ALL=de_DE.UTF-8 publish "$TMP/runs/pub" 2>/dev/null && fail "published over a changed run under another locale"
+# (also under another language: the check does not read translated
+# messages; only where tar's messages are translated, else it tests nothing)
+c_msg=$(LC_ALL=C tar -tf "$TMP/none.tar" 2>&1); de_msg=$(LANGUAGE=de LC_ALL=de_DE.UTF-8 tar -tf "$TMP/none.tar" 2>&1)
+if [ "$c_msg" != "$de_msg" ]; then
+    LANGUAGE=de LC_ALL=de_DE.UTF-8 publish "$TMP/runs/pub" 2>/dev/null && fail "published over a changed run under another locale"
+else
+    echo "note: no German locale here (tar's messages untranslated): the check under another language is skipped"
+fi
 publish --fresh "$TMP/runs/pub" || { cat "$TMP/perr"; fail "--fresh failed"; }
 [ ! -e "$pub/runs.part2.tar.xz" ] && [ "$(tar -tJf "$pub/runs.tar.xz" | grep -c summary.json)" -eq 3 ] || fail "--fresh did not make one archive of the 3 runs"
 # restore keeps edge bands that differ from the published ones, and says so

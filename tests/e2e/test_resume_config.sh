@@ -31,8 +31,12 @@ train --out "$TMP/b" --stop-after 25 2>/dev/null
     --set training.eval_every=7 --set training.log_every=3 --set training.eval_batches=3 \
     || fail "resume with new cadences failed"
 weights_of "$TMP/b" | cmp -s - "$TMP/ref.bin" || fail "a cadence change changed the training"
-awk -F, 'NR > 1 && $1 >= 25 && $1 < 60 && $1 % 3 != 0 && $1 != 59 { bad = 1 } END { exit bad }' "$TMP/b/metrics.csv" \
-    || fail "log_every=3 not in force after the resume"
+# after step 25: a row every 3 steps, at the last, and at each evaluation
+# (every 7: an evaluation is always a row), and the evaluations there only
+awk -F, 'NR > 1 && $1 >= 25 && $1 < 60 { n++; if ($1 % 3 != 0 && $1 % 7 != 0 && $1 != 59) bad = 1
+        if ($4 != "") { ev = ev " " $1; if ($1 % 7 != 0) bad = 1 } }
+    END { exit bad || n != 16 || ev != " 28 35 42 49 56" }' "$TMP/b/metrics.csv" \
+    || { cut -d, -f1-4 "$TMP/b/metrics.csv" | tail -20; fail "log_every=3 or eval_every=7 not in force after the resume"; }
 flat "$TMP/b/summary.json" | grep -qF '"resume_overrides":[{"step":25,"set":"training.eval_every=7"},' \
     || { cat "$TMP/b/summary.json"; fail "resume overrides not recorded with their step"; }
 

@@ -48,7 +48,19 @@ done
 runs=$(($(wc -l < "$TMP/out/results.csv") - 1))
 found=$(find "$TMP/out" -name summary.json | wc -l)
 [ "$runs" -eq "$found" ] || fail "results.csv has $runs runs, the directory $found"
-# the runs' own verdict rows are in the results under every rule
+# the runs' own verdict rows are in the results under every rule: each
+# row's strict, default and lenient verdicts are its summary.json's
+rows=0
+while IFS=, read -r v lr seed verdict strict default lenient rest; do
+    [ "$v" = variant ] && continue
+    rows=$((rows + 1))
+    sum="$TMP/out/$v/lr_$(printf '%.4g' "$lr")/seed_$seed/summary.json"
+    [ -s "$sum" ] || fail "no summary.json for $v lr $lr seed $seed"
+    tr -d ' \t\n' < "$sum" | grep -q "\"verdicts\":{\"strict\":\"$strict\",\"default\":\"$default\",\"lenient\":\"$lenient\"}" \
+        || { cat "$sum"; fail "$v lr $lr seed $seed: results.csv's verdicts $strict/$default/$lenient are not its summary.json's"; }
+    case "$strict$default$lenient" in *[!a-z]*) fail "a verdict that is not a word: $strict $default $lenient" ;; esac
+done < "$TMP/out/results.csv"
+[ "$rows" -eq "$runs" ] || fail "checked $rows rows of $runs"
 # resume: nothing reruns and the band stays
 cp "$TMP/out/edges.json" "$TMP/edges1"
 "$LMSTAB" sweep "$TMP/s.ini" --plugin-dir "$PLUGINS" --data "$TMP/corpus.txt" > /dev/null 2> "$TMP/log2" || fail "resume failed"

@@ -50,8 +50,17 @@ sweep "$TMP/big.ini" > /dev/null 2> "$TMP/err" && fail "a sweep with a corrupt s
 grep -qF "lmstab: error: $sum: not valid JSON" "$TMP/err" || { cat "$TMP/err"; fail "no error naming the corrupt summary.json"; }
 [ "$(head -c 100 "$sum")" = "$(head -c 100 "$TMP/good.json")" ] && [ "$(wc -c < "$sum")" -eq 100 ] || fail "a run with a corrupt summary was relaunched"
 chmod 000 "$sum"
-if ! cat "$sum" > /dev/null 2>&1; then # (root reads anyway)
+if ! cat "$sum" > /dev/null 2>&1; then
     expect_error "$sum: cannot open: Permission denied" "$LMSTAB" sweep --aggregate "$TMP/big"
+elif command -v setpriv > /dev/null; then
+    # root reads anyway: as nobody, on a copy nobody may read but for it
+    ro=$(mktemp -d) && cp -r "$TMP/big" "$ro/big" && chmod -R a+rwX "$ro" && chmod 000 "$ro/big/${sum#"$TMP/big/"}" \
+        || fail "cannot make a copy for nobody"
+    expect_error "$ro/big/${sum#"$TMP/big/"}: cannot open: Permission denied" \
+        setpriv --reuid=65534 --regid=65534 --clear-groups "$LMSTAB" sweep --aggregate "$ro/big"
+    rm -rf "$ro"
+else
+    echo "note: root without setpriv: the unreadable summary.json is not checked"
 fi
 rm -f "$sum"; mkfifo "$sum"
 expect_error "$sum: not a regular file (a FIFO)" timeout 20 "$LMSTAB" sweep --aggregate "$TMP/big"

@@ -10,7 +10,10 @@ awk -F, 'NR > 1 && $4 != "" { n++; d = $8 - $4 / log(2); if ($8 == "" || d > 2e-
     "$TMP/run/metrics.csv" || fail "val_bpb is not val_loss / ln 2 on every validation row"
 for c in head.max_abs_logit head.log_z h1.qkv.out_norm h1.qkv.in_grad_norm h1.fc2.w_norm h1.ln1.gain_rms h1.attn.max_score h1.attn.entropy; do head -1 "$TMP/run/metrics.csv" | grep -q "$c" || fail "no column $c"; done
 # instrumented rows have every column filled, and input-gradient norms are positive
-awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "h0.qkv.in_grad_norm") c = i; next } $3 != "" && $1 % 10 == 0 && !($c > 0) { bad = 1 } END { exit bad }' "$TMP/run/metrics.csv" || fail "in_grad_norm missing or zero"
+# (steps 0, 10, 20: every column after val_bpb)
+awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "h0.qkv.in_grad_norm") c = i; next }
+    $3 != "" && $1 % 10 == 0 { n++; if (!(c > 0) || !($c > 0)) bad = 1; for (i = 9; i <= NF; i++) if ($i == "") bad = 1 }
+    END { exit bad || n != 3 }' "$TMP/run/metrics.csv" || fail "an instrumented row with an empty column, or in_grad_norm missing or zero"
 rows=$(($(wc -l < "$TMP/run/metrics.csv") - 1))
 [ "$rows" -eq 8 ] || fail "expected 7 logged rows (steps 0,5,..,25,29) and the final evaluation, got $rows"
 # the last row is the final evaluation alone, at step 30, equal to summary's
