@@ -26,6 +26,7 @@ EOT
 LMSTAB="$LMSTAB" sh "$SRC/scripts/experiment.sh" "$TMP/tiny.ini" "$TMP/corpus.txt" "$TMP/out" > "$TMP/o1" 2> "$TMP/e1" \
     || { cat "$TMP/e1" "$TMP/o1"; fail "the main job failed"; }
 [ "$(find "$TMP/out" -name summary.json | wc -l)" -eq 8 ] || fail "expected 8 runs"
+[ "$(grep -c '^\[' "$TMP/e1")" -eq 8 ] || { cat "$TMP/e1"; fail "expected a [k/N] line per run"; }
 for f in report.md report.html; do [ -s "$TMP/out/$f" ] || fail "no $f"; done
 # the last lines: a blank, the report's first line (a sentence on the
 # runs), and where the report is

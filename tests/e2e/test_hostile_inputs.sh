@@ -27,6 +27,8 @@ printf '[model]\nd_model = 8\n[model]\n' > "$TMP/dupsec.ini"
 expect_error "dupsec.ini:3: [model]: duplicate section (first at line 1)" run "$TMP/dupsec.ini" --out "$TMP/o"
 
 # --- plugins named from a config ----------------------------------------------
+# (the build sets LMS_BAD_PLUGIN_DIR, tests/nan_inject.cmake: never skipped)
+[ -n "${LMS_BAD_PLUGIN_DIR:-}" ] || fail "LMS_BAD_PLUGIN_DIR is not set: the bad-plugin checks would not run"
 if [ -n "${LMS_BAD_PLUGIN_DIR:-}" ]; then
     bad() { sed "s/^plugin = gelu/plugin = $1/" "$CFG" > "$TMP/bad.ini"
             "$LMSTAB" train "$TMP/bad.ini" --plugin-dir "$LMS_BAD_PLUGIN_DIR" --data "$TMP/corpus.txt" --out "$TMP/o" --quiet; }

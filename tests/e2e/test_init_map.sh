@@ -12,6 +12,7 @@ train() { # shellcheck disable=SC2086
 train --out "$TMP/src" || fail "source run"
 train --set training.seed=7 --init-from "$TMP/src/weights.safetensors" --out "$TMP/ours" || fail "init from ours"
 data_of "$TMP/ours/weights.safetensors" > "$TMP/ours.bin"
+[ -s "$TMP/ours.bin" ] || fail "no parameters from the run started from our own names"
 for style in nanogpt hf-gpt2; do
     python3 "$SRC/tests/tools/rename_checkpoint.py" "$style" "$TMP/src/weights.safetensors" "$TMP/$style.st" \
         || fail "writing the $style file"

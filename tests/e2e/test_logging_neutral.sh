@@ -16,6 +16,7 @@ for v in qkv_norm baseline; do
         "$LMSTAB" train "$SRC/configs/$v.ini" --plugin-dir "$PLUGINS" --data "$TMP/corpus.txt" \
             $DIMS $logging --quiet --out "$TMP/$v.$i" || fail "$v: training failed ($logging)"
         data_of "$TMP/$v.$i/weights.safetensors" > "$TMP/$v.$i.bin"
+        [ -s "$TMP/$v.$i.bin" ] || fail "$v: no trained parameters ($logging)"
         [ $i -eq 0 ] || cmp -s "$TMP/$v.0.bin" "$TMP/$v.$i.bin" \
             || fail "$v: '$logging' changed the trained parameters"
         i=$((i + 1))
