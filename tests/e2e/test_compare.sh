@@ -147,6 +147,17 @@ done < "$chg"
 if grep -q "^[a-z_]*,default,[a-z0-9]*,[^,]*,[^,]*,[^,]*,[^,]*,[^,]*,[^,]*,[^,]*,[^,]*,[^,]*,[^,]*,[^,]*,\(flagged\|untested\)," "$chg"; then
     grep -q "no direction is stated, since a fit it rests on did not pass the test" "$page" || fail "a blocked change's reading states a direction"
 fi
+last=$(echo $sizes | awk "{ print \$NF }")
+# a blocked change made sure of: the first sweep cut to one seed, so no LR
+# has 2 runs and its fits cannot be tested (untested): the reading states
+# no direction for the default rule, and compare_change.csv says why
+cp -r "$TMP/d$first" "$TMP/one$first" && find "$TMP/one$first" -type d -name 'seed_[2-9]' -exec rm -rf {} + \
+    && "$LMSTAB" sweep --aggregate "$TMP/one$first" > /dev/null 2>&1 || fail "cannot make the one-seed sweep"
+"$LMSTAB" compare "$TMP/one$first" "$TMP/d$last" --out "$TMP/blk" > /dev/null 2> "$TMP/err" || { cat "$TMP/err"; fail "compare of the one-seed sweep failed"; }
+grep -q "^[a-z_]*,default,lr50,[^\"]*,untested,\"no direction\"$" "$TMP/blk/compare_change.csv" \
+    || { cat "$TMP/blk/compare_change.csv"; fail "a one-seed sweep's default-rule fit is not untested with no direction"; }
+grep -q "no direction is stated, since a fit it rests on did not pass the test (flagged: p < 0.05; untested: fewer than 3 LRs with 2 or more runs): [a-z_]* in one$first (untested)" "$TMP/blk/compare.md" \
+    || { head -5 "$TMP/blk/compare.md"; fail "the reading of a blocked change states a direction, or not why"; }
 if command -v gnuplot > /dev/null && ! grep -q "nothing to plot" "$page"; then
     [ -s "$TMP/cmp/plots/compare_lr50.png" ] || fail "no LR50 figure"
 fi
