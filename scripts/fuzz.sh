@@ -93,14 +93,31 @@ if [ $COVERAGE = 1 ]; then
     exit 0
 fi
 lib=$(core_lib fuzz "-g -O1 -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined")
-for t in $TARGETS; do
-    exe="$OUT/fuzz_$t"
+# the targets that are out of date, built two at a time (each is one
+# compiler call; a failed one leaves its log and no executable)
+build_target() {
+    exe="$OUT/fuzz_$1"
     if [ ! -x "$exe" ] || [ "${lib##* }" -nt "$exe" ] || [ "${lib%% *}" -nt "$exe" ] ||
        [ -n "$(find "$ROOT/include" "$ROOT/tests/fuzz" -newer "$exe" -name '*.[ch]' | head -1)" ]; then
         echo "building $exe"
+        rm -f "$exe"
         # shellcheck disable=SC2086
-        $CC $FLAGS "$ROOT/tests/fuzz/fuzz_$t.c" $HELPERS $lib $LIBS -o "$exe" || exit 1
+        $CC $FLAGS "$ROOT/tests/fuzz/fuzz_$1.c" $HELPERS $lib $LIBS -o "$exe.part" > "$OUT/build_$1.log" 2>&1 &&
+            mv "$exe.part" "$exe"
     fi
+}
+n=0
+for t in $TARGETS; do
+    build_target "$t" &
+    n=$((n + 1))
+    [ $((n % 2)) -ne 0 ] || wait
+done
+wait
+for t in $TARGETS; do
+    [ -x "$OUT/fuzz_$t" ] || { cat "$OUT/build_$t.log" >&2; echo "fuzz.sh: building fuzz_$t failed" >&2; exit 1; }
+done
+for t in $TARGETS; do
+    exe="$OUT/fuzz_$t"
     mkdir -p "$OUT/corpus/$t" "$OUT/crashes/$t"
     dict=""
     [ -f "$ROOT/tests/fuzz/$t.dict" ] && dict="-dict=$ROOT/tests/fuzz/$t.dict"
