@@ -12,7 +12,7 @@
 
 void lms_sweep_run_failure(const char *dir, const char *how, int code,
                            char *err, size_t errlen) {
-    char log[4400], tail[2048], line[sizeof tail] = "";
+    char log[4400], tail[16384]; /* an error line names paths of 4 KiB */
     snprintf(log, sizeof log, "%s/train.log", dir);
     FILE *f = fopen(log, "rb");
     if (!f) {
@@ -20,7 +20,7 @@ void lms_sweep_run_failure(const char *dir, const char *how, int code,
                  dir, how, code);
         return;
     }
-    /* the last KiBs hold the last line (the error) */
+    /* the last 16 KiB hold the last line (the error) */
     size_t got = 0;
     if (fseek(f, 0, SEEK_END) == 0) {
         const long size = ftell(f);
@@ -34,7 +34,7 @@ void lms_sweep_run_failure(const char *dir, const char *how, int code,
     while (got && (tail[got - 1] == '\n' || tail[got - 1] == '\r'))
         tail[--got] = '\0';
     const char *last = strrchr(tail, '\n');
-    snprintf(line, sizeof line, "%s", last ? last + 1 : tail);
+    const char *line = last ? last + 1 : tail;
     if (strncmp(line, ERROR_PREFIX, strlen(ERROR_PREFIX)) == 0)
         snprintf(err, errlen, "run %s failed (%s %d: %s); see %s/train.log",
                  dir, how, code, line + strlen(ERROR_PREFIX), dir);
