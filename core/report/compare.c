@@ -256,6 +256,14 @@ int lms_compare_write(const char *const *dirs, int n, const char *out_dir,
         lms_out_clean(path, NULL, 0);
     }
     lms_cmp_reading(&m, reading, rlen);
+    if (null_sims > 0 && reading[0]) { /* the rule of later readings */
+        size_t k = strlen(reading);
+        lms_appendf(reading, rlen, &k, " These directions follow section "
+                    "3d's rule; for sweeps read after the protocol's stop 25 "
+                    "entry a direction also needs both calibrated intervals "
+                    "on its side: the column \"declared\" of \"Intervals "
+                    "calibrated for the test of 1\" below.");
+    }
     snprintf(path, sizeof path, "%s/compare.csv", out_dir);
     if (!lms_out_open(csv, path, err, errlen))
         goto out;

@@ -276,7 +276,35 @@ static void fmt_cal(char *b, size_t n, const lms_estimate *e, double lo,
 }
 
 /* The calibrated intervals' table (null_calib.h). */
-static void write_calibrated(FILE *f, const cmp *m, const lms_null_check *all) {
+/* The direction the protocol declares for a sweep read after its stop 25
+ * entry (section 3d with the calibrated rule): the fits pass, both
+ * percentile intervals of the change lie on one side of 1 (the page's
+ * direction) and both calibrated ones on the same side; "-" without
+ * calibrated intervals. -1 on allocation failure. */
+static int declared(const cmp *m, int u, int what, const lms_null_check *q,
+                    const char **out) {
+    char why[512];
+    const int blocked = lms_cmp_fits_blocking(m, u, 1, what, why, sizeof why);
+    lms_estimate pc, ic;
+    if (lms_cmp_change_at(m, u, 1, what, 0, 0.025, 0.975, &pc) < 0 ||
+        lms_cmp_change_at(m, u, 1, what, 1, 0.025, 0.975, &ic) < 0)
+        return -1;
+    if (blocked)
+        *out = blocked == 1 ? "no direction (a fit flagged)"
+                            : "no direction (a fit untested)";
+    else if (!isfinite(q->pcal.lo) || !isfinite(q->ical.lo))
+        *out = "-";
+    else {
+        const char *pct = lms_compare_direction(&pc, &ic);
+        const char *cal = lms_compare_direction(&q->pcal, &q->ical);
+        *out = (!strcmp(pct, "grew") || !strcmp(pct, "shrank")) &&
+                       !strcmp(pct, cal)
+                   ? pct : "not resolved";
+    }
+    return 0;
+}
+
+static int write_calibrated(FILE *f, const cmp *m, const lms_null_check *all) {
     fprintf(f, "### Intervals calibrated for the test of 1\n\nThat a "
             "change's interval excludes 1 is a test; the same simulations "
             "give each interval's critical value (prepivoting, Beran 1988): "
@@ -286,8 +314,12 @@ static void write_calibrated(FILE *f, const cmp *m, const lms_null_check *all) {
             "resamples, for the paired and the independent interval each. "
             "It holds under the check's model only (the fitted curves as "
             "true, independent runs), and says nothing of coverage at other "
-            "changes. \"Direction\": both calibrated intervals on one side "
-            "of 1 (the fit rule still applies); \"-\": fewer than 40 "
+            "changes. \"Calibrated\": both calibrated intervals on one "
+            "side of 1, whatever the fits; \"declared\": the direction the "
+            "protocol states for a sweep read after its stop 25 entry, grew "
+            "or shrank only where the fits pass and both percentile "
+            "intervals (the reading above) and both calibrated ones lie on "
+            "that side of 1; \"-\": fewer than 40 "
             "simulated comparisons with an interval. The held-out columns "
             "check the levels on simulations they were not fitted to: "
             "fitted on half of them, applied to the other half, and the "
@@ -296,9 +328,9 @@ static void write_calibrated(FILE *f, const cmp *m, const lms_null_check *all) {
             "beside the declared reading (protocol, Changes, 2026-12-02, "
             "stop 25).\n\n| variant | quantity | change | "
             "paired, calibrated (levels) | independent, calibrated (levels) "
-            "| direction | held out: paired excludes 1 | held out: "
-            "independent excludes 1 | held out: a direction |\n"
-            "|---|---|---|---|---|---|---|---|---|\n");
+            "| calibrated | declared | held out: paired excludes 1 | held "
+            "out: independent excludes 1 | held out: a direction |\n"
+            "|---|---|---|---|---|---|---|---|---|---|\n");
     for (int u = 0; u < m->nv; u++)
         for (int what = 0; what < 2; what++) {
             const lms_null_check *q = &all[u * 2 + what];
@@ -314,11 +346,15 @@ static void write_calibrated(FILE *f, const cmp *m, const lms_null_check *all) {
             const char *d = isfinite(q->pcal.lo) && isfinite(q->ical.lo)
                                 ? lms_compare_direction(&q->pcal, &q->ical)
                                 : "-";
-            fprintf(f, "| %s | %s | %.3gx | %s | %s | %s | %s | %s | %s |\n",
-                    m->variants[u], what ? "ratio" : "LR50", q->pcal.value,
-                    pc, ic, d, cp, ci, cb);
+            const char *dd;
+            if (declared(m, u, what, q, &dd) != 0)
+                return -1;
+            fprintf(f, "| %s | %s | %.3gx | %s | %s | %s | %s | %s | %s | %s "
+                    "|\n", m->variants[u], what ? "ratio" : "LR50",
+                    q->pcal.value, pc, ic, d, dd, cp, ci, cb);
         }
     fputc('\n', f);
+    return 0;
 }
 
 /* "a, b" of two rhos ("-" for one not estimated) */
@@ -427,7 +463,7 @@ int lms_cmp_write_null(FILE *f, FILE *csv, const cmp *m, int sims,
             "cv_paired,cv_independent,cv_both,cv_checked,rho_a,rho_a_ref,"
             "rho_z,rho_z_ref,dep_sims,dep_defined,dep_paired,dep_independent,"
             "dep_checked,dep_cal_paired,dep_cal_independent,dep_cal_both,"
-            "dep_grew,dep_shrank\n");
+            "dep_grew,dep_shrank,declared\n");
     lms_null_check *all = calloc((size_t)m->nv * 2 + 1, sizeof *all);
     if (!all)
         return -1;
@@ -466,9 +502,12 @@ int lms_cmp_write_null(FILE *f, FILE *csv, const cmp *m, int sims,
                 goto out;
             q->pcal = pc;
             q->ical = ic;
+            const char *dd;
+            if (declared(m, u, what, q, &dd) != 0)
+                goto out;
             fprintf(csv, "%s,%s,%d,%d,%d,%d,%d,%d,%d,%.6g,%d,%d,%.6g,%.6g,"
                     "%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%d,%d,%d,%d,%.6g,%.6g,"
-                    "%.6g,%.6g,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d\n",
+                    "%.6g,%.6g,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,\"%s\"\n",
                     m->variants[u], what ? "ratio50" : "lr50", q->sims,
                     q->defined, q->paired, q->independent, q->both,
                     q->fits_pass, q->stated, q->observed, q->extreme,
@@ -478,14 +517,15 @@ int lms_cmp_write_null(FILE *f, FILE *csv, const cmp *m, int sims,
                     q->rho_a[1], q->rho_z[0], q->rho_z[1], q->dep_sims,
                     q->dep_defined, q->dep_paired, q->dep_independent,
                     q->dep_checked, q->dep_cal_paired, q->dep_cal_independent,
-                    q->dep_cal_both, q->dep_grew, q->dep_shrank);
+                    q->dep_cal_both, q->dep_grew, q->dep_shrank, dd);
         }
     if (!any)
         fprintf(f, "| (no variant has a curve in both %s and %s) | | | | | | "
                 "| | |\n", m->sw[0].name, m->sw[m->n - 1].name);
     fputc('\n', f);
     if (any) {
-        write_calibrated(f, m, all);
+        if (write_calibrated(f, m, all) != 0)
+            goto out;
         write_dependent(f, m, all, sims);
     }
     rc = 0;

@@ -193,7 +193,28 @@ done
 "$LMSTAB" compare $dirs --out "$TMP/null" --null-check 4 > /dev/null 2> "$TMP/err" || { cat "$TMP/err"; fail "compare --null-check failed"; }
 grep -q "^lmstab compare: null check: baseline ratio: 4 simulations in [0-9]* s$" "$TMP/err" || { cat "$TMP/err"; fail "no progress line per variant and quantity"; }
 nul="$TMP/null/compare_null.csv"
-[ "$(head -1 "$nul")" = "variant,quantity,sims,defined,paired,independent,both,fits_pass,stated,observed,extreme,no_point,p,plevel_lo,plevel_hi,pcal_lo,pcal_hi,ilevel_lo,ilevel_hi,ical_lo,ical_hi,cv_paired,cv_independent,cv_both,cv_checked,rho_a,rho_a_ref,rho_z,rho_z_ref,dep_sims,dep_defined,dep_paired,dep_independent,dep_checked,dep_cal_paired,dep_cal_independent,dep_cal_both,dep_grew,dep_shrank" ] || fail "compare_null.csv header: $(head -1 "$nul")"
+[ "$(head -1 "$nul")" = "variant,quantity,sims,defined,paired,independent,both,fits_pass,stated,observed,extreme,no_point,p,plevel_lo,plevel_hi,pcal_lo,pcal_hi,ilevel_lo,ilevel_hi,ical_lo,ical_hi,cv_paired,cv_independent,cv_both,cv_checked,rho_a,rho_a_ref,rho_z,rho_z_ref,dep_sims,dep_defined,dep_paired,dep_independent,dep_checked,dep_cal_paired,dep_cal_independent,dep_cal_both,dep_grew,dep_shrank,declared" ] || fail "compare_null.csv header: $(head -1 "$nul")"
+# the declared direction (protocol, stop 25): with 40 simulations (levels
+# fitted), grew or shrank only where compare_change.csv's default-rule
+# direction is that one with the fits passing and both calibrated
+# intervals lie on that side; a blocked fit is named; the reading points
+# to it
+if [ "${LMS_TEST_SANITIZED:-0}" != 1 ]; then
+    # shellcheck disable=SC2086
+    "$LMSTAB" compare $dirs --out "$TMP/null40" --null-check 40 > /dev/null 2> "$TMP/err" || { cat "$TMP/err"; fail "compare --null-check 40 failed"; }
+    awk -F, 'NR == FNR { if ($2 == "default") { fits[$1 "," $3] = $15; dir[$1 "," $3] = $16 } next }
+        FNR > 1 { n++; k = $1 "," $2; d = $40; gsub(/"/, "", d); f = dir[k]; gsub(/"/, "", f)
+            if (d == "grew" || d == "shrank") { m++
+                if (fits[k] != "pass" || f != d || (d == "grew" && !($16 > 1 && $20 > 1)) || (d == "shrank" && !($17 < 1 && $21 < 1))) bad = 1 }
+            else if (fits[k] == "flagged" && d != "no direction (a fit flagged)") bad = 1
+            else if (fits[k] == "untested" && d != "no direction (a fit untested)") bad = 1
+            else if (fits[k] == "pass" && d != "not resolved" && d != "-") bad = 1
+            if (fits[k] == "pass" && (f == "grew" || f == "shrank") && $16 != "nan" && ((f == "grew" && $16 > 1 && $20 > 1) || (f == "shrank" && $17 < 1 && $21 < 1)) && d != f) bad = 1 }
+        END { exit bad || !n }' "$TMP/null40/compare_change.csv" "$TMP/null40/compare_null.csv" \
+        || { cat "$TMP/null40/compare_change.csv" "$TMP/null40/compare_null.csv"; fail "compare_null.csv: a declared direction that is not the protocol's"; }
+    grep -q 'the column "declared" of "Intervals calibrated for the test of 1" below' "$TMP/null40/compare.md" \
+        || fail "the reading does not point to the declared directions"
+fi
 grep -q "^## Null check" "$TMP/null/compare.md" || fail "no null check section"
 grep -q "<h2>Null check</h2>" "$TMP/null/compare.html" && grep -q "<h2>Rule: default</h2>" "$TMP/null/compare.html" \
     || fail "compare.html with --null-check is not the page"
