@@ -51,6 +51,7 @@ typedef struct ratio_null {
     int dep_cal_excludes, dep_cal_above; /* ... the calibrated one */
     int dep_claims, dep_claims_below; /* both intervals above (below) 1 and
                                          the fits pass: a claim */
+    const char *declared; /* the claim the protocol states (stop 25) */
     char name[160]; /* the variant, or "b/a" for a declared pair a:b */
     double ratio, lo, hi; /* the sweep's ratio and its percentile interval */
 } ratio_null;
@@ -204,7 +205,12 @@ static void write_calibrated(FILE *md, const ratio_null *rows, int n_rows) {
             "simulations have %d each). It holds under the check's model only "
             "(the fitted curves as true, independent runs), and says nothing "
             "of coverage at other ratios. \"-\": fewer than 40 simulated "
-            "sweeps with an interval. The last two columns check the levels "
+            "sweeps with an interval. \"Declared\": the claim the protocol "
+            "states for a sweep read after its stop 25 entry (section 3; for "
+            "a pair b/a, b against a): a higher (lower) LR only when the "
+            "percentile and the calibrated interval both lie above (below) 1 "
+            "and neither fit is flagged (p < 0.05); the other rules have no "
+            "calibrated interval. The last two columns check the levels "
             "on simulations they were not fitted to: fitted on half of them, "
             "applied to the other half, and the other way round (expected a "
             "little above 5%% and 2.5%%: each tail rests on its half's "
@@ -212,8 +218,8 @@ static void write_calibrated(FILE *md, const ratio_null *rows, int n_rows) {
             "beside the declared reading (protocol, Changes, 2026-12-02, stop "
             "25).\n\n"
             "| variant | ratio | 95%% interval (percentile) | "
-            "calibrated at 1 | levels | held out: excludes 1 | held "
-            "out: above 1 |\n|---|---|---|---|---|---|---|\n",
+            "calibrated at 1 | levels | declared | held out: excludes 1 | "
+            "held out: above 1 |\n|---|---|---|---|---|---|---|---|\n",
             LMS_BOOT_SAMPLES, LMS_NULL_SAMPLES);
     for (int r = 0; r < n_rows; r++) {
         const ratio_null *q = &rows[r];
@@ -229,8 +235,8 @@ static void write_calibrated(FILE *md, const ratio_null *rows, int n_rows) {
         char pct[96] = "-";
         if (isfinite(q->lo) && isfinite(q->hi))
             snprintf(pct, sizeof pct, "[%.3g, %.3g]", q->lo, q->hi);
-        fprintf(md, "| %s | %.3g | %s | %s | %s | %s | %s |\n", q->name,
-                q->ratio, pct, cal, lv, cv, ca);
+        fprintf(md, "| %s | %.3g | %s | %s | %s | %s | %s | %s |\n", q->name,
+                q->ratio, pct, cal, lv, q->declared, cv, ca);
     }
     fputc('\n', md);
 }
@@ -320,6 +326,18 @@ static int one_row(FILE *md, FILE *csv, const lms_curve_run *runs, size_t n,
                                    q->level_hi, &e);
     q->cal_lo = e.lo;
     q->cal_hi = e.hi;
+    /* section 3 with stop 25: both intervals on one side, neither fit
+     * flagged (p < 0.05; an untested fit does not block a claim here) */
+    if (c[num].gof_p < 0.05 || c[den].gof_p < 0.05)
+        q->declared = "no claim (a fit flagged)";
+    else if (!isfinite(q->cal_lo) || !isfinite(q->lo))
+        q->declared = "-";
+    else if (q->lo > 1 && q->cal_lo > 1)
+        q->declared = "higher LR";
+    else if (q->hi < 1 && q->cal_hi < 1)
+        q->declared = "lower LR";
+    else
+        q->declared = "not resolved";
     char ex[64], fp[64], st[64], ab[64], t[96];
     lms_null_fmt_share(ex, sizeof ex, q->excludes, q->sims);
     lms_null_fmt_share(fp, sizeof fp, q->fits_pass, q->sims);
@@ -331,14 +349,14 @@ static int one_row(FILE *md, FILE *csv, const lms_curve_run *runs, size_t n,
     fprintf(md, "| %s | %d (%d with an interval) | %s | %s | %s | %s | %s |\n",
             name, q->sims, q->defined, ex, fp, st, ab, t);
     fprintf(csv, "%s,%d,%d,%d,%d,%d,%.6g,%d,%d,%.6g,%d,%d,%.6g,%.6g,%.6g,"
-            "%.6g,%d,%d,%d,%.6g,%.6g,%d,%d,%d,%d,%d,%d,%d,%d\n", name, q->sims,
+            "%.6g,%d,%d,%d,%.6g,%.6g,%d,%d,%d,%d,%d,%d,%d,%d,\"%s\"\n", name, q->sims,
             q->defined, q->excludes, q->fits_pass, q->stated, q->observed,
             q->extreme, q->no_point, p, q->above, q->stated_above,
             q->level_lo, q->level_hi, q->cal_lo, q->cal_hi, q->cv_excludes,
             q->cv_above, q->cv_checked, q->rho[0], q->rho[1], q->dep_sims,
             q->dep_defined, q->dep_excludes, q->dep_above,
             q->dep_cal_excludes, q->dep_cal_above, q->dep_claims,
-            q->dep_claims_below);
+            q->dep_claims_below, q->declared);
     return 0;
 }
 
@@ -407,7 +425,7 @@ int lms_report_null(FILE *md, FILE *csv, FILE *dep, const lms_sweep *s,
             "extreme,no_point,p,above,stated_above,level_lo,level_hi,cal_lo,"
             "cal_hi,cv_excludes,cv_above,cv_checked,rho,rho_ref,dep_sims,"
             "dep_defined,dep_excludes,dep_above,dep_cal_excludes,dep_cal_above,"
-            "dep_claims,dep_claims_below\n");
+            "dep_claims,dep_claims_below,declared\n");
     int rows = 0;
     for (int v = 0; ref >= 0 && v < s->n_variants; v++) {
         if (v == ref || !lms_curve_defined(&c[v]) ||

@@ -268,7 +268,7 @@ grep -q "^### The same null with dependent seeds" "$TMP/null40/compare.md" || fa
 first=$(echo $sizes | cut -d' ' -f1)
 "$LMSTAB" report "$TMP/d$first" --null-check 4 > /dev/null 2> "$TMP/err" || { cat "$TMP/err"; fail "report --null-check failed"; }
 rn="$TMP/d$first/report_null.csv"
-[ "$(head -1 "$rn")" = "variant,sims,defined,excludes,fits_pass,stated,observed,extreme,no_point,p,above,stated_above,level_lo,level_hi,cal_lo,cal_hi,cv_excludes,cv_above,cv_checked,rho,rho_ref,dep_sims,dep_defined,dep_excludes,dep_above,dep_cal_excludes,dep_cal_above,dep_claims,dep_claims_below" ] || fail "report_null.csv header: $(head -1 "$rn")"
+[ "$(head -1 "$rn")" = "variant,sims,defined,excludes,fits_pass,stated,observed,extreme,no_point,p,above,stated_above,level_lo,level_hi,cal_lo,cal_hi,cv_excludes,cv_above,cv_checked,rho,rho_ref,dep_sims,dep_defined,dep_excludes,dep_above,dep_cal_excludes,dep_cal_above,dep_claims,dep_claims_below,declared" ] || fail "report_null.csv header: $(head -1 "$rn")"
 grep -q "^lmstab report: null check: baseline: 4 simulations in [0-9]* s$" "$TMP/err" || { cat "$TMP/err"; fail "report --null-check: no progress line"; }
 awk -F, 'NR == FNR { if ($2 == "default") r[$1] = $13; next }
     FNR > 1 { m++; o = r[$1]
@@ -288,6 +288,20 @@ awk -F, 'NR == FNR { if ($2 == "default") { lo[$1] = $14; hi[$1] = $15 }; next }
         || ($14 >= 0.975 && $16 < hi[$1] * (1 - 1e-5)) || ($14 <= 0.975 && $16 > hi[$1] * (1 + 1e-5))) { print; bad = 1 } }
     END { exit bad || !m }' "$TMP/d40/curves.csv" "$TMP/d40/report_null.csv" || { cat "$TMP/d40/report_null.csv"; fail "report_null.csv: a calibrated interval that is not the table's resamples at its levels"; }
 grep -q "^### Intervals calibrated for the test of 1" "$TMP/d40/report.md" || fail "no calibrated intervals in the report"
+# the declared claim (protocol, stop 25): a higher (lower) LR only with the
+# percentile (curves.csv) and the calibrated interval above (below) 1 and
+# neither default-rule fit flagged; "no claim" exactly when one is
+ref40=$(sed -n 's/.*"reference":[[:space:]]*"\([^"]*\)".*/\1/p' "$TMP/d40/sweep.json")
+awk -F, -v ref="$ref40" 'NR == FNR { if ($2 == "default") { lo[$1] = $14; hi[$1] = $15; gp[$1] = $20 } next }
+    FNR > 1 && !index($1, "/") { n++; d = $30; gsub(/"/, "", d)
+        flagged = (gp[$1] != "nan" && gp[$1] < 0.05) || (gp[ref] != "nan" && gp[ref] < 0.05)
+        if (flagged != (d == "no claim (a fit flagged)")) bad = 1
+        if (d == "higher LR" && !(lo[$1] > 1 && $15 > 1)) bad = 1
+        if (d == "lower LR" && !(hi[$1] < 1 && $16 < 1)) bad = 1
+        if (!flagged && $15 != "nan" && lo[$1] > 1 && $15 > 1 && d != "higher LR") bad = 1
+        if (!flagged && $16 != "nan" && hi[$1] < 1 && $16 < 1 && d != "lower LR") bad = 1 }
+    END { exit bad || !n }' "$TMP/d40/curves.csv" "$TMP/d40/report_null.csv" \
+    || { cat "$TMP/d40/curves.csv" "$TMP/d40/report_null.csv"; fail "report_null.csv: a declared claim that is not the protocol's"; }
 # the same null with dependent seeds: each row's rho the variant's and the
 # reference's of report_dependence.csv (nan: not estimated); simulated
 # again (all 40) exactly when either is above 0; counts that nest (claims

@@ -48,7 +48,7 @@ publish "$TMP/runs/pub" || { cat "$TMP/perr"; fail "third publication failed"; }
 # --null-check: the report checks its ratios and report_null.csv is
 # published with the page; a later publication without it drops both
 publish --null-check 2 "$TMP/runs/pub" || { cat "$TMP/perr"; fail "publication with --null-check failed"; }
-[ "$(head -1 "$pub/report_null.csv")" = "variant,sims,defined,excludes,fits_pass,stated,observed,extreme,no_point,p,above,stated_above,level_lo,level_hi,cal_lo,cal_hi,cv_excludes,cv_above,cv_checked,rho,rho_ref,dep_sims,dep_defined,dep_excludes,dep_above,dep_cal_excludes,dep_cal_above,dep_claims,dep_claims_below" ] \
+[ "$(head -1 "$pub/report_null.csv")" = "variant,sims,defined,excludes,fits_pass,stated,observed,extreme,no_point,p,above,stated_above,level_lo,level_hi,cal_lo,cal_hi,cv_excludes,cv_above,cv_checked,rho,rho_ref,dep_sims,dep_defined,dep_excludes,dep_above,dep_cal_excludes,dep_cal_above,dep_claims,dep_claims_below,declared" ] \
     && [ -f "$pub/report_dependence.csv" ] \
     && grep -q "^## Null check of the ratios" "$pub/report.md" || fail "--null-check: no report_null.csv, report_dependence.csv or section published"
 publish "$TMP/runs/pub" || { cat "$TMP/perr"; fail "publication after --null-check failed"; }
