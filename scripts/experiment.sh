@@ -6,7 +6,8 @@
 # plots. Prints one sentence saying what the runs show. Resumable.
 # Usage: scripts/experiment.sh [SWEEP.ini] [CORPUS] [OUT]   (after scripts/setup.sh)
 # OUT defaults to runs/<name of SWEEP>; LMSTAB names another lmstab binary
-# (its plugins beside it), as the tests do.
+# (its plugins beside it), as the tests do. Relative paths are taken from
+# the repository's root (the script runs there).
 set -eu
 cd "$(dirname "$0")/.."
 sweep="${1:-configs/sweeps/quick.ini}"

@@ -40,6 +40,7 @@ while [ $# -gt 0 ]; do
 done
 ALL=$(cd "$ROOT/tests/fuzz" && ls fuzz_*.c | sed 's/^fuzz_//; s/\.c$//' | tr '\n' ' ')
 [ -n "$TARGETS" ] || TARGETS="$ALL"
+TARGETS=$(for t in $TARGETS; do echo "$t"; done | awk '!seen[$0]++' | tr '\n' ' ') # once each
 HELPERS=$(ls "$ROOT"/tests/fuzz/lib/*.c)
 # largest input per target: files with tensors need more room
 max_len() { case "$1" in checkpoint|golden|data) echo 32768 ;; *) echo 8192 ;; esac; }
@@ -95,10 +96,14 @@ fi
 lib=$(core_lib fuzz "-g -O1 -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined")
 # the targets that are out of date, built two at a time (each is one
 # compiler call; a failed one leaves its log and no executable)
+stale() { # exe: missing, or older than a library or a source it is built of
+    [ -x "$1" ] || return 0
+    for a in $lib; do [ "$a" -nt "$1" ] && return 0; done
+    [ -n "$(find "$ROOT/include" "$ROOT/tests/fuzz" -newer "$1" -name '*.[ch]' | head -1)" ]
+}
 build_target() {
     exe="$OUT/fuzz_$1"
-    if [ ! -x "$exe" ] || [ "${lib##* }" -nt "$exe" ] || [ "${lib%% *}" -nt "$exe" ] ||
-       [ -n "$(find "$ROOT/include" "$ROOT/tests/fuzz" -newer "$exe" -name '*.[ch]' | head -1)" ]; then
+    if stale "$exe"; then
         echo "building $exe"
         rm -f "$exe"
         # shellcheck disable=SC2086

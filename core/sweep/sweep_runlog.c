@@ -2,7 +2,8 @@
  * sweep stops on a failed run and names it; the cause is in the run's log,
  * whose last line is the run's error. On a full disk that line may be the
  * write that failed: a log that ends without one says so, rather than
- * sending the user to a log that does not explain. */
+ * sending the user to a log that does not explain. A run that could not
+ * start (127) or was killed by a signal is said to be that instead. */
 #include <stdio.h>
 #include <string.h>
 
@@ -38,6 +39,13 @@ void lms_sweep_run_failure(const char *dir, const char *how, int code,
     if (strncmp(line, ERROR_PREFIX, strlen(ERROR_PREFIX)) == 0)
         snprintf(err, errlen, "run %s failed (%s %d: %s); see %s/train.log",
                  dir, how, code, line + strlen(ERROR_PREFIX), dir);
+    else if (code == 127 && strcmp(how, "signal") != 0)
+        snprintf(err, errlen, "run %s failed (%s 127: it could not start); "
+                 "see %s/train.log and the sweep's own messages", dir, how,
+                 dir);
+    else if (!strcmp(how, "signal")) /* killed: nothing of its own to say */
+        snprintf(err, errlen, "run %s failed (signal %d: killed, e.g. out of "
+                 "memory); see %s/train.log", dir, code, dir);
     else
         snprintf(err, errlen, "run %s failed (%s %d), and its train.log ends "
                  "without an error message (cut short, as when the disk is "

@@ -2,7 +2,8 @@
  * ends its train.log, quoted without its "lmstab: error: " prefix, also
  * after trailing blank lines and at the end of a log longer than what is
  * read of it; a log whose last line is not an error (cut short) or that is
- * empty is said to be one; no log at all is named. */
+ * empty is said to be one; a killed run and one that could not start are
+ * said to be those; no log at all is named. */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -75,6 +76,22 @@ START_TEST(a_log_cut_short_is_said_to_be) {
 }
 END_TEST
 
+/* killed, or never started: said so, not blamed on the disk */
+START_TEST(killed_or_not_started) {
+    write_log("step 1/10\n");
+    static char err[4096];
+    char want[512];
+    lms_sweep_run_failure(dir, "signal", 9, err, sizeof err);
+    snprintf(want, sizeof want, "run %s failed (signal 9: killed, e.g. out of "
+             "memory); see %s/train.log", dir, dir);
+    ck_assert_str_eq(err, want);
+    lms_sweep_run_failure(dir, "exit status", 127, err, sizeof err);
+    snprintf(want, sizeof want, "run %s failed (exit status 127: it could not "
+             "start); see %s/train.log and the sweep's own messages", dir, dir);
+    ck_assert_str_eq(err, want);
+}
+END_TEST
+
 START_TEST(no_log) {
     char want[512];
     snprintf(want, sizeof want, "run %s failed (exit status 1) and left no "
@@ -90,6 +107,7 @@ int main(void) {
     tcase_add_test(tc, quotes_the_error);
     tcase_add_test(tc, quotes_the_end_of_a_long_log);
     tcase_add_test(tc, a_log_cut_short_is_said_to_be);
+    tcase_add_test(tc, killed_or_not_started);
     tcase_add_test(tc, no_log);
     suite_add_tcase(s, tc);
     SRunner *r = srunner_create(s);
