@@ -8,8 +8,8 @@
 
 #include "cli/cli.h"
 #include "cli/cmd_opt.h"
-#include "cli/cmd_opt.h"
 #include "train/train.h"
+#include "util/signame.h"
 
 typedef struct train_args {
     lms_train_opts o;
@@ -143,9 +143,8 @@ static void install_handlers(void) {
 }
 
 static const char *signal_name(int sig) {
-    return sig == SIGTERM ? "SIGTERM" : sig == SIGHUP ? "SIGHUP"
-         : sig == SIGPIPE ? "a --json stream that could not be written"
-                          : "SIGINT";
+    return sig == SIGPIPE ? "a --json stream that could not be written"
+                          : lms_signal_name(sig);
 }
 
 /* s as one shell word: as it is when it needs no quoting, else in single

@@ -119,6 +119,9 @@ typedef struct lms_null_check {
     int dep_sims, dep_defined, dep_paired, dep_independent, dep_checked;
     int dep_cal_paired, dep_cal_independent, dep_cal_both;
     int dep_grew, dep_shrank;
+    /* the direction the protocol declares after its stop 25 entry
+     * (compare_null.c), set with pcal and ical */
+    const char *declared;
 } lms_null_check;
 
 /* Whether a check's seeds hang together in either sweep (some rho > 0). */

@@ -74,9 +74,11 @@ typedef struct pending {
     int v, k, s; /* variant, lr index, seed index */
 } pending;
 
-/* The sweep's message for a run in dir that failed (how "exit status" or
- * "signal", and its code): the error that ends the run's train.log, or
- * that the log ends without one (a full disk cuts it short). */
+/* The sweep's message for a run in dir that failed (how: "exit status",
+ * "signal", or under MPI "on rank N, status"; code its number): the error
+ * that ends the run's train.log; else a run that could not start (127) or
+ * was killed (a signal) said to be that; else that the log ends without an
+ * error (a full disk cuts it short). */
 void lms_sweep_run_failure(const char *dir, const char *how, int code,
                            char *err, size_t errlen);
 

@@ -19,6 +19,7 @@
 #include "util/fsutil.h"
 #include "sweep/sweep.h"
 #include "util/outpath.h"
+#include "util/signame.h"
 #include "train/runlock.h"
 #include "sweep/sweep_internal.h"
 #include "train/verdict.h"
@@ -330,10 +331,6 @@ void lms_sweep_catch_stops(void) {
     g_caught = 1;
 }
 
-static const char *stop_name(int sig) {
-    return sig == SIGINT ? "SIGINT" : sig == SIGHUP ? "SIGHUP" : "SIGTERM";
-}
-
 static void forward_stop(const slot *sl, int jobs, int sig) {
     for (int j = 0; j < jobs; j++)
         if (sl[j].pid > 0)
@@ -475,7 +472,7 @@ int lms_sweep_run(lms_sweep *s, const char *exe, int quiet, char *err,
                                "checkpointed; run the same command to continue"
                              : "stopped by %s before a run started; run the "
                                "same command to continue",
-                     stop_name(stopped));
+                     lms_signal_name(stopped));
             failed = 1;
         } else if (stopped && !second && g_stops > 1) {
             second = 1; /* (later than ABORT_SECONDS: the runs keep on
@@ -485,7 +482,7 @@ int lms_sweep_run(lms_sweep *s, const char *exe, int quiet, char *err,
                 forward_stop(sl, s->jobs, stopped); /* runs give up at once */
                 snprintf(err, errlen, "aborted by a second %s: the runs in "
                          "progress stopped without a checkpoint and will "
-                         "start over", stop_name(stopped));
+                         "start over", lms_signal_name(stopped));
             }
         }
         /* the summaries are read again only when a run has ended */
@@ -518,7 +515,7 @@ int lms_sweep_run(lms_sweep *s, const char *exe, int quiet, char *err,
         snprintf(err, errlen, "stopped by %s, but %d run%s in progress did "
                  "not stop with a checkpoint and will start over (the first: "
                  "%s, see its train.log); run the same command to continue",
-                 stop_name(stopped), lost.n, lost.n > 1 ? "s" : "", lost.first);
+                 lms_signal_name(stopped), lost.n, lost.n > 1 ? "s" : "", lost.first);
     sigaction(SIGINT, &g_old_int, NULL);
     sigaction(SIGTERM, &g_old_term, NULL);
     sigaction(SIGHUP, &g_old_hup, NULL);

@@ -14,13 +14,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "util/duration.h"
 #include "util/outpath.h"
+#include "util/signame.h"
 #include "train/train_job.h"
 
 /* One JSON object as one line, flushed (a tool reads it as it comes). A
@@ -234,10 +234,7 @@ void lms_progress_end(job *j, const lms_train_result *r) {
                                                         : "finished");
     cJSON_AddNumberToObject(e, "steps", (double)r->steps);
     if (r->interrupted) {
-        cJSON_AddStringToObject(e, "signal",
-                                r->interrupted == SIGTERM   ? "SIGTERM"
-                                : r->interrupted == SIGHUP ? "SIGHUP"
-                                                           : "SIGINT");
+        cJSON_AddStringToObject(e, "signal", lms_signal_name(r->interrupted));
         cJSON_AddBoolToObject(e, "checkpoint", r->checkpointed);
     } else {
         cJSON_AddNumberToObject(e, "final_val_loss", r->final_val_loss);
