@@ -235,6 +235,7 @@ int lms_compare_write(const char *const *dirs, int n, const char *out_dir,
         return -1;
     }
     cmp m = {0};
+    lms_null_check *checks = NULL;
     int rc = -1, plots = 1, drawn[2] = {0, 0};
     char path[4400];
     /* the page's files, committed together: compare.csv, compare_change.csv,
@@ -255,15 +256,13 @@ int lms_compare_write(const char *const *dirs, int n, const char *out_dir,
         snprintf(path, sizeof path, "%s%s", out_dir, parts[i]);
         lms_out_clean(path, NULL, 0);
     }
-    lms_cmp_reading(&m, reading, rlen);
-    if (null_sims > 0 && reading[0]) { /* the rule of later readings */
-        size_t k = strlen(reading);
-        lms_appendf(reading, rlen, &k, " These directions follow section "
-                    "3d's rule; for sweeps read after the protocol's stop 25 "
-                    "entry a direction also needs both calibrated intervals "
-                    "on its side: the column \"declared\" of \"Intervals "
-                    "calibrated for the test of 1\" below.");
+    /* the null check first: the reading states its declared directions
+     * (minutes to hours at large N: its progress on stderr) */
+    if (null_sims > 0 && lms_cmp_null_run(&m, null_sims, stderr, &checks) != 0) {
+        snprintf(err, errlen, "out of memory");
+        goto out;
     }
+    lms_cmp_reading(&m, checks, reading, rlen);
     snprintf(path, sizeof path, "%s/compare.csv", out_dir);
     if (!lms_out_open(csv, path, err, errlen))
         goto out;
@@ -285,11 +284,7 @@ int lms_compare_write(const char *const *dirs, int n, const char *out_dir,
     if (null_sims > 0) {
         if (!lms_out_open(nul, path, err, errlen))
             goto out;
-        /* minutes to hours at large N: its progress on stderr */
-        if (lms_cmp_write_null(md->f, nul->f, &m, null_sims, stderr) != 0) {
-            snprintf(err, errlen, "out of memory");
-            goto out;
-        }
+        lms_cmp_write_null(md->f, nul->f, &m, checks, null_sims);
     }
     if (lms_out_commit_all(page, 5, err, errlen) != 0)
         goto out;
@@ -318,6 +313,7 @@ out:
     for (int i = 0; i < 5; i++)
         lms_out_abort(&page[i]);
     lms_out_abort(&html);
+    free(checks);
     lms_cmp_free(&m);
     return rc;
 }

@@ -151,8 +151,12 @@ void lms_cmp_fmt_change(char *b, size_t n, const lms_estimate *e, int exponent);
 int lms_cmp_fits_blocking(const cmp *m, int u, int r, int ratio, char *why,
                           size_t n);
 
-/* The page's opening paragraph into out (compare_reading.c). */
-void lms_cmp_reading(const cmp *m, char *out, size_t n);
+/* The page's opening paragraph into out (compare_reading.c). With the
+ * null check's results (all, from lms_cmp_null_run; or NULL), a default-
+ * rule direction is the declared one (section 3d with the protocol's stop
+ * 25 entry), and stop 26's dependent check is said beside it. */
+void lms_cmp_reading(const cmp *m, const lms_null_check *all, char *out,
+                     size_t n);
 
 /* compare.csv and compare_change.csv (compare_csv.c). */
 void lms_cmp_write_csv(FILE *f, const cmp *m);
@@ -164,12 +168,18 @@ void lms_cmp_write_change_csv(FILE *f, const cmp *m);
 int lms_cmp_write_plots(const char *out_dir, const cmp *m, int drawn[2],
                         char *err, size_t errlen);
 
-/* The null check's section on f and compare_null.csv on csv, sims
- * simulated comparisons per variant and quantity (compare_null.c), with a
- * line on progress (or NULL) per variant and quantity done, and every 10 s
- * within one. 0, or -1 on allocation failure. */
-int lms_cmp_write_null(FILE *f, FILE *csv, const cmp *m, int sims,
-                       FILE *progress);
+/* The null check of every union variant u and quantity what, sims
+ * simulated comparisons each (compare_null.c): *all (free it), indexed
+ * u * 2 + what, with the calibrated intervals and the declared direction
+ * set; a line on progress (or NULL) per variant and quantity done, and
+ * every 10 s within one. 0, or -1 on allocation failure. */
+int lms_cmp_null_run(const cmp *m, int sims, FILE *progress,
+                     lms_null_check **all);
+
+/* The null check's section on f and compare_null.csv on csv, from
+ * lms_cmp_null_run's results. */
+void lms_cmp_write_null(FILE *f, FILE *csv, const cmp *m,
+                        const lms_null_check *all, int sims);
 
 /* Run by run (compare_runs.c): the runs each later sweep shares with the
  * first (same variant, LR and seed), their labels' agreement per rule with

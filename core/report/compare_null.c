@@ -425,9 +425,41 @@ static void write_dependent(FILE *f, const cmp *m, const lms_null_check *all,
     fputc('\n', f);
 }
 
+int lms_cmp_null_run(const cmp *m, int sims, FILE *progress,
+                     lms_null_check **out) {
+    lms_null_check *all = calloc((size_t)m->nv * 2 + 1, sizeof *all);
+    if (!all)
+        return -1;
+    for (int u = 0; u < m->nv; u++)
+        for (int what = 0; what < 2; what++) {
+            lms_null_check *q = &all[u * 2 + what];
+            char label[160];
+            snprintf(label, sizeof label, "%s %s", m->variants[u],
+                     what ? "ratio" : "LR50");
+            if (lms_cmp_null_check(m, u, what, sims, LMS_NULL_SAMPLES,
+                                   LMS_NULL_SEED, q, progress, label) != 0)
+                goto fail;
+            q->pcal = q->ical = (lms_estimate){NAN, NAN, NAN, NAN};
+            q->declared = "-";
+            if (!q->sims)
+                continue;
+            if (lms_cmp_change_at(m, u, 1, what, 0, q->plevel_lo,
+                                  q->plevel_hi, &q->pcal) < 0 ||
+                lms_cmp_change_at(m, u, 1, what, 1, q->ilevel_lo,
+                                  q->ilevel_hi, &q->ical) < 0 ||
+                declared(m, u, what, q, &q->declared) != 0)
+                goto fail;
+        }
+    *out = all;
+    return 0;
+fail:
+    free(all);
+    return -1;
+}
+
 /* The null check's section and compare_null.csv (null_sims > 0). */
-int lms_cmp_write_null(FILE *f, FILE *csv, const cmp *m, int sims,
-                       FILE *progress) {
+void lms_cmp_write_null(FILE *f, FILE *csv, const cmp *m,
+                        const lms_null_check *all, int sims) {
     fprintf(f, "## Null check\n\nHow often this page's change of an LR50, "
             "or of a ratio to %s, would exclude 1 if it did not change, "
             "from %d simulated comparisons per variant and quantity (`lmstab "
@@ -460,19 +492,10 @@ int lms_cmp_write_null(FILE *f, FILE *csv, const cmp *m, int sims,
             "rho_z,rho_z_ref,dep_sims,dep_defined,dep_paired,dep_independent,"
             "dep_checked,dep_cal_paired,dep_cal_independent,dep_cal_both,"
             "dep_grew,dep_shrank,declared\n");
-    lms_null_check *all = calloc((size_t)m->nv * 2 + 1, sizeof *all);
-    if (!all)
-        return -1;
-    int any = 0, rc = -1;
+    int any = 0;
     for (int u = 0; u < m->nv; u++)
         for (int what = 0; what < 2; what++) {
-            lms_null_check *q = &all[u * 2 + what];
-            char label[160];
-            snprintf(label, sizeof label, "%s %s", m->variants[u],
-                     what ? "ratio" : "LR50");
-            if (lms_cmp_null_check(m, u, what, sims, LMS_NULL_SAMPLES,
-                                   LMS_NULL_SEED, q, progress, label) != 0)
-                goto out;
+            const lms_null_check *q = &all[u * 2 + what];
             if (!q->sims)
                 continue;
             any = 1;
@@ -490,24 +513,15 @@ int lms_cmp_write_null(FILE *f, FILE *csv, const cmp *m, int sims,
             fprintf(f, "| %s | %s | %d (%d with an interval) | %s | %s | %s | "
                     "%s | %s | %s |\n", m->variants[u], what ? "ratio" : "LR50",
                     q->sims, q->defined, p, i, b, fp, s, t);
-            lms_estimate pc = {NAN, NAN, NAN, NAN}, ic = pc;
-            if (lms_cmp_change_at(m, u, 1, what, 0, q->plevel_lo,
-                                  q->plevel_hi, &pc) < 0 ||
-                lms_cmp_change_at(m, u, 1, what, 1, q->ilevel_lo,
-                                  q->ilevel_hi, &ic) < 0)
-                goto out;
-            q->pcal = pc;
-            q->ical = ic;
-            if (declared(m, u, what, q, &q->declared) != 0)
-                goto out;
+            const lms_estimate *pc = &q->pcal, *ic = &q->ical;
             fprintf(csv, "%s,%s,%d,%d,%d,%d,%d,%d,%d,%.6g,%d,%d,%.6g,%.6g,"
                     "%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%d,%d,%d,%d,%.6g,%.6g,"
                     "%.6g,%.6g,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,\"%s\"\n",
                     m->variants[u], what ? "ratio50" : "lr50", q->sims,
                     q->defined, q->paired, q->independent, q->both,
                     q->fits_pass, q->stated, q->observed, q->extreme,
-                    q->no_point, pv, q->plevel_lo, q->plevel_hi, pc.lo, pc.hi,
-                    q->ilevel_lo, q->ilevel_hi, ic.lo, ic.hi, q->cv_paired,
+                    q->no_point, pv, q->plevel_lo, q->plevel_hi, pc->lo, pc->hi,
+                    q->ilevel_lo, q->ilevel_hi, ic->lo, ic->hi, q->cv_paired,
                     q->cv_independent, q->cv_both, q->cv_checked, q->rho_a[0],
                     q->rho_a[1], q->rho_z[0], q->rho_z[1], q->dep_sims,
                     q->dep_defined, q->dep_paired, q->dep_independent,
@@ -522,8 +536,4 @@ int lms_cmp_write_null(FILE *f, FILE *csv, const cmp *m, int sims,
         write_calibrated(f, m, all);
         write_dependent(f, m, all, sims);
     }
-    rc = 0;
-out:
-    free(all);
-    return rc;
 }

@@ -53,10 +53,56 @@ int lms_cmp_fits_blocking(const cmp *m, int u, int r, int ratio, char *why,
     return worst;
 }
 
+/* ": DIR under the declared rule (...)" for a change with a null check q
+ * whose fits pass: the protocol's direction after its stop 25 entry (both
+ * percentile and both calibrated intervals on one side of 1), with the
+ * calibrated intervals, and what the percentile rule alone would say where
+ * the two differ. Returns the direction. */
+static const char *declared_direction(char *out, size_t n, size_t *k,
+                                      const lms_estimate *pct,
+                                      const lms_estimate *ind,
+                                      const lms_null_check *q) {
+    const char *p = lms_compare_direction(pct, ind);
+    if (!strcmp(q->declared, "-")) {
+        lms_appendf(out, n, k, ": not resolved under the declared rule, "
+                    "which needs intervals calibrated on at least 40 "
+                    "simulated comparisons with one (percentile intervals "
+                    "alone: %s)", p);
+        return "not resolved";
+    }
+    lms_appendf(out, n, k, ": %s under the declared rule (section 3d with "
+                "the protocol's stop 25 entry: both percentile and both "
+                "calibrated intervals on one side of 1; calibrated: paired "
+                "[%.3g, %.3g], independent [%.3g, %.3g]", q->declared,
+                q->pcal.lo, q->pcal.hi, q->ical.lo, q->ical.hi);
+    if (strcmp(p, q->declared))
+        lms_appendf(out, n, k, "; percentile intervals alone: %s", p);
+    lms_appendf(out, n, k, ")");
+    return q->declared;
+}
+
+/* Stop 26's check beside a stated direction: how often the null simulated
+ * with the seeds' dependence states one on the same side, said when above
+ * 5% (twice nominal). */
+static void dependent_caveat(char *out, size_t n, size_t *k,
+                             const lms_null_check *q, int grew) {
+    if (!lms_null_check_dependent(q) || q->dep_checked <= 0)
+        return;
+    const int hits = grew ? q->dep_grew : q->dep_shrank;
+    const double rate = (double)hits / q->dep_checked;
+    if (rate > 0.05)
+        lms_appendf(out, n, k, "; but with the seeds' dependence (ρ above "
+                    "0) the null check states a direction on this side in "
+                    "%.1f%% of %d simulated comparisons with no change, "
+                    "above 5%% (protocol, Changes, stop 26)", 100 * rate,
+                    q->dep_checked);
+}
+
 /* The opening paragraph: per variant, how its LR50 ratio to the reference
  * (the reference: its LR50) moved from the first sweep to the last under
  * the default rule, and where the other rules put the change. */
-void lms_cmp_reading(const cmp *m, char *out, size_t n) {
+void lms_cmp_reading(const cmp *m, const lms_null_check *all, char *out,
+                     size_t n) {
     size_t k = 0;
     out[0] = '\0';
     const csweep *a = &m->sw[0], *z = &m->sw[m->n - 1];
@@ -119,8 +165,13 @@ void lms_cmp_reading(const cmp *m, char *out, size_t n) {
                         "or more runs): %s; read its failures LR by LR in each "
                         "sweep's report", why);
         } else {
-            const char *dir = lms_compare_direction(&ch[1], &ind[1]);
-            lms_appendf(out, n, &k, ": %s", dir);
+            const lms_null_check *q = all && all[u * 2 + !is_ref].sims
+                                          ? &all[u * 2 + !is_ref] : NULL;
+            const char *dir = q ? declared_direction(out, n, &k, &ch[1],
+                                                     &ind[1], q)
+                                : lms_compare_direction(&ch[1], &ind[1]);
+            if (!q)
+                lms_appendf(out, n, &k, ": %s", dir);
             /* a ratio below 1 that grows is the reference's advantage
              * shrinking: said in those words, which is how it is read */
             const char *word = NULL;
@@ -135,6 +186,8 @@ void lms_cmp_reading(const cmp *m, char *out, size_t n) {
                 lms_appendf(out, n, &k, ", so its advantage over %s %s",
                             m->reference, word);
             lms_appendf(out, n, &k, " (default rule)");
+            if (q && resolved)
+                dependent_caveat(out, n, &k, q, !strcmp(dir, "grew"));
         }
         /* the other rules, each under the same fit condition */
         lms_appendf(out, n, &k, "; the other rules, for sensitivity:");
@@ -178,6 +231,13 @@ void lms_cmp_reading(const cmp *m, char *out, size_t n) {
                         "are matched by name): nothing to compare.", a->name,
                         z->name);
     }
+    if (all && k)
+        lms_appendf(out, n, &k, " A default-rule direction here is the "
+                    "declared one (protocol, section 3d with its stop 25 "
+                    "entry: the column \"declared\" of \"Intervals "
+                    "calibrated for the test of 1\" below); the other "
+                    "rules' directions, for sensitivity, rest on the "
+                    "percentile intervals alone.");
     /* the protocol's provisional rule holds for a comparison too */
     for (int j = 0; j < m->n; j++) {
         int lo, hi;

@@ -36,9 +36,6 @@
 #include "sweep/sweep.h"
 #include "util/rng.h"
 
-/* draws of the seeds behind rho's interval */
-#define LMS_RHO_RESAMPLES 400
-
 /* two LRs are one when they agree to 1e-9 relative (lms_curve_runs_pair) */
 static int lower(double a, double b) { return a < b * (1 - 1e-9); }
 
@@ -269,7 +266,8 @@ out:
 }
 
 int lms_report_dependence(FILE *md, FILE *csv, const lms_sweep *s,
-                          const lms_curve_run *runs, size_t n, int sims) {
+                          const lms_curve_run *runs, size_t n, int sims,
+                          const lms_estimate *rhos) {
     fprintf(md, "### Are a seed's runs independent across learning rates?\n\n"
             "The simulations above draw every run independently, also the "
             "runs one seed made at several LRs. Over each seed's pairs of "
@@ -314,9 +312,7 @@ int lms_report_dependence(FILE *md, FILE *csv, const lms_sweep *s,
             continue;
         const long observed =
             inversions(runs, pr.idx, pr.group, pr.k, pr.failed);
-        lms_estimate rho;
-        if (lms_seed_rho_interval(runs, n, v, LMS_RHO_RESAMPLES, &rho) != 0)
-            goto out;
+        const lms_estimate rho = rhos[v];
         lms_rng rng; /* a stream of its own: the checks above do not move */
         lms_rng_seed(&rng, LMS_NULL_SEED, 0xde9e0ULL + (unsigned)v);
         int as_few = 0;
@@ -352,7 +348,8 @@ int lms_report_dependence(FILE *md, FILE *csv, const lms_sweep *s,
                 s->variants[v], pr.k, pr.pairs, observed, pr.expected, pv, r);
         fprintf(csv, "%s,%zu,%ld,%ld,%.6g,%d,%d,%.6g,%.6g,%.6g,%.6g,%d,%.6g\n",
                 s->variants[v], pr.k, pr.pairs, observed, pr.expected, sims,
-                as_few, pv, rho.value, rho.lo, rho.hi, LMS_RHO_RESAMPLES,
+                as_few, pv, rho.value, rho.lo, rho.hi,
+                isnan(rho.undefined) ? 0 : LMS_RHO_RESAMPLES, /* < 2 seeds */
                 rho.undefined);
     }
     if (!any)

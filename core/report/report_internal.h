@@ -112,17 +112,24 @@ int lms_report_gnuplot(const char *dir, const char *script);
  * its section on md and report_null.csv on csv, sims simulated sweeps per
  * variant, progress (or NULL) a line per variant and every 10 s; with the
  * check of its model's independence (report_dependence.c) on md and dep
- * (report_dependence.csv). 0, or -1 with a message. */
+ * (report_dependence.csv); and into claims (claims_len > 0) a sentence for
+ * the page's reading: the claims the protocol declares (section 3 with its
+ * stop 25 entry), with stop 26's dependent check and stop 27's ρ interval
+ * beside each, or "". 0, or -1 with a message. */
 int lms_report_null(FILE *md, FILE *csv, FILE *dep, const struct lms_sweep *s,
-                    int sims, FILE *progress, char *err, size_t errlen);
+                    int sims, FILE *progress, char *claims, size_t claims_len,
+                    char *err, size_t errlen);
 
 /* Whether a seed's runs are independent across LRs, as the null checks
  * draw them (report_dependence.c): per variant, the inversions among
  * runs[0..n) (default rule) against their distribution over sims shuffles
- * of the outcomes within each LR; a subsection on md and rows on csv. 0,
- * or -1 on allocation failure. */
+ * of the outcomes within each LR, beside rhos[v] (lms_seed_rho_interval's,
+ * LMS_RHO_RESAMPLES draws); a subsection on md and rows on csv. 0, or -1
+ * on allocation failure. */
+#define LMS_RHO_RESAMPLES 400 /* draws of the seeds behind rho's interval */
 int lms_report_dependence(FILE *md, FILE *csv, const struct lms_sweep *s,
-                          const lms_curve_run *runs, size_t n, int sims);
+                          const lms_curve_run *runs, size_t n, int sims,
+                          const lms_estimate *rhos);
 /* How much variant v's runs of one seed hang together across LRs among
  * runs[0..n) (report_dependence.c): the Gaussian copula's rho in [0, 1]
  * at which the inversions it expects, given each LR's failure share,

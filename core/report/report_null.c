@@ -26,6 +26,7 @@
 #include "report/report_internal.h"
 #include "sweep/sweep.h"
 #include "sweep/sweep_internal.h"
+#include "util/appendf.h"
 #include "util/clock.h"
 
 #define DEFAULT_RULE 1
@@ -53,6 +54,7 @@ typedef struct ratio_null {
                                          the fits pass: a claim */
     const char *declared; /* the claim the protocol states (stop 25) */
     char name[160]; /* the variant, or "b/a" for a declared pair a:b */
+    int num, den;   /* their indices: the variant (b), the reference (a) */
     double ratio, lo, hi; /* the sweep's ratio and its percentile interval */
 } ratio_null;
 
@@ -308,6 +310,8 @@ static int one_row(FILE *md, FILE *csv, const lms_curve_run *runs, size_t n,
                   name, q) != 0)
         return -1;
     snprintf(q->name, sizeof q->name, "%s", name);
+    q->num = num;
+    q->den = den;
     /* the sweep's resampled ratios, as the table's interval takes them
      * (twice: an interval reorders its copy) */
     double *again = ratio + LMS_BOOT_SAMPLES;
@@ -360,8 +364,74 @@ static int one_row(FILE *md, FILE *csv, const lms_curve_run *runs, size_t n,
     return 0;
 }
 
+/* " ρ v [lo, hi]" of variant v into b (its interval where it has one) */
+static void fmt_rho_iv(char *b, size_t n, const char *name,
+                       const lms_estimate *e) {
+    if (!isfinite(e->value))
+        snprintf(b, n, "%s -", name);
+    else if (isfinite(e->lo) && isfinite(e->hi))
+        snprintf(b, n, "%s %.2f [%.2f, %.2f]", name, e->value, e->lo, e->hi);
+    else
+        snprintf(b, n, "%s %.2f (no interval)", name, e->value);
+}
+
+/* The reading's sentence of the declared claims (one per row), each
+ * claim with stop 26's check beside it: where the same null simulated
+ * with the seeds' dependence makes a claim on its side in more than 5% of
+ * the simulated sweeps with an interval, it says so, with both variants'
+ * ρ and their intervals (stop 27) for the reader to judge how firm that
+ * dependence is. */
+static void write_claims(char *out, size_t n, const ratio_null *rows,
+                         int n_rows, const lms_estimate *rho_iv,
+                         const lms_sweep *s, int sims) {
+    size_t k = 0;
+    out[0] = '\0';
+    if (!n_rows)
+        return;
+    lms_appendf(out, n, &k, "Declared (protocol, section 3 with its stop 25 "
+                "entry: a higher or lower LR only when the percentile and the "
+                "calibrated interval lie on that side of 1 and neither fit is "
+                "flagged; %d simulated sweeps; a pair b/a is b against a):",
+                sims);
+    for (int r = 0; r < n_rows; r++) {
+        const ratio_null *q = &rows[r];
+        lms_appendf(out, n, &k, "%s %s against %s: %s", r ? ";" : "",
+                    s->variants[q->num], s->variants[q->den],
+                    strcmp(q->declared, "-") ? q->declared
+                    : "no claim (no calibrated interval: fewer than 40 "
+                      "simulated sweeps with one)");
+        if (isfinite(q->lo) && isfinite(q->hi))
+            lms_appendf(out, n, &k, " (ratio %.3g, percentile [%.3g, %.3g]",
+                        q->ratio, q->lo, q->hi);
+        else
+            lms_appendf(out, n, &k, " (ratio %.3g, no interval", q->ratio);
+        if (isfinite(q->cal_lo) && isfinite(q->cal_hi))
+            lms_appendf(out, n, &k, ", calibrated [%.3g, %.3g]", q->cal_lo,
+                        q->cal_hi);
+        lms_appendf(out, n, &k, ")");
+        const int up = !strcmp(q->declared, "higher LR"),
+                  down = !strcmp(q->declared, "lower LR");
+        if (!(up || down) || !dependent(q) || q->dep_defined <= 0 ||
+            !isfinite(q->level_lo))
+            continue;
+        const int hits = up ? q->dep_claims : q->dep_claims_below;
+        const double rate = (double)hits / q->dep_defined;
+        if (!(rate > 0.05))
+            continue;
+        char a[96], b[96];
+        fmt_rho_iv(a, sizeof a, s->variants[q->num], &rho_iv[q->num]);
+        fmt_rho_iv(b, sizeof b, s->variants[q->den], &rho_iv[q->den]);
+        lms_appendf(out, n, &k, ", but with the seeds' dependence (ρ %s; "
+                    "%s) the null check makes this claim in %.1f%% of %d "
+                    "simulated sweeps with an interval, above 5%% (protocol, "
+                    "Changes, stop 26)", a, b, 100 * rate, q->dep_defined);
+    }
+    lms_appendf(out, n, &k, ".");
+}
+
 int lms_report_null(FILE *md, FILE *csv, FILE *dep, const lms_sweep *s,
-                    int sims, FILE *progress, char *err, size_t errlen) {
+                    int sims, FILE *progress, char *claims, size_t claims_len,
+                    char *err, size_t errlen) {
     size_t max = (size_t)s->n_variants * s->n_lrs * s->n_seeds + 1;
     lms_curve_run *rr[LMS_N_RULES] = {malloc(max * sizeof(lms_curve_run)),
                                       malloc(max * sizeof(lms_curve_run)),
@@ -373,8 +443,12 @@ int lms_report_null(FILE *md, FILE *csv, FILE *dep, const lms_sweep *s,
     double *ratio = malloc(sizeof(double) * 2 * LMS_BOOT_SAMPLES);
     ratio_null *nc = calloc((size_t)(s->n_variants + s->n_pairs), sizeof *nc);
     double *rho = malloc(sizeof *rho * (size_t)(s->n_variants + 1));
+    lms_estimate *rho_iv = malloc(sizeof *rho_iv * (size_t)(s->n_variants + 1));
     int rc = -1, ref = -1;
-    if (!rr[0] || !rr[1] || !rr[2] || !c || !boot || !ratio || !nc || !rho) {
+    if (claims_len > 0)
+        claims[0] = '\0';
+    if (!rr[0] || !rr[1] || !rr[2] || !c || !boot || !ratio || !nc || !rho ||
+        !rho_iv) {
         snprintf(err, errlen, "out of memory");
         goto out;
     }
@@ -383,8 +457,14 @@ int lms_report_null(FILE *md, FILE *csv, FILE *dep, const lms_sweep *s,
             ref = v;
     const size_t n = lms_sweep_curve_runs(s, rr, max);
     const lms_curve_run *runs = rr[DEFAULT_RULE];
-    for (int v = 0; v < s->n_variants; v++) /* NaN: no seed at two LRs */
-        rho[v] = lms_seed_rho(runs, n, v);
+    for (int v = 0; v < s->n_variants; v++) { /* NaN: no seed at two LRs */
+        if (lms_seed_rho_interval(runs, n, v, LMS_RHO_RESAMPLES,
+                                  &rho_iv[v]) != 0) {
+            snprintf(err, errlen, "out of memory");
+            goto out;
+        }
+        rho[v] = rho_iv[v].value;
+    }
     /* the table's fits (its generator seed and resamples) */
     if (lms_curves_fit(runs, n, s->n_variants, ref >= 0 ? ref : 0,
                                    LMS_BOOT_SAMPLES, LMS_BOOT_SEED, c,
@@ -460,10 +540,12 @@ int lms_report_null(FILE *md, FILE *csv, FILE *dep, const lms_sweep *s,
         write_calibrated(md, nc, rows);
         write_dependent(md, nc, rows, sims);
     }
-    if (lms_report_dependence(md, dep, s, runs, n, sims) != 0) {
+    if (lms_report_dependence(md, dep, s, runs, n, sims, rho_iv) != 0) {
         snprintf(err, errlen, "out of memory");
         goto out;
     }
+    if (claims_len > 0)
+        write_claims(claims, claims_len, nc, rows, rho_iv, s, sims);
     rc = 0;
 out:
     for (int r = 0; r < LMS_N_RULES; r++)
@@ -473,5 +555,6 @@ out:
     free(ratio);
     free(nc);
     free(rho);
+    free(rho_iv);
     return rc;
 }

@@ -199,9 +199,9 @@ nul="$TMP/null/compare_null.csv"
 # direction is that one with the fits passing and both calibrated
 # intervals lie on that side; a blocked fit is named; the reading points
 # to it
+# shellcheck disable=SC2086
+"$LMSTAB" compare $dirs --out "$TMP/null40" --null-check 40 > /dev/null 2> "$TMP/err" || { cat "$TMP/err"; fail "compare --null-check 40 failed"; }
 if [ "${LMS_TEST_SANITIZED:-0}" != 1 ]; then
-    # shellcheck disable=SC2086
-    "$LMSTAB" compare $dirs --out "$TMP/null40" --null-check 40 > /dev/null 2> "$TMP/err" || { cat "$TMP/err"; fail "compare --null-check 40 failed"; }
     awk -F, 'NR == FNR { if ($2 == "default") { fits[$1 "," $3] = $15; dir[$1 "," $3] = $16 } next }
         FNR > 1 { n++; k = $1 "," $2; d = $40; gsub(/"/, "", d); f = dir[k]; gsub(/"/, "", f)
             if (d == "grew" || d == "shrank") { m++
@@ -214,6 +214,21 @@ if [ "${LMS_TEST_SANITIZED:-0}" != 1 ]; then
         || { cat "$TMP/null40/compare_change.csv" "$TMP/null40/compare_null.csv"; fail "compare_null.csv: a declared direction that is not the protocol's"; }
     grep -q 'the column "declared" of "Intervals calibrated for the test of 1" below' "$TMP/null40/compare.md" \
         || fail "the reading does not point to the declared directions"
+    # the reading states each variant's declared direction: its ratio's
+    # (the reference: its LR50's), none where a fit blocks it
+    ref=$(sed -n 's/.*"reference":[[:space:]]*"\([^"]*\)".*/\1/p' "$TMP/d$(echo $sizes | cut -d' ' -f1)/sweep.json")
+    grep '^\*\*Reading' "$TMP/null40/compare.md" > "$TMP/reading40"
+    awk -F, -v ref="$ref" 'NR == FNR { r = r $0; next }
+        FNR > 1 && (($1 == ref) == ($2 == "lr50")) { d = $40; gsub(/"/, "", d); m++
+            key = $1 == ref ? "the LR50 of " ref " went from" : "the LR50 of " $1 " relative to " ref " went from"
+            i = index(r, key); if (!i) { print "no sentence for " $1; bad = 1; next }
+            seg = substr(r, i); j = index(substr(seg, 2), "From "); if (j) seg = substr(seg, 1, j)
+            if (d ~ /^no direction/) ok = index(seg, "no direction is stated") > 0
+            else if (d == "-") ok = index(seg, "not resolved under the declared rule, which needs") > 0
+            else ok = index(seg, ": " d " under the declared rule (") > 0
+            if (!ok) { print $1 ": declared " d " but: " seg; bad = 1 } }
+        END { exit bad || !m }' "$TMP/reading40" "$TMP/null40/compare_null.csv" \
+        || fail "the reading does not state the declared directions"
 fi
 grep -q "^## Null check" "$TMP/null/compare.md" || fail "no null check section"
 grep -q "<h2>Null check</h2>" "$TMP/null/compare.html" && grep -q "<h2>Rule: default</h2>" "$TMP/null/compare.html" \
@@ -237,8 +252,6 @@ grep -q "| change: p of no change (k of n) |" "$TMP/null/compare.md" || fail "no
 # counts that nest
 awk -F, 'NR > 1 && ($14 != "nan" || $16 != "nan") { print; bad = 1 } END { exit bad }' "$nul" \
     || fail "compare_null.csv: levels from 4 simulations"
-# shellcheck disable=SC2086
-"$LMSTAB" compare $dirs --out "$TMP/null40" --null-check 40 > /dev/null 2> "$TMP/err" || { cat "$TMP/err"; fail "compare --null-check 40 failed"; }
 awk -F, 'NR == FNR { if ($2 == "default") { lo[$1 "," $3] = $9; hi[$1 "," $3] = $10; li[$1 "," $3] = $12; hi2[$1 "," $3] = $13 }; next }
     FNR > 1 && $16 != "nan" && $20 != "nan" { m++; k = $1 "," $2
     if ($14 < 0 || $14 > 0.5 || $15 < 0.5 || $15 > 1 || $18 < 0 || $18 > 0.5 || $19 < 0.5 || $19 > 1 \
@@ -302,6 +315,17 @@ awk -F, -v ref="$ref40" 'NR == FNR { if ($2 == "default") { lo[$1] = $14; hi[$1]
         if (!flagged && $16 != "nan" && hi[$1] < 1 && $16 < 1 && d != "lower LR") bad = 1 }
     END { exit bad || !n }' "$TMP/d40/curves.csv" "$TMP/d40/report_null.csv" \
     || { cat "$TMP/d40/curves.csv" "$TMP/d40/report_null.csv"; fail "report_null.csv: a declared claim that is not the protocol's"; }
+# the reading states each row's declared claim ("v against ref: ..."; a
+# pair b/a: "b against a: ...")
+grep '^\*\*Reading' "$TMP/d40/report.md" > "$TMP/reading_d40"
+awk -F, -v ref="$ref40" 'NR == FNR { r = r $0; next }
+    FNR > 1 { d = $30; gsub(/"/, "", d); m++
+        if (d == "-") d = "no claim (no calibrated interval"
+        if (index($1, "/")) { split($1, ab, "/"); key = ab[1] " against " ab[2] ": " d }
+        else key = $1 " against " ref ": " d
+        if (!index(r, key)) { print "not in the reading: " key; bad = 1 } }
+    END { exit bad || !m || !index(r, "Declared (protocol, section 3 with its stop 25 entry") }' \
+    "$TMP/reading_d40" "$TMP/d40/report_null.csv" || { cat "$TMP/reading_d40"; fail "the report's reading does not state the declared claims"; }
 # the same null with dependent seeds: each row's rho the variant's and the
 # reference's of report_dependence.csv (nan: not estimated); simulated
 # again (all 40) exactly when either is above 0; counts that nest (claims
