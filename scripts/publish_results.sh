@@ -51,6 +51,7 @@ if [ ! -f "$src/sweep.json" ] && [ -f "$src/compare.md" ]; then
         cp "$src/$f" "$page/"
     done
     [ ! -f "$src/compare_null.csv" ] || cp "$src/compare_null.csv" "$page/" # (--null-check)
+    [ ! -f "$src/compare_line.csv" ] || cp "$src/compare_line.csv" "$page/" # (not before stop 28)
     find "$src/plots" -maxdepth 1 -type f \( -name '*.png' -o -name '*.gp' \) -exec cp {} "$page/plots/" \;
     # (not a writer's temporary: *.tmp.<pid>.<host>, left by a killed command)
     find "$src/plots/data" -maxdepth 1 -type f ! -name '*.tmp.*' -exec cp {} "$page/plots/data/" \; 2>/dev/null || true

@@ -41,6 +41,17 @@ void lms_compare_trend(const double *const *samples, const double *point,
                        const double *x, int n, int n_samples,
                        lms_estimate *change, lms_estimate *slope);
 
+/* How far sweep j of n (0 < j < n-1) lies off the line through the first
+ * and the last in log2(quantity) against x (log2 of a size): point[j]
+ * over point[0]^(1-t) * point[n-1]^t, t = (x[j] - x[0]) / (x[n-1] - x[0]),
+ * with the percentile interval of the same quotient per resample (matched
+ * across the sweeps); *t set. NaN with undefined = 1 when the x of the
+ * ends agree or a value is not finite and positive; a resample without
+ * one counts as undefined. */
+void lms_compare_off_line(const double *const *samples, const double *point,
+                          const double *x, int n, int j, int n_samples,
+                          double *t, lms_estimate *off);
+
 /* The change's resamples as lms_compare_trend takes them: last[b] /
  * first[b] into out[b], NaN unless both are finite and positive. */
 void lms_compare_change_samples(const double *first, const double *last,

@@ -91,3 +91,34 @@ void lms_cmp_write_change_csv(FILE *f, const cmp *m) {
                         fb ? "no direction" : lms_compare_direction(&ch, &chi));
             }
 }
+
+/* compare_line.csv: per variant, rule, quantity and middle sweep, its
+ * value, the line's through the first and the last sweep at its size, and
+ * their quotient with its interval (lms_cmp_off_line). */
+void lms_cmp_write_line_csv(FILE *f, const cmp *m) {
+    fprintf(f, "variant,rule,quantity,sweep,params,t,value,line,off,lo,hi,"
+            "undefined\n");
+    for (int u = 0; m->slope && u < m->nv; u++)
+        for (int r = 0; r < LMS_N_RULES; r++)
+            for (int what = 0; what < 2; what++)
+                for (int j = 1; j < m->n - 1; j++) {
+                    if (what && !strcmp(m->variants[u], m->reference))
+                        continue;
+                    double t;
+                    lms_estimate off;
+                    if (!lms_cmp_off_line(m, u, r, what, j, &t, &off))
+                        continue;
+                    const csweep *w = &m->sw[j];
+                    const lms_curve *c = &w->c[r][m->vmap[j][u]];
+                    const double v = what ? c->ratio50.value : c->lr50.value;
+                    const double x[6] = {t, v, v / off.value, off.value,
+                                         off.lo, off.hi};
+                    fprintf(f, "%s,%s,%s,%s,%.0f", m->variants[u],
+                            lms_sweep_rule_name(r), what ? "ratio50" : "lr50",
+                            w->name, w->params);
+                    for (int i = 0; i < 6; i++)
+                        isfinite(x[i]) ? fprintf(f, ",%.6g", x[i])
+                                       : fprintf(f, ",nan");
+                    fprintf(f, ",%.4f\n", off.undefined);
+                }
+}

@@ -74,6 +74,14 @@ void lms_cmp_free(cmp *m);
 int lms_cmp_trend(const cmp *m, int u, int r, int what, int independent,
                   lms_estimate *change, lms_estimate *slope);
 
+/* How far middle sweep j (0 < j < n-1) lies off the line through the
+ * first and the last sweep's union variant u's LR50 (what 0) or ratio
+ * (what 1) under rule r, in log value against log parameters
+ * (lms_compare_off_line, over the paired resamples; *t: where j lies
+ * between them); 0 when a sweep has no such estimate. */
+int lms_cmp_off_line(const cmp *m, int u, int r, int what, int j, double *t,
+                     lms_estimate *off);
+
 /* The change of lms_cmp_trend with its interval at percentile levels lo,
  * hi (a calibrated interval: null_calib.h; NaN levels, no interval): 1, 0
  * when a sweep has no such estimate, -1 on allocation failure. */
@@ -158,9 +166,11 @@ int lms_cmp_fits_blocking(const cmp *m, int u, int r, int ratio, char *why,
 void lms_cmp_reading(const cmp *m, const lms_null_check *all, char *out,
                      size_t n);
 
-/* compare.csv and compare_change.csv (compare_csv.c). */
+/* compare.csv, compare_change.csv and compare_line.csv (its rows only
+ * with 3 or more sweeps of different sizes) (compare_csv.c). */
 void lms_cmp_write_csv(FILE *f, const cmp *m);
 void lms_cmp_write_change_csv(FILE *f, const cmp *m);
+void lms_cmp_write_line_csv(FILE *f, const cmp *m);
 
 /* plots/data/compare_<variant>.dat, plots/compare.gp and the figures
  * (compare_plots.c); drawn[i]: figure i had a series. 0, 1 when gnuplot is

@@ -331,3 +331,14 @@ int lms_cmp_change_at(const cmp *m, int u, int r, int what, int independent,
     free(c);
     return 1;
 }
+
+int lms_cmp_off_line(const cmp *m, int u, int r, int what, int j, double *t,
+                     lms_estimate *off) {
+    const double *samples[LMS_COMPARE_MAX];
+    double point[LMS_COMPARE_MAX], x[LMS_COMPARE_MAX];
+    if (j <= 0 || j >= m->n - 1 ||
+        !trend_inputs(m, u, r, what, 0, samples, point, x))
+        return 0;
+    lms_compare_off_line(samples, point, x, m->n, j, B, t, off);
+    return 1;
+}

@@ -56,6 +56,42 @@ START_TEST(power_law_slope) {
 }
 END_TEST
 
+/* On an exact power law every middle sweep lies on the line (1 in every
+ * resample); a middle value doubled lies 2x off it; t is its place in x;
+ * the ends' x alike leave no line. */
+START_TEST(off_the_line) {
+    static double s[3][NB];
+    const double x[3] = {16, 17, 20};
+    double point[3] = {1, sqrt(2), 4};
+    for (int b = 0; b < NB; b++)
+        for (int j = 0; j < 3; j++)
+            s[j][b] = (0.5 + b / (double)NB) * pow(2, 0.5 * (x[j] - 16));
+    const double *samples[3] = {s[0], s[1], s[2]};
+    double t;
+    lms_estimate off;
+    lms_compare_off_line(samples, point, x, 3, 1, NB, &t, &off);
+    ck_assert_double_eq_tol(t, 0.25, 1e-12);
+    ck_assert_double_eq_tol(off.value, 1, 1e-12);
+    ck_assert_double_eq_tol(off.lo, 1, 1e-9);
+    ck_assert_double_eq_tol(off.hi, 1, 1e-9);
+    ck_assert_double_eq(off.undefined, 0);
+    point[1] *= 2;
+    for (int b = 0; b < NB; b++)
+        s[1][b] *= b < NB / 2 ? 2 : 3;
+    lms_compare_off_line(samples, point, x, 3, 1, NB, &t, &off);
+    ck_assert_double_eq_tol(off.value, 2, 1e-12);
+    ck_assert_double_eq_tol(off.lo, 2, 1e-9);
+    ck_assert_double_eq_tol(off.hi, 3, 1e-9);
+    s[0][0] = NAN; /* a resample without a value */
+    lms_compare_off_line(samples, point, x, 3, 1, NB, &t, &off);
+    ck_assert_double_eq_tol(off.undefined, 1.0 / NB, 1e-12);
+    const double flat[3] = {16, 17, 16};
+    lms_compare_off_line(samples, point, flat, 3, 1, NB, &t, &off);
+    ck_assert(isnan(t) && isnan(off.value) && isnan(off.lo));
+    ck_assert_double_eq(off.undefined, 1);
+}
+END_TEST
+
 START_TEST(undefined_resamples) {
     static double s0[NB], s1[NB];
     for (int b = 0; b < NB; b++) {
@@ -150,6 +186,7 @@ int main(void) {
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, change_of_constants);
     tcase_add_test(tc, power_law_slope);
+    tcase_add_test(tc, off_the_line);
     tcase_add_test(tc, undefined_resamples);
     tcase_add_test(tc, flat_x_has_no_slope);
     tcase_add_test(tc, advantage_words);

@@ -136,6 +136,26 @@ awk -F, 'NR > 1 {
     if ($9 != "nan" && !($9 <= $8 && $8 <= $10)) { print "interval: " $0; bad = 1 }
 } END { if (!pass) print "no change whose fits pass: the direction checks checked nothing"; exit bad || !pass }' "$chg" \
     || { cat "$chg"; fail "compare_change.csv is not consistent"; }
+# compare_line.csv (3 or more sizes): each middle sweep's value over the
+# line through the first's and the last's (compare_change.csv's from, to)
+# at t, its place between them in log parameters; none with 2 sweeps
+line="$TMP/cmp/compare_line.csv"
+[ "$(head -1 "$line")" = "variant,rule,quantity,sweep,params,t,value,line,off,lo,hi,undefined" ] || fail "compare_line.csv header: $(head -1 "$line")"
+if [ "$n_sweeps" -ge 3 ]; then
+    grep -q "^### The middle sweeps against the line" "$page" || fail "no middle-sweep table with $n_sweeps sizes"
+    # (params: compare.csv's third field; these settings hold no comma)
+    p0=$(awk -F, -v s="d$(echo $sizes | awk '{ print $1 }')" '$1 == s { print $3; exit }' "$TMP/cmp/compare.csv")
+    pz=$(awk -F, -v s="d$(echo $sizes | awk '{ print $NF }')" '$1 == s { print $3; exit }' "$TMP/cmp/compare.csv")
+    awk -F, -v p0="$p0" -v pz="$pz" 'NR == FNR { if (FNR > 1) { from[$1 "," $2 "," $3] = $6; to[$1 "," $2 "," $3] = $7 } next }
+        FNR > 1 { k = $1 "," $2 "," $3; m++; t = (log($5) - log(p0)) / (log(pz) - log(p0))
+            l = exp((1 - $6) * log(from[k]) + $6 * log(to[k]))
+            if (!(k in from) || ($6 - t) ^ 2 > 1e-8 || !($6 > 0 && $6 < 1) || ($8 / l - 1) ^ 2 > 1e-8 \
+                || ($9 * $8 / $7 - 1) ^ 2 > 1e-8 || ($10 != "nan" && !($10 <= $11))) { print; bad = 1 } }
+        END { exit bad || !m }' "$chg" "$line" || { cat "$line"; fail "compare_line.csv: a middle sweep off a line that is not the first's and the last's"; }
+else
+    [ "$(wc -l < "$line")" -eq 1 ] || fail "compare_line.csv has rows with 2 sweeps"
+    grep -q "^### The middle sweeps against the line" "$page" && fail "a middle-sweep table with 2 sweeps"
+fi
 while IFS=, read -r v r q fs ts from to rest; do
     [ "$q" = lr50 ] || continue
     a=$(awk -F, -v s="$fs" -v v="$v" -v r="$r" '$1 == s && $4 == v && $5 == r { print $8 }' "$TMP/cmp/compare.csv")
