@@ -47,8 +47,8 @@ void lms_compare_trend(const double *const *samples, const double *point,
  * with the percentile interval of the same quotient per resample (matched
  * across the sweeps); *t set. NaN with undefined = 1 when the x of the
  * ends agree or a value is not finite and positive; a resample without
- * one counts as undefined. */
-void lms_compare_off_line(const double *const *samples, const double *point,
+ * one counts as undefined. 0, or -1 out of memory. */
+int lms_compare_off_line(const double *const *samples, const double *point,
                           const double *x, int n, int j, int n_samples,
                           double *t, lms_estimate *off);
 

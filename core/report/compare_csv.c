@@ -95,7 +95,7 @@ void lms_cmp_write_change_csv(FILE *f, const cmp *m) {
 /* compare_line.csv: per variant, rule, quantity and middle sweep, its
  * value, the line's through the first and the last sweep at its size, and
  * their quotient with its interval (lms_cmp_off_line). */
-void lms_cmp_write_line_csv(FILE *f, const cmp *m) {
+int lms_cmp_write_line_csv(FILE *f, const cmp *m) {
     fprintf(f, "variant,rule,quantity,sweep,params,t,value,line,off,lo,hi,"
             "undefined\n");
     for (int u = 0; m->slope && u < m->nv; u++)
@@ -106,7 +106,10 @@ void lms_cmp_write_line_csv(FILE *f, const cmp *m) {
                         continue;
                     double t;
                     lms_estimate off;
-                    if (!lms_cmp_off_line(m, u, r, what, j, &t, &off))
+                    const int ok = lms_cmp_off_line(m, u, r, what, j, &t, &off);
+                    if (ok < 0)
+                        return -1;
+                    if (!ok)
                         continue;
                     const csweep *w = &m->sw[j];
                     const lms_curve *c = &w->c[r][m->vmap[j][u]];
@@ -121,4 +124,5 @@ void lms_cmp_write_line_csv(FILE *f, const cmp *m) {
                                        : fprintf(f, ",nan");
                     fprintf(f, ",%.4f\n", off.undefined);
                 }
+    return 0;
 }

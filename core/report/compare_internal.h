@@ -77,8 +77,10 @@ int lms_cmp_trend(const cmp *m, int u, int r, int what, int independent,
 /* How far middle sweep j (0 < j < n-1) lies off the line through the
  * first and the last sweep's union variant u's LR50 (what 0) or ratio
  * (what 1) under rule r, in log value against log parameters
- * (lms_compare_off_line, over the paired resamples; *t: where j lies
- * between them); 0 when a sweep has no such estimate. */
+ * (lms_compare_off_line, over the paired resamples; no interval when one
+ * of the three has a single seed; *t: where j lies between them): 1; 0
+ * when a sweep has no such estimate or j's size does not lie between the
+ * ends' (0 < t < 1); -1 out of memory. */
 int lms_cmp_off_line(const cmp *m, int u, int r, int what, int j, double *t,
                      lms_estimate *off);
 
@@ -170,7 +172,7 @@ void lms_cmp_reading(const cmp *m, const lms_null_check *all, char *out,
  * with 3 or more sweeps of different sizes) (compare_csv.c). */
 void lms_cmp_write_csv(FILE *f, const cmp *m);
 void lms_cmp_write_change_csv(FILE *f, const cmp *m);
-void lms_cmp_write_line_csv(FILE *f, const cmp *m);
+int lms_cmp_write_line_csv(FILE *f, const cmp *m); /* -1 out of memory */
 
 /* plots/data/compare_<variant>.dat, plots/compare.gp and the figures
  * (compare_plots.c); drawn[i]: figure i had a series. 0, 1 when gnuplot is

@@ -339,6 +339,14 @@ int lms_cmp_off_line(const cmp *m, int u, int r, int what, int j, double *t,
     if (j <= 0 || j >= m->n - 1 ||
         !trend_inputs(m, u, r, what, 0, samples, point, x))
         return 0;
-    lms_compare_off_line(samples, point, x, m->n, j, B, t, off);
+    if (lms_compare_off_line(samples, point, x, m->n, j, B, t, off) != 0)
+        return -1;
+    if (!(*t > 0 && *t < 1)) /* not between the ends: no line to lie off */
+        return 0;
+    /* a sweep of one seed resamples to itself: its interval would be too
+     * narrow, so there is none */
+    if (m->sw[0].n_seeds < 2 || m->sw[j].n_seeds < 2 ||
+        m->sw[m->n - 1].n_seeds < 2)
+        off->lo = off->hi = NAN;
     return 1;
 }

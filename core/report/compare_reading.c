@@ -71,8 +71,9 @@ static const char *declared_direction(char *out, size_t n, size_t *k,
         return "not resolved";
     }
     lms_appendf(out, n, k, ": %s under the declared rule (section 3d with "
-                "the protocol's stop 25 entry: both percentile and both "
-                "calibrated intervals on one side of 1; calibrated: paired "
+                "the protocol's stop 25 entry, for a comparison read after it: "
+                "both percentile and both calibrated intervals on one side of "
+                "1; calibrated: paired "
                 "[%.3g, %.3g], independent [%.3g, %.3g]", q->declared,
                 q->pcal.lo, q->pcal.hi, q->ical.lo, q->ical.hi);
     if (strcmp(p, q->declared))
@@ -93,9 +94,9 @@ static void dependent_caveat(char *out, size_t n, size_t *k,
     if (rate > 0.05)
         lms_appendf(out, n, k, "; but with the seeds' dependence (ρ above "
                     "0) the null check states a direction on this side in "
-                    "%.1f%% of %d simulated comparisons with no change, "
-                    "above 5%% (protocol, Changes, stop 26)", 100 * rate,
-                    q->dep_checked);
+                    "%.1f%% of %d simulated comparisons with no change and "
+                    "both intervals, above 5%% (protocol, Changes, stop 26)",
+                    100 * rate, q->dep_checked);
 }
 
 /* The opening paragraph: per variant, how its LR50 ratio to the reference
@@ -233,8 +234,9 @@ void lms_cmp_reading(const cmp *m, const lms_null_check *all, char *out,
     }
     if (all && k)
         lms_appendf(out, n, &k, " A default-rule direction here is the "
-                    "declared one (protocol, section 3d with its stop 25 "
-                    "entry: the column \"declared\" of \"Intervals "
+                    "one declared for a comparison read after the protocol's "
+                    "stop 25 entry (section 3d with that entry; one read "
+                    "before keeps its reading: the column \"declared\" of \"Intervals "
                     "calibrated for the test of 1\" below); the other "
                     "rules' directions, for sensitivity, rest on the "
                     "percentile intervals alone.");

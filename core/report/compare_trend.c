@@ -66,23 +66,24 @@ static double off_of(double f, double a, double z, double t) {
     return a / exp2((1 - t) * log2(f) + t * log2(z));
 }
 
-void lms_compare_off_line(const double *const *samples, const double *point,
-                          const double *x, int n, int j, int n_samples,
-                          double *t, lms_estimate *off) {
+int lms_compare_off_line(const double *const *samples, const double *point,
+                         const double *x, int n, int j, int n_samples,
+                         double *t, lms_estimate *off) {
     const double span = x[n - 1] - x[0];
     *t = span != 0 && isfinite(span) ? (x[j] - x[0]) / span : NAN;
     off->value = off->lo = off->hi = NAN;
     off->undefined = 1;
+    if (!isfinite(*t))
+        return 0;
     double *o = malloc(sizeof *o * (size_t)(n_samples + 1));
-    if (!isfinite(*t) || !o) {
-        free(o);
-        return;
-    }
+    if (!o)
+        return -1;
     off->value = off_of(point[0], point[j], point[n - 1], *t);
     for (int b = 0; b < n_samples; b++)
         o[b] = off_of(samples[0][b], samples[j][b], samples[n - 1][b], *t);
     lms_percentile_interval(o, n_samples, off);
     free(o);
+    return 0;
 }
 
 void lms_compare_change_samples(const double *first, const double *last,

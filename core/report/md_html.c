@@ -1,6 +1,7 @@
 /* Minimal Markdown -> HTML for the pages lmstab writes (report, compare):
  * headings, lists, tables, images, paragraphs, **bold**, `code`. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "report/report_internal.h"
@@ -33,9 +34,10 @@ void lms_md_to_html(FILE *in, FILE *o, const char *title) {
     fputs("</title><style>body{font-family:sans-serif;max-width:1000px;"
           "margin:auto}table{border-collapse:collapse}td,th{border:1px solid "
           "#ccc;padding:3px 6px}img{max-width:100%}</style></head><body>\n", o);
-    char line[8192];
+    char *line = NULL; /* a reading is one line, of any length */
+    size_t cap = 0;
     int in_list = 0, in_table = 0, row = 0;
-    while (fgets(line, sizeof line, in)) {
+    while (getline(&line, &cap, in) > 0) {
         line[strcspn(line, "\n")] = '\0';
         if (in_list && strncmp(line, "- ", 2)) {
             fputs("</ul>\n", o);
@@ -92,6 +94,7 @@ void lms_md_to_html(FILE *in, FILE *o, const char *title) {
             fputs("</p>\n", o);
         }
     }
+    free(line);
     if (in_list)
         fputs("</ul>\n", o);
     if (in_table)

@@ -389,7 +389,8 @@ static void write_claims(char *out, size_t n, const ratio_null *rows,
     if (!n_rows)
         return;
     lms_appendf(out, n, &k, "Declared (protocol, section 3 with its stop 25 "
-                "entry: a higher or lower LR only when the percentile and the "
+                "entry, for a sweep read after it; one read before keeps its "
+                "reading: a higher or lower LR only when the percentile and the "
                 "calibrated interval lie on that side of 1 and neither fit is "
                 "flagged; %d simulated sweeps; a pair b/a is b against a):",
                 sims);

@@ -69,7 +69,7 @@ START_TEST(off_the_line) {
     const double *samples[3] = {s[0], s[1], s[2]};
     double t;
     lms_estimate off;
-    lms_compare_off_line(samples, point, x, 3, 1, NB, &t, &off);
+    ck_assert_int_eq(lms_compare_off_line(samples, point, x, 3, 1, NB, &t, &off), 0);
     ck_assert_double_eq_tol(t, 0.25, 1e-12);
     ck_assert_double_eq_tol(off.value, 1, 1e-12);
     ck_assert_double_eq_tol(off.lo, 1, 1e-9);
@@ -78,15 +78,15 @@ START_TEST(off_the_line) {
     point[1] *= 2;
     for (int b = 0; b < NB; b++)
         s[1][b] *= b < NB / 2 ? 2 : 3;
-    lms_compare_off_line(samples, point, x, 3, 1, NB, &t, &off);
+    ck_assert_int_eq(lms_compare_off_line(samples, point, x, 3, 1, NB, &t, &off), 0);
     ck_assert_double_eq_tol(off.value, 2, 1e-12);
     ck_assert_double_eq_tol(off.lo, 2, 1e-9);
     ck_assert_double_eq_tol(off.hi, 3, 1e-9);
     s[0][0] = NAN; /* a resample without a value */
-    lms_compare_off_line(samples, point, x, 3, 1, NB, &t, &off);
+    ck_assert_int_eq(lms_compare_off_line(samples, point, x, 3, 1, NB, &t, &off), 0);
     ck_assert_double_eq_tol(off.undefined, 1.0 / NB, 1e-12);
     const double flat[3] = {16, 17, 16};
-    lms_compare_off_line(samples, point, flat, 3, 1, NB, &t, &off);
+    ck_assert_int_eq(lms_compare_off_line(samples, point, flat, 3, 1, NB, &t, &off), 0);
     ck_assert(isnan(t) && isnan(off.value) && isnan(off.lo));
     ck_assert_double_eq(off.undefined, 1);
 }

@@ -237,7 +237,18 @@ if [ "${LMS_TEST_SANITIZED:-0}" != 1 ]; then
     # the reading states each variant's declared direction: its ratio's
     # (the reference: its LR50's), none where a fit blocks it
     ref=$(sed -n 's/.*"reference":[[:space:]]*"\([^"]*\)".*/\1/p' "$TMP/d$(echo $sizes | cut -d' ' -f1)/sweep.json")
+    [ -n "$ref" ] || fail "no reference in sweep.json"
     grep '^\*\*Reading' "$TMP/null40/compare.md" > "$TMP/reading40"
+    # stop 26's caveat beside a stated direction exactly where the dependent
+    # simulations state one on its side in more than 5% of those with both
+    # intervals
+    want=$(awk -F, -v ref="$ref" 'function pos(r) { return (r "") != "nan" && r > 0 }
+        FNR > 1 && (($1 == ref) == ($2 == "lr50")) { d = $40; gsub(/"/, "", d)
+            if ((pos($26) || pos($27) || pos($28) || pos($29)) && $34 > 0 \
+                && ((d == "grew" && $38 / $34 > 0.05) || (d == "shrank" && $39 / $34 > 0.05))) n++ }
+        END { print n + 0 }' "$TMP/null40/compare_null.csv")
+    got=$(grep -o "the null check states a direction on this side" "$TMP/reading40" | wc -l)
+    [ "$want" -eq "$got" ] || fail "the reading has $got dependent-seeds caveats, compare_null.csv calls for $want"
     awk -F, -v ref="$ref" 'NR == FNR { r = r $0; next }
         FNR > 1 && (($1 == ref) == ($2 == "lr50")) { d = $40; gsub(/"/, "", d); m++
             key = $1 == ref ? "the LR50 of " ref " went from" : "the LR50 of " $1 " relative to " ref " went from"
@@ -313,7 +324,7 @@ awk -F, 'NR == FNR { if ($2 == "default") r[$1] = $13; next }
 # the same resamples as the table's interval (wider levels, a wider
 # interval; narrower, narrower), held-out counts that nest
 cp -r "$TMP/d$first" "$TMP/d40"
-"$LMSTAB" report "$TMP/d40" --null-check 40 > /dev/null 2> "$TMP/err" || { cat "$TMP/err"; fail "report --null-check 40 failed"; }
+"$LMSTAB" report "$TMP/d40" --null-check 40 > "$TMP/printed_d40" 2> "$TMP/err" || { cat "$TMP/err"; fail "report --null-check 40 failed"; }
 awk -F, 'NR == FNR { if ($2 == "default") { lo[$1] = $14; hi[$1] = $15 }; next }
     FNR > 1 && $15 != "nan" { m++
     if ($13 < 0 || $13 > 0.5 || $14 < 0.5 || $14 > 1 || $17 > $19 || $18 > $17 || $19 > $3 \
@@ -346,6 +357,18 @@ awk -F, -v ref="$ref40" 'NR == FNR { r = r $0; next }
         if (!index(r, key)) { print "not in the reading: " key; bad = 1 } }
     END { exit bad || !m || !index(r, "Declared (protocol, section 3 with its stop 25 entry") }' \
     "$TMP/reading_d40" "$TMP/d40/report_null.csv" || { cat "$TMP/reading_d40"; fail "the report's reading does not state the declared claims"; }
+# stop 26's caveat beside a claim exactly where the dependent simulations
+# make it in more than 5% of those with an interval; the terminal prints
+# the page's reading
+want=$(awk -F, 'function pos(r) { return (r "") != "nan" && r > 0 }
+    FNR > 1 { d = $30; gsub(/"/, "", d)
+        if ((pos($20) || pos($21)) && $23 > 0 && $13 != "nan" \
+            && ((d == "higher LR" && $28 / $23 > 0.05) || (d == "lower LR" && $29 / $23 > 0.05))) n++ }
+    END { print n + 0 }' "$TMP/d40/report_null.csv")
+got=$(grep -o "the null check makes this claim in" "$TMP/reading_d40" | wc -l)
+[ "$want" -eq "$got" ] || fail "the report's reading has $got dependent-seeds caveats, report_null.csv calls for $want"
+sed 's/^\*\*Reading\.\*\* //' "$TMP/reading_d40" | cmp -s - "$(head -1 "$TMP/printed_d40" > "$TMP/printed1" && echo "$TMP/printed1")" \
+    || fail "report prints another reading than its page's"
 # the same null with dependent seeds: each row's rho the variant's and the
 # reference's of report_dependence.csv (nan: not estimated); simulated
 # again (all 40) exactly when either is above 0; counts that nest (claims
