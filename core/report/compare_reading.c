@@ -82,21 +82,50 @@ static const char *declared_direction(char *out, size_t n, size_t *k,
     return q->declared;
 }
 
-/* Stop 26's check beside a stated direction: how often the null simulated
- * with the seeds' dependence states one on the same side, said when above
- * 5% (twice nominal). */
-static void dependent_caveat(char *out, size_t n, size_t *k,
-                             const lms_null_check *q, int grew) {
+/* "name r [lo, hi]" of a variant's rho in sweep w (stop 27's interval;
+ * "-" without a rho) */
+static void rho_text(char *b, size_t n, const csweep *w, int v,
+                     const char *name) {
+    lms_estimate e = {NAN, NAN, NAN, NAN};
+    if (lms_seed_rho_interval(w->curve_runs[1], w->n_runs, v,
+                              LMS_RHO_RESAMPLES, &e) != 0 ||
+        !isfinite(e.value))
+        snprintf(b, n, "%s -", name);
+    else if (isfinite(e.lo) && isfinite(e.hi))
+        snprintf(b, n, "%s %.2f [%.2f, %.2f]", name, e.value, e.lo, e.hi);
+    else
+        snprintf(b, n, "%s %.2f (no interval)", name, e.value);
+}
+
+/* Stop 26's check beside a stated direction of union variant u's change
+ * (ratio: against the reference): how often the null simulated with the
+ * seeds' dependence states one on the same side, said when above 5%
+ * (twice nominal), with each sweep's rho and its 95% interval (stop 27)
+ * for the reader to judge how firm that dependence is. */
+static void dependent_caveat(char *out, size_t n, size_t *k, const cmp *m,
+                             int u, int ratio, const lms_null_check *q,
+                             int grew) {
     if (!lms_null_check_dependent(q) || q->dep_checked <= 0)
         return;
     const int hits = grew ? q->dep_grew : q->dep_shrank;
     const double rate = (double)hits / q->dep_checked;
-    if (rate > 0.05)
-        lms_appendf(out, n, k, "; but with the seeds' dependence (ρ above "
-                    "0) the null check states a direction on this side in "
-                    "%.1f%% of %d simulated comparisons with no change and "
-                    "both intervals, above 5%% (protocol, Changes, stop 26)",
-                    100 * rate, q->dep_checked);
+    if (!(rate > 0.05))
+        return;
+    lms_appendf(out, n, k, "; but with the seeds' dependence (ρ");
+    for (int e = 0; e < 2; e++) {
+        const int j = e ? m->n - 1 : 0;
+        const csweep *w = &m->sw[j];
+        char a[96], b[96] = "";
+        rho_text(a, sizeof a, w, m->vmap[j][u], m->variants[u]);
+        if (ratio)
+            rho_text(b, sizeof b, w, w->ref, m->reference);
+        lms_appendf(out, n, k, "%s in %s: %s%s%s", e ? ";" : "", w->name, a,
+                    ratio ? ", " : "", b);
+    }
+    lms_appendf(out, n, k, ") the null check states a direction on this "
+                "side in %.1f%% of %d simulated comparisons with no change "
+                "and both intervals, above 5%% (protocol, Changes, stop 26)",
+                100 * rate, q->dep_checked);
 }
 
 /* The opening paragraph: per variant, how its LR50 ratio to the reference
@@ -188,7 +217,8 @@ void lms_cmp_reading(const cmp *m, const lms_null_check *all, char *out,
                             m->reference, word);
             lms_appendf(out, n, &k, " (default rule)");
             if (q && resolved)
-                dependent_caveat(out, n, &k, q, !strcmp(dir, "grew"));
+                dependent_caveat(out, n, &k, m, u, !is_ref, q,
+                                 !strcmp(dir, "grew"));
         }
         /* the other rules, each under the same fit condition */
         lms_appendf(out, n, &k, "; the other rules, for sensitivity:");
