@@ -63,7 +63,7 @@ void lms_compare_change_samples(const double *first, const double *last,
  * across the sweeps and the one over independent resamples (with 8 seeds
  * either alone excludes 1 more often than 5% of the time when nothing
  * changed; protocol, Changes, 2026-12-01); "not resolved (the paired
- * interval alone excludes 1)" when only the first does, "no curve"
+ * interval alone excludes 1)" when only the first does, "no interval"
  * without a paired interval. */
 const char *lms_compare_direction(const lms_estimate *paired,
                                   const lms_estimate *indep);

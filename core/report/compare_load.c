@@ -310,6 +310,14 @@ int lms_cmp_trend(const cmp *m, int u, int r, int what, int independent,
         slope->value = slope->lo = slope->hi = NAN;
         slope->undefined = 1;
     }
+    /* a sweep of one seed resamples to itself: no interval rests on it */
+    int one = 0;
+    for (int j = 0; j < m->n; j++)
+        one |= m->sw[j].n_seeds < 2;
+    if (one) /* (the exponent: every sweep) */
+        slope->lo = slope->hi = NAN;
+    if (m->sw[0].n_seeds < 2 || m->sw[m->n - 1].n_seeds < 2)
+        change->lo = change->hi = NAN;
     return 1;
 }
 
@@ -326,7 +334,9 @@ int lms_cmp_change_at(const cmp *m, int u, int r, int what, int independent,
     change->value = point[m->n - 1] / point[0];
     change->lo = change->hi = NAN;
     change->undefined = 1;
-    if (isfinite(lo) && isfinite(hi)) /* (NaN: no levels to read at) */
+    /* (NaN: no levels to read at; one seed: nothing to resample) */
+    if (isfinite(lo) && isfinite(hi) && m->sw[0].n_seeds >= 2 &&
+        m->sw[m->n - 1].n_seeds >= 2)
         lms_percentile_interval_at(c, B, lo, hi, change);
     free(c);
     return 1;

@@ -162,7 +162,7 @@ void lms_cmp_reading(const cmp *m, const lms_null_check *all, char *out,
         lms_estimate ind[LMS_N_RULES];
         for (int r = 0; r < LMS_N_RULES; r++) {
             if (r != 1 && !lms_cmp_trend(m, u, r, is_ref ? 0 : 1, 0, &ch[r], &sl))
-                ch[r].lo = ch[r].hi = NAN;
+                ch[r].value = ch[r].lo = ch[r].hi = NAN;
             if (!lms_cmp_trend(m, u, r, is_ref ? 0 : 1, 1, &ind[r], &sl))
                 ind[r].lo = ind[r].hi = NAN;
         }
@@ -227,7 +227,7 @@ void lms_cmp_reading(const cmp *m, const lms_null_check *all, char *out,
             const int b2 = lms_cmp_fits_blocking(m, u, r, !is_ref, w2, sizeof w2);
             lms_appendf(out, n, &k, "%s %s %s", r ? "," : "",
                         lms_sweep_rule_name(r),
-                        !isfinite(ch[r].lo) ? "no curve"
+                        !isfinite(ch[r].value) ? "no curve"
                         : b2 == 1 ? "no direction (a fit flagged)"
                         : b2 == 2 ? "no direction (a fit untested)"
                                   : lms_compare_direction(&ch[r], &ind[r]));

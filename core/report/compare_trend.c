@@ -104,7 +104,7 @@ const char *lms_compare_direction(const lms_estimate *paired,
                                   const lms_estimate *indep) {
     const int a = side_of(paired), b = side_of(indep);
     if (a == 2)
-        return "no curve";
+        return "no interval";
     if (a != 0 && a == b)
         return a > 0 ? "grew" : "shrank";
     if (a != 0)

@@ -140,7 +140,7 @@ START_TEST(direction_needs_both_intervals) {
     ck_assert_str_eq(lms_compare_direction(&above, &below),
                      "not resolved (the paired interval alone excludes 1)");
     ck_assert_str_eq(lms_compare_direction(&across, &above), "not resolved");
-    ck_assert_str_eq(lms_compare_direction(&none, &above), "no curve");
+    ck_assert_str_eq(lms_compare_direction(&none, &above), "no interval");
 }
 END_TEST
 

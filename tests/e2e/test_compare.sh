@@ -127,7 +127,7 @@ awk -F, 'NR > 1 {
     want = $16
     pass += $15 == "pass"
     if ($15 != "pass") d = "\"no direction\""
-    else if ($9 == "nan" || $10 == "nan") d = "\"no curve\""
+    else if ($9 == "nan" || $10 == "nan") d = "\"no interval\""
     else if ($9 > 1 && $12 > 1) d = "\"grew\""
     else if ($10 < 1 && $13 < 1) d = "\"shrank\""
     else d = "\"not resolved\""
@@ -178,6 +178,9 @@ grep -q "^[a-z_]*,default,lr50,[^\"]*,untested,\"no direction\"$" "$TMP/blk/comp
     || { cat "$TMP/blk/compare_change.csv"; fail "a one-seed sweep's default-rule fit is not untested with no direction"; }
 grep -q "no direction is stated, since a fit it rests on did not pass the test (flagged: p < 0.05; untested: fewer than 3 LRs with 2 or more runs): [a-z_]* in one$first (untested)" "$TMP/blk/compare.md" \
     || { head -5 "$TMP/blk/compare.md"; fail "the reading of a blocked change states a direction, or not why"; }
+# ... and one seed resamples to itself: no change has an interval
+awk -F, 'NR > 1 { n++; if ($9 != "nan" || $10 != "nan" || $12 != "nan" || $13 != "nan") bad = 1 } END { exit bad || !n }' "$TMP/blk/compare_change.csv" \
+    || { cat "$TMP/blk/compare_change.csv"; fail "a change from a one-seed sweep has an interval"; }
 if command -v gnuplot > /dev/null && ! grep -q "nothing to plot" "$page"; then
     [ -s "$TMP/cmp/plots/compare_lr50.png" ] || fail "no LR50 figure"
 fi
