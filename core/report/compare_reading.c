@@ -88,13 +88,9 @@ static void rho_text(char *b, size_t n, const csweep *w, int v,
                      const char *name) {
     lms_estimate e = {NAN, NAN, NAN, NAN};
     if (lms_seed_rho_interval(w->curve_runs[1], w->n_runs, v,
-                              LMS_RHO_RESAMPLES, &e) != 0 ||
-        !isfinite(e.value))
-        snprintf(b, n, "%s -", name);
-    else if (isfinite(e.lo) && isfinite(e.hi))
-        snprintf(b, n, "%s %.2f [%.2f, %.2f]", name, e.value, e.lo, e.hi);
-    else
-        snprintf(b, n, "%s %.2f (no interval)", name, e.value);
+                              LMS_RHO_RESAMPLES, &e) != 0)
+        e.value = NAN; /* (out of memory: said as no rho) */
+    lms_rho_text(b, n, name, &e);
 }
 
 /* Stop 26's check beside a stated direction of union variant u's change

@@ -265,6 +265,16 @@ out:
     return rc;
 }
 
+void lms_rho_text(char *b, size_t n, const char *name,
+                  const lms_estimate *e) {
+    if (!isfinite(e->value))
+        snprintf(b, n, "%s -", name);
+    else if (isfinite(e->lo) && isfinite(e->hi))
+        snprintf(b, n, "%s %.2f [%.2f, %.2f]", name, e->value, e->lo, e->hi);
+    else
+        snprintf(b, n, "%s %.2f (no interval)", name, e->value);
+}
+
 int lms_report_dependence(FILE *md, FILE *csv, const lms_sweep *s,
                           const lms_curve_run *runs, size_t n, int sims,
                           const lms_estimate *rhos) {

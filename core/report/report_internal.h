@@ -143,6 +143,10 @@ double lms_seed_rho(const lms_curve_run *runs, size_t n, int v);
  * with fewer than two seeds. 0, or -1 out of memory. */
 int lms_seed_rho_interval(const lms_curve_run *runs, size_t n, int v,
                           int resamples, lms_estimate *e);
+/* "name rho [lo, hi]" of lms_seed_rho_interval's e into b, as the
+ * readings' dependent-seeds caveats give it: "(no interval)" without one,
+ * "name -" without a rho (report_dependence.c). */
+void lms_rho_text(char *b, size_t n, const char *name, const lms_estimate *e);
 /* The Markdown lmstab writes, as a self-contained HTML page (md_html.c). */
 void lms_md_to_html(FILE *in, FILE *out, const char *title);
 

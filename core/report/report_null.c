@@ -364,17 +364,6 @@ static int one_row(FILE *md, FILE *csv, const lms_curve_run *runs, size_t n,
     return 0;
 }
 
-/* " ρ v [lo, hi]" of variant v into b (its interval where it has one) */
-static void fmt_rho_iv(char *b, size_t n, const char *name,
-                       const lms_estimate *e) {
-    if (!isfinite(e->value))
-        snprintf(b, n, "%s -", name);
-    else if (isfinite(e->lo) && isfinite(e->hi))
-        snprintf(b, n, "%s %.2f [%.2f, %.2f]", name, e->value, e->lo, e->hi);
-    else
-        snprintf(b, n, "%s %.2f (no interval)", name, e->value);
-}
-
 /* The reading's sentence of the declared claims (one per row), each
  * claim with stop 26's check beside it: where the same null simulated
  * with the seeds' dependence makes a claim on its side in more than 5% of
@@ -420,8 +409,8 @@ static void write_claims(char *out, size_t n, const ratio_null *rows,
         if (!(rate > 0.05))
             continue;
         char a[96], b[96];
-        fmt_rho_iv(a, sizeof a, s->variants[q->num], &rho_iv[q->num]);
-        fmt_rho_iv(b, sizeof b, s->variants[q->den], &rho_iv[q->den]);
+        lms_rho_text(a, sizeof a, s->variants[q->num], &rho_iv[q->num]);
+        lms_rho_text(b, sizeof b, s->variants[q->den], &rho_iv[q->den]);
         lms_appendf(out, n, &k, ", but with the seeds' dependence (ρ %s; "
                     "%s) the null check makes this claim in %.1f%% of %d "
                     "simulated sweeps with an interval, above 5%% (protocol, "

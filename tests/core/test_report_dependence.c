@@ -185,10 +185,24 @@ START_TEST(rho_interval) {
 }
 END_TEST
 
+/* The caveats' text of a rho: with its interval, without one, without a
+ * rho. */
+START_TEST(rho_text) {
+    char b[96];
+    lms_rho_text(b, sizeof b, "v", &(lms_estimate){0.3, 0, 0.56, 0});
+    ck_assert_str_eq(b, "v 0.30 [0.00, 0.56]");
+    lms_rho_text(b, sizeof b, "v", &(lms_estimate){0.3, NAN, NAN, NAN});
+    ck_assert_str_eq(b, "v 0.30 (no interval)");
+    lms_rho_text(b, sizeof b, "v", &(lms_estimate){NAN, NAN, NAN, NAN});
+    ck_assert_str_eq(b, "v -");
+}
+END_TEST
+
 int main(void) {
     Suite *s = suite_create("report_dependence");
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, inversions_by_hand);
+    tcase_add_test(tc, rho_text);
     tcase_add_test(tc, one_edge_a_seed_is_found);
     tcase_add_test(tc, independent_seeds_pass);
     tcase_add_test(tc, rho_found_again);
